@@ -1,0 +1,99 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+
+
+class Unit(models.Model):
+    """报送单位: a district people's congress standing committee or a municipal committee."""
+
+    class Kind(models.TextChoices):
+        DISTRICT = "district", "区、县（市）人大常委会"
+        COMMITTEE = "committee", "市人大常委会工作机构"
+
+    name = models.CharField("单位名称", max_length=64, unique=True)
+    short_name = models.CharField("简称", max_length=16, unique=True, help_text="如：西湖区、法工委")
+    kind = models.CharField("类别", max_length=16, choices=Kind.choices)
+    office_name = models.CharField(
+        "署名单位", max_length=64, help_text="稿件署名默认使用的名称，如：西湖区人大常委会办公室"
+    )
+    position = models.PositiveSmallIntegerField("排序", default=0)
+    active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "报送单位"
+        verbose_name_plural = "报送单位"
+        ordering = ["kind", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    CONTRIBUTOR = "contributor", "报送员"
+    EDITOR = "editor", "编辑"
+    READER = "reader", "读者"
+    ADMIN = "admin", "管理员"
+
+
+class AccountManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        # `createsuperuser` makes a 管理员, the only role that may use the admin site.
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """An account. A 报送员 belongs to exactly one unit; the other roles to none."""
+
+    full_name = models.CharField("姓名", max_length=32, blank=True)
+    role = models.CharField("角色", max_length=16, choices=Role.choices, default=Role.READER)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name="所属单位",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        help_text="仅报送员需要，且必须填写。",
+    )
+    phone = models.CharField("联系电话", max_length=32, blank=True)
+
+    objects = AccountManager()
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+        constraints = [
+            models.CheckConstraint(
+                name="contributor_has_exactly_one_unit",
+                condition=(Q(role=Role.CONTRIBUTOR) & Q(unit__isnull=False))
+                | (~Q(role=Role.CONTRIBUTOR) & Q(unit__isnull=True)),
+                violation_error_message="报送员必须属于一个报送单位，其他角色不属于任何单位。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+    def get_full_name(self) -> str:
+        return self.display_name
+
+    @property
+    def is_contributor(self) -> bool:
+        return self.role == Role.CONTRIBUTOR
+
+    @property
+    def is_editor(self) -> bool:
+        return self.role == Role.EDITOR
+
+    @property
+    def is_reader(self) -> bool:
+        return self.role == Role.READER
+
+    @property
+    def is_admin_role(self) -> bool:
+        return self.role == Role.ADMIN

@@ -1,0 +1,46 @@
+"""Who may use what: plain predicates that views, the admin, commands and tests share."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+
+from .models import Role
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.role in roles)
+
+
+def can_use_admin(user) -> bool:
+    return has_role(user, Role.ADMIN) and user.is_staff
+
+
+def can_use_editor_desk(user) -> bool:
+    return has_role(user, Role.EDITOR)
+
+
+def can_use_unit_desk(user) -> bool:
+    return has_role(user, Role.CONTRIBUTOR) and user.unit_id is not None
+
+
+def can_browse_archive(user) -> bool:
+    # Every signed-in role reads published issues.
+    return has_role(user, *Role.values)
+
+
+def role_required(predicate: Callable[..., bool]) -> Callable:
+    """View decorator: anonymous users go to the login page, the wrong role gets 403."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not predicate(request.user):
+                raise PermissionDenied("您的账号没有使用此页面的权限。")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

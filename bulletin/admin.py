@@ -1,0 +1,27 @@
+from django.contrib import admin
+
+from .models import Issue, Publication, Section
+
+
+@admin.register(Publication)
+class PublicationAdmin(admin.ModelAdmin):
+    list_display = ["name", "compiler", "default_editor_name", "default_editor_phone"]
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "position", "kind", "active"]
+    list_editable = ["position", "active"]
+
+
+@admin.register(Issue)
+class IssueAdmin(admin.ModelAdmin):
+    # Issues are created, assembled and published by editors in the app; the admin only reads them.
+    list_display = ["__str__", "edition", "date", "status"]
+    list_filter = ["publication", "year", "status", "edition"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

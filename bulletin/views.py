@@ -1,0 +1,39 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from accounts.models import Role
+from accounts.permissions import can_browse_archive, can_use_editor_desk, role_required
+from submissions import queries as submission_queries
+from submissions.models import Submission
+
+from . import queries
+
+# Where each role starts after signing in.
+ROLE_HOME = {
+    Role.CONTRIBUTOR: "unit_home",
+    Role.EDITOR: "editor_home",
+    Role.READER: "archive",
+    Role.ADMIN: "admin:index",
+}
+
+
+@login_required
+def home(request):
+    return redirect(ROLE_HOME.get(request.user.role, "archive"))
+
+
+@role_required(can_use_editor_desk)
+def editor_home(request):
+    return render(
+        request,
+        "bulletin/editor_home.html",
+        {
+            "status_counts": submission_queries.status_counts(Submission.objects.all()),
+            "awaiting": submission_queries.awaiting_review()[:10],
+        },
+    )
+
+
+@role_required(can_browse_archive)
+def archive(request):
+    return render(request, "bulletin/archive.html", {"years": queries.published_issues_by_year()})

@@ -1,0 +1,69 @@
+import pytest
+
+from accounts.actions import create_account
+from accounts.models import Role, Unit
+
+PASSWORD = "Zhang-San-2024!"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # PBKDF2's deliberate slowness is for production; tests hash hundreds of passwords.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def make_user(db):
+    """Create an account through the real action, the way the admin does."""
+    counter = {"n": 0}
+
+    def make(role: str, unit_short_name: str | None = None, **fields):
+        counter["n"] += 1
+        unit = Unit.objects.get(short_name=unit_short_name) if unit_short_name else None
+        return create_account(
+            actor=None,
+            username=fields.pop("username", f"{role}{counter['n']}"),
+            password=fields.pop("password", PASSWORD),
+            role=role,
+            unit=unit,
+            full_name=fields.pop("full_name", f"测试{counter['n']}"),
+            **fields,
+        )
+
+    return make
+
+
+@pytest.fixture
+def editor(make_user):
+    return make_user(Role.EDITOR, username="bianji", full_name="杨青青")
+
+
+@pytest.fixture
+def contributor(make_user):
+    return make_user(Role.CONTRIBUTOR, "西湖区", username="xihu", full_name="钱苏晚")
+
+
+@pytest.fixture
+def other_contributor(make_user):
+    return make_user(Role.CONTRIBUTOR, "萧山区", username="xiaoshan", full_name="邵羽晨")
+
+
+@pytest.fixture
+def reader(make_user):
+    return make_user(Role.READER, username="duzhe", full_name="陈思远")
+
+
+@pytest.fixture
+def admin_account(make_user):
+    return make_user(Role.ADMIN, username="guanli", full_name="周建国")
+
+
+@pytest.fixture
+def client_for(client):
+    """A test client signed in as the given user."""
+
+    def signed_in(user):
+        client.force_login(user)
+        return client
+
+    return signed_in

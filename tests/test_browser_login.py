@@ -1,0 +1,48 @@
+import re
+
+import pytest
+
+from tests.browser import chromium_page
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def log_in(page, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+
+
+def test_contributor_logs_in_and_sees_their_unit_home_in_chinese(live_server, contributor):
+    with chromium_page() as page:
+        page.goto(f"{live_server.url}/")
+        assert page.locator("html").get_attribute("lang") == "zh-CN"
+        assert page.get_by_role("heading", name="登录").is_visible()
+        log_in(page, live_server.url, "xihu")
+        page.wait_for_url(re.compile(r"/unit/$"))
+        assert page.get_by_role("heading", name="本单位稿件").is_visible()
+        assert page.get_by_text("西湖区人大常委会").first.is_visible()
+        assert page.get_by_text("本单位还没有稿件").is_visible()
+        assert page.get_by_role("link", name="编辑工作台").count() == 0
+
+
+def test_editor_logs_in_and_signs_out(live_server, editor):
+    with chromium_page() as page:
+        log_in(page, live_server.url, "bianji")
+        page.wait_for_url(re.compile(r"/editor/$"))
+        assert page.get_by_role("heading", name="编辑工作台").is_visible()
+        page.get_by_role("button", name=re.compile("杨青青")).click()
+        page.get_by_role("button", name="退出登录").click()
+        page.wait_for_url(re.compile(r"/accounts/login/"))
+        assert page.get_by_role("heading", name="登录").is_visible()
+
+
+def test_wrong_password_shows_a_chinese_error(live_server, reader):
+    with chromium_page() as page:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("用户名").fill("duzhe")
+        page.get_by_label("密码").fill("not-the-password")
+        page.get_by_role("button", name="登录").click()
+        assert page.get_by_text("用户名或密码不正确").is_visible()
