@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 
@@ -13,6 +14,11 @@ class Publication(models.Model):
     default_editor_phone = models.CharField("默认电话", max_length=32)
     extra_line = models.CharField(
         "附加行", max_length=128, blank=True, help_text="印在电话之后，如：信息报送网址"
+    )
+    total_number_base = models.PositiveIntegerField(
+        "系统外已出总期数",
+        default=0,
+        help_text="本系统启用前已出版的最后一期的总期号；新一期的总期号从其后续排。",
     )
 
     class Meta:
@@ -69,6 +75,8 @@ class Issue(models.Model):
     distribution = models.TextField("发送范围")
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField("刊发时间", null=True, blank=True)
+    # Bumped by every change to the placements, so a stale assembly page is told so.
+    layout_version = models.PositiveIntegerField("编排版本", default=0, editable=False)
     # The frozen content of a published issue; later edits to its pieces do not change it.
     snapshot = models.JSONField("定稿内容", null=True, blank=True, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -91,3 +99,54 @@ class Issue(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+
+class Placement(models.Model):
+    """A piece placed in an issue's section at a position. A piece is in at most one issue."""
+
+    issue = models.ForeignKey(Issue, verbose_name="期", on_delete=models.CASCADE, related_name="placements")
+    section = models.ForeignKey(Section, verbose_name="栏目", on_delete=models.PROTECT, related_name="+")
+    submission = models.OneToOneField(
+        "submissions.Submission", verbose_name="稿件", on_delete=models.PROTECT, related_name="placement"
+    )
+    position = models.PositiveIntegerField("顺序")
+
+    class Meta:
+        verbose_name = "编排"
+        verbose_name_plural = "编排"
+        ordering = ["section__position", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "section", "position"], name="placement_position_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issue} · {self.section} · {self.position}"
+
+
+def issue_pdf_path(instance: "IssuePdf", filename: str) -> str:
+    issue = instance.issue
+    return f"issues/{issue.publication_id}/{issue.year}/{issue.number:03d}-v{instance.version}.pdf"
+
+
+class IssuePdf(models.Model):
+    """A stored PDF of a published issue. A correction (更正) adds a version; none is deleted."""
+
+    issue = models.ForeignKey(Issue, verbose_name="期", on_delete=models.PROTECT, related_name="pdfs")
+    version = models.PositiveSmallIntegerField("版本")
+    file = models.FileField("PDF 文件", upload_to=issue_pdf_path)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveIntegerField("字节数")
+    note = models.CharField("更正说明", max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="生成人", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "期刊 PDF"
+        verbose_name_plural = "期刊 PDF"
+        ordering = ["issue", "-version"]
+        constraints = [models.UniqueConstraint(fields=["issue", "version"], name="issue_pdf_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.issue} v{self.version}"

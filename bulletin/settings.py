@@ -94,9 +94,13 @@ if not DATABASE_URL.startswith(("sqlite:", "postgres:", "postgresql:")):
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    # Wait for a busy writer instead of failing at once, as two editors can save together.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # Wait for a busy writer instead of failing at once, and take the write lock when a
+    # transaction begins, so two editors saving together queue rather than deadlock.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A file, not Django's shared-cache in-memory database, so tests with concurrent
+    # transactions see SQLite's real locking (shared cache fails at once with "table is locked").
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -1,0 +1,197 @@
+"""The one way to change issues: create, number, place, arrange, publish, correct.
+
+Each action checks the actor and the issue's state, runs in a transaction, and raises
+IssueActionError with a Chinese message that the view shows as it is.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+
+from .models import Issue, Placement, Publication, Section
+from .numbering import numbers_taken, propose_numbers
+from .permissions import can_assemble_issues
+
+
+class IssueActionError(Exception):
+    """An action that cannot be done in the current state; the message is for the user."""
+
+
+class StaleLayout(IssueActionError):
+    """The page's view of the layout is older than the stored one."""
+
+
+def _require_editor(actor) -> None:
+    if not can_assemble_issues(actor):
+        raise PermissionDenied("只有编辑可以组刊和刊发。")
+
+
+def _lock_draft(issue: Issue, expected_version: int | None = None) -> Issue:
+    locked = Issue.objects.select_for_update().get(pk=issue.pk)
+    if locked.status != Issue.Status.DRAFT:
+        raise IssueActionError("这一期已经刊发，不能再改动编排。如需修改请使用“更正”。")
+    if expected_version is not None and locked.layout_version != expected_version:
+        raise StaleLayout("编排已被他人修改，页面已过期。请刷新后再操作，您刚才的调整没有保存。")
+    return locked
+
+
+@transaction.atomic
+def create_issue(
+    *,
+    actor,
+    publication: Publication,
+    date: datetime.date,
+    number: int | None = None,
+    total_number: int | None = None,
+    edition: str = Issue.Edition.REGULAR,
+    editor_name: str | None = None,
+    editor_phone: str | None = None,
+    distribution: str | None = None,
+) -> Issue:
+    """Create a draft issue; numbers not given are proposed as the next free ones."""
+    _require_editor(actor)
+    # Lock the publication so two editors creating issues at once are served one after the other.
+    publication = Publication.objects.select_for_update().get(pk=publication.pk)
+    proposed_number, proposed_total = propose_numbers(publication=publication, year=date.year)
+    number = number or proposed_number
+    total_number = total_number or proposed_total
+    problems = numbers_taken(publication=publication, year=date.year, number=number, total_number=total_number)
+    if problems:
+        raise IssueActionError("".join(problems))
+    try:
+        with transaction.atomic():
+            return Issue.objects.create(
+                publication=publication,
+                year=date.year,
+                number=number,
+                total_number=total_number,
+                edition=edition,
+                date=date,
+                editor_name=editor_name or publication.default_editor_name,
+                editor_phone=editor_phone or publication.default_editor_phone,
+                distribution=distribution if distribution is not None else publication.default_distribution,
+            )
+    except IntegrityError as error:  # the unique constraints are the last word
+        raise IssueActionError("期号或总期号已被占用，请刷新后重试。") from error
+
+
+ISSUE_FIELDS = {"date", "number", "total_number", "edition", "editor_name", "editor_phone", "distribution"}
+
+
+@transaction.atomic
+def update_issue(*, actor, issue: Issue, **changes) -> Issue:
+    """Change an unpublished issue's numbers, date, edition, editor, phone or distribution."""
+    _require_editor(actor)
+    unknown = set(changes) - ISSUE_FIELDS
+    if unknown:
+        raise ValueError(f"unknown issue fields: {sorted(unknown)}")
+    issue = _lock_draft(issue)
+    for name, value in changes.items():
+        setattr(issue, name, value)
+    issue.year = issue.date.year
+    problems = numbers_taken(
+        publication=issue.publication,
+        year=issue.year,
+        number=issue.number,
+        total_number=issue.total_number,
+        exclude=issue,
+    )
+    if problems:
+        raise IssueActionError("".join(problems))
+    issue.save()
+    return issue
+
+
+def _section_accepts(section: Section, submission) -> bool:
+    wants_briefs = submission.adopted_as == "brief"
+    return (section.kind == Section.Kind.BRIEFS) == wants_briefs
+
+
+def _bump(issue: Issue) -> None:
+    issue.layout_version += 1
+    issue.save(update_fields=["layout_version", "updated_at"])
+
+
+@transaction.atomic
+def place_submission(*, actor, issue: Issue, submission, section: Section, expected_version: int) -> Placement:
+    """Put an adopted piece at the end of a section of a draft issue."""
+    from submissions.models import Submission
+
+    _require_editor(actor)
+    issue = _lock_draft(issue, expected_version)
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.status != Submission.Status.ADOPTED:
+        raise IssueActionError(f"《{submission.title}》当前状态是“{submission.get_status_display()}”，只有已采用的稿件才能编入。")
+    if Placement.objects.filter(submission=submission).exists():
+        raise IssueActionError(f"《{submission.title}》已经编入一期，不能重复编入。")
+    if not _section_accepts(section, submission):
+        raise IssueActionError(
+            "信息摘登只收采用为摘登的稿件。" if section.kind == Section.Kind.BRIEFS else "采用为摘登的稿件只能放入信息摘登。"
+        )
+    last = issue.placements.filter(section=section).order_by("-position").first()
+    placement = Placement.objects.create(
+        issue=issue, section=section, submission=submission, position=(last.position + 1) if last else 1
+    )
+    _bump(issue)
+    return placement
+
+
+@transaction.atomic
+def remove_placement(*, actor, placement: Placement, expected_version: int) -> None:
+    """Take a piece out of a draft issue; it returns to the adopted pieces not yet placed."""
+    _require_editor(actor)
+    issue = _lock_draft(placement.issue, expected_version)
+    placement.delete()
+    _bump(issue)
+
+
+@transaction.atomic
+def arrange_issue(*, actor, issue: Issue, layout: dict[int, list[int]], expected_version: int) -> Issue:
+    """Set the complete order: {section id: [placement ids in order]} covering every placement once.
+
+    Moving an item to another section is a layout where it appears under that section.
+    Anything but exactly the issue's current placements is refused.
+    """
+    _require_editor(actor)
+    issue = _lock_draft(issue, expected_version)
+    placements = {p.pk: p for p in issue.placements.select_related("submission").select_for_update()}
+    listed = [pk for ids in layout.values() for pk in ids]
+    if len(listed) != len(set(listed)) or set(listed) != set(placements):
+        raise IssueActionError("提交的排序与本期现有稿件不一致（缺少、多出或重复），未作修改。请刷新后重试。")
+    sections = Section.objects.in_bulk(list(layout))
+    if len(sections) != len(layout):
+        raise IssueActionError("排序中包含不存在的栏目，未作修改。")
+    for section_id, ids in layout.items():
+        for pk in ids:
+            if not _section_accepts(sections[section_id], placements[pk].submission):
+                raise IssueActionError(
+                    f"《{placements[pk].submission.title}》不能放入“{sections[section_id].name}”：摘登稿件只能放入信息摘登，文章不能放入信息摘登。"
+                )
+    # Two passes keep the (issue, section, position) constraint satisfied at every step.
+    offset = len(placements) + max((p.position for p in placements.values()), default=0) + 1
+    for placement in placements.values():
+        placement.position += offset
+    Placement.objects.bulk_update(placements.values(), ["position"])
+    for section_id, ids in layout.items():
+        for index, pk in enumerate(ids, start=1):
+            placements[pk].section_id = section_id
+            placements[pk].position = index
+    Placement.objects.bulk_update(placements.values(), ["section", "position"])
+    _bump(issue)
+    return issue
+
+
+def move_placement(*, actor, placement: Placement, step: int, expected_version: int) -> Issue:
+    """Move an item one place up (step=-1) or down (+1) within its section: the keyboard way."""
+    issue = placement.issue
+    layout: dict[int, list[int]] = {}
+    for pk, section_id in issue.placements.order_by("section__position", "position").values_list("pk", "section_id"):
+        layout.setdefault(section_id, []).append(pk)
+    ids = layout[placement.section_id]
+    index = ids.index(placement.pk)
+    target = index + step
+    if not 0 <= target < len(ids):
+        raise IssueActionError("已经在本栏目的最前（或最后），无法再移动。")
+    ids[index], ids[target] = ids[target], ids[index]
+    return arrange_issue(actor=actor, issue=issue, layout=layout, expected_version=expected_version)
