@@ -1,0 +1,238 @@
+"""Font resolution for the printed issue.
+
+The print layout needs two things from a font: the file WeasyPrint embeds, and the
+glyph advances and character coverage our own line breaker measures with. Both must
+describe exactly the same face, or the justified lines would miss the right edge.
+
+Free faces from Debian's packages serve by default. An office that holds licences for
+方正小标宋简体, 仿宋_GB2312, 黑体 or 楷体_GB2312 drops the files into the folder named by
+``settings.BULLETIN_FONT_DIR``; a file whose name matches a role's patterns replaces
+the free face for that role.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import marshal
+import os
+import tempfile
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+
+FANDOL_DIR = Path("/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol")
+NOTO_DIR = Path("/usr/share/fonts/opentype/noto")
+WENKAI_DIR = Path("/usr/share/fonts/truetype/lxgw-wenkai")
+
+FONT_SUFFIXES = {".ttf", ".otf", ".ttc", ".otc"}
+
+
+@dataclass(frozen=True)
+class Face:
+    """One concrete font face: a file (and face index) plus how CSS selects it."""
+
+    key: str  # CSS class suffix: .f-<key>
+    path: Path
+    index: int
+    css_family: str
+    css_weight: int
+    # Faces not known to fontconfig (FandolFang, licensed files) are loaded by URL
+    # through @font-face; system faces are selected by their fontconfig family name,
+    # which also picks the right member of a .ttc collection (SC, not JP).
+    via_font_face: bool
+    bold: bool = False
+    licensed: bool = False
+
+    @property
+    def css_class(self) -> str:
+        return f"f-{self.key}"
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    patterns: tuple[str, ...]  # licensed file-name patterns, case-insensitive
+    free: Face
+    fallbacks: tuple[str, ...]  # keys of faces to try for characters the face lacks
+
+
+# Free faces (Debian: texlive-lang-chinese, fonts-noto-cjk, fonts-lxgw-wenkai).
+# The Fandol faces are small (about 10,000 glyphs), which keeps the embedded subsets
+# small and the subsetting fast; the Noto collections (65,000 glyphs) serve only as
+# the last fallback because WeasyPrint's subsets keep glyph ids and so grow with them.
+FREE_FACES: dict[str, Face] = {
+    "fang": Face("body", FANDOL_DIR / "FandolFang-Regular.otf", 0, "FandolFang", 400, True),
+    "song-bold": Face("song-bold", FANDOL_DIR / "FandolSong-Bold.otf", 0, "FandolSong Bold", 400, True, bold=True),
+    "kai": Face("kai", WENKAI_DIR / "LXGWWenKai-Regular.ttf", 0, "LXGW WenKai", 400, False),
+    "kai-bold": Face("kai-bold", WENKAI_DIR / "LXGWWenKai-Bold.ttf", 0, "LXGW WenKai", 700, False, bold=True),
+    "serif": Face("serif", NOTO_DIR / "NotoSerifCJK-Regular.ttc", 2, "Noto Serif CJK SC", 400, False),
+    "serif-bold": Face("serif-bold", NOTO_DIR / "NotoSerifCJK-Bold.ttc", 2, "Noto Serif CJK SC", 700, False, bold=True),
+    "sans": Face("sans", NOTO_DIR / "NotoSansCJK-Regular.ttc", 2, "Noto Sans CJK SC", 400, False),
+    "sans-bold": Face("sans-bold", NOTO_DIR / "NotoSansCJK-Bold.ttc", 2, "Noto Sans CJK SC", 700, False, bold=True),
+}
+
+# Roles the stylesheet uses. "bold" is the face for bold runs inside 仿宋 text: 仿宋 has
+# no bold weight, and WeasyPrint never synthesizes one, so a real bold face stands in.
+# Fallbacks serve characters a face lacks (彧 and 祎 are not in the Fandol faces);
+# 楷体 comes first for 仿宋 as the closest in style.
+ROLES: dict[str, RoleSpec] = {
+    "body": RoleSpec(
+        ("仿宋_gb2312*", "仿宋gb2312*", "*fangsong_gb2312*", "*fangsonggb2312*", "fs_gb2312*", "*simfang*", "仿宋*"),
+        FREE_FACES["fang"],
+        ("kai", "serif", "sans"),
+    ),
+    "title": RoleSpec(
+        ("方正小标宋*", "*小标宋*", "*fzxiaobiaosong*", "fzxbs*"),
+        replace(FREE_FACES["song-bold"], key="title"),
+        ("kai-bold", "serif-bold", "sans-bold"),
+    ),
+    "bold": RoleSpec(
+        ("黑体*", "方正黑体*", "*simhei*", "*fzheiti*", "fzhtjw*", "*heiti*"),
+        replace(FREE_FACES["song-bold"], key="bold"),
+        ("kai-bold", "serif-bold", "sans-bold"),
+    ),
+    "kai": RoleSpec(
+        ("楷体_gb2312*", "楷体gb2312*", "*kaiti_gb2312*", "*kaitigb2312*", "*simkai*", "楷体*"),
+        FREE_FACES["kai"],
+        ("serif", "sans"),
+    ),
+}
+
+LICENSED_FAMILY = {"body": "BT Licensed Fang", "title": "BT Licensed Title", "bold": "BT Licensed Hei", "kai": "BT Licensed Kai"}
+
+
+@dataclass
+class FontSet:
+    """The faces one render uses, with their metrics."""
+
+    roles: dict[str, Face]
+    fallbacks: dict[str, tuple[Face, ...]]
+    faces: dict[str, Face] = field(default_factory=dict)  # every face by key
+
+    def metrics(self, face: Face) -> dict[int, int]:
+        return face_metrics(face)
+
+    def face_for(self, role: str, char: str) -> Face:
+        """The first face of the role's chain that has a glyph for ``char``."""
+        code = ord(char)
+        face = self.roles[role]
+        if code in face_metrics(face) or char in " \n":
+            return face
+        for fallback in self.fallbacks[role]:
+            if code in face_metrics(fallback):
+                return fallback
+        return face  # nothing has it; the checker reports it as missing
+
+    def advance(self, face: Face, char: str, size: float) -> float:
+        """Advance width in pt of ``char`` set in ``face`` at ``size`` pt."""
+        metrics = face_metrics(face)
+        units = metrics.get(ord(char))
+        if units is None:
+            units = metrics.get(-1, 1000)  # .notdef width
+        return units * size / metrics[-2]
+
+    def font_face_css(self) -> str:
+        rules = []
+        seen = set()
+        for face in self.faces.values():
+            if not face.via_font_face or (face.css_family, face.css_weight) in seen:
+                continue
+            seen.add((face.css_family, face.css_weight))
+            rules.append(
+                "@font-face { font-family: \"%s\"; font-weight: %d; src: url(\"%s\"); }"
+                % (face.css_family, face.css_weight, face.path.as_uri())
+            )
+        for face in self.faces.values():
+            rules.append(
+                ".%s { font-family: \"%s\"; font-weight: %d; }" % (face.css_class, face.css_family, face.css_weight)
+            )
+        return "\n".join(rules)
+
+
+def find_licensed(font_dir: str | os.PathLike | None) -> dict[str, Path]:
+    """Map role → licensed font file found in ``font_dir`` (first match by name)."""
+    found: dict[str, Path] = {}
+    if not font_dir:
+        return found
+    folder = Path(font_dir)
+    if not folder.is_dir():
+        return found
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in FONT_SUFFIXES)
+    for role, spec in ROLES.items():
+        for pattern in spec.patterns:
+            match = next((p for p in files if fnmatch.fnmatch(p.stem.lower(), pattern.lower())), None)
+            if match is not None:
+                found[role] = match
+                break
+    return found
+
+
+def configured_font_dir() -> str:
+    try:
+        from django.conf import settings
+
+        if settings.configured:
+            return getattr(settings, "BULLETIN_FONT_DIR", "") or ""
+    except ImportError:  # pragma: no cover - Django is always installed here
+        pass
+    return os.environ.get("BULLETIN_FONT_DIR", "")
+
+
+@lru_cache(maxsize=8)
+def _font_set(font_dir: str) -> FontSet:
+    licensed = find_licensed(font_dir)
+    roles: dict[str, Face] = {}
+    for role, spec in ROLES.items():
+        if role in licensed:
+            roles[role] = Face(role, licensed[role], 0, LICENSED_FAMILY[role], 400, True, bold=role in ("bold", "title"), licensed=True)
+        else:
+            roles[role] = spec.free
+    fallbacks = {role: tuple(FREE_FACES[key] for key in spec.fallbacks) for role, spec in ROLES.items()}
+    faces: dict[str, Face] = {}
+    for face in [*roles.values(), *(f for chain in fallbacks.values() for f in chain)]:
+        faces.setdefault(face.key, face)
+    return FontSet(roles=roles, fallbacks=fallbacks, faces=faces)
+
+
+def font_set(font_dir: str | None = None) -> FontSet:
+    """The fonts for a render; ``font_dir`` defaults to settings.BULLETIN_FONT_DIR."""
+    return _font_set(configured_font_dir() if font_dir is None else str(font_dir))
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("BULLETIN_CACHE_DIR") or os.path.join(tempfile.gettempdir(), f"bulletin-font-metrics-{os.getuid()}")
+    return Path(base)
+
+
+@lru_cache(maxsize=32)
+def _metrics_for(path: str, index: int, mtime: float, size: int) -> dict[int, int]:
+    # Parsing a Noto CJK collection's cmap takes ~0.3 s; a marshal cache keyed by the
+    # file's identity makes a cold process pay that once per machine, not per render.
+    digest = hashlib.sha1(f"{path}|{index}|{mtime}|{size}".encode()).hexdigest()[:20]
+    cache_file = _cache_dir() / f"{digest}.marshal"
+    try:
+        return marshal.loads(cache_file.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    font = TTFont(path, fontNumber=index, lazy=True)
+    hmtx = font["hmtx"].metrics
+    metrics = {code: hmtx[glyph][0] for code, glyph in font.getBestCmap().items()}
+    metrics[-1] = hmtx[".notdef"][0] if ".notdef" in hmtx else font["head"].unitsPerEm
+    metrics[-2] = font["head"].unitsPerEm
+    font.close()
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps(metrics))
+        tmp.replace(cache_file)
+    except OSError:
+        pass  # a read-only disk only costs speed
+    return metrics
+
+
+def face_metrics(face: Face) -> dict[int, int]:
+    """{codepoint: advance in font units}; key -2 is unitsPerEm, -1 the .notdef advance."""
+    stat = face.path.stat()
+    return _metrics_for(str(face.path), face.index, stat.st_mtime, stat.st_size)

@@ -1,0 +1,281 @@
+"""Render an issue document to print HTML and to PDF (WeasyPrint).
+
+Both are pure functions of the document: no request, no database. The HTML is the same
+one the preview shows and the PDF prints, stylesheet included.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from .document import ArticleItem, BriefItem, IssueDocument, Paragraph, Run
+from .fonts import Face, FontSet, font_set
+from .typography import break_lines, justify_spacing
+
+MM = 72 / 25.4  # pt per mm
+BLOCK_WIDTH = 156 * MM
+BLOCK_HEIGHT = 225 * MM
+LINES_PER_PAGE = 22
+CHARS_PER_LINE = 28
+LINE = BLOCK_HEIGHT / LINES_PER_PAGE  # line pitch, ≈ 28.99 pt
+PITCH = BLOCK_WIDTH / CHARS_PER_LINE  # character pitch, ≈ 15.79 pt
+BODY_SIZE = 16.0  # 3号
+TITLE_SIZE = 22.0  # 2号
+SMALL_SIZE = 14.0  # 4号: page numbers, distribution block
+# At 16 pt a CJK character is wider than the grid pitch; this letter-spacing puts
+# 28 characters on a line.
+GRID_SPACING = PITCH - BODY_SIZE
+# How far a line may be squeezed to pull one closing mark back onto it.
+MIN_SPACING = GRID_SPACING - 0.65
+
+CSS_PATH = Path(__file__).with_name("print.css")
+TEMPLATE = "bulletin/print/issue.html"
+
+# One FontConfiguration for the process: WeasyPrint caches loaded @font-face files and
+# Pango font maps on it, which is most of what makes a second render fast.
+FONT_CONFIG = FontConfiguration()
+
+
+@dataclass(frozen=True)
+class _Glyph:
+    char: str
+    face: Face
+    advance: float
+
+
+def _glyphs(runs: Sequence[Run], fonts: FontSet, role: str, bold_role: str, size: float) -> list[_Glyph]:
+    glyphs = []
+    for run in runs:
+        run_role = bold_role if run.bold else role
+        for char in run.text:
+            face = fonts.face_for(run_role, char)
+            glyphs.append(_Glyph(char, face, fonts.advance(face, char, size)))
+    return glyphs
+
+
+def _spacing_css(units: int, size: float) -> str:
+    if units == 0:
+        return ' style="letter-spacing:0"'
+    # WeasyPrint truncates glyph offsets to whole 1/1000 em: a tenth of a unit more
+    # makes the truncation land exactly on the intended value.
+    value = (abs(units) + 0.1) * size / 1000 * (1 if units > 0 else -1)
+    return f' style="letter-spacing:{value:.4f}pt"'
+
+
+def _emit(glyphs: Sequence[_Glyph], units: Sequence[int], size: float, base_key: str, base_units: int) -> str:
+    """Spans of equal face and spacing; WeasyPrint lays each out as one text box.
+
+    Text in the paragraph's own face and spacing goes out bare: fewer elements is most
+    of what keeps WeasyPrint's style computation, and so the render, fast.
+    """
+    parts: list[str] = []
+    i = 0
+    while i < len(glyphs):
+        j = i + 1
+        while j < len(glyphs) and glyphs[j].face.key == glyphs[i].face.key and units[j] == units[i]:
+            j += 1
+        # The last glyph's own spacing falls after the line's end: keep it in the span.
+        if j == len(glyphs) - 1 and glyphs[j].face.key == glyphs[i].face.key:
+            j += 1
+        text = escape("".join(g.char for g in glyphs[i:j]))
+        if glyphs[i].face.key == base_key and units[i] == base_units:
+            parts.append(text)
+        else:
+            parts.append(f'<span class="{glyphs[i].face.css_class}"{_spacing_css(units[i], size)}>{text}</span>')
+        i = j
+    return "".join(parts)
+
+
+def typeset(
+    runs: Sequence[Run],
+    fonts: FontSet,
+    *,
+    role: str = "body",
+    bold_role: str = "bold",
+    size: float = BODY_SIZE,
+    width: float = BLOCK_WIDTH,
+    indent: float = 2 * PITCH,
+    justify: bool = True,
+) -> SafeString:
+    """Break a paragraph into justified lines: spans with per-line spacing, joined by <br>."""
+    glyphs = _glyphs(runs, fonts, role, bold_role, size)
+    text = "".join(g.char for g in glyphs)
+    grid_units = round(GRID_SPACING * 1000 / BODY_SIZE) if size == BODY_SIZE else 0
+    grid_spacing = grid_units * size / 1000
+    lines = break_lines(
+        text,
+        [g.advance for g in glyphs],
+        first_width=width - indent,
+        width=width,
+        base_spacing=grid_spacing,
+        min_spacing=grid_spacing - 0.65,
+    )
+    out = []
+    for number, line in enumerate(lines):
+        start, end = line.start, line.end
+        while start < end and text[start] == " ":
+            start += 1  # a space at a line start would be dropped by CSS anyway
+        line_glyphs = glyphs[start:end]
+        avail = width - indent if number == 0 else width
+        if line.justify and justify and len(line_glyphs) > 1:
+            units = justify_spacing([g.advance for g in line_glyphs], avail, size)
+        else:
+            units = [grid_units] * len(line_glyphs)
+        out.append(_emit(line_glyphs, units, size, fonts.roles[role].key, grid_units))
+    # Newlines under white-space: pre end the lines: no <br> elements to style.
+    return mark_safe("\n".join(out))
+
+
+def title_lines(text: str, fonts: FontSet, *, role: str = "title", size: float = TITLE_SIZE, width: float = BLOCK_WIDTH) -> list[str]:
+    """Break a title into centred lines: at its phrase space if it has one, else evenly."""
+
+    def measure(s: str) -> float:
+        return sum(fonts.advance(fonts.face_for(role, c), c, size) for c in s)
+
+    text = text.strip()
+    if not text or measure(text) <= width:
+        return [text] if text else []
+    if " " in text:
+        lines: list[str] = []
+        for part in text.split(" "):
+            if lines and measure(lines[-1] + part) <= width:
+                lines[-1] += part
+            else:
+                lines.append(part)
+        if all(measure(line) <= width for line in lines):
+            return lines
+        text = text.replace(" ", "")
+    advances = [fonts.advance(fonts.face_for(role, c), c, size) for c in text]
+    count = math.ceil(sum(advances) / width)
+    target = min(width, sum(advances) / count + size)
+    spans = break_lines(text, advances, first_width=target, width=target, base_spacing=0, min_spacing=-1)
+    return [text[s.start : s.end] for s in spans]
+
+
+def _face_span(text: str, fonts: FontSet, role: str) -> SafeString:
+    """Text in a role's face, with per-character fallback for glyphs the face lacks."""
+    out = []
+    for char in text:
+        face = fonts.face_for(role, char)
+        out.append((face.css_class, char))
+    merged: list[list[str]] = []
+    for cls, char in out:
+        if merged and merged[-1][0] == cls:
+            merged[-1][1] += char
+        else:
+            merged.append([cls, char])
+    return mark_safe("".join(f'<span class="{cls}">{escape(t)}</span>' for cls, t in merged))
+
+
+def base_spacing_css(size: float = BODY_SIZE) -> str:
+    """The letter-spacing of bare text in a body paragraph (see _emit)."""
+    units = round(GRID_SPACING * 1000 / BODY_SIZE) if size == BODY_SIZE else 0
+    return _spacing_css(units, size).replace(' style="', "").rstrip('"')
+
+
+def build_context(document: IssueDocument, fonts: FontSet) -> dict:
+    doc = document.normalized()
+    toc_width = BLOCK_WIDTH - 6 * PITCH
+    toc = []
+    for entry in doc.toc():
+        lines = []
+        for title in entry.titles:
+            lines.append(typeset([Run(title)], fonts, width=toc_width, indent=0, justify=False))
+        toc.append({"section": _face_span(entry.section, fonts, "bold"), "lines": lines, "name": entry.section})
+    sections = []
+    for section in doc.sections:
+        if not section.items:
+            continue
+        items = []
+        for item in section.items:
+            if isinstance(item, ArticleItem):
+                lines = title_lines(item.title, fonts)
+                if item.subtitle:
+                    lines += title_lines(item.subtitle, fonts)
+                items.append(
+                    {
+                        "kind": "article",
+                        "bookmark": item.toc_title,
+                        "title_lines": [_face_span(line, fonts, "title") for line in lines],
+                        "paragraphs": [typeset(p, fonts) for p in item.paragraphs],
+                        "byline": _face_span(item.byline, fonts, "kai") if item.byline else "",
+                    }
+                )
+            elif isinstance(item, BriefItem):
+                items.append(
+                    {
+                        "kind": "brief",
+                        "paragraphs": [typeset(item.paragraph, fonts)],
+                        "byline": _face_span(item.byline, fonts, "kai") if item.byline else "",
+                    }
+                )
+        sections.append({"name": section.name, "kind": section.kind, "items": items})
+    if sections:
+        # The distribution block rides on the last item (as a footnote, see print.css).
+        sections[-1]["items"][-1]["last"] = True
+    dist_indent = 2 * SMALL_SIZE  # "送：" is two full-width characters
+    distribution = [
+        typeset([Run(line)], fonts, size=SMALL_SIZE, width=BLOCK_WIDTH - dist_indent, indent=0)
+        for line in doc.distribution
+    ]
+    body_face = fonts.roles["body"]
+    page_number_font = 'html { font-family: "%s"; }\n' % body_face.css_family + '@page :left { @bottom-left { font-family: "%s"; } } @page :right { @bottom-right { font-family: "%s"; } }' % (
+        body_face.css_family,
+        body_face.css_family,
+    )
+    css = "\n".join([fonts.font_face_css(), CSS_PATH.read_text(encoding="utf-8"), page_number_font])
+    return {
+        "doc": doc,
+        "css": mark_safe(css),
+        "publication_name": _face_span(doc.publication_name, fonts, "title"),
+        "edition": _face_span(doc.edition_label, fonts, "body"),
+        "number_label": _face_span(doc.number_label, fonts, "body"),
+        "compiler": _face_span(doc.compiler, fonts, "body"),
+        "date_label": _face_span(doc.date_label, fonts, "body"),
+        "toc": toc,
+        "sections": sections,
+        "distribution": distribution,
+        "editor": _face_span(f"本期责任编辑：{doc.editor_name}", fonts, "body"),
+        "phone": _face_span(f"电话：{doc.editor_phone}", fonts, "body") if doc.editor_phone else "",
+        "extra_line": _face_span(doc.extra_line, fonts, "body") if doc.extra_line else "",
+        "dist_label": _face_span("送：", fonts, "body"),
+        "body_class": fonts.roles["body"].css_class,
+    }
+
+
+def render_html(document: IssueDocument, *, font_dir: str | None = None) -> str:
+    """The print HTML of an issue: self-contained, fonts referenced by file:// URLs."""
+    fonts = font_set(font_dir)
+    return render_to_string(TEMPLATE, build_context(document, fonts))
+
+
+def render_pdf(document: IssueDocument, *, font_dir: str | None = None) -> bytes:
+    """The print-ready PDF of an issue."""
+    html = render_html(document, font_dir=font_dir)
+    return HTML(string=html, base_url=str(CSS_PATH.parent)).write_pdf(
+        font_config=FONT_CONFIG,
+        # Subset with HarfBuzz (libharfbuzz-subset0) and keep fonts small; never full_fonts.
+        uncompressed_pdf=False,
+    )
+
+
+__all__ = [
+    "BLOCK_HEIGHT",
+    "BLOCK_WIDTH",
+    "FONT_CONFIG",
+    "LINE",
+    "PITCH",
+    "Paragraph",
+    "render_html",
+    "render_pdf",
+    "typeset",
+]
