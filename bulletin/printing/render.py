@@ -31,11 +31,14 @@ PITCH = BLOCK_WIDTH / CHARS_PER_LINE  # character pitch, ≈ 15.79 pt
 BODY_SIZE = 16.0  # 3号
 TITLE_SIZE = 22.0  # 2号
 SMALL_SIZE = 14.0  # 4号: page numbers, distribution block
+TOC_SIZE = 14.0
 # At 16 pt a CJK character is wider than the grid pitch; this letter-spacing puts
 # 28 characters on a line.
 GRID_SPACING = PITCH - BODY_SIZE
 # How far a line may be squeezed to pull one closing mark back onto it.
 MIN_SPACING = GRID_SPACING - 0.65
+# A line whose last glyph ends this close to the edge with the grid spacing is left as it is.
+NATURAL_TOLERANCE = 0.25
 
 CSS_PATH = Path(__file__).with_name("print.css")
 TEMPLATE = "bulletin/print/issue.html"
@@ -126,10 +129,15 @@ def typeset(
             start += 1  # a space at a line start would be dropped by CSS anyway
         line_glyphs = glyphs[start:end]
         avail = width - indent if number == 0 else width
+        units = [grid_units] * len(line_glyphs)
         if line.justify and justify and len(line_glyphs) > 1:
-            units = justify_spacing([g.advance for g in line_glyphs], avail, size)
-        else:
-            units = [grid_units] * len(line_glyphs)
+            advances = [g.advance for g in line_glyphs]
+            natural_end = sum(advances) + (len(advances) - 1) * grid_spacing
+            # Most lines (28 full-width characters) already end on the edge with the
+            # grid spacing; only the others get spans of their own, since every extra
+            # element costs WeasyPrint about a millisecond.
+            if abs(natural_end - avail) > NATURAL_TOLERANCE:
+                units = justify_spacing(advances, avail, size)
         out.append(_emit(line_glyphs, units, size, fonts.roles[role].key, grid_units))
     # Newlines under white-space: pre end the lines: no <br> elements to style.
     return mark_safe("\n".join(out))
@@ -162,18 +170,33 @@ def title_lines(text: str, fonts: FontSet, *, role: str = "title", size: float =
 
 
 def _face_span(text: str, fonts: FontSet, role: str) -> SafeString:
-    """Text in a role's face, with per-character fallback for glyphs the face lacks."""
-    out = []
+    """Text in a role's face, which its parent element sets (class f-<role>).
+
+    Only characters the face lacks get a span, in the fallback face that has them.
+    """
+    primary = fonts.roles[role]
+    out: list[str] = []
+    run: list[str] = []
+    run_face: Face | None = None
+
+    def flush() -> None:
+        if not run:
+            return
+        chunk = escape("".join(run))
+        if run_face is None or run_face.key == primary.key:
+            out.append(chunk)
+        else:
+            out.append(f'<span class="{run_face.css_class}">{chunk}</span>')
+        run.clear()
+
     for char in text:
         face = fonts.face_for(role, char)
-        out.append((face.css_class, char))
-    merged: list[list[str]] = []
-    for cls, char in out:
-        if merged and merged[-1][0] == cls:
-            merged[-1][1] += char
-        else:
-            merged.append([cls, char])
-    return mark_safe("".join(f'<span class="{cls}">{escape(t)}</span>' for cls, t in merged))
+        if run and face is not run_face:
+            flush()
+        run_face = face
+        run.append(char)
+    flush()
+    return mark_safe("".join(out))
 
 
 def base_spacing_css(size: float = BODY_SIZE) -> str:
@@ -184,12 +207,12 @@ def base_spacing_css(size: float = BODY_SIZE) -> str:
 
 def build_context(document: IssueDocument, fonts: FontSet) -> dict:
     doc = document.normalized()
-    toc_width = BLOCK_WIDTH - 6 * PITCH
+    toc_width = BLOCK_WIDTH - 6 * TOC_SIZE
     toc = []
     for entry in doc.toc():
         lines = []
         for title in entry.titles:
-            lines.append(typeset([Run(title)], fonts, width=toc_width, indent=0, justify=False))
+            lines.append(typeset([Run(title)], fonts, size=TOC_SIZE, width=toc_width, indent=0, justify=False))
         toc.append({"section": _face_span(entry.section, fonts, "bold"), "lines": lines, "name": entry.section})
     sections = []
     for section in doc.sections:
@@ -205,7 +228,8 @@ def build_context(document: IssueDocument, fonts: FontSet) -> dict:
                     {
                         "kind": "article",
                         "bookmark": item.toc_title,
-                        "title_lines": [_face_span(line, fonts, "title") for line in lines],
+                        # Newlines end the title's lines (white-space: pre): no <br> elements.
+                        "title_html": mark_safe("\n".join(_face_span(line, fonts, "title") for line in lines)),
                         "paragraphs": [typeset(p, fonts) for p in item.paragraphs],
                         "byline": _face_span(item.byline, fonts, "kai") if item.byline else "",
                     }
@@ -249,6 +273,9 @@ def build_context(document: IssueDocument, fonts: FontSet) -> dict:
         "extra_line": _face_span(doc.extra_line, fonts, "body") if doc.extra_line else "",
         "dist_label": _face_span("送：", fonts, "body"),
         "body_class": fonts.roles["body"].css_class,
+        "title_class": fonts.roles["title"].css_class,
+        "bold_class": fonts.roles["bold"].css_class,
+        "kai_class": fonts.roles["kai"].css_class,
     }
 
 
