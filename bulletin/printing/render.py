@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.template.loader import render_to_string
+from django.template import Context, Engine
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from weasyprint import HTML
@@ -41,7 +41,16 @@ MIN_SPACING = GRID_SPACING - 0.65
 NATURAL_TOLERANCE = 0.25
 
 CSS_PATH = Path(__file__).with_name("print.css")
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 TEMPLATE = "bulletin/print/issue.html"
+
+# The print template is rendered by a standalone engine: rendering needs neither a
+# request nor Django's settings, so scripts and workers can print without django.setup().
+_ENGINE = Engine(
+    dirs=[str(TEMPLATES_DIR)],
+    loaders=[("django.template.loaders.cached.Loader", ["django.template.loaders.filesystem.Loader"])],
+    autoescape=True,
+)
 
 # One FontConfiguration for the process: WeasyPrint caches loaded @font-face files and
 # Pango font maps on it, which is most of what makes a second render fast.
@@ -282,7 +291,7 @@ def build_context(document: IssueDocument, fonts: FontSet) -> dict:
 def render_html(document: IssueDocument, *, font_dir: str | None = None) -> str:
     """The print HTML of an issue: self-contained, fonts referenced by file:// URLs."""
     fonts = font_set(font_dir)
-    return render_to_string(TEMPLATE, build_context(document, fonts))
+    return _ENGINE.get_template(TEMPLATE).render(Context(build_context(document, fonts)))
 
 
 def render_pdf(document: IssueDocument, *, font_dir: str | None = None) -> bytes:
