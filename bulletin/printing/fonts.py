@@ -110,28 +110,43 @@ class FontSet:
     roles: dict[str, Face]
     fallbacks: dict[str, tuple[Face, ...]]
     faces: dict[str, Face] = field(default_factory=dict)  # every face by key
+    _metrics: dict[str, dict[int, int]] = field(default_factory=dict, repr=False)
+    _lookup: dict[tuple[str, str], tuple[Face, float]] = field(default_factory=dict, repr=False)
 
     def metrics(self, face: Face) -> dict[int, int]:
-        return face_metrics(face)
+        metrics = self._metrics.get(face.key)
+        if metrics is None:
+            metrics = self._metrics[face.key] = face_metrics(face)
+        return metrics
+
+    def _resolve(self, role: str, char: str) -> tuple[Face, float]:
+        # (face, advance in em) for a character in a role, memoised: a render asks
+        # for the same few thousand characters many times.
+        key = (role, char)
+        found = self._lookup.get(key)
+        if found is None:
+            code = ord(char)
+            face = self.roles[role]
+            if code not in self.metrics(face) and char not in " \n":
+                face = next((f for f in self.fallbacks[role] if code in self.metrics(f)), face)
+            metrics = self.metrics(face)
+            units = metrics.get(code, metrics[-1])  # .notdef width if nothing has it
+            found = self._lookup[key] = (face, units / metrics[-2])
+        return found
 
     def face_for(self, role: str, char: str) -> Face:
         """The first face of the role's chain that has a glyph for ``char``."""
-        code = ord(char)
-        face = self.roles[role]
-        if code in face_metrics(face) or char in " \n":
-            return face
-        for fallback in self.fallbacks[role]:
-            if code in face_metrics(fallback):
-                return fallback
-        return face  # nothing has it; the checker reports it as missing
+        return self._resolve(role, char)[0]
 
     def advance(self, face: Face, char: str, size: float) -> float:
         """Advance width in pt of ``char`` set in ``face`` at ``size`` pt."""
-        metrics = face_metrics(face)
-        units = metrics.get(ord(char))
-        if units is None:
-            units = metrics.get(-1, 1000)  # .notdef width
-        return units * size / metrics[-2]
+        metrics = self.metrics(face)
+        return metrics.get(ord(char), metrics[-1]) * size / metrics[-2]
+
+    def glyph(self, role: str, char: str, size: float) -> tuple[Face, float]:
+        """The face a character of a role is set in, and its advance in pt."""
+        face, em = self._resolve(role, char)
+        return face, em * size
 
     def font_face_css(self) -> str:
         rules = []
@@ -181,7 +196,7 @@ def configured_font_dir() -> str:
 
 
 @lru_cache(maxsize=8)
-def _font_set(font_dir: str) -> FontSet:
+def _font_set(font_dir: str, folder_mtime: float) -> FontSet:
     licensed = find_licensed(font_dir)
     roles: dict[str, Face] = {}
     for role, spec in ROLES.items():
@@ -198,7 +213,13 @@ def _font_set(font_dir: str) -> FontSet:
 
 def font_set(font_dir: str | None = None) -> FontSet:
     """The fonts for a render; ``font_dir`` defaults to settings.BULLETIN_FONT_DIR."""
-    return _font_set(configured_font_dir() if font_dir is None else str(font_dir))
+    folder = configured_font_dir() if font_dir is None else str(font_dir)
+    try:
+        # A file dropped into the folder changes its mtime: the next render sees it.
+        mtime = os.stat(folder).st_mtime if folder else 0.0
+    except OSError:
+        mtime = 0.0
+    return _font_set(folder, mtime)
 
 
 def _cache_dir() -> Path:

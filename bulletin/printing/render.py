@@ -69,8 +69,8 @@ def _glyphs(runs: Sequence[Run], fonts: FontSet, role: str, bold_role: str, size
     for run in runs:
         run_role = bold_role if run.bold else role
         for char in run.text:
-            face = fonts.face_for(run_role, char)
-            glyphs.append(_Glyph(char, face, fonts.advance(face, char, size)))
+            face, advance = fonts.glyph(run_role, char, size)
+            glyphs.append(_Glyph(char, face, advance))
     return glyphs
 
 
@@ -156,7 +156,7 @@ def title_lines(text: str, fonts: FontSet, *, role: str = "title", size: float =
     """Break a title into centred lines: at its phrase space if it has one, else evenly."""
 
     def measure(s: str) -> float:
-        return sum(fonts.advance(fonts.face_for(role, c), c, size) for c in s)
+        return sum(fonts.glyph(role, c, size)[1] for c in s)
 
     text = text.strip()
     if not text or measure(text) <= width:
@@ -171,7 +171,7 @@ def title_lines(text: str, fonts: FontSet, *, role: str = "title", size: float =
         if all(measure(line) <= width for line in lines):
             return lines
         text = text.replace(" ", "")
-    advances = [fonts.advance(fonts.face_for(role, c), c, size) for c in text]
+    advances = [fonts.glyph(role, c, size)[1] for c in text]
     count = math.ceil(sum(advances) / width)
     target = min(width, sum(advances) / count + size)
     spans = break_lines(text, advances, first_width=target, width=target, base_spacing=0, min_spacing=-1)
