@@ -85,10 +85,11 @@ def test_no_such_issue_is_a_clear_error(issue, tmp_path):
 
 
 @pytest.mark.django_db
-def test_issue_without_snapshot_is_a_clear_error(issue, tmp_path):
+def test_issue_with_no_content_is_a_clear_error(issue, tmp_path):
+    # No snapshot and no placements: a draft with nothing placed yet.
     issue.snapshot = None
     issue.save(update_fields=["snapshot"])
-    with pytest.raises(CommandError, match="尚无定稿内容"):
+    with pytest.raises(CommandError, match="还没有编入任何稿件"):
         call_command("render_issue", "--total", "703", "-o", str(tmp_path / "x.pdf"))
 
 

@@ -1,6 +1,6 @@
 """python manage.py render_issue --year 2024 --number 15 -o out.pdf
 
-Renders an issue's frozen content (Issue.snapshot) to the print PDF and/or print HTML.
+Renders an issue (its frozen snapshot once published, else its current placements) to the print PDF and/or print HTML.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from bulletin.models import Issue, Publication
-from bulletin.printing.document import IssueDocument
+from bulletin.documents import issue_document
 
 
 class Command(BaseCommand):
@@ -28,12 +28,13 @@ class Command(BaseCommand):
         if not options["output"] and not options["html"]:
             raise CommandError("请用 -o 指定 PDF 输出路径，或用 --html 指定 HTML 输出路径。")
         issue = self._find_issue(options)
-        if not issue.snapshot:
-            raise CommandError(f"{issue} 尚无定稿内容（snapshot），无法排版。请先在组刊页面定稿或刊发。")
         try:
-            document = IssueDocument.from_dict(issue.snapshot)
+            # A published issue prints from its frozen snapshot, a draft from its placements.
+            document = issue_document(issue)
         except (KeyError, TypeError, ValueError) as error:
             raise CommandError(f"{issue} 的定稿内容无法读取：{error}") from error
+        if not any(section.items for section in document.sections):
+            raise CommandError(f"{issue} 还没有编入任何稿件，无法排版。")
 
         from bulletin.printing.render import render_html, render_pdf
 
