@@ -5,13 +5,21 @@ IssueActionError with a Chinese message that the view shows as it is.
 """
 
 import datetime
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from .models import Issue, Placement, Publication, Section
+from .documents import build_document
+from .models import Issue, IssuePdf, Placement, Publication, Section
 from .numbering import numbers_taken, propose_numbers
 from .permissions import can_assemble_issues
+from .printing.document import IssueDocument
+from .printing.render import render_pdf
 
 
 class IssueActionError(Exception):
@@ -195,3 +203,73 @@ def move_placement(*, actor, placement: Placement, step: int, expected_version: 
         raise IssueActionError("已经在本栏目的最前（或最后），无法再移动。")
     ids[index], ids[target] = ids[target], ids[index]
     return arrange_issue(actor=actor, issue=issue, layout=layout, expected_version=expected_version)
+
+
+@contextmanager
+def _files_removed_on_failure(storage) -> Iterator[list[str]]:
+    """Names of files written inside the block are deleted again if the block fails,
+    so a rolled-back publication leaves no orphan PDF behind."""
+    written: list[str] = []
+    try:
+        yield written
+    except BaseException:
+        for name in written:
+            storage.delete(name)
+        raise
+
+
+def _store_pdf(*, issue: Issue, actor, written: list[str], note: str = "") -> IssuePdf:
+    """Render the issue's frozen snapshot and store it as the next PDF version."""
+    pdf = render_pdf(IssueDocument.from_dict(issue.snapshot))
+    last = issue.pdfs.order_by("-version").first()
+    record = IssuePdf(
+        issue=issue,
+        version=(last.version + 1) if last else 1,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        size=len(pdf),
+        note=note,
+        created_by=actor,
+    )
+    record.file.save("issue.pdf", ContentFile(pdf), save=False)
+    written.append(record.file.name)
+    record.save()
+    return record
+
+
+def publish_issue(*, actor, issue: Issue, expected_version: int | None = None) -> Issue:
+    """Freeze the issue's content, mark its pieces 已刊发 and store the rendered PDF."""
+    from submissions.actions import publish_submission
+
+    _require_editor(actor)
+    with _files_removed_on_failure(IssuePdf.file.field.storage) as written, transaction.atomic():
+        issue = _lock_draft(issue, expected_version)
+        placements = list(issue.placements.select_related("submission").order_by("section__position", "position"))
+        if not placements:
+            raise IssueActionError("这一期还没有编入任何稿件，不能刊发。")
+        # Numbers need no check here: they are unique from the moment an issue exists.
+        issue.snapshot = build_document(issue).to_dict()
+        issue.status = Issue.Status.PUBLISHED
+        issue.published_at = timezone.now()
+        issue.save()
+        for placement in placements:
+            publish_submission(actor=actor, submission=placement.submission, issue=issue)
+        _store_pdf(issue=issue, actor=actor, written=written)
+    return issue
+
+
+def correct_issue(*, actor, issue: Issue, note: str) -> IssuePdf:
+    """更正: re-freeze a published issue from its pieces' current text and store a new PDF.
+
+    Earlier PDF versions stay stored and downloadable by editors.
+    """
+    _require_editor(actor)
+    note = (note or "").strip()
+    if not note:
+        raise IssueActionError("请填写更正说明。")
+    with _files_removed_on_failure(IssuePdf.file.field.storage) as written, transaction.atomic():
+        issue = Issue.objects.select_for_update().get(pk=issue.pk)
+        if issue.status != Issue.Status.PUBLISHED:
+            raise IssueActionError("只有已刊发的期才能更正；未刊发的期请直接修改后刊发。")
+        issue.snapshot = build_document(issue).to_dict()
+        issue.save(update_fields=["snapshot", "updated_at"])
+        return _store_pdf(issue=issue, actor=actor, written=written, note=note)

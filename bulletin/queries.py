@@ -2,9 +2,9 @@
 
 from itertools import groupby
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from .models import Issue
+from .models import Issue, IssuePdf, Placement, Section
 
 
 def published_issues() -> QuerySet[Issue]:
@@ -17,3 +17,59 @@ def published_issues() -> QuerySet[Issue]:
 
 def published_issues_by_year() -> list[tuple[int, list[Issue]]]:
     return [(year, list(issues)) for year, issues in groupby(published_issues(), key=lambda i: i.year)]
+
+
+def issues_for_editor() -> QuerySet[Issue]:
+    return (
+        Issue.objects.select_related("publication")
+        .annotate(item_count=Count("placements"))
+        .order_by("status", "-year", "-number")
+    )
+
+
+def unplaced_adopted_pieces():
+    """Adopted pieces not yet placed in any issue, newest first."""
+    from submissions.models import Submission
+
+    return (
+        Submission.objects.filter(status=Submission.Status.ADOPTED, placement__isnull=True)
+        .select_related("unit", "suggested_section")
+        .order_by("-updated_at", "-id")
+    )
+
+
+def issue_layout(issue: Issue) -> list[dict]:
+    """Every active section in order with the issue's items in it (sections may be empty)."""
+    placements = (
+        Placement.objects.filter(issue=issue)
+        .select_related("submission__unit")
+        .order_by("section__position", "position")
+    )
+    by_section: dict[int, list[Placement]] = {}
+    for placement in placements:
+        by_section.setdefault(placement.section_id, []).append(placement)
+    sections = Section.objects.filter(Q(active=True) | Q(pk__in=list(by_section))).order_by("position")
+    return [{"section": section, "placements": by_section.get(section.pk, [])} for section in sections]
+
+
+def current_pdf(issue: Issue) -> IssuePdf | None:
+    return issue.pdfs.order_by("-version").first()
+
+
+def search_published_items(*, words: str = "", unit=None, year: int | None = None):
+    """Published pieces whose title or body holds every word, newest issue first.
+
+    Chinese has no spaces between words, so each word is a plain substring match.
+    """
+    from submissions.models import Submission
+
+    pieces = Submission.objects.filter(
+        placement__issue__status=Issue.Status.PUBLISHED
+    ).select_related("unit", "placement__issue", "placement__section")
+    for word in words.split():
+        pieces = pieces.filter(Q(title__icontains=word) | Q(subtitle__icontains=word) | Q(body__icontains=word))
+    if unit is not None:
+        pieces = pieces.filter(unit=unit)
+    if year:
+        pieces = pieces.filter(placement__issue__year=year)
+    return pieces.order_by("-placement__issue__year", "-placement__issue__number", "placement__position")

@@ -1,12 +1,32 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import archive_views, issue_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("editor/", views.editor_home, name="editor_home"),
-    path("archive/", views.archive, name="archive"),
+    path("archive/", archive_views.archive, name="archive"),
+    path("archive/<int:pk>/", archive_views.archive_issue, name="archive_issue"),
+    path("archive/<int:pk>/pdf/", archive_views.archive_pdf, name="archive_pdf"),
+    path("archive/<int:pk>/pdf/v<int:version>/", archive_views.archive_pdf, name="archive_pdf_version"),
+    path("issues/", issue_views.issue_list, name="issue_list"),
+    path("issues/new/", issue_views.issue_create, name="issue_create"),
+    path("issues/<int:pk>/", issue_views.issue_assemble, name="issue_assemble"),
+    path("issues/<int:pk>/settings/", issue_views.issue_settings, name="issue_settings"),
+    path("issues/<int:pk>/place/", issue_views.placement_add, name="placement_add"),
+    path("issues/<int:pk>/arrange/", issue_views.issue_arrange, name="issue_arrange"),
+    path("issues/<int:pk>/items/<int:placement_pk>/move/", issue_views.placement_move, name="placement_move"),
+    path(
+        "issues/<int:pk>/items/<int:placement_pk>/section/",
+        issue_views.placement_move_to_section,
+        name="placement_move_to_section",
+    ),
+    path("issues/<int:pk>/items/<int:placement_pk>/remove/", issue_views.placement_remove, name="placement_remove"),
+    path("issues/<int:pk>/preview/", issue_views.issue_preview, name="issue_preview"),
+    path("issues/<int:pk>/preview.pdf", issue_views.issue_preview_pdf, name="issue_preview_pdf"),
+    path("issues/<int:pk>/publish/", issue_views.issue_publish, name="issue_publish"),
+    path("issues/<int:pk>/correct/", issue_views.issue_correct, name="issue_correct"),
     path("unit/", include("submissions.urls")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),

@@ -2,11 +2,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from accounts.models import Role
-from accounts.permissions import can_browse_archive, can_use_editor_desk, role_required
+from accounts.permissions import can_use_editor_desk, role_required
 from submissions import queries as submission_queries
 from submissions.models import Submission
-
-from . import queries
 
 # Where each role starts after signing in.
 ROLE_HOME = {
@@ -32,8 +30,3 @@ def editor_home(request):
             "awaiting": submission_queries.awaiting_review()[:10],
         },
     )
-
-
-@role_required(can_browse_archive)
-def archive(request):
-    return render(request, "bulletin/archive.html", {"years": queries.published_issues_by_year()})

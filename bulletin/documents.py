@@ -1,0 +1,115 @@
+"""From an issue's placements to the IssueDocument the print renderer takes."""
+
+import re
+from html.parser import HTMLParser
+
+from .models import Issue, Placement, Section
+from .printing.document import ArticleItem, BriefItem, IssueDocument, Paragraph, Run, edition_label
+from .printing.document import Section as DocumentSection
+
+
+class _RunCollector(HTMLParser):
+    """Reads sanitized body HTML (<p> and <strong> only) into paragraphs of runs."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.paragraphs: list[Paragraph] = []
+        self._current: list[Run] = []
+        self._bold = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "p":
+            self._flush()
+        elif tag in ("strong", "b"):
+            self._bold += 1
+        elif tag == "br":
+            self._flush()
+
+    def handle_endtag(self, tag):
+        if tag == "p":
+            self._flush()
+        elif tag in ("strong", "b"):
+            self._bold = max(0, self._bold - 1)
+
+    def handle_data(self, data):
+        text = re.sub(r"\s*\n\s*", "", data)
+        if text:
+            self._current.append(Run(text, self._bold > 0))
+
+    def _flush(self) -> None:
+        if any(run.text.strip() for run in self._current):
+            self.paragraphs.append(self._current)
+        self._current = []
+
+    def close(self):
+        super().close()
+        self._flush()
+
+
+def paragraphs_from_html(html: str) -> list[Paragraph]:
+    collector = _RunCollector()
+    collector.feed(html or "")
+    collector.close()
+    return collector.paragraphs
+
+
+def split_authors(authors: str) -> list[str]:
+    return [name for name in re.split(r"[\s、，,]+", authors or "") if name]
+
+
+def _article(submission) -> ArticleItem:
+    return ArticleItem(
+        title=submission.title,
+        subtitle=submission.subtitle,
+        paragraphs=paragraphs_from_html(submission.body),
+        byline_org=submission.byline_org,
+        byline_authors=split_authors(submission.byline_authors),
+    )
+
+
+def _brief(submission) -> BriefItem:
+    paragraphs = paragraphs_from_html(submission.brief_text) if "<" in (submission.brief_text or "") else []
+    paragraph = [run for p in paragraphs for run in p] or [Run((submission.brief_text or "").strip())]
+    # The brief's byline is "office author author"; without one the piece's byline serves.
+    byline = (submission.brief_byline or "").strip()
+    if byline:
+        org, *authors = byline.split()
+        return BriefItem(paragraph, org, authors)
+    return BriefItem(paragraph, submission.byline_org, split_authors(submission.byline_authors))
+
+
+def build_document(issue: Issue) -> IssueDocument:
+    """The issue as it would print now, from its current placements and fields."""
+    placements = (
+        Placement.objects.filter(issue=issue)
+        .select_related("section", "submission")
+        .order_by("section__position", "position")
+    )
+    sections: dict[int, DocumentSection] = {}
+    for placement in placements:
+        section: Section = placement.section
+        doc_section = sections.setdefault(section.pk, DocumentSection(section.name, section.kind, []))
+        make = _brief if section.kind == Section.Kind.BRIEFS else _article
+        doc_section.items.append(make(placement.submission))
+    publication = issue.publication
+    return IssueDocument(
+        publication_name=publication.name,
+        compiler=publication.compiler,
+        edition_label=edition_label(issue.edition),
+        year=issue.year,
+        number=issue.number,
+        total_number=issue.total_number,
+        date=issue.date,
+        sections=list(sections.values()),
+        distribution=[line for line in issue.distribution.splitlines() if line.strip()],
+        editor_name=issue.editor_name,
+        editor_phone=issue.editor_phone,
+        extra_line=publication.extra_line,
+    )
+
+
+def issue_document(issue: Issue) -> IssueDocument:
+    """A published issue prints from its frozen snapshot; a draft from its placements."""
+    if issue.snapshot:
+        return IssueDocument.from_dict(issue.snapshot)
+    return build_document(issue)

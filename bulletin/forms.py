@@ -1,0 +1,62 @@
+from django import forms
+
+from accounts.models import Unit
+
+from .models import Issue
+
+
+class IssueForm(forms.ModelForm):
+    class Meta:
+        model = Issue
+        fields = ["date", "number", "total_number", "edition", "editor_name", "editor_phone", "distribution"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "distribution": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "number": "当年第几期，每年从 1 起编。系统已按现有各期推荐。",
+            "total_number": "总第几期，跨年连续编号。",
+            "distribution": "“送：”之后的内容，每行一段。",
+        }
+        error_messages = {
+            "number": {"required": "请填写期号。", "invalid": "期号必须是正整数。"},
+            "total_number": {"required": "请填写总期号。", "invalid": "总期号必须是正整数。"},
+            "date": {"required": "请填写出刊日期。", "invalid": "日期格式不正确，请按 2024-10-25 的格式填写。"},
+            "editor_name": {"required": "请填写本期责任编辑。"},
+            "editor_phone": {"required": "请填写电话。"},
+            "distribution": {"required": "请填写发送范围。"},
+        }
+
+    def clean_number(self):
+        number = self.cleaned_data["number"]
+        if number < 1:
+            raise forms.ValidationError("期号必须从 1 起。", code="min_value")
+        return number
+
+    def clean_total_number(self):
+        total = self.cleaned_data["total_number"]
+        if total < 1:
+            raise forms.ValidationError("总期号必须从 1 起。", code="min_value")
+        return total
+
+    def validate_unique(self):
+        # Number conflicts are the action's to judge (it also sees concurrent creators).
+        pass
+
+
+class CorrectionForm(forms.Form):
+    note = forms.CharField(
+        label="更正说明",
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": "如：更正第 3 页西湖区稿件作者姓名"}),
+        error_messages={"required": "请填写更正说明。", "max_length": "更正说明不能超过 200 字。"},
+    )
+
+
+class ArchiveSearchForm(forms.Form):
+    q = forms.CharField(label="关键词", required=False, max_length=50)
+    unit = forms.ModelChoiceField(label="报送单位", queryset=Unit.objects.all(), required=False, empty_label="全部单位")
+    year = forms.IntegerField(label="年份", required=False, min_value=1990, max_value=2100)
+
+    def clean_q(self):
+        return " ".join(self.cleaned_data["q"].split())

@@ -1,0 +1,232 @@
+"""Editors' pages for issues: create, assemble, preview, publish, correct."""
+
+import json
+
+from django.contrib import messages
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import role_required
+from submissions.models import Submission
+
+from . import actions, queries
+from .documents import build_document
+from .forms import CorrectionForm, IssueForm
+from .models import Issue, Placement, Publication, Section
+from .numbering import propose_numbers
+from .permissions import can_assemble_issues
+from .printing.render import render_html, render_pdf
+
+editor_only = role_required(can_assemble_issues)
+
+
+def _version(request) -> int | None:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return None
+
+
+def _run(request, action, **kwargs) -> bool:
+    """Call an action; its refusal becomes a message on the page instead of an error."""
+    try:
+        action(actor=request.user, **kwargs)
+    except actions.IssueActionError as error:
+        messages.error(request, str(error))
+        return False
+    return True
+
+
+@editor_only
+def issue_list(request):
+    return render(request, "bulletin/issue_list.html", {"issues": queries.issues_for_editor()})
+
+
+@editor_only
+def issue_create(request):
+    publication = Publication.objects.order_by("pk").first()
+    if request.method == "POST":
+        form = IssueForm(request.POST)
+        if form.is_valid():
+            try:
+                issue = actions.create_issue(actor=request.user, publication=publication, **form.cleaned_data)
+            except actions.IssueActionError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, f"已创建{issue.year}年第{issue.number}期(总第{issue.total_number}期)。")
+                return redirect("issue_assemble", pk=issue.pk)
+    else:
+        today = timezone.localdate()
+        number, total = propose_numbers(publication=publication, year=today.year)
+        form = IssueForm(
+            initial={
+                "date": today,
+                "number": number,
+                "total_number": total,
+                "edition": Issue.Edition.REGULAR,
+                "editor_name": publication.default_editor_name,
+                "editor_phone": publication.default_editor_phone,
+                "distribution": publication.default_distribution,
+            }
+        )
+    return render(request, "bulletin/issue_form.html", {"form": form, "publication": publication})
+
+
+@editor_only
+def issue_settings(request, pk: int):
+    issue = get_object_or_404(Issue, pk=pk)
+    if issue.is_published:
+        messages.info(request, "这一期已经刊发，期号和信息不能再改。")
+        return redirect("archive_issue", pk=issue.pk)
+    form = IssueForm(request.POST or None, instance=Issue.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_issue(actor=request.user, issue=issue, **form.cleaned_data)
+        except actions.IssueActionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "本期信息已保存。")
+            return redirect("issue_assemble", pk=issue.pk)
+    return render(request, "bulletin/issue_form.html", {"form": form, "issue": issue})
+
+
+@editor_only
+def issue_assemble(request, pk: int):
+    issue = get_object_or_404(Issue.objects.select_related("publication"), pk=pk)
+    if issue.is_published:
+        return redirect("archive_issue", pk=issue.pk)
+    layout = queries.issue_layout(issue)
+    sections = [entry["section"] for entry in layout]
+    return render(
+        request,
+        "bulletin/issue_assemble.html",
+        {
+            "issue": issue,
+            "layout": layout,
+            "unplaced": queries.unplaced_adopted_pieces(),
+            "article_sections": [s for s in sections if s.kind == Section.Kind.ARTICLES],
+            "brief_sections": [s for s in sections if s.kind == Section.Kind.BRIEFS],
+            "toc": build_document(issue).toc(),
+        },
+    )
+
+
+@editor_only
+@require_POST
+def placement_add(request, pk: int):
+    issue = get_object_or_404(Issue, pk=pk)
+    submission = Submission.objects.filter(pk=request.POST.get("submission")).first()
+    section = Section.objects.filter(pk=request.POST.get("section")).first()
+    if submission is None or section is None:
+        messages.error(request, "请选择要编入的稿件和栏目。")
+    elif _run(
+        request,
+        actions.place_submission,
+        issue=issue,
+        submission=submission,
+        section=section,
+        expected_version=_version(request),
+    ):
+        messages.success(request, f"已将《{submission.title}》编入“{section.name}”。")
+    return redirect("issue_assemble", pk=issue.pk)
+
+
+@editor_only
+@require_POST
+def placement_move(request, pk: int, placement_pk: int):
+    placement = get_object_or_404(Placement, pk=placement_pk, issue_id=pk)
+    step = -1 if request.POST.get("direction") == "up" else 1
+    _run(request, actions.move_placement, placement=placement, step=step, expected_version=_version(request))
+    return redirect(reverse("issue_assemble", args=[pk]) + f"#item-{placement.pk}")
+
+
+@editor_only
+@require_POST
+def placement_move_to_section(request, pk: int, placement_pk: int):
+    placement = get_object_or_404(Placement, pk=placement_pk, issue_id=pk)
+    target = Section.objects.filter(pk=request.POST.get("section")).first()
+    if target is None:
+        messages.error(request, "请选择目标栏目。")
+        return redirect("issue_assemble", pk=pk)
+    layout: dict[int, list[int]] = {}
+    for item_pk, section_id in placement.issue.placements.order_by("section__position", "position").values_list(
+        "pk", "section_id"
+    ):
+        if item_pk != placement.pk:
+            layout.setdefault(section_id, []).append(item_pk)
+    layout.setdefault(target.pk, []).append(placement.pk)
+    if _run(request, actions.arrange_issue, issue=placement.issue, layout=layout, expected_version=_version(request)):
+        messages.success(request, f"已移至“{target.name}”末尾。")
+    return redirect("issue_assemble", pk=pk)
+
+
+@editor_only
+@require_POST
+def placement_remove(request, pk: int, placement_pk: int):
+    placement = get_object_or_404(Placement.objects.select_related("submission"), pk=placement_pk, issue_id=pk)
+    title = placement.submission.title
+    if _run(request, actions.remove_placement, placement=placement, expected_version=_version(request)):
+        messages.success(request, f"已将《{title}》移出本期，回到待编稿件。")
+    return redirect("issue_assemble", pk=pk)
+
+
+@editor_only
+@require_POST
+def issue_arrange(request, pk: int):
+    """The drag-and-drop page posts the complete layout as JSON and gets the new version back."""
+    issue = get_object_or_404(Issue, pk=pk)
+    try:
+        payload = json.loads(request.body)
+        layout = {int(section): [int(item) for item in items] for section, items in payload["layout"].items()}
+        expected = int(payload["version"])
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return JsonResponse({"ok": False, "message": "提交的排序格式不正确，未作修改。"}, status=400)
+    try:
+        issue = actions.arrange_issue(actor=request.user, issue=issue, layout=layout, expected_version=expected)
+    except actions.StaleLayout as error:
+        return JsonResponse({"ok": False, "stale": True, "message": str(error)}, status=409)
+    except actions.IssueActionError as error:
+        return JsonResponse({"ok": False, "message": str(error)}, status=400)
+    return JsonResponse({"ok": True, "version": issue.layout_version, "message": "顺序已保存。"})
+
+
+@editor_only
+def issue_preview(request, pk: int):
+    issue = get_object_or_404(Issue.objects.select_related("publication"), pk=pk)
+    return HttpResponse(render_html(build_document(issue)))
+
+
+@editor_only
+def issue_preview_pdf(request, pk: int):
+    issue = get_object_or_404(Issue.objects.select_related("publication"), pk=pk)
+    response = HttpResponse(render_pdf(build_document(issue)), content_type="application/pdf")
+    response["Content-Disposition"] = "inline"
+    return response
+
+
+@editor_only
+@require_POST
+def issue_publish(request, pk: int):
+    issue = get_object_or_404(Issue, pk=pk)
+    if issue.is_published:
+        messages.info(request, "这一期已经刊发过了。")
+        return redirect("archive_issue", pk=issue.pk)
+    if _run(request, actions.publish_issue, issue=issue, expected_version=_version(request)):
+        messages.success(request, "已刊发，PDF 已生成并存档。")
+        return redirect("archive_issue", pk=issue.pk)
+    return redirect("issue_assemble", pk=issue.pk)
+
+
+@editor_only
+@require_POST
+def issue_correct(request, pk: int):
+    issue = get_object_or_404(Issue, pk=pk)
+    form = CorrectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    elif _run(request, actions.correct_issue, issue=issue, note=form.cleaned_data["note"]):
+        messages.success(request, "更正版 PDF 已生成；原版本仍保留，编辑可下载。")
+    return redirect("archive_issue", pk=issue.pk)

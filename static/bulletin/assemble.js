@@ -1,0 +1,135 @@
+// Issue assembly: drag items within and across sections, or move them with Alt+↑/↓.
+// After every change the complete layout is posted; the server answers with the new
+// layout version, or refuses a stale page (409) so nobody overwrites another's order.
+(function () {
+  "use strict";
+  const root = document.getElementById("assembly");
+  if (!root) return;
+  const status = document.getElementById("arrange-status");
+  const csrf = document.querySelector("input[name=csrfmiddlewaretoken]").value;
+  let dragged = null;
+
+  function show(message, kind) {
+    status.className = "alert alert-" + kind;
+    status.innerHTML = "";
+    status.append(message);
+    if (kind === "danger") {
+      const reload = document.createElement("button");
+      reload.type = "button";
+      reload.className = "btn btn-sm btn-outline-danger ms-3";
+      reload.textContent = "刷新页面";
+      reload.addEventListener("click", () => location.reload());
+      status.append(reload);
+    }
+  }
+
+  function setVersion(version) {
+    root.dataset.version = version;
+    document.querySelectorAll(".layout-version").forEach((input) => (input.value = version));
+  }
+
+  function layout() {
+    const result = {};
+    root.querySelectorAll(".section-list").forEach((list) => {
+      result[list.dataset.sectionId] = Array.from(list.querySelectorAll(".placement")).map((li) =>
+        Number(li.dataset.placementId)
+      );
+    });
+    return result;
+  }
+
+  function refreshButtons() {
+    root.querySelectorAll(".section-list").forEach((list) => {
+      const items = list.querySelectorAll(".placement");
+      items.forEach((li, i) => {
+        const up = li.querySelector("button[value=up]");
+        const down = li.querySelector("button[value=down]");
+        if (up) up.disabled = i === 0;
+        if (down) down.disabled = i === items.length - 1;
+      });
+      const empty = list.querySelector(".empty-slot");
+      if (empty) empty.hidden = items.length > 0;
+    });
+  }
+
+  async function save() {
+    refreshButtons();
+    show("正在保存……", "secondary");
+    let response;
+    try {
+      response = await fetch(root.dataset.arrangeUrl, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+        body: JSON.stringify({ version: Number(root.dataset.version), layout: layout() }),
+      });
+    } catch (error) {
+      show("网络连接失败，顺序没有保存。", "danger");
+      return;
+    }
+    const data = await response.json().catch(() => ({ message: "服务器返回了无法识别的结果。" }));
+    if (response.ok && data.ok) {
+      setVersion(data.version);
+      show(data.message, "success");
+      root.dispatchEvent(new CustomEvent("arranged", { detail: data }));
+    } else {
+      show(data.message || "保存失败。", "danger");
+    }
+  }
+
+  function accepts(list, item) {
+    return list.dataset.kind === item.dataset.kind;
+  }
+
+  // The item the pointer is above, to insert before it (null: append at the end).
+  function itemAfter(list, y) {
+    const items = Array.from(list.querySelectorAll(".placement:not(.dragging)"));
+    return items.find((li) => {
+      const box = li.getBoundingClientRect();
+      return y < box.top + box.height / 2;
+    }) || null;
+  }
+
+  root.addEventListener("dragstart", (event) => {
+    const item = event.target.closest(".placement");
+    if (!item) return;
+    dragged = { item, from: item.parentElement, next: item.nextElementSibling };
+    item.classList.add("dragging");
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", item.dataset.placementId);
+  });
+
+  root.addEventListener("dragover", (event) => {
+    const list = event.target.closest(".section-list");
+    if (!dragged || !list || !accepts(list, dragged.item)) return;
+    event.preventDefault();
+    const after = itemAfter(list, event.clientY);
+    if (after) list.insertBefore(dragged.item, after);
+    else list.appendChild(dragged.item);
+  });
+
+  root.addEventListener("drop", (event) => {
+    if (dragged) event.preventDefault();
+  });
+
+  root.addEventListener("dragend", () => {
+    if (!dragged) return;
+    const { item, from, next } = dragged;
+    item.classList.remove("dragging");
+    dragged = null;
+    if (item.parentElement !== from || item.nextElementSibling !== next) save();
+  });
+
+  root.addEventListener("keydown", (event) => {
+    const item = event.target.closest(".placement");
+    if (!item || !event.altKey || (event.key !== "ArrowUp" && event.key !== "ArrowDown")) return;
+    event.preventDefault();
+    const sibling = event.key === "ArrowUp" ? item.previousElementSibling : item.nextElementSibling;
+    if (!sibling || !sibling.classList.contains("placement")) return;
+    if (event.key === "ArrowUp") sibling.before(item);
+    else sibling.after(item);
+    item.focus();
+    save();
+  });
+
+  refreshButtons();
+})();
