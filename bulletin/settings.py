@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "submissions.context_processors.notifications",
             ],
         },
     },
@@ -154,6 +155,8 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "杭州人大信息 <bulletin@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address people open the app at, for links in notification mails.
+BULLETIN_SITE_URL = os.environ.get("BULLETIN_SITE_URL", "http://127.0.0.1:8000")
 
 # Print fonts: a folder of licensed faces (方正小标宋简体, 仿宋_GB2312, 黑体, 楷体_GB2312)
 # preferred over the free Debian faces when present.

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from submissions import urls as submission_urls
+
 from . import archive_views, issue_views, views
 
 urlpatterns = [
@@ -27,7 +29,9 @@ urlpatterns = [
     path("issues/<int:pk>/preview.pdf", issue_views.issue_preview_pdf, name="issue_preview_pdf"),
     path("issues/<int:pk>/publish/", issue_views.issue_publish, name="issue_publish"),
     path("issues/<int:pk>/correct/", issue_views.issue_correct, name="issue_correct"),
-    path("unit/", include("submissions.urls")),
+    path("unit/", include(submission_urls.unit_patterns)),
+    path("review/", include(submission_urls.review_patterns)),
+    path("notifications/", include(submission_urls.notification_patterns)),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,6 +6,8 @@ from accounts.permissions import can_use_editor_desk, role_required
 from submissions import queries as submission_queries
 from submissions.models import Submission
 
+from . import queries
+
 # Where each role starts after signing in.
 ROLE_HOME = {
     Role.CONTRIBUTOR: "unit_home",
@@ -28,5 +30,7 @@ def editor_home(request):
         {
             "status_counts": submission_queries.status_counts(Submission.objects.all()),
             "awaiting": submission_queries.awaiting_review()[:10],
+            "drafts": queries.issues_for_editor().filter(status="draft"),
+            "unplaced_count": queries.unplaced_adopted_pieces().count(),
         },
     )

@@ -4,6 +4,27 @@ from django.db import models
 from accounts.models import Unit
 
 
+class Commission(models.Model):
+    """约稿: the editor asks one or more units for a piece on a topic by a date."""
+
+    topic = models.CharField("约稿主题", max_length=80)
+    requirements = models.TextField("要求", blank=True)
+    deadline = models.DateField("截止日期")
+    units = models.ManyToManyField(Unit, verbose_name="约稿单位", related_name="commissions")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="发起人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("发起时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "约稿"
+        verbose_name_plural = "约稿"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.topic
+
+
 class Submission(models.Model):
     """稿件: a piece a unit writes and submits to the bulletin."""
 
@@ -16,9 +37,11 @@ class Submission(models.Model):
         WITHDRAWN = "withdrawn", "已撤回"
         PUBLISHED = "published", "已刊发"
 
-    unit = models.ForeignKey(
-        Unit, verbose_name="报送单位", on_delete=models.PROTECT, related_name="submissions"
-    )
+    class AdoptedAs(models.TextChoices):
+        ARTICLE = "article", "文章"
+        BRIEF = "brief", "信息摘登"
+
+    unit = models.ForeignKey(Unit, verbose_name="报送单位", on_delete=models.PROTECT, related_name="submissions")
     title = models.CharField("标题", max_length=80)
     subtitle = models.CharField("标题第二行", max_length=80, blank=True)
     # Sanitized HTML limited to <p> and <strong>; never raw user HTML.
@@ -30,7 +53,23 @@ class Submission(models.Model):
     suggested_section = models.ForeignKey(
         "bulletin.Section", verbose_name="建议栏目", on_delete=models.SET_NULL, null=True, blank=True
     )
+    commission = models.ForeignKey(
+        Commission,
+        verbose_name="所答约稿",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="submissions",
+    )
+    source_docx = models.FileField("来源 Word 文件", upload_to="docx/%Y/%m/", blank=True)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT)
+    adopted_as = models.CharField("采用方式", max_length=16, choices=AdoptedAs.choices, blank=True)
+    # 信息摘登: one paragraph beginning with the unit's name, and its own byline.
+    brief_text = models.TextField("摘登文字", blank=True)
+    brief_byline = models.CharField("摘登署名", max_length=100, blank=True)
+    revision_due = models.DateField("修改期限", null=True, blank=True)
+    # Incremented by every save of the text; a save based on an older version is refused.
+    version = models.PositiveIntegerField("版本", default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.PROTECT, related_name="+"
     )
@@ -46,3 +85,86 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Revision(models.Model):
+    """A kept text of a piece: every submission, every editor edit, every refused conflicting save."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", "报送稿"
+        EDITED = "edited", "编辑修改"
+        CONFLICT = "conflict", "冲突未保存稿"
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="revisions")
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices)
+    title = models.CharField("标题", max_length=80)
+    subtitle = models.CharField("标题第二行", max_length=80, blank=True)
+    body = models.TextField("正文", blank=True)
+    byline_org = models.CharField("署名单位", max_length=64, blank=True)
+    byline_authors = models.CharField("作者", max_length=64, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="修改人", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "稿件版本"
+        verbose_name_plural = "稿件版本"
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.submission} · {self.get_kind_display()}"
+
+
+class Event(models.Model):
+    """Audit row for every status change: who, when, from, to, note."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+")
+    action = models.CharField("操作", max_length=32)
+    from_status = models.CharField("原状态", max_length=16, choices=Submission.Status.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=16, choices=Submission.Status.choices)
+    note = models.TextField("说明", blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "操作记录"
+        verbose_name_plural = "操作记录"
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.submission} · {self.get_to_status_display()}"
+
+
+class Comment(models.Model):
+    """The thread between the editor and the unit on a piece."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="留言人", on_delete=models.PROTECT, related_name="+")
+    text = models.TextField("留言")
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "留言"
+        verbose_name_plural = "留言"
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:30]
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE, related_name="notifications"
+    )
+    text = models.CharField("内容", max_length=200)
+    link = models.CharField("链接", max_length=200, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.text

@@ -1,14 +1,17 @@
 """Reads of submissions. A contributor's lists always pass through `for_unit`."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import Unit
 
-from .models import Submission
+from .models import Commission, Revision, Submission
 
 
 def for_unit(unit: Unit) -> QuerySet[Submission]:
-    return Submission.objects.filter(unit=unit).select_related("unit", "suggested_section")
+    return Submission.objects.filter(unit=unit).select_related(
+        "unit", "suggested_section", "placement__issue", "placement__section"
+    )
 
 
 def status_counts(queryset: QuerySet[Submission]) -> list[dict]:
@@ -26,3 +29,57 @@ def awaiting_review() -> QuerySet[Submission]:
         .select_related("unit", "suggested_section")
         .order_by("-submitted_at", "-id")
     )
+
+
+def editor_queue(*, status="", unit=None, section=None, date_from=None, date_to=None, q="") -> QuerySet[Submission]:
+    """All units' pieces (drafts stay with their unit), newest first, filtered."""
+    pieces = (
+        Submission.objects.exclude(status=Submission.Status.DRAFT)
+        .select_related("unit", "suggested_section", "placement__issue")
+        .order_by("-submitted_at", "-id")
+    )
+    if status:
+        pieces = pieces.filter(status=status)
+    if unit is not None:
+        pieces = pieces.filter(unit=unit)
+    if section is not None:
+        pieces = pieces.filter(Q(suggested_section=section) | Q(placement__section=section))
+    if date_from:
+        pieces = pieces.filter(submitted_at__date__gte=date_from)
+    if date_to:
+        pieces = pieces.filter(submitted_at__date__lte=date_to)
+    for word in (q or "").split():
+        pieces = pieces.filter(Q(title__icontains=word) | Q(subtitle__icontains=word))
+    return pieces
+
+
+def thread(submission: Submission) -> list[dict]:
+    """Status changes and comments of a piece in the order they happened."""
+    entries = [
+        {"kind": "event", "at": e.created_at, "actor": e.actor, "event": e}
+        for e in submission.events.select_related("actor")
+    ] + [
+        {"kind": "comment", "at": c.created_at, "actor": c.author, "comment": c}
+        for c in submission.comments.select_related("author")
+    ]
+    return sorted(entries, key=lambda entry: entry["at"])
+
+
+def last_submitted_revision(submission: Submission) -> Revision | None:
+    return submission.revisions.filter(kind=Revision.Kind.SUBMITTED).order_by("-created_at", "-id").first()
+
+
+def revisions(submission: Submission) -> QuerySet[Revision]:
+    return submission.revisions.select_related("author").order_by("-created_at", "-id")
+
+
+def open_commissions_for_unit(unit: Unit) -> QuerySet[Commission]:
+    return (
+        Commission.objects.filter(units=unit, deadline__gte=timezone.localdate())
+        .annotate(answered=Count("submissions", filter=Q(submissions__unit=unit)))
+        .order_by("deadline")
+    )
+
+
+def commissions() -> QuerySet[Commission]:
+    return Commission.objects.prefetch_related("units").annotate(answers=Count("submissions")).order_by("-created_at")

@@ -1,0 +1,161 @@
+// The body editor: paragraphs and bold, nothing else.
+// Every <textarea data-richtext> becomes an editable area with 加粗 / 新段落 / 清除格式.
+// Pastes from Word/WPS/web pages are reduced to paragraphs and bold on the way in; the
+// server sanitizes again (submissions/richtext.py), so this is a convenience, not a guard.
+// Without JavaScript the textarea works as it is: one paragraph per line.
+(function () {
+  "use strict";
+
+  const BLOCKS = new Set(["P", "DIV", "H1", "H2", "H3", "H4", "H5", "H6", "LI", "BLOCKQUOTE", "TR", "TABLE", "SECTION", "ARTICLE"]);
+
+  function isBold(node) {
+    if (node.nodeName === "B" || node.nodeName === "STRONG") return true;
+    const weight = node.style && node.style.fontWeight;
+    return weight === "bold" || weight === "bolder" || Number(weight) >= 600;
+  }
+
+  // Walk any HTML into paragraphs of [text, bold] runs.
+  function paragraphsOf(root) {
+    const paragraphs = [];
+    let runs = [];
+    const flush = () => {
+      if (runs.some(([text]) => text.trim())) paragraphs.push(runs);
+      runs = [];
+    };
+    (function walk(node, bold) {
+      for (const child of node.childNodes) {
+        if (child.nodeType === Node.TEXT_NODE) {
+          const text = child.textContent.replace(/[\r\n\t]+/g, "");
+          if (text) runs.push([text, bold]);
+        } else if (child.nodeType === Node.ELEMENT_NODE) {
+          if (["SCRIPT", "STYLE", "TITLE", "HEAD", "META", "XML"].includes(child.nodeName)) continue;
+          if (child.nodeName === "BR") { flush(); continue; }
+          const block = BLOCKS.has(child.nodeName);
+          if (block) flush();
+          walk(child, bold || isBold(child));
+          if (block) flush();
+        }
+      }
+    })(root, false);
+    flush();
+    return paragraphs;
+  }
+
+  function escapeHtml(text) {
+    return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  }
+
+  function toHtml(paragraphs) {
+    return paragraphs
+      .map((runs) => {
+        const merged = [];
+        for (const [text, bold] of runs) {
+          const last = merged[merged.length - 1];
+          if (last && last[1] === bold) last[0] += text;
+          else merged.push([text, bold]);
+        }
+        if (merged.length) {
+          merged[0][0] = merged[0][0].replace(/^[\s\u3000\u00a0]+/, "");
+          merged[merged.length - 1][0] = merged[merged.length - 1][0].replace(/[\s\u3000\u00a0]+$/, "");
+        }
+        const inner = merged
+          .filter(([text]) => text)
+          .map(([text, bold]) => (bold && text.trim() ? `<strong>${escapeHtml(text)}</strong>` : escapeHtml(text)))
+          .join("");
+        return inner ? `<p>${inner}</p>` : "";
+      })
+      .join("");
+  }
+
+  function fromTextarea(value) {
+    if (!/[<&]/.test(value)) {
+      return toHtml(value.split(/\r?\n/).map((line) => [[line, false]]));
+    }
+    const doc = new DOMParser().parseFromString(value, "text/html");
+    return toHtml(paragraphsOf(doc.body));
+  }
+
+  function countChars(html) {
+    const div = document.createElement("div");
+    div.innerHTML = html;
+    return div.textContent.replace(/\s/g, "").length;
+  }
+
+  function enhance(textarea) {
+    const wrapper = document.createElement("div");
+    wrapper.className = "richtext";
+    const toolbar = document.createElement("div");
+    toolbar.className = "richtext-toolbar btn-toolbar gap-1 mb-1";
+    toolbar.setAttribute("role", "toolbar");
+    toolbar.setAttribute("aria-label", "正文格式");
+    const area = document.createElement("div");
+    area.className = "richtext-area form-control";
+    area.contentEditable = "true";
+    area.setAttribute("role", "textbox");
+    area.setAttribute("aria-multiline", "true");
+    if (textarea.id) {
+      const label = document.querySelector(`label[for="${textarea.id}"]`);
+      if (label) {
+        if (!label.id) label.id = `${textarea.id}-label`;
+        area.setAttribute("aria-labelledby", label.id);
+      }
+      area.dataset.for = textarea.id;
+    }
+    const counter = document.createElement("div");
+    counter.className = "richtext-count form-text";
+
+    function sync() {
+      const html = toHtml(paragraphsOf(area));
+      textarea.value = html;
+      counter.textContent = `正文 ${countChars(html)} 字`;
+    }
+
+    function button(label, title, run) {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.className = "btn btn-sm btn-outline-secondary";
+      b.textContent = label;
+      b.title = title;
+      b.setAttribute("aria-label", title);
+      b.addEventListener("mousedown", (e) => e.preventDefault()); // keep the selection
+      b.addEventListener("click", () => { area.focus(); run(); sync(); });
+      toolbar.append(b);
+    }
+    button("加粗", "加粗（Ctrl+B）", () => document.execCommand("bold"));
+    button("新段落", "新段落（回车）", () => document.execCommand("insertParagraph"));
+    button("清除格式", "清除所选文字的加粗", () => document.execCommand("removeFormat"));
+
+    area.innerHTML = fromTextarea(textarea.value) || "<p><br></p>";
+    area.addEventListener("focus", () => document.execCommand("defaultParagraphSeparator", false, "p"));
+    area.addEventListener("input", sync);
+    area.addEventListener("keydown", (event) => {
+      if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "b") {
+        event.preventDefault();
+        document.execCommand("bold");
+        sync();
+      }
+    });
+    area.addEventListener("paste", (event) => {
+      event.preventDefault();
+      const data = event.clipboardData;
+      const htmlData = data.getData("text/html");
+      let cleaned;
+      if (htmlData) {
+        cleaned = toHtml(paragraphsOf(new DOMParser().parseFromString(htmlData, "text/html").body));
+      } else {
+        cleaned = toHtml(data.getData("text/plain").split(/\r?\n/).map((line) => [[line, false]]));
+      }
+      document.execCommand("insertHTML", false, cleaned);
+      sync();
+    });
+
+    textarea.hidden = true;
+    textarea.after(wrapper);
+    wrapper.append(toolbar, area, counter);
+    textarea.form && textarea.form.addEventListener("submit", sync);
+    sync();
+  }
+
+  document.querySelectorAll("textarea[data-richtext]").forEach(enhance);
+  window.bulletinRichtext = { toHtml, paragraphsOf };
+})();

@@ -1,0 +1,44 @@
+"""Telling the other side: an in-app notification and an e-mail through Django's mail settings."""
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+
+from accounts.models import Role, User
+
+from .models import Notification, Submission
+
+log = logging.getLogger(__name__)
+
+
+def editors() -> Iterable[User]:
+    return User.objects.filter(role=Role.EDITOR, is_active=True)
+
+
+def unit_contributors(submission: Submission) -> Iterable[User]:
+    return User.objects.filter(role=Role.CONTRIBUTOR, unit_id=submission.unit_id, is_active=True)
+
+
+def notify(recipients: Iterable[User], *, text: str, link: str = "", actor: User | None = None) -> None:
+    """Notify everyone in `recipients` but the actor; mail goes out once the transaction commits."""
+    people = [user for user in recipients if actor is None or user.pk != actor.pk]
+    Notification.objects.bulk_create([Notification(recipient=user, text=text[:200], link=link) for user in people])
+    addresses = [user.email for user in people if user.email]
+    if addresses:
+        transaction.on_commit(lambda: _mail(addresses, text, link))
+
+
+def _mail(addresses: list[str], text: str, link: str) -> None:
+    body = text + (f"\n\n查看：{settings.BULLETIN_SITE_URL.rstrip('/')}{link}" if link else "")
+    try:
+        send_mail(f"【杭州人大信息】{text[:40]}", body, None, addresses)
+    except OSError:
+        # A mail server that is down must not undo the editor's work; the in-app notice stands.
+        log.exception("notification mail to %s failed", addresses)
+
+
+def unread_count(user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -1,0 +1,51 @@
+"""Who may see and change which piece. A contributor only ever reaches their own unit's pieces."""
+
+from django.http import Http404
+
+from accounts.models import Role
+from accounts.permissions import has_role
+
+from .models import Submission
+
+S = Submission.Status
+
+
+def is_editor(user) -> bool:
+    return has_role(user, Role.EDITOR)
+
+
+def can_write_for_unit(user) -> bool:
+    return has_role(user, Role.CONTRIBUTOR) and user.unit_id is not None
+
+
+def is_own_unit(user, submission: Submission) -> bool:
+    return can_write_for_unit(user) and submission.unit_id == user.unit_id
+
+
+def can_view(user, submission: Submission) -> bool:
+    return is_editor(user) or is_own_unit(user, submission)
+
+
+def acts_for(user, submission: Submission, role: str) -> bool:
+    """May `user` take a transition reserved for `role` on this piece?"""
+    if role == Role.EDITOR:
+        return is_editor(user)
+    return is_own_unit(user, submission)
+
+
+def can_edit_as_contributor(user, submission: Submission) -> bool:
+    return is_own_unit(user, submission) and submission.status in (S.DRAFT, S.RETURNED)
+
+
+def can_edit_as_editor(user, submission: Submission) -> bool:
+    # Editors edit what they review and what they adopted; a published issue keeps its
+    # frozen text, and a later correction re-publishes from the edited piece.
+    return is_editor(user) and submission.status in (S.SUBMITTED, S.ADOPTED, S.PUBLISHED)
+
+
+def get_visible_submission(user, pk: int) -> Submission:
+    """The piece if `user` may see it; otherwise 404, so other units' pieces do not even exist."""
+    submission = Submission.objects.select_related("unit", "suggested_section", "commission").filter(pk=pk).first()
+    if submission is None or not can_view(user, submission):
+        raise Http404("没有这篇稿件。")
+    return submission

@@ -1,0 +1,35 @@
+"""Test data made by calling the real actions, as a unit and the editor would."""
+
+from submissions import actions
+from submissions.models import Submission
+
+
+def submitted_piece(contributor, title: str, *, subtitle: str = "", body: str = "<p>正文内容。</p>", **fields) -> Submission:
+    piece = actions.create_draft(actor=contributor, title=title, subtitle=subtitle, body=body, **fields)
+    return actions.submit(actor=contributor, submission=piece)
+
+
+def adopted_piece(
+    editor,
+    contributor,
+    title: str,
+    *,
+    subtitle: str = "",
+    body: str = "<p>正文内容。</p>",
+    as_brief: bool = False,
+    brief_text: str = "",
+    adopt: bool = True,
+) -> Submission:
+    """A piece the unit submitted and the editor adopted (as an article, or as a brief)."""
+    piece = submitted_piece(contributor, title, subtitle=subtitle, body=body)
+    if not adopt:
+        return piece
+    if as_brief:
+        text = brief_text or f"{contributor.unit.name}{title}。"
+        return actions.adopt_as_brief(actor=editor, submission=piece, brief_text=text)
+    return actions.adopt_as_article(actor=editor, submission=piece)
+
+
+def edit_piece_as_editor(editor, piece: Submission, **fields) -> Submission:
+    piece.refresh_from_db()
+    return actions.save_text(actor=editor, submission=piece, expected_version=piece.version, **fields)
