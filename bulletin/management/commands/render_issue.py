@@ -9,8 +9,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from bulletin.models import Issue, Publication
 from bulletin.documents import issue_document
+from bulletin.models import Issue, Publication
 
 
 class Command(BaseCommand):
