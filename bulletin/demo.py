@@ -48,3 +48,91 @@ def load_demo_accounts() -> list[User]:
             reset_password(actor=None, user=user, password=DEMO_PASSWORD)
         users.append(user)
     return users
+
+
+# Demo pieces, shortened from real issues (2024年第1期、第15期), each taken through the
+# real workflow so the demo shows every state a piece can be in.
+DEMO_PIECES = [
+    {
+        "unit": "xihu",
+        "title": "西湖区：“点、线、面”结合助力优化营商环境",
+        "body": (
+            "<p>西湖区人大常委会坚持将优化法治营商环境作为助力三个“一号工程”的重要抓手，在常委会专题审议的基础上，"
+            "开展跟踪督查、视察、听取工作汇报，督促落实审议意见，持续擦亮西湖区“法护营商”的金字招牌。</p>"
+            "<p><strong>一是精准监督，助力做强商事纠纷调解“点”。</strong>围绕“提高商事纠纷解决的质效”审议意见，"
+            "区人大常委会开展跟踪督查3次，深入推进以律师调解组织为主的市场化纠纷调解机制建设。目前商会调解中心已吸纳2家律所入驻，"
+            "成功调解商事纠纷252件。</p>"
+            "<p><strong>二是协同履职，助力筑牢知识产权保护“线”。</strong>围绕“强化知识产权协同保护”审议意见，"
+            "区人大常委会专题组织四级人大代表视察，助力知识产权交易中心建设。</p>"
+        ),
+        "authors": "钱苏晚",
+        "section": "助力攻坚",
+        "state": "adopted",
+    },
+    {
+        "unit": "xiaoshan",
+        "title": "萧山区：做好“三篇文章”助推政务服务增值化改革",
+        "body": (
+            "<p>萧山区人大常委会以企业综合服务中心建设为切口，做好督、促、宣“三篇文章”，全面助推政务服务增值化改革。</p>"
+            "<p><strong>一是聚焦业务融合，做好“督”的文章。</strong>将政务服务增值化改革列为全年首个重点专项监督议题，"
+            "推动190项核心涉企增值事项与29项“一类事”应用场景集中进驻区企服中心。</p>"
+        ),
+        "authors": "邵羽晨 郭彧杰",
+        "section": "助力攻坚",
+        "state": "submitted",
+    },
+    {
+        "unit": "xiaoshan",
+        "title": "萧山区：深化助企服务 推动营商环境优化提升",
+        "body": (
+            "<p>萧山区人大常委会认真贯彻省市区委“新春第一会”会议精神，牵头开展“助企服务”大攻坚，"
+            "发布助企服务“二十条”，全力助推营商环境优化提升。</p>"
+        ),
+        "authors": "郭彧杰",
+        "section": "助力攻坚",
+        "state": "returned",
+    },
+    {
+        "unit": "xihu",
+        "title": "西湖区：“三个力”做活代表工作",
+        "body": (
+            "<p>西湖区人大常委会坚持把保障代表权利、发挥代表作用作为工作重点，创新方式方法、激发履职激情，"
+            "不断增强代表工作活力。</p><p><strong>一是以学促干提能力。</strong>组织代表开展能力提升培训。</p>"
+        ),
+        "authors": "李寄 斯董瑾",
+        "section": "代表工作",
+        "state": "draft",
+    },
+]
+
+
+@transaction.atomic
+def load_demo_pieces(users: list[User]) -> int:
+    """Create the demo pieces that do not exist yet; returns how many were made."""
+    from bulletin.models import Section
+    from submissions import actions
+    from submissions.models import Submission
+
+    by_name = {user.username: user for user in users}
+    editor = by_name["bianji"]
+    made = 0
+    for spec in DEMO_PIECES:
+        author = by_name[spec["unit"]]
+        if Submission.objects.filter(unit=author.unit, title=spec["title"]).exists():
+            continue
+        piece = actions.create_draft(
+            actor=author,
+            title=spec["title"],
+            body=spec["body"],
+            byline_authors=spec["authors"],
+            contact_name=author.full_name,
+            suggested_section=Section.objects.get(name=spec["section"]),
+        )
+        if spec["state"] != "draft":
+            actions.submit(actor=author, submission=piece)
+        if spec["state"] == "adopted":
+            actions.adopt_as_article(actor=editor, submission=piece)
+        elif spec["state"] == "returned":
+            actions.return_for_revision(actor=editor, submission=piece, note="请补充助企服务“二十条”落实的具体成效和数据。")
+        made += 1
+    return made

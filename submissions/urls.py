@@ -12,6 +12,7 @@ unit_patterns = [
     path("<int:pk>/submit/", views.piece_submit, name="piece_submit"),
     path("<int:pk>/withdraw/", views.piece_withdraw, name="piece_withdraw"),
     path("<int:pk>/comment/", views.piece_comment, name="piece_comment"),
+    path("<int:pk>/source.docx", views.piece_source, name="piece_source"),
 ]
 
 # Mounted at /review/: the editor's desk.

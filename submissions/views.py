@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -159,6 +160,15 @@ def piece_detail(request, pk: int):
             "body_diff": diff_html(submitted.body, piece.body) if changed else "",
         },
     )
+
+
+@login_required
+def piece_source(request, pk: int):
+    """The uploaded Word file, for the unit that sent it and the editors only."""
+    piece = permissions.get_visible_submission(request.user, pk)
+    if not piece.source_docx:
+        raise Http404("这篇稿件没有来源 Word 文件。")
+    return FileResponse(piece.source_docx.open("rb"), as_attachment=True, filename=f"{piece.title[:40]}.docx")
 
 
 @unit_desk

@@ -19,6 +19,10 @@ def test_load_demo_is_idempotent_and_prints_the_accounts(capsys):
     assert roles["duzhe"] == (Role.READER, None)
     assert f"密码均为 {DEMO_PASSWORD}" in out
     assert all(User.objects.get(username=name).check_password(DEMO_PASSWORD) for name in roles)
+    from submissions.models import Submission
+
+    states = sorted(Submission.objects.values_list("unit__short_name", "status"))
+    assert states == [("萧山区", "returned"), ("萧山区", "submitted"), ("西湖区", "adopted"), ("西湖区", "draft")]
 
 
 def test_load_demo_restores_a_changed_demo_account():

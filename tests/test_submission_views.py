@@ -91,8 +91,10 @@ def test_source_docx_is_not_reachable_by_another_unit(client_for, contributor, o
     client.post(reverse("piece_create") + "?from=docx", {"title": "导入稿", "body": "<p>正文一段。</p>", "from": "docx"})
     piece = Submission.objects.get(title="导入稿")
     assert piece.source_docx.name.endswith(".docx")
-    # The file is served only through the pages that check the unit; media is not a public URL here.
-    assert client_for(other_contributor).get(reverse("piece_detail", args=[piece.pk])).status_code == 404
+    # The file is served only through a view that checks the unit.
+    assert client_for(other_contributor).get(reverse("piece_source", args=[piece.pk])).status_code == 404
+    own = client_for(contributor).get(reverse("piece_source", args=[piece.pk]))
+    assert own.status_code == 200 and b"".join(own.streaming_content).startswith(b"PK")
 
 
 # --- the contributor's flow ----------------------------------------------------
