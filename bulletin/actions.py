@@ -12,7 +12,11 @@ from contextlib import contextmanager
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.html import escape
+
+from accounts.models import Unit
 
 from .documents import build_document
 from .models import Issue, IssuePdf, Placement, Publication, Section
@@ -273,3 +277,101 @@ def correct_issue(*, actor, issue: Issue, note: str) -> IssuePdf:
         issue.snapshot = build_document(issue).to_dict()
         issue.save(update_fields=["snapshot", "updated_at"])
         return _store_pdf(issue=issue, actor=actor, written=written, note=note)
+
+
+def _runs_html(paragraph) -> str:
+    return "".join(
+        f"<strong>{escape(run.text)}</strong>" if run.bold else str(escape(run.text)) for run in paragraph
+    )
+
+
+def import_back_issue(*, actor, result, source_name: str, replace: bool = False) -> tuple[Issue, list[str]]:
+    """Record a parsed back issue as a published issue with its pieces, and store its re-rendered PDF.
+
+    Refused while the parse has errors, for an unknown publication, for numbers that an
+    issue assembled in the system holds (an import never touches those), and for an issue
+    already imported unless `replace` is given. Returns the issue and notes for the editor.
+    """
+    from submissions.actions import record_back_issue_piece
+    from submissions.models import Submission
+
+    from .importing.units import unit_for
+
+    _require_editor(actor)
+    if result.errors:
+        raise IssueActionError(f"文字中还有 {len(result.errors)} 处错误，改正后才能导入。")
+    document = result.document
+    publication = Publication.objects.filter(name=document.publication_name).first()
+    if publication is None:
+        raise IssueActionError(f"系统中没有名为“{document.publication_name}”的刊物，请先由管理员添加。")
+    notes: list[str] = []
+    with _files_removed_on_failure(IssuePdf.file.field.storage) as written, transaction.atomic():
+        Publication.objects.select_for_update().get(pk=publication.pk)
+        existing = list(
+            Issue.objects.filter(publication=publication).filter(
+                Q(year=document.year, number=document.number) | Q(total_number=document.total_number)
+            )
+        )
+        label = f"{document.year}年第{document.number}期(总第{document.total_number}期)"
+        if any(issue.origin == Issue.Origin.ASSEMBLED for issue in existing):
+            raise IssueActionError(f"{label}的期号已被系统中编排的一期使用，导入不会改动它。")
+        if existing and not replace:
+            raise IssueActionError(f"{label}已经导入过。如需用这份文字覆盖，请选择“覆盖已导入的同一期”（命令行 --replace）。")
+        for old in existing:
+            pieces = [p.submission_id for p in old.placements.all()]
+            old.placements.all().delete()
+            Submission.objects.filter(pk__in=pieces).delete()
+            for pdf in old.pdfs.all():
+                pdf.file.delete(save=False)
+            old.pdfs.all().delete()
+            old.delete()
+        issue = Issue.objects.create(
+            publication=publication,
+            year=document.year,
+            number=document.number,
+            total_number=document.total_number,
+            edition=result.edition,
+            date=document.date,
+            editor_name=document.editor_name,
+            editor_phone=document.editor_phone,
+            distribution="\n".join(document.distribution),
+            status=Issue.Status.PUBLISHED,
+            origin=Issue.Origin.IMPORTED,
+            source_name=source_name[:200],
+            published_at=timezone.now(),
+            snapshot=document.to_dict(),
+        )
+        fallback = Unit.objects.get(short_name="研究室")
+        next_position = (Section.objects.aggregate(m=Max("position"))["m"] or 0) + 1
+        for doc_section in document.sections:
+            section, created = Section.objects.get_or_create(
+                name=doc_section.name,
+                defaults={"kind": doc_section.kind, "position": next_position, "active": False},
+            )
+            if created:
+                next_position += 1
+                notes.append(f"新增栏目“{section.name}”（未启用，新编的期不会出现）。")
+            for position, item in enumerate(doc_section.items, start=1):
+                is_brief = doc_section.kind == Section.Kind.BRIEFS
+                text = "".join(run.text for run in item.paragraph) if is_brief else ""
+                unit = unit_for(item.byline_org, text)
+                name = text[:20] + "……" if is_brief else f"《{item.title}》"
+                if unit is None:
+                    unit = fallback
+                    notes.append(f"{name}无法从署名确定报送单位，已记为研究室。")
+                authors = " ".join(item.byline_authors)
+                fields = (
+                    {"title": text[:30] or "信息摘登", "brief_text": text, "body": f"<p>{escape(text)}</p>",
+                     "brief_byline": " ".join(p for p in (item.byline_org, authors) if p)}
+                    if is_brief
+                    else {"title": item.title, "subtitle": item.subtitle,
+                          "body": "".join(f"<p>{_runs_html(p)}</p>" for p in item.paragraphs)}
+                )
+                piece = record_back_issue_piece(
+                    actor=actor, unit=unit, adopted_as="brief" if is_brief else "article",
+                    byline_org=item.byline_org, byline_authors=authors,
+                    note=f"导入往期：{source_name}", **fields,
+                )
+                Placement.objects.create(issue=issue, section=section, submission=piece, position=position)
+        _store_pdf(issue=issue, actor=actor, written=written, note="往期导入，按原文重新排印")
+    return issue, notes

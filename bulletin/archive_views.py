@@ -24,7 +24,9 @@ def archive(request):
     context = {"form": form, "years": queries.published_issues_by_year()}
     if form.is_bound and form.is_valid() and any(form.cleaned_data.values()):
         data = form.cleaned_data
-        results = queries.search_published_items(words=data["q"], unit=data["unit"], year=data["year"])
+        results = queries.search_published_items(
+            words=data["q"], unit=data["unit"], year=data["year"], section=data["section"]
+        )
         context["page"] = Paginator(results, 20).get_page(request.GET.get("page"))
         context["searching"] = True
     return render(request, "bulletin/archive.html", context)

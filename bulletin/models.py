@@ -62,6 +62,10 @@ class Issue(models.Model):
         DRAFT = "draft", "编辑中"
         PUBLISHED = "published", "已刊发"
 
+    class Origin(models.TextChoices):
+        ASSEMBLED = "assembled", "系统组刊"
+        IMPORTED = "imported", "往期导入"
+
     publication = models.ForeignKey(
         Publication, verbose_name="刊物", on_delete=models.PROTECT, related_name="issues"
     )
@@ -74,6 +78,8 @@ class Issue(models.Model):
     editor_phone = models.CharField("电话", max_length=32)
     distribution = models.TextField("发送范围")
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT)
+    origin = models.CharField("来源", max_length=16, choices=Origin.choices, default=Origin.ASSEMBLED)
+    source_name = models.CharField("导入文件", max_length=200, blank=True)
     published_at = models.DateTimeField("刊发时间", null=True, blank=True)
     # Bumped by every change to the placements, so a stale assembly page is told so.
     layout_version = models.PositiveIntegerField("编排版本", default=0, editable=False)

@@ -56,7 +56,7 @@ def current_pdf(issue: Issue) -> IssuePdf | None:
     return issue.pdfs.order_by("-version").first()
 
 
-def search_published_items(*, words: str = "", unit=None, year: int | None = None):
+def search_published_items(*, words: str = "", unit=None, year: int | None = None, section=None):
     """Published pieces whose title or body holds every word, newest issue first.
 
     Chinese has no spaces between words, so each word is a plain substring match.
@@ -72,4 +72,6 @@ def search_published_items(*, words: str = "", unit=None, year: int | None = Non
         pieces = pieces.filter(unit=unit)
     if year:
         pieces = pieces.filter(placement__issue__year=year)
+    if section is not None:
+        pieces = pieces.filter(placement__section=section)
     return pieces.order_by("-placement__issue__year", "-placement__issue__number", "placement__position")

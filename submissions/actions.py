@@ -321,3 +321,42 @@ def create_commission(
 
 def mark_notifications_read(*, actor: User) -> int:
     return actor.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+
+
+def record_back_issue_piece(
+    *,
+    actor: User,
+    unit: Unit,
+    adopted_as: str,
+    title: str = "",
+    subtitle: str = "",
+    body: str = "",
+    byline_org: str = "",
+    byline_authors: str = "",
+    brief_text: str = "",
+    brief_byline: str = "",
+    note: str = "",
+) -> Submission:
+    """A piece of a back issue, recorded as published (called by the back-issue import,
+    inside its transaction). The audit row says where it came from."""
+    if actor.role != Role.EDITOR or not actor.is_active:
+        raise PermissionDenied("只有编辑可以导入往期刊物。")
+    submission = Submission(
+        unit=unit,
+        created_by=actor,
+        title=title[:80],
+        subtitle=subtitle[:80],
+        body=sanitize_body(body),
+        byline_org=byline_org[:64],
+        byline_authors=byline_authors[:64],
+        adopted_as=adopted_as,
+        brief_text=brief_text,
+        brief_byline=brief_byline[:100],
+        status=S.PUBLISHED,
+    )
+    submission.full_clean(exclude=["source_docx"])
+    submission.save()
+    Event.objects.create(
+        submission=submission, actor=actor, action="import", from_status="", to_status=S.PUBLISHED, note=note
+    )
+    return submission
