@@ -14,7 +14,8 @@ from submissions.models import Submission
 
 from . import actions, queries
 from .documents import build_document
-from .forms import CorrectionForm, IssueForm
+from .forms import BackIssueForm, CorrectionForm, IssueForm
+from .importing.parser import NotAnIssueError, parse_issue_file
 from .models import Issue, Placement, Publication, Section
 from .numbering import propose_numbers
 from .permissions import can_assemble_issues
@@ -230,3 +231,41 @@ def issue_correct(request, pk: int):
     elif _run(request, actions.correct_issue, issue=issue, note=form.cleaned_data["note"]):
         messages.success(request, "更正版 PDF 已生成；原版本仍保留，编辑可下载。")
     return redirect("archive_issue", pk=issue.pk)
+
+
+@editor_only
+def back_issue_import(request):
+    """Upload a back issue's text, review what the parser found, correct the text, import."""
+    form = BackIssueForm(request.POST or None, request.FILES or None)
+    context: dict = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = parse_issue_file(data["raw"])
+        except NotAnIssueError as error:
+            form.add_error(None, str(error))
+            return render(request, "bulletin/back_issue_import.html", context)
+        text = data["raw"].decode("utf-8-sig", errors="replace") if data.get("file") else data["text"]
+        if request.POST.get("action") == "import" and not result.errors:
+            try:
+                issue, notes = actions.import_back_issue(
+                    actor=request.user, result=result, source_name=data["source_name"], replace=data["replace"]
+                )
+            except actions.IssueActionError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, f"已导入{issue.year}年第{issue.number}期(总第{issue.total_number}期)，PDF 已重新排印。")
+                for note in notes:
+                    messages.warning(request, note)
+                return redirect("archive_issue", pk=issue.pk)
+        context.update(
+            {
+                "result": result,
+                "review_form": BackIssueForm(
+                    initial={"text": text, "replace": data["replace"]}
+                ),
+                "source_name": data["source_name"],
+                "lines": text.splitlines(),
+            }
+        )
+    return render(request, "bulletin/back_issue_import.html", context)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("archive/<int:pk>/pdf/v<int:version>/", archive_views.archive_pdf, name="archive_pdf_version"),
     path("issues/", issue_views.issue_list, name="issue_list"),
     path("issues/new/", issue_views.issue_create, name="issue_create"),
+    path("issues/import/", issue_views.back_issue_import, name="back_issue_import"),
     path("issues/<int:pk>/", issue_views.issue_assemble, name="issue_assemble"),
     path("issues/<int:pk>/settings/", issue_views.issue_settings, name="issue_settings"),
     path("issues/<int:pk>/place/", issue_views.placement_add, name="placement_add"),

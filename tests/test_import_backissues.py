@@ -294,3 +294,46 @@ def test_search_covers_back_issues(editor, settings, tmp_path):
     assert len(search_published_items(unit=xiaoshan, year=2024, section=Section.objects.get(name="助力攻坚"))) == 2
     assert len(search_published_items(section=Section.objects.get(name="信息摘登"))) == 9
     assert [p.unit.short_name for p in search_published_items(words="青少年心理健康")] == ["富阳区"]
+
+
+# --- the upload and review page ------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_review_page_shows_the_report_and_imports_after_the_fix(client_for, editor, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(editor)
+    url = reverse("back_issue_import")
+    text = seed("2024-15")
+    broken = text.replace("本期责任编辑：杨青青", "")
+    page = client.post(url, {"file": SimpleUploadedFile("2024-15.txt", broken.encode()), "action": "check"})
+    html = page.content.decode()
+    assert "杭州人大信息 2024年第15期(总第703期)" in html and "1 错误" in html
+    assert "没有找到“本期责任编辑”" in html and "第 63 行" in html
+    assert 'value="import" disabled' in html
+    # Importing while an error remains does nothing.
+    client.post(url, {"text": broken, "source_name": "2024-15.txt", "action": "import"})
+    assert not Issue.objects.exists()
+    # The editor puts the line back in the text box, checks again, and imports.
+    response = client.post(url, {"text": text, "source_name": "2024-15.txt", "action": "import"}, follow=True)
+    issue = Issue.objects.get()
+    assert response.redirect_chain[-1][0] == reverse("archive_issue", args=[issue.pk])
+    assert issue.source_name == "2024-15.txt" and issue.editor_name == "杨青青"
+
+
+@pytest.mark.django_db
+def test_review_page_refuses_non_issues_and_non_editors(client_for, editor, contributor, reader):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    url = reverse("back_issue_import")
+    for user in (contributor, reader):
+        assert client_for(user).get(url).status_code == 403
+    client = client_for(editor)
+    html = client.post(url, {"file": SimpleUploadedFile("x.txt", b"\x00\x01\x02"), "action": "check"}).content.decode()
+    assert "不是文本文件" in html
+    html = client.post(url, {"action": "check"}).content.decode()
+    assert "请选择文件" in html
