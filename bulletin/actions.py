@@ -375,3 +375,25 @@ def import_back_issue(*, actor, result, source_name: str, replace: bool = False)
                 Placement.objects.create(issue=issue, section=section, submission=piece, position=position)
         _store_pdf(issue=issue, actor=actor, written=written, note="往期导入，按原文重新排印")
     return issue, notes
+
+
+@transaction.atomic
+def record_instruction(*, actor, submission, leader: str, level: str, date: datetime.date, text: str = ""):
+    """记录批示 on a published piece; the piece's unit earns the scheme's bonus."""
+    from submissions.models import Submission
+
+    from .models import Instruction
+
+    _require_editor(actor)
+    if submission.status != Submission.Status.PUBLISHED:
+        raise IssueActionError("只能为已刊发的稿件记录批示。")
+    leader = " ".join((leader or "").split())
+    if not leader:
+        raise IssueActionError("请填写批示领导。")
+    if date > timezone.localdate():
+        raise IssueActionError("批示日期不能晚于今天。")
+    instruction = Instruction(submission=submission, leader=leader, level=level, date=date, text=(text or "").strip(),
+                              recorded_by=actor)
+    instruction.full_clean()
+    instruction.save()
+    return instruction

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Issue, Publication, Section
+from .models import Instruction, Issue, PointsScheme, Publication, Section
 
 
 @admin.register(Publication)
@@ -25,3 +25,14 @@ class IssueAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(PointsScheme)
+class PointsSchemeAdmin(admin.ModelAdmin):
+    list_display = ["effective_from", "article", "brief", "lead_bonus", "instruction_bonus", "late_commission", "missed_commission"]
+
+
+@admin.register(Instruction)
+class InstructionAdmin(admin.ModelAdmin):
+    list_display = ["submission", "leader", "level", "date"]
+    list_filter = ["level"]

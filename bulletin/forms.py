@@ -92,3 +92,53 @@ class BackIssueForm(forms.Form):
         else:
             raise forms.ValidationError("请选择文件，或把往期文字粘贴到文本框中。", code="empty")
         return data
+
+
+class StatsPeriodForm(forms.Form):
+    KINDS = [("year", "全年"), ("quarter", "季度"), ("month", "月份"), ("range", "起止日期")]
+
+    kind = forms.ChoiceField(label="统计区间", choices=KINDS, initial="year")
+    year = forms.IntegerField(label="年份", min_value=1990, max_value=2100, required=False)
+    quarter = forms.TypedChoiceField(label="季度", coerce=int, required=False,
+                                     choices=[(1, "第一季度"), (2, "第二季度"), (3, "第三季度"), (4, "第四季度")])
+    month = forms.TypedChoiceField(label="月份", coerce=int, required=False, choices=[(m, f"{m}月") for m in range(1, 13)])
+    start = forms.DateField(label="起", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="止", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind in ("year", "quarter", "month") and not data.get("year"):
+            raise forms.ValidationError("请填写年份。", code="year")
+        if kind == "quarter" and not data.get("quarter"):
+            raise forms.ValidationError("请选择季度。", code="quarter")
+        if kind == "month" and not data.get("month"):
+            raise forms.ValidationError("请选择月份。", code="month")
+        if kind == "range":
+            if not data.get("start") or not data.get("end"):
+                raise forms.ValidationError("请填写起止日期。", code="range")
+            if data["start"] > data["end"]:
+                raise forms.ValidationError("起始日期不能晚于截止日期。", code="range_order")
+            if (data["end"] - data["start"]).days > 366 * 10:
+                raise forms.ValidationError("统计区间不能超过十年。", code="range_length")
+        return data
+
+    def period(self):
+        from .stats import Period
+
+        data = self.cleaned_data
+        return {
+            "year": lambda: Period.year(data["year"]),
+            "quarter": lambda: Period.quarter(data["year"], data["quarter"]),
+            "month": lambda: Period.month(data["year"], data["month"]),
+            "range": lambda: Period.between(data["start"], data["end"]),
+        }[data["kind"]]()
+
+
+class InstructionForm(forms.Form):
+    leader = forms.CharField(label="批示领导", max_length=64, error_messages={"required": "请填写批示领导。"})
+    level = forms.ChoiceField(label="层级", choices=[("national", "全国人大"), ("provincial", "省级"), ("municipal", "市级")],
+                              initial="municipal")
+    date = forms.DateField(label="批示日期", widget=forms.DateInput(attrs={"type": "date"}),
+                           error_messages={"required": "请填写批示日期。", "invalid": "日期格式不正确。"})
+    text = forms.CharField(label="批示内容", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)

@@ -156,3 +156,51 @@ class IssuePdf(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issue} v{self.version}"
+
+
+class PointsScheme(models.Model):
+    """信息工作考核计分办法, in force from a date until the next scheme's date."""
+
+    effective_from = models.DateField("起用日期", unique=True)
+    article = models.DecimalField("采用为文章", max_digits=5, decimal_places=1, default=3)
+    brief = models.DecimalField("采用为信息摘登", max_digits=5, decimal_places=1, default=1)
+    lead_bonus = models.DecimalField("要闻速递加分", max_digits=5, decimal_places=1, default=2)
+    instruction_bonus = models.DecimalField("领导批示加分", max_digits=5, decimal_places=1, default=5)
+    late_commission = models.DecimalField("约稿逾期扣分", max_digits=5, decimal_places=1, default=1)
+    missed_commission = models.DecimalField("约稿未报扣分", max_digits=5, decimal_places=1, default=2)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "计分办法"
+        verbose_name_plural = "计分办法"
+        ordering = ["effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self.effective_from:%Y年%m月%d日}起：文章{self.article}分，摘登{self.brief}分"
+
+
+class Instruction(models.Model):
+    """批示: a leader's written instruction on a published piece, which earns its unit points."""
+
+    class Level(models.TextChoices):
+        NATIONAL = "national", "全国人大"
+        PROVINCIAL = "provincial", "省级"
+        MUNICIPAL = "municipal", "市级"
+
+    submission = models.ForeignKey(
+        "submissions.Submission", verbose_name="稿件", on_delete=models.CASCADE, related_name="instructions"
+    )
+    leader = models.CharField("批示领导", max_length=64)
+    level = models.CharField("层级", max_length=16, choices=Level.choices, default=Level.MUNICIPAL)
+    date = models.DateField("批示日期")
+    text = models.TextField("批示内容", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "批示"
+        verbose_name_plural = "批示"
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.leader}批示《{self.submission}》"

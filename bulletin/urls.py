@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from submissions import urls as submission_urls
 
-from . import archive_views, issue_views, views
+from . import archive_views, issue_views, stats_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -30,6 +30,10 @@ urlpatterns = [
     path("issues/<int:pk>/preview.pdf", issue_views.issue_preview_pdf, name="issue_preview_pdf"),
     path("issues/<int:pk>/publish/", issue_views.issue_publish, name="issue_publish"),
     path("issues/<int:pk>/correct/", issue_views.issue_correct, name="issue_correct"),
+    path("stats/", stats_views.stats_page, name="stats"),
+    path("stats/export.<str:fmt>", stats_views.stats_export, name="stats_export"),
+    path("stats/unit/", stats_views.unit_stats, name="unit_stats"),
+    path("stats/instruction/<int:pk>/", stats_views.instruction_add, name="instruction_add"),
     path("unit/", include(submission_urls.unit_patterns)),
     path("review/", include(submission_urls.review_patterns)),
     path("notifications/", include(submission_urls.notification_patterns)),

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import can_use_unit_desk, role_required
+from bulletin.forms import InstructionForm  # noqa: E402 - the review page records 批示 too
 
 from . import actions, permissions, queries
 from .forms import (
@@ -285,6 +286,7 @@ def review_detail(request, pk: int):
                 }
             ),
             "comment_form": CommentForm(),
+            "instruction_form": InstructionForm(),
             "body_diff": diff_html(submitted.body, piece.body) if submitted and submitted.body != piece.body else "",
         },
     )

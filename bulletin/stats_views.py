@@ -1,0 +1,106 @@
+"""信息工作考核 pages: the ranking for editors, a unit's own page for contributors, exports."""
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.models import Unit
+from accounts.permissions import can_use_unit_desk, role_required
+from submissions.models import Submission
+from submissions.permissions import get_visible_submission
+
+from . import actions, charts, exports
+from .forms import InstructionForm, StatsPeriodForm
+from .permissions import can_assemble_issues
+from .stats import Period, monthly_adoptions, unit_report
+
+editor_only = role_required(can_assemble_issues)
+
+
+def _period(request) -> tuple[StatsPeriodForm, Period]:
+    data = request.GET if "kind" in request.GET else {"kind": "year", "year": timezone.localdate().year}
+    form = StatsPeriodForm(data)
+    if form.is_valid():
+        return form, form.period()
+    return form, Period.year(timezone.localdate().year)
+
+
+def _context(request, report, trend_unit):
+    return {
+        "report": report,
+        "bars": charts.bars_by_unit(
+            [(row.unit.short_name, row.points) for row in report.rows if row.points or row.submitted],
+            title=f"{report.period.label} 各单位得分",
+        ),
+        "trend_unit": trend_unit,
+        "trend": charts.monthly_trend(
+            monthly_adoptions(trend_unit, report.period), title=f"{trend_unit.short_name} 每月采用篇数"
+        ) if trend_unit else "",
+        "query": request.GET.urlencode(),
+    }
+
+
+@editor_only
+def stats_page(request):
+    form, period = _period(request)
+    report = unit_report(period)
+    trend_unit = Unit.objects.filter(pk=request.GET.get("unit") or 0).first() or (report.rows[0].unit if report.rows else None)
+    context = _context(request, report, trend_unit)
+    context.update({"form": form, "units": Unit.objects.filter(active=True)})
+    return render(request, "bulletin/stats.html", context)
+
+
+@editor_only
+def stats_export(request, fmt: str):
+    if fmt not in ("xlsx", "csv"):
+        raise Http404("只能导出 xlsx 或 csv。")
+    _, period = _period(request)
+    report = unit_report(period)
+    name = f"信息工作考核-{period.label}"
+    if fmt == "xlsx":
+        response = HttpResponse(
+            exports.to_xlsx(report), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    else:
+        response = HttpResponse(exports.to_csv(report), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}.{fmt}"
+    return response
+
+
+@role_required(can_use_unit_desk)
+def unit_stats(request):
+    """A unit's own figures and rank; the ranking shows other units' figures, never their pieces."""
+    form, period = _period(request)
+    unit = request.user.unit
+    report = unit_report(period)
+    own = next((row for row in report.rows if row.unit.pk == unit.pk), None)
+    pieces = (
+        Submission.objects.filter(unit=unit, status=Submission.Status.PUBLISHED,
+                                  placement__issue__date__range=(period.start, period.end))
+        .select_related("placement__issue", "placement__section")
+        .order_by("-placement__issue__date", "placement__position")
+    )
+    context = _context(request, report, unit)
+    context.update({"form": form, "own": own, "pieces": pieces, "unit": unit})
+    return render(request, "bulletin/unit_stats.html", context)
+
+
+@editor_only
+@require_POST
+def instruction_add(request, pk: int):
+    piece = get_visible_submission(request.user, pk)
+    form = InstructionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            actions.record_instruction(actor=request.user, submission=piece, **form.cleaned_data)
+        except actions.IssueActionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "批示已记录，计入该单位得分。")
+    return redirect("review_detail", pk=pk)
