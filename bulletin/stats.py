@@ -111,6 +111,15 @@ def _windows(period: Period) -> list[tuple[PointsScheme, dt.date, dt.date]]:
     return windows
 
 
+def _between(field: str, start: dt.date, end: dt.date) -> Q:
+    """`field` (a datetime) within the days start..end in local time, as a plain range that an
+    index serves (a `__date` lookup computes a date for every row)."""
+    zone = timezone.get_current_timezone()
+    low = timezone.make_aware(dt.datetime.combine(start, dt.time.min), zone)
+    high = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min), zone)
+    return Q(**{f"{field}__gte": low, f"{field}__lt": high})
+
+
 def _by_unit(queryset, unit_field: str, **annotations) -> dict[int, dict]:
     return {row[unit_field]: row for row in queryset.order_by().values(unit_field).annotate(**annotations)}
 
@@ -122,17 +131,22 @@ def unit_report(period: Period, *, units=None) -> Report:
     imported_in = lambda start, end: Q(action="import", submission__placement__issue__date__range=(start, end))  # noqa: E731
 
     event_counts = {
-        "submitted": Count("id", filter=Q(action="submit", from_status="draft", created_at__date__range=span)
+        "submitted": Count("id", filter=Q(action="submit", from_status="draft") & _between("created_at", *span)
                            | imported_in(*span)),
-        "declined": Count("id", filter=Q(action="decline", created_at__date__range=span)),
-        "returned": Count("id", filter=Q(action="return", created_at__date__range=span)),
+        "declined": Count("id", filter=Q(action="decline") & _between("created_at", *span)),
+        "returned": Count("id", filter=Q(action="return") & _between("created_at", *span)),
     }
     for k, (_, start, end) in enumerate(windows):
-        event_counts[f"articles_{k}"] = Count("id", filter=Q(action="adopt_article", created_at__date__range=(start, end))
+        event_counts[f"articles_{k}"] = Count("id", filter=Q(action="adopt_article") & _between("created_at", start, end)
                                               | (imported_in(start, end) & Q(submission__adopted_as="article")))
-        event_counts[f"briefs_{k}"] = Count("id", filter=Q(action="adopt_brief", created_at__date__range=(start, end))
+        event_counts[f"briefs_{k}"] = Count("id", filter=Q(action="adopt_brief") & _between("created_at", start, end)
                                             | (imported_in(start, end) & Q(submission__adopted_as="brief")))
-    events = _by_unit(Event.objects.all(), "submission__unit", **event_counts)
+    # Only the rows that can count: decisions within the period, and back-issue records.
+    relevant = Event.objects.filter(
+        Q(action__in=("submit", "decline", "return", "adopt_article", "adopt_brief")) & _between("created_at", *span)
+        | Q(action="import")
+    )
+    events = _by_unit(relevant, "submission__unit", **event_counts)
 
     published = Submission.objects.filter(
         placement__issue__status=Issue.Status.PUBLISHED, placement__section__name=LEAD_SECTION
@@ -212,8 +226,8 @@ def monthly_adoptions(unit: Unit, period: Period) -> list[tuple[dt.date, int]]:
     """
     span = (period.start, period.end)
     adopted = (
-        Event.objects.filter(submission__unit=unit, action__in=("adopt_article", "adopt_brief"),
-                             created_at__date__range=span)
+        Event.objects.filter(_between("created_at", *span), submission__unit=unit,
+                             action__in=("adopt_article", "adopt_brief"))
         .annotate(month=TruncMonth("created_at", tzinfo=timezone.get_current_timezone()))
         .order_by().values("month").annotate(n=Count("id"))
     )

@@ -129,6 +129,8 @@ class Event(models.Model):
         verbose_name = "操作记录"
         verbose_name_plural = "操作记录"
         ordering = ["created_at", "id"]
+        # The statistics count decisions by kind and date.
+        indexes = [models.Index(fields=["action", "created_at"])]
 
     def __str__(self) -> str:
         return f"{self.submission} · {self.get_to_status_display()}"
