@@ -89,6 +89,14 @@ def _link(submission: Submission, for_editor: bool) -> str:
     return reverse("review_detail" if for_editor else "piece_detail", args=[submission.pk])
 
 
+def _tell_unit(submission: Submission, actor: User, text: str) -> None:
+    notify(unit_contributors(submission), text=text, link=_link(submission, False), actor=actor)
+
+
+def _tell_editors(submission: Submission, actor: User, text: str) -> None:
+    notify(editors(), text=text, link=_link(submission, True), actor=actor)
+
+
 def _clean_fields(fields: dict) -> dict:
     cleaned = {name: value for name, value in fields.items() if name in DRAFT_FIELDS}
     if "body" in cleaned:
@@ -161,12 +169,7 @@ def submit(*, actor: User, submission: Submission) -> Submission:
     submission.revision_due = None
     submission.save()
     _keep_revision(submission, Revision.Kind.SUBMITTED, actor)
-    notify(
-        editors(),
-        text=f"{submission.unit.short_name}报送了稿件《{submission.title}》",
-        link=_link(submission, True),
-        actor=actor,
-    )
+    _tell_editors(submission, actor, f"{submission.unit.short_name}报送了稿件《{submission.title}》")
     return submission
 
 
@@ -177,12 +180,7 @@ def withdraw(*, actor: User, submission: Submission, note: str = "") -> Submissi
     _transition(submission, "withdraw", actor=actor, note=note)
     submission.save()
     if was_submitted:
-        notify(
-            editors(),
-            text=f"{submission.unit.short_name}撤回了稿件《{submission.title}》",
-            link=_link(submission, True),
-            actor=actor,
-        )
+        _tell_editors(submission, actor, f"{submission.unit.short_name}撤回了稿件《{submission.title}》")
     return submission
 
 
@@ -198,12 +196,7 @@ def return_for_revision(
     submission.revision_due = due
     submission.save()
     due_text = f"，请于{due.year}年{due.month}月{due.day}日前修改后重新报送" if due else ""
-    notify(
-        unit_contributors(submission),
-        text=f"稿件《{submission.title}》被退回修改{due_text}：{note}",
-        link=_link(submission, False),
-        actor=actor,
-    )
+    _tell_unit(submission, actor, f"稿件《{submission.title}》被退回修改{due_text}：{note}")
     return submission
 
 
@@ -215,12 +208,7 @@ def adopt_as_article(*, actor: User, submission: Submission, section=None, note:
     if section is not None:
         submission.suggested_section = section
     submission.save()
-    notify(
-        unit_contributors(submission),
-        text=f"稿件《{submission.title}》已被采用",
-        link=_link(submission, False),
-        actor=actor,
-    )
+    _tell_unit(submission, actor, f"稿件《{submission.title}》已被采用")
     return submission
 
 
@@ -240,12 +228,7 @@ def adopt_as_brief(*, actor: User, submission: Submission, brief_text: str, brie
         part for part in (submission.byline_org, submission.byline_authors) if part
     )
     submission.save()
-    notify(
-        unit_contributors(submission),
-        text=f"稿件《{submission.title}》已被采用为信息摘登",
-        link=_link(submission, False),
-        actor=actor,
-    )
+    _tell_unit(submission, actor, f"稿件《{submission.title}》已被采用为信息摘登")
     return submission
 
 
@@ -257,12 +240,7 @@ def decline(*, actor: User, submission: Submission, reason: str) -> Submission:
         raise SubmissionActionError("不采用时请写明原因。")
     _transition(submission, "decline", actor=actor, note=reason)
     submission.save()
-    notify(
-        unit_contributors(submission),
-        text=f"稿件《{submission.title}》未被采用：{reason}",
-        link=_link(submission, False),
-        actor=actor,
-    )
+    _tell_unit(submission, actor, f"稿件《{submission.title}》未被采用：{reason}")
     return submission
 
 
@@ -271,12 +249,7 @@ def publish_submission(*, actor: User, submission: Submission, issue) -> Submiss
     submission = _lock(submission)
     _transition(submission, "publish", actor=actor, note=f"刊发于{issue.year}年第{issue.number}期")
     submission.save()
-    notify(
-        unit_contributors(submission),
-        text=f"稿件《{submission.title}》已刊发于{issue.year}年第{issue.number}期",
-        link=_link(submission, False),
-        actor=actor,
-    )
+    _tell_unit(submission, actor, f"稿件《{submission.title}》已刊发于{issue.year}年第{issue.number}期")
     return submission
 
 
@@ -288,13 +261,8 @@ def add_comment(*, actor: User, submission: Submission, text: str) -> Comment:
     if not text:
         raise SubmissionActionError("留言不能为空。")
     comment = Comment.objects.create(submission=submission, author=actor, text=text)
-    from_editor = actor.role == Role.EDITOR
-    notify(
-        unit_contributors(submission) if from_editor else editors(),
-        text=f"{actor.display_name}在《{submission.title}》留言：{text[:60]}",
-        link=_link(submission, not from_editor),
-        actor=actor,
-    )
+    tell = _tell_unit if actor.role == Role.EDITOR else _tell_editors
+    tell(submission, actor, f"{actor.display_name}在《{submission.title}》留言：{text[:60]}")
     return comment
 
 
@@ -311,7 +279,7 @@ def create_commission(
     commission = Commission.objects.create(topic=topic, requirements=requirements, deadline=deadline, created_by=actor)
     commission.units.set(units)
     notify(
-        [user for unit in units for user in User.objects.filter(role=Role.CONTRIBUTOR, unit=unit, is_active=True)],
+        User.objects.filter(role=Role.CONTRIBUTOR, unit__in=units, is_active=True),
         text=f"新约稿：{topic}（截止{deadline.year}年{deadline.month}月{deadline.day}日）",
         link=reverse("unit_home") + "#commissions",
         actor=actor,
