@@ -5,6 +5,7 @@ from django.db import migrations
 
 INDEXES = [
     ("submission_title_trgm", "title"),
+    ("submission_subtitle_trgm", "subtitle"),
     ("submission_body_trgm", "body"),
 ]
 
@@ -15,7 +16,9 @@ def create(apps, schema_editor):
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     for name, column in INDEXES:
         schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {name} ON submissions_submission USING gin ({column} gin_trgm_ops)"
+            # Django's icontains compares UPPER(column::text): index that very expression.
+            f"CREATE INDEX IF NOT EXISTS {name} ON submissions_submission "
+            f"USING gin ((UPPER({column}::text)) gin_trgm_ops)"
         )
 
 
