@@ -1,5 +1,6 @@
 """The whole loop in a real browser: place, drag, preview, publish, download."""
 
+import datetime
 import re
 import subprocess
 import tempfile
@@ -35,8 +36,7 @@ def section_titles(page, section: str) -> list[str]:
 def test_place_drag_preview_publish_download(live_server, settings, tmp_path, editor, contributor, other_contributor, reader):
     settings.MEDIA_ROOT = tmp_path / "media"
     publication = Publication.objects.get(name="杭州人大信息")
-    issue = create_issue(actor=editor, publication=publication, date=__import__("datetime").date(2024, 10, 25),
-                         number=15, total_number=703)
+    issue = create_issue(actor=editor, publication=publication, date=datetime.date(2024, 10, 25), number=15, total_number=703)
     adopted_piece(editor, contributor, XIHU, body="<p>西湖区人大常委会坚持将优化法治营商环境作为重要抓手。</p>")
     adopted_piece(editor, other_contributor, XIAOSHAN, body="<p>萧山区人大常委会以企业综合服务中心建设为切口。</p>")
     adopted_piece(editor, contributor, YUHANG, body="<p>余杭区人大常委会充分发挥人大职能优势。</p>")
