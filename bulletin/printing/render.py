@@ -14,8 +14,11 @@ from pathlib import Path
 from django.template import Context, Engine
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
+from .libraries import quick_library_lookup
+
+with quick_library_lookup():
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
 
 from .document import ArticleItem, BriefItem, IssueDocument, Paragraph, Run
 from .fonts import Face, FontSet, font_set
