@@ -14,6 +14,7 @@ from pathlib import Path
 from django.template import Context, Engine
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
 from .libraries import quick_library_lookup
 
 with quick_library_lookup():
