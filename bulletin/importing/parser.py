@@ -1,428 +1,302 @@
-"""Parse one back issue's extracted text into an IssueDocument and a report.
+"""Parse one back issue's extracted text into an ``IssueDocument`` and a report.
 
-The text looks like ../shared/seeds (DESIGN §6): masthead lines, a 目 录 block naming the
-sections and their titles, the articles (title, paragraphs, a byline in parentheses), the
-brief items of 信息摘登, and the 送 / 本期责任编辑 / 电话 block — with markdown marks from
-the extraction, page-number lines, paragraphs and titles broken at page ends.
+The input is the text extracted from an issue's PDF (DESIGN §6, ``shared/seeds``):
+masthead, 目 录, articles, 信息摘登, 送 / 本期责任编辑 / 电话 — with markdown marks,
+page numbers, mixed punctuation widths, and paragraphs, titles and bylines broken or
+displaced at page ends. Parsing is a pure function: no database, no settings.
 
-    result = parse_issue_text(text)      # or parse_issue_file(path_or_bytes)
-    result.document                      # IssueDocument, ready for render_pdf()
-    result.edition                       # "regular" / "special" / "supplement"
-    result.problems                      # [Problem(line, text, kind, severity, message)]
-    result.errors                        # the problems of severity "error"
+API
+---
+``parse_issue_text(text: str) -> ParseResult``
+``parse_issue_file(source: str | Path | bytes) -> ParseResult``
+    A path or the file's bytes. Refuses empty and binary input, decodes UTF-8 (with or
+    without BOM) or GB18030, then calls ``parse_issue_text``.
 
-The parser never guesses silently: whatever it repaired (info), is unsure of (warning) or
-could not place (error) is reported with the line number in the original text. Input
-that is not an issue at all raises NotAnIssueError.
+``ParseResult``
+    ``document``: ``bulletin.printing.document.IssueDocument``, ready for
+    ``render_pdf`` and ``to_dict()``; text is kept as written (the renderer normalises),
+    bold lead sentences are ``Run(bold=True)``; sections appear in 目录 order, only those
+    with items. ``edition``: "regular" | "special" | "supplement". ``problems``: list of
+    ``Problem``, errors first, each group in line order. ``item_lines``: one list per
+    document section, ``item_lines[s][i]`` is the 1-based line where
+    ``document.sections[s].items[i]`` starts (its title, or a brief's first line).
+    Properties ``errors`` / ``warnings`` / ``repairs`` and ``line_of(section, index)``.
+
+``Problem(line, text, kind, severity, message)``
+    ``line`` 1-based in the original text (0: the issue as a whole), ``text`` that
+    line, ``severity`` ``ERROR`` (import must not proceed), ``WARNING`` (uncertain, show
+    it) or ``INFO`` (repaired), ``message`` in Chinese. Kinds:
+
+    - errors: ``toc_title_missing`` (a 目录 title is not in the body), ``stray_text``,
+      ``stray_byline``, ``empty_item``, ``no_distribution``, ``no_editor``,
+      ``no_total_number``, ``no_date``, ``bad_date``, ``no_publication_name``
+    - warnings: ``not_in_toc`` (a body article the 目录 does not list),
+      ``title_differs`` (body title kept), ``no_byline``, ``uncertain_byline``,
+      ``uncertain_authors``, ``glued_byline``, ``displaced_byline``, ``doubled_char``
+      (a character repeated across a page break, kept), ``brief_count``,
+      ``brief_start``, ``brief_paragraphs``, ``briefs_not_in_toc``,
+      ``unknown_section``, ``brief_count_missing``, ``toc_stray_line``,
+      ``masthead_unknown``, ``no_edition``, ``no_compiler``, ``no_phone``
+    - info: ``joined`` (paragraph rejoined across a page break), ``joined_title``,
+      ``page_number_in_line``, ``unpaired_bold``
+
+``NotAnIssueError`` (a ``ValueError`` with a Chinese message)
+    Raised for empty or binary input, for text without masthead number or 目 录, and
+    when no item at all can be recovered. A truncated issue is *not* an exception: it
+    parses, with errors.
+
+Stages, each in its own function: ``read_lines`` (lines.py) → ``_masthead`` →
+``read_toc`` (toc.py) → ``find_anchors`` and ``BodyBuilder`` (body.py) → ``_end_block``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
-from accounts.reference_data import COMMITTEES, DISTRICTS
-from bulletin.printing.document import ArticleItem, BriefItem, IssueDocument, Paragraph, Run, Section
-from bulletin.printing.typography import normalize_text, split_author_names
+from bulletin.printing.document import EDITION_LABELS, IssueDocument, Item, Section
 
-KNOWN_SECTIONS = ("要闻速递", "助力攻坚", "监督纵横", "代表工作", "情况交流", "信息摘登")
-BRIEFS_SECTION = "信息摘登"
-EDITIONS = {"普": "regular", "专": "special", "增": "supplement"}
-UNIT_PREFIXES = tuple(DISTRICTS) + ("市人大常委会",) + tuple(short for short, _ in COMMITTEES)
+from .body import BodyBuilder, PlacedItem, find_anchors
+from .lines import SourceLine, plain, read_lines
+from .report import ERROR, INFO, WARNING, NotAnIssueError, Problem, ProblemLog
+from .toc import TocSection, read_toc
 
-ERROR, WARNING, INFO = "error", "warning", "info"
+__all__ = [
+    "ERROR",
+    "INFO",
+    "WARNING",
+    "NotAnIssueError",
+    "ParseResult",
+    "Problem",
+    "parse_issue_file",
+    "parse_issue_text",
+]
 
+Edition = Literal["regular", "special", "supplement"]
+EDITIONS: dict[str, Edition] = {"普": "regular", "专": "special", "增": "supplement"}
 
-class NotAnIssueError(ValueError):
-    """The input is not an issue of the bulletin at all; the message says why."""
-
-
-@dataclass(frozen=True)
-class Problem:
-    line: int  # 1-based line in the original text; 0 when it concerns the whole issue
-    text: str
-    kind: str
-    severity: str
-    message: str
+_TOC_HEADING = re.compile(r"^\**目\s*录\**$")
+_EDITION = re.compile(r"^[(（]\s*([普专增])\s*刊\s*[)）]$")
+_NUMBER = re.compile(r"^第\s*(\d{1,3})\s*期\s*(?:[(（]\s*总\s*第\s*(\d{1,5})\s*期\s*[)）])?$")
+_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
+_DISTRIBUTION = re.compile(r"^送\s*[:：]\s*(.*)$")
+_EDITOR = re.compile(r"^本期责任编辑\s*[:：]\s*(.*)$")
+_PHONE = re.compile(r"^电\s*话\s*[:：]\s*(.*)$")
+# The masthead is short; a 目录 further down than this is not a masthead's.
+_MASTHEAD_LINES = 15
+NOT_AN_ISSUE = "这不是一期刊物的文字："
 
 
 @dataclass
 class ParseResult:
     document: IssueDocument
-    edition: str
+    edition: Edition
     problems: list[Problem] = field(default_factory=list)
-    item_lines: list[int] = field(default_factory=list)  # where each item starts, in order
+    item_lines: list[list[int]] = field(default_factory=list)  # parallel to document.sections
 
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == ERROR]
 
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == WARNING]
 
-@dataclass(frozen=True)
-class Line:
-    number: int
-    text: str  # markdown list/heading marks removed; ** kept for bold
-    heading: bool = False  # the extraction marked it as a heading (#): a title line
+    @property
+    def repairs(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == INFO]
+
+    def line_of(self, section: int, index: int) -> int:
+        """The line where item ``index`` of section ``section`` starts."""
+        return self.item_lines[section][index]
 
 
-# --- reading ---------------------------------------------------------------------------
-
-PAGE_NUMBER = re.compile(r"^[-—–－\s]*\d{1,3}[-—–－\s]*$")
+# --- input ---------------------------------------------------------------------------
 
 
 def parse_issue_file(source: str | Path | bytes) -> ParseResult:
-    """Read a file (path or bytes), refuse anything that is not text, and parse it."""
+    """Read a file (a path, or its bytes), refuse anything that is not text, and parse it."""
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    return parse_issue_text(_decode(data))
+
+
+def _decode(data: bytes) -> str:
+    """The bytes as text, or NotAnIssueError for empty and binary input.
+
+    GB18030 accepts most byte sequences, so a decoded text full of control characters
+    is still binary (an image or archive without NUL bytes near the start).
+    """
     if not data.strip():
-        raise NotAnIssueError("文件是空的。")
-    if b"\x00" in data[:4096]:
+        raise NotAnIssueError("文件是空的，没有任何文字。")
+    if b"\x00" in data:
         raise NotAnIssueError("这不是文本文件（含有二进制内容），请提供从 PDF 提取的文字（.txt）。")
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            return parse_issue_text(data.decode(encoding))
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise NotAnIssueError("无法识别文件编码，不是 UTF-8 或 GB18030 文本文件。")
+        controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\t\n\r\f\v")
+        if controls > max(2, len(text) // 200):
+            break
+        return text
+    raise NotAnIssueError(
+        "这不是文本文件（无法按 UTF-8 或 GB18030 读出文字），请提供从 PDF 提取的文字（.txt）。"
+    )
 
 
-def _lines(text: str) -> list[Line]:
-    """Non-empty content lines with their numbers; page numbers and rules dropped."""
-    out = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        heading = line.startswith("#")
-        line = re.sub(r"^#+\s*", "", line)
-        line = re.sub(r"^[-•·]\s+", "", line)
-        line = line.strip()
-        if not line or re.fullmatch(r"[-—_*=]{3,}", line) or PAGE_NUMBER.match(line):
-            continue
-        out.append(Line(number, line, heading))
-    return out
-
-
-def _plain(text: str) -> str:
-    return text.replace("**", "").strip()
-
-
-def _key(text: str) -> str:
-    """Comparison key: normalised, without markdown marks, spaces or quote styles."""
-    text = normalize_text(_plain(text))
-    text = re.sub(r"[\s\u3000]", "", text)
-    return re.sub(r"[“”\"'‘’「」]", "", text)
-
-
-def _similar(found: str, wanted: str, threshold: float = 0.9) -> bool:
-    return found == wanted or difflib.SequenceMatcher(None, found, wanted).ratio() >= threshold
-
-
-def _runs(text: str) -> Paragraph:
-    return [Run(part, bold=i % 2 == 1) for i, part in enumerate(text.split("**")) if part]
-
-
-def _ends_paragraph(text: str) -> bool:
-    text = _plain(text).rstrip("”’\"'）)")
-    return bool(text) and text[-1] in "。！？!?；;…"
-
-
-BYLINE = re.compile(r"^[(（]([^()（）]{2,48})[)）]$")
-
-
-def _byline(line: str) -> tuple[str, list[str]] | None:
-    match = BYLINE.match(_plain(line))
-    if not match or re.search(r"[。，,；;：:]", match.group(1)):
-        return None
-    org, _, rest = match.group(1).strip().partition(" ")
-    return org, split_author_names(rest) if rest.strip() else []
-
-
-# --- the stages ----------------------------------------------------------------------------
-
-
-class _Parser:
-    def __init__(self, text: str) -> None:
-        self.lines = _lines(text)
-        self.problems: list[Problem] = []
-        self.pos = 0
-
-    def report(self, line: Line | None, kind: str, severity: str, message: str) -> None:
-        self.problems.append(Problem(line.number if line else 0, line.text if line else "", kind, severity, message))
-
-    @property
-    def current(self) -> Line | None:
-        return self.lines[self.pos] if self.pos < len(self.lines) else None
-
-    # 1. masthead ---------------------------------------------------------------------
-    def masthead(self) -> dict:
-        """Publication, edition, numbers, compiler and date: everything before 目 录."""
-        if not self.lines:
-            raise NotAnIssueError("文件中没有文字。")
-        toc_at = next((i for i, line in enumerate(self.lines[:40]) if re.fullmatch(r"目\s*录", _plain(line.text))), None)
-        found: dict = {"publication": _plain(self.lines[0].text)}
-        for line in self.lines[1 : toc_at if toc_at is not None else 12]:
-            text = _plain(line.text)
-            if m := re.fullmatch(r"[(（]\s*([普专增])\s*刊\s*[)）]", text):
-                found["edition"] = EDITIONS[m.group(1)]
-            elif m := re.search(r"第\s*(\d+)\s*期\s*[(（]\s*总\s*第\s*(\d+)\s*期\s*[)）]", text):
-                found["number"], found["total"] = int(m.group(1)), int(m.group(2))
-            elif m := re.fullmatch(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日", text):
-                try:
-                    found["date"] = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-                except ValueError:
-                    self.report(line, "bad_date", ERROR, "出刊日期不是有效日期。")
-            elif text.endswith("编"):
-                found["compiler"] = text
-        if "number" not in found or toc_at is None:
-            raise NotAnIssueError("这不是一期刊物的文字：开头找不到“第 N 期(总第 M 期)”和“目 录”。")
-        for name, label in (("date", "出刊日期"), ("compiler", "编印单位")):
-            if name not in found:
-                self.report(self.lines[0], f"no_{name}", ERROR, f"报头中没有找到{label}。")
-        found.setdefault("edition", "regular")
-        self.pos = toc_at + 1
-        return found
-
-    # 2. 目 录 --------------------------------------------------------------------------
-    def toc(self) -> tuple[list[tuple[str, list[str]]], int | None]:
-        """Sections in order with their titles, and the announced number of briefs."""
-        sections: list[tuple[str, list[str]]] = []
-        brief_count = None
-        while (line := self.current) is not None:
-            text = _plain(line.text.replace("**", " "))
-            label = next((s for s in KNOWN_SECTIONS if text.startswith(s)), None)
-            if label is None and (m := re.match(r"^([\u4e00-\u9fff]{4})\s+(\S.*)$", text)) and not sections:
-                label = m.group(1)
-                self.report(line, "unknown_section", WARNING, f"目录中的栏目“{label}”不在常用栏目之列，请核对。")
-            if label:
-                rest = text[len(label) :].strip()
-                if label == BRIEFS_SECTION:
-                    m = re.search(r"(\d+)\s*则", rest)
-                    brief_count = int(m.group(1)) if m else None
-                    sections.append((label, []))
-                    self.pos += 1
-                    break
-                sections.append((label, [rest] if rest else []))
-            elif sections and sections[0][1] and self._starts_title(sections[0][1][0]):
-                break  # the first article's title: the body begins
-            elif sections:
-                sections[-1][1].append(text)
-            self.pos += 1
-        if not sections:
-            raise NotAnIssueError("目录中没有栏目，这不像是一期刊物。")
-        return sections, brief_count
-
-    def _starts_title(self, wanted: str, at: int | None = None) -> int:
-        """How many lines from `at` spell the title `wanted` (0 if they don't).
-
-        A byline line inside the span (the previous article's, displaced into this title
-        by the extraction) is counted in the span but not in the title.
-        """
-        at = self.pos if at is None else at
-        want = _key(wanted)
-        joined = ""
-        length = 0
-        for index in range(at, min(at + 4, len(self.lines))):
-            length += 1
-            text = self.lines[index].text
-            if joined and _byline(text):
-                continue
-            joined += _key(text)
-            if _similar(joined, want):
-                return length
-            if not want.startswith(joined[: max(4, len(joined) - 2)]):
-                return 0
-        return 0
-
-    # 3. the body -------------------------------------------------------------------------
-    def item_text(self, next_title: str = "") -> tuple[list[Paragraph], tuple[str, list[str]] | None, Line | None]:
-        """Paragraphs until the byline (or the next expected title, if the byline is
-        missing or displaced); paragraphs broken at page ends are joined again."""
-        texts: list[str] = []
-        lines: list[Line] = []
-        while (line := self.current) is not None:
-            if next_title and self._starts_title(next_title):
-                break
-            if (byline := _byline(line.text)) is not None:
-                self.pos += 1
-                return [_runs(t) for t in texts], byline, line
-            if re.match(r"^送\s*[:：]", _plain(line.text)):
-                break
-            if texts and not _ends_paragraph(texts[-1]):
-                previous = _plain(texts[-1])
-                joined_at = _plain(line.text)
-                if previous and joined_at and previous[-1] == joined_at[0] and "\u4e00" <= previous[-1] <= "\u9fff":
-                    self.report(
-                        line, "doubled_char", WARNING,
-                        f"页末断开处前后字符重复（“{previous[-1]}”），已按原文保留，请核对是否多一字。",
-                    )
-                self.report(line, "joined", INFO, "段落在页末断开，已与上一行合并。")
-                texts[-1] += line.text
-            else:
-                texts.append(line.text)
-                lines.append(line)
-            self.pos += 1
-        return [_runs(t) for t in texts], None, None
-
-    def articles(self, sections: list[tuple[str, list[str]]], item_lines: list[int]) -> list[Section]:
-        out: list[Section] = []
-        wanted_titles = [t for name, titles in sections if name != BRIEFS_SECTION for t in titles]
-        previous: ArticleItem | None = None
-        for name, titles in sections:
-            if name == BRIEFS_SECTION:
-                continue
-            items: list[ArticleItem] = []
-            for wanted in titles:
-                following = wanted_titles[wanted_titles.index(wanted) + 1] if wanted != wanted_titles[-1] else ""
-                start = self._find_title(wanted)
-                if start is None:
-                    self.report(None, "toc_title_missing", ERROR, f"目录中的标题“{wanted}”在正文中未找到。")
-                    continue
-                self._unlisted_before(start, items, item_lines)
-                length = self._starts_title(wanted, start)
-                span = self.lines[start : start + length]
-                title_lines = [line for line in span if not (line is not span[0] and _byline(line.text))]
-                for displaced in (line for line in span if line not in title_lines):
-                    org, authors = _byline(displaced.text)
-                    if previous is not None and not previous.byline_org:
-                        previous.byline_org, previous.byline_authors = org, authors
-                        self.report(displaced, "displaced_byline", WARNING,
-                                    "署名被错排进下一篇的标题中间，已归还上一篇文章，请核对。")
-                self.pos = start + length
-                previous = self._article(title_lines, wanted, item_lines, following)
-                items.append(previous)
-            out.append(Section(name, "articles", items))
-        return out
-
-    def _find_title(self, wanted: str) -> int | None:
-        for at in range(self.pos, len(self.lines)):
-            if self._starts_title(wanted, at):
-                return at
-        return None
-
-    def _unlisted_before(self, start: int, items: list[ArticleItem], item_lines: list[int]) -> None:
-        """Lines between the last byline and the next listed title form unlisted items."""
-        while self.pos < start:
-            first = self.current
-            if _byline(first.text) or len(_plain(first.text)) > 40:
-                self.report(first, "stray_text", ERROR, "这段文字无法归入任何一篇稿件。")
-                self.pos += 1
-                continue
-            self.report(first, "not_in_toc", WARNING, "正文中的这篇文章未列入目录，已按正文顺序收入本栏目，请核对。")
-            self.pos += 1
-            items.append(self._article([first], _plain(first.text), item_lines))
-
-    def _article(self, title_lines: list[Line], toc_title: str, item_lines: list[int], next_title: str = "") -> ArticleItem:
-        item_lines.append(title_lines[0].number)
-        title = _plain(title_lines[0].text)
-        subtitle = ""
-        for line in title_lines[1:]:
-            # A second line marked as a heading is a two-line title; otherwise the
-            # extraction broke one title at a page end.
-            if line.heading and title_lines[0].heading:
-                subtitle += _plain(line.text)
-            else:
-                title += _plain(line.text)
-                self.report(line, "joined_title", INFO, "标题在页末断开，已合并为一行。")
-        if not _similar(_key(title + subtitle), _key(toc_title), 0.999):
-            self.report(title_lines[0], "title_differs", WARNING,
-                        f"正文标题与目录“{toc_title}”略有不同，已采用正文标题，请核对。")
-        paragraphs, byline, _ = self.item_text(next_title)
-        if byline is None:
-            byline = ("", [])
-        if not paragraphs:
-            self.report(title_lines[0], "empty_item", ERROR, f"《{title}》没有正文。")
-        return ArticleItem(title, paragraphs, subtitle, byline[0], byline[1])
-
-    def unlisted_after_articles(self, section: Section | None, item_lines: list[int]) -> None:
-        """After the last listed article: a short title line followed by paragraphs is an
-        article the 目录 does not list (a brief is one long paragraph and a byline)."""
-        while (line := self.current) is not None and section is not None:
-            text = _plain(line.text)
-            following = self.lines[self.pos + 1] if self.pos + 1 < len(self.lines) else None
-            if len(text) > 40 or _ends_paragraph(text) or following is None or _byline(following.text):
-                return
-            if re.match(r"^送\s*[:：]", text):
-                return
-            self.report(line, "not_in_toc", WARNING, "正文中的这篇文章未列入目录，已按正文顺序收入本栏目，请核对。")
-            self.pos += 1
-            section.items.append(self._article([line], text, item_lines))
-
-    def briefs(self, expected: int | None, item_lines: list[int]) -> list[BriefItem]:
-        items: list[BriefItem] = []
-        while (line := self.current) is not None and not re.match(r"^送\s*[:：]", _plain(line.text)):
-            if not _plain(line.text).startswith(UNIT_PREFIXES):
-                self.report(line, "brief_start", WARNING, "信息摘登应以单位名称开头，请核对这一则。")
-            item_lines.append(line.number)
-            paragraphs, byline, _ = self.item_text()
-            if byline is None:
-                self.report(line, "no_byline", WARNING, "这一则信息摘登没有找到署名。")
-                byline = ("", [])
-            if len(paragraphs) > 1:
-                self.report(line, "brief_paragraphs", WARNING, "这一则信息摘登有多个段落，已合并为一段。")
-            paragraph = [run for p in paragraphs for run in p]
-            if paragraph:
-                items.append(BriefItem(paragraph, byline[0], byline[1]))
-        if expected is not None and expected != len(items):
-            self.report(None, "brief_count", WARNING, f"目录称信息摘登 {expected} 则，正文中找到 {len(items)} 则。")
-        return items
-
-    # 4. the end block ------------------------------------------------------------------
-    def colophon(self) -> dict:
-        found = {"distribution": [], "editor": "", "phone": "", "extra": ""}
-        while (line := self.current) is not None:
-            text = _plain(line.text)
-            if m := re.match(r"^送\s*[:：]\s*(.*)$", text):
-                found["distribution"].append(m.group(1).strip())
-            elif m := re.match(r"^本期责任编辑\s*[:：]\s*(.*)$", text):
-                found["editor"] = m.group(1).strip()
-            elif m := re.match(r"^电\s*话\s*[:：]\s*(.*)$", text):
-                found["phone"] = m.group(1).strip()
-            elif found["editor"] or found["phone"]:
-                found["extra"] = re.sub(r"<(https?://[^>]+)>", r"\1", text)
-            elif found["distribution"]:
-                found["distribution"].append(text)
-            else:
-                self.report(line, "stray_text", ERROR, "这段文字无法归入任何一篇稿件。")
-            self.pos += 1
-        if not found["distribution"]:
-            self.report(None, "no_distribution", ERROR, "没有找到发送范围（“送：……”），文字可能不完整。")
-        if not found["editor"]:
-            self.report(None, "no_editor", ERROR, "没有找到“本期责任编辑”。")
-        if not found["phone"]:
-            self.report(None, "no_phone", WARNING, "没有找到“电话”。")
-        return found
+# --- the stages ----------------------------------------------------------------------
 
 
 def parse_issue_text(text: str) -> ParseResult:
-    parser = _Parser(text)
-    head = parser.masthead()
-    toc, brief_count = parser.toc()
-    item_lines: list[int] = []
-    sections = parser.articles(toc, item_lines)
-    parser.unlisted_after_articles(sections[-1] if sections else None, item_lines)
-    if any(name == BRIEFS_SECTION for name, _ in toc):
-        sections.append(Section(BRIEFS_SECTION, "briefs", parser.briefs(brief_count, item_lines)))
-    end = parser.colophon()
-    for item in (i for s in sections if s.kind == "articles" for i in s.items):
-        if not item.byline_org:
-            parser.report(None, "no_byline", WARNING, f"《{item.title}》没有找到署名。")
-    if not any(section.items for section in sections):
-        raise NotAnIssueError("正文中没有找到任何稿件。")
-    date = head.get("date") or dt.date(1900, 1, 1)
+    """Parse one issue's extracted text. See the module docstring for the result."""
+    log = ProblemLog()
+    lines = read_lines(text, log)
+    if not lines:
+        raise NotAnIssueError("文件是空的，没有任何文字。")
+    toc_at = _find_toc_heading(lines)
+    head = _masthead(lines[:toc_at], log)
+    sections, body_start = read_toc(lines, toc_at + 1, log)
+    if not sections:
+        raise NotAnIssueError(NOT_AN_ISSUE + "“目 录”下没有栏目。")
+    body_stop = _end_block_start(lines, body_start)
+    anchors = find_anchors(lines, body_start, body_stop, sections, log)
+    placed = BodyBuilder(lines, sections, log).build(anchors, body_start, body_stop)
+    if not placed:
+        raise NotAnIssueError("正文中没有找到任何稿件，无法导入。")
+    end = _end_block(lines[body_stop:], log)
+    document_sections, item_lines = _sections(sections, placed)
+    edition: Edition = head.get("edition", "regular")
+    date: dt.date = head.get("date") or dt.date(1900, 1, 1)
     document = IssueDocument(
-        publication_name=head["publication"],
+        publication_name=head.get("publication", ""),
         compiler=head.get("compiler", ""),
-        edition_label={"regular": "普刊", "special": "专刊", "supplement": "增刊"}[head["edition"]],
+        edition_label=EDITION_LABELS[edition],
         year=date.year,
         number=head["number"],
-        total_number=head["total"],
+        total_number=head.get("total", 0),
         date=date,
-        sections=[s for s in sections if s.items],
-        distribution=end["distribution"],
-        editor_name=end["editor"],
-        editor_phone=end["phone"],
-        extra_line=end["extra"],
+        sections=document_sections,
+        distribution=end.distribution,
+        editor_name=end.editor,
+        editor_phone=end.phone,
+        extra_line=end.extra,
     )
-    problems = sorted(parser.problems, key=lambda p: ({ERROR: 0, WARNING: 1, INFO: 2}[p.severity], p.line))
-    return ParseResult(document=document, edition=head["edition"], problems=problems, item_lines=item_lines)
+    return ParseResult(document, edition, log.sorted(), item_lines)
+
+
+def _find_toc_heading(lines: list[SourceLine]) -> int:
+    for index, line in enumerate(lines[:_MASTHEAD_LINES]):
+        if _TOC_HEADING.match(plain(line.text).replace(" ", " ")):
+            return index
+    raise NotAnIssueError(NOT_AN_ISSUE + "开头找不到“第 N 期(总第 M 期)”和“目 录”。")
+
+
+def _masthead(lines: list[SourceLine], log: ProblemLog) -> dict:
+    """Publication name, edition, numbers, compiler and date: the lines before 目 录."""
+    found: dict = {}
+    for line in lines:
+        text = plain(line.text)
+        if match := _EDITION.match(text):
+            found["edition"] = EDITIONS[match.group(1)]
+        elif match := _NUMBER.match(text):
+            found["number"] = int(match.group(1))
+            if match.group(2):
+                found["total"] = int(match.group(2))
+        elif match := _DATE.match(text):
+            found["date"] = _date(match, line, log)
+        elif text.endswith("编") and len(text) <= 30:
+            found["compiler"] = text
+        elif "publication" not in found and "number" not in found and len(text) <= 30:
+            found["publication"] = text
+        else:
+            log.add("masthead_unknown", WARNING, "报头中有无法识别的文字。", line=line.number, text=line.text)
+    if "number" not in found:
+        raise NotAnIssueError(NOT_AN_ISSUE + "开头找不到“第 N 期(总第 M 期)”。")
+    first = lines[0] if lines else None
+    missing = [
+        ("publication", "no_publication_name", ERROR, "报头中没有刊物名称。"),
+        ("total", "no_total_number", ERROR, "报头中没有总期号（“总第 M 期”）。"),
+        ("date", "no_date", ERROR, "报头中没有出刊日期。"),
+        ("edition", "no_edition", WARNING, "报头中没有“(普刊)”“(专刊)”或“(增刊)”，已按普刊处理。"),
+        ("compiler", "no_compiler", WARNING, "报头中没有编印单位（“……编”）。"),
+    ]
+    for key, kind, severity, message in missing:
+        if key not in found:
+            log.add(
+                kind, severity, message, line=first.number if first else 0, text=first.text if first else ""
+            )
+    return found
+
+
+def _date(match: re.Match[str], line: SourceLine, log: ProblemLog) -> dt.date | None:
+    try:
+        return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        log.add("bad_date", ERROR, "出刊日期不是有效日期。", line=line.number, text=line.text)
+        return None
+
+
+def _end_block_start(lines: list[SourceLine], start: int) -> int:
+    """Where the 送 / 本期责任编辑 / 电话 block begins (the end of the text if it is missing)."""
+    for index in range(start, len(lines)):
+        text = plain(lines[index].text)
+        if _DISTRIBUTION.match(text) or _EDITOR.match(text) or _PHONE.match(text):
+            return index
+    return len(lines)
+
+
+@dataclass
+class EndBlock:
+    distribution: list[str] = field(default_factory=list)
+    editor: str = ""
+    phone: str = ""
+    extra: str = ""
+
+
+def _end_block(lines: list[SourceLine], log: ProblemLog) -> EndBlock:
+    """送 and its lines until 本期责任编辑, the editor, the phone, then any extra line."""
+    end = EndBlock()
+    seen_distribution = False
+    extra: list[str] = []
+    for line in lines:
+        text = plain(line.text)
+        if match := _DISTRIBUTION.match(text):
+            seen_distribution = True
+            if match.group(1).strip():
+                end.distribution.append(match.group(1).strip())
+        elif match := _EDITOR.match(text):
+            end.editor = match.group(1).strip()
+        elif match := _PHONE.match(text):
+            end.phone = match.group(1).strip()
+        elif end.editor or end.phone:
+            extra.append(text)
+        elif seen_distribution:
+            end.distribution.append(text)
+        else:
+            log.add("stray_text", ERROR, "这段文字无法归入任何一篇稿件。", line=line.number, text=line.text)
+    end.extra = " ".join(extra)
+    if not end.distribution:
+        log.add("no_distribution", ERROR, "没有找到发送范围（“送：……”），文字可能不完整。")
+    if not end.editor:
+        log.add("no_editor", ERROR, "没有找到“本期责任编辑”，文字可能不完整。")
+    if not end.phone:
+        log.add("no_phone", WARNING, "没有找到“电话”。")
+    return end
+
+
+def _sections(toc: list[TocSection], placed: list[PlacedItem]) -> tuple[list[Section], list[list[int]]]:
+    """Document sections in 目录 order, only those with items, and each item's line."""
+    sections: list[Section] = []
+    lines: list[list[int]] = []
+    for toc_section in toc:
+        mine = [p for p in placed if p.section is toc_section]
+        if not mine:
+            continue
+        items: list[Item] = [p.item for p in mine]
+        sections.append(Section(toc_section.name, toc_section.kind, items))
+        lines.append([p.line for p in mine])
+    return sections, lines
