@@ -240,7 +240,9 @@ class BodyBuilder:
         briefs = next((s for s in self.sections if s.kind == "briefs"), None)
         leading = self.lines[start : anchors[0].start if anchors else stop]
         if anchors:
-            self._unlisted(group_blocks(leading, self.log, starts_with_title=True), anchors[0].section)
+            # Before the first listed title: the 目录's first section is where it belongs
+            # (its title was left out of the 目录, or the section label stands alone).
+            self._unlisted(group_blocks(leading, self.log, starts_with_title=True), first_articles)
         for number, anchor in enumerate(anchors):
             last = number == len(anchors) - 1
             region = self.lines[anchor.end : stop if last else anchors[number + 1].start]
