@@ -588,3 +588,22 @@ def test_odd_issue_fixture():
     ]
     assert problems(result, "info") == [("unpaired_bold", 25)]
     assert all(p.message and p.text for p in result.problems)
+
+
+@needs_seeds
+def test_a_title_wrapped_in_the_toc_is_joined():
+    text = seed("2024-06").replace(
+        '钱塘区:锚定代表"三力"助力青年发展型城市建设\n', '钱塘区:锚定代表"三力"助力青年\n发展型城市建设\n', 1
+    )
+    result = parse_issue_text(text)
+    assert result.errors == []
+    assert ("toc_title_joined", 24) in problems(result, "info")
+    assert [len(s.items) for s in result.document.sections] == [1, 1, 1, 3, 1, 4]
+
+
+@needs_seeds
+def test_briefs_the_toc_does_not_announce():
+    result = parse_issue_text(seed("2024-06").replace("信息摘登 4则\n", "", 1))
+    assert result.errors == []
+    assert ("briefs_not_in_toc", 126) in problems(result, "warning")  # one line less than the seed
+    assert [(s.name, s.kind, len(s.items)) for s in result.document.sections][-1] == ("信息摘登", "briefs", 4)

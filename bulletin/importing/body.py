@@ -25,7 +25,7 @@ from bulletin.printing.document import ArticleItem, BriefItem, Paragraph, Run
 from .bylines import Byline, parse_byline, starts_with_unit
 from .lines import SourceLine, comparison_key, ends_paragraph, is_cjk, looks_like_title, plain
 from .report import ERROR, INFO, WARNING, ProblemLog
-from .toc import TocSection, TocTitle
+from .toc import BRIEFS_SECTION, TocSection, TocTitle
 
 # How alike a body title must be to the 目录's (difflib ratio of the comparison keys):
 # a dropped or changed character in a 20-character title still passes.
@@ -56,8 +56,27 @@ def find_anchors(
     anchors: list[Anchor] = []
     position = start
     for section in sections:
-        for title in section.titles:
+        titles = section.titles
+        index = 0
+        while index < len(titles):
+            title = titles[index]
             anchor = _search_title(lines, position, stop, section, title)
+            if anchor is None and index + 1 < len(titles):
+                # A long title may wrap onto a second line in the 目录 itself.
+                following = titles[index + 1]
+                anchor = _search_title(
+                    lines, position, stop, section, TocTitle(title.text + following.text, title.line)
+                )
+                if anchor is not None:
+                    index += 1
+                    log.add(
+                        "toc_title_joined",
+                        INFO,
+                        "目录中的标题分在两行，已合并为一个标题。",
+                        line=following.line,
+                        text=following.text,
+                    )
+            index += 1
             if anchor is None:
                 log.add(
                     "toc_title_missing",
@@ -246,9 +265,7 @@ class BodyBuilder:
         for number, anchor in enumerate(anchors):
             last = number == len(anchors) - 1
             region = self.lines[anchor.end : stop if last else anchors[number + 1].start]
-            self._article(
-                anchor, group_blocks(region, self.log, starts_with_title=False), briefs if last else None
-            )
+            self._article(anchor, group_blocks(region, self.log, starts_with_title=False), last, briefs)
         if not anchors:
             self._trailing(group_blocks(leading, self.log, starts_with_title=True), first_articles, briefs)
         if briefs is not None:
@@ -258,17 +275,19 @@ class BodyBuilder:
 
     # An article found through the 目录 ------------------------------------------------
 
-    def _article(self, anchor: Anchor, blocks: list[Block], briefs: TocSection | None) -> None:
-        """The anchored article, then whatever follows its byline in the same region."""
+    def _article(self, anchor: Anchor, blocks: list[Block], last: bool, briefs: TocSection | None) -> None:
+        """The anchored article, then whatever follows its byline before the next anchor
+        (after the last article: the brief items)."""
         self._return_displaced(anchor)
         groups = split_at_bylines(blocks)
         own = groups.pop(0) if groups else []
         title, subtitle = self._title(anchor)
         self._add_article(anchor.section, anchor.title_lines[0], title, subtitle, own)
-        if briefs is None:
-            self._unlisted([b for group in groups for b in group], anchor.section)
+        rest = [block for group in groups for block in group]
+        if last:
+            self._trailing(rest, anchor.section, briefs)
         else:
-            self._trailing([b for group in groups for b in group], anchor.section, briefs)
+            self._unlisted(rest, anchor.section)
 
     def _title(self, anchor: Anchor) -> tuple[str, str]:
         """Title and second title line, as the body writes them.
@@ -388,7 +407,7 @@ class BodyBuilder:
                 self._add_article(section, head.first, plain(head.text), "", group[1:])
                 continue
             if briefs is None:
-                briefs = TocSection("信息摘登", "briefs", head.first.number)
+                briefs = TocSection(BRIEFS_SECTION, "briefs", head.first.number)
                 self.sections.append(briefs)
             if announced is None:
                 announced = briefs

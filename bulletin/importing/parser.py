@@ -38,7 +38,7 @@ API
       ``unknown_section``, ``brief_count_missing``, ``toc_stray_line``,
       ``masthead_unknown``, ``no_edition``, ``no_compiler``, ``no_phone``
     - info: ``joined`` (paragraph rejoined across a page break), ``joined_title``,
-      ``page_number_in_line``, ``unpaired_bold``
+      ``page_number_in_line``, ``unpaired_bold``, ``toc_title_joined``
 
 ``NotAnIssueError`` (a ``ValueError`` with a Chinese message)
     Raised for empty or binary input, for text without masthead number or 目 录, and
@@ -190,7 +190,7 @@ def parse_issue_text(text: str) -> ParseResult:
 
 def _find_toc_heading(lines: list[SourceLine]) -> int:
     for index, line in enumerate(lines[:_MASTHEAD_LINES]):
-        if _TOC_HEADING.match(plain(line.text).replace(" ", " ")):
+        if _TOC_HEADING.match(plain(line.text)):
             return index
     raise NotAnIssueError(NOT_AN_ISSUE + "开头找不到“第 N 期(总第 M 期)”和“目 录”。")
 
