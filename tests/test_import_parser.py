@@ -607,3 +607,14 @@ def test_briefs_the_toc_does_not_announce():
     assert result.errors == []
     assert ("briefs_not_in_toc", 126) in problems(result, "warning")  # one line less than the seed
     assert [(s.name, s.kind, len(s.items)) for s in result.document.sections][-1] == ("信息摘登", "briefs", 4)
+
+
+@needs_seeds
+def test_the_document_round_trips_and_renders():
+    from bulletin.printing.document import IssueDocument
+    from bulletin.printing.render import render_pdf
+
+    document = parse_issue_text(seed("2024-06")).document
+    assert IssueDocument.from_dict(document.to_dict()) == document
+    pdf = render_pdf(document)
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000

@@ -186,7 +186,7 @@ def group_blocks(lines: list[SourceLine], log: ProblemLog, *, starts_with_title:
 def _continues(previous: Block, blocks: list[Block], starts_with_title: bool) -> bool:
     if previous.is_byline or ends_paragraph(previous.text):
         return False
-    at_item_start = len(blocks) == 1 and starts_with_title or (len(blocks) >= 2 and blocks[-2].is_byline)
+    at_item_start = (len(blocks) == 1 and starts_with_title) or (len(blocks) >= 2 and blocks[-2].is_byline)
     return not (at_item_start and len(previous.lines) == 1 and looks_like_title(previous.text))
 
 
@@ -202,14 +202,15 @@ def _join(block: Block, line: SourceLine, log: ProblemLog) -> None:
             line=line.number,
             text=line.text,
         )
-    glue = (
-        " "
-        if before[-1:].isascii() and before[-1:].isalnum() and after[:1].isascii() and after[:1].isalnum()
-        else ""
-    )
+    # Chinese joins without a space; two Latin words or numbers keep one between them.
+    glue = " " if _is_latin(before[-1:]) and _is_latin(after[:1]) else ""
     block.text += glue + line.text
     block.lines.append(line)
     log.add("joined", INFO, "段落在页末断开，已合并。", line=line.number, text=line.text)
+
+
+def _is_latin(char: str) -> bool:
+    return char.isascii() and char.isalnum()
 
 
 def split_at_bylines(blocks: list[Block]) -> list[list[Block]]:

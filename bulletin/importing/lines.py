@@ -40,7 +40,6 @@ class SourceLine:
     number: int
     text: str  # heading/list marks removed, ``**`` kept, stripped
     heading: bool = False  # the extraction marked it as a heading (#): a title line
-    after_page_break: bool = False  # a page-number line or a rule came just before it
 
     @property
     def plain(self) -> str:
@@ -55,25 +54,20 @@ def read_lines(text: str, log: ProblemLog) -> list[SourceLine]:
     otherwise end up in the middle of a sentence.
     """
     lines: list[SourceLine] = []
-    page_break = False
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.replace("\ufeff", "").replace("\u200b", "").strip()
-        if not line:
-            continue
-        if PAGE_NUMBER_LINE.match(line) or RULE_LINE.match(line):
-            page_break = True
+        if not line or PAGE_NUMBER_LINE.match(line) or RULE_LINE.match(line):
             continue
         heading = bool(HEADING_MARK.match(line))
         line = LIST_MARK.sub("", HEADING_MARK.sub("", line))
         line = MARKDOWN_LINK.sub(r"\1", line).strip()
-        if PAGE_NUMBER_INSIDE.search(line):
-            found = PAGE_NUMBER_INSIDE.search(line).group(0).strip()
+        if found := PAGE_NUMBER_INSIDE.search(line):
             line = PAGE_NUMBER_INSIDE.sub("", line)
-            log.add("page_number_in_line", INFO, f"行中夹有页码“{found}”，已删除。", line=number, text=raw)
+            message = f"行中夹有页码“{found.group(0).strip()}”，已删除。"
+            log.add("page_number_in_line", INFO, message, line=number, text=raw)
         if not line or line == "**":
             continue
-        lines.append(SourceLine(number, line, heading, page_break))
-        page_break = False
+        lines.append(SourceLine(number, line, heading))
     return lines
 
 
