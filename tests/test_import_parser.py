@@ -618,3 +618,13 @@ def test_the_document_round_trips_and_renders():
     assert IssueDocument.from_dict(document.to_dict()) == document
     pdf = render_pdf(document)
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+
+
+@needs_seeds
+def test_a_last_article_without_byline_is_not_silently_merged():
+    # Without its byline, 临安区 runs on into the first brief (上城区) and takes its byline:
+    # the text cannot tell where the article ends, but the report says something is wrong.
+    result = parse_issue_text(seed("2024-15").replace("(临安区人大常委会办公室 许博闻)\n", "", 1))
+    assert ("byline_mismatch", 131) in problems(result, "warning")
+    assert ("brief_count", 23) in problems(result, "warning")
+    assert len(result.document.sections[-1].items) == 4

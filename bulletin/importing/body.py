@@ -20,9 +20,9 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-from bulletin.printing.document import ArticleItem, BriefItem, Paragraph, Run
+from bulletin.printing.document import ArticleItem, BriefItem, Paragraph, Run, paragraph_text
 
-from .bylines import Byline, parse_byline, starts_with_unit
+from .bylines import Byline, district_of, parse_byline, starts_with_unit
 from .lines import SourceLine, comparison_key, ends_paragraph, is_cjk, looks_like_title, plain
 from .report import ERROR, INFO, WARNING, ProblemLog
 from .toc import BRIEFS_SECTION, TocSection, TocTitle
@@ -456,19 +456,26 @@ class BodyBuilder:
         )
 
     def _check_bylines(self) -> None:
+        """Every item has a byline, and a district's item is signed by that district.
+
+        The second check catches an item that ran into the next one (a last article
+        without a byline takes the first brief's paragraph and byline).
+        """
         texts = {line.number: line.text for line in self.lines}
         for placed in self.placed:
-            if not placed.item.byline_org:
-                name = (
-                    f"《{placed.item.title}》" if isinstance(placed.item, ArticleItem) else "这一则信息摘登"
-                )
+            item = placed.item
+            opening = item.title if isinstance(item, ArticleItem) else paragraph_text(item.paragraph)
+            name = f"《{item.title}》" if isinstance(item, ArticleItem) else "这一则信息摘登"
+            text = texts[placed.line]
+            if not item.byline_org:
                 self.log.add(
-                    "no_byline",
-                    WARNING,
-                    f"无法确定署名：{name}末尾没有署名。",
-                    line=placed.line,
-                    text=texts[placed.line],
+                    "no_byline", WARNING, f"无法确定署名：{name}末尾没有署名。", line=placed.line, text=text
                 )
+                continue
+            named, signed = district_of(plain(opening)), district_of(item.byline_org)
+            if named and signed and named != signed:
+                message = f"无法确定署名：{name}讲的是{named}，署名却是“{item.byline_org}”，请核对。"
+                self.log.add("byline_mismatch", WARNING, message, line=placed.line, text=text)
 
     def _check_brief_count(self, briefs: TocSection) -> None:
         found = sum(1 for p in self.placed if p.section is briefs)

@@ -87,3 +87,8 @@ def starts_with_unit(text: str) -> bool:
     """Whether a paragraph begins with a unit's name, as a 信息摘登 item does."""
     text = plain(text)
     return text.startswith(UNIT_PREFIXES) or any(text.startswith(name) for name in COMMITTEE_NAMES)
+
+
+def district_of(text: str) -> str:
+    """The district (区、县、市) a text begins with, or ""."""
+    return next((name for name in DISTRICTS if text.startswith(name)), "")

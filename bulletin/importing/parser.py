@@ -31,8 +31,9 @@ API
       ``stray_byline``, ``empty_item``, ``no_distribution``, ``no_editor``,
       ``no_total_number``, ``no_date``, ``bad_date``, ``no_publication_name``
     - warnings: ``not_in_toc`` (a body article the 目录 does not list),
-      ``title_differs`` (body title kept), ``no_byline``, ``uncertain_byline``,
-      ``uncertain_authors``, ``glued_byline``, ``displaced_byline``, ``doubled_char``
+      ``title_differs`` (body title kept), ``no_byline``, ``byline_mismatch`` (a
+      district's item signed by another), ``uncertain_byline``, ``uncertain_authors``,
+      ``glued_byline``, ``displaced_byline``, ``doubled_char``
       (a character repeated across a page break, kept), ``brief_count``,
       ``brief_start``, ``brief_paragraphs``, ``briefs_not_in_toc``,
       ``unknown_section``, ``brief_count_missing``, ``toc_stray_line``,
