@@ -24,6 +24,7 @@ from .numbering import numbers_taken, propose_numbers
 from .permissions import can_assemble_issues
 from .printing.document import IssueDocument
 from .printing.render import render_pdf
+from .queries import current_layout
 
 
 class IssueActionError(Exception):
@@ -197,9 +198,7 @@ def arrange_issue(*, actor, issue: Issue, layout: dict[int, list[int]], expected
 def move_placement(*, actor, placement: Placement, step: int, expected_version: int) -> Issue:
     """Move an item one place up (step=-1) or down (+1) within its section: the keyboard way."""
     issue = placement.issue
-    layout: dict[int, list[int]] = {}
-    for pk, section_id in issue.placements.order_by("section__position", "position").values_list("pk", "section_id"):
-        layout.setdefault(section_id, []).append(pk)
+    layout = current_layout(issue)
     ids = layout[placement.section_id]
     index = ids.index(placement.pk)
     target = index + step
@@ -207,6 +206,14 @@ def move_placement(*, actor, placement: Placement, step: int, expected_version: 
         raise IssueActionError("已经在本栏目的最前（或最后），无法再移动。")
     ids[index], ids[target] = ids[target], ids[index]
     return arrange_issue(actor=actor, issue=issue, layout=layout, expected_version=expected_version)
+
+
+def move_placement_to_section(*, actor, placement: Placement, section: Section, expected_version: int) -> Issue:
+    """Move an item to the end of another section (the page's 移至, without dragging)."""
+    layout = current_layout(placement.issue)
+    layout[placement.section_id].remove(placement.pk)
+    layout.setdefault(section.pk, []).append(placement.pk)
+    return arrange_issue(actor=actor, issue=placement.issue, layout=layout, expected_version=expected_version)
 
 
 @contextmanager

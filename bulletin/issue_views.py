@@ -152,14 +152,8 @@ def placement_move_to_section(request, pk: int, placement_pk: int):
     if target is None:
         messages.error(request, "请选择目标栏目。")
         return redirect("issue_assemble", pk=pk)
-    layout: dict[int, list[int]] = {}
-    for item_pk, section_id in placement.issue.placements.order_by("section__position", "position").values_list(
-        "pk", "section_id"
-    ):
-        if item_pk != placement.pk:
-            layout.setdefault(section_id, []).append(item_pk)
-    layout.setdefault(target.pk, []).append(placement.pk)
-    if _run(request, actions.arrange_issue, issue=placement.issue, layout=layout, expected_version=_version(request)):
+    if _run(request, actions.move_placement_to_section, placement=placement, section=target,
+            expected_version=_version(request)):
         messages.success(request, f"已移至“{target.name}”末尾。")
     return redirect("issue_assemble", pk=pk)
 

@@ -52,6 +52,14 @@ def issue_layout(issue: Issue) -> list[dict]:
     return [{"section": section, "placements": by_section.get(section.pk, [])} for section in sections]
 
 
+def current_layout(issue: Issue) -> dict[int, list[int]]:
+    """{section id: [placement ids in order]}: the form arrange_issue takes."""
+    layout: dict[int, list[int]] = {}
+    for pk, section_id in issue.placements.order_by("section__position", "position").values_list("pk", "section_id"):
+        layout.setdefault(section_id, []).append(pk)
+    return layout
+
+
 def current_pdf(issue: Issue) -> IssuePdf | None:
     return issue.pdfs.order_by("-version").first()
 

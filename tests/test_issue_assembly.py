@@ -280,3 +280,18 @@ def test_contributors_and_readers_cannot_reach_assembly(client_for, request, edi
         assert client.get(reverse(name, args=args)).status_code == 403, name
     for name in ["issue_publish", "issue_arrange", "placement_add"]:
         assert client.post(reverse(name, args=[issue.pk])).status_code == 403, name
+
+
+def test_move_to_another_section_without_dragging(client_for, editor, contributor, issue):
+    a = place(editor, issue, adopted_piece(editor, contributor, "甲"), "助力攻坚")
+    place(editor, issue, adopted_piece(editor, contributor, "乙"), "监督纵横")
+    issue.refresh_from_db()
+    response = client_for(editor).post(
+        reverse("placement_move_to_section", args=[issue.pk, a.pk]),
+        {"section": section("监督纵横").pk, "version": issue.layout_version},
+        follow=True,
+    )
+    assert "已移至“监督纵横”末尾" in response.content.decode()
+    assert titles_in_order(issue) == ["乙", "甲"]
+    a.refresh_from_db()
+    assert (a.section.name, a.position) == ("监督纵横", 2)
