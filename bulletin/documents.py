@@ -1,56 +1,17 @@
 """From an issue's placements to the IssueDocument the print renderer takes."""
 
 import re
-from html.parser import HTMLParser
+
+from submissions.richtext import body_runs
 
 from .models import Issue, Placement, Section
 from .printing.document import ArticleItem, BriefItem, IssueDocument, Paragraph, Run, edition_label
 from .printing.document import Section as DocumentSection
 
 
-class _RunCollector(HTMLParser):
-    """Reads sanitized body HTML (<p> and <strong> only) into paragraphs of runs."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.paragraphs: list[Paragraph] = []
-        self._current: list[Run] = []
-        self._bold = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "p":
-            self._flush()
-        elif tag in ("strong", "b"):
-            self._bold += 1
-        elif tag == "br":
-            self._flush()
-
-    def handle_endtag(self, tag):
-        if tag == "p":
-            self._flush()
-        elif tag in ("strong", "b"):
-            self._bold = max(0, self._bold - 1)
-
-    def handle_data(self, data):
-        text = re.sub(r"\s*\n\s*", "", data)
-        if text:
-            self._current.append(Run(text, self._bold > 0))
-
-    def _flush(self) -> None:
-        if any(run.text.strip() for run in self._current):
-            self.paragraphs.append(self._current)
-        self._current = []
-
-    def close(self):
-        super().close()
-        self._flush()
-
-
 def paragraphs_from_html(html: str) -> list[Paragraph]:
-    collector = _RunCollector()
-    collector.feed(html or "")
-    collector.close()
-    return collector.paragraphs
+    """A stored body (<p> and <strong>) as the print document's paragraphs of runs."""
+    return [[Run(text, bold) for text, bold in runs] for runs in body_runs(html)]
 
 
 def split_authors(authors: str) -> list[str]:
@@ -68,8 +29,8 @@ def _article(submission) -> ArticleItem:
 
 
 def _brief(submission) -> BriefItem:
-    paragraphs = paragraphs_from_html(submission.brief_text) if "<" in (submission.brief_text or "") else []
-    paragraph = [run for p in paragraphs for run in p] or [Run((submission.brief_text or "").strip())]
+    # One paragraph, whether the brief text is plain or marked up.
+    paragraph = [run for p in paragraphs_from_html(submission.brief_text) for run in p]
     # The brief's byline is "office author author"; without one the piece's byline serves.
     byline = (submission.brief_byline or "").strip()
     if byline:

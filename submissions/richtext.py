@@ -113,6 +113,11 @@ def _render(paragraphs: list[list[tuple[str, bool]]]) -> str:
     return "".join(out)
 
 
+def body_runs(value: str) -> list[list[tuple[str, bool]]]:
+    """The body as paragraphs of (text, bold) runs, as sanitize_body keeps them."""
+    return [_tidy(runs) for runs in _paragraph_runs(value or "")]
+
+
 def sanitize_body(value: str) -> str:
     """HTML limited to <p> and <strong>, canonical (sanitizing twice changes nothing)."""
     return _render(_paragraph_runs(value or ""))
