@@ -286,12 +286,6 @@ def correct_issue(*, actor, issue: Issue, note: str) -> IssuePdf:
         return _store_pdf(issue=issue, actor=actor, written=written, note=note)
 
 
-def _runs_html(paragraph) -> str:
-    return "".join(
-        f"<strong>{escape(run.text)}</strong>" if run.bold else str(escape(run.text)) for run in paragraph
-    )
-
-
 def import_back_issue(*, actor, result, source_name: str, replace: bool = False) -> tuple[Issue, list[str]]:
     """Record a parsed back issue as a published issue with its pieces, and store its re-rendered PDF.
 
@@ -301,6 +295,7 @@ def import_back_issue(*, actor, result, source_name: str, replace: bool = False)
     """
     from submissions.actions import record_back_issue_piece
     from submissions.models import Submission
+    from submissions.richtext import runs_to_html
 
     from .importing.units import unit_for
 
@@ -372,7 +367,7 @@ def import_back_issue(*, actor, result, source_name: str, replace: bool = False)
                      "brief_byline": " ".join(p for p in (item.byline_org, authors) if p)}
                     if is_brief
                     else {"title": item.title, "subtitle": item.subtitle,
-                          "body": "".join(f"<p>{_runs_html(p)}</p>" for p in item.paragraphs)}
+                          "body": runs_to_html([[(r.text, r.bold) for r in p] for p in item.paragraphs])}
                 )
                 piece = record_back_issue_piece(
                     actor=actor, unit=unit, adopted_as="brief" if is_brief else "article",

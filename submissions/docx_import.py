@@ -14,7 +14,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
-from .richtext import sanitize_body
+from .richtext import runs_to_html, sanitize_body
 
 MAX_DOCX_BYTES = 10 * 1024 * 1024
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
@@ -66,17 +66,6 @@ def _check_archive(data: bytes) -> None:
         raise DocxImportError("文件解压后异常巨大（疑似压缩炸弹），已拒绝导入。")
 
 
-def _runs_html(paragraph) -> str:
-    parts = []
-    for run in paragraph.runs:
-        text = run.text
-        if not text:
-            continue
-        escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        parts.append(f"<strong>{escaped}</strong>" if run.bold else escaped)
-    return "".join(parts)
-
-
 def _looks_like_title(paragraph, index: int) -> bool:
     text = paragraph.text.strip()
     if not text or len(text) > TITLE_MAX_CHARS or index > 1:
@@ -125,6 +114,7 @@ def import_docx(uploaded) -> DocxImport:
         warnings.append("没有识别出标题，请手动填写。")
     if len(title) > 80:
         warnings.append("标题超过 80 字，请精简。")
-    body_html = sanitize_body("".join(f"<p>{_runs_html(p)}</p>" for p in paragraphs))
+    # Through the sanitizer too: it also drops the line breaks Word keeps inside runs.
+    body_html = sanitize_body(runs_to_html([[(run.text, bool(run.bold)) for run in p.runs if run.text] for p in paragraphs]))
     return DocxImport(title=title[:80], subtitle=subtitle[:80], body_html=body_html, byline=byline,
                       dropped=dropped, warnings=warnings)

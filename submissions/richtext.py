@@ -101,7 +101,8 @@ def _paragraph_runs(value: str) -> list[list[tuple[str, bool]]]:
     return parser.paragraphs
 
 
-def _render(paragraphs: list[list[tuple[str, bool]]]) -> str:
+def runs_to_html(paragraphs: list[list[tuple[str, bool]]]) -> str:
+    """Paragraphs of (text, bold) runs as the canonical <p>/<strong> body."""
     out = []
     for runs in paragraphs:
         inner = "".join(
@@ -120,7 +121,7 @@ def body_runs(value: str) -> list[list[tuple[str, bool]]]:
 
 def sanitize_body(value: str) -> str:
     """HTML limited to <p> and <strong>, canonical (sanitizing twice changes nothing)."""
-    return _render(_paragraph_runs(value or ""))
+    return runs_to_html(_paragraph_runs(value or ""))
 
 
 def body_paragraphs(value: str) -> list[str]:
