@@ -120,6 +120,11 @@ def _between(field: str, start: dt.date, end: dt.date) -> Q:
     return Q(**{f"{field}__gte": low, f"{field}__lt": high})
 
 
+def imported_in(start: dt.date, end: dt.date) -> Q:
+    """Back-issue records whose issue is dated start..end."""
+    return Q(action="import", submission__placement__issue__date__range=(start, end))
+
+
 def _by_unit(queryset, unit_field: str, **annotations) -> dict[int, dict]:
     return {row[unit_field]: row for row in queryset.order_by().values(unit_field).annotate(**annotations)}
 
@@ -128,7 +133,6 @@ def unit_report(period: Period, *, units=None) -> Report:
     windows = _windows(period)
     units = list(units if units is not None else Unit.objects.filter(active=True).order_by("kind", "position"))
     span = (period.start, period.end)
-    imported_in = lambda start, end: Q(action="import", submission__placement__issue__date__range=(start, end))  # noqa: E731
 
     event_counts = {
         "submitted": Count("id", filter=Q(action="submit", from_status="draft") & _between("created_at", *span)

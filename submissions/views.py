@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import can_use_unit_desk, role_required
-from bulletin.forms import InstructionForm  # noqa: E402 - the review page records 批示 too
+from bulletin.forms import InstructionForm  # the review page records 批示 too
 
 from . import actions, permissions, queries
 from .forms import (
