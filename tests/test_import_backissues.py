@@ -268,8 +268,8 @@ def test_only_editors_import(contributor, reader):
 @pytest.mark.django_db
 def test_command_imports_a_folder_and_fails_on_bad_files(editor, settings, tmp_path, capsys):
     settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("import_issue", *sorted(str(p) for p in SEEDS.glob("*.txt")))
-    assert Issue.objects.count() == 3
+    call_command("import_issue", str(SEEDS))
+    assert sorted(Issue.objects.values_list("number", flat=True)) == [1, 6, 15]
     junk = tmp_path / "junk.txt"
     junk.write_bytes(b"\x00\x01binary")
     with pytest.raises(CommandError, match="2 个文件未能导入"):
@@ -278,6 +278,10 @@ def test_command_imports_a_folder_and_fails_on_bad_files(editor, settings, tmp_p
     assert "已经导入过" in err and "不是文本文件" in err
     call_command("import_issue", "--replace", str(SEEDS / "2024-15.txt"))
     assert Issue.objects.count() == 3
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(CommandError, match="1 个文件未能导入"):
+        call_command("import_issue", str(empty))
 
 
 @pytest.mark.django_db

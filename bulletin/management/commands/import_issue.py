@@ -1,4 +1,4 @@
-"""python manage.py import_issue FILE [FILE ...]: import back issues from their extracted text."""
+"""python manage.py import_issue FILE|FOLDER [...]: import back issues from their extracted text."""
 
 from pathlib import Path
 
@@ -13,7 +13,7 @@ class Command(BaseCommand):
     help = "从往期刊物的文字（由 PDF 提取的 .txt）导入已刊发的往期，并重新排印 PDF。"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("files", nargs="+", help="往期文字文件（.txt），可多个，也可用通配符，如 back/*.txt")
+        parser.add_argument("files", nargs="+", help="往期文字文件（.txt），可多个，可用通配符（back/*.txt），也可给文件夹（导入其中全部 .txt）")
         parser.add_argument("--replace", action="store_true", help="覆盖已导入过的同一期（系统中编排的期从不覆盖）")
         parser.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入")
         parser.add_argument("--as", dest="username", help="以哪位编辑的名义导入（默认：第一位编辑账号）")
@@ -22,8 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         actor = self._editor(options["username"])
         failed = 0
-        for name in options["files"]:
-            path = Path(name)
+        for path in _expand(options["files"]):
             self.stdout.write(f"== {path}")
             try:
                 result = parse_issue_file(path)
@@ -75,3 +74,15 @@ class Command(BaseCommand):
         if editor is None:
             raise CommandError("需要一个编辑账号来导入：请用 --as 指定编辑的用户名，或先创建编辑账号。")
         return editor
+
+
+def _expand(names: list[str]) -> list[Path]:
+    """Files as given; a folder stands for its .txt files in name order (2024-01 before 2024-15)."""
+    paths: list[Path] = []
+    for name in names:
+        path = Path(name)
+        if path.is_dir():
+            paths.extend(sorted(p for p in path.iterdir() if p.suffix.lower() == ".txt" and p.is_file()) or [path])
+        else:
+            paths.append(path)
+    return paths
