@@ -15,6 +15,9 @@ from bulletin.models import Issue, Publication
 
 class Command(BaseCommand):
     help = "把一期刊物的定稿内容排成印刷版 PDF（或打印用 HTML）。"
+    # The system checks import every view (a third of a second) and add nothing to a
+    # print run from a script; runserver and migrate still run them.
+    requires_system_checks = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--year", type=int, help="年份，如 2024")
