@@ -3,22 +3,11 @@ print tests, read by the back-issue parser the importer uses (bulletin/importing
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from bulletin.importing.parser import parse_issue_file
+from bulletin.importing.samples import seed_path
 from bulletin.printing.document import IssueDocument
 
-
-def seeds_dir() -> Path:
-    override = os.environ.get("BULLETIN_SEEDS_DIR")
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
-
-
-def seed_path(name: str) -> Path:
-    return seeds_dir() / f"{name}.txt"
+__all__ = ["build_seed_document", "seed_path"]
 
 
 def build_seed_document(name: str) -> IssueDocument:

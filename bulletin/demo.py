@@ -1,6 +1,8 @@
-"""Demo accounts for trying the system (`manage.py load_demo`, run by `make run`)."""
+"""Demo data for trying the system (`manage.py load_demo`, run by `make run`): accounts,
+pieces in every state, the sample back issues in the archive and an issue in assembly."""
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db import transaction
 
@@ -136,3 +138,57 @@ def load_demo_pieces(users: list[User]) -> int:
             actions.return_for_revision(actor=editor, submission=piece, note="请补充助企服务“二十条”落实的具体成效和数据。")
         made += 1
     return made
+
+
+def load_demo_back_issues(editor: User) -> tuple[int, Path | None]:
+    """Import the sample back issues (shared/seeds) not yet in the archive.
+
+    Returns how many were imported and the folder they came from (None when there is none).
+    """
+    from bulletin.actions import import_back_issue
+    from bulletin.importing.parser import parse_issue_file
+    from bulletin.importing.samples import seed_files, seeds_dir
+    from bulletin.models import Issue
+
+    files = seed_files()
+    if not files:
+        return 0, None
+    made = 0
+    for path in files:
+        result = parse_issue_file(path)
+        doc = result.document
+        if result.errors or doc is None:
+            continue
+        if Issue.objects.filter(publication__name=doc.publication_name, year=doc.year, number=doc.number).exists():
+            continue
+        import_back_issue(actor=editor, result=result, source_name=path.name)
+        made += 1
+    return made, seeds_dir()
+
+
+@transaction.atomic
+def load_demo_draft_issue(editor: User):
+    """An issue in assembly, dated today, with the adopted demo piece placed; None when the
+    office already has an issue in assembly."""
+    from django.utils import timezone
+
+    from bulletin.actions import create_issue, place_submission
+    from bulletin.models import Issue, Publication
+    from submissions.models import Submission
+
+    if Issue.objects.filter(status=Issue.Status.DRAFT).exists():
+        return None
+    issue = create_issue(actor=editor, publication=Publication.objects.order_by("pk").first(), date=timezone.localdate())
+    adopted = Submission.objects.filter(
+        status=Submission.Status.ADOPTED, title__in=[spec["title"] for spec in DEMO_PIECES]
+    ).select_related("suggested_section")
+    for piece in adopted:
+        issue.refresh_from_db()
+        place_submission(
+            actor=editor,
+            issue=issue,
+            submission=piece,
+            section=piece.suggested_section,
+            expected_version=issue.layout_version,
+        )
+    return issue

@@ -4,20 +4,19 @@ import datetime
 import difflib
 import re
 import subprocess
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from bulletin.actions import IssueActionError, create_issue, import_back_issue, place_submission
 from bulletin.importing.parser import NotAnIssueError, parse_issue_file, parse_issue_text
+from bulletin.importing.samples import seeds_dir
 from bulletin.models import Issue, IssuePdf, Publication, Section
 from bulletin.queries import search_published_items
 from submissions.models import Submission
 from tests.issue_helpers import adopted_piece
 
-SEEDS = Path(settings.BASE_DIR).parent / "shared" / "seeds"
+SEEDS = seeds_dir()
 pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside the repository")
 
 

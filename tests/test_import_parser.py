@@ -15,9 +15,10 @@ import pytest
 
 from bulletin.importing import NotAnIssueError, parse_issue_file, parse_issue_text
 from bulletin.importing.parser import ParseResult
+from bulletin.importing.samples import seeds_dir
 from bulletin.printing.document import ArticleItem, BriefItem, Run
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = seeds_dir()
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "importing"
 needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="shared/seeds is not beside the repository")
 

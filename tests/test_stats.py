@@ -18,25 +18,30 @@ from 2024-07-01 article 4, brief 2, 要闻 +3, 批示 +6, late −1, missed −3
 import datetime
 import io
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.models import Unit
-from bulletin.actions import create_issue, import_back_issue, place_submission, publish_issue, record_instruction
+from bulletin.actions import (
+    create_issue,
+    import_back_issue,
+    place_submission,
+    publish_issue,
+    record_instruction,
+)
 from bulletin.importing.parser import parse_issue_file
-from bulletin.models import Publication, PointsScheme, Section
+from bulletin.importing.samples import seed_path
+from bulletin.models import PointsScheme, Publication, Section
 from bulletin.stats import Period, monthly_adoptions, unit_report
 from submissions import actions
 from submissions.models import Event, Submission
 from tests.issue_helpers import submitted_piece
 
 pytestmark = pytest.mark.django_db
-SEED = Path(settings.BASE_DIR).parent / "shared" / "seeds" / "2024-15.txt"
+SEED = seed_path("2024-15")
 D = datetime.date
 
 

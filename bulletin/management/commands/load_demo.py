@@ -1,16 +1,31 @@
 from django.core.management.base import BaseCommand
 
-from bulletin.demo import DEMO_PASSWORD, load_demo_accounts, load_demo_pieces
+from bulletin.demo import (
+    DEMO_PASSWORD,
+    load_demo_accounts,
+    load_demo_back_issues,
+    load_demo_draft_issue,
+    load_demo_pieces,
+)
 
 
 class Command(BaseCommand):
-    help = "载入演示账号和演示稿件（可重复运行，不会重复创建）并打印账号列表。"
+    help = "载入演示数据（账号、稿件、往期、一期正在编排的刊物）；可重复运行，不会重复创建。"
 
     def handle(self, *args, **options):
         users = load_demo_accounts()
         made = load_demo_pieces(users)
         if made:
             self.stdout.write(f"已创建演示稿件 {made} 篇。")
+        editor = next(user for user in users if user.username == "bianji")
+        imported, folder = load_demo_back_issues(editor)
+        if folder is None:
+            self.stdout.write("未找到往期样刊文字（../shared/seeds 或 BULLETIN_SEEDS_DIR），往期档案为空；可用 import_issue 导入。")
+        elif imported:
+            self.stdout.write(f"已从 {folder} 导入往期 {imported} 期（含重新排印的 PDF）。")
+        issue = load_demo_draft_issue(editor)
+        if issue is not None:
+            self.stdout.write(f"已新建正在编排的一期：{issue}。")
         self.stdout.write("")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for user in users:
