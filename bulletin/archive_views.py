@@ -7,7 +7,7 @@ from django.shortcuts import render
 from accounts.permissions import can_browse_archive, role_required
 
 from . import queries
-from .documents import issue_document
+from .documents import issue_document, reading_sections
 from .forms import ArchiveSearchForm, CorrectionForm
 from .permissions import can_assemble_issues, get_viewable_issue
 
@@ -27,7 +27,10 @@ def archive(request):
         results = queries.search_published_items(
             words=data["q"], unit=data["unit"], year=data["year"], section=data["section"]
         )
-        context["page"] = Paginator(results, 20).get_page(request.GET.get("page"))
+        page = Paginator(results, 20).get_page(request.GET.get("page"))
+        anchors = queries.item_anchors(piece.placement.issue_id for piece in page)
+        context["page"] = page
+        context["results"] = [(piece, anchors.get(piece.pk, "")) for piece in page]
         context["searching"] = True
     return render(request, "bulletin/archive.html", context)
 
@@ -44,7 +47,7 @@ def archive_issue(request, pk: int):
         "bulletin/archive_issue.html",
         {
             "issue": issue,
-            "toc": issue_document(issue).toc(),
+            "reading": reading_sections(issue_document(issue)),
             "current_pdf": pdfs[0] if pdfs else None,
             "older_pdfs": pdfs[1:] if is_editor else [],
             "is_editor": is_editor,

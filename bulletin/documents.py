@@ -1,11 +1,12 @@
 """From an issue's placements to the IssueDocument the print renderer takes."""
 
 import re
+from dataclasses import dataclass
 
 from submissions.richtext import body_runs
 
 from .models import Issue, Placement, Section
-from .printing.document import ArticleItem, BriefItem, IssueDocument, Paragraph, Run, edition_label
+from .printing.document import ArticleItem, BriefItem, IssueDocument, Item, Paragraph, Run, edition_label
 from .printing.document import Section as DocumentSection
 
 
@@ -74,3 +75,26 @@ def issue_document(issue: Issue) -> IssueDocument:
     if issue.snapshot:
         return IssueDocument.from_dict(issue.snapshot)
     return build_document(issue)
+
+
+@dataclass(frozen=True)
+class ReadingSection:
+    name: str
+    kind: str  # "articles" or "briefs"
+    items: list[tuple[str, Item]]  # (anchor, item) in print order
+
+
+def reading_sections(document: IssueDocument) -> list[ReadingSection]:
+    """The issue's text for reading on screen, as it prints (normalised), each item with
+    an anchor (item-1, item-2 …) that the on-screen 目录 links to."""
+    sections = []
+    number = 0
+    for section in document.normalized().sections:
+        if not section.items:
+            continue
+        items = []
+        for item in section.items:
+            number += 1
+            items.append((f"item-{number}", item))
+        sections.append(ReadingSection(section.name, section.kind, items))
+    return sections

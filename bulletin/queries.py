@@ -83,3 +83,17 @@ def search_published_items(*, words: str = "", unit=None, year: int | None = Non
     if section is not None:
         pieces = pieces.filter(placement__section=section)
     return pieces.order_by("-placement__issue__year", "-placement__issue__number", "placement__position")
+
+
+def item_anchors(issue_ids) -> dict[int, str]:
+    """{submission id: "item-N"}: where each placed piece reads in its issue's 全文.
+
+    Numbers items in print order, as documents.reading_sections does.
+    """
+    anchors: dict[int, str] = {}
+    counters: dict[int, int] = {}
+    placements = Placement.objects.filter(issue_id__in=set(issue_ids)).order_by("issue_id", "section__position", "position")
+    for issue_id, submission_id in placements.values_list("issue_id", "submission_id"):
+        counters[issue_id] = counters.get(issue_id, 0) + 1
+        anchors[submission_id] = f"item-{counters[issue_id]}"
+    return anchors

@@ -284,6 +284,21 @@ def test_command_imports_a_folder_and_fails_on_bad_files(editor, settings, tmp_p
 
 
 @pytest.mark.django_db
+def test_item_anchors_point_at_the_same_piece_in_the_reading_view(editor, settings, tmp_path):
+    from bulletin.documents import issue_document, reading_sections
+    from bulletin.printing.typography import normalize_text
+    from bulletin.queries import item_anchors
+
+    settings.MEDIA_ROOT = tmp_path
+    issue, _ = import_back_issue(actor=editor, result=parse_issue_text(seed("2024-15")), source_name="2024-15")
+    anchors = item_anchors([issue.pk])
+    by_anchor = {anchor: item for section in reading_sections(issue_document(issue)) for anchor, item in section.items}
+    assert len(anchors) == len(by_anchor) == 13
+    for piece in Submission.objects.filter(placement__issue=issue, placement__section__kind=Section.Kind.ARTICLES):
+        assert by_anchor[anchors[piece.pk]].toc_title == normalize_text(piece.title + piece.subtitle)
+
+
+@pytest.mark.django_db
 def test_search_covers_back_issues(editor, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     for name in ("2024-01", "2024-15"):

@@ -171,6 +171,24 @@ def test_archive_search_by_words_and_unit(published, client_for, reader, contrib
     assert "共 1 条" in page and "西湖区：“点、线、面”结合助力优化营商环境" in page
 
 
+def test_the_archive_page_reads_the_whole_issue_with_a_linked_toc(published, client_for, reader):
+    page = client_for(reader).get(reverse("archive_issue", args=[published.pk])).content.decode()
+    # The 目录 links each title to its article in the 全文, in print order.
+    assert '<a href="#item-1">西湖区：“点、线、面”结合助力优化营商环境</a>' in page
+    assert '<a href="#item-2">萧山区：做好“三篇文章”助推政务服务增值化改革</a>' in page
+    assert '<a href="#item-3">1 则</a>' in page
+    full_text = page[page.index("全 文"):]
+    assert full_text.index('id="item-1"') < full_text.index("西湖区人大常委会坚持将优化法治营商环境作为重要抓手。")
+    assert full_text.index('id="item-2"') < full_text.index("萧山区人大常委会以企业综合服务中心建设为切口。")
+    assert 'id="item-3"' in full_text and "西溪街道工委建设创业空间" in full_text
+
+
+def test_search_results_link_to_the_piece_in_its_issue(published, client_for, reader):
+    page = client_for(reader).get(reverse("archive"), {"q": "企业综合服务中心"}).content.decode()
+    link = reverse("archive_issue", args=[published.pk]) + "#item-2"
+    assert f'<a href="{link}" class="fw-semibold">萧山区：做好“三篇文章”助推政务服务增值化改革</a>' in page
+
+
 def test_unpublished_pieces_are_not_found_by_search(editor, contributor, publication):
     issue = new_issue(editor, publication)
     place(editor, issue, adopted_piece(editor, contributor, "尚未刊发的稿件"), "要闻速递")
