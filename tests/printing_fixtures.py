@@ -161,7 +161,7 @@ def check_typography(rendered: Rendered, *, body_font: str = "FandolFang", bold_
 
     # Justification: a body line followed by a body line that starts at the left edge
     # (a continuation, not an indented new paragraph) must end on the right edge.
-    for line, following in zip(body, body[1:]):
+    for line, following in zip(body, body[1:], strict=False):
         continues = abs(following.x0 - left_edge(following.page)) < 0.5
         starts_block = abs(line.x0 - left_edge(line.page)) < 0.5 or abs(line.x0 - left_edge(line.page) - indent) < 0.5
         if continues and starts_block:
@@ -186,13 +186,13 @@ def check_typography(rendered: Rendered, *, body_font: str = "FandolFang", bold_
             continue  # the 14 pt distribution block
         if line.size < 20:
             pages.setdefault(line.page, []).append(line)
-    body_offsets = [(((page_top - l.baseline) / LINE) % 1) * LINE for l in body]
+    body_offsets = [(((page_top - b.baseline) / LINE) % 1) * LINE for b in body]
     if max(body_offsets) - min(body_offsets) > 0.1:
         report.add(f"body baselines are off the grid: offsets {min(body_offsets):.2f}…{max(body_offsets):.2f} pt")
     last_page = len(rendered.pages)
     for page, page_lines in pages.items():
-        has_title = any(abs(l.size - 22) < 0.05 for l in lines if l.page == page)
-        only_body = all(is_body_line(l, body_font, bold_font) for l in page_lines)
+        has_title = any(abs(other.size - 22) < 0.05 for other in lines if other.page == page)
+        only_body = all(is_body_line(pl, body_font, bold_font) for pl in page_lines)
         if page == last_page or has_title or not only_body:
             continue
         report.full_pages += 1
@@ -202,13 +202,13 @@ def check_typography(rendered: Rendered, *, body_font: str = "FandolFang", bold_
             continue
         # A body page may end one or two lines short only for orphans and widows: the
         # next page starts a paragraph, or ends one (with its byline) within two lines.
-        following = [l for l in lines if l.page == page + 1]
+        following = [other for other in lines if other.page == page + 1]
 
         def paragraph_starts(line: Line) -> bool:
             return not is_body_line(line, body_font, bold_font) or abs(line.x0 - left_edge(line.page) - indent) < 0.5
 
         justified_short = count >= 20 and following and (
-            paragraph_starts(following[0]) or any(paragraph_starts(l) for l in following[1:3])
+            paragraph_starts(following[0]) or any(paragraph_starts(other) for other in following[1:3])
         )
         if not justified_short:
             report.add(f"p.{page} has {count} body lines, not 22")

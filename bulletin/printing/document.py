@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 from .typography import format_byline, is_cjk_ideograph, normalize_text, split_author_names
 
@@ -98,7 +98,7 @@ class BriefItem:
         return format_byline(self.byline_org, self.byline_authors)
 
 
-Item = Union[ArticleItem, BriefItem]
+Item = ArticleItem | BriefItem
 
 
 @dataclass

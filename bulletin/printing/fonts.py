@@ -156,13 +156,11 @@ class FontSet:
                 continue
             seen.add((face.css_family, face.css_weight))
             rules.append(
-                "@font-face { font-family: \"%s\"; font-weight: %d; src: url(\"%s\"); }"
-                % (face.css_family, face.css_weight, face.path.as_uri())
+                f'@font-face {{ font-family: "{face.css_family}"; font-weight: {face.css_weight}; '
+                f'src: url("{face.path.as_uri()}"); }}'
             )
         for face in self.faces.values():
-            rules.append(
-                ".%s { font-family: \"%s\"; font-weight: %d; }" % (face.css_class, face.css_family, face.css_weight)
-            )
+            rules.append(f'.{face.css_class} {{ font-family: "{face.css_family}"; font-weight: {face.css_weight}; }}')
         return "\n".join(rules)
 
 

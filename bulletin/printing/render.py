@@ -267,9 +267,11 @@ def build_context(document: IssueDocument, fonts: FontSet) -> dict:
         for line in doc.distribution
     ]
     body_face = fonts.roles["body"]
-    page_number_font = 'html { font-family: "%s"; }\n' % body_face.css_family + '@page :left { @bottom-left { font-family: "%s"; } } @page :right { @bottom-right { font-family: "%s"; } }' % (
-        body_face.css_family,
-        body_face.css_family,
+    family = body_face.css_family
+    page_number_font = (
+        f'html {{ font-family: "{family}"; }}\n'
+        f'@page :left {{ @bottom-left {{ font-family: "{family}"; }} }} '
+        f'@page :right {{ @bottom-right {{ font-family: "{family}"; }} }}'
     )
     css = "\n".join([fonts.font_face_css(), CSS_PATH.read_text(encoding="utf-8"), page_number_font])
     return {
