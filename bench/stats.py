@@ -61,34 +61,81 @@ def build() -> None:
     for n in range(ISSUES):
         year = FIRST_YEAR + n // 20
         date = dt.date(year, 1 + (n % 20) * 11 // 20, 1 + (n % 20) % 28)
-        issues.append(Issue(publication=publication, year=year, number=n % 20 + 1, total_number=500 + n,
-                            date=date, editor_name="杨青青", editor_phone="1", distribution="x",
-                            status=Issue.Status.PUBLISHED, published_at=timezone.now(), snapshot={}))
+        issues.append(
+            Issue(
+                publication=publication,
+                year=year,
+                number=n % 20 + 1,
+                total_number=500 + n,
+                date=date,
+                editor_name="杨青青",
+                editor_phone="1",
+                distribution="x",
+                status=Issue.Status.PUBLISHED,
+                published_at=timezone.now(),
+                snapshot={},
+            )
+        )
     Issue.objects.bulk_create(issues)
     issues = list(Issue.objects.order_by("total_number"))
     pieces = []
     for i in range(PIECES):
         status = rng.choices(["published", "declined", "submitted", "returned"], [0.5, 0.2, 0.2, 0.1])[0]
-        pieces.append(Submission(unit=rng.choice(units), title=f"稿件{i}", body="<p>正文。</p>", created_by=editor,
-                                 status=status, adopted_as=rng.choice(["article", "brief"]) if status == "published" else ""))
+        pieces.append(
+            Submission(
+                unit=rng.choice(units),
+                title=f"稿件{i}",
+                body="<p>正文。</p>",
+                created_by=editor,
+                status=status,
+                adopted_as=rng.choice(["article", "brief"]) if status == "published" else "",
+            )
+        )
     Submission.objects.bulk_create(pieces, batch_size=1000)
     pieces = list(Submission.objects.all())
     events, placements, positions = [], [], {}
     for piece in pieces:
         issue = rng.choice(issues)
         when = timezone.make_aware(dt.datetime.combine(issue.date - dt.timedelta(days=10), dt.time(9)))
-        events.append(Event(submission=piece, actor=editor, action="submit", from_status="draft",
-                            to_status="submitted", created_at=when))
+        events.append(
+            Event(
+                submission=piece,
+                actor=editor,
+                action="submit",
+                from_status="draft",
+                to_status="submitted",
+                created_at=when,
+            )
+        )
         if piece.status == "published":
-            events.append(Event(submission=piece, actor=editor, action=f"adopt_{piece.adopted_as}",
-                                from_status="submitted", to_status="adopted", created_at=when + dt.timedelta(days=3)))
+            events.append(
+                Event(
+                    submission=piece,
+                    actor=editor,
+                    action=f"adopt_{piece.adopted_as}",
+                    from_status="submitted",
+                    to_status="adopted",
+                    created_at=when + dt.timedelta(days=3),
+                )
+            )
             section = sections[-1] if piece.adopted_as == "brief" else rng.choice(sections[:-1])
             positions[(issue.pk, section.pk)] = positions.get((issue.pk, section.pk), 0) + 1
-            placements.append(Placement(issue=issue, section=section, submission=piece,
-                                        position=positions[(issue.pk, section.pk)]))
+            placements.append(
+                Placement(
+                    issue=issue, section=section, submission=piece, position=positions[(issue.pk, section.pk)]
+                )
+            )
         elif piece.status in ("declined", "returned"):
-            events.append(Event(submission=piece, actor=editor, action="decline" if piece.status == "declined" else "return",
-                                from_status="submitted", to_status=piece.status, created_at=when + dt.timedelta(days=2)))
+            events.append(
+                Event(
+                    submission=piece,
+                    actor=editor,
+                    action="decline" if piece.status == "declined" else "return",
+                    from_status="submitted",
+                    to_status=piece.status,
+                    created_at=when + dt.timedelta(days=2),
+                )
+            )
     # The audit rows carry their historical dates: auto_now_add would stamp them all "now".
     created_at = Event._meta.get_field("created_at")
     created_at.auto_now_add = False
@@ -98,10 +145,18 @@ def build() -> None:
         created_at.auto_now_add = True
     Placement.objects.bulk_create(placements, batch_size=2000)
     published = [p for p in pieces if p.status == "published"]
-    Instruction.objects.bulk_create([Instruction(submission=p, leader="领导", date=dt.date(FIRST_YEAR + i % 10, 6, 1),
-                                                 recorded_by=editor) for i, p in enumerate(published[:150])])
+    Instruction.objects.bulk_create(
+        [
+            Instruction(
+                submission=p, leader="领导", date=dt.date(FIRST_YEAR + i % 10, 6, 1), recorded_by=editor
+            )
+            for i, p in enumerate(published[:150])
+        ]
+    )
     for year in range(FIRST_YEAR, FIRST_YEAR + 10):
-        commission = Commission.objects.create(topic=f"{year}约稿", deadline=dt.date(year, 6, 30), created_by=editor)
+        commission = Commission.objects.create(
+            topic=f"{year}约稿", deadline=dt.date(year, 6, 30), created_by=editor
+        )
         commission.units.set(rng.sample(units, 5))
     Submission.objects.filter(status__in=["submitted", "returned"]).update(status="submitted")
 
@@ -126,16 +181,21 @@ def main() -> None:
         assert client.get("/stats/", params).status_code == 200
     with CaptureQueriesContext(connection) as queries:
         client.get("/stats/", year)
-    print(json.dumps({
-        "database": connection.vendor,
-        "issues": Issue.objects.count(),
-        "pieces": Submission.objects.count(),
-        "events": Event.objects.count(),
-        "year_page_ms": median_ms(lambda: client.get("/stats/", year)),
-        "decade_page_ms": median_ms(lambda: client.get("/stats/", decade)),
-        "report_ms": median_ms(lambda: unit_report(Period.year(FIRST_YEAR + 9))),
-        "queries": len(queries.captured_queries),
-    }, ensure_ascii=False))
+    print(
+        json.dumps(
+            {
+                "database": connection.vendor,
+                "issues": Issue.objects.count(),
+                "pieces": Submission.objects.count(),
+                "events": Event.objects.count(),
+                "year_page_ms": median_ms(lambda: client.get("/stats/", year)),
+                "decade_page_ms": median_ms(lambda: client.get("/stats/", decade)),
+                "report_ms": median_ms(lambda: unit_report(Period.year(FIRST_YEAR + 9))),
+                "queries": len(queries.captured_queries),
+            },
+            ensure_ascii=False,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -69,7 +69,9 @@ def create_issue(
     proposed_number, proposed_total = propose_numbers(publication=publication, year=date.year)
     number = number or proposed_number
     total_number = total_number or proposed_total
-    problems = numbers_taken(publication=publication, year=date.year, number=number, total_number=total_number)
+    problems = numbers_taken(
+        publication=publication, year=date.year, number=number, total_number=total_number
+    )
     if problems:
         raise IssueActionError("".join(problems))
     try:
@@ -127,7 +129,9 @@ def _bump(issue: Issue) -> None:
 
 
 @transaction.atomic
-def place_submission(*, actor, issue: Issue, submission, section: Section, expected_version: int) -> Placement:
+def place_submission(
+    *, actor, issue: Issue, submission, section: Section, expected_version: int
+) -> Placement:
     """Put an adopted piece at the end of a section of a draft issue."""
     from submissions.models import Submission
 
@@ -135,12 +139,16 @@ def place_submission(*, actor, issue: Issue, submission, section: Section, expec
     issue = _lock_draft(issue, expected_version)
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if submission.status != Submission.Status.ADOPTED:
-        raise IssueActionError(f"《{submission.title}》当前状态是“{submission.get_status_display()}”，只有已采用的稿件才能编入。")
+        raise IssueActionError(
+            f"《{submission.title}》当前状态是“{submission.get_status_display()}”，只有已采用的稿件才能编入。"
+        )
     if Placement.objects.filter(submission=submission).exists():
         raise IssueActionError(f"《{submission.title}》已经编入一期，不能重复编入。")
     if not _section_accepts(section, submission):
         raise IssueActionError(
-            "信息摘登只收采用为摘登的稿件。" if section.kind == Section.Kind.BRIEFS else "采用为摘登的稿件只能放入信息摘登。"
+            "信息摘登只收采用为摘登的稿件。"
+            if section.kind == Section.Kind.BRIEFS
+            else "采用为摘登的稿件只能放入信息摘登。"
         )
     last = issue.placements.filter(section=section).order_by("-position").first()
     placement = Placement.objects.create(
@@ -208,7 +216,9 @@ def move_placement(*, actor, placement: Placement, step: int, expected_version: 
     return arrange_issue(actor=actor, issue=issue, layout=layout, expected_version=expected_version)
 
 
-def move_placement_to_section(*, actor, placement: Placement, section: Section, expected_version: int) -> Issue:
+def move_placement_to_section(
+    *, actor, placement: Placement, section: Section, expected_version: int
+) -> Issue:
     """Move an item to the end of another section (the page's 移至, without dragging)."""
     layout = current_layout(placement.issue)
     layout[placement.section_id].remove(placement.pk)
@@ -254,7 +264,9 @@ def publish_issue(*, actor, issue: Issue, expected_version: int | None = None) -
     _require_editor(actor)
     with _files_removed_on_failure(IssuePdf.file.field.storage) as written, transaction.atomic():
         issue = _lock_draft(issue, expected_version)
-        placements = list(issue.placements.select_related("submission").order_by("section__position", "position"))
+        placements = list(
+            issue.placements.select_related("submission").order_by("section__position", "position")
+        )
         if not placements:
             raise IssueActionError("这一期还没有编入任何稿件，不能刊发。")
         # Numbers need no check here: they are unique from the moment an issue exists.
@@ -318,7 +330,9 @@ def import_back_issue(*, actor, result, source_name: str, replace: bool = False)
         if any(issue.origin == Issue.Origin.ASSEMBLED for issue in existing):
             raise IssueActionError(f"{label}的期号已被系统中编排的一期使用，导入不会改动它。")
         if existing and not replace:
-            raise IssueActionError(f"{label}已经导入过。如需用这份文字覆盖，请选择“覆盖已导入的同一期”（命令行 --replace）。")
+            raise IssueActionError(
+                f"{label}已经导入过。如需用这份文字覆盖，请选择“覆盖已导入的同一期”（命令行 --replace）。"
+            )
         for old in existing:
             pieces = [p.submission_id for p in old.placements.all()]
             old.placements.all().delete()
@@ -363,16 +377,27 @@ def import_back_issue(*, actor, result, source_name: str, replace: bool = False)
                     notes.append(f"{name}无法从署名确定报送单位，已记为研究室。")
                 authors = " ".join(item.byline_authors)
                 fields = (
-                    {"title": text[:30] or "信息摘登", "brief_text": text, "body": f"<p>{escape(text)}</p>",
-                     "brief_byline": " ".join(p for p in (item.byline_org, authors) if p)}
+                    {
+                        "title": text[:30] or "信息摘登",
+                        "brief_text": text,
+                        "body": f"<p>{escape(text)}</p>",
+                        "brief_byline": " ".join(p for p in (item.byline_org, authors) if p),
+                    }
                     if is_brief
-                    else {"title": item.title, "subtitle": item.subtitle,
-                          "body": runs_to_html([[(r.text, r.bold) for r in p] for p in item.paragraphs])}
+                    else {
+                        "title": item.title,
+                        "subtitle": item.subtitle,
+                        "body": runs_to_html([[(r.text, r.bold) for r in p] for p in item.paragraphs]),
+                    }
                 )
                 piece = record_back_issue_piece(
-                    actor=actor, unit=unit, adopted_as="brief" if is_brief else "article",
-                    byline_org=item.byline_org, byline_authors=authors,
-                    note=f"导入往期：{source_name}", **fields,
+                    actor=actor,
+                    unit=unit,
+                    adopted_as="brief" if is_brief else "article",
+                    byline_org=item.byline_org,
+                    byline_authors=authors,
+                    note=f"导入往期：{source_name}",
+                    **fields,
                 )
                 Placement.objects.create(issue=issue, section=section, submission=piece, position=position)
         _store_pdf(issue=issue, actor=actor, written=written, note="往期导入，按原文重新排印")
@@ -394,8 +419,14 @@ def record_instruction(*, actor, submission, leader: str, level: str, date: date
         raise IssueActionError("请填写批示领导。")
     if date > timezone.localdate():
         raise IssueActionError("批示日期不能晚于今天。")
-    instruction = Instruction(submission=submission, leader=leader, level=level, date=date, text=(text or "").strip(),
-                              recorded_by=actor)
+    instruction = Instruction(
+        submission=submission,
+        leader=leader,
+        level=level,
+        date=date,
+        text=(text or "").strip(),
+        recorded_by=actor,
+    )
     instruction.full_clean()
     instruction.save()
     return instruction

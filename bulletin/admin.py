@@ -29,7 +29,15 @@ class IssueAdmin(admin.ModelAdmin):
 
 @admin.register(PointsScheme)
 class PointsSchemeAdmin(admin.ModelAdmin):
-    list_display = ["effective_from", "article", "brief", "lead_bonus", "instruction_bonus", "late_commission", "missed_commission"]
+    list_display = [
+        "effective_from",
+        "article",
+        "brief",
+        "lead_bonus",
+        "instruction_bonus",
+        "late_commission",
+        "missed_commission",
+    ]
 
 
 @admin.register(Instruction)

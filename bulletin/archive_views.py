@@ -70,4 +70,6 @@ def archive_pdf(request, pk: int, version: int | None = None):
     name = pdf_filename(issue)
     if record != current:
         name = name.replace(".pdf", f"-第{record.version}版.pdf")
-    return FileResponse(record.file.open("rb"), as_attachment=True, filename=name, content_type="application/pdf")
+    return FileResponse(
+        record.file.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
+    )

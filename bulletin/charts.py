@@ -18,19 +18,25 @@ def bars_by_unit(rows: list[tuple[str, Decimal | int]], *, title: str, width: in
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {height}" '
         f'class="chart" font-family="Noto Sans CJK SC, sans-serif" font-size="13">',
-        f'<title>{escape(title)}</title>',
+        f"<title>{escape(title)}</title>",
     ]
     for i, (label, value) in enumerate(rows):
         y = 30 + i * (bar + gap)
         length = max(0.0, float(value)) / top * (width - left - right)
-        parts.append(f'<text x="{left - 8}" y="{y + 13}" text-anchor="end" fill="#212529">{escape(label)}</text>')
-        parts.append(f'<rect x="{left}" y="{y}" width="{length:.1f}" height="{bar}" fill="{RED}" rx="2"><title>{escape(label)}：{value}</title></rect>')
+        parts.append(
+            f'<text x="{left - 8}" y="{y + 13}" text-anchor="end" fill="#212529">{escape(label)}</text>'
+        )
+        parts.append(
+            f'<rect x="{left}" y="{y}" width="{length:.1f}" height="{bar}" fill="{RED}" rx="2"><title>{escape(label)}：{value}</title></rect>'
+        )
         parts.append(f'<text x="{left + length + 6:.1f}" y="{y + 13}" fill="{GREY}">{value}</text>')
     parts.append(f'<text x="{left}" y="18" fill="{GREY}">{escape(title)}</text></svg>')
     return mark_safe("".join(parts))  # noqa: S308 - labels escaped above
 
 
-def monthly_trend(points: list[tuple[dt.date, int]], *, title: str, width: int = 880, height: int = 240) -> SafeString:
+def monthly_trend(
+    points: list[tuple[dt.date, int]], *, title: str, width: int = 880, height: int = 240
+) -> SafeString:
     """Columns per month with the count on top."""
     left, bottom, top_pad = 40, 30, 30
     n = max(len(points), 1)
@@ -40,7 +46,7 @@ def monthly_trend(points: list[tuple[dt.date, int]], *, title: str, width: int =
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {height}" '
         f'class="chart" font-family="Noto Sans CJK SC, sans-serif" font-size="12">',
-        f'<title>{escape(title)}</title>',
+        f"<title>{escape(title)}</title>",
         f'<line x1="{left}" y1="{height - bottom}" x2="{width - 10}" y2="{height - bottom}" stroke="#ccc"/>',
     ]
     for i, (month, value) in enumerate(points):
@@ -48,8 +54,14 @@ def monthly_trend(points: list[tuple[dt.date, int]], *, title: str, width: int =
         x = left + i * slot + slot * 0.2
         y = height - bottom - h
         label = f"{month.year}年{month.month}月" if month.month == 1 or i == 0 else f"{month.month}月"
-        parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{slot * 0.6:.1f}" height="{h:.1f}" fill="{RED}"><title>{month.year}年{month.month}月：{value} 篇</title></rect>')
-        parts.append(f'<text x="{x + slot * 0.3:.1f}" y="{y - 4:.1f}" text-anchor="middle" fill="{GREY}">{value}</text>')
-        parts.append(f'<text x="{x + slot * 0.3:.1f}" y="{height - bottom + 16}" text-anchor="middle" fill="#212529">{label}</text>')
+        parts.append(
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{slot * 0.6:.1f}" height="{h:.1f}" fill="{RED}"><title>{month.year}年{month.month}月：{value} 篇</title></rect>'
+        )
+        parts.append(
+            f'<text x="{x + slot * 0.3:.1f}" y="{y - 4:.1f}" text-anchor="middle" fill="{GREY}">{value}</text>'
+        )
+        parts.append(
+            f'<text x="{x + slot * 0.3:.1f}" y="{height - bottom + 16}" text-anchor="middle" fill="#212529">{label}</text>'
+        )
     parts.append(f'<text x="{left}" y="16" fill="{GREY}">{escape(title)}</text></svg>')
     return mark_safe("".join(parts))  # noqa: S308 - labels escaped above

@@ -135,7 +135,9 @@ def load_demo_pieces(users: list[User]) -> int:
         if spec["state"] == "adopted":
             actions.adopt_as_article(actor=editor, submission=piece)
         elif spec["state"] == "returned":
-            actions.return_for_revision(actor=editor, submission=piece, note="请补充助企服务“二十条”落实的具体成效和数据。")
+            actions.return_for_revision(
+                actor=editor, submission=piece, note="请补充助企服务“二十条”落实的具体成效和数据。"
+            )
         made += 1
     return made
 
@@ -159,7 +161,9 @@ def load_demo_back_issues(editor: User) -> tuple[int, Path | None]:
         doc = result.document
         if result.errors or doc is None:
             continue
-        if Issue.objects.filter(publication__name=doc.publication_name, year=doc.year, number=doc.number).exists():
+        if Issue.objects.filter(
+            publication__name=doc.publication_name, year=doc.year, number=doc.number
+        ).exists():
             continue
         import_back_issue(actor=editor, result=result, source_name=path.name)
         made += 1
@@ -178,7 +182,9 @@ def load_demo_draft_issue(editor: User):
 
     if Issue.objects.filter(status=Issue.Status.DRAFT).exists():
         return None
-    issue = create_issue(actor=editor, publication=Publication.objects.order_by("pk").first(), date=timezone.localdate())
+    issue = create_issue(
+        actor=editor, publication=Publication.objects.order_by("pk").first(), date=timezone.localdate()
+    )
     adopted = Submission.objects.filter(
         status=Submission.Status.ADOPTED, title__in=[spec["title"] for spec in DEMO_PIECES]
     ).select_related("suggested_section")

@@ -8,13 +8,40 @@ from openpyxl.styles import Alignment, Font
 
 from .stats import Report, UnitFigures
 
-COLUMNS = ["排名", "报送单位", "报送", "采用为文章", "采用为信息摘登", "要闻速递", "不采用", "退回修改", "批示", "约稿逾期", "约稿未报", "采用率", "得分"]
+COLUMNS = [
+    "排名",
+    "报送单位",
+    "报送",
+    "采用为文章",
+    "采用为信息摘登",
+    "要闻速递",
+    "不采用",
+    "退回修改",
+    "批示",
+    "约稿逾期",
+    "约稿未报",
+    "采用率",
+    "得分",
+]
 
 
 def _cells(row: UnitFigures, *, name: str, rank) -> list:
     rate = round(row.rate * 100, 1) if row.rate is not None else None
-    return [rank, name, row.submitted, row.articles, row.briefs, row.leads, row.declined, row.returned,
-            row.instructions, row.late, row.missed, rate, float(row.points)]
+    return [
+        rank,
+        name,
+        row.submitted,
+        row.articles,
+        row.briefs,
+        row.leads,
+        row.declined,
+        row.returned,
+        row.instructions,
+        row.late,
+        row.missed,
+        rate,
+        float(row.points),
+    ]
 
 
 def header_lines(report: Report) -> list[str]:
@@ -23,8 +50,10 @@ def header_lines(report: Report) -> list[str]:
         f"约稿逾期-{s.late_commission} 未报-{s.missed_commission}"
         for s in report.schemes
     )
-    return [f"杭州人大信息 信息工作考核统计 · {report.period.label}（{report.period.start} 至 {report.period.end}）",
-            f"计分办法：{schemes or '无'}。采用率单位为 %。"]
+    return [
+        f"杭州人大信息 信息工作考核统计 · {report.period.label}（{report.period.start} 至 {report.period.end}）",
+        f"计分办法：{schemes or '无'}。采用率单位为 %。",
+    ]
 
 
 def to_rows(report: Report) -> list[list]:

@@ -21,7 +21,10 @@ class IssueForm(forms.ModelForm):
         error_messages = {
             "number": {"required": "请填写期号。", "invalid": "期号必须是正整数。"},
             "total_number": {"required": "请填写总期号。", "invalid": "总期号必须是正整数。"},
-            "date": {"required": "请填写出刊日期。", "invalid": "日期格式不正确，请按 2024-10-25 的格式填写。"},
+            "date": {
+                "required": "请填写出刊日期。",
+                "invalid": "日期格式不正确，请按 2024-10-25 的格式填写。",
+            },
             "editor_name": {"required": "请填写本期责任编辑。"},
             "editor_phone": {"required": "请填写电话。"},
             "distribution": {"required": "请填写发送范围。"},
@@ -55,9 +58,13 @@ class CorrectionForm(forms.Form):
 
 class ArchiveSearchForm(forms.Form):
     q = forms.CharField(label="关键词", required=False, max_length=50)
-    unit = forms.ModelChoiceField(label="报送单位", queryset=Unit.objects.all(), required=False, empty_label="全部单位")
+    unit = forms.ModelChoiceField(
+        label="报送单位", queryset=Unit.objects.all(), required=False, empty_label="全部单位"
+    )
     year = forms.IntegerField(label="年份", required=False, min_value=1990, max_value=2100)
-    section = forms.ModelChoiceField(label="栏目", queryset=Section.objects.all(), required=False, empty_label="全部栏目")
+    section = forms.ModelChoiceField(
+        label="栏目", queryset=Section.objects.all(), required=False, empty_label="全部栏目"
+    )
 
     def clean_q(self):
         return " ".join(self.cleaned_data["q"].split())
@@ -99,9 +106,15 @@ class StatsPeriodForm(forms.Form):
 
     kind = forms.ChoiceField(label="统计区间", choices=KINDS, initial="year")
     year = forms.IntegerField(label="年份", min_value=1990, max_value=2100, required=False)
-    quarter = forms.TypedChoiceField(label="季度", coerce=int, required=False,
-                                     choices=[(1, "第一季度"), (2, "第二季度"), (3, "第三季度"), (4, "第四季度")])
-    month = forms.TypedChoiceField(label="月份", coerce=int, required=False, choices=[(m, f"{m}月") for m in range(1, 13)])
+    quarter = forms.TypedChoiceField(
+        label="季度",
+        coerce=int,
+        required=False,
+        choices=[(1, "第一季度"), (2, "第二季度"), (3, "第三季度"), (4, "第四季度")],
+    )
+    month = forms.TypedChoiceField(
+        label="月份", coerce=int, required=False, choices=[(m, f"{m}月") for m in range(1, 13)]
+    )
     start = forms.DateField(label="起", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label="止", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -137,8 +150,16 @@ class StatsPeriodForm(forms.Form):
 
 class InstructionForm(forms.Form):
     leader = forms.CharField(label="批示领导", max_length=64, error_messages={"required": "请填写批示领导。"})
-    level = forms.ChoiceField(label="层级", choices=[("national", "全国人大"), ("provincial", "省级"), ("municipal", "市级")],
-                              initial="municipal")
-    date = forms.DateField(label="批示日期", widget=forms.DateInput(attrs={"type": "date"}),
-                           error_messages={"required": "请填写批示日期。", "invalid": "日期格式不正确。"})
-    text = forms.CharField(label="批示内容", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+    level = forms.ChoiceField(
+        label="层级",
+        choices=[("national", "全国人大"), ("provincial", "省级"), ("municipal", "市级")],
+        initial="municipal",
+    )
+    date = forms.DateField(
+        label="批示日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "请填写批示日期。", "invalid": "日期格式不正确。"},
+    )
+    text = forms.CharField(
+        label="批示内容", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+    )

@@ -57,7 +57,9 @@ def issue_create(request):
             except actions.IssueActionError as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(request, f"已创建{issue.year}年第{issue.number}期(总第{issue.total_number}期)。")
+                messages.success(
+                    request, f"已创建{issue.year}年第{issue.number}期(总第{issue.total_number}期)。"
+                )
                 return redirect("issue_assemble", pk=issue.pk)
     else:
         today = timezone.localdate()
@@ -152,8 +154,13 @@ def placement_move_to_section(request, pk: int, placement_pk: int):
     if target is None:
         messages.error(request, "请选择目标栏目。")
         return redirect("issue_assemble", pk=pk)
-    if _run(request, actions.move_placement_to_section, placement=placement, section=target,
-            expected_version=_version(request)):
+    if _run(
+        request,
+        actions.move_placement_to_section,
+        placement=placement,
+        section=target,
+        expected_version=_version(request),
+    ):
         messages.success(request, f"已移至“{target.name}”末尾。")
     return redirect("issue_assemble", pk=pk)
 
@@ -161,7 +168,9 @@ def placement_move_to_section(request, pk: int, placement_pk: int):
 @editor_only
 @require_POST
 def placement_remove(request, pk: int, placement_pk: int):
-    placement = get_object_or_404(Placement.objects.select_related("submission"), pk=placement_pk, issue_id=pk)
+    placement = get_object_or_404(
+        Placement.objects.select_related("submission"), pk=placement_pk, issue_id=pk
+    )
     title = placement.submission.title
     if _run(request, actions.remove_placement, placement=placement, expected_version=_version(request)):
         messages.success(request, f"已将《{title}》移出本期，回到待编稿件。")
@@ -180,7 +189,9 @@ def issue_arrange(request, pk: int):
     except (ValueError, KeyError, TypeError, AttributeError):
         return JsonResponse({"ok": False, "message": "提交的排序格式不正确，未作修改。"}, status=400)
     try:
-        issue = actions.arrange_issue(actor=request.user, issue=issue, layout=layout, expected_version=expected)
+        issue = actions.arrange_issue(
+            actor=request.user, issue=issue, layout=layout, expected_version=expected
+        )
     except actions.StaleLayout as error:
         return JsonResponse({"ok": False, "stale": True, "message": str(error)}, status=409)
     except actions.IssueActionError as error:
@@ -243,21 +254,25 @@ def back_issue_import(request):
         if request.POST.get("action") == "import" and not result.errors:
             try:
                 issue, notes = actions.import_back_issue(
-                    actor=request.user, result=result, source_name=data["source_name"], replace=data["replace"]
+                    actor=request.user,
+                    result=result,
+                    source_name=data["source_name"],
+                    replace=data["replace"],
                 )
             except actions.IssueActionError as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(request, f"已导入{issue.year}年第{issue.number}期(总第{issue.total_number}期)，PDF 已重新排印。")
+                messages.success(
+                    request,
+                    f"已导入{issue.year}年第{issue.number}期(总第{issue.total_number}期)，PDF 已重新排印。",
+                )
                 for note in notes:
                     messages.warning(request, note)
                 return redirect("archive_issue", pk=issue.pk)
         context.update(
             {
                 "result": result,
-                "review_form": BackIssueForm(
-                    initial={"text": text, "replace": data["replace"]}
-                ),
+                "review_form": BackIssueForm(initial={"text": text, "replace": data["replace"]}),
                 "source_name": data["source_name"],
                 "lines": text.splitlines(),
             }

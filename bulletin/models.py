@@ -122,7 +122,9 @@ class Placement(models.Model):
         verbose_name_plural = "编排"
         ordering = ["section__position", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["issue", "section", "position"], name="placement_position_unique"),
+            models.UniqueConstraint(
+                fields=["issue", "section", "position"], name="placement_position_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -194,7 +196,9 @@ class Instruction(models.Model):
     level = models.CharField("层级", max_length=16, choices=Level.choices, default=Level.MUNICIPAL)
     date = models.DateField("批示日期")
     text = models.TextField("批示内容", blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:

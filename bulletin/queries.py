@@ -55,7 +55,9 @@ def issue_layout(issue: Issue) -> list[dict]:
 def current_layout(issue: Issue) -> dict[int, list[int]]:
     """{section id: [placement ids in order]}: the form arrange_issue takes."""
     layout: dict[int, list[int]] = {}
-    for pk, section_id in issue.placements.order_by("section__position", "position").values_list("pk", "section_id"):
+    for pk, section_id in issue.placements.order_by("section__position", "position").values_list(
+        "pk", "section_id"
+    ):
         layout.setdefault(section_id, []).append(pk)
     return layout
 
@@ -71,11 +73,13 @@ def search_published_items(*, words: str = "", unit=None, year: int | None = Non
     """
     from submissions.models import Submission
 
-    pieces = Submission.objects.filter(
-        placement__issue__status=Issue.Status.PUBLISHED
-    ).select_related("unit", "placement__issue", "placement__section")
+    pieces = Submission.objects.filter(placement__issue__status=Issue.Status.PUBLISHED).select_related(
+        "unit", "placement__issue", "placement__section"
+    )
     for word in words.split():
-        pieces = pieces.filter(Q(title__icontains=word) | Q(subtitle__icontains=word) | Q(body__icontains=word))
+        pieces = pieces.filter(
+            Q(title__icontains=word) | Q(subtitle__icontains=word) | Q(body__icontains=word)
+        )
     if unit is not None:
         pieces = pieces.filter(unit=unit)
     if year:
@@ -92,7 +96,9 @@ def item_anchors(issue_ids) -> dict[int, str]:
     """
     anchors: dict[int, str] = {}
     counters: dict[int, int] = {}
-    placements = Placement.objects.filter(issue_id__in=set(issue_ids)).order_by("issue_id", "section__position", "position")
+    placements = Placement.objects.filter(issue_id__in=set(issue_ids)).order_by(
+        "issue_id", "section__position", "position"
+    )
     for issue_id, submission_id in placements.values_list("issue_id", "submission_id"):
         counters[issue_id] = counters.get(issue_id, 0) + 1
         anchors[submission_id] = f"item-{counters[issue_id]}"

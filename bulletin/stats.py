@@ -45,7 +45,9 @@ class Period:
     @classmethod
     def quarter(cls, year: int, quarter: int) -> Period:
         start = dt.date(year, 3 * quarter - 2, 1)
-        end = (dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)) - dt.timedelta(days=1)
+        end = (dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)) - dt.timedelta(
+            days=1
+        )
         return cls(start, end, f"{year}年第{'一二三四'[quarter - 1]}季度")
 
     @classmethod
@@ -55,7 +57,9 @@ class Period:
 
     @classmethod
     def between(cls, start: dt.date, end: dt.date) -> Period:
-        return cls(start, end, f"{start.year}年{start.month}月{start.day}日至{end.year}年{end.month}月{end.day}日")
+        return cls(
+            start, end, f"{start.year}年{start.month}月{start.day}日至{end.year}年{end.month}月{end.day}日"
+        )
 
 
 @dataclass
@@ -92,7 +96,18 @@ class Report:
     def __post_init__(self) -> None:
         totals = UnitFigures(unit=None)  # type: ignore[arg-type]
         for row in self.rows:
-            for name in ("submitted", "articles", "briefs", "leads", "declined", "returned", "instructions", "late", "missed", "points"):
+            for name in (
+                "submitted",
+                "articles",
+                "briefs",
+                "leads",
+                "declined",
+                "returned",
+                "instructions",
+                "late",
+                "missed",
+                "points",
+            ):
                 setattr(totals, name, getattr(totals, name) + getattr(row, name))
         self.totals = totals
 
@@ -104,7 +119,11 @@ def _windows(period: Period) -> list[tuple[PointsScheme, dt.date, dt.date]]:
         schemes = [PointsScheme(effective_from=dt.date(1900, 1, 1))]
     windows = []
     for index, scheme in enumerate(schemes):
-        until = schemes[index + 1].effective_from - dt.timedelta(days=1) if index + 1 < len(schemes) else dt.date.max
+        until = (
+            schemes[index + 1].effective_from - dt.timedelta(days=1)
+            if index + 1 < len(schemes)
+            else dt.date.max
+        )
         start, end = max(scheme.effective_from, period.start), min(until, period.end)
         if start <= end:
             windows.append((scheme, start, end))
@@ -131,23 +150,35 @@ def _by_unit(queryset, unit_field: str, **annotations) -> dict[int, dict]:
 
 def unit_report(period: Period, *, units=None) -> Report:
     windows = _windows(period)
-    units = list(units if units is not None else Unit.objects.filter(active=True).order_by("kind", "position"))
+    units = list(
+        units if units is not None else Unit.objects.filter(active=True).order_by("kind", "position")
+    )
     span = (period.start, period.end)
 
     event_counts = {
-        "submitted": Count("id", filter=Q(action="submit", from_status="draft") & _between("created_at", *span)
-                           | imported_in(*span)),
+        "submitted": Count(
+            "id",
+            filter=Q(action="submit", from_status="draft") & _between("created_at", *span)
+            | imported_in(*span),
+        ),
         "declined": Count("id", filter=Q(action="decline") & _between("created_at", *span)),
         "returned": Count("id", filter=Q(action="return") & _between("created_at", *span)),
     }
     for k, (_, start, end) in enumerate(windows):
-        event_counts[f"articles_{k}"] = Count("id", filter=Q(action="adopt_article") & _between("created_at", start, end)
-                                              | (imported_in(start, end) & Q(submission__adopted_as="article")))
-        event_counts[f"briefs_{k}"] = Count("id", filter=Q(action="adopt_brief") & _between("created_at", start, end)
-                                            | (imported_in(start, end) & Q(submission__adopted_as="brief")))
+        event_counts[f"articles_{k}"] = Count(
+            "id",
+            filter=Q(action="adopt_article") & _between("created_at", start, end)
+            | (imported_in(start, end) & Q(submission__adopted_as="article")),
+        )
+        event_counts[f"briefs_{k}"] = Count(
+            "id",
+            filter=Q(action="adopt_brief") & _between("created_at", start, end)
+            | (imported_in(start, end) & Q(submission__adopted_as="brief")),
+        )
     # Only the rows that can count: decisions within the period, and back-issue records.
     relevant = Event.objects.filter(
-        Q(action__in=("submit", "decline", "return", "adopt_article", "adopt_brief")) & _between("created_at", *span)
+        Q(action__in=("submit", "decline", "return", "adopt_article", "adopt_brief"))
+        & _between("created_at", *span)
         | Q(action="import")
     )
     events = _by_unit(relevant, "submission__unit", **event_counts)
@@ -155,21 +186,33 @@ def unit_report(period: Period, *, units=None) -> Report:
     published = Submission.objects.filter(
         placement__issue__status=Issue.Status.PUBLISHED, placement__section__name=LEAD_SECTION
     )
-    leads = _by_unit(published, "unit", **{
-        f"leads_{k}": Count("id", filter=Q(placement__issue__date__range=(start, end)))
-        for k, (_, start, end) in enumerate(windows)
-    })
-    instructions = _by_unit(Instruction.objects.all(), "submission__unit", **{
-        f"instructions_{k}": Count("id", filter=Q(date__range=(start, end)))
-        for k, (_, start, end) in enumerate(windows)
-    })
+    leads = _by_unit(
+        published,
+        "unit",
+        **{
+            f"leads_{k}": Count("id", filter=Q(placement__issue__date__range=(start, end)))
+            for k, (_, start, end) in enumerate(windows)
+        },
+    )
+    instructions = _by_unit(
+        Instruction.objects.all(),
+        "submission__unit",
+        **{
+            f"instructions_{k}": Count("id", filter=Q(date__range=(start, end)))
+            for k, (_, start, end) in enumerate(windows)
+        },
+    )
     commissions = _commission_misses(period, windows)
 
     rows = []
     for unit in units:
         row = UnitFigures(unit=unit)
         e, le, ins = events.get(unit.pk, {}), leads.get(unit.pk, {}), instructions.get(unit.pk, {})
-        row.submitted, row.declined, row.returned = e.get("submitted", 0), e.get("declined", 0), e.get("returned", 0)
+        row.submitted, row.declined, row.returned = (
+            e.get("submitted", 0),
+            e.get("declined", 0),
+            e.get("returned", 0),
+        )
         for k, (scheme, _, _) in enumerate(windows):
             articles, briefs = e.get(f"articles_{k}", 0), e.get(f"briefs_{k}", 0)
             lead_count, instruction_count = le.get(f"leads_{k}", 0), ins.get(f"instructions_{k}", 0)
@@ -210,7 +253,10 @@ def _commission_misses(period: Period, windows) -> dict[tuple[int, int], tuple[i
     ).values("unit", "commission__deadline", "answered", "on_time")
     out: dict[tuple[int, int], tuple[int, int]] = {}
     for row in rows:  # one row per (commission, unit asked): a handful, not pieces
-        k = next((k for k, (_, start, end) in enumerate(windows) if start <= row["commission__deadline"] <= end), None)
+        k = next(
+            (k for k, (_, start, end) in enumerate(windows) if start <= row["commission__deadline"] <= end),
+            None,
+        )
         if k is None or row["on_time"]:
             continue
         late, missed = out.get((row["unit"], k), (0, 0))
@@ -230,15 +276,22 @@ def monthly_adoptions(unit: Unit, period: Period) -> list[tuple[dt.date, int]]:
     """
     span = (period.start, period.end)
     adopted = (
-        Event.objects.filter(_between("created_at", *span), submission__unit=unit,
-                             action__in=("adopt_article", "adopt_brief"))
+        Event.objects.filter(
+            _between("created_at", *span), submission__unit=unit, action__in=("adopt_article", "adopt_brief")
+        )
         .annotate(month=TruncMonth("created_at", tzinfo=timezone.get_current_timezone()))
-        .order_by().values("month").annotate(n=Count("id"))
+        .order_by()
+        .values("month")
+        .annotate(n=Count("id"))
     )
     imported = (
-        Event.objects.filter(submission__unit=unit, action="import", submission__placement__issue__date__range=span)
+        Event.objects.filter(
+            submission__unit=unit, action="import", submission__placement__issue__date__range=span
+        )
         .annotate(month=TruncMonth("submission__placement__issue__date"))
-        .order_by().values("month").annotate(n=Count("id"))
+        .order_by()
+        .values("month")
+        .annotate(n=Count("id"))
     )
     counts: dict[dt.date, int] = {}
     for row in [*adopted, *imported]:

@@ -39,7 +39,9 @@ def _context(request, report, trend_unit):
         "trend_unit": trend_unit,
         "trend": charts.monthly_trend(
             monthly_adoptions(trend_unit, report.period), title=f"{trend_unit.short_name} 每月采用篇数"
-        ) if trend_unit else "",
+        )
+        if trend_unit
+        else "",
         "query": request.GET.urlencode(),
     }
 
@@ -48,7 +50,9 @@ def _context(request, report, trend_unit):
 def stats_page(request):
     form, period = _period(request)
     report = unit_report(period)
-    trend_unit = Unit.objects.filter(pk=request.GET.get("unit") or 0).first() or (report.rows[0].unit if report.rows else None)
+    trend_unit = Unit.objects.filter(pk=request.GET.get("unit") or 0).first() or (
+        report.rows[0].unit if report.rows else None
+    )
     context = _context(request, report, trend_unit)
     context.update({"form": form, "units": Unit.objects.filter(active=True)})
     return render(request, "bulletin/stats.html", context)
@@ -63,7 +67,8 @@ def stats_export(request, fmt: str):
     name = f"信息工作考核-{period.label}"
     if fmt == "xlsx":
         response = HttpResponse(
-            exports.to_xlsx(report), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            exports.to_xlsx(report),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     else:
         response = HttpResponse(exports.to_csv(report), content_type="text/csv; charset=utf-8")
@@ -79,8 +84,11 @@ def unit_stats(request):
     report = unit_report(period)
     own = next((row for row in report.rows if row.unit.pk == unit.pk), None)
     pieces = (
-        Submission.objects.filter(unit=unit, status=Submission.Status.PUBLISHED,
-                                  placement__issue__date__range=(period.start, period.end))
+        Submission.objects.filter(
+            unit=unit,
+            status=Submission.Status.PUBLISHED,
+            placement__issue__date__range=(period.start, period.end),
+        )
         .select_related("placement__issue", "placement__section")
         .order_by("-placement__issue__date", "placement__position")
     )

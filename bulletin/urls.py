@@ -25,7 +25,11 @@ urlpatterns = [
         issue_views.placement_move_to_section,
         name="placement_move_to_section",
     ),
-    path("issues/<int:pk>/items/<int:placement_pk>/remove/", issue_views.placement_remove, name="placement_remove"),
+    path(
+        "issues/<int:pk>/items/<int:placement_pk>/remove/",
+        issue_views.placement_remove,
+        name="placement_remove",
+    ),
     path("issues/<int:pk>/preview/", issue_views.issue_preview, name="issue_preview"),
     path("issues/<int:pk>/preview.pdf", issue_views.issue_preview_pdf, name="issue_preview_pdf"),
     path("issues/<int:pk>/publish/", issue_views.issue_publish, name="issue_publish"),

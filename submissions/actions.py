@@ -81,7 +81,10 @@ def _transition(submission: Submission, name: str, *, actor: User, note: str = "
 def _keep_revision(submission: Submission, kind: str, author: User, fields: dict | None = None) -> Revision:
     source = fields if fields is not None else {name: getattr(submission, name) for name in TEXT_FIELDS}
     return Revision.objects.create(
-        submission=submission, kind=kind, author=author, **{name: source.get(name, "") for name in TEXT_FIELDS}
+        submission=submission,
+        kind=kind,
+        author=author,
+        **{name: source.get(name, "") for name in TEXT_FIELDS},
     )
 
 
@@ -213,7 +216,9 @@ def adopt_as_article(*, actor: User, submission: Submission, section=None, note:
 
 
 @transaction.atomic
-def adopt_as_brief(*, actor: User, submission: Submission, brief_text: str, brief_byline: str = "") -> Submission:
+def adopt_as_brief(
+    *, actor: User, submission: Submission, brief_text: str, brief_byline: str = ""
+) -> Submission:
     """Adopt for 信息摘登: one paragraph that begins with the unit's name, and its byline."""
     submission = _lock(submission)
     text = body_text(sanitize_body(brief_text or "")).replace("\n", "")
@@ -276,7 +281,9 @@ def create_commission(
         raise SubmissionActionError("请至少选择一个约稿单位。")
     if deadline < timezone.localdate():
         raise SubmissionActionError("截止日期不能早于今天。")
-    commission = Commission.objects.create(topic=topic, requirements=requirements, deadline=deadline, created_by=actor)
+    commission = Commission.objects.create(
+        topic=topic, requirements=requirements, deadline=deadline, created_by=actor
+    )
     commission.units.set(units)
     notify(
         User.objects.filter(role=Role.CONTRIBUTOR, unit__in=units, is_active=True),

@@ -74,7 +74,9 @@ def _looks_like_title(paragraph, index: int) -> bool:
     centred = paragraph.alignment == WD_ALIGN_PARAGRAPH.CENTER
     all_bold = bool(paragraph.runs) and all(run.bold for run in paragraph.runs if run.text.strip())
     big = any(run.font.size and run.font.size.pt >= 18 for run in paragraph.runs)
-    return index == 0 or centred or all_bold or big or "title" in style or "heading" in style or "标题" in style
+    return (
+        index == 0 or centred or all_bold or big or "title" in style or "heading" in style or "标题" in style
+    )
 
 
 def import_docx(uploaded) -> DocxImport:
@@ -91,7 +93,9 @@ def import_docx(uploaded) -> DocxImport:
 
     dropped = []
     if document.tables:
-        dropped.append(f"表格 {len(document.tables)} 个未导入（稿件只保留文字段落，请将表格内容改写为文字）。")
+        dropped.append(
+            f"表格 {len(document.tables)} 个未导入（稿件只保留文字段落，请将表格内容改写为文字）。"
+        )
     body_xml = document.element.body
     images = len(body_xml.findall(".//" + qn("w:drawing"))) + len(body_xml.findall(".//" + qn("w:pict")))
     if images:
@@ -100,7 +104,11 @@ def import_docx(uploaded) -> DocxImport:
     title = subtitle = ""
     if _looks_like_title(paragraphs[0], 0):
         title = paragraphs.pop(0).text.strip()
-        if paragraphs and _looks_like_title(paragraphs[0], 1) and paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.CENTER:
+        if (
+            paragraphs
+            and _looks_like_title(paragraphs[0], 1)
+            and paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.CENTER
+        ):
             subtitle = paragraphs.pop(0).text.strip()
     byline = ""
     if paragraphs:
@@ -115,6 +123,14 @@ def import_docx(uploaded) -> DocxImport:
     if len(title) > 80:
         warnings.append("标题超过 80 字，请精简。")
     # Through the sanitizer too: it also drops the line breaks Word keeps inside runs.
-    body_html = sanitize_body(runs_to_html([[(run.text, bool(run.bold)) for run in p.runs if run.text] for p in paragraphs]))
-    return DocxImport(title=title[:80], subtitle=subtitle[:80], body_html=body_html, byline=byline,
-                      dropped=dropped, warnings=warnings)
+    body_html = sanitize_body(
+        runs_to_html([[(run.text, bool(run.bold)) for run in p.runs if run.text] for p in paragraphs])
+    )
+    return DocxImport(
+        title=title[:80],
+        subtitle=subtitle[:80],
+        body_html=body_html,
+        byline=byline,
+        dropped=dropped,
+        warnings=warnings,
+    )

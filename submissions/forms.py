@@ -83,7 +83,9 @@ class PieceForm(forms.ModelForm):
     def clean_contact_phone(self):
         phone = _single_line(self.cleaned_data["contact_phone"], "联系电话")
         if phone and not PHONE.match(phone):
-            raise forms.ValidationError("联系电话只能包含数字、括号、空格和连字符，如 (0571)85250657。", code="phone")
+            raise forms.ValidationError(
+                "联系电话只能包含数字、括号、空格和连字符，如 (0571)85250657。", code="phone"
+            )
         return phone
 
     def clean_body(self):
@@ -91,7 +93,8 @@ class PieceForm(forms.ModelForm):
         length = body_length(body)
         if length > MAX_BODY_CHARS:
             raise forms.ValidationError(
-                f"正文不能超过 {MAX_BODY_CHARS} 字（现有 {length} 字）。信息稿宜简短，请精简后再保存。", code="too_long"
+                f"正文不能超过 {MAX_BODY_CHARS} 字（现有 {length} 字）。信息稿宜简短，请精简后再保存。",
+                code="too_long",
             )
         return body
 
@@ -128,7 +131,9 @@ class ReturnForm(forms.Form):
         error_messages={"required": "请写明修改意见。"},
     )
     due = forms.DateField(
-        label="修改期限", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label="修改期限",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "日期格式不正确。"},
     )
 
@@ -156,7 +161,9 @@ class DeclineForm(forms.Form):
 
 class AdoptArticleForm(forms.Form):
     section = forms.ModelChoiceField(
-        label="栏目", queryset=Section.objects.filter(active=True, kind=Section.Kind.ARTICLES), required=False,
+        label="栏目",
+        queryset=Section.objects.filter(active=True, kind=Section.Kind.ARTICLES),
+        required=False,
         empty_label="（暂不指定）",
     )
 
@@ -167,9 +174,14 @@ class BriefForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=600,
         help_text="一段话，以单位名称开头，如“西湖区人大常委会……”。",
-        error_messages={"required": "请填写摘登文字。", "max_length": "摘登文字不能超过 %(limit_value)d 字。"},
+        error_messages={
+            "required": "请填写摘登文字。",
+            "max_length": "摘登文字不能超过 %(limit_value)d 字。",
+        },
     )
-    brief_byline = forms.CharField(label="摘登署名", max_length=100, required=False, help_text="如：西湖区人大常委会办公室 钱苏晚")
+    brief_byline = forms.CharField(
+        label="摘登署名", max_length=100, required=False, help_text="如：西湖区人大常委会办公室 钱苏晚"
+    )
 
     def clean_brief_text(self):
         return _single_line_block(self.cleaned_data["brief_text"])
@@ -180,7 +192,9 @@ class BriefForm(forms.Form):
 
 class CommentForm(forms.Form):
     text = forms.CharField(
-        label="留言", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000,
+        label="留言",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
         error_messages={"required": "留言不能为空。", "max_length": "留言不能超过 %(limit_value)d 字。"},
     )
 
@@ -190,13 +204,18 @@ class CommentForm(forms.Form):
 
 class CommissionForm(forms.Form):
     topic = forms.CharField(label="约稿主题", max_length=80, error_messages={"required": "请填写约稿主题。"})
-    requirements = forms.CharField(label="要求", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=1000)
+    requirements = forms.CharField(
+        label="要求", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=1000
+    )
     deadline = forms.DateField(
-        label="截止日期", widget=forms.DateInput(attrs={"type": "date"}),
+        label="截止日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"required": "请填写截止日期。", "invalid": "日期格式不正确。"},
     )
     units = forms.ModelMultipleChoiceField(
-        label="约稿单位", queryset=Unit.objects.filter(active=True), widget=forms.CheckboxSelectMultiple,
+        label="约稿单位",
+        queryset=Unit.objects.filter(active=True),
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "请至少选择一个约稿单位。"},
     )
 
@@ -214,10 +233,18 @@ class CommissionForm(forms.Form):
 
 
 class QueueFilterForm(forms.Form):
-    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态"), *Submission.Status.choices])
-    unit = forms.ModelChoiceField(label="单位", queryset=Unit.objects.all(), required=False, empty_label="全部单位")
-    section = forms.ModelChoiceField(label="栏目", queryset=Section.objects.all(), required=False, empty_label="全部栏目")
-    date_from = forms.DateField(label="报送起", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    status = forms.ChoiceField(
+        label="状态", required=False, choices=[("", "全部状态"), *Submission.Status.choices]
+    )
+    unit = forms.ModelChoiceField(
+        label="单位", queryset=Unit.objects.all(), required=False, empty_label="全部单位"
+    )
+    section = forms.ModelChoiceField(
+        label="栏目", queryset=Section.objects.all(), required=False, empty_label="全部栏目"
+    )
+    date_from = forms.DateField(
+        label="报送起", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     date_to = forms.DateField(label="报送止", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     q = forms.CharField(label="标题", required=False, max_length=50)
 

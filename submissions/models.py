@@ -41,7 +41,9 @@ class Submission(models.Model):
         ARTICLE = "article", "文章"
         BRIEF = "brief", "信息摘登"
 
-    unit = models.ForeignKey(Unit, verbose_name="报送单位", on_delete=models.PROTECT, related_name="submissions")
+    unit = models.ForeignKey(
+        Unit, verbose_name="报送单位", on_delete=models.PROTECT, related_name="submissions"
+    )
     title = models.CharField("标题", max_length=80)
     subtitle = models.CharField("标题第二行", max_length=80, blank=True)
     # Sanitized HTML limited to <p> and <strong>; never raw user HTML.
@@ -102,7 +104,9 @@ class Revision(models.Model):
     body = models.TextField("正文", blank=True)
     byline_org = models.CharField("署名单位", max_length=64, blank=True)
     byline_authors = models.CharField("作者", max_length=64, blank=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="修改人", on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="修改人", on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:
@@ -118,7 +122,9 @@ class Event(models.Model):
     """Audit row for every status change: who, when, from, to, note."""
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+"
+    )
     action = models.CharField("操作", max_length=32)
     from_status = models.CharField("原状态", max_length=16, choices=Submission.Status.choices, blank=True)
     to_status = models.CharField("新状态", max_length=16, choices=Submission.Status.choices)
@@ -140,7 +146,9 @@ class Comment(models.Model):
     """The thread between the editor and the unit on a piece."""
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="留言人", on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="留言人", on_delete=models.PROTECT, related_name="+"
+    )
     text = models.TextField("留言")
     created_at = models.DateTimeField("时间", auto_now_add=True)
 
@@ -155,7 +163,10 @@ class Comment(models.Model):
 
 class Notification(models.Model):
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        verbose_name="接收人",
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
     text = models.CharField("内容", max_length=200)
     link = models.CharField("链接", max_length=200, blank=True)

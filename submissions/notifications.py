@@ -25,7 +25,9 @@ def unit_contributors(submission: Submission) -> Iterable[User]:
 def notify(recipients: Iterable[User], *, text: str, link: str = "", actor: User | None = None) -> None:
     """Notify everyone in `recipients` but the actor; mail goes out once the transaction commits."""
     people = [user for user in recipients if actor is None or user.pk != actor.pk]
-    Notification.objects.bulk_create([Notification(recipient=user, text=text[:200], link=link) for user in people])
+    Notification.objects.bulk_create(
+        [Notification(recipient=user, text=text[:200], link=link) for user in people]
+    )
     addresses = [user.email for user in people if user.email]
     if addresses:
         transaction.on_commit(lambda: _mail(addresses, text, link))

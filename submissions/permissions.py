@@ -45,7 +45,9 @@ def can_edit_as_editor(user, submission: Submission) -> bool:
 
 def get_visible_submission(user, pk: int) -> Submission:
     """The piece if `user` may see it; otherwise 404, so other units' pieces do not even exist."""
-    submission = Submission.objects.select_related("unit", "suggested_section", "commission").filter(pk=pk).first()
+    submission = (
+        Submission.objects.select_related("unit", "suggested_section", "commission").filter(pk=pk).first()
+    )
     if submission is None or not can_view(user, submission):
         raise Http404("没有这篇稿件。")
     return submission

@@ -31,7 +31,9 @@ def awaiting_review() -> QuerySet[Submission]:
     )
 
 
-def editor_queue(*, status="", unit=None, section=None, date_from=None, date_to=None, q="") -> QuerySet[Submission]:
+def editor_queue(
+    *, status="", unit=None, section=None, date_from=None, date_to=None, q=""
+) -> QuerySet[Submission]:
     """All units' pieces (drafts stay with their unit), newest first, filtered."""
     pieces = (
         Submission.objects.exclude(status=Submission.Status.DRAFT)
@@ -82,4 +84,8 @@ def open_commissions_for_unit(unit: Unit) -> QuerySet[Commission]:
 
 
 def commissions() -> QuerySet[Commission]:
-    return Commission.objects.prefetch_related("units").annotate(answers=Count("submissions")).order_by("-created_at")
+    return (
+        Commission.objects.prefetch_related("units")
+        .annotate(answers=Count("submissions"))
+        .order_by("-created_at")
+    )

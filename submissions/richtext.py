@@ -17,11 +17,50 @@ from django.utils.safestring import SafeString, mark_safe
 
 # Tags whose text we keep while we decide paragraphs and bold; all else is unwrapped by nh3.
 _PASS_TAGS = {
-    "p", "div", "br", "b", "strong", "span", "font", "h1", "h2", "h3", "h4", "h5", "h6",
-    "li", "ul", "ol", "blockquote", "table", "tr", "td", "th", "section", "article",
+    "p",
+    "div",
+    "br",
+    "b",
+    "strong",
+    "span",
+    "font",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "blockquote",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "section",
+    "article",
 }
-_BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "blockquote",
-           "table", "tr", "td", "th", "section", "article"}
+_BLOCKS = {
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "blockquote",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "section",
+    "article",
+}
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(bold|bolder|[6-9]00)", re.I)
 
 
@@ -86,12 +125,26 @@ def _tidy(runs: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
 def _paragraph_runs(value: str) -> list[list[tuple[str, bool]]]:
     if "<" not in value and "&" not in value:
         # Plain text (a textarea without the editor): one paragraph per line.
-        return [[(line.strip(" \u3000\xa0\t"), False)] for line in value.splitlines() if line.strip(" \u3000\xa0\t")]
+        return [
+            [(line.strip(" \u3000\xa0\t"), False)]
+            for line in value.splitlines()
+            if line.strip(" \u3000\xa0\t")
+        ]
     cleaned = nh3.clean(
         value,
         tags=_PASS_TAGS,
         attributes={"span": {"style"}, "font": {"style"}, "p": {"style"}, "div": {"style"}},
-        clean_content_tags={"script", "style", "iframe", "object", "embed", "noscript", "template", "title", "head"},
+        clean_content_tags={
+            "script",
+            "style",
+            "iframe",
+            "object",
+            "embed",
+            "noscript",
+            "template",
+            "title",
+            "head",
+        },
         strip_comments=True,
         link_rel=None,
     )
@@ -187,7 +240,10 @@ def diff_html(old_html: str, new_html: str) -> SafeString:
         else:
             # Changed paragraphs are compared in pairs; what is left over was removed or added.
             pairs = min(i2 - i1, j2 - j1)
-            out.extend(f"<p>{_diff_chars(a, b)}</p>" for a, b in zip(old[i1 : i1 + pairs], new[j1 : j1 + pairs], strict=True))
+            out.extend(
+                f"<p>{_diff_chars(a, b)}</p>"
+                for a, b in zip(old[i1 : i1 + pairs], new[j1 : j1 + pairs], strict=True)
+            )
             out.extend(f'<p><del class="diff-del">{html.escape(p)}</del></p>' for p in old[i1 + pairs : i2])
             out.extend(f'<p><ins class="diff-ins">{html.escape(p)}</ins></p>' for p in new[j1 + pairs : j2])
     return mark_safe("".join(out))  # noqa: S308 - every piece is escaped above

@@ -77,9 +77,15 @@ def piece_create(request):
     commission = None
     if request.GET.get("commission") or request.POST.get("commission"):
         commission = get_object_or_404(
-            Commission, pk=request.GET.get("commission") or request.POST.get("commission"), units=request.user.unit
+            Commission,
+            pk=request.GET.get("commission") or request.POST.get("commission"),
+            units=request.user.unit,
         )
-    imported = request.session.get(IMPORT_SESSION_KEY) if request.GET.get("from") == "docx" or request.POST.get("from") == "docx" else None
+    imported = (
+        request.session.get(IMPORT_SESSION_KEY)
+        if request.GET.get("from") == "docx" or request.POST.get("from") == "docx"
+        else None
+    )
     if request.method == "POST":
         form = PieceForm(request.POST)
         if form.is_valid():
@@ -95,8 +101,11 @@ def piece_create(request):
                 messages.success(request, "草稿已保存。确认无误后请点“报送”。")
                 return redirect("piece_detail", pk=piece.pk)
     else:
-        initial = {"byline_org": request.user.unit.office_name, "contact_name": request.user.full_name,
-                   "contact_phone": request.user.phone}
+        initial = {
+            "byline_org": request.user.unit.office_name,
+            "contact_name": request.user.full_name,
+            "contact_phone": request.user.phone,
+        }
         if commission:
             initial["title"] = commission.topic
         if imported:
@@ -121,8 +130,12 @@ def piece_import(request):
         request.session[IMPORT_SESSION_KEY] = {
             "path": path,
             "name": upload.name,
-            "fields": {"title": result.title, "subtitle": result.subtitle, "body": result.body_html,
-                       **_byline_fields(result.byline, request.user.unit.office_name)},
+            "fields": {
+                "title": result.title,
+                "subtitle": result.subtitle,
+                "body": result.body_html,
+                **_byline_fields(result.byline, request.user.unit.office_name),
+            },
             "dropped": result.dropped,
             "warnings": result.warnings,
         }
@@ -182,7 +195,9 @@ def piece_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         saved = _save_text(request, piece, form)
         if saved:
-            messages.success(request, "已保存。" + ("修改完成后请点“重新报送”。" if piece.status == "returned" else ""))
+            messages.success(
+                request, "已保存。" + ("修改完成后请点“重新报送”。" if piece.status == "returned" else "")
+            )
             return redirect("piece_detail", pk=pk)
     return render(request, "submissions/piece_form.html", {"form": form, "piece": piece})
 
@@ -190,7 +205,9 @@ def piece_edit(request, pk: int):
 def _save_text(request, piece, form) -> bool:
     try:
         actions.save_text(
-            actor=request.user, submission=piece, expected_version=form.cleaned_data.get("version") or 0,
+            actor=request.user,
+            submission=piece,
+            expected_version=form.cleaned_data.get("version") or 0,
             **form.text_fields(),
         )
     except actions.EditConflict as error:
@@ -260,7 +277,11 @@ def review_queue(request):
 def review_detail(request, pk: int):
     piece = permissions.get_visible_submission(request.user, pk)
     can_edit = permissions.can_edit_as_editor(request.user, piece)
-    edit_form = PieceForm(request.POST or None, instance=piece, initial={"version": piece.version}) if can_edit else None
+    edit_form = (
+        PieceForm(request.POST or None, instance=piece, initial={"version": piece.version})
+        if can_edit
+        else None
+    )
     if request.method == "POST" and edit_form is not None:
         if edit_form.is_valid() and _save_text(request, piece, edit_form):
             messages.success(request, "修改已保存，原文已留存，报送单位可查看修改对比。")
@@ -282,12 +303,15 @@ def review_detail(request, pk: int):
             "brief_form": BriefForm(
                 initial={
                     "brief_text": default_brief,
-                    "brief_byline": piece.brief_byline or " ".join(p for p in (piece.byline_org, piece.byline_authors) if p),
+                    "brief_byline": piece.brief_byline
+                    or " ".join(p for p in (piece.byline_org, piece.byline_authors) if p),
                 }
             ),
             "comment_form": CommentForm(),
             "instruction_form": InstructionForm(),
-            "body_diff": diff_html(submitted.body, piece.body) if submitted and submitted.body != piece.body else "",
+            "body_diff": diff_html(submitted.body, piece.body)
+            if submitted and submitted.body != piece.body
+            else "",
         },
     )
 
@@ -321,7 +345,9 @@ def commission_list(request):
         if commission is not None:
             messages.success(request, f"约稿“{commission.topic}”已发给 {commission.units.count()} 个单位。")
             return redirect("commission_list")
-    return render(request, "submissions/commission_list.html", {"form": form, "commissions": queries.commissions()})
+    return render(
+        request, "submissions/commission_list.html", {"form": form, "commissions": queries.commissions()}
+    )
 
 
 # --- notifications -------------------------------------------------------------

@@ -4,7 +4,9 @@ from submissions import actions
 from submissions.models import Submission
 
 
-def submitted_piece(contributor, title: str, *, subtitle: str = "", body: str = "<p>正文内容。</p>", **fields) -> Submission:
+def submitted_piece(
+    contributor, title: str, *, subtitle: str = "", body: str = "<p>正文内容。</p>", **fields
+) -> Submission:
     piece = actions.create_draft(actor=contributor, title=title, subtitle=subtitle, body=body, **fields)
     return actions.submit(actor=contributor, submission=piece)
 

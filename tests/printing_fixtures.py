@@ -53,7 +53,8 @@ class Rendered:
             with pdfplumber.open(self.pdf_path) as pdf:
                 self._chars = [
                     [
-                        {k: c[k] for k in ("text", "x0", "x1", "fontname", "size", "top")} | {"baseline": c["matrix"][5]}
+                        {k: c[k] for k in ("text", "x0", "x1", "fontname", "size", "top")}
+                        | {"baseline": c["matrix"][5]}
                         for c in page.chars
                     ]
                     for page in pdf.pages
@@ -61,7 +62,9 @@ class Rendered:
         return self._chars
 
     def text(self, *extra: str) -> str:
-        return subprocess.run(["pdftotext", *extra, str(self.pdf_path), "-"], check=True, capture_output=True, text=True).stdout
+        return subprocess.run(
+            ["pdftotext", *extra, str(self.pdf_path), "-"], check=True, capture_output=True, text=True
+        ).stdout
 
 
 def render_seed(name: str, directory: Path) -> Rendered:
@@ -110,7 +113,7 @@ class Line:
 
 
 def font_name(char: dict) -> str:
-    """"ABCDEF+FandolSong-Bold," → "FandolSong-Bold" (subset tag and WeasyPrint's comma dropped)."""
+    """ "ABCDEF+FandolSong-Bold," → "FandolSong-Bold" (subset tag and WeasyPrint's comma dropped)."""
     return char["fontname"].split("+", 1)[-1].rstrip(",")
 
 
@@ -152,7 +155,9 @@ class Report:
         self.problems.append(message)
 
 
-def check_typography(rendered: Rendered, *, body_font: str = "FandolFang", bold_font: str = "FandolSong-Bold") -> Report:
+def check_typography(
+    rendered: Rendered, *, body_font: str = "FandolFang", bold_font: str = "FandolSong-Bold"
+) -> Report:
     """Justification, kinsoku and the line grid, measured on the PDF."""
     report = Report()
     lines = [line for line in text_lines(rendered) if line.page > 1]  # page 1: masthead and 目录
@@ -163,7 +168,9 @@ def check_typography(rendered: Rendered, *, body_font: str = "FandolFang", bold_
     # (a continuation, not an indented new paragraph) must end on the right edge.
     for line, following in zip(body, body[1:], strict=False):
         continues = abs(following.x0 - left_edge(following.page)) < 0.5
-        starts_block = abs(line.x0 - left_edge(line.page)) < 0.5 or abs(line.x0 - left_edge(line.page) - indent) < 0.5
+        starts_block = (
+            abs(line.x0 - left_edge(line.page)) < 0.5 or abs(line.x0 - left_edge(line.page) - indent) < 0.5
+        )
         if continues and starts_block:
             report.justified_lines += 1
             right = left_edge(line.page) + BLOCK_WIDTH
@@ -188,7 +195,9 @@ def check_typography(rendered: Rendered, *, body_font: str = "FandolFang", bold_
             pages.setdefault(line.page, []).append(line)
     body_offsets = [(((page_top - b.baseline) / LINE) % 1) * LINE for b in body]
     if max(body_offsets) - min(body_offsets) > 0.1:
-        report.add(f"body baselines are off the grid: offsets {min(body_offsets):.2f}…{max(body_offsets):.2f} pt")
+        report.add(
+            f"body baselines are off the grid: offsets {min(body_offsets):.2f}…{max(body_offsets):.2f} pt"
+        )
     last_page = len(rendered.pages)
     for page, page_lines in pages.items():
         has_title = any(abs(other.size - 22) < 0.05 for other in lines if other.page == page)
@@ -205,10 +214,15 @@ def check_typography(rendered: Rendered, *, body_font: str = "FandolFang", bold_
         following = [other for other in lines if other.page == page + 1]
 
         def paragraph_starts(line: Line) -> bool:
-            return not is_body_line(line, body_font, bold_font) or abs(line.x0 - left_edge(line.page) - indent) < 0.5
+            return (
+                not is_body_line(line, body_font, bold_font)
+                or abs(line.x0 - left_edge(line.page) - indent) < 0.5
+            )
 
-        justified_short = count >= 20 and following and (
-            paragraph_starts(following[0]) or any(paragraph_starts(other) for other in following[1:3])
+        justified_short = (
+            count >= 20
+            and following
+            and (paragraph_starts(following[0]) or any(paragraph_starts(other) for other in following[1:3]))
         )
         if not justified_short:
             report.add(f"p.{page} has {count} body lines, not 22")

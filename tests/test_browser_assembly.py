@@ -33,12 +33,20 @@ def section_titles(page, section: str) -> list[str]:
     return page.get_by_role("list", name=section).locator(".placement-title").all_inner_texts()
 
 
-def test_place_drag_preview_publish_download(live_server, settings, tmp_path, editor, contributor, other_contributor, reader):
+def test_place_drag_preview_publish_download(
+    live_server, settings, tmp_path, editor, contributor, other_contributor, reader
+):
     settings.MEDIA_ROOT = tmp_path / "media"
     publication = Publication.objects.get(name="杭州人大信息")
-    issue = create_issue(actor=editor, publication=publication, date=datetime.date(2024, 10, 25), number=15, total_number=703)
-    adopted_piece(editor, contributor, XIHU, body="<p>西湖区人大常委会坚持将优化法治营商环境作为重要抓手。</p>")
-    adopted_piece(editor, other_contributor, XIAOSHAN, body="<p>萧山区人大常委会以企业综合服务中心建设为切口。</p>")
+    issue = create_issue(
+        actor=editor, publication=publication, date=datetime.date(2024, 10, 25), number=15, total_number=703
+    )
+    adopted_piece(
+        editor, contributor, XIHU, body="<p>西湖区人大常委会坚持将优化法治营商环境作为重要抓手。</p>"
+    )
+    adopted_piece(
+        editor, other_contributor, XIAOSHAN, body="<p>萧山区人大常委会以企业综合服务中心建设为切口。</p>"
+    )
     adopted_piece(editor, contributor, YUHANG, body="<p>余杭区人大常委会充分发挥人大职能优势。</p>")
 
     with chromium_page(accept_downloads=True) as page:
@@ -48,7 +56,9 @@ def test_place_drag_preview_publish_download(live_server, settings, tmp_path, ed
         # Place the three pieces: two into 助力攻坚, one into 监督纵横.
         for title, section in [(XIHU, "助力攻坚"), (XIAOSHAN, "助力攻坚"), (YUHANG, "监督纵横")]:
             page.get_by_label(f"《{title}》编入栏目").select_option(label=section)
-            page.get_by_label(f"《{title}》编入栏目").locator("xpath=..").get_by_role("button", name="编入").click()
+            page.get_by_label(f"《{title}》编入栏目").locator("xpath=..").get_by_role(
+                "button", name="编入"
+            ).click()
             page.wait_for_load_state()
         assert section_titles(page, "助力攻坚") == [XIHU, XIAOSHAN]
         assert section_titles(page, "监督纵横") == [YUHANG]
@@ -59,7 +69,10 @@ def test_place_drag_preview_publish_download(live_server, settings, tmp_path, ed
         page.get_by_text("顺序已保存。").wait_for()
         assert section_titles(page, "助力攻坚") == [XIAOSHAN, XIHU]
         yuhang = page.get_by_role("list", name="监督纵横").locator(".placement").first
-        yuhang.drag_to(page.get_by_role("list", name="助力攻坚").locator(".placement").nth(1), target_position={"x": 40, "y": 4})
+        yuhang.drag_to(
+            page.get_by_role("list", name="助力攻坚").locator(".placement").nth(1),
+            target_position={"x": 40, "y": 4},
+        )
         page.wait_for_function("document.getElementById('arrange-status').textContent.includes('顺序已保存')")
         page.wait_for_timeout(300)
 

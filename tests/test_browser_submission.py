@@ -100,6 +100,10 @@ def test_import_submit_return_resubmit_adopt(live_server, settings, tmp_path, co
         assert "已采用" in row.inner_text()
 
     piece = Submission.objects.get()
-    assert (piece.status, piece.adopted_as, piece.suggested_section.name) == ("adopted", "article", "助力攻坚")
+    assert (piece.status, piece.adopted_as, piece.suggested_section.name) == (
+        "adopted",
+        "article",
+        "助力攻坚",
+    )
     assert "<p>目前商会调解中心已成功调解商事纠纷252件。</p>" in piece.body
     assert [e.action for e in piece.events.all()] == ["submit", "return", "submit", "adopt_article"]

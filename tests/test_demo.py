@@ -32,7 +32,12 @@ def test_load_demo_is_idempotent_and_prints_the_accounts(capsys, no_seeds):
     from submissions.models import Submission
 
     states = sorted(Submission.objects.values_list("unit__short_name", "status"))
-    assert states == [("萧山区", "returned"), ("萧山区", "submitted"), ("西湖区", "adopted"), ("西湖区", "draft")]
+    assert states == [
+        ("萧山区", "returned"),
+        ("萧山区", "submitted"),
+        ("西湖区", "adopted"),
+        ("西湖区", "draft"),
+    ]
 
 
 def test_load_demo_restores_a_changed_demo_account(no_seeds):
@@ -46,6 +51,7 @@ def test_load_demo_restores_a_changed_demo_account(no_seeds):
 
 def test_load_demo_starts_an_issue_with_the_adopted_piece(no_seeds):
     from bulletin.models import Issue
+
     call_command("load_demo")
     call_command("load_demo")
     issue = Issue.objects.get()
@@ -64,7 +70,11 @@ def test_load_demo_fills_the_archive_with_the_sample_issues(settings, tmp_path, 
     call_command("load_demo")
     assert "导入往期" not in capsys.readouterr().out
     published = Issue.objects.filter(status=Issue.Status.PUBLISHED, origin=Issue.Origin.IMPORTED)
-    assert sorted(published.values_list("year", "number", "total_number")) == [(2024, 1, 689), (2024, 6, 694), (2024, 15, 703)]
+    assert sorted(published.values_list("year", "number", "total_number")) == [
+        (2024, 1, 689),
+        (2024, 6, 694),
+        (2024, 15, 703),
+    ]
     assert all(issue.pdfs.exists() for issue in published)
     # The issue in assembly takes the next numbers after the archive's.
     draft = Issue.objects.get(status=Issue.Status.DRAFT)

@@ -25,13 +25,21 @@ def seed(name: str) -> str:
 
 
 def articles(result):
-    return [(s.name, item.title, item.subtitle, item.byline_org, item.byline_authors)
-            for s in result.document.sections if s.kind == "articles" for item in s.items]
+    return [
+        (s.name, item.title, item.subtitle, item.byline_org, item.byline_authors)
+        for s in result.document.sections
+        if s.kind == "articles"
+        for item in s.items
+    ]
 
 
 def briefs(result):
-    return [(item.byline_org, item.byline_authors)
-            for s in result.document.sections if s.kind == "briefs" for item in s.items]
+    return [
+        (item.byline_org, item.byline_authors)
+        for s in result.document.sections
+        if s.kind == "briefs"
+        for item in s.items
+    ]
 
 
 # --- the three seeds, structure written out by hand ----------------------------------
@@ -41,17 +49,40 @@ def test_seed_2024_15():
     result = parse_issue_text(seed("2024-15"))
     doc = result.document
     assert (doc.publication_name, result.edition, doc.year, doc.number, doc.total_number, doc.date) == (
-        "杭州人大信息", "regular", 2024, 15, 703, datetime.date(2024, 10, 25))
+        "杭州人大信息",
+        "regular",
+        2024,
+        15,
+        703,
+        datetime.date(2024, 10, 25),
+    )
     assert doc.compiler == "杭州市人大常委会研究室编"
     assert [(s.name, len(s.items)) for s in doc.sections] == [
-        ("要闻速递", 2), ("助力攻坚", 3), ("监督纵横", 1), ("情况交流", 2), ("信息摘登", 5)]
+        ("要闻速递", 2),
+        ("助力攻坚", 3),
+        ("监督纵横", 1),
+        ("情况交流", 2),
+        ("信息摘登", 5),
+    ]
     assert articles(result) == [
         ("要闻速递", "市人大常委会“三转变三强化” 提升数字经济立法质效", "", "法工委", ["金颖"]),
         ("要闻速递", "市人大常委会扎实推动代表建议高质量办理", "", "代表工委", []),
         ("助力攻坚", "西湖区：“点、线、面”结合助力优化营商环境", "", "西湖区人大常委会办公室", ["钱苏晚"]),
-        ("助力攻坚", "萧山区:做好“三篇文章”助推政务服务增值化改革", "", "萧山区人大常委会办公室", ["邵羽晨", "郭彧杰"]),
+        (
+            "助力攻坚",
+            "萧山区:做好“三篇文章”助推政务服务增值化改革",
+            "",
+            "萧山区人大常委会办公室",
+            ["邵羽晨", "郭彧杰"],
+        ),
         ("助力攻坚", "淳安县:创新“四个一”工作机制助力重大项目攻坚", "", "淳安县人大常委会办公室", ["何沐阳"]),
-        ("监督纵横", "余杭区：“议、督、改”助推老旧小区改造提质增效", "", "余杭区人大常委会办公室", ["潘民浩"]),
+        (
+            "监督纵横",
+            "余杭区：“议、督、改”助推老旧小区改造提质增效",
+            "",
+            "余杭区人大常委会办公室",
+            ["潘民浩"],
+        ),
         ("情况交流", "临平区:多措并举助推医疗保障工作高效发展", "", "临平区人大常委会办公室", ["马斐妍"]),
         ("情况交流", "临安区:探索开展生态文明建设情况报告制度", "", "临安区人大常委会办公室", ["许博闻"]),
     ]
@@ -62,7 +93,10 @@ def test_seed_2024_15():
         ("富阳区人大常委会办公室", ["戚赵淳"]),
         ("建德市人大常委会办公室", ["段丹妮"]),
     ]
-    assert doc.distribution == ["省人大常委会办公厅、研究室", "市人大常委会组成人员，市人大机关各部门，各区、县（市）人大常委会"]
+    assert doc.distribution == [
+        "省人大常委会办公厅、研究室",
+        "市人大常委会组成人员，市人大机关各部门，各区、县（市）人大常委会",
+    ]
     assert (doc.editor_name, doc.editor_phone, doc.extra_line) == ("杨青青", "(0571)85250657", "")
     assert result.errors == []
     # The doubled 知 across a page break is kept and pointed out, not silently changed.
@@ -74,17 +108,46 @@ def test_seed_2024_01_two_line_titles_and_bold_leads():
     doc = result.document
     assert (doc.year, doc.number, doc.total_number, doc.date) == (2024, 1, 689, datetime.date(2024, 3, 1))
     assert [(s.name, len(s.items)) for s in doc.sections] == [
-        ("要闻速递", 2), ("助力攻坚", 3), ("代表工作", 3), ("情况交流", 1), ("信息摘登", 4)]
+        ("要闻速递", 2),
+        ("助力攻坚", 3),
+        ("代表工作", 3),
+        ("情况交流", 1),
+        ("信息摘登", 4),
+    ]
     assert articles(result) == [
         ("要闻速递", "市人大常委会“三个力”推动备案审查工作高质量发展", "", "法工委", ["曾庆元"]),
         ("要闻速递", "市人大常委会首次开展民生实项目“回头看”督查", "", "代表工委", ["黄炯尔"]),
-        ("助力攻坚", "上城区：服务“在一线” 护航经济“开门红”", "", "上城区人大常委会办公室", ["蔡静", "张雄杰"]),
+        (
+            "助力攻坚",
+            "上城区：服务“在一线” 护航经济“开门红”",
+            "",
+            "上城区人大常委会办公室",
+            ["蔡静", "张雄杰"],
+        ),
         ("助力攻坚", "萧山区:深化助企服务 推动营商环境优化提升", "", "萧山区人大常委会办公室", ["郭彧杰"]),
-        ("助力攻坚", "钱塘区:组建人大代表“营商环境体验官” 助力“一号改革工程”", "", "钱塘区人大常委会办公室", []),
+        (
+            "助力攻坚",
+            "钱塘区:组建人大代表“营商环境体验官” 助力“一号改革工程”",
+            "",
+            "钱塘区人大常委会办公室",
+            [],
+        ),
         ("代表工作", "西湖区：“三个力”做活代表工作", "", "西湖区人大常委会", ["李寄", "斯董瑾"]),
         ("代表工作", "余杭区：“三举措”建强用好代表联络站", "", "余杭区人大常委会办公室", ["符腾", "胡彦斐"]),
-        ("代表工作", "淳安县：“片区组团”履职新模式", "激发代表履职热情", "淳安县人大常委会代表工委", ["闻云发"]),
-        ("情况交流", "建德市：新安江街道多措并举", "扎实践行全过程人民民主", "建德市人大常委会新安江街道工委", ["叶孝富"]),
+        (
+            "代表工作",
+            "淳安县：“片区组团”履职新模式",
+            "激发代表履职热情",
+            "淳安县人大常委会代表工委",
+            ["闻云发"],
+        ),
+        (
+            "情况交流",
+            "建德市：新安江街道多措并举",
+            "扎实践行全过程人民民主",
+            "建德市人大常委会新安江街道工委",
+            ["叶孝富"],
+        ),
     ]
     assert briefs(result) == [
         ("临平区人大常委会办公室", ["洪舒瑶"]),
@@ -95,7 +158,10 @@ def test_seed_2024_01_two_line_titles_and_bold_leads():
     first = doc.sections[0].items[0].paragraphs[1]
     assert first[0].bold and first[0].text == "一是完善工作机制,形成协同联动审查合力。"
     assert doc.extra_line == "(信息报送网址:http://172.18.13.193:8084/infosub)"
-    assert doc.distribution == ["省人大常委会办公厅、研究室", "市人大常委会组成人员,市人大机关各部门,各区、县(市)人大常委会"]
+    assert doc.distribution == [
+        "省人大常委会办公厅、研究室",
+        "市人大常委会组成人员,市人大机关各部门,各区、县(市)人大常委会",
+    ]
     assert result.errors == []
     # The 目录 says 民生实事项目, the article 民生实项目: the article's title is kept, and flagged.
     assert [p.kind for p in result.problems if p.severity == "warning"] == ["title_differs"]
@@ -106,15 +172,39 @@ def test_seed_2024_06_displaced_byline_and_broken_title():
     doc = result.document
     assert (doc.year, doc.number, doc.total_number, doc.date) == (2024, 6, 694, datetime.date(2024, 5, 10))
     assert [(s.name, len(s.items)) for s in doc.sections] == [
-        ("要闻速递", 1), ("助力攻坚", 1), ("监督纵横", 1), ("代表工作", 3), ("情况交流", 1), ("信息摘登", 4)]
+        ("要闻速递", 1),
+        ("助力攻坚", 1),
+        ("监督纵横", 1),
+        ("代表工作", 3),
+        ("情况交流", 1),
+        ("信息摘登", 4),
+    ]
     assert articles(result) == [
         ("要闻速递", '市人大常委会出台决定助推青年与城市"双向奔赴"', "", "社会工委", ["沈亦乐"]),
         ("助力攻坚", '淳安县:"三点发力"助推乡村振兴', "", "淳安县人大常委会办公室", ["蔡茂恒", "储言者"]),
-        ("监督纵横", "富阳区:出台实施意见进一步提升监督实效", "", "富阳区人大常委会办公室", ["刘哲", "李扬鸣"]),
+        (
+            "监督纵横",
+            "富阳区:出台实施意见进一步提升监督实效",
+            "",
+            "富阳区人大常委会办公室",
+            ["刘哲", "李扬鸣"],
+        ),
         ("代表工作", '上城区:"三坚持"激活代表履职"动力源"', "", "上城区人大常委会办公室", ["蔡静"]),
         ("代表工作", "临平区:多措并举扎实推进代表主题活动", "", "临平区人大常委会办公室", ["郑丽芳"]),
-        ("代表工作", '钱塘区:锚定代表"三力"助力青年 发展型城市建设', "", "钱塘区人大常委会办公室", ["徐佳琪"]),
-        ("情况交流", '拱墅区:"三个+"让律所类基层立法联系点更接地气', "", "拱墅区人大常委会办公室", ["宋玉凤"]),
+        (
+            "代表工作",
+            '钱塘区:锚定代表"三力"助力青年 发展型城市建设',
+            "",
+            "钱塘区人大常委会办公室",
+            ["徐佳琪"],
+        ),
+        (
+            "情况交流",
+            '拱墅区:"三个+"让律所类基层立法联系点更接地气',
+            "",
+            "拱墅区人大常委会办公室",
+            ["宋玉凤"],
+        ),
     ]
     assert briefs(result) == [
         ("滨江区人大常委会教科文卫和民宗侨工委", ["应明芮"]),
@@ -123,7 +213,9 @@ def test_seed_2024_06_displaced_byline_and_broken_title():
         ("建德市人大常委会办公室", ["赵亚光"]),
     ]
     assert result.errors == []
-    assert [(p.kind, p.line) for p in result.problems if p.severity == "warning"] == [("displaced_byline", 111)]
+    assert [(p.kind, p.line) for p in result.problems if p.severity == "warning"] == [
+        ("displaced_byline", 111)
+    ]
 
 
 # --- bad input ---------------------------------------------------------------------------
@@ -166,7 +258,7 @@ def test_a_body_item_not_in_the_toc_is_reported():
 
 
 def test_punctuation_width_and_page_number_styles_do_not_matter():
-    text = seed("2024-15").replace("西湖区：“点、线、面”结合", "西湖区:\"点、线、面\"结合")
+    text = seed("2024-15").replace("西湖区：“点、线、面”结合", '西湖区:"点、线、面"结合')
     text = text.replace("\n\n理情况的满意率为", "\n\n— 3 —\n\n- 4 -\n\n理情况的满意率为")
     result = parse_issue_text(text)
     assert result.errors == []
@@ -199,26 +291,49 @@ def test_the_reprint_holds_every_paragraph_in_order(name, editor, settings, tmp_
     settings.MEDIA_ROOT = tmp_path
     issue, _ = import_back_issue(actor=editor, result=parse_issue_text(seed(name)), source_name=f"{name}.txt")
     pdf = issue.pdfs.get()
-    printed = subprocess.run(["pdftotext", pdf.file.path, "-"], capture_output=True, check=True, text=True).stdout
+    printed = subprocess.run(
+        ["pdftotext", pdf.file.path, "-"], capture_output=True, check=True, text=True
+    ).stdout
     original = _chinese(_original_body(seed(name)))
     matcher = difflib.SequenceMatcher(None, original, _chinese(printed), autojunk=False)
     kept = sum(block.size for block in matcher.get_matching_blocks()) / len(original)
     with capsys.disabled():
-        print(f"\n{name}: {kept:.4%} of the original body's {len(original)} Chinese characters reprinted in order")
+        print(
+            f"\n{name}: {kept:.4%} of the original body's {len(original)} Chinese characters reprinted in order"
+        )
     assert kept >= 0.99
 
 
 @pytest.mark.django_db
 def test_import_links_units_and_counts_as_published(editor, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    issue, notes = import_back_issue(actor=editor, result=parse_issue_text(seed("2024-15")), source_name="2024-15.txt")
+    issue, notes = import_back_issue(
+        actor=editor, result=parse_issue_text(seed("2024-15")), source_name="2024-15.txt"
+    )
     assert (issue.status, issue.origin, issue.total_number) == ("published", "imported", 703)
     assert notes == []
     pieces = Submission.objects.filter(placement__issue=issue)
     assert pieces.count() == 13 and set(pieces.values_list("status", flat=True)) == {"published"}
-    units = list(pieces.order_by("placement__section__position", "placement__position").values_list("unit__short_name", flat=True))
-    assert units == ["法工委", "代表工委", "西湖区", "萧山区", "淳安县", "余杭区", "临平区", "临安区",
-                     "上城区", "拱墅区", "滨江区", "富阳区", "建德市"]
+    units = list(
+        pieces.order_by("placement__section__position", "placement__position").values_list(
+            "unit__short_name", flat=True
+        )
+    )
+    assert units == [
+        "法工委",
+        "代表工委",
+        "西湖区",
+        "萧山区",
+        "淳安县",
+        "余杭区",
+        "临平区",
+        "临安区",
+        "上城区",
+        "拱墅区",
+        "滨江区",
+        "富阳区",
+        "建德市",
+    ]
     assert all(p.events.get().action == "import" for p in pieces)
 
 
@@ -239,12 +354,21 @@ def test_the_same_issue_twice_and_replace(editor, settings, tmp_path):
 def test_an_import_never_touches_an_assembled_issue(editor, contributor, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     publication = Publication.objects.get()
-    assembled = create_issue(actor=editor, publication=publication, date=datetime.date(2024, 10, 25), number=15, total_number=703)
-    place_submission(actor=editor, issue=assembled, submission=adopted_piece(editor, contributor, "系统稿"),
-                     section=Section.objects.get(name="要闻速递"), expected_version=0)
+    assembled = create_issue(
+        actor=editor, publication=publication, date=datetime.date(2024, 10, 25), number=15, total_number=703
+    )
+    place_submission(
+        actor=editor,
+        issue=assembled,
+        submission=adopted_piece(editor, contributor, "系统稿"),
+        section=Section.objects.get(name="要闻速递"),
+        expected_version=0,
+    )
     for replace in (False, True):
         with pytest.raises(IssueActionError, match="系统中编排"):
-            import_back_issue(actor=editor, result=parse_issue_text(seed("2024-15")), source_name="x", replace=replace)
+            import_back_issue(
+                actor=editor, result=parse_issue_text(seed("2024-15")), source_name="x", replace=replace
+            )
     assert Issue.objects.get().origin == "assembled" and Issue.objects.get().placements.count() == 1
 
 
@@ -290,11 +414,17 @@ def test_item_anchors_point_at_the_same_piece_in_the_reading_view(editor, settin
     from bulletin.queries import item_anchors
 
     settings.MEDIA_ROOT = tmp_path
-    issue, _ = import_back_issue(actor=editor, result=parse_issue_text(seed("2024-15")), source_name="2024-15")
+    issue, _ = import_back_issue(
+        actor=editor, result=parse_issue_text(seed("2024-15")), source_name="2024-15"
+    )
     anchors = item_anchors([issue.pk])
-    by_anchor = {anchor: item for section in reading_sections(issue_document(issue)) for anchor, item in section.items}
+    by_anchor = {
+        anchor: item for section in reading_sections(issue_document(issue)) for anchor, item in section.items
+    }
     assert len(anchors) == len(by_anchor) == 13
-    for piece in Submission.objects.filter(placement__issue=issue, placement__section__kind=Section.Kind.ARTICLES):
+    for piece in Submission.objects.filter(
+        placement__issue=issue, placement__section__kind=Section.Kind.ARTICLES
+    ):
         assert by_anchor[anchors[piece.pk]].toc_title == normalize_text(piece.title + piece.subtitle)
 
 
@@ -309,7 +439,10 @@ def test_search_covers_back_issues(editor, settings, tmp_path):
 
     xiaoshan = Unit.objects.get(short_name="萧山区")
     assert len(search_published_items(unit=xiaoshan)) == 2
-    assert len(search_published_items(unit=xiaoshan, year=2024, section=Section.objects.get(name="助力攻坚"))) == 2
+    assert (
+        len(search_published_items(unit=xiaoshan, year=2024, section=Section.objects.get(name="助力攻坚")))
+        == 2
+    )
     assert len(search_published_items(section=Section.objects.get(name="信息摘登"))) == 9
     assert [p.unit.short_name for p in search_published_items(words="青少年心理健康")] == ["富阳区"]
 
@@ -351,7 +484,9 @@ def test_review_page_refuses_non_issues_and_non_editors(client_for, editor, cont
     for user in (contributor, reader):
         assert client_for(user).get(url).status_code == 403
     client = client_for(editor)
-    html = client.post(url, {"file": SimpleUploadedFile("x.txt", b"\x00\x01\x02"), "action": "check"}).content.decode()
+    html = client.post(
+        url, {"file": SimpleUploadedFile("x.txt", b"\x00\x01\x02"), "action": "check"}
+    ).content.decode()
     assert "不是文本文件" in html
     html = client.post(url, {"action": "check"}).content.decode()
     assert "请选择文件" in html

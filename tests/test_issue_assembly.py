@@ -28,7 +28,9 @@ def publication():
 
 @pytest.fixture
 def issue(publication, editor):
-    return create_issue(actor=editor, publication=publication, date=datetime.date(2024, 10, 25), number=15, total_number=703)
+    return create_issue(
+        actor=editor, publication=publication, date=datetime.date(2024, 10, 25), number=15, total_number=703
+    )
 
 
 def section(name: str) -> Section:
@@ -38,19 +40,27 @@ def section(name: str) -> Section:
 def place(editor, issue, piece, section_name):
     issue.refresh_from_db()
     return place_submission(
-        actor=editor, issue=issue, submission=piece, section=section(section_name), expected_version=issue.layout_version
+        actor=editor,
+        issue=issue,
+        submission=piece,
+        section=section(section_name),
+        expected_version=issue.layout_version,
     )
 
 
 def current_layout(issue) -> dict[int, list[int]]:
     layout: dict[int, list[int]] = {}
-    for pk, section_id in issue.placements.order_by("section__position", "position").values_list("pk", "section_id"):
+    for pk, section_id in issue.placements.order_by("section__position", "position").values_list(
+        "pk", "section_id"
+    ):
         layout.setdefault(section_id, []).append(pk)
     return layout
 
 
 def titles_in_order(issue) -> list[str]:
-    return list(issue.placements.order_by("section__position", "position").values_list("submission__title", flat=True))
+    return list(
+        issue.placements.order_by("section__position", "position").values_list("submission__title", flat=True)
+    )
 
 
 def test_place_appends_and_bumps_the_version(editor, contributor, issue):
@@ -112,11 +122,19 @@ def test_arrange_rejects_anything_but_the_complete_list(editor, contributor, iss
     b = place(editor, issue, adopted_piece(editor, contributor, "乙"), "助力攻坚")
     other = create_issue(actor=editor, publication=publication, date=datetime.date(2024, 11, 8))
     foreign = place(editor, other, adopted_piece(editor, contributor, "别期"), "助力攻坚")
-    ids = {"partial": [a.pk], "duplicate": [a.pk, b.pk, a.pk], "foreign": [a.pk, b.pk, foreign.pk], "unknown": [a.pk, b.pk, 999999]}
+    ids = {
+        "partial": [a.pk],
+        "duplicate": [a.pk, b.pk, a.pk],
+        "foreign": [a.pk, b.pk, foreign.pk],
+        "unknown": [a.pk, b.pk, 999999],
+    }
     issue.refresh_from_db()
     with pytest.raises(IssueActionError, match="不一致"):
         arrange_issue(
-            actor=editor, issue=issue, layout={section("助力攻坚").pk: ids[broken]}, expected_version=issue.layout_version
+            actor=editor,
+            issue=issue,
+            layout={section("助力攻坚").pk: ids[broken]},
+            expected_version=issue.layout_version,
         )
     assert titles_in_order(issue) == ["甲", "乙"]
 
@@ -126,9 +144,19 @@ def test_a_stale_page_is_told_so_instead_of_overwriting(editor, contributor, iss
     b = place(editor, issue, adopted_piece(editor, contributor, "乙"), "助力攻坚")
     issue.refresh_from_db()
     seen_version = issue.layout_version
-    arrange_issue(actor=editor, issue=issue, layout={section("助力攻坚").pk: [b.pk, a.pk]}, expected_version=seen_version)
+    arrange_issue(
+        actor=editor,
+        issue=issue,
+        layout={section("助力攻坚").pk: [b.pk, a.pk]},
+        expected_version=seen_version,
+    )
     with pytest.raises(StaleLayout, match="已被他人修改"):
-        arrange_issue(actor=editor, issue=issue, layout={section("助力攻坚").pk: [a.pk, b.pk]}, expected_version=seen_version)
+        arrange_issue(
+            actor=editor,
+            issue=issue,
+            layout={section("助力攻坚").pk: [a.pk, b.pk]},
+            expected_version=seen_version,
+        )
     assert titles_in_order(issue) == ["乙", "甲"]
 
 
@@ -140,7 +168,12 @@ def test_move_up_and_down_with_buttons(editor, contributor, issue):
     assert titles_in_order(issue) == ["乙", "甲"]
     issue.refresh_from_db()
     with pytest.raises(IssueActionError, match="最前（或最后）"):
-        move_placement(actor=editor, placement=Placement.objects.get(pk=a.pk), step=1, expected_version=issue.layout_version)
+        move_placement(
+            actor=editor,
+            placement=Placement.objects.get(pk=a.pk),
+            step=1,
+            expected_version=issue.layout_version,
+        )
 
 
 def test_remove_returns_the_piece_to_the_unplaced(editor, contributor, issue):
@@ -159,12 +192,24 @@ def test_only_editors_assemble(request, editor, contributor, issue, fixture):
     actor = request.getfixturevalue(fixture)
     piece = adopted_piece(editor, contributor, "甲")
     with pytest.raises(PermissionDenied):
-        place_submission(actor=actor, issue=issue, submission=piece, section=section("要闻速递"), expected_version=0)
+        place_submission(
+            actor=actor, issue=issue, submission=piece, section=section("要闻速递"), expected_version=0
+        )
 
 
 def test_toc_is_derived_from_the_layout(editor, contributor, other_contributor, issue):
-    place(editor, issue, adopted_piece(editor, contributor, "市人大常委会扎实推动代表建议高质量办理"), "要闻速递")
-    place(editor, issue, adopted_piece(editor, other_contributor, "萧山区：做好“三篇文章”", subtitle="助推政务服务增值化改革"), "助力攻坚")
+    place(
+        editor,
+        issue,
+        adopted_piece(editor, contributor, "市人大常委会扎实推动代表建议高质量办理"),
+        "要闻速递",
+    )
+    place(
+        editor,
+        issue,
+        adopted_piece(editor, other_contributor, "萧山区：做好“三篇文章”", subtitle="助推政务服务增值化改革"),
+        "助力攻坚",
+    )
     for n in range(3):
         place(editor, issue, adopted_piece(editor, contributor, f"摘登{n}", as_brief=True), "信息摘登")
     toc = build_document(issue).toc()
@@ -186,7 +231,9 @@ def test_assembly_page_shows_unplaced_and_sections(client_for, editor, contribut
         assert name in page
 
 
-def test_assembly_page_query_count_does_not_grow(client_for, editor, contributor, issue, django_assert_max_num_queries):
+def test_assembly_page_query_count_does_not_grow(
+    client_for, editor, contributor, issue, django_assert_max_num_queries
+):
     client = client_for(editor)
     for n in range(3):
         place(editor, issue, adopted_piece(editor, contributor, f"稿{n}"), "助力攻坚")
@@ -209,7 +256,9 @@ def test_arrange_endpoint_saves_and_refuses_stale_or_partial(client_for, editor,
     sid = str(section("助力攻坚").pk)
 
     def post(layout, version):
-        return client.post(url, json.dumps({"version": version, "layout": layout}), content_type="application/json")
+        return client.post(
+            url, json.dumps({"version": version, "layout": layout}), content_type="application/json"
+        )
 
     ok = post({sid: [b.pk, a.pk]}, issue.layout_version)
     assert ok.status_code == 200 and ok.json()["version"] == issue.layout_version + 1
@@ -228,12 +277,15 @@ def test_move_buttons_work_without_javascript(client_for, editor, contributor, i
     issue.refresh_from_db()
     client = client_for(editor)
     response = client.post(
-        reverse("placement_move", args=[issue.pk, a.pk]), {"direction": "down", "version": issue.layout_version}
+        reverse("placement_move", args=[issue.pk, a.pk]),
+        {"direction": "down", "version": issue.layout_version},
     )
     assert response.status_code == 302
     assert titles_in_order(issue) == ["乙", "甲"]
     stale = client.post(
-        reverse("placement_move", args=[issue.pk, a.pk]), {"direction": "up", "version": issue.layout_version}, follow=True
+        reverse("placement_move", args=[issue.pk, a.pk]),
+        {"direction": "up", "version": issue.layout_version},
+        follow=True,
     )
     assert "已被他人修改" in stale.content.decode()
 
@@ -260,8 +312,15 @@ def test_create_issue_page_proposes_numbers(client_for, editor, publication):
     assert response.status_code == 302 and (issue.number, issue.total_number) == (16, 704)
     taken = client.post(
         reverse("issue_create"),
-        {"date": "2024-11-20", "number": "16", "total_number": "705", "edition": "regular",
-         "editor_name": "杨青青", "editor_phone": "1", "distribution": "x"},
+        {
+            "date": "2024-11-20",
+            "number": "16",
+            "total_number": "705",
+            "edition": "regular",
+            "editor_name": "杨青青",
+            "editor_phone": "1",
+            "distribution": "x",
+        },
     )
     assert "2024年第16期已经存在" in taken.content.decode()
 

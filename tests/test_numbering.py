@@ -42,7 +42,9 @@ def test_editor_may_choose_numbers_but_not_taken_ones(publication, editor):
     with pytest.raises(IssueActionError, match="总第703期已经被另一期使用"):
         create_issue(actor=editor, publication=publication, date=D(2024, 11, 1), number=16, total_number=703)
     # The same number in another year is a different issue.
-    assert create_issue(actor=editor, publication=publication, date=D(2025, 3, 1), number=15, total_number=720)
+    assert create_issue(
+        actor=editor, publication=publication, date=D(2025, 3, 1), number=15, total_number=720
+    )
 
 
 def test_numbers_are_editable_before_publishing(publication, editor):

@@ -87,7 +87,9 @@ def test_rare_characters_render_from_a_face_that_has_them(issue_2024_15):
 
 
 def test_fonts_are_embedded_and_subset(rendered):
-    output = subprocess.run(["pdffonts", str(rendered.pdf_path)], check=True, capture_output=True, text=True).stdout
+    output = subprocess.run(
+        ["pdffonts", str(rendered.pdf_path)], check=True, capture_output=True, text=True
+    ).stdout
     rows = output.splitlines()[2:]
     assert rows
     for row in rows:
@@ -118,7 +120,9 @@ def test_bold_runs_are_set_in_a_real_bold_face(rendered):
 
 
 def test_metadata_and_outline(rendered):
-    info = subprocess.run(["pdfinfo", str(rendered.pdf_path)], check=True, capture_output=True, text=True).stdout
+    info = subprocess.run(
+        ["pdfinfo", str(rendered.pdf_path)], check=True, capture_output=True, text=True
+    ).stdout
     document = rendered.document
     assert f"Title:           {document.pdf_title}" in info
     assert "Author:          杭州市人大常委会研究室编" in info
@@ -136,7 +140,14 @@ def test_metadata_and_outline(rendered):
 def test_masthead_toc_and_page_numbers(issue_2024_15):
     first = issue_2024_15.text("-layout", "-f", "1", "-l", "1")
     flat = re.sub(r"\s", "", first)
-    for expected in ("杭州人大信息", "（普刊）", "第15期（总第703期）", "杭州市人大常委会研究室编", "2024年10月25日", "目录"):
+    for expected in (
+        "杭州人大信息",
+        "（普刊）",
+        "第15期（总第703期）",
+        "杭州市人大常委会研究室编",
+        "2024年10月25日",
+        "目录",
+    ):
         assert expected in flat
     assert "信息摘登5则" in flat
     for entry in issue_2024_15.document.toc():
@@ -196,13 +207,26 @@ def _small_document() -> IssueDocument:
                 [
                     ArticleItem(
                         "市人大常委会开展专题调研",
-                        [[Run("一是深入调研。", True), Run("市人大常委会组织代表深入基层开展调研，共收集意见建议 30 余条。")]],
+                        [
+                            [
+                                Run("一是深入调研。", True),
+                                Run("市人大常委会组织代表深入基层开展调研，共收集意见建议 30 余条。"),
+                            ]
+                        ],
                         byline_org="研究室",
                         byline_authors=["杨青青"],
                     )
                 ],
             ),
-            Section("信息摘登", "briefs", [BriefItem([Run("西湖区人大常委会开展代表主题活动。")], "西湖区人大常委会办公室", ["钱苏晚"])]),
+            Section(
+                "信息摘登",
+                "briefs",
+                [
+                    BriefItem(
+                        [Run("西湖区人大常委会开展代表主题活动。")], "西湖区人大常委会办公室", ["钱苏晚"]
+                    )
+                ],
+            ),
         ],
         distribution=["省人大常委会办公厅、研究室"],
         editor_name="杨青青",

@@ -38,7 +38,7 @@ GRID = W / 28 - 16
         ("是否可行?请研究;再定", "是否可行？请研究；再定"),
         ("聚焦到 DRG 支付方式改革", "聚焦到DRG支付方式改革"),
         ("高校经济 2.0 版", "高校经济2.0版"),
-        ("助推青年与城市\"双向奔赴\"", "助推青年与城市“双向奔赴”"),
+        ('助推青年与城市"双向奔赴"', "助推青年与城市“双向奔赴”"),
         ("“四个+” 监督工作法", "“四个+”监督工作法"),
         ("共 1,000 人,8:30 开会", "共1,000人，8:30开会"),
         ("(0571)85250657", "(0571)85250657"),
@@ -51,7 +51,10 @@ def test_normalize_text(raw, expected):
 
 
 def test_titles_keep_their_phrase_space():
-    assert normalize_text("服务“在一线” 护航经济“开门红”", keep_spaces_between_cjk=True) == "服务“在一线” 护航经济“开门红”"
+    assert (
+        normalize_text("服务“在一线” 护航经济“开门红”", keep_spaces_between_cjk=True)
+        == "服务“在一线” 护航经济“开门红”"
+    )
     assert normalize_text("服务“在一线” 护航经济“开门红”") == "服务“在一线”护航经济“开门红”"
 
 
@@ -60,7 +63,10 @@ def test_byline_names():
     assert split_author_names("邵羽晨 郭彧杰") == ["邵羽晨", "郭彧杰"]
     assert split_author_names("李 寄 斯董瑾") == ["李寄", "斯董瑾"]
     assert format_byline("法工委", ["金颖"]) == "（法工委\u3000金\u3000颖）"
-    assert format_byline("萧山区人大常委会办公室", ["邵羽晨", "郭彧杰"]) == "（萧山区人大常委会办公室\u3000邵羽晨\u3000郭彧杰）"
+    assert (
+        format_byline("萧山区人大常委会办公室", ["邵羽晨", "郭彧杰"])
+        == "（萧山区人大常委会办公室\u3000邵羽晨\u3000郭彧杰）"
+    )
     assert format_byline("代表工委", []) == "（代表工委）"
 
 
@@ -69,7 +75,14 @@ def _advances(text: str) -> list[float]:
 
 
 def _check_lines(text: str, first_width: float = W - 2 * W / 28, width: float = W) -> list[str]:
-    spans = break_lines(text, _advances(text), first_width=first_width, width=width, base_spacing=GRID, min_spacing=GRID - 0.65)
+    spans = break_lines(
+        text,
+        _advances(text),
+        first_width=first_width,
+        width=width,
+        base_spacing=GRID,
+        min_spacing=GRID - 0.65,
+    )
     lines = [text[s.start : s.end] for s in spans]
     assert "".join(lines) == text  # nothing lost, nothing added
     for number, line in enumerate(lines):
@@ -133,9 +146,21 @@ def _document() -> IssueDocument:
         total_number=703,
         date=dt.date(2024, 10, 25),
         sections=[
-            Section("要闻速递", "articles", [ArticleItem("标题", [[Run("一是", True), Run("正文 2024 年。")]], "第二行", "法工委", ["金 颖"])]),
+            Section(
+                "要闻速递",
+                "articles",
+                [
+                    ArticleItem(
+                        "标题", [[Run("一是", True), Run("正文 2024 年。")]], "第二行", "法工委", ["金 颖"]
+                    )
+                ],
+            ),
             Section("监督纵横", "articles", []),
-            Section("信息摘登", "briefs", [BriefItem([Run("上城区人大常委会坚持监督。")], "上城区人大常委会办公室", ["瓮文允"])]),
+            Section(
+                "信息摘登",
+                "briefs",
+                [BriefItem([Run("上城区人大常委会坚持监督。")], "上城区人大常委会办公室", ["瓮文允"])],
+            ),
         ],
         distribution=["省人大常委会办公厅、研究室", "市人大常委会组成人员"],
         editor_name="杨青青",
@@ -159,7 +184,10 @@ def test_document_rejects_unknown_versions():
 
 def test_toc_metadata_and_normalisation():
     document = _document().normalized()
-    assert [(e.section, e.titles) for e in document.toc()] == [("要闻速递", ["标题第二行"]), ("信息摘登", ["1 则"])]
+    assert [(e.section, e.titles) for e in document.toc()] == [
+        ("要闻速递", ["标题第二行"]),
+        ("信息摘登", ["1 则"]),
+    ]
     assert document.pdf_title == "杭州人大信息 2024年第15期(总第703期)"
     assert document.date_label == "2024年10月25日"
     article = document.sections[0].items[0]
@@ -171,7 +199,9 @@ def test_toc_metadata_and_normalisation():
 
 def test_bold_unit_name_from_byline_or_text():
     paragraph = [Run("滨江区人大常委会西兴街道工委高度关注青年人才创业。")]
-    assert bold_unit_name(paragraph, "滨江区人大常委会西兴街道工委")[0] == Run("滨江区人大常委会西兴街道工委", True)
+    assert bold_unit_name(paragraph, "滨江区人大常委会西兴街道工委")[0] == Run(
+        "滨江区人大常委会西兴街道工委", True
+    )
     assert bold_unit_name([Run("富阳区人大常委会积极推动。")], "")[0] == Run("富阳区人大常委会", True)
     marked = [Run("临平区人大常委会", True), Run("扎实有序开展。")]
     assert bold_unit_name(marked, "临平区人大常委会办公室") == marked
@@ -212,7 +242,12 @@ def test_every_seed_character_has_a_face():
 @pytest.mark.skipif(not seed_path("2024-01").exists(), reason="seeds not found")
 def test_seed_builder_recovers_the_issues():
     issue = build_seed_document("2024-15")
-    assert (issue.year, issue.number, issue.total_number, issue.date) == (2024, 15, 703, dt.date(2024, 10, 25))
+    assert (issue.year, issue.number, issue.total_number, issue.date) == (
+        2024,
+        15,
+        703,
+        dt.date(2024, 10, 25),
+    )
     assert [s.name for s in issue.sections] == ["要闻速递", "助力攻坚", "监督纵横", "情况交流", "信息摘登"]
     assert [len(s.items) for s in issue.sections] == [2, 3, 1, 2, 5]
     first = issue.sections[0].items[0]

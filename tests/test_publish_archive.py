@@ -53,19 +53,49 @@ def place(editor, issue, piece, section_name):
 @pytest.fixture
 def published(editor, contributor, other_contributor, publication):
     issue = new_issue(editor, publication)
-    place(editor, issue, adopted_piece(editor, contributor, "西湖区：“点、线、面”结合助力优化营商环境",
-                                       body="<p>西湖区人大常委会坚持将优化法治营商环境作为重要抓手。</p>"), "助力攻坚")
-    place(editor, issue, adopted_piece(editor, other_contributor, "萧山区：做好“三篇文章”助推政务服务增值化改革",
-                                       body="<p>萧山区人大常委会以企业综合服务中心建设为切口。</p>"), "助力攻坚")
-    place(editor, issue, adopted_piece(editor, contributor, "摘登", as_brief=True,
-                                       brief_text="西湖区人大常委会西溪街道工委建设创业空间。"), "信息摘登")
+    place(
+        editor,
+        issue,
+        adopted_piece(
+            editor,
+            contributor,
+            "西湖区：“点、线、面”结合助力优化营商环境",
+            body="<p>西湖区人大常委会坚持将优化法治营商环境作为重要抓手。</p>",
+        ),
+        "助力攻坚",
+    )
+    place(
+        editor,
+        issue,
+        adopted_piece(
+            editor,
+            other_contributor,
+            "萧山区：做好“三篇文章”助推政务服务增值化改革",
+            body="<p>萧山区人大常委会以企业综合服务中心建设为切口。</p>",
+        ),
+        "助力攻坚",
+    )
+    place(
+        editor,
+        issue,
+        adopted_piece(
+            editor,
+            contributor,
+            "摘登",
+            as_brief=True,
+            brief_text="西湖区人大常委会西溪街道工委建设创业空间。",
+        ),
+        "信息摘登",
+    )
     issue.refresh_from_db()
     return publish_issue(actor=editor, issue=issue, expected_version=issue.layout_version)
 
 
 def pdf_text(data: bytes) -> str:
     # Lines wrap wherever the layout breaks them; compare without whitespace.
-    text = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
     return re.sub(r"\s+", "", text)
 
 
@@ -86,7 +116,13 @@ def test_later_edits_do_not_change_a_published_issue(published, editor):
     piece = Submission.objects.get(title__startswith="西湖区")
     edit_piece_as_editor(editor, piece, body="<p>发布后改过的文字。</p>")
     issue = Issue.objects.get(pk=published.pk)
-    frozen = [r["text"] for s in issue.snapshot["sections"] for i in s["items"] for p in i.get("paragraphs", []) for r in p]
+    frozen = [
+        r["text"]
+        for s in issue.snapshot["sections"]
+        for i in s["items"]
+        for p in i.get("paragraphs", [])
+        for r in p
+    ]
     assert "发布后改过的文字。" not in "".join(frozen)
     assert "优化法治营商环境" in "".join(frozen)
 
@@ -118,7 +154,9 @@ def test_only_editors_publish_and_correct(request, published, fixture):
 
 def test_a_correction_adds_a_version_and_keeps_the_old_one(published, editor, client_for, reader):
     piece = Submission.objects.get(title__startswith="萧山区")
-    edit_piece_as_editor(editor, piece, body="<p>萧山区人大常委会以企业综合服务中心建设为切口（更正后）。</p>")
+    edit_piece_as_editor(
+        editor, piece, body="<p>萧山区人大常委会以企业综合服务中心建设为切口（更正后）。</p>"
+    )
     with pytest.raises(IssueActionError, match="请填写更正说明"):
         correct_issue(actor=editor, issue=published, note="  ")
     correct_issue(actor=editor, issue=published, note="更正萧山区稿件文字")
@@ -164,7 +202,9 @@ def test_archive_search_by_words_and_unit(published, client_for, reader, contrib
         "西湖区：“点、线、面”结合助力优化营商环境",
         "摘登",
     }
-    assert [p.title for p in search_published_items(words="政务服务 萧山")] == ["萧山区：做好“三篇文章”助推政务服务增值化改革"]
+    assert [p.title for p in search_published_items(words="政务服务 萧山")] == [
+        "萧山区：做好“三篇文章”助推政务服务增值化改革"
+    ]
     assert list(search_published_items(words="营商环境 萧山")) == []  # every word must occur
     assert list(search_published_items(words="不存在的词语")) == []
     page = client_for(reader).get(reverse("archive"), {"q": "法治营商环境"}).content.decode()
@@ -177,8 +217,10 @@ def test_the_archive_page_reads_the_whole_issue_with_a_linked_toc(published, cli
     assert '<a href="#item-1">西湖区：“点、线、面”结合助力优化营商环境</a>' in page
     assert '<a href="#item-2">萧山区：做好“三篇文章”助推政务服务增值化改革</a>' in page
     assert '<a href="#item-3">1 则</a>' in page
-    full_text = page[page.index("全 文"):]
-    assert full_text.index('id="item-1"') < full_text.index("西湖区人大常委会坚持将优化法治营商环境作为重要抓手。")
+    full_text = page[page.index("全 文") :]
+    assert full_text.index('id="item-1"') < full_text.index(
+        "西湖区人大常委会坚持将优化法治营商环境作为重要抓手。"
+    )
     assert full_text.index('id="item-2"') < full_text.index("萧山区人大常委会以企业综合服务中心建设为切口。")
     assert 'id="item-3"' in full_text and "西溪街道工委建设创业空间" in full_text
 

@@ -24,9 +24,23 @@ def _document() -> IssueDocument:
             Section(
                 "要闻速递",
                 "articles",
-                [ArticleItem("市人大常委会扎实推动代表建议高质量办理", [[Run("市人大常委会紧扣责任落实，扎实推进代表建议高质量办理。")]], byline_org="代表工委")],
+                [
+                    ArticleItem(
+                        "市人大常委会扎实推动代表建议高质量办理",
+                        [[Run("市人大常委会紧扣责任落实，扎实推进代表建议高质量办理。")]],
+                        byline_org="代表工委",
+                    )
+                ],
             ),
-            Section("信息摘登", "briefs", [BriefItem([Run("拱墅区人大常委会充分发挥代表主体作用。")], "拱墅区人大常委会办公室", ["宋玉凤"])]),
+            Section(
+                "信息摘登",
+                "briefs",
+                [
+                    BriefItem(
+                        [Run("拱墅区人大常委会充分发挥代表主体作用。")], "拱墅区人大常委会办公室", ["宋玉凤"]
+                    )
+                ],
+            ),
         ],
         distribution=["省人大常委会办公厅、研究室"],
         editor_name="杨青青",

@@ -60,14 +60,29 @@ def dated(piece: Submission, action: str, day: datetime.date, *, nth: int = 0) -
 @pytest.fixture
 def data(editor, contributor, other_contributor, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    PointsScheme.objects.create(effective_from=D(2024, 7, 1), article=4, brief=2, lead_bonus=3,
-                                instruction_bonus=6, late_commission=1, missed_commission=3)
+    PointsScheme.objects.create(
+        effective_from=D(2024, 7, 1),
+        article=4,
+        brief=2,
+        lead_bonus=3,
+        instruction_bonus=6,
+        late_commission=1,
+        missed_commission=3,
+    )
     a = submitted_piece(contributor, "西湖区甲")
     dated(a, "submit", D(2024, 3, 10))
     actions.adopt_as_article(actor=editor, submission=a)
     dated(a, "adopt_article", D(2024, 3, 15))
-    issue = create_issue(actor=editor, publication=Publication.objects.get(), date=D(2024, 3, 20), number=3, total_number=691)
-    place_submission(actor=editor, issue=issue, submission=a, section=Section.objects.get(name="要闻速递"), expected_version=0)
+    issue = create_issue(
+        actor=editor, publication=Publication.objects.get(), date=D(2024, 3, 20), number=3, total_number=691
+    )
+    place_submission(
+        actor=editor,
+        issue=issue,
+        submission=a,
+        section=Section.objects.get(name="要闻速递"),
+        expected_version=0,
+    )
     issue.refresh_from_db()
     publish_issue(actor=editor, issue=issue)
 
@@ -85,8 +100,13 @@ def data(editor, contributor, other_contributor, settings, tmp_path):
     actions.decline(actor=editor, submission=c, reason="重复")
     dated(c, "decline", D(2024, 9, 5))
 
-    record_instruction(actor=editor, submission=Submission.objects.get(pk=a.pk), leader="市委主要领导",
-                       level="municipal", date=D(2024, 8, 20))
+    record_instruction(
+        actor=editor,
+        submission=Submission.objects.get(pk=a.pk),
+        leader="市委主要领导",
+        level="municipal",
+        date=D(2024, 8, 20),
+    )
 
     d = submitted_piece(other_contributor, "萧山区丁")
     dated(d, "submit", D(2024, 5, 1))
@@ -94,11 +114,16 @@ def data(editor, contributor, other_contributor, settings, tmp_path):
     dated(d, "adopt_article", D(2024, 5, 2))
 
     commission = actions.create_commission(
-        actor=editor, topic="约稿", requirements="", deadline=timezone.localdate(),
+        actor=editor,
+        topic="约稿",
+        requirements="",
+        deadline=timezone.localdate(),
         units=[contributor.unit, other_contributor.unit],
     )
     type(commission).objects.filter(pk=commission.pk).update(deadline=D(2024, 6, 30))
-    e = actions.create_draft(actor=other_contributor, commission=commission, title="萧山区戊", body="<p>应约。</p>")
+    e = actions.create_draft(
+        actor=other_contributor, commission=commission, title="萧山区戊", body="<p>应约。</p>"
+    )
     actions.submit(actor=other_contributor, submission=e)
     dated(e, "submit", D(2024, 7, 5))
 
@@ -114,8 +139,17 @@ def row(report, short_name):
 def test_year_figures_match_the_hand_computed_ones(data):
     report = unit_report(Period.year(2024))
     xihu, xiaoshan = row(report, "西湖区"), row(report, "萧山区")
-    assert (xihu.submitted, xihu.articles, xihu.briefs, xihu.leads, xihu.declined, xihu.returned,
-            xihu.instructions, xihu.late, xihu.missed) == (4, 2, 1, 1, 1, 1, 1, 0, 1)
+    assert (
+        xihu.submitted,
+        xihu.articles,
+        xihu.briefs,
+        xihu.leads,
+        xihu.declined,
+        xihu.returned,
+        xihu.instructions,
+        xihu.late,
+        xihu.missed,
+    ) == (4, 2, 1, 1, 1, 1, 1, 0, 1)
     assert xihu.points == Decimal(15) and xihu.rank == 1
     assert (xiaoshan.submitted, xiaoshan.articles, xiaoshan.late, xiaoshan.missed) == (3, 2, 1, 0)
     assert xiaoshan.points == Decimal(6)
@@ -201,11 +235,15 @@ def test_instructions_only_on_published_pieces(editor, contributor):
 
     piece = submitted_piece(contributor, "未刊发")
     with pytest.raises(IssueActionError, match="只能为已刊发的稿件记录批示"):
-        record_instruction(actor=editor, submission=piece, leader="某领导", level="municipal", date=D(2024, 1, 1))
+        record_instruction(
+            actor=editor, submission=piece, leader="某领导", level="municipal", date=D(2024, 1, 1)
+        )
 
 
 def test_bad_period_gets_a_chinese_message(client_for, editor):
-    page = client_for(editor).get(reverse("stats"), {"kind": "range", "start": "2024-05-01", "end": "2024-01-01"})
+    page = client_for(editor).get(
+        reverse("stats"), {"kind": "range", "start": "2024-05-01", "end": "2024-01-01"}
+    )
     assert "起始日期不能晚于截止日期" in page.content.decode()
 
 

@@ -18,7 +18,11 @@ def draft(contributor):
 
 
 def events(piece):
-    return list(Event.objects.filter(submission=piece).values_list("action", "from_status", "to_status", "actor__username"))
+    return list(
+        Event.objects.filter(submission=piece).values_list(
+            "action", "from_status", "to_status", "actor__username"
+        )
+    )
 
 
 def test_draft_belongs_to_the_actors_unit_with_its_office_as_byline(contributor, draft):
@@ -34,7 +38,9 @@ def test_only_contributors_write_drafts(request, fixture):
 
 def test_body_is_sanitized_on_the_way_in(contributor):
     piece = actions.create_draft(
-        actor=contributor, title="标题", body='<p onclick="x()">一是<b>加粗</b><script>alert(1)</script><img src=x></p>'
+        actor=contributor,
+        title="标题",
+        body='<p onclick="x()">一是<b>加粗</b><script>alert(1)</script><img src=x></p>',
     )
     assert "script" not in piece.body and "img" not in piece.body and "onclick" not in piece.body
     assert "<strong>加粗</strong>" in piece.body
@@ -84,7 +90,9 @@ def test_return_resubmit_adopt_round_trip(contributor, editor, draft):
     draft.refresh_from_db()
     assert draft.status == S.RETURNED and draft.revision_due == due
     assert Notification.objects.filter(recipient=contributor, text__contains="请补充具体数据").exists()
-    actions.save_text(actor=contributor, submission=draft, expected_version=draft.version, body="<p>补充后的正文。</p>")
+    actions.save_text(
+        actor=contributor, submission=draft, expected_version=draft.version, body="<p>补充后的正文。</p>"
+    )
     actions.submit(actor=contributor, submission=draft)
     actions.adopt_as_article(actor=editor, submission=draft)
     draft.refresh_from_db()
@@ -108,7 +116,9 @@ def test_adopt_as_brief_requires_the_unit_name_first(contributor, editor, draft)
     with pytest.raises(actions.SubmissionActionError, match="以单位名称开头"):
         actions.adopt_as_brief(actor=editor, submission=draft, brief_text="区人大常委会做了工作。")
     actions.adopt_as_brief(
-        actor=editor, submission=draft, brief_text="<p>西湖区人大常委会创新方式方法，激发履职激情。</p>",
+        actor=editor,
+        submission=draft,
+        brief_text="<p>西湖区人大常委会创新方式方法，激发履职激情。</p>",
         brief_byline="西湖区人大常委会  李寄",
     )
     draft.refresh_from_db()
@@ -137,7 +147,9 @@ def test_illegal_transitions_are_refused_with_a_message(contributor, editor, dra
         actions.adopt_as_article(actor=editor, submission=draft)
     before = len(events(draft))
     actor = contributor if verb == "withdraw" else editor
-    kwargs = {"note": "意见"} if verb == "return_for_revision" else {"reason": "原因"} if verb == "decline" else {}
+    kwargs = (
+        {"note": "意见"} if verb == "return_for_revision" else {"reason": "原因"} if verb == "decline" else {}
+    )
     with pytest.raises(actions.SubmissionActionError, match="当前状态为"):
         getattr(actions, verb)(actor=actor, submission=draft, **kwargs)
     assert len(events(draft)) == before
@@ -154,7 +166,9 @@ def test_contributors_cannot_act_as_editors(contributor, draft, verb):
 def test_editor_edit_keeps_the_submitted_text(contributor, editor):
     piece = submitted_piece(contributor, "标题", body="<p>原来的文字。</p>")
     piece.refresh_from_db()
-    actions.save_text(actor=editor, submission=piece, expected_version=piece.version, body="<p>编辑改过的文字。</p>")
+    actions.save_text(
+        actor=editor, submission=piece, expected_version=piece.version, body="<p>编辑改过的文字。</p>"
+    )
     kinds = list(Revision.objects.filter(submission=piece).values_list("kind", "body"))
     assert kinds == [("submitted", "<p>原来的文字。</p>"), ("edited", "<p>编辑改过的文字。</p>")]
 
@@ -187,7 +201,10 @@ def test_commissions_reach_their_units_and_are_answered(editor, contributor, oth
     from accounts.models import Unit
 
     commission = actions.create_commission(
-        actor=editor, topic="优化营商环境", requirements="1500 字以内", deadline=datetime.date.today(),
+        actor=editor,
+        topic="优化营商环境",
+        requirements="1500 字以内",
+        deadline=datetime.date.today(),
         units=[Unit.objects.get(short_name="西湖区")],
     )
     assert Notification.objects.filter(recipient=contributor, text__contains="优化营商环境").exists()
@@ -195,12 +212,20 @@ def test_commissions_reach_their_units_and_are_answered(editor, contributor, oth
     piece = actions.create_draft(actor=contributor, commission=commission, title="应约稿", body="<p>x</p>")
     assert piece.commission == commission
     with pytest.raises(PermissionDenied):
-        actions.create_draft(actor=other_contributor, commission=commission, title="不是给我的", body="<p>x</p>")
+        actions.create_draft(
+            actor=other_contributor, commission=commission, title="不是给我的", body="<p>x</p>"
+        )
     with pytest.raises(PermissionDenied):
-        actions.create_commission(actor=contributor, topic="x", requirements="", deadline=datetime.date.today(), units=[])
+        actions.create_commission(
+            actor=contributor, topic="x", requirements="", deadline=datetime.date.today(), units=[]
+        )
     with pytest.raises(actions.SubmissionActionError, match="早于今天"):
         actions.create_commission(
-            actor=editor, topic="x", requirements="", deadline=datetime.date(2020, 1, 1), units=[contributor.unit]
+            actor=editor,
+            topic="x",
+            requirements="",
+            deadline=datetime.date(2020, 1, 1),
+            units=[contributor.unit],
         )
 
 

@@ -70,7 +70,9 @@ def test_review_desk_is_forbidden_to_contributors_and_readers(client_for, contri
 @pytest.mark.parametrize("verb", ["return", "decline", "adopt-article", "adopt-brief"])
 def test_contributor_cannot_post_review_actions(client_for, contributor, verb):
     piece = submitted_piece(contributor, "稿")
-    response = client_for(contributor).post(reverse("review_act", args=[piece.pk, verb]), {"note": "x", "reason": "x"})
+    response = client_for(contributor).post(
+        reverse("review_act", args=[piece.pk, verb]), {"note": "x", "reason": "x"}
+    )
     assert response.status_code == 403
     assert Submission.objects.get(pk=piece.pk).status == "submitted"
 
@@ -84,11 +86,16 @@ def test_readers_see_no_pieces(client_for, reader, xihu_piece):
     assert client_for(reader).get(reverse("unit_home")).status_code == 403
 
 
-def test_source_docx_is_not_reachable_by_another_unit(client_for, contributor, other_contributor, settings, tmp_path):
+def test_source_docx_is_not_reachable_by_another_unit(
+    client_for, contributor, other_contributor, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     client = client_for(contributor)
     client.post(reverse("piece_import"), {"file": SimpleUploadedFile("稿.docx", docx_bytes("正文一段。"))})
-    client.post(reverse("piece_create") + "?from=docx", {"title": "导入稿", "body": "<p>正文一段。</p>", "from": "docx"})
+    client.post(
+        reverse("piece_create") + "?from=docx",
+        {"title": "导入稿", "body": "<p>正文一段。</p>", "from": "docx"},
+    )
     piece = Submission.objects.get(title="导入稿")
     assert piece.source_docx.name.endswith(".docx")
     # The file is served only through a view that checks the unit.
@@ -106,8 +113,13 @@ def test_create_edit_submit_through_the_pages(client_for, contributor):
     assert 'value="西湖区人大常委会办公室"' in form and "data-richtext" in form
     response = client.post(
         reverse("piece_create"),
-        {"title": "  西湖区：“三个力”做活代表工作 ", "body": "一是以学促干提能力。\n二是丰富载体增活力。",
-         "byline_org": "西湖区人大常委会", "byline_authors": "李寄 斯董瑾", "contact_phone": "(0571)85250657"},
+        {
+            "title": "  西湖区：“三个力”做活代表工作 ",
+            "body": "一是以学促干提能力。\n二是丰富载体增活力。",
+            "byline_org": "西湖区人大常委会",
+            "byline_authors": "李寄 斯董瑾",
+            "contact_phone": "(0571)85250657",
+        },
     )
     piece = Submission.objects.get()
     assert response.status_code == 302 and piece.title == "西湖区：“三个力”做活代表工作"
@@ -128,13 +140,18 @@ def test_create_edit_submit_through_the_pages(client_for, contributor):
         ({"title": "长" * 81, "body": "<p>x</p>"}, "标题不能超过 80 字"),
         ({"title": "<script>alert(1)</script>", "body": "<p>x</p>"}, "不能包含 HTML 标记"),
         ({"title": "标题", "byline_authors": "<b>某</b>", "body": "<p>x</p>"}, "不能包含 HTML 标记"),
-        ({"title": "标题", "contact_name": '<img src=x onerror="a()">', "body": "<p>x</p>"}, "不能包含 HTML 标记"),
+        (
+            {"title": "标题", "contact_name": '<img src=x onerror="a()">', "body": "<p>x</p>"},
+            "不能包含 HTML 标记",
+        ),
         ({"title": "标题", "contact_phone": "0571-abc", "body": "<p>x</p>"}, "联系电话只能包含数字"),
         ({"title": "标题", "body": "<p>" + "字" * 6001 + "</p>"}, "正文不能超过 6000 字"),
     ],
 )
 def test_bad_input_gets_a_chinese_message_and_keeps_the_draft(client_for, contributor, data, message):
-    response = client_for(contributor).post(reverse("piece_create"), {"byline_org": "西湖区人大常委会办公室", **data})
+    response = client_for(contributor).post(
+        reverse("piece_create"), {"byline_org": "西湖区人大常委会办公室", **data}
+    )
     page = response.content.decode()
     assert response.status_code == 200 and message in page
     assert not Submission.objects.exists()
@@ -145,7 +162,8 @@ def test_bad_input_gets_a_chinese_message_and_keeps_the_draft(client_for, contri
 
 def test_script_in_the_body_is_removed_not_stored(client_for, contributor):
     client_for(contributor).post(
-        reverse("piece_create"), {"title": "标题", "body": '<p>正文<script>alert("x")</script><a href="http://x">链接</a></p>'}
+        reverse("piece_create"),
+        {"title": "标题", "body": '<p>正文<script>alert("x")</script><a href="http://x">链接</a></p>'},
     )
     body = Submission.objects.get().body
     assert "script" not in body and "alert" not in body and "href" not in body and "链接" in body
@@ -154,8 +172,12 @@ def test_script_in_the_body_is_removed_not_stored(client_for, contributor):
 def test_docx_import_fills_the_form_for_review(client_for, contributor, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     client = client_for(contributor)
-    data = docx_bytes("西湖区人大常委会坚持把保障代表权利作为重点。", "一是以学促干提能力。组织代表参加培训。")
-    response = client.post(reverse("piece_import"), {"file": SimpleUploadedFile("稿件.docx", data)}, follow=True)
+    data = docx_bytes(
+        "西湖区人大常委会坚持把保障代表权利作为重点。", "一是以学促干提能力。组织代表参加培训。"
+    )
+    response = client.post(
+        reverse("piece_import"), {"file": SimpleUploadedFile("稿件.docx", data)}, follow=True
+    )
     page = response.content.decode()
     assert "已从《稿件.docx》读入" in page
     assert "西湖区：“三个力”做活代表工作" in page
@@ -172,15 +194,22 @@ def test_docx_import_fills_the_form_for_review(client_for, contributor, settings
     ],
 )
 def test_bad_docx_uploads_are_refused_in_chinese(client_for, contributor, name, content, message):
-    response = client_for(contributor).post(reverse("piece_import"), {"file": SimpleUploadedFile(name, content)})
+    response = client_for(contributor).post(
+        reverse("piece_import"), {"file": SimpleUploadedFile(name, content)}
+    )
     assert response.status_code == 200 and message in response.content.decode()
 
 
 def test_contributor_sees_what_the_editor_changed(client_for, contributor, editor):
     piece = submitted_piece(contributor, "原标题", body="<p>区人大常委会开展专题调研三次。</p>")
     piece.refresh_from_db()
-    actions.save_text(actor=editor, submission=piece, expected_version=piece.version, title="新标题",
-                      body="<p>区人大常委会开展专题调研5次。</p>")
+    actions.save_text(
+        actor=editor,
+        submission=piece,
+        expected_version=piece.version,
+        title="新标题",
+        body="<p>区人大常委会开展专题调研5次。</p>",
+    )
     page = client_for(contributor).get(reverse("piece_detail", args=[piece.pk])).content.decode()
     assert "编辑修改对比" in page
     assert 'class="diff-del"' in page and 'class="diff-ins"' in page
@@ -202,7 +231,9 @@ def test_edit_conflict_through_the_page_keeps_both_texts(client_for, contributor
     piece.refresh_from_db()
     client = client_for(editor)
     stale_version = piece.version
-    actions.save_text(actor=editor, submission=piece, expected_version=stale_version, body="<p>先保存的。</p>")
+    actions.save_text(
+        actor=editor, submission=piece, expected_version=stale_version, body="<p>先保存的。</p>"
+    )
     response = client.post(
         reverse("review_detail", args=[piece.pk]),
         {"title": "稿", "body": "<p>后保存的。</p>", "version": stale_version},
@@ -244,11 +275,15 @@ def test_queue_query_count_does_not_grow(client_for, editor, contributor, django
 def test_review_actions_through_the_page(client_for, editor, contributor):
     piece = submitted_piece(contributor, "稿")
     client = client_for(editor)
-    page = client.post(reverse("review_act", args=[piece.pk, "return"]), {"note": ""}, follow=True).content.decode()
+    page = client.post(
+        reverse("review_act", args=[piece.pk, "return"]), {"note": ""}, follow=True
+    ).content.decode()
     assert "请写明修改意见" in page and Submission.objects.get(pk=piece.pk).status == "submitted"
     client.post(reverse("review_act", args=[piece.pk, "return"]), {"note": "请补充数据", "due": "2099-01-01"})
     assert Submission.objects.get(pk=piece.pk).status == "returned"
-    page = client.post(reverse("review_act", args=[piece.pk, "adopt-article"]), {}, follow=True).content.decode()
+    page = client.post(
+        reverse("review_act", args=[piece.pk, "adopt-article"]), {}, follow=True
+    ).content.decode()
     assert "不能采用为文章" in page
 
 

@@ -217,7 +217,8 @@ class IssueDocument:
             "total_number": self.total_number,
             "date": self.date.isoformat(),
             "sections": [
-                {"name": s.name, "kind": s.kind, "items": [item_dict(i) for i in s.items]} for s in self.sections
+                {"name": s.name, "kind": s.kind, "items": [item_dict(i) for i in s.items]}
+                for s in self.sections
             ],
             "distribution": list(self.distribution),
             "editor_name": self.editor_name,
@@ -242,7 +243,13 @@ class IssueDocument:
             items: list[Item] = []
             for it in raw["items"]:
                 if kind == "briefs":
-                    items.append(BriefItem(runs(it["paragraph"]), it.get("byline_org", ""), list(it.get("byline_authors", []))))
+                    items.append(
+                        BriefItem(
+                            runs(it["paragraph"]),
+                            it.get("byline_org", ""),
+                            list(it.get("byline_authors", [])),
+                        )
+                    )
                 else:
                     items.append(
                         ArticleItem(
@@ -299,7 +306,7 @@ def bold_unit_name(paragraph: Paragraph, byline_org: str = "") -> Paragraph:
     first = paragraph[0]
     if len(first.text) < len(name):
         return paragraph  # the name spans runs: leave the editor's marking alone
-    return _merge_runs([Run(name, True), Run(first.text[len(name):]), *paragraph[1:]])
+    return _merge_runs([Run(name, True), Run(first.text[len(name) :]), *paragraph[1:]])
 
 
 def edition_label(edition: str) -> str:

@@ -64,13 +64,19 @@ class RoleSpec:
 # the last fallback because WeasyPrint's subsets keep glyph ids and so grow with them.
 FREE_FACES: dict[str, Face] = {
     "fang": Face("body", FANDOL_DIR / "FandolFang-Regular.otf", 0, "FandolFang", 400, True),
-    "song-bold": Face("song-bold", FANDOL_DIR / "FandolSong-Bold.otf", 0, "FandolSong Bold", 400, True, bold=True),
+    "song-bold": Face(
+        "song-bold", FANDOL_DIR / "FandolSong-Bold.otf", 0, "FandolSong Bold", 400, True, bold=True
+    ),
     "kai": Face("kai", WENKAI_DIR / "LXGWWenKai-Regular.ttf", 0, "LXGW WenKai", 400, False),
     "kai-bold": Face("kai-bold", WENKAI_DIR / "LXGWWenKai-Bold.ttf", 0, "LXGW WenKai", 700, False, bold=True),
     "serif": Face("serif", NOTO_DIR / "NotoSerifCJK-Regular.ttc", 2, "Noto Serif CJK SC", 400, False),
-    "serif-bold": Face("serif-bold", NOTO_DIR / "NotoSerifCJK-Bold.ttc", 2, "Noto Serif CJK SC", 700, False, bold=True),
+    "serif-bold": Face(
+        "serif-bold", NOTO_DIR / "NotoSerifCJK-Bold.ttc", 2, "Noto Serif CJK SC", 700, False, bold=True
+    ),
     "sans": Face("sans", NOTO_DIR / "NotoSansCJK-Regular.ttc", 2, "Noto Sans CJK SC", 400, False),
-    "sans-bold": Face("sans-bold", NOTO_DIR / "NotoSansCJK-Bold.ttc", 2, "Noto Sans CJK SC", 700, False, bold=True),
+    "sans-bold": Face(
+        "sans-bold", NOTO_DIR / "NotoSansCJK-Bold.ttc", 2, "Noto Sans CJK SC", 700, False, bold=True
+    ),
 }
 
 # Roles the stylesheet uses. "bold" is the face for bold runs inside 仿宋 text: 仿宋 has
@@ -79,7 +85,15 @@ FREE_FACES: dict[str, Face] = {
 # 楷体 comes first for 仿宋 as the closest in style.
 ROLES: dict[str, RoleSpec] = {
     "body": RoleSpec(
-        ("仿宋_gb2312*", "仿宋gb2312*", "*fangsong_gb2312*", "*fangsonggb2312*", "fs_gb2312*", "*simfang*", "仿宋*"),
+        (
+            "仿宋_gb2312*",
+            "仿宋gb2312*",
+            "*fangsong_gb2312*",
+            "*fangsonggb2312*",
+            "fs_gb2312*",
+            "*simfang*",
+            "仿宋*",
+        ),
         FREE_FACES["fang"],
         ("kai", "serif", "sans"),
     ),
@@ -100,7 +114,12 @@ ROLES: dict[str, RoleSpec] = {
     ),
 }
 
-LICENSED_FAMILY = {"body": "BT Licensed Fang", "title": "BT Licensed Title", "bold": "BT Licensed Hei", "kai": "BT Licensed Kai"}
+LICENSED_FAMILY = {
+    "body": "BT Licensed Fang",
+    "title": "BT Licensed Title",
+    "bold": "BT Licensed Hei",
+    "kai": "BT Licensed Kai",
+}
 
 
 @dataclass
@@ -160,7 +179,9 @@ class FontSet:
                 f'src: url("{face.path.as_uri()}"); }}'
             )
         for face in self.faces.values():
-            rules.append(f'.{face.css_class} {{ font-family: "{face.css_family}"; font-weight: {face.css_weight}; }}')
+            rules.append(
+                f'.{face.css_class} {{ font-family: "{face.css_family}"; font-weight: {face.css_weight}; }}'
+            )
         return "\n".join(rules)
 
 
@@ -199,7 +220,16 @@ def _font_set(font_dir: str, folder_mtime: float) -> FontSet:
     roles: dict[str, Face] = {}
     for role, spec in ROLES.items():
         if role in licensed:
-            roles[role] = Face(role, licensed[role], 0, LICENSED_FAMILY[role], 400, True, bold=role in ("bold", "title"), licensed=True)
+            roles[role] = Face(
+                role,
+                licensed[role],
+                0,
+                LICENSED_FAMILY[role],
+                400,
+                True,
+                bold=role in ("bold", "title"),
+                licensed=True,
+            )
         else:
             roles[role] = spec.free
     fallbacks = {role: tuple(FREE_FACES[key] for key in spec.fallbacks) for role, spec in ROLES.items()}
@@ -221,7 +251,9 @@ def font_set(font_dir: str | None = None) -> FontSet:
 
 
 def _cache_dir() -> Path:
-    base = os.environ.get("BULLETIN_CACHE_DIR") or os.path.join(tempfile.gettempdir(), f"bulletin-font-metrics-{os.getuid()}")
+    base = os.environ.get("BULLETIN_CACHE_DIR") or os.path.join(
+        tempfile.gettempdir(), f"bulletin-font-metrics-{os.getuid()}"
+    )
     return Path(base)
 
 

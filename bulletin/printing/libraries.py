@@ -19,7 +19,11 @@ from contextlib import contextmanager
 def _library_dirs() -> list[str]:
     arch = sysconfig.get_config_var("MULTIARCH") or ""
     candidates = [f"/usr/lib/{arch}", f"/lib/{arch}"] if arch else []
-    return [d for d in (*candidates, "/usr/local/lib", "/usr/lib64", "/usr/lib", "/lib64", "/lib") if os.path.isdir(d)]
+    return [
+        d
+        for d in (*candidates, "/usr/local/lib", "/usr/lib64", "/usr/lib", "/lib64", "/lib")
+        if os.path.isdir(d)
+    ]
 
 
 @contextmanager

@@ -108,7 +108,9 @@ def _emit(glyphs: Sequence[_Glyph], units: Sequence[int], size: float, base_key:
         if glyphs[i].face.key == base_key and units[i] == base_units:
             parts.append(text)
         else:
-            parts.append(f'<span class="{glyphs[i].face.css_class}"{_spacing_css(units[i], size)}>{text}</span>')
+            parts.append(
+                f'<span class="{glyphs[i].face.css_class}"{_spacing_css(units[i], size)}>{text}</span>'
+            )
         i = j
     return "".join(parts)
 
@@ -158,7 +160,9 @@ def typeset(
     return mark_safe("\n".join(out))
 
 
-def title_lines(text: str, fonts: FontSet, *, role: str = "title", size: float = TITLE_SIZE, width: float = BLOCK_WIDTH) -> list[str]:
+def title_lines(
+    text: str, fonts: FontSet, *, role: str = "title", size: float = TITLE_SIZE, width: float = BLOCK_WIDTH
+) -> list[str]:
     """Break a title into centred lines: at its phrase space if it has one, else evenly."""
 
     def measure(s: str) -> float:
@@ -227,8 +231,12 @@ def build_context(document: IssueDocument, fonts: FontSet) -> dict:
     for entry in doc.toc():
         lines = []
         for title in entry.titles:
-            lines.append(typeset([Run(title)], fonts, size=TOC_SIZE, width=toc_width, indent=0, justify=False))
-        toc.append({"section": _face_span(entry.section, fonts, "bold"), "lines": lines, "name": entry.section})
+            lines.append(
+                typeset([Run(title)], fonts, size=TOC_SIZE, width=toc_width, indent=0, justify=False)
+            )
+        toc.append(
+            {"section": _face_span(entry.section, fonts, "bold"), "lines": lines, "name": entry.section}
+        )
     sections = []
     for section in doc.sections:
         if not section.items:
@@ -244,7 +252,9 @@ def build_context(document: IssueDocument, fonts: FontSet) -> dict:
                         "kind": "article",
                         "bookmark": item.toc_title,
                         # Newlines end the title's lines (white-space: pre): no <br> elements.
-                        "title_html": mark_safe("\n".join(_face_span(line, fonts, "title") for line in lines)),
+                        "title_html": mark_safe(
+                            "\n".join(_face_span(line, fonts, "title") for line in lines)
+                        ),
                         "paragraphs": [typeset(p, fonts) for p in item.paragraphs],
                         "byline": _face_span(item.byline, fonts, "kai") if item.byline else "",
                     }

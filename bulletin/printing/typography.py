@@ -14,9 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 # 行首禁则: characters that must not start a line.
-LINE_START_FORBIDDEN = frozenset(
-    "，。、；：？！）》」』”’〕】〉〗〙｝］…·・％‰°℃!),.:;?]}%"
-)
+LINE_START_FORBIDDEN = frozenset("，。、；：？！）》」』”’〕】〉〗〙｝］…·・％‰°℃!),.:;?]}%")
 # 行尾禁则: characters that must not end a line.
 LINE_END_FORBIDDEN = frozenset("（《「『“‘〔【〈〖〘｛［([{")
 
@@ -243,7 +241,9 @@ def break_lines(
     return lines
 
 
-def justify_spacing(advances: Sequence[float], width: float, size: float, quantum: float = 1000.0) -> list[int]:
+def justify_spacing(
+    advances: Sequence[float], width: float, size: float, quantum: float = 1000.0
+) -> list[int]:
     """Letter-spacing per character, in 1/``quantum`` em, so the last glyph ends at ``width``.
 
     WeasyPrint writes glyph positions into the PDF in whole thousandths of an em (and

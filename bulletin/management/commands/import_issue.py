@@ -13,8 +13,14 @@ class Command(BaseCommand):
     help = "从往期刊物的文字（由 PDF 提取的 .txt）导入已刊发的往期，并重新排印 PDF。"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("files", nargs="+", help="往期文字文件（.txt），可多个，可用通配符（back/*.txt），也可给文件夹（导入其中全部 .txt）")
-        parser.add_argument("--replace", action="store_true", help="覆盖已导入过的同一期（系统中编排的期从不覆盖）")
+        parser.add_argument(
+            "files",
+            nargs="+",
+            help="往期文字文件（.txt），可多个，可用通配符（back/*.txt），也可给文件夹（导入其中全部 .txt）",
+        )
+        parser.add_argument(
+            "--replace", action="store_true", help="覆盖已导入过的同一期（系统中编排的期从不覆盖）"
+        )
         parser.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入")
         parser.add_argument("--as", dest="username", help="以哪位编辑的名义导入（默认：第一位编辑账号）")
         parser.add_argument("--verbose-report", action="store_true", help="也列出自动修复的地方（info）")
@@ -50,14 +56,18 @@ class Command(BaseCommand):
                     excerpt = f"：{problem.text[:30]}" if problem.text else ""
                     self.stdout.write(f"   [{label}] {where} {problem.message}{excerpt}")
             if result.errors:
-                self.stderr.write(f"   失败：有 {len(result.errors)} 处错误，未导入。请改正文字后重试，或在网页“导入往期”中逐条核对。")
+                self.stderr.write(
+                    f"   失败：有 {len(result.errors)} 处错误，未导入。请改正文字后重试，或在网页“导入往期”中逐条核对。"
+                )
                 failed += 1
                 continue
             if options["dry_run"]:
                 self.stdout.write("   检查通过（--dry-run，未写入）。")
                 continue
             try:
-                issue, notes = import_back_issue(actor=actor, result=result, source_name=path.name, replace=options["replace"])
+                issue, notes = import_back_issue(
+                    actor=actor, result=result, source_name=path.name, replace=options["replace"]
+                )
             except IssueActionError as error:
                 self.stderr.write(f"   失败：{error}")
                 failed += 1
@@ -82,7 +92,9 @@ def _expand(names: list[str]) -> list[Path]:
     for name in names:
         path = Path(name)
         if path.is_dir():
-            paths.extend(sorted(p for p in path.iterdir() if p.suffix.lower() == ".txt" and p.is_file()) or [path])
+            paths.extend(
+                sorted(p for p in path.iterdir() if p.suffix.lower() == ".txt" and p.is_file()) or [path]
+            )
         else:
             paths.append(path)
     return paths
