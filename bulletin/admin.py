@@ -1,11 +1,17 @@
 from django.contrib import admin
 
-from .models import Instruction, Issue, PointsScheme, Publication, Section
+from .models import DistributionList, Instruction, Issue, PointsScheme, Publication, Section
+
+
+class DistributionListInline(admin.TabularInline):
+    model = DistributionList
+    extra = 1
 
 
 @admin.register(Publication)
 class PublicationAdmin(admin.ModelAdmin):
     list_display = ["name", "compiler", "default_editor_name", "default_editor_phone"]
+    inlines = [DistributionListInline]
 
 
 @admin.register(Section)

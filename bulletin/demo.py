@@ -170,6 +170,23 @@ def load_demo_back_issues(editor: User) -> tuple[int, Path | None]:
     return made, seeds_dir()
 
 
+DEMO_DISTRIBUTION_LISTS = [
+    (
+        "专刊（加送市委、市政府）",
+        "省人大常委会办公厅、研究室\n市委、市政府办公厅，市人大常委会组成人员，市人大机关各部门，各区、县（市）人大常委会",
+    ),
+]
+
+
+def load_demo_distribution_lists() -> None:
+    """A 发送范围模板 besides the default, so the issue form has one to apply."""
+    from bulletin.models import Publication
+
+    publication = Publication.objects.order_by("pk").first()
+    for position, (name, text) in enumerate(DEMO_DISTRIBUTION_LISTS, start=1):
+        publication.distribution_lists.get_or_create(name=name, defaults={"text": text, "position": position})
+
+
 @transaction.atomic
 def load_demo_draft_issue(editor: User):
     """An issue in assembly, dated today, with the adopted demo piece placed; None when the

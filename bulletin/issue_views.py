@@ -75,7 +75,11 @@ def issue_create(request):
                 "distribution": publication.default_distribution,
             }
         )
-    return render(request, "bulletin/issue_form.html", {"form": form, "publication": publication})
+    return render(
+        request,
+        "bulletin/issue_form.html",
+        {"form": form, "distribution_choices": queries.distribution_choices(publication)},
+    )
 
 
 @editor_only
@@ -93,7 +97,11 @@ def issue_settings(request, pk: int):
         else:
             messages.success(request, "本期信息已保存。")
             return redirect("issue_assemble", pk=issue.pk)
-    return render(request, "bulletin/issue_form.html", {"form": form, "issue": issue})
+    return render(
+        request,
+        "bulletin/issue_form.html",
+        {"form": form, "issue": issue, "distribution_choices": queries.distribution_choices(issue.publication)},
+    )
 
 
 @editor_only

@@ -29,6 +29,29 @@ class Publication(models.Model):
         return self.name
 
 
+class DistributionList(models.Model):
+    """发送范围模板: a named distribution text (送：…) an editor can apply to an issue,
+    e.g. a wider list for a 专刊. New issues start from the publication's default."""
+
+    publication = models.ForeignKey(
+        Publication, verbose_name="刊物", on_delete=models.CASCADE, related_name="distribution_lists"
+    )
+    name = models.CharField("名称", max_length=32, help_text="如：专刊（加送市领导）")
+    text = models.TextField("发送范围", help_text="“送：”之后的内容，每行一段。")
+    position = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "发送范围模板"
+        verbose_name_plural = "发送范围模板"
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "name"], name="distribution_list_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Section(models.Model):
     """栏目. 信息摘登 is of kind "briefs": one-paragraph items without titles."""
 

@@ -103,3 +103,10 @@ def item_anchors(issue_ids) -> dict[int, str]:
         counters[issue_id] = counters.get(issue_id, 0) + 1
         anchors[submission_id] = f"item-{counters[issue_id]}"
     return anchors
+
+
+def distribution_choices(publication) -> list[tuple[str, str]]:
+    """(name, text) of the 送 lists an editor may apply: the publication's default first."""
+    choices = [("默认发送范围", publication.default_distribution)]
+    choices += [(d.name, d.text) for d in publication.distribution_lists.all()]
+    return choices

@@ -325,6 +325,19 @@ def test_create_issue_page_proposes_numbers(client_for, editor, publication):
     assert "2024年第16期已经存在" in taken.content.decode()
 
 
+def test_issue_form_offers_the_distribution_templates(client_for, editor, publication, issue):
+    client = client_for(editor)
+    # With only the publication's default there is nothing to choose from.
+    assert "套用发送范围模板" not in client.get(reverse("issue_create")).content.decode()
+    publication.distribution_lists.create(name="专刊（加送市领导）", text="市委、市政府领导\n省人大常委会办公厅")
+    for url in (reverse("issue_create"), reverse("issue_settings", args=[issue.pk])):
+        page = client.get(url).content.decode()
+        assert "套用发送范围模板" in page
+        assert f'<option data-text="{publication.default_distribution}">默认发送范围</option>' in page
+        assert '<option data-text="市委、市政府领导\n省人大常委会办公厅">专刊（加送市领导）</option>' in page
+        assert "bulletin/distribution.js" in page
+
+
 @pytest.mark.parametrize("fixture", ["contributor", "reader"])
 def test_contributors_and_readers_cannot_reach_assembly(client_for, request, editor, issue, fixture):
     client = client_for(request.getfixturevalue(fixture))

@@ -4,6 +4,7 @@ from bulletin.demo import (
     DEMO_PASSWORD,
     load_demo_accounts,
     load_demo_back_issues,
+    load_demo_distribution_lists,
     load_demo_draft_issue,
     load_demo_pieces,
 )
@@ -25,6 +26,7 @@ class Command(BaseCommand):
             )
         elif imported:
             self.stdout.write(f"已从 {folder} 导入往期 {imported} 期（含重新排印的 PDF）。")
+        load_demo_distribution_lists()
         issue = load_demo_draft_issue(editor)
         if issue is not None:
             self.stdout.write(f"已新建正在编排的一期：{issue}。")
