@@ -100,7 +100,11 @@ def issue_settings(request, pk: int):
     return render(
         request,
         "bulletin/issue_form.html",
-        {"form": form, "issue": issue, "distribution_choices": queries.distribution_choices(issue.publication)},
+        {
+            "form": form,
+            "issue": issue,
+            "distribution_choices": queries.distribution_choices(issue.publication),
+        },
     )
 
 

@@ -13,7 +13,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 def test_editor_applies_a_distribution_template_and_edits_it(live_server, editor):
     publication = Publication.objects.get(name="杭州人大信息")
-    publication.distribution_lists.create(name="专刊（加送市领导）", text="市委、市政府领导\n省人大常委会办公厅、研究室")
+    publication.distribution_lists.create(
+        name="专刊（加送市领导）", text="市委、市政府领导\n省人大常委会办公厅、研究室"
+    )
     with chromium_page() as page:
         log_in(page, live_server.url, "bianji")
         page.wait_for_url(re.compile(r"/editor/$"))
@@ -27,4 +29,8 @@ def test_editor_applies_a_distribution_template_and_edits_it(live_server, editor
         page.get_by_role("button", name="创建并开始编排").click()
         page.wait_for_url(re.compile(r"/issues/\d+/$"))
     issue = Issue.objects.get()
-    assert issue.distribution.splitlines() == ["市委、市政府领导", "省人大常委会办公厅、研究室", "各区、县（市）人大常委会"]
+    assert issue.distribution.splitlines() == [
+        "市委、市政府领导",
+        "省人大常委会办公厅、研究室",
+        "各区、县（市）人大常委会",
+    ]

@@ -56,7 +56,9 @@ def test_load_demo_starts_an_issue_with_the_adopted_piece(no_seeds):
     call_command("load_demo")
     issue = Issue.objects.get()
     assert issue.status == Issue.Status.DRAFT and issue.origin == Issue.Origin.ASSEMBLED
-    assert list(issue.publication.distribution_lists.values_list("name", flat=True)) == ["专刊（加送市委、市政府）"]
+    assert list(issue.publication.distribution_lists.values_list("name", flat=True)) == [
+        "专刊（加送市委、市政府）"
+    ]
     placed = list(issue.placements.values_list("section__name", "submission__title"))
     assert placed == [("助力攻坚", "西湖区：“点、线、面”结合助力优化营商环境")]
 

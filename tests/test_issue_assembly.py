@@ -329,7 +329,9 @@ def test_issue_form_offers_the_distribution_templates(client_for, editor, public
     client = client_for(editor)
     # With only the publication's default there is nothing to choose from.
     assert "套用发送范围模板" not in client.get(reverse("issue_create")).content.decode()
-    publication.distribution_lists.create(name="专刊（加送市领导）", text="市委、市政府领导\n省人大常委会办公厅")
+    publication.distribution_lists.create(
+        name="专刊（加送市领导）", text="市委、市政府领导\n省人大常委会办公厅"
+    )
     for url in (reverse("issue_create"), reverse("issue_settings", args=[issue.pk])):
         page = client.get(url).content.decode()
         assert "套用发送范围模板" in page
