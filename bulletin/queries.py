@@ -8,9 +8,14 @@ from .models import Issue, IssuePdf, Placement, Section
 
 
 def published_issues() -> QuerySet[Issue]:
+    """Published issues, newest first, with how many articles and briefs each holds."""
     return (
         Issue.objects.filter(status=Issue.Status.PUBLISHED)
         .select_related("publication")
+        .annotate(
+            article_count=Count("placements", filter=Q(placements__section__kind=Section.Kind.ARTICLES)),
+            brief_count=Count("placements", filter=Q(placements__section__kind=Section.Kind.BRIEFS)),
+        )
         .order_by("-year", "-number")
     )
 

@@ -188,6 +188,7 @@ def test_readers_see_only_published_issues(published, editor, publication, clien
     client = client_for(reader)
     archive = client.get(reverse("archive")).content.decode()
     assert "第15期(总第703期)" in archive and "第16期" not in archive
+    assert "2 篇 · 摘登 1 则" in archive
     assert client.get(reverse("archive_issue", args=[draft.pk])).status_code == 404
     assert client.get(reverse("archive_pdf", args=[draft.pk])).status_code == 404
     page = client.get(reverse("archive_issue", args=[published.pk])).content.decode()
