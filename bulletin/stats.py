@@ -232,9 +232,14 @@ def unit_report(period: Period, *, units=None) -> Report:
                 - missed * scheme.missed_commission
             )
         rows.append(row)
-    rows.sort(key=lambda r: (-r.points, -(r.rate or 0), r.unit.kind, r.unit.position))
+    # Ranked by points, then adoption rate; a unit that submitted nothing ranks as rate 0.
+    # Units equal on both share a rank and are listed in the reference order.
+    def standing(r: UnitFigures) -> tuple[Decimal, float]:
+        return (r.points, r.rate or 0.0)
+
+    rows.sort(key=lambda r: (-r.points, -(r.rate or 0.0), r.unit.kind, r.unit.position))
     for index, row in enumerate(rows):
-        same = index and (row.points, row.rate) == (rows[index - 1].points, rows[index - 1].rate)
+        same = index and standing(row) == standing(rows[index - 1])
         row.rank = rows[index - 1].rank if same else index + 1
     return Report(period=period, schemes=[w[0] for w in windows], rows=rows)
 

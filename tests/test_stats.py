@@ -215,6 +215,14 @@ def test_exports_hold_the_page_figures(data, client_for, editor):
     assert "西湖区人大常委会" in csv_text and "计分办法" in csv_text
 
 
+def test_units_with_nothing_adopted_share_one_rank(contributor):
+    # 西湖区 submitted a piece that is not adopted (rate 0 %); the others submitted nothing.
+    submitted_piece(contributor, "尚未采用的稿件")
+    report = unit_report(Period.year(timezone.localdate().year))
+    assert row(report, "西湖区").submitted == 1 and row(report, "西湖区").rate == 0
+    assert {r.rank for r in report.rows} == {1}
+
+
 def test_contributors_see_their_page_and_the_ranking_but_not_other_pieces(data, client_for, contributor):
     client = client_for(contributor)
     page = client.get(reverse("unit_stats"), {"kind": "year", "year": 2024}).content.decode()
