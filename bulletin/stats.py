@@ -232,6 +232,7 @@ def unit_report(period: Period, *, units=None) -> Report:
                 - missed * scheme.missed_commission
             )
         rows.append(row)
+
     # Ranked by points, then adoption rate; a unit that submitted nothing ranks as rate 0.
     # Units equal on both share a rank and are listed in the reference order.
     def standing(r: UnitFigures) -> tuple[Decimal, float]:
