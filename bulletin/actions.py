@@ -359,7 +359,10 @@ def import_back_issue(*, actor, result, source_name: str, replace: bool = False)
         )
         fallback = Unit.objects.get(short_name="研究室")
         next_position = (Section.objects.aggregate(m=Max("position"))["m"] or 0) + 1
-        for doc_section in document.sections:
+        # The pieces keep the text as it prints (full-width punctuation, no stray spaces
+        # around numbers), so the archive, search and statistics read like the issue;
+        # the snapshot keeps the recovered text itself.
+        for doc_section in document.normalized().sections:
             section, created = Section.objects.get_or_create(
                 name=doc_section.name,
                 defaults={"kind": doc_section.kind, "position": next_position, "active": False},

@@ -408,6 +408,19 @@ def test_command_imports_a_folder_and_fails_on_bad_files(editor, settings, tmp_p
 
 
 @pytest.mark.django_db
+def test_imported_pieces_keep_the_text_as_it_prints(editor, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    issue, _ = import_back_issue(
+        actor=editor, result=parse_issue_text(seed("2024-06")), source_name="2024-06"
+    )
+    titles = set(Submission.objects.filter(placement__issue=issue).values_list("title", flat=True))
+    # The extracted text has 淳安县:"三点发力"; the piece reads as the issue prints it.
+    assert "淳安县：“三点发力”助推乡村振兴" in titles
+    assert not any(":" in title or '"' in title for title in titles)
+    assert list(search_published_items(words="淳安县：“三点发力”")) != []
+
+
+@pytest.mark.django_db
 def test_item_anchors_point_at_the_same_piece_in_the_reading_view(editor, settings, tmp_path):
     from bulletin.documents import issue_document, reading_sections
     from bulletin.printing.typography import normalize_text
