@@ -148,7 +148,7 @@ def load_demo_back_issues(editor: User) -> tuple[int, Path | None]:
     Returns how many were imported and the folder they came from (None when there is none).
     """
     from bulletin.actions import import_back_issue
-    from bulletin.importing.parser import parse_issue_file
+    from bulletin.importing.parser import NotAnIssueError, parse_issue_file
     from bulletin.importing.samples import seed_files, seeds_dir
     from bulletin.models import Issue
 
@@ -157,7 +157,10 @@ def load_demo_back_issues(editor: User) -> tuple[int, Path | None]:
         return 0, None
     made = 0
     for path in files:
-        result = parse_issue_file(path)
+        try:
+            result = parse_issue_file(path)
+        except NotAnIssueError:
+            continue  # another text file in the folder
         doc = result.document
         if result.errors or doc is None:
             continue

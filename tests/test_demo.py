@@ -49,6 +49,15 @@ def test_load_demo_restores_a_changed_demo_account(no_seeds):
     assert User.objects.get(username="xihu").check_password(DEMO_PASSWORD)
 
 
+def test_load_demo_skips_text_files_that_are_not_issues(monkeypatch, tmp_path, capsys):
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    (folder / "readme.txt").write_text("这个文件夹里放往期文字。", encoding="utf-8")
+    monkeypatch.setenv("BULLETIN_SEEDS_DIR", str(folder))
+    call_command("load_demo")
+    assert "导入往期" not in capsys.readouterr().out
+
+
 def test_load_demo_starts_an_issue_with_the_adopted_piece(no_seeds):
     from bulletin.models import Issue
 
