@@ -15,52 +15,15 @@ import nh3
 from django.core.exceptions import ValidationError
 from django.utils.safestring import SafeString, mark_safe
 
-# Tags whose text we keep while we decide paragraphs and bold; all else is unwrapped by nh3.
-_PASS_TAGS = {
-    "p",
-    "div",
-    "br",
-    "b",
-    "strong",
-    "span",
-    "font",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "li",
-    "ul",
-    "ol",
-    "blockquote",
-    "table",
-    "tr",
-    "td",
-    "th",
-    "section",
-    "article",
-}
+# Tags that end a paragraph.
+# fmt: off
 _BLOCKS = {
-    "p",
-    "div",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "li",
-    "ul",
-    "ol",
-    "blockquote",
-    "table",
-    "tr",
-    "td",
-    "th",
-    "section",
-    "article",
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "blockquote",
+    "table", "tr", "td", "th", "section", "article",
 }
+# fmt: on
+# Tags whose text we keep while we decide paragraphs and bold; all else is unwrapped by nh3.
+_PASS_TAGS = _BLOCKS | {"br", "b", "strong", "span", "font"}
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(bold|bolder|[6-9]00)", re.I)
 
 
