@@ -35,3 +35,18 @@ def adopted_piece(
 def edit_piece_as_editor(editor, piece: Submission, **fields) -> Submission:
     piece.refresh_from_db()
     return actions.save_text(actor=editor, submission=piece, expected_version=piece.version, **fields)
+
+
+def place(editor, issue, piece, section_name: str):
+    """Place a piece in the named section of an issue, at the issue's current layout version."""
+    from bulletin.actions import place_submission
+    from bulletin.models import Section
+
+    issue.refresh_from_db()
+    return place_submission(
+        actor=editor,
+        issue=issue,
+        submission=piece,
+        section=Section.objects.get(name=section_name),
+        expected_version=issue.layout_version,
+    )

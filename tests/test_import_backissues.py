@@ -8,13 +8,13 @@ import subprocess
 import pytest
 from django.core.management import CommandError, call_command
 
-from bulletin.actions import IssueActionError, create_issue, import_back_issue, place_submission
+from bulletin.actions import IssueActionError, create_issue, import_back_issue
 from bulletin.importing.parser import NotAnIssueError, parse_issue_file, parse_issue_text
 from bulletin.importing.samples import seeds_dir
 from bulletin.models import Issue, IssuePdf, Publication, Section
 from bulletin.queries import search_published_items
 from submissions.models import Submission
-from tests.issue_helpers import adopted_piece
+from tests.issue_helpers import adopted_piece, place
 
 SEEDS = seeds_dir()
 pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside the repository")
@@ -357,13 +357,7 @@ def test_an_import_never_touches_an_assembled_issue(editor, contributor, setting
     assembled = create_issue(
         actor=editor, publication=publication, date=datetime.date(2024, 10, 25), number=15, total_number=703
     )
-    place_submission(
-        actor=editor,
-        issue=assembled,
-        submission=adopted_piece(editor, contributor, "系统稿"),
-        section=Section.objects.get(name="要闻速递"),
-        expected_version=0,
-    )
+    place(editor, assembled, adopted_piece(editor, contributor, "系统稿"), "要闻速递")
     for replace in (False, True):
         with pytest.raises(IssueActionError, match="系统中编排"):
             import_back_issue(

@@ -16,7 +16,7 @@ from bulletin.actions import (
 )
 from bulletin.documents import build_document
 from bulletin.models import Issue, Placement, Publication, Section
-from tests.issue_helpers import adopted_piece
+from tests.issue_helpers import adopted_piece, place
 
 pytestmark = pytest.mark.django_db
 
@@ -35,17 +35,6 @@ def issue(publication, editor):
 
 def section(name: str) -> Section:
     return Section.objects.get(name=name)
-
-
-def place(editor, issue, piece, section_name):
-    issue.refresh_from_db()
-    return place_submission(
-        actor=editor,
-        issue=issue,
-        submission=piece,
-        section=section(section_name),
-        expected_version=issue.layout_version,
-    )
 
 
 def current_layout(issue) -> dict[int, list[int]]:

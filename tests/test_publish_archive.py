@@ -13,14 +13,13 @@ from bulletin.actions import (
     IssueActionError,
     correct_issue,
     create_issue,
-    place_submission,
     publish_issue,
     update_issue,
 )
-from bulletin.models import Issue, IssuePdf, Publication, Section
+from bulletin.models import Issue, IssuePdf, Publication
 from bulletin.queries import search_published_items
 from submissions.models import Submission
-from tests.issue_helpers import adopted_piece, edit_piece_as_editor
+from tests.issue_helpers import adopted_piece, edit_piece_as_editor, place
 
 pytestmark = pytest.mark.django_db
 
@@ -37,17 +36,6 @@ def publication():
 
 def new_issue(editor, publication, number=15, total=703, date=datetime.date(2024, 10, 25)):
     return create_issue(actor=editor, publication=publication, date=date, number=number, total_number=total)
-
-
-def place(editor, issue, piece, section_name):
-    issue.refresh_from_db()
-    return place_submission(
-        actor=editor,
-        issue=issue,
-        submission=piece,
-        section=Section.objects.get(name=section_name),
-        expected_version=issue.layout_version,
-    )
 
 
 @pytest.fixture

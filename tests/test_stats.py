@@ -28,17 +28,16 @@ from accounts.models import Unit
 from bulletin.actions import (
     create_issue,
     import_back_issue,
-    place_submission,
     publish_issue,
     record_instruction,
 )
 from bulletin.importing.parser import parse_issue_file
 from bulletin.importing.samples import seed_path
-from bulletin.models import PointsScheme, Publication, Section
+from bulletin.models import PointsScheme, Publication
 from bulletin.stats import Period, monthly_adoptions, unit_report
 from submissions import actions
 from submissions.models import Event, Submission
-from tests.issue_helpers import submitted_piece
+from tests.issue_helpers import place, submitted_piece
 
 pytestmark = pytest.mark.django_db
 SEED = seed_path("2024-15")
@@ -76,13 +75,7 @@ def data(editor, contributor, other_contributor, settings, tmp_path):
     issue = create_issue(
         actor=editor, publication=Publication.objects.get(), date=D(2024, 3, 20), number=3, total_number=691
     )
-    place_submission(
-        actor=editor,
-        issue=issue,
-        submission=a,
-        section=Section.objects.get(name="要闻速递"),
-        expected_version=0,
-    )
+    place(editor, issue, a, "要闻速递")
     issue.refresh_from_db()
     publish_issue(actor=editor, issue=issue)
 
