@@ -84,6 +84,11 @@ class ReadingSection:
     items: list[tuple[str, Item]]  # (anchor, item) in print order
 
 
+def item_anchor(number: int) -> str:
+    """The on-screen anchor of an issue's number-th item (1-based, in print order)."""
+    return f"item-{number}"
+
+
 def reading_sections(document: IssueDocument) -> list[ReadingSection]:
     """The issue's text for reading on screen, as it prints (normalised), each item with
     an anchor (item-1, item-2 …) that the on-screen 目录 links to."""
@@ -95,6 +100,6 @@ def reading_sections(document: IssueDocument) -> list[ReadingSection]:
         items = []
         for item in section.items:
             number += 1
-            items.append((f"item-{number}", item))
+            items.append((item_anchor(number), item))
         sections.append(ReadingSection(section.name, section.kind, items))
     return sections

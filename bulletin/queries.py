@@ -4,6 +4,7 @@ from itertools import groupby
 
 from django.db.models import Count, Q, QuerySet
 
+from .documents import item_anchor
 from .models import Issue, IssuePdf, Placement, Section
 
 
@@ -99,6 +100,7 @@ def item_anchors(issue_ids) -> dict[int, str]:
 
     Numbers items in print order, as documents.reading_sections does.
     """
+
     anchors: dict[int, str] = {}
     counters: dict[int, int] = {}
     placements = Placement.objects.filter(issue_id__in=set(issue_ids)).order_by(
@@ -106,7 +108,7 @@ def item_anchors(issue_ids) -> dict[int, str]:
     )
     for issue_id, submission_id in placements.values_list("issue_id", "submission_id"):
         counters[issue_id] = counters.get(issue_id, 0) + 1
-        anchors[submission_id] = f"item-{counters[issue_id]}"
+        anchors[submission_id] = item_anchor(counters[issue_id])
     return anchors
 
 

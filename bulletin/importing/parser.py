@@ -119,6 +119,11 @@ class ParseResult:
 # --- input ---------------------------------------------------------------------------
 
 
+def issue_text_files(folder: Path) -> list[Path]:
+    """A folder's .txt files in name order (2024-01 before 2024-15)."""
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".txt" and p.is_file())
+
+
 def parse_issue_file(source: str | Path | bytes) -> ParseResult:
     """Read a file (a path, or its bytes), refuse anything that is not text, and parse it."""
     data = source if isinstance(source, bytes) else Path(source).read_bytes()

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .parser import issue_text_files
+
 
 def seeds_dir() -> Path:
     override = os.environ.get("BULLETIN_SEEDS_DIR")
@@ -23,8 +25,6 @@ def seed_path(name: str) -> Path:
 
 
 def seed_files() -> list[Path]:
-    """The sample issues' text files in name order (2024-01 before 2024-15); none if the folder is missing."""
+    """The sample issues' text files in name order; none if the folder is missing."""
     folder = seeds_dir()
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".txt" and p.is_file())
+    return issue_text_files(folder) if folder.is_dir() else []

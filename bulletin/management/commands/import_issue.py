@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import Role, User
 from bulletin.actions import IssueActionError, import_back_issue
-from bulletin.importing.parser import ERROR, WARNING, NotAnIssueError, parse_issue_file
+from bulletin.importing.parser import ERROR, WARNING, NotAnIssueError, issue_text_files, parse_issue_file
 
 
 class Command(BaseCommand):
@@ -87,14 +87,12 @@ class Command(BaseCommand):
 
 
 def _expand(names: list[str]) -> list[Path]:
-    """Files as given; a folder stands for its .txt files in name order (2024-01 before 2024-15)."""
+    """Files as given; a folder stands for its .txt files (none: the folder, reported as unreadable)."""
     paths: list[Path] = []
     for name in names:
         path = Path(name)
         if path.is_dir():
-            paths.extend(
-                sorted(p for p in path.iterdir() if p.suffix.lower() == ".txt" and p.is_file()) or [path]
-            )
+            paths.extend(issue_text_files(path) or [path])
         else:
             paths.append(path)
     return paths
