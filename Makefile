@@ -11,6 +11,10 @@ setup:
 setup-test:
 	scripts/setup.sh --browser
 
+# The demo runs the development configuration (DEBUG on, plain-HTTP cookies) and keeps the
+# demo accounts' shared password; a production server sets none of these.
+run: export DJANGO_DEBUG = 1
+run: export BULLETIN_DEMO = 1
 run: setup
 	$(PY) manage.py load_demo
 	@echo "杭州人大信息编辑系统：http://$(HOST):$(PORT)/  （Ctrl+C 停止）"
@@ -23,5 +27,6 @@ lint:
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 
+demo: export DJANGO_DEBUG = 1
 demo:
 	$(PY) manage.py load_demo

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 
 from .actions import change_role
 from .models import Unit, User
@@ -13,15 +14,32 @@ class UnitAdmin(admin.ModelAdmin):
     search_fields = ["name", "short_name", "office_name"]
 
 
+class ResetPasswordForm(AdminPasswordChangeForm):
+    """A password a 管理员 sets is the owner's to replace at their next login."""
+
+    def save(self, commit=True):
+        self.user.must_change_password = True
+        return super().save(commit=commit)
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ["username", "full_name", "role", "unit", "is_active", "last_login"]
+    change_password_form = ResetPasswordForm
+    list_display = [
+        "username",
+        "full_name",
+        "role",
+        "unit",
+        "is_active",
+        "must_change_password",
+        "last_login",
+    ]
     list_filter = ["role", "unit", "is_active"]
     search_fields = ["username", "full_name", "email"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         ("个人信息", {"fields": ["full_name", "email", "phone"]}),
-        ("角色", {"fields": ["role", "unit", "is_active"]}),
+        ("角色", {"fields": ["role", "unit", "is_active", "must_change_password"]}),
         ("登录记录", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
@@ -36,6 +54,8 @@ class UserAdmin(DjangoUserAdmin):
     readonly_fields = ["last_login", "date_joined"]
 
     def save_model(self, request, obj, form, change):
+        if not change:
+            obj.must_change_password = True  # the admin chose it; the owner replaces it
         super().save_model(request, obj, form, change)
         # Role changes go through the one action so admin rights follow the role.
         change_role(actor=request.user, user=obj, role=obj.role, unit=obj.unit)

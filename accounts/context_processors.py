@@ -1,3 +1,5 @@
+from audit.permissions import can_read_audit
+
 from .permissions import can_browse_archive, can_use_admin, can_use_editor_desk, can_use_unit_desk
 
 
@@ -12,5 +14,6 @@ def navigation(request) -> dict:
             "editor_desk": can_use_editor_desk(user),
             "archive": can_browse_archive(user),
             "admin": can_use_admin(user),
+            "audit": can_read_audit(user),
         }
     }

@@ -1,9 +1,12 @@
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 
 
 class LoginForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": "用户名或密码不正确，请重新输入。注意区分大小写。",
+        "invalid_login": "用户名或密码不正确，请重新输入。注意区分大小写。"
+        "连续 5 次输错，账号将被锁定 15 分钟。",
         "inactive": "该账号已停用，请联系管理员。",
     }
 
@@ -12,3 +15,11 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].label = "用户名"
         self.fields["password"].label = "密码"
         self.fields["username"].widget.attrs.update({"autofocus": True, "autocomplete": "username"})
+
+    def password_breaks_rules(self) -> bool:
+        """After a successful login: whether the password typed fails today's rules."""
+        try:
+            validate_password(self.cleaned_data.get("password") or "", self.get_user())
+        except ValidationError:
+            return True
+        return False

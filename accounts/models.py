@@ -33,6 +33,8 @@ class Role(models.TextChoices):
     EDITOR = "editor", "编辑"
     READER = "reader", "读者"
     ADMIN = "admin", "管理员"
+    # Reads the audit log and nothing else; the 管理员 who manages accounts cannot (三权分立).
+    AUDITOR = "auditor", "审计员"
 
 
 class AccountManager(UserManager):
@@ -57,6 +59,9 @@ class User(AbstractUser):
         help_text="仅报送员需要，且必须填写。",
     )
     phone = models.CharField("联系电话", max_length=32, blank=True)
+    # Set when a 管理员 creates the account or resets its password: the person chooses
+    # their own at the next login before doing anything else.
+    must_change_password = models.BooleanField("下次登录须修改密码", default=False)
 
     objects = AccountManager()
 
@@ -97,3 +102,7 @@ class User(AbstractUser):
     @property
     def is_admin_role(self) -> bool:
         return self.role == Role.ADMIN
+
+    @property
+    def is_auditor(self) -> bool:
+        return self.role == Role.AUDITOR

@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 workdir = tempfile.mkdtemp(prefix="bench-stats-")
 os.environ["BULLETIN_DATA_DIR"] = workdir
 os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3")
+os.environ.setdefault("DJANGO_DEBUG", "1")  # a throwaway development configuration
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bulletin.settings")
 
 import django  # noqa: E402

@@ -17,10 +17,12 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from accounts.models import Unit
+from audit.records import Kind, changes, record
+from submissions.richtext import runs_to_html
 
 from .documents import build_document
 from .models import Issue, IssuePdf, Placement, Publication, Section
-from .numbering import numbers_taken, propose_numbers
+from .numbering import number_bounds, numbers_taken, propose_numbers
 from .permissions import can_assemble_issues
 from .printing.document import IssueDocument
 from .printing.render import render_pdf
@@ -69,14 +71,14 @@ def create_issue(
     proposed_number, proposed_total = propose_numbers(publication=publication, year=date.year)
     number = number or proposed_number
     total_number = total_number or proposed_total
-    problems = numbers_taken(
-        publication=publication, year=date.year, number=number, total_number=total_number
-    )
+    problems = number_bounds(
+        publication=publication, date=date, number=number, total_number=total_number
+    ) or numbers_taken(publication=publication, year=date.year, number=number, total_number=total_number)
     if problems:
         raise IssueActionError("".join(problems))
     try:
         with transaction.atomic():
-            return Issue.objects.create(
+            issue = Issue(
                 publication=publication,
                 year=date.year,
                 number=number,
@@ -87,25 +89,61 @@ def create_issue(
                 editor_phone=editor_phone or publication.default_editor_phone,
                 distribution=distribution if distribution is not None else publication.default_distribution,
             )
+            _check_fields(issue)
+            issue.save()
     except IntegrityError as error:  # the unique constraints are the last word
         raise IssueActionError("期号或总期号已被占用，请刷新后重试。") from error
+    record(Kind.ISSUE_CREATED, actor=actor, obj=issue, after=_issue_state(issue))
+    return issue
+
+
+def _issue_state(issue: Issue) -> dict:
+    return {
+        name: issue.date.isoformat() if name == "date" else getattr(issue, name)
+        for name in sorted(ISSUE_FIELDS)
+    }
+
+
+def _check_fields(issue: Issue) -> None:
+    """Field lengths and choices as the model declares them (PostgreSQL would refuse an
+    over-long value with an error; SQLite would store it): a Chinese message instead."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        issue.full_clean(
+            exclude=["publication", "snapshot"], validate_unique=False, validate_constraints=False
+        )
+    except ValidationError as error:
+        labels = {f.name: f.verbose_name for f in Issue._meta.fields}
+        raise IssueActionError(
+            "；".join(
+                f"{labels.get(name, name)}：{'，'.join(msgs)}" for name, msgs in error.message_dict.items()
+            )
+        ) from error
 
 
 ISSUE_FIELDS = {"date", "number", "total_number", "edition", "editor_name", "editor_phone", "distribution"}
 
 
 @transaction.atomic
-def update_issue(*, actor, issue: Issue, **changes) -> Issue:
+def update_issue(*, actor, issue: Issue, **fields) -> Issue:
     """Change an unpublished issue's numbers, date, edition, editor, phone or distribution."""
     _require_editor(actor)
-    unknown = set(changes) - ISSUE_FIELDS
+    unknown = set(fields) - ISSUE_FIELDS
     if unknown:
         raise ValueError(f"unknown issue fields: {sorted(unknown)}")
     issue = _lock_draft(issue)
-    for name, value in changes.items():
+    before = _issue_state(issue)
+    for name, value in fields.items():
         setattr(issue, name, value)
     issue.year = issue.date.year
-    problems = numbers_taken(
+    problems = number_bounds(
+        publication=issue.publication,
+        date=issue.date,
+        number=issue.number,
+        total_number=issue.total_number,
+        exclude=issue,
+    ) or numbers_taken(
         publication=issue.publication,
         year=issue.year,
         number=issue.number,
@@ -114,7 +152,11 @@ def update_issue(*, actor, issue: Issue, **changes) -> Issue:
     )
     if problems:
         raise IssueActionError("".join(problems))
+    _check_fields(issue)
     issue.save()
+    old, new = changes(before, _issue_state(issue))
+    if new:
+        record(Kind.ISSUE_SETTINGS, actor=actor, obj=issue, before=old, after=new)
     return issue
 
 
@@ -155,6 +197,13 @@ def place_submission(
         issue=issue, section=section, submission=submission, position=(last.position + 1) if last else 1
     )
     _bump(issue)
+    record(
+        Kind.LAYOUT_CHANGED,
+        actor=actor,
+        obj=issue,
+        after={"placed": submission.pk, "section": section.name, "position": placement.position},
+        message=f"编入《{submission.title}》到“{section.name}”",
+    )
     return placement
 
 
@@ -163,8 +212,15 @@ def remove_placement(*, actor, placement: Placement, expected_version: int) -> N
     """Take a piece out of a draft issue; it returns to the adopted pieces not yet placed."""
     _require_editor(actor)
     issue = _lock_draft(placement.issue, expected_version)
+    before = {
+        "removed": placement.submission_id,
+        "section": placement.section.name,
+        "position": placement.position,
+    }
+    title = placement.submission.title
     placement.delete()
     _bump(issue)
+    record(Kind.LAYOUT_CHANGED, actor=actor, obj=issue, before=before, message=f"移出《{title}》")
 
 
 @transaction.atomic
@@ -176,6 +232,7 @@ def arrange_issue(*, actor, issue: Issue, layout: dict[int, list[int]], expected
     """
     _require_editor(actor)
     issue = _lock_draft(issue, expected_version)
+    before = {str(k): v for k, v in current_layout(issue).items()}
     placements = {p.pk: p for p in issue.placements.select_related("submission").select_for_update()}
     listed = [pk for ids in layout.values() for pk in ids]
     if len(listed) != len(set(listed)) or set(listed) != set(placements):
@@ -200,6 +257,9 @@ def arrange_issue(*, actor, issue: Issue, layout: dict[int, list[int]], expected
             placements[pk].position = index
     Placement.objects.bulk_update(placements.values(), ["section", "position"])
     _bump(issue)
+    after = {str(k): v for k, v in layout.items()}
+    if after != before:
+        record(Kind.LAYOUT_CHANGED, actor=actor, obj=issue, before=before, after=after, message="调整顺序")
     return issue
 
 
@@ -229,7 +289,11 @@ def move_placement_to_section(
 @contextmanager
 def _files_removed_on_failure(storage) -> Iterator[list[str]]:
     """Names of files written inside the block are deleted again if the block fails,
-    so a rolled-back publication leaves no orphan PDF behind."""
+    so a rolled-back publication leaves no orphan PDF behind.
+
+    Only new files are written inside a transaction, each under a fresh name that no row
+    points to until the transaction commits (the storage never overwrites); no action
+    deletes a stored PDF, so a failure can never cost an earlier file."""
     written: list[str] = []
     try:
         yield written
@@ -263,6 +327,9 @@ def publish_issue(*, actor, issue: Issue, expected_version: int | None = None) -
 
     _require_editor(actor)
     with _files_removed_on_failure(IssuePdf.file.field.storage) as written, transaction.atomic():
+        current = Issue.objects.select_for_update().get(pk=issue.pk)
+        if current.status == Issue.Status.PUBLISHED:
+            return current  # a double click: the first click published it; same result
         issue = _lock_draft(issue, expected_version)
         placements = list(
             issue.placements.select_related("submission").order_by("section__position", "position")
@@ -276,7 +343,13 @@ def publish_issue(*, actor, issue: Issue, expected_version: int | None = None) -
         issue.save()
         for placement in placements:
             publish_submission(actor=actor, submission=placement.submission, issue=issue)
-        _store_pdf(issue=issue, actor=actor, written=written)
+        pdf = _store_pdf(issue=issue, actor=actor, written=written)
+        record(
+            Kind.ISSUE_PUBLISHED,
+            actor=actor,
+            obj=issue,
+            after={"pieces": len(placements), "pdf_version": pdf.version, "sha256": pdf.sha256},
+        )
     return issue
 
 
@@ -293,21 +366,43 @@ def correct_issue(*, actor, issue: Issue, note: str) -> IssuePdf:
         issue = Issue.objects.select_for_update().get(pk=issue.pk)
         if issue.status != Issue.Status.PUBLISHED:
             raise IssueActionError("只有已刊发的期才能更正；未刊发的期请直接修改后刊发。")
-        issue.snapshot = build_document(issue).to_dict()
+        snapshot = build_document(issue).to_dict()
+        last = issue.pdfs.order_by("-version").first()
+        if snapshot == issue.snapshot and last is not None:
+            if last.note == note:
+                return last  # a double click: the first click made this version; same result
+            raise IssueActionError("本期稿件内容自上次刊发或更正以来没有变化，无需更正。请先修改稿件再更正。")
+        before = {"pdf_version": last.version if last else None, "sha256": last.sha256 if last else None}
+        issue.snapshot = snapshot
         issue.save(update_fields=["snapshot", "updated_at"])
-        return _store_pdf(issue=issue, actor=actor, written=written, note=note)
+        pdf = _store_pdf(issue=issue, actor=actor, written=written, note=note)
+        record(
+            Kind.ISSUE_CORRECTED,
+            actor=actor,
+            obj=issue,
+            before=before,
+            after={"pdf_version": pdf.version, "sha256": pdf.sha256},
+            message=note,
+        )
+        return pdf
 
 
 def import_back_issue(*, actor, result, source_name: str, replace: bool = False) -> tuple[Issue, list[str]]:
     """Record a parsed back issue as a published issue with its pieces, and store its re-rendered PDF.
 
-    Refused while the parse has errors, for an unknown publication, for numbers that an
-    issue assembled in the system holds (an import never touches those), and for an issue
-    already imported unless `replace` is given. Returns the issue and notes for the editor.
+    Refused while the parse has errors, for an unknown publication, for numbers or a date
+    outside sane bounds (numbering.number_bounds), for numbers that an issue assembled in
+    the system holds (an import never touches those), and for an issue already imported
+    unless `replace` is given. Returns the issue and notes for the editor.
+
+    Replacing keeps what people added: the issue row and its earlier PDFs stay (the new
+    PDF is the next version), and each old piece is matched to a new one (same section
+    and title, else same section and position) and updated in place, so its 批示,
+    comments and audit rows stay with it. An old piece with such additions that matches
+    nothing makes the whole replace refused, naming it. Everything happens in one
+    transaction: a failure at any step leaves every row and file as it was.
     """
-    from submissions.actions import record_back_issue_piece
-    from submissions.models import Submission
-    from submissions.richtext import runs_to_html
+    from submissions.actions import delete_back_issue_piece, record_back_issue_piece, update_back_issue_piece
 
     from .importing.units import unit_for
 
@@ -318,6 +413,16 @@ def import_back_issue(*, actor, result, source_name: str, replace: bool = False)
     publication = Publication.objects.filter(name=document.publication_name).first()
     if publication is None:
         raise IssueActionError(f"系统中没有名为“{document.publication_name}”的刊物，请先由管理员添加。")
+    label = f"{document.year}年第{document.number}期(总第{document.total_number}期)"
+    problems = number_bounds(
+        publication=publication,
+        date=document.date,
+        number=document.number,
+        total_number=document.total_number,
+        imported=True,
+    )
+    if problems:
+        raise IssueActionError(f"{label}：{''.join(problems)}")
     notes: list[str] = []
     with _files_removed_on_failure(IssuePdf.file.field.storage) as written, transaction.atomic():
         Publication.objects.select_for_update().get(pk=publication.pk)
@@ -326,42 +431,50 @@ def import_back_issue(*, actor, result, source_name: str, replace: bool = False)
                 Q(year=document.year, number=document.number) | Q(total_number=document.total_number)
             )
         )
-        label = f"{document.year}年第{document.number}期(总第{document.total_number}期)"
         if any(issue.origin == Issue.Origin.ASSEMBLED for issue in existing):
             raise IssueActionError(f"{label}的期号已被系统中编排的一期使用，导入不会改动它。")
         if existing and not replace:
             raise IssueActionError(
                 f"{label}已经导入过。如需用这份文字覆盖，请选择“覆盖已导入的同一期”（命令行 --replace）。"
             )
-        for old in existing:
-            pieces = [p.submission_id for p in old.placements.all()]
-            old.placements.all().delete()
-            Submission.objects.filter(pk__in=pieces).delete()
-            for pdf in old.pdfs.all():
-                pdf.file.delete(save=False)
-            old.pdfs.all().delete()
-            old.delete()
-        issue = Issue.objects.create(
-            publication=publication,
-            year=document.year,
-            number=document.number,
-            total_number=document.total_number,
-            edition=result.edition,
-            date=document.date,
-            editor_name=document.editor_name,
-            editor_phone=document.editor_phone,
-            distribution="\n".join(document.distribution),
-            status=Issue.Status.PUBLISHED,
-            origin=Issue.Origin.IMPORTED,
-            source_name=source_name[:200],
-            published_at=timezone.now(),
-            snapshot=document.to_dict(),
-        )
+        if len(existing) > 1:
+            raise IssueActionError(
+                f"{label}的期号与总期号分别属于两期已导入的刊物（{'、'.join(str(i) for i in existing)}），"
+                "无法确定覆盖哪一期，未作修改。请核对文字中的期号。"
+            )
+        fields = {
+            "publication": publication,
+            "year": document.year,
+            "number": document.number,
+            "total_number": document.total_number,
+            "edition": result.edition,
+            "date": document.date,
+            "editor_name": document.editor_name,
+            "editor_phone": document.editor_phone,
+            "distribution": "\n".join(document.distribution),
+            "status": Issue.Status.PUBLISHED,
+            "origin": Issue.Origin.IMPORTED,
+            "source_name": source_name[:200],
+            "published_at": timezone.now(),
+            "snapshot": document.to_dict(),
+        }
+        if existing:
+            issue = Issue.objects.select_for_update().get(pk=existing[0].pk)
+            before = {**_issue_state(issue), "source_name": issue.source_name}
+            old_placements = list(issue.placements.select_related("submission", "section"))
+            for name, value in fields.items():
+                setattr(issue, name, value)
+        else:
+            issue, before, old_placements = Issue(**fields), None, []
+        _check_fields(issue)
+        issue.save()
+
         fallback = Unit.objects.get(short_name="研究室")
         next_position = (Section.objects.aggregate(m=Max("position"))["m"] or 0) + 1
         # The pieces keep the text as it prints (full-width punctuation, no stray spaces
         # around numbers), so the archive, search and statistics read like the issue;
         # the snapshot keeps the recovered text itself.
+        planned = []  # (section, position, piece fields)
         for doc_section in document.normalized().sections:
             section, created = Section.objects.get_or_create(
                 name=doc_section.name,
@@ -379,7 +492,7 @@ def import_back_issue(*, actor, result, source_name: str, replace: bool = False)
                     unit = fallback
                     notes.append(f"{name}无法从署名确定报送单位，已记为研究室。")
                 authors = " ".join(item.byline_authors)
-                fields = (
+                piece = (
                     {
                         "title": text[:30] or "信息摘登",
                         "brief_text": text,
@@ -393,18 +506,97 @@ def import_back_issue(*, actor, result, source_name: str, replace: bool = False)
                         "body": runs_to_html([[(r.text, r.bold) for r in p] for p in item.paragraphs]),
                     }
                 )
-                piece = record_back_issue_piece(
-                    actor=actor,
+                piece.update(
                     unit=unit,
                     adopted_as="brief" if is_brief else "article",
                     byline_org=item.byline_org,
                     byline_authors=authors,
-                    note=f"导入往期：{source_name}",
-                    **fields,
                 )
-                Placement.objects.create(issue=issue, section=section, submission=piece, position=position)
-        _store_pdf(issue=issue, actor=actor, written=written, note="往期导入，按原文重新排印")
+                planned.append((section, position, piece))
+
+        matched = _match_pieces(old_placements, planned)
+        kept_ids = {submission.pk for submission in matched.values()}
+        dropped = [p.submission for p in old_placements if p.submission_id not in kept_ids]
+        would_lose = [text for text in (_additions(s) for s in dropped) if text]
+        if would_lose:
+            raise IssueActionError(
+                f"覆盖{label}会丢失以下稿件上的内容（新文字中找不到同一栏目同一标题或同一位置的篇目），未作修改："
+                + "；".join(would_lose)
+                + "。请核对标题后再覆盖。"
+            )
+        Placement.objects.filter(issue=issue).delete()
+        for submission in dropped:
+            delete_back_issue_piece(actor=actor, submission=submission)
+        note = f"导入往期：{source_name}"
+        for index, (section, position, piece) in enumerate(planned):
+            if index in matched:
+                submission = update_back_issue_piece(
+                    actor=actor, submission=matched[index], note=f"覆盖导入往期：{source_name}", **piece
+                )
+            else:
+                submission = record_back_issue_piece(actor=actor, note=note, **piece)
+            Placement.objects.create(issue=issue, section=section, submission=submission, position=position)
+        pdf = _store_pdf(issue=issue, actor=actor, written=written, note="往期导入，按原文重新排印")
+        record(
+            Kind.BACK_ISSUE_REPLACED if existing else Kind.BACK_ISSUE_IMPORTED,
+            actor=actor,
+            obj=issue,
+            before=before,
+            after={
+                **_issue_state(issue),
+                "source_name": issue.source_name,
+                "pieces": len(planned),
+                "pieces_kept": len(matched),
+                "pieces_removed": len(dropped),
+                "pdf_version": pdf.version,
+                "sha256": pdf.sha256,
+            },
+            message=source_name[:200],
+        )
     return issue, notes
+
+
+def _piece_key(section: Section, piece_title: str, brief_text: str, adopted_as: str) -> tuple:
+    return (section.pk, brief_text if adopted_as == "brief" else piece_title)
+
+
+def _match_pieces(old_placements: list[Placement], planned: list[tuple]) -> dict[int, object]:
+    """{index in planned: old Submission}: same section and title (a brief: same text)
+    first, then same section and position among those left."""
+    matched: dict[int, object] = {}
+    free = {p.pk: p for p in old_placements}
+    by_key = {}
+    for p in old_placements:
+        s = p.submission
+        by_key.setdefault(_piece_key(p.section, s.title, s.brief_text, s.adopted_as), []).append(p.pk)
+    for index, (section, _position, piece) in enumerate(planned):
+        key = _piece_key(section, piece["title"], piece.get("brief_text", ""), piece["adopted_as"])
+        candidates = [pk for pk in by_key.get(key, []) if pk in free]
+        if candidates:
+            matched[index] = free.pop(candidates[0]).submission
+    by_place = {(p.section_id, p.position): p for p in free.values()}
+    for index, (section, position, _piece) in enumerate(planned):
+        if index not in matched and (section.pk, position) in by_place:
+            placement = by_place.pop((section.pk, position))
+            matched[index] = free.pop(placement.pk).submission
+    return matched
+
+
+def _additions(submission) -> str:
+    """What people added to a piece beyond its import, in words; "" when nothing."""
+    from .models import Instruction
+
+    parts = []
+    instructions = Instruction.objects.filter(submission=submission).count()
+    comments = submission.comments.count()
+    events = submission.events.exclude(action__in=["import", "reimport"]).count()
+    if instructions:
+        parts.append(f"批示 {instructions} 条")
+    if comments:
+        parts.append(f"留言 {comments} 条")
+    if events:
+        parts.append(f"操作记录 {events} 条")
+    return f"《{submission.title}》（{'、'.join(parts)}）" if parts else ""
 
 
 @transaction.atomic
@@ -432,4 +624,10 @@ def record_instruction(*, actor, submission, leader: str, level: str, date: date
     )
     instruction.full_clean()
     instruction.save()
+    record(
+        Kind.INSTRUCTION_RECORDED,
+        actor=actor,
+        obj=submission,
+        after={"leader": leader, "level": level, "date": date.isoformat()},
+    )
     return instruction

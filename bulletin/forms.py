@@ -1,8 +1,20 @@
+import datetime
+
 from django import forms
 
 from accounts.models import Unit
+from submissions.richtext import reject_markup
 
 from .models import Issue, Section
+from .numbering import MAX_NUMBER_IN_YEAR, date_near_today
+
+
+def _plain(value: str) -> str:
+    """A text field that prints as typed: trimmed, and refused if it holds markup (a tag
+    would otherwise print literally)."""
+    value = (value or "").strip()
+    reject_markup(value)
+    return value
 
 
 class IssueForm(forms.ModelForm):
@@ -34,7 +46,25 @@ class IssueForm(forms.ModelForm):
         number = self.cleaned_data["number"]
         if number < 1:
             raise forms.ValidationError("期号必须从 1 起。", code="min_value")
+        if number > MAX_NUMBER_IN_YEAR:
+            raise forms.ValidationError(f"期号不能超过 {MAX_NUMBER_IN_YEAR}。", code="max_value")
         return number
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        problem = date_near_today(date)
+        if problem:
+            raise forms.ValidationError(problem, code="date_span")
+        return date
+
+    def clean_editor_name(self):
+        return _plain(self.cleaned_data["editor_name"])
+
+    def clean_editor_phone(self):
+        return _plain(self.cleaned_data["editor_phone"])
+
+    def clean_distribution(self):
+        return _plain(self.cleaned_data["distribution"])
 
     def clean_total_number(self):
         total = self.cleaned_data["total_number"]
@@ -55,6 +85,9 @@ class CorrectionForm(forms.Form):
         error_messages={"required": "请填写更正说明。", "max_length": "更正说明不能超过 200 字。"},
     )
 
+    def clean_note(self):
+        return _plain(self.cleaned_data["note"])
+
 
 class ArchiveSearchForm(forms.Form):
     q = forms.CharField(label="关键词", required=False, max_length=50)
@@ -68,6 +101,82 @@ class ArchiveSearchForm(forms.Form):
 
     def clean_q(self):
         return " ".join(self.cleaned_data["q"].split())
+
+
+# Dates people type are checked against a sane span before any query or date arithmetic
+# sees them (0001-01-01 or 9999-12-31 would overflow time-zone conversions).
+EARLIEST_DATE = datetime.date(1990, 1, 1)
+LATEST_DATE = datetime.date(2100, 12, 31)
+MAX_ID = 2**63 - 1
+
+
+def check_date_span(value, label: str):
+    if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise forms.ValidationError(
+            f"{label}应在 {EARLIEST_DATE:%Y-%m-%d} 至 {LATEST_DATE:%Y-%m-%d} 之间。", code="date_span"
+        )
+    return value
+
+
+class UnitChoiceForm(forms.Form):
+    """?unit= on the statistics page (the unit whose monthly trend is drawn)."""
+
+    unit = forms.ModelChoiceField(queryset=Unit.objects.all(), required=False)
+
+
+class PlaceForm(forms.Form):
+    """编入: an adopted piece into a section of a draft issue."""
+
+    submission = forms.ModelChoiceField(
+        queryset=None,
+        error_messages={"required": "请选择要编入的稿件。", "invalid_choice": "所选稿件不存在。"},
+    )
+    section = forms.ModelChoiceField(
+        queryset=Section.objects.all(),
+        error_messages={"required": "请选择栏目。", "invalid_choice": "所选栏目不存在。"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        from submissions.models import Submission
+
+        super().__init__(*args, **kwargs)
+        self.fields["submission"].queryset = Submission.objects.all()
+
+
+class SectionChoiceForm(forms.Form):
+    section = forms.ModelChoiceField(
+        queryset=Section.objects.all(),
+        error_messages={"required": "请选择目标栏目。", "invalid_choice": "所选栏目不存在。"},
+    )
+
+
+class LayoutError(ValueError):
+    """A layout payload that is not {"layout": {section id: [placement ids]}, "version": n}."""
+
+
+def parse_layout(payload) -> tuple[dict[int, list[int]], int]:
+    """The assembly page's JSON, as ({section id: [placement ids]}, version); ids are
+    positive integers that fit the database's 64-bit keys. LayoutError otherwise."""
+
+    def as_id(value) -> int:
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise LayoutError(value)
+        number = int(value)
+        if not 1 <= number <= MAX_ID:
+            raise LayoutError(value)
+        return number
+
+    try:
+        raw = payload["layout"]
+        if not isinstance(raw, dict) or not all(isinstance(items, list) for items in raw.values()):
+            raise LayoutError(raw)
+        layout = {as_id(section): [as_id(item) for item in items] for section, items in raw.items()}
+        version = payload["version"]
+        if isinstance(version, bool) or not isinstance(version, int) or not 0 <= version <= MAX_ID:
+            raise LayoutError(version)
+    except (KeyError, TypeError, ValueError) as error:
+        raise LayoutError(str(error)) from error
+    return layout, version
 
 
 MAX_BACK_ISSUE_BYTES = 2 * 1024 * 1024
@@ -118,6 +227,12 @@ class StatsPeriodForm(forms.Form):
     start = forms.DateField(label="起", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label="止", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
+    def clean_start(self):
+        return check_date_span(self.cleaned_data["start"], "起始日期")
+
+    def clean_end(self):
+        return check_date_span(self.cleaned_data["end"], "截止日期")
+
     def clean(self):
         data = super().clean()
         kind = data.get("kind")
@@ -160,6 +275,16 @@ class InstructionForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"required": "请填写批示日期。", "invalid": "日期格式不正确。"},
     )
+
+    def clean_date(self):
+        return check_date_span(self.cleaned_data["date"], "批示日期")
+
     text = forms.CharField(
         label="批示内容", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
     )
+
+    def clean_leader(self):
+        return _plain(self.cleaned_data["leader"])
+
+    def clean_text(self):
+        return _plain(self.cleaned_data["text"])

@@ -2,6 +2,7 @@
 
 import json
 
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,11 +11,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
-from submissions.models import Submission
 
 from . import actions, queries
 from .documents import build_document
-from .forms import BackIssueForm, CorrectionForm, IssueForm
+from .forms import (
+    BackIssueForm,
+    CorrectionForm,
+    IssueForm,
+    LayoutError,
+    PlaceForm,
+    SectionChoiceForm,
+    parse_layout,
+)
 from .importing.parser import NotAnIssueError, parse_issue_file
 from .models import Issue, Placement, Publication, Section
 from .numbering import propose_numbers
@@ -25,10 +33,15 @@ editor_only = role_required(can_assemble_issues)
 
 
 def _version(request) -> int | None:
+    """The layout version the page saw; None (no check) when missing or not a number."""
     try:
         return int(request.POST.get("version", ""))
     except ValueError:
         return None
+
+
+def _form_errors(form) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
 def _run(request, action, **kwargs) -> bool:
@@ -133,11 +146,12 @@ def issue_assemble(request, pk: int):
 @require_POST
 def placement_add(request, pk: int):
     issue = get_object_or_404(Issue, pk=pk)
-    submission = Submission.objects.filter(pk=request.POST.get("submission")).first()
-    section = Section.objects.filter(pk=request.POST.get("section")).first()
-    if submission is None or section is None:
-        messages.error(request, "请选择要编入的稿件和栏目。")
-    elif _run(
+    form = PlaceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect("issue_assemble", pk=issue.pk)
+    submission, section = form.cleaned_data["submission"], form.cleaned_data["section"]
+    if _run(
         request,
         actions.place_submission,
         issue=issue,
@@ -162,10 +176,11 @@ def placement_move(request, pk: int, placement_pk: int):
 @require_POST
 def placement_move_to_section(request, pk: int, placement_pk: int):
     placement = get_object_or_404(Placement, pk=placement_pk, issue_id=pk)
-    target = Section.objects.filter(pk=request.POST.get("section")).first()
-    if target is None:
-        messages.error(request, "请选择目标栏目。")
+    form = SectionChoiceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
         return redirect("issue_assemble", pk=pk)
+    target = form.cleaned_data["section"]
     if _run(
         request,
         actions.move_placement_to_section,
@@ -195,10 +210,8 @@ def issue_arrange(request, pk: int):
     """The drag-and-drop page posts the complete layout as JSON and gets the new version back."""
     issue = get_object_or_404(Issue, pk=pk)
     try:
-        payload = json.loads(request.body)
-        layout = {int(section): [int(item) for item in items] for section, items in payload["layout"].items()}
-        expected = int(payload["version"])
-    except (ValueError, KeyError, TypeError, AttributeError):
+        layout, expected = parse_layout(json.loads(request.body))
+    except (ValueError, LayoutError):
         return JsonResponse({"ok": False, "message": "提交的排序格式不正确，未作修改。"}, status=400)
     try:
         issue = actions.arrange_issue(
@@ -212,6 +225,9 @@ def issue_arrange(request, pk: int):
 
 
 @editor_only
+# The print HTML carries its stylesheet and per-line letter-spacing inline (it is also
+# WeasyPrint's input); it has no script, so only inline styles are allowed here.
+@csp_update({"style-src": ["'unsafe-inline'"]})
 def issue_preview(request, pk: int):
     issue = get_object_or_404(Issue.objects.select_related("publication"), pk=pk)
     return HttpResponse(render_html(build_document(issue)))

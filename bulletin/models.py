@@ -20,6 +20,11 @@ class Publication(models.Model):
         default=0,
         help_text="本系统启用前已出版的最后一期的总期号；新一期的总期号从其后续排。",
     )
+    first_year = models.PositiveSmallIntegerField(
+        "创刊年份",
+        default=1990,
+        help_text="出刊年份不得早于此年（防止期号、日期误填），往期导入同样适用。",
+    )
 
     class Meta:
         verbose_name = "刊物"

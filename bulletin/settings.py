@@ -1,10 +1,12 @@
 """Settings for 杭州人大信息, driven by environment variables.
 
 Every variable has a safe development default; production sets at least
-DJANGO_SECRET_KEY, DJANGO_DEBUG=0, DJANGO_ALLOWED_HOSTS and DATABASE_URL.
-See README.md, "Configuration".
+DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL. DEBUG is off unless
+DJANGO_DEBUG=1 (`make run` and the test settings set it). See README.md, "Configuration"
+and "Security".
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -25,22 +27,49 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"环境变量 {name} 必须是整数，现为“{value}”。") from error
+
+
+# Off unless asked for: a server started without configuration is a production server.
+DEBUG = env_bool("DJANGO_DEBUG", False)
+# `make run` sets BULLETIN_DEMO=1: the demo accounts keep their shared password there.
+BULLETIN_DEMO = env_bool("BULLETIN_DEMO", False)
 
 # Runtime data (SQLite database, stored PDFs, uploads) lives outside the code folders.
 DATA_DIR = Path(os.environ.get("BULLETIN_DATA_DIR", BASE_DIR / "var")).resolve()
 
 _DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("生产环境（DJANGO_DEBUG=0）必须设置 DJANGO_SECRET_KEY。")
+if not DEBUG:
+    # The same test as Django's security.W009: 50 characters, 5 distinct, not generated
+    # by startproject, and never the development key.
+    if not SECRET_KEY:
+        raise ImproperlyConfigured("生产环境（未设置 DJANGO_DEBUG=1）必须设置 DJANGO_SECRET_KEY。")
+    if (
+        len(SECRET_KEY) < 50
+        or len(set(SECRET_KEY)) < 5
+        or SECRET_KEY == _DEV_SECRET_KEY
+        or SECRET_KEY.startswith("django-insecure")
+    ):
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY 太短或是默认值：生产环境需要至少 50 个字符的随机密钥，"
+            "可用 python -c 'import secrets; print(secrets.token_urlsafe(50))' 生成。"
+        )
+elif not SECRET_KEY:
     SECRET_KEY = _DEV_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
+    "audit",
     "accounts",
     "submissions",
     "bulletin",
@@ -54,18 +83,32 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.middleware.RequestContextMiddleware",
+    "accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "bulletin.errors.ChineseErrorPagesMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised during login into its page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes checks every login first (a locked account or address is refused before
+# its password is even looked at), then Django checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "bulletin.urls"
@@ -106,12 +149,35 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
+# GB/T 22239-2019 level 2 (身份鉴别): at least 10 characters of at least three kinds,
+# not the user name, not a common password, not blank. accounts/passwords.py.
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "accounts.passwords.NotBlankValidator"},
+    {"NAME": "accounts.passwords.NotUsernameValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("BULLETIN_PASSWORD_MIN_LENGTH", 10)},
+    },
+    {"NAME": "accounts.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login failure handling (登录失败处理): django-axes. After AXES_FAILURE_LIMIT failures for
+# one account, or from one address, within the cool-off time, that account (address) is
+# locked for the cool-off time; a 管理员 unlocks it by deleting its row under
+# 系统管理 › Axes › Access attempts (or `manage.py axes_reset_username NAME`).
+AXES_FAILURE_LIMIT = env_int("BULLETIN_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("BULLETIN_LOGIN_LOCK_MINUTES", 15))
+AXES_USE_ATTEMPT_EXPIRATION = True  # failures older than the cool-off time no longer count
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "audit.addresses.client_address"
+# Successful logins and logouts are in the audit log (audit/), not in a second log.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -162,10 +228,52 @@ BULLETIN_SITE_URL = os.environ.get("BULLETIN_SITE_URL", "http://127.0.0.1:8000")
 # preferred over the free Debian faces when present.
 BULLETIN_FONT_DIR = os.environ.get("BULLETIN_FONT_DIR", "")
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    SECURE_CONTENT_TYPE_NOSNIFF = True
+# Sessions (GB/T 22239-2019 level 2, 登录连接超时自动退出): an idle session ends after
+# BULLETIN_SESSION_IDLE_MINUTES (every request pushes the end back), and the session
+# cookie lives only as long as the browser unless the office sets
+# BULLETIN_SESSION_EXPIRE_AT_BROWSER_CLOSE=0.
+SESSION_COOKIE_AGE = env_int("BULLETIN_SESSION_IDLE_MINUTES", 30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("BULLETIN_SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# HTTPS. In production the app assumes it is served over HTTPS (DJANGO_SECURE_COOKIES=1,
+# the default when DEBUG is off): cookies are sent only over HTTPS, plain HTTP is
+# redirected, and browsers are told to keep to HTTPS (HSTS). An intranet that serves
+# plain HTTP sets DJANGO_SECURE_COOKIES=0 (README, "Security").
+SECURE_COOKIES = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", SECURE_COOKIES)
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31_536_000 if SECURE_COOKIES else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
+# Behind a reverse proxy that terminates TLS and sets X-Forwarded-Proto / X-Forwarded-For.
+BULLETIN_BEHIND_PROXY = env_bool("BULLETIN_BEHIND_PROXY", False)
+if BULLETIN_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# A refused form (expired page, cookies over plain HTTP) gets a Chinese page that says why.
+CSRF_FAILURE_VIEW = "bulletin.errors.csrf_failure"
+
+# Content-Security-Policy (django-csp): only the app's own scripts, styles, images and
+# fonts; no inline script or style anywhere, no frames, no plugins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -10,11 +10,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Unit
 from accounts.permissions import can_use_unit_desk, role_required
+from audit.records import Kind, record
 from submissions.models import Submission
 from submissions.permissions import get_visible_submission
 
 from . import actions, charts, exports
-from .forms import InstructionForm, StatsPeriodForm
+from .forms import InstructionForm, StatsPeriodForm, UnitChoiceForm
 from .permissions import can_assemble_issues
 from .stats import Period, monthly_adoptions, unit_report
 
@@ -50,7 +51,8 @@ def _context(request, report, trend_unit):
 def stats_page(request):
     form, period = _period(request)
     report = unit_report(period)
-    trend_unit = Unit.objects.filter(pk=request.GET.get("unit") or 0).first() or (
+    chosen = UnitChoiceForm(request.GET)
+    trend_unit = (chosen.cleaned_data["unit"] if chosen.is_valid() else None) or (
         report.rows[0].unit if report.rows else None
     )
     context = _context(request, report, trend_unit)
@@ -65,6 +67,9 @@ def stats_export(request, fmt: str):
     _, period = _period(request)
     report = unit_report(period)
     name = f"信息工作考核-{period.label}"
+    record(
+        Kind.STATS_EXPORTED, actor=request.user, label=name, after={"format": fmt, "rows": len(report.rows)}
+    )
     if fmt == "xlsx":
         response = HttpResponse(
             exports.to_xlsx(report),

@@ -14,6 +14,7 @@ ROLE_HOME = {
     Role.EDITOR: "editor_home",
     Role.READER: "archive",
     Role.ADMIN: "admin:index",
+    Role.AUDITOR: "admin:audit_auditentry_changelist",
 }
 
 

@@ -78,4 +78,6 @@ fi
 
 # --- Database ---------------------------------------------------------------
 say "数据库迁移"
-.venv/bin/python manage.py migrate --noinput
+# Development defaults unless the environment says otherwise (production exports DJANGO_DEBUG=0
+# and its DJANGO_SECRET_KEY before `make setup`).
+DJANGO_DEBUG=${DJANGO_DEBUG:-1} .venv/bin/python manage.py migrate --noinput

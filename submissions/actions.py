@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, Unit, User
+from audit.records import Kind, record
 
 from . import permissions
 from .models import Comment, Commission, Event, Revision, Submission
@@ -73,6 +74,16 @@ def _transition(submission: Submission, name: str, *, actor: User, note: str = "
         from_status=submission.status,
         to_status=rule.target,
         note=note,
+    )
+    # The Event row stays the statistics' source; the audit log gets the same move so an
+    # auditor reads every event in one place.
+    record(
+        Kind.PIECE_TRANSITION,
+        actor=actor,
+        obj=submission,
+        before={"status": submission.status},
+        after={"status": rule.target},
+        message=f"{rule.label}{'：' + note if note else ''}"[:1000],
     )
     submission.status = rule.target
     return event
@@ -206,6 +217,8 @@ def return_for_revision(
 @transaction.atomic
 def adopt_as_article(*, actor: User, submission: Submission, section=None, note: str = "") -> Submission:
     submission = _lock(submission)
+    if _already_adopted(actor, submission, Submission.AdoptedAs.ARTICLE):
+        return submission  # a double click: the first click adopted it; same result
     _transition(submission, "adopt_article", actor=actor, note=note)
     submission.adopted_as = Submission.AdoptedAs.ARTICLE
     if section is not None:
@@ -221,6 +234,8 @@ def adopt_as_brief(
 ) -> Submission:
     """Adopt for 信息摘登: one paragraph that begins with the unit's name, and its byline."""
     submission = _lock(submission)
+    if _already_adopted(actor, submission, Submission.AdoptedAs.BRIEF):
+        return submission  # a double click: the first click adopted it; same result
     text = body_text(sanitize_body(brief_text or "")).replace("\n", "")
     if not text:
         raise SubmissionActionError("采用为信息摘登时请填写摘登文字。")
@@ -235,6 +250,14 @@ def adopt_as_brief(
     submission.save()
     _tell_unit(submission, actor, f"稿件《{submission.title}》已被采用为信息摘登")
     return submission
+
+
+def _already_adopted(actor: User, submission: Submission, adopted_as: str) -> bool:
+    return (
+        submission.status == S.ADOPTED
+        and submission.adopted_as == adopted_as
+        and permissions.acts_for(actor, submission, Role.EDITOR)
+    )
 
 
 @transaction.atomic
@@ -335,3 +358,52 @@ def record_back_issue_piece(
         submission=submission, actor=actor, action="import", from_status="", to_status=S.PUBLISHED, note=note
     )
     return submission
+
+
+BACK_ISSUE_FIELDS = (
+    "title",
+    "subtitle",
+    "body",
+    "byline_org",
+    "byline_authors",
+    "brief_text",
+    "brief_byline",
+)
+
+
+def update_back_issue_piece(
+    *, actor: User, submission: Submission, unit: Unit, adopted_as: str, note: str = "", **fields
+) -> Submission:
+    """A back-issue piece re-imported with corrected text (called by the replace import,
+    inside its transaction): the same row, so its 批示, comments and events stay."""
+    if actor.role != Role.EDITOR or not actor.is_active:
+        raise PermissionDenied("只有编辑可以导入往期刊物。")
+    submission = _lock(submission)
+    limits = {"title": 80, "subtitle": 80, "byline_org": 64, "byline_authors": 64, "brief_byline": 100}
+    for name in BACK_ISSUE_FIELDS:
+        value = fields.get(name, "")
+        if name == "body":
+            value = sanitize_body(value)
+        setattr(submission, name, value[: limits[name]] if name in limits else value)
+    submission.unit = unit
+    submission.adopted_as = adopted_as
+    submission.version += 1
+    submission.full_clean(exclude=["source_docx"])
+    submission.save()
+    Event.objects.create(
+        submission=submission,
+        actor=actor,
+        action="reimport",
+        from_status=S.PUBLISHED,
+        to_status=S.PUBLISHED,
+        note=note,
+    )
+    return submission
+
+
+def delete_back_issue_piece(*, actor: User, submission: Submission) -> None:
+    """A back-issue piece that a replace import no longer has (called inside its
+    transaction, only for pieces nobody added anything to; see bulletin.actions)."""
+    if actor.role != Role.EDITOR or not actor.is_active:
+        raise PermissionDenied("只有编辑可以导入往期刊物。")
+    submission.delete()

@@ -232,6 +232,12 @@ class CommissionForm(forms.Form):
         return deadline
 
 
+class CommissionChoiceForm(forms.Form):
+    """?commission= on the new-piece page: the 约稿 the piece answers (its id, or none)."""
+
+    commission = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+
+
 class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(
         label="状态", required=False, choices=[("", "全部状态"), *Submission.Status.choices]
@@ -247,6 +253,16 @@ class QueueFilterForm(forms.Form):
     )
     date_to = forms.DateField(label="报送止", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     q = forms.CharField(label="标题", required=False, max_length=50)
+
+    def clean_date_from(self):
+        from bulletin.forms import check_date_span
+
+        return check_date_span(self.cleaned_data["date_from"], "报送起始日期")
+
+    def clean_date_to(self):
+        from bulletin.forms import check_date_span
+
+        return check_date_span(self.cleaned_data["date_to"], "报送截止日期")
 
 
 def _single_line_block(value: str, *, required: bool = True) -> str:

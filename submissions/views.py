@@ -4,7 +4,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
@@ -21,6 +21,7 @@ from .forms import (
     AdoptArticleForm,
     BriefForm,
     CommentForm,
+    CommissionChoiceForm,
     CommissionForm,
     DeclineForm,
     DocxUploadForm,
@@ -74,12 +75,13 @@ def unit_home(request):
 
 @unit_desk
 def piece_create(request):
+    chosen = CommissionChoiceForm(request.POST if request.method == "POST" else request.GET)
+    if not chosen.is_valid():
+        raise BadRequest("约稿编号不正确。")
     commission = None
-    if request.GET.get("commission") or request.POST.get("commission"):
+    if chosen.cleaned_data["commission"]:
         commission = get_object_or_404(
-            Commission,
-            pk=request.GET.get("commission") or request.POST.get("commission"),
-            units=request.user.unit,
+            Commission, pk=chosen.cleaned_data["commission"], units=request.user.unit
         )
     imported = (
         request.session.get(IMPORT_SESSION_KEY)

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from bulletin.actions import IssueActionError, create_issue, import_back_issue
 from bulletin.importing.parser import NotAnIssueError, parse_issue_file, parse_issue_text
 from bulletin.importing.samples import seeds_dir
-from bulletin.models import Issue, IssuePdf, Publication, Section
+from bulletin.models import Issue, Publication, Section
 from bulletin.queries import search_published_items
 from submissions.models import Submission
 from tests.issue_helpers import adopted_piece, place
@@ -345,9 +345,12 @@ def test_the_same_issue_twice_and_replace(editor, settings, tmp_path):
     with pytest.raises(IssueActionError, match="已经导入过"):
         import_back_issue(actor=editor, result=result, source_name="a.txt")
     assert Issue.objects.count() == 1 and Submission.objects.count() == 11
+    first = Issue.objects.get()
     issue, _ = import_back_issue(actor=editor, result=result, source_name="b.txt", replace=True)
     assert Issue.objects.count() == 1 and Submission.objects.count() == 11 and issue.source_name == "b.txt"
-    assert IssuePdf.objects.count() == 1
+    # Replacing keeps the issue row and its earlier PDF (version 1); the re-print is version 2.
+    assert issue.pk == first.pk
+    assert list(issue.pdfs.order_by("version").values_list("version", flat=True)) == [1, 2]
 
 
 @pytest.mark.django_db

@@ -4,6 +4,7 @@ import json
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from bulletin.actions import (
     IssueActionError,
@@ -285,10 +286,11 @@ def test_create_issue_page_proposes_numbers(client_for, editor, publication):
     client = client_for(editor)
     page = client.get(reverse("issue_create")).content.decode()
     assert 'value="704"' in page
+    year = timezone.localdate().year
     response = client.post(
         reverse("issue_create"),
         {
-            "date": "2024-11-08",
+            "date": f"{timezone.localdate():%Y-%m-%d}",
             "number": "16",
             "total_number": "704",
             "edition": "regular",
@@ -302,7 +304,7 @@ def test_create_issue_page_proposes_numbers(client_for, editor, publication):
     taken = client.post(
         reverse("issue_create"),
         {
-            "date": "2024-11-20",
+            "date": f"{timezone.localdate():%Y-%m-%d}",
             "number": "16",
             "total_number": "705",
             "edition": "regular",
@@ -311,7 +313,7 @@ def test_create_issue_page_proposes_numbers(client_for, editor, publication):
             "distribution": "x",
         },
     )
-    assert "2024年第16期已经存在" in taken.content.decode()
+    assert f"{year}年第16期已经存在" in taken.content.decode()
 
 
 def test_issue_form_offers_the_distribution_templates(client_for, editor, publication, issue):

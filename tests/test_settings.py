@@ -6,6 +6,8 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+LONG_KEY = "k7#Qv9!mZp2@Lx4$Rt6^Wn8&Yb0*Hc3(Jd5)Fg1-Ks7=Ua9+Ve2"
+
 
 def test_chinese_language_and_shanghai_time():
     assert settings.LANGUAGE_CODE == "zh-hans"
@@ -61,7 +63,7 @@ def test_environment_drives_settings(monkeypatch, tmp_path):
     with reloaded_settings(
         monkeypatch,
         DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY="s3cret-for-test",
+        DJANGO_SECRET_KEY=LONG_KEY,
         DJANGO_ALLOWED_HOSTS="bulletin.example.internal, 10.0.0.5",
         DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}",
         EMAIL_HOST="mail.internal",
@@ -72,7 +74,7 @@ def test_environment_drives_settings(monkeypatch, tmp_path):
         mail = (module.EMAIL_HOST, module.EMAIL_PORT, module.EMAIL_USE_TLS)
     assert values == (
         False,
-        "s3cret-for-test",
+        LONG_KEY,
         ["bulletin.example.internal", "10.0.0.5"],
         str(tmp_path / "x.sqlite3"),
     )

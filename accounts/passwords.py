@@ -1,0 +1,62 @@
+"""Password rules beyond Django's own (GB/T 22239-2019 level 2, 身份鉴别: 口令复杂度).
+
+Used through AUTH_PASSWORD_VALIDATORS, so the admin, the password change page and
+accounts.actions all apply the same rules. Messages are in Chinese.
+"""
+
+import unicodedata
+
+from django.core.exceptions import ValidationError
+
+
+def character_classes(password: str) -> set[str]:
+    """Which of upper, lower, digit, symbol occur (non-ASCII letters such as 汉字 count as symbols)."""
+    classes = set()
+    for char in password:
+        if char.isascii() and char.isupper():
+            classes.add("upper")
+        elif char.isascii() and char.islower():
+            classes.add("lower")
+        elif char.isdigit():
+            classes.add("digit")
+        elif not char.isspace() and unicodedata.category(char)[0] != "C":
+            classes.add("symbol")
+    return classes
+
+
+class CharacterClassesValidator:
+    def __init__(self, min_classes: int = 3):
+        self.min_classes = min_classes
+
+    def validate(self, password, user=None):
+        if len(character_classes(password)) < self.min_classes:
+            raise ValidationError(
+                f"密码须包含大写字母、小写字母、数字、符号中的至少 {self.min_classes} 种。",
+                code="password_too_simple",
+            )
+
+    def get_help_text(self):
+        return f"密码须包含大写字母、小写字母、数字、符号中的至少 {self.min_classes} 种。"
+
+
+class NotBlankValidator:
+    def validate(self, password, user=None):
+        if not password.strip():
+            raise ValidationError("密码不能全是空格。", code="password_blank")
+
+    def get_help_text(self):
+        return "密码不能全是空格。"
+
+
+class NotUsernameValidator:
+    """The user name itself, reversed, or with different capitals is refused outright
+    (Django's similarity check leaves short names through)."""
+
+    def validate(self, password, user=None):
+        name = (getattr(user, "username", "") or "").casefold()
+        candidate = password.strip().casefold()
+        if name and candidate in (name, name[::-1]):
+            raise ValidationError("密码不能与用户名相同。", code="password_is_username")
+
+    def get_help_text(self):
+        return "密码不能与用户名相同。"

@@ -1,0 +1,1 @@
+"""The audit log. Import `record` from audit.records (models load after app configs)."""

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class AuditConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "audit"
+    verbose_name = "审计日志"
+
+    def ready(self) -> None:
+        # Logins, logouts, failures, lockouts and admin changes happen inside Django and
+        # django-axes, which announce them only by signals; everything else is recorded by
+        # the action that does it.
+        from . import signals  # noqa: F401
