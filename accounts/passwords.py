@@ -24,6 +24,20 @@ def character_classes(password: str) -> set[str]:
     return classes
 
 
+class MinimumLengthValidator:
+    """Django's rule with the message in Chinese (Django's own is not translated)."""
+
+    def __init__(self, min_length: int = 10):
+        self.min_length = min_length
+
+    def validate(self, password, user=None):
+        if len(password) < self.min_length:
+            raise ValidationError(f"密码太短，至少需要 {self.min_length} 个字符。", code="password_too_short")
+
+    def get_help_text(self):
+        return f"密码至少需要 {self.min_length} 个字符。"
+
+
 class CharacterClassesValidator:
     def __init__(self, min_classes: int = 3):
         self.min_classes = min_classes

@@ -1,15 +1,22 @@
 """The archive: published issues for every signed-in role, their PDFs and a search."""
 
+import logging
+
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 
 from accounts.permissions import can_browse_archive, role_required
+from audit.records import Kind
+from audit.records import record as audit_record
 
 from . import queries
 from .documents import issue_document, reading_sections
 from .forms import ArchiveSearchForm, CorrectionForm
 from .permissions import can_assemble_issues, get_viewable_issue
+from .storage import pdf_problem
+
+log = logging.getLogger(__name__)
 
 archive_readers = role_required(can_browse_archive)
 
@@ -58,7 +65,9 @@ def archive_issue(request, pk: int):
 
 @archive_readers
 def archive_pdf(request, pk: int, version: int | None = None):
-    """The stored PDF, never re-rendered. Earlier versions (before a correction) are for editors."""
+    """The stored PDF, never re-rendered, and only if its bytes still match the SHA-256
+    recorded when it was made (otherwise a Chinese refusal, logged and audited).
+    Earlier versions (before a correction) are for editors."""
     issue = get_viewable_issue(request.user, pk)
     pdfs = issue.pdfs.order_by("-version")
     current = pdfs.first()
@@ -67,6 +76,11 @@ def archive_pdf(request, pk: int, version: int | None = None):
     record = current if version is None else pdfs.filter(version=version).first()
     if record is None or (record != current and not can_assemble_issues(request.user)):
         raise Http404("没有这个版本的 PDF。")
+    problem = pdf_problem(record)
+    if problem:
+        log.error("拒绝提供存档 PDF：%s", problem)
+        audit_record(Kind.FILE_MISMATCH, obj=record, message=problem, request=request)
+        return render(request, "bulletin/pdf_refused.html", {"issue": issue, "problem": problem}, status=409)
     name = pdf_filename(issue)
     if record != current:
         name = name.replace(".pdf", f"-第{record.version}版.pdf")

@@ -117,3 +117,32 @@ def distribution_choices(publication) -> list[tuple[str, str]]:
     choices = [("默认发送范围", publication.default_distribution)]
     choices += [(d.name, d.text) for d in publication.distribution_lists.all()]
     return choices
+
+
+def printed_titles(issue_ids) -> dict[int, str]:
+    """{submission id: title as frozen in its published issue's snapshot}.
+
+    What readers see of a published piece is its issue's snapshot; a later edit of the
+    piece shows nowhere until a 更正 re-freezes the issue. Items are matched to
+    placements by section name and rank within the section (print order). A brief's
+    "title" is the start of its paragraph.
+    """
+    titles: dict[int, str] = {}
+    issues = Issue.objects.filter(pk__in=set(issue_ids), snapshot__isnull=False).only("pk", "snapshot")
+    frozen = {
+        issue.pk: {s["name"]: s["items"] for s in issue.snapshot.get("sections", [])} for issue in issues
+    }
+    ranks: dict[tuple[int, int], int] = {}
+    placements = Placement.objects.filter(issue_id__in=frozen).order_by(
+        "issue_id", "section__position", "position"
+    )
+    for issue_id, section_id, section_name, submission_id in placements.values_list(
+        "issue_id", "section_id", "section__name", "submission_id"
+    ):
+        rank = ranks[(issue_id, section_id)] = ranks.get((issue_id, section_id), -1) + 1
+        items = frozen[issue_id].get(section_name, [])
+        if rank < len(items):
+            item = items[rank]
+            title = item.get("title") or "".join(run["text"] for run in item.get("paragraph", []))[:30]
+            titles[submission_id] = title
+    return titles

@@ -14,7 +14,7 @@ from audit.records import Kind, record
 from submissions.models import Submission
 from submissions.permissions import get_visible_submission
 
-from . import actions, charts, exports
+from . import actions, charts, exports, queries
 from .forms import InstructionForm, StatsPeriodForm, UnitChoiceForm
 from .permissions import can_assemble_issues
 from .stats import Period, monthly_adoptions, unit_report
@@ -97,8 +97,17 @@ def unit_stats(request):
         .select_related("placement__issue", "placement__section")
         .order_by("-placement__issue__date", "placement__position")
     )
+    # Titles as printed (the frozen snapshot), not as the piece reads after a later edit.
+    titles = queries.printed_titles(piece.placement.issue_id for piece in pieces)
     context = _context(request, report, unit)
-    context.update({"form": form, "own": own, "pieces": pieces, "unit": unit})
+    context.update(
+        {
+            "form": form,
+            "own": own,
+            "pieces": [(piece, titles.get(piece.pk, piece.title)) for piece in pieces],
+            "unit": unit,
+        }
+    )
     return render(request, "bulletin/unit_stats.html", context)
 
 

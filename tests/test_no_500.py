@@ -1,0 +1,331 @@
+"""No request is ever a 500: every URL pattern, every role, a catalogue of malformed values.
+
+The walk resolves every pattern of the URLconf (the admin's too), fills its path
+parameters with real ids and with malformed ones, and requests it as every role, by GET
+and by POST. Where a role may use a page, each query or form parameter the view actually
+reads (recorded while the page handles a valid request) is then sent with every malformed
+value of the catalogue, one parameter at a time with the others valid, and once as a
+repeated key. No response may be ≥ 500. The test prints how many requests it made.
+
+Extend VALID (a valid value) and CATALOGUE (extra malformed values) when a new parameter
+appears; a parameter missing from VALID fails the test, so none is forgotten.
+"""
+
+import datetime
+import re
+from contextlib import contextmanager
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
+
+from accounts.models import Role, Unit
+from bulletin.actions import create_issue, publish_issue, record_instruction
+from bulletin.models import Publication, Section
+from submissions import actions as piece_actions
+from tests.issue_helpers import adopted_piece, place, submitted_piece
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+HUGE = str(2**63)
+# Malformed values every parameter is tried with.
+GENERIC = [
+    "abc",
+    "",
+    "-1",
+    HUGE,
+    "0001-01-01",
+    "9999-12-31",
+    "<script>alert(1)</script>",
+    "x" * 3000,
+    "a\x00b",
+]
+IDS = ["0", str(-(2**63) - 1), "1.5", "２"]
+DATES = ["2024-02-30", "２０２４-01-01", "2024-1-1x"]
+# Extra malformed values for particular parameters (unknown choices, ids, dates).
+CATALOGUE: dict[str, list[str]] = {
+    **{
+        key: IDS
+        for key in ("unit", "section", "submission", "commission", "suggested_section", "version", "page")
+    },
+    **{key: DATES for key in ("start", "end", "date_from", "date_to", "due", "deadline")},
+    "year": ["0", "1989", "2101", "２０２４"],
+    "kind": ["century", "range"],
+    "verb": ["publish"],
+    "status": ["deleted", "published"],
+    "level": ["galactic"],
+    "edition": ["weekly"],
+    "direction": ["sideways"],
+    "quarter": ["5"],
+    "month": ["13"],
+    "from": ["docx"],
+    "action": ["import", "delete"],
+    "next": ["https://evil.example/", "//evil.example"],
+    "units": ["abc", HUGE],
+    "date": ["2024-12-32", *DATES],
+}
+MALFORMED_PATH = ["0", "-1", HUGE, str(2**31), "abc", "１"]
+# The CSRF token is checked by Django before any view runs.
+IGNORED_KEYS = {"csrfmiddlewaretoken"}
+
+
+class ReadKeys:
+    """Records which keys views look up in request.GET / request.POST."""
+
+    def __init__(self):
+        self.keys: set[str] | None = None
+
+    @contextmanager
+    def recording(self):
+        self.keys = set()
+        try:
+            yield self.keys
+        finally:
+            self.keys = None
+
+
+READ = ReadKeys()
+
+
+@pytest.fixture
+def key_recorder(monkeypatch):
+    def wrap(name):
+        original = getattr(MultiValueDict, name)
+
+        def recorded(self, key, *args, **kwargs):
+            if READ.keys is not None and isinstance(key, str):
+                READ.keys.add(key)
+            return original(self, key, *args, **kwargs)
+
+        monkeypatch.setattr(MultiValueDict, name, recorded)
+
+    for name in ("get", "getlist", "__getitem__", "__contains__"):
+        wrap(name)
+    return READ
+
+
+@pytest.fixture
+def world(editor, contributor, reader, admin_account, make_user, settings, tmp_path):
+    """Real objects for every kind of id a URL takes."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    auditor = make_user(Role.AUDITOR, username="shenji")
+    publication = Publication.objects.get()
+    today = timezone.localdate()
+    draft = piece_actions.create_draft(actor=contributor, title="草稿一篇", body="<p>草稿正文。</p>")
+    submitted = submitted_piece(contributor, "已报送一篇")
+    unplaced = adopted_piece(editor, contributor, "已采用未编入")
+    published_piece = adopted_piece(editor, contributor, "已刊发一篇")
+    issue = create_issue(actor=editor, publication=publication, date=today, number=1, total_number=704)
+    place(editor, issue, published_piece, "要闻速递")
+    publish_issue(actor=editor, issue=issue)
+    published_piece.refresh_from_db()
+    record_instruction(actor=editor, submission=published_piece, leader="王某", level="municipal", date=today)
+    draft_issue = create_issue(actor=editor, publication=publication, date=today, number=2, total_number=705)
+    placement = place(editor, draft_issue, adopted_piece(editor, contributor, "已编入一篇"), "助力攻坚")
+    commission = piece_actions.create_commission(
+        actor=editor,
+        topic="约稿主题",
+        requirements="",
+        deadline=today + datetime.timedelta(days=7),
+        units=[contributor.unit],
+    )
+    draft_issue.refresh_from_db()
+    unit = Unit.objects.get(short_name="西湖区")
+    section = Section.objects.get(name="助力攻坚")
+    valid = {
+        "unit": str(unit.pk),
+        "section": str(section.pk),
+        "submission": str(unplaced.pk),
+        "commission": str(commission.pk),
+        "kind": "year",
+        "year": str(today.year),
+        "quarter": "1",
+        "month": "1",
+        "start": f"{today.year}-01-01",
+        "end": f"{today:%Y-%m-%d}",
+        "status": "submitted",
+        "q": "一篇",
+        "page": "1",
+        "date_from": f"{today.year}-01-01",
+        "date_to": f"{today:%Y-%m-%d}",
+        "version": str(draft_issue.layout_version),
+        "direction": "up",
+        "note": "更正说明",
+        "reason": "不采用的理由",
+        "due": f"{today + datetime.timedelta(days=3):%Y-%m-%d}",
+        "leader": "王某",
+        "level": "municipal",
+        "date": f"{today:%Y-%m-%d}",
+        "text": "一段文字",
+        "title": "标题",
+        "subtitle": "",
+        "body": "<p>正文。</p>",
+        "byline_org": "西湖区人大常委会办公室",
+        "byline_authors": "钱苏晚",
+        "contact_name": "钱苏晚",
+        "contact_phone": "85250657",
+        "suggested_section": str(section.pk),
+        "brief_text": "西湖区一段摘登文字。",
+        "brief_byline": "西湖区人大常委会办公室 钱苏晚",
+        "topic": "约稿主题",
+        "requirements": "要求",
+        "deadline": f"{today + datetime.timedelta(days=7):%Y-%m-%d}",
+        "units": str(unit.pk),
+        "number": "3",
+        "total_number": "706",
+        "edition": "regular",
+        "editor_name": "杨青青",
+        "editor_phone": "85250657",
+        "distribution": "省人大常委会办公厅",
+        "replace": "",
+        "source_name": "x.txt",
+        "file": "",
+        "from": "",
+        "action": "check",
+        "next": "/",
+        "username": "nobody",
+        "password": "Wrong-Password-1",
+        "old_password": "Wrong-Password-1",
+        "new_password1": "New-Password-2026!",
+        "new_password2": "New-Password-2026!",
+        "verb": "return",
+    }
+    ids = {
+        "piece": [draft.pk, submitted.pk, published_piece.pk],
+        "issue": [draft_issue.pk, issue.pk],
+        "published_issue": [issue.pk],
+        "placement": [placement.pk],
+        "user": [contributor.pk],
+    }
+    users = {
+        "anonymous": None,
+        "contributor": contributor,
+        "editor": editor,
+        "reader": reader,
+        "admin": admin_account,
+        "auditor": auditor,
+    }
+    return {"valid": valid, "ids": ids, "users": users}
+
+
+def url_patterns():
+    """(pattern parts, name) of every endpoint in the URLconf, admin included."""
+
+    def walk(patterns, prefix):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                yield from walk(entry.url_patterns, [*prefix, entry.pattern])
+            elif isinstance(entry, URLPattern):
+                yield [*prefix, entry.pattern], entry.name or ""
+
+    return list(walk(get_resolver().url_patterns, []))
+
+
+PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>|\(\?P<(?P<rname>\w+)>[^)]*\)")
+
+
+def param_names(parts) -> list[str]:
+    names = []
+    for part in parts:
+        for match in PARAM.finditer(str(part)):
+            names.append(match.group("name") or match.group("rname"))
+    return names
+
+
+def build(parts, values: dict[str, str]) -> str:
+    url = ""
+    for part in parts:
+        text = str(part)
+        text = PARAM.sub(lambda m: values[m.group("name") or m.group("rname")], text)
+        url += text.replace("^", "").replace("$", "").replace("\\Z", "").replace("\\", "")
+    return "/" + url
+
+
+def real_values(name: str, url_name: str, ids) -> list[str]:
+    if name == "placement_pk":
+        return [str(i) for i in ids["placement"]]
+    if name == "version":
+        return ["1"]
+    if name == "verb":
+        return ["return", "decline", "adopt-article", "adopt-brief"]
+    if name == "fmt":
+        return ["xlsx", "csv"]
+    if name == "app_label":
+        return ["accounts", "audit"]
+    if name in ("object_id", "id"):
+        return [str(i) for i in ids["user"]]
+    if name == "pk":
+        if url_name.startswith("archive"):
+            return [str(i) for i in ids["published_issue"]]
+        if url_name.startswith(("issue", "placement")):
+            return [str(i) for i in ids["issue"]]
+        return [str(i) for i in ids["piece"]]
+    return ["1"]
+
+
+def test_no_request_is_a_500(world, key_recorder, capsys):
+    valid, ids, users = world["valid"], world["ids"], world["users"]
+    clients = {}
+    for role, user in users.items():
+        clients[role] = Client(raise_request_exception=False)
+        if user is not None:
+            clients[role].force_login(user)
+    counts = {"requests": 0}
+    failures: list[str] = []
+    unknown_keys: set[str] = set()
+
+    def send(role, method, url, data):
+        client = clients[role]
+        response = getattr(client, method)(url, data)
+        counts["requests"] += 1
+        if response.status_code >= 500:
+            failures.append(f"{response.status_code} {role} {method.upper()} {url} {str(data)[:200]}")
+        if users[role] is not None and "_auth_user_id" not in client.session:
+            client.force_login(users[role])  # logout, or a password change, ended the session
+        return response
+
+    for parts, url_name in url_patterns():
+        in_admin = str(parts[0]) == "admin/"
+        names = param_names(parts)
+        real = {name: real_values(name, url_name, ids) for name in names}
+        # Every combination of real values (at most a handful), then each parameter malformed.
+        variants = [{name: values[0] for name, values in real.items()}]
+        for name, values in real.items():
+            variants += [{**variants[0], name: value} for value in values[1:]]
+            variants += [{**variants[0], name: value} for value in MALFORMED_PATH]
+        for role in users:
+            for index, values in enumerate(variants):
+                url = build(parts, values)
+                for method in ("get", "post"):
+                    if index > 0 or method == "post":
+                        send(role, method, url, {})
+                        continue
+                    # A valid request by each method, recording which parameters the view reads.
+                    methods = []
+                    read: set[str] = set()
+                    for method_ in ("get", "post"):
+                        with key_recorder.recording() as seen:
+                            response = send(role, method_, url, valid)
+                        refused = response.status_code in (403, 404, 405) or (
+                            response.status_code == 302 and "login" in response.get("Location", "")
+                        )
+                        if not refused:
+                            methods.append(method_)
+                            read |= seen
+                    if in_admin:
+                        continue  # the admin's own forms and filters are Django's; its URLs are walked above
+                    for key in sorted(read - IGNORED_KEYS):
+                        if key not in valid:
+                            unknown_keys.add(f"{url_name}:{key}")
+                            continue
+                        for bad in GENERIC + CATALOGUE.get(key, []):
+                            for method_ in methods:
+                                send(role, method_, url, {**valid, key: bad})
+                        for method_ in methods:
+                            send(role, method_, url, {**valid, key: [valid[key], "abc"]})
+    with capsys.disabled():
+        print(f"\nno-500 walk: {counts['requests']} requests, {len(failures)} responses ≥ 500")
+    assert not unknown_keys, f"parameters read by views but missing from VALID: {sorted(unknown_keys)}"
+    assert not failures, "\n".join(failures[:40])
