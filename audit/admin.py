@@ -2,9 +2,11 @@
 
 from urllib.parse import quote
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
 
@@ -51,7 +53,11 @@ class AuditEntryAdmin(admin.ModelAdmin):
         """The rows the change list shows with its current filters, as .xlsx."""
         if not can_read_audit(request.user):
             raise PermissionDenied("只有审计员可以导出审计日志。")
-        changelist = self.get_changelist_instance(request)
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            messages.error(request, "筛选条件不正确，未导出。")
+            return redirect("admin:audit_auditentry_changelist")
         entries = changelist.get_queryset(request)[:MAX_EXPORT_ROWS]
         filters = request.GET.urlencode()
         now = timezone.localtime()

@@ -118,6 +118,23 @@ def check_date_span(value, label: str):
     return value
 
 
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice of rows by id that refuses ids outside the 64-bit key range
+    before querying (an `id__in` lookup with 2**63 overflows the database driver)."""
+
+    def _check_values(self, value):
+        for item in value:
+            try:
+                number = int(str(item))
+            except ValueError:
+                continue  # Django reports it as an invalid choice
+            if not 1 <= number <= MAX_ID:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
+                )
+        return super()._check_values(value)
+
+
 class UnitChoiceForm(forms.Form):
     """?unit= on the statistics page (the unit whose monthly trend is drawn)."""
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import Unit
+from bulletin.forms import BoundedModelMultipleChoiceField
 from bulletin.models import Section
 
 from .docx_import import DocxImportError, import_docx
@@ -212,7 +213,7 @@ class CommissionForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"required": "请填写截止日期。", "invalid": "日期格式不正确。"},
     )
-    units = forms.ModelMultipleChoiceField(
+    units = BoundedModelMultipleChoiceField(
         label="约稿单位",
         queryset=Unit.objects.filter(active=True),
         widget=forms.CheckboxSelectMultiple,

@@ -1,5 +1,7 @@
 from django.urls import path
 
+import bulletin.converters  # noqa: F401  (registers <id:…>)
+
 from . import views
 
 # Mounted at /unit/: the contributor's desk (and the shared piece pages).
@@ -7,19 +9,19 @@ unit_patterns = [
     path("", views.unit_home, name="unit_home"),
     path("new/", views.piece_create, name="piece_create"),
     path("import/", views.piece_import, name="piece_import"),
-    path("<int:pk>/", views.piece_detail, name="piece_detail"),
-    path("<int:pk>/edit/", views.piece_edit, name="piece_edit"),
-    path("<int:pk>/submit/", views.piece_submit, name="piece_submit"),
-    path("<int:pk>/withdraw/", views.piece_withdraw, name="piece_withdraw"),
-    path("<int:pk>/comment/", views.piece_comment, name="piece_comment"),
-    path("<int:pk>/source.docx", views.piece_source, name="piece_source"),
+    path("<id:pk>/", views.piece_detail, name="piece_detail"),
+    path("<id:pk>/edit/", views.piece_edit, name="piece_edit"),
+    path("<id:pk>/submit/", views.piece_submit, name="piece_submit"),
+    path("<id:pk>/withdraw/", views.piece_withdraw, name="piece_withdraw"),
+    path("<id:pk>/comment/", views.piece_comment, name="piece_comment"),
+    path("<id:pk>/source.docx", views.piece_source, name="piece_source"),
 ]
 
 # Mounted at /review/: the editor's desk.
 review_patterns = [
     path("", views.review_queue, name="review_queue"),
-    path("<int:pk>/", views.review_detail, name="review_detail"),
-    path("<int:pk>/<slug:verb>/", views.review_act, name="review_act"),
+    path("<id:pk>/", views.review_detail, name="review_detail"),
+    path("<id:pk>/<slug:verb>/", views.review_act, name="review_act"),
     path("commissions/", views.commission_list, name="commission_list"),
 ]
 
