@@ -39,7 +39,7 @@ def test_five_failures_lock_the_account_even_for_the_right_password(client, cont
     locked = login(client, "xihu", "wrong-password")
     assert locked.status_code == 429
     page = locked.content.decode()
-    assert "已被锁定 15 分钟" in page and "联系研究室管理员解锁" in page
+    assert "已被锁定 15 分钟" in page and "连续 5 次登录失败" in page and "联系研究室管理员解锁" in page
     # While locked, the right password is refused too, from any address.
     again = login(client, "xihu", PASSWORD, address="10.0.0.99")
     assert again.status_code == 429 and "_auth_user_id" not in client.session
