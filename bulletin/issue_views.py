@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import role_required
 
 from . import actions, queries
-from .documents import build_document
+from .documents import build_document, issue_document
 from .forms import (
     BackIssueForm,
     CorrectionForm,
@@ -230,13 +230,14 @@ def issue_arrange(request, pk: int):
 @csp_update({"style-src": ["'unsafe-inline'"]})
 def issue_preview(request, pk: int):
     issue = get_object_or_404(Issue.objects.select_related("publication"), pk=pk)
-    return HttpResponse(render_html(build_document(issue)))
+    # A published issue previews as it was frozen; later edits show only after a 更正.
+    return HttpResponse(render_html(issue_document(issue)))
 
 
 @editor_only
 def issue_preview_pdf(request, pk: int):
     issue = get_object_or_404(Issue.objects.select_related("publication"), pk=pk)
-    response = HttpResponse(render_pdf(build_document(issue)), content_type="application/pdf")
+    response = HttpResponse(render_pdf(issue_document(issue)), content_type="application/pdf")
     response["Content-Disposition"] = "inline"
     return response
 

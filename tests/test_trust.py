@@ -340,3 +340,10 @@ def test_unit_statistics_list_the_title_as_printed_until_a_correction(
     correct_issue(actor=editor, issue=published, note="更正标题")
     page = client_for(contributor).get(reverse("unit_stats")).content.decode()
     assert "刊发后改过的标题" in page
+
+
+def test_the_preview_of_a_published_issue_shows_the_frozen_text(published, editor, client_for):
+    piece = published.placements.get().submission
+    edit_piece_as_editor(editor, piece, title="刊发后改过的标题")
+    page = client_for(editor).get(reverse("issue_preview", args=[published.pk])).content.decode()
+    assert "原标题" in page and "刊发后改过的标题" not in page
