@@ -16,6 +16,14 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].label = "密码"
         self.fields["username"].widget.attrs.update({"autofocus": True, "autocomplete": "username"})
 
+    def clean_username(self):
+        # Django only sets the input's maxlength; a longer name never reaches authenticate()
+        # (django-axes would store it in a 255-character column).
+        username = self.cleaned_data["username"]
+        if len(username) > 150:
+            raise ValidationError("用户名不能超过 150 个字符。", code="username_too_long")
+        return username
+
     def password_breaks_rules(self) -> bool:
         """After a successful login: whether the password typed fails today's rules."""
         try:

@@ -390,3 +390,9 @@ def test_the_500_page_is_chinese_and_standalone():
 
     html = loader.get_template("500.html").render({})
     assert "系统出现错误" in html and "style=" not in html
+
+
+@pytest.mark.django_db
+def test_an_over_long_user_name_is_refused_in_chinese(client):
+    response = login(client, "x" * 3000, "Wrong-Password-1")
+    assert response.status_code == 200 and "用户名不能超过 150 个字符" in response.content.decode()
