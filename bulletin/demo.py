@@ -131,7 +131,7 @@ def load_demo_pieces(users: list[User]) -> int:
             suggested_section=Section.objects.get(name=spec["section"]),
         )
         if spec["state"] != "draft":
-            actions.submit(actor=author, submission=piece)
+            actions.submit(actor=author, submission=piece, signer_name="李建华")
         if spec["state"] == "adopted":
             actions.adopt_as_article(actor=editor, submission=piece)
         elif spec["state"] == "returned":

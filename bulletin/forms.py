@@ -117,6 +117,26 @@ class StatsPeriodForm(forms.Form):
     )
     start = forms.DateField(label="起", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label="止", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    # Rankings for all units, for 区、县（市） only, or for the municipal committees (市直工委) only.
+    group = forms.ChoiceField(
+        label="排名范围",
+        required=False,
+        choices=[("", "全部单位"), ("district", "区、县（市）"), ("committee", "市直工委")],
+    )
+    signer = forms.CharField(label="签发人", required=False, max_length=32)
+
+    def clean_signer(self):
+        return " ".join(self.cleaned_data["signer"].split())
+
+    def report_options(self) -> dict:
+        """unit_report's keyword arguments for the chosen group and 签发人."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        options: dict = {"signer": data.get("signer", "")}
+        if data.get("group"):
+            options["units"] = Unit.objects.filter(active=True, kind=data["group"]).order_by(
+                "kind", "position"
+            )
+        return options
 
     def clean(self):
         data = super().clean()

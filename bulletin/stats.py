@@ -1,7 +1,8 @@
 """信息工作考核: per unit, for a period, what the bulletin received, adopted and printed.
 
 What counts, and when (dates in Asia/Shanghai):
-- 报送: a piece's first submission in the period; a back-issue piece counts on its issue's date.
+- 报送: a piece's first arrival at the editor in the period (报送, or 签发 where the unit has a
+  审核人); a back-issue piece counts on its issue's date.
 - 采用为文章 / 采用为信息摘登: the adoption in the period; a back-issue piece on its issue's date.
 - 要闻速递: a piece printed in 要闻速递 of an issue dated in the period.
 - 不采用, 退回修改: those decisions in the period.
@@ -20,7 +21,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -144,23 +145,29 @@ def imported_in(start: dt.date, end: dt.date) -> Q:
     return Q(action="import", submission__placement__issue__date__range=(start, end))
 
 
+def first_arrival() -> Q:
+    """The event by which a piece first reached the editor: its first 报送 or 签发 (the action
+    stamps `first_submitted_at` with that event's time)."""
+    return Q(action__in=("submit", "sign_off"), created_at=F("submission__first_submitted_at"))
+
+
 def _by_unit(queryset, unit_field: str, **annotations) -> dict[int, dict]:
     return {row[unit_field]: row for row in queryset.order_by().values(unit_field).annotate(**annotations)}
 
 
-def unit_report(period: Period, *, units=None) -> Report:
+def unit_report(period: Period, *, units=None, signer: str = "") -> Report:
+    """Figures per unit; with `signer`, only the pieces that 签发人 approved count (commissions,
+    which are asked of the unit, still count in full)."""
     windows = _windows(period)
+    signer = " ".join((signer or "").split())
+    by_signer = Q(submission__signer_name=signer) if signer else Q()
     units = list(
         units if units is not None else Unit.objects.filter(active=True).order_by("kind", "position")
     )
     span = (period.start, period.end)
 
     event_counts = {
-        "submitted": Count(
-            "id",
-            filter=Q(action="submit", from_status="draft") & _between("created_at", *span)
-            | imported_in(*span),
-        ),
+        "submitted": Count("id", filter=first_arrival() & _between("created_at", *span) | imported_in(*span)),
         "declined": Count("id", filter=Q(action="decline") & _between("created_at", *span)),
         "returned": Count("id", filter=Q(action="return") & _between("created_at", *span)),
     }
@@ -177,15 +184,17 @@ def unit_report(period: Period, *, units=None) -> Report:
         )
     # Only the rows that can count: decisions within the period, and back-issue records.
     relevant = Event.objects.filter(
-        Q(action__in=("submit", "decline", "return", "adopt_article", "adopt_brief"))
+        Q(action__in=("submit", "sign_off", "decline", "return", "adopt_article", "adopt_brief"))
         & _between("created_at", *span)
         | Q(action="import")
     )
-    events = _by_unit(relevant, "submission__unit", **event_counts)
+    events = _by_unit(relevant.filter(by_signer), "submission__unit", **event_counts)
 
     published = Submission.objects.filter(
         placement__issue__status=Issue.Status.PUBLISHED, placement__section__name=LEAD_SECTION
     )
+    if signer:
+        published = published.filter(signer_name=signer)
     leads = _by_unit(
         published,
         "unit",
@@ -195,7 +204,7 @@ def unit_report(period: Period, *, units=None) -> Report:
         },
     )
     instructions = _by_unit(
-        Instruction.objects.all(),
+        Instruction.objects.filter(by_signer),
         "submission__unit",
         **{
             f"instructions_{k}": Count("id", filter=Q(date__range=(start, end)))

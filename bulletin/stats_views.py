@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import Unit
-from accounts.permissions import can_use_unit_desk, role_required
+from accounts.permissions import can_view_unit_desk, role_required
 from submissions.models import Submission
 from submissions.permissions import get_visible_submission
 
@@ -49,7 +49,7 @@ def _context(request, report, trend_unit):
 @editor_only
 def stats_page(request):
     form, period = _period(request)
-    report = unit_report(period)
+    report = unit_report(period, **form.report_options())
     trend_unit = Unit.objects.filter(pk=request.GET.get("unit") or 0).first() or (
         report.rows[0].unit if report.rows else None
     )
@@ -62,8 +62,8 @@ def stats_page(request):
 def stats_export(request, fmt: str):
     if fmt not in ("xlsx", "csv"):
         raise Http404("只能导出 xlsx 或 csv。")
-    _, period = _period(request)
-    report = unit_report(period)
+    form, period = _period(request)
+    report = unit_report(period, **form.report_options())
     name = f"信息工作考核-{period.label}"
     if fmt == "xlsx":
         response = HttpResponse(
@@ -76,12 +76,14 @@ def stats_export(request, fmt: str):
     return response
 
 
-@role_required(can_use_unit_desk)
+@role_required(can_view_unit_desk)
 def unit_stats(request):
     """A unit's own figures and rank; the ranking shows other units' figures, never their pieces."""
     form, period = _period(request)
     unit = request.user.unit
-    report = unit_report(period)
+    options = form.report_options()
+    options.pop("signer")  # a unit's page always counts all its pieces
+    report = unit_report(period, **options)
     own = next((row for row in report.rows if row.unit.pk == unit.pk), None)
     pieces = (
         Submission.objects.filter(

@@ -11,6 +11,7 @@ from . import queries
 # Where each role starts after signing in.
 ROLE_HOME = {
     Role.CONTRIBUTOR: "unit_home",
+    Role.REVIEWER: "unit_home",
     Role.EDITOR: "editor_home",
     Role.READER: "archive",
     Role.ADMIN: "admin:index",

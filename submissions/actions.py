@@ -14,10 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, Unit, User
+from accounts.permissions import unit_has_reviewer
 
 from . import permissions
 from .models import Comment, Commission, Event, Revision, Submission
-from .notifications import editors, notify, unit_contributors
+from .notifications import editors, notify, unit_contributors, unit_reviewers
 from .richtext import body_text, is_blank, sanitize_body
 
 S = Submission.Status
@@ -40,8 +41,15 @@ class Transition:
 
 
 TRANSITIONS: dict[str, Transition] = {
+    # A unit without a 审核人: the contributor names the 签发人 and the piece goes to the editor.
     "submit": Transition("报送", (S.DRAFT, S.RETURNED), S.SUBMITTED, Role.CONTRIBUTOR),
-    "withdraw": Transition("撤回", (S.DRAFT, S.SUBMITTED, S.RETURNED), S.WITHDRAWN, Role.CONTRIBUTOR),
+    # A unit with a 审核人: 报送 waits for 签发 in the unit first.
+    "request_signoff": Transition("报送审签", (S.DRAFT, S.RETURNED), S.PENDING_SIGNOFF, Role.CONTRIBUTOR),
+    "sign_off": Transition("签发", (S.PENDING_SIGNOFF,), S.SUBMITTED, Role.REVIEWER),
+    "return_signoff": Transition("审签退回", (S.PENDING_SIGNOFF,), S.RETURNED, Role.REVIEWER),
+    "withdraw": Transition(
+        "撤回", (S.DRAFT, S.PENDING_SIGNOFF, S.SUBMITTED, S.RETURNED), S.WITHDRAWN, Role.CONTRIBUTOR
+    ),
     "return": Transition("退回修改", (S.SUBMITTED,), S.RETURNED, Role.EDITOR),
     "adopt_article": Transition("采用为文章", (S.SUBMITTED,), S.ADOPTED, Role.EDITOR),
     "adopt_brief": Transition("采用为信息摘登", (S.SUBMITTED,), S.ADOPTED, Role.EDITOR),
@@ -98,6 +106,19 @@ def _tell_unit(submission: Submission, actor: User, text: str) -> None:
 
 def _tell_editors(submission: Submission, actor: User, text: str) -> None:
     notify(editors(), text=text, link=_link(submission, True), actor=actor)
+
+
+def _tell_reviewers(submission: Submission, actor: User, text: str) -> None:
+    notify(unit_reviewers(submission.unit_id), text=text, link=_link(submission, False), actor=actor)
+
+
+def _arrive(submission: Submission, event: Event) -> None:
+    """The piece reaches the editor (报送 or 签发): stamp the times statistics and quotas count."""
+    submission.submitted_at = event.created_at
+    if submission.first_submitted_at is None:
+        # Equal to the event's time, so the statistics can tell a first arrival by the event alone.
+        submission.first_submitted_at = event.created_at
+    submission.revision_due = None
 
 
 def _clean_fields(fields: dict) -> dict:
@@ -161,15 +182,33 @@ def save_text(*, actor: User, submission: Submission, expected_version: int, **f
 
 
 @transaction.atomic
-def submit(*, actor: User, submission: Submission) -> Submission:
+def submit(*, actor: User, submission: Submission, signer_name: str = "") -> Submission:
+    """报送. Where the unit has a 审核人 the piece waits for 签发 (待审签); otherwise the
+    contributor names the 签发人 (required: government information goes out approved)."""
     submission = _lock(submission)
-    if submission.status == S.SUBMITTED and permissions.can_view(actor, submission):
+    if submission.status in (S.SUBMITTED, S.PENDING_SIGNOFF) and permissions.can_view(actor, submission):
         return submission  # a double click: already done, nothing more to record
     if is_blank(submission.body):
         raise SubmissionActionError("正文为空，不能报送。请先填写正文。")
-    _transition(submission, "submit", actor=actor)
-    submission.submitted_at = timezone.now()
-    submission.revision_due = None
+    if unit_has_reviewer(submission.unit_id):
+        _transition(submission, "request_signoff", actor=actor)
+        submission.revision_due = None
+        submission.save()
+        _keep_revision(submission, Revision.Kind.SUBMITTED, actor)
+        _tell_reviewers(submission, actor, f"稿件《{submission.title}》待您审签")
+        return submission
+    signer_name = " ".join((signer_name or "").split())
+    if not signer_name:
+        if permissions.acts_for(actor, submission, Role.CONTRIBUTOR):
+            raise SubmissionActionError("请填写签发人：本单位没有设置审核人，报送前须由单位领导签发。")
+        raise PermissionDenied("您无权对这篇稿件执行此操作。")
+    if len(signer_name) > 32:
+        raise SubmissionActionError("签发人姓名不能超过 32 字。")
+    event = _transition(submission, "submit", actor=actor, note=f"签发人：{signer_name}")
+    _arrive(submission, event)
+    submission.signer_name = signer_name
+    submission.signed_off_by = None
+    submission.signed_off_at = None
     submission.save()
     _keep_revision(submission, Revision.Kind.SUBMITTED, actor)
     _tell_editors(submission, actor, f"{submission.unit.short_name}报送了稿件《{submission.title}》")
@@ -177,13 +216,52 @@ def submit(*, actor: User, submission: Submission) -> Submission:
 
 
 @transaction.atomic
+def sign_off(*, actor: User, submission: Submission, note: str = "") -> Submission:
+    """签发: a 审核人 of the piece's unit approves it; it goes to the editor as 已报送."""
+    submission = _lock(submission)
+    if submission.status == S.SUBMITTED and permissions.is_unit_reviewer(actor, submission):
+        return submission  # a double click
+    event = _transition(submission, "sign_off", actor=actor, note=(note or "").strip())
+    _arrive(submission, event)
+    submission.signer_name = actor.display_name[:32]
+    submission.signed_off_by = actor
+    submission.signed_off_at = event.created_at
+    submission.save()
+    _tell_editors(
+        submission,
+        actor,
+        f"{submission.unit.short_name}报送了稿件《{submission.title}》（签发人：{submission.signer_name}）",
+    )
+    _tell_unit(submission, actor, f"稿件《{submission.title}》已由{submission.signer_name}签发，已报送研究室")
+    return submission
+
+
+@transaction.atomic
+def return_from_signoff(*, actor: User, submission: Submission, note: str) -> Submission:
+    """审签退回: the 审核人 sends the piece back to the writer with a note."""
+    submission = _lock(submission)
+    note = (note or "").strip()
+    if not note:
+        raise SubmissionActionError("退回时请写明修改意见。")
+    _transition(submission, "return_signoff", actor=actor, note=note)
+    submission.revision_due = None
+    submission.save()
+    _tell_unit(
+        submission, actor, f"稿件《{submission.title}》审签未通过，被{actor.display_name}退回修改：{note}"
+    )
+    return submission
+
+
+@transaction.atomic
 def withdraw(*, actor: User, submission: Submission, note: str = "") -> Submission:
     submission = _lock(submission)
-    was_submitted = submission.status != S.DRAFT
+    was = submission.status
     _transition(submission, "withdraw", actor=actor, note=note)
     submission.save()
-    if was_submitted:
+    if was in (S.SUBMITTED, S.RETURNED):
         _tell_editors(submission, actor, f"{submission.unit.short_name}撤回了稿件《{submission.title}》")
+    elif was == S.PENDING_SIGNOFF:
+        _tell_reviewers(submission, actor, f"待审签的稿件《{submission.title}》已被撤回")
     return submission
 
 

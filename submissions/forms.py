@@ -147,6 +147,33 @@ class ReturnForm(forms.Form):
         return due
 
 
+class SubmitForm(forms.Form):
+    """报送. The 签发人 is required where the unit has no 审核人; the action judges that."""
+
+    signer_name = forms.CharField(
+        label="签发人",
+        max_length=32,
+        required=False,
+        help_text="签发这篇稿件的单位领导姓名。",
+        error_messages={"max_length": "签发人姓名不能超过 %(limit_value)d 字。"},
+    )
+
+    def clean_signer_name(self):
+        return _single_line(self.cleaned_data["signer_name"], "签发人")
+
+
+class SignoffReturnForm(forms.Form):
+    note = forms.CharField(
+        label="退回意见",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        error_messages={"required": "请写明退回意见。"},
+    )
+
+    def clean_note(self):
+        return _single_line_block(self.cleaned_data["note"])
+
+
 class DeclineForm(forms.Form):
     reason = forms.CharField(
         label="不采用原因",
@@ -247,6 +274,7 @@ class QueueFilterForm(forms.Form):
     )
     date_to = forms.DateField(label="报送止", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     q = forms.CharField(label="标题", required=False, max_length=50)
+    signer = forms.CharField(label="签发人", required=False, max_length=32)
 
 
 def _single_line_block(value: str, *, required: bool = True) -> str:

@@ -15,6 +15,9 @@ class Commission(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="发起人", on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField("发起时间", auto_now_add=True)
+    # A cancelled commission asks nothing any more and costs no unit points.
+    cancelled_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    cancel_note = models.CharField("撤销说明", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "约稿"
@@ -30,6 +33,7 @@ class Submission(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"
+        PENDING_SIGNOFF = "pending_signoff", "待审签"
         SUBMITTED = "submitted", "已报送"
         RETURNED = "returned", "退回修改"
         ADOPTED = "adopted", "已采用"
@@ -78,6 +82,20 @@ class Submission(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
     submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
+    # The first time the piece reached the editor (报送 or 签发): what statistics and quotas count.
+    first_submitted_at = models.DateTimeField("首次报送时间", null=True, blank=True)
+    # 签发人: the unit leader who approved the piece going out. Recorded by 签发 when the unit has
+    # a 审核人 (with who and when), otherwise typed by the contributor on 报送.
+    signer_name = models.CharField("签发人", max_length=32, blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="签发审核人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    signed_off_at = models.DateTimeField("签发时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "稿件"
@@ -181,3 +199,32 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class Reminder(models.Model):
+    """One reminder sent by `send_reminders` or a 催报: at most one per cause, recipient and day.
+
+    `cause` names what the reminder is about, e.g. "commission:12:due" or "quota:3:2026-11-01";
+    the unique constraint makes a second run on the same day send nothing twice, even when two
+    runs overlap.
+    """
+
+    cause = models.CharField("事由", max_length=100)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE, related_name="+"
+    )
+    date = models.DateField("日期")
+    created_at = models.DateTimeField("发送时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "提醒记录"
+        verbose_name_plural = "提醒记录"
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cause", "recipient", "date"], name="reminder_once_per_cause_and_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.cause}"

@@ -8,6 +8,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 
 from accounts.models import Role, User
+from accounts.permissions import unit_reviewers  # noqa: F401  (the 审核人 are told like the others)
 
 from .models import Notification, Submission
 

@@ -22,14 +22,21 @@ def is_own_unit(user, submission: Submission) -> bool:
     return can_write_for_unit(user) and submission.unit_id == user.unit_id
 
 
+def is_unit_reviewer(user, submission: Submission) -> bool:
+    """A 审核人 of the piece's own unit (a 审核人 of another unit is not)."""
+    return has_role(user, Role.REVIEWER) and user.unit_id is not None and submission.unit_id == user.unit_id
+
+
 def can_view(user, submission: Submission) -> bool:
-    return is_editor(user) or is_own_unit(user, submission)
+    return is_editor(user) or is_own_unit(user, submission) or is_unit_reviewer(user, submission)
 
 
 def acts_for(user, submission: Submission, role: str) -> bool:
     """May `user` take a transition reserved for `role` on this piece?"""
     if role == Role.EDITOR:
         return is_editor(user)
+    if role == Role.REVIEWER:
+        return is_unit_reviewer(user, submission)
     return is_own_unit(user, submission)
 
 

@@ -32,11 +32,12 @@ def awaiting_review() -> QuerySet[Submission]:
 
 
 def editor_queue(
-    *, status="", unit=None, section=None, date_from=None, date_to=None, q=""
+    *, status="", unit=None, section=None, date_from=None, date_to=None, q="", signer=""
 ) -> QuerySet[Submission]:
     """All units' pieces (drafts stay with their unit), newest first, filtered."""
+    # Drafts and pieces awaiting 审签 are still the unit's own business.
     pieces = (
-        Submission.objects.exclude(status=Submission.Status.DRAFT)
+        Submission.objects.exclude(status__in=(Submission.Status.DRAFT, Submission.Status.PENDING_SIGNOFF))
         .select_related("unit", "suggested_section", "placement__issue")
         .order_by("-submitted_at", "-id")
     )
@@ -50,9 +51,23 @@ def editor_queue(
         pieces = pieces.filter(submitted_at__date__gte=date_from)
     if date_to:
         pieces = pieces.filter(submitted_at__date__lte=date_to)
+    if signer:
+        pieces = pieces.filter(signer_name=" ".join(signer.split()))
     for word in (q or "").split():
         pieces = pieces.filter(Q(title__icontains=word) | Q(subtitle__icontains=word))
     return pieces
+
+
+def last_signer_name(unit: Unit) -> str:
+    """The 签发人 the unit named last, to propose on the next 报送 (one query)."""
+    return (
+        Submission.objects.filter(unit=unit)
+        .exclude(signer_name="")
+        .order_by("-submitted_at", "-id")
+        .values_list("signer_name", flat=True)
+        .first()
+        or ""
+    )
 
 
 def thread(submission: Submission) -> list[dict]:

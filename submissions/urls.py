@@ -11,6 +11,8 @@ unit_patterns = [
     path("<int:pk>/edit/", views.piece_edit, name="piece_edit"),
     path("<int:pk>/submit/", views.piece_submit, name="piece_submit"),
     path("<int:pk>/withdraw/", views.piece_withdraw, name="piece_withdraw"),
+    path("<int:pk>/sign-off/", views.piece_sign_off, name="piece_sign_off"),
+    path("<int:pk>/sign-off/return/", views.piece_signoff_return, name="piece_signoff_return"),
     path("<int:pk>/comment/", views.piece_comment, name="piece_comment"),
     path("<int:pk>/source.docx", views.piece_source, name="piece_source"),
 ]

@@ -13,7 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import can_use_unit_desk, role_required
+from accounts import permissions as accounts_permissions
+from accounts.permissions import can_use_unit_desk, can_view_unit_desk, role_required, unit_has_reviewer
 from bulletin.forms import InstructionForm  # the review page records 批示 too
 
 from . import actions, permissions, queries
@@ -27,11 +28,15 @@ from .forms import (
     PieceForm,
     QueueFilterForm,
     ReturnForm,
+    SignoffReturnForm,
+    SubmitForm,
 )
 from .models import Commission, Submission
 from .richtext import diff_html, diff_text
 
 unit_desk = role_required(can_use_unit_desk)
+unit_pages = role_required(can_view_unit_desk)  # the unit's writers and its 审核人
+signoff_desk = role_required(accounts_permissions.can_sign_off_for_unit)
 review_desk = role_required(permissions.is_editor)
 
 IMPORT_SESSION_KEY = "docx_import"
@@ -53,21 +58,29 @@ def _run(request, action, **kwargs):
 # --- the unit's desk -----------------------------------------------------------
 
 
-@unit_desk
+@unit_pages
 def unit_home(request):
     unit = request.user.unit
     pieces = queries.for_unit(unit)
     status = request.GET.get("status", "")
     listed = pieces.filter(status=status) if status in Submission.Status.values else pieces
+    is_reviewer = request.user.is_reviewer
     return render(
         request,
         "submissions/unit_home.html",
         {
             "unit": unit,
+            "is_reviewer": is_reviewer,
             "page": Paginator(listed, 20).get_page(request.GET.get("page")),
             "status_counts": queries.status_counts(pieces),
             "current_status": status,
             "commissions": queries.open_commissions_for_unit(unit),
+            "awaiting_signoff": list(
+                pieces.filter(status=Submission.Status.PENDING_SIGNOFF).order_by("updated_at")
+            )
+            if is_reviewer
+            else [],
+            "quota": None,
         },
     )
 
@@ -155,6 +168,7 @@ def piece_detail(request, pk: int):
     piece = permissions.get_visible_submission(request.user, pk)
     if permissions.is_editor(request.user):
         return redirect("review_detail", pk=pk)
+    is_writer = permissions.is_own_unit(request.user, piece)
     submitted = queries.last_submitted_revision(piece)
     changed = submitted is not None and any(
         getattr(submitted, name) != getattr(piece, name) for name in ("title", "subtitle", "body")
@@ -166,8 +180,15 @@ def piece_detail(request, pk: int):
             "piece": piece,
             "thread": queries.thread(piece),
             "can_edit": permissions.can_edit_as_contributor(request.user, piece),
-            "can_submit": piece.status in actions.TRANSITIONS["submit"].sources,
-            "can_withdraw": piece.status in actions.TRANSITIONS["withdraw"].sources,
+            "can_submit": is_writer and piece.status in actions.TRANSITIONS["submit"].sources,
+            "needs_signer": not unit_has_reviewer(piece.unit_id),
+            "submit_form": SubmitForm(
+                initial={"signer_name": piece.signer_name or queries.last_signer_name(piece.unit)}
+            ),
+            "can_withdraw": is_writer and piece.status in actions.TRANSITIONS["withdraw"].sources,
+            "can_sign_off": permissions.is_unit_reviewer(request.user, piece)
+            and piece.status in actions.TRANSITIONS["sign_off"].sources,
+            "signoff_return_form": SignoffReturnForm(),
             "comment_form": CommentForm(),
             "editor_changed": changed,
             "title_diff": diff_text(submitted.title, piece.title) if changed else "",
@@ -224,11 +245,42 @@ def _save_text(request, piece, form) -> bool:
 def piece_submit(request, pk: int):
     piece = permissions.get_visible_submission(request.user, pk)
     was = piece.status
-    if _run(request, actions.submit, submission=piece) is not None:
-        if was == Submission.Status.SUBMITTED:
+    form = SubmitForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _errors(form))
+        return redirect("piece_detail", pk=pk)
+    done = _run(request, actions.submit, submission=piece, signer_name=form.cleaned_data["signer_name"])
+    if done is not None:
+        if was in (Submission.Status.SUBMITTED, Submission.Status.PENDING_SIGNOFF):
             messages.info(request, "这篇稿件已经报送，无需重复提交。")
+        elif done.status == Submission.Status.PENDING_SIGNOFF:
+            messages.success(request, "已提交本单位审核人审签，签发后报送研究室。")
         else:
             messages.success(request, "已报送，等待研究室审核。")
+    return redirect("piece_detail", pk=pk)
+
+
+@signoff_desk
+@require_POST
+def piece_sign_off(request, pk: int):
+    piece = permissions.get_visible_submission(request.user, pk)
+    if _run(request, actions.sign_off, submission=piece) is not None:
+        messages.success(request, "已签发，稿件已报送研究室。")
+    return redirect("piece_detail", pk=pk)
+
+
+@signoff_desk
+@require_POST
+def piece_signoff_return(request, pk: int):
+    piece = permissions.get_visible_submission(request.user, pk)
+    form = SignoffReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _errors(form))
+    elif (
+        _run(request, actions.return_from_signoff, submission=piece, note=form.cleaned_data["note"])
+        is not None
+    ):
+        messages.success(request, "已退回撰稿人修改。")
     return redirect("piece_detail", pk=pk)
 
 

@@ -57,6 +57,7 @@ def test_import_submit_return_resubmit_adopt(live_server, settings, tmp_path, co
         assert page.locator("#id_byline_authors").input_value() == "钱苏晚"
         page.get_by_role("button", name="保存草稿").click()
         page.get_by_text("草稿已保存").wait_for()
+        page.get_by_label("签发人").fill("李建华")
         page.get_by_role("button", name="报送", exact=True).click()
         page.get_by_text("已报送，等待研究室审核。").wait_for()
 

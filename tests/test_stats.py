@@ -53,7 +53,7 @@ def dated(piece: Submission, action: str, day: datetime.date, *, nth: int = 0) -
     event = Event.objects.filter(submission=piece, action=action).order_by("id")[nth]
     Event.objects.filter(pk=event.pk).update(created_at=at(day))
     if action == "submit" and nth == 0:
-        Submission.objects.filter(pk=piece.pk).update(submitted_at=at(day))
+        Submission.objects.filter(pk=piece.pk).update(submitted_at=at(day), first_submitted_at=at(day))
 
 
 @pytest.fixture
@@ -88,7 +88,7 @@ def data(editor, contributor, other_contributor, settings, tmp_path):
     dated(c, "submit", D(2024, 9, 1))
     actions.return_for_revision(actor=editor, submission=c, note="请修改")
     dated(c, "return", D(2024, 9, 2))
-    actions.submit(actor=contributor, submission=c)
+    actions.submit(actor=contributor, submission=c, signer_name="李建华")
     dated(c, "submit", D(2024, 9, 3), nth=1)
     actions.decline(actor=editor, submission=c, reason="重复")
     dated(c, "decline", D(2024, 9, 5))
@@ -117,7 +117,7 @@ def data(editor, contributor, other_contributor, settings, tmp_path):
     e = actions.create_draft(
         actor=other_contributor, commission=commission, title="萧山区戊", body="<p>应约。</p>"
     )
-    actions.submit(actor=other_contributor, submission=e)
+    actions.submit(actor=other_contributor, submission=e, signer_name="李建华")
     dated(e, "submit", D(2024, 7, 5))
 
     if SEED.exists():

@@ -124,8 +124,8 @@ def test_create_edit_submit_through_the_pages(client_for, contributor):
     piece = Submission.objects.get()
     assert response.status_code == 302 and piece.title == "西湖区：“三个力”做活代表工作"
     assert piece.body == "<p>一是以学促干提能力。</p><p>二是丰富载体增活力。</p>"
-    client.post(reverse("piece_submit", args=[piece.pk]))
-    again = client.post(reverse("piece_submit", args=[piece.pk]), follow=True)
+    client.post(reverse("piece_submit", args=[piece.pk]), {"signer_name": "李建华"})
+    again = client.post(reverse("piece_submit", args=[piece.pk]), {"signer_name": "李建华"}, follow=True)
     assert "无需重复提交" in again.content.decode()
     assert Event.objects.filter(submission=piece).count() == 1
     page = client.get(reverse("unit_home")).content.decode()
