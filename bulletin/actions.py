@@ -433,3 +433,78 @@ def record_instruction(*, actor, submission, leader: str, level: str, date: date
     instruction.full_clean()
     instruction.save()
     return instruction
+
+
+@transaction.atomic
+def set_quota(
+    *,
+    actor,
+    count: int,
+    period: str,
+    starts: datetime.date,
+    unit=None,
+    unit_kind: str = "",
+    ends: datetime.date | None = None,
+    note: str = "",
+):
+    """Set a 报送任务: `count` pieces each month or quarter for one unit or a kind of unit.
+
+    The start is moved to the first day of its period (a quota is judged per whole period).
+    A rule for the same target and period that is still open ends the day before the new one
+    starts, so one rule holds at a time.
+    """
+    from .models import Quota
+    from .quotas import period_start
+
+    _require_editor(actor)
+    if (unit is None) == (not unit_kind):
+        raise IssueActionError("请选择一个单位，或选择一类单位（二者选一）。")
+    if period not in Quota.Period.values:
+        raise IssueActionError("周期只能是每月或每季度。")
+    if count < 1 or count > 99:
+        raise IssueActionError("应报篇数应在 1 至 99 之间。")
+    starts = period_start(period, starts)
+    if ends is not None and ends < starts:
+        raise IssueActionError("结束日期不能早于起始日期。")
+    same_target = Quota.objects.select_for_update().filter(
+        unit=unit, unit_kind="" if unit is not None else unit_kind
+    )
+    if same_target.filter(starts=starts).exists():
+        raise IssueActionError("同一对象在这一起始日期已有报送任务，请先停止原任务或换一个起始日期。")
+    same_target.filter(starts__lt=starts).filter(Q(ends__isnull=True) | Q(ends__gte=starts)).update(
+        ends=starts - datetime.timedelta(days=1)
+    )
+    quota = Quota(
+        unit=unit,
+        unit_kind="" if unit is not None else unit_kind,
+        period=period,
+        count=count,
+        starts=starts,
+        ends=ends,
+        note=" ".join((note or "").split()),
+        created_by=actor,
+    )
+    quota.full_clean()
+    quota.save()
+    return quota
+
+
+@transaction.atomic
+def end_quota(*, actor, quota, today: datetime.date | None = None):
+    """停止 a 报送任务: it still holds for the current period and ends with it (a period is
+    never judged by half a rule). A rule that has not started yet is deleted."""
+    from .models import Quota
+    from .quotas import period_of
+
+    _require_editor(actor)
+    quota = Quota.objects.select_for_update().get(pk=quota.pk)
+    today = today or timezone.localdate()
+    if quota.starts > today:
+        quota.delete()
+        return None
+    end = period_of(quota.period, today).end
+    if quota.ends is not None and quota.ends <= end:
+        raise IssueActionError("这项报送任务已经设置了结束日期。")
+    quota.ends = end
+    quota.save(update_fields=["ends"])
+    return quota

@@ -20,6 +20,7 @@ COLUMNS = [
     "批示",
     "约稿逾期",
     "约稿未报",
+    "漏报",
     "采用率",
     "得分",
 ]
@@ -39,6 +40,7 @@ def _cells(row: UnitFigures, *, name: str, rank) -> list:
         row.instructions,
         row.late,
         row.missed,
+        row.quota_short,
         rate,
         float(row.points),
     ]
@@ -47,7 +49,7 @@ def _cells(row: UnitFigures, *, name: str, rank) -> list:
 def header_lines(report: Report) -> list[str]:
     schemes = "；".join(
         f"{s.effective_from:%Y-%m-%d}起 文章{s.article} 摘登{s.brief} 要闻+{s.lead_bonus} 批示+{s.instruction_bonus} "
-        f"约稿逾期-{s.late_commission} 未报-{s.missed_commission}"
+        f"约稿逾期-{s.late_commission} 未报-{s.missed_commission} 漏报每篇-{s.missed_quota}"
         for s in report.schemes
     )
     return [

@@ -2,7 +2,7 @@ from django import forms
 
 from accounts.models import Unit
 
-from .models import Issue, Section
+from .models import Issue, Quota, Section
 
 
 class IssueForm(forms.ModelForm):
@@ -183,3 +183,62 @@ class InstructionForm(forms.Form):
     text = forms.CharField(
         label="批示内容", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
     )
+
+
+class QuotaForm(forms.Form):
+    """A 报送任务 rule: one unit or one kind of unit, monthly or quarterly."""
+
+    unit_kind = forms.ChoiceField(
+        label="单位类别", required=False, choices=[("", "（按单位设置）"), *Unit.Kind.choices]
+    )
+    unit = forms.ModelChoiceField(
+        label="单位", queryset=Unit.objects.filter(active=True), required=False, empty_label="（按类别设置）"
+    )
+    period = forms.ChoiceField(label="周期", choices=Quota.Period.choices, initial=Quota.Period.MONTH)
+    count = forms.IntegerField(
+        label="应报篇数",
+        min_value=1,
+        max_value=99,
+        error_messages={
+            "required": "请填写应报篇数。",
+            "invalid": "应报篇数必须是整数。",
+            "min_value": "应报篇数至少为 1。",
+            "max_value": "应报篇数不能超过 99。",
+        },
+    )
+    starts = forms.DateField(
+        label="起始日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="从这一天所在的月份（季度）起计。",
+        error_messages={"required": "请填写起始日期。", "invalid": "日期格式不正确。"},
+    )
+    ends = forms.DateField(
+        label="结束日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="留空表示长期有效。",
+        error_messages={"invalid": "日期格式不正确。"},
+    )
+    note = forms.CharField(label="说明", required=False, max_length=200)
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("unit")) == bool(data.get("unit_kind")):
+            raise forms.ValidationError("请选择一个单位，或选择一类单位（二者选一）。", code="target")
+        if data.get("starts") and data.get("ends") and data["ends"] < data["starts"]:
+            raise forms.ValidationError("结束日期不能早于起始日期。", code="order")
+        return data
+
+
+class QuotaMonthForm(forms.Form):
+    month = forms.RegexField(
+        label="查看月份", regex=r"^(19|20|21)\d\d-(0[1-9]|1[0-2])$", required=False, max_length=7
+    )
+
+    def day(self, today):
+        import datetime
+
+        if self.is_valid() and self.cleaned_data.get("month"):
+            year, month = map(int, self.cleaned_data["month"].split("-"))
+            return datetime.date(year, month, 1) if (year, month) != (today.year, today.month) else today
+        return today

@@ -8,7 +8,10 @@ What counts, and when (dates in Asia/Shanghai):
 - 不采用, 退回修改: those decisions in the period.
 - 批示: instructions dated in the period.
 - 约稿: for a commission whose deadline is in the period (and has passed), each unit asked
-  that answered after the deadline is 逾期, one that has not answered is 未报.
+  that answered after the deadline is 逾期, one that has not answered is 未报. A cancelled
+  commission asks nothing.
+- 漏报: for each 报送任务 period (month or quarter) that ended in the period, the pieces a unit
+  was short of its quota (bulletin/quotas.py), dated on the period's last day.
 Points use the scheme in force on the date each event happened, so a scheme that changes
 mid-period applies to each part of it. Every figure comes from aggregate queries grouped
 by unit, one per kind of event and scheme window: the number of queries does not grow
@@ -75,6 +78,7 @@ class UnitFigures:
     instructions: int = 0
     late: int = 0
     missed: int = 0
+    quota_short: int = 0  # 漏报: pieces short of the 报送任务 in quota periods that ended
     points: Decimal = Decimal(0)
     rank: int = 0
 
@@ -107,6 +111,7 @@ class Report:
                 "instructions",
                 "late",
                 "missed",
+                "quota_short",
                 "points",
             ):
                 setattr(totals, name, getattr(totals, name) + getattr(row, name))
@@ -212,6 +217,7 @@ def unit_report(period: Period, *, units=None, signer: str = "") -> Report:
         },
     )
     commissions = _commission_misses(period, windows)
+    shortfalls = _quota_shortfalls(period, windows, units)
 
     rows = []
     for unit in units:
@@ -232,6 +238,8 @@ def unit_report(period: Period, *, units=None, signer: str = "") -> Report:
             row.instructions += instruction_count
             row.late += late
             row.missed += missed
+            short = shortfalls.get((unit.pk, k), 0)
+            row.quota_short += short
             row.points += (
                 articles * scheme.article
                 + briefs * scheme.brief
@@ -239,6 +247,7 @@ def unit_report(period: Period, *, units=None, signer: str = "") -> Report:
                 + instruction_count * scheme.instruction_bonus
                 - late * scheme.late_commission
                 - missed * scheme.missed_commission
+                - short * scheme.missed_quota
             )
         rows.append(row)
 
@@ -254,11 +263,30 @@ def unit_report(period: Period, *, units=None, signer: str = "") -> Report:
     return Report(period=period, schemes=[w[0] for w in windows], rows=rows)
 
 
+def _quota_shortfalls(period: Period, windows, units: list[Unit]) -> dict[tuple[int, int], int]:
+    """(unit, scheme window) → pieces short in the quota periods that ended in the period; each
+    period's shortfall is dated on its last day and costs what the scheme of that day says."""
+    from .quotas import ended_periods  # quotas reads Period from here
+
+    out: dict[tuple[int, int], int] = {}
+    for progress in ended_periods(period, units):
+        if not progress.short:
+            continue
+        k = next(
+            (k for k, (_, start, end) in enumerate(windows) if start <= progress.period.end <= end), None
+        )
+        if k is not None:
+            out[(progress.unit.pk, k)] = out.get((progress.unit.pk, k), 0) + progress.short
+    return out
+
+
 def _commission_misses(period: Period, windows) -> dict[tuple[int, int], tuple[int, int]]:
     """(unit, scheme window) → (late, missed) for commissions due in the period."""
     today = timezone.localdate()
     due_until = min(period.end, today - dt.timedelta(days=1))  # a deadline still running costs nothing yet
-    asked = Commission.units.through.objects.filter(commission__deadline__range=(period.start, due_until))
+    asked = Commission.units.through.objects.filter(
+        commission__deadline__range=(period.start, due_until), commission__cancelled_at__isnull=True
+    )
     answers = Submission.objects.filter(
         commission=OuterRef("commission"), unit=OuterRef("unit"), submitted_at__isnull=False
     )

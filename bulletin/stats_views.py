@@ -4,7 +4,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -14,8 +14,10 @@ from submissions.models import Submission
 from submissions.permissions import get_visible_submission
 
 from . import actions, charts, exports
-from .forms import InstructionForm, StatsPeriodForm
+from .forms import InstructionForm, QuotaForm, QuotaMonthForm, StatsPeriodForm
+from .models import Quota
 from .permissions import can_assemble_issues
+from .quotas import progress_table
 from .stats import Period, monthly_adoptions, unit_report
 
 editor_only = role_required(can_assemble_issues)
@@ -114,3 +116,50 @@ def instruction_add(request, pk: int):
         else:
             messages.success(request, "批示已记录，计入该单位得分。")
     return redirect("review_detail", pk=pk)
+
+
+@editor_only
+def quota_page(request):
+    """报送任务: the rules, and 应报 / 已报 / 差额 per unit for a month (and its quarter)."""
+    today = timezone.localdate()
+    month_form = QuotaMonthForm(request.GET or None)
+    day = month_form.day(today)
+    form = QuotaForm(request.POST or None, initial={"starts": today.replace(day=1)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.set_quota(actor=request.user, **form.cleaned_data)
+        except actions.IssueActionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "报送任务已设置。")
+            return redirect("quota_page")
+    return render(
+        request,
+        "bulletin/quotas.html",
+        {
+            "form": form,
+            "month_form": month_form,
+            "day": day,
+            "rows": progress_table(day, today=today),
+            "rules": Quota.objects.select_related("unit", "created_by"),
+            "today": today,
+        },
+    )
+
+
+@editor_only
+@require_POST
+def quota_end(request, pk: int):
+    quota = get_object_or_404(Quota, pk=pk)
+    try:
+        ended = actions.end_quota(actor=request.user, quota=quota)
+    except actions.IssueActionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            f"报送任务将于{ended.ends.year}年{ended.ends.month}月{ended.ends.day}日结束。"
+            if ended
+            else "尚未开始的报送任务已删除。",
+        )
+    return redirect("quota_page")

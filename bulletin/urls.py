@@ -37,6 +37,8 @@ urlpatterns = [
     path("stats/", stats_views.stats_page, name="stats"),
     path("stats/export.<str:fmt>", stats_views.stats_export, name="stats_export"),
     path("stats/unit/", stats_views.unit_stats, name="unit_stats"),
+    path("stats/quotas/", stats_views.quota_page, name="quota_page"),
+    path("stats/quotas/<int:pk>/end/", stats_views.quota_end, name="quota_end"),
     path("stats/instruction/<int:pk>/", stats_views.instruction_add, name="instruction_add"),
     path("unit/", include(submission_urls.unit_patterns)),
     path("review/", include(submission_urls.review_patterns)),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts import permissions as accounts_permissions
 from accounts.permissions import can_use_unit_desk, can_view_unit_desk, role_required, unit_has_reviewer
 from bulletin.forms import InstructionForm  # the review page records 批示 too
+from bulletin.quotas import unit_progress
 
 from . import actions, permissions, queries
 from .forms import (
@@ -80,7 +81,7 @@ def unit_home(request):
             )
             if is_reviewer
             else [],
-            "quota": None,
+            "quota": unit_progress(unit),
         },
     )
 
