@@ -246,6 +246,11 @@ class CommissionForm(forms.Form):
         error_messages={"required": "请至少选择一个约稿单位。"},
     )
 
+    def __init__(self, *args, keep_deadline=None, **kwargs):
+        # Editing a commission whose deadline has passed may keep that deadline as it is.
+        self.keep_deadline = keep_deadline
+        super().__init__(*args, **kwargs)
+
     def clean_topic(self):
         return _single_line(self.cleaned_data["topic"], "约稿主题", required=True)
 
@@ -254,9 +259,16 @@ class CommissionForm(forms.Form):
 
     def clean_deadline(self):
         deadline = self.cleaned_data["deadline"]
-        if deadline < timezone.localdate():
+        if deadline < timezone.localdate() and deadline != self.keep_deadline:
             raise forms.ValidationError("截止日期不能早于今天。", code="past")
         return deadline
+
+
+class CommissionCancelForm(forms.Form):
+    note = forms.CharField(label="撤销原因", max_length=200, error_messages={"required": "请写明撤销原因。"})
+
+    def clean_note(self):
+        return _single_line(self.cleaned_data["note"], "撤销原因", required=True)
 
 
 class QueueFilterForm(forms.Form):

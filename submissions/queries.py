@@ -1,6 +1,9 @@
 """Reads of submissions. A contributor's lists always pass through `for_unit`."""
 
-from django.db.models import Count, Q, QuerySet
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Unit
@@ -90,17 +93,91 @@ def revisions(submission: Submission) -> QuerySet[Revision]:
     return submission.revisions.select_related("author").order_by("-created_at", "-id")
 
 
+LATE_COMMISSIONS_SHOWN_DAYS = 30
+
+
 def open_commissions_for_unit(unit: Unit) -> QuerySet[Commission]:
+    """The unit's commissions still running, and those overdue within the last 30 days that it
+    has not answered (so it can still answer late), with `answered` = its pieces sent."""
+    today = timezone.localdate()
     return (
-        Commission.objects.filter(units=unit, deadline__gte=timezone.localdate())
-        .annotate(answered=Count("submissions", filter=Q(submissions__unit=unit)))
+        Commission.objects.filter(
+            units=unit,
+            cancelled_at__isnull=True,
+            deadline__gte=today - datetime.timedelta(days=LATE_COMMISSIONS_SHOWN_DAYS),
+        )
+        .annotate(
+            answered=Count(
+                "submissions",
+                filter=Q(submissions__unit=unit, submissions__first_submitted_at__isnull=False),
+            )
+        )
+        .filter(Q(deadline__gte=today) | Q(answered=0))
         .order_by("deadline")
     )
 
 
 def commissions() -> QuerySet[Commission]:
+    """Every commission with `asked` (units), `answered_units` (units that sent a piece) and
+    `answers` (pieces sent), for the editor's list."""
     return (
         Commission.objects.prefetch_related("units")
-        .annotate(answers=Count("submissions"))
+        .annotate(
+            asked=Count("units", distinct=True),
+            answered_units=Count(
+                "submissions__unit", filter=Q(submissions__first_submitted_at__isnull=False), distinct=True
+            ),
+            answers=Count(
+                "submissions", filter=Q(submissions__first_submitted_at__isnull=False), distinct=True
+            ),
+        )
+        .annotate(pending_units=F("asked") - F("answered_units"))
         .order_by("-created_at")
     )
+
+
+@dataclass
+class CommissionUnitRow:
+    """One unit asked by a commission: its answering pieces and where it stands."""
+
+    unit: Unit
+    pieces: list  # pieces of this unit answering the commission, in the order they arrived
+    deadline: datetime.date
+    today: datetime.date
+
+    @property
+    def sent(self) -> list:
+        return [p for p in self.pieces if p.first_submitted_at is not None]
+
+    @property
+    def state(self) -> str:
+        """已报 / 逾期报送 / 待报 / 逾期 (not answered after the deadline)."""
+        sent = self.sent
+        if sent:
+            first = timezone.localtime(sent[0].first_submitted_at).date()
+            return "已报" if first <= self.deadline else "逾期报送"
+        return "逾期" if self.today > self.deadline else "待报"
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.sent)
+
+
+def commission_table(commission: Commission) -> list[CommissionUnitRow]:
+    """Per unit asked: 待报 / 已报 (with the answering pieces) / 逾期 (2 queries)."""
+    today = timezone.localdate()
+    pieces: dict[int, list] = {}
+    answering = (
+        Submission.objects.filter(commission=commission)
+        .exclude(status=Submission.Status.DRAFT)
+        .select_related("unit")
+        .order_by(F("first_submitted_at").asc(nulls_last=True), "id")
+    )
+    for piece in answering:
+        pieces.setdefault(piece.unit_id, []).append(piece)
+    return [
+        CommissionUnitRow(
+            unit=unit, pieces=pieces.get(unit.pk, []), deadline=commission.deadline, today=today
+        )
+        for unit in commission.units.order_by("kind", "position", "id")
+    ]

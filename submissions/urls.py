@@ -23,6 +23,9 @@ review_patterns = [
     path("<int:pk>/", views.review_detail, name="review_detail"),
     path("<int:pk>/<slug:verb>/", views.review_act, name="review_act"),
     path("commissions/", views.commission_list, name="commission_list"),
+    path("commissions/<int:pk>/", views.commission_detail, name="commission_detail"),
+    path("commissions/<int:pk>/cancel/", views.commission_cancel, name="commission_cancel"),
+    path("commissions/<int:pk>/remind/", views.commission_remind, name="commission_remind"),
 ]
 
 notification_patterns = [

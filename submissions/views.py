@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import permissions as accounts_permissions
@@ -23,6 +24,7 @@ from .forms import (
     AdoptArticleForm,
     BriefForm,
     CommentForm,
+    CommissionCancelForm,
     CommissionForm,
     DeclineForm,
     DocxUploadForm,
@@ -82,6 +84,7 @@ def unit_home(request):
             if is_reviewer
             else [],
             "quota": unit_progress(unit),
+            "today": timezone.localdate(),
         },
     )
 
@@ -399,8 +402,75 @@ def commission_list(request):
             messages.success(request, f"约稿“{commission.topic}”已发给 {commission.units.count()} 个单位。")
             return redirect("commission_list")
     return render(
-        request, "submissions/commission_list.html", {"form": form, "commissions": queries.commissions()}
+        request,
+        "submissions/commission_list.html",
+        {"form": form, "commissions": queries.commissions(), "today": timezone.localdate()},
     )
+
+
+@review_desk
+def commission_detail(request, pk: int):
+    """One commission: per unit 待报 / 已报 / 逾期 with the answering pieces; edit, cancel, 催报."""
+    commission = get_object_or_404(Commission, pk=pk)
+    form = CommissionForm(
+        request.POST or None,
+        initial={
+            "topic": commission.topic,
+            "requirements": commission.requirements,
+            "deadline": commission.deadline,
+            "units": list(commission.units.values_list("pk", flat=True)),
+        },
+        keep_deadline=commission.deadline,
+    )
+    if request.method == "POST" and form.is_valid():
+        if _run(request, actions.update_commission, commission=commission, **form.cleaned_data) is not None:
+            messages.success(request, "约稿已修改，已通知相关单位。")
+            return redirect("commission_detail", pk=pk)
+    rows = queries.commission_table(commission)
+    return render(
+        request,
+        "submissions/commission_detail.html",
+        {
+            "commission": commission,
+            "rows": rows,
+            "form": form,
+            "cancel_form": CommissionCancelForm(),
+            "pending_count": sum(1 for row in rows if not row.answered),
+        },
+    )
+
+
+@review_desk
+@require_POST
+def commission_cancel(request, pk: int):
+    commission = get_object_or_404(Commission, pk=pk)
+    form = CommissionCancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _errors(form))
+    elif _run(request, actions.cancel_commission, commission=commission, note=form.cleaned_data["note"]):
+        messages.success(request, "约稿已撤销，已通知约稿单位。")
+    return redirect("commission_detail", pk=pk)
+
+
+@review_desk
+@require_POST
+def commission_remind(request, pk: int):
+    """催报 one unit (`unit` posted) or every unit that has not answered."""
+    commission = get_object_or_404(Commission, pk=pk)
+    units = None
+    unit_id = request.POST.get("unit", "")
+    if unit_id:
+        unit = commission.units.filter(pk=unit_id).first() if unit_id.isdigit() else None
+        if unit is None:
+            messages.error(request, "只能向约稿单位催报。")
+            return redirect("commission_detail", pk=pk)
+        units = [unit]
+    reminded = _run(request, actions.remind_commission, commission=commission, units=units)
+    if reminded:
+        messages.success(request, "已催报：" + "、".join(unit.short_name for unit in reminded) + "。")
+    elif reminded is not None:
+        messages.info(request, "今天已经催报过（或该单位没有报送员账号），未重复发送。")
+    return redirect("commission_detail", pk=pk)
 
 
 # --- notifications -------------------------------------------------------------
