@@ -158,6 +158,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The address people open the app at, for links in notification mails.
 BULLETIN_SITE_URL = os.environ.get("BULLETIN_SITE_URL", "http://127.0.0.1:8000")
 
+# Reminders (manage.py send_reminders, run daily): how many days ahead a due date is "near",
+# how long after a deadline units are still reminded, and after how many days a piece waiting
+# for the editor (or for the unit's 审签) is reported.
+BULLETIN_REMINDER_DAYS_AHEAD = int(os.environ.get("BULLETIN_REMINDER_DAYS_AHEAD", "3"))
+BULLETIN_REMINDER_OVERDUE_DAYS = int(os.environ.get("BULLETIN_REMINDER_OVERDUE_DAYS", "7"))
+BULLETIN_REVIEW_WAIT_DAYS = int(os.environ.get("BULLETIN_REVIEW_WAIT_DAYS", "3"))
+
 # Print fonts: a folder of licensed faces (方正小标宋简体, 仿宋_GB2312, 黑体, 楷体_GB2312)
 # preferred over the free Debian faces when present.
 BULLETIN_FONT_DIR = os.environ.get("BULLETIN_FONT_DIR", "")

@@ -480,6 +480,7 @@ def cancel_commission(*, actor: User, commission: Commission, note: str) -> Comm
     return commission
 
 
+@transaction.atomic
 def send_reminder(*, cause: str, recipients, text: str, link: str, today: datetime.date) -> list[User]:
     """Send a reminder once per cause, recipient and day: a `Reminder` row is claimed first (the
     unique constraint settles two runs at once), then the notice and the mail (on commit).
