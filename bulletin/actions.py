@@ -508,3 +508,39 @@ def end_quota(*, actor, quota, today: datetime.date | None = None):
     quota.ends = end
     quota.save(update_fields=["ends"])
     return quota
+
+
+def record_higher_adoption(
+    *, actor, submission, level: str, publication: str, date: datetime.date, issue: str = ""
+):
+    """记录上级采用: a piece forwarded to and adopted by a provincial or national bulletin; the
+    piece's unit earns the scheme's points for that level on that date."""
+    from submissions.models import Submission
+
+    from .models import HigherAdoption
+
+    _require_editor(actor)
+    if submission.status not in (Submission.Status.ADOPTED, Submission.Status.PUBLISHED):
+        raise IssueActionError("只能为已采用或已刊发的稿件记录上级采用。")
+    if level not in HigherAdoption.Level.values:
+        raise IssueActionError("请选择省人大或全国人大。")
+    publication = " ".join((publication or "").split())
+    if not publication:
+        raise IssueActionError("请填写采用的刊物名称。")
+    if date > timezone.localdate():
+        raise IssueActionError("采用日期不能晚于今天。")
+    adoption = HigherAdoption(
+        submission=submission,
+        level=level,
+        publication=publication,
+        date=date,
+        issue=" ".join((issue or "").split()),
+        recorded_by=actor,
+    )
+    adoption.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            adoption.save()
+    except IntegrityError as error:
+        raise IssueActionError(f"《{publication}》{adoption.issue}的这次采用已经记录过了。") from error
+    return adoption

@@ -18,6 +18,8 @@ COLUMNS = [
     "不采用",
     "退回修改",
     "批示",
+    "省人大采用",
+    "全国人大采用",
     "约稿逾期",
     "约稿未报",
     "漏报",
@@ -38,6 +40,8 @@ def _cells(row: UnitFigures, *, name: str, rank) -> list:
         row.declined,
         row.returned,
         row.instructions,
+        row.provincial,
+        row.national,
         row.late,
         row.missed,
         row.quota_short,
@@ -48,7 +52,7 @@ def _cells(row: UnitFigures, *, name: str, rank) -> list:
 
 def header_lines(report: Report) -> list[str]:
     schemes = "；".join(
-        f"{s.effective_from:%Y-%m-%d}起 文章{s.article} 摘登{s.brief} 要闻+{s.lead_bonus} 批示+{s.instruction_bonus} "
+        f"{s.effective_from:%Y-%m-%d}起 文章{s.article} 摘登{s.brief} 要闻+{s.lead_bonus} 批示+{s.instruction_bonus} 省人大采用+{s.provincial_adoption} 全国人大采用+{s.national_adoption} "
         f"约稿逾期-{s.late_commission} 未报-{s.missed_commission} 漏报每篇-{s.missed_quota}"
         for s in report.schemes
     )

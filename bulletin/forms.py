@@ -242,3 +242,19 @@ class QuotaMonthForm(forms.Form):
             year, month = map(int, self.cleaned_data["month"].split("-"))
             return datetime.date(year, month, 1) if (year, month) != (today.year, today.month) else today
         return today
+
+
+class HigherAdoptionForm(forms.Form):
+    level = forms.ChoiceField(label="层级", choices=[("provincial", "省人大"), ("national", "全国人大")])
+    publication = forms.CharField(
+        label="刊物",
+        max_length=64,
+        help_text="如：浙江人大信息、人大工作情况",
+        error_messages={"required": "请填写采用的刊物名称。"},
+    )
+    issue = forms.CharField(label="期号", max_length=32, required=False, help_text="如：2024年第12期")
+    date = forms.DateField(
+        label="采用日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "请填写采用日期。", "invalid": "日期格式不正确。"},
+    )

@@ -7,6 +7,7 @@ What counts, and when (dates in Asia/Shanghai):
 - 要闻速递: a piece printed in 要闻速递 of an issue dated in the period.
 - 不采用, 退回修改: those decisions in the period.
 - 批示: instructions dated in the period.
+- 上级采用: adoptions by a 省人大 or 全国人大 publication dated in the period, points by level.
 - 约稿: for a commission whose deadline is in the period (and has passed), each unit asked
   that answered after the deadline is 逾期, one that has not answered is 未报. A cancelled
   commission asks nothing.
@@ -31,7 +32,7 @@ from django.utils import timezone
 from accounts.models import Unit
 from submissions.models import Commission, Event, Submission
 
-from .models import Instruction, Issue, PointsScheme
+from .models import HigherAdoption, Instruction, Issue, PointsScheme
 
 LEAD_SECTION = "要闻速递"
 
@@ -76,6 +77,8 @@ class UnitFigures:
     declined: int = 0
     returned: int = 0
     instructions: int = 0
+    provincial: int = 0  # 上级采用 by a 省人大 publication
+    national: int = 0  # 上级采用 by a 全国人大 publication
     late: int = 0
     missed: int = 0
     quota_short: int = 0  # 漏报: pieces short of the 报送任务 in quota periods that ended
@@ -109,6 +112,8 @@ class Report:
                 "declined",
                 "returned",
                 "instructions",
+                "provincial",
+                "national",
                 "late",
                 "missed",
                 "quota_short",
@@ -216,6 +221,15 @@ def unit_report(period: Period, *, units=None, signer: str = "") -> Report:
             for k, (_, start, end) in enumerate(windows)
         },
     )
+    higher = _by_unit(
+        HigherAdoption.objects.filter(by_signer),
+        "submission__unit",
+        **{
+            f"{level}_{k}": Count("id", filter=Q(level=level, date__range=(start, end)))
+            for k, (_, start, end) in enumerate(windows)
+            for level in ("provincial", "national")
+        },
+    )
     commissions = _commission_misses(period, windows)
     shortfalls = _quota_shortfalls(period, windows, units)
 
@@ -232,6 +246,10 @@ def unit_report(period: Period, *, units=None, signer: str = "") -> Report:
             articles, briefs = e.get(f"articles_{k}", 0), e.get(f"briefs_{k}", 0)
             lead_count, instruction_count = le.get(f"leads_{k}", 0), ins.get(f"instructions_{k}", 0)
             late, missed = commissions.get((unit.pk, k), (0, 0))
+            provincial = higher.get(unit.pk, {}).get(f"provincial_{k}", 0)
+            national = higher.get(unit.pk, {}).get(f"national_{k}", 0)
+            row.provincial += provincial
+            row.national += national
             row.articles += articles
             row.briefs += briefs
             row.leads += lead_count
@@ -245,6 +263,8 @@ def unit_report(period: Period, *, units=None, signer: str = "") -> Report:
                 + briefs * scheme.brief
                 + lead_count * scheme.lead_bonus
                 + instruction_count * scheme.instruction_bonus
+                + provincial * scheme.provincial_adoption
+                + national * scheme.national_adoption
                 - late * scheme.late_commission
                 - missed * scheme.missed_commission
                 - short * scheme.missed_quota

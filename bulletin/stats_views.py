@@ -14,7 +14,7 @@ from submissions.models import Submission
 from submissions.permissions import get_visible_submission
 
 from . import actions, charts, exports
-from .forms import InstructionForm, QuotaForm, QuotaMonthForm, StatsPeriodForm
+from .forms import HigherAdoptionForm, InstructionForm, QuotaForm, QuotaMonthForm, StatsPeriodForm
 from .models import Quota
 from .permissions import can_assemble_issues
 from .quotas import progress_table
@@ -163,3 +163,20 @@ def quota_end(request, pk: int):
             else "尚未开始的报送任务已删除。",
         )
     return redirect("quota_page")
+
+
+@editor_only
+@require_POST
+def higher_adoption_add(request, pk: int):
+    piece = get_visible_submission(request.user, pk)
+    form = HigherAdoptionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            actions.record_higher_adoption(actor=request.user, submission=piece, **form.cleaned_data)
+        except actions.IssueActionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "上级采用已记录，计入该单位得分。")
+    return redirect("review_detail", pk=pk)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import permissions as accounts_permissions
 from accounts.permissions import can_use_unit_desk, can_view_unit_desk, role_required, unit_has_reviewer
-from bulletin.forms import InstructionForm  # the review page records 批示 too
+from bulletin.forms import HigherAdoptionForm, InstructionForm  # the review page records 批示, 上级采用
 from bulletin.quotas import unit_progress
 
 from . import actions, permissions, queries
@@ -365,6 +365,7 @@ def review_detail(request, pk: int):
             ),
             "comment_form": CommentForm(),
             "instruction_form": InstructionForm(),
+            "higher_form": HigherAdoptionForm(),
             "body_diff": diff_html(submitted.body, piece.body)
             if submitted and submitted.body != piece.body
             else "",
