@@ -208,14 +208,14 @@ class QuotaForm(forms.Form):
     )
     starts = forms.DateField(
         label="起始日期",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="从这一天所在的月份（季度）起计。",
         error_messages={"required": "请填写起始日期。", "invalid": "日期格式不正确。"},
     )
     ends = forms.DateField(
         label="结束日期",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="留空表示长期有效。",
         error_messages={"invalid": "日期格式不正确。"},
     )

@@ -236,7 +236,7 @@ class CommissionForm(forms.Form):
     )
     deadline = forms.DateField(
         label="截止日期",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": "请填写截止日期。", "invalid": "日期格式不正确。"},
     )
     units = forms.ModelMultipleChoiceField(
@@ -250,6 +250,8 @@ class CommissionForm(forms.Form):
         # Editing a commission whose deadline has passed may keep that deadline as it is.
         self.keep_deadline = keep_deadline
         super().__init__(*args, **kwargs)
+        # Short names (西湖区, 法工委) keep the 30-odd checkboxes readable, on a phone too.
+        self.fields["units"].label_from_instance = lambda unit: unit.short_name
 
     def clean_topic(self):
         return _single_line(self.cleaned_data["topic"], "约稿主题", required=True)

@@ -157,6 +157,8 @@ def test_commission_page_edit_cancel_remind(
     client = client_for(editor)
     page = client.get(reverse("commission_detail", args=[commission.pk])).content.decode()
     assert "西湖区应约稿" in page and "已报" in page and "待报" in page and "催报全部未报单位（2）" in page
+    # The edit form starts from the commission as it is (the date input needs ISO dates).
+    assert f'value="{commission.deadline.isoformat()}"' in page
     response = client.post(
         reverse("commission_remind", args=[commission.pk]), {"unit": unit("萧山区").pk}, follow=True
     )

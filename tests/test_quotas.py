@@ -157,6 +157,7 @@ def test_quota_page_for_editors_only(client_for, editor, contributor, reader):
     assert client_for(reader).get(reverse("quota_page")).status_code == 403
     client = client_for(editor)
     today = timezone.localdate()
+    assert f'value="{today.replace(day=1).isoformat()}"' in client.get(reverse("quota_page")).content.decode()
     response = client.post(
         reverse("quota_page"),
         {"unit_kind": "district", "period": "month", "count": "2", "starts": today.isoformat()},

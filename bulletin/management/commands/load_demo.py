@@ -37,5 +37,5 @@ class Command(BaseCommand):
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for user in users:
             unit = f" · {user.unit.short_name}" if user.unit else ""
-            self.stdout.write(f"  {user.username:<10} {user.get_role_display()}{unit}（{user.full_name}）")
+            self.stdout.write(f"  {user.username:<12} {user.get_role_display()}{unit}（{user.full_name}）")
         self.stdout.write("")
