@@ -192,3 +192,22 @@ def test_unit_home_and_quota_page_query_counts_do_not_grow(
     editor_client = client_for(editor)
     with django_assert_max_num_queries(len(few_quota.captured_queries)):
         editor_client.get(reverse("quota_page"))
+
+
+def test_report_query_count_with_quotas_does_not_grow(
+    editor, contributor, other_contributor, django_assert_max_num_queries
+):
+    issue_actions.set_quota(actor=editor, unit_kind="district", period="month", count=2, starts=D(2024, 1, 1))
+    issue_actions.set_quota(
+        actor=editor, unit=contributor.unit, period="quarter", count=4, starts=D(2024, 1, 1)
+    )
+    submitted_on(contributor, "一", D(2024, 2, 3))
+    with django_assert_max_num_queries(9) as few:
+        unit_report(Period.year(2024))
+    for n in range(10):
+        submitted_on(other_contributor if n % 2 else contributor, f"稿{n}", D(2024, 1 + n, 5))
+    issue_actions.set_quota(
+        actor=editor, unit_kind="committee", period="quarter", count=1, starts=D(2024, 1, 1)
+    )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        unit_report(Period.year(2024))
