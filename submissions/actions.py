@@ -346,7 +346,8 @@ def add_comment(*, actor: User, submission: Submission, text: str) -> Comment:
     if not text:
         raise SubmissionActionError("留言不能为空。")
     comment = Comment.objects.create(submission=submission, author=actor, text=text)
-    tell = _tell_unit if actor.role == Role.EDITOR else _tell_editors
+    # The editor and a unit's 审核人 talk to the unit's writers; the writers talk to the editor.
+    tell = _tell_unit if actor.role in (Role.EDITOR, Role.REVIEWER) else _tell_editors
     tell(submission, actor, f"{actor.display_name}在《{submission.title}》留言：{text[:60]}")
     return comment
 

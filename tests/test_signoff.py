@@ -195,3 +195,9 @@ def test_editor_sees_the_signer_in_queue_and_review_and_can_filter(client_for, c
 def test_pending_pieces_stay_out_of_the_editor_queue(client_for, contributor, reviewer, editor, draft):
     actions.submit(actor=contributor, submission=draft)
     assert draft.title not in client_for(editor).get(reverse("review_queue")).content.decode()
+
+
+def test_reviewer_comments_reach_the_writers(contributor, reviewer, editor, draft):
+    actions.add_comment(actor=reviewer, submission=draft, text="第二段请补数据")
+    assert Notification.objects.filter(recipient=contributor, text__contains="第二段请补数据").exists()
+    assert not Notification.objects.filter(recipient=editor).exists()
