@@ -29,7 +29,19 @@ def issues_for_editor() -> QuerySet[Issue]:
     return (
         Issue.objects.select_related("publication")
         .annotate(item_count=Count("placements"))
-        .order_by("status", "-year", "-number")
+        .order_by("-year", "-number")
+    )
+
+
+def earlier_in_assembly(issue: Issue) -> list[Issue]:
+    """Issues of the same publication and year with a lower number, still in assembly."""
+    return list(
+        Issue.objects.filter(
+            publication_id=issue.publication_id,
+            year=issue.year,
+            number__lt=issue.number,
+            status=Issue.Status.DRAFT,
+        ).order_by("number")
     )
 
 

@@ -159,6 +159,32 @@ class DeclineForm(forms.Form):
         return _single_line_block(self.cleaned_data["reason"])
 
 
+class UnadoptForm(forms.Form):
+    note = forms.CharField(
+        label="撤销原因",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
+        help_text="稿件回到“已报送”，报送单位会收到这条说明。",
+        error_messages={"required": "请写明撤销采用的原因。"},
+    )
+
+    def clean_note(self):
+        return _single_line_block(self.cleaned_data["note"])
+
+
+class ReopenForm(forms.Form):
+    note = forms.CharField(
+        label="说明",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
+        required=False,
+        help_text="可不填。稿件回到“已报送”，报送单位会收到通知。",
+    )
+
+    def clean_note(self):
+        return _single_line_block(self.cleaned_data["note"], required=False)
+
+
 class AdoptArticleForm(forms.Form):
     section = forms.ModelChoiceField(
         label="栏目",

@@ -36,6 +36,8 @@ class Submission(models.Model):
         DECLINED = "declined", "不采用"
         WITHDRAWN = "withdrawn", "已撤回"
         PUBLISHED = "published", "已刊发"
+        # A never-submitted draft its unit deleted: kept only for its audit row, shown nowhere.
+        DELETED = "deleted", "已删除"
 
     class AdoptedAs(models.TextChoices):
         ARTICLE = "article", "文章"
@@ -107,6 +109,9 @@ class Revision(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="修改人", on_delete=models.PROTECT, related_name="+"
     )
+    # A conflict revision: the version of the piece the refused form was opened on. A retry
+    # from the same stale form replaces that revision instead of piling up copies.
+    based_on_version = models.PositiveIntegerField("所据版本", null=True, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:

@@ -6,20 +6,25 @@ from django.utils import timezone
 from accounts.models import Unit
 
 from .models import Commission, Revision, Submission
+from .versions import TextVersion
 
 
 def for_unit(unit: Unit) -> QuerySet[Submission]:
-    return Submission.objects.filter(unit=unit).select_related(
-        "unit", "suggested_section", "placement__issue", "placement__section"
+    """The unit's pieces; deleted drafts are gone from every list."""
+    return (
+        Submission.objects.filter(unit=unit)
+        .exclude(status=Submission.Status.DELETED)
+        .select_related("unit", "suggested_section", "placement__issue", "placement__section")
     )
 
 
 def status_counts(queryset: QuerySet[Submission]) -> list[dict]:
-    """Every status with its count (zero included), in workflow order."""
+    """Every status with its count (zero included), in workflow order; 已删除 is not listed."""
     counts = dict(queryset.order_by().values_list("status").annotate(n=Count("id")))
     return [
         {"status": value, "label": label, "count": counts.get(value, 0)}
         for value, label in Submission.Status.choices
+        if value != Submission.Status.DELETED
     ]
 
 
@@ -36,7 +41,7 @@ def editor_queue(
 ) -> QuerySet[Submission]:
     """All units' pieces (drafts stay with their unit), newest first, filtered."""
     pieces = (
-        Submission.objects.exclude(status=Submission.Status.DRAFT)
+        Submission.objects.exclude(status__in=(Submission.Status.DRAFT, Submission.Status.DELETED))
         .select_related("unit", "suggested_section", "placement__issue")
         .order_by("-submitted_at", "-id")
     )
@@ -89,3 +94,49 @@ def commissions() -> QuerySet[Commission]:
         .annotate(answers=Count("submissions"))
         .order_by("-created_at")
     )
+
+
+def versions_of(piece: Submission) -> list[TextVersion]:
+    """The current text first, then every kept version, newest first (one query)."""
+    revisions = piece.revisions.select_related("author").order_by("-created_at", "-id")
+    return [TextVersion.of_piece(piece), *(TextVersion.of_revision(r) for r in revisions)]
+
+
+def editor_change(piece: Submission) -> tuple[TextVersion, TextVersion] | None:
+    """(as submitted, as the editor last edited it): what the editor changed, shown to the
+    unit even after it resubmitted. None if no editor ever edited the piece."""
+    edited = (
+        piece.revisions.filter(kind=Revision.Kind.EDITED)
+        .select_related("author")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if edited is None:
+        return None
+    base = (
+        piece.revisions.filter(kind=Revision.Kind.SUBMITTED, created_at__lte=edited.created_at)
+        .exclude(pk__gt=edited.pk)
+        .select_related("author")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if base is None:
+        return None
+    return TextVersion.of_revision(base), TextVersion.of_revision(edited)
+
+
+def text_when_returned(piece: Submission) -> TextVersion | None:
+    """The text the editor returned to the unit (the last kept version before the last
+    退回修改), or None if the piece was never returned."""
+    returned = piece.events.filter(action="return").order_by("-created_at", "-id").first()
+    if returned is None:
+        return None
+    revision = (
+        piece.revisions.filter(
+            kind__in=(Revision.Kind.SUBMITTED, Revision.Kind.EDITED), created_at__lte=returned.created_at
+        )
+        .select_related("author")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return TextVersion.of_revision(revision) if revision else None

@@ -11,7 +11,10 @@ unit_patterns = [
     path("<int:pk>/edit/", views.piece_edit, name="piece_edit"),
     path("<int:pk>/submit/", views.piece_submit, name="piece_submit"),
     path("<int:pk>/withdraw/", views.piece_withdraw, name="piece_withdraw"),
+    path("<int:pk>/delete/", views.piece_delete, name="piece_delete"),
+    path("<int:pk>/restore/", views.piece_restore, name="piece_restore"),
     path("<int:pk>/comment/", views.piece_comment, name="piece_comment"),
+    path("<int:pk>/versions/", views.piece_versions, name="piece_versions"),
     path("<int:pk>/source.docx", views.piece_source, name="piece_source"),
 ]
 

@@ -26,10 +26,12 @@ from .forms import (
     DocxUploadForm,
     PieceForm,
     QueueFilterForm,
+    ReopenForm,
     ReturnForm,
+    UnadoptForm,
 )
 from .models import Commission, Submission
-from .richtext import diff_html, diff_text
+from .versions import CURRENT, TextVersion, compare, pick
 
 unit_desk = role_required(can_use_unit_desk)
 review_desk = role_required(permissions.is_editor)
@@ -155,10 +157,7 @@ def piece_detail(request, pk: int):
     piece = permissions.get_visible_submission(request.user, pk)
     if permissions.is_editor(request.user):
         return redirect("review_detail", pk=pk)
-    submitted = queries.last_submitted_revision(piece)
-    changed = submitted is not None and any(
-        getattr(submitted, name) != getattr(piece, name) for name in ("title", "subtitle", "body")
-    )
+    change = queries.editor_change(piece)
     return render(
         request,
         "submissions/piece_detail.html",
@@ -168,10 +167,35 @@ def piece_detail(request, pk: int):
             "can_edit": permissions.can_edit_as_contributor(request.user, piece),
             "can_submit": piece.status in actions.TRANSITIONS["submit"].sources,
             "can_withdraw": piece.status in actions.TRANSITIONS["withdraw"].sources,
+            "can_delete": actions.can_delete_draft(piece),
+            "can_restore": piece.status in actions.TRANSITIONS["restore"].sources,
             "comment_form": CommentForm(),
-            "editor_changed": changed,
-            "title_diff": diff_text(submitted.title, piece.title) if changed else "",
-            "body_diff": diff_html(submitted.body, piece.body) if changed else "",
+            "editor_change": change,
+            "editor_diff": [f for f in compare(*change) if f.changed] if change else [],
+        },
+    )
+
+
+@login_required
+def piece_versions(request, pk: int):
+    """Every kept version of a piece: open one (?show=), compare two (?a=&b=)."""
+    piece = permissions.get_visible_submission(request.user, pk)
+    versions = queries.versions_of(piece)
+    shown = pick(versions, request.GET.get("show"))
+    older = pick(versions, request.GET.get("a")) or (versions[1] if len(versions) > 1 else None)
+    newer = pick(versions, request.GET.get("b")) or versions[0]
+    return render(
+        request,
+        "submissions/piece_versions.html",
+        {
+            "piece": piece,
+            "versions": versions,
+            "shown": shown,
+            "older": older,
+            "newer": newer,
+            "fields": compare(older, newer) if older and not shown else [],
+            "back": "review_detail" if permissions.is_editor(request.user) else "piece_detail",
+            "current_key": CURRENT,
         },
     )
 
@@ -192,17 +216,23 @@ def piece_edit(request, pk: int):
         messages.error(request, f"稿件当前状态为“{piece.get_status_display()}”，不能修改。")
         return redirect("piece_detail", pk=pk)
     form = PieceForm(request.POST or None, instance=piece, initial={"version": piece.version})
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        saved = _save_text(request, piece, form)
+        saved, form, conflict = _save_text(request, piece, form)
         if saved:
             messages.success(
                 request, "已保存。" + ("修改完成后请点“重新报送”。" if piece.status == "returned" else "")
             )
             return redirect("piece_detail", pk=pk)
-    return render(request, "submissions/piece_form.html", {"form": form, "piece": piece})
+    return render(
+        request, "submissions/piece_form.html", {"form": form, "piece": piece, "conflict": conflict}
+    )
 
 
-def _save_text(request, piece, form) -> bool:
+def _save_text(request, piece, form):
+    """Save the form's text. Returns (saved, form, conflict): after a refused conflicting
+    save the form is a fresh one holding the current text, and conflict the refused text
+    (a TextVersion) to show beside it."""
     try:
         actions.save_text(
             actor=request.user,
@@ -211,12 +241,16 @@ def _save_text(request, piece, form) -> bool:
             **form.text_fields(),
         )
     except actions.EditConflict as error:
-        form.add_error(None, str(error))
-        return False
+        current = Submission.objects.get(pk=piece.pk)
+        fresh = PieceForm(instance=current, initial={"version": current.version})
+        fresh.cleaned_data = {}  # unbound: add_error needs somewhere to look
+        fresh.add_error(None, str(error))
+        refused = TextVersion.of_revision(error.revision) if error.revision else None
+        return False, fresh, refused
     except actions.SubmissionActionError as error:
         form.add_error(None, str(error))
-        return False
-    return True
+        return False, form, None
+    return True, form, None
 
 
 @unit_desk
@@ -238,6 +272,25 @@ def piece_withdraw(request, pk: int):
     piece = permissions.get_visible_submission(request.user, pk)
     if _run(request, actions.withdraw, submission=piece, note=request.POST.get("note", "")) is not None:
         messages.success(request, "稿件已撤回。")
+    return redirect("piece_detail", pk=pk)
+
+
+@unit_desk
+@require_POST
+def piece_delete(request, pk: int):
+    piece = permissions.get_visible_submission(request.user, pk)
+    if _run(request, actions.delete_draft, submission=piece) is None:
+        return redirect("piece_detail", pk=pk)
+    messages.success(request, f"草稿《{piece.title}》已删除。")
+    return redirect("unit_home")
+
+
+@unit_desk
+@require_POST
+def piece_restore(request, pk: int):
+    piece = permissions.get_visible_submission(request.user, pk)
+    if _run(request, actions.restore_withdrawn, submission=piece) is not None:
+        messages.success(request, "稿件已恢复为草稿，可修改后重新报送。")
     return redirect("piece_detail", pk=pk)
 
 
@@ -273,68 +326,127 @@ def review_queue(request):
     )
 
 
-@review_desk
-def review_detail(request, pk: int):
-    piece = permissions.get_visible_submission(request.user, pk)
+# The review page's action forms: verb → (form, action, done message, tab it sits on).
+REVIEW_VERBS = {
+    "adopt-article": (AdoptArticleForm, actions.adopt_as_article, "已采用为文章，可在组刊页面编入一期。"),
+    "adopt-brief": (BriefForm, actions.adopt_as_brief, "已采用为信息摘登。"),
+    "return": (ReturnForm, actions.return_for_revision, "已退回修改，已通知报送单位。"),
+    "decline": (DeclineForm, actions.decline, "已标记为不采用，已通知报送单位。"),
+    "unadopt": (UnadoptForm, actions.unadopt, "已撤销采用，稿件回到“已报送”，已通知报送单位。"),
+    "reopen": (ReopenForm, actions.reopen, "稿件已重新进入审核（已报送），已通知报送单位。"),
+}
+
+
+REVIEW_TRANSITION = {
+    "adopt-article": "adopt_article",
+    "adopt-brief": "adopt_brief",
+    "return": "return",
+    "decline": "decline",
+    "unadopt": "unadopt",
+    "reopen": "reopen",
+}
+
+
+def _review_page(request, piece, *, edit_form=None, conflict=None, bound=None, verb="adopt-article"):
+    """The review page. `bound` is a form sent with an error: it comes back as it was
+    sent, on the tab (`verb`) it was sent from."""
     can_edit = permissions.can_edit_as_editor(request.user, piece)
-    edit_form = (
-        PieceForm(request.POST or None, instance=piece, initial={"version": piece.version})
-        if can_edit
-        else None
-    )
-    if request.method == "POST" and edit_form is not None:
-        if edit_form.is_valid() and _save_text(request, piece, edit_form):
-            messages.success(request, "修改已保存，原文已留存，报送单位可查看修改对比。")
-            return redirect("review_detail", pk=pk)
-    submitted = queries.last_submitted_revision(piece)
+    if edit_form is None and can_edit:
+        edit_form = PieceForm(instance=piece, initial={"version": piece.version})
     default_brief = piece.brief_text or f"{piece.unit.name}"
+    forms_by_verb = {
+        "adopt-article": AdoptArticleForm(initial={"section": piece.suggested_section_id}),
+        "adopt-brief": BriefForm(
+            initial={
+                "brief_text": default_brief,
+                "brief_byline": piece.brief_byline
+                or " ".join(p for p in (piece.byline_org, piece.byline_authors) if p),
+            }
+        ),
+        "return": ReturnForm(),
+        "decline": DeclineForm(),
+        "unadopt": UnadoptForm(),
+        "reopen": ReopenForm(),
+    }
+    if bound is not None:
+        forms_by_verb[verb] = bound
+    submitted = queries.last_submitted_revision(piece)
+    returned = queries.text_when_returned(piece)
+    current = TextVersion.of_piece(piece)
+    since_return = (
+        [f for f in compare(returned, current) if f.changed]
+        if returned and piece.status == Submission.Status.SUBMITTED
+        else []
+    )
+    since_submitted = (
+        [f for f in compare(TextVersion.of_revision(submitted), current) if f.changed] if submitted else []
+    )
     return render(
         request,
         "submissions/review_detail.html",
         {
             "piece": piece,
             "edit_form": edit_form,
+            "conflict": conflict,
             "thread": queries.thread(piece),
             "revisions": queries.revisions(piece),
             "is_pending": piece.status == Submission.Status.SUBMITTED,
-            "return_form": ReturnForm(),
-            "decline_form": DeclineForm(),
-            "article_form": AdoptArticleForm(initial={"section": piece.suggested_section_id}),
-            "brief_form": BriefForm(
-                initial={
-                    "brief_text": default_brief,
-                    "brief_byline": piece.brief_byline
-                    or " ".join(p for p in (piece.byline_org, piece.byline_authors) if p),
-                }
-            ),
+            "can_unadopt": piece.status == Submission.Status.ADOPTED and not hasattr(piece, "placement"),
+            "can_reopen": piece.status in actions.TRANSITIONS["reopen"].sources,
+            "active_verb": verb,
+            "article_form": forms_by_verb["adopt-article"],
+            "brief_form": forms_by_verb["adopt-brief"],
+            "return_form": forms_by_verb["return"],
+            "decline_form": forms_by_verb["decline"],
+            "unadopt_form": forms_by_verb["unadopt"],
+            "reopen_form": forms_by_verb["reopen"],
             "comment_form": CommentForm(),
             "instruction_form": InstructionForm(),
-            "body_diff": diff_html(submitted.body, piece.body)
-            if submitted and submitted.body != piece.body
-            else "",
+            "since_return": since_return,
+            "returned_version": returned,
+            "since_submitted": since_submitted,
         },
     )
+
+
+@review_desk
+def review_detail(request, pk: int):
+    piece = permissions.get_visible_submission(request.user, pk)
+    if request.method == "POST" and permissions.can_edit_as_editor(request.user, piece):
+        edit_form = PieceForm(request.POST, instance=piece, initial={"version": piece.version})
+        conflict = None
+        if edit_form.is_valid():
+            saved, edit_form, conflict = _save_text(request, piece, edit_form)
+            if saved:
+                messages.success(request, "修改已保存，原文已留存，报送单位可查看修改对比。")
+                return redirect("review_detail", pk=pk)
+            piece = permissions.get_visible_submission(request.user, pk)
+        return _review_page(request, piece, edit_form=edit_form, conflict=conflict)
+    return _review_page(request, piece)
 
 
 @review_desk
 @require_POST
 def review_act(request, pk: int, verb: str):
     piece = permissions.get_visible_submission(request.user, pk)
-    forms_by_verb = {
-        "return": (ReturnForm, actions.return_for_revision, "已退回修改，已通知报送单位。"),
-        "decline": (DeclineForm, actions.decline, "已标记为不采用，已通知报送单位。"),
-        "adopt-article": (AdoptArticleForm, actions.adopt_as_article, "已采用为文章，可在组刊页面编入一期。"),
-        "adopt-brief": (BriefForm, actions.adopt_as_brief, "已采用为信息摘登。"),
-    }
-    if verb not in forms_by_verb:
+    if verb not in REVIEW_VERBS:
         raise PermissionDenied("未知的操作。")
-    form_class, action, done = forms_by_verb[verb]
+    form_class, action, done, *_ = REVIEW_VERBS[verb]
     form = form_class(request.POST)
-    if not form.is_valid():
-        messages.error(request, _errors(form))
-    elif _run(request, action, submission=piece, **form.cleaned_data) is not None:
-        messages.success(request, done)
-    return redirect("review_detail", pk=pk)
+    if form.is_valid():
+        try:
+            action(actor=request.user, submission=piece, **form.cleaned_data)
+        except actions.SubmissionActionError as error:
+            piece = permissions.get_visible_submission(request.user, pk)
+            if piece.status in actions.TRANSITIONS[REVIEW_TRANSITION[verb]].sources:
+                form.add_error(None, str(error))  # shown in the form, on its tab
+            else:
+                messages.error(request, str(error))  # the form is not on the page in this state
+        else:
+            messages.success(request, done)
+            return redirect("review_detail", pk=pk)
+    piece = permissions.get_visible_submission(request.user, pk)
+    return _review_page(request, piece, bound=form, verb=verb)
 
 
 @review_desk
