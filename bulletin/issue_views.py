@@ -232,10 +232,39 @@ def issue_publish(request, pk: int):
     if issue.is_published:
         messages.info(request, "这一期已经刊发过了。")
         return redirect("archive_issue", pk=issue.pk)
-    if _run(request, actions.publish_issue, issue=issue, expected_version=_version(request)):
-        messages.success(request, "已刊发，PDF 已生成并存档。")
-        return redirect("archive_issue", pk=issue.pk)
-    return redirect("issue_assemble", pk=issue.pk)
+    try:
+        actions.publish_issue(
+            actor=request.user,
+            issue=issue,
+            expected_version=_version(request),
+            confirmed=request.POST.get("confirmed") == "1",
+        )
+    except actions.NeedsConfirmation as question:
+        return render(
+            request,
+            "bulletin/issue_publish_confirm.html",
+            {"issue": issue, "question": str(question), "version": _version(request)},
+        )
+    except actions.IssueActionError as error:
+        messages.error(request, str(error))
+        return redirect("issue_assemble", pk=issue.pk)
+    messages.success(request, "已刊发，PDF 已生成并存档。")
+    return redirect("archive_issue", pk=issue.pk)
+
+
+@editor_only
+@require_POST
+def issue_delete(request, pk: int):
+    issue = get_object_or_404(Issue, pk=pk)
+    label = actions.issue_label(issue)
+    try:
+        pieces = actions.delete_issue(actor=request.user, issue=issue)
+    except actions.IssueActionError as error:
+        messages.error(request, str(error))
+        return redirect("issue_list")
+    returned = f"，其中 {len(pieces)} 篇稿件回到待编的已采用稿件" if pieces else ""
+    messages.success(request, f"已删除{label}{returned}。")
+    return redirect("issue_list")
 
 
 @editor_only

@@ -319,7 +319,7 @@ def decline(*, actor: User, submission: Submission, reason: str) -> Submission:
 
 
 def _placement_label(submission: Submission) -> str | None:
-    """"2024年第1期" if the piece is placed in an issue, else None."""
+    """The issue ("2024年第1期") the piece is placed in, else None."""
     from bulletin.models import Placement
 
     placement = Placement.objects.filter(submission=submission).select_related("issue").first()
@@ -340,9 +340,7 @@ def unadopt(*, actor: User, submission: Submission, note: str) -> Submission:
     if submission.status == S.ADOPTED:
         placed = _placement_label(submission)
         if placed:
-            raise SubmissionActionError(
-                f"这篇稿件已编入{placed}，不能撤销采用。请先在组刊页面将它移出本期。"
-            )
+            raise SubmissionActionError(f"这篇稿件已编入{placed}，不能撤销采用。请先在组刊页面将它移出本期。")
     _transition(submission, "unadopt", actor=actor, note=note)
     submission.adopted_as = ""
     submission.save()
@@ -357,7 +355,9 @@ def reopen(*, actor: User, submission: Submission, note: str = "") -> Submission
     note = (note or "").strip()
     _transition(submission, "reopen", actor=actor, note=note)
     submission.save()
-    _tell_unit(submission, actor, f"稿件《{submission.title}》已重新进入审核" + (f"：{note}" if note else "。"))
+    _tell_unit(
+        submission, actor, f"稿件《{submission.title}》已重新进入审核" + (f"：{note}" if note else "。")
+    )
     return submission
 
 
