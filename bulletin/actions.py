@@ -24,7 +24,7 @@ from .numbering import numbers_taken, propose_numbers
 from .permissions import can_assemble_issues
 from .printing.document import IssueDocument
 from .printing.render import render_pdf
-from .queries import current_layout, earlier_in_assembly
+from .queries import back_issue_clash, current_layout, earlier_in_assembly
 
 
 class IssueActionError(Exception):
@@ -366,22 +366,18 @@ def import_back_issue(*, actor, result, source_name: str, replace: bool = False)
     document = result.document
     publication = Publication.objects.filter(name=document.publication_name).first()
     if publication is None:
-        raise IssueActionError(f"系统中没有名为“{document.publication_name}”的刊物，请先由管理员添加。")
+        raise IssueActionError(back_issue_clash(document, replace=replace))
     notes: list[str] = []
     with _files_removed_on_failure(IssuePdf.file.field.storage) as written, transaction.atomic():
         Publication.objects.select_for_update().get(pk=publication.pk)
+        clash = back_issue_clash(document, replace=replace)
+        if clash:
+            raise IssueActionError(clash)
         existing = list(
             Issue.objects.filter(publication=publication).filter(
                 Q(year=document.year, number=document.number) | Q(total_number=document.total_number)
             )
         )
-        label = f"{document.year}年第{document.number}期(总第{document.total_number}期)"
-        if any(issue.origin == Issue.Origin.ASSEMBLED for issue in existing):
-            raise IssueActionError(f"{label}的期号已被系统中编排的一期使用，导入不会改动它。")
-        if existing and not replace:
-            raise IssueActionError(
-                f"{label}已经导入过。如需用这份文字覆盖，请选择“覆盖已导入的同一期”（命令行 --replace）。"
-            )
         for old in existing:
             pieces = [p.submission_id for p in old.placements.all()]
             old.placements.all().delete()

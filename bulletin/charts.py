@@ -6,6 +6,8 @@ from decimal import Decimal
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from .models import points_text
+
 RED = "#c8161d"
 GREY = "#6c757d"
 
@@ -23,13 +25,14 @@ def bars_by_unit(rows: list[tuple[str, Decimal | int]], *, title: str, width: in
     for i, (label, value) in enumerate(rows):
         y = 30 + i * (bar + gap)
         length = max(0.0, float(value)) / top * (width - left - right)
+        shown = points_text(value)
         parts.append(
             f'<text x="{left - 8}" y="{y + 13}" text-anchor="end" fill="#212529">{escape(label)}</text>'
         )
         parts.append(
-            f'<rect x="{left}" y="{y}" width="{length:.1f}" height="{bar}" fill="{RED}" rx="2"><title>{escape(label)}：{value}</title></rect>'
+            f'<rect x="{left}" y="{y}" width="{length:.1f}" height="{bar}" fill="{RED}" rx="2"><title>{escape(label)}：{shown}</title></rect>'
         )
-        parts.append(f'<text x="{left + length + 6:.1f}" y="{y + 13}" fill="{GREY}">{value}</text>')
+        parts.append(f'<text x="{left + length + 6:.1f}" y="{y + 13}" fill="{GREY}">{shown}</text>')
     parts.append(f'<text x="{left}" y="18" fill="{GREY}">{escape(title)}</text></svg>')
     return mark_safe("".join(parts))  # noqa: S308 - labels escaped above
 

@@ -6,6 +6,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from .models import points_text
 from .stats import Report, UnitFigures
 
 COLUMNS = [
@@ -46,8 +47,9 @@ def _cells(row: UnitFigures, *, name: str, rank) -> list:
 
 def header_lines(report: Report) -> list[str]:
     schemes = "；".join(
-        f"{s.effective_from:%Y-%m-%d}起 文章{s.article} 摘登{s.brief} 要闻+{s.lead_bonus} 批示+{s.instruction_bonus} "
-        f"约稿逾期-{s.late_commission} 未报-{s.missed_commission}"
+        f"{s.effective_from:%Y-%m-%d}起 文章{points_text(s.article)} 摘登{points_text(s.brief)} "
+        f"要闻+{points_text(s.lead_bonus)} 批示+{points_text(s.instruction_bonus)} "
+        f"约稿逾期-{points_text(s.late_commission)} 未报-{points_text(s.missed_commission)}"
         for s in report.schemes
     )
     return [

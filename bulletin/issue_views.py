@@ -313,6 +313,7 @@ def back_issue_import(request):
         context.update(
             {
                 "result": result,
+                "clash": queries.back_issue_clash(result.document, replace=data["replace"]),
                 "review_form": BackIssueForm(initial={"text": text, "replace": data["replace"]}),
                 "source_name": data["source_name"],
                 "lines": text.splitlines(),
