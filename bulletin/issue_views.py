@@ -5,6 +5,7 @@ import json
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -124,6 +125,9 @@ def issue_assemble(request, pk: int):
             "unplaced": queries.unplaced_adopted_pieces(),
             "article_sections": [s for s in sections if s.kind == Section.Kind.ARTICLES],
             "brief_sections": [s for s in sections if s.kind == Section.Kind.BRIEFS],
+            "article_section_names": [
+                {"id": s.pk, "name": s.name} for s in sections if s.kind == Section.Kind.ARTICLES
+            ],
             "toc": build_document(issue).toc(),
         },
     )
@@ -208,7 +212,18 @@ def issue_arrange(request, pk: int):
         return JsonResponse({"ok": False, "stale": True, "message": str(error)}, status=409)
     except actions.IssueActionError as error:
         return JsonResponse({"ok": False, "message": str(error)}, status=400)
-    return JsonResponse({"ok": True, "version": issue.layout_version, "message": "顺序已保存。"})
+    return JsonResponse(
+        {
+            "ok": True,
+            "version": issue.layout_version,
+            "message": "顺序已保存。",
+            # The page redraws its 目录（预览） and section counts from these, without a reload.
+            "toc_html": render_to_string(
+                "bulletin/_assembly_toc.html", {"toc": build_document(issue).toc()}, request=request
+            ),
+            "counts": {str(section): len(items) for section, items in queries.current_layout(issue).items()},
+        }
+    )
 
 
 @editor_only

@@ -259,8 +259,24 @@ class CommissionForm(forms.Form):
 
 
 class QueueFilterForm(forms.Form):
+    """The review queue's filters. With no status chosen the queue opens on 待处理: the
+    pieces waiting for the editor's decision, longest waiting first."""
+
+    PENDING = "pending"
+    ALL = "all"
+
     status = forms.ChoiceField(
-        label="状态", required=False, choices=[("", "全部状态"), *Submission.Status.choices]
+        label="状态",
+        required=False,
+        choices=[
+            (PENDING, "待处理（已报送）"),
+            (ALL, "全部状态"),
+            *(
+                (value, label)
+                for value, label in Submission.Status.choices
+                if value not in (Submission.Status.DRAFT, Submission.Status.DELETED)
+            ),
+        ],
     )
     unit = forms.ModelChoiceField(
         label="单位", queryset=Unit.objects.all(), required=False, empty_label="全部单位"
@@ -273,6 +289,12 @@ class QueueFilterForm(forms.Form):
     )
     date_to = forms.DateField(label="报送止", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     q = forms.CharField(label="标题", required=False, max_length=50)
+    back_issues = forms.BooleanField(
+        label="含往期导入稿件", required=False, help_text="往期稿件按所在期的出刊日期筛选。"
+    )
+
+    def clean_status(self):
+        return self.cleaned_data["status"] or self.PENDING
 
 
 def _single_line_block(value: str, *, required: bool = True) -> str:

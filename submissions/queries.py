@@ -1,6 +1,6 @@
 """Reads of submissions. A contributor's lists always pass through `for_unit`."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Unit
@@ -37,24 +37,46 @@ def awaiting_review() -> QuerySet[Submission]:
 
 
 def editor_queue(
-    *, status="", unit=None, section=None, date_from=None, date_to=None, q=""
+    *,
+    status="pending",
+    unit=None,
+    section=None,
+    date_from=None,
+    date_to=None,
+    q="",
+    back_issues: bool = False,
 ) -> QuerySet[Submission]:
-    """All units' pieces (drafts stay with their unit), newest first, filtered."""
-    pieces = (
-        Submission.objects.exclude(status__in=(Submission.Status.DRAFT, Submission.Status.DELETED))
-        .select_related("unit", "suggested_section", "placement__issue")
-        .order_by("-submitted_at", "-id")
-    )
-    if status:
-        pieces = pieces.filter(status=status)
+    """All units' pieces as the editor's queue (drafts stay with their unit).
+
+    status "pending" (the default, 待处理) is what waits for the editor's decision, 已报送,
+    longest waiting first; "all" or "" is every status, newest first; any other value is
+    that status, newest first. Pieces of imported back issues are left out unless
+    `back_issues`; they have no 报送时间, so the date filters read their issue's date.
+    """
+    pieces = Submission.objects.exclude(
+        status__in=(Submission.Status.DRAFT, Submission.Status.DELETED)
+    ).select_related("unit", "suggested_section", "placement__issue")
+    if status == "pending":
+        pieces = pieces.filter(status=Submission.Status.SUBMITTED).order_by("submitted_at", "id")
+    else:
+        pieces = pieces.order_by(F("submitted_at").desc(nulls_last=True), "-placement__issue__date", "-id")
+        if status and status != "all":
+            pieces = pieces.filter(status=status)
+    imported = Q(placement__issue__origin="imported")
+    if not back_issues:
+        pieces = pieces.exclude(imported)
     if unit is not None:
         pieces = pieces.filter(unit=unit)
     if section is not None:
         pieces = pieces.filter(Q(suggested_section=section) | Q(placement__section=section))
     if date_from:
-        pieces = pieces.filter(submitted_at__date__gte=date_from)
+        pieces = pieces.filter(
+            Q(submitted_at__date__gte=date_from) | (imported & Q(placement__issue__date__gte=date_from))
+        )
     if date_to:
-        pieces = pieces.filter(submitted_at__date__lte=date_to)
+        pieces = pieces.filter(
+            Q(submitted_at__date__lte=date_to) | (imported & Q(placement__issue__date__lte=date_to))
+        )
     for word in (q or "").split():
         pieces = pieces.filter(Q(title__icontains=word) | Q(subtitle__icontains=word))
     return pieces

@@ -312,8 +312,8 @@ def piece_comment(request, pk: int):
 
 @review_desk
 def review_queue(request):
-    form = QueueFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    form = QueueFilterForm(request.GET or {"status": QueueFilterForm.PENDING})
+    filters = form.cleaned_data if form.is_valid() else {"status": QueueFilterForm.PENDING}
     pieces = queries.editor_queue(**{k: v for k, v in filters.items() if v not in (None, "")})
     return render(
         request,
@@ -321,7 +321,7 @@ def review_queue(request):
         {
             "form": form,
             "page": Paginator(pieces, 20).get_page(request.GET.get("page")),
-            "status_counts": queries.status_counts(queries.editor_queue()),
+            "status_counts": queries.status_counts(queries.editor_queue(status="all")),
         },
     )
 
