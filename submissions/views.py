@@ -322,6 +322,10 @@ def review_queue(request):
             "form": form,
             "page": Paginator(pieces, 20).get_page(request.GET.get("page")),
             "status_counts": queries.status_counts(queries.editor_queue(status="all")),
+            # 待处理 is the 已报送 pieces: its tile is the one lit.
+            "current_status": "submitted"
+            if filters.get("status") == QueueFilterForm.PENDING
+            else filters.get("status", ""),
         },
     )
 
