@@ -4,30 +4,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('submissions', '0004_event_action_index'),
+        ("submissions", "0004_event_action_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='revision',
-            name='based_on_version',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='所据版本'),
+            model_name="revision",
+            name="based_on_version",
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="所据版本"),
         ),
         migrations.AlterField(
-            model_name='event',
-            name='from_status',
-            field=models.CharField(blank=True, choices=[('draft', '草稿'), ('submitted', '已报送'), ('returned', '退回修改'), ('adopted', '已采用'), ('declined', '不采用'), ('withdrawn', '已撤回'), ('published', '已刊发'), ('deleted', '已删除')], max_length=16, verbose_name='原状态'),
+            model_name="event",
+            name="from_status",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("draft", "草稿"),
+                    ("submitted", "已报送"),
+                    ("returned", "退回修改"),
+                    ("adopted", "已采用"),
+                    ("declined", "不采用"),
+                    ("withdrawn", "已撤回"),
+                    ("published", "已刊发"),
+                    ("deleted", "已删除"),
+                ],
+                max_length=16,
+                verbose_name="原状态",
+            ),
         ),
         migrations.AlterField(
-            model_name='event',
-            name='to_status',
-            field=models.CharField(choices=[('draft', '草稿'), ('submitted', '已报送'), ('returned', '退回修改'), ('adopted', '已采用'), ('declined', '不采用'), ('withdrawn', '已撤回'), ('published', '已刊发'), ('deleted', '已删除')], max_length=16, verbose_name='新状态'),
+            model_name="event",
+            name="to_status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "草稿"),
+                    ("submitted", "已报送"),
+                    ("returned", "退回修改"),
+                    ("adopted", "已采用"),
+                    ("declined", "不采用"),
+                    ("withdrawn", "已撤回"),
+                    ("published", "已刊发"),
+                    ("deleted", "已删除"),
+                ],
+                max_length=16,
+                verbose_name="新状态",
+            ),
         ),
         migrations.AlterField(
-            model_name='submission',
-            name='status',
-            field=models.CharField(choices=[('draft', '草稿'), ('submitted', '已报送'), ('returned', '退回修改'), ('adopted', '已采用'), ('declined', '不采用'), ('withdrawn', '已撤回'), ('published', '已刊发'), ('deleted', '已删除')], default='draft', max_length=16, verbose_name='状态'),
+            model_name="submission",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "草稿"),
+                    ("submitted", "已报送"),
+                    ("returned", "退回修改"),
+                    ("adopted", "已采用"),
+                    ("declined", "不采用"),
+                    ("withdrawn", "已撤回"),
+                    ("published", "已刊发"),
+                    ("deleted", "已删除"),
+                ],
+                default="draft",
+                max_length=16,
+                verbose_name="状态",
+            ),
         ),
     ]
