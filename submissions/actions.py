@@ -326,6 +326,16 @@ def _placement_label(submission: Submission) -> str | None:
     return None if placement is None else f"{placement.issue.year}年第{placement.issue.number}期"
 
 
+def _mark_undone(submission: Submission, actions: tuple[str, ...]) -> None:
+    """Flag the decision being undone (the latest of `actions`), so it no longer counts."""
+    if submission.status not in (S.ADOPTED, S.DECLINED):
+        return  # the transition below refuses with its own message
+    last = submission.events.filter(action__in=actions, undone=False).order_by("-created_at", "-id").first()
+    if last is not None:
+        last.undone = True
+        last.save(update_fields=["undone"])
+
+
 @transaction.atomic
 def unadopt(*, actor: User, submission: Submission, note: str) -> Submission:
     """Undo an adoption: the piece goes back to 已报送, to be decided again.
@@ -341,6 +351,7 @@ def unadopt(*, actor: User, submission: Submission, note: str) -> Submission:
         placed = _placement_label(submission)
         if placed:
             raise SubmissionActionError(f"这篇稿件已编入{placed}，不能撤销采用。请先在组刊页面将它移出本期。")
+    _mark_undone(submission, ("adopt_article", "adopt_brief"))
     _transition(submission, "unadopt", actor=actor, note=note)
     submission.adopted_as = ""
     submission.save()
@@ -353,6 +364,7 @@ def reopen(*, actor: User, submission: Submission, note: str = "") -> Submission
     """Reopen a 不采用 piece: it goes back to 已报送 and the unit is told."""
     submission = _lock(submission)
     note = (note or "").strip()
+    _mark_undone(submission, ("decline",))
     _transition(submission, "reopen", actor=actor, note=note)
     submission.save()
     _tell_unit(

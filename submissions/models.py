@@ -134,6 +134,9 @@ class Event(models.Model):
     from_status = models.CharField("原状态", max_length=16, choices=Submission.Status.choices, blank=True)
     to_status = models.CharField("新状态", max_length=16, choices=Submission.Status.choices)
     note = models.TextField("说明", blank=True)
+    # Set on an adoption or a 不采用 that a later 撤销采用 / 重新审核 undid: the row stays
+    # (the audit is never rewritten) but the statistics no longer count the decision.
+    undone = models.BooleanField("已撤销", default=False)
     created_at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:

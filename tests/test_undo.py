@@ -336,3 +336,43 @@ def test_issue_list_is_ordered_by_year_and_number(editor, contributor, publicati
         actor=editor, publication=publication, date=datetime.date(2025, 12, 1), number=30, total_number=790
     )
     assert [i.pk for i in issues_for_editor()] == [second.pk, first.pk, old.pk]
+
+
+# --- undone decisions do not count in the statistics ---------------------------------------------
+
+
+def _row(unit):
+    from django.utils import timezone
+
+    from bulletin.stats import Period, unit_report
+
+    report = unit_report(Period.year(timezone.localdate().year))
+    return next(r for r in report.rows if r.unit == unit)
+
+
+def test_an_undone_adoption_does_not_count_and_the_readoption_does(editor, contributor):
+    piece = adopted_piece(editor, contributor, "稿")
+    actions.unadopt(actor=editor, submission=piece, note="再议")
+    assert Event.objects.get(submission=piece, action="adopt_article").undone
+    row = _row(contributor.unit)
+    assert (row.articles, row.briefs, row.points) == (0, 0, 0)
+    actions.adopt_as_brief(actor=editor, submission=piece, brief_text=f"{contributor.unit.name}稿。")
+    row = _row(contributor.unit)
+    assert (row.submitted, row.articles, row.briefs, row.points) == (1, 0, 1, 1)
+
+
+def test_a_reopened_decline_does_not_count(editor, contributor):
+    piece = submitted_piece(contributor, "稿")
+    actions.decline(actor=editor, submission=piece, reason="不合适")
+    actions.reopen(actor=editor, submission=piece)
+    actions.adopt_as_article(actor=editor, submission=piece)
+    row = _row(contributor.unit)
+    assert (row.declined, row.articles) == (0, 1)
+
+
+def test_a_restored_and_resubmitted_piece_counts_once(contributor, draft):
+    actions.submit(actor=contributor, submission=draft)
+    actions.withdraw(actor=contributor, submission=draft)
+    actions.restore_withdrawn(actor=contributor, submission=draft)
+    actions.submit(actor=contributor, submission=draft)
+    assert _row(contributor.unit).submitted == 1
