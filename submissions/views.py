@@ -330,7 +330,7 @@ def review_queue(request):
     )
 
 
-# The review page's action forms: verb → (form, action, done message, tab it sits on).
+# The review page's action forms: verb (in the URL) → (form, action, done message).
 REVIEW_VERBS = {
     "adopt-article": (AdoptArticleForm, actions.adopt_as_article, "已采用为文章，可在组刊页面编入一期。"),
     "adopt-brief": (BriefForm, actions.adopt_as_brief, "已采用为信息摘登。"),
@@ -341,14 +341,16 @@ REVIEW_VERBS = {
 }
 
 
-REVIEW_TRANSITION = {
-    "adopt-article": "adopt_article",
-    "adopt-brief": "adopt_brief",
-    "return": "return",
-    "decline": "decline",
-    "unadopt": "unadopt",
-    "reopen": "reopen",
-}
+def _verbs_on_page(piece) -> set[str]:
+    """The action forms the review page shows for the piece's current state."""
+    S = Submission.Status
+    if piece.status == S.SUBMITTED:
+        return {"adopt-article", "adopt-brief", "return", "decline"}
+    if piece.status == S.ADOPTED and not hasattr(piece, "placement"):
+        return {"unadopt"}  # a placed piece is taken out of its issue first
+    if piece.status == S.DECLINED:
+        return {"reopen"}
+    return set()
 
 
 def _review_page(request, piece, *, edit_form=None, conflict=None, bound=None, verb="adopt-article"):
@@ -374,6 +376,7 @@ def _review_page(request, piece, *, edit_form=None, conflict=None, bound=None, v
     }
     if bound is not None:
         forms_by_verb[verb] = bound
+    shown = _verbs_on_page(piece)
     submitted = queries.last_submitted_revision(piece)
     returned = queries.text_when_returned(piece)
     current = TextVersion.of_piece(piece)
@@ -394,9 +397,9 @@ def _review_page(request, piece, *, edit_form=None, conflict=None, bound=None, v
             "conflict": conflict,
             "thread": queries.thread(piece),
             "revisions": queries.revisions(piece),
-            "is_pending": piece.status == Submission.Status.SUBMITTED,
-            "can_unadopt": piece.status == Submission.Status.ADOPTED and not hasattr(piece, "placement"),
-            "can_reopen": piece.status in actions.TRANSITIONS["reopen"].sources,
+            "is_pending": "adopt-article" in shown,
+            "can_unadopt": "unadopt" in shown,
+            "can_reopen": "reopen" in shown,
             "active_verb": verb,
             "article_form": forms_by_verb["adopt-article"],
             "brief_form": forms_by_verb["adopt-brief"],
@@ -435,14 +438,14 @@ def review_act(request, pk: int, verb: str):
     piece = permissions.get_visible_submission(request.user, pk)
     if verb not in REVIEW_VERBS:
         raise PermissionDenied("未知的操作。")
-    form_class, action, done, *_ = REVIEW_VERBS[verb]
+    form_class, action, done = REVIEW_VERBS[verb]
     form = form_class(request.POST)
     if form.is_valid():
         try:
             action(actor=request.user, submission=piece, **form.cleaned_data)
         except actions.SubmissionActionError as error:
             piece = permissions.get_visible_submission(request.user, pk)
-            if piece.status in actions.TRANSITIONS[REVIEW_TRANSITION[verb]].sources:
+            if verb in _verbs_on_page(piece):
                 form.add_error(None, str(error))  # shown in the form, on its tab
             else:
                 messages.error(request, str(error))  # the form is not on the page in this state

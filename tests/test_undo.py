@@ -376,3 +376,14 @@ def test_a_restored_and_resubmitted_piece_counts_once(contributor, draft):
     actions.restore_withdrawn(actor=contributor, submission=draft)
     actions.submit(actor=contributor, submission=draft)
     assert _row(contributor.unit).submitted == 1
+
+
+def test_unadopting_a_placed_piece_through_the_page_says_why(client_for, editor, contributor, publication):
+    piece = adopted_piece(editor, contributor, "稿")
+    place(editor, new_issue(editor, publication, 1), piece, "助力攻坚")
+    client = client_for(editor)
+    page = client.get(reverse("review_detail", args=[piece.pk])).content.decode()
+    assert 'id="undo-adoption"' not in page and "请先在" in page
+    page = client.post(reverse("review_act", args=[piece.pk, "unadopt"]), {"note": "再议"}).content.decode()
+    assert "已编入2026年第1期，不能撤销采用" in page
+    assert Submission.objects.get(pk=piece.pk).status == S.ADOPTED
