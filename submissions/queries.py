@@ -105,7 +105,12 @@ def revisions(submission: Submission) -> QuerySet[Revision]:
 def open_commissions_for_unit(unit: Unit) -> QuerySet[Commission]:
     return (
         Commission.objects.filter(units=unit, deadline__gte=timezone.localdate())
-        .annotate(answered=Count("submissions", filter=Q(submissions__unit=unit)))
+        .annotate(
+            answered=Count(
+                "submissions",
+                filter=Q(submissions__unit=unit) & ~Q(submissions__status=Submission.Status.DELETED),
+            )
+        )
         .order_by("deadline")
     )
 
@@ -113,7 +118,7 @@ def open_commissions_for_unit(unit: Unit) -> QuerySet[Commission]:
 def commissions() -> QuerySet[Commission]:
     return (
         Commission.objects.prefetch_related("units")
-        .annotate(answers=Count("submissions"))
+        .annotate(answers=Count("submissions", filter=~Q(submissions__status=Submission.Status.DELETED)))
         .order_by("-created_at")
     )
 
