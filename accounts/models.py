@@ -87,6 +87,10 @@ class User(AbstractUser):
     def get_full_name(self) -> str:
         return self.display_name
 
+    def get_short_name(self) -> str:
+        # The admin header greets the person by name (not the user name in capitals).
+        return self.display_name
+
     @property
     def is_contributor(self) -> bool:
         return self.role == Role.CONTRIBUTOR

@@ -24,7 +24,7 @@ from .numbering import numbers_taken, propose_numbers
 from .permissions import can_assemble_issues
 from .printing.document import IssueDocument
 from .printing.render import render_pdf
-from .queries import current_layout
+from .queries import back_issue_clash, current_layout, earlier_in_assembly
 
 
 class IssueActionError(Exception):
@@ -33,6 +33,11 @@ class IssueActionError(Exception):
 
 class StaleLayout(IssueActionError):
     """The page's view of the layout is older than the stored one."""
+
+
+class NeedsConfirmation(IssueActionError):
+    """Publishing out of order: earlier numbers of the year are still in assembly.
+    The message names them; publishing again with `confirmed=True` goes ahead."""
 
 
 def _require_editor(actor) -> None:
@@ -158,13 +163,45 @@ def place_submission(
     return placement
 
 
+def issue_label(issue: Issue) -> str:
+    return f"{issue.year}年第{issue.number}期(总第{issue.total_number}期)"
+
+
 @transaction.atomic
 def remove_placement(*, actor, placement: Placement, expected_version: int) -> None:
     """Take a piece out of a draft issue; it returns to the adopted pieces not yet placed."""
+    from submissions.actions import record_unplaced
+
     _require_editor(actor)
     issue = _lock_draft(placement.issue, expected_version)
+    submission = placement.submission
     placement.delete()
+    record_unplaced(actor=actor, submission=submission, note=f"移出{issue_label(issue)}")
     _bump(issue)
+
+
+@transaction.atomic
+def delete_issue(*, actor, issue: Issue) -> list:
+    """Delete an issue still in assembly; its pieces return to 已采用, not placed.
+
+    A published or imported issue holds published content and is refused. Each piece gets
+    an audit Event ("unplace") saying which issue was deleted; its number becomes free
+    again. Returns the pieces that were in it.
+    """
+    from submissions.actions import record_unplaced
+
+    _require_editor(actor)
+    issue = Issue.objects.select_for_update().get(pk=issue.pk)
+    if issue.status != Issue.Status.DRAFT or issue.origin != Issue.Origin.ASSEMBLED or issue.pdfs.exists():
+        raise IssueActionError("这一期已经刊发（或为往期导入），不能删除。如需修改请使用“更正”。")
+    label = issue_label(issue)
+    placements = list(issue.placements.select_related("submission"))
+    pieces = [p.submission for p in placements]
+    Placement.objects.filter(pk__in=[p.pk for p in placements]).delete()
+    for piece in pieces:
+        record_unplaced(actor=actor, submission=piece, note=f"{label}已删除，稿件回到已采用")
+    issue.delete()
+    return pieces
 
 
 @transaction.atomic
@@ -257,13 +294,25 @@ def _store_pdf(*, issue: Issue, actor, written: list[str], note: str = "") -> Is
     return record
 
 
-def publish_issue(*, actor, issue: Issue, expected_version: int | None = None) -> Issue:
-    """Freeze the issue's content, mark its pieces 已刊发 and store the rendered PDF."""
+def publish_issue(
+    *, actor, issue: Issue, expected_version: int | None = None, confirmed: bool = False
+) -> Issue:
+    """Freeze the issue's content, mark its pieces 已刊发 and store the rendered PDF.
+
+    While an earlier number of the same year is still in assembly, NeedsConfirmation
+    names it, unless `confirmed` (the editor saw that message and chose to go on).
+    """
     from submissions.actions import publish_submission
 
     _require_editor(actor)
     with _files_removed_on_failure(IssuePdf.file.field.storage) as written, transaction.atomic():
         issue = _lock_draft(issue, expected_version)
+        earlier = earlier_in_assembly(issue)
+        if earlier and not confirmed:
+            names = "、".join(f"第{e.number}期" for e in earlier)
+            raise NeedsConfirmation(
+                f"{issue.year}年{names}还在编辑中，尚未刊发。确定先刊发第{issue.number}期吗？"
+            )
         placements = list(
             issue.placements.select_related("submission").order_by("section__position", "position")
         )
@@ -317,22 +366,18 @@ def import_back_issue(*, actor, result, source_name: str, replace: bool = False)
     document = result.document
     publication = Publication.objects.filter(name=document.publication_name).first()
     if publication is None:
-        raise IssueActionError(f"系统中没有名为“{document.publication_name}”的刊物，请先由管理员添加。")
+        raise IssueActionError(back_issue_clash(document, replace=replace))
     notes: list[str] = []
     with _files_removed_on_failure(IssuePdf.file.field.storage) as written, transaction.atomic():
         Publication.objects.select_for_update().get(pk=publication.pk)
+        clash = back_issue_clash(document, replace=replace)
+        if clash:
+            raise IssueActionError(clash)
         existing = list(
             Issue.objects.filter(publication=publication).filter(
                 Q(year=document.year, number=document.number) | Q(total_number=document.total_number)
             )
         )
-        label = f"{document.year}年第{document.number}期(总第{document.total_number}期)"
-        if any(issue.origin == Issue.Origin.ASSEMBLED for issue in existing):
-            raise IssueActionError(f"{label}的期号已被系统中编排的一期使用，导入不会改动它。")
-        if existing and not replace:
-            raise IssueActionError(
-                f"{label}已经导入过。如需用这份文字覆盖，请选择“覆盖已导入的同一期”（命令行 --replace）。"
-            )
         for old in existing:
             pieces = [p.submission_id for p in old.placements.all()]
             old.placements.all().delete()

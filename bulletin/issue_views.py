@@ -5,6 +5,7 @@ import json
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -124,6 +125,9 @@ def issue_assemble(request, pk: int):
             "unplaced": queries.unplaced_adopted_pieces(),
             "article_sections": [s for s in sections if s.kind == Section.Kind.ARTICLES],
             "brief_sections": [s for s in sections if s.kind == Section.Kind.BRIEFS],
+            "article_section_names": [
+                {"id": s.pk, "name": s.name} for s in sections if s.kind == Section.Kind.ARTICLES
+            ],
             "toc": build_document(issue).toc(),
         },
     )
@@ -208,7 +212,18 @@ def issue_arrange(request, pk: int):
         return JsonResponse({"ok": False, "stale": True, "message": str(error)}, status=409)
     except actions.IssueActionError as error:
         return JsonResponse({"ok": False, "message": str(error)}, status=400)
-    return JsonResponse({"ok": True, "version": issue.layout_version, "message": "顺序已保存。"})
+    return JsonResponse(
+        {
+            "ok": True,
+            "version": issue.layout_version,
+            "message": "顺序已保存。",
+            # The page redraws its 目录（预览） and section counts from these, without a reload.
+            "toc_html": render_to_string(
+                "bulletin/_assembly_toc.html", {"toc": build_document(issue).toc()}, request=request
+            ),
+            "counts": {str(section): len(items) for section, items in queries.current_layout(issue).items()},
+        }
+    )
 
 
 @editor_only
@@ -232,10 +247,39 @@ def issue_publish(request, pk: int):
     if issue.is_published:
         messages.info(request, "这一期已经刊发过了。")
         return redirect("archive_issue", pk=issue.pk)
-    if _run(request, actions.publish_issue, issue=issue, expected_version=_version(request)):
-        messages.success(request, "已刊发，PDF 已生成并存档。")
-        return redirect("archive_issue", pk=issue.pk)
-    return redirect("issue_assemble", pk=issue.pk)
+    try:
+        actions.publish_issue(
+            actor=request.user,
+            issue=issue,
+            expected_version=_version(request),
+            confirmed=request.POST.get("confirmed") == "1",
+        )
+    except actions.NeedsConfirmation as question:
+        return render(
+            request,
+            "bulletin/issue_publish_confirm.html",
+            {"issue": issue, "question": str(question), "version": _version(request)},
+        )
+    except actions.IssueActionError as error:
+        messages.error(request, str(error))
+        return redirect("issue_assemble", pk=issue.pk)
+    messages.success(request, "已刊发，PDF 已生成并存档。")
+    return redirect("archive_issue", pk=issue.pk)
+
+
+@editor_only
+@require_POST
+def issue_delete(request, pk: int):
+    issue = get_object_or_404(Issue, pk=pk)
+    label = actions.issue_label(issue)
+    try:
+        pieces = actions.delete_issue(actor=request.user, issue=issue)
+    except actions.IssueActionError as error:
+        messages.error(request, str(error))
+        return redirect("issue_list")
+    returned = f"，其中 {len(pieces)} 篇稿件回到待编的已采用稿件" if pieces else ""
+    messages.success(request, f"已删除{label}{returned}。")
+    return redirect("issue_list")
 
 
 @editor_only
@@ -284,6 +328,7 @@ def back_issue_import(request):
         context.update(
             {
                 "result": result,
+                "clash": queries.back_issue_clash(result.document, replace=data["replace"]),
                 "review_form": BackIssueForm(initial={"text": text, "replace": data["replace"]}),
                 "source_name": data["source_name"],
                 "lines": text.splitlines(),

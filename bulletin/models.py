@@ -186,6 +186,12 @@ class IssuePdf(models.Model):
         return f"{self.issue} v{self.version}"
 
 
+def points_text(value) -> str:
+    """Points as people write them: 3 not 3.0, 2.5 as 2.5, -1 as -1 (Decimal, int or float)."""
+    text = f"{float(value):.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
 class PointsScheme(models.Model):
     """信息工作考核计分办法, in force from a date until the next scheme's date."""
 
@@ -215,7 +221,10 @@ class PointsScheme(models.Model):
         ordering = ["effective_from"]
 
     def __str__(self) -> str:
-        return f"{self.effective_from:%Y年%m月%d日}起：文章{self.article}分，摘登{self.brief}分"
+        return (
+            f"{self.effective_from:%Y年%m月%d日}起：文章{points_text(self.article)}分，"
+            f"摘登{points_text(self.brief)}分"
+        )
 
 
 class Instruction(models.Model):

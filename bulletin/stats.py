@@ -177,19 +177,22 @@ def unit_report(period: Period, *, units=None, signer: str = "") -> Report:
     span = (period.start, period.end)
 
     event_counts = {
+        # A piece counts once, when it first reached the editor (a withdrawn, restored and
+        # resubmitted piece keeps its first_submitted_at).
         "submitted": Count("id", filter=first_arrival() & _between("created_at", *span) | imported_in(*span)),
-        "declined": Count("id", filter=Q(action="decline") & _between("created_at", *span)),
+        # A decision later undone (撤销采用, 重新审核) does not count.
+        "declined": Count("id", filter=Q(action="decline", undone=False) & _between("created_at", *span)),
         "returned": Count("id", filter=Q(action="return") & _between("created_at", *span)),
     }
     for k, (_, start, end) in enumerate(windows):
         event_counts[f"articles_{k}"] = Count(
             "id",
-            filter=Q(action="adopt_article") & _between("created_at", start, end)
+            filter=Q(action="adopt_article", undone=False) & _between("created_at", start, end)
             | (imported_in(start, end) & Q(submission__adopted_as="article")),
         )
         event_counts[f"briefs_{k}"] = Count(
             "id",
-            filter=Q(action="adopt_brief") & _between("created_at", start, end)
+            filter=Q(action="adopt_brief", undone=False) & _between("created_at", start, end)
             | (imported_in(start, end) & Q(submission__adopted_as="brief")),
         )
     # Only the rows that can count: decisions within the period, and back-issue records.
@@ -340,7 +343,10 @@ def monthly_adoptions(unit: Unit, period: Period) -> list[tuple[dt.date, int]]:
     span = (period.start, period.end)
     adopted = (
         Event.objects.filter(
-            _between("created_at", *span), submission__unit=unit, action__in=("adopt_article", "adopt_brief")
+            _between("created_at", *span),
+            submission__unit=unit,
+            action__in=("adopt_article", "adopt_brief"),
+            undone=False,
         )
         .annotate(month=TruncMonth("created_at", tzinfo=timezone.get_current_timezone()))
         .order_by()

@@ -97,6 +97,15 @@ def unit_stats(request):
         .order_by("-placement__issue__date", "placement__position")
     )
     context = _context(request, report, unit)
+    # The same trend drawn narrow, with larger type, for phones (the page shows one or the other).
+    context["trend_narrow"] = charts.monthly_trend(
+        monthly_adoptions(unit, report.period),
+        title=f"{unit.short_name} 每月采用篇数（月）",
+        width=420,
+        height=240,
+        font_size=16,
+        short_labels=True,
+    )
     context.update({"form": form, "own": own, "pieces": pieces, "unit": unit})
     return render(request, "bulletin/unit_stats.html", context)
 

@@ -34,6 +34,7 @@ urlpatterns = [
     path("issues/<int:pk>/preview.pdf", issue_views.issue_preview_pdf, name="issue_preview_pdf"),
     path("issues/<int:pk>/publish/", issue_views.issue_publish, name="issue_publish"),
     path("issues/<int:pk>/correct/", issue_views.issue_correct, name="issue_correct"),
+    path("issues/<int:pk>/delete/", issue_views.issue_delete, name="issue_delete"),
     path("stats/", stats_views.stats_page, name="stats"),
     path("stats/export.<str:fmt>", stats_views.stats_export, name="stats_export"),
     path("stats/unit/", stats_views.unit_stats, name="unit_stats"),

@@ -29,7 +29,12 @@ class SubmissionActionError(Exception):
 
 
 class EditConflict(SubmissionActionError):
-    """Someone saved the piece since the form was opened; the refused text was kept."""
+    """Someone saved the piece since the form was opened; the refused text was kept as
+    `revision` (a 冲突未保存稿), which the form shows beside the current text."""
+
+    def __init__(self, message: str, *, revision: Revision | None = None):
+        super().__init__(message)
+        self.revision = revision
 
 
 @dataclass(frozen=True)
@@ -47,14 +52,20 @@ TRANSITIONS: dict[str, Transition] = {
     "request_signoff": Transition("报送审签", (S.DRAFT, S.RETURNED), S.PENDING_SIGNOFF, Role.CONTRIBUTOR),
     "sign_off": Transition("签发", (S.PENDING_SIGNOFF,), S.SUBMITTED, Role.REVIEWER),
     "return_signoff": Transition("审签退回", (S.PENDING_SIGNOFF,), S.RETURNED, Role.REVIEWER),
-    "withdraw": Transition(
-        "撤回", (S.DRAFT, S.PENDING_SIGNOFF, S.SUBMITTED, S.RETURNED), S.WITHDRAWN, Role.CONTRIBUTOR
-    ),
+    # A draft is deleted, not withdrawn: nobody else has seen it yet.
+    "withdraw": Transition("撤回", (S.PENDING_SIGNOFF, S.SUBMITTED, S.RETURNED), S.WITHDRAWN, Role.CONTRIBUTOR),
+    "delete": Transition("删除草稿", (S.DRAFT,), S.DELETED, Role.CONTRIBUTOR),
+    "restore": Transition("恢复为草稿", (S.WITHDRAWN,), S.DRAFT, Role.CONTRIBUTOR),
     "return": Transition("退回修改", (S.SUBMITTED,), S.RETURNED, Role.EDITOR),
     "adopt_article": Transition("采用为文章", (S.SUBMITTED,), S.ADOPTED, Role.EDITOR),
     "adopt_brief": Transition("采用为信息摘登", (S.SUBMITTED,), S.ADOPTED, Role.EDITOR),
     "decline": Transition("不采用", (S.SUBMITTED,), S.DECLINED, Role.EDITOR),
+    # The undo of an adoption (only while the piece is in no issue) and of a 不采用.
+    "unadopt": Transition("撤销采用", (S.ADOPTED,), S.SUBMITTED, Role.EDITOR),
+    "reopen": Transition("重新审核", (S.DECLINED,), S.SUBMITTED, Role.EDITOR),
     "publish": Transition("刊发", (S.ADOPTED,), S.PUBLISHED, Role.EDITOR),
+    # Taken out of an issue in assembly (移出, or the issue deleted): still 已采用, not placed.
+    "unplace": Transition("移出期", (S.ADOPTED,), S.ADOPTED, Role.EDITOR),
 }
 
 TEXT_FIELDS = ("title", "subtitle", "body", "byline_org", "byline_authors")
@@ -176,11 +187,39 @@ def save_text(*, actor: User, submission: Submission, expected_version: int, **f
                 _keep_revision(current, Revision.Kind.EDITED, actor)
             return current
     # Kept in its own transaction: the refusal below must not roll the refused text back.
-    _keep_revision(current, Revision.Kind.CONFLICT, actor, cleaned)
+    kept = _keep_conflict(current, actor, cleaned, expected_version)
     raise EditConflict(
-        "保存失败：在您编辑期间，这篇稿件已被他人修改。您的文字已作为“冲突未保存稿”保留在版本记录中，"
-        "请在最新稿的基础上重新修改。"
+        "保存失败：在您编辑期间，这篇稿件已被他人修改。下面的表单已换成最新稿，您的文字放在旁边"
+        "（也已作为“冲突未保存稿”保留在版本记录中），可逐项采用后再保存。",
+        revision=kept,
     )
+
+
+@transaction.atomic
+def _keep_conflict(current: Submission, actor: User, cleaned: dict, expected_version: int) -> Revision:
+    """Keep a refused save; a retry from the same stale form (same author, same version it
+    was based on) updates that one revision rather than adding another."""
+    existing = (
+        Revision.objects.select_for_update()
+        .filter(
+            submission=current,
+            kind=Revision.Kind.CONFLICT,
+            author=actor,
+            based_on_version=expected_version,
+        )
+        .order_by("-id")
+        .first()
+    )
+    if existing is None:
+        revision = _keep_revision(current, Revision.Kind.CONFLICT, actor, cleaned)
+        revision.based_on_version = expected_version
+        revision.save(update_fields=["based_on_version"])
+        return revision
+    for name in TEXT_FIELDS:
+        setattr(existing, name, cleaned.get(name, ""))
+    existing.save()
+    return existing
+
 
 
 @transaction.atomic
@@ -256,6 +295,7 @@ def return_from_signoff(*, actor: User, submission: Submission, note: str) -> Su
 
 @transaction.atomic
 def withdraw(*, actor: User, submission: Submission, note: str = "") -> Submission:
+    """撤回 a submitted or returned piece (a draft is deleted instead)."""
     submission = _lock(submission)
     was = submission.status
     _transition(submission, "withdraw", actor=actor, note=note)
@@ -264,6 +304,37 @@ def withdraw(*, actor: User, submission: Submission, note: str = "") -> Submissi
         _tell_editors(submission, actor, f"{submission.unit.short_name}撤回了稿件《{submission.title}》")
     elif was == S.PENDING_SIGNOFF:
         _tell_reviewers(submission, actor, f"待审签的稿件《{submission.title}》已被撤回")
+    return submission
+
+
+def can_delete_draft(submission: Submission) -> bool:
+    """Only a draft that was never submitted may be deleted; a restored piece keeps its history."""
+    return submission.status == S.DRAFT and submission.submitted_at is None
+
+
+@transaction.atomic
+def delete_draft(*, actor: User, submission: Submission) -> Submission:
+    """The unit deletes a draft it never submitted. The row stays, as 已删除, with its audit
+    Event; every list and page treats it as gone (queries.for_unit, get_visible_submission).
+
+    Raises PermissionDenied for anyone but the unit's contributor and SubmissionActionError
+    for a piece that is not a never-submitted draft.
+    """
+    submission = _lock(submission)
+    if submission.status == S.DRAFT and submission.submitted_at is not None:
+        raise SubmissionActionError("这篇稿件曾经报送过，不能删除；如不再报送，保留为草稿即可。")
+    _transition(submission, "delete", actor=actor)
+    submission.save()
+    return submission
+
+
+@transaction.atomic
+def restore_withdrawn(*, actor: User, submission: Submission) -> Submission:
+    """The unit takes a withdrawn piece back as a draft, to edit and submit again."""
+    submission = _lock(submission)
+    _transition(submission, "restore", actor=actor)
+    submission.save()
+
     return submission
 
 
@@ -327,6 +398,70 @@ def decline(*, actor: User, submission: Submission, reason: str) -> Submission:
     submission.save()
     _tell_unit(submission, actor, f"稿件《{submission.title}》未被采用：{reason}")
     return submission
+
+
+def _placement_label(submission: Submission) -> str | None:
+    """The issue ("2024年第1期") the piece is placed in, else None."""
+    from bulletin.models import Placement
+
+    placement = Placement.objects.filter(submission=submission).select_related("issue").first()
+    return None if placement is None else f"{placement.issue.year}年第{placement.issue.number}期"
+
+
+def _mark_undone(submission: Submission, actions: tuple[str, ...]) -> None:
+    """Flag the decision being undone (the latest of `actions`), so it no longer counts."""
+    if submission.status not in (S.ADOPTED, S.DECLINED):
+        return  # the transition below refuses with its own message
+    last = submission.events.filter(action__in=actions, undone=False).order_by("-created_at", "-id").first()
+    if last is not None:
+        last.undone = True
+        last.save(update_fields=["undone"])
+
+
+@transaction.atomic
+def unadopt(*, actor: User, submission: Submission, note: str) -> Submission:
+    """Undo an adoption: the piece goes back to 已报送, to be decided again.
+
+    Only while it is in no issue (take it out of the issue first); the note is required
+    and goes to the unit. The brief text typed at adoption stays as the next default.
+    """
+    submission = _lock(submission)
+    note = (note or "").strip()
+    if not note:
+        raise SubmissionActionError("撤销采用时请写明原因。")
+    if submission.status == S.ADOPTED:
+        placed = _placement_label(submission)
+        if placed:
+            raise SubmissionActionError(f"这篇稿件已编入{placed}，不能撤销采用。请先在组刊页面将它移出本期。")
+    _mark_undone(submission, ("adopt_article", "adopt_brief"))
+    _transition(submission, "unadopt", actor=actor, note=note)
+    submission.adopted_as = ""
+    submission.save()
+    _tell_unit(submission, actor, f"稿件《{submission.title}》的采用已撤销，重新审核：{note}")
+    return submission
+
+
+@transaction.atomic
+def reopen(*, actor: User, submission: Submission, note: str = "") -> Submission:
+    """Reopen a 不采用 piece: it goes back to 已报送 and the unit is told."""
+    submission = _lock(submission)
+    note = (note or "").strip()
+    _mark_undone(submission, ("decline",))
+    _transition(submission, "reopen", actor=actor, note=note)
+    submission.save()
+    _tell_unit(
+        submission, actor, f"稿件《{submission.title}》已重新进入审核" + (f"：{note}" if note else "。")
+    )
+    return submission
+
+
+def record_unplaced(*, actor: User, submission: Submission, note: str) -> Event:
+    """Audit a piece taken out of an issue in assembly (called by bulletin.actions inside
+    its transaction); the piece stays 已采用 and appears again among the pieces to place."""
+    submission = _lock(submission)
+    event = _transition(submission, "unplace", actor=actor, note=note)
+    submission.save()
+    return event
 
 
 def publish_submission(*, actor: User, submission: Submission, issue) -> Submission:

@@ -186,6 +186,32 @@ class DeclineForm(forms.Form):
         return _single_line_block(self.cleaned_data["reason"])
 
 
+class UnadoptForm(forms.Form):
+    note = forms.CharField(
+        label="撤销原因",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
+        help_text="稿件回到“已报送”，报送单位会收到这条说明。",
+        error_messages={"required": "请写明撤销采用的原因。"},
+    )
+
+    def clean_note(self):
+        return _single_line_block(self.cleaned_data["note"])
+
+
+class ReopenForm(forms.Form):
+    note = forms.CharField(
+        label="说明",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
+        required=False,
+        help_text="可不填。稿件回到“已报送”，报送单位会收到通知。",
+    )
+
+    def clean_note(self):
+        return _single_line_block(self.cleaned_data["note"], required=False)
+
+
 class AdoptArticleForm(forms.Form):
     section = forms.ModelChoiceField(
         label="栏目",
@@ -274,8 +300,25 @@ class CommissionCancelForm(forms.Form):
 
 
 class QueueFilterForm(forms.Form):
+    """The review queue's filters. With no status chosen the queue opens on 待处理: the
+    pieces waiting for the editor's decision, longest waiting first."""
+
+    PENDING = "pending"
+    ALL = "all"
+
     status = forms.ChoiceField(
-        label="状态", required=False, choices=[("", "全部状态"), *Submission.Status.choices]
+        label="状态",
+        required=False,
+        choices=[
+            (PENDING, "待处理（已报送）"),
+            (ALL, "全部状态"),
+            *(
+                (value, label)
+                for value, label in Submission.Status.choices
+                if value
+                not in (Submission.Status.DRAFT, Submission.Status.DELETED, Submission.Status.PENDING_SIGNOFF)
+            ),
+        ],
     )
     unit = forms.ModelChoiceField(
         label="单位", queryset=Unit.objects.all(), required=False, empty_label="全部单位"
@@ -289,6 +332,12 @@ class QueueFilterForm(forms.Form):
     date_to = forms.DateField(label="报送止", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     q = forms.CharField(label="标题", required=False, max_length=50)
     signer = forms.CharField(label="签发人", required=False, max_length=32)
+    back_issues = forms.BooleanField(
+        label="含往期导入稿件", required=False, help_text="往期稿件按所在期的出刊日期筛选。"
+    )
+
+    def clean_status(self):
+        return self.cleaned_data["status"] or self.PENDING
 
 
 def _single_line_block(value: str, *, required: bool = True) -> str:

@@ -40,6 +40,8 @@ class Submission(models.Model):
         DECLINED = "declined", "不采用"
         WITHDRAWN = "withdrawn", "已撤回"
         PUBLISHED = "published", "已刊发"
+        # A never-submitted draft its unit deleted: kept only for its audit row, shown nowhere.
+        DELETED = "deleted", "已删除"
 
     class AdoptedAs(models.TextChoices):
         ARTICLE = "article", "文章"
@@ -125,6 +127,9 @@ class Revision(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="修改人", on_delete=models.PROTECT, related_name="+"
     )
+    # A conflict revision: the version of the piece the refused form was opened on. A retry
+    # from the same stale form replaces that revision instead of piling up copies.
+    based_on_version = models.PositiveIntegerField("所据版本", null=True, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:
@@ -147,6 +152,9 @@ class Event(models.Model):
     from_status = models.CharField("原状态", max_length=16, choices=Submission.Status.choices, blank=True)
     to_status = models.CharField("新状态", max_length=16, choices=Submission.Status.choices)
     note = models.TextField("说明", blank=True)
+    # Set on an adoption or a 不采用 that a later 撤销采用 / 重新审核 undid: the row stays
+    # (the audit is never rewritten) but the statistics no longer count the decision.
+    undone = models.BooleanField("已撤销", default=False)
     created_at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:

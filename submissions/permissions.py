@@ -55,6 +55,6 @@ def get_visible_submission(user, pk: int) -> Submission:
     submission = (
         Submission.objects.select_related("unit", "suggested_section", "commission").filter(pk=pk).first()
     )
-    if submission is None or not can_view(user, submission):
+    if submission is None or submission.status == S.DELETED or not can_view(user, submission):
         raise Http404("没有这篇稿件。")
     return submission

@@ -9,20 +9,25 @@ from django.utils import timezone
 from accounts.models import Unit
 
 from .models import Commission, Revision, Submission
+from .versions import TextVersion
 
 
 def for_unit(unit: Unit) -> QuerySet[Submission]:
-    return Submission.objects.filter(unit=unit).select_related(
-        "unit", "suggested_section", "placement__issue", "placement__section"
+    """The unit's pieces; deleted drafts are gone from every list."""
+    return (
+        Submission.objects.filter(unit=unit)
+        .exclude(status=Submission.Status.DELETED)
+        .select_related("unit", "suggested_section", "placement__issue", "placement__section")
     )
 
 
 def status_counts(queryset: QuerySet[Submission]) -> list[dict]:
-    """Every status with its count (zero included), in workflow order."""
+    """Every status with its count (zero included), in workflow order; 已删除 is not listed."""
     counts = dict(queryset.order_by().values_list("status").annotate(n=Count("id")))
     return [
         {"status": value, "label": label, "count": counts.get(value, 0)}
         for value, label in Submission.Status.choices
+        if value != Submission.Status.DELETED
     ]
 
 
@@ -35,25 +40,49 @@ def awaiting_review() -> QuerySet[Submission]:
 
 
 def editor_queue(
-    *, status="", unit=None, section=None, date_from=None, date_to=None, q="", signer=""
+    *,
+    status="pending",
+    unit=None,
+    section=None,
+    date_from=None,
+    date_to=None,
+    q="",
+    signer="",
+    back_issues: bool = False,
 ) -> QuerySet[Submission]:
-    """All units' pieces (drafts stay with their unit), newest first, filtered."""
-    # Drafts and pieces awaiting 审签 are still the unit's own business.
-    pieces = (
-        Submission.objects.exclude(status__in=(Submission.Status.DRAFT, Submission.Status.PENDING_SIGNOFF))
-        .select_related("unit", "suggested_section", "placement__issue")
-        .order_by("-submitted_at", "-id")
-    )
-    if status:
-        pieces = pieces.filter(status=status)
+    """All units' pieces as the editor's queue (drafts and pieces awaiting 审签 stay with
+    their unit).
+
+    status "pending" (the default, 待处理) is what waits for the editor's decision, 已报送,
+    longest waiting first; "all" or "" is every status, newest first; any other value is
+    that status, newest first. Pieces of imported back issues are left out unless
+    `back_issues`; they have no 报送时间, so the date filters read their issue's date.
+    `signer` keeps the pieces that 签发人 approved.
+    """
+    pieces = Submission.objects.exclude(
+        status__in=(Submission.Status.DRAFT, Submission.Status.DELETED, Submission.Status.PENDING_SIGNOFF)
+    ).select_related("unit", "suggested_section", "placement__issue")
+    if status == "pending":
+        pieces = pieces.filter(status=Submission.Status.SUBMITTED).order_by("submitted_at", "id")
+    else:
+        pieces = pieces.order_by(F("submitted_at").desc(nulls_last=True), "-placement__issue__date", "-id")
+        if status and status != "all":
+            pieces = pieces.filter(status=status)
+    imported = Q(placement__issue__origin="imported")
+    if not back_issues:
+        pieces = pieces.exclude(imported)
     if unit is not None:
         pieces = pieces.filter(unit=unit)
     if section is not None:
         pieces = pieces.filter(Q(suggested_section=section) | Q(placement__section=section))
     if date_from:
-        pieces = pieces.filter(submitted_at__date__gte=date_from)
+        pieces = pieces.filter(
+            Q(submitted_at__date__gte=date_from) | (imported & Q(placement__issue__date__gte=date_from))
+        )
     if date_to:
-        pieces = pieces.filter(submitted_at__date__lte=date_to)
+        pieces = pieces.filter(
+            Q(submitted_at__date__lte=date_to) | (imported & Q(placement__issue__date__lte=date_to))
+        )
     if signer:
         pieces = pieces.filter(signer_name=" ".join(signer.split()))
     for word in (q or "").split():
@@ -181,3 +210,47 @@ def commission_table(commission: Commission) -> list[CommissionUnitRow]:
         )
         for unit in commission.units.order_by("kind", "position", "id")
     ]
+def versions_of(piece: Submission) -> list[TextVersion]:
+    """The current text first, then every kept version, newest first (one query)."""
+    revisions = piece.revisions.select_related("author").order_by("-created_at", "-id")
+    return [TextVersion.of_piece(piece), *(TextVersion.of_revision(r) for r in revisions)]
+
+
+def editor_change(piece: Submission) -> tuple[TextVersion, TextVersion] | None:
+    """(as submitted, as the editor last edited it): what the editor changed, shown to the
+    unit even after it resubmitted. None if no editor ever edited the piece."""
+    edited = (
+        piece.revisions.filter(kind=Revision.Kind.EDITED)
+        .select_related("author")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if edited is None:
+        return None
+    base = (
+        piece.revisions.filter(kind=Revision.Kind.SUBMITTED, created_at__lte=edited.created_at)
+        .exclude(pk__gt=edited.pk)
+        .select_related("author")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if base is None:
+        return None
+    return TextVersion.of_revision(base), TextVersion.of_revision(edited)
+
+
+def text_when_returned(piece: Submission) -> TextVersion | None:
+    """The text the editor returned to the unit (the last kept version before the last
+    退回修改), or None if the piece was never returned."""
+    returned = piece.events.filter(action="return").order_by("-created_at", "-id").first()
+    if returned is None:
+        return None
+    revision = (
+        piece.revisions.filter(
+            kind__in=(Revision.Kind.SUBMITTED, Revision.Kind.EDITED), created_at__lte=returned.created_at
+        )
+        .select_related("author")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return TextVersion.of_revision(revision) if revision else None

@@ -6,14 +6,12 @@ dangerous (script and style with their content, attributes, comments), then a sm
 turns block elements into paragraphs and bold markup into `<strong>`.
 """
 
-import difflib
 import html
 import re
 from html.parser import HTMLParser
 
 import nh3
 from django.core.exceptions import ValidationError
-from django.utils.safestring import SafeString, mark_safe
 
 # Tags that end a paragraph.
 # fmt: off
@@ -156,60 +154,7 @@ def body_length(value: str) -> int:
     return len(re.sub(r"\s", "", body_text(value)))
 
 
-# --- what changed -----------------------------------------------------------------
-
-
-def _diff_chars(old: str, new: str) -> str:
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    opcodes = matcher.get_opcodes()
-    # A 1–2 character island of sameness between two changes reads better as part of them.
-    merged: list[list] = []
-    for tag, i1, i2, j1, j2 in opcodes:
-        if (
-            tag == "equal"
-            and i2 - i1 <= 2
-            and merged
-            and merged[-1][0] != "equal"
-            and (i2 < len(old) or j2 < len(new))
-        ):
-            tag = "replace"
-        if merged and merged[-1][0] != "equal" and tag != "equal":
-            merged[-1] = ["replace", merged[-1][1], i2, merged[-1][3], j2]
-        else:
-            merged.append([tag, i1, i2, j1, j2])
-    out = []
-    for tag, i1, i2, j1, j2 in merged:
-        if tag == "equal":
-            out.append(html.escape(old[i1:i2]))
-            continue
-        if i2 > i1:
-            out.append(f'<del class="diff-del">{html.escape(old[i1:i2])}</del>')
-        if j2 > j1:
-            out.append(f'<ins class="diff-ins">{html.escape(new[j1:j2])}</ins>')
-    return "".join(out)
-
-
-def diff_text(old: str, new: str) -> SafeString:
-    return mark_safe(_diff_chars(old or "", new or ""))  # noqa: S308 - every piece is escaped above
-
-
-def diff_html(old_html: str, new_html: str) -> SafeString:
-    """Paragraph by paragraph, character by character inside changed paragraphs."""
-    old, new = body_paragraphs(old_html), body_paragraphs(new_html)
-    out = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-        if tag == "equal":
-            out.extend(f"<p>{html.escape(p)}</p>" for p in old[i1:i2])
-        else:
-            # Changed paragraphs are compared in pairs; what is left over was removed or added.
-            pairs = min(i2 - i1, j2 - j1)
-            out.extend(
-                f"<p>{_diff_chars(a, b)}</p>"
-                for a, b in zip(old[i1 : i1 + pairs], new[j1 : j1 + pairs], strict=True)
-            )
-            out.extend(f'<p><del class="diff-del">{html.escape(p)}</del></p>' for p in old[i1 + pairs : i2])
-            out.extend(f'<p><ins class="diff-ins">{html.escape(p)}</ins></p>' for p in new[j1 + pairs : j2])
-    return mark_safe("".join(out))  # noqa: S308 - every piece is escaped above
+# What changed between two bodies: submissions/diff.py.
 
 
 # --- single-line fields -------------------------------------------------------------

@@ -13,7 +13,10 @@ unit_patterns = [
     path("<int:pk>/withdraw/", views.piece_withdraw, name="piece_withdraw"),
     path("<int:pk>/sign-off/", views.piece_sign_off, name="piece_sign_off"),
     path("<int:pk>/sign-off/return/", views.piece_signoff_return, name="piece_signoff_return"),
+    path("<int:pk>/delete/", views.piece_delete, name="piece_delete"),
+    path("<int:pk>/restore/", views.piece_restore, name="piece_restore"),
     path("<int:pk>/comment/", views.piece_comment, name="piece_comment"),
+    path("<int:pk>/versions/", views.piece_versions, name="piece_versions"),
     path("<int:pk>/source.docx", views.piece_source, name="piece_source"),
 ]
 

@@ -30,12 +30,14 @@ from .forms import (
     DocxUploadForm,
     PieceForm,
     QueueFilterForm,
+    ReopenForm,
     ReturnForm,
     SignoffReturnForm,
     SubmitForm,
+    UnadoptForm,
 )
 from .models import Commission, Submission
-from .richtext import diff_html, diff_text
+from .versions import CURRENT, TextVersion, compare, pick
 
 unit_desk = role_required(can_use_unit_desk)
 unit_pages = role_required(can_view_unit_desk)  # the unit's writers and its 审核人
@@ -173,10 +175,7 @@ def piece_detail(request, pk: int):
     if permissions.is_editor(request.user):
         return redirect("review_detail", pk=pk)
     is_writer = permissions.is_own_unit(request.user, piece)
-    submitted = queries.last_submitted_revision(piece)
-    changed = submitted is not None and any(
-        getattr(submitted, name) != getattr(piece, name) for name in ("title", "subtitle", "body")
-    )
+    change = queries.editor_change(piece)
     return render(
         request,
         "submissions/piece_detail.html",
@@ -190,13 +189,38 @@ def piece_detail(request, pk: int):
                 initial={"signer_name": piece.signer_name or queries.last_signer_name(piece.unit)}
             ),
             "can_withdraw": is_writer and piece.status in actions.TRANSITIONS["withdraw"].sources,
+            "can_delete": is_writer and actions.can_delete_draft(piece),
+            "can_restore": is_writer and piece.status in actions.TRANSITIONS["restore"].sources,
             "can_sign_off": permissions.is_unit_reviewer(request.user, piece)
             and piece.status in actions.TRANSITIONS["sign_off"].sources,
             "signoff_return_form": SignoffReturnForm(),
             "comment_form": CommentForm(),
-            "editor_changed": changed,
-            "title_diff": diff_text(submitted.title, piece.title) if changed else "",
-            "body_diff": diff_html(submitted.body, piece.body) if changed else "",
+            "editor_change": change,
+            "editor_diff": [f for f in compare(*change) if f.changed] if change else [],
+        },
+    )
+
+
+@login_required
+def piece_versions(request, pk: int):
+    """Every kept version of a piece: open one (?show=), compare two (?a=&b=)."""
+    piece = permissions.get_visible_submission(request.user, pk)
+    versions = queries.versions_of(piece)
+    shown = pick(versions, request.GET.get("show"))
+    older = pick(versions, request.GET.get("a")) or (versions[1] if len(versions) > 1 else None)
+    newer = pick(versions, request.GET.get("b")) or versions[0]
+    return render(
+        request,
+        "submissions/piece_versions.html",
+        {
+            "piece": piece,
+            "versions": versions,
+            "shown": shown,
+            "older": older,
+            "newer": newer,
+            "fields": compare(older, newer) if older and not shown else [],
+            "back": "review_detail" if permissions.is_editor(request.user) else "piece_detail",
+            "current_key": CURRENT,
         },
     )
 
@@ -217,17 +241,23 @@ def piece_edit(request, pk: int):
         messages.error(request, f"稿件当前状态为“{piece.get_status_display()}”，不能修改。")
         return redirect("piece_detail", pk=pk)
     form = PieceForm(request.POST or None, instance=piece, initial={"version": piece.version})
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        saved = _save_text(request, piece, form)
+        saved, form, conflict = _save_text(request, piece, form)
         if saved:
             messages.success(
                 request, "已保存。" + ("修改完成后请点“重新报送”。" if piece.status == "returned" else "")
             )
             return redirect("piece_detail", pk=pk)
-    return render(request, "submissions/piece_form.html", {"form": form, "piece": piece})
+    return render(
+        request, "submissions/piece_form.html", {"form": form, "piece": piece, "conflict": conflict}
+    )
 
 
-def _save_text(request, piece, form) -> bool:
+def _save_text(request, piece, form):
+    """Save the form's text. Returns (saved, form, conflict): after a refused conflicting
+    save the form is a fresh one holding the current text, and conflict the refused text
+    (a TextVersion) to show beside it."""
     try:
         actions.save_text(
             actor=request.user,
@@ -236,12 +266,16 @@ def _save_text(request, piece, form) -> bool:
             **form.text_fields(),
         )
     except actions.EditConflict as error:
-        form.add_error(None, str(error))
-        return False
+        current = Submission.objects.get(pk=piece.pk)
+        fresh = PieceForm(instance=current, initial={"version": current.version})
+        fresh.cleaned_data = {}  # unbound: add_error needs somewhere to look
+        fresh.add_error(None, str(error))
+        refused = TextVersion.of_revision(error.revision) if error.revision else None
+        return False, fresh, refused
     except actions.SubmissionActionError as error:
         form.add_error(None, str(error))
-        return False
-    return True
+        return False, form, None
+    return True, form, None
 
 
 @unit_desk
@@ -297,6 +331,25 @@ def piece_withdraw(request, pk: int):
     return redirect("piece_detail", pk=pk)
 
 
+@unit_desk
+@require_POST
+def piece_delete(request, pk: int):
+    piece = permissions.get_visible_submission(request.user, pk)
+    if _run(request, actions.delete_draft, submission=piece) is None:
+        return redirect("piece_detail", pk=pk)
+    messages.success(request, f"草稿《{piece.title}》已删除。")
+    return redirect("unit_home")
+
+
+@unit_desk
+@require_POST
+def piece_restore(request, pk: int):
+    piece = permissions.get_visible_submission(request.user, pk)
+    if _run(request, actions.restore_withdrawn, submission=piece) is not None:
+        messages.success(request, "稿件已恢复为草稿，可修改后重新报送。")
+    return redirect("piece_detail", pk=pk)
+
+
 @login_required
 @require_POST
 def piece_comment(request, pk: int):
@@ -315,8 +368,8 @@ def piece_comment(request, pk: int):
 
 @review_desk
 def review_queue(request):
-    form = QueueFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    form = QueueFilterForm(request.GET or {"status": QueueFilterForm.PENDING})
+    filters = form.cleaned_data if form.is_valid() else {"status": QueueFilterForm.PENDING}
     pieces = queries.editor_queue(**{k: v for k, v in filters.items() if v not in (None, "")})
     return render(
         request,
@@ -324,7 +377,98 @@ def review_queue(request):
         {
             "form": form,
             "page": Paginator(pieces, 20).get_page(request.GET.get("page")),
-            "status_counts": queries.status_counts(queries.editor_queue()),
+            "status_counts": queries.status_counts(queries.editor_queue(status="all")),
+            # 待处理 is the 已报送 pieces: its tile is the one lit.
+            "current_status": "submitted"
+            if filters.get("status") == QueueFilterForm.PENDING
+            else filters.get("status", ""),
+        },
+    )
+
+
+# The review page's action forms: verb (in the URL) → (form, action, done message).
+REVIEW_VERBS = {
+    "adopt-article": (AdoptArticleForm, actions.adopt_as_article, "已采用为文章，可在组刊页面编入一期。"),
+    "adopt-brief": (BriefForm, actions.adopt_as_brief, "已采用为信息摘登。"),
+    "return": (ReturnForm, actions.return_for_revision, "已退回修改，已通知报送单位。"),
+    "decline": (DeclineForm, actions.decline, "已标记为不采用，已通知报送单位。"),
+    "unadopt": (UnadoptForm, actions.unadopt, "已撤销采用，稿件回到“已报送”，已通知报送单位。"),
+    "reopen": (ReopenForm, actions.reopen, "稿件已重新进入审核（已报送），已通知报送单位。"),
+}
+
+
+def _verbs_on_page(piece) -> set[str]:
+    """The action forms the review page shows for the piece's current state."""
+    S = Submission.Status
+    if piece.status == S.SUBMITTED:
+        return {"adopt-article", "adopt-brief", "return", "decline"}
+    if piece.status == S.ADOPTED and not hasattr(piece, "placement"):
+        return {"unadopt"}  # a placed piece is taken out of its issue first
+    if piece.status == S.DECLINED:
+        return {"reopen"}
+    return set()
+
+
+def _review_page(request, piece, *, edit_form=None, conflict=None, bound=None, verb="adopt-article"):
+    """The review page. `bound` is a form sent with an error: it comes back as it was
+    sent, on the tab (`verb`) it was sent from."""
+    can_edit = permissions.can_edit_as_editor(request.user, piece)
+    if edit_form is None and can_edit:
+        edit_form = PieceForm(instance=piece, initial={"version": piece.version})
+    default_brief = piece.brief_text or f"{piece.unit.name}"
+    forms_by_verb = {
+        "adopt-article": AdoptArticleForm(initial={"section": piece.suggested_section_id}),
+        "adopt-brief": BriefForm(
+            initial={
+                "brief_text": default_brief,
+                "brief_byline": piece.brief_byline
+                or " ".join(p for p in (piece.byline_org, piece.byline_authors) if p),
+            }
+        ),
+        "return": ReturnForm(),
+        "decline": DeclineForm(),
+        "unadopt": UnadoptForm(),
+        "reopen": ReopenForm(),
+    }
+    if bound is not None:
+        forms_by_verb[verb] = bound
+    shown = _verbs_on_page(piece)
+    submitted = queries.last_submitted_revision(piece)
+    returned = queries.text_when_returned(piece)
+    current = TextVersion.of_piece(piece)
+    since_return = (
+        [f for f in compare(returned, current) if f.changed]
+        if returned and piece.status == Submission.Status.SUBMITTED
+        else []
+    )
+    since_submitted = (
+        [f for f in compare(TextVersion.of_revision(submitted), current) if f.changed] if submitted else []
+    )
+    return render(
+        request,
+        "submissions/review_detail.html",
+        {
+            "piece": piece,
+            "edit_form": edit_form,
+            "conflict": conflict,
+            "thread": queries.thread(piece),
+            "revisions": queries.revisions(piece),
+            "is_pending": "adopt-article" in shown,
+            "can_unadopt": "unadopt" in shown,
+            "can_reopen": "reopen" in shown,
+            "active_verb": verb,
+            "article_form": forms_by_verb["adopt-article"],
+            "brief_form": forms_by_verb["adopt-brief"],
+            "return_form": forms_by_verb["return"],
+            "decline_form": forms_by_verb["decline"],
+            "unadopt_form": forms_by_verb["unadopt"],
+            "reopen_form": forms_by_verb["reopen"],
+            "comment_form": CommentForm(),
+            "instruction_form": InstructionForm(),
+            "higher_form": HigherAdoptionForm(),
+            "since_return": since_return,
+            "returned_version": returned,
+            "since_submitted": since_submitted,
         },
     )
 
@@ -332,66 +476,41 @@ def review_queue(request):
 @review_desk
 def review_detail(request, pk: int):
     piece = permissions.get_visible_submission(request.user, pk)
-    can_edit = permissions.can_edit_as_editor(request.user, piece)
-    edit_form = (
-        PieceForm(request.POST or None, instance=piece, initial={"version": piece.version})
-        if can_edit
-        else None
-    )
-    if request.method == "POST" and edit_form is not None:
-        if edit_form.is_valid() and _save_text(request, piece, edit_form):
-            messages.success(request, "修改已保存，原文已留存，报送单位可查看修改对比。")
-            return redirect("review_detail", pk=pk)
-    submitted = queries.last_submitted_revision(piece)
-    default_brief = piece.brief_text or f"{piece.unit.name}"
-    return render(
-        request,
-        "submissions/review_detail.html",
-        {
-            "piece": piece,
-            "edit_form": edit_form,
-            "thread": queries.thread(piece),
-            "revisions": queries.revisions(piece),
-            "is_pending": piece.status == Submission.Status.SUBMITTED,
-            "return_form": ReturnForm(),
-            "decline_form": DeclineForm(),
-            "article_form": AdoptArticleForm(initial={"section": piece.suggested_section_id}),
-            "brief_form": BriefForm(
-                initial={
-                    "brief_text": default_brief,
-                    "brief_byline": piece.brief_byline
-                    or " ".join(p for p in (piece.byline_org, piece.byline_authors) if p),
-                }
-            ),
-            "comment_form": CommentForm(),
-            "instruction_form": InstructionForm(),
-            "higher_form": HigherAdoptionForm(),
-            "body_diff": diff_html(submitted.body, piece.body)
-            if submitted and submitted.body != piece.body
-            else "",
-        },
-    )
+    if request.method == "POST" and permissions.can_edit_as_editor(request.user, piece):
+        edit_form = PieceForm(request.POST, instance=piece, initial={"version": piece.version})
+        conflict = None
+        if edit_form.is_valid():
+            saved, edit_form, conflict = _save_text(request, piece, edit_form)
+            if saved:
+                messages.success(request, "修改已保存，原文已留存，报送单位可查看修改对比。")
+                return redirect("review_detail", pk=pk)
+            piece = permissions.get_visible_submission(request.user, pk)
+        return _review_page(request, piece, edit_form=edit_form, conflict=conflict)
+    return _review_page(request, piece)
 
 
 @review_desk
 @require_POST
 def review_act(request, pk: int, verb: str):
     piece = permissions.get_visible_submission(request.user, pk)
-    forms_by_verb = {
-        "return": (ReturnForm, actions.return_for_revision, "已退回修改，已通知报送单位。"),
-        "decline": (DeclineForm, actions.decline, "已标记为不采用，已通知报送单位。"),
-        "adopt-article": (AdoptArticleForm, actions.adopt_as_article, "已采用为文章，可在组刊页面编入一期。"),
-        "adopt-brief": (BriefForm, actions.adopt_as_brief, "已采用为信息摘登。"),
-    }
-    if verb not in forms_by_verb:
+    if verb not in REVIEW_VERBS:
         raise PermissionDenied("未知的操作。")
-    form_class, action, done = forms_by_verb[verb]
+    form_class, action, done = REVIEW_VERBS[verb]
     form = form_class(request.POST)
-    if not form.is_valid():
-        messages.error(request, _errors(form))
-    elif _run(request, action, submission=piece, **form.cleaned_data) is not None:
-        messages.success(request, done)
-    return redirect("review_detail", pk=pk)
+    if form.is_valid():
+        try:
+            action(actor=request.user, submission=piece, **form.cleaned_data)
+        except actions.SubmissionActionError as error:
+            piece = permissions.get_visible_submission(request.user, pk)
+            if verb in _verbs_on_page(piece):
+                form.add_error(None, str(error))  # shown in the form, on its tab
+            else:
+                messages.error(request, str(error))  # the form is not on the page in this state
+        else:
+            messages.success(request, done)
+            return redirect("review_detail", pk=pk)
+    piece = permissions.get_visible_submission(request.user, pk)
+    return _review_page(request, piece, bound=form, verb=verb)
 
 
 @review_desk

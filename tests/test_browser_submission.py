@@ -81,7 +81,7 @@ def test_import_submit_return_resubmit_adopt(live_server, settings, tmp_path, co
         page.keyboard.press("Control+End")
         page.keyboard.press("Enter")
         page.keyboard.type("目前商会调解中心已成功调解商事纠纷252件。")
-        page.get_by_role("button", name="保存草稿").click()
+        page.get_by_role("button", name="保存修改").click()
         page.get_by_text("已保存。").wait_for()
         page.get_by_role("button", name="重新报送").click()
         page.get_by_text("已报送，等待研究室审核。").wait_for()
