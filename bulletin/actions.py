@@ -494,31 +494,38 @@ def set_quota(
 ):
     """Set a 报送任务: `count` pieces each month or quarter for one unit or a kind of unit.
 
-    The start is moved to the first day of its period (a quota is judged per whole period).
-    A rule for the same target and period that is still open ends the day before the new one
-    starts, so one rule holds at a time.
+    The start is moved to the first day of its period and the end to the last day of its
+    period (a quota is judged per whole period, by the rule in force on the period's last day).
+    A new open-ended rule replaces the target's earlier rules from its start: they end the
+    day before. A rule with an end (a special month, a campaign quarter) only overrides for
+    its own span — where rules overlap, the one that started last holds (quotas.rule_for) —
+    so the target's standing rule applies again after it, and stopping it loses nothing.
     """
     from .models import Quota
-    from .quotas import period_start
+    from .quotas import period_of, period_start
 
     _require_editor(actor)
     if (unit is None) == (not unit_kind):
         raise IssueActionError("请选择一个单位，或选择一类单位（二者选一）。")
     if period not in Quota.Period.values:
         raise IssueActionError("周期只能是每月或每季度。")
-    if count < 1 or count > 99:
-        raise IssueActionError("应报篇数应在 1 至 99 之间。")
+    if count < 0 or count > 99 or (count == 0 and unit is None):
+        # 0 exempts one unit from its kind's rule (免报); a kind always owes at least 1.
+        raise IssueActionError("应报篇数应在 1 至 99 之间（对单个单位可填 0，表示免报）。")
     starts = period_start(period, starts)
     if ends is not None and ends < starts:
         raise IssueActionError("结束日期不能早于起始日期。")
+    if ends is not None:
+        ends = period_of(period, ends).end
     same_target = Quota.objects.select_for_update().filter(
         unit=unit, unit_kind="" if unit is not None else unit_kind
     )
     if same_target.filter(starts=starts).exists():
         raise IssueActionError("同一对象在这一起始日期已有报送任务，请先停止原任务或换一个起始日期。")
-    same_target.filter(starts__lt=starts).filter(Q(ends__isnull=True) | Q(ends__gte=starts)).update(
-        ends=starts - datetime.timedelta(days=1)
-    )
+    if ends is None:
+        same_target.filter(starts__lt=starts).filter(Q(ends__isnull=True) | Q(ends__gte=starts)).update(
+            ends=starts - datetime.timedelta(days=1)
+        )
     quota = Quota(
         unit=unit,
         unit_kind="" if unit is not None else unit_kind,
@@ -555,11 +562,42 @@ def end_quota(*, actor, quota, today: datetime.date | None = None):
     return quota
 
 
+def _earliest_higher_adoption(submission) -> datetime.date | None:
+    """A higher bulletin can only take up a piece it could have seen: not before the piece
+    first reached the editor (a back-issue piece: its issue's date). None when unknown."""
+    if submission.first_submitted_at is not None:
+        return timezone.localtime(submission.first_submitted_at).date()
+    placement = Placement.objects.filter(submission=submission).select_related("issue").first()
+    return placement.issue.date if placement is not None else None
+
+
+def _higher_adoption_text(adoption) -> str:
+    return (
+        f"{adoption.date.year}年{adoption.date.month}月{adoption.date.day}日 · "
+        f"{adoption.get_level_display()} · 《{adoption.publication}》{adoption.issue}"
+    )
+
+
+def _audit_on_piece(*, actor, submission, action: str, note: str) -> None:
+    """An audit row on the piece for a record that does not move it (its status stays)."""
+    from submissions.models import Event
+
+    Event.objects.create(
+        submission=submission,
+        actor=actor,
+        action=action,
+        from_status=submission.status,
+        to_status=submission.status,
+        note=note,
+    )
+
+
 def record_higher_adoption(
     *, actor, submission, level: str, publication: str, date: datetime.date, issue: str = ""
 ):
     """记录上级采用: a piece forwarded to and adopted by a provincial or national bulletin; the
-    piece's unit earns the scheme's points for that level on that date."""
+    piece's unit earns the scheme's points for that level on that date. The date lies between
+    the piece's first arrival (`_earliest_higher_adoption`) and today. Audited on the piece."""
     from submissions.models import Submission
 
     from .models import HigherAdoption
@@ -574,6 +612,11 @@ def record_higher_adoption(
         raise IssueActionError("请填写采用的刊物名称。")
     if date > timezone.localdate():
         raise IssueActionError("采用日期不能晚于今天。")
+    earliest = _earliest_higher_adoption(submission)
+    if earliest is not None and date < earliest:
+        raise IssueActionError(
+            f"采用日期不能早于稿件报送本刊的日期（{earliest.year}年{earliest.month}月{earliest.day}日）。"
+        )
     adoption = HigherAdoption(
         submission=submission,
         level=level,
@@ -583,9 +626,41 @@ def record_higher_adoption(
         recorded_by=actor,
     )
     adoption.full_clean(validate_constraints=False)
-    try:
-        with transaction.atomic():
-            adoption.save()
-    except IntegrityError as error:
-        raise IssueActionError(f"《{publication}》{adoption.issue}的这次采用已经记录过了。") from error
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                adoption.save()
+        except IntegrityError as error:
+            raise IssueActionError(f"《{publication}》{adoption.issue}的这次采用已经记录过了。") from error
+        _audit_on_piece(
+            actor=actor,
+            submission=submission,
+            action="higher_adoption",
+            note=f"记录上级采用：{_higher_adoption_text(adoption)}",
+        )
+    return adoption
+
+
+@transaction.atomic
+def remove_higher_adoption(*, actor, adoption, note: str):
+    """Remove a mistaken 上级采用 record (the unit's points for it go with it). The reason is
+    required and kept, with what the record said, in the piece's audit trail."""
+    from .models import HigherAdoption
+
+    _require_editor(actor)
+    note = " ".join((note or "").split())
+    if not note:
+        raise IssueActionError("删除上级采用记录时请写明原因。")
+    adoption = (
+        HigherAdoption.objects.select_for_update().select_related("submission").filter(pk=adoption.pk).first()
+    )
+    if adoption is None:
+        raise IssueActionError("这条上级采用记录已经删除了。")
+    _audit_on_piece(
+        actor=actor,
+        submission=adoption.submission,
+        action="higher_adoption_removed",
+        note=f"删除上级采用记录：{_higher_adoption_text(adoption)}。原因：{note}",
+    )
+    adoption.delete()
     return adoption

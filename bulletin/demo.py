@@ -178,6 +178,15 @@ def load_demo_office_work(editor: User) -> bool:
         starts=today,
         note="市直工委每月1篇",
     )
+    # The 研究室 edits the bulletin; it is a 市直工委 by kind but owes no pieces to itself.
+    set_quota(
+        actor=editor,
+        unit=Unit.objects.get(short_name="研究室"),
+        period="month",
+        count=0,
+        starts=today,
+        note="研究室编辑本刊，免报",
+    )
     actions.create_commission(
         actor=editor,
         topic="基层立法联系点建设成效",

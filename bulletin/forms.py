@@ -1,8 +1,27 @@
+import datetime as dt
+
 from django import forms
+from django.utils import timezone
 
 from accounts.models import Unit
 
 from .models import Issue, Quota, Section
+
+# Dates typed into a form stay within these years: the office's records start well after 1990,
+# and a date such as 0001-01-01 or 9999-12-31 is a slip that would overflow date arithmetic
+# (a day before, a month after) further on.
+DATE_MIN = dt.date(1990, 1, 1)
+DATE_MAX = dt.date(2099, 12, 31)
+
+
+def check_date_range(value: dt.date | None, label: str) -> dt.date | None:
+    """`value` unchanged if it lies in DATE_MIN..DATE_MAX; otherwise a ValidationError
+    (code "range") naming the field (`label`, e.g. "起始日期") in Chinese. None passes."""
+    if value is not None and not DATE_MIN <= value <= DATE_MAX:
+        raise forms.ValidationError(
+            f"{label}应在 {DATE_MIN.year} 年至 {DATE_MAX.year} 年之间。", code="range"
+        )
+    return value
 
 
 class IssueForm(forms.ModelForm):
@@ -41,6 +60,9 @@ class IssueForm(forms.ModelForm):
         if total < 1:
             raise forms.ValidationError("总期号必须从 1 起。", code="min_value")
         return total
+
+    def clean_date(self):
+        return check_date_range(self.cleaned_data["date"], "出刊日期")
 
     def validate_unique(self):
         # Number conflicts are the action's to judge (it also sees concurrent creators).
@@ -128,6 +150,12 @@ class StatsPeriodForm(forms.Form):
     def clean_signer(self):
         return " ".join(self.cleaned_data["signer"].split())
 
+    def clean_start(self):
+        return check_date_range(self.cleaned_data["start"], "起始日期")
+
+    def clean_end(self):
+        return check_date_range(self.cleaned_data["end"], "截止日期")
+
     def report_options(self) -> dict:
         """unit_report's keyword arguments for the chosen group and 签发人."""
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
@@ -184,6 +212,9 @@ class InstructionForm(forms.Form):
         label="批示内容", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
     )
 
+    def clean_date(self):
+        return check_date_range(self.cleaned_data["date"], "批示日期")
+
 
 class QuotaForm(forms.Form):
     """A 报送任务 rule: one unit or one kind of unit, monthly or quarterly."""
@@ -197,12 +228,13 @@ class QuotaForm(forms.Form):
     period = forms.ChoiceField(label="周期", choices=Quota.Period.choices, initial=Quota.Period.MONTH)
     count = forms.IntegerField(
         label="应报篇数",
-        min_value=1,
+        min_value=0,
         max_value=99,
+        help_text="对单个单位填 0 表示免报（不受其类别任务约束）。",
         error_messages={
             "required": "请填写应报篇数。",
             "invalid": "应报篇数必须是整数。",
-            "min_value": "应报篇数至少为 1。",
+            "min_value": "应报篇数不能为负数。",
             "max_value": "应报篇数不能超过 99。",
         },
     )
@@ -220,13 +252,50 @@ class QuotaForm(forms.Form):
         error_messages={"invalid": "日期格式不正确。"},
     )
     note = forms.CharField(label="说明", required=False, max_length=200)
+    confirm_past = forms.BooleanField(
+        label="确认补设以往周期（已结束的周期将计漏报扣分）",
+        required=False,
+        help_text="起始日期早于本月（本季度）时才需要勾选。",
+    )
+
+    def __init__(self, *args, today: dt.date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+
+    def clean_starts(self):
+        return check_date_range(self.cleaned_data["starts"], "起始日期")
+
+    def clean_ends(self):
+        return check_date_range(self.cleaned_data["ends"], "结束日期")
 
     def clean(self):
+        from .quotas import period_of
+
         data = super().clean()
         if bool(data.get("unit")) == bool(data.get("unit_kind")):
             raise forms.ValidationError("请选择一个单位，或选择一类单位（二者选一）。", code="target")
+        if data.get("count") == 0 and not data.get("unit"):
+            raise forms.ValidationError("应报 0 篇（免报）只能对单个单位设置。", code="exempt_kind")
         if data.get("starts") and data.get("ends") and data["ends"] < data["starts"]:
             raise forms.ValidationError("结束日期不能早于起始日期。", code="order")
+        starts, period = data.get("starts"), data.get("period")
+        if starts and period in Quota.Period.values and not data.get("confirm_past"):
+            # A start in an earlier period rewrites the scores of periods already judged:
+            # say how many would count as 漏报 and ask for the tick.
+            current = period_of(period, self.today).start
+            ended = 0
+            cursor = period_of(period, starts)
+            while cursor.start < current and (data.get("ends") is None or cursor.start <= data["ends"]):
+                ended += 1
+                cursor = period_of(period, cursor.end + dt.timedelta(days=1))
+            if ended:
+                name = "本季度" if period == Quota.Period.QUARTER else "本月"
+                raise forms.ValidationError(
+                    f"起始日期早于{name}：将对已结束的 {ended} 个周期计漏报扣分。"
+                    "如确需补设，请勾选“确认补设以往周期”后再提交。",
+                    code="past",
+                )
+        data.pop("confirm_past", None)
         return data
 
 
@@ -257,4 +326,18 @@ class HigherAdoptionForm(forms.Form):
         label="采用日期",
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"required": "请填写采用日期。", "invalid": "日期格式不正确。"},
+    )
+
+    def clean_date(self):
+        return check_date_range(self.cleaned_data["date"], "采用日期")
+
+
+class HigherAdoptionRemoveForm(forms.Form):
+    note = forms.CharField(
+        label="删除原因",
+        max_length=200,
+        error_messages={
+            "required": "请写明删除原因。",
+            "max_length": "删除原因不能超过 %(limit_value)d 字。",
+        },
     )

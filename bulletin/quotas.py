@@ -43,10 +43,14 @@ def load_rules() -> list[Quota]:
 
 
 def rule_for(unit: Unit, day: dt.date, rules: Iterable[Quota]) -> Quota | None:
-    """The rule in force for `unit` on `day` (`rules` ordered latest start first)."""
+    """The rule in force for `unit` on `day` (`rules` ordered latest start first); None when
+    none holds, or when the unit's own rule exempts it (应报 0 篇, 免报: e.g. the 研究室,
+    the editor's own office, under the rule for every 市直工委)."""
     in_force = [r for r in rules if r.starts <= day and (r.ends is None or day <= r.ends)]
     own = next((r for r in in_force if r.unit_id == unit.pk), None)
-    return own or next((r for r in in_force if not r.unit_id and r.unit_kind == unit.kind), None)
+    if own is not None:
+        return own if own.count else None
+    return next((r for r in in_force if not r.unit_id and r.unit_kind == unit.kind), None)
 
 
 def counts_by_month(start: dt.date, end: dt.date, units: Iterable[Unit] | None = None) -> dict:
@@ -102,9 +106,15 @@ class Progress:
         return self.short == 0
 
     @property
+    def started(self) -> bool:
+        """Has the period begun? A future month viewed ahead has no countdown yet."""
+        return self.period.start <= self.today
+
+    @property
     def days_left(self) -> int:
-        """Days until the period ends, counting today (0 once it has ended)."""
-        return max(0, (self.period.end - self.today).days + 1)
+        """Days until the period ends, counting today (0 once it has ended); for a period not
+        yet begun, its whole length."""
+        return max(0, (self.period.end - max(self.today, self.period.start)).days + 1)
 
     @property
     def percent(self) -> int:

@@ -5,6 +5,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -14,8 +15,15 @@ from submissions.models import Submission
 from submissions.permissions import get_visible_submission
 
 from . import actions, charts, exports
-from .forms import HigherAdoptionForm, InstructionForm, QuotaForm, QuotaMonthForm, StatsPeriodForm
-from .models import Quota
+from .forms import (
+    HigherAdoptionForm,
+    HigherAdoptionRemoveForm,
+    InstructionForm,
+    QuotaForm,
+    QuotaMonthForm,
+    StatsPeriodForm,
+)
+from .models import HigherAdoption, Quota
 from .permissions import can_assemble_issues
 from .quotas import progress_table
 from .stats import Period, monthly_adoptions, unit_report
@@ -189,3 +197,20 @@ def higher_adoption_add(request, pk: int):
         else:
             messages.success(request, "上级采用已记录，计入该单位得分。")
     return redirect("review_detail", pk=pk)
+
+
+@editor_only
+@require_POST
+def higher_adoption_remove(request, pk: int):
+    adoption = get_object_or_404(HigherAdoption, pk=pk)
+    form = HigherAdoptionRemoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            actions.remove_higher_adoption(actor=request.user, adoption=adoption, **form.cleaned_data)
+        except actions.IssueActionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "上级采用记录已删除，该单位得分相应调整。")
+    return redirect(reverse("review_detail", args=[adoption.submission_id]) + "#higher")

@@ -42,6 +42,11 @@ urlpatterns = [
     path("stats/quotas/<int:pk>/end/", stats_views.quota_end, name="quota_end"),
     path("stats/instruction/<int:pk>/", stats_views.instruction_add, name="instruction_add"),
     path("stats/higher/<int:pk>/", stats_views.higher_adoption_add, name="higher_adoption_add"),
+    path(
+        "stats/higher/record/<int:pk>/remove/",
+        stats_views.higher_adoption_remove,
+        name="higher_adoption_remove",
+    ),
     path("unit/", include(submission_urls.unit_patterns)),
     path("review/", include(submission_urls.review_patterns)),
     path("notifications/", include(submission_urls.notification_patterns)),

@@ -47,13 +47,16 @@ class Transition:
 
 TRANSITIONS: dict[str, Transition] = {
     # A unit without a 审核人: the contributor names the 签发人 and the piece goes to the editor.
-    "submit": Transition("报送", (S.DRAFT, S.RETURNED), S.SUBMITTED, Role.CONTRIBUTOR),
+    # From 待审签 too, when the unit's last 审核人 has left: the piece is not stuck waiting.
+    "submit": Transition("报送", (S.DRAFT, S.RETURNED, S.PENDING_SIGNOFF), S.SUBMITTED, Role.CONTRIBUTOR),
     # A unit with a 审核人: 报送 waits for 签发 in the unit first.
     "request_signoff": Transition("报送审签", (S.DRAFT, S.RETURNED), S.PENDING_SIGNOFF, Role.CONTRIBUTOR),
     "sign_off": Transition("签发", (S.PENDING_SIGNOFF,), S.SUBMITTED, Role.REVIEWER),
     "return_signoff": Transition("审签退回", (S.PENDING_SIGNOFF,), S.RETURNED, Role.REVIEWER),
     # A draft is deleted, not withdrawn: nobody else has seen it yet.
-    "withdraw": Transition("撤回", (S.PENDING_SIGNOFF, S.SUBMITTED, S.RETURNED), S.WITHDRAWN, Role.CONTRIBUTOR),
+    "withdraw": Transition(
+        "撤回", (S.PENDING_SIGNOFF, S.SUBMITTED, S.RETURNED), S.WITHDRAWN, Role.CONTRIBUTOR
+    ),
     "delete": Transition("删除草稿", (S.DRAFT,), S.DELETED, Role.CONTRIBUTOR),
     "restore": Transition("恢复为草稿", (S.WITHDRAWN,), S.DRAFT, Role.CONTRIBUTOR),
     "return": Transition("退回修改", (S.SUBMITTED,), S.RETURNED, Role.EDITOR),
@@ -221,17 +224,22 @@ def _keep_conflict(current: Submission, actor: User, cleaned: dict, expected_ver
     return existing
 
 
-
 @transaction.atomic
 def submit(*, actor: User, submission: Submission, signer_name: str = "") -> Submission:
-    """报送. Where the unit has a 审核人 the piece waits for 签发 (待审签); otherwise the
-    contributor names the 签发人 (required: government information goes out approved)."""
+    """报送. Where the unit has an active 审核人 the piece waits for 签发 (待审签); otherwise the
+    contributor names the 签发人 (required: government information goes out approved).
+
+    A piece left in 待审签 after the unit's last 审核人 was deactivated is submitted the second
+    way, with a 签发人 named by the contributor.
+    """
     submission = _lock(submission)
-    if submission.status in (S.SUBMITTED, S.PENDING_SIGNOFF) and permissions.can_view(actor, submission):
+    has_reviewer = unit_has_reviewer(submission.unit_id)
+    waiting = submission.status == S.SUBMITTED or (submission.status == S.PENDING_SIGNOFF and has_reviewer)
+    if waiting and permissions.can_view(actor, submission):
         return submission  # a double click: already done, nothing more to record
     if is_blank(submission.body):
         raise SubmissionActionError("正文为空，不能报送。请先填写正文。")
-    if unit_has_reviewer(submission.unit_id):
+    if has_reviewer:
         _transition(submission, "request_signoff", actor=actor)
         submission.revision_due = None
         submission.save()
@@ -251,7 +259,8 @@ def submit(*, actor: User, submission: Submission, signer_name: str = "") -> Sub
     submission.signed_off_by = None
     submission.signed_off_at = None
     submission.save()
-    _keep_revision(submission, Revision.Kind.SUBMITTED, actor)
+    if event.from_status != S.PENDING_SIGNOFF:  # its text was kept when it went to 审签
+        _keep_revision(submission, Revision.Kind.SUBMITTED, actor)
     _tell_editors(submission, actor, f"{submission.unit.short_name}报送了稿件《{submission.title}》")
     return submission
 
@@ -481,8 +490,15 @@ def add_comment(*, actor: User, submission: Submission, text: str) -> Comment:
     if not text:
         raise SubmissionActionError("留言不能为空。")
     comment = Comment.objects.create(submission=submission, author=actor, text=text)
-    # The editor and a unit's 审核人 talk to the unit's writers; the writers talk to the editor.
-    tell = _tell_unit if actor.role in (Role.EDITOR, Role.REVIEWER) else _tell_editors
+    # The editor and a unit's 审核人 talk to the unit's writers. The writers talk to whoever
+    # has the piece: the unit's 审核人 while it waits for 审签 (or never reached the editor),
+    # the editor once it has arrived there.
+    if actor.role in (Role.EDITOR, Role.REVIEWER):
+        tell = _tell_unit
+    elif permissions.reached_editor(submission):
+        tell = _tell_editors
+    else:
+        tell = _tell_reviewers
     tell(submission, actor, f"{actor.display_name}在《{submission.title}》留言：{text[:60]}")
     return comment
 
@@ -538,6 +554,17 @@ def _answered_unit_ids(commission: Commission) -> set[int]:
     )
 
 
+def _answering_unit_ids(commission: Commission) -> set[int]:
+    """Units with an answer under way or sent: a live piece (a draft made through 应约写稿,
+    one waiting for 审签, or further on) linked to the commission. A deleted or withdrawn
+    piece is no answer."""
+    return set(
+        Submission.objects.filter(commission=commission)
+        .exclude(status__in=(S.DELETED, S.WITHDRAWN))
+        .values_list("unit_id", flat=True)
+    )
+
+
 @transaction.atomic
 def update_commission(
     *,
@@ -548,9 +575,10 @@ def update_commission(
     deadline: datetime.date,
     units: list[Unit],
 ) -> Commission:
-    """Edit a commission's topic, requirements, deadline and units. A unit that already answered
-    cannot be taken off; units added are told, and a changed deadline is told to every unit
-    still to answer."""
+    """Edit a commission's topic, requirements, deadline and units. A unit with an answer under
+    way or sent (`_answering_unit_ids`) cannot be taken off, so no answer is left orphaned;
+    units added are told, units taken off are told, and a changed deadline is told to every
+    unit still to answer."""
     _require_commission_editor(actor)
     commission = _lock_commission(commission)
     topic = " ".join((topic or "").split())
@@ -563,10 +591,11 @@ def update_commission(
     before = set(commission.units.values_list("pk", flat=True))
     after = {unit.pk for unit in units}
     answered = _answered_unit_ids(commission)
-    dropped = (before - after) & answered
+    dropped = (before - after) & _answering_unit_ids(commission)
     if dropped:
         names = "、".join(Unit.objects.filter(pk__in=dropped).values_list("short_name", flat=True))
-        raise SubmissionActionError(f"{names}已经应约报送，不能从约稿单位中去掉。")
+        raise SubmissionActionError(f"{names}已有应约稿件（草稿、待审签或已报送），不能从约稿单位中去掉。")
+    old_topic = commission.topic
     deadline_moved = deadline != commission.deadline
     commission.topic, commission.requirements, commission.deadline = (
         topic,
@@ -582,6 +611,14 @@ def update_commission(
         notify(
             _contributors_of(added),
             text=f"新约稿：{topic}（截止{_date_text(deadline)}）",
+            link=link,
+            actor=actor,
+        )
+    removed = before - after
+    if removed:
+        notify(
+            _contributors_of(removed),
+            text=f"约稿“{old_topic}”已调整，不再向本单位约稿，无需报送。",
             link=link,
             actor=actor,
         )

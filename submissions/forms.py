@@ -1,9 +1,11 @@
+import datetime
 import re
 
 from django import forms
 from django.utils import timezone
 
 from accounts.models import Unit
+from bulletin.forms import check_date_range
 from bulletin.models import Section
 
 from .docx_import import DocxImportError, import_docx
@@ -11,6 +13,8 @@ from .models import Submission
 from .richtext import body_length, reject_markup, sanitize_body
 
 MAX_BODY_CHARS = 6000
+# A 约稿 asks for pieces within the year; a later deadline is a slip (9999-12-31).
+MAX_COMMISSION_DAYS = 366
 PHONE = re.compile(r"^[0-9０-９()（）\-－—+＋ 　转]{5,32}$")
 
 
@@ -141,7 +145,7 @@ class ReturnForm(forms.Form):
         return _single_line_block(self.cleaned_data["note"])
 
     def clean_due(self):
-        due = self.cleaned_data["due"]
+        due = check_date_range(self.cleaned_data["due"], "修改期限")
         if due and due < timezone.localdate():
             raise forms.ValidationError("修改期限不能早于今天。", code="past")
         return due
@@ -159,7 +163,11 @@ class SubmitForm(forms.Form):
     )
 
     def clean_signer_name(self):
-        return _single_line(self.cleaned_data["signer_name"], "签发人")
+        raw = self.cleaned_data["signer_name"]
+        if any(mark in raw for mark in "\r\n\t\v\f"):
+            # A name is one line; a line break is a paste slip, not part of the name.
+            raise forms.ValidationError("签发人只填一个姓名，不能换行。", code="multiline")
+        return _single_line(raw, "签发人")
 
 
 class SignoffReturnForm(forms.Form):
@@ -287,9 +295,31 @@ class CommissionForm(forms.Form):
 
     def clean_deadline(self):
         deadline = self.cleaned_data["deadline"]
-        if deadline < timezone.localdate() and deadline != self.keep_deadline:
+        if deadline == self.keep_deadline:
+            return deadline
+        today = timezone.localdate()
+        if deadline < today:
             raise forms.ValidationError("截止日期不能早于今天。", code="past")
+        latest = today + datetime.timedelta(days=MAX_COMMISSION_DAYS)
+        if deadline > latest:
+            raise forms.ValidationError(
+                f"截止日期不能晚于一年以后（{latest.year}年{latest.month}月{latest.day}日）。", code="far"
+            )
         return deadline
+
+
+class CommissionRemindForm(forms.Form):
+    """催报: one unit of the commission (`unit`), or, left empty, every unit not yet answered."""
+
+    unit = forms.ModelChoiceField(
+        queryset=Unit.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": "只能向约稿单位催报。"},
+    )
+
+    def __init__(self, *args, commission, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = commission.units.all()
 
 
 class CommissionCancelForm(forms.Form):
@@ -338,6 +368,12 @@ class QueueFilterForm(forms.Form):
 
     def clean_status(self):
         return self.cleaned_data["status"] or self.PENDING
+
+    def clean_date_from(self):
+        return check_date_range(self.cleaned_data["date_from"], "报送起")
+
+    def clean_date_to(self):
+        return check_date_range(self.cleaned_data["date_to"], "报送止")
 
 
 def _single_line_block(value: str, *, required: bool = True) -> str:

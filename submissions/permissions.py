@@ -27,8 +27,26 @@ def is_unit_reviewer(user, submission: Submission) -> bool:
     return has_role(user, Role.REVIEWER) and user.unit_id is not None and submission.unit_id == user.unit_id
 
 
+def reached_editor(submission: Submission) -> bool:
+    """Is the piece before the editor? Once it has arrived (报送, or 签发), unless it is back in
+    the unit waiting for 审签; a back-issue piece is published. A draft, or a piece the unit's
+    审核人 has not yet let go, is the unit's own business."""
+    if submission.status in (S.DELETED, S.PENDING_SIGNOFF):
+        return False
+    return submission.first_submitted_at is not None or submission.status in (
+        S.SUBMITTED,
+        S.ADOPTED,
+        S.DECLINED,
+        S.PUBLISHED,
+    )
+
+
 def can_view(user, submission: Submission) -> bool:
-    return is_editor(user) or is_own_unit(user, submission) or is_unit_reviewer(user, submission)
+    return (
+        (is_editor(user) and reached_editor(submission))
+        or is_own_unit(user, submission)
+        or is_unit_reviewer(user, submission)
+    )
 
 
 def acts_for(user, submission: Submission, role: str) -> bool:

@@ -8,7 +8,8 @@ Causes, each sent at most once per recipient and day (`Reminder`'s unique constr
 - a piece returned for revision whose 修改期限 is within 3 days or passed (up to 7 days) → the
   unit's 报送员;
 - pieces waiting for the editor more than BULLETIN_REVIEW_WAIT_DAYS days (3) → every editor, in
-  one notice; pieces waiting as long for 审签 → the unit's 审核人.
+  one notice; pieces waiting as long for 审签 → the unit's 审核人; pieces in 待审签 of a unit
+  whose 审核人 have all left (deactivated) → the unit's 报送员, who can name a 签发人 and 报送.
 Each is an in-app notice (通知) and a mail once the reminder's transaction commits.
 """
 
@@ -177,12 +178,29 @@ def send_due_reminders(today: dt.date | None = None) -> Sent:
                 today=today,
             ),
         )
-    pending = (
-        Submission.objects.filter(status=Submission.Status.PENDING_SIGNOFF, updated_at__lt=before)
-        .values_list("unit_id", flat=True)
-        .order_by()
+    pending = Submission.objects.filter(status=Submission.Status.PENDING_SIGNOFF).values_list(
+        "unit_id", "updated_at"
     )
-    for unit_id, count in Counter(pending).items():
+    waiting_long: Counter = Counter()
+    stranded: Counter = Counter()  # the unit's 审核人 all left: nobody can sign these off
+    for unit_id, updated_at in pending.order_by():
+        if not reviewers.get(unit_id):
+            stranded[unit_id] += 1
+        elif updated_at < before:
+            waiting_long[unit_id] += 1
+    for unit_id, count in stranded.items():
+        sent.add(
+            "待审签",
+            send_reminder(
+                cause=f"signoff:{unit_id}:no_reviewer",
+                recipients=contributors.get(unit_id, []),
+                text=f"审签提醒：本单位有{count}篇稿件待审签，但本单位已没有在职的审核人。"
+                "请打开稿件填写签发人后报送，或撤回。",
+                link=unit_link + "?status=pending_signoff",
+                today=today,
+            ),
+        )
+    for unit_id, count in waiting_long.items():
         sent.add(
             "待审签",
             send_reminder(

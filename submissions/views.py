@@ -26,6 +26,7 @@ from .forms import (
     CommentForm,
     CommissionCancelForm,
     CommissionForm,
+    CommissionRemindForm,
     DeclineForm,
     DocxUploadForm,
     PieceForm,
@@ -91,15 +92,26 @@ def unit_home(request):
     )
 
 
+def _commission_asked_of(request) -> Commission | None:
+    """The commission named by `?commission=` (or the posted field) that was sent to the
+    user's unit; None when none is named. A value that is not an id, or a commission not
+    sent to the unit, is a 404."""
+    raw = request.GET.get("commission") or request.POST.get("commission")
+    if not raw:
+        return None
+    try:
+        pk = int(raw)
+    except ValueError:
+        raise Http404("没有这项约稿。") from None
+    return get_object_or_404(Commission, pk=pk, units=request.user.unit)
+
+
 @unit_desk
 def piece_create(request):
-    commission = None
-    if request.GET.get("commission") or request.POST.get("commission"):
-        commission = get_object_or_404(
-            Commission,
-            pk=request.GET.get("commission") or request.POST.get("commission"),
-            units=request.user.unit,
-        )
+    commission = _commission_asked_of(request)
+    if commission is not None and commission.cancelled_at is not None:
+        messages.error(request, f"约稿“{commission.topic}”已撤销，无需再写稿。")
+        return redirect("unit_home")
     imported = (
         request.session.get(IMPORT_SESSION_KEY)
         if request.GET.get("from") == "docx" or request.POST.get("from") == "docx"
@@ -174,8 +186,18 @@ def piece_detail(request, pk: int):
     piece = permissions.get_visible_submission(request.user, pk)
     if permissions.is_editor(request.user):
         return redirect("review_detail", pk=pk)
+    return _piece_page(request, piece)
+
+
+def _piece_page(request, piece, *, submit_form: SubmitForm | None = None):
+    """The unit's page of a piece. `submit_form` is a 报送 form refused with what was typed
+    (the 签发人 stays in the field)."""
     is_writer = permissions.is_own_unit(request.user, piece)
     change = queries.editor_change(piece)
+    needs_signer = not unit_has_reviewer(piece.unit_id)
+    can_submit = is_writer and piece.status in actions.TRANSITIONS["submit"].sources
+    if piece.status == Submission.Status.PENDING_SIGNOFF and not needs_signer:
+        can_submit = False  # waiting for the unit's 审核人
     return render(
         request,
         "submissions/piece_detail.html",
@@ -183,11 +205,10 @@ def piece_detail(request, pk: int):
             "piece": piece,
             "thread": queries.thread(piece),
             "can_edit": permissions.can_edit_as_contributor(request.user, piece),
-            "can_submit": is_writer and piece.status in actions.TRANSITIONS["submit"].sources,
-            "needs_signer": not unit_has_reviewer(piece.unit_id),
-            "submit_form": SubmitForm(
-                initial={"signer_name": piece.signer_name or queries.last_signer_name(piece.unit)}
-            ),
+            "can_submit": can_submit,
+            "needs_signer": needs_signer,
+            "submit_form": submit_form
+            or SubmitForm(initial={"signer_name": piece.signer_name or queries.last_signer_name(piece.unit)}),
             "can_withdraw": is_writer and piece.status in actions.TRANSITIONS["withdraw"].sources,
             "can_delete": is_writer and actions.can_delete_draft(piece),
             "can_restore": is_writer and piece.status in actions.TRANSITIONS["restore"].sources,
@@ -285,11 +306,14 @@ def piece_submit(request, pk: int):
     was = piece.status
     form = SubmitForm(request.POST)
     if not form.is_valid():
+        # Shown again with what was typed, so the 签发人 need not be typed twice.
         messages.error(request, _errors(form))
-        return redirect("piece_detail", pk=pk)
+        return _piece_page(request, piece, submit_form=form)
     done = _run(request, actions.submit, submission=piece, signer_name=form.cleaned_data["signer_name"])
+    if done is None:
+        return _piece_page(request, permissions.get_visible_submission(request.user, pk), submit_form=form)
     if done is not None:
-        if was in (Submission.Status.SUBMITTED, Submission.Status.PENDING_SIGNOFF):
+        if was == done.status:
             messages.info(request, "这篇稿件已经报送，无需重复提交。")
         elif done.status == Submission.Status.PENDING_SIGNOFF:
             messages.success(request, "已提交本单位审核人审签，签发后报送研究室。")
@@ -577,14 +601,11 @@ def commission_cancel(request, pk: int):
 def commission_remind(request, pk: int):
     """催报 one unit (`unit` posted) or every unit that has not answered."""
     commission = get_object_or_404(Commission, pk=pk)
-    units = None
-    unit_id = request.POST.get("unit", "")
-    if unit_id:
-        unit = commission.units.filter(pk=unit_id).first() if unit_id.isdigit() else None
-        if unit is None:
-            messages.error(request, "只能向约稿单位催报。")
-            return redirect("commission_detail", pk=pk)
-        units = [unit]
+    form = CommissionRemindForm(request.POST, commission=commission)
+    if not form.is_valid():
+        messages.error(request, _errors(form))
+        return redirect("commission_detail", pk=pk)
+    units = [form.cleaned_data["unit"]] if form.cleaned_data["unit"] else None
     reminded = _run(request, actions.remind_commission, commission=commission, units=units)
     if reminded:
         messages.success(request, "已催报：" + "、".join(unit.short_name for unit in reminded) + "。")

@@ -58,7 +58,7 @@ def test_edit_topic_deadline_and_units(commission, editor, contributor, other_co
     binjiang = make_user(Role.CONTRIBUTOR, "滨江区")
     fuyang = make_user(Role.CONTRIBUTOR, "富阳区")
     answer(contributor, commission)
-    with pytest.raises(actions.SubmissionActionError, match="西湖区已经应约报送"):
+    with pytest.raises(actions.SubmissionActionError, match="西湖区已有应约稿件"):
         actions.update_commission(
             actor=editor,
             commission=commission,

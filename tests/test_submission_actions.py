@@ -230,6 +230,10 @@ def test_commissions_reach_their_units_and_are_answered(editor, contributor, oth
 
 
 def test_comments_go_to_the_other_side(contributor, editor, other_contributor, draft):
+    # The editor talks about pieces that reached them (a draft is the unit's own business).
+    with pytest.raises(PermissionDenied):
+        actions.add_comment(actor=editor, submission=draft, text="看看")
+    draft = actions.submit(actor=contributor, submission=draft, signer_name="李四")
     actions.add_comment(actor=editor, submission=draft, text="请补一张数据表")
     assert Notification.objects.filter(recipient=contributor, text__contains="请补一张数据表").exists()
     with pytest.raises(PermissionDenied):

@@ -7,6 +7,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
+from bulletin.forms import DATE_MAX, DATE_MIN
 from submissions.reminders import send_due_reminders
 
 
@@ -23,6 +24,8 @@ class Command(BaseCommand):
                 today = datetime.date.fromisoformat(date)
             except ValueError as error:
                 raise CommandError(f"日期格式不正确：{date}（应为 2026-12-01 这样的格式）") from error
+            if not DATE_MIN <= today <= DATE_MAX:
+                raise CommandError(f"日期应在 {DATE_MIN.year} 年至 {DATE_MAX.year} 年之间：{date}")
         sent = send_due_reminders(today)
         details = "，".join(f"{kind}{n}条" for kind, n in sorted(sent.counts.items()) if n) or "无"
         self.stdout.write(f"已发送提醒 {sent.total} 条（{details}）。")
