@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import Role, Unit
 from bulletin.stats import Period, unit_report
 from submissions import actions, queries
-from submissions.models import Commission, Notification, Reminder
+from submissions.models import Commission, Notification, Reminder, Submission
 
 pytestmark = pytest.mark.django_db
 
@@ -215,3 +215,81 @@ def test_commission_pages_query_counts_do_not_grow(
         client.get(reverse("commission_list"))
     with django_assert_max_num_queries(len(detail_few.captured_queries)):
         client.get(reverse("commission_detail", args=[first.pk]))
+
+
+# --- review 14a: ids that are not ids, far deadlines, answers under way, cancelled 约稿 -----
+
+
+@pytest.mark.parametrize("value", ["²", "١", "1.0", "abc", " "])
+def test_remind_with_a_unit_that_is_not_an_id_is_refused_politely(client_for, commission, editor, value):
+    """Any text for which str.isdigit() holds but int() fails (superscripts) is refused too."""
+    page = client_for(editor).post(
+        reverse("commission_remind", args=[commission.pk]), {"unit": value}, follow=True
+    )
+    assert page.status_code == 200
+    assert "只能向约稿单位催报" in page.content.decode()
+    assert not Reminder.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["abc", "1.0", "²", "%C2%B2", "-1", "99999999999999999999"])
+def test_answer_link_with_a_bad_commission_is_404(client_for, commission, contributor, value):
+    client = client_for(contributor)
+    assert client.get(reverse("piece_create") + f"?commission={value}").status_code == 404
+    posted = client.post(reverse("piece_create"), {"commission": value, "title": "x", "body": "<p>x</p>"})
+    assert posted.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [("9999-12-31", "截止日期不能晚于一年以后"), ("0001-01-01", "截止日期不能早于今天")],
+)
+def test_far_deadlines_are_refused_on_create_and_edit(client_for, commission, editor, typed, message):
+    client = client_for(editor)
+    data = {"topic": "新约稿", "requirements": "", "deadline": typed, "units": [unit("西湖区").pk]}
+    page = client.post(reverse("commission_list"), data).content.decode()
+    assert message in page and Commission.objects.count() == 1
+    page = client.post(reverse("commission_detail", args=[commission.pk]), data).content.decode()
+    assert message in page
+    commission.refresh_from_db()
+    assert commission.topic == "优化营商环境"
+
+
+def test_a_unit_with_an_answer_under_way_cannot_be_taken_off(commission, editor, contributor, make_user):
+    """A draft made through 应约写稿, or an answer waiting for 审签, stays tied to the commission."""
+    make_user(Role.REVIEWER, "西湖区", username="xihu_shenhe")
+    piece = actions.create_draft(actor=contributor, commission=commission, title="应约稿", body="<p>x</p>")
+    keep = {"topic": commission.topic, "requirements": "", "deadline": commission.deadline}
+    with pytest.raises(actions.SubmissionActionError, match="西湖区已有应约稿件"):
+        actions.update_commission(actor=editor, commission=commission, units=[unit("萧山区")], **keep)
+    actions.submit(actor=contributor, submission=piece)  # → 待审签
+    with pytest.raises(actions.SubmissionActionError, match="西湖区已有应约稿件"):
+        actions.update_commission(actor=editor, commission=commission, units=[unit("萧山区")], **keep)
+    assert set(commission.units.values_list("short_name", flat=True)) == {"西湖区", "萧山区", "滨江区"}
+    # Withdrawn, it is no answer any more: the unit may be taken off.
+    actions.withdraw(actor=contributor, submission=piece)
+    actions.update_commission(
+        actor=editor, commission=commission, units=[unit("西湖区"), unit("萧山区")], **keep
+    )
+
+
+def test_units_taken_off_are_told(commission, editor, contributor, other_contributor):
+    actions.update_commission(
+        actor=editor,
+        commission=commission,
+        topic="优化营商环境（调整）",
+        requirements="",
+        deadline=commission.deadline,
+        units=[unit("西湖区")],
+    )
+    told = Notification.objects.get(recipient=other_contributor, text__contains="不再向本单位约稿")
+    assert "优化营商环境" in told.text
+    assert not Notification.objects.filter(recipient=contributor, text__contains="不再向本单位约稿").exists()
+
+
+def test_a_cancelled_commission_cannot_be_answered(client_for, commission, editor, contributor):
+    actions.cancel_commission(actor=editor, commission=commission, note="另行安排")
+    client = client_for(contributor)
+    page = client.get(reverse("piece_create") + f"?commission={commission.pk}", follow=True)
+    assert "已撤销" in page.content.decode() and page.redirect_chain[-1][0] == reverse("unit_home")
+    client.post(reverse("piece_create"), {"commission": commission.pk, "title": "应约", "body": "<p>x</p>"})
+    assert not Submission.objects.filter(commission=commission).exists()

@@ -171,9 +171,10 @@ def test_a_mistaken_record_is_removed_with_a_reason_and_audited(client_for, edit
     year = Period.year(timezone.localdate().year)
     assert row(unit_report(year), "西湖区").national == 1
     client = client_for(editor)
-    assert reverse("higher_adoption_remove", args=[adoption.pk]) in client.get(
-        reverse("review_detail", args=[piece.pk])
-    ).content.decode()
+    assert (
+        reverse("higher_adoption_remove", args=[adoption.pk])
+        in client.get(reverse("review_detail", args=[piece.pk])).content.decode()
+    )
     page = client.post(
         reverse("higher_adoption_remove", args=[adoption.pk]), {"note": "刊物名称记错"}, follow=True
     ).content.decode()
@@ -184,4 +185,6 @@ def test_a_mistaken_record_is_removed_with_a_reason_and_audited(client_for, edit
     assert audit.actor == editor and "人大工作情况" in audit.note and "刊物名称记错" in audit.note
     assert audit.from_status == audit.to_status == piece.status
     # Gone already: a second removal is a 404 page, not an error.
-    assert client.post(reverse("higher_adoption_remove", args=[adoption.pk]), {"note": "x"}).status_code == 404
+    assert (
+        client.post(reverse("higher_adoption_remove", args=[adoption.pk]), {"note": "x"}).status_code == 404
+    )

@@ -211,3 +211,140 @@ def test_report_query_count_with_quotas_does_not_grow(
     )
     with django_assert_max_num_queries(len(few.captured_queries)):
         unit_report(Period.year(2024))
+
+
+# --- review 14a: calendar edges, a bounded rule over a standing one, backdating, 免报 -------
+
+
+def quota_post(client, **fields):
+    data = {"unit_kind": "", "unit": "", "period": "month", "count": "1", "ends": "", "note": ""}
+    data.update(fields)
+    return client.post(reverse("quota_page"), data)
+
+
+@pytest.mark.parametrize("period", ["month", "quarter"])
+@pytest.mark.parametrize(
+    ("field", "typed", "message"),
+    [
+        ("starts", "0001-01-01", "起始日期应在 1990 年至 2099 年之间"),
+        ("starts", "9999-12-31", "起始日期应在 1990 年至 2099 年之间"),
+        ("starts", "9999-12-15", "起始日期应在 1990 年至 2099 年之间"),
+        ("ends", "9999-12-31", "结束日期应在 1990 年至 2099 年之间"),
+    ],
+)
+def test_dates_at_the_edge_of_the_calendar_are_refused(client_for, editor, period, field, typed, message):
+    fields = {"unit": str(Unit.objects.get(short_name="西湖区").pk), "period": period}
+    fields["starts"] = timezone.localdate().isoformat()
+    fields[field] = typed
+    response = quota_post(client_for(editor), confirm_past="on", **fields)
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not Quota.objects.exists()
+
+
+def test_a_bounded_rule_overrides_the_standing_rule_for_its_span_only(editor, contributor):
+    xihu = contributor.unit
+    standing = issue_actions.set_quota(
+        actor=editor, unit=xihu, period="month", count=3, starts=D(2026, 12, 1)
+    )
+    issue_actions.set_quota(
+        actor=editor, unit_kind=Unit.Kind.DISTRICT, period="month", count=2, starts=D(2026, 1, 1)
+    )
+    special = issue_actions.set_quota(
+        actor=editor,
+        unit=xihu,
+        period="month",
+        count=5,
+        starts=D(2027, 2, 1),
+        ends=D(2027, 2, 28),
+        note="二月专项",
+    )
+    standing.refresh_from_db()
+    assert standing.ends is None
+    rules = issue_actions_rules()
+    assert rule_for(xihu, D(2027, 1, 31), rules).count == 3
+    assert rule_for(xihu, D(2027, 2, 15), rules).count == 5
+    assert rule_for(xihu, D(2027, 3, 1), rules).count == 3
+    # Stopped before it starts: deleted, and the standing rule is untouched.
+    assert issue_actions.end_quota(actor=editor, quota=special, today=D(2027, 1, 10)) is None
+    standing.refresh_from_db()
+    assert standing.ends is None and rule_for(xihu, D(2027, 2, 15), issue_actions_rules()).count == 3
+    # An open-ended rule still replaces the standing one from its start.
+    issue_actions.set_quota(actor=editor, unit=xihu, period="month", count=4, starts=D(2027, 6, 1))
+    standing.refresh_from_db()
+    assert standing.ends == D(2027, 5, 31)
+
+
+def issue_actions_rules():
+    from bulletin.quotas import load_rules
+
+    return load_rules()
+
+
+def test_an_end_mid_period_moves_to_the_period_end(editor, contributor):
+    rule = issue_actions.set_quota(
+        actor=editor,
+        unit=contributor.unit,
+        period="quarter",
+        count=3,
+        starts=D(2026, 10, 1),
+        ends=D(2026, 11, 15),
+    )
+    assert rule.ends == D(2026, 12, 31)
+    # So the quarter is judged by it.
+    judged = ended_periods(Period.year(2026), [contributor.unit], today=D(2027, 1, 5))
+    assert [(p.period.label, p.due) for p in judged] == [("2026年第四季度", 3)]
+
+
+def test_a_backdated_rule_asks_for_confirmation(client_for, editor):
+    today = timezone.localdate()
+    client = client_for(editor)
+    xiaoshan = str(Unit.objects.get(short_name="萧山区").pk)
+    two_back = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    two_back = (two_back - datetime.timedelta(days=1)).replace(day=1)
+    page = quota_post(client, unit=xiaoshan, count="2", starts=two_back.isoformat()).content.decode()
+    assert "将对已结束的 2 个周期计漏报扣分" in page and "确认补设以往周期" in page
+    assert not Quota.objects.exists()
+    # This month needs no tick; a tick lets the backdated rule through.
+    assert quota_post(client, unit=xiaoshan, count="2", starts=today.isoformat()).status_code == 302
+    Quota.objects.all().delete()
+    response = quota_post(client, unit=xiaoshan, count="2", starts=two_back.isoformat(), confirm_past="on")
+    assert response.status_code == 302 and Quota.objects.get().starts == two_back
+
+
+def test_a_future_month_shows_not_started(client_for, editor):
+    today = timezone.localdate()
+    issue_actions.set_quota(actor=editor, unit_kind=Unit.Kind.DISTRICT, period="month", count=2, starts=today)
+    later = (today.replace(day=28) + datetime.timedelta(days=40)).replace(day=1)
+    page = client_for(editor).get(reverse("quota_page") + f"?month={later:%Y-%m}").content.decode()
+    assert "未开始" in page and "还剩" not in page
+    row = next(p for p in progress_table(later, today=today) if p.unit.short_name == "西湖区")
+    assert not row.started and row.days_left == (row.period.end - row.period.start).days + 1
+
+
+def test_a_unit_rule_of_zero_exempts_it_from_its_kind(client_for, editor):
+    office = Unit.objects.get(short_name="研究室")
+    issue_actions.set_quota(
+        actor=editor, unit_kind=Unit.Kind.COMMITTEE, period="month", count=1, starts=D(2026, 1, 1)
+    )
+    issue_actions.set_quota(actor=editor, unit=office, period="month", count=0, starts=D(2026, 1, 1))
+    assert rule_for(office, D(2026, 5, 1), issue_actions_rules()) is None
+    assert rule_for(Unit.objects.get(short_name="法工委"), D(2026, 5, 1), issue_actions_rules()).count == 1
+    with pytest.raises(issue_actions.IssueActionError, match="对单个单位可填 0"):
+        issue_actions.set_quota(
+            actor=editor, unit_kind=Unit.Kind.DISTRICT, period="month", count=0, starts=D(2026, 1, 1)
+        )
+    page = quota_post(
+        client_for(editor), unit_kind="district", count="0", starts=timezone.localdate().isoformat()
+    )
+    assert "只能对单个单位设置" in page.content.decode()
+
+
+def test_the_demo_quota_does_not_bind_the_research_office(editor):
+    from bulletin.demo import load_demo_office_work
+
+    load_demo_office_work(editor)
+    today = timezone.localdate()
+    rules = issue_actions_rules()
+    assert rule_for(Unit.objects.get(short_name="研究室"), today, rules) is None
+    assert rule_for(Unit.objects.get(short_name="法工委"), today, rules).count == 1
+    assert "研究室" not in [p.unit.short_name for p in progress_table(today, today=today)]
