@@ -135,3 +135,23 @@ def test_reminders_are_visible_in_notifications(world, contributor, client_for):
     run(TODAY)
     page = client_for(contributor).get(reverse("notification_list")).content.decode()
     assert "约稿提醒" in page and "报送任务提醒" in page
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1989-12-31", "2100-01-01"])
+def test_command_refuses_a_date_out_of_range(day):
+    with pytest.raises(CommandError, match="日期应在 1990 年至 2099 年之间"):
+        call_command("send_reminders", "--date", day)
+
+
+def test_pending_pieces_of_a_unit_without_reviewer_are_told_to_its_writers(editor, contributor, make_user):
+    reviewer = make_user(Role.REVIEWER, "西湖区", username="shenhe")
+    piece = actions.create_draft(actor=contributor, title="待审签稿", body="<p>x</p>")
+    actions.submit(actor=contributor, submission=piece)
+    reviewer.is_active = False
+    reviewer.save()
+    today = timezone.localdate()
+    run(today)
+    run(today)
+    told = [t for t in texts(contributor) if "已没有在职的审核人" in t]
+    assert len(told) == 1 and "1篇" in told[0]
+    assert not Notification.objects.filter(recipient=reviewer).exclude(text__contains="待您审签").exists()

@@ -201,3 +201,95 @@ def test_reviewer_comments_reach_the_writers(contributor, reviewer, editor, draf
     actions.add_comment(actor=reviewer, submission=draft, text="第二段请补数据")
     assert Notification.objects.filter(recipient=contributor, text__contains="第二段请补数据").exists()
     assert not Notification.objects.filter(recipient=editor).exists()
+
+
+# --- review 14a: the 审核人 leaves, comments during 审签, the 签发人 as typed ------------------
+
+
+def test_a_piece_left_pending_when_the_reviewer_leaves_is_not_stuck(
+    client_for, contributor, reviewer, editor, draft
+):
+    piece = actions.submit(actor=contributor, submission=draft)
+    assert piece.status == S.PENDING_SIGNOFF
+    reviewer.is_active = False
+    reviewer.save()
+    client = client_for(contributor)
+    page = client.get(reverse("piece_detail", args=[piece.pk])).content.decode()
+    assert "本单位已没有在职的审核人" in page and 'name="signer_name"' in page
+    # Without a 签发人 it is refused; with one it goes to the editor.
+    with pytest.raises(actions.SubmissionActionError, match="请填写签发人"):
+        actions.submit(actor=contributor, submission=piece)
+    response = client.post(reverse("piece_submit", args=[piece.pk]), {"signer_name": "李建华"}, follow=True)
+    assert "已报送，等待研究室审核" in response.content.decode()
+    piece.refresh_from_db()
+    assert piece.status == S.SUBMITTED and piece.signer_name == "李建华" and piece.first_submitted_at
+    assert trail(piece)[-1] == ("submit", "pending_signoff", "submitted")
+    assert Notification.objects.filter(recipient=editor, text__contains=piece.title).exists()
+    # A second click changes nothing.
+    actions.submit(actor=contributor, submission=piece, signer_name="李建华")
+    assert len(trail(piece)) == 2
+
+
+def test_a_pending_piece_without_reviewer_can_be_withdrawn_and_restored(contributor, reviewer, draft):
+    piece = actions.submit(actor=contributor, submission=draft)
+    reviewer.is_active = False
+    reviewer.save()
+    piece = actions.withdraw(actor=contributor, submission=piece)
+    piece = actions.restore_withdrawn(actor=contributor, submission=piece)
+    assert piece.status == S.DRAFT
+    piece = actions.submit(actor=contributor, submission=piece, signer_name="李建华")
+    assert piece.status == S.SUBMITTED
+
+
+def test_while_a_reviewer_is_active_a_pending_piece_is_not_resubmitted(
+    client_for, contributor, reviewer, draft
+):
+    piece = actions.submit(actor=contributor, submission=draft)
+    page = client_for(contributor).get(reverse("piece_detail", args=[piece.pk])).content.decode()
+    assert "稿件待本单位审核人审签" in page and 'name="signer_name"' not in page
+    actions.submit(actor=contributor, submission=piece, signer_name="李建华")
+    piece.refresh_from_db()
+    assert piece.status == S.PENDING_SIGNOFF and piece.signer_name == ""
+
+
+def test_a_writers_comment_during_signoff_goes_to_the_reviewer(
+    client_for, contributor, reviewer, editor, draft
+):
+    piece = actions.submit(actor=contributor, submission=draft)
+    actions.add_comment(actor=contributor, submission=piece, text="王主任，请您抓紧审签")
+    assert Notification.objects.filter(recipient=reviewer, text__contains="请您抓紧审签").exists()
+    assert not Notification.objects.filter(recipient=editor).exists()
+    # The editor does not open a piece still in the unit, by any URL.
+    client = client_for(editor)
+    for name in ("review_detail", "piece_detail", "piece_versions"):
+        assert client.get(reverse(name, args=[piece.pk])).status_code == 404
+    with pytest.raises(PermissionDenied):
+        actions.add_comment(actor=editor, submission=piece, text="看看")
+    # Once signed off it is the editor's, and the writer's comments go there.
+    piece = actions.sign_off(actor=reviewer, submission=piece)
+    assert client.get(reverse("review_detail", args=[piece.pk])).status_code == 200
+    actions.add_comment(actor=contributor, submission=piece, text="已补充数据")
+    assert Notification.objects.filter(recipient=editor, text__contains="已补充数据").exists()
+
+
+def test_the_editor_does_not_open_a_draft(client_for, editor, draft):
+    assert client_for(editor).get(reverse("review_detail", args=[draft.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("typed", ["李\n四", "李\r\n四", "李\t四"])
+def test_a_signer_name_on_two_lines_is_refused(client_for, contributor, draft, typed):
+    response = client_for(contributor).post(reverse("piece_submit", args=[draft.pk]), {"signer_name": typed})
+    assert "签发人只填一个姓名，不能换行" in response.content.decode()
+    assert Submission.objects.get(pk=draft.pk).status == S.DRAFT
+
+
+def test_a_refused_submit_keeps_what_was_typed(client_for, contributor, draft):
+    client = client_for(contributor)
+    too_long = "李" * 33
+    page = client.post(reverse("piece_submit", args=[draft.pk]), {"signer_name": too_long}).content.decode()
+    assert "签发人姓名不能超过 32 字" in page and f'value="{too_long}"' in page
+    # Refused by the action (empty body): the typed name stays as well.
+    Submission.objects.filter(pk=draft.pk).update(body="")
+    page = client.post(reverse("piece_submit", args=[draft.pk]), {"signer_name": "张三丰"}).content.decode()
+    assert "正文为空" in page and 'value="张三丰"' in page
+    assert Submission.objects.get(pk=draft.pk).status == S.DRAFT

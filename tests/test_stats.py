@@ -250,3 +250,10 @@ def test_bad_period_gets_a_chinese_message(client_for, editor):
 
 def test_units_list_is_complete(data):
     assert len(unit_report(Period.year(2024)).rows) == Unit.objects.filter(active=True).count()
+
+
+@pytest.mark.parametrize(("start", "end"), [("0001-01-01", "0001-12-31"), ("9999-01-01", "9999-12-31")])
+def test_a_range_at_the_calendar_edge_is_refused_in_chinese(client_for, editor, start, end):
+    response = client_for(editor).get(reverse("stats") + f"?kind=range&start={start}&end={end}")
+    assert response.status_code == 200
+    assert "1990 年至 2099 年之间" in response.content.decode()

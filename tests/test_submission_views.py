@@ -294,3 +294,24 @@ def test_notifications_list_and_unread_count(client_for, contributor, editor):
     page = client.get(reverse("notification_list")).content.decode()
     assert "西湖区报送了稿件《稿》" in page
     assert "条未读" not in client.get(reverse("editor_home")).content.decode()
+
+
+# --- review 14a: dates at the edge of the calendar are refused in Chinese, never a 500 ------
+
+
+@pytest.mark.parametrize("typed", ["0001-01-01", "9999-12-31"])
+def test_queue_date_filters_at_the_calendar_edge(client_for, editor, typed):
+    client = client_for(editor)
+    for name in ("date_from", "date_to"):
+        response = client.get(reverse("review_queue") + f"?status=all&{name}={typed}")
+        assert response.status_code == 200
+        assert "1990 年至 2099 年之间" in response.content.decode()
+
+
+def test_a_far_revision_due_date_is_refused(client_for, editor, contributor):
+    piece = submitted_piece(contributor, "待退回稿")
+    page = client_for(editor).post(
+        reverse("review_act", args=[piece.pk, "return"]), {"note": "请补充", "due": "9999-12-31"}
+    )
+    assert "修改期限应在 1990 年至 2099 年之间" in page.content.decode()
+    assert Submission.objects.get(pk=piece.pk).status == Submission.Status.SUBMITTED
