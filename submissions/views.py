@@ -312,13 +312,12 @@ def piece_submit(request, pk: int):
     done = _run(request, actions.submit, submission=piece, signer_name=form.cleaned_data["signer_name"])
     if done is None:
         return _piece_page(request, permissions.get_visible_submission(request.user, pk), submit_form=form)
-    if done is not None:
-        if was == done.status:
-            messages.info(request, "这篇稿件已经报送，无需重复提交。")
-        elif done.status == Submission.Status.PENDING_SIGNOFF:
-            messages.success(request, "已提交本单位审核人审签，签发后报送研究室。")
-        else:
-            messages.success(request, "已报送，等待研究室审核。")
+    if was == done.status:
+        messages.info(request, "这篇稿件已经报送，无需重复提交。")
+    elif done.status == Submission.Status.PENDING_SIGNOFF:
+        messages.success(request, "已提交本单位审核人审签，签发后报送研究室。")
+    else:
+        messages.success(request, "已报送，等待研究室审核。")
     return redirect("piece_detail", pk=pk)
 
 
