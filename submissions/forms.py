@@ -9,13 +9,14 @@ from bulletin.models import Section
 from .docx_import import DocxImportError, import_docx
 from .models import Submission
 from .richtext import body_length, reject_markup, sanitize_body
+from .textnorm import normalize_block, normalize_line
 
 MAX_BODY_CHARS = 6000
 PHONE = re.compile(r"^[0-9０-９()（）\-－—+＋ 　转]{5,32}$")
 
 
 def _single_line(value: str, label: str, *, required: bool = False) -> str:
-    value = " ".join((value or "").split())
+    value = normalize_line(value or "")
     if required and not value:
         raise forms.ValidationError(f"{label}不能为空，也不能只有空格。", code="blank")
     reject_markup(value)
@@ -250,8 +251,8 @@ class QueueFilterForm(forms.Form):
 
 
 def _single_line_block(value: str, *, required: bool = True) -> str:
-    """A free-text note: trimmed, never only spaces, never markup."""
-    value = (value or "").strip()
+    """A free-text note: normalised, trimmed, never only spaces, never markup."""
+    value = normalize_block(value or "").strip()
     if required and not value:
         raise forms.ValidationError("内容不能为空，也不能只有空格。", code="blank")
     reject_markup(value)
