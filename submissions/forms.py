@@ -104,21 +104,29 @@ class PieceForm(forms.ModelForm):
 
 
 class DocxUploadForm(forms.Form):
+    """A Word/WPS file to read into a new draft. The format is judged by the file's
+    content (submissions.formats), not its name; reading happens here because the
+    form's answer is whether the file can be read (the result is in cleaned_data)."""
+
     file = forms.FileField(
-        label="Word 文件（.docx）",
-        help_text="不超过 10 MB。将读取标题、段落和加粗的段首句；表格和图片不导入，会提示。",
+        label="Word / WPS 文件",
+        help_text=(
+            "支持 .docx、.doc、.wps、.rtf、.odt（以及 .docm，宏不会运行也不会保存），不超过 10 MB。"
+            "将读取标题、段落、自动编号和加粗的段首句；表格、图片等不能保留的内容会逐一列出。"
+        ),
         error_messages={"required": "请选择要导入的 Word 文件。", "empty": "上传的文件是空的。"},
+    )
+    tables_as_rows = forms.BooleanField(
+        label="把表格按行转为文字段落（每行一段，单元格之间空一格）",
+        required=False,
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".docx"):
-            raise forms.ValidationError(
-                "只能导入 .docx 格式的 Word 文件。如果是 .doc 或 WPS 格式，请先在 Word / WPS 中另存为 .docx。",
-                code="extension",
-            )
         try:
-            self.cleaned_data["imported"] = import_docx(upload)
+            self.cleaned_data["imported"] = import_docx(
+                upload, tables_as_rows=self.data.get("tables_as_rows") in ("on", "true", "1")
+            )
         except DocxImportError as error:
             raise forms.ValidationError(str(error), code="docx") from error
         return upload

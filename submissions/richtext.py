@@ -140,9 +140,7 @@ def _paragraph_runs(value: str) -> list[list[tuple[str, bool]]]:
     cleaned = nh3.clean(
         value,
         tags=_PASS_TAGS,
-        attributes={
-            tag: {"style"} for tag in ("span", "font", "p", "div", "b", "strong", "td", "th", "li")
-        },
+        attributes={tag: {"style"} for tag in ("span", "font", "p", "div", "b", "strong", "td", "th", "li")},
         clean_content_tags={
             "script",
             "style",

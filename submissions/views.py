@@ -35,6 +35,7 @@ unit_desk = role_required(can_use_unit_desk)
 review_desk = role_required(permissions.is_editor)
 
 IMPORT_SESSION_KEY = "docx_import"
+PENDING_DIR = "docx/pending"
 
 
 def _errors(form) -> str:
@@ -120,16 +121,18 @@ def piece_create(request):
 
 @unit_desk
 def piece_import(request):
-    """Upload a .docx; its title and text go into a new draft form for review before saving."""
+    """Upload a Word/WPS file; its title and text go into a new draft form for review before
+    saving. The document as read (a .docx, without macros) waits in docx/pending/ until the
+    draft is saved; ``manage.py cleanup_uploads`` removes what is never saved."""
     form = DocxUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         result = form.cleaned_data["imported"]
         upload = form.cleaned_data["file"]
-        upload.seek(0)
-        path = default_storage.save(f"docx/pending/{uuid.uuid4().hex}.docx", upload)
+        path = default_storage.save(f"{PENDING_DIR}/{uuid.uuid4().hex}.docx", ContentFile(result.source_docx))
         request.session[IMPORT_SESSION_KEY] = {
             "path": path,
-            "name": upload.name,
+            "name": _docx_name(upload.name),
+            "format": result.format_label,
             "fields": {
                 "title": result.title,
                 "subtitle": result.subtitle,
@@ -137,10 +140,17 @@ def piece_import(request):
                 **_byline_fields(result.byline, request.user.unit.office_name),
             },
             "dropped": result.dropped,
+            "kept": result.kept,
             "warnings": result.warnings,
         }
         return redirect(reverse("piece_create") + "?from=docx")
     return render(request, "submissions/piece_import.html", {"form": form})
+
+
+def _docx_name(name: str) -> str:
+    """The stored source is always a .docx (converted or without macros)."""
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return f"{stem[:80] or '稿件'}.docx"
 
 
 def _byline_fields(byline: str, default_org: str) -> dict:
