@@ -343,20 +343,19 @@ _BRANCHES = "子丑寅卯辰巳午未申酉戌亥"
 
 
 def _chinese_counting(n: int, digits: str = _CHINESE_DIGITS, units: str = "十百千") -> str:
-    if n <= 0:
+    """一 … 十 十一 … 一百零五 (counting style); with the legal digits 壹佰零伍, 壹拾壹."""
+    if n <= 0 or n >= 10000:
         return str(n)
-    if n >= 10000:
-        return str(n)
-    parts = []
+    zero = "零"
+    parts: list[str] = []
     for power, unit in ((1000, units[2]), (100, units[1]), (10, units[0]), (1, "")):
         digit, n = divmod(n, power)
         if digit:
             parts.append(digits[digit] + unit)
-        elif parts and n:
-            if not parts[-1].endswith(digits[0]):
-                parts.append(digits[0])
+        elif parts and n and parts[-1] != zero:
+            parts.append(zero)
     text = "".join(parts)
-    # 十一, not 一十一 (counting style); the legal style keeps 壹拾壹.
+    # 十一, not 一十一, in the counting style; the legal style keeps 壹拾壹.
     if digits is _CHINESE_DIGITS and text.startswith("一十"):
         text = text[1:]
     return text
