@@ -6,6 +6,7 @@ from django.utils import timezone
 from accounts.models import Unit
 from bulletin.models import Section
 
+from .authors import split_names
 from .docx_import import DocxImportError, import_docx
 from .models import Submission
 from .richtext import body_length, reject_markup, sanitize_body
@@ -61,6 +62,8 @@ class PieceForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Things the contributor should check that do not stop the save (shown as warnings).
+        self.notices: list[str] = []
         self.fields["title"].required = True
         self.fields["title"].error_messages["required"] = "请填写标题（不能为空，也不能只有空格）。"
         self.fields["suggested_section"].queryset = Section.objects.filter(active=True)
@@ -76,7 +79,12 @@ class PieceForm(forms.ModelForm):
         return _single_line(self.cleaned_data["byline_org"], "署名单位")
 
     def clean_byline_authors(self):
-        return _single_line(self.cleaned_data["byline_authors"], "作者")
+        """Names as the office writes them: a lone character joins the next token
+        ("钱 苏晚" → 钱苏晚); a doubtful split is kept as one name, with a notice."""
+        authors = split_names(_single_line(self.cleaned_data["byline_authors"], "作者"))
+        if authors.doubt:
+            self.notices.append(authors.doubt)
+        return authors.text
 
     def clean_contact_name(self):
         return _single_line(self.cleaned_data["contact_name"], "联系人")

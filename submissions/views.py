@@ -17,6 +17,7 @@ from accounts.permissions import can_use_unit_desk, role_required
 from bulletin.forms import InstructionForm  # the review page records 批示 too
 
 from . import actions, permissions, queries
+from .authors import split_names
 from .forms import (
     AdoptArticleForm,
     BriefForm,
@@ -100,6 +101,7 @@ def piece_create(request):
                     default_storage.delete(imported["path"])
                     request.session.pop(IMPORT_SESSION_KEY, None)
                 messages.success(request, "草稿已保存。确认无误后请点“报送”。")
+                _warn(request, form)
                 return redirect("piece_detail", pk=piece.pk)
     else:
         initial = {
@@ -157,7 +159,12 @@ def _byline_fields(byline: str, default_org: str) -> dict:
     if not byline:
         return {"byline_org": default_org}
     org, *authors = byline.split()
-    return {"byline_org": org, "byline_authors": " ".join(authors)}
+    return {"byline_org": org, "byline_authors": split_names(" ".join(authors)).text}
+
+
+def _warn(request, form) -> None:
+    for notice in getattr(form, "notices", []):
+        messages.warning(request, notice)
 
 
 @login_required
@@ -208,6 +215,7 @@ def piece_edit(request, pk: int):
             messages.success(
                 request, "已保存。" + ("修改完成后请点“重新报送”。" if piece.status == "returned" else "")
             )
+            _warn(request, form)
             return redirect("piece_detail", pk=pk)
     return render(request, "submissions/piece_form.html", {"form": form, "piece": piece})
 
@@ -295,6 +303,7 @@ def review_detail(request, pk: int):
     if request.method == "POST" and edit_form is not None:
         if edit_form.is_valid() and _save_text(request, piece, edit_form):
             messages.success(request, "修改已保存，原文已留存，报送单位可查看修改对比。")
+            _warn(request, edit_form)
             return redirect("review_detail", pk=pk)
     submitted = queries.last_submitted_revision(piece)
     default_brief = piece.brief_text or f"{piece.unit.name}"
