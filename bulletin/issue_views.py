@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import role_required
 from submissions.models import Submission
 from submissions.textnorm import normalize_block
+from submissions.uploads import refusal
 
 from . import actions, queries
 from .documents import build_document
@@ -256,7 +257,10 @@ def back_issue_import(request):
     """Upload a back issue's text, review what the parser found, correct the text, import."""
     form = BackIssueForm(request.POST or None, request.FILES or None)
     context: dict = {"form": form}
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and refusal(request):
+        form.is_valid()
+        form.errors["file"] = form.error_class([refusal(request)])
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             result = parse_issue_file(data["raw"])

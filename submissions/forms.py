@@ -7,7 +7,7 @@ from accounts.models import Unit
 from bulletin.models import Section
 
 from .authors import split_names
-from .docx_import import DocxImportError, import_docx
+from .docx_import import MAX_UPLOAD_BYTES, DocxImportError, import_docx
 from .models import Submission
 from .richtext import body_length, reject_markup, sanitize_body
 from .textnorm import normalize_block, normalize_line
@@ -123,6 +123,7 @@ class DocxUploadForm(forms.Form):
             "将读取标题、段落、自动编号和加粗的段首句；表格、图片等不能保留的内容会逐一列出。"
         ),
         error_messages={"required": "请选择要导入的 Word 文件。", "empty": "上传的文件是空的。"},
+        widget=forms.ClearableFileInput(attrs={"data-max-bytes": MAX_UPLOAD_BYTES}),
     )
     tables_as_rows = forms.BooleanField(
         label="把表格按行转为文字段落（每行一段，单元格之间空一格）",

@@ -31,12 +31,12 @@ from .forms import (
 )
 from .models import Commission, Submission
 from .richtext import diff_html, diff_text
+from .uploads import PENDING_DIR, refusal
 
 unit_desk = role_required(can_use_unit_desk)
 review_desk = role_required(permissions.is_editor)
 
 IMPORT_SESSION_KEY = "docx_import"
-PENDING_DIR = "docx/pending"
 
 
 def _errors(form) -> str:
@@ -127,7 +127,10 @@ def piece_import(request):
     saving. The document as read (a .docx, without macros) waits in docx/pending/ until the
     draft is saved; ``manage.py cleanup_uploads`` removes what is never saved."""
     form = DocxUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and refusal(request):
+        form.is_valid()
+        form.errors["file"] = form.error_class([refusal(request)])
+    elif request.method == "POST" and form.is_valid():
         result = form.cleaned_data["imported"]
         upload = form.cleaned_data["file"]
         path = default_storage.save(f"{PENDING_DIR}/{uuid.uuid4().hex}.docx", ContentFile(result.source_docx))

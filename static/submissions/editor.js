@@ -210,5 +210,25 @@
   }
 
   document.querySelectorAll("textarea[data-richtext]").forEach(enhance);
+
+  // A file over the size limit is refused here, before it is sent (the server refuses it
+  // too, without reading it whole: submissions/uploads.py).
+  document.querySelectorAll("input[type=file][data-max-bytes]").forEach((input) => {
+    input.addEventListener("change", () => {
+      const max = Number(input.dataset.maxBytes);
+      const file = input.files && input.files[0];
+      const tooBig = file && file.size > max;
+      input.setCustomValidity(tooBig ? `文件超过 ${Math.round(max / 1024 / 1024)} MB，无法导入。请删去其中的图片后再试，或直接粘贴文字。` : "");
+      if (tooBig) input.reportValidity();
+    });
+    if (input.form) {
+      input.form.addEventListener("submit", (event) => {
+        if (input.validationMessage) {
+          event.preventDefault();
+          input.reportValidity();
+        }
+      });
+    }
+  });
   window.bulletinRichtext = { toHtml, paragraphsOf, normalizeText };
 })();
