@@ -204,10 +204,10 @@ class _Package:
                 data = stream.read(self.limits.part_bytes + 1)
             parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
             return etree.fromstring(data, parser)
-        except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError, EOFError, RuntimeError) as error:
-            raise WordReadError(
-                "文件已损坏（XML 无法解析），无法读取。请在 Word 中打开并重新保存后再导入。"
-            ) from error
+        except etree.XMLSyntaxError as error:
+            raise _xml_error(error) from error
+        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as error:
+            raise WordReadError("文件已损坏，无法读取。请在 Word 中打开并重新保存后再导入。") from error
 
     def rels(self, part: str) -> dict[str, str]:
         """Relationship type suffix ("styles", "numbering" …) → part name, for one part."""
@@ -387,10 +387,19 @@ def _enclosed(n: int, first: int, count: int) -> str:
 
 def format_number(n: int, fmt: str) -> str:
     """One counter in a Word number format ("chineseCounting", 3) → "三"."""
-    if fmt in ("chineseCounting", "chineseCountingThousand", "japaneseCounting", "taiwaneseCounting"):
+    if fmt in (
+        "chineseCounting",
+        "chineseCountingThousand",
+        "japaneseCounting",
+        "taiwaneseCounting",
+        "taiwaneseCountingThousand",
+        "koreanCounting",
+    ):
         return _chinese_counting(n)
-    if fmt == "chineseLegalSimplified":
+    if fmt in ("chineseLegalSimplified", "japaneseLegal"):
         return _chinese_counting(n, _LEGAL_DIGITS, "拾佰仟")
+    if fmt == "ideographLegalTraditional":
+        return _chinese_counting(n, "零壹貳參肆伍陸柒捌玖", "拾佰仟")
     if fmt in ("ideographDigital", "japaneseDigitalTenThousand", "taiwaneseDigital"):
         return "".join(_CHINESE_DIGITS[int(d)] for d in str(n))
     if fmt == "ideographTraditional":
@@ -995,12 +1004,21 @@ def _stream_body(package: _Package, main: str, reader: _Reader, limits: Limits) 
                 while element.getprevious() is not None:
                     del parent[0]
     except etree.XMLSyntaxError as error:
-        raise WordReadError(
-            "文件已损坏（XML 无法解析），无法读取。请在 Word 中打开并重新保存后再导入。"
-        ) from error
+        raise _xml_error(error) from error
     except (zipfile.BadZipFile, OSError, EOFError) as error:
         raise WordReadError("文件已损坏，无法读取。请在 Word 中打开并重新保存后再导入。") from error
     return WordDocument(reader.paragraphs, reader.dropped)
+
+
+def _xml_error(error: Exception) -> WordReadError:
+    """libxml2 refuses text nodes over 10 MB and nesting deeper than 256 levels (we never
+    ask for its huge-tree mode); say so rather than call the file damaged."""
+    text = str(error).lower()
+    if any(word in text for word in ("huge", "depth", "too big", "too long")):
+        return WordTooLarge(
+            "文件内容异常（单段文字过长或结构嵌套过深），已拒绝导入。请把正文复制粘贴到编辑框，或另存为新文件后再试。"
+        )
+    return WordReadError("文件已损坏（XML 无法解析），无法读取。请在 Word 中打开并重新保存后再导入。")
 
 
 def _notes(package: _Package, rels: dict[str, str], reader: _Reader, document: WordDocument) -> None:

@@ -432,6 +432,8 @@ def test_docm_is_read_and_its_macros_are_not_kept():
         (formats.OLE2_MAGIC + b"\x00" * 200 + "EncryptedPackage".encode("utf-16-le"), "设有打开密码"),
         (formats.OLE2_MAGIC + b"\x00" * 600 + "WordDocument".encode("utf-16-le"), "Word 97-2003 / WPS"),
         (b"{\\rtf1 broken", "RTF 文件"),
+        (formats.OLE2_MAGIC + bytes(range(256)) * 800, "不是文字文档"),
+        (b"{\\rtf1 " + b"{" * 5000 + b"x" + b"}" * 5000 + b"}", "嵌套过深"),
     ],
 )
 def test_unreadable_formats_are_named(data, message):
@@ -466,6 +468,15 @@ def test_a_zip_bomb_is_refused_from_the_zip_directory():
     assert time.process_time() - started < 2.0
 
 
+def test_a_huge_text_node_or_deep_nesting_is_named_not_called_damaged():
+    huge = build_docx("<w:p><w:r><w:t>" + "字" * 4_000_000 + "</w:t></w:r></w:p>")
+    with pytest.raises(DocxImportError, match="单段文字过长或结构嵌套过深"):
+        import_document(huge)
+    deep = build_docx("<w:p>" + "<w:hyperlink>" * 3000 + r("字") + "</w:hyperlink>" * 3000 + "</w:p>")
+    with pytest.raises(DocxImportError, match="单段文字过长或结构嵌套过深"):
+        import_document(deep)
+
+
 def test_a_huge_single_part_is_refused_before_parsing():
     huge = "<w:p><w:r><w:t>" + "字" * 6_000_000 + "</w:t></w:r></w:p>"
     with pytest.raises(DocxImportError, match="文件内容过大"):
@@ -478,3 +489,13 @@ def test_limits_count_runs_and_characters():
         read_word(build_docx(many_runs), limits=Limits(runs=200))
     with pytest.raises(Exception, match="文件内容过多"):
         read_word(build_docx(p(r("字" * 500))), limits=Limits(chars=400))
+
+
+def test_numbering_survives_a_doc_round_trip(tmp_path):
+    body = (
+        TITLE + numbered("总体情况", 1, 0) + numbered("建强阵地", 1, 1) + numbered("新建站点", 1, 2) + BYLINE
+    )
+    original = build_docx(body, numbering=NUMBERING)
+    expected = import_document(original).body_html
+    assert expected == "<p>一、总体情况</p><p>（一）建强阵地</p><p>1.新建站点</p>"
+    assert import_document(_libreoffice(original, "doc", tmp_path)).body_html == expected
