@@ -979,24 +979,32 @@ def _stream_body(package: _Package, main: str, reader: _Reader, limits: Limits) 
     }
     bodies = {f"{{{uri}}}body" for uri in _W_NAMESPACES}
     paragraph_tags = {f"{{{uri}}}p" for uri in _W_NAMESPACES}
+    run_tags = {f"{{{uri}}}r" for uri in _W_NAMESPACES}
     try:
         with package.zip.open(main) as stream:
             events = etree.iterparse(
                 stream,
                 events=("end",),
-                tag=list(blocks),
+                tag=[*blocks, *run_tags],
                 resolve_entities=False,
                 no_network=True,
                 huge_tree=False,
                 load_dtd=False,
             )
-            nested_paragraphs = 0
+            # Counted as they are parsed, so one huge paragraph or table is refused
+            # before it is whole; the walker counts again what it reads.
+            streamed = {"p": 0, "r": 0}
             for _, element in events:
+                if element.tag in run_tags:
+                    streamed["r"] += 1
+                    if streamed["r"] > limits.runs:
+                        reader._count(runs=limits.runs + 1)
+                    continue
                 parent = element.getparent()
                 if parent is None or parent.tag not in bodies:
                     if element.tag in paragraph_tags:
-                        nested_paragraphs += 1
-                        if nested_paragraphs > limits.paragraphs:
+                        streamed["p"] += 1
+                        if streamed["p"] > limits.paragraphs:
                             reader._count(paragraphs=limits.paragraphs + 1)
                     continue
                 reader.block(element)
