@@ -266,6 +266,9 @@ class QueueFilterForm(forms.Form):
     date_to = forms.DateField(label="报送止", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     q = forms.CharField(label="标题", required=False, max_length=50)
 
+    def clean_q(self):
+        return normalize_line(self.cleaned_data["q"])
+
 
 def _single_line_block(value: str, *, required: bool = True) -> str:
     """A free-text note: normalised, trimmed, never only spaces, never markup."""

@@ -146,7 +146,7 @@ def piece_import(request):
             },
             "dropped": result.dropped,
             "kept": result.kept,
-            "warnings": result.warnings,
+            "warnings": result.warnings + _byline_doubts(result.byline),
         }
         return redirect(reverse("piece_create") + "?from=docx")
     return render(request, "submissions/piece_import.html", {"form": form})
@@ -163,6 +163,11 @@ def _byline_fields(byline: str, default_org: str) -> dict:
         return {"byline_org": default_org}
     org, *authors = byline.split()
     return {"byline_org": org, "byline_authors": split_names(" ".join(authors)).text}
+
+
+def _byline_doubts(byline: str) -> list[str]:
+    doubt = split_names(" ".join(byline.split()[1:])).doubt if byline else ""
+    return [doubt] if doubt else []
 
 
 def _warn(request, form) -> None:

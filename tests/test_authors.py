@@ -67,3 +67,18 @@ def test_the_form_stores_names_and_warns_on_a_doubtful_split(client_for, contrib
     )
     assert Submission.objects.get(title="二").byline_authors == "王小明"
     assert "无法确定如何拆分" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_doubtful_byline_in_a_word_file_is_flagged_on_the_form(client_for, contributor, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.word_files import build_docx, p, r
+
+    settings.MEDIA_ROOT = tmp_path
+    data = build_docx(p(r("西湖区：标题")) + p(r("正文。")) + p(r("（西湖区人大常委会办公室 钱 苏晚 静）")))
+    page = client_for(contributor).post(
+        reverse("piece_import"), {"file": SimpleUploadedFile("稿.docx", data)}, follow=True
+    )
+    html = page.content.decode()
+    assert "钱苏晚静" in html and "无法确定如何拆分" in html
