@@ -211,9 +211,16 @@ class _Package:
 
     def rels(self, part: str) -> dict[str, str]:
         """Relationship type suffix ("styles", "numbering" …) → part name, for one part."""
+        found: dict[str, str] = {}
+        for kind, name in self.all_rels(part):
+            found.setdefault(kind, name)
+        return found
+
+    def all_rels(self, part: str) -> list[tuple[str, str]]:
+        """(type suffix, part name) of every internal relationship of one part, in order."""
         folder, base = posixpath.split(part)
         root = self.xml(posixpath.join(folder, "_rels", base + ".rels"))
-        found: dict[str, str] = {}
+        found: list[tuple[str, str]] = []
         if root is None:
             return found
         for rel in root:
@@ -226,7 +233,7 @@ class _Package:
                 if target.startswith("/")
                 else posixpath.normpath(posixpath.join(folder, target))
             )
-            found.setdefault(kind, name)
+            found.append((kind, name))
         return found
 
     def main_part(self) -> str:
@@ -964,7 +971,34 @@ def read_word(data: bytes, *, limits: Limits | None = None, tables_as_rows: bool
     document = _stream_body(package, main, reader, limits)
     _notes(package, rels, reader, document)
     _comments(package, rels, reader, document)
+    _headers_and_footers(package, main, reader, document)
     return document
+
+
+def _headers_and_footers(package: _Package, main: str, reader: _Reader, document: WordDocument) -> None:
+    """Word shows headers and footers on every page; a piece has none. Their text is named
+    in the report (once per distinct text), page-number fields and all."""
+    seen: set[tuple[str, str]] = set()
+    for kind, name in package.all_rels(main):
+        if kind not in ("header", "footer"):
+            continue
+        root = package.xml(name)
+        if root is None:
+            continue
+        saved = (reader.paragraphs, reader._kind, reader.fields, reader.dropped)
+        reader.paragraphs, reader._kind, reader.fields, reader.dropped = [], "note", [], []
+        try:
+            for child in root:
+                reader.block(child)
+            text = " ".join(p.text.replace("\n", " ").strip() for p in reader.paragraphs if p.text.strip())
+        finally:
+            reader.paragraphs, reader._kind, reader.fields, reader.dropped = saved
+        text = " ".join(text.split())
+        # A header that is only a page number says nothing the print does not say again.
+        if text and not re.fullmatch(r"[-—–\s\d第页共/]*", text) and (kind, text) not in seen:
+            seen.add((kind, text))
+            what = "页眉" if kind == "header" else "页脚"
+            document.dropped.append(Dropped(what, f"{what}“{text[:30]}”（每页显示，未导入正文）"))
 
 
 def _stream_body(package: _Package, main: str, reader: _Reader, limits: Limits) -> WordDocument:

@@ -499,3 +499,40 @@ def test_numbering_survives_a_doc_round_trip(tmp_path):
     expected = import_document(original).body_html
     assert expected == "<p>一、总体情况</p><p>（一）建强阵地</p><p>1.新建站点</p>"
     assert import_document(_libreoffice(original, "doc", tmp_path)).body_html == expected
+
+
+def test_header_and_footer_text_is_named_page_numbers_are_not():
+    document = Document()
+    document.add_paragraph("标题")
+    document.add_paragraph("正文。")
+    section = document.sections[0]
+    section.header.paragraphs[0].text = "西湖区人大常委会办公室\u3000信息专报"
+    section.footer.paragraphs[0].text = "第 1 页"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    result = import_document(buffer.getvalue())
+    assert result.body_html == "<p>正文。</p>"
+    assert result.dropped == ["未导入：页眉“西湖区人大常委会办公室 信息专报”（每页显示，未导入正文）"]
+
+
+@pytest.mark.django_db
+def test_a_wps_upload_is_read_by_its_content_and_stored_as_docx(client_for, contributor, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from submissions.models import Submission
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    wps = _libreoffice(_docx_for_conversion(), "doc", tmp_path)  # WPS writes the Word 97 binary
+    client = client_for(contributor)
+    page = client.post(reverse("piece_import"), {"file": SimpleUploadedFile("稿件.wps", wps)}, follow=True)
+    html = page.content.decode()
+    assert "已从《稿件.docx》读入标题和正文" in html and "Word 97-2003 / WPS" in html
+    assert "临平区：“家门口”联络站打通履职最后一公里" in html
+    client.post(
+        reverse("piece_create") + "?from=docx",
+        {"title": "临平区：“家门口”联络站打通履职最后一公里", "body": "<p>正文。</p>", "from": "docx"},
+    )
+    piece = Submission.objects.get()
+    assert piece.source_docx.name.endswith(".docx")
+    assert formats.sniff(piece.source_docx.read()).kind == "docx"
