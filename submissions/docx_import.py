@@ -18,6 +18,7 @@ full-width spaces and tabs are removed: the print adds its own indent.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 
@@ -26,6 +27,7 @@ from .richtext import runs_to_html, sanitize_body
 from .textnorm import normalize_line, normalize_text
 from .wordml import Limits, Paragraph, WordReadError, read_word
 
+logger = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 TITLE_MAX_CHARS = 40
 BYLINE = re.compile(r"^[（(](.+)[)）]$")
@@ -93,6 +95,12 @@ def import_document(data: bytes, *, tables_as_rows: bool = False, limits: Limits
         if fmt.convertible:
             message = f"{fmt.label}转换后仍无法读取：{message}"
         raise DocxImportError(message) from error
+    except (ValueError, KeyError, IndexError, AttributeError, TypeError, RecursionError) as error:
+        # A structure no real Word file has; the contributor gets a message, never an error page.
+        logger.warning("Unreadable %s: %r", fmt.kind, error)
+        raise DocxImportError(
+            f"{fmt.label}的内部结构异常，无法读取。请在 Word / WPS 中打开并另存为新的 .docx 后再导入。"
+        ) from error
     if fmt.kind == "docm":
         docx = formats.strip_macros(docx)
 

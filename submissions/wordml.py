@@ -114,6 +114,14 @@ def _child(element, key: str):
     return None
 
 
+def _int(value: str | None, default: int = 0) -> int:
+    """A decimal attribute; a malformed one (a hostile or broken file) counts as the default."""
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
+
+
 def _on(element) -> bool | None:
     """A toggle like <w:b/>: None when absent, else its value ("0", "false", "off" are off)."""
     if element is None:
@@ -463,7 +471,7 @@ class _Numbering:
             if key == "w:abstractNum":
                 abstract_id = _attr(element, "abstractNumId") or ""
                 self.abstract[abstract_id] = {
-                    int(_attr(lvl, "ilvl") or 0): self._level(lvl) for lvl in element if _key(lvl) == "w:lvl"
+                    _int(_attr(lvl, "ilvl")): self._level(lvl) for lvl in element if _key(lvl) == "w:lvl"
                 }
                 link = _child(element, "w:numStyleLink")
                 if link is not None:
@@ -476,10 +484,10 @@ class _Numbering:
                 for override in element:
                     if _key(override) != "w:lvlOverride":
                         continue
-                    ilvl = int(_attr(override, "ilvl") or 0)
+                    ilvl = _int(_attr(override, "ilvl"))
                     start = _child(override, "w:startOverride")
                     if start is not None:
-                        starts[ilvl] = int(_attr(start, "val") or 0)
+                        starts[ilvl] = _int(_attr(start, "val"))
                     lvl = _child(override, "w:lvl")
                     if lvl is not None:
                         levels[ilvl] = self._level(lvl)
@@ -494,7 +502,7 @@ class _Numbering:
         level = _Level()
         start = _child(lvl, "w:start")
         if start is not None:
-            level.start = int(_attr(start, "val") or 0)
+            level.start = _int(_attr(start, "val"), 1)
         formats = [e for e in lvl.iter() if _key(e) == "w:numFmt"]
         usable = [_attr(e, "val") for e in formats if _attr(e, "val") not in (None, "custom")]
         if usable:
@@ -503,7 +511,7 @@ class _Numbering:
         level.text = _attr(text, "val") if text is not None else None
         restart = _child(lvl, "w:lvlRestart")
         if restart is not None:
-            level.restart = int(_attr(restart, "val") or 0)
+            level.restart = _int(_attr(restart, "val"))
         level.legal = bool(_on(_child(lvl, "w:isLgl")))
         level.rpr = _child(lvl, "w:rPr")
         return level
@@ -721,10 +729,7 @@ class _Reader:
         if num_id_element is None:
             return None
         ilvl_element = _first(_child(num_pr, "w:ilvl"), _child(style_num_pr, "w:ilvl"))
-        try:
-            ilvl = int(_attr(ilvl_element, "val") or 0) if ilvl_element is not None else 0
-        except ValueError:
-            ilvl = 0
+        ilvl = _int(_attr(ilvl_element, "val")) if ilvl_element is not None else 0
         return self.numbering.label(_attr(num_id_element, "val") or "", ilvl)
 
     def table(self, element) -> None:
@@ -836,10 +841,7 @@ class _Reader:
                 self.styles.rpr_value(char_style, "w:sz"), self.styles.rpr_value(self._style, "w:sz")
             )
         if size is not None:
-            try:
-                self._sizes.append(int(_attr(size, "val") or 0) / 2)
-            except ValueError:
-                pass
+            self._sizes.append(_int(_attr(size, "val")) / 2)
         for child in element:
             self.run_content(child, bold, hidden)
 
