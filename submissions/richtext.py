@@ -95,7 +95,8 @@ class _Paragraphs(HTMLParser):
             self._break()
 
     def handle_data(self, data):
-        text = normalize_text(re.sub(r"[\r\n\t]+", "", data))
+        # Line ends inside HTML text are layout, not content (U+2028 included).
+        text = normalize_text(re.sub(r"[\r\n\t]+", "", data)).replace("\n", "")
         if text:
             self._runs.append((text, bool(self._bold_stack and self._bold_stack[-1])))
 

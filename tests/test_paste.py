@@ -68,5 +68,5 @@ def test_a_pasted_table_becomes_rows_of_text():
 
 
 def test_sanitizing_twice_changes_nothing():
-    for html in (ZERO_WIDTH, BOLD_WRAPPER, "<p>a\u3000b</p>"):
+    for html in (ZERO_WIDTH, BOLD_WRAPPER, "<p>a\u3000b</p>", "<p>一\u2028二</p>", "\u3000甲\u2029乙"):
         assert sanitize_body(sanitize_body(html)) == sanitize_body(html)
