@@ -16,7 +16,9 @@ kinds Word can open but we cannot read (.doc, .wps, .rtf, .odt) into .docx.
     child before it starts: ``CONVERT_CPU_SECONDS`` of CPU time and
     ``CONVERT_MEMORY_BYTES`` of address space. LibreOffice 7.4 needs about 550 MB of
     address space to start (measured: 450 MB fails, 600 MB converts); its resident
-    size stays near 210 MB. A pure function of the bytes, usable from a background
+    size stays near 210 MB. One conversion runs at a time on the machine (a file lock
+    all worker processes share; a request waits ``CONVERT_QUEUE_SECONDS`` for its turn,
+    then is told to try again). A pure function of the bytes, usable from a background
     task. Raises ``ConversionError`` with a Chinese message naming the format.
 
 ``strip_macros(data) -> bytes``
@@ -27,6 +29,8 @@ kinds Word can open but we cannot read (.doc, .wps, .rtf, .odt) into .docx.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import io
 import os
 import re
@@ -35,11 +39,15 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 CONVERT_TIMEOUT_SECONDS = 20
+# Conversions run one at a time on a machine (two cores; each takes about one core for a
+# second or more); a request waits this long for its turn, then is told to try again.
+CONVERT_QUEUE_SECONDS = 30
 CONVERT_CPU_SECONDS = 10
 MAX_RTF_DEPTH = 200  # groups nested deeper are refused before LibreOffice sees them
 CONVERT_MEMORY_BYTES = 1024 * 1024 * 1024
@@ -191,6 +199,36 @@ def convert_to_docx(data: bytes, fmt: FileFormat, *, timeout: float = CONVERT_TI
             f"服务器没有安装 LibreOffice，暂时无法读取{fmt.label}。"
             "请在 Word / WPS 中“另存为” .docx 后再导入（管理员：运行 make setup 安装）。"
         )
+    with _conversion_slot(fmt):
+        return _convert(soffice, data, fmt, timeout)
+
+
+@contextlib.contextmanager
+def _conversion_slot(fmt: FileFormat, wait: float | None = None):
+    """One LibreOffice conversion at a time on this machine (an flock on a file in the
+    system temp folder, so every worker process shares it)."""
+    wait = CONVERT_QUEUE_SECONDS if wait is None else wait
+    path = Path(tempfile.gettempdir()) / "bulletin-libreoffice.lock"
+    with open(path, "a+b") as lock:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise ConversionError(
+                        f"服务器正忙于转换其他文件，暂时无法读取{fmt.label}。请稍后再试，"
+                        "或在 Word / WPS 中“另存为” .docx 后导入（无需转换）。"
+                    ) from None
+                time.sleep(0.1)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _convert(soffice: str, data: bytes, fmt: FileFormat, timeout: float) -> bytes:
     work = Path(tempfile.mkdtemp(prefix="bulletin-convert-"))
     try:
         profile = work / "profile"

@@ -184,3 +184,10 @@ def test_import_issue_command_reads_gbk_and_utf16(editor, settings, tmp_path, ca
     assert (issue.year, issue.number, issue.total_number) == (2024, 10, 698)
     titles = set(issue.placements.values_list("submission__title", flat=True))
     assert "临平区：“家门口”联络站打通履职最后一公里" in titles
+
+
+def test_an_oversize_issue_file_is_not_read_whole(tmp_path):
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"a" * (5 * 1024 * 1024))
+    with pytest.raises(NotAnIssueError, match="文件超过 4 MB"):
+        parse_issue_file(big)

@@ -536,3 +536,13 @@ def test_a_wps_upload_is_read_by_its_content_and_stored_as_docx(client_for, cont
     piece = Submission.objects.get()
     assert piece.source_docx.name.endswith(".docx")
     assert formats.sniff(piece.source_docx.read()).kind == "docx"
+
+
+def test_one_conversion_at_a_time_and_a_clear_message_when_busy():
+    doc = formats.FileFormat("doc", "Word 97-2003 / WPS 文字文件（.doc/.wps）")
+    with formats._conversion_slot(doc):
+        with pytest.raises(formats.ConversionError, match="服务器正忙于转换其他文件"):
+            with formats._conversion_slot(doc, wait=0.3):
+                pass
+    with formats._conversion_slot(doc, wait=0.3):
+        pass  # free again

@@ -128,9 +128,19 @@ def issue_text_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".txt" and p.is_file())
 
 
+# One issue's text is 20–60 KB; a file many times that is not one, and is not read whole.
+MAX_ISSUE_BYTES = 4 * 1024 * 1024
+
+
 def parse_issue_file(source: str | Path | bytes) -> ParseResult:
     """Read a file (a path, or its bytes), refuse anything that is not text, and parse it."""
-    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    if isinstance(source, bytes):
+        data = source
+    else:
+        with Path(source).open("rb") as stream:
+            data = stream.read(MAX_ISSUE_BYTES + 1)
+    if len(data) > MAX_ISSUE_BYTES:
+        raise NotAnIssueError(f"文件超过 {MAX_ISSUE_BYTES // 1024 // 1024} MB，不像是一期刊物的文字。")
     return parse_issue_text(decode_issue_bytes(data))
 
 
