@@ -1,21 +1,26 @@
 from django.contrib import admin
 
+from submissions.forms import NormalizedModelForm
+
 from .models import DistributionList, Instruction, Issue, PointsScheme, Publication, Section
 
 
 class DistributionListInline(admin.TabularInline):
     model = DistributionList
+    form = NormalizedModelForm
     extra = 1
 
 
 @admin.register(Publication)
 class PublicationAdmin(admin.ModelAdmin):
+    form = NormalizedModelForm
     list_display = ["name", "compiler", "default_editor_name", "default_editor_phone"]
     inlines = [DistributionListInline]
 
 
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
+    form = NormalizedModelForm
     list_display = ["name", "position", "kind", "active"]
     list_editable = ["position", "active"]
 

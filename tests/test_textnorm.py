@@ -191,3 +191,27 @@ def test_an_oversize_issue_file_is_not_read_whole(tmp_path):
     big.write_bytes(b"a" * (5 * 1024 * 1024))
     with pytest.raises(NotAnIssueError, match="文件超过 4 MB"):
         parse_issue_file(big)
+
+
+@pytest.mark.django_db
+def test_admin_forms_pass_the_door(client_for, make_user):
+    from accounts.models import Role, Unit
+
+    admin_user = make_user(Role.ADMIN, username="guanli")
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    client = client_for(admin_user)
+    response = client.post(
+        reverse("admin:accounts_unit_add"),
+        {
+            "name": "测试区⼈⼤常委会\u200b",
+            "short_name": "\ufeff测试区",
+            "kind": "district",
+            "office_name": "测试区⼈⼤常委会办公室\u00a0",
+            "position": 99,
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    unit = Unit.objects.get(short_name="测试区")
+    assert (unit.name, unit.office_name) == ("测试区人大常委会", "测试区人大常委会办公室")
