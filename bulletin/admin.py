@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from submissions.forms import NormalizedModelForm
+
 from .models import (
     DistributionList,
     HigherAdoption,
@@ -14,17 +16,20 @@ from .models import (
 
 class DistributionListInline(admin.TabularInline):
     model = DistributionList
+    form = NormalizedModelForm
     extra = 1
 
 
 @admin.register(Publication)
 class PublicationAdmin(admin.ModelAdmin):
+    form = NormalizedModelForm
     list_display = ["name", "compiler", "default_editor_name", "default_editor_phone"]
     inlines = [DistributionListInline]
 
 
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
+    form = NormalizedModelForm
     list_display = ["name", "position", "kind", "active"]
     list_editable = ["position", "active"]
 

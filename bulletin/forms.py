@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import Unit
+from submissions.textnorm import normalize_block, normalize_line
 
 from .models import Issue, Quota, Section
 
@@ -63,6 +64,15 @@ class IssueForm(forms.ModelForm):
 
     def clean_date(self):
         return check_date_range(self.cleaned_data["date"], "出刊日期")
+    # Text fields pass the one door for text (submissions.textnorm).
+    def clean_editor_name(self):
+        return normalize_line(self.cleaned_data["editor_name"])
+
+    def clean_editor_phone(self):
+        return normalize_line(self.cleaned_data["editor_phone"])
+
+    def clean_distribution(self):
+        return normalize_block(self.cleaned_data["distribution"]).strip()
 
     def validate_unique(self):
         # Number conflicts are the action's to judge (it also sees concurrent creators).
@@ -77,6 +87,9 @@ class CorrectionForm(forms.Form):
         error_messages={"required": "请填写更正说明。", "max_length": "更正说明不能超过 200 字。"},
     )
 
+    def clean_note(self):
+        return normalize_line(self.cleaned_data["note"])
+
 
 class ArchiveSearchForm(forms.Form):
     q = forms.CharField(label="关键词", required=False, max_length=50)
@@ -89,7 +102,7 @@ class ArchiveSearchForm(forms.Form):
     )
 
     def clean_q(self):
-        return " ".join(self.cleaned_data["q"].split())
+        return normalize_line(self.cleaned_data["q"])
 
 
 MAX_BACK_ISSUE_BYTES = 2 * 1024 * 1024

@@ -12,11 +12,13 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
 from submissions.models import Submission
+from submissions.textnorm import normalize_block
+from submissions.uploads import refusal
 
 from . import actions, queries
 from .documents import build_document
 from .forms import BackIssueForm, CorrectionForm, IssueForm
-from .importing.parser import NotAnIssueError, parse_issue_file
+from .importing.parser import NotAnIssueError, decode_issue_bytes, parse_issue_file
 from .models import Issue, Placement, Publication, Section
 from .numbering import propose_numbers
 from .permissions import can_assemble_issues
@@ -299,14 +301,18 @@ def back_issue_import(request):
     """Upload a back issue's text, review what the parser found, correct the text, import."""
     form = BackIssueForm(request.POST or None, request.FILES or None)
     context: dict = {"form": form}
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and refusal(request):
+        form.is_valid()
+        form.errors["file"] = form.error_class([refusal(request)])
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             result = parse_issue_file(data["raw"])
         except NotAnIssueError as error:
             form.add_error(None, str(error))
             return render(request, "bulletin/back_issue_import.html", context)
-        text = data["raw"].decode("utf-8-sig", errors="replace") if data.get("file") else data["text"]
+        # The text as the parser read it: same decoding, same normalisation (one door).
+        text = normalize_block(decode_issue_bytes(data["raw"]) if data.get("file") else data["text"])
         if request.POST.get("action") == "import" and not result.errors:
             try:
                 issue, notes = actions.import_back_issue(

@@ -3,7 +3,14 @@
 Whatever arrives (the in-page editor, a paste from Word/WPS, a plain textarea, a .docx
 import) is reduced on the server to `<p>` and `<strong>`: nh3 first removes everything
 dangerous (script and style with their content, attributes, comments), then a small walk
-turns block elements into paragraphs and bold markup into `<strong>`.
+turns block elements into paragraphs and bold markup into `<strong>`. Every text passes
+``textnorm.normalize_text`` (the one door for text): no zero-width characters, byte-order
+marks or indents are stored.
+
+Bold is what a browser shows: ``<b>``/``<strong>`` or a ``font-weight`` of 600 and more,
+and an explicit ``font-weight: normal``/400 cancels an enclosing bold (Google Docs and WPS
+web wrap a whole paste in ``<b style="font-weight:normal">``). A table becomes one
+paragraph per row, its cells separated by an ideographic space, never glued together.
 """
 
 import html
@@ -13,16 +20,34 @@ from html.parser import HTMLParser
 import nh3
 from django.core.exceptions import ValidationError
 
+from .textnorm import normalize_paragraph, normalize_text
+
 # Tags that end a paragraph.
 # fmt: off
 _BLOCKS = {
     "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "blockquote",
-    "table", "tr", "td", "th", "section", "article",
+    "table", "tr", "section", "article",
 }
 # fmt: on
+_CELLS = {"td", "th"}
 # Tags whose text we keep while we decide paragraphs and bold; all else is unwrapped by nh3.
-_PASS_TAGS = _BLOCKS | {"br", "b", "strong", "span", "font"}
-_BOLD_STYLE = re.compile(r"font-weight\s*:\s*(bold|bolder|[6-9]00)", re.I)
+_PASS_TAGS = _BLOCKS | _CELLS | {"br", "b", "strong", "span", "font"}
+_FONT_WEIGHT = re.compile(r"font-weight\s*:\s*([a-z0-9]+)", re.I)
+_VOID = {"br", "img", "hr", "meta", "input", "col", "wbr"}
+CELL_SEPARATOR = "\u3000"
+
+
+def _weight(style: str) -> bool | None:
+    """True/False when the style sets a bold/regular weight, None when it says nothing."""
+    match = _FONT_WEIGHT.search(style or "")
+    if not match:
+        return None
+    value = match.group(1).lower()
+    if value in ("bold", "bolder"):
+        return True
+    if value in ("normal", "lighter"):
+        return False
+    return value.isdigit() and int(value) >= 600
 
 
 class _Paragraphs(HTMLParser):
@@ -31,29 +56,47 @@ class _Paragraphs(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.paragraphs: list[list[tuple[str, bool]]] = []
+        self.tables = 0  # how many tables were turned into rows of text
         self._runs: list[tuple[str, bool]] = []
-        self._bold_stack: list[bool] = []
+        self._bold_stack: list[bool] = []  # the effective weight of each open element
+        self._cells = 0  # depth of open table cells: blocks inside a cell do not break
 
     def handle_starttag(self, tag, attrs):
-        if tag in _BLOCKS or tag == "br":
-            self._break()
-        if tag == "br":
+        if tag == "table":
+            self.tables += 1
+        if tag in _CELLS:
+            if self._runs:
+                self._runs.append((CELL_SEPARATOR, False))
+            self._cells += 1
+        elif tag in _BLOCKS or tag == "br":
+            if self._cells and tag not in ("tr", "table"):
+                if tag == "br":
+                    self._runs.append((" ", False))
+            else:
+                self._break()
+        if tag in _VOID:
             return
-        bold = tag in ("b", "strong") or bool(_BOLD_STYLE.search(dict(attrs).get("style") or ""))
-        self._bold_stack.append(bold)
+        inherited = self._bold_stack[-1] if self._bold_stack else False
+        weight = _weight(dict(attrs).get("style") or "")
+        if weight is None:
+            weight = True if tag in ("b", "strong") else inherited
+        self._bold_stack.append(weight)
 
     def handle_endtag(self, tag):
-        if tag == "br":
+        if tag in _VOID:
             return
         if self._bold_stack:
             self._bold_stack.pop()
-        if tag in _BLOCKS:
+        if tag in _CELLS:
+            self._cells = max(0, self._cells - 1)
+        elif tag in _BLOCKS and not (self._cells and tag not in ("tr", "table")):
             self._break()
 
     def handle_data(self, data):
-        text = re.sub(r"[\r\n\t]+", "", data)
+        # Line ends inside HTML text are layout, not content (U+2028 included).
+        text = normalize_text(re.sub(r"[\r\n\t]+", "", data)).replace("\n", "")
         if text:
-            self._runs.append((text, any(self._bold_stack)))
+            self._runs.append((text, bool(self._bold_stack and self._bold_stack[-1])))
 
     def _break(self) -> None:
         runs = _tidy(self._runs)
@@ -74,9 +117,14 @@ def _tidy(runs: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
             merged[-1] = (merged[-1][0] + text, bold)
         else:
             merged.append((text, bold))
+    # The indent and trailing spaces go, however many runs they span.
+    while merged and not merged[0][0].lstrip(" \u3000\xa0\t"):
+        merged.pop(0)
+    while merged and not merged[-1][0].rstrip(" \u3000\xa0\t"):
+        merged.pop()
     if merged:
-        merged[0] = (merged[0][0].lstrip(" \u3000\xa0"), merged[0][1])
-        merged[-1] = (merged[-1][0].rstrip(" \u3000\xa0"), merged[-1][1])
+        merged[0] = (merged[0][0].lstrip(" \u3000\xa0\t"), merged[0][1])
+        merged[-1] = (merged[-1][0].rstrip(" \u3000\xa0\t"), merged[-1][1])
     merged = [(text, bold) for text, bold in merged if text]
     # Whitespace alone is never bold.
     merged = [(text, bold and bool(text.strip())) for text, bold in merged]
@@ -86,15 +134,12 @@ def _tidy(runs: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
 def _paragraph_runs(value: str) -> list[list[tuple[str, bool]]]:
     if "<" not in value and "&" not in value:
         # Plain text (a textarea without the editor): one paragraph per line.
-        return [
-            [(line.strip(" \u3000\xa0\t"), False)]
-            for line in value.splitlines()
-            if line.strip(" \u3000\xa0\t")
-        ]
+        lines = (normalize_paragraph(line) for line in normalize_text(value).split("\n"))
+        return [[(line, False)] for line in lines if line]
     cleaned = nh3.clean(
         value,
         tags=_PASS_TAGS,
-        attributes={"span": {"style"}, "font": {"style"}, "p": {"style"}, "div": {"style"}},
+        attributes={tag: {"style"} for tag in ("span", "font", "p", "div", "b", "strong", "td", "th", "li")},
         clean_content_tags={
             "script",
             "style",

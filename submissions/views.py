@@ -20,6 +20,7 @@ from bulletin.forms import HigherAdoptionForm, InstructionForm  # the review pag
 from bulletin.quotas import unit_progress
 
 from . import actions, permissions, queries
+from .authors import split_names
 from .forms import (
     AdoptArticleForm,
     BriefForm,
@@ -38,6 +39,7 @@ from .forms import (
     UnadoptForm,
 )
 from .models import Commission, Submission
+from .uploads import PENDING_DIR, refusal
 from .versions import CURRENT, TextVersion, compare, pick
 
 unit_desk = role_required(can_use_unit_desk)
@@ -130,6 +132,7 @@ def piece_create(request):
                     default_storage.delete(imported["path"])
                     request.session.pop(IMPORT_SESSION_KEY, None)
                 messages.success(request, "草稿已保存。确认无误后请点“报送”。")
+                _warn(request, form)
                 return redirect("piece_detail", pk=piece.pk)
     else:
         initial = {
@@ -151,16 +154,21 @@ def piece_create(request):
 
 @unit_desk
 def piece_import(request):
-    """Upload a .docx; its title and text go into a new draft form for review before saving."""
+    """Upload a Word/WPS file; its title and text go into a new draft form for review before
+    saving. The document as read (a .docx, without macros) waits in docx/pending/ until the
+    draft is saved; ``manage.py cleanup_uploads`` removes what is never saved."""
     form = DocxUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and refusal(request):
+        form.is_valid()
+        form.errors["file"] = form.error_class([refusal(request)])
+    elif request.method == "POST" and form.is_valid():
         result = form.cleaned_data["imported"]
         upload = form.cleaned_data["file"]
-        upload.seek(0)
-        path = default_storage.save(f"docx/pending/{uuid.uuid4().hex}.docx", upload)
+        path = default_storage.save(f"{PENDING_DIR}/{uuid.uuid4().hex}.docx", ContentFile(result.source_docx))
         request.session[IMPORT_SESSION_KEY] = {
             "path": path,
-            "name": upload.name,
+            "name": _docx_name(upload.name),
+            "format": result.format_label,
             "fields": {
                 "title": result.title,
                 "subtitle": result.subtitle,
@@ -168,17 +176,34 @@ def piece_import(request):
                 **_byline_fields(result.byline, request.user.unit.office_name),
             },
             "dropped": result.dropped,
-            "warnings": result.warnings,
+            "kept": result.kept,
+            "warnings": result.warnings + _byline_doubts(result.byline),
         }
         return redirect(reverse("piece_create") + "?from=docx")
     return render(request, "submissions/piece_import.html", {"form": form})
+
+
+def _docx_name(name: str) -> str:
+    """The stored source is always a .docx (converted or without macros)."""
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return f"{stem[:80] or '稿件'}.docx"
 
 
 def _byline_fields(byline: str, default_org: str) -> dict:
     if not byline:
         return {"byline_org": default_org}
     org, *authors = byline.split()
-    return {"byline_org": org, "byline_authors": " ".join(authors)}
+    return {"byline_org": org, "byline_authors": split_names(" ".join(authors)).text}
+
+
+def _byline_doubts(byline: str) -> list[str]:
+    doubt = split_names(" ".join(byline.split()[1:])).doubt if byline else ""
+    return [doubt] if doubt else []
+
+
+def _warn(request, form) -> None:
+    for notice in getattr(form, "notices", []):
+        messages.warning(request, notice)
 
 
 @login_required
@@ -269,6 +294,7 @@ def piece_edit(request, pk: int):
             messages.success(
                 request, "已保存。" + ("修改完成后请点“重新报送”。" if piece.status == "returned" else "")
             )
+            _warn(request, form)
             return redirect("piece_detail", pk=pk)
     return render(
         request, "submissions/piece_form.html", {"form": form, "piece": piece, "conflict": conflict}
@@ -506,6 +532,7 @@ def review_detail(request, pk: int):
             saved, edit_form, conflict = _save_text(request, piece, edit_form)
             if saved:
                 messages.success(request, "修改已保存，原文已留存，报送单位可查看修改对比。")
+                _warn(request, edit_form)
                 return redirect("review_detail", pk=pk)
             piece = permissions.get_visible_submission(request.user, pk)
         return _review_page(request, piece, edit_form=edit_form, conflict=conflict)

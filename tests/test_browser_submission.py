@@ -48,7 +48,7 @@ def test_import_submit_return_resubmit_adopt(live_server, settings, tmp_path, co
         # The contributor imports the Word file and reviews it before saving.
         log_in(page, base, "xihu")
         page.get_by_role("link", name="从 Word 导入").click()
-        page.get_by_label("Word 文件（.docx）").set_input_files(str(docx_path))
+        page.get_by_label("Word / WPS 文件").set_input_files(str(docx_path))
         page.get_by_role("button", name="读取文件").click()
         page.get_by_text("已从《稿件.docx》读入").wait_for()
         assert page.locator("#id_title").input_value() == TITLE

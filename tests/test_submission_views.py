@@ -188,7 +188,7 @@ def test_docx_import_fills_the_form_for_review(client_for, contributor, settings
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("稿件.txt", "纯文本".encode(), "只能导入 .docx"),
+        ("稿件.txt", "纯文本".encode(), "这是纯文本文件，不是 Word 文档"),
         ("稿件.docx", b"MZ\x90\x00" + b"\x00" * 200, "不是"),
         ("稿件.docx", b"PK\x03\x04broken zip", "文件已损坏"),
     ],

@@ -10,7 +10,8 @@ API
 ``parse_issue_text(text: str) -> ParseResult``
 ``parse_issue_file(source: str | Path | bytes) -> ParseResult``
     A path or the file's bytes. Refuses empty and binary input, decodes UTF-8 (with or
-    without BOM) or GB18030, then calls ``parse_issue_text``.
+    without BOM), UTF-16 or GB18030/GBK (``decode_issue_bytes``), then calls
+    ``parse_issue_text``, which normalises the text first (``submissions.textnorm``).
 
 ``ParseResult``
     ``document``: ``bulletin.printing.document.IssueDocument``, ready for
@@ -52,6 +53,7 @@ Stages, each in its own function: ``read_lines`` (lines.py) → ``_masthead`` �
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import re
 import unicodedata
@@ -60,6 +62,7 @@ from pathlib import Path
 from typing import Literal
 
 from bulletin.printing.document import EDITION_LABELS, IssueDocument, Item, Section
+from submissions.textnorm import normalize_block
 
 from .body import BodyBuilder, PlacedItem, find_anchors
 from .lines import SourceLine, plain, read_lines
@@ -73,6 +76,7 @@ __all__ = [
     "NotAnIssueError",
     "ParseResult",
     "Problem",
+    "decode_issue_bytes",
     "parse_issue_file",
     "parse_issue_text",
 ]
@@ -124,34 +128,83 @@ def issue_text_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".txt" and p.is_file())
 
 
+# One issue's text is 20–60 KB; a file many times that is not one, and is not read whole.
+MAX_ISSUE_BYTES = 4 * 1024 * 1024
+
+
 def parse_issue_file(source: str | Path | bytes) -> ParseResult:
     """Read a file (a path, or its bytes), refuse anything that is not text, and parse it."""
-    data = source if isinstance(source, bytes) else Path(source).read_bytes()
-    return parse_issue_text(_decode(data))
+    if isinstance(source, bytes):
+        data = source
+    else:
+        with Path(source).open("rb") as stream:
+            data = stream.read(MAX_ISSUE_BYTES + 1)
+    if len(data) > MAX_ISSUE_BYTES:
+        raise NotAnIssueError(f"文件超过 {MAX_ISSUE_BYTES // 1024 // 1024} MB，不像是一期刊物的文字。")
+    return parse_issue_text(decode_issue_bytes(data))
 
 
-def _decode(data: bytes) -> str:
-    """The bytes as text, or NotAnIssueError for empty and binary input.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
-    GB18030 accepts most byte sequences, so a decoded text full of control characters
-    is still binary (an image or archive without NUL bytes near the start).
+
+def decode_issue_bytes(data: bytes) -> str:
+    """The bytes of a text file as text, or NotAnIssueError for empty and binary input.
+
+    The browser upload and ``import_issue`` both decode here. Encodings, in this order:
+    a byte-order mark (UTF-8, UTF-16, UTF-32); UTF-16 without a mark (every other byte
+    zero in ASCII-rich text); UTF-8; GB18030 (a superset of GBK and GB2312). GB18030
+    accepts most byte sequences, so a decoded text full of control characters is still
+    binary (an image or archive). The text is not normalised here; ``parse_issue_text``
+    does that (``submissions.textnorm``).
     """
     if not data.strip():
         raise NotAnIssueError("文件是空的，没有任何文字。")
-    if b"\x00" in data:
-        raise NotAnIssueError("这不是文本文件（含有二进制内容），请提供从 PDF 提取的文字（.txt）。")
-    for encoding in ("utf-8-sig", "gb18030"):
+    candidates: list[str] = [enc for bom, enc in _BOMS if data.startswith(bom)][:1]
+    if not candidates:
+        sample = data[:8192]
+        zeros_even, zeros_odd = sample[0::2].count(0), sample[1::2].count(0)
+        if zeros_even + zeros_odd:
+            # UTF-16 without a mark: the NUL bytes of ASCII characters sit on one side.
+            if zeros_odd >= 4 and zeros_even <= zeros_odd // 20:
+                candidates.append("utf-16-le")
+            elif zeros_even >= 4 and zeros_odd <= zeros_even // 20:
+                candidates.append("utf-16-be")
+            else:
+                raise NotAnIssueError("这不是文本文件（含有二进制内容），请提供从 PDF 提取的文字（.txt）。")
+        else:
+            candidates += ["utf-8", "gb18030"]
+    for encoding in candidates:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\t\n\r\f\v")
-        if controls > max(2, len(text) // 200):
+        text = text.lstrip("\ufeff")
+        if not _plausible(text):
             break
         return text
     raise NotAnIssueError(
-        "这不是文本文件（无法按 UTF-8 或 GB18030 读出文字），请提供从 PDF 提取的文字（.txt）。"
+        "这不是文本文件（无法按 UTF-8、UTF-16 或 GB18030/GBK 读出文字），请提供从 PDF 提取的文字（.txt）。"
     )
+
+
+def _plausible(text: str) -> bool:
+    """Whether decoded bytes read as text: few control, private-use or unassigned characters.
+
+    A wrong guess (an image read as GB18030, binary read as UTF-16) decodes to such
+    characters; real text has almost none.
+    """
+    odd = sum(
+        1
+        for c in text
+        if (unicodedata.category(c) in ("Cc", "Co", "Cn", "Cs") and c not in "\t\n\r\f\v") or c == "\ufeff"
+    )
+    return odd <= max(2, len(text) // 200)
 
 
 # --- the stages ----------------------------------------------------------------------
@@ -160,7 +213,8 @@ def _decode(data: bytes) -> str:
 def parse_issue_text(text: str) -> ParseResult:
     """Parse one issue's extracted text. See the module docstring for the result."""
     log = ProblemLog()
-    lines = read_lines(text, log)
+    # The one door for text: radicals, invisible characters, NFC (submissions.textnorm).
+    lines = read_lines(normalize_block(text), log)
     if not lines:
         raise NotAnIssueError("文件是空的，没有任何文字。")
     toc_at = _find_toc_heading(lines)

@@ -112,23 +112,11 @@ def normalize_text(text: str, *, keep_spaces_between_cjk: bool = False) -> str:
 
 
 def split_author_names(text: str) -> list[str]:
-    """Names from a byline's author part: "金 颖 郭彧杰" → ["金颖", "郭彧杰"].
+    """Names from a byline's author part: "金 颖 郭彧杰" → ["金颖", "郭彧杰"], "钱 苏晚" →
+    ["钱苏晚"]: a lone character joins the token after it (``submissions.authors``)."""
+    from submissions.authors import split_names
 
-    Extracted text writes a two-character name with a space between its characters,
-    so lone characters are paired up again.
-    """
-    tokens = [t for t in re.split(r"[\s\u3000]+", text.strip()) if t]
-    names: list[str] = []
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        if len(token) == 1 and i + 1 < len(tokens) and len(tokens[i + 1]) == 1:
-            names.append(token + tokens[i + 1])
-            i += 2
-            continue
-        names.append(token)
-        i += 1
-    return names
+    return split_names(text).names
 
 
 def format_author(name: str) -> str:

@@ -1,23 +1,49 @@
 // The body editor: paragraphs and bold, nothing else.
 // Every <textarea data-richtext> becomes an editable area with 加粗 / 新段落 / 清除格式.
-// Pastes from Word/WPS/web pages are reduced to paragraphs and bold on the way in; the
-// server sanitizes again (submissions/richtext.py), so this is a convenience, not a guard.
+// Pastes from Word/WPS/web pages are reduced to paragraphs and bold on the way in (no
+// invisible characters or indents; a font-weight:normal wrapper is not bold; a table
+// becomes rows of text, with a notice); the server sanitizes and normalises again
+// (submissions/richtext.py, submissions/textnorm.py), so this is a convenience, not a guard.
 // Without JavaScript the textarea works as it is: one paragraph per line.
 (function () {
   "use strict";
 
-  const BLOCKS = new Set(["P", "DIV", "H1", "H2", "H3", "H4", "H5", "H6", "LI", "BLOCKQUOTE", "TR", "TABLE", "SECTION", "ARTICLE"]);
+  const BLOCKS = new Set(["P", "DIV", "H1", "H2", "H3", "H4", "H5", "H6", "LI", "BLOCKQUOTE", "TR", "TABLE", "SECTION", "ARTICLE", "UL", "OL"]);
+  const CELLS = new Set(["TD", "TH"]);
+  const CELL_SEPARATOR = "\u3000";
+  // What a person cannot see is not stored (the server's submissions/textnorm.py is the
+  // rule; this keeps the editor showing what will be stored).
+  const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+  const ODD_SPACES = /[\u00a0\u2000-\u200a\u202f\u205f]/g;
+  const KANGXI = /[\u2f00-\u2fdf]/g;
 
-  function isBold(node) {
-    if (node.nodeName === "B" || node.nodeName === "STRONG") return true;
-    const weight = node.style && node.style.fontWeight;
-    return weight === "bold" || weight === "bolder" || Number(weight) >= 600;
+  function normalizeText(text) {
+    return text
+      .normalize("NFC")
+      .replace(INVISIBLE, "")
+      .replace(ODD_SPACES, " ")
+      .replace(KANGXI, (c) => c.normalize("NFKC"));
   }
 
-  // Walk any HTML into paragraphs of [text, bold] runs.
-  function paragraphsOf(root) {
+  // The weight an element sets: true (bold), false (explicitly regular), null (inherits).
+  // Google Docs and WPS web wrap a whole paste in <b style="font-weight:normal">.
+  function weightOf(node) {
+    const weight = node.style && node.style.fontWeight;
+    if (weight) {
+      if (weight === "bold" || weight === "bolder") return true;
+      if (weight === "normal" || weight === "lighter") return false;
+      if (!Number.isNaN(Number(weight))) return Number(weight) >= 600;
+    }
+    if (node.nodeName === "B" || node.nodeName === "STRONG") return true;
+    return null;
+  }
+
+  // Walk any HTML into paragraphs of [text, bold] runs; a table becomes one paragraph per
+  // row with its cells separated by an ideographic space. stats.tables counts tables.
+  function paragraphsOf(root, stats) {
     const paragraphs = [];
     let runs = [];
+    let cells = 0;
     const flush = () => {
       if (runs.some(([text]) => text.trim())) paragraphs.push(runs);
       runs = [];
@@ -25,14 +51,28 @@
     (function walk(node, bold) {
       for (const child of node.childNodes) {
         if (child.nodeType === Node.TEXT_NODE) {
-          const text = child.textContent.replace(/[\r\n\t]+/g, "");
+          const text = normalizeText(child.textContent.replace(/[\r\n\t]+/g, ""));
           if (text) runs.push([text, bold]);
         } else if (child.nodeType === Node.ELEMENT_NODE) {
-          if (["SCRIPT", "STYLE", "TITLE", "HEAD", "META", "XML"].includes(child.nodeName)) continue;
-          if (child.nodeName === "BR") { flush(); continue; }
-          const block = BLOCKS.has(child.nodeName);
+          if (["SCRIPT", "STYLE", "TITLE", "HEAD", "META", "XML", "TEMPLATE"].includes(child.nodeName)) continue;
+          if (child.nodeName === "BR") {
+            if (cells) runs.push([" ", false]);
+            else flush();
+            continue;
+          }
+          if (child.nodeName === "TABLE" && stats) stats.tables += 1;
+          const weight = weightOf(child);
+          const childBold = weight === null ? bold : weight;
+          if (CELLS.has(child.nodeName)) {
+            if (runs.length) runs.push([CELL_SEPARATOR, false]);
+            cells += 1;
+            walk(child, childBold);
+            cells -= 1;
+            continue;
+          }
+          const block = BLOCKS.has(child.nodeName) && !(cells && child.nodeName !== "TR" && child.nodeName !== "TABLE");
           if (block) flush();
-          walk(child, bold || isBold(child));
+          walk(child, childBold);
           if (block) flush();
         }
       }
@@ -54,6 +94,9 @@
           if (last && last[1] === bold) last[0] += text;
           else merged.push([text, bold]);
         }
+        // The indent and trailing spaces go, however many runs they span.
+        while (merged.length && !merged[0][0].replace(/^[\s\u3000\u00a0]+/, "")) merged.shift();
+        while (merged.length && !merged[merged.length - 1][0].replace(/[\s\u3000\u00a0]+$/, "")) merged.pop();
         if (merged.length) {
           merged[0][0] = merged[0][0].replace(/^[\s\u3000\u00a0]+/, "");
           merged[merged.length - 1][0] = merged[merged.length - 1][0].replace(/[\s\u3000\u00a0]+$/, "");
@@ -69,7 +112,7 @@
 
   function fromTextarea(value) {
     if (!/[<&]/.test(value)) {
-      return toHtml(value.split(/\r?\n/).map((line) => [[line, false]]));
+      return toHtml(value.split(/\r?\n/).map((line) => [[normalizeText(line), false]]));
     }
     const doc = new DOMParser().parseFromString(value, "text/html");
     return toHtml(paragraphsOf(doc.body));
@@ -135,27 +178,57 @@
         sync();
       }
     });
+    const notice = document.createElement("div");
+    notice.className = "richtext-notice alert alert-warning py-1 px-2 mb-1 small";
+    notice.setAttribute("role", "status");
+    notice.hidden = true;
+
     area.addEventListener("paste", (event) => {
       event.preventDefault();
       const data = event.clipboardData;
       const htmlData = data.getData("text/html");
+      const stats = { tables: 0 };
       let cleaned;
       if (htmlData) {
-        cleaned = toHtml(paragraphsOf(new DOMParser().parseFromString(htmlData, "text/html").body));
+        cleaned = toHtml(paragraphsOf(new DOMParser().parseFromString(htmlData, "text/html").body, stats));
       } else {
-        cleaned = toHtml(data.getData("text/plain").split(/\r?\n/).map((line) => [[line, false]]));
+        cleaned = toHtml(data.getData("text/plain").split(/\r?\n/).map((line) => [[normalizeText(line), false]]));
       }
+      notice.hidden = !stats.tables;
+      notice.textContent = stats.tables
+        ? `粘贴的内容含 ${stats.tables} 个表格，已按行转为文字（每行一段，单元格之间空一格），请核对。`
+        : "";
       document.execCommand("insertHTML", false, cleaned);
       sync();
     });
 
     textarea.hidden = true;
     textarea.after(wrapper);
-    wrapper.append(toolbar, area, counter);
+    wrapper.append(toolbar, notice, area, counter);
     textarea.form && textarea.form.addEventListener("submit", sync);
     sync();
   }
 
   document.querySelectorAll("textarea[data-richtext]").forEach(enhance);
-  window.bulletinRichtext = { toHtml, paragraphsOf };
+
+  // A file over the size limit is refused here, before it is sent (the server refuses it
+  // too, without reading it whole: submissions/uploads.py).
+  document.querySelectorAll("input[type=file][data-max-bytes]").forEach((input) => {
+    input.addEventListener("change", () => {
+      const max = Number(input.dataset.maxBytes);
+      const file = input.files && input.files[0];
+      const tooBig = file && file.size > max;
+      input.setCustomValidity(tooBig ? `文件超过 ${Math.round(max / 1024 / 1024)} MB，无法导入。请删去其中的图片后再试，或直接粘贴文字。` : "");
+      if (tooBig) input.reportValidity();
+    });
+    if (input.form) {
+      input.form.addEventListener("submit", (event) => {
+        if (input.validationMessage) {
+          event.preventDefault();
+          input.reportValidity();
+        }
+      });
+    }
+  });
+  window.bulletinRichtext = { toHtml, paragraphsOf, normalizeText };
 })();
