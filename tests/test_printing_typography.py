@@ -95,7 +95,10 @@ def _check_lines(text: str, first_width: float = W - 2 * W / 28, width: float = 
             end = sum(advances) + sum(units[:-1]) * 16 / 1000
             assert abs(end - avail) <= 0.016, (line, end, avail)
             assert (sum(units[:-1]) / (len(line) - 1)) * 16 / 1000 > GRID - 1.5  # never crushed
-    assert not spans[-1].justify
+    if spans[-1].justify:  # only a last line pulled in by tightening is justified
+        last = _advances(lines[-1])
+        avail = first_width if len(lines) == 1 else width
+        assert sum(last) + (len(last) - 1) * GRID > avail, lines[-1]
     return lines
 
 

@@ -130,6 +130,7 @@ class FontSet:
     fallbacks: dict[str, tuple[Face, ...]]
     faces: dict[str, Face] = field(default_factory=dict)  # every face by key
     _metrics: dict[str, dict[int, int]] = field(default_factory=dict, repr=False)
+    _unsafe: dict[str, frozenset[int]] = field(default_factory=dict, repr=False)
     _lookup: dict[tuple[str, str], tuple[Face, float]] = field(default_factory=dict, repr=False)
 
     def metrics(self, face: Face) -> dict[int, int]:
@@ -137,6 +138,17 @@ class FontSet:
         if metrics is None:
             metrics = self._metrics[face.key] = face_metrics(face)
         return metrics
+
+    def unsafe(self, face: Face) -> frozenset[int]:
+        """Code points the face has but must not set (glyphs.py: wrong drawing, shared glyph)."""
+        unsafe = self._unsafe.get(face.key)
+        if unsafe is None:
+            unsafe = self._unsafe[face.key] = face_unsafe(face)
+        return unsafe
+
+    def has_safely(self, face: Face, char: str) -> bool:
+        code = ord(char)
+        return code in self.metrics(face) and code not in self.unsafe(face)
 
     def _resolve(self, role: str, char: str) -> tuple[Face, float]:
         # (face, advance in em) for a character in a role, memoised: a render asks
@@ -146,8 +158,12 @@ class FontSet:
         if found is None:
             code = ord(char)
             face = self.roles[role]
-            if code not in self.metrics(face) and char not in " \n":
-                face = next((f for f in self.fallbacks[role] if code in self.metrics(f)), face)
+            if char not in " \n" and not self.has_safely(face, char):
+                chain = self.fallbacks[role]
+                # The first face that draws it right; failing that, the first that has it.
+                face = next((f for f in chain if self.has_safely(f, char)), None) or next(
+                    (f for f in (face, *chain) if code in self.metrics(f)), face
+                )
             metrics = self.metrics(face)
             units = metrics.get(code, metrics[-1])  # .notdef width if nothing has it
             found = self._lookup[key] = (face, units / metrics[-2])
@@ -281,6 +297,34 @@ def _metrics_for(path: str, index: int, mtime: float, size: int) -> dict[int, in
     except OSError:
         pass  # a read-only disk only costs speed
     return metrics
+
+
+@lru_cache(maxsize=32)
+def _unsafe_for(path: str, index: int, mtime: float, size: int) -> frozenset[int]:
+    # Rendering the signs takes 0.05–0.25 s a face: cached on disk like the metrics.
+    digest = hashlib.sha1(f"unsafe-v1|{path}|{index}|{mtime}|{size}".encode()).hexdigest()[:20]
+    cache_file = _cache_dir() / f"{digest}.marshal"
+    try:
+        return frozenset(marshal.loads(cache_file.read_bytes()))
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    from .glyphs import unsafe_code_points
+
+    unsafe = frozenset(unsafe_code_points(path, index))
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps(unsafe))
+        tmp.replace(cache_file)
+    except OSError:
+        pass
+    return unsafe
+
+
+def face_unsafe(face: Face) -> frozenset[int]:
+    """The face's unsafe code points (see glyphs.py), checked once per font file."""
+    stat = face.path.stat()
+    return _unsafe_for(str(face.path), face.index, stat.st_mtime, stat.st_size)
 
 
 def face_metrics(face: Face) -> dict[int, int]:
