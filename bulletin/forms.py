@@ -3,6 +3,7 @@ from django import forms
 from accounts.models import Unit
 
 from .models import Issue, Section
+from .printing.checks import refuse_missing_glyphs
 
 
 class IssueForm(forms.ModelForm):
@@ -41,6 +42,11 @@ class IssueForm(forms.ModelForm):
         if total < 1:
             raise forms.ValidationError("总期号必须从 1 起。", code="min_value")
         return total
+
+    def clean(self):
+        data = super().clean()
+        refuse_missing_glyphs(self, ["editor_name", "editor_phone", "distribution"])
+        return data
 
     def validate_unique(self):
         # Number conflicts are the action's to judge (it also sees concurrent creators).

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from accounts.models import Unit
 from bulletin.models import Section
+from bulletin.printing.checks import refuse_missing_glyphs
 
 from .docx_import import DocxImportError, import_docx
 from .models import Submission
@@ -97,6 +98,11 @@ class PieceForm(forms.ModelForm):
                 code="too_long",
             )
         return body
+
+    def clean(self):
+        data = super().clean()
+        refuse_missing_glyphs(self, ["title", "subtitle", "body", "byline_org", "byline_authors"])
+        return data
 
     def text_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -92,6 +92,18 @@ def validate_printable(value: str) -> None:
         raise ValidationError(missing_glyph_message(chars), code="missing_glyph")
 
 
+def refuse_missing_glyphs(form, names) -> None:
+    """In a Django form's ``clean()``: a field error on every field in ``names`` whose
+    text has characters no print face has (the message names each and its code point)."""
+    from django.core.exceptions import ValidationError
+
+    for name in names:
+        value = form.cleaned_data.get(name)
+        chars = missing_glyphs(value) if isinstance(value, str) else []
+        if chars:
+            form.add_error(name, ValidationError(missing_glyph_message(chars), code="missing_glyph"))
+
+
 def unprintable_chars(text: str) -> list[str]:
     seen: list[str] = []
     for char in text:

@@ -17,6 +17,7 @@ import hashlib
 import marshal
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -183,10 +184,23 @@ class FontSet:
         face, em = self._resolve(role, char)
         return face, em * size
 
-    def font_face_css(self) -> str:
+    def font_face_css(self, font_url: Callable[[Face], str] | None = None) -> str:
+        """@font-face rules and the .f-<key> classes.
+
+        For print (``font_url`` None) the faces fontconfig does not know are loaded from
+        file:// URLs, the others by family name. For the screen preview every face is
+        loaded from ``font_url(face)`` (a URL the app serves), so the browser shows the
+        print faces whatever it has installed; each face is its own family there.
+        """
         rules = []
         seen = set()
         for face in self.faces.values():
+            if font_url is not None:
+                rules.append(
+                    f'@font-face {{ font-family: "{screen_family(face)}"; font-weight: {face.css_weight}; '
+                    f'src: url("{font_url(face)}"); }}'
+                )
+                continue
             if not face.via_font_face or (face.css_family, face.css_weight) in seen:
                 continue
             seen.add((face.css_family, face.css_weight))
@@ -195,10 +209,17 @@ class FontSet:
                 f'src: url("{face.path.as_uri()}"); }}'
             )
         for face in self.faces.values():
-            rules.append(
-                f'.{face.css_class} {{ font-family: "{face.css_family}"; font-weight: {face.css_weight}; }}'
-            )
+            family = screen_family(face) if font_url is not None else face.css_family
+            rules.append(f'.{face.css_class} {{ font-family: "{family}"; font-weight: {face.css_weight}; }}')
         return "\n".join(rules)
+
+    def face_by_key(self, key: str) -> Face | None:
+        return self.faces.get(key)
+
+
+def screen_family(face: Face) -> str:
+    """The family name a face has in the screen preview (one family per face)."""
+    return f"BT Print {face.key}"
 
 
 def find_licensed(font_dir: str | os.PathLike | None) -> dict[str, Path]:

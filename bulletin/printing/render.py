@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,7 +26,7 @@ with quick_library_lookup():
 
 from .checks import CheckReport
 from .document import ArticleItem, BriefItem, IssueDocument, Paragraph, Run
-from .fonts import Face, FontSet, font_set
+from .fonts import Face, FontSet, font_set, screen_family
 from .typography import (
     SPACING_BOUNDS_EM,
     break_lines,
@@ -57,6 +57,7 @@ NATURAL_TOLERANCE = 0.05
 FULL_LAST_LINE = 0.5
 
 CSS_PATH = Path(__file__).with_name("print.css")
+SCREEN_CSS_PATH = Path(__file__).with_name("screen.css")
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 TEMPLATE = "bulletin/print/issue.html"
 
@@ -257,8 +258,18 @@ def base_spacing_css(size: float = BODY_SIZE) -> str:
     return f"letter-spacing: {css_letter_spacing(grid_units_for(size), size):.4f}pt"
 
 
-def build_context(document: IssueDocument, fonts: FontSet, *, report: CheckReport | None = None) -> dict:
-    """The print template's context; lines that cannot be justified go to ``report``."""
+def build_context(
+    document: IssueDocument,
+    fonts: FontSet,
+    *,
+    report: CheckReport | None = None,
+    font_url: Callable[[Face], str] | None = None,
+) -> dict:
+    """The print template's context; lines that cannot be justified go to ``report``.
+
+    ``font_url`` (the screen preview): every face loaded from the URL it gives, and the
+    screen stylesheet added (pages on a grey background).
+    """
     doc = document.normalized()
     toc_width = BLOCK_WIDTH - 6 * TOC_SIZE
     toc = []
@@ -321,14 +332,17 @@ def build_context(document: IssueDocument, fonts: FontSet, *, report: CheckRepor
         for line in doc.distribution
     ]
     body_face = fonts.roles["body"]
-    family = body_face.css_family
+    family = screen_family(body_face) if font_url is not None else body_face.css_family
     page_number_font = (
         f'html {{ font-family: "{family}"; }}\n'
         f'@page :left {{ @bottom-left {{ font-family: "{family}"; }} }} '
         f'@page :right {{ @bottom-right {{ font-family: "{family}"; }} }}\n'
         f"p.body {{ {base_spacing_css()}; }}"
     )
-    css = "\n".join([fonts.font_face_css(), CSS_PATH.read_text(encoding="utf-8"), page_number_font])
+    parts = [fonts.font_face_css(font_url), CSS_PATH.read_text(encoding="utf-8"), page_number_font]
+    if font_url is not None:
+        parts.append(SCREEN_CSS_PATH.read_text(encoding="utf-8"))
+    css = "\n".join(parts)
     return {
         "doc": doc,
         "css": mark_safe(css),
@@ -348,6 +362,8 @@ def build_context(document: IssueDocument, fonts: FontSet, *, report: CheckRepor
         "title_class": fonts.roles["title"].css_class,
         "bold_class": fonts.roles["bold"].css_class,
         "kai_class": fonts.roles["kai"].css_class,
+        "screen": font_url is not None,
+        "report": report,
     }
 
 
@@ -355,6 +371,24 @@ def render_html(document: IssueDocument, *, font_dir: str | None = None) -> str:
     """The print HTML of an issue: self-contained, fonts referenced by file:// URLs."""
     fonts = font_set(font_dir)
     return _ENGINE.get_template(TEMPLATE).render(Context(build_context(document, fonts)))
+
+
+def render_preview_html(
+    document: IssueDocument, *, font_url: Callable[[Face], str], font_dir: str | None = None
+) -> tuple[str, CheckReport]:
+    """The screen preview (预览): the print HTML with the faces loaded from ``font_url``,
+    the text block shown as pages on a grey background, and the check report on top.
+
+    Returns the HTML and the report (missing glyphs, stripped control characters,
+    lines set ragged).
+    """
+    from .checks import check_texts
+
+    fonts = font_set(font_dir)
+    report = CheckReport()
+    check_texts(document, report, font_dir=font_dir)
+    context = build_context(document, fonts, report=report, font_url=font_url)
+    return _ENGINE.get_template(TEMPLATE).render(Context(context)), report
 
 
 @contextmanager
@@ -395,5 +429,6 @@ __all__ = [
     "Paragraph",
     "render_html",
     "render_pdf",
+    "render_preview_html",
     "typeset",
 ]
