@@ -53,6 +53,9 @@ TOC_SIZE = 14.0
 GRID_SPACING = PITCH - BODY_SIZE
 # A line whose last glyph ends this close to the edge with the grid spacing is left as it is.
 NATURAL_TOLERANCE = 0.05
+# Lines are broken with the bounds narrowed by this much (pt): the drawn spacing of
+# single glyphs differs from a line's average by up to 3/1000 em (see justify_drawn).
+DRAWING_MARGIN = 0.08
 # A last line that ends this close to the edge is full, and is justified like the others.
 FULL_LAST_LINE = 0.5
 
@@ -145,8 +148,8 @@ def typeset(
         first_width=width - indent,
         width=width,
         base_spacing=grid_spacing,
-        min_spacing=low * size,
-        max_spacing=high * size if justify else None,
+        min_spacing=low * size + DRAWING_MARGIN,
+        max_spacing=high * size - DRAWING_MARGIN if justify else None,
     )
     out = []
     for number, line in enumerate(lines):

@@ -380,19 +380,20 @@ def break_lines(
         if options:
             end = min(options)[1]
             lines.append(LineSpan(pos, end, True))
-        elif fit is not None:
+        elif fit is not None and span_width(bounds[fit], bounds[fit + 1], base_spacing) <= width + 0.3:
             end = bounds[fit]
             run = text[end : bounds[fit + 1]].strip()
             lines.append(
                 LineSpan(pos, end, False, f"下一个不可断开的串“{run[:24]}”太长，本行无法在字距范围内排齐")
             )
         else:
-            # An unbreakable run longer than the line: break it where the line is full.
+            # An unbreakable run longer than a whole line: it starts on this line and is
+            # broken where the line is full.
+            run = text[bounds[fit] if fit is not None else pos : bounds[fit + 1 if fit is not None else k]]
             end = pos + 1
             while end < n and span_width(pos, end + 1, base_spacing) <= avail + 0.3:
                 end += 1
-            run = text[pos : bounds[k]].strip()
-            lines.append(LineSpan(pos, end, False, f"不可断开的串“{run[:24]}”长于一行，已在串内断行"))
+            lines.append(LineSpan(pos, end, False, f"不可断开的串“{run.strip()[:24]}”长于一行，已在串内断行"))
         pos, first = end, False
     return lines
 
@@ -526,6 +527,10 @@ def _box_terms(advances: Sequence[float], units: int, size: float) -> tuple[list
     return middle, first, logical_all, shaped_all, [left / px, spacing, css]
 
 
+# What a config whose box boundary jumps by more than 0.1 pt costs, in pt of line end.
+JUMP_PENALTY = 0.05
+
+
 def justify_drawn(
     advances: Sequence[float], width: float, size: float, keys: Sequence[str] | None = None
 ) -> list[int]:
@@ -547,7 +552,8 @@ def justify_drawn(
     unit = size / 1000
     terms = {k: _box_terms(advances, k, size) for k in choices}
     shaped = terms[base][3]
-    logical_last = terms[base][2][-1]
+    logical = terms[base][2]
+    logical_last = logical[-1]
     run = n - 1  # the last face run is [run, n)
     while run > 0 and keys[run - 1] == keys[-1]:
         run -= 1
@@ -581,12 +587,21 @@ def justify_drawn(
                 if error < best[0]:
                     best = (error, a, b, run)
                 continue
-            _, _, _, _, (_, ls_a, css_a) = terms[a]
+            mid_a, first_a, _, _, (off_a, ls_a, css_a) = terms[a]
             shaped_prefix = 0
+            inside = 0.0  # box A's glyphs before its last, as drawn (1/1000 em)
             for m in range(run + 1, n - 1):  # (m = n - 1 would join the last glyph to box A)
                 shaped_prefix += shaped[m - 1]
                 box_a = (shaped_prefix + (m - run - 1) * ls_a) / PANGO_SCALE / PX_PER_PT + css_a
-                error = abs(before + box_a + tail[m] * unit - width)
+                # Box A's own truncations gather in the gap before box B: keep that gap
+                # within a tenth of a point of the others.
+                if m - 1 > run:
+                    inside += first_a[run] if m - 2 == run else mid_a[m - 2]
+                    drawn_a = (inside + off_a + logical[m - 1]) * unit
+                else:
+                    drawn_a = logical[m - 1] * unit
+                jump = abs(box_a - css_a - drawn_a)
+                error = abs(before + box_a + tail[m] * unit - width) + (JUMP_PENALTY if jump > 0.1 else 0)
                 if error < best[0]:
                     best = (error, a, b, m)
     if face_runs and n - run < 8:
