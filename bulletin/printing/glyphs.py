@@ -80,7 +80,8 @@ def _raster(font, char: str) -> list[float] | None:
     side = max(w, h)
     square = Image.new("L", (side, side), 0)
     square.paste(ink, ((side - w) // 2, (side - h) // 2))
-    values = [float(v) for v in square.resize((_RASTER, _RASTER), Image.BILINEAR).getdata()]
+    small = square.resize((_RASTER, _RASTER), Image.BILINEAR)
+    values = [float(small.getpixel((x, y))) for y in range(_RASTER) for x in range(_RASTER)]
     mean = sum(values) / len(values)
     values = [v - mean for v in values]
     norm = math.sqrt(sum(v * v for v in values)) or 1.0
