@@ -504,31 +504,47 @@ def drawn_line_end(
     return end
 
 
-def _box_terms(advances: Sequence[float], units: int, size: float) -> tuple[list[float], ...]:
+@lru_cache(maxsize=65536)
+def _glyph_terms(advance: float, units: float, size: float) -> tuple[float, float, int, int]:
+    """One glyph in a box of spacing ``units``: its drawn advance as a middle glyph and as
+    the box's first glyph (1/1000 em, see ``drawn_line_end``), its logical width
+    (1/1000 em) and its Pango width (1/1024 px). A line has few distinct advances."""
+    per_em = int(size * PX_PER_PT * PANGO_SCALE)
+    px = per_em / PANGO_SCALE
+    spacing = int(css_letter_spacing(units, size) * PX_PER_PT * PANGO_SCALE)
+    left = int(spacing / 2)
+    right = spacing - left
+    em = advance / size
+    logical = round(em * 1000)
+    shaped = round(em * per_em)
+    drawn = []
+    for x_offset in (left, 0):
+        offset = x_offset / px
+        kerning = logical + offset - (shaped + x_offset + right) * 1000 / per_em
+        drawn.append(offset + logical - int(kerning))
+    return drawn[0], drawn[1], logical, shaped
+
+
+def _box_terms(advances: Sequence[float], units: int, size: float) -> tuple[list, ...]:
     """Per glyph, in a box of spacing ``units``: (advance as a middle glyph, as the box's
-    first glyph, x offset, logical width), all in 1/1000 em; and the Pango widths."""
+    first glyph, logical width), all in 1/1000 em; the Pango widths; and the box's
+    (x offset in 1/1000 em, spacing in 1/1024 px, CSS spacing in pt)."""
     per_em = int(size * PX_PER_PT * PANGO_SCALE)
     px = per_em / PANGO_SCALE
     css = css_letter_spacing(units, size)
     spacing = int(css * PX_PER_PT * PANGO_SCALE)
-    left = int(spacing / 2)
-    right = spacing - left
-    middle, first, logical_all, shaped_all = [], [], [], []
-    for advance in advances:
-        em = advance / size
-        logical = round(em * 1000)
-        shaped = round(em * per_em)
-        for x_offset, out in ((left, middle), (0, first)):
-            offset = x_offset / px
-            kerning = logical + offset - (shaped + x_offset + right) * 1000 / per_em
-            out.append(offset + logical - int(kerning))
-        logical_all.append(logical)
-        shaped_all.append(shaped)
-    return middle, first, logical_all, shaped_all, [left / px, spacing, css]
+    terms = [_glyph_terms(advance, units, size) for advance in advances]
+    middle = [t[0] for t in terms]
+    first = [t[1] for t in terms]
+    logical = [t[2] for t in terms]
+    shaped = [t[3] for t in terms]
+    return middle, first, logical, shaped, [int(spacing / 2) / px, spacing, css]
 
 
 # What a config whose box boundary jumps by more than 0.1 pt costs, in pt of line end.
 JUMP_PENALTY = 0.05
+# A line that lands this close to the edge (pt) ends the search.
+GOOD_ENOUGH = 0.004
 
 
 def justify_drawn(
@@ -548,7 +564,8 @@ def justify_drawn(
         return [0] * n
     keys = keys if keys is not None else [""] * n
     base = justify_spacing(advances, width, size)[-1]
-    choices = range(base - 3, base + 4)
+    # Nearest first, so that a line landing within GOOD_ENOUGH stops the search early.
+    choices = sorted(range(base - 3, base + 4), key=lambda k: abs(k - base))
     unit = size / 1000
     terms = {k: _box_terms(advances, k, size) for k in choices}
     shaped = terms[base][3]
@@ -604,7 +621,11 @@ def justify_drawn(
                 error = abs(before + box_a + tail[m] * unit - width) + (JUMP_PENALTY if jump > 0.1 else 0)
                 if error < best[0]:
                     best = (error, a, b, m)
-    if face_runs and n - run < 8:
+            if best[0] < GOOD_ENOUGH:
+                break
+        if best[0] < GOOD_ENOUGH:
+            break
+    if face_runs and n - run < 8 and best[0] >= GOOD_ENOUGH:
         # A short last run leaves few choices inside it: split the boxes before it instead.
         shaped_sum = [0]
         for value in shaped:
