@@ -138,7 +138,7 @@ def test_case_holds_across_fill_lengths(case, tmp_path):
     # Only a line that ends inside an address, before a piece of it too long to leave
     # room (a 32-digit hex name), may be set ragged; nothing else needed flagging.
     for finding in report.of_kind("ragged"):
-        assert finding.text[-1] in URL_BREAK_AFTER and "太长" in finding.message, finding
+        assert finding.text[-1] in URL_BREAK_AFTER and "网址在此断行" in finding.message, finding
 
 
 def pdftotext_body(rendered: Rendered) -> str:

@@ -53,6 +53,10 @@ TOC_SIZE = 14.0
 GRID_SPACING = PITCH - BODY_SIZE
 # A line whose last glyph ends this close to the edge with the grid spacing is left as it is.
 NATURAL_TOLERANCE = 0.05
+# A line broken inside a web or e-mail address is spaced out at most this much (em,
+# a twentieth of the body size, about a tenth of a Latin letter):
+# Latin letters spaced further read as separate letters; such a line is set ragged.
+ADDRESS_MAX_EM = 0.05
 # Lines are broken with the bounds narrowed by this much (pt): the drawn spacing of
 # single glyphs differs from a line's average by up to 3/1000 em (see justify_drawn).
 DRAWING_MARGIN = 0.08
@@ -150,6 +154,7 @@ def typeset(
         base_spacing=grid_spacing,
         min_spacing=low * size + DRAWING_MARGIN,
         max_spacing=high * size - DRAWING_MARGIN if justify else None,
+        address_max_spacing=ADDRESS_MAX_EM * size if justify else None,
     )
     out = []
     for number, line in enumerate(lines):

@@ -306,13 +306,16 @@ def break_lines(
     base_spacing: float,
     min_spacing: float,
     max_spacing: float | None = None,
+    address_max_spacing: float | None = None,
 ) -> list[LineSpan]:
     """Break one paragraph into lines at its break opportunities.
 
     ``advances[i]`` is the advance in pt of ``text[i]`` in the face it will be set in;
     ``base_spacing`` (pt) is the letter-spacing that puts characters on the grid, and
     ``min_spacing``/``max_spacing`` (pt) the bounds a justified line's spacing must stay
-    in (``max_spacing=None``: no upper bound, for centred titles).
+    in (``max_spacing=None``: no upper bound, for centred titles); a line broken inside a
+    web or e-mail address is held to ``address_max_spacing`` (letters spaced out read
+    badly), or set ragged at the grid spacing.
 
     Each line takes the break that fits with the grid spacing, or the next one if the
     line can take it by tightening (a closing mark pulled back), whichever needs the
@@ -328,6 +331,10 @@ def break_lines(
     for advance in advances:
         prefix.append(prefix[-1] + advance)
     bounds = [*break_opportunities(text), n]
+    addresses = url_spans(text)
+
+    def in_address(i: int) -> bool:
+        return any(start < i < end for start, end in addresses)
 
     def visible(a: int, b: int) -> tuple[int, int]:
         while a < b and text[a] == " ":
@@ -376,6 +383,8 @@ def break_lines(
                 continue
             if max_spacing is not None and spacing > max_spacing:
                 continue
+            if address_max_spacing is not None and spacing > address_max_spacing and in_address(end):
+                continue
             options.append((abs(spacing - base_spacing) - (1e-6 if index == over else 0), end))
         if options:
             end = min(options)[1]
@@ -383,9 +392,11 @@ def break_lines(
         elif fit is not None and span_width(bounds[fit], bounds[fit + 1], base_spacing) <= width + 0.3:
             end = bounds[fit]
             run = text[end : bounds[fit + 1]].strip()
-            lines.append(
-                LineSpan(pos, end, False, f"下一个不可断开的串“{run[:24]}”太长，本行无法在字距范围内排齐")
-            )
+            if in_address(end):
+                note = f"网址在此断行，下一段“{run[:24]}”太长，本行按原字距排，右端不齐"
+            else:
+                note = f"下一个不可断开的串“{run[:24]}”太长，本行无法在字距范围内排齐"
+            lines.append(LineSpan(pos, end, False, note))
         else:
             # An unbreakable run longer than a whole line: it starts on this line and is
             # broken where the line is full.
