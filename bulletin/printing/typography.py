@@ -227,12 +227,33 @@ def line_break_class(char: str) -> str:
     return _uniseg_linebreak.line_break(char)
 
 
+def _canonical(char: str) -> str:
+    # UAX #14 reads classes, not characters: every ideograph breaks like 一, every ASCII
+    # digit like 0 and every ASCII letter like a, so stretches that differ only there
+    # share one cached answer.
+    if is_cjk_ideograph(char):
+        return "一"
+    if char.isascii():
+        if char.isdigit():
+            return "0"
+        if char.isalpha():
+            return "a"
+    return char
+
+
+@lru_cache(maxsize=16384)
+def _stretch_breaks(stretch: str) -> tuple[int, ...]:
+    """uniseg's break boundaries inside one stretch (0 < b < len), from its canonical form."""
+    return tuple(b for b in _uniseg_linebreak.line_break_boundaries(stretch) if 0 < b < len(stretch))
+
+
 def _uax14_breaks(text: str) -> list[bool]:
     """``allowed[i]``: UAX #14 allows a line break before ``text[i]`` (index 0 unused).
 
     Between two ideographs (class ID) a break is always allowed (rule LB31) and no rule
     looks across such a pair, so uniseg (pure Python, about 70 µs a character) reads only
-    the stretches between them: a Chinese paragraph costs a few milliseconds, not 70.
+    the stretches between them, each in a canonical form that is cached: an issue costs
+    a few milliseconds, not a second.
     """
     n = len(text)
     allowed = [False] * (n + 1)
@@ -244,9 +265,9 @@ def _uax14_breaks(text: str) -> list[bool]:
         if i < n:
             allowed[i] = True
         if i - start > 1:
-            for boundary in _uniseg_linebreak.line_break_boundaries(text[start:i]):
-                if 0 < boundary < i - start:
-                    allowed[start + boundary] = True
+            stretch = "".join(_canonical(c) for c in text[start:i])
+            for boundary in _stretch_breaks(stretch):
+                allowed[start + boundary] = True
         start = i
     return allowed
 
