@@ -172,3 +172,16 @@ def test_the_back_issue_import_refuses_a_character_no_face_has():
     broken = text.replace("法工委", f"法工{NO_FACE_HAS}委", 1)
     problems = [p for p in parse_issue_text(broken).errors if p.kind == "missing_glyph"]
     assert problems and "U+30000" in problems[0].message and problems[0].line > 0
+
+
+def test_the_preview_lists_missing_glyphs_and_control_characters():
+    from bulletin.printing.render import render_preview_html
+    from tests.test_printing_cases import case_document
+
+    document = case_document([f"代表联络站{NO_FACE_HAS}建设\u202e情况。"])
+    html, report = render_preview_html(document, font_url=lambda face: f"/print-fonts/{face.key}")
+    assert [f.text for f in report.of_kind("missing_glyph")] == [NO_FACE_HAS]
+    assert [f.text for f in report.of_kind("unprintable")] == ["\u202e"]
+    assert "U+30000" in html and "U+202E" in html
+    assert "file://" not in html and 'src: url("/print-fonts/body")' in html
+    assert "\u202e" not in html

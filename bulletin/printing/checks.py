@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -51,7 +52,10 @@ class CheckReport:
 
 
 def describe_char(char: str) -> str:
-    """“𠀀”（U+20000）: the character and its code point, for messages."""
+    """“𠀀”（U+20000）: the character and its code point, for messages. A control or
+    bidi character is named, never shown: it would act on the message itself."""
+    if is_unprintable(char):
+        return f"U+{ord(char):04X}（{unicodedata.name(char, '控制字符')}）"
     return f"“{char}”（U+{ord(char):04X}）"
 
 
@@ -147,7 +151,7 @@ def check_texts(document: IssueDocument, report: CheckReport, *, font_dir: str |
         for char in unprintable_chars(text):
             report.add(
                 "unprintable",
-                f"{where}：控制字符{describe_char(char)}（如方向控制、零宽字符）不会印出，已删去",
+                f"{where}：控制字符 {describe_char(char)} 不会印出，已删去",
                 char,
             )
 
