@@ -287,7 +287,8 @@ def font_set(font_dir: str | None = None) -> FontSet:
     return _font_set(folder, mtime)
 
 
-def _cache_dir() -> Path:
+def cache_dir() -> Path:
+    """Where metrics, glyph tables and line-break results are cached ($BULLETIN_CACHE_DIR)."""
     base = os.environ.get("BULLETIN_CACHE_DIR") or os.path.join(
         tempfile.gettempdir(), f"bulletin-font-metrics-{os.getuid()}"
     )
@@ -299,7 +300,7 @@ def _metrics_for(path: str, index: int, mtime: float, size: int) -> dict[int, in
     # Parsing a Noto CJK collection's cmap takes ~0.3 s; a marshal cache keyed by the
     # file's identity makes a cold process pay that once per machine, not per render.
     digest = hashlib.sha1(f"{path}|{index}|{mtime}|{size}".encode()).hexdigest()[:20]
-    cache_file = _cache_dir() / f"{digest}.marshal"
+    cache_file = cache_dir() / f"{digest}.marshal"
     try:
         return marshal.loads(cache_file.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
@@ -324,7 +325,7 @@ def _metrics_for(path: str, index: int, mtime: float, size: int) -> dict[int, in
 def _unsafe_for(path: str, index: int, mtime: float, size: int) -> frozenset[int]:
     # Rendering the signs takes 0.05–0.25 s a face: cached on disk like the metrics.
     digest = hashlib.sha1(f"unsafe-v1|{path}|{index}|{mtime}|{size}".encode()).hexdigest()[:20]
-    cache_file = _cache_dir() / f"{digest}.marshal"
+    cache_file = cache_dir() / f"{digest}.marshal"
     try:
         return frozenset(marshal.loads(cache_file.read_bytes()))
     except (OSError, ValueError, EOFError, TypeError):

@@ -33,6 +33,7 @@ from .typography import (
     css_letter_spacing,
     drawn_line_end,
     justify_drawn,
+    save_break_cache,
     strip_unprintable,
     text_boxes,
 )
@@ -378,7 +379,9 @@ def build_context(
 def render_html(document: IssueDocument, *, font_dir: str | None = None) -> str:
     """The print HTML of an issue: self-contained, fonts referenced by file:// URLs."""
     fonts = font_set(font_dir)
-    return _ENGINE.get_template(TEMPLATE).render(Context(build_context(document, fonts)))
+    html = _ENGINE.get_template(TEMPLATE).render(Context(build_context(document, fonts)))
+    save_break_cache()
+    return html
 
 
 def render_preview_html(

@@ -8,14 +8,15 @@ glyph lands on the right edge of the text block. Nothing is added to the text it
 
 from __future__ import annotations
 
+import marshal
 import math
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-
-from uniseg import linebreak as _uniseg_linebreak
+from pathlib import Path
 
 # ---------------------------------------------------------------- what may start and end a line
 #
@@ -76,6 +77,8 @@ _CJK_RANGES = (
 
 
 def is_cjk_ideograph(char: str) -> bool:
+    if "\u4e00" <= char <= "\u9fff":  # the common case first
+        return True
     code = ord(char)
     return any(lo <= code <= hi for lo, hi in _CJK_RANGES)
 
@@ -221,12 +224,6 @@ _URL_RE = re.compile(
 )
 
 
-@lru_cache(maxsize=8192)
-def line_break_class(char: str) -> str:
-    """The UAX #14 line-breaking class of ``char`` ("ID", "CL", "NU" …), from uniseg."""
-    return _uniseg_linebreak.line_break(char)
-
-
 def _canonical(char: str) -> str:
     # UAX #14 reads classes, not characters: every ideograph breaks like 一, every ASCII
     # digit like 0 and every ASCII letter like a, so stretches that differ only there
@@ -241,26 +238,75 @@ def _canonical(char: str) -> str:
     return char
 
 
-@lru_cache(maxsize=16384)
+# Canonical stretch → its break boundaries, from uniseg; kept on disk beside the font
+# metrics (fonts.cache_dir) so that a cold process neither imports uniseg nor runs it
+# for the stretches it has seen before. Keyed by uniseg's version and the canonical form.
+_stretches: dict[str, tuple[int, ...]] | None = None
+_stretches_added = False
+
+
+def _stretch_cache_file() -> Path:
+    from importlib.metadata import version
+
+    from .fonts import cache_dir
+
+    return cache_dir() / f"uax14-uniseg-{version('uniseg')}.marshal"
+
+
+def _load_stretches() -> dict[str, tuple[int, ...]]:
+    global _stretches
+    if _stretches is None:
+        try:
+            _stretches = dict(marshal.loads(_stretch_cache_file().read_bytes()))
+        except (OSError, ValueError, EOFError, TypeError):
+            _stretches = {}
+    return _stretches
+
+
 def _stretch_breaks(stretch: str) -> tuple[int, ...]:
     """uniseg's break boundaries inside one stretch (0 < b < len), from its canonical form."""
-    return tuple(b for b in _uniseg_linebreak.line_break_boundaries(stretch) if 0 < b < len(stretch))
+    global _stretches_added
+    known = _load_stretches()
+    found = known.get(stretch)
+    if found is None:
+        from uniseg import linebreak
+
+        found = tuple(b for b in linebreak.line_break_boundaries(stretch) if 0 < b < len(stretch))
+        known[stretch] = found
+        _stretches_added = True
+    return found
+
+
+def save_break_cache() -> None:
+    """Write the stretches found since the last save (after a render); a failure only costs speed."""
+    global _stretches_added
+    if not _stretches_added or _stretches is None:
+        return
+    _stretches_added = False
+    try:
+        path = _stretch_cache_file()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps(_stretches))
+        tmp.replace(path)
+    except OSError:
+        pass
 
 
 def _uax14_breaks(text: str) -> list[bool]:
     """``allowed[i]``: UAX #14 allows a line break before ``text[i]`` (index 0 unused).
 
-    Between two ideographs (class ID) a break is always allowed (rule LB31) and no rule
-    looks across such a pair, so uniseg (pure Python, about 70 µs a character) reads only
-    the stretches between them, each in a canonical form that is cached: an issue costs
-    a few milliseconds, not a second.
+    Between two ideographs (UAX #14 class ID) a break is always allowed (rule LB31) and
+    no rule looks across such a pair, so uniseg (pure Python, about 70 µs a character)
+    reads only the stretches between them, each in a canonical form whose answer is
+    cached (in memory and on disk): an issue costs milliseconds, not a second.
     """
     n = len(text)
     allowed = [False] * (n + 1)
-    classes = [line_break_class(c) for c in text]
+    ideograph = [is_cjk_ideograph(c) for c in text]
     start = 0
     for i in range(1, n + 1):
-        if i < n and not (classes[i - 1] == "ID" and classes[i] == "ID"):
+        if i < n and not (ideograph[i - 1] and ideograph[i]):
             continue
         if i < n:
             allowed[i] = True
@@ -494,6 +540,17 @@ def text_boxes(keys: Sequence[str], units: Sequence[int]) -> list[tuple[int, int
         boxes.append((i, j))
         i = j
     return boxes
+
+
+def uniform_line_end(advance: float, count: int, units: float, size: float) -> float:
+    """``drawn_line_end`` of ``count`` glyphs of one advance in one box (pt)."""
+    middle, first, logical, _ = _glyph_terms(advance, units, size)
+    if count == 1:
+        return logical * size / 1000
+    per_em = int(size * PX_PER_PT * PANGO_SCALE)
+    spacing = int(css_letter_spacing(units, size) * PX_PER_PT * PANGO_SCALE)
+    offset = int(spacing / 2) / (per_em / PANGO_SCALE)
+    return (first + (count - 2) * middle + offset + logical) * size / 1000
 
 
 def drawn_line_end(
