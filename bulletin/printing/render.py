@@ -310,7 +310,7 @@ def build_context(
                             "\n".join(_face_span(line, fonts, "title") for line in lines)
                         ),
                         "paragraphs": [
-                            typeset(p, fonts, report=report, where=f"《{item.title}》第{n}段")
+                            {"html": typeset(p, fonts, report=report, where=f"《{item.title}》第{n}段")}
                             for n, p in enumerate(item.paragraphs, 1)
                         ],
                         "byline": _face_span(item.byline, fonts, "kai") if item.byline else "",
@@ -321,12 +321,14 @@ def build_context(
                     {
                         "kind": "brief",
                         "paragraphs": [
-                            typeset(
-                                item.paragraph,
-                                fonts,
-                                report=report,
-                                where=f"{section.name}第{len(items) + 1}则",
-                            )
+                            {
+                                "html": typeset(
+                                    item.paragraph,
+                                    fonts,
+                                    report=report,
+                                    where=f"{section.name}第{len(items) + 1}则",
+                                )
+                            }
                         ],
                         "byline": _face_span(item.byline, fonts, "kai") if item.byline else "",
                     }
@@ -337,7 +339,15 @@ def build_context(
         sections[-1]["items"][-1]["last"] = True
     dist_indent = 2 * SMALL_SIZE  # "送：" is two full-width characters
     distribution = [
-        typeset([Run(line)], fonts, size=SMALL_SIZE, width=BLOCK_WIDTH - dist_indent, indent=0)
+        typeset(
+            [Run(line)],
+            fonts,
+            size=SMALL_SIZE,
+            width=BLOCK_WIDTH - dist_indent,
+            indent=0,
+            report=report,
+            where="送：",
+        )
         for line in doc.distribution
     ]
     body_face = fonts.roles["body"]
@@ -388,8 +398,12 @@ def render_preview_html(
     document: IssueDocument, *, font_url: Callable[[Face], str], font_dir: str | None = None
 ) -> tuple[str, CheckReport]:
     """The screen preview (预览): the print HTML with the faces loaded from ``font_url``,
-    the text block shown as pages on a grey background, and the check report on top.
+    the pages as the PDF breaks them, white on a grey background, and the check report
+    on top.
 
+    The page breaks come from WeasyPrint's own layout of the print HTML (the cost of a
+    PDF without writing it); each is drawn as a gap between two pages before the block,
+    or between the two lines of a paragraph, where the next page starts.
     Returns the HTML and the report (missing glyphs, stripped control characters,
     lines set ragged).
     """
@@ -399,7 +413,47 @@ def render_preview_html(
     report = CheckReport()
     check_texts(document, report, font_dir=font_dir)
     context = build_context(document, fonts, report=report, font_url=font_url)
+    for page, (block, line) in page_starts(document, fonts).items():
+        _mark_page_start(context, block, line, page)
     return _ENGINE.get_template(TEMPLATE).render(Context(context)), report
+
+
+def page_starts(document: IssueDocument, fonts: FontSet) -> dict[int, tuple[str, int]]:
+    """{page number: (block id, line)} for every page from 3 on: the block (data-b of a
+    title, paragraph or byline) and its line that begin the page in the printed PDF."""
+    from weasyprint.formatting_structure.boxes import LineBox
+
+    html = _ENGINE.get_template(TEMPLATE).render(Context(build_context(document, fonts)))
+    with _cyclic_gc_paused():
+        pages = HTML(string=html, base_url=str(CSS_PATH.parent)).render(font_config=FONT_CONFIG).pages
+    lines_seen: dict[str, int] = {}
+    starts: dict[int, tuple[str, int]] = {}
+    for number, page in enumerate(pages, 1):
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            if not isinstance(box, LineBox) or element is None or not element.get("data-b"):
+                continue
+            block = element.get("data-b")
+            if number >= 3 and number not in starts:
+                starts[number] = (block, lines_seen.get(block, 0))
+            lines_seen[block] = lines_seen.get(block, 0) + 1
+    return starts
+
+
+def _mark_page_start(context: dict, block: str, line: int, page: int) -> None:
+    """Put the gap before page ``page`` into the screen context (see print/issue.html)."""
+    kind, _, place = block.partition(":")
+    section, item, paragraph = (int(x) for x in (place.split("-") + ["0"])[:3])
+    entry = context["sections"][section - 1]["items"][item - 1]
+    if kind == "p" and line > 0:
+        target = entry["paragraphs"][paragraph - 1]
+        rows = str(target["html"]).split("\n")
+        gap = f'<span class="page-gap" data-page="{page}"></span>'
+        target["html"] = mark_safe("\n".join([*rows[:line], gap, *rows[line:]]))
+    elif kind == "p":
+        entry["paragraphs"][paragraph - 1]["gap"] = str(page)
+    else:
+        entry[f"{kind}_gap"] = str(page)
 
 
 @contextmanager
