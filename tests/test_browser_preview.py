@@ -61,7 +61,9 @@ def test_preview_uses_the_print_faces_served_by_the_app(live_server, editor, con
         assert lead.evaluate("e => getComputedStyle(e).fontFamily").strip('"') == f"BT Print {bold_face.key}"
         lead_fonts = _platform_fonts(page, f"p.body span.{bold_face.css_class}")
         assert any("Bold" in name for name in lead_fonts), lead_fonts
-        assert lead.evaluate("e => document.fonts.check(`16pt \"BT Print ${'" + bold_face.key + "'}\"`)")
+        assert page.evaluate(
+            'family => document.fonts.check(`16pt "${family}"`)', f"BT Print {bold_face.key}"
+        )
         # The 156 mm text block on a page on grey; the check report above it.
         width = page.locator("main.content").evaluate("e => e.getBoundingClientRect().width")
         assert abs(width - 156 / 25.4 * 96) < 2, width
@@ -69,7 +71,9 @@ def test_preview_uses_the_print_faces_served_by_the_app(live_server, editor, con
         background = page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
         assert background != "rgba(0, 0, 0, 0)" and background != "rgb(255, 255, 255)"
         if os.environ.get("BULLETIN_SCREENSHOTS"):
-            page.screenshot(path=os.path.join(os.environ["BULLETIN_SCREENSHOTS"], "preview-1366.png"), full_page=True)
+            page.screenshot(
+                path=os.path.join(os.environ["BULLETIN_SCREENSHOTS"], "preview-1366.png"), full_page=True
+            )
             page.set_viewport_size({"width": 390, "height": 844})
             page.screenshot(path=os.path.join(os.environ["BULLETIN_SCREENSHOTS"], "preview-390.png"))
 
