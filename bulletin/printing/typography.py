@@ -246,11 +246,16 @@ _stretches_added = False
 
 
 def _stretch_cache_file() -> Path:
-    from importlib.metadata import version
+    """The disk cache of uniseg's answers, named after the installed uniseg (found without
+    importing it) and the canonical form (v1: ``_canonical``; a new form needs a new name)."""
+    from importlib.util import find_spec
 
     from .fonts import cache_dir
 
-    return cache_dir() / f"uax14-uniseg-{version('uniseg')}.marshal"
+    spec = find_spec("uniseg")
+    origin = Path(spec.origin) if spec and spec.origin else None
+    stamp = f"{origin.stat().st_mtime_ns}-{origin.stat().st_size}" if origin else "none"
+    return cache_dir() / f"uax14-v1-uniseg-{stamp}.marshal"
 
 
 def _load_stretches() -> dict[str, tuple[int, ...]]:
