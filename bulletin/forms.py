@@ -7,6 +7,7 @@ from accounts.models import Unit
 from submissions.textnorm import normalize_block, normalize_line
 
 from .models import Issue, Quota, Section
+from .printing.checks import refuse_missing_glyphs
 
 # Dates typed into a form stay within these years: the office's records start well after 1990,
 # and a date such as 0001-01-01 or 9999-12-31 is a slip that would overflow date arithmetic
@@ -64,6 +65,7 @@ class IssueForm(forms.ModelForm):
 
     def clean_date(self):
         return check_date_range(self.cleaned_data["date"], "出刊日期")
+
     # Text fields pass the one door for text (submissions.textnorm).
     def clean_editor_name(self):
         return normalize_line(self.cleaned_data["editor_name"])
@@ -73,6 +75,11 @@ class IssueForm(forms.ModelForm):
 
     def clean_distribution(self):
         return normalize_block(self.cleaned_data["distribution"]).strip()
+
+    def clean(self):
+        data = super().clean()
+        refuse_missing_glyphs(self, ["editor_name", "editor_phone", "distribution"])
+        return data
 
     def validate_unique(self):
         # Number conflicts are the action's to judge (it also sees concurrent creators).

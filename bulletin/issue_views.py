@@ -22,7 +22,8 @@ from .importing.parser import NotAnIssueError, decode_issue_bytes, parse_issue_f
 from .models import Issue, Placement, Publication, Section
 from .numbering import propose_numbers
 from .permissions import can_assemble_issues
-from .printing.render import render_html, render_pdf
+from .print_preview import preview_html
+from .printing.render import render_pdf
 
 editor_only = role_required(can_assemble_issues)
 
@@ -231,7 +232,7 @@ def issue_arrange(request, pk: int):
 @editor_only
 def issue_preview(request, pk: int):
     issue = get_object_or_404(Issue.objects.select_related("publication"), pk=pk)
-    return HttpResponse(render_html(build_document(issue)))
+    return HttpResponse(preview_html(build_document(issue))[0])
 
 
 @editor_only

@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from submissions import urls as submission_urls
 
-from . import archive_views, issue_views, stats_views, views
+from . import archive_views, issue_views, print_preview, stats_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -32,6 +32,7 @@ urlpatterns = [
     ),
     path("issues/<int:pk>/preview/", issue_views.issue_preview, name="issue_preview"),
     path("issues/<int:pk>/preview.pdf", issue_views.issue_preview_pdf, name="issue_preview_pdf"),
+    path("print-fonts/<slug:key>", print_preview.print_font, name="print_font"),
     path("issues/<int:pk>/publish/", issue_views.issue_publish, name="issue_publish"),
     path("issues/<int:pk>/correct/", issue_views.issue_correct, name="issue_correct"),
     path("issues/<int:pk>/delete/", issue_views.issue_delete, name="issue_delete"),

@@ -7,6 +7,7 @@ from django.utils import timezone
 from accounts.models import Unit
 from bulletin.forms import check_date_range
 from bulletin.models import Section
+from bulletin.printing.checks import refuse_missing_glyphs
 
 from .authors import split_names
 from .docx_import import MAX_UPLOAD_BYTES, DocxImportError, import_docx
@@ -124,6 +125,11 @@ class PieceForm(forms.ModelForm):
                 code="too_long",
             )
         return body
+
+    def clean(self):
+        data = super().clean()
+        refuse_missing_glyphs(self, ["title", "subtitle", "body", "byline_org", "byline_authors"])
+        return data
 
     def text_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -281,3 +281,22 @@ def test_html_of_the_issue_is_what_prints(tmp_path):
     direct = render_pdf(document)
     with pdfplumber.open(io.BytesIO(via_html)) as a, pdfplumber.open(io.BytesIO(direct)) as b:
         assert [p.extract_text() for p in a.pages] == [p.extract_text() for p in b.pages]
+
+
+@requires_seed("2024-15")
+def test_the_screen_preview_breaks_pages_where_the_pdf_does(issue_2024_15):
+    from bench.seed_documents import build_seed_document
+    from bulletin.printing.render import render_preview_html
+
+    html, report = render_preview_html(build_seed_document("2024-15"), font_url=lambda face: f"/f/{face.key}")
+    assert not report.findings
+    gaps = re.findall(r'class="page-gap" data-page="(\d+)"></(?:span|div)>\n?(.*?)(?:\n|</p>|</h3>)', html)
+    # Page 1 is the masthead, page 2 starts the content: every later page has a gap.
+    assert [int(page) for page, _ in gaps] == list(range(3, len(issue_2024_15.pages) + 1))
+    first_lines = {}
+    for line in text_lines(issue_2024_15):
+        first_lines.setdefault(line.page, line.text.strip())
+    for page, following in gaps:
+        text = re.sub(r"<[^>]+>", "", following)
+        text = re.sub(r'^.*data-b="[^"]+">', "", text).strip()
+        assert text and first_lines[int(page)].startswith(text[:10]), (page, text, first_lines[int(page)])

@@ -29,6 +29,7 @@ API
     it) or ``INFO`` (repaired), ``message`` in Chinese. Kinds:
 
     - errors: ``toc_title_missing`` (a 目录 title is not in the body), ``stray_text``,
+      ``missing_glyph`` (a character no print face has),
       ``stray_byline``, ``empty_item``, ``no_distribution``, ``no_editor``,
       ``no_total_number``, ``no_date``, ``bad_date``, ``no_publication_name``
     - warnings: ``not_in_toc`` (a body article the 目录 does not list),
@@ -61,6 +62,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from bulletin.printing.checks import describe_char, missing_glyphs
 from bulletin.printing.document import EDITION_LABELS, IssueDocument, Item, Section
 from submissions.textnorm import normalize_block
 
@@ -217,6 +219,15 @@ def parse_issue_text(text: str) -> ParseResult:
     lines = read_lines(normalize_block(text), log)
     if not lines:
         raise NotAnIssueError("文件是空的，没有任何文字。")
+    for line in lines:  # never a box in print
+        for char in missing_glyphs(line.text):
+            log.add(
+                "missing_glyph",
+                ERROR,
+                f"{describe_char(char)}在印刷字体中没有，会印成方框。",
+                line=line.number,
+                text=line.text,
+            )
     toc_at = _find_toc_heading(lines)
     head = _masthead(lines[:toc_at], log)
     sections, body_start = read_toc(lines, toc_at + 1, log)
