@@ -5,7 +5,7 @@ from itertools import groupby
 from django.db.models import Count, Q, QuerySet
 
 from .documents import item_anchor
-from .models import Issue, IssuePdf, Placement, Section
+from .models import Issue, IssuePdf, Placement, PublishJob, Section
 
 
 def published_issues() -> QuerySet[Issue]:
@@ -117,3 +117,9 @@ def distribution_choices(publication) -> list[tuple[str, str]]:
     choices = [("默认发送范围", publication.default_distribution)]
     choices += [(d.name, d.text) for d in publication.distribution_lists.all()]
     return choices
+
+
+def last_failed_publication(issue: Issue) -> PublishJob | None:
+    """The issue's latest 刊发 attempt when it failed (its reason shows on the assembly page)."""
+    job = issue.publish_jobs.order_by("-requested_at", "-id").first()
+    return job if job is not None and job.status == PublishJob.Status.FAILED else None
