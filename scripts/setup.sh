@@ -20,6 +20,8 @@ packages=(
   fonts-noto-cjk fonts-noto-cjk-extra fonts-lxgw-wenkai texlive-lang-chinese
   # pdftotext, pdffonts, pdftoppm for checking PDFs.
   poppler-utils
+  # pg_dump and psql for `manage.py backup` and `restore` on PostgreSQL.
+  postgresql-client
   make
 )
 [ "$want_browser" = 1 ] && packages+=(chromium)
