@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from service.views import healthz
 from submissions import urls as submission_urls
 
 from . import archive_views, issue_views, stats_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", healthz, name="healthz"),
     path("editor/", views.editor_home, name="editor_home"),
     path("archive/", archive_views.archive, name="archive"),
     path("archive/<int:pk>/", archive_views.archive_issue, name="archive_issue"),
