@@ -65,7 +65,9 @@ class Command(BaseCommand):
         while not stopping:
             generation += 1
             started = time.monotonic()
-            process = subprocess.Popen(command)
+            # Its own process group: a terminal's Ctrl+C reaches only this supervisor, which
+            # passes one SIGTERM on (a second one would cut the task in hand short).
+            process = subprocess.Popen(command, start_new_session=True)
             code = process.wait()
             if stopping or once:
                 break
