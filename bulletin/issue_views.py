@@ -219,6 +219,8 @@ def issue_preview(request, pk: int):
 
 
 def _preview_status(issue: Issue, state: renders.PreviewState) -> dict:
+    from service.health import check_worker
+
     return {
         "status": state.status,
         "progress": state.progress,
@@ -226,6 +228,8 @@ def _preview_status(issue: Issue, state: renders.PreviewState) -> dict:
         "error": state.error,
         "key": state.key[:12],
         "pdf_url": reverse("issue_preview_pdf", args=[issue.pk]),
+        # Waiting with no worker alive: the page says so instead of waiting forever.
+        "worker_alive": state.ready or check_worker()["ok"],
     }
 
 
@@ -283,12 +287,15 @@ def issue_publish(request, pk: int):
 
 
 def _job_status(job: PublishJob) -> dict:
-    expected = 300 if job.status == PublishJob.Status.QUEUED else renders.expected_render_ms()
+    expected = 300 if job.status == PublishJob.Status.QUEUED else renders.expected_render_ms(job.issue)
     progress = 100 if job.status == PublishJob.Status.DONE else 0
     if job.status == PublishJob.Status.RENDERING and job.started_at:
         elapsed = (timezone.now() - job.started_at).total_seconds() * 1000
         progress = min(95, max(5, round(100 * elapsed / (expected + 300))))
+    from service.health import check_worker
+
     return {
+        "worker_alive": job.is_finished or check_worker()["ok"],
         "status": {"done": "ready"}.get(job.status, job.status),
         "progress": progress,
         "expected_ms": expected,

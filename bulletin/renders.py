@@ -228,13 +228,16 @@ class PreviewState:
         return self.status == "ready"
 
 
-def expected_render_ms() -> int:
-    """Median of the last 20 measured draft renders, or DEFAULT_RENDER_MS."""
-    recent = list(
-        DraftRender.objects.filter(status=DraftRender.Status.DONE, render_ms__isnull=False)
-        .order_by("-finished_at")
-        .values_list("render_ms", flat=True)[:20]
-    )
+def expected_render_ms(issue: Issue | None = None) -> int:
+    """How long a render should take (ms): the issue's own last render (a draft's length
+    changes little between renders), else the median of the last 20 renders, else
+    DEFAULT_RENDER_MS."""
+    done = DraftRender.objects.filter(status=DraftRender.Status.DONE, render_ms__isnull=False)
+    if issue is not None:
+        own = done.filter(issue=issue).order_by("-finished_at").values_list("render_ms", flat=True).first()
+        if own:
+            return own
+    recent = list(done.order_by("-finished_at").values_list("render_ms", flat=True)[:20])
     return round(statistics.median(recent)) if recent else DEFAULT_RENDER_MS
 
 
@@ -244,7 +247,7 @@ def preview_state(issue: Issue, *, request_if_missing: bool = True) -> PreviewSt
     render = DraftRender.objects.filter(issue=issue, content_key=key).first()
     if render is not None and render.status == DraftRender.Status.DONE:
         return PreviewState(key, "ready", render, 100, render.render_ms or 0)
-    expected = expected_render_ms()
+    expected = expected_render_ms(issue)
     if render is not None and render.status == DraftRender.Status.FAILED:
         return PreviewState(key, "failed", render, 0, expected, render.error)
     if render is None:

@@ -47,9 +47,18 @@
       if (box.dataset.purpose === "publish") window.location.replace(data.pdf_url);
       return;
     }
-    label.textContent = data.status === "queued" ? "排队中" : "排版中";
-    detail.textContent = "预计约 " + Math.max(1, Math.round(data.expected_ms / 1000)) + " 秒，进度 " + data.progress + "%";
+    box.dataset.status = data.status;
     box.dataset.expectedMs = data.expected_ms;
+    const seconds = Math.max(1, Math.round(data.expected_ms / 1000));
+    if (data.status === "queued") {
+      label.textContent = "排队中";
+      detail.textContent = data.worker_alive
+        ? "等待后台排版进程接手，排版约需 " + seconds + " 秒"
+        : "后台排版进程没有运行，排好前请联系管理员（manage.py run_worker）";
+    } else {
+      label.textContent = "排版中";
+      detail.textContent = "预计约 " + seconds + " 秒，已完成 " + Math.round(Math.max(shown, data.progress)) + "%";
+    }
     setProgress(data.progress);
   }
 
@@ -63,9 +72,9 @@
     if (!stopped) setTimeout(poll, 400);
   }
 
-  // Between answers the bar creeps toward 95 % at the expected pace.
+  // While rendering, between answers the bar creeps toward 95 % at the expected pace.
   setInterval(() => {
-    if (stopped) return;
+    if (stopped || box.dataset.status !== "rendering") return;
     const step = (100 * 200) / (Number(box.dataset.expectedMs) || 1500);
     if (shown + step < 95) setProgress(shown + step);
   }, 200);
