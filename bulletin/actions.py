@@ -407,7 +407,7 @@ def import_back_issue(*, actor, result, source_name: str, replace: bool = False)
         raise IssueActionError(f"系统中没有名为“{document.publication_name}”的刊物，请先由管理员添加。")
     notes: list[str] = []
     # Rendered as the stored snapshot reads back, outside the transaction: no lock held.
-    pdf = render_pdf(IssueDocument.from_dict(document.to_dict()))
+    printed = render_pdf(IssueDocument.from_dict(document.to_dict()))
     with _files_removed_on_failure(IssuePdf.file.field.storage) as written, transaction.atomic():
         Publication.objects.select_for_update().get(pk=publication.pk)
         existing = list(
@@ -492,7 +492,7 @@ def import_back_issue(*, actor, result, source_name: str, replace: bool = False)
                     **fields,
                 )
                 Placement.objects.create(issue=issue, section=section, submission=piece, position=position)
-        _store_pdf(issue=issue, actor=actor, pdf=pdf, written=written, note="往期导入，按原文重新排印")
+        _store_pdf(issue=issue, actor=actor, pdf=printed, written=written, note="往期导入，按原文重新排印")
     return issue, notes
 
 
