@@ -3,8 +3,10 @@ when the worker has stored it, without the editor reloading."""
 
 import datetime
 import os
+import threading
 
 import pytest
+from django.db import connections
 from django.urls import reverse
 
 from bulletin import renders
@@ -15,6 +17,23 @@ from tests.issue_helpers import adopted_piece, place
 from tests.test_browser_assembly import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def play_the_worker(issue_id: int) -> str:
+    """The worker's part, in a thread of its own with its own database connection (as the
+    worker process has), closed when done."""
+    outcome = []
+
+    def work():
+        try:
+            outcome.append(renders.render_draft(issue_id))
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    return outcome[0]
 
 
 def test_the_rendering_page_opens_the_pdf_once_the_worker_is_done(
@@ -42,7 +61,7 @@ def test_the_rendering_page_opens_the_pdf_once_the_worker_is_done(
             page.set_viewport_size({"width": 390, "height": 844})
             page.screenshot(path=f"{os.environ['BULLETIN_SCREENSHOTS']}/rendering-390.png", full_page=True)
 
-        assert renders.render_draft(issue.pk) == "rendered"  # the worker's part
+        assert play_the_worker(issue.pk) == "rendered"
         # The page notices by itself and shows the PDF in the browser's viewer.
         response = page.wait_for_event("response", lambda r: r.url == url and r.status == 200, timeout=10_000)
         assert response.headers["content-type"] == "application/pdf"
