@@ -336,6 +336,35 @@ def request_publication(*, actor, issue: Issue, expected_version: int | None) ->
     return job
 
 
+def request_correction(*, actor, issue: Issue, note: str) -> PublishJob:
+    """更正 from the page: checked now, rendered and stored by the worker (correct_issue)."""
+    from .tasks import publish_issue as publish_task
+
+    _require_editor(actor)
+    note = (note or "").strip()
+    if not note:
+        raise IssueActionError("请填写更正说明。")
+    with transaction.atomic():
+        issue = Issue.objects.select_for_update().get(pk=issue.pk)
+        if issue.status != Issue.Status.PUBLISHED:
+            raise IssueActionError("只有已刊发的期才能更正；未刊发的期请直接修改后刊发。")
+        job = issue.publish_jobs.exclude(
+            status__in=[PublishJob.Status.DONE, PublishJob.Status.FAILED]
+        ).first()
+        if job is not None:
+            return job
+        job = PublishJob.objects.create(
+            issue=issue,
+            requested_by=actor,
+            kind=PublishJob.Kind.CORRECT,
+            note=note[:200],
+            expected_version=issue.layout_version,
+        )
+        job_id = job.pk
+        transaction.on_commit(lambda: publish_task.enqueue(job_id=job_id))
+    return job
+
+
 def run_publish_job(*, job_id: int) -> PublishJob:
     """The worker's side of 刊发: publish_issue for the job, its outcome recorded on the job.
 
@@ -346,10 +375,14 @@ def run_publish_job(*, job_id: int) -> PublishJob:
     if job.is_finished:
         return job
     PublishJob.objects.filter(pk=job.pk).update(status=PublishJob.Status.RENDERING, started_at=timezone.now())
-    key = content_key(build_document(job.issue)) if not job.issue.is_published else ""
+    correcting = job.kind == PublishJob.Kind.CORRECT
+    key = "" if correcting or job.issue.is_published else content_key(build_document(job.issue))
     reused = bool(key) and stored_pdf_for(job.issue, key) is not None
     try:
-        publish_issue(actor=job.requested_by, issue=job.issue, expected_version=job.expected_version)
+        if correcting:
+            correct_issue(actor=job.requested_by, issue=job.issue, note=job.note)
+        else:
+            publish_issue(actor=job.requested_by, issue=job.issue, expected_version=job.expected_version)
     except (IssueActionError, PermissionDenied) as error:
         outcome = {"status": PublishJob.Status.FAILED, "error": str(error)}
     except Exception as error:  # a render that broke: the editor sees why, nothing is published

@@ -310,6 +310,13 @@ def issue_publish_job(request, pk: int, job_pk: int):
     job = get_object_or_404(PublishJob.objects.select_related("issue"), pk=job_pk, issue_id=pk)
     if request.headers.get("Accept", "").startswith("application/json"):
         return JsonResponse(_job_status(job))
+    correcting = job.kind == PublishJob.Kind.CORRECT
+    if correcting and job.status == PublishJob.Status.DONE:
+        messages.success(request, "更正版 PDF 已生成；原版本仍保留，编辑可下载。")
+        return redirect("archive_issue", pk=job.issue_id)
+    if correcting and job.status == PublishJob.Status.FAILED:
+        messages.error(request, f"更正未完成，现行版本不变：{job.error}")
+        return redirect("archive_issue", pk=job.issue_id)
     if job.status == PublishJob.Status.DONE:
         note = "（沿用已排好的预览 PDF）" if job.reused_preview else ""
         messages.success(request, f"已刊发，PDF 已生成并存档。{note}")
@@ -322,7 +329,7 @@ def issue_publish_job(request, pk: int, job_pk: int):
         "bulletin/issue_rendering.html",
         {
             "issue": job.issue,
-            "purpose": "publish",
+            "purpose": "correct" if correcting else "publish",
             "status": _job_status(job),
             "status_url": reverse("issue_publish_job", args=[job.issue_id, job.pk]),
         },
@@ -337,9 +344,13 @@ def issue_correct(request, pk: int):
     form = CorrectionForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    elif _run(request, actions.correct_issue, issue=issue, note=form.cleaned_data["note"]):
-        messages.success(request, "更正版 PDF 已生成；原版本仍保留，编辑可下载。")
-    return redirect("archive_issue", pk=issue.pk)
+        return redirect("archive_issue", pk=issue.pk)
+    try:
+        job = actions.request_correction(actor=request.user, issue=issue, note=form.cleaned_data["note"])
+    except actions.IssueActionError as error:
+        messages.error(request, str(error))
+        return redirect("archive_issue", pk=issue.pk)
+    return redirect("issue_publish_job", pk=issue.pk, job_pk=job.pk)
 
 
 @editor_only

@@ -251,7 +251,9 @@ class DraftRender(models.Model):
         DONE = "done", "已完成"
         FAILED = "failed", "失败"
 
-    issue = models.ForeignKey(Issue, verbose_name="期", on_delete=models.CASCADE, related_name="draft_renders")
+    issue = models.ForeignKey(
+        Issue, verbose_name="期", on_delete=models.CASCADE, related_name="draft_renders"
+    )
     content_key = models.CharField("内容键", max_length=64)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.QUEUED)
     file = models.FileField("PDF 文件", upload_to=draft_render_path, blank=True)
@@ -276,10 +278,15 @@ class DraftRender(models.Model):
 
 
 class PublishJob(models.Model):
-    """A 刊发 asked for: the worker renders (or reuses the preview), then publishes at once.
+    """A 刊发 (or 更正) asked for: the worker renders (or reuses the preview), then publishes.
 
     The issue stays 编辑中 until its PDF is stored; a failure leaves it there with `error`.
+    A correction adds a PDF version only once it is rendered; a failure adds nothing.
     """
+
+    class Kind(models.TextChoices):
+        PUBLISH = "publish", "刊发"
+        CORRECT = "correct", "更正"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "排队中"
@@ -291,6 +298,8 @@ class PublishJob(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="刊发人", on_delete=models.PROTECT, related_name="+"
     )
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices, default=Kind.PUBLISH)
+    note = models.CharField("更正说明", max_length=200, blank=True)
     expected_version = models.PositiveIntegerField("编排版本")
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.QUEUED)
     reused_preview = models.BooleanField("沿用预览 PDF", default=False)

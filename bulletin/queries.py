@@ -121,5 +121,5 @@ def distribution_choices(publication) -> list[tuple[str, str]]:
 
 def last_failed_publication(issue: Issue) -> PublishJob | None:
     """The issue's latest 刊发 attempt when it failed (its reason shows on the assembly page)."""
-    job = issue.publish_jobs.order_by("-requested_at", "-id").first()
+    job = issue.publish_jobs.filter(kind=PublishJob.Kind.PUBLISH).order_by("-requested_at", "-id").first()
     return job if job is not None and job.status == PublishJob.Status.FAILED else None

@@ -175,7 +175,9 @@ def cache_from_url(url: str) -> dict:
         }
     if url == "dummy://":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
-    raise ImproperlyConfigured("BULLETIN_CACHE_URL 只支持 redis://…、memcached://…、dummy:// 或留空（本进程内存）。")
+    raise ImproperlyConfigured(
+        "BULLETIN_CACHE_URL 只支持 redis://…、memcached://…、dummy:// 或留空（本进程内存）。"
+    )
 
 
 # Published issues' pages and PDFs are cached here; several web machines share one

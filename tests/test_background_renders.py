@@ -277,3 +277,26 @@ def test_only_editors_see_previews_and_publish_jobs(client_for, contributor, rea
         client = client_for(user)
         assert client.get(reverse("issue_preview_status", args=[issue.pk])).status_code == 403
         assert client.get(reverse("issue_publish_job", args=[issue.pk, 1])).status_code == 403
+
+
+def test_a_correction_is_rendered_by_the_worker_and_adds_a_version(
+    django_capture_on_commit_callbacks, client_for, editor, contributor, issue
+):
+    a, _ = _place_two(editor, contributor, issue)
+    issue.refresh_from_db()
+    publish_issue(actor=editor, issue=issue, expected_version=issue.layout_version)
+    edit_piece_as_editor(editor, a, body="<p>更正后的正文。</p>")
+    client = client_for(editor)
+    url = reverse("issue_correct", args=[issue.pk])
+    assert "请填写更正说明" in client.post(url, {"note": " "}, follow=True).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"note": "更正一处文字"})
+    job = PublishJob.objects.get(issue=issue, kind=PublishJob.Kind.CORRECT)
+    assert response.url == reverse("issue_publish_job", args=[issue.pk, job.pk])
+    assert job.status == PublishJob.Status.DONE
+    assert list(issue.pdfs.order_by("version").values_list("version", "note")) == [
+        (1, ""),
+        (2, "更正一处文字"),
+    ]
+    page = client.get(response.url, follow=True).content.decode()
+    assert "更正版 PDF 已生成" in page

@@ -27,7 +27,7 @@
     if (data.status === "ready") {
       stopped = true;
       setProgress(100);
-      label.textContent = box.dataset.purpose === "publish" ? "已刊发" : "排版完成";
+      label.textContent = { publish: "已刊发", correct: "更正完成" }[box.dataset.purpose] || "排版完成";
       detail.textContent = "正在打开……";
       window.location.replace(data.pdf_url);
       return;
@@ -40,11 +40,11 @@
     if (data.status === "failed") {
       stopped = true;
       spinner.classList.add("d-none");
-      label.textContent = box.dataset.purpose === "publish" ? "刊发失败" : "排版失败";
+      label.textContent = { publish: "刊发失败", correct: "更正失败" }[box.dataset.purpose] || "排版失败";
       detail.textContent = "";
       errorBox.textContent = data.error || "原因不明。";
       failed.classList.remove("d-none");
-      if (box.dataset.purpose === "publish") window.location.replace(data.pdf_url);
+      if (box.dataset.purpose !== "preview") window.location.replace(data.pdf_url);
       return;
     }
     box.dataset.status = data.status;
