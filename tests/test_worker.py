@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -105,6 +106,59 @@ def test_a_real_worker_process_prerenders_the_draft_and_publishes(settings, tmp_
         output = worker.communicate(timeout=30)[0].decode()
     assert worker.returncode == 0, output
     assert not WorkerHeartbeat.objects.exists()  # a worker that stops says so
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_worker_processes_share_the_queue_and_run_each_task_once(settings, tmp_path, editor, contributor):
+    """Scale-out: workers take tasks with row locks (SKIP LOCKED on PostgreSQL, an exclusive
+    transaction on SQLite), so two of them can work one queue: every task runs exactly once."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = DATABASE_TASKS
+    settings.MEDIA_ROOT = tmp_path / "media"
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url(),
+        BULLETIN_DATA_DIR=str(tmp_path),
+        BULLETIN_TASKS_BACKEND="database",
+        BULLETIN_SCHEDULER="0",
+        DJANGO_LOG_LEVEL="WARNING",
+    )
+    publication = Publication.objects.get(name="杭州人大信息")
+    issues = []
+    for number in range(1, 7):
+        issue = create_issue(
+            actor=editor,
+            publication=publication,
+            date=datetime.date(2024, 10, number),
+            number=number,
+            total_number=690 + number,
+        )
+        place(editor, issue, adopted_piece(editor, contributor, f"第{number}期的文章"), "助力攻坚")
+        issues.append(issue)
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "manage.py", "run_worker", "--interval=0.05"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(2)
+    ]
+    try:
+        wait_for(lambda: DraftRender.objects.filter(status=DraftRender.Status.DONE).count() == 6, timeout=120)
+    finally:
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+        for worker in workers:
+            worker.wait(timeout=30)
+    tasks = DBTaskResult.objects.filter(task_path="bulletin.tasks.render_draft")
+    assert tasks.count() == 6 and all(t.status == "SUCCESSFUL" for t in tasks)
+    assert all(len(t.worker_ids) == 1 for t in tasks)  # each claimed once
+    shares = sorted(Counter(t.worker_ids[0] for t in tasks).values())
+    print(f"\nrenders per worker process: {shares}")
+    assert DraftRender.objects.filter(status=DraftRender.Status.DONE).values("issue").distinct().count() == 6
 
 
 @pytest.mark.django_db
