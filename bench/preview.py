@@ -13,8 +13,9 @@ piece (the change commits and schedules a render), and the bench measures
                  process: the view, the content key, streaming the stored file)
 
 and finally 刊发 twice: once with the preview ready (publish_reused_s: reuses the stored
-PDF) and once right after a change (publish_fresh_s: the worker renders it). Medians and
-the maximum are printed.
+PDF) and once right after a change (publish_fresh_s: the worker renders it), while a unit
+posts a comment 0.3 s into it (comment_during_publish_ms: it must not wait for the render).
+Medians and the maximum are printed.
 """
 
 from __future__ import annotations
@@ -194,7 +195,27 @@ def run(args, data_dir: str) -> dict:
         second, second_pieces = draft_issue(2)
         wait_for(lambda: ready(second))
         edit(second_pieces[0], 99)  # and 刊发 at once, before the worker has rendered the change
+        comment_ms = []
+
+        def comment_meanwhile():
+            # A unit's comment while the worker renders the publication: it must not wait for
+            # the render (no lock is held while rendering).
+            from django.db import connections
+
+            try:
+                time.sleep(0.3)
+                started = time.perf_counter()
+                pieces.add_comment(actor=writer, submission=second_pieces[1], text="请问何时刊发？")
+                comment_ms.append((time.perf_counter() - started) * 1000)
+            finally:
+                connections.close_all()
+
+        import threading
+
+        commenter = threading.Thread(target=comment_meanwhile)
+        commenter.start()
         publish_fresh, reused_fresh = publish(second)
+        commenter.join()
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(timeout=60)
@@ -213,6 +234,7 @@ def run(args, data_dir: str) -> dict:
         "publish_reused_preview": reused,
         "publish_fresh_s": round(publish_fresh, 2),
         "publish_fresh_reused_preview": reused_fresh,
+        "comment_during_publish_ms": round(comment_ms[0], 1),
     }
     print(json.dumps(result, ensure_ascii=False))
     return result
