@@ -210,6 +210,9 @@ def backup(destination: str | os.PathLike, *, alias: str = "default", storage: S
         with open(dump, "rb") as handle:
             dump_sha, dump_size = _sha256_file(handle)
         files = []
+        # The archive holds password hashes and every document: readable by its owner only.
+        partial.touch(mode=0o600)
+        partial.chmod(0o600)
         with tarfile.open(partial, "w") as tar:
             tar.add(dump, arcname=member)
             for name in stored_files(storage):
