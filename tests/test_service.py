@@ -151,3 +151,13 @@ def test_storage_and_cache_come_from_the_environment(monkeypatch):
     finally:
         monkeypatch.undo()
         importlib.reload(project_settings)
+
+
+def test_nginx_sends_the_pdf_when_x_accel_is_configured(settings, published, client_for, reader):
+    settings.BULLETIN_X_ACCEL_PREFIX = "/protected-media/"
+    response = client_for(reader).get(reverse("archive_pdf", args=[published.pk]))
+    pdf = published.pdfs.get()
+    assert response.status_code == 200 and response.content == b""
+    assert response["X-Accel-Redirect"] == f"/protected-media/{pdf.file.name}"
+    assert response["Content-Disposition"].startswith("attachment; filename*=UTF-8''")
+    assert response["ETag"] == f'"{pdf.sha256}"'
