@@ -206,6 +206,8 @@ BULLETIN_DAILY_JOBS = {
     "send_reminders": os.environ.get("BULLETIN_JOB_TIME_SEND_REMINDERS", "07:30"),
     "cleanup_uploads": os.environ.get("BULLETIN_JOB_TIME_CLEANUP_UPLOADS", "03:10"),
     "verify_storage": os.environ.get("BULLETIN_JOB_TIME_VERIFY_STORAGE", "03:40"),
+    # Finished background-task rows older than 14 days (django-tasks-db's own command).
+    "prune_db_task_results": os.environ.get("BULLETIN_JOB_TIME_PRUNE_TASKS", "03:50"),
 }
 BULLETIN_SCHEDULER = env_bool("BULLETIN_SCHEDULER", True)
 # When nginx serves stored PDFs itself (X-Accel-Redirect), the internal location that maps
