@@ -258,6 +258,8 @@ def preview_state(issue: Issue, *, request_if_missing: bool = True) -> PreviewSt
         if render.status == DraftRender.Status.DONE:
             return PreviewState(key, "ready", render, 100, render.render_ms or 0)
     if render.status == DraftRender.Status.RENDERING and render.started_at:
+        if request_if_missing and (timezone.now() - render.started_at).total_seconds() > STALE_RENDER_SECONDS:
+            request_draft_render(issue.pk)  # its worker died mid-render: another takes it over
         elapsed = (timezone.now() - render.started_at).total_seconds() * 1000
         return PreviewState(
             key, "rendering", render, min(95, max(5, round(100 * elapsed / expected))), expected
