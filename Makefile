@@ -1,9 +1,10 @@
 # The two commands of the README: `make run` and `make test`. Both start with `make setup`.
+# `make serve` is the production-like trial: gunicorn and the task worker, DEBUG off.
 PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup setup-test run test lint demo
+.PHONY: setup setup-test run serve test lint demo
 
 setup:
 	scripts/setup.sh
@@ -14,7 +15,12 @@ setup-test:
 run: setup
 	$(PY) manage.py load_demo
 	@echo "杭州人大信息编辑系统：http://$(HOST):$(PORT)/  （Ctrl+C 停止）"
+	@# The task worker renders previews and publishes in the background (README, "Work in the background").
+	$(PY) manage.py run_worker & worker=$$!; trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+serve: setup
+	HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
 
 test: setup-test
 	$(PY) -m pytest $(PYTEST_ARGS)

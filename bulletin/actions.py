@@ -19,12 +19,19 @@ from django.utils.html import escape
 from accounts.models import Unit
 
 from .documents import build_document
-from .models import Issue, IssuePdf, Placement, Publication, Section
+from .models import Issue, IssuePdf, Placement, Publication, PublishJob, Section
 from .numbering import numbers_taken, propose_numbers
 from .permissions import can_assemble_issues
 from .printing.document import IssueDocument
 from .printing.render import render_pdf
 from .queries import back_issue_clash, current_layout, earlier_in_assembly
+from .renders import (
+    content_key,
+    delete_render_files,
+    discard_draft_renders,
+    schedule_draft_render,
+    stored_pdf_for,
+)
 
 
 class IssueActionError(Exception):
@@ -120,6 +127,7 @@ def update_issue(*, actor, issue: Issue, **changes) -> Issue:
     if problems:
         raise IssueActionError("".join(problems))
     issue.save()
+    schedule_draft_render(issue)
     return issue
 
 
@@ -131,6 +139,7 @@ def _section_accepts(section: Section, submission) -> bool:
 def _bump(issue: Issue) -> None:
     issue.layout_version += 1
     issue.save(update_fields=["layout_version", "updated_at"])
+    schedule_draft_render(issue)
 
 
 @transaction.atomic
@@ -200,7 +209,11 @@ def delete_issue(*, actor, issue: Issue) -> list:
     Placement.objects.filter(pk__in=[p.pk for p in placements]).delete()
     for piece in pieces:
         record_unplaced(actor=actor, submission=piece, note=f"{label}已删除，稿件回到已采用")
+    # Its draft previews go with it: the rows by cascade, the files once that is committed.
+    previews = [name for name in issue.draft_renders.values_list("file", flat=True) if name]
     issue.delete()
+    if previews:
+        transaction.on_commit(lambda: delete_render_files(previews))
     return pieces
 
 
@@ -276,9 +289,9 @@ def _files_removed_on_failure(storage) -> Iterator[list[str]]:
         raise
 
 
-def _store_pdf(*, issue: Issue, actor, written: list[str], note: str = "") -> IssuePdf:
-    """Render the issue's frozen snapshot and store it as the next PDF version."""
-    pdf = render_pdf(IssueDocument.from_dict(issue.snapshot))
+def _store_pdf(*, issue: Issue, actor, pdf: bytes, written: list[str], note: str = "") -> IssuePdf:
+    """Store rendered PDF bytes as the issue's next PDF version (the render happened before,
+    outside the transaction this runs in)."""
     last = issue.pdfs.order_by("-version").first()
     record = IssuePdf(
         issue=issue,
@@ -294,39 +307,162 @@ def _store_pdf(*, issue: Issue, actor, written: list[str], note: str = "") -> Is
     return record
 
 
+def _check_publishable(issue: Issue, expected_version: int | None) -> None:
+    if issue.status != Issue.Status.DRAFT:
+        raise IssueActionError("这一期已经刊发，不能再改动编排。如需修改请使用“更正”。")
+    if expected_version is not None and issue.layout_version != expected_version:
+        raise StaleLayout("编排已被他人修改，页面已过期。请刷新后再操作，您刚才的调整没有保存。")
+
+
 def publish_issue(
     *, actor, issue: Issue, expected_version: int | None = None, confirmed: bool = False
 ) -> Issue:
-    """Freeze the issue's content, mark its pieces 已刊发 and store the rendered PDF.
+    """Freeze the issue's content, mark its pieces 已刊发 and store its PDF — all or nothing.
 
     While an earlier number of the same year is still in assembly, NeedsConfirmation
-    names it, unless `confirmed` (the editor saw that message and chose to go on).
+    names it, unless `confirmed` (the editor saw that message and chose to go on; the
+    worker publishes a job the editor already confirmed).
+
+    The PDF is the pre-rendered draft PDF when its content key matches the content being
+    frozen, otherwise rendered here; either way before the transaction, so no lock is held
+    while rendering. Inside the transaction the content is read again: if it changed in
+    the meantime nothing is published and the editor is told. Runs in the worker (see
+    request_publication); tests and scripts may call it directly.
     """
     from submissions.actions import publish_submission
 
     _require_editor(actor)
+    issue = Issue.objects.select_related("publication").get(pk=issue.pk)
+    _check_publishable(issue, expected_version)
+    document = build_document(issue)
+    if not document.sections:
+        raise IssueActionError("这一期还没有编入任何稿件，不能刊发。")
+    key = content_key(document)
+    pdf = stored_pdf_for(issue, key)
+    if pdf is None:
+        pdf = render_pdf(document)
     with _files_removed_on_failure(IssuePdf.file.field.storage) as written, transaction.atomic():
         issue = _lock_draft(issue, expected_version)
-        earlier = earlier_in_assembly(issue)
-        if earlier and not confirmed:
-            names = "、".join(f"第{e.number}期" for e in earlier)
-            raise NeedsConfirmation(
-                f"{issue.year}年{names}还在编辑中，尚未刊发。确定先刊发第{issue.number}期吗？"
-            )
+        _confirm_order(issue, confirmed)
         placements = list(
             issue.placements.select_related("submission").order_by("section__position", "position")
         )
         if not placements:
             raise IssueActionError("这一期还没有编入任何稿件，不能刊发。")
+        frozen = build_document(issue)
+        if content_key(frozen) != key:
+            raise IssueActionError("刊发过程中本期内容又有改动，本次未刊发。请查看预览后重新刊发。")
         # Numbers need no check here: they are unique from the moment an issue exists.
-        issue.snapshot = build_document(issue).to_dict()
+        issue.snapshot = frozen.to_dict()
         issue.status = Issue.Status.PUBLISHED
         issue.published_at = timezone.now()
         issue.save()
         for placement in placements:
             publish_submission(actor=actor, submission=placement.submission, issue=issue)
-        _store_pdf(issue=issue, actor=actor, written=written)
+        _store_pdf(issue=issue, actor=actor, pdf=pdf, written=written)
+        issue_id = issue.pk
+        transaction.on_commit(lambda: discard_draft_renders(issue_id))
     return issue
+
+
+def _confirm_order(issue: Issue, confirmed: bool) -> None:
+    """NeedsConfirmation while an earlier number of the same year is still in assembly."""
+    earlier = earlier_in_assembly(issue)
+    if earlier and not confirmed:
+        names = "、".join(f"第{e.number}期" for e in earlier)
+        raise NeedsConfirmation(f"{issue.year}年{names}还在编辑中，尚未刊发。确定先刊发第{issue.number}期吗？")
+
+
+def request_publication(
+    *, actor, issue: Issue, expected_version: int | None, confirmed: bool = False
+) -> PublishJob:
+    """刊发 from the page: check now, then let the worker render and publish.
+
+    A second click while a job for the issue is waiting or running returns that job.
+    The issue stays 编辑中 until the worker has stored its PDF. Raises NeedsConfirmation
+    (see publish_issue) unless `confirmed`.
+    """
+    from .tasks import publish_issue as publish_task
+
+    _require_editor(actor)
+    with transaction.atomic():
+        issue = _lock_draft(issue, expected_version)
+        running = issue.publish_jobs.exclude(status__in=[PublishJob.Status.DONE, PublishJob.Status.FAILED])
+        job = running.first()
+        if job is not None:
+            return job
+        _confirm_order(issue, confirmed)
+        if not issue.placements.exists():
+            raise IssueActionError("这一期还没有编入任何稿件，不能刊发。")
+        job = PublishJob.objects.create(
+            issue=issue, requested_by=actor, expected_version=issue.layout_version
+        )
+        job_id = job.pk
+        transaction.on_commit(lambda: publish_task.enqueue(job_id=job_id))
+    return job
+
+
+def request_correction(*, actor, issue: Issue, note: str) -> PublishJob:
+    """更正 from the page: checked now, rendered and stored by the worker (correct_issue)."""
+    from .tasks import publish_issue as publish_task
+
+    _require_editor(actor)
+    note = (note or "").strip()
+    if not note:
+        raise IssueActionError("请填写更正说明。")
+    with transaction.atomic():
+        issue = Issue.objects.select_for_update().get(pk=issue.pk)
+        if issue.status != Issue.Status.PUBLISHED:
+            raise IssueActionError("只有已刊发的期才能更正；未刊发的期请直接修改后刊发。")
+        job = issue.publish_jobs.exclude(
+            status__in=[PublishJob.Status.DONE, PublishJob.Status.FAILED]
+        ).first()
+        if job is not None:
+            return job
+        job = PublishJob.objects.create(
+            issue=issue,
+            requested_by=actor,
+            kind=PublishJob.Kind.CORRECT,
+            note=note[:200],
+            expected_version=issue.layout_version,
+        )
+        job_id = job.pk
+        transaction.on_commit(lambda: publish_task.enqueue(job_id=job_id))
+    return job
+
+
+def run_publish_job(*, job_id: int) -> PublishJob:
+    """The worker's side of 刊发: publish_issue for the job, its outcome recorded on the job.
+
+    A refusal or a failed render leaves the issue in assembly with the reason on the job,
+    which the page shows.
+    """
+    job = PublishJob.objects.select_related("issue", "requested_by").get(pk=job_id)
+    if job.is_finished:
+        return job
+    PublishJob.objects.filter(pk=job.pk).update(status=PublishJob.Status.RENDERING, started_at=timezone.now())
+    correcting = job.kind == PublishJob.Kind.CORRECT
+    key = "" if correcting or job.issue.is_published else content_key(build_document(job.issue))
+    reused = bool(key) and stored_pdf_for(job.issue, key) is not None
+    try:
+        if correcting:
+            correct_issue(actor=job.requested_by, issue=job.issue, note=job.note)
+        else:
+            publish_issue(
+                actor=job.requested_by,
+                issue=job.issue,
+                expected_version=job.expected_version,
+                confirmed=True,  # asked in request_publication, before the job existed
+            )
+    except (IssueActionError, PermissionDenied) as error:
+        outcome = {"status": PublishJob.Status.FAILED, "error": str(error)}
+    except Exception as error:  # a render that broke: the editor sees why, nothing is published
+        outcome = {"status": PublishJob.Status.FAILED, "error": f"排版失败：{type(error).__name__}: {error}"}
+    else:
+        outcome = {"status": PublishJob.Status.DONE, "reused_preview": reused}
+    PublishJob.objects.filter(pk=job.pk).update(finished_at=timezone.now(), **outcome)
+    job.refresh_from_db()
+    return job
 
 
 def correct_issue(*, actor, issue: Issue, note: str) -> IssuePdf:
@@ -338,13 +474,19 @@ def correct_issue(*, actor, issue: Issue, note: str) -> IssuePdf:
     note = (note or "").strip()
     if not note:
         raise IssueActionError("请填写更正说明。")
+    issue = Issue.objects.select_related("publication").get(pk=issue.pk)
+    if issue.status != Issue.Status.PUBLISHED:
+        raise IssueActionError("只有已刊发的期才能更正；未刊发的期请直接修改后刊发。")
+    document = build_document(issue)
+    pdf = render_pdf(document)  # outside the transaction: no lock held while rendering
     with _files_removed_on_failure(IssuePdf.file.field.storage) as written, transaction.atomic():
         issue = Issue.objects.select_for_update().get(pk=issue.pk)
-        if issue.status != Issue.Status.PUBLISHED:
-            raise IssueActionError("只有已刊发的期才能更正；未刊发的期请直接修改后刊发。")
-        issue.snapshot = build_document(issue).to_dict()
+        frozen = build_document(issue)
+        if content_key(frozen) != content_key(document):
+            raise IssueActionError("更正过程中稿件又有改动，本次未更正。请重新提交更正。")
+        issue.snapshot = frozen.to_dict()
         issue.save(update_fields=["snapshot", "updated_at"])
-        return _store_pdf(issue=issue, actor=actor, written=written, note=note)
+        return _store_pdf(issue=issue, actor=actor, pdf=pdf, written=written, note=note)
 
 
 def import_back_issue(*, actor, result, source_name: str, replace: bool = False) -> tuple[Issue, list[str]]:
@@ -368,6 +510,8 @@ def import_back_issue(*, actor, result, source_name: str, replace: bool = False)
     if publication is None:
         raise IssueActionError(back_issue_clash(document, replace=replace))
     notes: list[str] = []
+    # Rendered as the stored snapshot reads back, outside the transaction: no lock held.
+    printed = render_pdf(IssueDocument.from_dict(document.to_dict()))
     with _files_removed_on_failure(IssuePdf.file.field.storage) as written, transaction.atomic():
         Publication.objects.select_for_update().get(pk=publication.pk)
         clash = back_issue_clash(document, replace=replace)
@@ -448,7 +592,7 @@ def import_back_issue(*, actor, result, source_name: str, replace: bool = False)
                     **fields,
                 )
                 Placement.objects.create(issue=issue, section=section, submission=piece, position=position)
-        _store_pdf(issue=issue, actor=actor, written=written, note="往期导入，按原文重新排印")
+        _store_pdf(issue=issue, actor=actor, pdf=printed, written=written, note="往期导入，按原文重新排印")
     return issue, notes
 
 

@@ -1,12 +1,16 @@
 """The archive: published issues for every signed-in role, their PDFs and a search."""
 
+import functools
+
+from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.encoding import escape_uri_path
 
 from accounts.permissions import can_browse_archive, role_required
 
-from . import queries
+from . import http_cache, queries
 from .documents import issue_document, reading_sections
 from .forms import ArchiveSearchForm, CorrectionForm
 from .permissions import can_assemble_issues, get_viewable_issue
@@ -42,18 +46,27 @@ def archive_issue(request, pk: int):
         raise Http404("这一期尚未刊发。")
     is_editor = can_assemble_issues(request.user)
     pdfs = list(issue.pdfs.order_by("-version"))
-    return render(
+    # A published issue changes only by a 更正 (a new PDF version, issue saved again).
+    version = (issue.pk, issue.updated_at.isoformat(), pdfs[0].version if pdfs else 0)
+    etag = http_cache.page_etag(request, *version)
+    cached = http_cache.not_modified(request, etag=etag, last_modified=issue.updated_at)
+    if cached is not None:
+        return cached
+    response = render(
         request,
         "bulletin/archive_issue.html",
         {
             "issue": issue,
-            "reading": reading_sections(issue_document(issue)),
+            # Read only when the cached text below is missing (the template calls it).
+            "reading": functools.cache(lambda: reading_sections(issue_document(issue))),
+            "reading_key": "-".join(str(part) for part in version),
             "current_pdf": pdfs[0] if pdfs else None,
             "older_pdfs": pdfs[1:] if is_editor else [],
             "is_editor": is_editor,
             "correction_form": CorrectionForm() if is_editor else None,
         },
     )
+    return http_cache.mark(response, etag=etag, last_modified=issue.updated_at)
 
 
 @archive_readers
@@ -70,6 +83,19 @@ def archive_pdf(request, pk: int, version: int | None = None):
     name = pdf_filename(issue)
     if record != current:
         name = name.replace(".pdf", f"-第{record.version}版.pdf")
-    return FileResponse(
-        record.file.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
-    )
+    # A stored PDF never changes: its SHA-256 is its ETag.
+    etag = f'"{record.sha256}"'
+    cached = http_cache.not_modified(request, etag=etag, last_modified=record.created_at)
+    if cached is not None:
+        return cached
+    if settings.BULLETIN_X_ACCEL_PREFIX and hasattr(record.file.storage, "path"):
+        # nginx sends the file itself (deploy/nginx/bulletin.conf, location /protected-media/).
+        response = HttpResponse(content_type="application/pdf")
+        response["X-Accel-Redirect"] = escape_uri_path(settings.BULLETIN_X_ACCEL_PREFIX + record.file.name)
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(name)}"
+    else:
+        # Streamed from the storage in blocks, whatever the backend (file system, S3 …).
+        response = FileResponse(
+            record.file.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
+        )
+    return http_cache.mark(response, etag=etag, last_modified=record.created_at)

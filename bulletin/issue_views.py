@@ -3,7 +3,7 @@
 import json
 
 from django.contrib import messages
-from django.http import HttpResponse, JsonResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,15 +15,14 @@ from submissions.models import Submission
 from submissions.textnorm import normalize_block
 from submissions.uploads import refusal
 
-from . import actions, queries
+from . import actions, queries, renders
 from .documents import build_document
 from .forms import BackIssueForm, CorrectionForm, IssueForm
 from .importing.parser import NotAnIssueError, decode_issue_bytes, parse_issue_file
-from .models import Issue, Placement, Publication, Section
+from .models import Issue, Placement, Publication, PublishJob, Section
 from .numbering import propose_numbers
 from .permissions import can_assemble_issues
 from .print_preview import preview_html
-from .printing.render import render_pdf
 
 editor_only = role_required(can_assemble_issues)
 
@@ -132,6 +131,7 @@ def issue_assemble(request, pk: int):
                 {"id": s.pk, "name": s.name} for s in sections if s.kind == Section.Kind.ARTICLES
             ],
             "toc": build_document(issue).toc(),
+            "failed_publication": queries.last_failed_publication(issue),
         },
     )
 
@@ -235,23 +235,68 @@ def issue_preview(request, pk: int):
     return HttpResponse(preview_html(build_document(issue))[0])
 
 
+def _preview_status(issue: Issue, state: renders.PreviewState) -> dict:
+    from service.health import check_worker
+
+    return {
+        "status": state.status,
+        "progress": state.progress,
+        "expected_ms": state.expected_ms,
+        "error": state.error,
+        "key": state.key[:12],
+        "pdf_url": reverse("issue_preview_pdf", args=[issue.pk]),
+        # Waiting with no worker alive: the page says so instead of waiting forever.
+        "worker_alive": state.ready or check_worker()["ok"],
+    }
+
+
 @editor_only
 def issue_preview_pdf(request, pk: int):
+    """The draft's pre-rendered PDF when it matches the draft's content; otherwise the
+    排版中 page, which follows the render and shows the PDF when it is ready."""
     issue = get_object_or_404(Issue.objects.select_related("publication"), pk=pk)
-    response = HttpResponse(render_pdf(build_document(issue)), content_type="application/pdf")
-    response["Content-Disposition"] = "inline"
-    return response
+    if issue.is_published:
+        return redirect("archive_pdf", pk=issue.pk)
+    state = renders.preview_state(issue)
+    if state.ready:
+        response = FileResponse(state.render.file.open("rb"), content_type="application/pdf")
+        response["Content-Disposition"] = "inline"
+        response["Cache-Control"] = "private, no-cache"
+        return response
+    return render(
+        request,
+        "bulletin/issue_rendering.html",
+        {
+            "issue": issue,
+            "purpose": "preview",
+            "status": _preview_status(issue, state),
+            "status_url": reverse("issue_preview_status", args=[issue.pk]),
+        },
+        status=202,
+    )
+
+
+@editor_only
+def issue_preview_status(request, pk: int):
+    """JSON for the 排版中 page: {status, progress (0–100), expected_ms, error, pdf_url}."""
+    issue = get_object_or_404(Issue.objects.select_related("publication"), pk=pk)
+    if issue.is_published:
+        return JsonResponse({"status": "published", "url": reverse("archive_issue", args=[issue.pk])})
+    if request.method == "POST":  # 重试 after a failure
+        renders.retry_failed_render(issue)
+    return JsonResponse(_preview_status(issue, renders.preview_state(issue)))
 
 
 @editor_only
 @require_POST
 def issue_publish(request, pk: int):
+    """刊发: checked here, rendered and published by the worker; the page follows it."""
     issue = get_object_or_404(Issue, pk=pk)
     if issue.is_published:
         messages.info(request, "这一期已经刊发过了。")
         return redirect("archive_issue", pk=issue.pk)
     try:
-        actions.publish_issue(
+        job = actions.request_publication(
             actor=request.user,
             issue=issue,
             expected_version=_version(request),
@@ -266,8 +311,7 @@ def issue_publish(request, pk: int):
     except actions.IssueActionError as error:
         messages.error(request, str(error))
         return redirect("issue_assemble", pk=issue.pk)
-    messages.success(request, "已刊发，PDF 已生成并存档。")
-    return redirect("archive_issue", pk=issue.pk)
+    return redirect("issue_publish_job", pk=issue.pk, job_pk=job.pk)
 
 
 @editor_only
@@ -285,6 +329,57 @@ def issue_delete(request, pk: int):
     return redirect("issue_list")
 
 
+def _job_status(job: PublishJob) -> dict:
+    expected = 300 if job.status == PublishJob.Status.QUEUED else renders.expected_render_ms(job.issue)
+    progress = 100 if job.status == PublishJob.Status.DONE else 0
+    if job.status == PublishJob.Status.RENDERING and job.started_at:
+        elapsed = (timezone.now() - job.started_at).total_seconds() * 1000
+        progress = min(95, max(5, round(100 * elapsed / (expected + 300))))
+    from service.health import check_worker
+
+    return {
+        "worker_alive": job.is_finished or check_worker()["ok"],
+        "status": {"done": "ready"}.get(job.status, job.status),
+        "progress": progress,
+        "expected_ms": expected,
+        "error": job.error,
+        "pdf_url": reverse("issue_publish_job", args=[job.issue_id, job.pk]),
+    }
+
+
+@editor_only
+def issue_publish_job(request, pk: int, job_pk: int):
+    """刊发中 … until the worker is done: then the archive page, or assembly with the reason."""
+    job = get_object_or_404(PublishJob.objects.select_related("issue"), pk=job_pk, issue_id=pk)
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse(_job_status(job))
+    correcting = job.kind == PublishJob.Kind.CORRECT
+    if correcting and job.status == PublishJob.Status.DONE:
+        messages.success(request, "更正版 PDF 已生成；原版本仍保留，编辑可下载。")
+        return redirect("archive_issue", pk=job.issue_id)
+    if correcting and job.status == PublishJob.Status.FAILED:
+        messages.error(request, f"更正未完成，现行版本不变：{job.error}")
+        return redirect("archive_issue", pk=job.issue_id)
+    if job.status == PublishJob.Status.DONE:
+        note = "（沿用已排好的预览 PDF）" if job.reused_preview else ""
+        messages.success(request, f"已刊发，PDF 已生成并存档。{note}")
+        return redirect("archive_issue", pk=job.issue_id)
+    if job.status == PublishJob.Status.FAILED:
+        messages.error(request, f"刊发未完成，本期仍在编排中：{job.error}")
+        return redirect("issue_assemble", pk=job.issue_id)
+    return render(
+        request,
+        "bulletin/issue_rendering.html",
+        {
+            "issue": job.issue,
+            "purpose": "correct" if correcting else "publish",
+            "status": _job_status(job),
+            "status_url": reverse("issue_publish_job", args=[job.issue_id, job.pk]),
+        },
+        status=202,
+    )
+
+
 @editor_only
 @require_POST
 def issue_correct(request, pk: int):
@@ -292,9 +387,13 @@ def issue_correct(request, pk: int):
     form = CorrectionForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    elif _run(request, actions.correct_issue, issue=issue, note=form.cleaned_data["note"]):
-        messages.success(request, "更正版 PDF 已生成；原版本仍保留，编辑可下载。")
-    return redirect("archive_issue", pk=issue.pk)
+        return redirect("archive_issue", pk=issue.pk)
+    try:
+        job = actions.request_correction(actor=request.user, issue=issue, note=form.cleaned_data["note"])
+    except actions.IssueActionError as error:
+        messages.error(request, str(error))
+        return redirect("archive_issue", pk=issue.pk)
+    return redirect("issue_publish_job", pk=issue.pk, job_pk=job.pk)
 
 
 @editor_only

@@ -346,3 +346,89 @@ class Quota(models.Model):
     def __str__(self) -> str:
         target = self.unit.short_name if self.unit_id else self.get_unit_kind_display()
         return f"{target}{self.get_period_display()}{self.count}篇"
+def draft_render_path(instance: "DraftRender", filename: str) -> str:
+    return f"drafts/{instance.issue_id}/{instance.content_key[:24]}.pdf"
+
+
+class DraftRender(models.Model):
+    """A PDF of a draft issue rendered in the background, for the content it was made from.
+
+    `content_key` is the SHA-256 of the print document (bulletin.renders.content_key): it
+    changes with the layout version, any placed piece's text and the issue's own fields,
+    so a stored PDF is served only for exactly the content it shows.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RENDERING = "rendering", "排版中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    issue = models.ForeignKey(
+        Issue, verbose_name="期", on_delete=models.CASCADE, related_name="draft_renders"
+    )
+    content_key = models.CharField("内容键", max_length=64)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.QUEUED)
+    file = models.FileField("PDF 文件", upload_to=draft_render_path, blank=True)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    size = models.PositiveIntegerField("字节数", default=0)
+    error = models.TextField("失败原因", blank=True)
+    requested_at = models.DateTimeField("请求时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    render_ms = models.PositiveIntegerField("排版耗时（毫秒）", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "草稿排版"
+        verbose_name_plural = "草稿排版"
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "content_key"], name="draft_render_once_per_content"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issue} · {self.content_key[:12]} · {self.get_status_display()}"
+
+
+class PublishJob(models.Model):
+    """A 刊发 (or 更正) asked for: the worker renders (or reuses the preview), then publishes.
+
+    The issue stays 编辑中 until its PDF is stored; a failure leaves it there with `error`.
+    A correction adds a PDF version only once it is rendered; a failure adds nothing.
+    """
+
+    class Kind(models.TextChoices):
+        PUBLISH = "publish", "刊发"
+        CORRECT = "correct", "更正"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RENDERING = "rendering", "排版中"
+        DONE = "done", "已刊发"
+        FAILED = "failed", "刊发失败"
+
+    issue = models.ForeignKey(Issue, verbose_name="期", on_delete=models.CASCADE, related_name="publish_jobs")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="刊发人", on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices, default=Kind.PUBLISH)
+    note = models.CharField("更正说明", max_length=200, blank=True)
+    expected_version = models.PositiveIntegerField("编排版本")
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.QUEUED)
+    reused_preview = models.BooleanField("沿用预览 PDF", default=False)
+    error = models.TextField("失败原因", blank=True)
+    requested_at = models.DateTimeField("请求时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "刊发任务"
+        verbose_name_plural = "刊发任务"
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.issue} · {self.get_status_display()}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}

@@ -5,7 +5,7 @@ from itertools import groupby
 from django.db.models import Count, Q, QuerySet
 
 from .documents import item_anchor
-from .models import Issue, IssuePdf, Placement, Publication, Section
+from .models import Issue, IssuePdf, Placement, Publication, PublishJob, Section
 
 
 def published_issues() -> QuerySet[Issue]:
@@ -154,3 +154,7 @@ def back_issue_clash(document, *, replace: bool) -> str | None:
     if existing and not replace:
         return f"{label}已经导入过。如需用这份文字覆盖，请选择“覆盖已导入的同一期”（命令行 --replace）。"
     return None
+def last_failed_publication(issue: Issue) -> PublishJob | None:
+    """The issue's latest 刊发 attempt when it failed (its reason shows on the assembly page)."""
+    job = issue.publish_jobs.filter(kind=PublishJob.Kind.PUBLISH).order_by("-requested_at", "-id").first()
+    return job if job is not None and job.status == PublishJob.Status.FAILED else None

@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from service.views import healthz
 from submissions import urls as submission_urls
 
 from . import archive_views, issue_views, print_preview, stats_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", healthz, name="healthz"),
     path("editor/", views.editor_home, name="editor_home"),
     path("archive/", archive_views.archive, name="archive"),
     path("archive/<int:pk>/", archive_views.archive_issue, name="archive_issue"),
@@ -33,7 +35,9 @@ urlpatterns = [
     path("issues/<int:pk>/preview/", issue_views.issue_preview, name="issue_preview"),
     path("issues/<int:pk>/preview.pdf", issue_views.issue_preview_pdf, name="issue_preview_pdf"),
     path("print-fonts/<slug:key>", print_preview.print_font, name="print_font"),
+    path("issues/<int:pk>/preview/status/", issue_views.issue_preview_status, name="issue_preview_status"),
     path("issues/<int:pk>/publish/", issue_views.issue_publish, name="issue_publish"),
+    path("issues/<int:pk>/publish/<int:job_pk>/", issue_views.issue_publish_job, name="issue_publish_job"),
     path("issues/<int:pk>/correct/", issue_views.issue_correct, name="issue_correct"),
     path("issues/<int:pk>/delete/", issue_views.issue_delete, name="issue_delete"),
     path("stats/", stats_views.stats_page, name="stats"),

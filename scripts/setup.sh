@@ -22,6 +22,8 @@ packages=(
   poppler-utils
   # .doc, .wps, .rtf and .odt imports: converted to .docx by LibreOffice in headless mode.
   libreoffice-writer-nogui
+  # pg_dump and psql for `manage.py backup` and `restore` on PostgreSQL.
+  postgresql-client
   make
 )
 [ "$want_browser" = 1 ] && packages+=(chromium)

@@ -133,6 +133,19 @@ def _arrive(submission: Submission, event: Event) -> None:
         # Equal to the event's time, so the statistics can tell a first arrival by the event alone.
         submission.first_submitted_at = event.created_at
     submission.revision_due = None
+def _rerender_draft_issue_of(submission: Submission) -> None:
+    """A placed piece's text prints in its draft issue: re-render that draft once this
+    commits (bulletin.renders; the editor's 预览 PDF is then ready without waiting)."""
+    from bulletin.models import Issue, Placement
+    from bulletin.renders import schedule_draft_render
+
+    issue_id = (
+        Placement.objects.filter(submission=submission, issue__status=Issue.Status.DRAFT)
+        .values_list("issue_id", flat=True)
+        .first()
+    )
+    if issue_id is not None:
+        schedule_draft_render(issue_id)
 
 
 def _clean_fields(fields: dict) -> dict:
@@ -188,6 +201,7 @@ def save_text(*, actor: User, submission: Submission, expected_version: int, **f
             current.save()
             if is_editor:
                 _keep_revision(current, Revision.Kind.EDITED, actor)
+            _rerender_draft_issue_of(current)
             return current
     # Kept in its own transaction: the refusal below must not roll the refused text back.
     kept = _keep_conflict(current, actor, cleaned, expected_version)

@@ -31,10 +31,18 @@ def notify(recipients: Iterable[User], *, text: str, link: str = "", actor: User
     )
     addresses = [user.email for user in people if user.email]
     if addresses:
-        transaction.on_commit(lambda: _mail(addresses, text, link))
+        # Sent by the task worker, so no page waits on the mail server (submissions.tasks).
+        transaction.on_commit(lambda: _enqueue_mail(addresses, text, link))
 
 
-def _mail(addresses: list[str], text: str, link: str) -> None:
+def _enqueue_mail(addresses: list[str], text: str, link: str) -> None:
+    from .tasks import send_notification_mail
+
+    send_notification_mail.enqueue(addresses=addresses, text=text, link=link)
+
+
+def send_mail_now(addresses: list[str], text: str, link: str) -> None:
+    """One notification mail; a failing mail server is logged, never raised."""
     body = text + (f"\n\n查看：{settings.BULLETIN_SITE_URL.rstrip('/')}{link}" if link else "")
     try:
         send_mail(f"【杭州人大信息】{text[:40]}", body, None, addresses)

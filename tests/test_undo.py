@@ -311,7 +311,9 @@ def test_publishing_past_an_earlier_number_in_assembly_asks_first(editor, contri
     assert Issue.objects.get(pk=first.pk).status == Issue.Status.DRAFT
 
 
-def test_publish_confirmation_through_the_page(client_for, editor, contributor, publication):
+def test_publish_confirmation_through_the_page(
+    client_for, editor, contributor, publication, django_capture_on_commit_callbacks
+):
     new_issue(editor, publication, 1)
     second = new_issue(editor, publication, 2, day=15)
     place(editor, second, adopted_piece(editor, contributor, "甲"), "助力攻坚")
@@ -321,9 +323,10 @@ def test_publish_confirmation_through_the_page(client_for, editor, contributor, 
         reverse("issue_publish", args=[second.pk]), {"version": second.layout_version}
     ).content.decode()
     assert "2026年第1期还在编辑中，尚未刊发。确定先刊发第2期吗？" in page and 'name="confirmed"' in page
-    client.post(
-        reverse("issue_publish", args=[second.pk]), {"version": second.layout_version, "confirmed": "1"}
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the worker's job runs once committed
+        client.post(
+            reverse("issue_publish", args=[second.pk]), {"version": second.layout_version, "confirmed": "1"}
+        )
     assert Issue.objects.get(pk=second.pk).is_published
 
 
