@@ -1,0 +1,382 @@
+"""Reads of the proofreading app: the text of a piece or an issue as the checks take it,
+the office's lists, the reports the panels show, and 查重 lookups.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Q
+from django.urls import reverse
+
+from accounts.models import Unit
+from bulletin.documents import build_document, issue_document
+from bulletin.models import Issue, Placement
+from bulletin.printing.typography import normalize_text
+from submissions.models import Submission
+from submissions.richtext import body_paragraphs
+
+from . import similarity
+from .checks import check_issue, check_piece
+from .documents import issue_text_from_document
+from .findings import Finding
+from .models import Band, Dismissal, Fingerprint, ProofreadingOptions, Term
+from .rules import RULES
+from .text import CheckContext, IssueNumbers, IssueText, PieceText, UnitNames
+
+S = Submission.Status
+# 查重 compares with published pieces and pieces still in the editor's hands.
+COMPARED_STATUSES = (S.PUBLISHED, S.SUBMITTED, S.RETURNED, S.ADOPTED)
+TOP = 5
+SHOW_FROM = 0.2  # similarity below this is not "similar" and is not listed
+CANDIDATES = 30
+
+
+# --- the office's lists ---------------------------------------------------------------
+
+
+def unit_names(unit: Unit) -> UnitNames:
+    return UnitNames(unit.name, unit.short_name, unit.office_name, unit.kind)
+
+
+def check_context() -> CheckContext:
+    """Units, active terms and options as a ``CheckContext`` (3 queries)."""
+    options = ProofreadingOptions.current()
+    return CheckContext(
+        units=tuple(unit_names(u) for u in Unit.objects.all()),
+        terms=tuple(term_rule(t) for t in Term.objects.filter(active=True).order_by("preferred")),
+        unit_not_leading_twice=options.unit_not_leading_twice,
+    )
+
+
+def term_rule(term: Term):
+    from .text import TermRule
+
+    return TermRule(term.preferred, Term.lines(term.variants), Term.lines(term.exceptions), term.note)
+
+
+# --- text -----------------------------------------------------------------------------
+
+
+def piece_text(submission: Submission, context: CheckContext) -> PieceText:
+    """The piece as stored (what its writer and the editor see and correct)."""
+    return PieceText(
+        key=f"s{submission.pk}",
+        title=submission.title,
+        subtitle=submission.subtitle,
+        paragraphs=body_paragraphs(submission.body),
+        byline_org=submission.byline_org,
+        byline_authors=submission.byline_authors,
+        unit=unit_names(submission.unit),
+        submission_id=submission.pk,
+    )
+
+
+def printed_text(submission: Submission) -> str:
+    """Title and body as they print (normalised), one paragraph a line: what 查重 compares."""
+    lines = [normalize_text(submission.title + submission.subtitle, keep_spaces_between_cjk=True)]
+    lines += [normalize_text(p) for p in body_paragraphs(submission.body)]
+    return "\n".join(line for line in lines if line)
+
+
+def previous_published(issue: Issue) -> Issue | None:
+    return (
+        Issue.objects.filter(publication_id=issue.publication_id, status=Issue.Status.PUBLISHED)
+        .filter(total_number__lt=issue.total_number)
+        .exclude(pk=issue.pk)
+        .order_by("-total_number")
+        .first()
+    )
+
+
+def issue_text(issue: Issue, context: CheckContext) -> IssueText:
+    """The issue as it prints now (a published one: its frozen text), items keyed s<id>."""
+    document = (build_document(issue) if not issue.snapshot else issue_document(issue)).normalized()
+    ids = list(
+        Placement.objects.filter(issue=issue)
+        .order_by("section__position", "position")
+        .values_list("submission_id", flat=True)
+    )
+    count = sum(len(s.items) for s in document.sections)
+    keys = [f"s{pk}" for pk in ids] if len(ids) == count else None
+    before = previous_published(issue)
+    previous = IssueNumbers(before.year, before.number, before.total_number, before.date) if before else None
+    text = issue_text_from_document(
+        document, context, previous=previous, keys=keys, submission_ids=ids if keys else None
+    )
+    units = {
+        p.submission_id: p.submission.unit
+        for p in Placement.objects.filter(issue=issue).select_related("submission__unit")
+    }
+    for piece in text.pieces:
+        if piece.submission_id in units:
+            piece.unit = unit_names(units[piece.submission_id])
+    return text
+
+
+# --- 查重 -------------------------------------------------------------------------------
+
+
+@dataclass
+class SimilarPiece:
+    submission: Submission
+    similarity: float  # Jaccard similarity of the 3-gram shingles, 0–1
+    passages: list[list[tuple[str, bool]]]  # excerpts of the other piece: (text, shared?)
+    issue_label: str = ""
+
+    @property
+    def percent(self) -> int:
+        return round(self.similarity * 100)
+
+
+def stale_submissions(limit: int | None):
+    """Pieces 查重 compares whose fingerprint is missing or older than their text."""
+    queryset = (
+        Submission.objects.filter(status__in=COMPARED_STATUSES)
+        .filter(Q(fingerprint__isnull=True) | ~Q(fingerprint__version=F("version")))
+        .order_by("pk")
+    )
+    return queryset[:limit] if limit else queryset
+
+
+def _excerpts(
+    text: str, spans: list[similarity.Span], margin: int = 12, most: int = 3
+) -> list[list[tuple[str, bool]]]:
+    """Up to ``most`` passages of ``text`` with the shared part marked, a little context around."""
+    out = []
+    for span in sorted(spans, key=lambda s: s.start - s.end)[:most]:
+        start, end = max(0, span.start - margin), min(len(text), span.end + margin)
+        segments = []
+        if start > 0:
+            segments.append(("…", False))
+        segments += [
+            (text[start : span.start], False),
+            (text[span.start : span.end], True),
+            (text[span.end : end], False),
+        ]
+        if end < len(text):
+            segments.append(("…", False))
+        out.append([(t, marked) for t, marked in segments if t])
+    return out
+
+
+def similar_pieces(
+    submission: Submission, *, top: int = TOP, floor: float = SHOW_FROM, refresh: bool = True
+) -> list[SimilarPiece]:
+    """The ``top`` pieces (published or in the editor's hands, any unit, any year) most
+    similar to ``submission``'s printed text, most similar first, each at least ``floor``.
+
+    Reads the LSH band index (a handful of indexed rows), estimates with the stored
+    signatures, then measures the few best exactly and marks the passages they share.
+    """
+    if refresh:
+        from .actions import refresh_index
+
+        refresh_index()
+    text = printed_text(submission)
+    mine = similarity.shingles(text)
+    sig = similarity.signature(mine)
+    if sig is None:
+        return []
+    keys = similarity.band_keys(sig)
+    candidate_ids = list(
+        Band.objects.filter(key__in=keys)
+        .exclude(fingerprint_id=submission.pk)
+        .values("fingerprint_id")
+        .annotate(shared=Count("id"))
+        .order_by("-shared")
+        .values_list("fingerprint_id", flat=True)[:CANDIDATES]
+    )
+    if not candidate_ids:
+        return []
+    rows = Fingerprint.objects.filter(
+        submission_id__in=candidate_ids, submission__status__in=COMPARED_STATUSES
+    ).values_list("submission_id", "signature")
+    estimated = sorted(
+        ((similarity.estimate(sig, similarity.from_bytes(data)), pk) for pk, data in rows), reverse=True
+    )
+    best = [pk for est, pk in estimated[: top * 2] if est >= floor - 0.1]
+    if not best:
+        return []
+    others = Submission.objects.select_related("unit", "placement__issue").in_bulk(best)
+    found = []
+    for pk in best:
+        other = others.get(pk)
+        if other is None:
+            continue
+        other_text = printed_text(other)
+        score = similarity.jaccard(mine, similarity.shingles(other_text))
+        if score < floor:
+            continue
+        spans = similarity.shared_spans(other_text, text)
+        placement = getattr(other, "placement", None)
+        label = ""
+        if placement is not None:
+            label = f"{placement.issue.year}年第{placement.issue.number}期"
+        found.append(SimilarPiece(other, score, _excerpts(other_text, spans), label))
+    found.sort(key=lambda s: -s.similarity)
+    return found[:top]
+
+
+def similarity_finding(piece_key: str, match: SimilarPiece) -> Finding:
+    other = match.submission
+    where = match.issue_label or other.get_status_display()
+    message = f"与{other.unit.short_name}《{other.title}》（{where}）相似度{match.percent}%"
+    return Finding("similarity", message, piece_key, "title", 0, excerpt=f"s{other.pk}")
+
+
+# --- reports for the panels -----------------------------------------------------------
+
+
+@dataclass
+class ShownFinding:
+    finding: Finding
+    label: str  # the rule's Chinese label
+    dismissal: Dismissal | None = None
+    link: str = ""  # the piece's page at the paragraph
+
+    @property
+    def dismissed(self) -> bool:
+        return self.dismissal is not None
+
+
+@dataclass
+class PieceReport:
+    piece: PieceText
+    findings: list[ShownFinding]
+    similar: list[SimilarPiece] = field(default_factory=list)
+    threshold: float = 0.6
+    submission: Submission | None = None
+
+    @property
+    def open(self) -> list[ShownFinding]:
+        return [f for f in self.findings if not f.dismissed]
+
+    @property
+    def dismissed(self) -> list[ShownFinding]:
+        return [f for f in self.findings if f.dismissed]
+
+    @property
+    def over_threshold(self) -> list[SimilarPiece]:
+        return [s for s in self.similar if s.similarity >= self.threshold]
+
+    def paragraphs(self) -> list[tuple[str, int, list[tuple[str, bool]]]]:
+        """(anchor, number, segments) for each body paragraph, open findings marked."""
+        marks: dict[int, list[tuple[int, int]]] = {}
+        for shown in self.open:
+            f = shown.finding
+            if f.part == "body" and f.length:
+                marks.setdefault(f.paragraph, []).append((f.offset, f.offset + f.length))
+        out = []
+        for number, text in enumerate(self.piece.paragraphs, start=1):
+            out.append((f"para-{number}", number, _segments(text, marks.get(number, []))))
+        return out
+
+
+def _segments(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
+    flags = [False] * len(text)
+    for start, end in spans:
+        for i in range(max(0, start), min(len(text), end)):
+            flags[i] = True
+    segments: list[tuple[str, bool]] = []
+    for char, flag in zip(text, flags, strict=False):
+        if segments and segments[-1][1] == flag:
+            segments[-1] = (segments[-1][0] + char, flag)
+        else:
+            segments.append((char, flag))
+    return segments
+
+
+def _dismissals_for(submission_ids: list[int], issue: Issue | None = None) -> dict[tuple, Dismissal]:
+    rows = Dismissal.objects.filter(submission_id__in=submission_ids).select_related("actor")
+    found = {(d.submission_id, d.key): d for d in rows}
+    if issue is not None:
+        for d in Dismissal.objects.filter(issue=issue).select_related("actor"):
+            found[(None, d.key)] = d
+    return found
+
+
+def _label(rule: str) -> str:
+    if rule == "similarity":
+        return "查重"
+    return RULES[rule].label if rule in RULES else rule
+
+
+def piece_report(submission: Submission, *, with_similar: bool) -> PieceReport:
+    """Findings on the piece as stored, dismissals applied; 查重 for the editor."""
+    context = check_context()
+    text = piece_text(submission, context)
+    options = ProofreadingOptions.current()
+    dismissals = _dismissals_for([submission.pk])
+    findings = check_piece(text, context)
+    similar = similar_pieces(submission) if with_similar else []
+    shown = [ShownFinding(f, _label(f.rule), dismissals.get((submission.pk, f.key))) for f in findings]
+    for match in similar:
+        if match.similarity >= options.similarity_threshold:
+            f = similarity_finding(text.key, match)
+            shown.insert(0, ShownFinding(f, "查重", dismissals.get((submission.pk, f.key))))
+    return PieceReport(text, shown, similar, options.similarity_threshold, submission)
+
+
+@dataclass
+class IssueReport:
+    issue_findings: list[ShownFinding]  # the issue's own (numbers, dates)
+    pieces: list[PieceReport]
+
+    @property
+    def open_count(self) -> int:
+        return sum(1 for f in self.issue_findings if not f.dismissed) + sum(len(p.open) for p in self.pieces)
+
+
+def review_link(submission_id: int | None, anchor: str) -> str:
+    if submission_id is None:
+        return ""
+    return reverse("review_detail", args=[submission_id]) + f"#{anchor}"
+
+
+def issue_report(issue: Issue) -> IssueReport:
+    """Every check on the issue as it prints, grouped per piece in print order, with
+    links to each finding's paragraph on the piece's review page; pieces over the 查重
+    threshold carry a 查重 finding."""
+    context = check_context()
+    options = ProofreadingOptions.current()
+    text = issue_text(issue, context)
+    findings = check_issue(text, context)
+    pieces = text.pieces
+    ids = [p.submission_id for p in pieces if p.submission_id]
+    dismissals = _dismissals_for(ids, issue)
+    submissions = Submission.objects.select_related("unit").in_bulk(ids)
+    by_piece: dict[str, list[ShownFinding]] = {p.key: [] for p in pieces}
+    issue_findings = []
+    ids_by_key = {p.key: p.submission_id for p in pieces}
+    for f in findings:
+        if not f.piece:
+            issue_findings.append(ShownFinding(f, _label(f.rule), dismissals.get((None, f.key))))
+            continue
+        sid = ids_by_key.get(f.piece)
+        by_piece.setdefault(f.piece, []).append(
+            ShownFinding(f, _label(f.rule), dismissals.get((sid, f.key)), review_link(sid, f.anchor))
+        )
+    from .actions import refresh_index
+
+    refresh_index()
+    reports = []
+    for piece in pieces:
+        shown = by_piece.get(piece.key, [])
+        submission = submissions.get(piece.submission_id) if piece.submission_id else None
+        if submission is not None:
+            for match in similar_pieces(submission, top=1, floor=options.similarity_threshold, refresh=False):
+                f = similarity_finding(piece.key, match)
+                link = review_link(submission.pk, "similar")
+                shown.insert(0, ShownFinding(f, "查重", dismissals.get((submission.pk, f.key)), link))
+        reports.append(PieceReport(piece, shown, [], options.similarity_threshold, submission))
+    return IssueReport(issue_findings, reports)
+
+
+def finding_by_key(findings: list[Finding], key: str) -> Finding | None:
+    return next((f for f in findings if f.key == key), None)
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()

@@ -1,0 +1,133 @@
+"""查重 arithmetic, without the database: shingles, MinHash signatures, LSH band keys,
+and the passages two texts share.
+
+Why MinHash with LSH bands kept in our own tables (not ``datasketch``, not pg_trgm):
+
+- Similarity is Jaccard similarity of **character 3-gram shingles** of the text as it
+  prints, letters and digits only (punctuation widths and spaces do not make a
+  re-sent piece look new). A 3-gram is about a word and a half of Chinese: two pieces on
+  the same topic share few of them, a re-sent or lightly edited piece most.
+- A **MinHash** signature of 120 values (480 bytes) estimates that Jaccard similarity
+  with a standard error under 0.05. It is 20 lines of numpy here; ``datasketch`` computes
+  the same thing but its LSH index lives in memory, Redis or Cassandra, not in our
+  database, and it pulls scipy in for a parameter optimiser we do not need.
+- **LSH**: the signature is cut into 40 bands of 3 values; each band's hash is a row of
+  ``Band`` with a database index. Pieces sharing at least one band key are the candidates
+  (probability 1 − (1 − J³)⁴⁰: 0.93 at J = 0.4, 0.9999 at J = 0.6, 0.04 at J = 0.1), so a
+  query reads a handful of index entries instead of 6,000 texts, on SQLite and PostgreSQL
+  alike. pg_trgm would serve PostgreSQL only and its similarity() is a per-row scan
+  unless the query text is short.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+
+SHINGLE = 3
+PERMUTATIONS = 120
+BANDS = 40
+ROWS = PERMUTATIONS // BANDS
+_PRIME = np.uint64((1 << 31) - 1)
+_rng = np.random.RandomState(20241025)  # fixed: signatures are stored and compared later
+_A = _rng.randint(1, (1 << 31) - 1, size=PERMUTATIONS, dtype=np.int64).astype(np.uint64)
+_B = _rng.randint(0, (1 << 31) - 1, size=PERMUTATIONS, dtype=np.int64).astype(np.uint64)
+_WORD_CHAR = re.compile(r"[\w]", re.UNICODE)
+
+
+def comparable(text: str) -> tuple[str, list[int]]:
+    """The letters and digits of ``text``, and for each its index in ``text``."""
+    chars, where = [], []
+    for index, char in enumerate(text):
+        if char.isalnum():
+            chars.append(char.lower())
+            where.append(index)
+    return "".join(chars), where
+
+
+def shingles(text: str) -> set[str]:
+    letters, _ = comparable(text)
+    return {letters[i : i + SHINGLE] for i in range(len(letters) - SHINGLE + 1)}
+
+
+def signature(shingle_set: set[str]) -> np.ndarray | None:
+    """The MinHash signature (PERMUTATIONS uint32), or None for a text too short to have one."""
+    if not shingle_set:
+        return None
+    hashes = np.fromiter(
+        (zlib.crc32(s.encode("utf-8")) for s in shingle_set), dtype=np.uint64, count=len(shingle_set)
+    )
+    hashes %= _PRIME
+    values = (np.outer(_A, hashes) + _B[:, None]) % _PRIME
+    return values.min(axis=1).astype("<u4")
+
+
+def band_keys(sig: np.ndarray) -> list[int]:
+    """BANDS signed 64-bit keys: the band's number and its ROWS values, hashed."""
+    raw = sig.astype("<u4").tobytes()
+    keys = []
+    for band in range(BANDS):
+        chunk = raw[band * ROWS * 4 : (band + 1) * ROWS * 4]
+        digest = hashlib.blake2b(bytes([band]) + chunk, digest_size=8).digest()
+        keys.append(int.from_bytes(digest, "little", signed=True))
+    return keys
+
+
+def from_bytes(data: bytes) -> np.ndarray:
+    return np.frombuffer(bytes(data), dtype="<u4")
+
+
+def estimate(a: np.ndarray, b: np.ndarray) -> float:
+    """Estimated Jaccard similarity of two signatures (0–1)."""
+    return float(np.count_nonzero(a == b)) / PERMUTATIONS
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+# Shared passages: at least this many letters in a row that occur in both texts.
+PASSAGE = 8
+
+
+def shared_spans(text: str, other: str) -> list[Span]:
+    """Where ``text`` repeats passages of ``other`` (≥ PASSAGE letters and digits in a row,
+    punctuation ignored): merged spans of indices into ``text``."""
+    mine, where = comparable(text)
+    theirs, _ = comparable(other)
+    if len(mine) < PASSAGE or len(theirs) < PASSAGE:
+        return []
+    grams = {theirs[i : i + PASSAGE] for i in range(len(theirs) - PASSAGE + 1)}
+    covered = [False] * len(mine)
+    for i in range(len(mine) - PASSAGE + 1):
+        if mine[i : i + PASSAGE] in grams:
+            for j in range(i, i + PASSAGE):
+                covered[j] = True
+    spans: list[Span] = []
+    i = 0
+    while i < len(mine):
+        if not covered[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(mine) and covered[j + 1]:
+            j += 1
+        start, end = where[i], where[j] + 1
+        if spans and start - spans[-1].end <= 2:
+            spans[-1] = Span(spans[-1].start, end)  # a mark or two between passages
+        else:
+            spans.append(Span(start, end))
+        i = j + 1
+    return spans
