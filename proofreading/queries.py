@@ -31,6 +31,7 @@ COMPARED_STATUSES = (S.PUBLISHED, S.SUBMITTED, S.RETURNED, S.ADOPTED)
 TOP = 5
 SHOW_FROM = 0.2  # similarity below this is not "similar" and is not listed
 CANDIDATES = 30
+LONGEST_SHOWN = 80  # characters of one shared passage shown in the 查重 list
 
 
 # --- the office's lists ---------------------------------------------------------------
@@ -150,11 +151,11 @@ def _excerpts(
         segments = []
         if start > 0:
             segments.append(("…", False))
-        segments += [
-            (text[start : span.start], False),
-            (text[span.start : span.end], True),
-            (text[span.end : end], False),
-        ]
+        shared = text[span.start : span.end]
+        if len(shared) > LONGEST_SHOWN:
+            # A long shared passage is shown by its two ends.
+            shared = shared[: LONGEST_SHOWN // 2] + "……" + shared[-LONGEST_SHOWN // 4 :]
+        segments += [(text[start : span.start], False), (shared, True), (text[span.end : end], False)]
         if end < len(text):
             segments.append(("…", False))
         out.append([(t, marked) for t, marked in segments if t])
@@ -315,7 +316,7 @@ def piece_report(submission: Submission, *, with_similar: bool) -> PieceReport:
     for match in similar:
         if match.similarity >= options.similarity_threshold:
             f = similarity_finding(text.key, match)
-            shown.insert(0, ShownFinding(f, "查重", dismissals.get((submission.pk, f.key))))
+            shown.insert(0, ShownFinding(f, "查重", dismissals.get((submission.pk, f.key)), "#similar"))
     return PieceReport(text, shown, similar, options.similarity_threshold, submission)
 
 
