@@ -38,7 +38,7 @@ def toc_title(issue: IssueText, context: CheckContext) -> Iterator[Finding]:
             if listed is None:
                 message = "目录中没有这篇文章"
             elif _squash(listed) != _squash(printed):
-                message = f"目录作“{listed}”，标题作“{printed}”"
+                message = f"目录作《{listed}》，标题作《{printed}》"
             else:
                 continue
             yield Finding(
