@@ -22,6 +22,7 @@ from .models import Band, Dismissal, Fingerprint
 from .queries import printed_text
 
 MAX_REASON = 200
+BATCH = 200  # pieces indexed per transaction
 
 
 class ProofreadingError(Exception):
@@ -31,53 +32,66 @@ class ProofreadingError(Exception):
 # --- 查重 index ----------------------------------------------------------------------
 
 
-def index_submission(submission: Submission) -> Fingerprint | None:
+def index_submission(submission: Submission) -> Fingerprint:
     """Compute and store the piece's fingerprint and band keys (replacing older ones).
 
-    Returns the fingerprint, or None for a piece with too little text to compare (any old
-    fingerprint is removed). Idempotent; safe to call from any action that changed text.
+    A piece with too little text to compare (under 3 letters) gets a fingerprint without
+    signature or bands. Idempotent; safe to call from any action that changed text.
     """
     text = printed_text(submission)
     text_hash = hashlib.sha1(text.encode("utf-8")).hexdigest()
     shingle_set = similarity.shingles(text)
     sig = similarity.signature(shingle_set)
     with transaction.atomic():
-        if sig is None:
-            Fingerprint.objects.filter(submission=submission).delete()
-            return None
         fingerprint, created = Fingerprint.objects.update_or_create(
             submission=submission,
             defaults={
                 "version": submission.version,
+                "source_updated_at": submission.updated_at,
+                "text": text,
                 "text_hash": text_hash,
                 "shingle_count": len(shingle_set),
-                "signature": sig.tobytes(),
+                # A text too short to compare is recorded too (so it is not stale), without bands.
+                "signature": sig.tobytes() if sig is not None else b"",
             },
         )
         if not created:
             fingerprint.bands.all().delete()
-        Band.objects.bulk_create(Band(fingerprint=fingerprint, key=key) for key in similarity.band_keys(sig))
+        if sig is not None:
+            Band.objects.bulk_create(
+                Band(fingerprint=fingerprint, key=key) for key in similarity.band_keys(sig)
+            )
     return fingerprint
 
 
 def refresh_index(limit: int | None = 50) -> int:
-    """Index the pieces whose fingerprint is missing or older than their text (their
-    ``version`` moved on): at most ``limit`` per call (None: all). Returns how many.
+    """Index the pieces 查重 compares that changed since the index last looked — at most
+    ``limit`` per call, oldest change first (None: every piece whose fingerprint is
+    missing or older than its text, a full sweep). Returns how many were indexed.
 
-    Called before each 查重 lookup, so the index follows every text change whichever
-    action made it (the actions of submissions/ and bulletin/ need not know about it);
-    ``manage.py proofreading_index`` builds it whole after a bulk import.
+    Called before each 查重 lookup, so the index follows every change of text or status
+    whichever action made it (submissions/ and bulletin/ need not know about it); the
+    check reads one indexed range of ``Submission(status, updated_at)``.
+    ``manage.py proofreading_index`` runs the full sweep after a bulk import.
     """
-    from .queries import stale_submissions
+    from .queries import changed_submissions, stale_submissions
 
     done = 0
-    for submission in stale_submissions(limit):
+    while True:
+        size = min(limit - done, BATCH) if limit else BATCH
+        batch = list(changed_submissions(size) if limit else stale_submissions(size))
+        if not batch:
+            return done
         try:
-            index_submission(submission)
+            # One transaction a batch: on SQLite a commit per piece costs more than the piece.
+            with transaction.atomic():
+                for submission in batch:
+                    index_submission(submission)
         except IntegrityError:
-            continue  # a concurrent request indexed it first
-        done += 1
-    return done
+            return done  # a concurrent request is indexing the same pieces
+        done += len(batch)
+        if limit and done >= limit:
+            return done
 
 
 # --- dismissals -----------------------------------------------------------------------

@@ -121,6 +121,10 @@ class Fingerprint(models.Model):
         "submissions.Submission", on_delete=models.CASCADE, primary_key=True, related_name="fingerprint"
     )
     version = models.PositiveIntegerField()
+    # The piece's updated_at when indexed: the index is refreshed from the pieces changed
+    # since the newest of these (an indexed column, so the check costs one index read).
+    source_updated_at = models.DateTimeField(db_index=True)
+    text = models.TextField()  # the printed text compared (title and body, one paragraph a line)
     text_hash = models.CharField(max_length=40)
     shingle_count = models.PositiveIntegerField()
     signature = models.BinaryField()  # MINHASH_PERMUTATIONS little-endian uint32

@@ -32,26 +32,34 @@ SHINGLE = 3
 PERMUTATIONS = 120
 BANDS = 40
 ROWS = PERMUTATIONS // BANDS
-_PRIME = np.uint64((1 << 31) - 1)
 _rng = np.random.RandomState(20241025)  # fixed: signatures are stored and compared later
-_A = _rng.randint(1, (1 << 31) - 1, size=PERMUTATIONS, dtype=np.int64).astype(np.uint64)
-_B = _rng.randint(0, (1 << 31) - 1, size=PERMUTATIONS, dtype=np.int64).astype(np.uint64)
-_WORD_CHAR = re.compile(r"[\w]", re.UNICODE)
+# Multiply-shift hashing (Dietzfelbinger et al.): h(x) = ((a·x + b) mod 2⁶⁴) >> 32 with a
+# odd — one multiply and one shift per value, no division; numpy's uint64 wraps mod 2⁶⁴.
+_A = (
+    _rng.randint(0, 1 << 62, size=PERMUTATIONS, dtype=np.int64).astype(np.uint64) << np.uint64(1)
+) | np.uint64(1)
+_B = _rng.randint(0, 1 << 62, size=PERMUTATIONS, dtype=np.int64).astype(np.uint64) << np.uint64(2)
+_SHIFT = np.uint64(32)
+
+
+_NOT_LETTER = re.compile(r"[\W_]+")
+_LETTER = re.compile(r"[^\W_]")
+
+
+def letters(text: str) -> str:
+    """The letters and digits of ``text``, lower-cased: what shingles are made of."""
+    return _NOT_LETTER.sub("", text).lower()
 
 
 def comparable(text: str) -> tuple[str, list[int]]:
     """The letters and digits of ``text``, and for each its index in ``text``."""
-    chars, where = [], []
-    for index, char in enumerate(text):
-        if char.isalnum():
-            chars.append(char.lower())
-            where.append(index)
-    return "".join(chars), where
+    where = [m.start() for m in _LETTER.finditer(text)]
+    return "".join(text[i] for i in where).lower(), where
 
 
 def shingles(text: str) -> set[str]:
-    letters, _ = comparable(text)
-    return {letters[i : i + SHINGLE] for i in range(len(letters) - SHINGLE + 1)}
+    chars = letters(text)
+    return {chars[i : i + SHINGLE] for i in range(len(chars) - SHINGLE + 1)}
 
 
 def signature(shingle_set: set[str]) -> np.ndarray | None:
@@ -61,8 +69,8 @@ def signature(shingle_set: set[str]) -> np.ndarray | None:
     hashes = np.fromiter(
         (zlib.crc32(s.encode("utf-8")) for s in shingle_set), dtype=np.uint64, count=len(shingle_set)
     )
-    hashes %= _PRIME
-    values = (np.outer(_A, hashes) + _B[:, None]) % _PRIME
+    with np.errstate(over="ignore"):
+        values = (np.outer(_A, hashes) + _B[:, None]) >> _SHIFT
     return values.min(axis=1).astype("<u4")
 
 
@@ -106,28 +114,22 @@ def shared_spans(text: str, other: str) -> list[Span]:
     """Where ``text`` repeats passages of ``other`` (≥ PASSAGE letters and digits in a row,
     punctuation ignored): merged spans of indices into ``text``."""
     mine, where = comparable(text)
-    theirs, _ = comparable(other)
+    theirs = letters(other)
     if len(mine) < PASSAGE or len(theirs) < PASSAGE:
         return []
     grams = {theirs[i : i + PASSAGE] for i in range(len(theirs) - PASSAGE + 1)}
-    covered = [False] * len(mine)
-    for i in range(len(mine) - PASSAGE + 1):
-        if mine[i : i + PASSAGE] in grams:
-            for j in range(i, i + PASSAGE):
-                covered[j] = True
+    starts = [i for i in range(len(mine) - PASSAGE + 1) if mine[i : i + PASSAGE] in grams]
     spans: list[Span] = []
-    i = 0
-    while i < len(mine):
-        if not covered[i]:
-            i += 1
+    run_start = run_end = -1  # a run of covered letters [run_start, run_end)
+    for i in starts + [len(mine) + PASSAGE]:
+        if i <= run_end:
+            run_end = i + PASSAGE
             continue
-        j = i
-        while j + 1 < len(mine) and covered[j + 1]:
-            j += 1
-        start, end = where[i], where[j] + 1
-        if spans and start - spans[-1].end <= 2:
-            spans[-1] = Span(spans[-1].start, end)  # a mark or two between passages
-        else:
-            spans.append(Span(start, end))
-        i = j + 1
+        if run_start >= 0:
+            start, end = where[run_start], where[run_end - 1] + 1
+            if spans and start - spans[-1].end <= 2:
+                spans[-1] = Span(spans[-1].start, end)  # a mark or two between passages
+            else:
+                spans.append(Span(start, end))
+        run_start, run_end = i, i + PASSAGE
     return spans
