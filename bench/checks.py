@@ -11,7 +11,7 @@
 
 Prints one JSON line:
 {"database", "check_issue_s", "check_issue_max_s", "pieces", "index_build_s",
- "similar_p50_ms", "similar_p95_ms", "resent_found", "resent"}
+ "similar_p50_ms", "similar_p95_ms", "resent_found", "resent", "load_avg_1m", "cpu_cores"}
 
     .venv/bin/python bench/checks.py                       # throwaway SQLite file
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_checks .venv/bin/python bench/checks.py
@@ -131,7 +131,9 @@ def main() -> None:
     refresh_index(limit=None)
     index_s = time.perf_counter() - start
     pieces = Submission.objects.in_bulk()
-    asked = [pieces[copy] for copy, _ in resent] + rng.sample(list(pieces.values()), QUERIES - len(resent))
+    copies = {copy for copy, _ in resent}
+    others = [p for pk, p in pieces.items() if pk not in copies]
+    asked = [pieces[copy] for copy in sorted(copies)] + rng.sample(others, QUERIES - len(copies))
     similar_pieces(asked[0])  # warm-up
     times, found = [], 0
     originals = dict(resent)
@@ -154,6 +156,9 @@ def main() -> None:
                 "similar_p95_ms": round(times[int(len(times) * 0.95) - 1], 1),
                 "resent_found": found,
                 "resent": len(resent),
+                # The machine is shared: the load while the lookups ran says how to read them.
+                "load_avg_1m": round(os.getloadavg()[0], 1),
+                "cpu_cores": os.cpu_count(),
             },
             ensure_ascii=False,
         )

@@ -2,7 +2,7 @@
 
 Positions: ``piece`` is the piece's key (``"s42"`` for submission 42, or the item's key
 in an issue check; ``""`` for the issue as a whole); ``part`` is ``"title"``,
-``"body"``, ``"byline"`` or ``"issue"``; ``paragraph`` is 1-based among the body
+``"body"``, ``"byline"``, ``"issue"`` or ``"similar"`` (a 查重 finding); ``paragraph`` is 1-based among the body
 paragraphs (0 for the other parts); ``offset`` and ``length`` count characters (Python
 ``str`` indices) in that paragraph's text.
 """
@@ -12,8 +12,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-PARTS = ("title", "body", "byline", "issue")
-PART_LABELS = {"title": "标题", "body": "正文", "byline": "署名", "issue": "本期"}
+PARTS = ("title", "body", "byline", "issue", "similar")
+PART_LABELS = {"title": "标题", "body": "正文", "byline": "署名", "issue": "本期", "similar": "查重结果"}
 # Characters of context either side kept with a finding: enough to read it in a list and
 # to recognise the same finding after edits elsewhere in the piece (see ``key``).
 CONTEXT_CHARS = 8
@@ -50,6 +50,8 @@ class Finding:
         """The id of the paragraph on the piece's page: para-3, para-title, para-byline."""
         if self.part == "body":
             return f"para-{self.paragraph}"
+        if self.part == "similar":
+            return "similar"
         return f"para-{self.part}"
 
     @property

@@ -226,8 +226,8 @@ def similar_pieces(
     estimated = sorted(
         ((similarity.estimate(sig, similarity.from_bytes(data)), pk) for pk, data in rows), reverse=True
     )
-    # The estimate's standard error is under 0.05: measure a few more than asked exactly.
-    best = [pk for est, pk in estimated[: top + 4] if est >= floor - 0.1]
+    # The estimate ranks (its standard error is under 0.05); the ones shown are measured exactly.
+    best = [pk for est, pk in estimated[:top] if est >= floor - 0.1]
     if not best:
         return []
     others = (
@@ -235,30 +235,30 @@ def similar_pieces(
         .defer("body", "brief_text", "fingerprint__signature")
         .in_bulk(best)
     )
-    found = []
+    scored = []
     for pk in best:
         other = others.get(pk)
         if other is None or other.status not in COMPARED_STATUSES:
             continue
-        other_text = other.fingerprint.text
-        score = similarity.jaccard(mine, similarity.shingles(other_text))
-        if score < floor:
-            continue
-        spans = similarity.shared_spans(other_text, text)
+        score = similarity.jaccard(mine, similarity.shingles(other.fingerprint.text))
+        if score >= floor:
+            scored.append((score, other))
+    scored.sort(key=lambda pair: -pair[0])
+    found = []
+    for score, other in scored[:top]:
+        # Passages are marked for the ones shown only.
+        spans = similarity.shared_spans(other.fingerprint.text, text)
         placement = getattr(other, "placement", None)
-        label = ""
-        if placement is not None:
-            label = f"{placement.issue.year}年第{placement.issue.number}期"
-        found.append(SimilarPiece(other, score, _excerpts(other_text, spans), label))
-    found.sort(key=lambda s: -s.similarity)
-    return found[:top]
+        label = f"{placement.issue.year}年第{placement.issue.number}期" if placement is not None else ""
+        found.append(SimilarPiece(other, score, _excerpts(other.fingerprint.text, spans), label))
+    return found
 
 
 def similarity_finding(piece_key: str, match: SimilarPiece) -> Finding:
     other = match.submission
     where = match.issue_label or other.get_status_display()
     message = f"与{other.unit.short_name}《{other.title}》（{where}）相似度{match.percent}%"
-    return Finding("similarity", message, piece_key, "title", 0, excerpt=f"s{other.pk}")
+    return Finding("similarity", message, piece_key, "similar", 0, excerpt=f"s{other.pk}")
 
 
 # --- reports for the panels -----------------------------------------------------------
