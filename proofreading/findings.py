@@ -10,7 +10,7 @@ paragraphs (0 for the other parts); ``offset`` and ``length`` count characters (
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 PARTS = ("title", "body", "byline", "issue", "similar")
 PART_LABELS = {"title": "标题", "body": "正文", "byline": "署名", "issue": "本期", "similar": "查重结果"}
@@ -43,7 +43,6 @@ class Finding:
     before: str = ""  # up to CONTEXT_CHARS characters before them
     after: str = ""  # and after
     suggestion: str = ""  # the corrected characters, when the rule knows them
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def anchor(self) -> str:

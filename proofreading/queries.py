@@ -4,7 +4,6 @@ the office's lists, the reports the panels show, and 查重 lookups.
 
 from __future__ import annotations
 
-import hashlib
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -23,7 +22,7 @@ from .documents import issue_text_from_document
 from .findings import Finding
 from .models import Band, Dismissal, Fingerprint, ProofreadingOptions, Term
 from .rules import RULES
-from .text import CheckContext, IssueNumbers, IssueText, PieceText, UnitNames
+from .text import CheckContext, IssueNumbers, IssueText, PieceText, TermRule, UnitNames
 
 S = Submission.Status
 # 查重 compares with published pieces and pieces still in the editor's hands.
@@ -41,9 +40,9 @@ def unit_names(unit: Unit) -> UnitNames:
     return UnitNames(unit.name, unit.short_name, unit.office_name, unit.kind)
 
 
-def check_context() -> CheckContext:
-    """Units, active terms and options as a ``CheckContext`` (3 queries)."""
-    options = ProofreadingOptions.current()
+def check_context(options: ProofreadingOptions | None = None) -> CheckContext:
+    """Units, active terms and options as a ``CheckContext`` (2 queries, 3 without options)."""
+    options = options or ProofreadingOptions.current()
     return CheckContext(
         units=tuple(unit_names(u) for u in Unit.objects.all()),
         terms=tuple(term_rule(t) for t in Term.objects.filter(active=True).order_by("preferred")),
@@ -51,9 +50,7 @@ def check_context() -> CheckContext:
     )
 
 
-def term_rule(term: Term):
-    from .text import TermRule
-
+def term_rule(term: Term) -> TermRule:
     return TermRule(term.preferred, Term.lines(term.variants), Term.lines(term.exceptions), term.note)
 
 
@@ -96,11 +93,12 @@ def previous_published(issue: Issue) -> Issue | None:
 def issue_text(issue: Issue, context: CheckContext) -> IssueText:
     """The issue as it prints now (a published one: its frozen text), items keyed s<id>."""
     document = (build_document(issue) if not issue.snapshot else issue_document(issue)).normalized()
-    ids = list(
+    placements = list(
         Placement.objects.filter(issue=issue)
+        .select_related("submission__unit")
         .order_by("section__position", "position")
-        .values_list("submission_id", flat=True)
     )
+    ids = [p.submission_id for p in placements]
     count = sum(len(s.items) for s in document.sections)
     keys = [f"s{pk}" for pk in ids] if len(ids) == count else None
     before = previous_published(issue)
@@ -108,10 +106,7 @@ def issue_text(issue: Issue, context: CheckContext) -> IssueText:
     text = issue_text_from_document(
         document, context, previous=previous, keys=keys, submission_ids=ids if keys else None
     )
-    units = {
-        p.submission_id: p.submission.unit
-        for p in Placement.objects.filter(issue=issue).select_related("submission__unit")
-    }
+    units = {p.submission_id: p.submission.unit for p in placements}
     for piece in text.pieces:
         if piece.submission_id in units:
             piece.unit = unit_names(units[piece.submission_id])
@@ -340,9 +335,9 @@ def _label(rule: str) -> str:
 
 def piece_report(submission: Submission, *, with_similar: bool) -> PieceReport:
     """Findings on the piece as stored, dismissals applied; 查重 for the editor."""
-    context = check_context()
-    text = piece_text(submission, context)
     options = ProofreadingOptions.current()
+    context = check_context(options)
+    text = piece_text(submission, context)
     dismissals = _dismissals_for([submission.pk])
     findings = check_piece(text, context)
     similar = similar_pieces(submission) if with_similar else []
@@ -374,8 +369,8 @@ def issue_report(issue: Issue) -> IssueReport:
     """Every check on the issue as it prints, grouped per piece in print order, with
     links to each finding's paragraph on the piece's review page; pieces over the 查重
     threshold carry a 查重 finding."""
-    context = check_context()
     options = ProofreadingOptions.current()
+    context = check_context(options)
     text = issue_text(issue, context)
     findings = check_issue(text, context)
     pieces = text.pieces
@@ -407,11 +402,3 @@ def issue_report(issue: Issue) -> IssueReport:
                 shown.insert(0, ShownFinding(f, "查重", dismissals.get((submission.pk, f.key)), link))
         reports.append(PieceReport(piece, shown, [], options.similarity_threshold, submission))
     return IssueReport(issue_findings, reports)
-
-
-def finding_by_key(findings: list[Finding], key: str) -> Finding | None:
-    return next((f for f in findings if f.key == key), None)
-
-
-def text_hash(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
