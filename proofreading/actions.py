@@ -32,36 +32,47 @@ class ProofreadingError(Exception):
 # --- 查重 index ----------------------------------------------------------------------
 
 
-def index_submission(submission: Submission) -> Fingerprint:
-    """Compute and store the piece's fingerprint and band keys (replacing older ones).
+def index_submissions(submissions: list[Submission]) -> int:
+    """Compute and store the pieces' fingerprints and band keys, replacing older ones, in
+    one transaction and a few statements whatever the number. Returns how many.
 
     A piece with too little text to compare (under 3 letters) gets a fingerprint without
-    signature or bands. Idempotent; safe to call from any action that changed text.
+    signature or bands, so it is not taken for stale again. Idempotent.
     """
-    text = printed_text(submission)
-    text_hash = hashlib.sha1(text.encode("utf-8")).hexdigest()
-    shingle_set = similarity.shingles(text)
-    sig = similarity.signature(shingle_set)
-    with transaction.atomic():
-        fingerprint, created = Fingerprint.objects.update_or_create(
-            submission=submission,
-            defaults={
-                "version": submission.version,
-                "source_updated_at": submission.updated_at,
-                "text": text,
-                "text_hash": text_hash,
-                "shingle_count": len(shingle_set),
-                # A text too short to compare is recorded too (so it is not stale), without bands.
-                "signature": sig.tobytes() if sig is not None else b"",
-            },
-        )
-        if not created:
-            fingerprint.bands.all().delete()
-        if sig is not None:
-            Band.objects.bulk_create(
-                Band(fingerprint=fingerprint, key=key) for key in similarity.band_keys(sig)
+    rows, bands = [], []
+    for submission in submissions:
+        text = printed_text(submission)
+        shingle_set = similarity.shingles(text)
+        sig = similarity.signature(shingle_set)
+        rows.append(
+            Fingerprint(
+                submission_id=submission.pk,
+                version=submission.version,
+                source_updated_at=submission.updated_at,
+                text=text,
+                text_hash=hashlib.sha1(text.encode("utf-8")).hexdigest(),
+                shingle_count=len(shingle_set),
+                signature=sig.tobytes() if sig is not None else b"",
             )
-    return fingerprint
+        )
+        if sig is not None:
+            bands += [Band(fingerprint_id=submission.pk, key=key) for key in similarity.band_keys(sig)]
+    with transaction.atomic():
+        Fingerprint.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["submission"],
+            update_fields=["version", "source_updated_at", "text", "text_hash", "shingle_count", "signature"],
+        )
+        Band.objects.filter(fingerprint_id__in=[row.submission_id for row in rows]).delete()
+        Band.objects.bulk_create(bands, batch_size=2000)
+    return len(rows)
+
+
+def index_submission(submission: Submission) -> Fingerprint:
+    """One piece's fingerprint, computed and stored now (see ``index_submissions``)."""
+    index_submissions([submission])
+    return Fingerprint.objects.get(submission=submission)
 
 
 def refresh_index(limit: int | None = 50) -> int:
@@ -83,10 +94,7 @@ def refresh_index(limit: int | None = 50) -> int:
         if not batch:
             return done
         try:
-            # One transaction a batch: on SQLite a commit per piece costs more than the piece.
-            with transaction.atomic():
-                for submission in batch:
-                    index_submission(submission)
+            index_submissions(batch)
         except IntegrityError:
             return done  # a concurrent request is indexing the same pieces
         done += len(batch)
