@@ -227,3 +227,19 @@ def test_issue_panel_warns_of_a_piece_over_the_threshold(editor, contributor, ot
     rules = [[s.finding.rule for s in p.findings] for p in report.pieces]
     assert rules == [["similarity"], ["similarity"]]
     assert report.pieces[0].findings[0].link.endswith("#similar")
+
+
+def test_index_command_sweeps_every_stale_piece(editor, contributor):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    for n in range(3):
+        submitted_piece(contributor, f"西湖区：第{n}篇", body=REPORT.replace("12个", f"{n}个"))
+    out = StringIO()
+    call_command("proofreading_index", stdout=out)
+    assert "已建立 3 篇稿件的查重指纹" in out.getvalue()
+    assert Fingerprint.objects.count() == 3 and Band.objects.count() == 120
+    out = StringIO()
+    call_command("proofreading_index", stdout=out)
+    assert "已建立 0 篇" in out.getvalue()
