@@ -7,7 +7,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Max, Q
+from django.db.models import Exists, F, Q, Subquery
 from django.urls import reverse
 
 from accounts.models import Unit
@@ -92,6 +92,11 @@ def previous_published(issue: Issue) -> Issue | None:
 
 def issue_text(issue: Issue, context: CheckContext) -> IssueText:
     """The issue as it prints now (a published one: its frozen text), items keyed s<id>."""
+    return issue_text_and_pieces(issue, context)[0]
+
+
+def issue_text_and_pieces(issue: Issue, context: CheckContext) -> tuple[IssueText, dict[int, Submission]]:
+    """``issue_text`` and the issue's pieces {id: Submission} (with their units)."""
     document = (build_document(issue) if not issue.snapshot else issue_document(issue)).normalized()
     placements = list(
         Placement.objects.filter(issue=issue)
@@ -110,7 +115,7 @@ def issue_text(issue: Issue, context: CheckContext) -> IssueText:
     for piece in text.pieces:
         if piece.submission_id in units:
             piece.unit = unit_names(units[piece.submission_id])
-    return text
+    return text, {p.submission_id: p.submission for p in placements}
 
 
 # --- 查重 -------------------------------------------------------------------------------
@@ -141,19 +146,25 @@ def stale_submissions(limit: int | None):
 
 def changed_submissions(limit: int) -> list[Submission]:
     """Pieces 查重 compares that changed (text or status) since the newest piece the index
-    has seen, oldest first. Two small reads: the newest indexed time (an index), and the
-    pieces of the compared statuses changed since ((status, updated_at) index)."""
-    newest = Fingerprint.objects.aggregate(newest=Max("source_updated_at"))["newest"]
-    queryset = Submission.objects.filter(status__in=COMPARED_STATUSES)
-    if newest is None:
-        return list(queryset.order_by("updated_at", "pk")[:limit])
-    recent = list(queryset.filter(updated_at__gte=newest).order_by("updated_at", "pk")[: limit + 1])
-    seen = dict(
-        Fingerprint.objects.filter(submission_id__in=[s.pk for s in recent]).values_list(
-            "submission_id", "source_updated_at"
-        )
+    has seen, oldest first: one query reading the newest indexed time (an index) and the
+    (status, updated_at) index from there."""
+    newest_indexed = Subquery(
+        Fingerprint.objects.order_by("-source_updated_at").values("source_updated_at")[:1]
     )
-    return [s for s in recent if seen.get(s.pk) != s.updated_at][:limit]
+    recent = list(
+        Submission.objects.filter(status__in=COMPARED_STATUSES)
+        .filter(Q(updated_at__gte=newest_indexed) | ~Exists(Fingerprint.objects.all()))
+        .select_related("fingerprint")
+        .order_by("updated_at", "pk")[: limit + 1]
+    )
+    return [s for s in recent if _indexed_at(s) != s.updated_at][:limit]
+
+
+def _indexed_at(submission: Submission):
+    try:
+        return submission.fingerprint.source_updated_at
+    except Fingerprint.DoesNotExist:
+        return None
 
 
 def _excerpts(
@@ -181,72 +192,101 @@ def similar_pieces(
     submission: Submission, *, top: int = TOP, floor: float = SHOW_FROM, refresh: bool = True
 ) -> list[SimilarPiece]:
     """The ``top`` pieces (published or in the editor's hands, any unit, any year) most
-    similar to ``submission``'s printed text, most similar first, each at least ``floor``.
+    similar to ``submission``'s printed text, most similar first, each at least ``floor``."""
+    return similar_to_each([submission], top=top, floor=floor, refresh=refresh)[submission.pk]
 
-    Reads the LSH band index (a handful of indexed rows), estimates with the stored
-    signatures, then measures the few best exactly and marks the passages they share.
+
+def similar_to_each(
+    submissions: list[Submission], *, top: int = TOP, floor: float = SHOW_FROM, refresh: bool = True
+) -> dict[int, list[SimilarPiece]]:
+    """``similar_pieces`` for several pieces at once, in the same few queries however many
+    (the issue panel asks for every piece of the issue): {submission id: [SimilarPiece]}.
+
+    Reads the LSH band index (a handful of indexed rows a piece), estimates with the
+    stored signatures, then measures the best exactly and marks the passages they share.
     """
     if refresh:
         from .actions import refresh_index
 
         refresh_index()
-    # The piece's own fingerprint when it is current (the refresh above keeps the compared
+    result: dict[int, list[SimilarPiece]] = {s.pk: [] for s in submissions}
+    # Each piece's own fingerprint when it is current (the refresh above keeps the compared
     # pieces' so); otherwise (a draft, say) computed here.
-    own = Fingerprint.objects.filter(submission_id=submission.pk, version=submission.version).first()
-    if own is not None:
-        text = own.text
-        mine = similarity.shingles(text)
-        sig = similarity.from_bytes(own.signature) if own.signature else None
-    else:
-        text = printed_text(submission)
-        mine = similarity.shingles(text)
-        sig = similarity.signature(mine)
-    if sig is None:
-        return []
-    keys = similarity.band_keys(sig)
-    candidate_ids = list(
-        Band.objects.filter(key__in=keys)
-        .exclude(fingerprint_id=submission.pk)
-        .values("fingerprint_id")
-        .annotate(shared=Count("id"))
-        .order_by("-shared")
-        .values_list("fingerprint_id", flat=True)[:CANDIDATES]
-    )
-    if not candidate_ids:
-        return []
-    # (The statuses are checked below on the few that are kept.)
-    rows = Fingerprint.objects.filter(submission_id__in=candidate_ids).values_list(
-        "submission_id", "signature"
-    )
-    estimated = sorted(
-        ((similarity.estimate(sig, similarity.from_bytes(data)), pk) for pk, data in rows), reverse=True
+    owns = {
+        f.submission_id: f for f in Fingerprint.objects.filter(submission_id__in=[s.pk for s in submissions])
+    }
+    mine: dict[int, tuple[str, set[str], list[int], object]] = {}
+    for submission in submissions:
+        own = owns.get(submission.pk)
+        if own is not None and own.version == submission.version:
+            text = own.text
+            shingle_set = similarity.shingles(text)
+            sig = similarity.from_bytes(own.signature) if own.signature else None
+        else:
+            text = printed_text(submission)
+            shingle_set = similarity.shingles(text)
+            sig = similarity.signature(shingle_set)
+        if sig is not None:
+            mine[submission.pk] = (text, shingle_set, similarity.band_keys(sig), sig)
+    if not mine:
+        return result
+    # Which indexed pieces share a band with which of ours.
+    sharing: dict[int, dict[int, int]] = {pk: {} for pk in mine}
+    by_key: dict[int, list[int]] = {}
+    for pk, (_, _, keys, _) in mine.items():
+        for key in keys:
+            by_key.setdefault(key, []).append(pk)
+    for other_id, key in Band.objects.filter(key__in=list(by_key)).values_list("fingerprint_id", "key"):
+        for pk in by_key[key]:
+            if other_id != pk:
+                sharing[pk][other_id] = sharing[pk].get(other_id, 0) + 1
+    candidates = {
+        pk: sorted(counts, key=lambda other: -counts[other])[:CANDIDATES] for pk, counts in sharing.items()
+    }
+    wanted = {other for ids in candidates.values() for other in ids}
+    if not wanted:
+        return result
+    signatures = dict(
+        Fingerprint.objects.filter(
+            submission_id__in=wanted, submission__status__in=COMPARED_STATUSES
+        ).values_list("submission_id", "signature")
     )
     # The estimate ranks (its standard error is under 0.05); the ones shown are measured exactly.
-    best = [pk for est, pk in estimated[:top] if est >= floor - 0.1]
-    if not best:
-        return []
+    best: dict[int, list[int]] = {}
+    for pk, ids in candidates.items():
+        sig = mine[pk][3]
+        estimated = sorted(
+            (
+                (similarity.estimate(sig, similarity.from_bytes(signatures[o])), o)
+                for o in ids
+                if o in signatures
+            ),
+            reverse=True,
+        )
+        best[pk] = [o for est, o in estimated[:top] if est >= floor - 0.1]
     others = (
         Submission.objects.select_related("unit", "placement__issue", "fingerprint")
         .defer("body", "brief_text", "fingerprint__signature")
-        .in_bulk(best)
+        .in_bulk({o for ids in best.values() for o in ids})
     )
-    scored = []
-    for pk in best:
-        other = others.get(pk)
-        if other is None or other.status not in COMPARED_STATUSES:
-            continue
-        score = similarity.jaccard(mine, similarity.shingles(other.fingerprint.text))
-        if score >= floor:
-            scored.append((score, other))
-    scored.sort(key=lambda pair: -pair[0])
-    found = []
-    for score, other in scored[:top]:
-        # Passages are marked for the ones shown only.
-        spans = similarity.shared_spans(other.fingerprint.text, text)
-        placement = getattr(other, "placement", None)
-        label = f"{placement.issue.year}年第{placement.issue.number}期" if placement is not None else ""
-        found.append(SimilarPiece(other, score, _excerpts(other.fingerprint.text, spans), label))
-    return found
+    for pk, ids in best.items():
+        text, shingle_set = mine[pk][0], mine[pk][1]
+        scored = []
+        for other_id in ids:
+            other = others.get(other_id)
+            if other is None:
+                continue
+            score = similarity.jaccard(shingle_set, similarity.shingles(other.fingerprint.text))
+            if score >= floor:
+                scored.append((score, other))
+        scored.sort(key=lambda pair: -pair[0])
+        for score, other in scored[:top]:
+            # Passages are marked for the ones shown only.
+            spans = similarity.shared_spans(other.fingerprint.text, text)
+            placement = getattr(other, "placement", None)
+            label = f"{placement.issue.year}年第{placement.issue.number}期" if placement is not None else ""
+            result[pk].append(SimilarPiece(other, score, _excerpts(other.fingerprint.text, spans), label))
+    return result
 
 
 def similarity_finding(piece_key: str, match: SimilarPiece) -> Finding:
@@ -319,12 +359,11 @@ def _segments(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]
 
 
 def _dismissals_for(submission_ids: list[int], issue: Issue | None = None) -> dict[tuple, Dismissal]:
-    rows = Dismissal.objects.filter(submission_id__in=submission_ids).select_related("actor")
-    found = {(d.submission_id, d.key): d for d in rows}
+    """{(submission id, key): Dismissal} for the pieces, and {(None, key): …} for the issue."""
+    scope = Q(submission_id__in=submission_ids)
     if issue is not None:
-        for d in Dismissal.objects.filter(issue=issue).select_related("actor"):
-            found[(None, d.key)] = d
-    return found
+        scope |= Q(issue=issue)
+    return {(d.submission_id, d.key): d for d in Dismissal.objects.filter(scope).select_related("actor")}
 
 
 def _label(rule: str) -> str:
@@ -371,12 +410,11 @@ def issue_report(issue: Issue) -> IssueReport:
     threshold carry a 查重 finding."""
     options = ProofreadingOptions.current()
     context = check_context(options)
-    text = issue_text(issue, context)
+    text, submissions = issue_text_and_pieces(issue, context)
     findings = check_issue(text, context)
     pieces = text.pieces
     ids = [p.submission_id for p in pieces if p.submission_id]
     dismissals = _dismissals_for(ids, issue)
-    submissions = Submission.objects.select_related("unit").in_bulk(ids)
     by_piece: dict[str, list[ShownFinding]] = {p.key: [] for p in pieces}
     issue_findings = []
     ids_by_key = {p.key: p.submission_id for p in pieces}
@@ -388,15 +426,13 @@ def issue_report(issue: Issue) -> IssueReport:
         by_piece.setdefault(f.piece, []).append(
             ShownFinding(f, _label(f.rule), dismissals.get((sid, f.key)), review_link(sid, f.anchor))
         )
-    from .actions import refresh_index
-
-    refresh_index()
+    similar = similar_to_each(list(submissions.values()), top=1, floor=options.similarity_threshold)
     reports = []
     for piece in pieces:
         shown = by_piece.get(piece.key, [])
         submission = submissions.get(piece.submission_id) if piece.submission_id else None
         if submission is not None:
-            for match in similar_pieces(submission, top=1, floor=options.similarity_threshold, refresh=False):
+            for match in similar.get(submission.pk, []):
                 f = similarity_finding(piece.key, match)
                 link = review_link(submission.pk, "similar")
                 shown.insert(0, ShownFinding(f, "查重", dismissals.get((submission.pk, f.key)), link))

@@ -5,4 +5,5 @@ from . import views
 # Mounted at /proofreading/.
 urlpatterns = [
     path("dismiss/", views.dismiss, name="proofreading_dismiss"),
+    path("issues/<int:pk>/", views.issue_panel, name="proofreading_issue_panel"),
 ]

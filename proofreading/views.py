@@ -1,11 +1,13 @@
-"""The one page action of the app: dismiss a finding with a reason. The panels themselves
-are template tags (``proofreading/templatetags/proofreading.py``) on the review page, the
-contributor's piece page and the assembly page."""
+"""The app's views: the issue's 校对 panel (fetched by the assembly page after it has
+loaded, or opened as a page of its own) and dismissing a finding with a reason. The piece
+panel is a template tag (``proofreading/templatetags/proofreading.py``) on the review page
+and the contributor's piece page."""
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import role_required
 from bulletin.models import Issue
@@ -13,6 +15,26 @@ from submissions.models import Submission
 
 from . import actions, permissions, queries
 from .forms import DismissForm
+
+
+@role_required(permissions.can_dismiss)
+@require_GET
+def issue_panel(request, pk: int):
+    """The issue's 校对 panel: ``?fragment=1`` gives the panel alone (the assembly page
+    puts it in place; dismissing returns there), otherwise a page with it."""
+    issue = get_object_or_404(Issue.objects.select_related("publication"), pk=pk)
+    fragment = bool(request.GET.get("fragment"))
+    context = {
+        "report": queries.issue_report(issue),
+        "issue": issue,
+        "fragment": fragment,
+        "can_dismiss": permissions.can_dismiss(request.user),
+        "back": reverse("issue_assemble", args=[issue.pk]) + "#proofreading"
+        if fragment
+        else reverse("proofreading_issue_panel", args=[issue.pk]),
+    }
+    template = "proofreading/_issue_panel.html" if fragment else "proofreading/issue_panel_page.html"
+    return render(request, template, context)
 
 
 def _back(request, fallback: str):

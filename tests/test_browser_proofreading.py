@@ -51,6 +51,7 @@ def test_issue_panel_links_open_the_piece_at_the_paragraph(
         assembly = f"{live_server.url}{reverse('issue_assemble', args=[issue.pk])}"
         page.goto(assembly)
         panel = page.locator("#proofreading")
+        panel.locator(".proof-finding").first.wait_for()  # the panel is fetched after the page loads
         assert "“解决”重复" in panel.inner_text()
         assert "序号跳过了“三是”" in panel.inner_text()
 
@@ -59,7 +60,7 @@ def test_issue_panel_links_open_the_piece_at_the_paragraph(
             ("序号跳过了“三是”", skipped, 10, "四是精心组织"),
         ]:
             page.goto(assembly)
-            finding = page.locator(".proof-finding", has_text=message)
+            finding = page.locator("#proofreading .proof-finding", has_text=message)
             finding.get_by_role("link").click()
             page.wait_for_load_state()
             assert page.url.endswith(f"{reverse('review_detail', args=[piece.pk])}#para-{paragraph}")
@@ -69,3 +70,14 @@ def test_issue_panel_links_open_the_piece_at_the_paragraph(
             # The paragraph is scrolled into view (again after the editor has loaded).
             page.wait_for_function(IN_VIEW, arg=target)
             assert page.locator(f"{target} mark").first.inner_text() in ("解决解决", "四是")
+
+        # Dismissing a finding from the panel, with a reason, brings the editor back to it.
+        page.goto(assembly)
+        finding = page.locator("#proofreading .proof-finding", has_text="“解决”重复")
+        finding.locator("summary").click()
+        finding.get_by_label("忽略理由").fill("引用讲话原文")
+        finding.get_by_role("button", name="忽略").click()
+        page.wait_for_load_state()
+        assert page.url.endswith(f"{reverse('issue_assemble', args=[issue.pk])}#proofreading")
+        page.locator("#proofreading summary", has_text="已忽略 1 条").wait_for()
+        assert "序号跳过了“三是”" in page.locator("#proofreading").inner_text()

@@ -5,6 +5,7 @@ import datetime
 import re
 
 import pytest
+from django.db import reset_queries
 from django.urls import reverse
 
 from bulletin.actions import create_issue
@@ -182,7 +183,15 @@ def test_issue_panel_lists_findings_per_piece_with_links(
     faulty = adopted_piece(editor, contributor, "西湖区：代表联络站建设成效明显", body=FAULTY)
     place(editor, issue, clean, "助力攻坚")
     place(editor, issue, faulty, "代表工作")
-    page = client_for(editor).get(reverse("issue_assemble", args=[issue.pk])).content.decode()
+    client = client_for(editor)
+    # The assembly page holds the panel's place; the panel is fetched after the page loads.
+    page = client.get(reverse("issue_assemble", args=[issue.pk])).content.decode()
+    panel_url = reverse("proofreading_issue_panel", args=[issue.pk])
+    assert f'data-panel-url="{panel_url}?fragment=1"' in page and f'href="{panel_url}"' in page
+    page = client.get(panel_url, {"fragment": 1}).content.decode()
+    assert "<html" not in page and "重新检查" in page
+    assert f'name="next" value="{reverse("issue_assemble", args=[issue.pk])}#proofreading"' in page
+    assert "<html" in client.get(panel_url).content.decode()  # without JavaScript: a page
     link = reverse("review_detail", args=[faulty.pk])
     assert f'href="{link}#para-4"' in page and "“解决”重复" in page
     assert "序号跳过了“三是”" in page
@@ -243,3 +252,33 @@ def test_index_command_sweeps_every_stale_piece(editor, contributor):
     out = StringIO()
     call_command("proofreading_index", stdout=out)
     assert "已建立 0 篇" in out.getvalue()
+
+
+def test_issue_panel_queries_do_not_grow_with_pieces(
+    client_for, editor, contributor, publication, django_assert_max_num_queries
+):
+    issue = create_issue(actor=editor, publication=publication, date=datetime.date(2024, 11, 8))
+    client = client_for(editor)
+    url = reverse("proofreading_issue_panel", args=[issue.pk])
+    for n in range(2):
+        place(editor, issue, adopted_piece(editor, contributor, f"西湖区：第{n}篇", body=FAULTY), "助力攻坚")
+    client.get(url, {"fragment": 1})  # indexes the pieces
+    # (The request resets the connection's query log; start the count from an empty one.)
+    reset_queries()
+    with django_assert_max_num_queries(25) as few:
+        client.get(url, {"fragment": 1})
+    count = len(few.captured_queries)  # (read now: later requests reset the query log)
+    for n in range(2, 8):
+        place(editor, issue, adopted_piece(editor, contributor, f"西湖区：第{n}篇", body=OTHER), "代表工作")
+    client.get(url, {"fragment": 1})
+    reset_queries()
+    with django_assert_max_num_queries(count):
+        response = client.get(url, {"fragment": 1})
+    assert response.content.decode().count("“解决”重复") == 2
+
+
+def test_issue_panel_is_for_editors(client_for, contributor, editor, publication):
+    issue = create_issue(actor=editor, publication=publication, date=datetime.date(2024, 11, 8))
+    url = reverse("proofreading_issue_panel", args=[issue.pk])
+    assert client_for(contributor).get(url).status_code == 403
+    assert client_for(editor).get(reverse("proofreading_issue_panel", args=[99999])).status_code == 404

@@ -25,14 +25,9 @@ def piece_checks(context, piece: Submission):
     }
 
 
-@register.inclusion_tag("proofreading/_issue_panel.html", takes_context=True)
-def issue_checks(context, issue):
-    """The 校对 panel of an issue in assembly: findings per piece, linked to the place."""
-    user = context["request"].user
-    return {
-        "report": queries.issue_report(issue),
-        "can_dismiss": permissions.can_dismiss(user),
-        "request": context["request"],
-        "csrf_token": context.get("csrf_token"),
-        "issue": issue,
-    }
+@register.inclusion_tag("proofreading/_issue_panel_slot.html")
+def issue_checks(issue):
+    """The place of the issue's 校对 panel on the assembly page: the panel is fetched after
+    the page has loaded (checking and 查重 of a whole issue should not hold the page up,
+    nor add to its queries), with a link to open it as a page without JavaScript."""
+    return {"issue": issue}
