@@ -53,6 +53,7 @@ def index_submissions(submissions: list[Submission]) -> int:
                 text_hash=hashlib.sha1(text.encode("utf-8")).hexdigest(),
                 shingle_count=len(shingle_set),
                 signature=sig.tobytes() if sig is not None else b"",
+                shingles=shingle_set.tobytes(),
             )
         )
         if sig is not None:
@@ -62,7 +63,15 @@ def index_submissions(submissions: list[Submission]) -> int:
             rows,
             update_conflicts=True,
             unique_fields=["submission"],
-            update_fields=["version", "source_updated_at", "text", "text_hash", "shingle_count", "signature"],
+            update_fields=[
+                "version",
+                "source_updated_at",
+                "text",
+                "text_hash",
+                "shingle_count",
+                "signature",
+                "shingles",
+            ],
         )
         Band.objects.filter(fingerprint_id__in=[row.submission_id for row in rows]).delete()
         Band.objects.bulk_create(bands, batch_size=2000)

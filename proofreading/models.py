@@ -127,7 +127,8 @@ class Fingerprint(models.Model):
     text = models.TextField()  # the printed text compared (title and body, one paragraph a line)
     text_hash = models.CharField(max_length=40)
     shingle_count = models.PositiveIntegerField()
-    signature = models.BinaryField()  # MINHASH_PERMUTATIONS little-endian uint32
+    signature = models.BinaryField()  # similarity.PERMUTATIONS little-endian uint32
+    shingles = models.BinaryField()  # the sorted distinct shingle hashes, little-endian uint32
 
     class Meta:
         verbose_name = "查重指纹"

@@ -215,12 +215,12 @@ def similar_to_each(
     owns = {
         f.submission_id: f for f in Fingerprint.objects.filter(submission_id__in=[s.pk for s in submissions])
     }
-    mine: dict[int, tuple[str, set[str], list[int], object]] = {}
+    mine: dict[int, tuple[str, object, list[int], object]] = {}
     for submission in submissions:
         own = owns.get(submission.pk)
         if own is not None and own.version == submission.version:
             text = own.text
-            shingle_set = similarity.shingles(text)
+            shingle_set = similarity.from_bytes(own.shingles)
             sig = similarity.from_bytes(own.signature) if own.signature else None
         else:
             text = printed_text(submission)
@@ -276,7 +276,7 @@ def similar_to_each(
             other = others.get(other_id)
             if other is None:
                 continue
-            score = similarity.jaccard(shingle_set, similarity.shingles(other.fingerprint.text))
+            score = similarity.jaccard(shingle_set, similarity.from_bytes(other.fingerprint.shingles))
             if score >= floor:
                 scored.append((score, other))
         scored.sort(key=lambda pair: -pair[0])

@@ -57,18 +57,19 @@ def comparable(text: str) -> tuple[str, list[int]]:
     return "".join(text[i] for i in where).lower(), where
 
 
-def shingles(text: str) -> set[str]:
+def shingles(text: str) -> np.ndarray:
+    """The text's 3-gram shingles as their sorted, distinct CRC-32 values (uint32)."""
     chars = letters(text)
-    return {chars[i : i + SHINGLE] for i in range(len(chars) - SHINGLE + 1)}
+    grams = {chars[i : i + SHINGLE] for i in range(len(chars) - SHINGLE + 1)}
+    hashes = np.fromiter((zlib.crc32(g.encode("utf-8")) for g in grams), dtype="<u4", count=len(grams))
+    return np.unique(hashes)
 
 
-def signature(shingle_set: set[str]) -> np.ndarray | None:
+def signature(shingle_hashes: np.ndarray) -> np.ndarray | None:
     """The MinHash signature (PERMUTATIONS uint32), or None for a text too short to have one."""
-    if not shingle_set:
+    if not len(shingle_hashes):
         return None
-    hashes = np.fromiter(
-        (zlib.crc32(s.encode("utf-8")) for s in shingle_set), dtype=np.uint64, count=len(shingle_set)
-    )
+    hashes = shingle_hashes.astype(np.uint64)
     with np.errstate(over="ignore"):
         values = (np.outer(_A, hashes) + _B[:, None]) >> _SHIFT
     return values.min(axis=1).astype("<u4")
@@ -86,6 +87,7 @@ def band_keys(sig: np.ndarray) -> list[int]:
 
 
 def from_bytes(data: bytes) -> np.ndarray:
+    """A stored signature or shingle-hash array back as uint32 values."""
     return np.frombuffer(bytes(data), dtype="<u4")
 
 
@@ -94,10 +96,11 @@ def estimate(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.count_nonzero(a == b)) / PERMUTATIONS
 
 
-def jaccard(a: set[str], b: set[str]) -> float:
-    if not a or not b:
+def jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """Jaccard similarity of two sorted distinct shingle-hash arrays (0–1)."""
+    if not len(a) or not len(b):
         return 0.0
-    shared = len(a & b)
+    shared = len(np.intersect1d(a, b, assume_unique=True))
     return shared / (len(a) + len(b) - shared)
 
 
