@@ -7,7 +7,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, F, Q, Subquery
+from django.db.models import F, Max, Q
 from django.urls import reverse
 
 from accounts.models import Unit
@@ -146,25 +146,14 @@ def stale_submissions(limit: int | None):
 
 def changed_submissions(limit: int) -> list[Submission]:
     """Pieces 查重 compares that changed (text or status) since the newest piece the index
-    has seen, oldest first: one query reading the newest indexed time (an index) and the
-    (status, updated_at) index from there."""
-    newest_indexed = Subquery(
-        Fingerprint.objects.order_by("-source_updated_at").values("source_updated_at")[:1]
-    )
-    recent = list(
-        Submission.objects.filter(status__in=COMPARED_STATUSES)
-        .filter(Q(updated_at__gte=newest_indexed) | ~Exists(Fingerprint.objects.all()))
-        .select_related("fingerprint")
-        .order_by("updated_at", "pk")[: limit + 1]
-    )
-    return [s for s in recent if _indexed_at(s) != s.updated_at][:limit]
-
-
-def _indexed_at(submission: Submission):
-    try:
-        return submission.fingerprint.source_updated_at
-    except Fingerprint.DoesNotExist:
-        return None
+    has seen, oldest first. Two index reads: the newest indexed time, then the
+    (status, updated_at) range from there (each row with the time its fingerprint has)."""
+    newest = Fingerprint.objects.aggregate(newest=Max("source_updated_at"))["newest"]
+    queryset = Submission.objects.filter(status__in=COMPARED_STATUSES)
+    if newest is not None:
+        queryset = queryset.filter(updated_at__gte=newest)
+    recent = queryset.annotate(indexed_at=F("fingerprint__source_updated_at")).order_by("updated_at", "pk")
+    return [s for s in recent[: limit + 1] if s.indexed_at != s.updated_at][:limit]
 
 
 def _excerpts(
@@ -266,7 +255,15 @@ def similar_to_each(
         best[pk] = [o for est, o in estimated[:top] if est >= floor - 0.1]
     others = (
         Submission.objects.select_related("unit", "placement__issue", "fingerprint")
-        .defer("body", "brief_text", "fingerprint__signature")
+        .only(
+            "title",
+            "status",
+            "unit__short_name",
+            "placement__issue__year",
+            "placement__issue__number",
+            "fingerprint__text",
+            "fingerprint__shingles",
+        )
         .in_bulk({o for ids in best.values() for o in ids})
     )
     for pk, ids in best.items():
