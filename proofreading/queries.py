@@ -415,13 +415,16 @@ def issue_report(issue: Issue) -> IssueReport:
     by_piece: dict[str, list[ShownFinding]] = {p.key: [] for p in pieces}
     issue_findings = []
     ids_by_key = {p.key: p.submission_id for p in pieces}
+    kinds = {p.key: p.kind for p in pieces}
     for f in findings:
         if not f.piece:
             issue_findings.append(ShownFinding(f, _label(f.rule), dismissals.get((None, f.key))))
             continue
         sid = ids_by_key.get(f.piece)
+        # A brief prints its 摘登 text, shown on the review page under its own anchor.
+        anchor = "para-brief" if kinds.get(f.piece) == "brief" and f.part == "body" else f.anchor
         by_piece.setdefault(f.piece, []).append(
-            ShownFinding(f, _label(f.rule), dismissals.get((sid, f.key)), review_link(sid, f.anchor))
+            ShownFinding(f, _label(f.rule), dismissals.get((sid, f.key)), review_link(sid, anchor))
         )
     similar = similar_to_each(list(submissions.values()), top=1, floor=options.similarity_threshold)
     reports = []

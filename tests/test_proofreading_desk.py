@@ -282,3 +282,21 @@ def test_issue_panel_is_for_editors(client_for, contributor, editor, publication
     url = reverse("proofreading_issue_panel", args=[issue.pk])
     assert client_for(contributor).get(url).status_code == 403
     assert client_for(editor).get(reverse("proofreading_issue_panel", args=[99999])).status_code == 404
+
+
+def test_a_briefs_findings_link_to_its_printed_brief_text(client_for, editor, contributor, publication):
+    issue = create_issue(actor=editor, publication=publication, date=datetime.date(2024, 11, 8))
+    brief = adopted_piece(
+        editor,
+        contributor,
+        "一则摘登",
+        body=OTHER,
+        as_brief=True,
+        brief_text="西湖区人大常委会推动解决解决一批问题。",
+    )
+    place(editor, issue, brief, "信息摘登")
+    report = queries.issue_report(issue)
+    links = {s.finding.rule: s.link for s in report.pieces[0].findings}
+    assert links["repeated_word"].endswith(f"/review/{brief.pk}/#para-brief")
+    page = client_for(editor).get(reverse("review_detail", args=[brief.pk])).content.decode()
+    assert '<p id="para-brief" class="proof-line">西湖区人大常委会推动解决解决一批问题。</p>' in page
