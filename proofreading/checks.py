@@ -10,7 +10,7 @@ from .findings import Finding
 from .rules import RULES, run_text_rule
 from .text import CheckContext, IssueText, PieceText
 
-_PART_ORDER = {"issue": 0, "title": 1, "body": 2, "byline": 3}
+_PART_ORDER = {"issue": 0, "similar": 0, "title": 1, "body": 2, "brief": 3, "byline": 4}
 
 
 def _order(finding: Finding) -> tuple:

@@ -2,7 +2,8 @@
 
 Positions: ``piece`` is the piece's key (``"s42"`` for submission 42, or the item's key
 in an issue check; ``""`` for the issue as a whole); ``part`` is ``"title"``,
-``"body"``, ``"byline"``, ``"issue"`` or ``"similar"`` (a 查重 finding); ``paragraph`` is 1-based among the body
+``"body"``, ``"brief"`` (the 摘登 text of a piece adopted as a brief), ``"byline"``,
+``"issue"`` or ``"similar"`` (a 查重 finding); ``paragraph`` is 1-based among the body
 paragraphs (0 for the other parts); ``offset`` and ``length`` count characters (Python
 ``str`` indices) in that paragraph's text.
 """
@@ -12,8 +13,15 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-PARTS = ("title", "body", "byline", "issue", "similar")
-PART_LABELS = {"title": "标题", "body": "正文", "byline": "署名", "issue": "本期", "similar": "查重结果"}
+PARTS = ("title", "body", "brief", "byline", "issue", "similar")
+PART_LABELS = {
+    "title": "标题",
+    "body": "正文",
+    "brief": "摘登稿",
+    "byline": "署名",
+    "issue": "本期",
+    "similar": "查重结果",
+}
 # Characters of context either side kept with a finding: enough to read it in a list and
 # to recognise the same finding after edits elsewhere in the piece (see ``key``).
 CONTEXT_CHARS = 8

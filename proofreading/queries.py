@@ -68,6 +68,9 @@ def piece_text(submission: Submission, context: CheckContext) -> PieceText:
         byline_authors=submission.byline_authors,
         unit=unit_names(submission.unit),
         submission_id=submission.pk,
+        brief="".join(body_paragraphs(submission.brief_text))
+        if submission.adopted_as == Submission.AdoptedAs.BRIEF
+        else "",
     )
 
 
@@ -327,6 +330,15 @@ class PieceReport:
     @property
     def over_threshold(self) -> list[SimilarPiece]:
         return [s for s in self.similar if s.similarity >= self.threshold]
+
+    def brief_segments(self) -> list[tuple[str, bool]]:
+        """The 摘登 text with its open findings marked."""
+        spans = [
+            (f.finding.offset, f.finding.offset + f.finding.length)
+            for f in self.open
+            if f.finding.part == "brief"
+        ]
+        return _segments(self.piece.brief, spans)
 
     def paragraphs(self) -> list[tuple[str, int, list[tuple[str, bool]]]]:
         """(anchor, number, segments) for each body paragraph, open findings marked."""

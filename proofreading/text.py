@@ -93,6 +93,8 @@ class PieceText:
     unit: UnitNames | None = None
     section: str = ""
     submission_id: int | None = None
+    # The 信息摘登 text an editor wrote for a piece adopted as a brief (checked on its page).
+    brief: str = ""
 
     @property
     def title_line(self) -> str:

@@ -284,7 +284,9 @@ def test_issue_panel_is_for_editors(client_for, contributor, editor, publication
     assert client_for(editor).get(reverse("proofreading_issue_panel", args=[99999])).status_code == 404
 
 
-def test_a_briefs_findings_link_to_its_printed_brief_text(client_for, editor, contributor, publication):
+def test_a_briefs_text_is_checked_on_its_page_and_linked_from_the_issue(
+    client_for, editor, contributor, publication
+):
     issue = create_issue(actor=editor, publication=publication, date=datetime.date(2024, 11, 8))
     brief = adopted_piece(
         editor,
@@ -299,4 +301,8 @@ def test_a_briefs_findings_link_to_its_printed_brief_text(client_for, editor, co
     links = {s.finding.rule: s.link for s in report.pieces[0].findings}
     assert links["repeated_word"].endswith(f"/review/{brief.pk}/#para-brief")
     page = client_for(editor).get(reverse("review_detail", args=[brief.pk])).content.decode()
-    assert '<p id="para-brief" class="proof-line">西湖区人大常委会推动解决解决一批问题。</p>' in page
+    assert (
+        '<p id="para-brief" class="proof-line">西湖区人大常委会推动<mark>解决解决</mark>一批问题。</p>'
+        in page
+    )
+    assert '<a href="#para-brief" class="small">摘登稿</a>' in page

@@ -296,3 +296,11 @@ def test_issue_numbers_follow_the_last_published_issue():
     assert rules_of(
         issue(sections, numbers=IssueNumbers(2025, 1, 703, dt.date(2024, 12, 30))), "issue_sequence"
     )
+
+
+def test_a_briefs_text_is_a_part_of_its_own():
+    found = [f for f in body("正文。", brief="西湖区人大常委会推动解决解决问题 。") if f.part == "brief"]
+    assert [(f.rule, f.anchor, f.place) for f in found] == [
+        ("repeated_word", "para-brief", "摘登稿"),
+        ("space_in_text", "para-brief", "摘登稿"),
+    ]

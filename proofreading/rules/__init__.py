@@ -2,8 +2,9 @@
 
 Two scopes:
 
-- a **text rule** reads one paragraph (the title line, each body paragraph, or the
-  byline) and yields ``Hit``s: ``@text_rule("rule_id", "标签", parts=("title", "body"))``;
+- a **text rule** reads one paragraph (the title line, each body paragraph, a brief's
+  摘登 text, or the byline) and yields ``Hit``s:
+  ``@text_rule("rule_id", "标签", parts=("title", "body", "brief"))``;
 - a **piece rule** reads a whole ``PieceText`` (for rules that need more than one
   paragraph, like numbered leads) and yields ``Finding``s: ``@piece_rule(...)``;
 - an **issue rule** reads an ``IssueText`` and yields ``Finding``s: ``@issue_rule(...)``.
@@ -30,7 +31,7 @@ class Rule:
     label: str  # Chinese, shown beside each finding
     scope: str  # "text" | "piece" | "issue"
     run: Callable
-    parts: tuple[str, ...] = ("title", "body")
+    parts: tuple[str, ...] = ("title", "body", "brief")
     # Rules whose findings print in the issue only (checking a piece alone cannot tell).
     issue_only: bool = False
 
@@ -44,7 +45,7 @@ def _register(rule: Rule) -> None:
     RULES[rule.id] = rule
 
 
-def text_rule(rule_id: str, label: str, *, parts: tuple[str, ...] = ("title", "body")):
+def text_rule(rule_id: str, label: str, *, parts: tuple[str, ...] = ("title", "body", "brief")):
     """Register ``fn(text: str, context: CheckContext) -> Iterable[Hit]`` for ``parts``."""
 
     def register(fn: Callable[[str, CheckContext], Iterable[Hit]]):
@@ -75,11 +76,14 @@ def issue_rule(rule_id: str, label: str):
 
 
 def piece_parts(piece: PieceText) -> Iterator[tuple[str, int, str]]:
-    """(part, paragraph, text) for the title line, each body paragraph and the byline."""
+    """(part, paragraph, text) for the title line, each body paragraph, the 摘登 text of a
+    piece adopted as a brief, and the byline."""
     if piece.title_line:
         yield "title", 0, piece.title_line
     for index, text in enumerate(piece.paragraphs, start=1):
         yield "body", index, text
+    if piece.brief:
+        yield "brief", 0, piece.brief
     byline = " ".join(p for p in (piece.byline_org, piece.byline_authors) if p)
     if byline:
         yield "byline", 0, byline

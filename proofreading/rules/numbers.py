@@ -75,7 +75,7 @@ def thousands_separator(text: str, context: CheckContext) -> Iterator[Hit]:
 _DATE = re.compile(r"(?<![\d.])(\d{4})([./])(\d{1,2})\2(\d{1,2})(?![\d.])")
 
 
-@text_rule("date_format", "日期写法", parts=("body",))
+@text_rule("date_format", "日期写法", parts=("body", "brief"))
 def date_format(text: str, context: CheckContext) -> Iterator[Hit]:
     for match in _DATE.finditer(text):
         year, _, month, day = match.groups()

@@ -106,7 +106,7 @@ def dash(text: str, context: CheckContext) -> Iterator[Hit]:
 _SPACE = re.compile(rf"(?<=[{_WIDE}])[ \u3000]+(?=[{_WIDE}])")
 
 
-@text_rule("space_in_text", "中文中的空格", parts=("body",))
+@text_rule("space_in_text", "中文中的空格", parts=("body", "brief"))
 def space_in_text(text: str, context: CheckContext) -> Iterator[Hit]:
     for match in _SPACE.finditer(text):
         yield Hit(match.start(), match.end() - match.start(), "中文文字之间有空格", "")
