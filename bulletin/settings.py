@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "accounts",
     "submissions",
     "bulletin",
+    "proofreading",
     "bulletin.admin_site.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -56,5 +56,6 @@ urlpatterns = [
     path("review/", include(submission_urls.review_patterns)),
     path("notifications/", include(submission_urls.notification_patterns)),
     path("accounts/", include("accounts.urls")),
+    path("proofreading/", include("proofreading.urls")),
     path("admin/", admin.site.urls),
 ]
