@@ -29,12 +29,15 @@ from pathlib import Path
 #   closing             ）》」』”’〕】〉〗〙｝］ ) ] }       never start a line      GB/T 15834-2011 §5.1.7, clreq §3.1.7
 #   pause / stop        、。，：；？！ , . : ; ? !         never start a line      GB/T 15834-2011 §5.1.7 (点号不出现在一行之首)
 #   middle dot          · ・ • ‧                            never start a line      GB/T 15834-2011 §4.14, clreq
-#   connector           — ― ─ ～ － ~ ‐ ‑ – …… ⋯ ‥        never start a line      GB/T 15834-2011 §4.13 (连接号) and ours for 省略号
+#   connector           — ― ─ ～ 〜 〰 － ~ ‐ ‑ – …… ⋯ ‥  never start a line      GB/T 15834-2011 §4.13 (连接号, 浪纹) and ours for 省略号
 #   postfix sign        ％ % ‰ ‱ ℃ ℉ ° ′ ″                 never start a line      UAX #14 class PO; clreq (stays with its number)
+#   postfix unit        元 right after a digit              never start a line      clreq (元 written as a sign stays with its number)
 #   opening             （《「『“‘〔【〈〖〘｛［ ( [ {      never end a line        GB/T 15834-2011 §5.1.7, clreq §3.1.7
 #   prefix sign         ￥ ¥ ＄ $ ± № ＃ # £ € §           never end a line        UAX #14 class PR; clreq (stays with its number)
-#   dash / ellipsis     —— ―― ── …… ⋯⋯ ‥‥ ～～             never split inside      GB/T 15834-2011 §4.12, §4.11 (占两个字位置，不能中间断开)
-#   digits, Latin       2024 DRG e.g.                       never split inside      UAX #14 (NU × NU, AL × AL, × IS)
+#                       (also with spaces between the mark and the break: "$ 200", "( abc")
+#   dash / ellipsis     —— ―― ── …… ⋯⋯ ‥‥ ～～ 〜〜 〰〰 ﹏﹏  never split inside      GB/T 15834-2011 §4.12, §4.11 (占两个字位置，不能中间断开)
+#   digits, Latin       2024 DRG e.g. ２０２４ ＧＤＰ ５．２   never split inside      UAX #14 (NU × NU, AL × AL, × IS); full-width
+#                                                                                   forms read as their ASCII class (UAX #14 makes them ID)
 #   web / mail address  after / . @ - _ ? & = only          nothing added           ours: long addresses must break somewhere
 #
 # Ours, where the domain is ours (render.py): a closing mark that would start a line is
@@ -45,12 +48,14 @@ from pathlib import Path
 CLOSING_MARKS = "）》」』”’〕】〉〗〙｝］)]}"
 PAUSE_MARKS = "、。，：；？！,.:;?!"
 MIDDLE_DOTS = "·・•‧"
-CONNECTORS = "—―─～－~‐‑–…⋯‥"
+CONNECTORS = "—―─～〜〰－~‐‑–…⋯‥"
 POSTFIX_SIGNS = "％%‰‱℃℉°′″"
+# Ideographs that are a postfix sign only right after a digit (元 in "500元", not in "元旦").
+POSTFIX_AFTER_DIGIT = "元"
 OPENING_MARKS = "（《「『“‘〔【〈〖〘｛［([{"
 PREFIX_SIGNS = "￥¥＄$±№＃#£€§"
 # Characters that make up a dash or an ellipsis (written twice): never split between two.
-DASH_ELLIPSIS = frozenset("—―─…⋯‥～")
+DASH_ELLIPSIS = frozenset("—―─…⋯‥～〜〰﹏")
 URL_BREAK_AFTER = frozenset("/.@-_?&=")
 
 # 行首禁则 and 行尾禁则, derived from the table above.
@@ -223,7 +228,28 @@ def _canonical(char: str) -> str:
             return "0"
         if char.isalpha():
             return "a"
+    elif "\uff10" <= char <= "\uff5a":
+        # Full-width digits and letters (０–９, Ａ–Ｚ, ａ–ｚ) are class ID in UAX #14, a
+        # break between every two; they are words and numbers like their ASCII forms.
+        if char.isdigit():
+            return "0"
+        if char.isalpha():
+            return "a"
     return char
+
+
+def _canonical_stretch(text: str) -> str:
+    """``_canonical`` of each character; a full-width full stop between two full-width
+    digits (５．２) reads as the ASCII decimal point, so the number stays whole."""
+    out = [_canonical(c) for c in text]
+    for i in range(1, len(text) - 1):
+        if (
+            text[i] == "\uff0e"
+            and "\uff10" <= text[i - 1] <= "\uff19"
+            and "\uff10" <= text[i + 1] <= "\uff19"
+        ):
+            out[i] = "."
+    return "".join(out)
 
 
 # Canonical stretch → its break boundaries, from uniseg; kept on disk beside the font
@@ -235,7 +261,8 @@ _stretches_added = False
 
 def _stretch_cache_file() -> Path:
     """The disk cache of uniseg's answers, named after the installed uniseg (found without
-    importing it) and the canonical form (v1: ``_canonical``; a new form needs a new name)."""
+    importing it) and the canonical form (v2: ``_canonical_stretch`` with full-width forms;
+    a new form needs a new name)."""
     from importlib.util import find_spec
 
     from .fonts import cache_dir
@@ -243,7 +270,7 @@ def _stretch_cache_file() -> Path:
     spec = find_spec("uniseg")
     origin = Path(spec.origin) if spec and spec.origin else None
     stamp = f"{origin.stat().st_mtime_ns}-{origin.stat().st_size}" if origin else "none"
-    return cache_dir() / f"uax14-v1-uniseg-{stamp}.marshal"
+    return cache_dir() / f"uax14-v2-uniseg-{stamp}.marshal"
 
 
 def _load_stretches() -> dict[str, tuple[int, ...]]:
@@ -304,7 +331,7 @@ def _uax14_breaks(text: str) -> list[bool]:
         if i < n:
             allowed[i] = True
         if i - start > 1:
-            stretch = "".join(_canonical(c) for c in text[start:i])
+            stretch = _canonical_stretch(text[start:i])
             for boundary in _stretch_breaks(stretch):
                 allowed[start + boundary] = True
         start = i
@@ -330,7 +357,8 @@ def break_opportunities(text: str) -> tuple[int, ...]:
     UAX #14 gives the opportunities; inside a web or e-mail address only the places
     after / . @ - _ ? & = are kept (and added: UAX #14 keeps "example.gov" whole); then
     the table above removes every break that would start a line with a forbidden
-    character, end one with a forbidden character, or split a dash or an ellipsis.
+    character, end one with a forbidden character (looking back through spaces: "$ 200"
+    keeps its sign), or split a dash or an ellipsis.
     """
     allowed = _uax14_breaks(text)
     for start, end in url_spans(text):
@@ -343,6 +371,14 @@ def break_opportunities(text: str) -> tuple[int, ...]:
         before, after = text[i - 1], text[i]
         if after in LINE_START_FORBIDDEN or before in LINE_END_FORBIDDEN:
             continue
+        if after in POSTFIX_AFTER_DIGIT and before.isdigit():
+            continue
+        if before == " ":
+            j = i - 1
+            while j > 0 and text[j - 1] == " ":
+                j -= 1
+            if j > 0 and text[j - 1] in LINE_END_FORBIDDEN:
+                continue
         if before in DASH_ELLIPSIS and after in DASH_ELLIPSIS:
             continue
         out.append(i)
