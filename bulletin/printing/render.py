@@ -267,6 +267,19 @@ def base_spacing_css(size: float = BODY_SIZE) -> str:
     return f"letter-spacing: {css_letter_spacing(grid_units_for(size), size):.4f}pt"
 
 
+def body_overhang_css(size: float = BODY_SIZE) -> str:
+    """The extra measure of a body paragraph, past the text block's right edge.
+
+    A justified line's last character carries its letter-spacing past the edge (up to
+    ``SPACING_BOUNDS_EM``'s upper bound, 4 pt at 3号); WeasyPrint counts it in the line's
+    width and, under white-space: pre-wrap, re-breaks a line that overflows its measure,
+    leaving the line's last character alone on a line. One point more than the bound
+    keeps every line render.py has broken whole.
+    """
+    overhang = SPACING_BOUNDS_EM[1] * size + 1
+    return f"margin-right: -{overhang:.2f}pt"
+
+
 def build_context(
     document: IssueDocument,
     fonts: FontSet,
@@ -356,7 +369,7 @@ def build_context(
         f'html {{ font-family: "{family}"; }}\n'
         f'@page :left {{ @bottom-left {{ font-family: "{family}"; }} }} '
         f'@page :right {{ @bottom-right {{ font-family: "{family}"; }} }}\n'
-        f"p.body {{ {base_spacing_css()}; }}"
+        f"p.body {{ {base_spacing_css()}; {body_overhang_css()}; }}"
     )
     parts = [fonts.font_face_css(font_url), CSS_PATH.read_text(encoding="utf-8"), page_number_font]
     if font_url is not None:
