@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import re
 import shutil
 import subprocess
@@ -15,8 +16,8 @@ from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import resolve1
 
 from bulletin.printing.document import ArticleItem, BriefItem, IssueDocument, Run, Section
-from bulletin.printing.fonts import FANDOL_DIR
-from bulletin.printing.render import render_html, render_pdf
+from bulletin.printing.fonts import FANDOL_DIR, font_set
+from bulletin.printing.render import BLOCK_WIDTH, TITLE_SIZE, render_html, render_pdf, title_lines
 from tests.printing_fixtures import (
     check_typography,
     expected_pieces,
@@ -300,3 +301,22 @@ def test_the_screen_preview_breaks_pages_where_the_pdf_does(issue_2024_15):
         text = re.sub(r"<[^>]+>", "", following)
         text = re.sub(r'^.*data-b="[^"]+">', "", text).strip()
         assert text and first_lines[int(page)].startswith(text[:10]), (page, text, first_lines[int(page)])
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "专项经费￥120万元——2024―2026年联络站建设……进展",
+        "关于“￥”与“¥”、“‰”与“％”的说明（第〇五号）",
+        "西湖区人大常委会组织开展“代表联络站——群众家门口的连心桥”主题活动……",
+    ],
+)
+def test_a_long_title_takes_as_few_lines_as_its_length_needs(title):
+    # A title whose even break is forbidden (a connector, a number with its dash) must
+    # not leave a character alone on an extra line.
+    fonts = font_set()
+    lines = title_lines(title, fonts)
+    assert "".join(lines) == title
+    measure = sum(fonts.glyph("title", c, TITLE_SIZE)[1] for c in title)
+    assert len(lines) == math.ceil(measure / BLOCK_WIDTH), lines
+    assert all(len(line) > 2 for line in lines), lines

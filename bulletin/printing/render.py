@@ -209,7 +209,14 @@ def title_lines(
     advances = [fonts.glyph(role, c, size)[1] for c in text]
     count = math.ceil(sum(advances) / width)
     target = min(width, sum(advances) / count + size)
-    spans = break_lines(text, advances, first_width=target, width=target, base_spacing=0, min_spacing=-1)
+    # Even lines first; where the breaks the table forbids push a piece of the title
+    # (often one character) onto an extra line, the measure widens half a character at
+    # a time, up to the block, until the title takes its ``count`` lines.
+    while True:
+        spans = break_lines(text, advances, first_width=target, width=target, base_spacing=0, min_spacing=-1)
+        if len(spans) <= count or target >= width:
+            break
+        target = min(width, target + size / 2)
     return [text[s.start : s.end] for s in spans]
 
 
