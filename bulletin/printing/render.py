@@ -28,6 +28,7 @@ from .checks import CheckReport
 from .document import ArticleItem, BriefItem, IssueDocument, Paragraph, Run
 from .fonts import Face, FontSet, font_set, screen_family
 from .typography import (
+    NARROW_MIN_EM,
     SPACING_BOUNDS_EM,
     break_lines,
     css_letter_spacing,
@@ -156,6 +157,7 @@ def typeset(
         min_spacing=low * size + DRAWING_MARGIN,
         max_spacing=high * size - DRAWING_MARGIN if justify else None,
         address_max_spacing=ADDRESS_MAX_EM * size if justify else None,
+        narrow_min_spacing=NARROW_MIN_EM * size + DRAWING_MARGIN,
     )
     out = []
     for number, line in enumerate(lines):

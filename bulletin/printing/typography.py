@@ -70,6 +70,11 @@ LINE_END_FORBIDDEN = frozenset(OPENING_MARKS + PREFIX_SIGNS)
 # running text (JIS X 4051 and clreq allow inter-character expansion up to this order);
 # beyond it a line reads as spaced out, and is set ragged and reported instead.
 SPACING_BOUNDS_EM = (-0.08, 0.25)
+# Latin letters, digits and the ASCII signs of addresses keep far less side bearing: the
+# Fandol faces' a–z, A–Z, 0–9 have a median of 0.07 em on both sides together and the
+# tightest (f, j, q) about 0.01 em, so −0.08 em makes "bc", "fg", "ij" touch. Between two
+# such characters (ASCII, not a space) a line is tightened by at most this much.
+NARROW_MIN_EM = -0.045
 
 SENTENCE_FINAL = frozenset("。！？!?；…")
 
@@ -403,13 +408,16 @@ def break_lines(
     min_spacing: float,
     max_spacing: float | None = None,
     address_max_spacing: float | None = None,
+    narrow_min_spacing: float | None = None,
 ) -> list[LineSpan]:
     """Break one paragraph into lines at its break opportunities.
 
     ``advances[i]`` is the advance in pt of ``text[i]`` in the face it will be set in;
     ``base_spacing`` (pt) is the letter-spacing that puts characters on the grid, and
     ``min_spacing``/``max_spacing`` (pt) the bounds a justified line's spacing must stay
-    in (``max_spacing=None``: no upper bound, for centred titles); a line broken inside a
+    in (``max_spacing=None``: no upper bound, for centred titles); a line with two narrow
+    characters side by side (ASCII, not a space: Latin, digits, an address) is tightened
+    no further than ``narrow_min_spacing`` (see ``NARROW_MIN_EM``); a line broken inside a
     web or e-mail address is held to ``address_max_spacing`` (letters spaced out read
     badly), or set ragged at the grid spacing.
 
@@ -428,6 +436,17 @@ def break_lines(
         prefix.append(prefix[-1] + advance)
     bounds = [*break_opportunities(text), n]
     addresses = url_spans(text)
+    # narrow_pairs[i]: how many of text[0:i]'s neighbouring pairs are two narrow characters.
+    narrow_pairs = [0, 0]
+    for i in range(1, n):
+        a, b = text[i - 1], text[i]
+        pair = a.isascii() and b.isascii() and not a.isspace() and not b.isspace()
+        narrow_pairs.append(narrow_pairs[-1] + pair)
+
+    def line_min(a: int, b: int) -> float:
+        if narrow_min_spacing is None or b - a < 2 or narrow_pairs[b] == narrow_pairs[a + 1]:
+            return min_spacing
+        return max(min_spacing, narrow_min_spacing)
 
     def in_address(i: int) -> bool:
         return any(start < i < end for start, end in addresses)
@@ -475,7 +494,7 @@ def break_lines(
                 continue
             end = bounds[index]
             spacing = needed(pos, end, avail)
-            if span_width(pos, end, min_spacing) > avail + 0.01:
+            if span_width(pos, end, line_min(pos, end)) > avail + 0.01:
                 continue
             if max_spacing is not None and spacing > max_spacing:
                 continue
