@@ -213,13 +213,47 @@ def title_lines(
     target = min(width, sum(advances) / count + size)
     # Even lines first; where the breaks the table forbids push a piece of the title
     # (often one character) onto an extra line, the measure widens half a character at
-    # a time, up to the block, until the title takes its ``count`` lines.
-    while True:
-        spans = break_lines(text, advances, first_width=target, width=target, base_spacing=0, min_spacing=-1)
-        if len(spans) <= count or target >= width:
+    # a time, up to the block, until the title takes its ``count`` lines; if it cannot
+    # (a long address), even lines for one line more. A title is set centred at its
+    # natural spacing, so no line may count on tightening (min_spacing 0).
+    for wanted in range(count, count + 3):
+        target = min(width, sum(advances) / wanted + size)
+        while True:
+            spans = break_lines(
+                text, advances, first_width=target, width=target, base_spacing=0, min_spacing=0
+            )
+            if len(spans) <= wanted or target >= width:
+                break
+            target = min(width, target + size / 2)
+        if len(spans) <= wanted:
             break
-        target = min(width, target + size / 2)
     return [text[s.start : s.end] for s in spans]
+
+
+def byline_html(
+    text: str, fonts: FontSet, *, size: float = BODY_SIZE, width: float = BLOCK_WIDTH
+) -> SafeString:
+    """A byline in the 楷体 face, right-aligned by its element: one line when it fits,
+    else broken at its full-width spaces (between the unit and a name, between names;
+    a part longer than a line by the line-edge table) into lines of the block's width,
+    joined by <br> — a byline longer than the block was cut off at the paper's edge."""
+
+    def measure(s: str) -> float:
+        return sum(fonts.glyph("kai", c, size)[1] for c in s)
+
+    if measure(text) <= width:
+        return _face_span(text, fonts, "kai")
+    lines: list[str] = []
+    for part in text.split("\u3000"):  # the unit, then each name: never split inside
+        if lines and measure(lines[-1] + "\u3000" + part) <= width:
+            lines[-1] += "\u3000" + part
+        elif measure(part) <= width:
+            lines.append(part)
+        else:  # one part longer than a line: broken by the line-edge table
+            advances = [fonts.glyph("kai", c, size)[1] for c in part]
+            spans = break_lines(part, advances, first_width=width, width=width, base_spacing=0, min_spacing=0)
+            lines += [part[s.start : s.end] for s in spans]
+    return mark_safe("<br>".join(_face_span(line, fonts, "kai") for line in lines))
 
 
 def _face_span(text: str, fonts: FontSet, role: str) -> SafeString:
@@ -335,7 +369,7 @@ def build_context(
                             {"html": typeset(p, fonts, report=report, where=f"《{item.title}》第{n}段")}
                             for n, p in enumerate(item.paragraphs, 1)
                         ],
-                        "byline": _face_span(item.byline, fonts, "kai") if item.byline else "",
+                        "byline": byline_html(item.byline, fonts) if item.byline else "",
                     }
                 )
             elif isinstance(item, BriefItem):
@@ -352,7 +386,7 @@ def build_context(
                                 )
                             }
                         ],
-                        "byline": _face_span(item.byline, fonts, "kai") if item.byline else "",
+                        "byline": byline_html(item.byline, fonts) if item.byline else "",
                     }
                 )
         sections.append({"name": section.name, "kind": section.kind, "items": items})
