@@ -288,6 +288,13 @@ class BriefForm(forms.Form):
     def clean_brief_byline(self):
         return _single_line(self.cleaned_data["brief_byline"], "摘登署名")
 
+    def clean(self):
+        data = super().clean()
+        # The brief prints as it is written here: a character no print face has is
+        # refused like in the piece form (bulletin.printing.checks).
+        refuse_missing_glyphs(self, ["brief_text", "brief_byline"])
+        return data
+
 
 class CommentForm(forms.Form):
     text = forms.CharField(

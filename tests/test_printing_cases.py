@@ -26,10 +26,13 @@ from bulletin.printing.typography import (
     DASH_ELLIPSIS,
     LINE_END_FORBIDDEN,
     LINE_START_FORBIDDEN,
+    NARROW_MIN_EM,
+    POSTFIX_AFTER_DIGIT,
     POSTFIX_SIGNS,
     PREFIX_SIGNS,
     SPACING_BOUNDS_EM,
     URL_BREAK_AFTER,
+    is_cjk_ideograph,
 )
 from tests.printing_fixtures import Rendered, left_edge, text_lines
 
@@ -95,6 +98,7 @@ def check_lines(rendered: Rendered, expected: list[str], flagged: set[str]) -> l
     paragraphs = body_paragraphs(rendered)
     assert [("".join(line.text for line in p)) for p in paragraphs] == expected
     low, high = (bound * 16 for bound in SPACING_BOUNDS_EM)
+    narrow_low = NARROW_MIN_EM * 16
     for paragraph in paragraphs:
         for number, line in enumerate(paragraph):
             text = line.text
@@ -109,8 +113,12 @@ def check_lines(rendered: Rendered, expected: list[str], flagged: set[str]) -> l
                     problems.append(f"dash or ellipsis split: {text} / {after}")
                 if text[-1] in PREFIX_SIGNS and after.isdigit():
                     problems.append(f"sign split from its number: {text} / {after}")
-                if text[-1].isdigit() and after in POSTFIX_SIGNS:
+                if text[-1].isdigit() and after in POSTFIX_SIGNS + POSTFIX_AFTER_DIGIT:
                     problems.append(f"number split from its sign: {text} / {after}")
+                if text not in flagged and all(
+                    c.isalnum() and not is_cjk_ideograph(c) for c in (text[-1], after)
+                ):
+                    problems.append(f"word or number split: {text} / {after}")
                 right = left_edge(line.page) + BLOCK_WIDTH
                 if abs(line.x1 - right) > EDGE_TOLERANCE and text not in flagged:
                     problems.append(f"ends {line.x1 - right:+.3f} pt from the edge: {text}")
@@ -118,7 +126,10 @@ def check_lines(rendered: Rendered, expected: list[str], flagged: set[str]) -> l
                 continue
             for a, b in zip(line.chars, line.chars[1:], strict=False):
                 gap = b["x0"] - a["x1"]
-                if not (low - SPACING_TOLERANCE <= gap <= high + SPACING_TOLERANCE):
+                narrow = all(c.isascii() and not c.isspace() for c in a["text"] + b["text"])
+                if not (
+                    (narrow_low if narrow else low) - SPACING_TOLERANCE <= gap <= high + SPACING_TOLERANCE
+                ):
                     problems.append(f"spacing {gap:+.2f} pt between {a['text']}{b['text']}: {text}")
                     break
     return problems
@@ -163,6 +174,57 @@ def test_text_layer_of_the_cases_is_the_stored_text(tmp_path):
         + "（研究室　杨青青）".replace("\u3000", " ")
         + "送：省人大常委会办公厅、研究室本期责任编辑：杨青青电话：(0571)85250657"
     )
+
+
+# Other texts of the case files' kinds (the review of issue 13): each is set after every
+# fill length like a case file, and must hold the same rules.
+REVIEW_TEXTS = {
+    "connectors": [
+        "项目周期为2023—2025年。",
+        "每周安排3～5次走访。",
+        "时间为1-2月下旬，会期1–3日。",
+        "增长幅度10%～20%之间，气温－5～3℃。",
+        "规划为2024―2026年，2024〜2026年。",
+    ],
+    "signs": [
+        "投入资金￥3500万元，约合$200万美元。",
+        "欧元€15亿元，英镑£8亿元，偏差±0.5毫米。",
+        "价格$ 200元，第№ 5号楼，第# 3号楼。",
+        "浓度2.5‰以下，温度37℃以上，经度120°10′30″。",
+        "合计3500元整，占比35％左右。",
+    ],
+    "dashes": [
+        "联络站——群众，联络站──群众的家。",
+        "等等……之类，等等⋯⋯之类，等等...之类。",
+        "联络站—―群众，代表〰〰群众，代表﹏﹏群众。",
+    ],
+    "long-runs": [
+        "账号为123456789012345678901234567890的账户。",
+        "编号为" + "abcdefghij" * 4 + "的文件。",
+        "编号为" + "abcdefghij" * 6 + "的文件。",
+        "参见https://www.hzrd.gov.cn/search?q=代表&page=2&sort=desc网页。",
+        "见（https://www.hzrd.gov.cn/col/col1229512345/index.html）。",
+    ],
+    "marks": [
+        "他说（“代表的意见很重要……”）。后面还有。",
+        "会议审议了（《“关于代表工作的意见”》）等文件。",
+        "约翰·史密斯和约翰・布朗先生到访。",
+    ],
+    "mixed": [
+        "GDP增长5.2%，CPI上涨0.3个百分点。",
+        "ＧＤＰ增长５．２％，全年１２３４５６７８件。",
+    ],
+}
+
+
+@pytest.mark.parametrize("kind", REVIEW_TEXTS)
+def test_other_texts_of_the_same_kinds_hold_across_fill_lengths(kind, tmp_path):
+    paragraphs = [fill(length) + text for text in REVIEW_TEXTS[kind] for length in FILLS]
+    document = case_document(paragraphs)
+    rendered = render(document, tmp_path, kind)
+    flagged = {finding.text for finding in check_document(document).of_kind("ragged")}
+    expected = [paragraph_text(p) for p in rendered.document.sections[0].items[0].paragraphs]
+    assert check_lines(rendered, expected, flagged) == []
 
 
 SIGNS_TEXT = [

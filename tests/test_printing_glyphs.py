@@ -185,3 +185,32 @@ def test_the_preview_lists_missing_glyphs_and_control_characters():
     assert "U+30000" in html and "U+202E" in html
     assert "file://" not in html and 'src: url("/print-fonts/body")' in html
     assert "\u202e" not in html
+
+
+# Characters no installed face has, of several kinds: an emoji, a Thai letter, a regional
+# indicator pair (a flag), the private plane character the tests above use.
+NO_FACE_KINDS = ["\U0001f600", "\u0e01", "\U0001f1e8\U0001f1f3", NO_FACE_HAS]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("char", NO_FACE_KINDS)
+def test_the_brief_form_refuses_a_character_no_face_has(char):
+    from submissions.forms import BriefForm
+
+    form = BriefForm(
+        data={"brief_text": f"西湖区人大常委会开展{char}活动。", "brief_byline": f"西湖区 金{char}"}
+    )
+    assert not form.is_valid()
+    code = f"U+{ord(char[0]):04X}"
+    assert code in form.errors["brief_text"][0] and code in form.errors["brief_byline"][0]
+    good = BriefForm(data={"brief_text": "西湖区人大常委会投入￥120万元。", "brief_byline": "西湖区 金颖"})
+    assert good.is_valid(), good.errors
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("char", NO_FACE_KINDS)
+def test_the_piece_form_refuses_it_in_the_body_also_written_as_a_reference(char):
+    for body in (f"<p>代表{char}群众。</p>", f"<p>代表&#{ord(char[0])};群众。</p>"):
+        form = PieceForm(data={"title": "关于代表联络站的报告", "body": body})
+        assert not form.is_valid(), body
+        assert f"U+{ord(char[0]):04X}" in form.errors["body"][0]

@@ -297,6 +297,20 @@ def _segments(text: str) -> list[str]:
         ("完成。下一步", "成。"),  # a full stop never starts a line
         ("市、区两级", "市、"),
         ("中国·杭州", "国·"),
+        # Review texts (other texts of the same kinds):
+        ("价格$ 200元", "$ 200"),  # a prefix sign followed by a space keeps its number
+        ("第№ 5号楼", "№ 5"),
+        ("误差± 3毫米", "± 3"),
+        ("见( abc )一文", "( abc"),  # … and an opening mark the word after it
+        ("ＧＤＰ增长５．２％", "ＧＤＰ"),  # full-width letters and digits are words too
+        ("增长５．２％，", "５．２％"),
+        ("共１２３４５６件", "１２３４５６"),
+        ("合计3500元整", "3500元"),  # 元 after a number is its postfix sign
+        ("合计３５元整", "３５元"),
+        ("代表〰群众", "表〰"),  # the wavy dashes are connectors
+        ("2024〜2026年", "2024〜"),
+        ("代表〰〰群众", "〰〰"),
+        ("代表﹏﹏群众", "﹏﹏"),
     ],
 )
 def test_break_opportunities_obey_the_table(text, unbroken):

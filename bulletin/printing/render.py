@@ -28,6 +28,7 @@ from .checks import CheckReport
 from .document import ArticleItem, BriefItem, IssueDocument, Paragraph, Run
 from .fonts import Face, FontSet, font_set, screen_family
 from .typography import (
+    NARROW_MIN_EM,
     SPACING_BOUNDS_EM,
     break_lines,
     css_letter_spacing,
@@ -156,6 +157,7 @@ def typeset(
         min_spacing=low * size + DRAWING_MARGIN,
         max_spacing=high * size - DRAWING_MARGIN if justify else None,
         address_max_spacing=ADDRESS_MAX_EM * size if justify else None,
+        narrow_min_spacing=NARROW_MIN_EM * size + DRAWING_MARGIN,
     )
     out = []
     for number, line in enumerate(lines):
@@ -209,8 +211,49 @@ def title_lines(
     advances = [fonts.glyph(role, c, size)[1] for c in text]
     count = math.ceil(sum(advances) / width)
     target = min(width, sum(advances) / count + size)
-    spans = break_lines(text, advances, first_width=target, width=target, base_spacing=0, min_spacing=-1)
+    # Even lines first; where the breaks the table forbids push a piece of the title
+    # (often one character) onto an extra line, the measure widens half a character at
+    # a time, up to the block, until the title takes its ``count`` lines; if it cannot
+    # (a long address), even lines for one line more. A title is set centred at its
+    # natural spacing, so no line may count on tightening (min_spacing 0).
+    for wanted in range(count, count + 3):
+        target = min(width, sum(advances) / wanted + size)
+        while True:
+            spans = break_lines(
+                text, advances, first_width=target, width=target, base_spacing=0, min_spacing=0
+            )
+            if len(spans) <= wanted or target >= width:
+                break
+            target = min(width, target + size / 2)
+        if len(spans) <= wanted:
+            break
     return [text[s.start : s.end] for s in spans]
+
+
+def byline_html(
+    text: str, fonts: FontSet, *, size: float = BODY_SIZE, width: float = BLOCK_WIDTH
+) -> SafeString:
+    """A byline in the 楷体 face, right-aligned by its element: one line when it fits,
+    else broken at its full-width spaces (between the unit and a name, between names;
+    a part longer than a line by the line-edge table) into lines of the block's width,
+    joined by <br> — a byline longer than the block was cut off at the paper's edge."""
+
+    def measure(s: str) -> float:
+        return sum(fonts.glyph("kai", c, size)[1] for c in s)
+
+    if measure(text) <= width:
+        return _face_span(text, fonts, "kai")
+    lines: list[str] = []
+    for part in text.split("\u3000"):  # the unit, then each name: never split inside
+        if lines and measure(lines[-1] + "\u3000" + part) <= width:
+            lines[-1] += "\u3000" + part
+        elif measure(part) <= width:
+            lines.append(part)
+        else:  # one part longer than a line: broken by the line-edge table
+            advances = [fonts.glyph("kai", c, size)[1] for c in part]
+            spans = break_lines(part, advances, first_width=width, width=width, base_spacing=0, min_spacing=0)
+            lines += [part[s.start : s.end] for s in spans]
+    return mark_safe("<br>".join(_face_span(line, fonts, "kai") for line in lines))
 
 
 def _face_span(text: str, fonts: FontSet, role: str) -> SafeString:
@@ -267,6 +310,19 @@ def base_spacing_css(size: float = BODY_SIZE) -> str:
     return f"letter-spacing: {css_letter_spacing(grid_units_for(size), size):.4f}pt"
 
 
+def body_overhang_css(size: float = BODY_SIZE) -> str:
+    """The extra measure of a body paragraph, past the text block's right edge.
+
+    A justified line's last character carries its letter-spacing past the edge (up to
+    ``SPACING_BOUNDS_EM``'s upper bound, 4 pt at 3号); WeasyPrint counts it in the line's
+    width and, under white-space: pre-wrap, re-breaks a line that overflows its measure,
+    leaving the line's last character alone on a line. One point more than the bound
+    keeps every line render.py has broken whole.
+    """
+    overhang = SPACING_BOUNDS_EM[1] * size + 1
+    return f"margin-right: -{overhang:.2f}pt"
+
+
 def build_context(
     document: IssueDocument,
     fonts: FontSet,
@@ -313,7 +369,7 @@ def build_context(
                             {"html": typeset(p, fonts, report=report, where=f"《{item.title}》第{n}段")}
                             for n, p in enumerate(item.paragraphs, 1)
                         ],
-                        "byline": _face_span(item.byline, fonts, "kai") if item.byline else "",
+                        "byline": byline_html(item.byline, fonts) if item.byline else "",
                     }
                 )
             elif isinstance(item, BriefItem):
@@ -330,7 +386,7 @@ def build_context(
                                 )
                             }
                         ],
-                        "byline": _face_span(item.byline, fonts, "kai") if item.byline else "",
+                        "byline": byline_html(item.byline, fonts) if item.byline else "",
                     }
                 )
         sections.append({"name": section.name, "kind": section.kind, "items": items})
@@ -356,7 +412,7 @@ def build_context(
         f'html {{ font-family: "{family}"; }}\n'
         f'@page :left {{ @bottom-left {{ font-family: "{family}"; }} }} '
         f'@page :right {{ @bottom-right {{ font-family: "{family}"; }} }}\n'
-        f"p.body {{ {base_spacing_css()}; }}"
+        f"p.body {{ {base_spacing_css()}; {body_overhang_css()}; }}"
     )
     parts = [fonts.font_face_css(font_url), CSS_PATH.read_text(encoding="utf-8"), page_number_font]
     if font_url is not None:
