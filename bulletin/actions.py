@@ -25,6 +25,7 @@ from .permissions import can_assemble_issues
 from .printing.document import IssueDocument
 from .printing.render import render_pdf
 from .queries import current_layout
+from .search import forget_printed_texts, freeze_printed_texts
 
 
 class IssueActionError(Exception):
@@ -259,23 +260,23 @@ def _store_pdf(*, issue: Issue, actor, written: list[str], note: str = "") -> Is
 
 def publish_issue(*, actor, issue: Issue, expected_version: int | None = None) -> Issue:
     """Freeze the issue's content, mark its pieces 已刊发 and store the rendered PDF."""
-    from submissions.actions import publish_submission
+    from submissions.actions import publish_submissions
+    from submissions.models import Submission
 
     _require_editor(actor)
     with _files_removed_on_failure(IssuePdf.file.field.storage) as written, transaction.atomic():
         issue = _lock_draft(issue, expected_version)
-        placements = list(
-            issue.placements.select_related("submission").order_by("section__position", "position")
-        )
-        if not placements:
+        pieces = list(Submission.objects.filter(placement__issue=issue).only("pk"))
+        if not pieces:
             raise IssueActionError("这一期还没有编入任何稿件，不能刊发。")
         # Numbers need no check here: they are unique from the moment an issue exists.
         issue.snapshot = build_document(issue).to_dict()
         issue.status = Issue.Status.PUBLISHED
         issue.published_at = timezone.now()
         issue.save()
-        for placement in placements:
-            publish_submission(actor=actor, submission=placement.submission, issue=issue)
+        # Bulk moves: the query count does not grow with the issue's size (tested).
+        publish_submissions(actor=actor, submissions=pieces, issue=issue)
+        freeze_printed_texts(issue)
         _store_pdf(issue=issue, actor=actor, written=written)
     return issue
 
@@ -295,6 +296,8 @@ def correct_issue(*, actor, issue: Issue, note: str) -> IssuePdf:
             raise IssueActionError("只有已刊发的期才能更正；未刊发的期请直接修改后刊发。")
         issue.snapshot = build_document(issue).to_dict()
         issue.save(update_fields=["snapshot", "updated_at"])
+        # Readers now find the corrected text (and only now: issue 12).
+        freeze_printed_texts(issue)
         return _store_pdf(issue=issue, actor=actor, written=written, note=note)
 
 
@@ -337,6 +340,7 @@ def import_back_issue(*, actor, result, source_name: str, replace: bool = False)
             pieces = [p.submission_id for p in old.placements.all()]
             old.placements.all().delete()
             Submission.objects.filter(pk__in=pieces).delete()
+            forget_printed_texts(pieces)
             for pdf in old.pdfs.all():
                 pdf.file.delete(save=False)
             old.pdfs.all().delete()
@@ -403,6 +407,7 @@ def import_back_issue(*, actor, result, source_name: str, replace: bool = False)
                     **fields,
                 )
                 Placement.objects.create(issue=issue, section=section, submission=piece, position=position)
+        freeze_printed_texts(issue)
         _store_pdf(issue=issue, actor=actor, written=written, note="往期导入，按原文重新排印")
     return issue, notes
 

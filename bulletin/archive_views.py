@@ -10,6 +10,7 @@ from . import queries
 from .documents import issue_document, reading_sections
 from .forms import ArchiveSearchForm, CorrectionForm
 from .permissions import can_assemble_issues, get_viewable_issue
+from .search import highlight, passage, query_words
 
 archive_readers = role_required(can_browse_archive)
 
@@ -19,20 +20,51 @@ def pdf_filename(issue) -> str:
 
 
 @archive_readers
-def archive(request):
+def archive(request, year: int | None = None):
+    """The archive: one year's issues (the newest year unless asked), or search results.
+
+    Either way the page is bounded: a year holds a few dozen issues, and results come 20
+    a page with the passage that matched, words highlighted.
+    """
     form = ArchiveSearchForm(request.GET or None)
-    context = {"form": form, "years": queries.published_issues_by_year()}
+    years = queries.archive_years()
+    context = {"form": form, "years": years}
     if form.is_bound and form.is_valid() and any(form.cleaned_data.values()):
         data = form.cleaned_data
         results = queries.search_published_items(
             words=data["q"], unit=data["unit"], year=data["year"], section=data["section"]
         )
         page = Paginator(results, 20).get_page(request.GET.get("page"))
-        anchors = queries.item_anchors(piece.placement.issue_id for piece in page)
+        pieces = list(page)
+        anchors = queries.item_anchors(piece.placement.issue_id for piece in pieces)
+        texts = queries.printed_texts(piece.pk for piece in pieces)
+        words = query_words(data["q"])
         context["page"] = page
-        context["results"] = [(piece, anchors.get(piece.pk, "")) for piece in page]
+        context["results"] = [
+            {
+                "piece": piece,
+                "anchor": anchors.get(piece.pk, ""),
+                "title": highlight(piece.title, words),
+                "passage": passage(_body_of(texts.get(piece.pk, ""), piece), words),
+            }
+            for piece in pieces
+        ]
         context["searching"] = True
+        return render(request, "bulletin/archive.html", context)
+    shown = year if year is not None else (years[0]["year"] if years else None)
+    if year is not None and all(entry["year"] != year for entry in years):
+        raise Http404("这一年没有已刊发的期刊。")
+    context["year"] = shown
+    context["issues"] = list(queries.published_issues(shown)) if shown is not None else []
     return render(request, "bulletin/archive.html", context)
+
+
+def _body_of(text: str, piece) -> str:
+    """The printed text without its title lines (the result shows the title above it)."""
+    lines = text.split("\n")
+    while lines[1:] and lines[0] in (piece.title, piece.subtitle):
+        lines.pop(0)
+    return "\n".join(lines)
 
 
 @archive_readers

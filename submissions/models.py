@@ -78,6 +78,9 @@ class Submission(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
     submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
+    # The title and body as they print, without markup: what search reads. Kept by the
+    # actions (bulletin/search.py); for a published piece, from its issue's frozen snapshot.
+    printed_text = models.TextField("印刷文字", blank=True, editable=False)
 
     class Meta:
         verbose_name = "稿件"
