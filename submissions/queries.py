@@ -7,11 +7,37 @@ from accounts.models import Unit
 
 from .models import Commission, Revision, Submission
 
+# The columns a list row shows (title, status with its issue, dates); lists never load
+# bodies, brief texts or the printed text.
+LIST_FIELDS = (
+    "title",
+    "subtitle",
+    "status",
+    "adopted_as",
+    "revision_due",
+    "submitted_at",
+    "updated_at",
+    "unit__short_name",
+    "suggested_section__name",
+    "placement__issue__year",
+    "placement__issue__number",
+)
+
 
 def for_unit(unit: Unit) -> QuerySet[Submission]:
     return Submission.objects.filter(unit=unit).select_related(
         "unit", "suggested_section", "placement__issue", "placement__section"
     )
+
+
+def unit_list(unit: Unit, status: str = "") -> QuerySet[Submission]:
+    """The unit's pieces for its list page (paged by `bulletin.paging`, newest change first)."""
+    pieces = Submission.objects.filter(unit=unit).select_related(
+        "unit", "suggested_section", "placement__issue"
+    )
+    if status:
+        pieces = pieces.filter(status=status)
+    return pieces.only(*LIST_FIELDS)
 
 
 def status_counts(queryset: QuerySet[Submission]) -> list[dict]:
@@ -38,6 +64,7 @@ def editor_queue(
     pieces = (
         Submission.objects.exclude(status=Submission.Status.DRAFT)
         .select_related("unit", "suggested_section", "placement__issue")
+        .only(*LIST_FIELDS)
         .order_by("-submitted_at", "-id")
     )
     if status:

@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import can_use_unit_desk, role_required
 from bulletin.forms import InstructionForm  # the review page records 批示 too
+from bulletin.paging import page_for_request
 
 from . import actions, permissions, queries
 from .forms import (
@@ -56,16 +56,15 @@ def _run(request, action, **kwargs):
 @unit_desk
 def unit_home(request):
     unit = request.user.unit
-    pieces = queries.for_unit(unit)
     status = request.GET.get("status", "")
-    listed = pieces.filter(status=status) if status in Submission.Status.values else pieces
+    status = status if status in Submission.Status.values else ""
     return render(
         request,
         "submissions/unit_home.html",
         {
             "unit": unit,
-            "page": Paginator(listed, 20).get_page(request.GET.get("page")),
-            "status_counts": queries.status_counts(pieces),
+            "page": page_for_request(request, queries.unit_list(unit, status), key="updated_at"),
+            "status_counts": queries.status_counts(Submission.objects.filter(unit=unit)),
             "current_status": status,
             "commissions": queries.open_commissions_for_unit(unit),
         },
@@ -267,7 +266,9 @@ def review_queue(request):
         "submissions/review_queue.html",
         {
             "form": form,
-            "page": Paginator(pieces, 20).get_page(request.GET.get("page")),
+            # Keyset paging: the last page costs what the first does (no deep OFFSET).
+            "page": page_for_request(request, pieces, key="submitted_at"),
+            "total": pieces.count(),
             "status_counts": queries.status_counts(queries.editor_queue()),
         },
     )
@@ -355,6 +356,6 @@ def commission_list(request):
 
 @login_required
 def notification_list(request):
-    notices = list(request.user.notifications.all()[:100])
+    page = page_for_request(request, request.user.notifications.all(), key="created_at")
     actions.mark_notifications_read(actor=request.user)
-    return render(request, "submissions/notifications.html", {"notices": notices})
+    return render(request, "submissions/notifications.html", {"notices": page, "page": page})
