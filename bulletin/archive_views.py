@@ -31,13 +31,12 @@ def archive(request, year: int | None = None):
     context = {"form": form, "years": years}
     if form.is_bound and form.is_valid() and any(form.cleaned_data.values()):
         data = form.cleaned_data
-        results = queries.search_published_items(
+        ids = queries.search_result_ids(
             words=data["q"], unit=data["unit"], year=data["year"], section=data["section"]
         )
-        page = Paginator(results, 20).get_page(request.GET.get("page"))
-        pieces = list(page)
+        page = Paginator(ids, 20).get_page(request.GET.get("page"))
+        pieces = queries.search_result_rows(page.object_list)
         anchors = queries.item_anchors(piece.placement.issue_id for piece in pieces)
-        texts = queries.printed_texts(piece.pk for piece in pieces)
         words = query_words(data["q"])
         context["page"] = page
         context["results"] = [
@@ -45,7 +44,7 @@ def archive(request, year: int | None = None):
                 "piece": piece,
                 "anchor": anchors.get(piece.pk, ""),
                 "title": highlight(piece.title, words),
-                "passage": passage(_body_of(texts.get(piece.pk, ""), piece), words),
+                "passage": passage(_body_of(piece.printed_text, piece), words),
             }
             for piece in pieces
         ]

@@ -1,6 +1,5 @@
 """Reads of issues."""
 
-
 from django.db.models import Count, Q, QuerySet
 
 from .documents import item_anchor
@@ -149,11 +148,22 @@ def search_published_items(*, words: str = "", unit=None, year: int | None = Non
     )
 
 
-def printed_texts(ids) -> dict[int, str]:
-    """{submission id: printed text} of the pieces on one page of results."""
+def search_result_ids(**filters) -> list[int]:
+    """The ids of every match of `search_published_items(**filters)`, in result order: the
+    text is matched once, and the count and the page come from this list."""
+    return list(search_published_items(**filters).values_list("pk", flat=True))
+
+
+def search_result_rows(ids) -> list:
+    """The pieces of one page of results, in the order of `ids`, with their printed text."""
     from submissions.models import Submission
 
-    return dict(Submission.objects.filter(pk__in=list(ids)).values_list("pk", "printed_text"))
+    ids = list(ids)
+    rows = Submission.objects.filter(pk__in=ids).select_related(
+        "unit", "placement__issue", "placement__section"
+    )
+    by_id = {row.pk: row for row in rows.only(*(f for f in SEARCH_LIST_FIELDS if f != "pk"), "printed_text")}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def item_anchors(issue_ids) -> dict[int, str]:

@@ -185,3 +185,14 @@ def test_results_are_paged_twenty_and_newest_first(editor, contributor, client_f
     second = client.get(reverse("archive"), {"q": "共同的词语", "page": 2}).content.decode()
     assert first.count("search-passage") == 20 and second.count("search-passage") == 7
     assert "第 1 / 2 页" in first and "第3期稿件" in first and "第1期稿件" in second
+
+
+def test_two_character_words_use_the_bigram_index_and_find_only_real_pairs(case_issue):
+    from bulletin.search import bigrams
+
+    assert bigrams("建强阵地") == "建强 强阵 阵地"
+    # 阵地 occurs; 地全 spans "。" in the print (阵地。全区) and must not be found.
+    assert len(titles(words="阵地")) == 1
+    assert titles(words="地全") == []
+    assert titles(words="地。") != []  # with punctuation: the scan, still right
+    assert len(titles(words="代表 联络")) == 1
