@@ -32,6 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import stats as builder  # noqa: E402  (sets up Django on the bench database)
 
+# isort: split
+
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -39,7 +41,7 @@ from django.utils import timezone  # noqa: E402
 from accounts.actions import create_account  # noqa: E402
 from accounts.models import Role, Unit  # noqa: E402
 from bulletin.documents import build_document  # noqa: E402
-from bulletin.models import Issue, Placement, Publication  # noqa: E402
+from bulletin.models import Issue, Publication  # noqa: E402
 from bulletin.paging import cursor_of  # noqa: E402
 from bulletin.search import fill_printed_texts, rebuild_index  # noqa: E402
 from submissions.models import Event, Notification, Submission  # noqa: E402
