@@ -278,3 +278,25 @@ def test_publishing_runs_the_same_queries_for_7_items_as_for_31(
 
     assert Event.objects.filter(submission__placement__issue=large, action="publish").count() == 31
     assert Notification.objects.filter(text__contains="已刊发于2024年第2期").count() == 31
+
+
+@pytest.mark.parametrize(
+    "name,params",
+    [
+        ("review_queue", {"after": "9999-12-31T23:59:59+00:00|999999999999999999"}),
+        ("review_queue", {"before": "0001-01-01T00:00:00+00:00|1"}),
+        ("review_queue", {"after": "~|abc", "before": "x|1"}),
+        ("notification_list", {"after": "2024-02-30T00:00:00|1"}),
+        ("issue_list", {"page": "-1"}),
+        ("archive", {"q": "代表", "page": "99999999999999999999"}),
+        ("archive", {"q": "%_\\'\"", "year": "2024"}),
+    ],
+)
+def test_paging_parameters_never_give_an_error_page(name, params, editor, client_for):
+    assert client_for(editor).get(reverse(name), params).status_code == 200
+
+
+def test_an_absurd_archive_year_is_not_found(client_for, reader):
+    client = client_for(reader)
+    assert client.get("/archive/year/99999999999999999999/").status_code == 404
+    assert client.get("/archive/year/0/").status_code == 404
