@@ -18,9 +18,9 @@ of data (bench/pages.py; 6,000 pieces, 4.4 million characters):
   column (LIKE, or ILIKE for words with Latin letters). SQLite: an FTS5 table with the
   trigram tokenizer (SQLite ≥ 3.34), whose rowid is the piece's id.
 - words of two Chinese characters — most Chinese words, and what trigrams cannot serve
-  (a scan of the column took 65–210 ms): the text's character bigrams. PostgreSQL: a GIN
-  full-text index on to_tsvector('simple', bulletin_bigrams(printed_text)) (an SQL
-  function, migration submissions/0005); SQLite: a second FTS5 table holding
+  (a scan of the column took 65–210 ms): the text's character bigrams. PostgreSQL: a stored
+  generated column `printed_bigrams` = to_tsvector('simple', bulletin_bigrams(printed_text))
+  with a GIN index (migration submissions/0005); SQLite: a second FTS5 table holding
   `bigrams(text)`. A two-character word is then one token looked up in the index.
 - anything else (one character, two characters with punctuation or Latin letters) scans
   the column with LIKE: rare, and still correct.
@@ -267,8 +267,8 @@ def matches(word: str) -> Q:
         if vendor == "postgresql":
             return Q(
                 pk__in=RawSQL(
-                    "SELECT id FROM submissions_submission WHERE to_tsvector('simple'::regconfig, "
-                    "bulletin_bigrams(printed_text)) @@ to_tsquery('simple'::regconfig, %s)",
+                    "SELECT id FROM submissions_submission "
+                    "WHERE printed_bigrams @@ to_tsquery('simple'::regconfig, %s)",
                     [word],
                 )
             )
