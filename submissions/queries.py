@@ -53,6 +53,7 @@ def awaiting_review() -> QuerySet[Submission]:
     return (
         Submission.objects.filter(status=Submission.Status.SUBMITTED)
         .select_related("unit", "suggested_section")
+        .only(*LIST_FIELDS[:-2])
         .order_by("-submitted_at", "-id")
     )
 

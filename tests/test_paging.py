@@ -261,8 +261,22 @@ def _issue_with(editor, contributor, other_contributor, publication, n: int, num
 def test_publishing_runs_the_same_queries_for_7_items_as_for_31(
     editor, contributor, other_contributor, publication
 ):
+    from bulletin.actions import arrange_issue, correct_issue
+    from bulletin.queries import current_layout
+
     small = _issue_with(editor, contributor, other_contributor, publication, 7, 1)
     large = _issue_with(editor, contributor, other_contributor, publication, 31, 2)
+
+    def reverse_order(issue):
+        issue.refresh_from_db()
+        layout = {section: ids[::-1] for section, ids in current_layout(issue).items()}
+        return lambda: arrange_issue(
+            actor=editor, issue=issue, layout=layout, expected_version=issue.layout_version
+        )
+
+    assert count_queries(reverse_order(small)) == count_queries(reverse_order(large))
+    small.refresh_from_db()
+    large.refresh_from_db()
     seven = count_queries(
         lambda: publish_issue(actor=editor, issue=small, expected_version=small.layout_version)
     )
@@ -278,6 +292,10 @@ def test_publishing_runs_the_same_queries_for_7_items_as_for_31(
 
     assert Event.objects.filter(submission__placement__issue=large, action="publish").count() == 31
     assert Notification.objects.filter(text__contains="已刊发于2024年第2期").count() == 31
+    # 更正 re-freezes the text and the printed text of every piece, in the same few queries.
+    assert count_queries(lambda: correct_issue(actor=editor, issue=small, note="更正")) == count_queries(
+        lambda: correct_issue(actor=editor, issue=large, note="更正")
+    )
 
 
 @pytest.mark.parametrize(
