@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
@@ -254,6 +254,23 @@ def _is_cjk_pair(word: str) -> bool:
     )
 
 
+def _postgresql_bigram_ids(word: str) -> list[int]:
+    """Ids of the pieces whose bigram vector holds `word`, read from the GIN index.
+
+    The planner is told not to scan the table: for a word in most pieces (代表 is in 87 %)
+    it prefers a sequential scan, which reads every piece's out-of-line vector (80–110 ms
+    at ten years of data), while the index answers in about 15 ms. SET LOCAL ends with
+    this block's transaction (a savepoint when the request is already in one).
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(
+            "SELECT id FROM submissions_submission WHERE printed_bigrams @@ to_tsquery('simple'::regconfig, %s)",
+            [word],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 def matches(word: str) -> Q:
     """A filter on Submission: its printed text holds `word` (case-insensitive for Latin)."""
     vendor = connection.vendor
@@ -265,13 +282,8 @@ def matches(word: str) -> Q:
                 )
             )
         if vendor == "postgresql":
-            return Q(
-                pk__in=RawSQL(
-                    "SELECT id FROM submissions_submission "
-                    "WHERE printed_bigrams @@ to_tsquery('simple'::regconfig, %s)",
-                    [word],
-                )
-            )
+            # One array parameter, not thousands of literals, for a common word.
+            return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [_postgresql_bigram_ids(word)]))
     if vendor == "sqlite" and len(word) >= TRIGRAM:
         phrase = '"' + word.replace('"', '""') + '"'
         return Q(pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [phrase]))
