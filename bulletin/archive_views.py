@@ -10,7 +10,7 @@ from . import queries
 from .documents import issue_document, reading_sections
 from .forms import ArchiveSearchForm, CorrectionForm
 from .permissions import can_assemble_issues, get_viewable_issue
-from .search import highlight, passage, query_words
+from .search import highlight, passage, printed_title_and_body, query_words
 
 archive_readers = role_required(can_browse_archive)
 
@@ -39,15 +39,18 @@ def archive(request, year: int | None = None):
         anchors = queries.item_anchors(piece.placement.issue_id for piece in pieces)
         words = query_words(data["q"])
         context["page"] = page
-        context["results"] = [
-            {
-                "piece": piece,
-                "anchor": anchors.get(piece.pk, ""),
-                "title": highlight(piece.title, words),
-                "passage": passage(_body_of(piece.printed_text, piece), words),
-            }
-            for piece in pieces
-        ]
+        results = []
+        for piece in pieces:
+            title, body = printed_title_and_body(piece.printed_text, is_brief=piece.adopted_as == "brief")
+            results.append(
+                {
+                    "piece": piece,
+                    "anchor": anchors.get(piece.pk, ""),
+                    "title": highlight(title or piece.title, words),
+                    "passage": passage(body, words),
+                }
+            )
+        context["results"] = results
         context["searching"] = True
         return render(request, "bulletin/archive.html", context)
     shown = year if year is not None else (years[0]["year"] if years else None)
@@ -56,14 +59,6 @@ def archive(request, year: int | None = None):
     context["year"] = shown
     context["issues"] = list(queries.published_issues(shown)) if shown is not None else []
     return render(request, "bulletin/archive.html", context)
-
-
-def _body_of(text: str, piece) -> str:
-    """The printed text without its title lines (the result shows the title above it)."""
-    lines = text.split("\n")
-    while lines[1:] and lines[0] in (piece.title, piece.subtitle):
-        lines.pop(0)
-    return "\n".join(lines)
 
 
 @archive_readers

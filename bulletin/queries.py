@@ -106,6 +106,7 @@ SEARCH_LIST_FIELDS = (
     "pk",
     "title",
     "subtitle",
+    "adopted_as",
     "unit__short_name",
     "placement__position",
     "placement__section__name",

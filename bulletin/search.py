@@ -54,12 +54,22 @@ MAX_WORDS = 8  # more words than this in one query are ignored (each is a filter
 
 
 def item_printed_text(item: ArticleItem | BriefItem) -> str:
-    """One printed item (already normalised) as plain text: title lines, then one line per
-    paragraph; a brief is its one paragraph."""
+    """One printed item (already normalised) as plain text: the title (with its second line,
+    as the 目录 prints it), then one line per paragraph; a brief is its one paragraph."""
     if isinstance(item, BriefItem):
         return paragraph_text(item.paragraph)
-    lines = [item.title, item.subtitle, *(paragraph_text(p) for p in item.paragraphs)]
+    lines = [item.title + item.subtitle, *(paragraph_text(p) for p in item.paragraphs)]
     return "\n".join(line for line in lines if line)
+
+
+def printed_title_and_body(text: str, *, is_brief: bool) -> tuple[str, str]:
+    """(title, body) of a printed text for a result line: an article's first line is its
+    title as printed (which an edit after publication does not change); a brief has no
+    title, so its first words stand for one."""
+    if is_brief:
+        return (text[:30] + "…" if len(text) > 30 else text), text
+    title, _, body = text.partition("\n")
+    return title, body
 
 
 def piece_printed_text(submission) -> str:

@@ -196,3 +196,18 @@ def test_two_character_words_use_the_bigram_index_and_find_only_real_pairs(case_
     assert titles(words="地全") == []
     assert titles(words="地。") != []  # with punctuation: the scan, still right
     assert len(titles(words="代表 联络")) == 1
+
+
+def test_a_result_shows_the_printed_title_until_a_correction(published, editor, client_for, reader):
+    issue, piece = published
+    edit_piece_as_editor(editor, piece, title="西湖区：改过的标题", body=piece.body)
+    page = client_for(reader).get(reverse("archive"), {"q": "建强阵地"}).content.decode()
+    assert "西湖区：联络站建设提质增效" in page and "改过的标题" not in page
+
+
+def test_a_title_found_across_its_two_lines(editor, contributor):
+    piece = adopted_piece(
+        editor, contributor, "建德市：新安江街道多措并举", subtitle="扎实践行全过程人民民主"
+    )
+    piece.refresh_from_db()
+    assert piece.printed_text.startswith("建德市：新安江街道多措并举扎实践行全过程人民民主\n")
