@@ -259,8 +259,14 @@ def piece_comment(request, pk: int):
 @review_desk
 def review_queue(request):
     form = QueueFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    pieces = queries.editor_queue(**{k: v for k, v in filters.items() if v not in (None, "")})
+    filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v not in (None, "")}
+    pieces = queries.editor_queue(**filters)
+    status_counts = queries.status_counts(queries.editor_queue())
+    # The per-status counts already give the total unless other filters narrow the list.
+    if set(filters) <= {"status"}:
+        total = sum(c["count"] for c in status_counts if c["status"] == filters.get("status", c["status"]))
+    else:
+        total = pieces.count()
     return render(
         request,
         "submissions/review_queue.html",
@@ -268,8 +274,8 @@ def review_queue(request):
             "form": form,
             # Keyset paging: the last page costs what the first does (no deep OFFSET).
             "page": page_for_request(request, pieces, key="submitted_at"),
-            "total": pieces.count(),
-            "status_counts": queries.status_counts(queries.editor_queue()),
+            "total": total,
+            "status_counts": status_counts,
         },
     )
 

@@ -118,6 +118,9 @@ def test_queue_pages_reach_the_last_piece_and_cost_the_same(editor, contributor,
     last = count_queries(lambda: client.get(reverse("review_queue"), {"after": page.next_cursor}))
     assert first == last
     assert client.get(reverse("review_queue"), {"after": "nonsense"}).status_code == 200
+    # The total with a status filter (from the per-status counts) and with a title filter.
+    assert "共 45 篇" in client.get(reverse("review_queue"), {"status": "submitted"}).content.decode()
+    assert "共 10 篇" in client.get(reverse("review_queue"), {"q": "队列稿件0"}).content.decode()
 
 
 def test_notifications_older_than_a_hundred_are_reachable(editor, contributor, client_for):
