@@ -28,6 +28,7 @@ import json
 import os
 import random
 import secrets
+import signal
 import statistics
 import subprocess
 import sys
@@ -44,6 +45,9 @@ if not os.environ.get("BENCH_DATABASE_URL", "").startswith("postgres"):
         "bench/load.py 在 PostgreSQL 上运行：请设置 BENCH_DATABASE_URL=postgres://…/bench_load"
         "（该库会被清空，切勿指向正式数据库）。"
     )
+
+# One secret key for this process and the server: the sessions made here must verify there.
+os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
 
 from bench import pages as page_bench  # noqa: E402  (sets up Django on the bench database)
 
@@ -187,13 +191,15 @@ def start_server(port: int, workers: int, data_dir: str) -> subprocess.Popen:
         "DATABASE_URL": os.environ["BENCH_DATABASE_URL"],
         "BULLETIN_DATA_DIR": data_dir,
         "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_SECRET_KEY": os.environ["DJANGO_SECRET_KEY"],
         "DJANGO_ALLOWED_HOSTS": HOST,
         # Plain HTTP on the loopback: no secure-only cookies, no redirect to HTTPS.
         "DJANGO_SECURE_COOKIES": "0",
         "DJANGO_SSL_REDIRECT": "0",
         "DJANGO_LOG_LEVEL": "WARNING",
     }
+    # The server's own log (warnings and errors) beside the data, not mixed into the figures.
+    log = open(Path(data_dir) / "gunicorn.log", "ab")  # noqa: SIM115 (closed with the process)
     server = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
@@ -209,6 +215,8 @@ def start_server(port: int, workers: int, data_dir: str) -> subprocess.Popen:
         ],
         cwd=ROOT,
         env=env,
+        stdout=log,
+        stderr=log,
     )
     for _ in range(100):
         time.sleep(0.2)
@@ -231,6 +239,8 @@ def main() -> None:
     args = parser.parse_args()
     if max(args.users) > 200 or args.duration > 600:
         raise SystemExit("负载上限：至多 200 个用户、每轮 600 秒。")
+    # Stopped from outside, the server is stopped too (the finally below runs).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     people = page_bench.build(10)
     reader = create_account(actor=None, username="bench-reader", password="x" * 12, role=Role.READER)
     cookies = {"reader": session_cookie(reader), "editor": session_cookie(people["editor"])}
