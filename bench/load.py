@@ -198,6 +198,13 @@ def start_server(port: int, workers: int, data_dir: str) -> subprocess.Popen:
         "DJANGO_SSL_REDIRECT": "0",
         "DJANGO_LOG_LEVEL": "WARNING",
     }
+    # DEBUG off serves hashed static files from a manifest: collect them as a deployment does.
+    subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "python"), "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     # The server's own log (warnings and errors) beside the data, not mixed into the figures.
     log = open(Path(data_dir) / "gunicorn.log", "ab")  # noqa: SIM115 (closed with the process)
     server = subprocess.Popen(
