@@ -59,7 +59,7 @@ from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from accounts.actions import create_account  # noqa: E402
-from accounts.models import Role  # noqa: E402
+from accounts.models import Role, User  # noqa: E402
 from bulletin.models import Issue  # noqa: E402
 from submissions.models import Submission  # noqa: E402
 
@@ -243,14 +243,20 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--port", type=int, default=8125)
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the data an earlier run built in this database"
+    )
     args = parser.parse_args()
     if max(args.users) > 200 or args.duration > 600:
         raise SystemExit("负载上限：至多 200 个用户、每轮 600 秒。")
     # Stopped from outside, the server is stopped too (the finally below runs).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    people = page_bench.build(10)
-    reader = create_account(actor=None, username="bench-reader", password="x" * 12, role=Role.READER)
-    cookies = {"reader": session_cookie(reader), "editor": session_cookie(people["editor"])}
+    if not (args.reuse and User.objects.filter(username="bench-reader").exists()):
+        page_bench.build(10)
+        create_account(actor=None, username="bench-reader", password="x" * 12, role=Role.READER)
+    reader = User.objects.get(username="bench-reader")
+    editor = User.objects.get(username="bench-editor")
+    cookies = {"reader": session_cookie(reader), "editor": session_cookie(editor)}
     connection.close()  # the server's workers are the database's clients now
     server = start_server(args.port, args.workers, os.environ["BULLETIN_DATA_DIR"])
     try:
