@@ -211,3 +211,15 @@ def test_a_title_found_across_its_two_lines(editor, contributor):
     )
     piece.refresh_from_db()
     assert piece.printed_text.startswith("建德市：新安江街道多措并举扎实践行全过程人民民主\n")
+
+
+def test_the_postgresql_bigram_lookup_leaves_the_planner_as_it_was(case_issue):
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL planner setting")
+    from django.db import transaction
+
+    with transaction.atomic():
+        assert titles(words="阵地") != []
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_seqscan")
+            assert cursor.fetchone()[0] == "on"
