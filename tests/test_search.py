@@ -223,3 +223,21 @@ def test_the_postgresql_bigram_lookup_leaves_the_planner_as_it_was(case_issue):
         with connection.cursor() as cursor:
             cursor.execute("SHOW enable_seqscan")
             assert cursor.fetchone()[0] == "on"
+
+
+def test_rebuild_search_index_command_restores_what_the_actions_wrote(case_issue):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    before = dict(Submission.objects.values_list("pk", "printed_text"))
+    Submission.objects.update(printed_text="")
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {FTS_TABLE}")
+    assert titles(words="建强阵地。全区") == []
+    out = StringIO()
+    call_command("rebuild_search_index", stdout=out)
+    assert "已重建 2 篇" in out.getvalue()
+    assert dict(Submission.objects.values_list("pk", "printed_text")) == before
+    assert len(titles(words="建强阵地。全区")) == 1
