@@ -274,8 +274,8 @@ def decline(*, actor: User, submission: Submission, reason: str) -> Submission:
 def publish_submissions(*, actor: User, submissions: list[Submission], issue) -> list[Submission]:
     """Mark an issue's pieces 已刊发 (called by bulletin.actions.publish_issue inside its
     transaction). Each piece is checked against the transition table like any other move;
-    the rows are locked, moved, audited and their units told in a fixed number of queries
-    (six, plus one per unit's mail on commit), whatever the issue's size."""
+    the rows are locked, moved, audited and their units told in five queries whatever the
+    issue's size (the mail to each unit still goes out once the transaction commits)."""
     ids = [submission.pk for submission in submissions]
     locked = list(Submission.objects.select_for_update().select_related("unit").filter(pk__in=ids))
     note = f"刊发于{issue.year}年第{issue.number}期"
