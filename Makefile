@@ -4,13 +4,20 @@ PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup setup-test run serve test lint demo
+.PHONY: setup setup-test setup-bench run serve test lint demo
 
 setup:
 	scripts/setup.sh
 
 setup-test:
 	scripts/setup.sh --browser
+
+# What bench/pages.py and bench/load.py need beyond `make setup`: gunicorn (pinned in
+# requirements.txt), a reachable PostgreSQL and the throwaway databases they empty.
+BENCH_PG ?= postgres://postgres@127.0.0.1:5432
+setup-bench: setup
+	$(PY) -c "import gunicorn; print('gunicorn', gunicorn.__version__)"
+	$(PY) scripts/bench_databases.py $(BENCH_PG) bench_pages bench_load
 
 run: setup
 	$(PY) manage.py load_demo

@@ -14,6 +14,7 @@ from . import http_cache, queries
 from .documents import issue_document, reading_sections
 from .forms import ArchiveSearchForm, CorrectionForm
 from .permissions import can_assemble_issues, get_viewable_issue
+from .search import highlight, passage, printed_title_and_body, query_words
 
 archive_readers = role_required(can_browse_archive)
 
@@ -23,19 +24,44 @@ def pdf_filename(issue) -> str:
 
 
 @archive_readers
-def archive(request):
+def archive(request, year: int | None = None):
+    """The archive: one year's issues (the newest year unless asked), or search results.
+
+    Either way the page is bounded: a year holds a few dozen issues, and results come 20
+    a page with the passage that matched, words highlighted.
+    """
     form = ArchiveSearchForm(request.GET or None)
-    context = {"form": form, "years": queries.published_issues_by_year()}
+    years = queries.archive_years()
+    context = {"form": form, "years": years}
     if form.is_bound and form.is_valid() and any(form.cleaned_data.values()):
         data = form.cleaned_data
-        results = queries.search_published_items(
+        ids = queries.search_result_ids(
             words=data["q"], unit=data["unit"], year=data["year"], section=data["section"]
         )
-        page = Paginator(results, 20).get_page(request.GET.get("page"))
-        anchors = queries.item_anchors(piece.placement.issue_id for piece in page)
+        page = Paginator(ids, 20).get_page(request.GET.get("page"))
+        pieces = queries.search_result_rows(page.object_list)
+        anchors = queries.item_anchors(piece.placement.issue_id for piece in pieces)
+        words = query_words(data["q"])
         context["page"] = page
-        context["results"] = [(piece, anchors.get(piece.pk, "")) for piece in page]
+        results = []
+        for piece in pieces:
+            title, body = printed_title_and_body(piece.printed_text, is_brief=piece.adopted_as == "brief")
+            results.append(
+                {
+                    "piece": piece,
+                    "anchor": anchors.get(piece.pk, ""),
+                    "title": highlight(title or piece.title, words),
+                    "passage": passage(body, words),
+                }
+            )
+        context["results"] = results
         context["searching"] = True
+        return render(request, "bulletin/archive.html", context)
+    shown = year if year is not None else (years[0]["year"] if years else None)
+    if year is not None and all(entry["year"] != year for entry in years):
+        raise Http404("这一年没有已刊发的期刊。")
+    context["year"] = shown
+    context["issues"] = list(queries.published_issues(shown)) if shown is not None else []
     return render(request, "bulletin/archive.html", context)
 
 

@@ -112,6 +112,23 @@ class ArchiveSearchForm(forms.Form):
         return normalize_line(self.cleaned_data["q"])
 
 
+class UnplacedFilterForm(forms.Form):
+    """The assembly page's filter of adopted pieces not yet placed."""
+
+    uq = forms.CharField(label="标题", required=False, max_length=50)
+    uunit = forms.ModelChoiceField(
+        label="单位", queryset=Unit.objects.all(), required=False, empty_label="全部单位"
+    )
+    ukind = forms.ChoiceField(
+        label="采用方式",
+        required=False,
+        choices=[("", "全部"), ("article", "采用为文章"), ("brief", "采用为摘登")],
+    )
+
+    def clean_uq(self):
+        return " ".join(self.cleaned_data["uq"].split())
+
+
 MAX_BACK_ISSUE_BYTES = 2 * 1024 * 1024
 
 

@@ -3,6 +3,7 @@
 import json
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -17,7 +18,7 @@ from submissions.uploads import refusal
 
 from . import actions, queries, renders
 from .documents import build_document
-from .forms import BackIssueForm, CorrectionForm, IssueForm
+from .forms import BackIssueForm, CorrectionForm, IssueForm, UnplacedFilterForm
 from .importing.parser import NotAnIssueError, decode_issue_bytes, parse_issue_file
 from .models import Issue, Placement, Publication, PublishJob, Section
 from .numbering import propose_numbers
@@ -46,7 +47,8 @@ def _run(request, action, **kwargs) -> bool:
 
 @editor_only
 def issue_list(request):
-    return render(request, "bulletin/issue_list.html", {"issues": queries.issues_for_editor()})
+    page = Paginator(queries.issues_for_editor(), 20).get_page(request.GET.get("page"))
+    return render(request, "bulletin/issue_list.html", {"issues": page, "page": page})
 
 
 @editor_only
@@ -118,13 +120,22 @@ def issue_assemble(request, pk: int):
         return redirect("archive_issue", pk=issue.pk)
     layout = queries.issue_layout(issue)
     sections = [entry["section"] for entry in layout]
+    unplaced_form = UnplacedFilterForm(request.GET or None)
+    filters = unplaced_form.cleaned_data if unplaced_form.is_valid() else {}
+    unplaced = queries.unplaced_adopted_pieces(
+        q=filters.get("uq") or "", unit=filters.get("uunit"), adopted_as=filters.get("ukind") or ""
+    )
+    unplaced_page = Paginator(unplaced, 20).get_page(request.GET.get("page"))
     return render(
         request,
         "bulletin/issue_assemble.html",
         {
             "issue": issue,
             "layout": layout,
-            "unplaced": queries.unplaced_adopted_pieces(),
+            "unplaced": unplaced_page,
+            "page": unplaced_page,
+            "unplaced_form": unplaced_form,
+            "unplaced_filtered": any(filters.values()),
             "article_sections": [s for s in sections if s.kind == Section.Kind.ARTICLES],
             "brief_sections": [s for s in sections if s.kind == Section.Kind.BRIEFS],
             "article_section_names": [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("editor/", views.editor_home, name="editor_home"),
     path("archive/", archive_views.archive, name="archive"),
+    path("archive/year/<int:year>/", archive_views.archive, name="archive_year"),
     path("archive/<int:pk>/", archive_views.archive_issue, name="archive_issue"),
     path("archive/<int:pk>/pdf/", archive_views.archive_pdf, name="archive_pdf"),
     path("archive/<int:pk>/pdf/v<int:version>/", archive_views.archive_pdf, name="archive_pdf_version"),

@@ -18,7 +18,7 @@ from accounts.permissions import unit_has_reviewer
 
 from . import permissions
 from .models import Comment, Commission, Event, Reminder, Revision, Submission
-from .notifications import editors, notify, unit_contributors, unit_reviewers
+from .notifications import editors, notify, notify_each, unit_contributors, unit_reviewers
 from .richtext import body_text, is_blank, sanitize_body
 
 S = Submission.Status
@@ -79,8 +79,11 @@ def _lock(submission: Submission) -> Submission:
     return Submission.objects.select_for_update().select_related("unit").get(pk=submission.pk)
 
 
-def _transition(submission: Submission, name: str, *, actor: User, note: str = "") -> Event:
-    """Check the actor and the state, move the piece and write the audit row."""
+def _transition(
+    submission: Submission, name: str, *, actor: User, note: str = "", save: bool = True
+) -> Event:
+    """Check the actor and the state, move the piece and write the audit row
+    (or, with save=False, return it unsaved for a bulk insert)."""
     rule = TRANSITIONS[name]
     if not permissions.acts_for(actor, submission, rule.role):
         raise PermissionDenied("您无权对这篇稿件执行此操作。")
@@ -88,7 +91,7 @@ def _transition(submission: Submission, name: str, *, actor: User, note: str = "
         raise SubmissionActionError(
             f"稿件当前状态为“{submission.get_status_display()}”，不能{rule.label}。请刷新页面查看最新状态。"
         )
-    event = Event.objects.create(
+    event = Event(
         submission=submission,
         actor=actor,
         action=name,
@@ -96,6 +99,8 @@ def _transition(submission: Submission, name: str, *, actor: User, note: str = "
         to_status=rule.target,
         note=note,
     )
+    if save:
+        event.save()
     submission.status = rule.target
     return event
 
@@ -108,6 +113,20 @@ def _keep_revision(submission: Submission, kind: str, author: User, fields: dict
         author=author,
         **{name: source.get(name, "") for name in TEXT_FIELDS},
     )
+
+
+def _keep_printed_text(submission: Submission) -> None:
+    """Search reads the text as printed. A published piece keeps the text of its frozen
+    issue until 更正 re-freezes it (bulletin.actions.correct_issue), so an edit after
+    publication changes nothing readers find."""
+    from bulletin.search import piece_printed_text, store_printed_texts
+
+    if submission.status == S.PUBLISHED:
+        return
+    text = piece_printed_text(submission)
+    if text != submission.printed_text:
+        store_printed_texts({submission.pk: text})
+        submission.printed_text = text
 
 
 def _link(submission: Submission, for_editor: bool) -> str:
@@ -176,6 +195,7 @@ def create_draft(*, actor: User, commission: Commission | None = None, **fields)
         submission.source_docx = source_docx
     submission.full_clean(exclude=["source_docx"])
     submission.save()
+    _keep_printed_text(submission)
     return submission
 
 
@@ -199,6 +219,7 @@ def save_text(*, actor: User, submission: Submission, expected_version: int, **f
             current.full_clean(exclude=["source_docx"])
             current.version += 1
             current.save()
+            _keep_printed_text(current)
             if is_editor:
                 _keep_revision(current, Revision.Kind.EDITED, actor)
             _rerender_draft_issue_of(current)
@@ -407,6 +428,7 @@ def adopt_as_brief(
         part for part in (submission.byline_org, submission.byline_authors) if part
     )
     submission.save()
+    _keep_printed_text(submission)
     _tell_unit(submission, actor, f"稿件《{submission.title}》已被采用为信息摘登")
     return submission
 
@@ -487,13 +509,34 @@ def record_unplaced(*, actor: User, submission: Submission, note: str) -> Event:
     return event
 
 
-def publish_submission(*, actor: User, submission: Submission, issue) -> Submission:
-    """Called by bulletin.actions.publish_issue inside its transaction."""
-    submission = _lock(submission)
-    _transition(submission, "publish", actor=actor, note=f"刊发于{issue.year}年第{issue.number}期")
-    submission.save()
-    _tell_unit(submission, actor, f"稿件《{submission.title}》已刊发于{issue.year}年第{issue.number}期")
-    return submission
+def publish_submissions(*, actor: User, submissions: list[Submission], issue) -> list[Submission]:
+    """Mark an issue's pieces 已刊发 (called by bulletin.actions.publish_issue inside its
+    transaction). Each piece is checked against the transition table like any other move;
+    the rows are locked, moved, audited and their units told in five queries whatever the
+    issue's size (the mail to each unit still goes out once the transaction commits)."""
+    ids = [submission.pk for submission in submissions]
+    locked = list(Submission.objects.select_for_update().select_related("unit").filter(pk__in=ids))
+    note = f"刊发于{issue.year}年第{issue.number}期"
+    events = [_transition(piece, "publish", actor=actor, note=note, save=False) for piece in locked]
+    Event.objects.bulk_create(events)
+    Submission.objects.filter(pk__in=ids).update(status=S.PUBLISHED, updated_at=timezone.now())
+    contributors: dict[int, list[User]] = {}
+    for user in User.objects.filter(
+        role=Role.CONTRIBUTOR, unit_id__in={piece.unit_id for piece in locked}, is_active=True
+    ):
+        contributors.setdefault(user.unit_id, []).append(user)
+    notify_each(
+        [
+            (
+                contributors.get(piece.unit_id, []),
+                f"稿件《{piece.title}》已刊发于{issue.year}年第{issue.number}期",
+                _link(piece, False),
+            )
+            for piece in locked
+        ],
+        actor=actor,
+    )
+    return locked
 
 
 @transaction.atomic

@@ -98,12 +98,22 @@ class Submission(models.Model):
         related_name="+",
     )
     signed_off_at = models.DateTimeField("签发时间", null=True, blank=True)
+    # The title and body as they print, without markup: what search reads. Kept by the
+    # actions (bulletin/search.py); for a published piece, from its issue's frozen snapshot.
+    printed_text = models.TextField("印刷文字", blank=True, editable=False)
 
     class Meta:
         verbose_name = "稿件"
         verbose_name_plural = "稿件"
         ordering = ["-updated_at", "-id"]
-        indexes = [models.Index(fields=["unit", "status"]), models.Index(fields=["status", "-updated_at"])]
+        indexes = [
+            models.Index(fields=["unit", "status"]),
+            models.Index(fields=["status", "-updated_at"]),
+            # The unit's list, paged by keyset on (updated_at, id). The review queue's
+            # (submitted_at DESC NULLS LAST, id DESC) index differs by database and is made
+            # by migration 0006.
+            models.Index(fields=["unit", "-updated_at", "-id"], name="submission_unit_list"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -203,7 +213,11 @@ class Notification(models.Model):
         verbose_name = "通知"
         verbose_name_plural = "通知"
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            # The list, paged by keyset on (created_at, id).
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_list"),
+        ]
 
     def __str__(self) -> str:
         return self.text

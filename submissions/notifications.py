@@ -35,6 +35,19 @@ def notify(recipients: Iterable[User], *, text: str, link: str = "", actor: User
         transaction.on_commit(lambda: _enqueue_mail(addresses, text, link))
 
 
+def notify_each(messages: list[tuple[list[User], str, str]], *, actor: User | None = None) -> None:
+    """Several notices at once — (recipients, text, link) each — in one insert, for actions
+    that tell many units (刊发); mail is queued for the worker once the transaction commits."""
+    rows = []
+    for recipients, text, link in messages:
+        people = [user for user in recipients if actor is None or user.pk != actor.pk]
+        rows += [Notification(recipient=user, text=text[:200], link=link) for user in people]
+        addresses = [user.email for user in people if user.email]
+        if addresses:
+            transaction.on_commit(lambda a=addresses, t=text, li=link: _enqueue_mail(a, t, li))
+    Notification.objects.bulk_create(rows)
+
+
 def _enqueue_mail(addresses: list[str], text: str, link: str) -> None:
     from .tasks import send_notification_mail
 

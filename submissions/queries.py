@@ -11,6 +11,24 @@ from accounts.models import Unit
 from .models import Commission, Revision, Submission
 from .versions import TextVersion
 
+# The columns a list row shows (title, status with its issue, dates); lists never load
+# bodies, brief texts or the printed text.
+LIST_FIELDS = (
+    "title",
+    "subtitle",
+    "status",
+    "adopted_as",
+    "revision_due",
+    "submitted_at",
+    "updated_at",
+    "signer_name",
+    "unit__short_name",
+    "suggested_section__name",
+    "placement__issue__year",
+    "placement__issue__number",
+    "placement__issue__date",
+)
+
 
 def for_unit(unit: Unit) -> QuerySet[Submission]:
     """The unit's pieces; deleted drafts are gone from every list."""
@@ -19,6 +37,18 @@ def for_unit(unit: Unit) -> QuerySet[Submission]:
         .exclude(status=Submission.Status.DELETED)
         .select_related("unit", "suggested_section", "placement__issue", "placement__section")
     )
+
+
+def unit_list(unit: Unit, status: str = "") -> QuerySet[Submission]:
+    """The unit's pieces for its list page (paged by `bulletin.paging`, newest change first)."""
+    pieces = (
+        Submission.objects.filter(unit=unit)
+        .exclude(status=Submission.Status.DELETED)
+        .select_related("unit", "suggested_section", "placement__issue")
+    )
+    if status:
+        pieces = pieces.filter(status=status)
+    return pieces.only(*LIST_FIELDS)
 
 
 def status_counts(queryset: QuerySet[Submission]) -> list[dict]:
@@ -35,6 +65,7 @@ def awaiting_review() -> QuerySet[Submission]:
     return (
         Submission.objects.filter(status=Submission.Status.SUBMITTED)
         .select_related("unit", "suggested_section")
+        .only(*LIST_FIELDS[:-2])
         .order_by("-submitted_at", "-id")
     )
 
@@ -61,7 +92,7 @@ def editor_queue(
     """
     pieces = Submission.objects.exclude(
         status__in=(Submission.Status.DRAFT, Submission.Status.DELETED, Submission.Status.PENDING_SIGNOFF)
-    ).select_related("unit", "suggested_section", "placement__issue")
+    ).select_related("unit", "suggested_section", "placement__issue").only(*LIST_FIELDS)
     if status == "pending":
         pieces = pieces.filter(status=Submission.Status.SUBMITTED).order_by("submitted_at", "id")
     else:

@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts import permissions as accounts_permissions
 from accounts.permissions import can_use_unit_desk, can_view_unit_desk, role_required, unit_has_reviewer
 from bulletin.forms import HigherAdoptionForm, InstructionForm  # the review page records 批示, 上级采用
+from bulletin.paging import page_for_request
 from bulletin.quotas import unit_progress
 
 from . import actions, permissions, queries
@@ -69,9 +69,9 @@ def _run(request, action, **kwargs):
 @unit_pages
 def unit_home(request):
     unit = request.user.unit
-    pieces = queries.for_unit(unit)
     status = request.GET.get("status", "")
-    listed = pieces.filter(status=status) if status in Submission.Status.values else pieces
+    status = status if status in Submission.Status.values else ""
+    pieces = queries.for_unit(unit)
     is_reviewer = request.user.is_reviewer
     return render(
         request,
@@ -79,7 +79,8 @@ def unit_home(request):
         {
             "unit": unit,
             "is_reviewer": is_reviewer,
-            "page": Paginator(listed, 20).get_page(request.GET.get("page")),
+            # Keyset paging: the last page costs what the first does (no deep OFFSET).
+            "page": page_for_request(request, queries.unit_list(unit, status), key="updated_at"),
             "status_counts": queries.status_counts(pieces),
             "current_status": status,
             "commissions": queries.open_commissions_for_unit(unit),
@@ -419,14 +420,26 @@ def piece_comment(request, pk: int):
 def review_queue(request):
     form = QueueFilterForm(request.GET or {"status": QueueFilterForm.PENDING})
     filters = form.cleaned_data if form.is_valid() else {"status": QueueFilterForm.PENDING}
-    pieces = queries.editor_queue(**{k: v for k, v in filters.items() if v not in (None, "")})
+    filters = {k: v for k, v in filters.items() if v not in (None, "")}
+    pieces = queries.editor_queue(**filters)
+    status_counts = queries.status_counts(queries.editor_queue(status="all"))
+    pending = filters.get("status") == QueueFilterForm.PENDING
+    # The per-status counts already give the total unless other filters narrow the list.
+    if set(filters) <= {"status"} and filters.get("status") != QueueFilterForm.ALL:
+        shown = "submitted" if pending else filters.get("status")
+        total = sum(c["count"] for c in status_counts if c["status"] == shown)
+    else:
+        total = pieces.count()
     return render(
         request,
         "submissions/review_queue.html",
         {
             "form": form,
-            "page": Paginator(pieces, 20).get_page(request.GET.get("page")),
-            "status_counts": queries.status_counts(queries.editor_queue(status="all")),
+            # Keyset paging: the last page costs what the first does (no deep OFFSET); 待处理
+            # lists the longest waiting first.
+            "page": page_for_request(request, pieces, key="submitted_at", oldest_first=pending),
+            "total": total,
+            "status_counts": status_counts,
             # 待处理 is the 已报送 pieces: its tile is the one lit.
             "current_status": "submitted"
             if filters.get("status") == QueueFilterForm.PENDING
@@ -645,6 +658,6 @@ def commission_remind(request, pk: int):
 
 @login_required
 def notification_list(request):
-    notices = list(request.user.notifications.all()[:100])
+    page = page_for_request(request, request.user.notifications.all(), key="created_at")
     actions.mark_notifications_read(actor=request.user)
-    return render(request, "submissions/notifications.html", {"notices": notices})
+    return render(request, "submissions/notifications.html", {"notices": page, "page": page})
