@@ -1013,6 +1013,9 @@ def _stream_body(package: _Package, main: str, reader: _Reader, limits: Limits) 
         for uri in _W_NAMESPACES
         for name in ("p", "tbl", "sdt", "customXml", "ins", "moveTo", "altChunk", "del", "moveFrom")
     }
+    # A block the body holds that is not WordprocessingML: an mc:AlternateContent (Word
+    # writes one for newer content) is walked once, through its first choice.
+    blocks |= {"{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"}
     bodies = {f"{{{uri}}}body" for uri in _W_NAMESPACES}
     paragraph_tags = {f"{{{uri}}}p" for uri in _W_NAMESPACES}
     run_tags = {f"{{{uri}}}r" for uri in _W_NAMESPACES}
