@@ -318,6 +318,20 @@ class _Styles:
             self._memo[memo_key] = value
         return self._memo[memo_key]
 
+    def numbering_value(self, style_id: str | None, prop: str):
+        """``w:numId`` or ``w:ilvl`` of the style's numbering, each inherited on its own
+        along basedOn (a list style may set only the level and inherit the list)."""
+        memo_key = ("n", style_id, prop)
+        if memo_key not in self._memo:
+            value = None
+            for style in self.chain(style_id):
+                element = _child(_child(style.ppr, "w:numPr"), prop)
+                if element is not None:
+                    value = element
+                    break
+            self._memo[memo_key] = value
+        return self._memo[memo_key]
+
     def ppr_value(self, style_id: str | None, prop: str):
         memo_key = ("p", style_id, prop)
         if memo_key not in self._memo:
@@ -452,6 +466,7 @@ class _Level:
     restart: int | None = None  # lvlRestart: restart after a level above this one (1-based)
     legal: bool = False
     rpr: object | None = None
+    style: str | None = None  # w:pStyle: the paragraph style this level belongs to
 
 
 class _Numbering:
@@ -514,6 +529,8 @@ class _Numbering:
             level.restart = _int(_attr(restart, "val"))
         level.legal = bool(_on(_child(lvl, "w:isLgl")))
         level.rpr = _child(lvl, "w:rPr")
+        style = _child(lvl, "w:pStyle")
+        level.style = _attr(style, "val") if style is not None else None
         return level
 
     def _abstract_of(self, num_id: str) -> tuple[str, dict[int, _Level]]:
@@ -525,6 +542,19 @@ class _Numbering:
             if linked is not None:
                 abstract_id = self.nums.get(_attr(linked, "val") or "", ("", {}, {}))[0]
         return abstract_id, self.abstract.get(abstract_id, {})
+
+    def level_of_style(self, num_id: str, style_id: str | None) -> int:
+        """The level of the list whose ``w:pStyle`` is the paragraph's style (or a style it
+        is based on), else 0 — for a paragraph whose numbering gives no level."""
+        if style_id is None or num_id not in self.nums:
+            return 0
+        _, levels = self._abstract_of(num_id)
+        levels = {**levels, **self.nums[num_id][2]}
+        for style in self.styles.chain(style_id):
+            for ilvl, level in sorted(levels.items()):
+                if level.style and self.styles.styles.get(level.style) is style:
+                    return ilvl
+        return 0
 
     def label(self, num_id: str, ilvl: int) -> tuple[str, object | None] | None:
         """The number text a paragraph displays, advancing the counters; None if none."""
@@ -683,23 +713,26 @@ class _Reader:
             _attr(style_element, "val") if style_element is not None else None
         ) or self.styles.default_paragraph
         mark_rpr = _child(ppr, "w:rPr")
+        # A deleted paragraph mark (tracked, accepted): this paragraph runs on into the
+        # next, and the joined paragraph is the next one's — its mark, hence its number.
+        # The deleted mark's number is never shown and never counted.
+        mark_deleted = mark_rpr is not None and (
+            _child(mark_rpr, "w:del") is not None or _child(mark_rpr, "w:moveFrom") is not None
+        )
         if not self._join_next:
             self._runs, self._sizes = [], []
         self._join_next = False
         self._style = style_id
-        label = self._number(ppr, style_id, mark_rpr)
+        label = None if mark_deleted else self._number(ppr, style_id)
         if label:
             text, level_rpr = label
             bold = self.styles.toggle(
                 "w:b", style_id, None, level_rpr if _child(level_rpr, "w:b") is not None else mark_rpr
             )
-            self._runs.append((text, bold))
+            self._runs.insert(0, (text, bold))  # before any text joined from above
         for child in element:
             self.inline(child)
-        if mark_rpr is not None and (
-            _child(mark_rpr, "w:del") is not None or _child(mark_rpr, "w:moveFrom") is not None
-        ):
-            # A deleted paragraph mark: accepted, this paragraph runs on into the next.
+        if mark_deleted:
             self._join_next = True
             return
         jc = _child(ppr, "w:jc")
@@ -722,15 +755,21 @@ class _Reader:
         anchored, self._anchored = self._anchored, []
         self.paragraphs.extend(anchored)
 
-    def _number(self, ppr, style_id, mark_rpr):
+    def _number(self, ppr, style_id):
+        """The paragraph's number label (advancing the counters), or None. numId and ilvl
+        are each taken from direct formatting, else the style chain; with no level given,
+        a style that a numbering level names (``w:lvl/w:pStyle``) takes that level."""
         num_pr = _child(ppr, "w:numPr")
-        style_num_pr = self.styles.ppr_value(style_id, "w:numPr")
-        num_id_element = _first(_child(num_pr, "w:numId"), _child(style_num_pr, "w:numId"))
+        num_id_element = _first(_child(num_pr, "w:numId"), self.styles.numbering_value(style_id, "w:numId"))
         if num_id_element is None:
             return None
-        ilvl_element = _first(_child(num_pr, "w:ilvl"), _child(style_num_pr, "w:ilvl"))
-        ilvl = _int(_attr(ilvl_element, "val")) if ilvl_element is not None else 0
-        return self.numbering.label(_attr(num_id_element, "val") or "", ilvl)
+        num_id = _attr(num_id_element, "val") or ""
+        ilvl_element = _first(_child(num_pr, "w:ilvl"), self.styles.numbering_value(style_id, "w:ilvl"))
+        if ilvl_element is not None:
+            ilvl = _int(_attr(ilvl_element, "val"))
+        else:
+            ilvl = self.numbering.level_of_style(num_id, style_id)
+        return self.numbering.label(num_id, ilvl)
 
     def table(self, element) -> None:
         rows: list[list[str]] = []

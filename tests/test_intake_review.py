@@ -73,7 +73,8 @@ def test_numbering_properties_inherit_one_by_one_through_based_on():
 
 def test_a_style_linked_from_a_numbering_level_takes_that_level():
     numbering = NUMBERING.replace(
-        '<w:lvl w:ilvl="1"><w:start w:val="1"/>', '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:pStyle w:val="Sub"/>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/>',
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:pStyle w:val="Sub"/>',
     )
     styles = (
         '<w:style w:type="paragraph" w:styleId="Sub"><w:name w:val="Sub"/>'
@@ -123,7 +124,10 @@ def test_a_title_broken_by_hand_still_joins_and_latin_words_keep_their_space():
     body = p(r("区人大常委会召开"), br, r("代表联络站建设推进会")) + p(
         r("The Hangzhou People's"), br, r("Congress, 2024"), br, r("年报告")
     )
-    assert body_of(body) == ["区人大常委会召开代表联络站建设推进会", "The Hangzhou People's Congress, 2024年报告"]
+    assert body_of(body) == [
+        "区人大常委会召开代表联络站建设推进会",
+        "The Hangzhou People's Congress, 2024年报告",
+    ]
 
 
 # --- paste -------------------------------------------------------------------------------------
@@ -164,7 +168,10 @@ def test_word_list_label_spacer_is_not_stored():
 
 
 def test_zero_width_joiner_kept_only_inside_an_emoji_sequence():
-    assert normalize_text("人\u200d大👨\u200d👩\u200d👧，❤\ufe0f\u200d🔥。") == "人大👨\u200d👩\u200d👧，❤\ufe0f\u200d🔥。"
+    assert (
+        normalize_text("人\u200d大👨\u200d👩\u200d👧，❤\ufe0f\u200d🔥。")
+        == "人大👨\u200d👩\u200d👧，❤\ufe0f\u200d🔥。"
+    )
     assert normalize_text("代\u200d表\u200d👍") == "代表👍"
 
 
@@ -181,7 +188,9 @@ def test_utf16_without_a_mark_of_chinese_text_with_indents(encoding):
 
 
 def test_a_short_utf16_text_without_a_mark():
-    assert decode_issue_bytes("杭州人大信息\n2024年第10期".encode("utf-16-le")) == "杭州人大信息\n2024年第10期"
+    assert (
+        decode_issue_bytes("杭州人大信息\n2024年第10期".encode("utf-16-le")) == "杭州人大信息\n2024年第10期"
+    )
 
 
 # --- bylines ---------------------------------------------------------------------------------------
