@@ -83,7 +83,11 @@ def test_pasted_html_is_stored_as_seen(live_server, settings, tmp_path, contribu
             assert stored == expected, name
         # The editor's text rule is the server's: a joiner goes inside words, stays in emoji.
         page.goto(live_server.url + reverse("piece_create"))
-        for text in ("人\u200d大👨\u200d👩\u200d👧，❤\ufe0f\u200d🔥", "代\u200d表\u200d👍\u200d"):
+        for text in (
+            "人\u200d大👨\u200d👩\u200d👧，❤\ufe0f\u200d🔥",
+            "代\u200d表\u200d👍\u200d",
+            "家⻔口⼈⼤⺇⻳",
+        ):
             assert page.evaluate("t => window.bulletinRichtext.normalizeText(t)", text) == normalize_text(
                 text
             )

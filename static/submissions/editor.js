@@ -18,6 +18,14 @@
   const STRAY_JOINER = /(?<![\u2300-\u23ff\u2600-\u27bf\u2b00-\u2bff\u{1f000}-\u{1faff}\ufe0f])\u200d|\u200d(?![\u2300-\u23ff\u2600-\u27bf\u2b00-\u2bff\u{1f000}-\u{1faff}])/gu;
   const ODD_SPACES = /[\u00a0\u2000-\u200a\u202f\u205f]/g;
   const KANGXI = /[\u2f00-\u2fdf]/g;
+  // CJK Radicals Supplement → ideograph (NFKC does not cover it): the server's table
+  // (textnorm._SUPPLEMENT_PAIRS, Unicode's EquivalentUnifiedIdeograph.txt), as pairs.
+  const SUPPLEMENT_PAIRS = "⺁厂⺂乛⺃乚⺄乙⺅亻⺆冂⺇𠘨⺈刀⺉刂⺊卜⺋㔾⺌小⺍小⺎兀⺏尣⺐尢⺑𡯂⺒巳⺓幺⺔彑⺕𫜹⺖忄⺗心⺘扌⺙攵⺛旡⺜日⺝月⺞歺⺟母⺠民⺡氵⺢氺⺣灬⺤爫⺥爫⺦丬⺧牛⺨犭⺩王⺪𤴔⺫目⺬示⺭礻⺮𥫗⺯糹⺰纟⺱罓⺲罒⺳㓁⺴冗⺵𦉫⺶羊⺷𦍌⺸𦍋⺹耂⺺肀⺻聿⺼肉⺽𦥑⺾艹⺿艹⻀艹⻁虎⻂衤⻃覀⻄西⻅见⻆角⻇𧢲⻈讠⻉贝⻊𧾷⻋车⻌辶⻍辶⻎辶⻏邑⻐钅⻑長⻒镸⻓长⻔门⻕𨸏⻖阝⻗雨⻘青⻙韦⻚页⻛风⻜飞⻝食⻞𩙿⻟飠⻠饣⻡𩠐⻢马⻣骨⻤鬼⻥鱼⻦鸟⻧卤⻨麦⻩黄⻪黾⻫斉⻬齐⻭歯⻮齿⻯竜⻰龙⻱龜⻲亀⻳龟";
+  const SUPPLEMENT = new Map();
+  {
+    const chars = Array.from(SUPPLEMENT_PAIRS);
+    for (let i = 0; i + 1 < chars.length; i += 2) SUPPLEMENT.set(chars[i], chars[i + 1]);
+  }
 
   function normalizeText(text) {
     return text
@@ -25,7 +33,8 @@
       .replace(INVISIBLE, "")
       .replace(STRAY_JOINER, "")
       .replace(ODD_SPACES, " ")
-      .replace(KANGXI, (c) => c.normalize("NFKC"));
+      .replace(KANGXI, (c) => c.normalize("NFKC"))
+      .replace(/[\u2e80-\u2eff]/g, (c) => SUPPLEMENT.get(c) || c);
   }
 
   // The weight an element sets: true (bold), false (explicitly regular), null (inherits).
