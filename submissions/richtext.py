@@ -150,8 +150,13 @@ class _Paragraphs(HTMLParser):
             self._break()
 
     def handle_data(self, data):
-        # Line ends inside HTML text are layout, not content (U+2028 included).
-        text = normalize_text(re.sub(r"[\r\n\t]+", "", data)).replace("\n", "")
+        # White space in HTML source is what a browser shows (CSS white-space: normal): runs
+        # of spaces and tabs are one space; a line end is a space too, except between two
+        # ideographs, where it is nothing (Word's clipboard HTML breaks long lines in the
+        # middle of text). Line ends are marked here and decided per paragraph (_tidy), as
+        # their neighbours may sit in other elements. U+2028 inside text is layout.
+        text = _SOURCE_LINE_END.sub(_SEGMENT, data.replace(_SEGMENT, ""))
+        text = normalize_text(_SOURCE_SPACES.sub(" ", text)).replace("\n", "")
         if self._label_stack and self._label_stack[-1]:
             text = text.strip(" \u3000")  # the spacer after Word's list label
         if text and self._pending_label and text.strip(" \u3000"):
@@ -208,10 +213,51 @@ def list_label(n: int, kind: str) -> str:
     return format_number(n, formats.get(kind, "decimal")) + "."
 
 
+_SEGMENT = "\ufdd0"  # a line end of HTML source, until its paragraph decides (a noncharacter)
+_SOURCE_LINE_END = re.compile(r"[ \t]*[\r\n]+[ \t\r\n]*")
+_SOURCE_SPACES = re.compile(r"[ \t]+")
+# Wide characters (CSS Text 3 segment-break rule; Hangul keeps its space): ideographs, kana,
+# CJK and full-width punctuation. editor.js has the same ranges.
+_WIDE = (
+    "\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uf900-\ufaff"
+    "\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd"
+)
+_SEGMENT_BETWEEN_WIDE = re.compile(f"(?<=[{_WIDE}]){_SEGMENT}+(?=[{_WIDE}])")
+
+
+def _resolve_white_space(runs: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """Source line ends become a space, or nothing between two wide characters; runs of
+    ordinary spaces, across runs too, become one space (as a browser shows them)."""
+    full = "".join(text for text, _ in runs)
+    if _SEGMENT in full:
+        full = _SEGMENT_BETWEEN_WIDE.sub(lambda m: "\x00" * len(m.group()), full)
+        resolved, start = [], 0
+        for text, bold in runs:
+            piece = full[start : start + len(text)]
+            start += len(text)
+            resolved.append((piece.replace("\x00", "").replace(_SEGMENT, " "), bold))
+        runs = resolved
+    out: list[tuple[str, bool]] = []
+    for text, bold in runs:
+        text = re.sub(" {2,}", " ", text)
+        if out and text.startswith(" ") and any(t for t, _ in out) and _last_char(out) == " ":
+            text = text[1:]
+        if text:
+            out.append((text, bold))
+    return out
+
+
+def _last_char(runs: list[tuple[str, bool]]) -> str:
+    for text, _ in reversed(runs):
+        if text:
+            return text[-1]
+    return ""
+
+
 def _tidy(runs: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
     """Merge neighbouring runs of the same weight and trim the paragraph's outer whitespace."""
     merged: list[tuple[str, bool]] = []
-    for text, bold in runs:
+    for text, bold in _resolve_white_space(runs):
         if merged and merged[-1][1] == bold:
             merged[-1] = (merged[-1][0] + text, bold)
         else:

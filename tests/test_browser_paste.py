@@ -37,7 +37,8 @@ PASTES = [
     # spacer, mso-bidi-font-weight is not font-weight, no joiner inside a word.
     (
         "lists",
-        "<p>1.建强阵地</p><p>2.完善机制</p><p>一、<strong>强化保障。</strong></p><p>人大</p>",
+        "<p>1.建强阵地</p><p>2.完善机制</p><p>一、<strong>强化保障。</strong></p><p>人大</p>"
+        "<p>The Hangzhou People's代表联络站 <strong>APP</strong></p>",
     ),
 ]
 INLINE = {
@@ -46,6 +47,7 @@ INLINE = {
         "<ol><li>建强阵地</li><li><p>完善机制</p></li></ol>"
         "<p class=MsoListParagraph><span style='mso-list:Ignore'>一、<span>&nbsp;&nbsp; </span></span>"
         "<b style='mso-bidi-font-weight:normal'>强化保障。</b></p><p>人\u200d大</p>"
+        "<p><span lang=EN-US>The Hangzhou\r\nPeople's</span><span>代表\r\n联络站</span>\n<b>APP</b></p>"
     ),
 }
 

@@ -201,3 +201,15 @@ def test_a_compound_surname_alone_is_doubtful():
     assert names.doubt and "欧阳娜娜" in names.doubt
     assert names.names == ["欧阳娜娜"]
     assert split_names("欧阳娜娜 张雄杰").doubt == ""
+
+
+def test_html_source_white_space_is_what_a_browser_shows():
+    html = (
+        "<p class=MsoNormal><span lang=EN-US>The Hangzhou\r\nPeople's Congress</span><span>召开\r\n会议，</span>"
+        "<span lang=EN-US>APP</span>\n<span>上线，</span><span>Hangzhou</span>\n<b>People</b></p>"
+        "<p>人大  代表\ta \t  b</p>"
+    )
+    assert sanitize_body(html) == (
+        "<p>The Hangzhou People's Congress召开会议，APP 上线，Hangzhou <strong>People</strong></p><p>人大 代表 a b</p>"
+    )
+    assert sanitize_body(sanitize_body(html)) == sanitize_body(html)

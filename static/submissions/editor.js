@@ -104,7 +104,12 @@
     (function walk(node, bold, inLabel) {
       for (const child of node.childNodes) {
         if (child.nodeType === Node.TEXT_NODE) {
-          let text = normalizeText(child.textContent.replace(/[\r\n\t]+/g, ""));
+          // White space of HTML source as a browser shows it (the server's richtext is
+          // the rule): spaces and tabs one space; a line end a space, or nothing between
+          // two wide characters (decided per paragraph, in toHtml).
+          let text = normalizeText(
+            child.textContent.replace(/\ufdd0/g, "").replace(/[ \t]*[\r\n]+[ \t\r\n]*/g, SEGMENT).replace(/[ \t]+/g, " ")
+          );
           if (inLabel) text = text.replace(/^[ \u3000]+|[ \u3000]+$/g, ""); // Word's spacer after a list label
           if (text && pendingLabel && text.replace(/[ \u3000]/g, "")) {
             runs.push(pendingLabel);
@@ -164,11 +169,38 @@
     return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   }
 
+  const SEGMENT = "\ufdd0";
+  const WIDE = "\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{20000}-\u{3fffd}";
+  const SEGMENT_BETWEEN_WIDE = new RegExp(`(?<=[${WIDE}])${SEGMENT}+(?=[${WIDE}])`, "gu");
+
+  // Source line ends: a space, or nothing between two wide characters; runs of spaces,
+  // across runs too, one space (richtext._resolve_white_space on the server).
+  function resolveWhiteSpace(runs) {
+    let full = runs.map(([text]) => text).join("");
+    if (full.includes(SEGMENT)) {
+      full = full.replace(SEGMENT_BETWEEN_WIDE, (m) => "\u0000".repeat(m.length));
+      let start = 0;
+      runs = runs.map(([text, bold]) => {
+        const piece = full.slice(start, start + text.length);
+        start += text.length;
+        return [piece.replace(/\u0000/g, "").replaceAll(SEGMENT, " "), bold];
+      });
+    }
+    const out = [];
+    for (let [text, bold] of runs) {
+      text = text.replace(/ {2,}/g, " ");
+      const last = out.map(([t]) => t).join("").slice(-1);
+      if (text.startsWith(" ") && last === " ") text = text.slice(1);
+      if (text) out.push([text, bold]);
+    }
+    return out;
+  }
+
   function toHtml(paragraphs) {
     return paragraphs
       .map((runs) => {
         const merged = [];
-        for (const [text, bold] of runs) {
+        for (const [text, bold] of resolveWhiteSpace(runs)) {
           const last = merged[merged.length - 1];
           if (last && last[1] === bold) last[0] += text;
           else merged.push([text, bold]);
