@@ -652,6 +652,7 @@ class _Reader:
         self._kind = "body"
         self._style: str | None = None
         self._hidden_reported: set[int] = set()
+        self._caps = False  # the run being read shows its letters as capitals
 
     # bounds
     def _count(self, paragraphs: int = 0, runs: int = 0, chars: int = 0) -> None:
@@ -719,6 +720,10 @@ class _Reader:
         mark_deleted = mark_rpr is not None and (
             _child(mark_rpr, "w:del") is not None or _child(mark_rpr, "w:moveFrom") is not None
         )
+        # A drop cap is a frame paragraph holding the first letter(s) of the next one.
+        frame = _child(ppr, "w:framePr")
+        if frame is not None and _attr(frame, "dropCap") in ("drop", "margin"):
+            mark_deleted = True
         if not self._join_next:
             self._runs, self._sizes = [], []
         self._join_next = False
@@ -874,6 +879,10 @@ class _Reader:
         complex_script = bool(_on(_child(rpr, "w:cs")) or _on(_child(rpr, "w:rtl")))
         bold = self.styles.toggle("w:bCs" if complex_script else "w:b", self._style, char_style, rpr)
         hidden = self.styles.toggle("w:vanish", self._style, char_style, rpr)
+        # All caps and small caps display letters as capitals (ECMA-376 §17.3.2.5, §17.3.2.33).
+        caps = self.styles.toggle("w:caps", self._style, char_style, rpr) or self.styles.toggle(
+            "w:smallCaps", self._style, char_style, rpr
+        )
         size = _child(rpr, "w:sz")
         if size is None:
             size = _first(
@@ -881,14 +890,21 @@ class _Reader:
             )
         if size is not None:
             self._sizes.append(_int(_attr(size, "val")) / 2)
-        for child in element:
-            self.run_content(child, bold, hidden)
+        saved_caps, self._caps = self._caps, caps
+        try:
+            for child in element:
+                self.run_content(child, bold, hidden)
+        finally:
+            self._caps = saved_caps
 
     def _emit(self, text: str, bold: bool, hidden: bool) -> None:
         if not text:
             return
-        if any(state == "instr" for state in self.fields):
-            return  # a field's instruction is never displayed
+        if any(state == "instr" for state in self.fields[:-1]):
+            return  # inside an outer field's instruction (a nested field's result included)
+        # Text (w:t) in the innermost field's instruction part is not an instruction —
+        # instructions are w:instrText, never emitted — but a field left open by a damaged
+        # file; it is shown, so no text after a broken field is lost.
         self._count(chars=len(text))
         if hidden:
             # Once per paragraph: Word does not display hidden text, but it is named.
@@ -901,7 +917,8 @@ class _Reader:
     def run_content(self, element, bold: bool, hidden: bool) -> None:
         key = _key(element)
         if key == "w:t":
-            self._emit(element.text or "", bold, hidden)
+            text = element.text or ""
+            self._emit(text.upper() if self._caps else text, bold, hidden)
         elif key in ("w:tab", "w:ptab"):
             self._emit("\t", bold, hidden)
         elif key in ("w:br", "w:cr"):

@@ -213,3 +213,47 @@ def test_html_source_white_space_is_what_a_browser_shows():
         "<p>The Hangzhou People's Congress召开会议，APP 上线，Hangzhou <strong>People</strong></p><p>人大 代表 a b</p>"
     )
     assert sanitize_body(sanitize_body(html)) == sanitize_body(html)
+
+
+# --- Word: what a broken field, a drop cap and capitals display -----------------------------
+
+
+def fld(kind: str) -> str:
+    return f'<w:r><w:fldChar w:fldCharType="{kind}"/></w:r>'
+
+
+def test_text_after_a_field_left_open_is_not_lost():
+    body = (
+        p(r("前一段。"), fld("begin"), '<w:r><w:instrText xml:space="preserve"> TOC \\o </w:instrText></w:r>')
+        + p(r("这段之后的文字。"))
+        + p(r("最后一段。"))
+    )
+    assert body_of(body) == ["前一段。", "这段之后的文字。", "最后一段。"]
+
+
+def test_a_nested_field_inside_an_instruction_stays_hidden():
+    body = p(
+        r("见"), fld("begin"), '<w:r><w:instrText xml:space="preserve"> IF 1 = 1 "</w:instrText></w:r>',
+        fld("begin"), '<w:r><w:instrText> PAGE </w:instrText></w:r>', fld("separate"), r("9"), fld("end"),
+        '<w:r><w:instrText xml:space="preserve">" ""</w:instrText></w:r>', fld("separate"), r("第二页"),
+        fld("end"), r("。"),
+    )  # fmt: skip
+    assert body_of(body) == ["见第二页。"]
+
+
+def test_a_drop_cap_is_the_first_letter_of_its_paragraph():
+    drop = '<w:framePr w:dropCap="drop" w:lines="2" w:wrap="around" w:vAnchor="text" w:hAnchor="text"/>'
+    body = p(r("今"), ppr=drop) + p(r("年以来，区人大常委会推进联络站建设。")) + p(r("下一段。"))
+    assert body_of(body) == ["今年以来，区人大常委会推进联络站建设。", "下一段。"]
+
+
+def test_all_caps_and_small_caps_show_capitals():
+    styles = '<w:style w:type="character" w:styleId="Caps"><w:name w:val="Caps"/><w:rPr><w:caps/></w:rPr></w:style>'
+    body = p(
+        r("app", "<w:caps/>"),
+        r("上线，"),
+        r("hangzhou", "<w:smallCaps/>"),
+        r("、"),
+        r("npc", '<w:rStyle w:val="Caps"/>'),
+    )
+    assert body_of(body, styles=styles) == ["APP上线，HANGZHOU、NPC"]
