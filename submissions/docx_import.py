@@ -39,9 +39,9 @@ _INDENTED = re.compile(r"^(?:[\u3000\t]|\s{2,})")
 # with: 一、 （一） (1) 1. 1、 ① ⑴ ⒈ 第一条 第3章 一是 — the way Chinese official text lists.
 _CN_NUMBER = "一二三四五六七八九十百零〇两"
 _ENUMERATOR = re.compile(
-    rf"^(?:[{_CN_NUMBER}]+[、．.]"
-    rf"|[（(][{_CN_NUMBER}\d]+[）)]"
-    r"|\d+[、．.](?!\d)"
+    rf"^(?:[{_CN_NUMBER}]{{1,3}}[、．.]"
+    rf"|[（(](?:[{_CN_NUMBER}]{{1,3}}|\d{{1,2}})[）)]"  # not (2024) at a line start
+    r"|\d{1,2}[、．.](?!\d)"  # not 1.5亿
     "|[\u2460-\u2473\u2474-\u2487\u2488-\u249b\u3280-\u3289]"
     rf"|第[{_CN_NUMBER}\d]+[条章节款项部分篇]"
     rf"|[{_CN_NUMBER}]+是)"
