@@ -124,9 +124,11 @@ def test_a_title_broken_by_hand_still_joins_and_latin_words_keep_their_space():
     body = p(r("区人大常委会召开"), br, r("代表联络站建设推进会")) + p(
         r("The Hangzhou People's"), br, r("Congress, 2024"), br, r("年报告")
     )
+    body += p(r("根据杭人大"), br, r("(2024)12号文件，增长"), br, r("1.5亿元"))
     assert body_of(body) == [
         "区人大常委会召开代表联络站建设推进会",
         "The Hangzhou People's Congress, 2024年报告",
+        "根据杭人大(2024)12号文件，增长1.5亿元",
     ]
 
 
