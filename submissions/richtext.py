@@ -158,7 +158,7 @@ class _Paragraphs(HTMLParser):
         text = _SOURCE_LINE_END.sub(_SEGMENT, data.replace(_SEGMENT, ""))
         text = normalize_text(_SOURCE_SPACES.sub(" ", text)).replace("\n", "")
         if self._label_stack and self._label_stack[-1]:
-            text = text.strip(" \u3000")  # the spacer after Word's list label
+            text = text.strip(" \u3000" + _SEGMENT)  # the spacer after Word's list label
         if text and self._pending_label and text.strip(" \u3000"):
             self._runs.append(self._pending_label)
             self._pending_label = None

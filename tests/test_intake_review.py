@@ -164,6 +164,8 @@ def test_word_list_label_spacer_is_not_stored():
         "<span>完善机制。</span></p>"
     )
     assert sanitize_body(html) == "<p>一、完善机制。</p>"
+    wrapped = "<p><span style='mso-list:Ignore'>1.<span>&nbsp;&nbsp;\r\n</span></span><span>Plan</span></p>"
+    assert sanitize_body(wrapped) == "<p>1.Plan</p>"
 
 
 # --- one door: emoji ----------------------------------------------------------------------------

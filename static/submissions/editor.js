@@ -110,7 +110,7 @@
           let text = normalizeText(
             child.textContent.replace(/\ufdd0/g, "").replace(/[ \t]*[\r\n]+[ \t\r\n]*/g, SEGMENT).replace(/[ \t]+/g, " ")
           );
-          if (inLabel) text = text.replace(/^[ \u3000]+|[ \u3000]+$/g, ""); // Word's spacer after a list label
+          if (inLabel) text = text.replace(/^[ \u3000\ufdd0]+|[ \u3000\ufdd0]+$/g, ""); // Word's spacer after a list label
           if (text && pendingLabel && text.replace(/[ \u3000]/g, "")) {
             runs.push(pendingLabel);
             pendingLabel = null;
