@@ -189,7 +189,7 @@
     const out = [];
     for (let [text, bold] of runs) {
       text = text.replace(/ {2,}/g, " ");
-      const last = out.map(([t]) => t).join("").slice(-1);
+      const last = out.length ? out[out.length - 1][0].slice(-1) : ""; // texts in out are never empty
       if (text.startsWith(" ") && last === " ") text = text.slice(1);
       if (text) out.push([text, bold]);
     }
