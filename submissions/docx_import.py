@@ -11,8 +11,10 @@ every text then passes the one door (``textnorm``) and the body sanitizer
 file; a file over them is refused with a message, never half-read silently.
 
 Paragraphs: a manual line break (Shift+Enter) starts a new paragraph when the line before
-it ends a sentence (。！？；：…, maybe closed by a quote or bracket) or the line after it is
-indented; otherwise the two lines are one paragraph (a title broken by hand). Leading
+it ends a sentence (。！？；：…, maybe closed by a quote or bracket), the line after it is
+indented, or the line after it starts with an enumerator (一、 （一） 1. ① 第一条 一是);
+otherwise the two lines are one paragraph (a title broken by hand), with a space where the
+break stood between two Latin words. Leading
 full-width spaces and tabs are removed: the print adds its own indent.
 """
 
@@ -33,6 +35,20 @@ TITLE_MAX_CHARS = 40
 BYLINE = re.compile(r"^[（(](.+)[)）]$")
 _SENTENCE_END = re.compile(r"[。！？!?；;：:…][”’」』）)】\]]*$")
 _INDENTED = re.compile(r"^(?:[\u3000\t]|\s{2,})")
+# A line that starts with an enumerator starts a paragraph, whatever the line before ends
+# with: 一、 （一） (1) 1. 1、 ① ⑴ ⒈ 第一条 第3章 一是 — the way Chinese official text lists.
+_CN_NUMBER = "一二三四五六七八九十百零〇两"
+_ENUMERATOR = re.compile(
+    rf"^(?:[{_CN_NUMBER}]{{1,3}}[、．.]"
+    rf"|[（(](?:[{_CN_NUMBER}]{{1,3}}|\d{{1,2}})[）)]"  # not (2024) at a line start
+    r"|\d{1,2}[、．.](?!\d)"  # not 1.5亿
+    "|[\u2460-\u2473\u2474-\u2487\u2488-\u249b\u3280-\u3289]"
+    rf"|第[{_CN_NUMBER}\d]+[条章节款项部分篇]"
+    rf"|[{_CN_NUMBER}]+是)"
+)
+# Two lines joined where both sides are Latin keep the word space the line break was.
+_LATIN_END = re.compile(r"[A-Za-z0-9.,;:!?'\")]$")
+_LATIN_START = re.compile(r"^[A-Za-z]")
 _TITLE_STYLE = re.compile(r"title|heading|标题", re.I)
 
 
@@ -167,7 +183,16 @@ def _split_lines(paragraphs: list[Paragraph]) -> list[tuple[list[tuple[str, bool
                 current = None  # an empty line always ends a paragraph
                 continue
             previous = _plain(current).rstrip(" \u3000\t\xa0") if current else ""
-            if current and not _INDENTED.match(text) and not _SENTENCE_END.search(previous):
+            if (
+                current
+                and not _INDENTED.match(text)
+                and not _SENTENCE_END.search(previous)
+                and not _ENUMERATOR.match(text.lstrip(" \u3000\t\xa0"))
+            ):
+                if _LATIN_END.search(previous) and (
+                    _LATIN_START.match(text) or (previous[-1].isalpha() and text[:1].isdigit())
+                ):
+                    current.append((" ", False))
                 current.extend(line)
                 continue
             if current:

@@ -16,7 +16,7 @@ What is done, and why:
   ``EquivalentUnifiedIdeograph.txt`` (⻔ U+2ED4 → 门, ⻓ → 长, ⺠ → 民 …). NFKC is not
   applied to the whole text: it would turn full-width punctuation (，：（）) half-width.
 - Invisible characters are removed: zero-width space/joiners and direction marks
-  U+200B–U+200F, bidi embeddings/overrides U+202A–U+202E, isolates U+2066–U+2069, the
+  U+200B–U+200F (the joiner U+200D is kept between two emoji, where it is seen), bidi embeddings/overrides U+202A–U+202E, isolates U+2066–U+2069, the
   word joiner and invisible operators U+2060–U+2064, the byte-order mark U+FEFF, the
   soft hyphen U+00AD, and every other C0/C1 control character. A newline is kept where
   the text has lines (``normalize_text``); a tab becomes a space.
@@ -55,7 +55,10 @@ def _translation_table() -> dict[int, str | None]:
     for radical, ideograph in zip(pairs[0::2], pairs[1::2], strict=True):
         table[ord(radical)] = ideograph
     invisible = [
-        *range(0x200B, 0x2010),  # zero-width space, ZWNJ, ZWJ, LRM, RLM
+        0x200B,  # zero-width space
+        0x200C,  # zero-width non-joiner
+        0x200E,  # LRM
+        0x200F,  # RLM  (the joiner U+200D: see _STRAY_JOINER)
         *range(0x202A, 0x202F),  # bidi embeddings and overrides
         *range(0x2060, 0x2065),  # word joiner, invisible operators
         *range(0x2066, 0x206A),  # bidi isolates
@@ -78,6 +81,12 @@ def _translation_table() -> dict[int, str | None]:
 
 
 _TABLE = _translation_table()
+# The zero-width joiner is invisible inside words and is removed there; between two emoji it
+# is what a person sees (👨‍👩‍👧 is one family, not three people), so it stays. Emoji here:
+# pictographs U+1F000–U+1FAFF, symbols and dingbats U+2300–U+23FF, U+2600–U+27BF,
+# U+2B00–U+2BFF; before the joiner also the emoji presentation selector U+FE0F and skin tones.
+_EMOJI = "\u2300-\u23ff\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff"
+_STRAY_JOINER = re.compile(f"(?<![{_EMOJI}\ufe0f])\u200d|\u200d(?![{_EMOJI}])")
 # What a paragraph's indent may be made of (after the table above: spaces and U+3000).
 _INDENT = re.compile(r"^[ \u3000]+")
 _TRAILING = re.compile(r"[ \u3000]+$")
@@ -94,7 +103,8 @@ def normalize_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     # NFC after the mapping too: a mapped ideograph never needs composing, but a removed
     # invisible character may have separated a base letter from its combining mark.
-    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).translate(_TABLE))
+    text = _STRAY_JOINER.sub("", unicodedata.normalize("NFC", text).translate(_TABLE))
+    return unicodedata.normalize("NFC", text)
 
 
 def normalize_line(text: str) -> str:

@@ -318,6 +318,20 @@ class _Styles:
             self._memo[memo_key] = value
         return self._memo[memo_key]
 
+    def numbering_value(self, style_id: str | None, prop: str):
+        """``w:numId`` or ``w:ilvl`` of the style's numbering, each inherited on its own
+        along basedOn (a list style may set only the level and inherit the list)."""
+        memo_key = ("n", style_id, prop)
+        if memo_key not in self._memo:
+            value = None
+            for style in self.chain(style_id):
+                element = _child(_child(style.ppr, "w:numPr"), prop)
+                if element is not None:
+                    value = element
+                    break
+            self._memo[memo_key] = value
+        return self._memo[memo_key]
+
     def ppr_value(self, style_id: str | None, prop: str):
         memo_key = ("p", style_id, prop)
         if memo_key not in self._memo:
@@ -452,6 +466,7 @@ class _Level:
     restart: int | None = None  # lvlRestart: restart after a level above this one (1-based)
     legal: bool = False
     rpr: object | None = None
+    style: str | None = None  # w:pStyle: the paragraph style this level belongs to
 
 
 class _Numbering:
@@ -514,6 +529,8 @@ class _Numbering:
             level.restart = _int(_attr(restart, "val"))
         level.legal = bool(_on(_child(lvl, "w:isLgl")))
         level.rpr = _child(lvl, "w:rPr")
+        style = _child(lvl, "w:pStyle")
+        level.style = _attr(style, "val") if style is not None else None
         return level
 
     def _abstract_of(self, num_id: str) -> tuple[str, dict[int, _Level]]:
@@ -525,6 +542,19 @@ class _Numbering:
             if linked is not None:
                 abstract_id = self.nums.get(_attr(linked, "val") or "", ("", {}, {}))[0]
         return abstract_id, self.abstract.get(abstract_id, {})
+
+    def level_of_style(self, num_id: str, style_id: str | None) -> int:
+        """The level of the list whose ``w:pStyle`` is the paragraph's style (or a style it
+        is based on), else 0 — for a paragraph whose numbering gives no level."""
+        if style_id is None or num_id not in self.nums:
+            return 0
+        _, levels = self._abstract_of(num_id)
+        levels = {**levels, **self.nums[num_id][2]}
+        for style in self.styles.chain(style_id):
+            for ilvl, level in sorted(levels.items()):
+                if level.style and self.styles.styles.get(level.style) is style:
+                    return ilvl
+        return 0
 
     def label(self, num_id: str, ilvl: int) -> tuple[str, object | None] | None:
         """The number text a paragraph displays, advancing the counters; None if none."""
@@ -622,6 +652,7 @@ class _Reader:
         self._kind = "body"
         self._style: str | None = None
         self._hidden_reported: set[int] = set()
+        self._caps = False  # the run being read shows its letters as capitals
 
     # bounds
     def _count(self, paragraphs: int = 0, runs: int = 0, chars: int = 0) -> None:
@@ -683,23 +714,30 @@ class _Reader:
             _attr(style_element, "val") if style_element is not None else None
         ) or self.styles.default_paragraph
         mark_rpr = _child(ppr, "w:rPr")
+        # A deleted paragraph mark (tracked, accepted): this paragraph runs on into the
+        # next, and the joined paragraph is the next one's — its mark, hence its number.
+        # The deleted mark's number is never shown and never counted.
+        mark_deleted = mark_rpr is not None and (
+            _child(mark_rpr, "w:del") is not None or _child(mark_rpr, "w:moveFrom") is not None
+        )
+        # A drop cap is a frame paragraph holding the first letter(s) of the next one.
+        frame = _child(ppr, "w:framePr")
+        if frame is not None and _attr(frame, "dropCap") in ("drop", "margin"):
+            mark_deleted = True
         if not self._join_next:
             self._runs, self._sizes = [], []
         self._join_next = False
         self._style = style_id
-        label = self._number(ppr, style_id, mark_rpr)
+        label = None if mark_deleted else self._number(ppr, style_id)
         if label:
             text, level_rpr = label
             bold = self.styles.toggle(
                 "w:b", style_id, None, level_rpr if _child(level_rpr, "w:b") is not None else mark_rpr
             )
-            self._runs.append((text, bold))
+            self._runs.insert(0, (text, bold))  # before any text joined from above
         for child in element:
             self.inline(child)
-        if mark_rpr is not None and (
-            _child(mark_rpr, "w:del") is not None or _child(mark_rpr, "w:moveFrom") is not None
-        ):
-            # A deleted paragraph mark: accepted, this paragraph runs on into the next.
+        if mark_deleted:
             self._join_next = True
             return
         jc = _child(ppr, "w:jc")
@@ -722,15 +760,21 @@ class _Reader:
         anchored, self._anchored = self._anchored, []
         self.paragraphs.extend(anchored)
 
-    def _number(self, ppr, style_id, mark_rpr):
+    def _number(self, ppr, style_id):
+        """The paragraph's number label (advancing the counters), or None. numId and ilvl
+        are each taken from direct formatting, else the style chain; with no level given,
+        a style that a numbering level names (``w:lvl/w:pStyle``) takes that level."""
         num_pr = _child(ppr, "w:numPr")
-        style_num_pr = self.styles.ppr_value(style_id, "w:numPr")
-        num_id_element = _first(_child(num_pr, "w:numId"), _child(style_num_pr, "w:numId"))
+        num_id_element = _first(_child(num_pr, "w:numId"), self.styles.numbering_value(style_id, "w:numId"))
         if num_id_element is None:
             return None
-        ilvl_element = _first(_child(num_pr, "w:ilvl"), _child(style_num_pr, "w:ilvl"))
-        ilvl = _int(_attr(ilvl_element, "val")) if ilvl_element is not None else 0
-        return self.numbering.label(_attr(num_id_element, "val") or "", ilvl)
+        num_id = _attr(num_id_element, "val") or ""
+        ilvl_element = _first(_child(num_pr, "w:ilvl"), self.styles.numbering_value(style_id, "w:ilvl"))
+        if ilvl_element is not None:
+            ilvl = _int(_attr(ilvl_element, "val"))
+        else:
+            ilvl = self.numbering.level_of_style(num_id, style_id)
+        return self.numbering.label(num_id, ilvl)
 
     def table(self, element) -> None:
         rows: list[list[str]] = []
@@ -835,6 +879,10 @@ class _Reader:
         complex_script = bool(_on(_child(rpr, "w:cs")) or _on(_child(rpr, "w:rtl")))
         bold = self.styles.toggle("w:bCs" if complex_script else "w:b", self._style, char_style, rpr)
         hidden = self.styles.toggle("w:vanish", self._style, char_style, rpr)
+        # All caps and small caps display letters as capitals (ECMA-376 §17.3.2.5, §17.3.2.33).
+        caps = self.styles.toggle("w:caps", self._style, char_style, rpr) or self.styles.toggle(
+            "w:smallCaps", self._style, char_style, rpr
+        )
         size = _child(rpr, "w:sz")
         if size is None:
             size = _first(
@@ -842,14 +890,21 @@ class _Reader:
             )
         if size is not None:
             self._sizes.append(_int(_attr(size, "val")) / 2)
-        for child in element:
-            self.run_content(child, bold, hidden)
+        saved_caps, self._caps = self._caps, caps
+        try:
+            for child in element:
+                self.run_content(child, bold, hidden)
+        finally:
+            self._caps = saved_caps
 
     def _emit(self, text: str, bold: bool, hidden: bool) -> None:
         if not text:
             return
-        if any(state == "instr" for state in self.fields):
-            return  # a field's instruction is never displayed
+        if any(state == "instr" for state in self.fields[:-1]):
+            return  # inside an outer field's instruction (a nested field's result included)
+        # Text (w:t) in the innermost field's instruction part is not an instruction —
+        # instructions are w:instrText, never emitted — but a field left open by a damaged
+        # file; it is shown, so no text after a broken field is lost.
         self._count(chars=len(text))
         if hidden:
             # Once per paragraph: Word does not display hidden text, but it is named.
@@ -862,7 +917,8 @@ class _Reader:
     def run_content(self, element, bold: bool, hidden: bool) -> None:
         key = _key(element)
         if key == "w:t":
-            self._emit(element.text or "", bold, hidden)
+            text = element.text or ""
+            self._emit(text.upper() if self._caps else text, bold, hidden)
         elif key in ("w:tab", "w:ptab"):
             self._emit("\t", bold, hidden)
         elif key in ("w:br", "w:cr"):
@@ -1013,6 +1069,9 @@ def _stream_body(package: _Package, main: str, reader: _Reader, limits: Limits) 
         for uri in _W_NAMESPACES
         for name in ("p", "tbl", "sdt", "customXml", "ins", "moveTo", "altChunk", "del", "moveFrom")
     }
+    # A block the body holds that is not WordprocessingML: an mc:AlternateContent (Word
+    # writes one for newer content) is walked once, through its first choice.
+    blocks |= {"{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"}
     bodies = {f"{{{uri}}}body" for uri in _W_NAMESPACES}
     paragraph_tags = {f"{{{uri}}}p" for uri in _W_NAMESPACES}
     run_tags = {f"{{{uri}}}r" for uri in _W_NAMESPACES}

@@ -159,8 +159,8 @@ def decode_issue_bytes(data: bytes) -> str:
     """The bytes of a text file as text, or NotAnIssueError for empty and binary input.
 
     The browser upload and ``import_issue`` both decode here. Encodings, in this order:
-    a byte-order mark (UTF-8, UTF-16, UTF-32); UTF-16 without a mark (every other byte
-    zero in ASCII-rich text); UTF-8; GB18030 (a superset of GBK and GB2312). GB18030
+    a byte-order mark (UTF-8, UTF-16, UTF-32); UTF-16 without a mark (the
+    text has NUL bytes; the byte order that reads as Chinese or ASCII text); UTF-8; GB18030 (a superset of GBK and GB2312). GB18030
     accepts most byte sequences, so a decoded text full of control characters is still
     binary (an image or archive). The text is not normalised here; ``parse_issue_text``
     does that (``submissions.textnorm``).
@@ -172,13 +172,13 @@ def decode_issue_bytes(data: bytes) -> str:
         sample = data[:8192]
         zeros_even, zeros_odd = sample[0::2].count(0), sample[1::2].count(0)
         if zeros_even + zeros_odd:
-            # UTF-16 without a mark: the NUL bytes of ASCII characters sit on one side.
-            if zeros_odd >= 4 and zeros_even <= zeros_odd // 20:
-                candidates.append("utf-16-le")
-            elif zeros_even >= 4 and zeros_odd <= zeros_even // 20:
-                candidates.append("utf-16-be")
-            else:
+            # UTF-16 without a mark. NUL bytes alone do not tell the byte order: ASCII puts
+            # them on one side, but 一 (U+4E00), 最 (U+6700) and the ideographic space
+            # U+3000 put them on the other. The order that reads as Chinese or ASCII text wins.
+            encoding = _utf16_order(sample)
+            if encoding is None:
                 raise NotAnIssueError("这不是文本文件（含有二进制内容），请提供从 PDF 提取的文字（.txt）。")
+            candidates.append(encoding)
         else:
             candidates += ["utf-8", "gb18030"]
     for encoding in candidates:
@@ -193,6 +193,45 @@ def decode_issue_bytes(data: bytes) -> str:
     raise NotAnIssueError(
         "这不是文本文件（无法按 UTF-8、UTF-16 或 GB18030/GBK 读出文字），请提供从 PDF 提取的文字（.txt）。"
     )
+
+
+def _text_share(text: str) -> float:
+    """The share of characters a Chinese text is made of: ideographs, CJK and full-width
+    punctuation, ASCII and line ends."""
+    if not text:
+        return 0.0
+    usual = sum(
+        1
+        for c in text
+        if " " <= c <= "~"
+        or c in "\t\n\r"
+        or "\u4e00" <= c <= "\u9fff"
+        or "\u3000" <= c <= "\u303f"
+        or "\uff00" <= c <= "\uffef"
+        or "\u2010" <= c <= "\u206f"  # dashes, quotes, ellipsis
+        or "\u2e80" <= c <= "\u2fdf"  # radicals (PDF extraction), mapped later
+    )
+    return usual / len(text)
+
+
+def _utf16_order(sample: bytes) -> str | None:
+    """ "utf-16-le" or "utf-16-be" for a sample with NUL bytes, whichever reads as text
+    (at least 90 % usual characters); None when neither does (binary data)."""
+    sample = sample[: len(sample) - len(sample) % 2]
+    best, best_share = None, 0.0
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = sample.decode(encoding)
+        except UnicodeDecodeError:
+            # A sample cut inside a surrogate pair: judge without its last unit.
+            try:
+                text = sample[:-2].decode(encoding)
+            except UnicodeDecodeError:
+                continue
+        share = _text_share(text)
+        if share > best_share:
+            best, best_share = encoding, share
+    return best if best_share >= 0.9 else None
 
 
 def _plausible(text: str) -> bool:
