@@ -193,16 +193,44 @@ def placement_remove(request, pk: int, placement_pk: int):
     return redirect("issue_assemble", pk=pk)
 
 
+# Ids and versions are database integers: anything else (a float, true, 1e400, a number
+# beyond the column) is a malformed layout, refused with a message rather than a 500.
+_MAX_ID = 2**31 - 1
+
+
+def _whole_number(value) -> int:
+    if isinstance(value, str) and value.isdecimal() and value.isascii():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _MAX_ID:
+        raise ValueError(f"not an id: {value!r}")
+    return value
+
+
+def _parse_layout(body: bytes) -> tuple[dict[int, list[int]], int]:
+    """The arrange request {"version": n, "layout": {"<section id>": [placement ids]}} as
+    ({section id: [placement ids]}, version). Raises ValueError for anything else."""
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ValueError("not JSON") from error
+    if not isinstance(payload, dict) or not isinstance(payload.get("layout"), dict):
+        raise ValueError("no layout")
+    layout = {}
+    for section, items in payload["layout"].items():
+        if not isinstance(items, list):
+            raise ValueError("items not a list")
+        layout[_whole_number(section)] = [_whole_number(item) for item in items]
+    return layout, _whole_number(payload.get("version"))
+
+
 @editor_only
 @require_POST
 def issue_arrange(request, pk: int):
     """The drag-and-drop page posts the complete layout as JSON and gets the new version back."""
     issue = get_object_or_404(Issue, pk=pk)
     try:
-        payload = json.loads(request.body)
-        layout = {int(section): [int(item) for item in items] for section, items in payload["layout"].items()}
-        expected = int(payload["version"])
-    except (ValueError, KeyError, TypeError, AttributeError):
+        layout, expected = _parse_layout(request.body)
+    except ValueError:
         return JsonResponse({"ok": False, "message": "提交的排序格式不正确，未作修改。"}, status=400)
     try:
         issue = actions.arrange_issue(

@@ -358,3 +358,28 @@ def test_move_to_another_section_without_dragging(client_for, editor, contributo
     assert titles_in_order(issue) == ["乙", "甲"]
     a.refresh_from_db()
     assert (a.section.name, a.position) == ("监督纵横", 2)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"version": 1e400, "layout": {}}',  # int(inf): OverflowError
+        '{"version": %(v)s, "layout": {"99999999999999999999": [%(a)s]}}',  # beyond any integer column
+        '{"version": %(v)s, "layout": {"%(s)s": [99999999999999999999]}}',
+        '{"version": %(v)s, "layout": {"%(s)s": [%(a)s, 1.5]}}',
+        '{"version": true, "layout": {"%(s)s": [%(a)s]}}',
+    ],
+)
+def test_arrange_endpoint_refuses_malformed_numbers_with_a_message(
+    client_for, editor, contributor, issue, body
+):
+    """Numbers out of range or of the wrong kind are a 400 with a message, never a 500."""
+    a = place(editor, issue, adopted_piece(editor, contributor, "甲"), "助力攻坚")
+    issue.refresh_from_db()
+    sent = body % {"v": issue.layout_version, "a": a.pk, "s": section("助力攻坚").pk}
+    response = client_for(editor).post(
+        reverse("issue_arrange", args=[issue.pk]), sent, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["ok"] is False and response.json()["message"]
+    assert titles_in_order(issue) == ["甲"]
