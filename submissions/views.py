@@ -369,7 +369,8 @@ def piece_comment(request, pk: int):
 @review_desk
 def review_queue(request):
     form = QueueFilterForm(request.GET or {"status": QueueFilterForm.PENDING})
-    filters = form.cleaned_data if form.is_valid() else {"status": QueueFilterForm.PENDING}
+    form.is_valid()  # a malformed filter is marked in the form; the valid ones still apply
+    filters = {"status": QueueFilterForm.PENDING, **form.cleaned_data}
     pieces = queries.editor_queue(**{k: v for k, v in filters.items() if v not in (None, "")})
     return render(
         request,
