@@ -53,7 +53,9 @@ TRANSITIONS: dict[str, Transition] = {
     "sign_off": Transition("签发", (S.PENDING_SIGNOFF,), S.SUBMITTED, Role.REVIEWER),
     "return_signoff": Transition("审签退回", (S.PENDING_SIGNOFF,), S.RETURNED, Role.REVIEWER),
     # A draft is deleted, not withdrawn: nobody else has seen it yet.
-    "withdraw": Transition("撤回", (S.PENDING_SIGNOFF, S.SUBMITTED, S.RETURNED), S.WITHDRAWN, Role.CONTRIBUTOR),
+    "withdraw": Transition(
+        "撤回", (S.PENDING_SIGNOFF, S.SUBMITTED, S.RETURNED), S.WITHDRAWN, Role.CONTRIBUTOR
+    ),
     "delete": Transition("删除草稿", (S.DRAFT,), S.DELETED, Role.CONTRIBUTOR),
     "restore": Transition("恢复为草稿", (S.WITHDRAWN,), S.DRAFT, Role.CONTRIBUTOR),
     "return": Transition("退回修改", (S.SUBMITTED,), S.RETURNED, Role.EDITOR),
@@ -166,7 +168,9 @@ def create_draft(*, actor: User, commission: Commission | None = None, **fields)
 def save_text(*, actor: User, submission: Submission, expected_version: int, **fields) -> Submission:
     """Save a contributor's draft or an editor's edit; a save based on an old version is refused.
 
-    The refused text is kept as a conflict revision, so neither side's words are lost.
+    The refused text is kept as a conflict revision, so neither side's words are lost. A
+    save based on an old version whose text is already the current text is not a conflict
+    (the same form sent twice): nothing changes and nothing is kept.
     An editor's edit keeps the text as edited, so the unit can see what changed.
     """
     cleaned = _clean_fields(fields)
@@ -186,6 +190,8 @@ def save_text(*, actor: User, submission: Submission, expected_version: int, **f
             if is_editor:
                 _keep_revision(current, Revision.Kind.EDITED, actor)
             return current
+        if all(getattr(current, name) == value for name, value in cleaned.items()):
+            return current  # the same save sent twice (a second click, a resubmit): already in place
     # Kept in its own transaction: the refusal below must not roll the refused text back.
     kept = _keep_conflict(current, actor, cleaned, expected_version)
     raise EditConflict(
@@ -219,7 +225,6 @@ def _keep_conflict(current: Submission, actor: User, cleaned: dict, expected_ver
         setattr(existing, name, cleaned.get(name, ""))
     existing.save()
     return existing
-
 
 
 @transaction.atomic

@@ -232,6 +232,29 @@ def test_a_retried_conflicting_save_is_kept_once(contributor, editor):
     assert refused.value.revision.pk == kept.get().pk
 
 
+def test_the_same_save_sent_twice_is_not_a_conflict(client_for, contributor):
+    """A click during a slow answer or the browser's "resubmit" sends the same form twice:
+    the second finds its text already saved — no "changed by someone else", no copy kept."""
+    piece = actions.create_draft(actor=contributor, title="标题", body=BODY)
+    form = {
+        "title": "新标题",
+        "subtitle": "",
+        "body": "<p>改过的正文。</p>",
+        "byline_org": "",
+        "byline_authors": "",
+        "version": piece.version,
+    }
+    client = client_for(contributor)
+    url = reverse("piece_edit", args=[piece.pk])
+    first, again = client.post(url, form), client.post(url, form, follow=True)
+    assert first.status_code == 302
+    assert again.redirect_chain and "已保存" in again.content.decode()
+    assert "他人修改" not in again.content.decode()
+    assert not Revision.objects.filter(submission=piece, kind="conflict").exists()
+    piece.refresh_from_db()
+    assert piece.title == "新标题" and piece.version == form["version"] + 1
+
+
 def test_conflict_page_shows_current_text_in_the_form_and_the_refused_text_beside(
     client_for, editor, contributor
 ):
