@@ -45,8 +45,19 @@ def _require_editor(actor) -> None:
         raise PermissionDenied("只有编辑可以组刊和刊发。")
 
 
+GONE = "这一期已被删除（可能是其他编辑刚删的），请回到期刊列表查看。"
+
+
+def _lock_issue(issue: Issue) -> Issue:
+    """The issue's row, locked; IssueActionError if it was deleted since the page was read."""
+    locked = Issue.objects.select_for_update().filter(pk=issue.pk).first()
+    if locked is None:
+        raise IssueActionError(GONE)
+    return locked
+
+
 def _lock_draft(issue: Issue, expected_version: int | None = None) -> Issue:
-    locked = Issue.objects.select_for_update().get(pk=issue.pk)
+    locked = _lock_issue(issue)
     if locked.status != Issue.Status.DRAFT:
         raise IssueActionError("这一期已经刊发，不能再改动编排。如需修改请使用“更正”。")
     if expected_version is not None and locked.layout_version != expected_version:
@@ -191,7 +202,7 @@ def delete_issue(*, actor, issue: Issue) -> list:
     from submissions.actions import record_unplaced
 
     _require_editor(actor)
-    issue = Issue.objects.select_for_update().get(pk=issue.pk)
+    issue = _lock_issue(issue)
     if issue.status != Issue.Status.DRAFT or issue.origin != Issue.Origin.ASSEMBLED or issue.pdfs.exists():
         raise IssueActionError("这一期已经刊发（或为往期导入），不能删除。如需修改请使用“更正”。")
     label = issue_label(issue)

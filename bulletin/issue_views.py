@@ -298,7 +298,10 @@ def issue_publish(request, pk: int):
 @editor_only
 @require_POST
 def issue_delete(request, pk: int):
-    issue = get_object_or_404(Issue, pk=pk)
+    issue = Issue.objects.filter(pk=pk).first()
+    if issue is None:  # a second click, or another editor was quicker
+        messages.info(request, actions.GONE)
+        return redirect("issue_list")
     label = actions.issue_label(issue)
     try:
         pieces = actions.delete_issue(actor=request.user, issue=issue)
