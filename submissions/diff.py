@@ -39,7 +39,12 @@ MAX_SENTENCE = 120
 # the new ones before it is shown as removed: the alignment stays linear, not quadratic.
 LOOKAHEAD = 12
 
-_TOKEN = re.compile(r"[A-Za-z0-9０-９Ａ-Ｚａ-ｚ.%．％]+|\s+|.", re.S)
+# A character keeps what joins or modifies it (an emoji's skin tone, variation selector or
+# zero-width-joined parts, an accent): a change never splits one visible symbol.
+_TOKEN = re.compile(
+    r"[A-Za-z0-9０-９Ａ-Ｚａ-ｚ.%．％]+|\s+|.(?:\u200d.|[\ufe00-\ufe0f\u0300-\u036f\u20e3\U0001f3fb-\U0001f3ff])*",
+    re.S,
+)
 
 Token = tuple[str, bool]  # (text, bold)
 

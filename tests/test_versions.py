@@ -68,6 +68,15 @@ def test_text_is_escaped():
     )
 
 
+def test_an_emoji_is_one_symbol_in_the_diff():
+    """A zero-width-joined emoji changed in one part is shown replaced whole, not cut apart."""
+    marked = str(diff_text("👨\u200d👩\u200d👧 家庭", "👨\u200d👩\u200d👦 家庭"))
+    assert (
+        marked
+        == '<del class="diff-del">👨\u200d👩\u200d👧</del><ins class="diff-ins">👨\u200d👩\u200d👦</ins> 家庭'
+    )
+
+
 def _random_edit(text: str, rate: float, rng) -> str:
     """`text` with about `rate` of its characters deleted, replaced or followed by another."""
     out = []
