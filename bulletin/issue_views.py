@@ -15,7 +15,7 @@ from submissions.models import Submission
 
 from . import actions, queries
 from .documents import build_document
-from .forms import BackIssueForm, CorrectionForm, IssueForm
+from .forms import BackIssueForm, CorrectionForm, IssueForm, parse_id
 from .importing.parser import NotAnIssueError, parse_issue_file
 from .models import Issue, Placement, Publication, Section
 from .numbering import propose_numbers
@@ -137,8 +137,8 @@ def issue_assemble(request, pk: int):
 @require_POST
 def placement_add(request, pk: int):
     issue = get_object_or_404(Issue, pk=pk)
-    submission = Submission.objects.filter(pk=request.POST.get("submission")).first()
-    section = Section.objects.filter(pk=request.POST.get("section")).first()
+    submission = Submission.objects.filter(pk=parse_id(request.POST.get("submission"))).first()
+    section = Section.objects.filter(pk=parse_id(request.POST.get("section"))).first()
     if submission is None or section is None:
         messages.error(request, "请选择要编入的稿件和栏目。")
     elif _run(
@@ -166,7 +166,7 @@ def placement_move(request, pk: int, placement_pk: int):
 @require_POST
 def placement_move_to_section(request, pk: int, placement_pk: int):
     placement = get_object_or_404(Placement, pk=placement_pk, issue_id=pk)
-    target = Section.objects.filter(pk=request.POST.get("section")).first()
+    target = Section.objects.filter(pk=parse_id(request.POST.get("section"))).first()
     if target is None:
         messages.error(request, "请选择目标栏目。")
         return redirect("issue_assemble", pk=pk)
@@ -193,17 +193,15 @@ def placement_remove(request, pk: int, placement_pk: int):
     return redirect("issue_assemble", pk=pk)
 
 
-# Ids and versions are database integers: anything else (a float, true, 1e400, a number
-# beyond the column) is a malformed layout, refused with a message rather than a 500.
-_MAX_ID = 2**31 - 1
-
-
 def _whole_number(value) -> int:
-    if isinstance(value, str) and value.isdecimal() and value.isascii():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _MAX_ID:
+    """An id or version in the arrange request: anything but a whole number in range (a
+    float, true, 1e400, a number beyond the column) is a malformed layout (ValueError)."""
+    if type(value) is int and value == 0:
+        return 0  # a layout version may be 0
+    number = parse_id(value)
+    if number is None:
         raise ValueError(f"not an id: {value!r}")
-    return value
+    return number
 
 
 def _parse_layout(body: bytes) -> tuple[dict[int, list[int]], int]:

@@ -16,7 +16,9 @@ from django.views.decorators.http import require_POST
 
 from accounts import permissions as accounts_permissions
 from accounts.permissions import can_use_unit_desk, can_view_unit_desk, role_required, unit_has_reviewer
-from bulletin.forms import HigherAdoptionForm, InstructionForm  # the review page records 批示, 上级采用
+
+# The review page records 批示 and 上级采用; parse_id reads a tampered id as none.
+from bulletin.forms import HigherAdoptionForm, InstructionForm, parse_id
 from bulletin.quotas import unit_progress
 
 from . import actions, permissions, queries
@@ -97,7 +99,7 @@ def piece_create(request):
     if request.GET.get("commission") or request.POST.get("commission"):
         commission = get_object_or_404(
             Commission,
-            pk=request.GET.get("commission") or request.POST.get("commission"),
+            pk=parse_id(request.GET.get("commission") or request.POST.get("commission")),
             units=request.user.unit,
         )
     imported = (

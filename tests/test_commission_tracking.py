@@ -215,3 +215,9 @@ def test_commission_pages_query_counts_do_not_grow(
         client.get(reverse("commission_list"))
     with django_assert_max_num_queries(len(detail_few.captured_queries)):
         client.get(reverse("commission_detail", args=[first.pk]))
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", "99999999999999999999"])
+def test_a_tampered_commission_link_is_not_found_not_an_error(client_for, contributor, commission, value):
+    page = client_for(contributor).get(reverse("piece_create"), {"commission": value})
+    assert page.status_code == 404

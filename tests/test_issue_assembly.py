@@ -383,3 +383,23 @@ def test_arrange_endpoint_refuses_malformed_numbers_with_a_message(
     assert response.status_code == 400
     assert response.json()["ok"] is False and response.json()["message"]
     assert titles_in_order(issue) == ["甲"]
+
+
+@pytest.mark.parametrize(
+    "name,data",
+    [
+        ("placement_add", {"submission": "abc", "section": "1"}),
+        ("placement_add", {"submission": "1", "section": "abc"}),
+        ("placement_add", {"submission": "99999999999999999999", "section": "1"}),
+        ("placement_move_to_section", {"section": "abc"}),
+        ("placement_move_to_section", {"section": "1.5"}),
+    ],
+)
+def test_assembly_forms_with_tampered_ids_get_a_message(client_for, editor, contributor, issue, name, data):
+    """A posted id that is not a number finds nothing: the page says what to choose, no 500."""
+    placement = place(editor, issue, adopted_piece(editor, contributor, "甲"), "助力攻坚")
+    args = [issue.pk] if name == "placement_add" else [issue.pk, placement.pk]
+    page = client_for(editor).post(reverse(name, args=args), data, follow=True)
+    assert page.status_code == 200
+    assert "请选择" in page.content.decode()
+    assert titles_in_order(issue) == ["甲"]
