@@ -14,7 +14,7 @@ from submissions.models import Submission
 from submissions.permissions import get_visible_submission
 
 from . import actions, charts, exports
-from .forms import HigherAdoptionForm, InstructionForm, QuotaForm, QuotaMonthForm, StatsPeriodForm
+from .forms import HigherAdoptionForm, InstructionForm, QuotaForm, QuotaMonthForm, StatsPeriodForm, parse_id
 from .models import Quota
 from .permissions import can_assemble_issues
 from .quotas import progress_table
@@ -52,7 +52,7 @@ def _context(request, report, trend_unit):
 def stats_page(request):
     form, period = _period(request)
     report = unit_report(period, **form.report_options())
-    trend_unit = Unit.objects.filter(pk=request.GET.get("unit") or 0).first() or (
+    trend_unit = Unit.objects.filter(pk=parse_id(request.GET.get("unit"))).first() or (
         report.rows[0].unit if report.rows else None
     )
     context = _context(request, report, trend_unit)

@@ -250,3 +250,9 @@ def test_bad_period_gets_a_chinese_message(client_for, editor):
 
 def test_units_list_is_complete(data):
     assert len(unit_report(Period.year(2024)).rows) == Unit.objects.filter(active=True).count()
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", "99999999999999999999"])
+def test_a_tampered_trend_unit_falls_back_instead_of_failing(client_for, editor, value):
+    page = client_for(editor).get(reverse("stats"), {"unit": value})
+    assert page.status_code == 200
