@@ -264,6 +264,27 @@ def test_the_same_save_sent_twice_is_not_a_conflict(client_for, contributor):
     assert piece.title == "新标题" and piece.version == form["version"] + 1
 
 
+@pytest.mark.parametrize("desk", ["unit", "editor"])
+def test_the_refusal_is_read_before_the_refused_text(client_for, contributor, editor, desk):
+    """On a phone the page is one column: the message saying why the save was refused comes
+    first, above both the refused text and the form holding the current text (it was inside
+    the form, below the refused text)."""
+    if desk == "unit":
+        piece = actions.create_draft(actor=contributor, title="标题", body="<p>原文。</p>")
+        user, url = contributor, reverse("piece_edit", args=[piece.pk])
+    else:
+        piece = submitted_piece(contributor, "标题", body="<p>原文。</p>")
+        piece.refresh_from_db()
+        user, url = editor, reverse("review_detail", args=[piece.pk])
+    seen = piece.version
+    actions.save_text(actor=user, submission=piece, expected_version=seen, body="<p>甲的修改。</p>")
+    page = client_for(user).post(url, {"title": "乙的标题", "body": "<p>乙的修改。</p>", "version": seen})
+    html = page.content.decode()
+    refusal = html.index("已被他人修改")
+    edit_form = html.rindex("<form", 0, html.index('name="version"'))
+    assert refusal < html.index('id="conflict"') and refusal < edit_form
+
+
 def test_conflict_page_shows_current_text_in_the_form_and_the_refused_text_beside(
     client_for, editor, contributor
 ):
