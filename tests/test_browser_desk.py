@@ -139,3 +139,17 @@ def test_assembly_page_reflects_every_move_without_reload(live_server, editor, c
         )
         assert section_titles(page, "助力攻坚") == ["西湖区：第二篇", "西湖区：第一篇"]
         assert page.evaluate("window.sameDocument === true")
+
+
+def test_queue_on_a_phone_keeps_titles_readable(live_server, editor, contributor):
+    """At 390 px the queue's title column was squeezed to three or four characters a line
+    (and 建议栏目 to one): titles keep a readable width and the table scrolls sideways."""
+    submitted_piece(contributor, "西湖区：“点、线、面”结合助力优化营商环境")
+    with chromium_page(viewport={"width": 390, "height": 844}) as page:
+        log_in(page, live_server.url, "bianji")
+        page.goto(f"{live_server.url}{reverse('review_queue')}")
+        title_cell = page.locator("tbody td").first
+        assert title_cell.bounding_box()["width"] >= 11 * 16, title_cell.bounding_box()
+        line = page.evaluate("parseFloat(getComputedStyle(document.querySelector('thead th')).lineHeight)")
+        for header in page.locator("thead th").all():
+            assert header.bounding_box()["height"] < 2 * line + 16, header.inner_text()
