@@ -465,7 +465,8 @@ def import_back_issue(*, actor, result, source_name: str, replace: bool = False)
 
 @transaction.atomic
 def record_instruction(*, actor, submission, leader: str, level: str, date: datetime.date, text: str = ""):
-    """记录批示 on a published piece; the piece's unit earns the scheme's bonus."""
+    """记录批示 on a published piece; the piece's unit earns the scheme's bonus. Recording
+    the same instruction again returns the existing record."""
     from submissions.models import Submission
 
     from .models import Instruction
@@ -478,12 +479,19 @@ def record_instruction(*, actor, submission, leader: str, level: str, date: date
         raise IssueActionError("请填写批示领导。")
     if date > timezone.localdate():
         raise IssueActionError("批示日期不能晚于今天。")
+    text = (text or "").strip()
+    # The same instruction sent twice (a double click, a resubmitted form) is one record, so
+    # its bonus counts once: the piece's row is locked while we look for it.
+    Submission.objects.select_for_update().filter(pk=submission.pk).first()
+    same = Instruction.objects.filter(submission=submission, leader=leader, level=level, date=date, text=text)
+    if same.exists():
+        return same.first()
     instruction = Instruction(
         submission=submission,
         leader=leader,
         level=level,
         date=date,
-        text=(text or "").strip(),
+        text=text,
         recorded_by=actor,
     )
     instruction.full_clean()

@@ -241,6 +241,23 @@ def test_instructions_only_on_published_pieces(editor, contributor):
         )
 
 
+def test_the_same_instruction_sent_twice_is_recorded_once(data, client_for, editor, contributor):
+    """A double click on 记录批示 (or the browser resubmitting) must not count the bonus twice."""
+    piece = Submission.objects.get(title="西湖区甲")
+
+    def points() -> Decimal:
+        return next(r.points for r in unit_report(Period.year(2024)).rows if r.unit == contributor.unit)
+
+    before = points()
+    form = {"leader": "省委主要领导", "level": "provincial", "date": "2024-09-01", "text": "好"}
+    client = client_for(editor)
+    for _ in range(2):
+        client.post(reverse("instruction_add", args=[piece.pk]), form)
+    assert piece.instructions.filter(leader="省委主要领导").count() == 1
+    assert piece.instructions.get(leader="省委主要领导").level == "provincial"
+    assert points() - before == 6
+
+
 def test_bad_period_gets_a_chinese_message(client_for, editor):
     page = client_for(editor).get(
         reverse("stats"), {"kind": "range", "start": "2024-05-01", "end": "2024-01-01"}
