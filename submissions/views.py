@@ -272,7 +272,11 @@ def _save_text(request, piece, form):
         fresh = PieceForm(instance=current, initial={"version": current.version})
         fresh.cleaned_data = {}  # unbound: add_error needs somewhere to look
         fresh.add_error(None, str(error))
-        refused = TextVersion.of_revision(error.revision) if error.revision else None
+        refused = (
+            TextVersion.of_revision(error.revision, against=TextVersion.of_piece(current))
+            if error.revision
+            else None
+        )
         return False, fresh, refused
     except actions.SubmissionActionError as error:
         form.add_error(None, str(error))

@@ -285,6 +285,27 @@ def test_the_refusal_is_read_before_the_refused_text(client_for, contributor, ed
     assert refusal < html.index('id="conflict"') and refusal < edit_form
 
 
+def test_the_refused_text_says_which_parts_the_current_text_already_has(client_for, contributor, editor):
+    """Only what differs from the current text is offered to take; the rest is marked
+    与最新稿相同, so a long body need not be compared by eye."""
+    body = "<p>第一段不变。</p><p>第二段原文。</p><p>第三段不变。</p>"
+    piece = submitted_piece(contributor, "标题", body=body)
+    piece.refresh_from_db()
+    seen = piece.version
+    actions.save_text(
+        actor=editor, submission=piece, expected_version=seen, title="标题", body=body + "<p>甲加的一段。</p>"
+    )
+    refused = {"title": "标题", "body": body.replace("第二段原文", "第二段乙改过"), "version": seen}
+    page = client_for(editor).post(reverse("review_detail", args=[piece.pk]), refused).content.decode()
+    panel = page.split('id="conflict"')[1].split("<form")[0]
+    assert (
+        panel.count("data-append-paragraph") == 1
+        and "第二段乙改过" in panel.split("data-append-paragraph")[1]
+    )
+    assert panel.count("与最新稿相同") == 1 + 2 + 1  # the hint, the title, two paragraphs
+    assert 'data-take-field="id_title"' not in panel and "data-take-body" in panel
+
+
 def test_conflict_page_shows_current_text_in_the_form_and_the_refused_text_beside(
     client_for, editor, contributor
 ):
