@@ -153,3 +153,34 @@ def test_queue_on_a_phone_keeps_titles_readable(live_server, editor, contributor
         line = page.evaluate("parseFloat(getComputedStyle(document.querySelector('thead th')).lineHeight)")
         for header in page.locator("thead th").all():
             assert header.bounding_box()["height"] < 2 * line + 16, header.inner_text()
+
+
+def test_a_second_click_does_not_send_a_review_form_twice(live_server, editor, contributor):
+    """While the answer to 发送留言 is on its way a second click sends nothing: one comment."""
+    piece = submitted_piece(contributor, TITLE, body=BODY)
+    with chromium_page() as page:
+        log_in(page, live_server.url, "bianji")
+        page.goto(f"{live_server.url}{reverse('review_detail', args=[piece.pk])}")
+        held = []
+
+        def hold_the_first(route):
+            held.append(route)
+            if len(held) > 1:
+                route.continue_()
+
+        page.route("**/comment/", hold_the_first)
+        page.get_by_label("留言").fill("请补充数据。")
+        send = page.get_by_role("button", name="发送留言")
+        send.click(no_wait_after=True)
+        while not held:
+            page.wait_for_timeout(50)
+        # The second click, while the page waits for the answer (a real user's impatience).
+        page.keyboard.press("Enter")  # the clicked button has the focus
+        page.wait_for_timeout(400)
+        sent = len(held)
+        held[0].continue_()  # let the first go before any assertion, so the page can close
+        page.wait_for_timeout(200)
+        page.wait_for_load_state()
+        assert sent == 1, "the form was sent twice"
+        assert page.get_by_text("留言已发送。").is_visible()
+    assert piece.comments.count() == 1
