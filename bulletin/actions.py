@@ -53,8 +53,19 @@ def _require_editor(actor) -> None:
         raise PermissionDenied("只有编辑可以组刊和刊发。")
 
 
+GONE = "这一期已被删除（可能是其他编辑刚删的），请回到期刊列表查看。"
+
+
+def _lock_issue(issue: Issue) -> Issue:
+    """The issue's row, locked; IssueActionError if it was deleted since the page was read."""
+    locked = Issue.objects.select_for_update().filter(pk=issue.pk).first()
+    if locked is None:
+        raise IssueActionError(GONE)
+    return locked
+
+
 def _lock_draft(issue: Issue, expected_version: int | None = None) -> Issue:
-    locked = Issue.objects.select_for_update().get(pk=issue.pk)
+    locked = _lock_issue(issue)
     if locked.status != Issue.Status.DRAFT:
         raise IssueActionError("这一期已经刊发，不能再改动编排。如需修改请使用“更正”。")
     if expected_version is not None and locked.layout_version != expected_version:
@@ -201,7 +212,7 @@ def delete_issue(*, actor, issue: Issue) -> list:
     from submissions.actions import record_unplaced
 
     _require_editor(actor)
-    issue = Issue.objects.select_for_update().get(pk=issue.pk)
+    issue = _lock_issue(issue)
     if issue.status != Issue.Status.DRAFT or issue.origin != Issue.Origin.ASSEMBLED or issue.pdfs.exists():
         raise IssueActionError("这一期已经刊发（或为往期导入），不能删除。如需修改请使用“更正”。")
     label = issue_label(issue)
@@ -371,7 +382,9 @@ def _confirm_order(issue: Issue, confirmed: bool) -> None:
     earlier = earlier_in_assembly(issue)
     if earlier and not confirmed:
         names = "、".join(f"第{e.number}期" for e in earlier)
-        raise NeedsConfirmation(f"{issue.year}年{names}还在编辑中，尚未刊发。确定先刊发第{issue.number}期吗？")
+        raise NeedsConfirmation(
+            f"{issue.year}年{names}还在编辑中，尚未刊发。确定先刊发第{issue.number}期吗？"
+        )
 
 
 def request_publication(
@@ -603,7 +616,8 @@ def import_back_issue(*, actor, result, source_name: str, replace: bool = False)
 
 @transaction.atomic
 def record_instruction(*, actor, submission, leader: str, level: str, date: datetime.date, text: str = ""):
-    """记录批示 on a published piece; the piece's unit earns the scheme's bonus."""
+    """记录批示 on a published piece; the piece's unit earns the scheme's bonus. Recording
+    the same instruction again returns the existing record."""
     from submissions.models import Submission
 
     from .models import Instruction
@@ -616,12 +630,19 @@ def record_instruction(*, actor, submission, leader: str, level: str, date: date
         raise IssueActionError("请填写批示领导。")
     if date > timezone.localdate():
         raise IssueActionError("批示日期不能晚于今天。")
+    text = (text or "").strip()
+    # The same instruction sent twice (a double click, a resubmitted form) is one record, so
+    # its bonus counts once: the piece's row is locked while we look for it.
+    Submission.objects.select_for_update().filter(pk=submission.pk).first()
+    same = Instruction.objects.filter(submission=submission, leader=leader, level=level, date=date, text=text)
+    if same.exists():
+        return same.first()
     instruction = Instruction(
         submission=submission,
         leader=leader,
         level=level,
         date=date,
-        text=(text or "").strip(),
+        text=text,
         recorded_by=actor,
     )
     instruction.full_clean()

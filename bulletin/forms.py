@@ -26,6 +26,20 @@ def check_date_range(value: dt.date | None, label: str) -> dt.date | None:
     return value
 
 
+# The largest id an integer column holds (PostgreSQL's integer; SQLite's is larger).
+MAX_ID = 2**31 - 1
+
+
+def parse_id(value) -> int | None:
+    """A posted or queried id ("12") as an int; None for anything else ("abc", "", "1.5",
+    a number beyond any row), so a tampered form finds nothing instead of failing."""
+    if isinstance(value, str) and value.isdecimal() and value.isascii():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_ID:
+        return None
+    return value
+
+
 class IssueForm(forms.ModelForm):
     class Meta:
         model = Issue

@@ -18,7 +18,7 @@ from submissions.uploads import refusal
 
 from . import actions, queries, renders
 from .documents import build_document
-from .forms import BackIssueForm, CorrectionForm, IssueForm, UnplacedFilterForm
+from .forms import BackIssueForm, CorrectionForm, IssueForm, UnplacedFilterForm, parse_id
 from .importing.parser import NotAnIssueError, decode_issue_bytes, parse_issue_file
 from .models import Issue, Placement, Publication, PublishJob, Section
 from .numbering import propose_numbers
@@ -151,8 +151,8 @@ def issue_assemble(request, pk: int):
 @require_POST
 def placement_add(request, pk: int):
     issue = get_object_or_404(Issue, pk=pk)
-    submission = Submission.objects.filter(pk=request.POST.get("submission")).first()
-    section = Section.objects.filter(pk=request.POST.get("section")).first()
+    submission = Submission.objects.filter(pk=parse_id(request.POST.get("submission"))).first()
+    section = Section.objects.filter(pk=parse_id(request.POST.get("section"))).first()
     if submission is None or section is None:
         messages.error(request, "请选择要编入的稿件和栏目。")
     elif _run(
@@ -180,7 +180,7 @@ def placement_move(request, pk: int, placement_pk: int):
 @require_POST
 def placement_move_to_section(request, pk: int, placement_pk: int):
     placement = get_object_or_404(Placement, pk=placement_pk, issue_id=pk)
-    target = Section.objects.filter(pk=request.POST.get("section")).first()
+    target = Section.objects.filter(pk=parse_id(request.POST.get("section"))).first()
     if target is None:
         messages.error(request, "请选择目标栏目。")
         return redirect("issue_assemble", pk=pk)
@@ -207,16 +207,42 @@ def placement_remove(request, pk: int, placement_pk: int):
     return redirect("issue_assemble", pk=pk)
 
 
+def _whole_number(value) -> int:
+    """An id or version in the arrange request: anything but a whole number in range (a
+    float, true, 1e400, a number beyond the column) is a malformed layout (ValueError)."""
+    if type(value) is int and value == 0:
+        return 0  # a layout version may be 0
+    number = parse_id(value)
+    if number is None:
+        raise ValueError(f"not an id: {value!r}")
+    return number
+
+
+def _parse_layout(body: bytes) -> tuple[dict[int, list[int]], int]:
+    """The arrange request {"version": n, "layout": {"<section id>": [placement ids]}} as
+    ({section id: [placement ids]}, version). Raises ValueError for anything else."""
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ValueError("not JSON") from error
+    if not isinstance(payload, dict) or not isinstance(payload.get("layout"), dict):
+        raise ValueError("no layout")
+    layout = {}
+    for section, items in payload["layout"].items():
+        if not isinstance(items, list):
+            raise ValueError("items not a list")
+        layout[_whole_number(section)] = [_whole_number(item) for item in items]
+    return layout, _whole_number(payload.get("version"))
+
+
 @editor_only
 @require_POST
 def issue_arrange(request, pk: int):
     """The drag-and-drop page posts the complete layout as JSON and gets the new version back."""
     issue = get_object_or_404(Issue, pk=pk)
     try:
-        payload = json.loads(request.body)
-        layout = {int(section): [int(item) for item in items] for section, items in payload["layout"].items()}
-        expected = int(payload["version"])
-    except (ValueError, KeyError, TypeError, AttributeError):
+        layout, expected = _parse_layout(request.body)
+    except ValueError:
         return JsonResponse({"ok": False, "message": "提交的排序格式不正确，未作修改。"}, status=400)
     try:
         issue = actions.arrange_issue(
@@ -328,7 +354,10 @@ def issue_publish(request, pk: int):
 @editor_only
 @require_POST
 def issue_delete(request, pk: int):
-    issue = get_object_or_404(Issue, pk=pk)
+    issue = Issue.objects.filter(pk=pk).first()
+    if issue is None:  # a second click, or another editor was quicker
+        messages.info(request, actions.GONE)
+        return redirect("issue_list")
     label = actions.issue_label(issue)
     try:
         pieces = actions.delete_issue(actor=request.user, issue=issue)

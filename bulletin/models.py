@@ -346,6 +346,8 @@ class Quota(models.Model):
     def __str__(self) -> str:
         target = self.unit.short_name if self.unit_id else self.get_unit_kind_display()
         return f"{target}{self.get_period_display()}{self.count}篇"
+
+
 def draft_render_path(instance: "DraftRender", filename: str) -> str:
     return f"drafts/{instance.issue_id}/{instance.content_key[:24]}.pdf"
 

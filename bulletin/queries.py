@@ -226,6 +226,8 @@ def back_issue_clash(document, *, replace: bool) -> str | None:
     if existing and not replace:
         return f"{label}已经导入过。如需用这份文字覆盖，请选择“覆盖已导入的同一期”（命令行 --replace）。"
     return None
+
+
 def last_failed_publication(issue: Issue) -> PublishJob | None:
     """The issue's latest 刊发 attempt when it failed (its reason shows on the assembly page)."""
     job = issue.publish_jobs.filter(kind=PublishJob.Kind.PUBLISH).order_by("-requested_at", "-id").first()

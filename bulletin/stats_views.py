@@ -22,6 +22,7 @@ from .forms import (
     QuotaForm,
     QuotaMonthForm,
     StatsPeriodForm,
+    parse_id,
 )
 from .models import HigherAdoption, Quota
 from .permissions import can_assemble_issues
@@ -60,7 +61,7 @@ def _context(request, report, trend_unit):
 def stats_page(request):
     form, period = _period(request)
     report = unit_report(period, **form.report_options())
-    trend_unit = Unit.objects.filter(pk=request.GET.get("unit") or 0).first() or (
+    trend_unit = Unit.objects.filter(pk=parse_id(request.GET.get("unit"))).first() or (
         report.rows[0].unit if report.rows else None
     )
     context = _context(request, report, trend_unit)

@@ -152,6 +152,8 @@ def _arrive(submission: Submission, event: Event) -> None:
         # Equal to the event's time, so the statistics can tell a first arrival by the event alone.
         submission.first_submitted_at = event.created_at
     submission.revision_due = None
+
+
 def _rerender_draft_issue_of(submission: Submission) -> None:
     """A placed piece's text prints in its draft issue: re-render that draft once this
     commits (bulletin.renders; the editor's 预览 PDF is then ready without waiting)."""
@@ -202,7 +204,9 @@ def create_draft(*, actor: User, commission: Commission | None = None, **fields)
 def save_text(*, actor: User, submission: Submission, expected_version: int, **fields) -> Submission:
     """Save a contributor's draft or an editor's edit; a save based on an old version is refused.
 
-    The refused text is kept as a conflict revision, so neither side's words are lost.
+    The refused text is kept as a conflict revision, so neither side's words are lost. A
+    save based on an old version whose text is already the current text is not a conflict
+    (the same form sent twice): nothing changes and nothing is kept.
     An editor's edit keeps the text as edited, so the unit can see what changed.
     """
     cleaned = _clean_fields(fields)
@@ -224,6 +228,8 @@ def save_text(*, actor: User, submission: Submission, expected_version: int, **f
                 _keep_revision(current, Revision.Kind.EDITED, actor)
             _rerender_draft_issue_of(current)
             return current
+        if all(getattr(current, name) == value for name, value in cleaned.items()):
+            return current  # the same save sent twice (a second click, a resubmit): already in place
     # Kept in its own transaction: the refusal below must not roll the refused text back.
     kept = _keep_conflict(current, actor, cleaned, expected_version)
     raise EditConflict(

@@ -90,9 +90,13 @@ def editor_queue(
     `back_issues`; they have no 报送时间, so the date filters read their issue's date.
     `signer` keeps the pieces that 签发人 approved.
     """
-    pieces = Submission.objects.exclude(
-        status__in=(Submission.Status.DRAFT, Submission.Status.DELETED, Submission.Status.PENDING_SIGNOFF)
-    ).select_related("unit", "suggested_section", "placement__issue").only(*LIST_FIELDS)
+    pieces = (
+        Submission.objects.exclude(
+            status__in=(Submission.Status.DRAFT, Submission.Status.DELETED, Submission.Status.PENDING_SIGNOFF)
+        )
+        .select_related("unit", "suggested_section", "placement__issue")
+        .only(*LIST_FIELDS)
+    )
     if status == "pending":
         pieces = pieces.filter(status=Submission.Status.SUBMITTED).order_by("submitted_at", "id")
     else:
@@ -241,6 +245,8 @@ def commission_table(commission: Commission) -> list[CommissionUnitRow]:
         )
         for unit in commission.units.order_by("kind", "position", "id")
     ]
+
+
 def versions_of(piece: Submission) -> list[TextVersion]:
     """The current text first, then every kept version, newest first (one query)."""
     revisions = piece.revisions.select_related("author").order_by("-created_at", "-id")

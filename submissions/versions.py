@@ -36,6 +36,22 @@ class TextVersion:
     body: str
     byline_org: str
     byline_authors: str
+    # For a refused save (冲突未保存稿) shown beside the form: the current text it is read
+    # against, so the page can say which of its parts the current text already has.
+    against: "TextVersion | None" = None
+
+    @property
+    def unchanged(self) -> set[str]:
+        """The text fields equal to the `against` text (none without one)."""
+        if self.against is None:
+            return set()
+        return {name for name, _ in FIELDS if getattr(self, name) == getattr(self.against, name)}
+
+    @property
+    def paragraphs_marked(self) -> list[tuple[str, bool]]:
+        """(paragraph html, whether the `against` text already has this paragraph)."""
+        present = set(self.against.paragraphs_html) if self.against is not None else set()
+        return [(p, p in present) for p in self.paragraphs_html]
 
     @property
     def label(self) -> str:
@@ -48,12 +64,13 @@ class TextVersion:
         return [runs_to_html([runs]) for runs in body_runs(self.body)]
 
     @classmethod
-    def of_revision(cls, revision: Revision) -> "TextVersion":
+    def of_revision(cls, revision: Revision, against: "TextVersion | None" = None) -> "TextVersion":
         return cls(
             key=str(revision.pk),
             kind=revision.get_kind_display(),
             at=revision.created_at,
             author=revision.author.display_name,
+            against=against,
             **{name: getattr(revision, name) for name, _ in FIELDS},
         )
 

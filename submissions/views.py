@@ -15,7 +15,9 @@ from django.views.decorators.http import require_POST
 
 from accounts import permissions as accounts_permissions
 from accounts.permissions import can_use_unit_desk, can_view_unit_desk, role_required, unit_has_reviewer
-from bulletin.forms import HigherAdoptionForm, InstructionForm  # the review page records 批示, 上级采用
+
+# The review page records 批示 and 上级采用; parse_id reads a tampered id as none.
+from bulletin.forms import HigherAdoptionForm, InstructionForm
 from bulletin.paging import page_for_request
 from bulletin.quotas import unit_progress
 
@@ -318,7 +320,11 @@ def _save_text(request, piece, form):
         fresh = PieceForm(instance=current, initial={"version": current.version})
         fresh.cleaned_data = {}  # unbound: add_error needs somewhere to look
         fresh.add_error(None, str(error))
-        refused = TextVersion.of_revision(error.revision) if error.revision else None
+        refused = (
+            TextVersion.of_revision(error.revision, against=TextVersion.of_piece(current))
+            if error.revision
+            else None
+        )
         return False, fresh, refused
     except actions.SubmissionActionError as error:
         form.add_error(None, str(error))
@@ -419,7 +425,8 @@ def piece_comment(request, pk: int):
 @review_desk
 def review_queue(request):
     form = QueueFilterForm(request.GET or {"status": QueueFilterForm.PENDING})
-    filters = form.cleaned_data if form.is_valid() else {"status": QueueFilterForm.PENDING}
+    form.is_valid()  # a malformed filter is marked in the form; the valid ones still apply
+    filters = {"status": QueueFilterForm.PENDING, **form.cleaned_data}
     filters = {k: v for k, v in filters.items() if v not in (None, "")}
     pieces = queries.editor_queue(**filters)
     status_counts = queries.status_counts(queries.editor_queue(status="all"))

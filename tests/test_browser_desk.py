@@ -139,3 +139,46 @@ def test_assembly_page_reflects_every_move_without_reload(live_server, editor, c
         )
         assert section_titles(page, "助力攻坚") == ["西湖区：第二篇", "西湖区：第一篇"]
         assert page.evaluate("window.sameDocument === true")
+
+
+def test_queue_on_a_phone_keeps_titles_readable(live_server, editor, contributor):
+    """At 390 px the queue's title column was squeezed to three or four characters a line
+    (and 建议栏目 to one): titles keep a readable width and the table scrolls sideways."""
+    submitted_piece(contributor, "西湖区：“点、线、面”结合助力优化营商环境")
+    with chromium_page(viewport={"width": 390, "height": 844}) as page:
+        log_in(page, live_server.url, "bianji")
+        page.goto(f"{live_server.url}{reverse('review_queue')}")
+        title_cell = page.locator("tbody td").first
+        assert title_cell.bounding_box()["width"] >= 11 * 16, title_cell.bounding_box()
+        line = page.evaluate("parseFloat(getComputedStyle(document.querySelector('thead th')).lineHeight)")
+        for header in page.locator("thead th").all():
+            assert header.bounding_box()["height"] < 2 * line + 16, header.inner_text()
+
+
+def test_a_second_click_does_not_send_a_review_form_twice(live_server, editor, contributor):
+    """While the answer to 发送留言 is on its way a second click sends nothing: one comment."""
+    piece = submitted_piece(contributor, TITLE, body=BODY)
+    with chromium_page() as page:
+        log_in(page, live_server.url, "bianji")
+        page.goto(f"{live_server.url}{reverse('review_detail', args=[piece.pk])}")
+        held = []
+
+        def hold_the_first(route):
+            held.append(route)
+            if len(held) > 1:
+                route.continue_()
+
+        page.route("**/comment/", hold_the_first)
+        page.get_by_label("留言").fill("请补充数据。")
+        send = page.get_by_role("button", name="发送留言")
+        send.click(no_wait_after=True)
+        while not held:
+            page.wait_for_timeout(50)
+        # The second click, while the page waits for the answer (a real user's impatience).
+        page.keyboard.press("Enter")  # the clicked button has the focus
+        page.wait_for_timeout(400)
+        sent = len(held)
+        held[0].continue_()  # let the first go before any assertion, so the page can close
+        assert sent == 1, "the form was sent twice"
+        page.get_by_text("留言已发送。").wait_for()  # the answer to the first, once it arrives
+    assert piece.comments.count() == 1

@@ -293,3 +293,9 @@ def test_a_cancelled_commission_cannot_be_answered(client_for, commission, edito
     assert "已撤销" in page.content.decode() and page.redirect_chain[-1][0] == reverse("unit_home")
     client.post(reverse("piece_create"), {"commission": commission.pk, "title": "应约", "body": "<p>x</p>"})
     assert not Submission.objects.filter(commission=commission).exists()
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", "99999999999999999999"])
+def test_a_tampered_commission_link_is_not_found_not_an_error(client_for, contributor, commission, value):
+    page = client_for(contributor).get(reverse("piece_create"), {"commission": value})
+    assert page.status_code == 404

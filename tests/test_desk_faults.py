@@ -119,6 +119,20 @@ def test_queue_page_lists_back_issue_pieces_by_issue_date(client_for, editor, co
     assert "往期稿件" in html and "2023年5月6日" in html
 
 
+def test_a_malformed_filter_keeps_the_other_filters(client_for, editor, contributor, other_contributor):
+    """A bad date is pointed out, and the unit still chosen beside it still filters the list:
+    the page never shows a filter as set while listing everything."""
+    submitted_piece(contributor, "本单位的稿")
+    submitted_piece(other_contributor, "别的单位的稿")
+    page = client_for(editor).get(
+        reverse("review_queue"), {"unit": contributor.unit.pk, "date_from": "2024-13-45", "status": "zzz"}
+    )
+    assert page.status_code == 200
+    assert [p.title for p in page.context["page"]] == ["本单位的稿"]
+    assert "输入一个有效的日期" in page.content.decode()
+    assert page.context["current_status"] == "submitted"  # a bad status falls back to 待处理
+
+
 # --- the year is always said ---------------------------------------------------------------------------
 
 

@@ -241,6 +241,23 @@ def test_instructions_only_on_published_pieces(editor, contributor):
         )
 
 
+def test_the_same_instruction_sent_twice_is_recorded_once(data, client_for, editor, contributor):
+    """A double click on 记录批示 (or the browser resubmitting) must not count the bonus twice."""
+    piece = Submission.objects.get(title="西湖区甲")
+
+    def points() -> Decimal:
+        return next(r.points for r in unit_report(Period.year(2024)).rows if r.unit == contributor.unit)
+
+    before = points()
+    form = {"leader": "省委主要领导", "level": "provincial", "date": "2024-09-01", "text": "好"}
+    client = client_for(editor)
+    for _ in range(2):
+        client.post(reverse("instruction_add", args=[piece.pk]), form)
+    assert piece.instructions.filter(leader="省委主要领导").count() == 1
+    assert piece.instructions.get(leader="省委主要领导").level == "provincial"
+    assert points() - before == 6
+
+
 def test_bad_period_gets_a_chinese_message(client_for, editor):
     page = client_for(editor).get(
         reverse("stats"), {"kind": "range", "start": "2024-05-01", "end": "2024-01-01"}
@@ -257,3 +274,9 @@ def test_a_range_at_the_calendar_edge_is_refused_in_chinese(client_for, editor, 
     response = client_for(editor).get(reverse("stats") + f"?kind=range&start={start}&end={end}")
     assert response.status_code == 200
     assert "1990 年至 2099 年之间" in response.content.decode()
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", "99999999999999999999"])
+def test_a_tampered_trend_unit_falls_back_instead_of_failing(client_for, editor, value):
+    page = client_for(editor).get(reverse("stats"), {"unit": value})
+    assert page.status_code == 200

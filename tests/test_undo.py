@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from bulletin import actions as issue_actions
-from bulletin.models import Issue, Placement, Publication
+from bulletin.models import Issue, Placement, Publication, Section
 from bulletin.queries import issues_for_editor
 from submissions import actions
 from submissions.models import Event, Notification, Submission
@@ -285,6 +285,27 @@ def test_delete_issue_through_the_list(client_for, editor, contributor, publicat
     page = client.post(reverse("issue_delete", args=[issue.pk]), follow=True).content.decode()
     assert "已删除2026年第1期(总第801期)，其中 1 篇稿件回到待编" in page
     assert not Issue.objects.filter(pk=issue.pk).exists()
+
+
+def test_an_issue_deleted_meanwhile_is_a_message_not_an_error(client_for, editor, contributor, publication):
+    """Two editors (or a double click) delete the same issue, or one keeps placing pieces in
+    an issue the other deleted: the late request is told the issue is gone."""
+    issue = new_issue(editor, publication, 1)
+    piece = adopted_piece(editor, contributor, "甲")
+    stale = Issue.objects.get(pk=issue.pk)  # the page the late request was sent from
+    issue_actions.delete_issue(actor=editor, issue=issue)
+    with pytest.raises(issue_actions.IssueActionError, match="已被删除"):
+        issue_actions.delete_issue(actor=editor, issue=stale)
+    with pytest.raises(issue_actions.IssueActionError, match="已被删除"):
+        issue_actions.place_submission(
+            actor=editor,
+            issue=stale,
+            submission=piece,
+            section=Section.objects.get(name="助力攻坚"),
+            expected_version=stale.layout_version,
+        )
+    page = client_for(editor).post(reverse("issue_delete", args=[issue.pk]), follow=True)
+    assert page.status_code == 200 and "已被删除" in page.content.decode()
 
 
 def test_removing_a_placement_is_audited(editor, contributor, publication):

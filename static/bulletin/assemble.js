@@ -83,10 +83,36 @@
     });
   }
 
+  // One save at a time: a move made while a save is on its way is sent after it is
+  // answered, with the version that answer gave (two quick Alt+↓ must not be refused as
+  // "changed by someone else", nor leave the page showing an order the server lacks).
+  let saving = false;
+  let again = false;
+
   async function save() {
     refreshButtons();
     refreshCounts(null);
     show("正在保存……", "secondary");
+    if (saving) {
+      again = true;
+      return;
+    }
+    saving = true;
+    root.dataset.saving = "1";
+    let saved = false;
+    try {
+      saved = await post();
+    } finally {
+      saving = false;
+      delete root.dataset.saving;
+    }
+    if (again) {
+      again = false;
+      if (saved) save(); // the layout now on the page, moves made meanwhile included
+    }
+  }
+
+  async function post() {
     let response;
     try {
       response = await fetch(root.dataset.arrangeUrl, {
@@ -96,19 +122,22 @@
       });
     } catch (error) {
       show("网络连接失败，顺序没有保存。", "danger");
-      return;
+      return false;
     }
     const data = await response.json().catch(() => ({ message: "服务器返回了无法识别的结果。" }));
     if (response.ok && data.ok) {
       setVersion(data.version);
-      refreshCounts(data.counts);
-      const toc = document.getElementById("toc");
-      if (toc && data.toc_html !== undefined) toc.innerHTML = data.toc_html;
-      show(data.message, "success");
+      if (!again) {
+        refreshCounts(data.counts);
+        const toc = document.getElementById("toc");
+        if (toc && data.toc_html !== undefined) toc.innerHTML = data.toc_html;
+        show(data.message, "success");
+      }
       root.dispatchEvent(new CustomEvent("arranged", { detail: data }));
-    } else {
-      show(data.message || "保存失败。", "danger");
+      return true;
     }
+    show(data.message || "保存失败。", "danger");
+    return false;
   }
 
   function accepts(list, item) {
