@@ -132,6 +132,7 @@ def run_worker_process(*, worker_id: str, interval: float, queue_names: list[str
         max_rss_mb=settings.BULLETIN_WORKER_MAX_RSS_MB or None,
     )
     worker.configure_signals()
+    worker.beat()  # before the first task is claimed: a running task's worker is known alive
     housekeeper = Housekeeper(worker, scheduler=settings.BULLETIN_SCHEDULER)
     housekeeper.start()
     try:

@@ -390,3 +390,62 @@ def test_a_publish_job_that_breaks_before_rendering_is_failed_not_left_running(
     monkeypatch.setattr("bulletin.actions.build_document", broken)
     job = run_publish_job(job_id=job.pk)
     assert job.status == PublishJob.Status.FAILED and "版面数据损坏" in job.error
+
+
+def test_a_draft_render_whose_worker_died_is_taken_over_at_the_next_poll(
+    settings, django_capture_on_commit_callbacks, client_for, editor, contributor, issue
+):
+    """Not five minutes of 排版中 95 %: once the dead worker's heartbeat is gone (the
+    supervisor removes it at once), the next status poll asks for the render again."""
+    from django_tasks_db.models import DBTaskResult
+
+    from bulletin.tasks import render_draft
+    from service.models import WorkerHeartbeat
+
+    settings.TASKS = DATABASE_TASKS
+    _place_two(editor, contributor, issue)
+    issue.refresh_from_db()
+    _, key = renders.draft_document(issue)
+    dead = DBTaskResult.objects.get(pk=render_draft.enqueue(issue_id=issue.pk).id)
+    dead.claim("killed-worker")  # no heartbeat any more
+    ten_seconds_ago = datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=10)
+    DraftRender.objects.create(
+        issue=issue, content_key=key, status=DraftRender.Status.RENDERING, started_at=ten_seconds_ago
+    )
+    WorkerHeartbeat.objects.create(  # the worker that will take it over
+        worker_id="test", hostname="h", pid=1, started_at=ten_seconds_ago, seen_at=ten_seconds_ago
+    )
+    client = client_for(editor)
+    status = client.get(
+        reverse("issue_preview_status", args=[issue.pk]), HTTP_ACCEPT="application/json"
+    ).json()
+    assert status["status"] == "rendering"
+    dead.refresh_from_db()
+    assert dead.status == "FAILED"
+    assert run_waiting_tasks() == 1
+    status = client.get(
+        reverse("issue_preview_status", args=[issue.pk]), HTTP_ACCEPT="application/json"
+    ).json()
+    assert status["status"] == "ready"
+    assert DraftRender.objects.get(issue=issue, content_key=key).status == DraftRender.Status.DONE
+
+
+def test_a_draft_render_on_a_live_worker_is_not_taken_over(settings, editor, contributor, issue):
+    from django_tasks_db.models import DBTaskResult
+
+    from bulletin.tasks import render_draft
+    from service.models import WorkerHeartbeat
+
+    settings.TASKS = DATABASE_TASKS
+    _place_two(editor, contributor, issue)
+    issue.refresh_from_db()
+    _, key = renders.draft_document(issue)
+    DBTaskResult.objects.get(pk=render_draft.enqueue(issue_id=issue.pk).id).claim("busy-worker")
+    now = datetime.datetime.now(datetime.UTC)
+    WorkerHeartbeat.objects.create(worker_id="busy-worker", hostname="h", pid=1, started_at=now, seen_at=now)
+    render = DraftRender.objects.create(
+        issue=issue, content_key=key, status=DraftRender.Status.RENDERING, started_at=now
+    )
+    assert not renders.render_abandoned(render)
+    assert renders.preview_state(issue).status == "rendering"
+    assert not DBTaskResult.objects.filter(status="READY").exists()  # no second render asked for
