@@ -30,6 +30,7 @@ from .renders import (
     delete_render_files,
     discard_draft_renders,
     schedule_draft_render,
+    storage_failure_message,
     stored_pdf_for,
 )
 
@@ -301,7 +302,10 @@ def _store_pdf(*, issue: Issue, actor, pdf: bytes, written: list[str], note: str
         note=note,
         created_by=actor,
     )
-    record.file.save("issue.pdf", ContentFile(pdf), save=False)
+    try:
+        record.file.save("issue.pdf", ContentFile(pdf), save=False)
+    except OSError as error:  # full disk, read-only mount, object store refusing
+        raise IssueActionError(storage_failure_message(error)) from error
     written.append(record.file.name)
     record.save()
     return record

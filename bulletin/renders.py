@@ -42,6 +42,14 @@ KEEP_DRAFT_RENDERS = 2
 DEFAULT_RENDER_MS = 1500
 
 
+def storage_failure_message(error: OSError) -> str:
+    """What the editor reads when a rendered PDF cannot be written to the storage: not a
+    typesetting failure, and no server path (OSError.strerror only, e.g. "No space left
+    on device")."""
+    reason = error.strerror or type(error).__name__
+    return f"PDF 已排好，但无法存入文件存储（{reason}）。请管理员检查存储空间和写入权限后重试。"
+
+
 def content_key(document: IssueDocument) -> str:
     """SHA-256 (64 hex digits) of the print document plus the font folder in use.
 
@@ -178,14 +186,17 @@ def render_draft(issue_id: int) -> str:
         done = DraftRender.objects.filter(issue=issue, content_key=key, status=DraftRender.Status.DONE)
         return "up to date" if done.exists() else "busy"
     started = time.perf_counter()
+    pdf = None
     try:
         pdf = render_pdf(document)
         name = _storage().save(f"drafts/{issue.pk}/{key[:24]}.pdf", ContentFile(pdf))
     except Exception as error:
+        if pdf is not None and isinstance(error, OSError):
+            reason = storage_failure_message(error)  # rendered, but the storage refused it
+        else:
+            reason = f"{type(error).__name__}: {error}"
         DraftRender.objects.filter(pk=render.pk).update(
-            status=DraftRender.Status.FAILED,
-            error=f"{type(error).__name__}: {error}"[:2000],
-            finished_at=timezone.now(),
+            status=DraftRender.Status.FAILED, error=reason[:2000], finished_at=timezone.now()
         )
         raise
     elapsed_ms = round((time.perf_counter() - started) * 1000)

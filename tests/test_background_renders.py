@@ -449,3 +449,37 @@ def test_a_draft_render_on_a_live_worker_is_not_taken_over(settings, editor, con
     assert not renders.render_abandoned(render)
     assert renders.preview_state(issue).status == "rendering"
     assert not DBTaskResult.objects.filter(status="READY").exists()  # no second render asked for
+
+
+def _storage_refuses_writes(monkeypatch):
+    from django.core.files.storage import FileSystemStorage
+
+    def refuse(self, name, content):
+        raise PermissionError(1, "Operation not permitted", f"/srv/bulletin/data/media/{name}")
+
+    monkeypatch.setattr(FileSystemStorage, "_save", refuse)
+
+
+def test_a_publish_the_storage_refuses_says_so_in_chinese_and_stays_in_assembly(
+    monkeypatch, settings, editor, contributor, issue
+):
+    settings.TASKS = DUMMY_TASKS
+    _place_two(editor, contributor, issue)
+    issue.refresh_from_db()
+    job = request_publication(actor=editor, issue=issue, expected_version=issue.layout_version)
+    _storage_refuses_writes(monkeypatch)
+    job = run_publish_job(job_id=job.pk)
+    assert job.status == PublishJob.Status.FAILED
+    assert "无法存入文件存储" in job.error and "排版失败" not in job.error
+    assert "/srv/" not in job.error  # no server path for the editor
+    assert Issue.objects.get(pk=issue.pk).status == Issue.Status.DRAFT and not IssuePdf.objects.exists()
+
+
+def test_a_draft_render_the_storage_refuses_says_so_in_chinese(monkeypatch, editor, contributor, issue):
+    _place_two(editor, contributor, issue)
+    issue.refresh_from_db()
+    _storage_refuses_writes(monkeypatch)
+    with pytest.raises(PermissionError):
+        renders.render_draft(issue.pk)
+    state = renders.preview_state(issue, request_if_missing=False)
+    assert state.status == "failed" and "无法存入文件存储" in state.error and "/srv/" not in state.error
