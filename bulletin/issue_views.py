@@ -391,6 +391,8 @@ def _job_status(job: PublishJob) -> dict:
 def issue_publish_job(request, pk: int, job_pk: int):
     """刊发中 … until the worker is done: then the archive page, or assembly with the reason."""
     job = get_object_or_404(PublishJob.objects.select_related("issue"), pk=job_pk, issue_id=pk)
+    if not job.is_finished and actions.settle_abandoned_publish_jobs(issue=job.issue):
+        job.refresh_from_db()
     if request.headers.get("Accept", "").startswith("application/json"):
         return JsonResponse(_job_status(job))
     correcting = job.kind == PublishJob.Kind.CORRECT

@@ -42,6 +42,14 @@ KEEP_DRAFT_RENDERS = 2
 DEFAULT_RENDER_MS = 1500
 
 
+def storage_failure_message(error: OSError) -> str:
+    """What the editor reads when a rendered PDF cannot be written to the storage: not a
+    typesetting failure, and no server path (OSError.strerror only, e.g. "No space left
+    on device")."""
+    reason = error.strerror or type(error).__name__
+    return f"PDF 已排好，但无法存入文件存储（{reason}）。请管理员检查存储空间和写入权限后重试。"
+
+
 def content_key(document: IssueDocument) -> str:
     """SHA-256 (64 hex digits) of the print document plus the font folder in use.
 
@@ -106,16 +114,55 @@ def _storage():
     return DraftRender.file.field.storage
 
 
+def render_abandoned(render: DraftRender, *, from_task: bool = False) -> bool:
+    """Whether a render marked 排版中 has no live worker behind it (database task backend).
+
+    Its worker died when no render task of the issue is running on a worker whose
+    heartbeat is younger than HEARTBEAT_FRESH_SECONDS (the supervisor removes the heartbeat
+    of a worker it saw killed, so this is known within seconds); `from_task` when the
+    caller is itself such a task, which does not count. Render task rows left running by
+    dead workers are marked failed. Always False with another backend; there the
+    STALE_RENDER_SECONDS rule alone applies.
+    """
+    from django_tasks_db import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    from service.models import WorkerHeartbeat
+    from service.worker import HEARTBEAT_FRESH_SECONDS
+
+    from .tasks import render_draft as render_task
+
+    if render.status != DraftRender.Status.RENDERING or not isinstance(
+        render_task.get_backend(), DatabaseBackend
+    ):
+        return False
+    running = DBTaskResult.objects.filter(
+        status="RUNNING", task_path=render_task.module_path, args_kwargs__kwargs__issue_id=render.issue_id
+    )
+    fresh_since = timezone.now() - timezone.timedelta(seconds=HEARTBEAT_FRESH_SECONDS)
+    alive = set(WorkerHeartbeat.objects.filter(seen_at__gte=fresh_since).values_list("worker_id", flat=True))
+    tasks = list(running)
+    dead = [task.pk for task in tasks if not alive.intersection(task.worker_ids)]
+    if dead:
+        DBTaskResult.objects.filter(pk__in=dead, status="RUNNING").update(
+            status="FAILED",
+            finished_at=timezone.now(),
+            exception_class_path="builtins.RuntimeError",
+            traceback="The worker running this render stopped without reporting (renders.render_abandoned).",
+        )
+    return len(tasks) - len(dead) - (1 if from_task else 0) <= 0
+
+
 def _claim(issue: Issue, key: str) -> DraftRender | None:
     """The DraftRender row for (issue, key), marked 排版中 for this worker; None when it is
-    already done or another worker is rendering it (and has not gone silent)."""
+    already done or another worker is rendering it (and has neither gone silent nor died)."""
     render, _ = DraftRender.objects.get_or_create(issue=issue, content_key=key)
     if render.status == DraftRender.Status.DONE:
         return None
     stale = timezone.now() - timezone.timedelta(seconds=STALE_RENDER_SECONDS)
-    claimable = DraftRender.objects.filter(pk=render.pk).exclude(
-        status=DraftRender.Status.RENDERING, started_at__gt=stale
-    )
+    claimable = DraftRender.objects.filter(pk=render.pk)
+    if not render_abandoned(render, from_task=True):
+        claimable = claimable.exclude(status=DraftRender.Status.RENDERING, started_at__gt=stale)
     if not claimable.update(status=DraftRender.Status.RENDERING, started_at=timezone.now(), error=""):
         return None
     render.refresh_from_db()
@@ -139,14 +186,17 @@ def render_draft(issue_id: int) -> str:
         done = DraftRender.objects.filter(issue=issue, content_key=key, status=DraftRender.Status.DONE)
         return "up to date" if done.exists() else "busy"
     started = time.perf_counter()
+    pdf = None
     try:
         pdf = render_pdf(document)
         name = _storage().save(f"drafts/{issue.pk}/{key[:24]}.pdf", ContentFile(pdf))
     except Exception as error:
+        if pdf is not None and isinstance(error, OSError):
+            reason = storage_failure_message(error)  # rendered, but the storage refused it
+        else:
+            reason = f"{type(error).__name__}: {error}"
         DraftRender.objects.filter(pk=render.pk).update(
-            status=DraftRender.Status.FAILED,
-            error=f"{type(error).__name__}: {error}"[:2000],
-            finished_at=timezone.now(),
+            status=DraftRender.Status.FAILED, error=reason[:2000], finished_at=timezone.now()
         )
         raise
     elapsed_ms = round((time.perf_counter() - started) * 1000)
@@ -264,7 +314,8 @@ def preview_state(issue: Issue, *, request_if_missing: bool = True) -> PreviewSt
         if render.status == DraftRender.Status.DONE:
             return PreviewState(key, "ready", render, 100, render.render_ms or 0)
     if render.status == DraftRender.Status.RENDERING and render.started_at:
-        if request_if_missing and (timezone.now() - render.started_at).total_seconds() > STALE_RENDER_SECONDS:
+        silent = (timezone.now() - render.started_at).total_seconds() > STALE_RENDER_SECONDS
+        if request_if_missing and (silent or render_abandoned(render)):
             request_draft_render(issue.pk)  # its worker died mid-render: another takes it over
         elapsed = (timezone.now() - render.started_at).total_seconds() * 1000
         return PreviewState(

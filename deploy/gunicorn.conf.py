@@ -25,11 +25,11 @@ preload_app = True
 limit_request_line = 8190
 
 # Access log on stdout (journald under systemd): address, user, request, status, bytes,
-# time taken in microseconds (%(D)s) and the browser.
+# time taken in microseconds (%(D)s) and the browser. %(t)s brings its own brackets.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-access_log_format = '%({x-forwarded-for}i)s %(h)s %(u)s [%(t)s] "%(r)s" %(s)s %(b)s %(D)sus "%(a)s"'
+access_log_format = '%({x-forwarded-for}i)s %(h)s %(u)s %(t)s "%(r)s" %(s)s %(b)s %(D)sus "%(a)s"'
 proc_name = "bulletin-web"
 # Behind nginx on the same machine (or the office's proxy): trust its X-Forwarded-* headers.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")

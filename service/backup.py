@@ -349,7 +349,8 @@ def restore(path: str | os.PathLike, *, alias: str = "default", storage: Storage
     """Restore an archive into an empty database and an empty storage, then verify.
 
     Returns {"counts": {...}, "files": n}. Raises BackupError (nothing changed) when the
-    archive does not match its manifest, is of another database, or the target is not empty.
+    archive does not match its manifest, is of another database, or the target is not
+    empty; when loading the database fails, the files already written are removed again.
     """
     storage = storage or default_storage
     manifest = verify_archive(path)
@@ -366,15 +367,24 @@ def restore(path: str | os.PathLike, *, alias: str = "default", storage: Storage
         dump = Path(folder) / manifest["database"]["member"]
         with tar.extractfile(manifest["database"]["member"]) as source, open(dump, "wb") as out:
             shutil.copyfileobj(source, out)
-        for entry in manifest["files"]:
-            with tar.extractfile(f"files/{entry['name']}") as source:
-                saved = storage.save(entry["name"], File(source, name=entry["name"]))
-            if saved != entry["name"]:
-                raise BackupError(f"存储把 {entry['name']} 存成了 {saved}；恢复中止。")
-        if vendor == "sqlite":
-            _restore_sqlite(alias, dump)
-        else:
-            _restore_postgresql(alias, dump)
+        written: list[str] = []
+        try:
+            for entry in manifest["files"]:
+                with tar.extractfile(f"files/{entry['name']}") as source:
+                    saved = storage.save(entry["name"], File(source, name=entry["name"]))
+                written.append(saved)
+                if saved != entry["name"]:
+                    raise BackupError(f"存储把 {entry['name']} 存成了 {saved}；恢复中止。")
+            if vendor == "sqlite":
+                _restore_sqlite(alias, dump)
+            else:
+                _restore_postgresql(alias, dump)
+        except BaseException:
+            # The database load failed (pg_restore runs in one transaction): take the files
+            # back out, so the storage is empty again and the restore can simply be retried.
+            for name in written:
+                storage.delete(name)
+            raise
     counts = current_counts(alias)
     if counts != manifest["counts"]:
         differing = {

@@ -91,6 +91,8 @@ class Housekeeper(threading.Thread):
         self.stopping = threading.Event()
 
     def run(self) -> None:
+        from bulletin.actions import settle_abandoned_publish_jobs
+
         from .scheduler import enqueue_due_jobs
 
         last_schedule = 0.0
@@ -98,6 +100,8 @@ class Housekeeper(threading.Thread):
             try:
                 close_old_connections()
                 self.worker.beat()
+                # 刊发 jobs a dead worker left unfinished get their outcome (bulletin.actions).
+                settle_abandoned_publish_jobs()
                 if self.scheduler and time.monotonic() - last_schedule >= SCHEDULER_SECONDS:
                     last_schedule = time.monotonic()
                     enqueue_due_jobs(timezone.localtime())
@@ -128,6 +132,7 @@ def run_worker_process(*, worker_id: str, interval: float, queue_names: list[str
         max_rss_mb=settings.BULLETIN_WORKER_MAX_RSS_MB or None,
     )
     worker.configure_signals()
+    worker.beat()  # before the first task is claimed: a running task's worker is known alive
     housekeeper = Housekeeper(worker, scheduler=settings.BULLETIN_SCHEDULER)
     housekeeper.start()
     try:

@@ -300,3 +300,186 @@ def test_a_correction_is_rendered_by_the_worker_and_adds_a_version(
     ]
     page = client.get(response.url, follow=True).content.decode()
     assert "更正版 PDF 已生成" in page
+
+
+def _publish_claimed_by_a_dead_worker(settings, django_capture_on_commit_callbacks, editor, issue):
+    """A 刊发 job whose task a worker claimed and started, then died (kill -9): its task row
+    stays RUNNING and its heartbeat stops."""
+    from django_tasks_db.models import DBTaskResult
+
+    from service.models import WorkerHeartbeat
+
+    settings.TASKS = DATABASE_TASKS
+    with django_capture_on_commit_callbacks(execute=True):
+        job = request_publication(actor=editor, issue=issue, expected_version=issue.layout_version)
+    task = DBTaskResult.objects.get(task_path="bulletin.tasks.publish_issue")
+    task.claim("dead-worker")
+    long_ago = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=5)
+    WorkerHeartbeat.objects.create(
+        worker_id="dead-worker", hostname="h", pid=1, started_at=long_ago, seen_at=long_ago
+    )
+    PublishJob.objects.filter(pk=job.pk).update(status=PublishJob.Status.RENDERING, started_at=long_ago)
+    return job, task
+
+
+def test_a_publish_whose_worker_died_fails_with_the_reason_and_can_be_asked_again(
+    settings, django_capture_on_commit_callbacks, client_for, editor, contributor, issue
+):
+    _place_two(editor, contributor, issue)
+    issue.refresh_from_db()
+    job, task = _publish_claimed_by_a_dead_worker(settings, django_capture_on_commit_callbacks, editor, issue)
+    client = client_for(editor)
+    url = reverse("issue_publish_job", args=[issue.pk, job.pk])
+    status = client.get(url, HTTP_ACCEPT="application/json").json()
+    assert status["status"] == "failed" and "后台任务进程在处理时中断" in status["error"]
+    page = client.get(url, follow=True).content.decode()
+    assert "刊发未完成，本期仍在编排中" in page and "请重新刊发" in page
+    task.refresh_from_db()
+    assert task.status == "FAILED"  # no longer counted as running by /healthz
+    # A new 刊发 is a new job, not the dead one.
+    again = request_publication(actor=editor, issue=issue, expected_version=issue.layout_version)
+    assert again.pk != job.pk and again.status == PublishJob.Status.QUEUED
+    assert Issue.objects.get(pk=issue.pk).status == Issue.Status.DRAFT
+
+
+def test_a_publish_whose_worker_died_after_committing_is_done(
+    settings, django_capture_on_commit_callbacks, client_for, editor, contributor, issue
+):
+    _place_two(editor, contributor, issue)
+    issue.refresh_from_db()
+    job, _ = _publish_claimed_by_a_dead_worker(settings, django_capture_on_commit_callbacks, editor, issue)
+    publish_issue(actor=editor, issue=issue, expected_version=issue.layout_version, confirmed=True)
+    response = client_for(editor).get(reverse("issue_publish_job", args=[issue.pk, job.pk]))
+    assert response.url == reverse("archive_issue", args=[issue.pk])
+    job.refresh_from_db()
+    assert job.status == PublishJob.Status.DONE and job.error == ""
+
+
+def test_a_publish_running_on_a_live_worker_is_left_alone(
+    settings, django_capture_on_commit_callbacks, client_for, editor, contributor, issue
+):
+    from service.models import WorkerHeartbeat
+
+    _place_two(editor, contributor, issue)
+    issue.refresh_from_db()
+    job, task = _publish_claimed_by_a_dead_worker(settings, django_capture_on_commit_callbacks, editor, issue)
+    WorkerHeartbeat.objects.filter(worker_id="dead-worker").update(
+        seen_at=datetime.datetime.now(datetime.UTC)
+    )
+    status = (
+        client_for(editor)
+        .get(reverse("issue_publish_job", args=[issue.pk, job.pk]), HTTP_ACCEPT="application/json")
+        .json()
+    )
+    assert status["status"] == "rendering"
+    task.refresh_from_db()
+    assert task.status == "RUNNING"
+
+
+def test_a_publish_job_that_breaks_before_rendering_is_failed_not_left_running(
+    monkeypatch, settings, editor, contributor, issue
+):
+    settings.TASKS = DUMMY_TASKS
+    _place_two(editor, contributor, issue)
+    issue.refresh_from_db()
+    job = request_publication(actor=editor, issue=issue, expected_version=issue.layout_version)
+
+    def broken(issue):
+        raise ValueError("版面数据损坏")
+
+    monkeypatch.setattr("bulletin.actions.build_document", broken)
+    job = run_publish_job(job_id=job.pk)
+    assert job.status == PublishJob.Status.FAILED and "版面数据损坏" in job.error
+
+
+def test_a_draft_render_whose_worker_died_is_taken_over_at_the_next_poll(
+    settings, django_capture_on_commit_callbacks, client_for, editor, contributor, issue
+):
+    """Not five minutes of 排版中 95 %: once the dead worker's heartbeat is gone (the
+    supervisor removes it at once), the next status poll asks for the render again."""
+    from django_tasks_db.models import DBTaskResult
+
+    from bulletin.tasks import render_draft
+    from service.models import WorkerHeartbeat
+
+    settings.TASKS = DATABASE_TASKS
+    _place_two(editor, contributor, issue)
+    issue.refresh_from_db()
+    _, key = renders.draft_document(issue)
+    dead = DBTaskResult.objects.get(pk=render_draft.enqueue(issue_id=issue.pk).id)
+    dead.claim("killed-worker")  # no heartbeat any more
+    ten_seconds_ago = datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=10)
+    DraftRender.objects.create(
+        issue=issue, content_key=key, status=DraftRender.Status.RENDERING, started_at=ten_seconds_ago
+    )
+    WorkerHeartbeat.objects.create(  # the worker that will take it over
+        worker_id="test", hostname="h", pid=1, started_at=ten_seconds_ago, seen_at=ten_seconds_ago
+    )
+    client = client_for(editor)
+    status = client.get(
+        reverse("issue_preview_status", args=[issue.pk]), HTTP_ACCEPT="application/json"
+    ).json()
+    assert status["status"] == "rendering"
+    dead.refresh_from_db()
+    assert dead.status == "FAILED"
+    assert run_waiting_tasks() == 1
+    status = client.get(
+        reverse("issue_preview_status", args=[issue.pk]), HTTP_ACCEPT="application/json"
+    ).json()
+    assert status["status"] == "ready"
+    assert DraftRender.objects.get(issue=issue, content_key=key).status == DraftRender.Status.DONE
+
+
+def test_a_draft_render_on_a_live_worker_is_not_taken_over(settings, editor, contributor, issue):
+    from django_tasks_db.models import DBTaskResult
+
+    from bulletin.tasks import render_draft
+    from service.models import WorkerHeartbeat
+
+    settings.TASKS = DATABASE_TASKS
+    _place_two(editor, contributor, issue)
+    issue.refresh_from_db()
+    _, key = renders.draft_document(issue)
+    DBTaskResult.objects.get(pk=render_draft.enqueue(issue_id=issue.pk).id).claim("busy-worker")
+    now = datetime.datetime.now(datetime.UTC)
+    WorkerHeartbeat.objects.create(worker_id="busy-worker", hostname="h", pid=1, started_at=now, seen_at=now)
+    render = DraftRender.objects.create(
+        issue=issue, content_key=key, status=DraftRender.Status.RENDERING, started_at=now
+    )
+    assert not renders.render_abandoned(render)
+    assert renders.preview_state(issue).status == "rendering"
+    assert not DBTaskResult.objects.filter(status="READY").exists()  # no second render asked for
+
+
+def _storage_refuses_writes(monkeypatch):
+    from django.core.files.storage import FileSystemStorage
+
+    def refuse(self, name, content):
+        raise PermissionError(1, "Operation not permitted", f"/srv/bulletin/data/media/{name}")
+
+    monkeypatch.setattr(FileSystemStorage, "_save", refuse)
+
+
+def test_a_publish_the_storage_refuses_says_so_in_chinese_and_stays_in_assembly(
+    monkeypatch, settings, editor, contributor, issue
+):
+    settings.TASKS = DUMMY_TASKS
+    _place_two(editor, contributor, issue)
+    issue.refresh_from_db()
+    job = request_publication(actor=editor, issue=issue, expected_version=issue.layout_version)
+    _storage_refuses_writes(monkeypatch)
+    job = run_publish_job(job_id=job.pk)
+    assert job.status == PublishJob.Status.FAILED
+    assert "无法存入文件存储" in job.error and "排版失败" not in job.error
+    assert "/srv/" not in job.error  # no server path for the editor
+    assert Issue.objects.get(pk=issue.pk).status == Issue.Status.DRAFT and not IssuePdf.objects.exists()
+
+
+def test_a_draft_render_the_storage_refuses_says_so_in_chinese(monkeypatch, editor, contributor, issue):
+    _place_two(editor, contributor, issue)
+    issue.refresh_from_db()
+    _storage_refuses_writes(monkeypatch)
+    with pytest.raises(PermissionError):
+        renders.render_draft(issue.pk)
+    state = renders.preview_state(issue, request_if_missing=False)
+    assert state.status == "failed" and "无法存入文件存储" in state.error and "/srv/" not in state.error

@@ -117,3 +117,24 @@ def test_a_damaged_archive_is_refused_before_anything_changes(media, tmp_path, e
     assert next(backup.stored_files(backup.default_storage), None) is None
     manifest = json.loads(tarfile.open(damaged).extractfile("manifest.json").read())
     assert manifest["files"]  # the manifest itself was intact: the file's hash gave it away
+
+
+def test_a_failed_database_load_leaves_the_storage_empty_for_a_retry(
+    monkeypatch, media, tmp_path, editor, contributor
+):
+    publish_two_issues(editor, contributor)
+    archive = backup.backup(tmp_path / "b.tar")
+    call_command("flush", "--noinput")
+    shutil.rmtree(media)
+
+    def load_fails(alias, dump):
+        raise backup.BackupError("pg_restore 失败：磁盘已满")
+
+    monkeypatch.setattr(backup, "_restore_sqlite", load_fails)
+    monkeypatch.setattr(backup, "_restore_postgresql", load_fails)
+    with pytest.raises(CommandError, match="磁盘已满"):
+        call_command("restore", str(archive))
+    assert next(backup.stored_files(backup.default_storage), None) is None
+    monkeypatch.undo()
+    call_command("restore", str(archive))  # the retry is not refused for files left behind
+    assert Issue.objects.filter(status=Issue.Status.PUBLISHED).count() == 2

@@ -128,6 +128,32 @@ def test_the_issue_page_is_revalidated_and_changes_with_a_correction(published, 
     assert client_for(editor).get(url)["ETag"] != after["ETag"]
 
 
+def test_the_issue_page_is_not_revalidated_across_csrf_secrets(published, client_for, editor):
+    """After signing in again the CSRF secret changes: a 304 would show the old page whose
+    forms (更正, 退出登录) carry a token of the old secret and fail with 403."""
+    client = client_for(editor)
+    url = reverse("archive_issue", args=[published.pk])
+    first = client.get(url)
+    assert "csrfmiddlewaretoken" in first.content.decode()
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    client.cookies["csrftoken"] = "N" * 32  # a new secret, as login's rotate_token makes
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200 and again["ETag"] != first["ETag"]
+
+
+def test_a_page_showing_one_time_messages_carries_no_validators(published, client_for, editor):
+    """A page sent with a flash message must not be revalidated later (If-Modified-Since
+    alone would answer 304 and the browser would show that message again from its cache)."""
+    client = client_for(editor)
+    url = reverse("archive_issue", args=[published.pk])
+    redirected = client.post(reverse("issue_publish", args=[published.pk]))
+    assert redirected.url == url
+    shown = client.get(url)
+    assert "这一期已经刊发过了" in shown.content.decode()
+    assert not shown.has_header("ETag") and not shown.has_header("Last-Modified")
+    assert "no-store" in shown["Cache-Control"]
+
+
 def test_storage_and_cache_come_from_the_environment(monkeypatch):
     import importlib
 

@@ -200,3 +200,63 @@ def test_memory_after_50_renders_stays_within_20_percent_of_after_5():
     figures = json.loads(result.stdout.strip().splitlines()[-1])
     print("\n", figures)
     assert figures["rss_after_50_mb"] <= 1.2 * figures["rss_after_5_mb"], figures
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_killed_worker_is_replaced_and_its_publish_job_settled_at_once(
+    settings, tmp_path, editor, contributor
+):
+    """kill -9 of the worker process mid-刊发: the supervisor removes its heartbeat and
+    starts another, whose first housekeeping round fails the job with the reason — in
+    seconds, not after the two minutes a silent heartbeat takes to go stale."""
+    from django_tasks_db.models import DBTaskResult
+
+    from bulletin.tasks import publish_issue as publish_task
+
+    settings.TASKS = DATABASE_TASKS
+    settings.MEDIA_ROOT = tmp_path / "media"
+    publication = Publication.objects.get(name="杭州人大信息")
+    issue = create_issue(
+        actor=editor, publication=publication, date=datetime.date(2024, 10, 25), number=15, total_number=703
+    )
+    place(editor, issue, adopted_piece(editor, contributor, "西湖区：一篇文章"), "助力攻坚")
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url(),
+        BULLETIN_DATA_DIR=str(tmp_path),
+        BULLETIN_TASKS_BACKEND="database",
+        BULLETIN_SCHEDULER="0",
+        DJANGO_LOG_LEVEL="WARNING",
+    )
+    supervisor = subprocess.Popen(
+        [sys.executable, "manage.py", "run_worker", "--interval=0.1"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_for(lambda: WorkerHeartbeat.objects.exists())
+        doomed = WorkerHeartbeat.objects.get()
+        # The job as the worker left it when it died: claimed, started, no outcome.
+        issue.refresh_from_db()
+        job = PublishJob.objects.create(
+            issue=issue,
+            requested_by=editor,
+            expected_version=issue.layout_version,
+            status=PublishJob.Status.RENDERING,
+            started_at=timezone.now(),
+        )
+        task = DBTaskResult.objects.get(pk=publish_task.enqueue(job_id=job.pk).id)
+        task.claim(doomed.worker_id)
+        os.kill(doomed.pid, signal.SIGKILL)
+        settled = wait_for(lambda: PublishJob.objects.get(pk=job.pk).is_finished, timeout=30)
+        print(f"\npublish job settled {settled:.1f} s after its worker was killed")
+        job.refresh_from_db()
+        assert job.status == PublishJob.Status.FAILED and "后台任务进程在处理时中断" in job.error
+        assert not WorkerHeartbeat.objects.filter(worker_id=doomed.worker_id).exists()
+        assert WorkerHeartbeat.objects.exclude(worker_id=doomed.worker_id).exists()  # its successor
+    finally:
+        supervisor.send_signal(signal.SIGTERM)
+        output = supervisor.communicate(timeout=30)[0].decode()
+    assert supervisor.returncode == 0, output
