@@ -6,7 +6,7 @@ from django.db import transaction
 
 from audit.records import Kind, record
 
-from .models import Role, Unit, User
+from .models import UNIT_ROLES, Role, Unit, User
 from .permissions import can_use_admin
 
 
@@ -68,10 +68,11 @@ def change_role(*, actor: User | None, user: User, role: str, unit: Unit | None 
 def _apply_role(user: User, *, role: str, unit: Unit | None) -> None:
     if role not in Role.values:
         raise ValidationError({"role": "未知的角色。"}, code="invalid_role")
-    if role == Role.CONTRIBUTOR and unit is None:
-        raise ValidationError({"unit": "报送员必须选择所属单位。"}, code="unit_required")
-    if role != Role.CONTRIBUTOR and unit is not None:
-        raise ValidationError({"unit": "只有报送员属于报送单位。"}, code="unit_not_allowed")
+    if role in UNIT_ROLES and unit is None:
+        label = Role(role).label
+        raise ValidationError({"unit": f"{label}必须选择所属单位。"}, code="unit_required")
+    if role not in UNIT_ROLES and unit is not None:
+        raise ValidationError({"unit": "只有报送员和审核人属于报送单位。"}, code="unit_not_allowed")
     user.role = role
     user.unit = unit
     # 管理员 and 审计员 reach the Django admin: the one manages everything there except the

@@ -2,12 +2,15 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 
+from submissions.forms import NormalizedModelForm
+
 from .actions import change_role
 from .models import Unit, User
 
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
+    form = NormalizedModelForm
     list_display = ["name", "short_name", "kind", "office_name", "position", "active"]
     list_filter = ["kind", "active"]
     list_editable = ["position", "active"]

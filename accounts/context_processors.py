@@ -1,6 +1,6 @@
 from audit.permissions import can_read_audit
 
-from .permissions import can_browse_archive, can_use_admin, can_use_editor_desk, can_use_unit_desk
+from .permissions import can_browse_archive, can_use_admin, can_use_editor_desk, can_view_unit_desk
 
 
 def navigation(request) -> dict:
@@ -10,7 +10,7 @@ def navigation(request) -> dict:
         return {"nav": {}}
     return {
         "nav": {
-            "unit_desk": can_use_unit_desk(user),
+            "unit_desk": can_view_unit_desk(user),  # writers and 审核人
             "editor_desk": can_use_editor_desk(user),
             "archive": can_browse_archive(user),
             "admin": can_use_admin(user),

@@ -30,6 +30,8 @@ class Unit(models.Model):
 
 class Role(models.TextChoices):
     CONTRIBUTOR = "contributor", "报送员"
+    # 审核人: a leader of one unit who signs off (签发) its pieces before they reach the editor.
+    REVIEWER = "reviewer", "审核人"
     EDITOR = "editor", "编辑"
     READER = "reader", "读者"
     ADMIN = "admin", "管理员"
@@ -44,8 +46,11 @@ class AccountManager(UserManager):
         return super().create_superuser(username, email, password, **extra_fields)
 
 
+UNIT_ROLES = (Role.CONTRIBUTOR, Role.REVIEWER)
+
+
 class User(AbstractUser):
-    """An account. A 报送员 belongs to exactly one unit; the other roles to none."""
+    """An account. A 报送员 or a 审核人 belongs to exactly one unit; the other roles to none."""
 
     full_name = models.CharField("姓名", max_length=32, blank=True)
     role = models.CharField("角色", max_length=16, choices=Role.choices, default=Role.READER)
@@ -56,7 +61,7 @@ class User(AbstractUser):
         null=True,
         blank=True,
         related_name="members",
-        help_text="仅报送员需要，且必须填写。",
+        help_text="仅报送员和审核人需要，且必须填写。",
     )
     phone = models.CharField("联系电话", max_length=32, blank=True)
     # Set when a 管理员 creates the account or resets its password: the person chooses
@@ -70,10 +75,10 @@ class User(AbstractUser):
         verbose_name_plural = "用户"
         constraints = [
             models.CheckConstraint(
-                name="contributor_has_exactly_one_unit",
-                condition=(Q(role=Role.CONTRIBUTOR) & Q(unit__isnull=False))
-                | (~Q(role=Role.CONTRIBUTOR) & Q(unit__isnull=True)),
-                violation_error_message="报送员必须属于一个报送单位，其他角色不属于任何单位。",
+                name="unit_roles_have_exactly_one_unit",
+                condition=(Q(role__in=UNIT_ROLES) & Q(unit__isnull=False))
+                | (~Q(role__in=UNIT_ROLES) & Q(unit__isnull=True)),
+                violation_error_message="报送员和审核人必须属于一个报送单位，其他角色不属于任何单位。",
             ),
         ]
 
@@ -87,9 +92,17 @@ class User(AbstractUser):
     def get_full_name(self) -> str:
         return self.display_name
 
+    def get_short_name(self) -> str:
+        # The admin header greets the person by name (not the user name in capitals).
+        return self.display_name
+
     @property
     def is_contributor(self) -> bool:
         return self.role == Role.CONTRIBUTOR
+
+    @property
+    def is_reviewer(self) -> bool:
+        return self.role == Role.REVIEWER
 
     @property
     def is_editor(self) -> bool:

@@ -25,6 +25,28 @@ def can_use_unit_desk(user) -> bool:
     return has_role(user, Role.CONTRIBUTOR) and user.unit_id is not None
 
 
+def can_sign_off_for_unit(user) -> bool:
+    """A 审核人 of a unit: signs off (签发) or returns its pieces before they reach the editor."""
+    return has_role(user, Role.REVIEWER) and user.unit_id is not None
+
+
+def can_view_unit_desk(user) -> bool:
+    """The unit's home page: its writers and its 审核人."""
+    return can_use_unit_desk(user) or can_sign_off_for_unit(user)
+
+
+def unit_reviewers(unit_id: int):
+    """The active 审核人 of a unit (a queryset)."""
+    from .models import User
+
+    return User.objects.filter(role=Role.REVIEWER, unit_id=unit_id, is_active=True)
+
+
+def unit_has_reviewer(unit_id: int) -> bool:
+    """Does 报送 in this unit go to 待审签 first? Only when it has an active 审核人."""
+    return unit_reviewers(unit_id).exists()
+
+
 def can_browse_archive(user) -> bool:
     # Every signed-in role reads published issues.
     return has_role(user, *Role.values)

@@ -17,7 +17,7 @@ def _describe(obj: models.Model | None) -> tuple[str, str, str]:
     return obj._meta.label_lower, str(obj.pk or ""), str(obj)[:200]
 
 
-def record(
+def entry(
     kind: str,
     *,
     actor=None,
@@ -32,11 +32,12 @@ def record(
     object_type: str | None = None,
     object_id: str | None = None,
 ) -> AuditEntry:
-    """Append one row: who (`actor`, or the request's user), from where (`address`, or
+    """One row, unsaved: who (`actor`, or the request's user), from where (`address`, or
     the request's), what (`kind`, an AuditEntry.Kind), on which object (`obj`, or
     `label` for an object that no longer exists), `before`/`after` as JSON-able dicts.
 
-    Called inside the action's transaction, so a rolled-back action leaves no row.
+    Unsaved: record() saves it at once; a bulk action (submissions.actions.publish_submissions)
+    saves its rows with one AuditEntry.objects.bulk_create.
     """
     request = request or current_request()
     if actor is None and request is not None:
@@ -45,7 +46,7 @@ def record(
     if address is None and request is not None:
         address = client_address(request)
     default_type, default_id, object_label = _describe(obj)
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=actor,
         actor_name=(actor_name if actor_name is not None else getattr(actor, "username", ""))[:150],
         address=address,
@@ -57,6 +58,14 @@ def record(
         after=after,
         message=message,
     )
+
+
+def record(kind: str, **fields) -> AuditEntry:
+    """Append one row (the fields as for entry()). Called inside the action's transaction,
+    so a rolled-back action leaves no row."""
+    row = entry(kind, **fields)
+    row.save()
+    return row
 
 
 def changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

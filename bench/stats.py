@@ -98,6 +98,7 @@ def build() -> None:
     for piece in pieces:
         issue = rng.choice(issues)
         when = timezone.make_aware(dt.datetime.combine(issue.date - dt.timedelta(days=10), dt.time(9)))
+        piece.first_submitted_at = when  # what the 报送 action stamps on a first arrival
         events.append(
             Event(
                 submission=piece,
@@ -145,6 +146,7 @@ def build() -> None:
     finally:
         created_at.auto_now_add = True
     Placement.objects.bulk_create(placements, batch_size=2000)
+    Submission.objects.bulk_update(pieces, ["first_submitted_at"], batch_size=1000)
     published = [p for p in pieces if p.status == "published"]
     Instruction.objects.bulk_create(
         [

@@ -21,12 +21,21 @@ from audit.records import Kind, changes, record
 from submissions.richtext import runs_to_html
 
 from .documents import build_document
-from .models import Issue, IssuePdf, Placement, Publication, Section
+from .models import Issue, IssuePdf, Placement, Publication, PublishJob, Section
 from .numbering import number_bounds, numbers_taken, propose_numbers
 from .permissions import can_assemble_issues
 from .printing.document import IssueDocument
 from .printing.render import render_pdf
-from .queries import current_layout
+from .queries import back_issue_clash, current_layout, earlier_in_assembly
+from .renders import (
+    content_key,
+    delete_render_files,
+    discard_draft_renders,
+    schedule_draft_render,
+    storage_failure_message,
+    stored_pdf_for,
+)
+from .search import forget_printed_texts, freeze_printed_texts
 
 
 class IssueActionError(Exception):
@@ -37,13 +46,29 @@ class StaleLayout(IssueActionError):
     """The page's view of the layout is older than the stored one."""
 
 
+class NeedsConfirmation(IssueActionError):
+    """Publishing out of order: earlier numbers of the year are still in assembly.
+    The message names them; publishing again with `confirmed=True` goes ahead."""
+
+
 def _require_editor(actor) -> None:
     if not can_assemble_issues(actor):
         raise PermissionDenied("只有编辑可以组刊和刊发。")
 
 
+GONE = "这一期已被删除（可能是其他编辑刚删的），请回到期刊列表查看。"
+
+
+def _lock_issue(issue: Issue) -> Issue:
+    """The issue's row, locked; IssueActionError if it was deleted since the page was read."""
+    locked = Issue.objects.select_for_update().filter(pk=issue.pk).first()
+    if locked is None:
+        raise IssueActionError(GONE)
+    return locked
+
+
 def _lock_draft(issue: Issue, expected_version: int | None = None) -> Issue:
-    locked = Issue.objects.select_for_update().get(pk=issue.pk)
+    locked = _lock_issue(issue)
     if locked.status != Issue.Status.DRAFT:
         raise IssueActionError("这一期已经刊发，不能再改动编排。如需修改请使用“更正”。")
     if expected_version is not None and locked.layout_version != expected_version:
@@ -157,6 +182,7 @@ def update_issue(*, actor, issue: Issue, **fields) -> Issue:
     old, new = changes(before, _issue_state(issue))
     if new:
         record(Kind.ISSUE_SETTINGS, actor=actor, obj=issue, before=old, after=new)
+    schedule_draft_render(issue)
     return issue
 
 
@@ -168,6 +194,7 @@ def _section_accepts(section: Section, submission) -> bool:
 def _bump(issue: Issue) -> None:
     issue.layout_version += 1
     issue.save(update_fields=["layout_version", "updated_at"])
+    schedule_draft_render(issue)
 
 
 @transaction.atomic
@@ -207,9 +234,15 @@ def place_submission(
     return placement
 
 
+def issue_label(issue: Issue) -> str:
+    return f"{issue.year}年第{issue.number}期(总第{issue.total_number}期)"
+
+
 @transaction.atomic
 def remove_placement(*, actor, placement: Placement, expected_version: int) -> None:
     """Take a piece out of a draft issue; it returns to the adopted pieces not yet placed."""
+    from submissions.actions import record_unplaced
+
     _require_editor(actor)
     issue = _lock_draft(placement.issue, expected_version)
     before = {
@@ -217,10 +250,46 @@ def remove_placement(*, actor, placement: Placement, expected_version: int) -> N
         "section": placement.section.name,
         "position": placement.position,
     }
-    title = placement.submission.title
+    submission = placement.submission
+    title = submission.title
     placement.delete()
+    record_unplaced(actor=actor, submission=submission, note=f"移出{issue_label(issue)}")
     _bump(issue)
     record(Kind.LAYOUT_CHANGED, actor=actor, obj=issue, before=before, message=f"移出《{title}》")
+
+
+@transaction.atomic
+def delete_issue(*, actor, issue: Issue) -> list:
+    """Delete an issue still in assembly; its pieces return to 已采用, not placed.
+
+    A published or imported issue holds published content and is refused. Each piece gets
+    an audit Event ("unplace") saying which issue was deleted; its number becomes free
+    again. Returns the pieces that were in it.
+    """
+    from submissions.actions import record_unplaced
+
+    _require_editor(actor)
+    issue = _lock_issue(issue)
+    if issue.status != Issue.Status.DRAFT or issue.origin != Issue.Origin.ASSEMBLED or issue.pdfs.exists():
+        raise IssueActionError("这一期已经刊发（或为往期导入），不能删除。如需修改请使用“更正”。")
+    label = issue_label(issue)
+    placements = list(issue.placements.select_related("submission"))
+    pieces = [p.submission for p in placements]
+    record(
+        Kind.ISSUE_DELETED,
+        actor=actor,
+        obj=issue,
+        before={**_issue_state(issue), "pieces": [piece.pk for piece in pieces]},
+    )
+    Placement.objects.filter(pk__in=[p.pk for p in placements]).delete()
+    for piece in pieces:
+        record_unplaced(actor=actor, submission=piece, note=f"{label}已删除，稿件回到已采用")
+    # Its draft previews go with it: the rows by cascade, the files once that is committed.
+    previews = [name for name in issue.draft_renders.values_list("file", flat=True) if name]
+    issue.delete()
+    if previews:
+        transaction.on_commit(lambda: delete_render_files(previews))
+    return pieces
 
 
 @transaction.atomic
@@ -303,9 +372,9 @@ def _files_removed_on_failure(storage) -> Iterator[list[str]]:
         raise
 
 
-def _store_pdf(*, issue: Issue, actor, written: list[str], note: str = "") -> IssuePdf:
-    """Render the issue's frozen snapshot and store it as the next PDF version."""
-    pdf = render_pdf(IssueDocument.from_dict(issue.snapshot))
+def _store_pdf(*, issue: Issue, actor, pdf: bytes, written: list[str], note: str = "") -> IssuePdf:
+    """Store rendered PDF bytes as the issue's next PDF version (the render happened before,
+    outside the transaction this runs in)."""
     last = issue.pdfs.order_by("-version").first()
     record = IssuePdf(
         issue=issue,
@@ -315,42 +384,282 @@ def _store_pdf(*, issue: Issue, actor, written: list[str], note: str = "") -> Is
         note=note,
         created_by=actor,
     )
-    record.file.save("issue.pdf", ContentFile(pdf), save=False)
+    try:
+        record.file.save("issue.pdf", ContentFile(pdf), save=False)
+    except OSError as error:  # full disk, read-only mount, object store refusing
+        raise IssueActionError(storage_failure_message(error)) from error
     written.append(record.file.name)
     record.save()
     return record
 
 
-def publish_issue(*, actor, issue: Issue, expected_version: int | None = None) -> Issue:
-    """Freeze the issue's content, mark its pieces 已刊发 and store the rendered PDF."""
-    from submissions.actions import publish_submission
+def _check_publishable(issue: Issue, expected_version: int | None) -> None:
+    if issue.status != Issue.Status.DRAFT:
+        raise IssueActionError("这一期已经刊发，不能再改动编排。如需修改请使用“更正”。")
+    if expected_version is not None and issue.layout_version != expected_version:
+        raise StaleLayout("编排已被他人修改，页面已过期。请刷新后再操作，您刚才的调整没有保存。")
+
+
+def publish_issue(
+    *, actor, issue: Issue, expected_version: int | None = None, confirmed: bool = False
+) -> Issue:
+    """Freeze the issue's content, mark its pieces 已刊发 and store its PDF — all or nothing.
+
+    While an earlier number of the same year is still in assembly, NeedsConfirmation
+    names it, unless `confirmed` (the editor saw that message and chose to go on; the
+    worker publishes a job the editor already confirmed).
+
+    The PDF is the pre-rendered draft PDF when its content key matches the content being
+    frozen, otherwise rendered here; either way before the transaction, so no lock is held
+    while rendering. Inside the transaction the content is read again: if it changed in
+    the meantime nothing is published and the editor is told. Runs in the worker (see
+    request_publication); tests and scripts may call it directly.
+    """
+    from submissions.actions import publish_submissions
+    from submissions.models import Submission
 
     _require_editor(actor)
+    issue = Issue.objects.select_related("publication").get(pk=issue.pk)
+    if issue.status == Issue.Status.PUBLISHED and expected_version in (None, issue.layout_version):
+        return issue  # a double click: the first click published it; same result
+    _check_publishable(issue, expected_version)
+    document = build_document(issue)
+    if not document.sections:
+        raise IssueActionError("这一期还没有编入任何稿件，不能刊发。")
+    key = content_key(document)
+    pdf = stored_pdf_for(issue, key)
+    if pdf is None:
+        pdf = render_pdf(document)
     with _files_removed_on_failure(IssuePdf.file.field.storage) as written, transaction.atomic():
         current = Issue.objects.select_for_update().get(pk=issue.pk)
         if current.status == Issue.Status.PUBLISHED:
             return current  # a double click: the first click published it; same result
         issue = _lock_draft(issue, expected_version)
-        placements = list(
-            issue.placements.select_related("submission").order_by("section__position", "position")
-        )
-        if not placements:
+        _confirm_order(issue, confirmed)
+        pieces = list(Submission.objects.filter(placement__issue=issue).only("pk"))
+        if not pieces:
             raise IssueActionError("这一期还没有编入任何稿件，不能刊发。")
+        frozen = build_document(issue)
+        if content_key(frozen) != key:
+            raise IssueActionError("刊发过程中本期内容又有改动，本次未刊发。请查看预览后重新刊发。")
         # Numbers need no check here: they are unique from the moment an issue exists.
-        issue.snapshot = build_document(issue).to_dict()
+        issue.snapshot = frozen.to_dict()
         issue.status = Issue.Status.PUBLISHED
         issue.published_at = timezone.now()
         issue.save()
-        for placement in placements:
-            publish_submission(actor=actor, submission=placement.submission, issue=issue)
-        pdf = _store_pdf(issue=issue, actor=actor, written=written)
+        # Bulk moves: the query count does not grow with the issue's size (tested).
+        publish_submissions(actor=actor, submissions=pieces, issue=issue)
+        freeze_printed_texts(issue)
+        stored = _store_pdf(issue=issue, actor=actor, pdf=pdf, written=written)
         record(
             Kind.ISSUE_PUBLISHED,
             actor=actor,
             obj=issue,
-            after={"pieces": len(placements), "pdf_version": pdf.version, "sha256": pdf.sha256},
+            after={"pieces": len(pieces), "pdf_version": stored.version, "sha256": stored.sha256},
         )
+        issue_id = issue.pk
+        transaction.on_commit(lambda: discard_draft_renders(issue_id))
     return issue
+
+
+def _confirm_order(issue: Issue, confirmed: bool) -> None:
+    """NeedsConfirmation while an earlier number of the same year is still in assembly."""
+    earlier = earlier_in_assembly(issue)
+    if earlier and not confirmed:
+        names = "、".join(f"第{e.number}期" for e in earlier)
+        raise NeedsConfirmation(
+            f"{issue.year}年{names}还在编辑中，尚未刊发。确定先刊发第{issue.number}期吗？"
+        )
+
+
+def request_publication(
+    *, actor, issue: Issue, expected_version: int | None, confirmed: bool = False
+) -> PublishJob:
+    """刊发 from the page: check now, then let the worker render and publish.
+
+    A second click while a job for the issue is waiting or running returns that job.
+    The issue stays 编辑中 until the worker has stored its PDF. Raises NeedsConfirmation
+    (see publish_issue) unless `confirmed`.
+    """
+    from .tasks import publish_issue as publish_task
+
+    _require_editor(actor)
+    settle_abandoned_publish_jobs(issue=issue)
+    with transaction.atomic():
+        issue = _lock_draft(issue, expected_version)
+        running = issue.publish_jobs.exclude(status__in=[PublishJob.Status.DONE, PublishJob.Status.FAILED])
+        job = running.first()
+        if job is not None:
+            return job
+        _confirm_order(issue, confirmed)
+        if not issue.placements.exists():
+            raise IssueActionError("这一期还没有编入任何稿件，不能刊发。")
+        job = PublishJob.objects.create(
+            issue=issue, requested_by=actor, expected_version=issue.layout_version
+        )
+        job_id = job.pk
+        transaction.on_commit(lambda: publish_task.enqueue(job_id=job_id))
+    return job
+
+
+def request_correction(*, actor, issue: Issue, note: str) -> PublishJob:
+    """更正 from the page: checked now, rendered and stored by the worker (correct_issue)."""
+    from .tasks import publish_issue as publish_task
+
+    _require_editor(actor)
+    note = (note or "").strip()
+    if not note:
+        raise IssueActionError("请填写更正说明。")
+    settle_abandoned_publish_jobs(issue=issue)
+    with transaction.atomic():
+        issue = Issue.objects.select_for_update().get(pk=issue.pk)
+        if issue.status != Issue.Status.PUBLISHED:
+            raise IssueActionError("只有已刊发的期才能更正；未刊发的期请直接修改后刊发。")
+        job = issue.publish_jobs.exclude(
+            status__in=[PublishJob.Status.DONE, PublishJob.Status.FAILED]
+        ).first()
+        if job is not None:
+            return job
+        job = PublishJob.objects.create(
+            issue=issue,
+            requested_by=actor,
+            kind=PublishJob.Kind.CORRECT,
+            note=note[:200],
+            expected_version=issue.layout_version,
+        )
+        job_id = job.pk
+        transaction.on_commit(lambda: publish_task.enqueue(job_id=job_id))
+    return job
+
+
+# What the editor reads when the worker that ran a 刊发 (or 更正) went away before finishing.
+ABANDONED_PUBLISH_MESSAGE = "后台任务进程在处理时中断（已停止或重启），本期未刊发，仍在编排中。请重新刊发。"
+ABANDONED_CORRECTION_MESSAGE = "后台任务进程在处理时中断（已停止或重启），未生成更正版。请重新提交更正。"
+
+
+def _publish_job_abandoned(job: PublishJob) -> bool:
+    """Whether no worker will ever finish this unfinished job.
+
+    Only with the database task backend (the immediate backend runs the job inside the
+    request; a queue without workers is waiting, not abandoned). The job's task row is
+    found by its job_id. It is abandoned when that row is finished although the job is
+    not (the task raised before recording an outcome), when the row is running but none
+    of the workers that claimed it has a heartbeat younger than HEARTBEAT_FRESH_SECONDS
+    (killed, or the machine went down), or when no row exists that long after the request
+    (the enqueue after commit was lost).
+    """
+    from django_tasks_db import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    from service.models import WorkerHeartbeat
+    from service.worker import HEARTBEAT_FRESH_SECONDS
+
+    from .tasks import publish_issue as publish_task
+
+    if not isinstance(publish_task.get_backend(), DatabaseBackend):
+        return False
+    fresh_since = timezone.now() - datetime.timedelta(seconds=HEARTBEAT_FRESH_SECONDS)
+    task = (
+        DBTaskResult.objects.filter(task_path=publish_task.module_path, args_kwargs__kwargs__job_id=job.pk)
+        .order_by("-enqueued_at")
+        .first()
+    )
+    if task is None:
+        return job.requested_at < fresh_since
+    if task.status == "READY":
+        return False
+    if task.status == "RUNNING":
+        return not WorkerHeartbeat.objects.filter(
+            worker_id__in=task.worker_ids, seen_at__gte=fresh_since
+        ).exists()
+    return True  # SUCCESSFUL or FAILED, yet the job has no outcome
+
+
+def settle_abandoned_publish_jobs(*, issue: Issue | None = None) -> list[PublishJob]:
+    """Give every abandoned unfinished 刊发/更正 job (of the issue, or of all issues) its
+    true outcome.
+
+    A job whose publication committed before its worker died is done (the issue is
+    已刊发, or the correction's PDF version exists); any other is failed with the reason,
+    so the page stops waiting and a new 刊发 can be asked for. Its task row, left running
+    by the dead worker, is marked failed too. Returns the jobs settled. Called by the
+    刊发中 page, by request_publication/request_correction and by the worker's housekeeper.
+    """
+    settled = []
+    unfinished = PublishJob.objects.exclude(status__in=[PublishJob.Status.DONE, PublishJob.Status.FAILED])
+    if issue is not None:
+        unfinished = unfinished.filter(issue=issue)
+    for job in unfinished:
+        if not _publish_job_abandoned(job):
+            continue
+        with transaction.atomic():
+            job = PublishJob.objects.select_for_update().select_related("issue").get(pk=job.pk)
+            if job.is_finished:
+                continue
+            if job.kind == PublishJob.Kind.CORRECT:
+                done = IssuePdf.objects.filter(issue=job.issue, created_at__gte=job.requested_at).exists()
+                message = ABANDONED_CORRECTION_MESSAGE
+            else:
+                done = job.issue.is_published
+                message = ABANDONED_PUBLISH_MESSAGE
+            job.status = PublishJob.Status.DONE if done else PublishJob.Status.FAILED
+            job.error = "" if done else message
+            job.finished_at = timezone.now()
+            job.save(update_fields=["status", "error", "finished_at"])
+            _fail_dead_task(job.pk)
+        settled.append(job)
+    return settled
+
+
+def _fail_dead_task(job_id: int) -> None:
+    """Mark the task row a dead worker left RUNNING as failed (so /healthz stops counting it)."""
+    from django_tasks_db.models import DBTaskResult
+
+    from .tasks import publish_issue as publish_task
+
+    DBTaskResult.objects.filter(
+        task_path=publish_task.module_path, args_kwargs__kwargs__job_id=job_id, status="RUNNING"
+    ).update(
+        status="FAILED",
+        finished_at=timezone.now(),
+        exception_class_path="builtins.RuntimeError",
+        traceback="The worker running this task stopped without reporting (settle_abandoned_publish_jobs).",
+    )
+
+
+def run_publish_job(*, job_id: int) -> PublishJob:
+    """The worker's side of 刊发: publish_issue for the job, its outcome recorded on the job.
+
+    A refusal or a failed render leaves the issue in assembly with the reason on the job,
+    which the page shows.
+    """
+    job = PublishJob.objects.select_related("issue", "requested_by").get(pk=job_id)
+    if job.is_finished:
+        return job
+    PublishJob.objects.filter(pk=job.pk).update(status=PublishJob.Status.RENDERING, started_at=timezone.now())
+    correcting = job.kind == PublishJob.Kind.CORRECT
+    reused = False
+    try:
+        key = "" if correcting or job.issue.is_published else content_key(build_document(job.issue))
+        reused = bool(key) and stored_pdf_for(job.issue, key) is not None
+        if correcting:
+            correct_issue(actor=job.requested_by, issue=job.issue, note=job.note)
+        else:
+            publish_issue(
+                actor=job.requested_by,
+                issue=job.issue,
+                expected_version=job.expected_version,
+                confirmed=True,  # asked in request_publication, before the job existed
+            )
+    except (IssueActionError, PermissionDenied) as error:
+        outcome = {"status": PublishJob.Status.FAILED, "error": str(error)}
+    except Exception as error:  # a render that broke: the editor sees why, nothing is published
+        outcome = {"status": PublishJob.Status.FAILED, "error": f"排版失败：{type(error).__name__}: {error}"}
+    else:
+        outcome = {"status": PublishJob.Status.DONE, "reused_preview": reused}
+    PublishJob.objects.filter(pk=job.pk).update(finished_at=timezone.now(), **outcome)
+    job.refresh_from_db()
+    return job
 
 
 def correct_issue(*, actor, issue: Issue, note: str) -> IssuePdf:
@@ -362,11 +671,17 @@ def correct_issue(*, actor, issue: Issue, note: str) -> IssuePdf:
     note = (note or "").strip()
     if not note:
         raise IssueActionError("请填写更正说明。")
+    issue = Issue.objects.select_related("publication").get(pk=issue.pk)
+    if issue.status != Issue.Status.PUBLISHED:
+        raise IssueActionError("只有已刊发的期才能更正；未刊发的期请直接修改后刊发。")
+    document = build_document(issue)
+    pdf = render_pdf(document)  # outside the transaction: no lock held while rendering
     with _files_removed_on_failure(IssuePdf.file.field.storage) as written, transaction.atomic():
         issue = Issue.objects.select_for_update().get(pk=issue.pk)
-        if issue.status != Issue.Status.PUBLISHED:
-            raise IssueActionError("只有已刊发的期才能更正；未刊发的期请直接修改后刊发。")
-        snapshot = build_document(issue).to_dict()
+        frozen = build_document(issue)
+        if content_key(frozen) != content_key(document):
+            raise IssueActionError("更正过程中稿件又有改动，本次未更正。请重新提交更正。")
+        snapshot = frozen.to_dict()
         last = issue.pdfs.order_by("-version").first()
         if snapshot == issue.snapshot and last is not None:
             if last.note == note:
@@ -375,7 +690,9 @@ def correct_issue(*, actor, issue: Issue, note: str) -> IssuePdf:
         before = {"pdf_version": last.version if last else None, "sha256": last.sha256 if last else None}
         issue.snapshot = snapshot
         issue.save(update_fields=["snapshot", "updated_at"])
-        pdf = _store_pdf(issue=issue, actor=actor, written=written, note=note)
+        # Readers now find the corrected text (and only now: issue 12).
+        freeze_printed_texts(issue)
+        pdf = _store_pdf(issue=issue, actor=actor, pdf=pdf, written=written, note=note)
         record(
             Kind.ISSUE_CORRECTED,
             actor=actor,
@@ -412,7 +729,7 @@ def import_back_issue(*, actor, result, source_name: str, replace: bool = False)
     document = result.document
     publication = Publication.objects.filter(name=document.publication_name).first()
     if publication is None:
-        raise IssueActionError(f"系统中没有名为“{document.publication_name}”的刊物，请先由管理员添加。")
+        raise IssueActionError(back_issue_clash(document, replace=replace))
     label = f"{document.year}年第{document.number}期(总第{document.total_number}期)"
     problems = number_bounds(
         publication=publication,
@@ -424,19 +741,18 @@ def import_back_issue(*, actor, result, source_name: str, replace: bool = False)
     if problems:
         raise IssueActionError(f"{label}：{''.join(problems)}")
     notes: list[str] = []
+    # Rendered as the stored snapshot reads back, outside the transaction: no lock held.
+    printed = render_pdf(IssueDocument.from_dict(document.to_dict()))
     with _files_removed_on_failure(IssuePdf.file.field.storage) as written, transaction.atomic():
         Publication.objects.select_for_update().get(pk=publication.pk)
+        clash = back_issue_clash(document, replace=replace)
+        if clash:
+            raise IssueActionError(clash)
         existing = list(
             Issue.objects.filter(publication=publication).filter(
                 Q(year=document.year, number=document.number) | Q(total_number=document.total_number)
             )
         )
-        if any(issue.origin == Issue.Origin.ASSEMBLED for issue in existing):
-            raise IssueActionError(f"{label}的期号已被系统中编排的一期使用，导入不会改动它。")
-        if existing and not replace:
-            raise IssueActionError(
-                f"{label}已经导入过。如需用这份文字覆盖，请选择“覆盖已导入的同一期”（命令行 --replace）。"
-            )
         if len(existing) > 1:
             raise IssueActionError(
                 f"{label}的期号与总期号分别属于两期已导入的刊物（{'、'.join(str(i) for i in existing)}），"
@@ -527,6 +843,7 @@ def import_back_issue(*, actor, result, source_name: str, replace: bool = False)
         Placement.objects.filter(issue=issue).delete()
         for submission in dropped:
             delete_back_issue_piece(actor=actor, submission=submission)
+        forget_printed_texts([submission.pk for submission in dropped])
         note = f"导入往期：{source_name}"
         for index, (section, position, piece) in enumerate(planned):
             if index in matched:
@@ -536,7 +853,10 @@ def import_back_issue(*, actor, result, source_name: str, replace: bool = False)
             else:
                 submission = record_back_issue_piece(actor=actor, note=note, **piece)
             Placement.objects.create(issue=issue, section=section, submission=submission, position=position)
-        pdf = _store_pdf(issue=issue, actor=actor, written=written, note="往期导入，按原文重新排印")
+        freeze_printed_texts(issue)
+        pdf = _store_pdf(
+            issue=issue, actor=actor, pdf=printed, written=written, note="往期导入，按原文重新排印"
+        )
         record(
             Kind.BACK_ISSUE_REPLACED if existing else Kind.BACK_ISSUE_IMPORTED,
             actor=actor,
@@ -601,7 +921,8 @@ def _additions(submission) -> str:
 
 @transaction.atomic
 def record_instruction(*, actor, submission, leader: str, level: str, date: datetime.date, text: str = ""):
-    """记录批示 on a published piece; the piece's unit earns the scheme's bonus."""
+    """记录批示 on a published piece; the piece's unit earns the scheme's bonus. Recording
+    the same instruction again returns the existing record."""
     from submissions.models import Submission
 
     from .models import Instruction
@@ -614,12 +935,19 @@ def record_instruction(*, actor, submission, leader: str, level: str, date: date
         raise IssueActionError("请填写批示领导。")
     if date > timezone.localdate():
         raise IssueActionError("批示日期不能晚于今天。")
+    text = (text or "").strip()
+    # The same instruction sent twice (a double click, a resubmitted form) is one record, so
+    # its bonus counts once: the piece's row is locked while we look for it.
+    Submission.objects.select_for_update().filter(pk=submission.pk).first()
+    same = Instruction.objects.filter(submission=submission, leader=leader, level=level, date=date, text=text)
+    if same.exists():
+        return same.first()
     instruction = Instruction(
         submission=submission,
         leader=leader,
         level=level,
         date=date,
-        text=(text or "").strip(),
+        text=text,
         recorded_by=actor,
     )
     instruction.full_clean()
@@ -631,3 +959,212 @@ def record_instruction(*, actor, submission, leader: str, level: str, date: date
         after={"leader": leader, "level": level, "date": date.isoformat()},
     )
     return instruction
+
+
+@transaction.atomic
+def set_quota(
+    *,
+    actor,
+    count: int,
+    period: str,
+    starts: datetime.date,
+    unit=None,
+    unit_kind: str = "",
+    ends: datetime.date | None = None,
+    note: str = "",
+):
+    """Set a 报送任务: `count` pieces each month or quarter for one unit or a kind of unit.
+
+    The start is moved to the first day of its period and the end to the last day of its
+    period (a quota is judged per whole period, by the rule in force on the period's last day).
+    A new open-ended rule replaces the target's earlier rules from its start: they end the
+    day before. A rule with an end (a special month, a campaign quarter) only overrides for
+    its own span — where rules overlap, the one that started last holds (quotas.rule_for) —
+    so the target's standing rule applies again after it, and stopping it loses nothing.
+    """
+    from .models import Quota
+    from .quotas import period_of, period_start
+
+    _require_editor(actor)
+    if (unit is None) == (not unit_kind):
+        raise IssueActionError("请选择一个单位，或选择一类单位（二者选一）。")
+    if period not in Quota.Period.values:
+        raise IssueActionError("周期只能是每月或每季度。")
+    if count < 0 or count > 99 or (count == 0 and unit is None):
+        # 0 exempts one unit from its kind's rule (免报); a kind always owes at least 1.
+        raise IssueActionError("应报篇数应在 1 至 99 之间（对单个单位可填 0，表示免报）。")
+    starts = period_start(period, starts)
+    if ends is not None and ends < starts:
+        raise IssueActionError("结束日期不能早于起始日期。")
+    if ends is not None:
+        ends = period_of(period, ends).end
+    same_target = Quota.objects.select_for_update().filter(
+        unit=unit, unit_kind="" if unit is not None else unit_kind
+    )
+    if same_target.filter(starts=starts).exists():
+        raise IssueActionError("同一对象在这一起始日期已有报送任务，请先停止原任务或换一个起始日期。")
+    if ends is None:
+        same_target.filter(starts__lt=starts).filter(Q(ends__isnull=True) | Q(ends__gte=starts)).update(
+            ends=starts - datetime.timedelta(days=1)
+        )
+    quota = Quota(
+        unit=unit,
+        unit_kind="" if unit is not None else unit_kind,
+        period=period,
+        count=count,
+        starts=starts,
+        ends=ends,
+        note=" ".join((note or "").split()),
+        created_by=actor,
+    )
+    quota.full_clean()
+    quota.save()
+    record(
+        Kind.QUOTA_CHANGED,
+        actor=actor,
+        obj=quota,
+        after={
+            "unit": str(unit) if unit is not None else "",
+            "unit_kind": quota.unit_kind,
+            "period": period,
+            "count": count,
+            "starts": starts.isoformat(),
+            "ends": ends.isoformat() if ends else None,
+        },
+    )
+    return quota
+
+
+@transaction.atomic
+def end_quota(*, actor, quota, today: datetime.date | None = None):
+    """停止 a 报送任务: it still holds for the current period and ends with it (a period is
+    never judged by half a rule). A rule that has not started yet is deleted."""
+    from .models import Quota
+    from .quotas import period_of
+
+    _require_editor(actor)
+    quota = Quota.objects.select_for_update().get(pk=quota.pk)
+    today = today or timezone.localdate()
+    if quota.starts > today:
+        quota.delete()
+        return None
+    end = period_of(quota.period, today).end
+    if quota.ends is not None and quota.ends <= end:
+        raise IssueActionError("这项报送任务已经设置了结束日期。")
+    before = {"ends": quota.ends.isoformat() if quota.ends else None}
+    quota.ends = end
+    quota.save(update_fields=["ends"])
+    record(Kind.QUOTA_CHANGED, actor=actor, obj=quota, before=before, after={"ends": end.isoformat()})
+    return quota
+
+
+def _earliest_higher_adoption(submission) -> datetime.date | None:
+    """A higher bulletin can only take up a piece it could have seen: not before the piece
+    first reached the editor (a back-issue piece: its issue's date). None when unknown."""
+    if submission.first_submitted_at is not None:
+        return timezone.localtime(submission.first_submitted_at).date()
+    placement = Placement.objects.filter(submission=submission).select_related("issue").first()
+    return placement.issue.date if placement is not None else None
+
+
+def _higher_adoption_text(adoption) -> str:
+    return (
+        f"{adoption.date.year}年{adoption.date.month}月{adoption.date.day}日 · "
+        f"{adoption.get_level_display()} · 《{adoption.publication}》{adoption.issue}"
+    )
+
+
+def _audit_on_piece(*, actor, submission, action: str, note: str) -> None:
+    """An audit row on the piece for a record that does not move it (its status stays)."""
+    from submissions.models import Event
+
+    Event.objects.create(
+        submission=submission,
+        actor=actor,
+        action=action,
+        from_status=submission.status,
+        to_status=submission.status,
+        note=note,
+    )
+
+
+def record_higher_adoption(
+    *, actor, submission, level: str, publication: str, date: datetime.date, issue: str = ""
+):
+    """记录上级采用: a piece forwarded to and adopted by a provincial or national bulletin; the
+    piece's unit earns the scheme's points for that level on that date. The date lies between
+    the piece's first arrival (`_earliest_higher_adoption`) and today. Audited on the piece."""
+    from submissions.models import Submission
+
+    from .models import HigherAdoption
+
+    _require_editor(actor)
+    if submission.status not in (Submission.Status.ADOPTED, Submission.Status.PUBLISHED):
+        raise IssueActionError("只能为已采用或已刊发的稿件记录上级采用。")
+    if level not in HigherAdoption.Level.values:
+        raise IssueActionError("请选择省人大或全国人大。")
+    publication = " ".join((publication or "").split())
+    if not publication:
+        raise IssueActionError("请填写采用的刊物名称。")
+    if date > timezone.localdate():
+        raise IssueActionError("采用日期不能晚于今天。")
+    earliest = _earliest_higher_adoption(submission)
+    if earliest is not None and date < earliest:
+        raise IssueActionError(
+            f"采用日期不能早于稿件报送本刊的日期（{earliest.year}年{earliest.month}月{earliest.day}日）。"
+        )
+    adoption = HigherAdoption(
+        submission=submission,
+        level=level,
+        publication=publication,
+        date=date,
+        issue=" ".join((issue or "").split()),
+        recorded_by=actor,
+    )
+    adoption.full_clean(validate_constraints=False)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                adoption.save()
+        except IntegrityError as error:
+            raise IssueActionError(f"《{publication}》{adoption.issue}的这次采用已经记录过了。") from error
+        _audit_on_piece(
+            actor=actor,
+            submission=submission,
+            action="higher_adoption",
+            note=f"记录上级采用：{_higher_adoption_text(adoption)}",
+        )
+        record(Kind.HIGHER_ADOPTION, actor=actor, obj=submission, message=_higher_adoption_text(adoption))
+    return adoption
+
+
+@transaction.atomic
+def remove_higher_adoption(*, actor, adoption, note: str):
+    """Remove a mistaken 上级采用 record (the unit's points for it go with it). The reason is
+    required and kept, with what the record said, in the piece's audit trail."""
+    from .models import HigherAdoption
+
+    _require_editor(actor)
+    note = " ".join((note or "").split())
+    if not note:
+        raise IssueActionError("删除上级采用记录时请写明原因。")
+    adoption = (
+        HigherAdoption.objects.select_for_update().select_related("submission").filter(pk=adoption.pk).first()
+    )
+    if adoption is None:
+        raise IssueActionError("这条上级采用记录已经删除了。")
+    _audit_on_piece(
+        actor=actor,
+        submission=adoption.submission,
+        action="higher_adoption_removed",
+        note=f"删除上级采用记录：{_higher_adoption_text(adoption)}。原因：{note}",
+    )
+    record(
+        Kind.HIGHER_ADOPTION,
+        actor=actor,
+        obj=adoption.submission,
+        before={"adoption": _higher_adoption_text(adoption)},
+        message=f"删除：{note}",
+    )
+    adoption.delete()
+    return adoption

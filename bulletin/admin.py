@@ -1,21 +1,35 @@
 from django.contrib import admin
 
-from .models import DistributionList, Instruction, Issue, PointsScheme, Publication, Section
+from submissions.forms import NormalizedModelForm
+
+from .models import (
+    DistributionList,
+    HigherAdoption,
+    Instruction,
+    Issue,
+    PointsScheme,
+    Publication,
+    Quota,
+    Section,
+)
 
 
 class DistributionListInline(admin.TabularInline):
     model = DistributionList
+    form = NormalizedModelForm
     extra = 1
 
 
 @admin.register(Publication)
 class PublicationAdmin(admin.ModelAdmin):
+    form = NormalizedModelForm
     list_display = ["name", "compiler", "default_editor_name", "default_editor_phone"]
     inlines = [DistributionListInline]
 
 
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
+    form = NormalizedModelForm
     list_display = ["name", "position", "kind", "active"]
     list_editable = ["position", "active"]
 
@@ -43,6 +57,9 @@ class PointsSchemeAdmin(admin.ModelAdmin):
         "instruction_bonus",
         "late_commission",
         "missed_commission",
+        "provincial_adoption",
+        "national_adoption",
+        "missed_quota",
     ]
 
 
@@ -50,3 +67,22 @@ class PointsSchemeAdmin(admin.ModelAdmin):
 class InstructionAdmin(admin.ModelAdmin):
     list_display = ["submission", "leader", "level", "date"]
     list_filter = ["level"]
+
+
+@admin.register(HigherAdoption)
+class HigherAdoptionAdmin(admin.ModelAdmin):
+    list_display = ["submission", "level", "publication", "issue", "date"]
+    list_filter = ["level"]
+
+
+@admin.register(Quota)
+class QuotaAdmin(admin.ModelAdmin):
+    # Editors set quotas on 报送任务 (/stats/quotas/); the admin may correct them here.
+    list_display = ["__str__", "unit", "unit_kind", "period", "count", "starts", "ends"]
+    list_filter = ["period", "unit_kind"]
+    exclude = ["created_by"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

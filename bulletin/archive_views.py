@@ -1,19 +1,23 @@
 """The archive: published issues for every signed-in role, their PDFs and a search."""
 
+import functools
 import logging
 
+from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.encoding import escape_uri_path
 
 from accounts.permissions import can_browse_archive, role_required
 from audit.records import Kind
 from audit.records import record as audit_record
 
-from . import queries
+from . import http_cache, queries
 from .documents import issue_document, reading_sections
 from .forms import ArchiveSearchForm, CorrectionForm
 from .permissions import can_assemble_issues, get_viewable_issue
+from .search import highlight, passage, printed_title_and_body, query_words
 from .storage import pdf_problem
 
 log = logging.getLogger(__name__)
@@ -26,19 +30,44 @@ def pdf_filename(issue) -> str:
 
 
 @archive_readers
-def archive(request):
+def archive(request, year: int | None = None):
+    """The archive: one year's issues (the newest year unless asked), or search results.
+
+    Either way the page is bounded: a year holds a few dozen issues, and results come 20
+    a page with the passage that matched, words highlighted.
+    """
     form = ArchiveSearchForm(request.GET or None)
-    context = {"form": form, "years": queries.published_issues_by_year()}
+    years = queries.archive_years()
+    context = {"form": form, "years": years}
     if form.is_bound and form.is_valid() and any(form.cleaned_data.values()):
         data = form.cleaned_data
-        results = queries.search_published_items(
+        ids = queries.search_result_ids(
             words=data["q"], unit=data["unit"], year=data["year"], section=data["section"]
         )
-        page = Paginator(results, 20).get_page(request.GET.get("page"))
-        anchors = queries.item_anchors(piece.placement.issue_id for piece in page)
+        page = Paginator(ids, 20).get_page(request.GET.get("page"))
+        pieces = queries.search_result_rows(page.object_list)
+        anchors = queries.item_anchors(piece.placement.issue_id for piece in pieces)
+        words = query_words(data["q"])
         context["page"] = page
-        context["results"] = [(piece, anchors.get(piece.pk, "")) for piece in page]
+        results = []
+        for piece in pieces:
+            title, body = printed_title_and_body(piece.printed_text, is_brief=piece.adopted_as == "brief")
+            results.append(
+                {
+                    "piece": piece,
+                    "anchor": anchors.get(piece.pk, ""),
+                    "title": highlight(title or piece.title, words),
+                    "passage": passage(body, words),
+                }
+            )
+        context["results"] = results
         context["searching"] = True
+        return render(request, "bulletin/archive.html", context)
+    shown = year if year is not None else (years[0]["year"] if years else None)
+    if year is not None and all(entry["year"] != year for entry in years):
+        raise Http404("这一年没有已刊发的期刊。")
+    context["year"] = shown
+    context["issues"] = list(queries.published_issues(shown)) if shown is not None else []
     return render(request, "bulletin/archive.html", context)
 
 
@@ -49,18 +78,27 @@ def archive_issue(request, pk: int):
         raise Http404("这一期尚未刊发。")
     is_editor = can_assemble_issues(request.user)
     pdfs = list(issue.pdfs.order_by("-version"))
-    return render(
+    # A published issue changes only by a 更正 (a new PDF version, issue saved again).
+    version = (issue.pk, issue.updated_at.isoformat(), pdfs[0].version if pdfs else 0)
+    etag = http_cache.page_etag(request, *version)
+    cached = http_cache.not_modified(request, etag=etag, last_modified=issue.updated_at)
+    if cached is not None:
+        return cached
+    response = render(
         request,
         "bulletin/archive_issue.html",
         {
             "issue": issue,
-            "reading": reading_sections(issue_document(issue)),
+            # Read only when the cached text below is missing (the template calls it).
+            "reading": functools.cache(lambda: reading_sections(issue_document(issue))),
+            "reading_key": "-".join(str(part) for part in version),
             "current_pdf": pdfs[0] if pdfs else None,
             "older_pdfs": pdfs[1:] if is_editor else [],
             "is_editor": is_editor,
             "correction_form": CorrectionForm() if is_editor else None,
         },
     )
+    return http_cache.mark(response, etag=etag, last_modified=issue.updated_at)
 
 
 @archive_readers
@@ -84,6 +122,19 @@ def archive_pdf(request, pk: int, version: int | None = None):
     name = pdf_filename(issue)
     if record != current:
         name = name.replace(".pdf", f"-第{record.version}版.pdf")
-    return FileResponse(
-        record.file.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
-    )
+    # A stored PDF never changes: its SHA-256 is its ETag.
+    etag = f'"{record.sha256}"'
+    cached = http_cache.not_modified(request, etag=etag, last_modified=record.created_at)
+    if cached is not None:
+        return cached
+    if settings.BULLETIN_X_ACCEL_PREFIX and hasattr(record.file.storage, "path"):
+        # nginx sends the file itself (deploy/nginx/bulletin.conf, location /protected-media/).
+        response = HttpResponse(content_type="application/pdf")
+        response["X-Accel-Redirect"] = escape_uri_path(settings.BULLETIN_X_ACCEL_PREFIX + record.file.name)
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(name)}"
+    else:
+        # Streamed from the storage in blocks, whatever the backend (file system, S3 …).
+        response = FileResponse(
+            record.file.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
+        )
+    return http_cache.mark(response, etag=etag, last_modified=record.created_at)

@@ -24,6 +24,8 @@ DEMO_ACCOUNTS = [
     DemoAccount("bianji", "杨青青", Role.EDITOR),
     DemoAccount("xihu", "钱苏晚", Role.CONTRIBUTOR, "西湖区"),
     DemoAccount("xiaoshan", "邵羽晨", Role.CONTRIBUTOR, "萧山区"),
+    # 西湖区 has a 审核人: its pieces wait for 签发 before they reach the editor.
+    DemoAccount("xihu_shenhe", "王志强", Role.REVIEWER, "西湖区"),
     DemoAccount("duzhe", "陈思远", Role.READER),
     DemoAccount("guanli", "周建国", Role.ADMIN),
 ]
@@ -131,7 +133,10 @@ def load_demo_pieces(users: list[User]) -> int:
             suggested_section=Section.objects.get(name=spec["section"]),
         )
         if spec["state"] != "draft":
-            actions.submit(actor=author, submission=piece)
+            piece = actions.submit(actor=author, submission=piece, signer_name="李建华")
+            if piece.status == Submission.Status.PENDING_SIGNOFF:
+                reviewer = next(u for u in users if u.role == Role.REVIEWER and u.unit_id == author.unit_id)
+                actions.sign_off(actor=reviewer, submission=piece)
         if spec["state"] == "adopted":
             actions.adopt_as_article(actor=editor, submission=piece)
         elif spec["state"] == "returned":
@@ -140,6 +145,56 @@ def load_demo_pieces(users: list[User]) -> int:
             )
         made += 1
     return made
+
+
+@transaction.atomic
+def load_demo_office_work(editor: User) -> bool:
+    """报送任务 (区、县（市） 2 a month, 市直工委 1 a month, from this month) and one open 约稿,
+    unless the office already has quotas. Returns whether anything was made."""
+    import datetime
+
+    from django.utils import timezone
+
+    from bulletin.actions import set_quota
+    from bulletin.models import Quota
+    from submissions import actions
+
+    if Quota.objects.exists():
+        return False
+    today = timezone.localdate()
+    set_quota(
+        actor=editor,
+        unit_kind=Unit.Kind.DISTRICT,
+        period="month",
+        count=2,
+        starts=today,
+        note="区、县（市）每月2篇",
+    )
+    set_quota(
+        actor=editor,
+        unit_kind=Unit.Kind.COMMITTEE,
+        period="month",
+        count=1,
+        starts=today,
+        note="市直工委每月1篇",
+    )
+    # The 研究室 edits the bulletin; it is a 市直工委 by kind but owes no pieces to itself.
+    set_quota(
+        actor=editor,
+        unit=Unit.objects.get(short_name="研究室"),
+        period="month",
+        count=0,
+        starts=today,
+        note="研究室编辑本刊，免报",
+    )
+    actions.create_commission(
+        actor=editor,
+        topic="基层立法联系点建设成效",
+        requirements="1500字以内，突出具体做法和数据。",
+        deadline=today + datetime.timedelta(days=7),
+        units=list(Unit.objects.filter(short_name__in=["西湖区", "萧山区", "滨江区"])),
+    )
+    return True
 
 
 def load_demo_back_issues(editor: User) -> tuple[int, Path | None]:

@@ -1,8 +1,8 @@
 """From an issue's placements to the IssueDocument the print renderer takes."""
 
-import re
 from dataclasses import dataclass
 
+from submissions.authors import split_names
 from submissions.richtext import body_runs
 
 from .models import Issue, Placement, Section
@@ -16,7 +16,8 @@ def paragraphs_from_html(html: str) -> list[Paragraph]:
 
 
 def split_authors(authors: str) -> list[str]:
-    return [name for name in re.split(r"[\s、，,]+", authors or "") if name]
+    """The stored author field as names; a lone character joins the next (submissions.authors)."""
+    return split_names(authors).names
 
 
 def _article(submission) -> ArticleItem:

@@ -6,6 +6,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from .models import points_text
 from .stats import Report, UnitFigures
 
 COLUMNS = [
@@ -18,8 +19,11 @@ COLUMNS = [
     "不采用",
     "退回修改",
     "批示",
+    "省人大采用",
+    "全国人大采用",
     "约稿逾期",
     "约稿未报",
+    "漏报",
     "采用率",
     "得分",
 ]
@@ -37,8 +41,11 @@ def _cells(row: UnitFigures, *, name: str, rank) -> list:
         row.declined,
         row.returned,
         row.instructions,
+        row.provincial,
+        row.national,
         row.late,
         row.missed,
+        row.quota_short,
         rate,
         float(row.points),
     ]
@@ -46,8 +53,11 @@ def _cells(row: UnitFigures, *, name: str, rank) -> list:
 
 def header_lines(report: Report) -> list[str]:
     schemes = "；".join(
-        f"{s.effective_from:%Y-%m-%d}起 文章{s.article} 摘登{s.brief} 要闻+{s.lead_bonus} 批示+{s.instruction_bonus} "
-        f"约稿逾期-{s.late_commission} 未报-{s.missed_commission}"
+        f"{s.effective_from:%Y-%m-%d}起 文章{points_text(s.article)} 摘登{points_text(s.brief)} "
+        f"要闻+{points_text(s.lead_bonus)} 批示+{points_text(s.instruction_bonus)} "
+        f"省人大采用+{points_text(s.provincial_adoption)} 全国人大采用+{points_text(s.national_adoption)} "
+        f"约稿逾期-{points_text(s.late_commission)} 未报-{points_text(s.missed_commission)} "
+        f"漏报每篇-{points_text(s.missed_quota)}"
         for s in report.schemes
     )
     return [

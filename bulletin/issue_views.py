@@ -4,30 +4,27 @@ import json
 
 from csp.decorators import csp_update
 from django.contrib import messages
-from django.http import HttpResponse, JsonResponse
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
+from submissions.models import Submission
+from submissions.textnorm import normalize_block
+from submissions.uploads import refusal
 
-from . import actions, queries
+from . import actions, queries, renders
 from .documents import build_document, issue_document
-from .forms import (
-    BackIssueForm,
-    CorrectionForm,
-    IssueForm,
-    LayoutError,
-    PlaceForm,
-    SectionChoiceForm,
-    parse_layout,
-)
-from .importing.parser import NotAnIssueError, parse_issue_file
-from .models import Issue, Placement, Publication, Section
+from .forms import BackIssueForm, CorrectionForm, IssueForm, UnplacedFilterForm, parse_id
+from .importing.parser import NotAnIssueError, decode_issue_bytes, parse_issue_file
+from .models import Issue, Placement, Publication, PublishJob, Section
 from .numbering import propose_numbers
 from .permissions import can_assemble_issues
-from .printing.render import render_html, render_pdf
+from .print_preview import preview_html
 
 editor_only = role_required(can_assemble_issues)
 
@@ -56,7 +53,8 @@ def _run(request, action, **kwargs) -> bool:
 
 @editor_only
 def issue_list(request):
-    return render(request, "bulletin/issue_list.html", {"issues": queries.issues_for_editor()})
+    page = Paginator(queries.issues_for_editor(), 20).get_page(request.GET.get("page"))
+    return render(request, "bulletin/issue_list.html", {"issues": page, "page": page})
 
 
 @editor_only
@@ -128,16 +126,29 @@ def issue_assemble(request, pk: int):
         return redirect("archive_issue", pk=issue.pk)
     layout = queries.issue_layout(issue)
     sections = [entry["section"] for entry in layout]
+    unplaced_form = UnplacedFilterForm(request.GET or None)
+    filters = unplaced_form.cleaned_data if unplaced_form.is_valid() else {}
+    unplaced = queries.unplaced_adopted_pieces(
+        q=filters.get("uq") or "", unit=filters.get("uunit"), adopted_as=filters.get("ukind") or ""
+    )
+    unplaced_page = Paginator(unplaced, 20).get_page(request.GET.get("page"))
     return render(
         request,
         "bulletin/issue_assemble.html",
         {
             "issue": issue,
             "layout": layout,
-            "unplaced": queries.unplaced_adopted_pieces(),
+            "unplaced": unplaced_page,
+            "page": unplaced_page,
+            "unplaced_form": unplaced_form,
+            "unplaced_filtered": any(filters.values()),
             "article_sections": [s for s in sections if s.kind == Section.Kind.ARTICLES],
             "brief_sections": [s for s in sections if s.kind == Section.Kind.BRIEFS],
+            "article_section_names": [
+                {"id": s.pk, "name": s.name} for s in sections if s.kind == Section.Kind.ARTICLES
+            ],
             "toc": build_document(issue).toc(),
+            "failed_publication": queries.last_failed_publication(issue),
         },
     )
 
@@ -146,12 +157,11 @@ def issue_assemble(request, pk: int):
 @require_POST
 def placement_add(request, pk: int):
     issue = get_object_or_404(Issue, pk=pk)
-    form = PlaceForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return redirect("issue_assemble", pk=issue.pk)
-    submission, section = form.cleaned_data["submission"], form.cleaned_data["section"]
-    if _run(
+    submission = Submission.objects.filter(pk=parse_id(request.POST.get("submission"))).first()
+    section = Section.objects.filter(pk=parse_id(request.POST.get("section"))).first()
+    if submission is None or section is None:
+        messages.error(request, "请选择要编入的稿件和栏目。")
+    elif _run(
         request,
         actions.place_submission,
         issue=issue,
@@ -176,11 +186,10 @@ def placement_move(request, pk: int, placement_pk: int):
 @require_POST
 def placement_move_to_section(request, pk: int, placement_pk: int):
     placement = get_object_or_404(Placement, pk=placement_pk, issue_id=pk)
-    form = SectionChoiceForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
+    target = Section.objects.filter(pk=parse_id(request.POST.get("section"))).first()
+    if target is None:
+        messages.error(request, "请选择目标栏目。")
         return redirect("issue_assemble", pk=pk)
-    target = form.cleaned_data["section"]
     if _run(
         request,
         actions.move_placement_to_section,
@@ -204,14 +213,42 @@ def placement_remove(request, pk: int, placement_pk: int):
     return redirect("issue_assemble", pk=pk)
 
 
+def _whole_number(value) -> int:
+    """An id or version in the arrange request: anything but a whole number in range (a
+    float, true, 1e400, a number beyond the column) is a malformed layout (ValueError)."""
+    if type(value) is int and value == 0:
+        return 0  # a layout version may be 0
+    number = parse_id(value)
+    if number is None:
+        raise ValueError(f"not an id: {value!r}")
+    return number
+
+
+def _parse_layout(body: bytes) -> tuple[dict[int, list[int]], int]:
+    """The arrange request {"version": n, "layout": {"<section id>": [placement ids]}} as
+    ({section id: [placement ids]}, version). Raises ValueError for anything else."""
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ValueError("not JSON") from error
+    if not isinstance(payload, dict) or not isinstance(payload.get("layout"), dict):
+        raise ValueError("no layout")
+    layout = {}
+    for section, items in payload["layout"].items():
+        if not isinstance(items, list):
+            raise ValueError("items not a list")
+        layout[_whole_number(section)] = [_whole_number(item) for item in items]
+    return layout, _whole_number(payload.get("version"))
+
+
 @editor_only
 @require_POST
 def issue_arrange(request, pk: int):
     """The drag-and-drop page posts the complete layout as JSON and gets the new version back."""
     issue = get_object_or_404(Issue, pk=pk)
     try:
-        layout, expected = parse_layout(json.loads(request.body))
-    except (ValueError, LayoutError):
+        layout, expected = _parse_layout(request.body)
+    except ValueError:
         return JsonResponse({"ok": False, "message": "提交的排序格式不正确，未作修改。"}, status=400)
     try:
         issue = actions.arrange_issue(
@@ -221,7 +258,18 @@ def issue_arrange(request, pk: int):
         return JsonResponse({"ok": False, "stale": True, "message": str(error)}, status=409)
     except actions.IssueActionError as error:
         return JsonResponse({"ok": False, "message": str(error)}, status=400)
-    return JsonResponse({"ok": True, "version": issue.layout_version, "message": "顺序已保存。"})
+    return JsonResponse(
+        {
+            "ok": True,
+            "version": issue.layout_version,
+            "message": "顺序已保存。",
+            # The page redraws its 目录（预览） and section counts from these, without a reload.
+            "toc_html": render_to_string(
+                "bulletin/_assembly_toc.html", {"toc": build_document(issue).toc()}, request=request
+            ),
+            "counts": {str(section): len(items) for section, items in queries.current_layout(issue).items()},
+        }
+    )
 
 
 @editor_only
@@ -231,28 +279,157 @@ def issue_arrange(request, pk: int):
 def issue_preview(request, pk: int):
     issue = get_object_or_404(Issue.objects.select_related("publication"), pk=pk)
     # A published issue previews as it was frozen; later edits show only after a 更正.
-    return HttpResponse(render_html(issue_document(issue)))
+    return HttpResponse(preview_html(issue_document(issue))[0])
+
+
+def _preview_status(issue: Issue, state: renders.PreviewState) -> dict:
+    from service.health import check_worker
+
+    return {
+        "status": state.status,
+        "progress": state.progress,
+        "expected_ms": state.expected_ms,
+        "error": state.error,
+        "key": state.key[:12],
+        "pdf_url": reverse("issue_preview_pdf", args=[issue.pk]),
+        # Waiting with no worker alive: the page says so instead of waiting forever.
+        "worker_alive": state.ready or check_worker()["ok"],
+    }
 
 
 @editor_only
 def issue_preview_pdf(request, pk: int):
+    """The draft's pre-rendered PDF when it matches the draft's content; otherwise the
+    排版中 page, which follows the render and shows the PDF when it is ready."""
     issue = get_object_or_404(Issue.objects.select_related("publication"), pk=pk)
-    response = HttpResponse(render_pdf(issue_document(issue)), content_type="application/pdf")
-    response["Content-Disposition"] = "inline"
-    return response
+    if issue.is_published:
+        return redirect("archive_pdf", pk=issue.pk)
+    state = renders.preview_state(issue)
+    if state.ready:
+        response = FileResponse(state.render.file.open("rb"), content_type="application/pdf")
+        response["Content-Disposition"] = "inline"
+        response["Cache-Control"] = "private, no-cache"
+        return response
+    return render(
+        request,
+        "bulletin/issue_rendering.html",
+        {
+            "issue": issue,
+            "purpose": "preview",
+            "status": _preview_status(issue, state),
+            "status_url": reverse("issue_preview_status", args=[issue.pk]),
+        },
+        status=202,
+    )
+
+
+@editor_only
+def issue_preview_status(request, pk: int):
+    """JSON for the 排版中 page: {status, progress (0–100), expected_ms, error, pdf_url}."""
+    issue = get_object_or_404(Issue.objects.select_related("publication"), pk=pk)
+    if issue.is_published:
+        return JsonResponse({"status": "published", "url": reverse("archive_issue", args=[issue.pk])})
+    if request.method == "POST":  # 重试 after a failure
+        renders.retry_failed_render(issue)
+    return JsonResponse(_preview_status(issue, renders.preview_state(issue)))
 
 
 @editor_only
 @require_POST
 def issue_publish(request, pk: int):
+    """刊发: checked here, rendered and published by the worker; the page follows it."""
     issue = get_object_or_404(Issue, pk=pk)
     if issue.is_published:
         messages.info(request, "这一期已经刊发过了。")
         return redirect("archive_issue", pk=issue.pk)
-    if _run(request, actions.publish_issue, issue=issue, expected_version=_version(request)):
-        messages.success(request, "已刊发，PDF 已生成并存档。")
-        return redirect("archive_issue", pk=issue.pk)
-    return redirect("issue_assemble", pk=issue.pk)
+    try:
+        job = actions.request_publication(
+            actor=request.user,
+            issue=issue,
+            expected_version=_version(request),
+            confirmed=request.POST.get("confirmed") == "1",
+        )
+    except actions.NeedsConfirmation as question:
+        return render(
+            request,
+            "bulletin/issue_publish_confirm.html",
+            {"issue": issue, "question": str(question), "version": _version(request)},
+        )
+    except actions.IssueActionError as error:
+        messages.error(request, str(error))
+        return redirect("issue_assemble", pk=issue.pk)
+    return redirect("issue_publish_job", pk=issue.pk, job_pk=job.pk)
+
+
+@editor_only
+@require_POST
+def issue_delete(request, pk: int):
+    issue = Issue.objects.filter(pk=pk).first()
+    if issue is None:  # a second click, or another editor was quicker
+        messages.info(request, actions.GONE)
+        return redirect("issue_list")
+    label = actions.issue_label(issue)
+    try:
+        pieces = actions.delete_issue(actor=request.user, issue=issue)
+    except actions.IssueActionError as error:
+        messages.error(request, str(error))
+        return redirect("issue_list")
+    returned = f"，其中 {len(pieces)} 篇稿件回到待编的已采用稿件" if pieces else ""
+    messages.success(request, f"已删除{label}{returned}。")
+    return redirect("issue_list")
+
+
+def _job_status(job: PublishJob) -> dict:
+    expected = 300 if job.status == PublishJob.Status.QUEUED else renders.expected_render_ms(job.issue)
+    progress = 100 if job.status == PublishJob.Status.DONE else 0
+    if job.status == PublishJob.Status.RENDERING and job.started_at:
+        elapsed = (timezone.now() - job.started_at).total_seconds() * 1000
+        progress = min(95, max(5, round(100 * elapsed / (expected + 300))))
+    from service.health import check_worker
+
+    return {
+        "worker_alive": job.is_finished or check_worker()["ok"],
+        "status": {"done": "ready"}.get(job.status, job.status),
+        "progress": progress,
+        "expected_ms": expected,
+        "error": job.error,
+        "pdf_url": reverse("issue_publish_job", args=[job.issue_id, job.pk]),
+    }
+
+
+@editor_only
+def issue_publish_job(request, pk: int, job_pk: int):
+    """刊发中 … until the worker is done: then the archive page, or assembly with the reason."""
+    job = get_object_or_404(PublishJob.objects.select_related("issue"), pk=job_pk, issue_id=pk)
+    if not job.is_finished and actions.settle_abandoned_publish_jobs(issue=job.issue):
+        job.refresh_from_db()
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse(_job_status(job))
+    correcting = job.kind == PublishJob.Kind.CORRECT
+    if correcting and job.status == PublishJob.Status.DONE:
+        messages.success(request, "更正版 PDF 已生成；原版本仍保留，编辑可下载。")
+        return redirect("archive_issue", pk=job.issue_id)
+    if correcting and job.status == PublishJob.Status.FAILED:
+        messages.error(request, f"更正未完成，现行版本不变：{job.error}")
+        return redirect("archive_issue", pk=job.issue_id)
+    if job.status == PublishJob.Status.DONE:
+        note = "（沿用已排好的预览 PDF）" if job.reused_preview else ""
+        messages.success(request, f"已刊发，PDF 已生成并存档。{note}")
+        return redirect("archive_issue", pk=job.issue_id)
+    if job.status == PublishJob.Status.FAILED:
+        messages.error(request, f"刊发未完成，本期仍在编排中：{job.error}")
+        return redirect("issue_assemble", pk=job.issue_id)
+    return render(
+        request,
+        "bulletin/issue_rendering.html",
+        {
+            "issue": job.issue,
+            "purpose": "correct" if correcting else "publish",
+            "status": _job_status(job),
+            "status_url": reverse("issue_publish_job", args=[job.issue_id, job.pk]),
+        },
+        status=202,
+    )
 
 
 @editor_only
@@ -262,9 +439,13 @@ def issue_correct(request, pk: int):
     form = CorrectionForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    elif _run(request, actions.correct_issue, issue=issue, note=form.cleaned_data["note"]):
-        messages.success(request, "更正版 PDF 已生成；原版本仍保留，编辑可下载。")
-    return redirect("archive_issue", pk=issue.pk)
+        return redirect("archive_issue", pk=issue.pk)
+    try:
+        job = actions.request_correction(actor=request.user, issue=issue, note=form.cleaned_data["note"])
+    except actions.IssueActionError as error:
+        messages.error(request, str(error))
+        return redirect("archive_issue", pk=issue.pk)
+    return redirect("issue_publish_job", pk=issue.pk, job_pk=job.pk)
 
 
 @editor_only
@@ -272,14 +453,18 @@ def back_issue_import(request):
     """Upload a back issue's text, review what the parser found, correct the text, import."""
     form = BackIssueForm(request.POST or None, request.FILES or None)
     context: dict = {"form": form}
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and refusal(request):
+        form.is_valid()
+        form.errors["file"] = form.error_class([refusal(request)])
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             result = parse_issue_file(data["raw"])
         except NotAnIssueError as error:
             form.add_error(None, str(error))
             return render(request, "bulletin/back_issue_import.html", context)
-        text = data["raw"].decode("utf-8-sig", errors="replace") if data.get("file") else data["text"]
+        # The text as the parser read it: same decoding, same normalisation (one door).
+        text = normalize_block(decode_issue_bytes(data["raw"]) if data.get("file") else data["text"])
         if request.POST.get("action") == "import" and not result.errors:
             try:
                 issue, notes = actions.import_back_issue(
@@ -301,6 +486,7 @@ def back_issue_import(request):
         context.update(
             {
                 "result": result,
+                "clash": queries.back_issue_clash(result.document, replace=data["replace"]),
                 "review_form": BackIssueForm(initial={"text": text, "replace": data["replace"]}),
                 "source_name": data["source_name"],
                 "lines": text.splitlines(),

@@ -7,6 +7,7 @@ and "Security".
 """
 
 import datetime
+import json
 import os
 from pathlib import Path
 
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "accounts",
     "submissions",
     "bulletin",
+    "proofreading",
     "bulletin.admin_site.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -84,6 +86,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "bootstrap",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "service",
 ]
 
 MIDDLEWARE = [
@@ -195,9 +200,29 @@ STATIC_ROOT = DATA_DIR / "staticfiles"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it even before collectstatic
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
+# An upload over this size is refused before it is read whole (submissions/uploads.py).
+BULLETIN_MAX_UPLOAD_BYTES = int(os.environ.get("BULLETIN_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+FILE_UPLOAD_HANDLERS = [
+    "submissions.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
+# Stored files (issue PDFs, rendered previews, uploads) go through Django's storage API only.
+# The file system by default (a shared mount when several machines serve); any other
+# backend, e.g. an S3-compatible store through django-storages, by its dotted path and a
+# JSON object of its options. See README, "Several machines".
+STORAGE_BACKEND = os.environ.get("BULLETIN_STORAGE_BACKEND", "").strip() or (
+    "django.core.files.storage.FileSystemStorage"
+)
+try:
+    STORAGE_OPTIONS = json.loads(os.environ.get("BULLETIN_STORAGE_OPTIONS", "").strip() or "{}")
+except ValueError as error:
+    raise ImproperlyConfigured("BULLETIN_STORAGE_OPTIONS 必须是 JSON 对象。") from error
+if not isinstance(STORAGE_OPTIONS, dict):
+    raise ImproperlyConfigured("BULLETIN_STORAGE_OPTIONS 必须是 JSON 对象。")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": STORAGE_BACKEND, "OPTIONS": STORAGE_OPTIONS},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -206,6 +231,62 @@ STORAGES = {
         )
     },
 }
+# With DEBUG off, collectstatic writes hashed names plus .gz and .br copies; WhiteNoise
+# serves hashed files as immutable for ten years, compressed when the browser accepts it.
+
+
+def cache_from_url(url: str) -> dict:
+    """CACHES["default"] from one URL: empty → this process's memory; redis://host:6379/1;
+    memcached://host:11211; dummy:// (no caching)."""
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "bulletin"}
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url.startswith("memcached://"):
+        return {
+            "BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
+            "LOCATION": url.removeprefix("memcached://"),
+        }
+    if url == "dummy://":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(
+        "BULLETIN_CACHE_URL 只支持 redis://…、memcached://…、dummy:// 或留空（本进程内存）。"
+    )
+
+
+# Published issues' pages and PDFs are cached here; several web machines share one
+# Redis or Memcached (local memory is per process, which is right for one machine).
+CACHES = {"default": cache_from_url(os.environ.get("BULLETIN_CACHE_URL", "").strip())}
+
+# Background work (PDF renders, publishing, daily jobs) through Django's Tasks API
+# (the django-tasks backport). The database backend needs no extra server; `manage.py
+# run_worker` runs it. BULLETIN_TASKS_BACKEND=immediate runs tasks inside the request.
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_tasks_backend = os.environ.get("BULLETIN_TASKS_BACKEND", "").strip() or "database"
+if _tasks_backend not in _TASK_BACKENDS:
+    raise ImproperlyConfigured("BULLETIN_TASKS_BACKEND 只能是 database 或 immediate。")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_tasks_backend]}}
+
+# The worker process restarts itself after this many tasks or above this resident size,
+# so a long-running renderer cannot grow without bound (README, "Work in the background").
+BULLETIN_WORKER_MAX_TASKS = int(os.environ.get("BULLETIN_WORKER_MAX_TASKS", "200"))
+BULLETIN_WORKER_MAX_RSS_MB = int(os.environ.get("BULLETIN_WORKER_MAX_RSS_MB", "400"))
+# Daily jobs the worker's scheduler runs (management commands, local time "HH:MM"). A
+# command not installed is skipped with a warning; each runs once a day across machines.
+BULLETIN_DAILY_JOBS = {
+    "send_reminders": os.environ.get("BULLETIN_JOB_TIME_SEND_REMINDERS", "07:30"),
+    "cleanup_uploads": os.environ.get("BULLETIN_JOB_TIME_CLEANUP_UPLOADS", "03:10"),
+    "verify_storage": os.environ.get("BULLETIN_JOB_TIME_VERIFY_STORAGE", "03:40"),
+    # Finished background-task rows older than 14 days (django-tasks-db's own command).
+    "prune_db_task_results": os.environ.get("BULLETIN_JOB_TIME_PRUNE_TASKS", "03:50"),
+}
+BULLETIN_SCHEDULER = env_bool("BULLETIN_SCHEDULER", True)
+# When nginx serves stored PDFs itself (X-Accel-Redirect), the internal location that maps
+# to MEDIA_ROOT, e.g. "/protected-media/". Empty: the app streams the file.
+BULLETIN_X_ACCEL_PREFIX = os.environ.get("BULLETIN_X_ACCEL_PREFIX", "").strip()
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -223,6 +304,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "杭州人大信息 <b
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The address people open the app at, for links in notification mails.
 BULLETIN_SITE_URL = os.environ.get("BULLETIN_SITE_URL", "http://127.0.0.1:8000")
+
+# Reminders (manage.py send_reminders, run daily): how many days ahead a due date is "near",
+# how long after a deadline units are still reminded, and after how many days a piece waiting
+# for the editor (or for the unit's 审签) is reported.
+BULLETIN_REMINDER_DAYS_AHEAD = int(os.environ.get("BULLETIN_REMINDER_DAYS_AHEAD", "3"))
+BULLETIN_REMINDER_OVERDUE_DAYS = int(os.environ.get("BULLETIN_REMINDER_OVERDUE_DAYS", "7"))
+BULLETIN_REVIEW_WAIT_DAYS = int(os.environ.get("BULLETIN_REVIEW_WAIT_DAYS", "3"))
 
 # Print fonts: a folder of licensed faces (方正小标宋简体, 仿宋_GB2312, 黑体, 楷体_GB2312)
 # preferred over the free Debian faces when present.
@@ -250,7 +338,8 @@ SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31_536_000 if SECURE_COOKIE
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
 # Behind a reverse proxy that terminates TLS and sets X-Forwarded-Proto / X-Forwarded-For.
-BULLETIN_BEHIND_PROXY = env_bool("BULLETIN_BEHIND_PROXY", False)
+# DJANGO_BEHIND_HTTPS_PROXY is the same switch under the name deploy/bulletin.env.example uses.
+BULLETIN_BEHIND_PROXY = env_bool("BULLETIN_BEHIND_PROXY", env_bool("DJANGO_BEHIND_HTTPS_PROXY", False))
 if BULLETIN_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -286,6 +375,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     # WeasyPrint reports every rendering step at INFO; only its warnings matter here.
     "loggers": {
+        "django_tasks_db": {"level": "INFO"},
         "weasyprint": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

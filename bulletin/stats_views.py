@@ -4,19 +4,30 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import Unit
-from accounts.permissions import can_use_unit_desk, role_required
+from accounts.permissions import can_view_unit_desk, role_required
 from audit.records import Kind, record
 from submissions.models import Submission
 from submissions.permissions import get_visible_submission
 
 from . import actions, charts, exports, queries
-from .forms import InstructionForm, StatsPeriodForm, UnitChoiceForm
+from .forms import (
+    HigherAdoptionForm,
+    HigherAdoptionRemoveForm,
+    InstructionForm,
+    QuotaForm,
+    QuotaMonthForm,
+    StatsPeriodForm,
+    parse_id,
+)
+from .models import HigherAdoption, Quota
 from .permissions import can_assemble_issues
+from .quotas import progress_table
 from .stats import Period, monthly_adoptions, unit_report
 
 editor_only = role_required(can_assemble_issues)
@@ -50,9 +61,8 @@ def _context(request, report, trend_unit):
 @editor_only
 def stats_page(request):
     form, period = _period(request)
-    report = unit_report(period)
-    chosen = UnitChoiceForm(request.GET)
-    trend_unit = (chosen.cleaned_data["unit"] if chosen.is_valid() else None) or (
+    report = unit_report(period, **form.report_options())
+    trend_unit = Unit.objects.filter(pk=parse_id(request.GET.get("unit"))).first() or (
         report.rows[0].unit if report.rows else None
     )
     context = _context(request, report, trend_unit)
@@ -64,8 +74,8 @@ def stats_page(request):
 def stats_export(request, fmt: str):
     if fmt not in ("xlsx", "csv"):
         raise Http404("只能导出 xlsx 或 csv。")
-    _, period = _period(request)
-    report = unit_report(period)
+    form, period = _period(request)
+    report = unit_report(period, **form.report_options())
     name = f"信息工作考核-{period.label}"
     record(
         Kind.STATS_EXPORTED, actor=request.user, label=name, after={"format": fmt, "rows": len(report.rows)}
@@ -81,12 +91,14 @@ def stats_export(request, fmt: str):
     return response
 
 
-@role_required(can_use_unit_desk)
+@role_required(can_view_unit_desk)
 def unit_stats(request):
     """A unit's own figures and rank; the ranking shows other units' figures, never their pieces."""
     form, period = _period(request)
     unit = request.user.unit
-    report = unit_report(period)
+    options = form.report_options()
+    options.pop("signer")  # a unit's page always counts all its pieces
+    report = unit_report(period, **options)
     own = next((row for row in report.rows if row.unit.pk == unit.pk), None)
     pieces = (
         Submission.objects.filter(
@@ -100,6 +112,15 @@ def unit_stats(request):
     # Titles as printed (the frozen snapshot), not as the piece reads after a later edit.
     titles = queries.printed_titles(piece.placement.issue_id for piece in pieces)
     context = _context(request, report, unit)
+    # The same trend drawn narrow, with larger type, for phones (the page shows one or the other).
+    context["trend_narrow"] = charts.monthly_trend(
+        monthly_adoptions(unit, report.period),
+        title=f"{unit.short_name} 每月采用篇数（月）",
+        width=420,
+        height=240,
+        font_size=16,
+        short_labels=True,
+    )
     context.update(
         {
             "form": form,
@@ -126,3 +147,84 @@ def instruction_add(request, pk: int):
         else:
             messages.success(request, "批示已记录，计入该单位得分。")
     return redirect("review_detail", pk=pk)
+
+
+@editor_only
+def quota_page(request):
+    """报送任务: the rules, and 应报 / 已报 / 差额 per unit for a month (and its quarter)."""
+    today = timezone.localdate()
+    month_form = QuotaMonthForm(request.GET or None)
+    day = month_form.day(today)
+    form = QuotaForm(request.POST or None, initial={"starts": today.replace(day=1)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.set_quota(actor=request.user, **form.cleaned_data)
+        except actions.IssueActionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "报送任务已设置。")
+            return redirect("quota_page")
+    return render(
+        request,
+        "bulletin/quotas.html",
+        {
+            "form": form,
+            "month_form": month_form,
+            "day": day,
+            "rows": progress_table(day, today=today),
+            "rules": Quota.objects.select_related("unit", "created_by"),
+            "today": today,
+        },
+    )
+
+
+@editor_only
+@require_POST
+def quota_end(request, pk: int):
+    quota = get_object_or_404(Quota, pk=pk)
+    try:
+        ended = actions.end_quota(actor=request.user, quota=quota)
+    except actions.IssueActionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            f"报送任务将于{ended.ends.year}年{ended.ends.month}月{ended.ends.day}日结束。"
+            if ended
+            else "尚未开始的报送任务已删除。",
+        )
+    return redirect("quota_page")
+
+
+@editor_only
+@require_POST
+def higher_adoption_add(request, pk: int):
+    piece = get_visible_submission(request.user, pk)
+    form = HigherAdoptionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            actions.record_higher_adoption(actor=request.user, submission=piece, **form.cleaned_data)
+        except actions.IssueActionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "上级采用已记录，计入该单位得分。")
+    return redirect("review_detail", pk=pk)
+
+
+@editor_only
+@require_POST
+def higher_adoption_remove(request, pk: int):
+    adoption = get_object_or_404(HigherAdoption, pk=pk)
+    form = HigherAdoptionRemoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            actions.remove_higher_adoption(actor=request.user, adoption=adoption, **form.cleaned_data)
+        except actions.IssueActionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "上级采用记录已删除，该单位得分相应调整。")
+    return redirect(reverse("review_detail", args=[adoption.submission_id]) + "#higher")

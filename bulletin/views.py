@@ -4,13 +4,13 @@ from django.shortcuts import redirect, render
 from accounts.models import Role
 from accounts.permissions import can_use_editor_desk, role_required
 from submissions import queries as submission_queries
-from submissions.models import Submission
 
 from . import queries
 
 # Where each role starts after signing in.
 ROLE_HOME = {
     Role.CONTRIBUTOR: "unit_home",
+    Role.REVIEWER: "unit_home",
     Role.EDITOR: "editor_home",
     Role.READER: "archive",
     Role.ADMIN: "admin:index",
@@ -29,7 +29,7 @@ def editor_home(request):
         request,
         "bulletin/editor_home.html",
         {
-            "status_counts": submission_queries.status_counts(Submission.objects.all()),
+            "status_counts": submission_queries.status_counts(submission_queries.editor_queue(status="all")),
             "awaiting": submission_queries.awaiting_review()[:10],
             "drafts": queries.issues_for_editor().filter(status="draft"),
             "unplaced_count": queries.unplaced_adopted_pieces().count(),

@@ -20,6 +20,10 @@ packages=(
   fonts-noto-cjk fonts-noto-cjk-extra fonts-lxgw-wenkai texlive-lang-chinese
   # pdftotext, pdffonts, pdftoppm for checking PDFs.
   poppler-utils
+  # .doc, .wps, .rtf and .odt imports: converted to .docx by LibreOffice in headless mode.
+  libreoffice-writer-nogui
+  # pg_dump and psql for `manage.py backup` and `restore` on PostgreSQL.
+  postgresql-client
   make
 )
 [ "$want_browser" = 1 ] && packages+=(chromium)

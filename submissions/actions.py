@@ -9,16 +9,18 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, Unit, User
-from audit.records import Kind, record
+from accounts.permissions import unit_has_reviewer
+from audit.models import AuditEntry
+from audit.records import Kind, entry
 
 from . import permissions
-from .models import Comment, Commission, Event, Revision, Submission
-from .notifications import editors, notify, unit_contributors
+from .models import Comment, Commission, Event, Reminder, Revision, Submission
+from .notifications import editors, notify, notify_each, unit_contributors, unit_reviewers
 from .richtext import body_text, is_blank, sanitize_body
 
 S = Submission.Status
@@ -29,7 +31,12 @@ class SubmissionActionError(Exception):
 
 
 class EditConflict(SubmissionActionError):
-    """Someone saved the piece since the form was opened; the refused text was kept."""
+    """Someone saved the piece since the form was opened; the refused text was kept as
+    `revision` (a 冲突未保存稿), which the form shows beside the current text."""
+
+    def __init__(self, message: str, *, revision: Revision | None = None):
+        super().__init__(message)
+        self.revision = revision
 
 
 @dataclass(frozen=True)
@@ -41,13 +48,29 @@ class Transition:
 
 
 TRANSITIONS: dict[str, Transition] = {
-    "submit": Transition("报送", (S.DRAFT, S.RETURNED), S.SUBMITTED, Role.CONTRIBUTOR),
-    "withdraw": Transition("撤回", (S.DRAFT, S.SUBMITTED, S.RETURNED), S.WITHDRAWN, Role.CONTRIBUTOR),
+    # A unit without a 审核人: the contributor names the 签发人 and the piece goes to the editor.
+    # From 待审签 too, when the unit's last 审核人 has left: the piece is not stuck waiting.
+    "submit": Transition("报送", (S.DRAFT, S.RETURNED, S.PENDING_SIGNOFF), S.SUBMITTED, Role.CONTRIBUTOR),
+    # A unit with a 审核人: 报送 waits for 签发 in the unit first.
+    "request_signoff": Transition("报送审签", (S.DRAFT, S.RETURNED), S.PENDING_SIGNOFF, Role.CONTRIBUTOR),
+    "sign_off": Transition("签发", (S.PENDING_SIGNOFF,), S.SUBMITTED, Role.REVIEWER),
+    "return_signoff": Transition("审签退回", (S.PENDING_SIGNOFF,), S.RETURNED, Role.REVIEWER),
+    # A draft is deleted, not withdrawn: nobody else has seen it yet.
+    "withdraw": Transition(
+        "撤回", (S.PENDING_SIGNOFF, S.SUBMITTED, S.RETURNED), S.WITHDRAWN, Role.CONTRIBUTOR
+    ),
+    "delete": Transition("删除草稿", (S.DRAFT,), S.DELETED, Role.CONTRIBUTOR),
+    "restore": Transition("恢复为草稿", (S.WITHDRAWN,), S.DRAFT, Role.CONTRIBUTOR),
     "return": Transition("退回修改", (S.SUBMITTED,), S.RETURNED, Role.EDITOR),
     "adopt_article": Transition("采用为文章", (S.SUBMITTED,), S.ADOPTED, Role.EDITOR),
     "adopt_brief": Transition("采用为信息摘登", (S.SUBMITTED,), S.ADOPTED, Role.EDITOR),
     "decline": Transition("不采用", (S.SUBMITTED,), S.DECLINED, Role.EDITOR),
+    # The undo of an adoption (only while the piece is in no issue) and of a 不采用.
+    "unadopt": Transition("撤销采用", (S.ADOPTED,), S.SUBMITTED, Role.EDITOR),
+    "reopen": Transition("重新审核", (S.DECLINED,), S.SUBMITTED, Role.EDITOR),
     "publish": Transition("刊发", (S.ADOPTED,), S.PUBLISHED, Role.EDITOR),
+    # Taken out of an issue in assembly (移出, or the issue deleted): still 已采用, not placed.
+    "unplace": Transition("移出期", (S.ADOPTED,), S.ADOPTED, Role.EDITOR),
 }
 
 TEXT_FIELDS = ("title", "subtitle", "body", "byline_org", "byline_authors")
@@ -58,8 +81,11 @@ def _lock(submission: Submission) -> Submission:
     return Submission.objects.select_for_update().select_related("unit").get(pk=submission.pk)
 
 
-def _transition(submission: Submission, name: str, *, actor: User, note: str = "") -> Event:
-    """Check the actor and the state, move the piece and write the audit row."""
+def _transition(
+    submission: Submission, name: str, *, actor: User, note: str = "", save: bool = True
+) -> Event:
+    """Check the actor and the state, move the piece and write the audit row
+    (or, with save=False, return it unsaved for a bulk insert)."""
     rule = TRANSITIONS[name]
     if not permissions.acts_for(actor, submission, rule.role):
         raise PermissionDenied("您无权对这篇稿件执行此操作。")
@@ -67,7 +93,7 @@ def _transition(submission: Submission, name: str, *, actor: User, note: str = "
         raise SubmissionActionError(
             f"稿件当前状态为“{submission.get_status_display()}”，不能{rule.label}。请刷新页面查看最新状态。"
         )
-    event = Event.objects.create(
+    event = Event(
         submission=submission,
         actor=actor,
         action=name,
@@ -76,8 +102,8 @@ def _transition(submission: Submission, name: str, *, actor: User, note: str = "
         note=note,
     )
     # The Event row stays the statistics' source; the audit log gets the same move so an
-    # auditor reads every event in one place.
-    record(
+    # auditor reads every event in one place (a bulk move saves both in bulk: publish_submissions).
+    audit = entry(
         Kind.PIECE_TRANSITION,
         actor=actor,
         obj=submission,
@@ -85,6 +111,11 @@ def _transition(submission: Submission, name: str, *, actor: User, note: str = "
         after={"status": rule.target},
         message=f"{rule.label}{'：' + note if note else ''}"[:1000],
     )
+    if save:
+        event.save()
+        audit.save()
+    else:
+        event.audit_entry = audit
     submission.status = rule.target
     return event
 
@@ -99,6 +130,20 @@ def _keep_revision(submission: Submission, kind: str, author: User, fields: dict
     )
 
 
+def _keep_printed_text(submission: Submission) -> None:
+    """Search reads the text as printed. A published piece keeps the text of its frozen
+    issue until 更正 re-freezes it (bulletin.actions.correct_issue), so an edit after
+    publication changes nothing readers find."""
+    from bulletin.search import piece_printed_text, store_printed_texts
+
+    if submission.status == S.PUBLISHED:
+        return
+    text = piece_printed_text(submission)
+    if text != submission.printed_text:
+        store_printed_texts({submission.pk: text})
+        submission.printed_text = text
+
+
 def _link(submission: Submission, for_editor: bool) -> str:
     return reverse("review_detail" if for_editor else "piece_detail", args=[submission.pk])
 
@@ -109,6 +154,34 @@ def _tell_unit(submission: Submission, actor: User, text: str) -> None:
 
 def _tell_editors(submission: Submission, actor: User, text: str) -> None:
     notify(editors(), text=text, link=_link(submission, True), actor=actor)
+
+
+def _tell_reviewers(submission: Submission, actor: User, text: str) -> None:
+    notify(unit_reviewers(submission.unit_id), text=text, link=_link(submission, False), actor=actor)
+
+
+def _arrive(submission: Submission, event: Event) -> None:
+    """The piece reaches the editor (报送 or 签发): stamp the times statistics and quotas count."""
+    submission.submitted_at = event.created_at
+    if submission.first_submitted_at is None:
+        # Equal to the event's time, so the statistics can tell a first arrival by the event alone.
+        submission.first_submitted_at = event.created_at
+    submission.revision_due = None
+
+
+def _rerender_draft_issue_of(submission: Submission) -> None:
+    """A placed piece's text prints in its draft issue: re-render that draft once this
+    commits (bulletin.renders; the editor's 预览 PDF is then ready without waiting)."""
+    from bulletin.models import Issue, Placement
+    from bulletin.renders import schedule_draft_render
+
+    issue_id = (
+        Placement.objects.filter(submission=submission, issue__status=Issue.Status.DRAFT)
+        .values_list("issue_id", flat=True)
+        .first()
+    )
+    if issue_id is not None:
+        schedule_draft_render(issue_id)
 
 
 def _clean_fields(fields: dict) -> dict:
@@ -129,6 +202,8 @@ def create_draft(*, actor: User, commission: Commission | None = None, **fields)
     unit = actor.unit
     if commission is not None and not commission.units.filter(pk=unit.pk).exists():
         raise PermissionDenied("这项约稿不是发给本单位的。")
+    if commission is not None and commission.cancelled_at is not None:
+        raise SubmissionActionError("这项约稿已撤销。")
     source_docx = fields.pop("source_docx", None)
     cleaned = _clean_fields(fields)
     cleaned.setdefault("byline_org", unit.office_name)
@@ -137,13 +212,16 @@ def create_draft(*, actor: User, commission: Commission | None = None, **fields)
         submission.source_docx = source_docx
     submission.full_clean(exclude=["source_docx"])
     submission.save()
+    _keep_printed_text(submission)
     return submission
 
 
 def save_text(*, actor: User, submission: Submission, expected_version: int, **fields) -> Submission:
     """Save a contributor's draft or an editor's edit; a save based on an old version is refused.
 
-    The refused text is kept as a conflict revision, so neither side's words are lost.
+    The refused text is kept as a conflict revision, so neither side's words are lost. A
+    save based on an old version whose text is already the current text is not a conflict
+    (the same form sent twice): nothing changes and nothing is kept.
     An editor's edit keeps the text as edited, so the unit can see what changed.
     """
     cleaned = _clean_fields(fields)
@@ -160,41 +238,168 @@ def save_text(*, actor: User, submission: Submission, expected_version: int, **f
             current.full_clean(exclude=["source_docx"])
             current.version += 1
             current.save()
+            _keep_printed_text(current)
             if is_editor:
                 _keep_revision(current, Revision.Kind.EDITED, actor)
+            _rerender_draft_issue_of(current)
             return current
+        if all(getattr(current, name) == value for name, value in cleaned.items()):
+            return current  # the same save sent twice (a second click, a resubmit): already in place
     # Kept in its own transaction: the refusal below must not roll the refused text back.
-    _keep_revision(current, Revision.Kind.CONFLICT, actor, cleaned)
+    kept = _keep_conflict(current, actor, cleaned, expected_version)
     raise EditConflict(
-        "保存失败：在您编辑期间，这篇稿件已被他人修改。您的文字已作为“冲突未保存稿”保留在版本记录中，"
-        "请在最新稿的基础上重新修改。"
+        "保存失败：在您编辑期间，这篇稿件已被他人修改。下面的表单已换成最新稿，您的文字放在旁边"
+        "（也已作为“冲突未保存稿”保留在版本记录中），可逐项采用后再保存。",
+        revision=kept,
     )
 
 
 @transaction.atomic
-def submit(*, actor: User, submission: Submission) -> Submission:
+def _keep_conflict(current: Submission, actor: User, cleaned: dict, expected_version: int) -> Revision:
+    """Keep a refused save; a retry from the same stale form (same author, same version it
+    was based on) updates that one revision rather than adding another."""
+    existing = (
+        Revision.objects.select_for_update()
+        .filter(
+            submission=current,
+            kind=Revision.Kind.CONFLICT,
+            author=actor,
+            based_on_version=expected_version,
+        )
+        .order_by("-id")
+        .first()
+    )
+    if existing is None:
+        revision = _keep_revision(current, Revision.Kind.CONFLICT, actor, cleaned)
+        revision.based_on_version = expected_version
+        revision.save(update_fields=["based_on_version"])
+        return revision
+    for name in TEXT_FIELDS:
+        setattr(existing, name, cleaned.get(name, ""))
+    existing.save()
+    return existing
+
+
+@transaction.atomic
+def submit(*, actor: User, submission: Submission, signer_name: str = "") -> Submission:
+    """报送. Where the unit has an active 审核人 the piece waits for 签发 (待审签); otherwise the
+    contributor names the 签发人 (required: government information goes out approved).
+
+    A piece left in 待审签 after the unit's last 审核人 was deactivated is submitted the second
+    way, with a 签发人 named by the contributor.
+    """
     submission = _lock(submission)
-    if submission.status == S.SUBMITTED and permissions.can_view(actor, submission):
+    has_reviewer = unit_has_reviewer(submission.unit_id)
+    waiting = submission.status == S.SUBMITTED or (submission.status == S.PENDING_SIGNOFF and has_reviewer)
+    if waiting and permissions.can_view(actor, submission):
         return submission  # a double click: already done, nothing more to record
     if is_blank(submission.body):
         raise SubmissionActionError("正文为空，不能报送。请先填写正文。")
-    _transition(submission, "submit", actor=actor)
-    submission.submitted_at = timezone.now()
-    submission.revision_due = None
+    if has_reviewer:
+        _transition(submission, "request_signoff", actor=actor)
+        submission.revision_due = None
+        submission.save()
+        _keep_revision(submission, Revision.Kind.SUBMITTED, actor)
+        _tell_reviewers(submission, actor, f"稿件《{submission.title}》待您审签")
+        return submission
+    signer_name = " ".join((signer_name or "").split())
+    if not signer_name:
+        if permissions.acts_for(actor, submission, Role.CONTRIBUTOR):
+            raise SubmissionActionError("请填写签发人：本单位没有设置审核人，报送前须由单位领导签发。")
+        raise PermissionDenied("您无权对这篇稿件执行此操作。")
+    if len(signer_name) > 32:
+        raise SubmissionActionError("签发人姓名不能超过 32 字。")
+    event = _transition(submission, "submit", actor=actor, note=f"签发人：{signer_name}")
+    _arrive(submission, event)
+    submission.signer_name = signer_name
+    submission.signed_off_by = None
+    submission.signed_off_at = None
     submission.save()
-    _keep_revision(submission, Revision.Kind.SUBMITTED, actor)
+    if event.from_status != S.PENDING_SIGNOFF:  # its text was kept when it went to 审签
+        _keep_revision(submission, Revision.Kind.SUBMITTED, actor)
     _tell_editors(submission, actor, f"{submission.unit.short_name}报送了稿件《{submission.title}》")
     return submission
 
 
 @transaction.atomic
-def withdraw(*, actor: User, submission: Submission, note: str = "") -> Submission:
+def sign_off(*, actor: User, submission: Submission, note: str = "") -> Submission:
+    """签发: a 审核人 of the piece's unit approves it; it goes to the editor as 已报送."""
     submission = _lock(submission)
-    was_submitted = submission.status != S.DRAFT
+    if submission.status == S.SUBMITTED and permissions.is_unit_reviewer(actor, submission):
+        return submission  # a double click
+    event = _transition(submission, "sign_off", actor=actor, note=(note or "").strip())
+    _arrive(submission, event)
+    submission.signer_name = actor.display_name[:32]
+    submission.signed_off_by = actor
+    submission.signed_off_at = event.created_at
+    submission.save()
+    _tell_editors(
+        submission,
+        actor,
+        f"{submission.unit.short_name}报送了稿件《{submission.title}》（签发人：{submission.signer_name}）",
+    )
+    _tell_unit(submission, actor, f"稿件《{submission.title}》已由{submission.signer_name}签发，已报送研究室")
+    return submission
+
+
+@transaction.atomic
+def return_from_signoff(*, actor: User, submission: Submission, note: str) -> Submission:
+    """审签退回: the 审核人 sends the piece back to the writer with a note."""
+    submission = _lock(submission)
+    note = (note or "").strip()
+    if not note:
+        raise SubmissionActionError("退回时请写明修改意见。")
+    _transition(submission, "return_signoff", actor=actor, note=note)
+    submission.revision_due = None
+    submission.save()
+    _tell_unit(
+        submission, actor, f"稿件《{submission.title}》审签未通过，被{actor.display_name}退回修改：{note}"
+    )
+    return submission
+
+
+@transaction.atomic
+def withdraw(*, actor: User, submission: Submission, note: str = "") -> Submission:
+    """撤回 a submitted or returned piece (a draft is deleted instead)."""
+    submission = _lock(submission)
+    was = submission.status
     _transition(submission, "withdraw", actor=actor, note=note)
     submission.save()
-    if was_submitted:
+    if was in (S.SUBMITTED, S.RETURNED):
         _tell_editors(submission, actor, f"{submission.unit.short_name}撤回了稿件《{submission.title}》")
+    elif was == S.PENDING_SIGNOFF:
+        _tell_reviewers(submission, actor, f"待审签的稿件《{submission.title}》已被撤回")
+    return submission
+
+
+def can_delete_draft(submission: Submission) -> bool:
+    """Only a draft that was never submitted may be deleted; a restored piece keeps its history."""
+    return submission.status == S.DRAFT and submission.submitted_at is None
+
+
+@transaction.atomic
+def delete_draft(*, actor: User, submission: Submission) -> Submission:
+    """The unit deletes a draft it never submitted. The row stays, as 已删除, with its audit
+    Event; every list and page treats it as gone (queries.for_unit, get_visible_submission).
+
+    Raises PermissionDenied for anyone but the unit's contributor and SubmissionActionError
+    for a piece that is not a never-submitted draft.
+    """
+    submission = _lock(submission)
+    if submission.status == S.DRAFT and submission.submitted_at is not None:
+        raise SubmissionActionError("这篇稿件曾经报送过，不能删除；如不再报送，保留为草稿即可。")
+    _transition(submission, "delete", actor=actor)
+    submission.save()
+    return submission
+
+
+@transaction.atomic
+def restore_withdrawn(*, actor: User, submission: Submission) -> Submission:
+    """The unit takes a withdrawn piece back as a draft, to edit and submit again."""
+    submission = _lock(submission)
+    _transition(submission, "restore", actor=actor)
+    submission.save()
+
     return submission
 
 
@@ -248,6 +453,7 @@ def adopt_as_brief(
         part for part in (submission.byline_org, submission.byline_authors) if part
     )
     submission.save()
+    _keep_printed_text(submission)
     _tell_unit(submission, actor, f"稿件《{submission.title}》已被采用为信息摘登")
     return submission
 
@@ -272,13 +478,99 @@ def decline(*, actor: User, submission: Submission, reason: str) -> Submission:
     return submission
 
 
-def publish_submission(*, actor: User, submission: Submission, issue) -> Submission:
-    """Called by bulletin.actions.publish_issue inside its transaction."""
+def _placement_label(submission: Submission) -> str | None:
+    """The issue ("2024年第1期") the piece is placed in, else None."""
+    from bulletin.models import Placement
+
+    placement = Placement.objects.filter(submission=submission).select_related("issue").first()
+    return None if placement is None else f"{placement.issue.year}年第{placement.issue.number}期"
+
+
+def _mark_undone(submission: Submission, actions: tuple[str, ...]) -> None:
+    """Flag the decision being undone (the latest of `actions`), so it no longer counts."""
+    if submission.status not in (S.ADOPTED, S.DECLINED):
+        return  # the transition below refuses with its own message
+    last = submission.events.filter(action__in=actions, undone=False).order_by("-created_at", "-id").first()
+    if last is not None:
+        last.undone = True
+        last.save(update_fields=["undone"])
+
+
+@transaction.atomic
+def unadopt(*, actor: User, submission: Submission, note: str) -> Submission:
+    """Undo an adoption: the piece goes back to 已报送, to be decided again.
+
+    Only while it is in no issue (take it out of the issue first); the note is required
+    and goes to the unit. The brief text typed at adoption stays as the next default.
+    """
     submission = _lock(submission)
-    _transition(submission, "publish", actor=actor, note=f"刊发于{issue.year}年第{issue.number}期")
+    note = (note or "").strip()
+    if not note:
+        raise SubmissionActionError("撤销采用时请写明原因。")
+    if submission.status == S.ADOPTED:
+        placed = _placement_label(submission)
+        if placed:
+            raise SubmissionActionError(f"这篇稿件已编入{placed}，不能撤销采用。请先在组刊页面将它移出本期。")
+    _mark_undone(submission, ("adopt_article", "adopt_brief"))
+    _transition(submission, "unadopt", actor=actor, note=note)
+    submission.adopted_as = ""
     submission.save()
-    _tell_unit(submission, actor, f"稿件《{submission.title}》已刊发于{issue.year}年第{issue.number}期")
+    _tell_unit(submission, actor, f"稿件《{submission.title}》的采用已撤销，重新审核：{note}")
     return submission
+
+
+@transaction.atomic
+def reopen(*, actor: User, submission: Submission, note: str = "") -> Submission:
+    """Reopen a 不采用 piece: it goes back to 已报送 and the unit is told."""
+    submission = _lock(submission)
+    note = (note or "").strip()
+    _mark_undone(submission, ("decline",))
+    _transition(submission, "reopen", actor=actor, note=note)
+    submission.save()
+    _tell_unit(
+        submission, actor, f"稿件《{submission.title}》已重新进入审核" + (f"：{note}" if note else "。")
+    )
+    return submission
+
+
+def record_unplaced(*, actor: User, submission: Submission, note: str) -> Event:
+    """Audit a piece taken out of an issue in assembly (called by bulletin.actions inside
+    its transaction); the piece stays 已采用 and appears again among the pieces to place."""
+    submission = _lock(submission)
+    event = _transition(submission, "unplace", actor=actor, note=note)
+    submission.save()
+    return event
+
+
+def publish_submissions(*, actor: User, submissions: list[Submission], issue) -> list[Submission]:
+    """Mark an issue's pieces 已刊发 (called by bulletin.actions.publish_issue inside its
+    transaction). Each piece is checked against the transition table like any other move;
+    the rows are locked, moved, audited and their units told in five queries whatever the
+    issue's size (the mail to each unit still goes out once the transaction commits)."""
+    ids = [submission.pk for submission in submissions]
+    locked = list(Submission.objects.select_for_update().select_related("unit").filter(pk__in=ids))
+    note = f"刊发于{issue.year}年第{issue.number}期"
+    events = [_transition(piece, "publish", actor=actor, note=note, save=False) for piece in locked]
+    Event.objects.bulk_create(events)
+    AuditEntry.objects.bulk_create([event.audit_entry for event in events])
+    Submission.objects.filter(pk__in=ids).update(status=S.PUBLISHED, updated_at=timezone.now())
+    contributors: dict[int, list[User]] = {}
+    for user in User.objects.filter(
+        role=Role.CONTRIBUTOR, unit_id__in={piece.unit_id for piece in locked}, is_active=True
+    ):
+        contributors.setdefault(user.unit_id, []).append(user)
+    notify_each(
+        [
+            (
+                contributors.get(piece.unit_id, []),
+                f"稿件《{piece.title}》已刊发于{issue.year}年第{issue.number}期",
+                _link(piece, False),
+            )
+            for piece in locked
+        ],
+        actor=actor,
+    )
+    return locked
 
 
 @transaction.atomic
@@ -289,7 +581,15 @@ def add_comment(*, actor: User, submission: Submission, text: str) -> Comment:
     if not text:
         raise SubmissionActionError("留言不能为空。")
     comment = Comment.objects.create(submission=submission, author=actor, text=text)
-    tell = _tell_unit if actor.role == Role.EDITOR else _tell_editors
+    # The editor and a unit's 审核人 talk to the unit's writers. The writers talk to whoever
+    # has the piece: the unit's 审核人 while it waits for 审签 (or never reached the editor),
+    # the editor once it has arrived there.
+    if actor.role in (Role.EDITOR, Role.REVIEWER):
+        tell = _tell_unit
+    elif permissions.reached_editor(submission):
+        tell = _tell_editors
+    else:
+        tell = _tell_reviewers
     tell(submission, actor, f"{actor.display_name}在《{submission.title}》留言：{text[:60]}")
     return comment
 
@@ -315,6 +615,187 @@ def create_commission(
         actor=actor,
     )
     return commission
+
+
+def _require_commission_editor(actor: User) -> None:
+    if actor.role != Role.EDITOR or not actor.is_active:
+        raise PermissionDenied("只有编辑可以管理约稿。")
+
+
+def _date_text(day: datetime.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _contributors_of(units) -> list[User]:
+    return list(User.objects.filter(role=Role.CONTRIBUTOR, unit__in=units, is_active=True))
+
+
+def _lock_commission(commission: Commission) -> Commission:
+    locked = Commission.objects.select_for_update().get(pk=commission.pk)
+    if locked.cancelled_at is not None:
+        raise SubmissionActionError("这项约稿已撤销，不能再修改或催报。")
+    return locked
+
+
+def _answered_unit_ids(commission: Commission) -> set[int]:
+    return set(
+        Submission.objects.filter(commission=commission, first_submitted_at__isnull=False).values_list(
+            "unit_id", flat=True
+        )
+    )
+
+
+def _answering_unit_ids(commission: Commission) -> set[int]:
+    """Units with an answer under way or sent: a live piece (a draft made through 应约写稿,
+    one waiting for 审签, or further on) linked to the commission. A deleted or withdrawn
+    piece is no answer."""
+    return set(
+        Submission.objects.filter(commission=commission)
+        .exclude(status__in=(S.DELETED, S.WITHDRAWN))
+        .values_list("unit_id", flat=True)
+    )
+
+
+@transaction.atomic
+def update_commission(
+    *,
+    actor: User,
+    commission: Commission,
+    topic: str,
+    requirements: str,
+    deadline: datetime.date,
+    units: list[Unit],
+) -> Commission:
+    """Edit a commission's topic, requirements, deadline and units. A unit with an answer under
+    way or sent (`_answering_unit_ids`) cannot be taken off, so no answer is left orphaned;
+    units added are told, units taken off are told, and a changed deadline is told to every
+    unit still to answer."""
+    _require_commission_editor(actor)
+    commission = _lock_commission(commission)
+    topic = " ".join((topic or "").split())
+    if not topic:
+        raise SubmissionActionError("请填写约稿主题。")
+    if not units:
+        raise SubmissionActionError("请至少选择一个约稿单位。")
+    if deadline != commission.deadline and deadline < timezone.localdate():
+        raise SubmissionActionError("截止日期不能早于今天。")
+    before = set(commission.units.values_list("pk", flat=True))
+    after = {unit.pk for unit in units}
+    answered = _answered_unit_ids(commission)
+    dropped = (before - after) & _answering_unit_ids(commission)
+    if dropped:
+        names = "、".join(Unit.objects.filter(pk__in=dropped).values_list("short_name", flat=True))
+        raise SubmissionActionError(f"{names}已有应约稿件（草稿、待审签或已报送），不能从约稿单位中去掉。")
+    old_topic = commission.topic
+    deadline_moved = deadline != commission.deadline
+    commission.topic, commission.requirements, commission.deadline = (
+        topic,
+        (requirements or "").strip(),
+        deadline,
+    )
+    commission.full_clean()
+    commission.save()
+    commission.units.set(units)
+    link = reverse("unit_home") + "#commissions"
+    added = after - before
+    if added:
+        notify(
+            _contributors_of(added),
+            text=f"新约稿：{topic}（截止{_date_text(deadline)}）",
+            link=link,
+            actor=actor,
+        )
+    removed = before - after
+    if removed:
+        notify(
+            _contributors_of(removed),
+            text=f"约稿“{old_topic}”已调整，不再向本单位约稿，无需报送。",
+            link=link,
+            actor=actor,
+        )
+    if deadline_moved:
+        notify(
+            _contributors_of((after & before) - answered),
+            text=f"约稿“{topic}”截止日期改为{_date_text(deadline)}",
+            link=link,
+            actor=actor,
+        )
+    return commission
+
+
+@transaction.atomic
+def cancel_commission(*, actor: User, commission: Commission, note: str) -> Commission:
+    """撤销 a commission with a note: it asks nothing more and costs no unit points; pieces
+    already sent stay as they are."""
+    _require_commission_editor(actor)
+    commission = _lock_commission(commission)
+    note = " ".join((note or "").split())
+    if not note:
+        raise SubmissionActionError("撤销约稿时请写明原因。")
+    commission.cancelled_at = timezone.now()
+    commission.cancel_note = note[:200]
+    commission.save(update_fields=["cancelled_at", "cancel_note"])
+    notify(
+        _contributors_of(list(commission.units.all())),
+        text=f"约稿“{commission.topic}”已撤销：{note}",
+        link=reverse("unit_home"),
+        actor=actor,
+    )
+    return commission
+
+
+@transaction.atomic
+def send_reminder(*, cause: str, recipients, text: str, link: str, today: datetime.date) -> list[User]:
+    """Send a reminder once per cause, recipient and day: a `Reminder` row is claimed first (the
+    unique constraint settles two runs at once), then the notice and the mail (on commit).
+    Returns the recipients reached now."""
+    reached = []
+    for user in recipients:
+        try:
+            with transaction.atomic():
+                Reminder.objects.create(cause=cause[:100], recipient=user, date=today)
+        except IntegrityError:
+            continue  # already told today
+        reached.append(user)
+    if reached:
+        notify(reached, text=text, link=link)
+    return reached
+
+
+@transaction.atomic
+def remind_commission(*, actor: User, commission: Commission, units: list[Unit] | None = None) -> list[Unit]:
+    """催报: remind one unit, or every unit, that has not answered the commission. A unit is
+    reminded at most once a day. Returns the units reminded now."""
+    _require_commission_editor(actor)
+    commission = _lock_commission(commission)
+    asked = list(commission.units.all())
+    if units is not None:
+        wanted = {unit.pk for unit in units}
+        if not wanted <= {unit.pk for unit in asked}:
+            raise SubmissionActionError("只能向约稿单位催报。")
+        asked = [unit for unit in asked if unit.pk in wanted]
+    answered = _answered_unit_ids(commission)
+    pending = [unit for unit in asked if unit.pk not in answered]
+    if not pending:
+        raise SubmissionActionError("所选单位都已应约报送，无需催报。")
+    today = timezone.localdate()
+    overdue = today > commission.deadline
+    text = (
+        f"催报：约稿“{commission.topic}”已于{_date_text(commission.deadline)}截止，请尽快报送"
+        if overdue
+        else f"催报：约稿“{commission.topic}”将于{_date_text(commission.deadline)}截止，请按时报送"
+    )
+    reminded = []
+    for unit in pending:
+        if send_reminder(
+            cause=f"commission:{commission.pk}:nudge",
+            recipients=_contributors_of([unit]),
+            text=text,
+            link=reverse("unit_home") + "#commissions",
+            today=today,
+        ):
+            reminded.append(unit)
+    return reminded
 
 
 def mark_notifications_read(*, actor: User) -> int:

@@ -1,26 +1,46 @@
+import datetime
 import re
 
 from django import forms
 from django.utils import timezone
 
 from accounts.models import Unit
-from bulletin.forms import BoundedModelMultipleChoiceField
+from bulletin.forms import BoundedModelMultipleChoiceField, check_date_range
 from bulletin.models import Section
+from bulletin.printing.checks import refuse_missing_glyphs
 
-from .docx_import import DocxImportError, import_docx
+from .authors import split_names
+from .docx_import import MAX_UPLOAD_BYTES, DocxImportError, import_docx
 from .models import Submission
 from .richtext import body_length, reject_markup, sanitize_body
+from .textnorm import normalize_block, normalize_line
 
 MAX_BODY_CHARS = 6000
+# A 约稿 asks for pieces within the year; a later deadline is a slip (9999-12-31).
+MAX_COMMISSION_DAYS = 366
 PHONE = re.compile(r"^[0-9０-９()（）\-－—+＋ 　转]{5,32}$")
 
 
 def _single_line(value: str, label: str, *, required: bool = False) -> str:
-    value = " ".join((value or "").split())
+    value = normalize_line(value or "")
     if required and not value:
         raise forms.ValidationError(f"{label}不能为空，也不能只有空格。", code="blank")
     reject_markup(value)
     return value
+
+
+class NormalizedModelForm(forms.ModelForm):
+    """A model form whose text passes the one door for text (the admin's forms use it):
+    a text area keeps its lines (``normalize_block``), any other text field is one line
+    (``normalize_line``)."""
+
+    def clean(self):
+        data = super().clean()
+        for name, value in list(data.items()):
+            if isinstance(value, str) and name in self.fields:
+                multiline = isinstance(self.fields[name].widget, forms.Textarea)
+                data[name] = normalize_block(value).strip() if multiline else normalize_line(value)
+        return data
 
 
 class PieceForm(forms.ModelForm):
@@ -61,6 +81,8 @@ class PieceForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Things the contributor should check that do not stop the save (shown as warnings).
+        self.notices: list[str] = []
         self.fields["title"].required = True
         self.fields["title"].error_messages["required"] = "请填写标题（不能为空，也不能只有空格）。"
         self.fields["suggested_section"].queryset = Section.objects.filter(active=True)
@@ -76,7 +98,12 @@ class PieceForm(forms.ModelForm):
         return _single_line(self.cleaned_data["byline_org"], "署名单位")
 
     def clean_byline_authors(self):
-        return _single_line(self.cleaned_data["byline_authors"], "作者")
+        """Names as the office writes them: a lone character joins the next token
+        ("钱 苏晚" → 钱苏晚); a doubtful split is kept as one name, with a notice."""
+        authors = split_names(_single_line(self.cleaned_data["byline_authors"], "作者"))
+        if authors.doubt:
+            self.notices.append(authors.doubt)
+        return authors.text
 
     def clean_contact_name(self):
         return _single_line(self.cleaned_data["contact_name"], "联系人")
@@ -99,26 +126,40 @@ class PieceForm(forms.ModelForm):
             )
         return body
 
+    def clean(self):
+        data = super().clean()
+        refuse_missing_glyphs(self, ["title", "subtitle", "body", "byline_org", "byline_authors"])
+        return data
+
     def text_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
 class DocxUploadForm(forms.Form):
+    """A Word/WPS file to read into a new draft. The format is judged by the file's
+    content (submissions.formats), not its name; reading happens here because the
+    form's answer is whether the file can be read (the result is in cleaned_data)."""
+
     file = forms.FileField(
-        label="Word 文件（.docx）",
-        help_text="不超过 10 MB。将读取标题、段落和加粗的段首句；表格和图片不导入，会提示。",
+        label="Word / WPS 文件",
+        help_text=(
+            "支持 .docx、.doc、.wps、.rtf、.odt（以及 .docm，宏不会运行也不会保存），不超过 10 MB。"
+            "将读取标题、段落、自动编号和加粗的段首句；表格、图片等不能保留的内容会逐一列出。"
+        ),
         error_messages={"required": "请选择要导入的 Word 文件。", "empty": "上传的文件是空的。"},
+        widget=forms.ClearableFileInput(attrs={"data-max-bytes": MAX_UPLOAD_BYTES}),
+    )
+    tables_as_rows = forms.BooleanField(
+        label="把表格按行转为文字段落（每行一段，单元格之间空一格）",
+        required=False,
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".docx"):
-            raise forms.ValidationError(
-                "只能导入 .docx 格式的 Word 文件。如果是 .doc 或 WPS 格式，请先在 Word / WPS 中另存为 .docx。",
-                code="extension",
-            )
         try:
-            self.cleaned_data["imported"] = import_docx(upload)
+            self.cleaned_data["imported"] = import_docx(
+                upload, tables_as_rows=self.data.get("tables_as_rows") in ("on", "true", "1")
+            )
         except DocxImportError as error:
             raise forms.ValidationError(str(error), code="docx") from error
         return upload
@@ -142,10 +183,41 @@ class ReturnForm(forms.Form):
         return _single_line_block(self.cleaned_data["note"])
 
     def clean_due(self):
-        due = self.cleaned_data["due"]
+        due = check_date_range(self.cleaned_data["due"], "修改期限")
         if due and due < timezone.localdate():
             raise forms.ValidationError("修改期限不能早于今天。", code="past")
         return due
+
+
+class SubmitForm(forms.Form):
+    """报送. The 签发人 is required where the unit has no 审核人; the action judges that."""
+
+    signer_name = forms.CharField(
+        label="签发人",
+        max_length=32,
+        required=False,
+        help_text="签发这篇稿件的单位领导姓名。",
+        error_messages={"max_length": "签发人姓名不能超过 %(limit_value)d 字。"},
+    )
+
+    def clean_signer_name(self):
+        raw = self.cleaned_data["signer_name"]
+        if any(mark in raw for mark in "\r\n\t\v\f"):
+            # A name is one line; a line break is a paste slip, not part of the name.
+            raise forms.ValidationError("签发人只填一个姓名，不能换行。", code="multiline")
+        return _single_line(raw, "签发人")
+
+
+class SignoffReturnForm(forms.Form):
+    note = forms.CharField(
+        label="退回意见",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        error_messages={"required": "请写明退回意见。"},
+    )
+
+    def clean_note(self):
+        return _single_line_block(self.cleaned_data["note"])
 
 
 class DeclineForm(forms.Form):
@@ -158,6 +230,32 @@ class DeclineForm(forms.Form):
 
     def clean_reason(self):
         return _single_line_block(self.cleaned_data["reason"])
+
+
+class UnadoptForm(forms.Form):
+    note = forms.CharField(
+        label="撤销原因",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
+        help_text="稿件回到“已报送”，报送单位会收到这条说明。",
+        error_messages={"required": "请写明撤销采用的原因。"},
+    )
+
+    def clean_note(self):
+        return _single_line_block(self.cleaned_data["note"])
+
+
+class ReopenForm(forms.Form):
+    note = forms.CharField(
+        label="说明",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
+        required=False,
+        help_text="可不填。稿件回到“已报送”，报送单位会收到通知。",
+    )
+
+    def clean_note(self):
+        return _single_line_block(self.cleaned_data["note"], required=False)
 
 
 class AdoptArticleForm(forms.Form):
@@ -190,6 +288,13 @@ class BriefForm(forms.Form):
     def clean_brief_byline(self):
         return _single_line(self.cleaned_data["brief_byline"], "摘登署名")
 
+    def clean(self):
+        data = super().clean()
+        # The brief prints as it is written here: a character no print face has is
+        # refused like in the piece form (bulletin.printing.checks).
+        refuse_missing_glyphs(self, ["brief_text", "brief_byline"])
+        return data
+
 
 class CommentForm(forms.Form):
     text = forms.CharField(
@@ -210,7 +315,7 @@ class CommissionForm(forms.Form):
     )
     deadline = forms.DateField(
         label="截止日期",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": "请填写截止日期。", "invalid": "日期格式不正确。"},
     )
     units = BoundedModelMultipleChoiceField(
@@ -220,6 +325,13 @@ class CommissionForm(forms.Form):
         error_messages={"required": "请至少选择一个约稿单位。"},
     )
 
+    def __init__(self, *args, keep_deadline=None, **kwargs):
+        # Editing a commission whose deadline has passed may keep that deadline as it is.
+        self.keep_deadline = keep_deadline
+        super().__init__(*args, **kwargs)
+        # Short names (西湖区, 法工委) keep the 30-odd checkboxes readable, on a phone too.
+        self.fields["units"].label_from_instance = lambda unit: unit.short_name
+
     def clean_topic(self):
         return _single_line(self.cleaned_data["topic"], "约稿主题", required=True)
 
@@ -228,20 +340,60 @@ class CommissionForm(forms.Form):
 
     def clean_deadline(self):
         deadline = self.cleaned_data["deadline"]
-        if deadline < timezone.localdate():
+        if deadline == self.keep_deadline:
+            return deadline
+        today = timezone.localdate()
+        if deadline < today:
             raise forms.ValidationError("截止日期不能早于今天。", code="past")
+        latest = today + datetime.timedelta(days=MAX_COMMISSION_DAYS)
+        if deadline > latest:
+            raise forms.ValidationError(
+                f"截止日期不能晚于一年以后（{latest.year}年{latest.month}月{latest.day}日）。", code="far"
+            )
         return deadline
 
 
-class CommissionChoiceForm(forms.Form):
-    """?commission= on the new-piece page: the 约稿 the piece answers (its id, or none)."""
+class CommissionRemindForm(forms.Form):
+    """催报: one unit of the commission (`unit`), or, left empty, every unit not yet answered."""
 
-    commission = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    unit = forms.ModelChoiceField(
+        queryset=Unit.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": "只能向约稿单位催报。"},
+    )
+
+    def __init__(self, *args, commission, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = commission.units.all()
+
+
+class CommissionCancelForm(forms.Form):
+    note = forms.CharField(label="撤销原因", max_length=200, error_messages={"required": "请写明撤销原因。"})
+
+    def clean_note(self):
+        return _single_line(self.cleaned_data["note"], "撤销原因", required=True)
 
 
 class QueueFilterForm(forms.Form):
+    """The review queue's filters. With no status chosen the queue opens on 待处理: the
+    pieces waiting for the editor's decision, longest waiting first."""
+
+    PENDING = "pending"
+    ALL = "all"
+
     status = forms.ChoiceField(
-        label="状态", required=False, choices=[("", "全部状态"), *Submission.Status.choices]
+        label="状态",
+        required=False,
+        choices=[
+            (PENDING, "待处理（已报送）"),
+            (ALL, "全部状态"),
+            *(
+                (value, label)
+                for value, label in Submission.Status.choices
+                if value
+                not in (Submission.Status.DRAFT, Submission.Status.DELETED, Submission.Status.PENDING_SIGNOFF)
+            ),
+        ],
     )
     unit = forms.ModelChoiceField(
         label="单位", queryset=Unit.objects.all(), required=False, empty_label="全部单位"
@@ -254,21 +406,27 @@ class QueueFilterForm(forms.Form):
     )
     date_to = forms.DateField(label="报送止", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     q = forms.CharField(label="标题", required=False, max_length=50)
+    signer = forms.CharField(label="签发人", required=False, max_length=32)
+    back_issues = forms.BooleanField(
+        label="含往期导入稿件", required=False, help_text="往期稿件按所在期的出刊日期筛选。"
+    )
+
+    def clean_status(self):
+        return self.cleaned_data["status"] or self.PENDING
 
     def clean_date_from(self):
-        from bulletin.forms import check_date_span
-
-        return check_date_span(self.cleaned_data["date_from"], "报送起始日期")
+        return check_date_range(self.cleaned_data["date_from"], "报送起")
 
     def clean_date_to(self):
-        from bulletin.forms import check_date_span
+        return check_date_range(self.cleaned_data["date_to"], "报送止")
 
-        return check_date_span(self.cleaned_data["date_to"], "报送截止日期")
+    def clean_q(self):
+        return normalize_line(self.cleaned_data["q"])
 
 
 def _single_line_block(value: str, *, required: bool = True) -> str:
-    """A free-text note: trimmed, never only spaces, never markup."""
-    value = (value or "").strip()
+    """A free-text note: normalised, trimmed, never only spaces, never markup."""
+    value = normalize_block(value or "").strip()
     if required and not value:
         raise forms.ValidationError("内容不能为空，也不能只有空格。", code="blank")
     reject_markup(value)

@@ -15,6 +15,9 @@ class Commission(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="发起人", on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField("发起时间", auto_now_add=True)
+    # A cancelled commission asks nothing any more and costs no unit points.
+    cancelled_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    cancel_note = models.CharField("撤销说明", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "约稿"
@@ -30,12 +33,15 @@ class Submission(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"
+        PENDING_SIGNOFF = "pending_signoff", "待审签"
         SUBMITTED = "submitted", "已报送"
         RETURNED = "returned", "退回修改"
         ADOPTED = "adopted", "已采用"
         DECLINED = "declined", "不采用"
         WITHDRAWN = "withdrawn", "已撤回"
         PUBLISHED = "published", "已刊发"
+        # A never-submitted draft its unit deleted: kept only for its audit row, shown nowhere.
+        DELETED = "deleted", "已删除"
 
     class AdoptedAs(models.TextChoices):
         ARTICLE = "article", "文章"
@@ -78,12 +84,36 @@ class Submission(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
     submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
+    # The first time the piece reached the editor (报送 or 签发): what statistics and quotas count.
+    first_submitted_at = models.DateTimeField("首次报送时间", null=True, blank=True)
+    # 签发人: the unit leader who approved the piece going out. Recorded by 签发 when the unit has
+    # a 审核人 (with who and when), otherwise typed by the contributor on 报送.
+    signer_name = models.CharField("签发人", max_length=32, blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="签发审核人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    signed_off_at = models.DateTimeField("签发时间", null=True, blank=True)
+    # The title and body as they print, without markup: what search reads. Kept by the
+    # actions (bulletin/search.py); for a published piece, from its issue's frozen snapshot.
+    printed_text = models.TextField("印刷文字", blank=True, editable=False)
 
     class Meta:
         verbose_name = "稿件"
         verbose_name_plural = "稿件"
         ordering = ["-updated_at", "-id"]
-        indexes = [models.Index(fields=["unit", "status"]), models.Index(fields=["status", "-updated_at"])]
+        indexes = [
+            models.Index(fields=["unit", "status"]),
+            models.Index(fields=["status", "-updated_at"]),
+            # The unit's list, paged by keyset on (updated_at, id). The review queue's
+            # (submitted_at DESC NULLS LAST, id DESC) index differs by database and is made
+            # by migration 0006.
+            models.Index(fields=["unit", "-updated_at", "-id"], name="submission_unit_list"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -107,6 +137,9 @@ class Revision(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="修改人", on_delete=models.PROTECT, related_name="+"
     )
+    # A conflict revision: the version of the piece the refused form was opened on. A retry
+    # from the same stale form replaces that revision instead of piling up copies.
+    based_on_version = models.PositiveIntegerField("所据版本", null=True, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:
@@ -129,6 +162,9 @@ class Event(models.Model):
     from_status = models.CharField("原状态", max_length=16, choices=Submission.Status.choices, blank=True)
     to_status = models.CharField("新状态", max_length=16, choices=Submission.Status.choices)
     note = models.TextField("说明", blank=True)
+    # Set on an adoption or a 不采用 that a later 撤销采用 / 重新审核 undid: the row stays
+    # (the audit is never rewritten) but the statistics no longer count the decision.
+    undone = models.BooleanField("已撤销", default=False)
     created_at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:
@@ -177,7 +213,40 @@ class Notification(models.Model):
         verbose_name = "通知"
         verbose_name_plural = "通知"
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            # The list, paged by keyset on (created_at, id).
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_list"),
+        ]
 
     def __str__(self) -> str:
         return self.text
+
+
+class Reminder(models.Model):
+    """One reminder sent by `send_reminders` or a 催报: at most one per cause, recipient and day.
+
+    `cause` names what the reminder is about, e.g. "commission:12:due" or "quota:3:2026-11-01";
+    the unique constraint makes a second run on the same day send nothing twice, even when two
+    runs overlap.
+    """
+
+    cause = models.CharField("事由", max_length=100)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE, related_name="+"
+    )
+    date = models.DateField("日期")
+    created_at = models.DateTimeField("发送时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "提醒记录"
+        verbose_name_plural = "提醒记录"
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cause", "recipient", "date"], name="reminder_once_per_cause_and_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.cause}"

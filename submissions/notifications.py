@@ -8,6 +8,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 
 from accounts.models import Role, User
+from accounts.permissions import unit_reviewers  # noqa: F401  (the 审核人 are told like the others)
 
 from .models import Notification, Submission
 
@@ -30,10 +31,31 @@ def notify(recipients: Iterable[User], *, text: str, link: str = "", actor: User
     )
     addresses = [user.email for user in people if user.email]
     if addresses:
-        transaction.on_commit(lambda: _mail(addresses, text, link))
+        # Sent by the task worker, so no page waits on the mail server (submissions.tasks).
+        transaction.on_commit(lambda: _enqueue_mail(addresses, text, link))
 
 
-def _mail(addresses: list[str], text: str, link: str) -> None:
+def notify_each(messages: list[tuple[list[User], str, str]], *, actor: User | None = None) -> None:
+    """Several notices at once — (recipients, text, link) each — in one insert, for actions
+    that tell many units (刊发); mail is queued for the worker once the transaction commits."""
+    rows = []
+    for recipients, text, link in messages:
+        people = [user for user in recipients if actor is None or user.pk != actor.pk]
+        rows += [Notification(recipient=user, text=text[:200], link=link) for user in people]
+        addresses = [user.email for user in people if user.email]
+        if addresses:
+            transaction.on_commit(lambda a=addresses, t=text, li=link: _enqueue_mail(a, t, li))
+    Notification.objects.bulk_create(rows)
+
+
+def _enqueue_mail(addresses: list[str], text: str, link: str) -> None:
+    from .tasks import send_notification_mail
+
+    send_notification_mail.enqueue(addresses=addresses, text=text, link=link)
+
+
+def send_mail_now(addresses: list[str], text: str, link: str) -> None:
+    """One notification mail; a failing mail server is logged, never raised."""
     body = text + (f"\n\n查看：{settings.BULLETIN_SITE_URL.rstrip('/')}{link}" if link else "")
     try:
         send_mail(f"【杭州人大信息】{text[:40]}", body, None, addresses)

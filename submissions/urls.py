@@ -13,7 +13,12 @@ unit_patterns = [
     path("<id:pk>/edit/", views.piece_edit, name="piece_edit"),
     path("<id:pk>/submit/", views.piece_submit, name="piece_submit"),
     path("<id:pk>/withdraw/", views.piece_withdraw, name="piece_withdraw"),
+    path("<id:pk>/sign-off/", views.piece_sign_off, name="piece_sign_off"),
+    path("<id:pk>/sign-off/return/", views.piece_signoff_return, name="piece_signoff_return"),
+    path("<id:pk>/delete/", views.piece_delete, name="piece_delete"),
+    path("<id:pk>/restore/", views.piece_restore, name="piece_restore"),
     path("<id:pk>/comment/", views.piece_comment, name="piece_comment"),
+    path("<id:pk>/versions/", views.piece_versions, name="piece_versions"),
     path("<id:pk>/source.docx", views.piece_source, name="piece_source"),
 ]
 
@@ -23,6 +28,9 @@ review_patterns = [
     path("<id:pk>/", views.review_detail, name="review_detail"),
     path("<id:pk>/<slug:verb>/", views.review_act, name="review_act"),
     path("commissions/", views.commission_list, name="commission_list"),
+    path("commissions/<id:pk>/", views.commission_detail, name="commission_detail"),
+    path("commissions/<id:pk>/cancel/", views.commission_cancel, name="commission_cancel"),
+    path("commissions/<id:pk>/remind/", views.commission_remind, name="commission_remind"),
 ]
 
 notification_patterns = [

@@ -4,35 +4,49 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import BadRequest, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import can_use_unit_desk, role_required
-from bulletin.forms import InstructionForm  # the review page records 批示 too
+from accounts import permissions as accounts_permissions
+from accounts.permissions import can_use_unit_desk, can_view_unit_desk, role_required, unit_has_reviewer
+
+# The review page records 批示 and 上级采用; parse_id reads a tampered id as none.
+from bulletin.forms import HigherAdoptionForm, InstructionForm, parse_id
+from bulletin.paging import page_for_request
+from bulletin.quotas import unit_progress
 
 from . import actions, permissions, queries
+from .authors import split_names
 from .forms import (
     AdoptArticleForm,
     BriefForm,
     CommentForm,
-    CommissionChoiceForm,
+    CommissionCancelForm,
     CommissionForm,
+    CommissionRemindForm,
     DeclineForm,
     DocxUploadForm,
     PieceForm,
     QueueFilterForm,
+    ReopenForm,
     ReturnForm,
+    SignoffReturnForm,
+    SubmitForm,
+    UnadoptForm,
 )
 from .models import Commission, Submission
-from .richtext import diff_html, diff_text
+from .uploads import PENDING_DIR, refusal
+from .versions import CURRENT, TextVersion, compare, pick
 
 unit_desk = role_required(can_use_unit_desk)
+unit_pages = role_required(can_view_unit_desk)  # the unit's writers and its 审核人
+signoff_desk = role_required(accounts_permissions.can_sign_off_for_unit)
 review_desk = role_required(permissions.is_editor)
 
 IMPORT_SESSION_KEY = "docx_import"
@@ -54,35 +68,54 @@ def _run(request, action, **kwargs):
 # --- the unit's desk -----------------------------------------------------------
 
 
-@unit_desk
+@unit_pages
 def unit_home(request):
     unit = request.user.unit
-    pieces = queries.for_unit(unit)
     status = request.GET.get("status", "")
-    listed = pieces.filter(status=status) if status in Submission.Status.values else pieces
+    status = status if status in Submission.Status.values else ""
+    pieces = queries.for_unit(unit)
+    is_reviewer = request.user.is_reviewer
     return render(
         request,
         "submissions/unit_home.html",
         {
             "unit": unit,
-            "page": Paginator(listed, 20).get_page(request.GET.get("page")),
+            "is_reviewer": is_reviewer,
+            # Keyset paging: the last page costs what the first does (no deep OFFSET).
+            "page": page_for_request(request, queries.unit_list(unit, status), key="updated_at"),
             "status_counts": queries.status_counts(pieces),
             "current_status": status,
             "commissions": queries.open_commissions_for_unit(unit),
+            "awaiting_signoff": list(
+                pieces.filter(status=Submission.Status.PENDING_SIGNOFF).order_by("updated_at")
+            )
+            if is_reviewer
+            else [],
+            "quota": unit_progress(unit),
+            "today": timezone.localdate(),
         },
     )
 
 
+def _commission_asked_of(request) -> Commission | None:
+    """The commission named by `?commission=` (or the posted field) that was sent to the
+    user's unit; None when none is named. A value that is not an id, or a commission not
+    sent to the unit, is a 404."""
+    raw = request.GET.get("commission") or request.POST.get("commission")
+    if not raw:
+        return None
+    pk = parse_id(raw)
+    if pk is None:
+        raise Http404("没有这项约稿。")
+    return get_object_or_404(Commission, pk=pk, units=request.user.unit)
+
+
 @unit_desk
 def piece_create(request):
-    chosen = CommissionChoiceForm(request.POST if request.method == "POST" else request.GET)
-    if not chosen.is_valid():
-        raise BadRequest("约稿编号不正确。")
-    commission = None
-    if chosen.cleaned_data["commission"]:
-        commission = get_object_or_404(
-            Commission, pk=chosen.cleaned_data["commission"], units=request.user.unit
-        )
+    commission = _commission_asked_of(request)
+    if commission is not None and commission.cancelled_at is not None:
+        messages.error(request, f"约稿“{commission.topic}”已撤销，无需再写稿。")
+        return redirect("unit_home")
     imported = (
         request.session.get(IMPORT_SESSION_KEY)
         if request.GET.get("from") == "docx" or request.POST.get("from") == "docx"
@@ -101,6 +134,7 @@ def piece_create(request):
                     default_storage.delete(imported["path"])
                     request.session.pop(IMPORT_SESSION_KEY, None)
                 messages.success(request, "草稿已保存。确认无误后请点“报送”。")
+                _warn(request, form)
                 return redirect("piece_detail", pk=piece.pk)
     else:
         initial = {
@@ -122,16 +156,21 @@ def piece_create(request):
 
 @unit_desk
 def piece_import(request):
-    """Upload a .docx; its title and text go into a new draft form for review before saving."""
+    """Upload a Word/WPS file; its title and text go into a new draft form for review before
+    saving. The document as read (a .docx, without macros) waits in docx/pending/ until the
+    draft is saved; ``manage.py cleanup_uploads`` removes what is never saved."""
     form = DocxUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and refusal(request):
+        form.is_valid()
+        form.errors["file"] = form.error_class([refusal(request)])
+    elif request.method == "POST" and form.is_valid():
         result = form.cleaned_data["imported"]
         upload = form.cleaned_data["file"]
-        upload.seek(0)
-        path = default_storage.save(f"docx/pending/{uuid.uuid4().hex}.docx", upload)
+        path = default_storage.save(f"{PENDING_DIR}/{uuid.uuid4().hex}.docx", ContentFile(result.source_docx))
         request.session[IMPORT_SESSION_KEY] = {
             "path": path,
-            "name": upload.name,
+            "name": _docx_name(upload.name),
+            "format": result.format_label,
             "fields": {
                 "title": result.title,
                 "subtitle": result.subtitle,
@@ -139,17 +178,34 @@ def piece_import(request):
                 **_byline_fields(result.byline, request.user.unit.office_name),
             },
             "dropped": result.dropped,
-            "warnings": result.warnings,
+            "kept": result.kept,
+            "warnings": result.warnings + _byline_doubts(result.byline),
         }
         return redirect(reverse("piece_create") + "?from=docx")
     return render(request, "submissions/piece_import.html", {"form": form})
+
+
+def _docx_name(name: str) -> str:
+    """The stored source is always a .docx (converted or without macros)."""
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return f"{stem[:80] or '稿件'}.docx"
 
 
 def _byline_fields(byline: str, default_org: str) -> dict:
     if not byline:
         return {"byline_org": default_org}
     org, *authors = byline.split()
-    return {"byline_org": org, "byline_authors": " ".join(authors)}
+    return {"byline_org": org, "byline_authors": split_names(" ".join(authors)).text}
+
+
+def _byline_doubts(byline: str) -> list[str]:
+    doubt = split_names(" ".join(byline.split()[1:])).doubt if byline else ""
+    return [doubt] if doubt else []
+
+
+def _warn(request, form) -> None:
+    for notice in getattr(form, "notices", []):
+        messages.warning(request, notice)
 
 
 @login_required
@@ -157,10 +213,18 @@ def piece_detail(request, pk: int):
     piece = permissions.get_visible_submission(request.user, pk)
     if permissions.is_editor(request.user):
         return redirect("review_detail", pk=pk)
-    submitted = queries.last_submitted_revision(piece)
-    changed = submitted is not None and any(
-        getattr(submitted, name) != getattr(piece, name) for name in ("title", "subtitle", "body")
-    )
+    return _piece_page(request, piece)
+
+
+def _piece_page(request, piece, *, submit_form: SubmitForm | None = None):
+    """The unit's page of a piece. `submit_form` is a 报送 form refused with what was typed
+    (the 签发人 stays in the field)."""
+    is_writer = permissions.is_own_unit(request.user, piece)
+    change = queries.editor_change(piece)
+    needs_signer = not unit_has_reviewer(piece.unit_id)
+    can_submit = is_writer and piece.status in actions.TRANSITIONS["submit"].sources
+    if piece.status == Submission.Status.PENDING_SIGNOFF and not needs_signer:
+        can_submit = False  # waiting for the unit's 审核人
     return render(
         request,
         "submissions/piece_detail.html",
@@ -168,12 +232,43 @@ def piece_detail(request, pk: int):
             "piece": piece,
             "thread": queries.thread(piece),
             "can_edit": permissions.can_edit_as_contributor(request.user, piece),
-            "can_submit": piece.status in actions.TRANSITIONS["submit"].sources,
-            "can_withdraw": piece.status in actions.TRANSITIONS["withdraw"].sources,
+            "can_submit": can_submit,
+            "needs_signer": needs_signer,
+            "submit_form": submit_form
+            or SubmitForm(initial={"signer_name": piece.signer_name or queries.last_signer_name(piece.unit)}),
+            "can_withdraw": is_writer and piece.status in actions.TRANSITIONS["withdraw"].sources,
+            "can_delete": is_writer and actions.can_delete_draft(piece),
+            "can_restore": is_writer and piece.status in actions.TRANSITIONS["restore"].sources,
+            "can_sign_off": permissions.is_unit_reviewer(request.user, piece)
+            and piece.status in actions.TRANSITIONS["sign_off"].sources,
+            "signoff_return_form": SignoffReturnForm(),
             "comment_form": CommentForm(),
-            "editor_changed": changed,
-            "title_diff": diff_text(submitted.title, piece.title) if changed else "",
-            "body_diff": diff_html(submitted.body, piece.body) if changed else "",
+            "editor_change": change,
+            "editor_diff": [f for f in compare(*change) if f.changed] if change else [],
+        },
+    )
+
+
+@login_required
+def piece_versions(request, pk: int):
+    """Every kept version of a piece: open one (?show=), compare two (?a=&b=)."""
+    piece = permissions.get_visible_submission(request.user, pk)
+    versions = queries.versions_of(piece)
+    shown = pick(versions, request.GET.get("show"))
+    older = pick(versions, request.GET.get("a")) or (versions[1] if len(versions) > 1 else None)
+    newer = pick(versions, request.GET.get("b")) or versions[0]
+    return render(
+        request,
+        "submissions/piece_versions.html",
+        {
+            "piece": piece,
+            "versions": versions,
+            "shown": shown,
+            "older": older,
+            "newer": newer,
+            "fields": compare(older, newer) if older and not shown else [],
+            "back": "review_detail" if permissions.is_editor(request.user) else "piece_detail",
+            "current_key": CURRENT,
         },
     )
 
@@ -194,17 +289,24 @@ def piece_edit(request, pk: int):
         messages.error(request, f"稿件当前状态为“{piece.get_status_display()}”，不能修改。")
         return redirect("piece_detail", pk=pk)
     form = PieceForm(request.POST or None, instance=piece, initial={"version": piece.version})
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        saved = _save_text(request, piece, form)
+        saved, form, conflict = _save_text(request, piece, form)
         if saved:
             messages.success(
                 request, "已保存。" + ("修改完成后请点“重新报送”。" if piece.status == "returned" else "")
             )
+            _warn(request, form)
             return redirect("piece_detail", pk=pk)
-    return render(request, "submissions/piece_form.html", {"form": form, "piece": piece})
+    return render(
+        request, "submissions/piece_form.html", {"form": form, "piece": piece, "conflict": conflict}
+    )
 
 
-def _save_text(request, piece, form) -> bool:
+def _save_text(request, piece, form):
+    """Save the form's text. Returns (saved, form, conflict): after a refused conflicting
+    save the form is a fresh one holding the current text, and conflict the refused text
+    (a TextVersion) to show beside it."""
     try:
         actions.save_text(
             actor=request.user,
@@ -213,12 +315,20 @@ def _save_text(request, piece, form) -> bool:
             **form.text_fields(),
         )
     except actions.EditConflict as error:
-        form.add_error(None, str(error))
-        return False
+        current = Submission.objects.get(pk=piece.pk)
+        fresh = PieceForm(instance=current, initial={"version": current.version})
+        fresh.cleaned_data = {}  # unbound: add_error needs somewhere to look
+        fresh.add_error(None, str(error))
+        refused = (
+            TextVersion.of_revision(error.revision, against=TextVersion.of_piece(current))
+            if error.revision
+            else None
+        )
+        return False, fresh, refused
     except actions.SubmissionActionError as error:
         form.add_error(None, str(error))
-        return False
-    return True
+        return False, form, None
+    return True, form, None
 
 
 @unit_desk
@@ -226,11 +336,44 @@ def _save_text(request, piece, form) -> bool:
 def piece_submit(request, pk: int):
     piece = permissions.get_visible_submission(request.user, pk)
     was = piece.status
-    if _run(request, actions.submit, submission=piece) is not None:
-        if was == Submission.Status.SUBMITTED:
-            messages.info(request, "这篇稿件已经报送，无需重复提交。")
-        else:
-            messages.success(request, "已报送，等待研究室审核。")
+    form = SubmitForm(request.POST)
+    if not form.is_valid():
+        # Shown again with what was typed, so the 签发人 need not be typed twice.
+        messages.error(request, _errors(form))
+        return _piece_page(request, piece, submit_form=form)
+    done = _run(request, actions.submit, submission=piece, signer_name=form.cleaned_data["signer_name"])
+    if done is None:
+        return _piece_page(request, permissions.get_visible_submission(request.user, pk), submit_form=form)
+    if was == done.status:
+        messages.info(request, "这篇稿件已经报送，无需重复提交。")
+    elif done.status == Submission.Status.PENDING_SIGNOFF:
+        messages.success(request, "已提交本单位审核人审签，签发后报送研究室。")
+    else:
+        messages.success(request, "已报送，等待研究室审核。")
+    return redirect("piece_detail", pk=pk)
+
+
+@signoff_desk
+@require_POST
+def piece_sign_off(request, pk: int):
+    piece = permissions.get_visible_submission(request.user, pk)
+    if _run(request, actions.sign_off, submission=piece) is not None:
+        messages.success(request, "已签发，稿件已报送研究室。")
+    return redirect("piece_detail", pk=pk)
+
+
+@signoff_desk
+@require_POST
+def piece_signoff_return(request, pk: int):
+    piece = permissions.get_visible_submission(request.user, pk)
+    form = SignoffReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _errors(form))
+    elif (
+        _run(request, actions.return_from_signoff, submission=piece, note=form.cleaned_data["note"])
+        is not None
+    ):
+        messages.success(request, "已退回撰稿人修改。")
     return redirect("piece_detail", pk=pk)
 
 
@@ -240,6 +383,25 @@ def piece_withdraw(request, pk: int):
     piece = permissions.get_visible_submission(request.user, pk)
     if _run(request, actions.withdraw, submission=piece, note=request.POST.get("note", "")) is not None:
         messages.success(request, "稿件已撤回。")
+    return redirect("piece_detail", pk=pk)
+
+
+@unit_desk
+@require_POST
+def piece_delete(request, pk: int):
+    piece = permissions.get_visible_submission(request.user, pk)
+    if _run(request, actions.delete_draft, submission=piece) is None:
+        return redirect("piece_detail", pk=pk)
+    messages.success(request, f"草稿《{piece.title}》已删除。")
+    return redirect("unit_home")
+
+
+@unit_desk
+@require_POST
+def piece_restore(request, pk: int):
+    piece = permissions.get_visible_submission(request.user, pk)
+    if _run(request, actions.restore_withdrawn, submission=piece) is not None:
+        messages.success(request, "稿件已恢复为草稿，可修改后重新报送。")
     return redirect("piece_detail", pk=pk)
 
 
@@ -261,16 +423,120 @@ def piece_comment(request, pk: int):
 
 @review_desk
 def review_queue(request):
-    form = QueueFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    pieces = queries.editor_queue(**{k: v for k, v in filters.items() if v not in (None, "")})
+    form = QueueFilterForm(request.GET or {"status": QueueFilterForm.PENDING})
+    form.is_valid()  # a malformed filter is marked in the form; the valid ones still apply
+    filters = {"status": QueueFilterForm.PENDING, **form.cleaned_data}
+    filters = {k: v for k, v in filters.items() if v not in (None, "")}
+    pieces = queries.editor_queue(**filters)
+    status_counts = queries.status_counts(queries.editor_queue(status="all"))
+    pending = filters.get("status") == QueueFilterForm.PENDING
+    # The per-status counts already give the total unless other filters narrow the list.
+    if set(filters) <= {"status"} and filters.get("status") != QueueFilterForm.ALL:
+        shown = "submitted" if pending else filters.get("status")
+        total = sum(c["count"] for c in status_counts if c["status"] == shown)
+    else:
+        total = pieces.count()
     return render(
         request,
         "submissions/review_queue.html",
         {
             "form": form,
-            "page": Paginator(pieces, 20).get_page(request.GET.get("page")),
-            "status_counts": queries.status_counts(queries.editor_queue()),
+            # Keyset paging: the last page costs what the first does (no deep OFFSET); 待处理
+            # lists the longest waiting first.
+            "page": page_for_request(request, pieces, key="submitted_at", oldest_first=pending),
+            "total": total,
+            "status_counts": status_counts,
+            # 待处理 is the 已报送 pieces: its tile is the one lit.
+            "current_status": "submitted"
+            if filters.get("status") == QueueFilterForm.PENDING
+            else filters.get("status", ""),
+        },
+    )
+
+
+# The review page's action forms: verb (in the URL) → (form, action, done message).
+REVIEW_VERBS = {
+    "adopt-article": (AdoptArticleForm, actions.adopt_as_article, "已采用为文章，可在组刊页面编入一期。"),
+    "adopt-brief": (BriefForm, actions.adopt_as_brief, "已采用为信息摘登。"),
+    "return": (ReturnForm, actions.return_for_revision, "已退回修改，已通知报送单位。"),
+    "decline": (DeclineForm, actions.decline, "已标记为不采用，已通知报送单位。"),
+    "unadopt": (UnadoptForm, actions.unadopt, "已撤销采用，稿件回到“已报送”，已通知报送单位。"),
+    "reopen": (ReopenForm, actions.reopen, "稿件已重新进入审核（已报送），已通知报送单位。"),
+}
+
+
+def _verbs_on_page(piece) -> set[str]:
+    """The action forms the review page shows for the piece's current state."""
+    S = Submission.Status
+    if piece.status == S.SUBMITTED:
+        return {"adopt-article", "adopt-brief", "return", "decline"}
+    if piece.status == S.ADOPTED and not hasattr(piece, "placement"):
+        return {"unadopt"}  # a placed piece is taken out of its issue first
+    if piece.status == S.DECLINED:
+        return {"reopen"}
+    return set()
+
+
+def _review_page(request, piece, *, edit_form=None, conflict=None, bound=None, verb="adopt-article"):
+    """The review page. `bound` is a form sent with an error: it comes back as it was
+    sent, on the tab (`verb`) it was sent from."""
+    can_edit = permissions.can_edit_as_editor(request.user, piece)
+    if edit_form is None and can_edit:
+        edit_form = PieceForm(instance=piece, initial={"version": piece.version})
+    default_brief = piece.brief_text or f"{piece.unit.name}"
+    forms_by_verb = {
+        "adopt-article": AdoptArticleForm(initial={"section": piece.suggested_section_id}),
+        "adopt-brief": BriefForm(
+            initial={
+                "brief_text": default_brief,
+                "brief_byline": piece.brief_byline
+                or " ".join(p for p in (piece.byline_org, piece.byline_authors) if p),
+            }
+        ),
+        "return": ReturnForm(),
+        "decline": DeclineForm(),
+        "unadopt": UnadoptForm(),
+        "reopen": ReopenForm(),
+    }
+    if bound is not None:
+        forms_by_verb[verb] = bound
+    shown = _verbs_on_page(piece)
+    submitted = queries.last_submitted_revision(piece)
+    returned = queries.text_when_returned(piece)
+    current = TextVersion.of_piece(piece)
+    since_return = (
+        [f for f in compare(returned, current) if f.changed]
+        if returned and piece.status == Submission.Status.SUBMITTED
+        else []
+    )
+    since_submitted = (
+        [f for f in compare(TextVersion.of_revision(submitted), current) if f.changed] if submitted else []
+    )
+    return render(
+        request,
+        "submissions/review_detail.html",
+        {
+            "piece": piece,
+            "edit_form": edit_form,
+            "conflict": conflict,
+            "thread": queries.thread(piece),
+            "revisions": queries.revisions(piece),
+            "is_pending": "adopt-article" in shown,
+            "can_unadopt": "unadopt" in shown,
+            "can_reopen": "reopen" in shown,
+            "active_verb": verb,
+            "article_form": forms_by_verb["adopt-article"],
+            "brief_form": forms_by_verb["adopt-brief"],
+            "return_form": forms_by_verb["return"],
+            "decline_form": forms_by_verb["decline"],
+            "unadopt_form": forms_by_verb["unadopt"],
+            "reopen_form": forms_by_verb["reopen"],
+            "comment_form": CommentForm(),
+            "instruction_form": InstructionForm(),
+            "higher_form": HigherAdoptionForm(),
+            "since_return": since_return,
+            "returned_version": returned,
+            "since_submitted": since_submitted,
         },
     )
 
@@ -278,65 +544,42 @@ def review_queue(request):
 @review_desk
 def review_detail(request, pk: int):
     piece = permissions.get_visible_submission(request.user, pk)
-    can_edit = permissions.can_edit_as_editor(request.user, piece)
-    edit_form = (
-        PieceForm(request.POST or None, instance=piece, initial={"version": piece.version})
-        if can_edit
-        else None
-    )
-    if request.method == "POST" and edit_form is not None:
-        if edit_form.is_valid() and _save_text(request, piece, edit_form):
-            messages.success(request, "修改已保存，原文已留存，报送单位可查看修改对比。")
-            return redirect("review_detail", pk=pk)
-    submitted = queries.last_submitted_revision(piece)
-    default_brief = piece.brief_text or f"{piece.unit.name}"
-    return render(
-        request,
-        "submissions/review_detail.html",
-        {
-            "piece": piece,
-            "edit_form": edit_form,
-            "thread": queries.thread(piece),
-            "revisions": queries.revisions(piece),
-            "is_pending": piece.status == Submission.Status.SUBMITTED,
-            "return_form": ReturnForm(),
-            "decline_form": DeclineForm(),
-            "article_form": AdoptArticleForm(initial={"section": piece.suggested_section_id}),
-            "brief_form": BriefForm(
-                initial={
-                    "brief_text": default_brief,
-                    "brief_byline": piece.brief_byline
-                    or " ".join(p for p in (piece.byline_org, piece.byline_authors) if p),
-                }
-            ),
-            "comment_form": CommentForm(),
-            "instruction_form": InstructionForm(),
-            "body_diff": diff_html(submitted.body, piece.body)
-            if submitted and submitted.body != piece.body
-            else "",
-        },
-    )
+    if request.method == "POST" and permissions.can_edit_as_editor(request.user, piece):
+        edit_form = PieceForm(request.POST, instance=piece, initial={"version": piece.version})
+        conflict = None
+        if edit_form.is_valid():
+            saved, edit_form, conflict = _save_text(request, piece, edit_form)
+            if saved:
+                messages.success(request, "修改已保存，原文已留存，报送单位可查看修改对比。")
+                _warn(request, edit_form)
+                return redirect("review_detail", pk=pk)
+            piece = permissions.get_visible_submission(request.user, pk)
+        return _review_page(request, piece, edit_form=edit_form, conflict=conflict)
+    return _review_page(request, piece)
 
 
 @review_desk
 @require_POST
 def review_act(request, pk: int, verb: str):
     piece = permissions.get_visible_submission(request.user, pk)
-    forms_by_verb = {
-        "return": (ReturnForm, actions.return_for_revision, "已退回修改，已通知报送单位。"),
-        "decline": (DeclineForm, actions.decline, "已标记为不采用，已通知报送单位。"),
-        "adopt-article": (AdoptArticleForm, actions.adopt_as_article, "已采用为文章，可在组刊页面编入一期。"),
-        "adopt-brief": (BriefForm, actions.adopt_as_brief, "已采用为信息摘登。"),
-    }
-    if verb not in forms_by_verb:
+    if verb not in REVIEW_VERBS:
         raise PermissionDenied("未知的操作。")
-    form_class, action, done = forms_by_verb[verb]
+    form_class, action, done = REVIEW_VERBS[verb]
     form = form_class(request.POST)
-    if not form.is_valid():
-        messages.error(request, _errors(form))
-    elif _run(request, action, submission=piece, **form.cleaned_data) is not None:
-        messages.success(request, done)
-    return redirect("review_detail", pk=pk)
+    if form.is_valid():
+        try:
+            action(actor=request.user, submission=piece, **form.cleaned_data)
+        except actions.SubmissionActionError as error:
+            piece = permissions.get_visible_submission(request.user, pk)
+            if verb in _verbs_on_page(piece):
+                form.add_error(None, str(error))  # shown in the form, on its tab
+            else:
+                messages.error(request, str(error))  # the form is not on the page in this state
+        else:
+            messages.success(request, done)
+            return redirect("review_detail", pk=pk)
+    piece = permissions.get_visible_submission(request.user, pk)
+    return _review_page(request, piece, bound=form, verb=verb)
 
 
 @review_desk
@@ -348,8 +591,72 @@ def commission_list(request):
             messages.success(request, f"约稿“{commission.topic}”已发给 {commission.units.count()} 个单位。")
             return redirect("commission_list")
     return render(
-        request, "submissions/commission_list.html", {"form": form, "commissions": queries.commissions()}
+        request,
+        "submissions/commission_list.html",
+        {"form": form, "commissions": queries.commissions(), "today": timezone.localdate()},
     )
+
+
+@review_desk
+def commission_detail(request, pk: int):
+    """One commission: per unit 待报 / 已报 / 逾期 with the answering pieces; edit, cancel, 催报."""
+    commission = get_object_or_404(Commission, pk=pk)
+    form = CommissionForm(
+        request.POST or None,
+        initial={
+            "topic": commission.topic,
+            "requirements": commission.requirements,
+            "deadline": commission.deadline,
+            "units": list(commission.units.values_list("pk", flat=True)),
+        },
+        keep_deadline=commission.deadline,
+    )
+    if request.method == "POST" and form.is_valid():
+        if _run(request, actions.update_commission, commission=commission, **form.cleaned_data) is not None:
+            messages.success(request, "约稿已修改，已通知相关单位。")
+            return redirect("commission_detail", pk=pk)
+    rows = queries.commission_table(commission)
+    return render(
+        request,
+        "submissions/commission_detail.html",
+        {
+            "commission": commission,
+            "rows": rows,
+            "form": form,
+            "cancel_form": CommissionCancelForm(),
+            "pending_count": sum(1 for row in rows if not row.answered),
+        },
+    )
+
+
+@review_desk
+@require_POST
+def commission_cancel(request, pk: int):
+    commission = get_object_or_404(Commission, pk=pk)
+    form = CommissionCancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _errors(form))
+    elif _run(request, actions.cancel_commission, commission=commission, note=form.cleaned_data["note"]):
+        messages.success(request, "约稿已撤销，已通知约稿单位。")
+    return redirect("commission_detail", pk=pk)
+
+
+@review_desk
+@require_POST
+def commission_remind(request, pk: int):
+    """催报 one unit (`unit` posted) or every unit that has not answered."""
+    commission = get_object_or_404(Commission, pk=pk)
+    form = CommissionRemindForm(request.POST, commission=commission)
+    if not form.is_valid():
+        messages.error(request, _errors(form))
+        return redirect("commission_detail", pk=pk)
+    units = [form.cleaned_data["unit"]] if form.cleaned_data["unit"] else None
+    reminded = _run(request, actions.remind_commission, commission=commission, units=units)
+    if reminded:
+        messages.success(request, "已催报：" + "、".join(unit.short_name for unit in reminded) + "。")
+    elif reminded is not None:
+        messages.info(request, "今天已经催报过（或该单位没有报送员账号），未重复发送。")
+    return redirect("commission_detail", pk=pk)
 
 
 # --- notifications -------------------------------------------------------------
@@ -357,6 +664,6 @@ def commission_list(request):
 
 @login_required
 def notification_list(request):
-    notices = list(request.user.notifications.all()[:100])
+    page = page_for_request(request, request.user.notifications.all(), key="created_at")
     actions.mark_notifications_read(actor=request.user)
-    return render(request, "submissions/notifications.html", {"notices": notices})
+    return render(request, "submissions/notifications.html", {"notices": page, "page": page})

@@ -37,3 +37,17 @@ def chromium_page(**context_options) -> Iterator:
             yield page
         finally:
             browser.close()
+
+
+def wait_until(page, condition, timeout_ms: int = 15000) -> None:
+    """Wait until `condition()` (a Python callable reading the page) is true.
+
+    page.wait_for_function("…") compiles its string inside the page, which the
+    Content-Security-Policy forbids (no 'unsafe-eval'); this polls from the test instead.
+    """
+    waited = 0
+    while not condition():
+        if waited >= timeout_ms:
+            raise AssertionError(f"the page did not reach the expected state in {timeout_ms} ms")
+        page.wait_for_timeout(50)
+        waited += 50

@@ -12,6 +12,14 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def tasks_run_at_once(settings):
+    """Background tasks run for real, inside the caller, once the enqueuing transaction
+    commits (django-tasks' immediate backend). tests/test_worker.py runs the database
+    backend with a real worker process."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def make_user(db):
     """Create an account through the real action, the way the admin does."""

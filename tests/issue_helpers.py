@@ -8,7 +8,7 @@ def submitted_piece(
     contributor, title: str, *, subtitle: str = "", body: str = "<p>正文内容。</p>", **fields
 ) -> Submission:
     piece = actions.create_draft(actor=contributor, title=title, subtitle=subtitle, body=body, **fields)
-    return actions.submit(actor=contributor, submission=piece)
+    return actions.submit(actor=contributor, submission=piece, signer_name="李建华")
 
 
 def adopted_piece(

@@ -174,7 +174,7 @@ def check_typography(
         if continues and starts_block:
             report.justified_lines += 1
             right = left_edge(line.page) + BLOCK_WIDTH
-            if abs(line.x1 - right) > 0.5:
+            if abs(line.x1 - right) > 0.1:  # digits and Latin as exactly as Chinese (measured ≤ 0.035)
                 report.add(f"p.{line.page} line ends {line.x1 - right:+.2f} pt from the edge: {line.text}")
 
     # Kinsoku on every line of the text block, titles and bylines included.

@@ -18,7 +18,7 @@ def test_contributor_belongs_to_exactly_one_unit(make_user):
 
 
 def test_other_roles_belong_to_no_unit(make_user):
-    with pytest.raises(ValidationError, match="只有报送员属于报送单位"):
+    with pytest.raises(ValidationError, match="只有报送员和审核人属于报送单位"):
         make_user(Role.EDITOR, "西湖区")
 
 

@@ -193,3 +193,43 @@ def test_filters_and_xlsx_export(auditor, editor, reader):
     admin_like = Client()
     admin_like.force_login(editor)
     assert admin_like.get(reverse("admin:audit_auditentry_export")).status_code == 302
+
+
+def test_issue_deletion_quotas_higher_adoptions_and_worker_publishing_are_recorded(
+    editor, contributor, django_capture_on_commit_callbacks
+):
+    from bulletin.actions import (
+        delete_issue,
+        end_quota,
+        record_higher_adoption,
+        remove_higher_adoption,
+        request_publication,
+        set_quota,
+    )
+
+    publication = Publication.objects.get()
+    today = timezone.localdate()
+    doomed = create_issue(actor=editor, publication=publication, date=today, number=3, total_number=706)
+    delete_issue(actor=editor, issue=doomed)
+    deleted = AuditEntry.objects.get(kind="issue_deleted")
+    assert deleted.actor == editor and deleted.before["number"] == 3
+
+    quota = set_quota(actor=editor, count=2, period="month", starts=today, unit=contributor.unit)
+    end_quota(actor=editor, quota=quota, today=today)
+    assert AuditEntry.objects.filter(kind="quota_changed", object_id=str(quota.pk)).count() == 2
+
+    issue = create_issue(actor=editor, publication=publication, date=today, number=1, total_number=704)
+    piece = adopted_piece(editor, contributor, "第一篇")
+    place(editor, issue, piece, "助力攻坚")
+    issue.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):  # the worker's task runs on commit
+        request_publication(actor=editor, issue=issue, expected_version=issue.layout_version)
+    published = AuditEntry.objects.get(kind="issue_published", object_id=str(issue.pk))
+    assert published.actor == editor and published.after["pieces"] == 1
+
+    adoption = record_higher_adoption(
+        actor=editor, submission=piece, level="provincial", publication="浙江人大信息", date=today
+    )
+    remove_higher_adoption(actor=editor, adoption=adoption, note="记错了")
+    rows = AuditEntry.objects.filter(kind="higher_adoption", object_id=str(piece.pk)).order_by("id")
+    assert [row.message.startswith("删除") for row in rows] == [False, True]

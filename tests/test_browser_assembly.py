@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from bulletin.actions import create_issue
 from bulletin.models import Issue, Publication
-from tests.browser import chromium_page
+from tests.browser import chromium_page, wait_until
 from tests.conftest import PASSWORD
 from tests.issue_helpers import adopted_piece
 
@@ -120,3 +120,51 @@ def test_place_drag_preview_publish_download(
     bodies = ["余杭区人大常委会充分发挥", "萧山区人大常委会以企业综合服务", "西湖区人大常委会坚持将优化"]
     positions = [flat.find(b) for b in bodies]
     assert -1 not in positions and positions == sorted(positions), positions
+
+
+def test_moves_in_quick_succession_are_all_saved(live_server, editor, contributor):
+    """Alt+↓ pressed twice before the first save is answered: the second move waits for the
+    first save and is sent with its new version, so both are kept — no false "已被他人修改",
+    and the page never shows an order the server does not have."""
+    from tests.issue_helpers import place
+
+    publication = Publication.objects.get(name="杭州人大信息")
+    issue = create_issue(
+        actor=editor, publication=publication, date=datetime.date(2024, 10, 25), number=15, total_number=703
+    )
+    for title in ("甲稿", "乙稿", "丙稿"):
+        place(editor, issue, adopted_piece(editor, contributor, title), "助力攻坚")
+
+    with chromium_page() as page:
+        log_in(page, live_server.url, "bianji")
+        page.goto(f"{live_server.url}{reverse('issue_assemble', args=[issue.pk])}")
+        held = []  # the arrange requests; the first is held back until the test lets it go
+
+        def hold_the_first(route):
+            held.append(route)
+            if len(held) > 1:
+                route.continue_()
+
+        page.route("**/arrange/", hold_the_first)
+        page.get_by_role("listitem", name="甲稿").focus()
+        page.keyboard.press("Alt+ArrowDown")
+        page.locator("#arrange-status", has_text="正在保存").wait_for()  # no eval: the CSP forbids it
+        while not held:
+            page.wait_for_timeout(50)
+        page.keyboard.press("Alt+ArrowDown")  # while the first save is still on its way
+        page.wait_for_timeout(400)
+        assert len(held) == 1, "the second move was posted before the first was answered"
+        held[0].continue_()
+        wait_until(
+            page,
+            lambda: (
+                "顺序已保存" in page.locator("#arrange-status").inner_text()
+                and not page.locator("#assembly").get_attribute("data-saving")
+            ),
+        )
+        assert section_titles(page, "助力攻坚") == ["乙稿", "丙稿", "甲稿"]
+        assert "他人" not in page.locator("#arrange-status").inner_text()
+        page.reload()
+        assert section_titles(page, "助力攻坚") == ["乙稿", "丙稿", "甲稿"]
+        toc = page.locator("#toc").inner_text()
+        assert toc.index("乙稿") < toc.index("丙稿") < toc.index("甲稿")

@@ -48,7 +48,7 @@ def test_import_submit_return_resubmit_adopt(live_server, settings, tmp_path, co
         # The contributor imports the Word file and reviews it before saving.
         log_in(page, base, "xihu")
         page.get_by_role("link", name="从 Word 导入").click()
-        page.get_by_label("Word 文件（.docx）").set_input_files(str(docx_path))
+        page.get_by_label("Word / WPS 文件").set_input_files(str(docx_path))
         page.get_by_role("button", name="读取文件").click()
         page.get_by_text("已从《稿件.docx》读入").wait_for()
         assert page.locator("#id_title").input_value() == TITLE
@@ -57,6 +57,7 @@ def test_import_submit_return_resubmit_adopt(live_server, settings, tmp_path, co
         assert page.locator("#id_byline_authors").input_value() == "钱苏晚"
         page.get_by_role("button", name="保存草稿").click()
         page.get_by_text("草稿已保存").wait_for()
+        page.get_by_label("签发人").fill("李建华")
         page.get_by_role("button", name="报送", exact=True).click()
         page.get_by_text("已报送，等待研究室审核。").wait_for()
 
@@ -80,7 +81,7 @@ def test_import_submit_return_resubmit_adopt(live_server, settings, tmp_path, co
         page.keyboard.press("Control+End")
         page.keyboard.press("Enter")
         page.keyboard.type("目前商会调解中心已成功调解商事纠纷252件。")
-        page.get_by_role("button", name="保存草稿").click()
+        page.get_by_role("button", name="保存修改").click()
         page.get_by_text("已保存。").wait_for()
         page.get_by_role("button", name="重新报送").click()
         page.get_by_text("已报送，等待研究室审核。").wait_for()

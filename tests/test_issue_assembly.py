@@ -360,3 +360,48 @@ def test_move_to_another_section_without_dragging(client_for, editor, contributo
     assert titles_in_order(issue) == ["乙", "甲"]
     a.refresh_from_db()
     assert (a.section.name, a.position) == ("监督纵横", 2)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"version": 1e400, "layout": {}}',  # int(inf): OverflowError
+        '{"version": %(v)s, "layout": {"99999999999999999999": [%(a)s]}}',  # beyond any integer column
+        '{"version": %(v)s, "layout": {"%(s)s": [99999999999999999999]}}',
+        '{"version": %(v)s, "layout": {"%(s)s": [%(a)s, 1.5]}}',
+        '{"version": true, "layout": {"%(s)s": [%(a)s]}}',
+    ],
+)
+def test_arrange_endpoint_refuses_malformed_numbers_with_a_message(
+    client_for, editor, contributor, issue, body
+):
+    """Numbers out of range or of the wrong kind are a 400 with a message, never a 500."""
+    a = place(editor, issue, adopted_piece(editor, contributor, "甲"), "助力攻坚")
+    issue.refresh_from_db()
+    sent = body % {"v": issue.layout_version, "a": a.pk, "s": section("助力攻坚").pk}
+    response = client_for(editor).post(
+        reverse("issue_arrange", args=[issue.pk]), sent, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["ok"] is False and response.json()["message"]
+    assert titles_in_order(issue) == ["甲"]
+
+
+@pytest.mark.parametrize(
+    "name,data",
+    [
+        ("placement_add", {"submission": "abc", "section": "1"}),
+        ("placement_add", {"submission": "1", "section": "abc"}),
+        ("placement_add", {"submission": "99999999999999999999", "section": "1"}),
+        ("placement_move_to_section", {"section": "abc"}),
+        ("placement_move_to_section", {"section": "1.5"}),
+    ],
+)
+def test_assembly_forms_with_tampered_ids_get_a_message(client_for, editor, contributor, issue, name, data):
+    """A posted id that is not a number finds nothing: the page says what to choose, no 500."""
+    placement = place(editor, issue, adopted_piece(editor, contributor, "甲"), "助力攻坚")
+    args = [issue.pk] if name == "placement_add" else [issue.pk, placement.pk]
+    page = client_for(editor).post(reverse(name, args=args), data, follow=True)
+    assert page.status_code == 200
+    assert "请选择" in page.content.decode()
+    assert titles_in_order(issue) == ["甲"]

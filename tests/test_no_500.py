@@ -197,6 +197,28 @@ def world(editor, contributor, reader, admin_account, make_user, settings, tmp_p
         "new_password1": "New-Password-2026!",
         "new_password2": "New-Password-2026!",
         "verb": "return",
+        # Issues 13–16: the assembly page's filter, 刊发 confirmation, paging cursors,
+        # 签发人, 报送任务, rankings by group, 校对 panels.
+        "uq": "一篇",
+        "uunit": str(unit.pk),
+        "ukind": "article",
+        "confirmed": "1",
+        "after": "",
+        "before": "",
+        "signer_name": "李建华",
+        "signer": "李建华",
+        "group": "district",
+        "issue": str(draft_issue.pk),
+        "key": "abc",
+        "fragment": "1",
+        "count": "2",
+        "period": "month",
+        "starts": f"{today:%Y-%m}-01",
+        "ends": "",
+        "unit_kind": "district",
+        "a": "1",
+        "b": "2",
+        "show": "all",
     }
     ids = {
         "piece": [draft.pk, submitted.pk, published_piece.pk],
@@ -212,6 +234,8 @@ def world(editor, contributor, reader, admin_account, make_user, settings, tmp_p
         "reader": reader,
         "admin": admin_account,
         "auditor": auditor,
+        # Made last: with a 审核人 in the unit, the pieces above would wait for 审签.
+        "reviewer": make_user(Role.REVIEWER, contributor.unit.short_name, username="shenhe"),
     }
     return {"valid": valid, "ids": ids, "users": users}
 
@@ -293,7 +317,8 @@ def test_no_request_is_a_500(world, key_recorder, capsys):
                 log.write(
                     f"  slow {time.monotonic() - started:.1f}s {role} {method} {url} {str(data)[:300]}\n"
                 )
-        if response.status_code >= 500:
+        # /healthz answers 503 on purpose when no task worker is alive (none runs here).
+        if response.status_code >= 500 and not (response.status_code == 503 and "/healthz" in url):
             failures.append(f"{response.status_code} {role} {method.upper()} {url} {note}")
             if progress:
                 with open(progress, "a", encoding="utf-8") as log:

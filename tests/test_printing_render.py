@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import math
 import re
 import shutil
 import subprocess
@@ -15,13 +17,14 @@ from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import resolve1
 
 from bulletin.printing.document import ArticleItem, BriefItem, IssueDocument, Run, Section
-from bulletin.printing.fonts import FANDOL_DIR
-from bulletin.printing.render import render_html, render_pdf
+from bulletin.printing.fonts import FANDOL_DIR, font_set
+from bulletin.printing.render import BLOCK_WIDTH, TITLE_SIZE, render_html, render_pdf, title_lines
 from tests.printing_fixtures import (
     check_typography,
     expected_pieces,
     flat_text,
     font_name,
+    left_edge,
     render_seed,
     requires_seed,
     text_lines,
@@ -281,3 +284,88 @@ def test_html_of_the_issue_is_what_prints(tmp_path):
     direct = render_pdf(document)
     with pdfplumber.open(io.BytesIO(via_html)) as a, pdfplumber.open(io.BytesIO(direct)) as b:
         assert [p.extract_text() for p in a.pages] == [p.extract_text() for p in b.pages]
+
+
+@requires_seed("2024-15")
+def test_the_screen_preview_breaks_pages_where_the_pdf_does(issue_2024_15):
+    from bench.seed_documents import build_seed_document
+    from bulletin.printing.render import render_preview_html
+
+    html, report = render_preview_html(build_seed_document("2024-15"), font_url=lambda face: f"/f/{face.key}")
+    assert not report.findings
+    gaps = re.findall(r'class="page-gap" data-page="(\d+)"></(?:span|div)>\n?(.*?)(?:\n|</p>|</h3>)', html)
+    # Page 1 is the masthead, page 2 starts the content: every later page has a gap.
+    assert [int(page) for page, _ in gaps] == list(range(3, len(issue_2024_15.pages) + 1))
+    first_lines = {}
+    for line in text_lines(issue_2024_15):
+        first_lines.setdefault(line.page, line.text.strip())
+    for page, following in gaps:
+        text = re.sub(r"<[^>]+>", "", following)
+        text = re.sub(r'^.*data-b="[^"]+">', "", text).strip()
+        assert text and first_lines[int(page)].startswith(text[:10]), (page, text, first_lines[int(page)])
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "专项经费￥120万元——2024―2026年联络站建设……进展",
+        "关于“￥”与“¥”、“‰”与“％”的说明（第〇五号）",
+        "西湖区人大常委会组织开展“代表联络站——群众家门口的连心桥”主题活动……",
+    ],
+)
+def test_a_long_title_takes_as_few_lines_as_its_length_needs(title):
+    # A title whose even break is forbidden (a connector, a number with its dash) must
+    # not leave a character alone on an extra line.
+    fonts = font_set()
+    lines = title_lines(title, fonts)
+    assert "".join(lines) == title
+    measure = sum(fonts.glyph("title", c, TITLE_SIZE)[1] for c in title)
+    assert len(lines) == math.ceil(measure / BLOCK_WIDTH), lines
+    assert all(len(line) > 2 for line in lines), lines
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "关于https://www.hzrd.gov.cn/col/col1229512345/art/2024/index.html网页的说明",
+        "西湖区人大常委会组织开展“代表联络站——群众家门口的连心桥”主题活动（第二期）",
+    ],
+)
+def test_no_title_line_is_wider_than_the_block(title):
+    # Titles are set centred at their natural spacing: a line may not count on a
+    # tightening that is never applied.
+    fonts = font_set()
+    lines = title_lines(title, fonts)
+    for line in lines:
+        assert sum(fonts.glyph("title", c, TITLE_SIZE)[1] for c in line) <= BLOCK_WIDTH + 0.3, line
+    assert all(len(line) > 2 for line in lines), lines
+
+
+def test_a_byline_longer_than_a_line_is_broken_not_cut_off(tmp_path):
+    authors = ["郭彧杰", "王祎", "欧阳修远", "司马相如", "诸葛亮亮", "上官婉儿"]
+    org = "杭州市西湖区人大常委会办公室研究室信息科联络站工作组"
+    document = IssueDocument(
+        publication_name="杭州人大信息",
+        compiler="杭州市人大常委会研究室编",
+        edition_label="普刊",
+        year=2026,
+        number=1,
+        total_number=704,
+        date=dt.date(2026, 3, 2),
+        sections=[
+            Section("要闻速递", "articles", [ArticleItem("标题", [[Run("正文。")]], "", org, authors)])
+        ],
+        distribution=["省人大常委会办公厅"],
+        editor_name="杨青青",
+        editor_phone="(0571)85250657",
+    )
+    path = tmp_path / "byline.pdf"
+    path.write_bytes(render_pdf(document))
+    text = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True).stdout
+    flat = re.sub(r"\s", "", text)
+    assert re.sub(r"\s", "", document.sections[0].items[0].byline) in flat
+    # Broken between the unit and the names, never inside a name.
+    assert "诸葛亮亮" in text and "上官婉儿" in text.replace(" ", "")
+    with pdfplumber.open(path) as pdf:
+        edge = left_edge(2) + BLOCK_WIDTH
+        assert all(c["x1"] <= edge + 0.5 for c in pdf.pages[1].chars), "a character past the text block"

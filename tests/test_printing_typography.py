@@ -95,7 +95,10 @@ def _check_lines(text: str, first_width: float = W - 2 * W / 28, width: float = 
             end = sum(advances) + sum(units[:-1]) * 16 / 1000
             assert abs(end - avail) <= 0.016, (line, end, avail)
             assert (sum(units[:-1]) / (len(line) - 1)) * 16 / 1000 > GRID - 1.5  # never crushed
-    assert not spans[-1].justify
+    if spans[-1].justify:  # only a last line pulled in by tightening is justified
+        last = _advances(lines[-1])
+        avail = first_width if len(lines) == 1 else width
+        assert sum(last) + (len(last) - 1) * GRID > avail, lines[-1]
     return lines
 
 
@@ -264,3 +267,90 @@ def test_seed_builder_recovers_the_issues():
     assert lead.bold and lead.text.startswith("一是完善工作机制")
     assert january.sections[1].items[0].byline_authors == ["蔡静", "张雄杰"]
     assert january.extra_line.startswith("(信息报送网址")
+
+
+def _segments(text: str) -> list[str]:
+    from bulletin.printing.typography import break_opportunities
+
+    cuts = [0, *break_opportunities(text), len(text)]
+    return [text[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]
+
+
+@pytest.mark.parametrize(
+    ("text", "unbroken"),
+    [
+        ("规划期为2024—2026年", "2024—"),  # a connector never starts a line
+        ("每年安排3～5次", "3～"),
+        ("温差5－8度", "5－"),
+        ("专项经费￥120万元", "￥120"),  # a prefix sign stays with its number
+        ("误差控制在±3%以内", "±3%"),  # … and a postfix sign with its number
+        ("第№5号，编号＃12", "№5"),
+        ("增长5‰，气温25℃，角度30°", "5‰"),
+        ("联络站――群众", "――"),  # a dash in any code point is never split
+        ("联络站──群众", "──"),
+        ("联络站——群众", "——"),
+        ("等等……还有", "……"),  # an ellipsis in any code point
+        ("等等⋯⋯还有", "⋯⋯"),
+        ("聚焦DRG支付方式", "DRG"),  # Latin words and abbreviations whole
+        ("高校经济2.0版", "2.0"),
+        ("这是“双向奔赴”的", "“双"),  # an opening mark never ends a line
+        ("完成。下一步", "成。"),  # a full stop never starts a line
+        ("市、区两级", "市、"),
+        ("中国·杭州", "国·"),
+        # Review texts (other texts of the same kinds):
+        ("价格$ 200元", "$ 200"),  # a prefix sign followed by a space keeps its number
+        ("第№ 5号楼", "№ 5"),
+        ("误差± 3毫米", "± 3"),
+        ("见( abc )一文", "( abc"),  # … and an opening mark the word after it
+        ("ＧＤＰ增长５．２％", "ＧＤＰ"),  # full-width letters and digits are words too
+        ("增长５．２％，", "５．２％"),
+        ("共１２３４５６件", "１２３４５６"),
+        ("合计3500元整", "3500元"),  # 元 after a number is its postfix sign
+        ("合计３５元整", "３５元"),
+        ("代表〰群众", "表〰"),  # the wavy dashes are connectors
+        ("2024〜2026年", "2024〜"),
+        ("代表〰〰群众", "〰〰"),
+        ("代表﹏﹏群众", "﹏﹏"),
+    ],
+)
+def test_break_opportunities_obey_the_table(text, unbroken):
+    segments = _segments(text)
+    assert "".join(segments) == text
+    start = text.index(unbroken)
+    cuts = {sum(len(s) for s in segments[:i]) for i in range(len(segments) + 1)}
+    assert not any(start < cut < start + len(unbroken) for cut in cuts), segments
+
+
+def test_addresses_break_after_their_separators_only():
+    segments = _segments("网址为https://www.example.gov.cn/col/art_9f8e.html，欢迎查阅。")
+    assert "https://" in segments and "www." in segments and "art_" in segments
+    assert "9f8e." in segments and "html，" in segments
+    mail = _segments("邮箱：renda_xinxi@example-district.gov.cn。")
+    assert mail[-6:] == ["renda_", "xinxi@", "example-", "district.", "gov.", "cn。"]
+    # Between Chinese characters every place is a break: UAX #14's LB31.
+    assert _segments("人大常委会") == list("人大常委会")
+
+
+def test_spacing_bounds_hold_and_ragged_lines_say_why():
+    from bulletin.printing.typography import SPACING_BOUNDS_EM
+
+    low, high = SPACING_BOUNDS_EM
+    text = "账号为" + "A" * 80 + "，请核对。"
+    advances = [8.0 if c == "A" else 16.0 for c in text]
+    spans = break_lines(
+        text,
+        advances,
+        first_width=W - 2 * W / 28,
+        width=W,
+        base_spacing=GRID,
+        min_spacing=low * 16,
+        max_spacing=high * 16,
+    )
+    assert "".join(text[s.start : s.end] for s in spans) == text
+    notes = [s.note for s in spans if s.note]
+    assert notes and all(not s.justify for s in spans if s.note)
+    for span in spans:
+        if span.justify:
+            line = advances[span.start : span.end]
+            spacing = (W - sum(line)) / (len(line) - 1)
+            assert low * 16 - 0.01 <= spacing <= high * 16 + 0.01

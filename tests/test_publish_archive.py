@@ -230,5 +230,5 @@ def test_unpublished_pieces_are_not_found_by_search(editor, contributor, publica
 
 def test_contributor_sees_where_their_piece_went(published, client_for, contributor):
     page = client_for(contributor).get(reverse("unit_home")).content.decode()
-    assert "已刊发于第15期" in page
+    assert "已刊发于2024年第15期" in page
     assert reverse("archive_issue", args=[published.pk]) in page

@@ -53,7 +53,7 @@ def dated(piece: Submission, action: str, day: datetime.date, *, nth: int = 0) -
     event = Event.objects.filter(submission=piece, action=action).order_by("id")[nth]
     Event.objects.filter(pk=event.pk).update(created_at=at(day))
     if action == "submit" and nth == 0:
-        Submission.objects.filter(pk=piece.pk).update(submitted_at=at(day))
+        Submission.objects.filter(pk=piece.pk).update(submitted_at=at(day), first_submitted_at=at(day))
 
 
 @pytest.fixture
@@ -88,7 +88,7 @@ def data(editor, contributor, other_contributor, settings, tmp_path):
     dated(c, "submit", D(2024, 9, 1))
     actions.return_for_revision(actor=editor, submission=c, note="请修改")
     dated(c, "return", D(2024, 9, 2))
-    actions.submit(actor=contributor, submission=c)
+    actions.submit(actor=contributor, submission=c, signer_name="李建华")
     dated(c, "submit", D(2024, 9, 3), nth=1)
     actions.decline(actor=editor, submission=c, reason="重复")
     dated(c, "decline", D(2024, 9, 5))
@@ -117,7 +117,7 @@ def data(editor, contributor, other_contributor, settings, tmp_path):
     e = actions.create_draft(
         actor=other_contributor, commission=commission, title="萧山区戊", body="<p>应约。</p>"
     )
-    actions.submit(actor=other_contributor, submission=e)
+    actions.submit(actor=other_contributor, submission=e, signer_name="李建华")
     dated(e, "submit", D(2024, 7, 5))
 
     if SEED.exists():
@@ -241,6 +241,23 @@ def test_instructions_only_on_published_pieces(editor, contributor):
         )
 
 
+def test_the_same_instruction_sent_twice_is_recorded_once(data, client_for, editor, contributor):
+    """A double click on 记录批示 (or the browser resubmitting) must not count the bonus twice."""
+    piece = Submission.objects.get(title="西湖区甲")
+
+    def points() -> Decimal:
+        return next(r.points for r in unit_report(Period.year(2024)).rows if r.unit == contributor.unit)
+
+    before = points()
+    form = {"leader": "省委主要领导", "level": "provincial", "date": "2024-09-01", "text": "好"}
+    client = client_for(editor)
+    for _ in range(2):
+        client.post(reverse("instruction_add", args=[piece.pk]), form)
+    assert piece.instructions.filter(leader="省委主要领导").count() == 1
+    assert piece.instructions.get(leader="省委主要领导").level == "provincial"
+    assert points() - before == 6
+
+
 def test_bad_period_gets_a_chinese_message(client_for, editor):
     page = client_for(editor).get(
         reverse("stats"), {"kind": "range", "start": "2024-05-01", "end": "2024-01-01"}
@@ -250,3 +267,16 @@ def test_bad_period_gets_a_chinese_message(client_for, editor):
 
 def test_units_list_is_complete(data):
     assert len(unit_report(Period.year(2024)).rows) == Unit.objects.filter(active=True).count()
+
+
+@pytest.mark.parametrize(("start", "end"), [("0001-01-01", "0001-12-31"), ("9999-01-01", "9999-12-31")])
+def test_a_range_at_the_calendar_edge_is_refused_in_chinese(client_for, editor, start, end):
+    response = client_for(editor).get(reverse("stats") + f"?kind=range&start={start}&end={end}")
+    assert response.status_code == 200
+    assert "1990 年至 2099 年之间" in response.content.decode()
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", "99999999999999999999"])
+def test_a_tampered_trend_unit_falls_back_instead_of_failing(client_for, editor, value):
+    page = client_for(editor).get(reverse("stats"), {"unit": value})
+    assert page.status_code == 200

@@ -47,7 +47,7 @@ def test_body_is_sanitized_on_the_way_in(contributor):
 
 
 def test_submit_writes_audit_keeps_revision_and_notifies_editors(contributor, editor, draft):
-    piece = actions.submit(actor=contributor, submission=draft)
+    piece = actions.submit(actor=contributor, submission=draft, signer_name="李建华")
     assert piece.status == S.SUBMITTED and piece.submitted_at
     assert events(piece) == [("submit", "draft", "submitted", "xihu")]
     assert Revision.objects.filter(submission=piece, kind="submitted").count() == 1
@@ -58,33 +58,33 @@ def test_mail_goes_out_on_commit(django_capture_on_commit_callbacks, contributor
     editor.email = "bianji@example.org"
     editor.save()
     with django_capture_on_commit_callbacks(execute=True):
-        actions.submit(actor=contributor, submission=draft)
+        actions.submit(actor=contributor, submission=draft, signer_name="李建华")
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["bianji@example.org"] and "西湖区报送了稿件" in mail.outbox[0].subject
 
 
 def test_double_submit_is_harmless(contributor, draft):
-    actions.submit(actor=contributor, submission=draft)
-    actions.submit(actor=contributor, submission=draft)
+    actions.submit(actor=contributor, submission=draft, signer_name="李建华")
+    actions.submit(actor=contributor, submission=draft, signer_name="李建华")
     assert len(events(draft)) == 1
 
 
 def test_empty_body_cannot_be_submitted(contributor):
     piece = actions.create_draft(actor=contributor, title="只有标题", body="<p>  </p>")
     with pytest.raises(actions.SubmissionActionError, match="正文为空"):
-        actions.submit(actor=contributor, submission=piece)
+        actions.submit(actor=contributor, submission=piece, signer_name="李建华")
 
 
 def test_another_unit_cannot_submit_or_withdraw(other_contributor, draft):
     with pytest.raises(PermissionDenied):
-        actions.submit(actor=other_contributor, submission=draft)
+        actions.submit(actor=other_contributor, submission=draft, signer_name="李建华")
     with pytest.raises(PermissionDenied):
         actions.withdraw(actor=other_contributor, submission=draft)
     assert Submission.objects.get(pk=draft.pk).status == S.DRAFT
 
 
 def test_return_resubmit_adopt_round_trip(contributor, editor, draft):
-    actions.submit(actor=contributor, submission=draft)
+    actions.submit(actor=contributor, submission=draft, signer_name="李建华")
     due = datetime.date.today() + datetime.timedelta(days=3)
     actions.return_for_revision(actor=editor, submission=draft, note="请补充具体数据", due=due)
     draft.refresh_from_db()
@@ -93,7 +93,7 @@ def test_return_resubmit_adopt_round_trip(contributor, editor, draft):
     actions.save_text(
         actor=contributor, submission=draft, expected_version=draft.version, body="<p>补充后的正文。</p>"
     )
-    actions.submit(actor=contributor, submission=draft)
+    actions.submit(actor=contributor, submission=draft, signer_name="李建华")
     actions.adopt_as_article(actor=editor, submission=draft)
     draft.refresh_from_db()
     assert (draft.status, draft.adopted_as) == (S.ADOPTED, "article")
@@ -102,7 +102,7 @@ def test_return_resubmit_adopt_round_trip(contributor, editor, draft):
 
 
 def test_return_needs_a_note_and_decline_a_reason(contributor, editor, draft):
-    actions.submit(actor=contributor, submission=draft)
+    actions.submit(actor=contributor, submission=draft, signer_name="李建华")
     with pytest.raises(actions.SubmissionActionError, match="修改意见"):
         actions.return_for_revision(actor=editor, submission=draft, note="  ")
     with pytest.raises(actions.SubmissionActionError, match="原因"):
@@ -112,7 +112,7 @@ def test_return_needs_a_note_and_decline_a_reason(contributor, editor, draft):
 
 
 def test_adopt_as_brief_requires_the_unit_name_first(contributor, editor, draft):
-    actions.submit(actor=contributor, submission=draft)
+    actions.submit(actor=contributor, submission=draft, signer_name="李建华")
     with pytest.raises(actions.SubmissionActionError, match="以单位名称开头"):
         actions.adopt_as_brief(actor=editor, submission=draft, brief_text="区人大常委会做了工作。")
     actions.adopt_as_brief(
@@ -138,7 +138,7 @@ def test_adopt_as_brief_requires_the_unit_name_first(contributor, editor, draft)
 )
 def test_illegal_transitions_are_refused_with_a_message(contributor, editor, draft, setup, verb):
     if setup != "draft":
-        actions.submit(actor=contributor, submission=draft)
+        actions.submit(actor=contributor, submission=draft, signer_name="李建华")
     if setup == "withdrawn":
         actions.withdraw(actor=contributor, submission=draft)
     elif setup == "declined":
@@ -157,7 +157,7 @@ def test_illegal_transitions_are_refused_with_a_message(contributor, editor, dra
 
 @pytest.mark.parametrize("verb", ["return_for_revision", "adopt_as_article", "decline"])
 def test_contributors_cannot_act_as_editors(contributor, draft, verb):
-    actions.submit(actor=contributor, submission=draft)
+    actions.submit(actor=contributor, submission=draft, signer_name="李建华")
     kwargs = {"note": "x"} if verb == "return_for_revision" else {"reason": "x"} if verb == "decline" else {}
     with pytest.raises(PermissionDenied):
         getattr(actions, verb)(actor=contributor, submission=draft, **kwargs)
@@ -230,6 +230,10 @@ def test_commissions_reach_their_units_and_are_answered(editor, contributor, oth
 
 
 def test_comments_go_to_the_other_side(contributor, editor, other_contributor, draft):
+    # The editor talks about pieces that reached them (a draft is the unit's own business).
+    with pytest.raises(PermissionDenied):
+        actions.add_comment(actor=editor, submission=draft, text="看看")
+    draft = actions.submit(actor=contributor, submission=draft, signer_name="李四")
     actions.add_comment(actor=editor, submission=draft, text="请补一张数据表")
     assert Notification.objects.filter(recipient=contributor, text__contains="请补一张数据表").exists()
     with pytest.raises(PermissionDenied):

@@ -124,8 +124,8 @@ def test_create_edit_submit_through_the_pages(client_for, contributor):
     piece = Submission.objects.get()
     assert response.status_code == 302 and piece.title == "西湖区：“三个力”做活代表工作"
     assert piece.body == "<p>一是以学促干提能力。</p><p>二是丰富载体增活力。</p>"
-    client.post(reverse("piece_submit", args=[piece.pk]))
-    again = client.post(reverse("piece_submit", args=[piece.pk]), follow=True)
+    client.post(reverse("piece_submit", args=[piece.pk]), {"signer_name": "李建华"})
+    again = client.post(reverse("piece_submit", args=[piece.pk]), {"signer_name": "李建华"}, follow=True)
     assert "无需重复提交" in again.content.decode()
     assert Event.objects.filter(submission=piece).count() == 1
     page = client.get(reverse("unit_home")).content.decode()
@@ -188,7 +188,7 @@ def test_docx_import_fills_the_form_for_review(client_for, contributor, settings
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("稿件.txt", "纯文本".encode(), "只能导入 .docx"),
+        ("稿件.txt", "纯文本".encode(), "这是纯文本文件，不是 Word 文档"),
         ("稿件.docx", b"MZ\x90\x00" + b"\x00" * 200, "不是"),
         ("稿件.docx", b"PK\x03\x04broken zip", "文件已损坏"),
     ],
@@ -294,3 +294,24 @@ def test_notifications_list_and_unread_count(client_for, contributor, editor):
     page = client.get(reverse("notification_list")).content.decode()
     assert "西湖区报送了稿件《稿》" in page
     assert "条未读" not in client.get(reverse("editor_home")).content.decode()
+
+
+# --- review 14a: dates at the edge of the calendar are refused in Chinese, never a 500 ------
+
+
+@pytest.mark.parametrize("typed", ["0001-01-01", "9999-12-31"])
+def test_queue_date_filters_at_the_calendar_edge(client_for, editor, typed):
+    client = client_for(editor)
+    for name in ("date_from", "date_to"):
+        response = client.get(reverse("review_queue") + f"?status=all&{name}={typed}")
+        assert response.status_code == 200
+        assert "1990 年至 2099 年之间" in response.content.decode()
+
+
+def test_a_far_revision_due_date_is_refused(client_for, editor, contributor):
+    piece = submitted_piece(contributor, "待退回稿")
+    page = client_for(editor).post(
+        reverse("review_act", args=[piece.pk, "return"]), {"note": "请补充", "due": "9999-12-31"}
+    )
+    assert "修改期限应在 1990 年至 2099 年之间" in page.content.decode()
+    assert Submission.objects.get(pk=piece.pk).status == Submission.Status.SUBMITTED

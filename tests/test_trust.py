@@ -90,8 +90,8 @@ def test_a_replace_failing_at_its_last_step_leaves_every_file_and_row(
     rows = snapshot_of_rows()
     files = stored_files(pdf)
 
-    def fail_at_the_last_step(*, issue, actor, written, note=""):
-        real_store(issue=issue, actor=actor, written=written, note=note)  # the new PDF is written…
+    def fail_at_the_last_step(*, issue, actor, pdf, written, note=""):
+        real_store(issue=issue, actor=actor, pdf=pdf, written=written, note=note)  # the new PDF is written…
         raise RuntimeError("disk full")  # …and then the last step fails
 
     real_store = bulletin_actions._store_pdf
@@ -208,13 +208,15 @@ def test_a_second_correction_with_the_same_note_gives_the_first_result(published
 
 
 def test_double_clicks_on_correct_publish_adopt_submit_via_the_pages(
-    client_for, editor, contributor, published
+    client_for, editor, contributor, published, django_capture_on_commit_callbacks
 ):
     client = client_for(editor)
     piece = published.placements.get().submission
     edit_piece_as_editor(editor, piece, title="又一个标题")
+    # 更正 and 刊发 run as background tasks once the request commits (tests/conftest.py).
     for _ in range(2):
-        client.post(reverse("issue_correct", args=[published.pk]), {"note": "更正"})
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("issue_correct", args=[published.pk]), {"note": "更正"})
     assert published.pdfs.count() == 2
     pending = submitted_piece(contributor, "待采用")
     for _ in range(2):
@@ -223,7 +225,7 @@ def test_double_clicks_on_correct_publish_adopt_submit_via_the_pages(
     draft = piece_actions.create_draft(actor=contributor, title="草稿", body="<p>正文。</p>")
     unit = client_for(contributor)
     for _ in range(2):
-        unit.post(reverse("piece_submit", args=[draft.pk]))
+        unit.post(reverse("piece_submit", args=[draft.pk]), {"signer_name": "李建华"})
     assert draft.events.filter(action="submit").count() == 1
     editor_client = client_for(editor)
     issue = create_issue(
@@ -236,7 +238,8 @@ def test_double_clicks_on_correct_publish_adopt_submit_via_the_pages(
     place(editor, issue, Submission.objects.get(pk=pending.pk), "助力攻坚")
     issue.refresh_from_db()
     for _ in range(2):
-        editor_client.post(reverse("issue_publish", args=[issue.pk]), {"version": issue.layout_version})
+        with django_capture_on_commit_callbacks(execute=True):
+            editor_client.post(reverse("issue_publish", args=[issue.pk]), {"version": issue.layout_version})
     assert issue.pdfs.count() == 1
     assert AuditEntry.objects.filter(kind="issue_published", object_id=str(issue.pk)).count() == 1
 

@@ -106,7 +106,7 @@ def test_admin_changing_a_role_applies_the_rules(client_for, admin_account, make
     )
     # An admin with a unit breaks the rule: the form says so and nothing changes.
     assert response.status_code == 200
-    assert "报送员必须属于一个报送单位" in response.content.decode()
+    assert "报送员和审核人必须属于一个报送单位" in response.content.decode()
     user.refresh_from_db()
     assert user.role == Role.READER and not user.is_staff
 

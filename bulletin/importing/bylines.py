@@ -2,8 +2,8 @@
 
 A byline is a line in parentheses at the end of an item: the office, then the authors.
 Extraction writes a two-character name with a space inside ("金 颖") so that it lines up
-with three-character names; consecutive single characters are paired up again
-("李 寄 斯董瑾" → 李寄, 斯董瑾).
+with three-character names; a lone character joins the token after it ("李 寄 斯董瑾" →
+李寄, 斯董瑾; "钱 苏晚" → 钱苏晚), see ``submissions.authors``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from accounts.reference_data import COMMITTEES, DISTRICTS
-from bulletin.printing.typography import split_author_names
+from submissions.authors import split_names
 
 from .lines import is_cjk, plain
 
@@ -56,8 +56,9 @@ def parse_byline(text: str) -> Byline | None:
             doubts.append(doubt)
     if not _is_office(org):
         doubts.append(("uncertain_byline", f"无法确定署名：“{org}”不像报送单位的名称，请核对。"))
-    authors = split_author_names(" ".join(names))
-    if any(len(a) == 1 for a in authors) or any(len(a) > 4 for a in authors):
+    split = split_names(" ".join(names))
+    authors = split.names
+    if split.doubt or any(len(a) == 1 for a in authors) or any(len(a) > 4 for a in authors):
         doubts.append(("uncertain_authors", f"无法确定署名中的姓名（{'、'.join(authors)}），请核对。"))
     return Byline(org, authors, tuple(doubts))
 

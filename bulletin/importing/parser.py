@@ -10,7 +10,8 @@ API
 ``parse_issue_text(text: str) -> ParseResult``
 ``parse_issue_file(source: str | Path | bytes) -> ParseResult``
     A path or the file's bytes. Refuses empty and binary input, decodes UTF-8 (with or
-    without BOM) or GB18030, then calls ``parse_issue_text``.
+    without BOM), UTF-16 or GB18030/GBK (``decode_issue_bytes``), then calls
+    ``parse_issue_text``, which normalises the text first (``submissions.textnorm``).
 
 ``ParseResult``
     ``document``: ``bulletin.printing.document.IssueDocument``, ready for
@@ -28,6 +29,7 @@ API
     it) or ``INFO`` (repaired), ``message`` in Chinese. Kinds:
 
     - errors: ``toc_title_missing`` (a 目录 title is not in the body), ``stray_text``,
+      ``missing_glyph`` (a character no print face has),
       ``stray_byline``, ``empty_item``, ``no_distribution``, ``no_editor``,
       ``no_total_number``, ``no_date``, ``bad_date``, ``no_publication_name``
     - warnings: ``not_in_toc`` (a body article the 目录 does not list),
@@ -52,6 +54,7 @@ Stages, each in its own function: ``read_lines`` (lines.py) → ``_masthead`` �
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import re
 import unicodedata
@@ -59,7 +62,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from bulletin.printing.checks import describe_char, missing_glyphs
 from bulletin.printing.document import EDITION_LABELS, IssueDocument, Item, Section
+from submissions.textnorm import normalize_block
 
 from .body import BodyBuilder, PlacedItem, find_anchors
 from .lines import SourceLine, plain, read_lines
@@ -73,6 +78,7 @@ __all__ = [
     "NotAnIssueError",
     "ParseResult",
     "Problem",
+    "decode_issue_bytes",
     "parse_issue_file",
     "parse_issue_text",
 ]
@@ -124,34 +130,122 @@ def issue_text_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".txt" and p.is_file())
 
 
+# One issue's text is 20–60 KB; a file many times that is not one, and is not read whole.
+MAX_ISSUE_BYTES = 4 * 1024 * 1024
+
+
 def parse_issue_file(source: str | Path | bytes) -> ParseResult:
     """Read a file (a path, or its bytes), refuse anything that is not text, and parse it."""
-    data = source if isinstance(source, bytes) else Path(source).read_bytes()
-    return parse_issue_text(_decode(data))
+    if isinstance(source, bytes):
+        data = source
+    else:
+        with Path(source).open("rb") as stream:
+            data = stream.read(MAX_ISSUE_BYTES + 1)
+    if len(data) > MAX_ISSUE_BYTES:
+        raise NotAnIssueError(f"文件超过 {MAX_ISSUE_BYTES // 1024 // 1024} MB，不像是一期刊物的文字。")
+    return parse_issue_text(decode_issue_bytes(data))
 
 
-def _decode(data: bytes) -> str:
-    """The bytes as text, or NotAnIssueError for empty and binary input.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
-    GB18030 accepts most byte sequences, so a decoded text full of control characters
-    is still binary (an image or archive without NUL bytes near the start).
+
+def decode_issue_bytes(data: bytes) -> str:
+    """The bytes of a text file as text, or NotAnIssueError for empty and binary input.
+
+    The browser upload and ``import_issue`` both decode here. Encodings, in this order:
+    a byte-order mark (UTF-8, UTF-16, UTF-32); UTF-16 without a mark (the
+    text has NUL bytes; the byte order that reads as Chinese or ASCII text); UTF-8; GB18030 (a superset of GBK and GB2312). GB18030
+    accepts most byte sequences, so a decoded text full of control characters is still
+    binary (an image or archive). The text is not normalised here; ``parse_issue_text``
+    does that (``submissions.textnorm``).
     """
     if not data.strip():
         raise NotAnIssueError("文件是空的，没有任何文字。")
-    if b"\x00" in data:
-        raise NotAnIssueError("这不是文本文件（含有二进制内容），请提供从 PDF 提取的文字（.txt）。")
-    for encoding in ("utf-8-sig", "gb18030"):
+    candidates: list[str] = [enc for bom, enc in _BOMS if data.startswith(bom)][:1]
+    if not candidates:
+        sample = data[:8192]
+        zeros_even, zeros_odd = sample[0::2].count(0), sample[1::2].count(0)
+        if zeros_even + zeros_odd:
+            # UTF-16 without a mark. NUL bytes alone do not tell the byte order: ASCII puts
+            # them on one side, but 一 (U+4E00), 最 (U+6700) and the ideographic space
+            # U+3000 put them on the other. The order that reads as Chinese or ASCII text wins.
+            encoding = _utf16_order(sample)
+            if encoding is None:
+                raise NotAnIssueError("这不是文本文件（含有二进制内容），请提供从 PDF 提取的文字（.txt）。")
+            candidates.append(encoding)
+        else:
+            candidates += ["utf-8", "gb18030"]
+    for encoding in candidates:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\t\n\r\f\v")
-        if controls > max(2, len(text) // 200):
+        text = text.lstrip("\ufeff")
+        if not _plausible(text):
             break
         return text
     raise NotAnIssueError(
-        "这不是文本文件（无法按 UTF-8 或 GB18030 读出文字），请提供从 PDF 提取的文字（.txt）。"
+        "这不是文本文件（无法按 UTF-8、UTF-16 或 GB18030/GBK 读出文字），请提供从 PDF 提取的文字（.txt）。"
     )
+
+
+def _text_share(text: str) -> float:
+    """The share of characters a Chinese text is made of: ideographs, CJK and full-width
+    punctuation, ASCII and line ends."""
+    if not text:
+        return 0.0
+    usual = sum(
+        1
+        for c in text
+        if " " <= c <= "~"
+        or c in "\t\n\r"
+        or "\u4e00" <= c <= "\u9fff"
+        or "\u3000" <= c <= "\u303f"
+        or "\uff00" <= c <= "\uffef"
+        or "\u2010" <= c <= "\u206f"  # dashes, quotes, ellipsis
+        or "\u2e80" <= c <= "\u2fdf"  # radicals (PDF extraction), mapped later
+    )
+    return usual / len(text)
+
+
+def _utf16_order(sample: bytes) -> str | None:
+    """ "utf-16-le" or "utf-16-be" for a sample with NUL bytes, whichever reads as text
+    (at least 90 % usual characters); None when neither does (binary data)."""
+    sample = sample[: len(sample) - len(sample) % 2]
+    best, best_share = None, 0.0
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = sample.decode(encoding)
+        except UnicodeDecodeError:
+            # A sample cut inside a surrogate pair: judge without its last unit.
+            try:
+                text = sample[:-2].decode(encoding)
+            except UnicodeDecodeError:
+                continue
+        share = _text_share(text)
+        if share > best_share:
+            best, best_share = encoding, share
+    return best if best_share >= 0.9 else None
+
+
+def _plausible(text: str) -> bool:
+    """Whether decoded bytes read as text: few control, private-use or unassigned characters.
+
+    A wrong guess (an image read as GB18030, binary read as UTF-16) decodes to such
+    characters; real text has almost none.
+    """
+    odd = sum(
+        1
+        for c in text
+        if (unicodedata.category(c) in ("Cc", "Co", "Cn", "Cs") and c not in "\t\n\r\f\v") or c == "\ufeff"
+    )
+    return odd <= max(2, len(text) // 200)
 
 
 # --- the stages ----------------------------------------------------------------------
@@ -160,9 +254,19 @@ def _decode(data: bytes) -> str:
 def parse_issue_text(text: str) -> ParseResult:
     """Parse one issue's extracted text. See the module docstring for the result."""
     log = ProblemLog()
-    lines = read_lines(text, log)
+    # The one door for text: radicals, invisible characters, NFC (submissions.textnorm).
+    lines = read_lines(normalize_block(text), log)
     if not lines:
         raise NotAnIssueError("文件是空的，没有任何文字。")
+    for line in lines:  # never a box in print
+        for char in missing_glyphs(line.text):
+            log.add(
+                "missing_glyph",
+                ERROR,
+                f"{describe_char(char)}在印刷字体中没有，会印成方框。",
+                line=line.number,
+                text=line.text,
+            )
     toc_at = _find_toc_heading(lines)
     head = _masthead(lines[:toc_at], log)
     sections, body_start = read_toc(lines, toc_at + 1, log)

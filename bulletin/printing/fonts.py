@@ -17,6 +17,7 @@ import hashlib
 import marshal
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -130,6 +131,7 @@ class FontSet:
     fallbacks: dict[str, tuple[Face, ...]]
     faces: dict[str, Face] = field(default_factory=dict)  # every face by key
     _metrics: dict[str, dict[int, int]] = field(default_factory=dict, repr=False)
+    _unsafe: dict[str, frozenset[int]] = field(default_factory=dict, repr=False)
     _lookup: dict[tuple[str, str], tuple[Face, float]] = field(default_factory=dict, repr=False)
 
     def metrics(self, face: Face) -> dict[int, int]:
@@ -137,6 +139,17 @@ class FontSet:
         if metrics is None:
             metrics = self._metrics[face.key] = face_metrics(face)
         return metrics
+
+    def unsafe(self, face: Face) -> frozenset[int]:
+        """Code points the face has but must not set (glyphs.py: wrong drawing, shared glyph)."""
+        unsafe = self._unsafe.get(face.key)
+        if unsafe is None:
+            unsafe = self._unsafe[face.key] = face_unsafe(face)
+        return unsafe
+
+    def has_safely(self, face: Face, char: str) -> bool:
+        code = ord(char)
+        return code in self.metrics(face) and code not in self.unsafe(face)
 
     def _resolve(self, role: str, char: str) -> tuple[Face, float]:
         # (face, advance in em) for a character in a role, memoised: a render asks
@@ -146,8 +159,12 @@ class FontSet:
         if found is None:
             code = ord(char)
             face = self.roles[role]
-            if code not in self.metrics(face) and char not in " \n":
-                face = next((f for f in self.fallbacks[role] if code in self.metrics(f)), face)
+            if char not in " \n" and not self.has_safely(face, char):
+                chain = self.fallbacks[role]
+                # The first face that draws it right; failing that, the first that has it.
+                face = next((f for f in chain if self.has_safely(f, char)), None) or next(
+                    (f for f in (face, *chain) if code in self.metrics(f)), face
+                )
             metrics = self.metrics(face)
             units = metrics.get(code, metrics[-1])  # .notdef width if nothing has it
             found = self._lookup[key] = (face, units / metrics[-2])
@@ -167,10 +184,23 @@ class FontSet:
         face, em = self._resolve(role, char)
         return face, em * size
 
-    def font_face_css(self) -> str:
+    def font_face_css(self, font_url: Callable[[Face], str] | None = None) -> str:
+        """@font-face rules and the .f-<key> classes.
+
+        For print (``font_url`` None) the faces fontconfig does not know are loaded from
+        file:// URLs, the others by family name. For the screen preview every face is
+        loaded from ``font_url(face)`` (a URL the app serves), so the browser shows the
+        print faces whatever it has installed; each face is its own family there.
+        """
         rules = []
         seen = set()
         for face in self.faces.values():
+            if font_url is not None:
+                rules.append(
+                    f'@font-face {{ font-family: "{screen_family(face)}"; font-weight: {face.css_weight}; '
+                    f'src: url("{font_url(face)}"); }}'
+                )
+                continue
             if not face.via_font_face or (face.css_family, face.css_weight) in seen:
                 continue
             seen.add((face.css_family, face.css_weight))
@@ -179,10 +209,17 @@ class FontSet:
                 f'src: url("{face.path.as_uri()}"); }}'
             )
         for face in self.faces.values():
-            rules.append(
-                f'.{face.css_class} {{ font-family: "{face.css_family}"; font-weight: {face.css_weight}; }}'
-            )
+            family = screen_family(face) if font_url is not None else face.css_family
+            rules.append(f'.{face.css_class} {{ font-family: "{family}"; font-weight: {face.css_weight}; }}')
         return "\n".join(rules)
+
+    def face_by_key(self, key: str) -> Face | None:
+        return self.faces.get(key)
+
+
+def screen_family(face: Face) -> str:
+    """The family name a face has in the screen preview (one family per face)."""
+    return f"BT Print {face.key}"
 
 
 def find_licensed(font_dir: str | os.PathLike | None) -> dict[str, Path]:
@@ -250,7 +287,8 @@ def font_set(font_dir: str | None = None) -> FontSet:
     return _font_set(folder, mtime)
 
 
-def _cache_dir() -> Path:
+def cache_dir() -> Path:
+    """Where metrics, glyph tables and line-break results are cached ($BULLETIN_CACHE_DIR)."""
     base = os.environ.get("BULLETIN_CACHE_DIR") or os.path.join(
         tempfile.gettempdir(), f"bulletin-font-metrics-{os.getuid()}"
     )
@@ -262,7 +300,7 @@ def _metrics_for(path: str, index: int, mtime: float, size: int) -> dict[int, in
     # Parsing a Noto CJK collection's cmap takes ~0.3 s; a marshal cache keyed by the
     # file's identity makes a cold process pay that once per machine, not per render.
     digest = hashlib.sha1(f"{path}|{index}|{mtime}|{size}".encode()).hexdigest()[:20]
-    cache_file = _cache_dir() / f"{digest}.marshal"
+    cache_file = cache_dir() / f"{digest}.marshal"
     try:
         return marshal.loads(cache_file.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
@@ -281,6 +319,34 @@ def _metrics_for(path: str, index: int, mtime: float, size: int) -> dict[int, in
     except OSError:
         pass  # a read-only disk only costs speed
     return metrics
+
+
+@lru_cache(maxsize=32)
+def _unsafe_for(path: str, index: int, mtime: float, size: int) -> frozenset[int]:
+    # Rendering the signs takes 0.05–0.25 s a face: cached on disk like the metrics.
+    digest = hashlib.sha1(f"unsafe-v1|{path}|{index}|{mtime}|{size}".encode()).hexdigest()[:20]
+    cache_file = cache_dir() / f"{digest}.marshal"
+    try:
+        return frozenset(marshal.loads(cache_file.read_bytes()))
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    from .glyphs import unsafe_code_points
+
+    unsafe = frozenset(unsafe_code_points(path, index))
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps(unsafe))
+        tmp.replace(cache_file)
+    except OSError:
+        pass
+    return unsafe
+
+
+def face_unsafe(face: Face) -> frozenset[int]:
+    """The face's unsafe code points (see glyphs.py), checked once per font file."""
+    stat = face.path.stat()
+    return _unsafe_for(str(face.path), face.index, stat.st_mtime, stat.st_size)
 
 
 def face_metrics(face: Face) -> dict[int, int]:

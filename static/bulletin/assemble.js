@@ -1,12 +1,16 @@
-// Issue assembly: drag items within and across sections, or move them with Alt+↑/↓.
-// After every change the complete layout is posted; the server answers with the new
-// layout version, or refuses a stale page (409) so nobody overwrites another's order.
+// Issue assembly: drag items within and across sections, move them with Alt+↑/↓, the
+// ↑ ↓ buttons or 移至. After every change the complete layout is posted; the server
+// answers with the new layout version, the 目录 and the count of each section (which the
+// page redraws at once), or refuses a stale page (409) so nobody overwrites another's order.
+// Without JavaScript the buttons and 移至 post their forms and the page reloads.
 (function () {
   "use strict";
   const root = document.getElementById("assembly");
   if (!root) return;
   const status = document.getElementById("arrange-status");
   const csrf = document.querySelector("input[name=csrfmiddlewaretoken]").value;
+  const sectionsData = document.getElementById("article-sections");
+  const articleSections = sectionsData ? JSON.parse(sectionsData.textContent) : [];
   let dragged = null;
 
   function show(message, kind) {
@@ -38,8 +42,35 @@
     return result;
   }
 
+  // 移至 offers every article section but the one the item is in now.
+  function refreshSectionChoices(list) {
+    list.querySelectorAll(".placement .section-form select").forEach((select) => {
+      const here = Number(list.dataset.sectionId);
+      const chosen = Number(select.value);
+      select.innerHTML = "";
+      articleSections
+        .filter((section) => section.id !== here)
+        .forEach((section) => {
+          const option = document.createElement("option");
+          option.value = section.id;
+          option.textContent = section.name;
+          if (section.id === chosen) option.selected = true;
+          select.append(option);
+        });
+    });
+  }
+
+  function refreshCounts(counts) {
+    root.querySelectorAll(".section-count").forEach((badge) => {
+      const list = root.querySelector(`.section-list[data-section-id="${badge.dataset.sectionId}"]`);
+      const n = counts ? counts[badge.dataset.sectionId] || 0 : list.querySelectorAll(".placement").length;
+      badge.textContent = badge.dataset.kind === "briefs" ? `摘登 ${n} 则` : `${n} 篇`;
+    });
+  }
+
   function refreshButtons() {
     root.querySelectorAll(".section-list").forEach((list) => {
+      refreshSectionChoices(list);
       const items = list.querySelectorAll(".placement");
       items.forEach((li, i) => {
         const up = li.querySelector("button[value=up]");
@@ -52,9 +83,36 @@
     });
   }
 
+  // One save at a time: a move made while a save is on its way is sent after it is
+  // answered, with the version that answer gave (two quick Alt+↓ must not be refused as
+  // "changed by someone else", nor leave the page showing an order the server lacks).
+  let saving = false;
+  let again = false;
+
   async function save() {
     refreshButtons();
+    refreshCounts(null);
     show("正在保存……", "secondary");
+    if (saving) {
+      again = true;
+      return;
+    }
+    saving = true;
+    root.dataset.saving = "1";
+    let saved = false;
+    try {
+      saved = await post();
+    } finally {
+      saving = false;
+      delete root.dataset.saving;
+    }
+    if (again) {
+      again = false;
+      if (saved) save(); // the layout now on the page, moves made meanwhile included
+    }
+  }
+
+  async function post() {
     let response;
     try {
       response = await fetch(root.dataset.arrangeUrl, {
@@ -64,16 +122,22 @@
       });
     } catch (error) {
       show("网络连接失败，顺序没有保存。", "danger");
-      return;
+      return false;
     }
     const data = await response.json().catch(() => ({ message: "服务器返回了无法识别的结果。" }));
     if (response.ok && data.ok) {
       setVersion(data.version);
-      show(data.message, "success");
+      if (!again) {
+        refreshCounts(data.counts);
+        const toc = document.getElementById("toc");
+        if (toc && data.toc_html !== undefined) toc.innerHTML = data.toc_html;
+        show(data.message, "success");
+      }
       root.dispatchEvent(new CustomEvent("arranged", { detail: data }));
-    } else {
-      show(data.message || "保存失败。", "danger");
+      return true;
     }
+    show(data.message || "保存失败。", "danger");
+    return false;
   }
 
   function accepts(list, item) {
@@ -129,6 +193,30 @@
     else sibling.after(item);
     item.focus();
     save();
+  });
+
+  // The ↑ ↓ buttons and 移至 move the item on the page and save, like a drag.
+  root.addEventListener("submit", (event) => {
+    const form = event.target;
+    const item = form.closest(".placement");
+    if (!item) return;
+    if (form.classList.contains("move-form")) {
+      event.preventDefault();
+      const up = event.submitter && event.submitter.value === "up";
+      const sibling = up ? item.previousElementSibling : item.nextElementSibling;
+      if (!sibling || !sibling.classList.contains("placement")) return;
+      if (up) sibling.before(item);
+      else sibling.after(item);
+      (event.submitter || item).focus();
+      save();
+    } else if (form.classList.contains("section-form")) {
+      event.preventDefault();
+      const target = root.querySelector(`.section-list[data-section-id="${form.querySelector("select").value}"]`);
+      if (!target) return;
+      target.append(item);
+      item.focus();
+      save();
+    }
   });
 
   refreshButtons();

@@ -1,42 +1,166 @@
 // The body editor: paragraphs and bold, nothing else.
 // Every <textarea data-richtext> becomes an editable area with 加粗 / 新段落 / 清除格式.
-// Pastes from Word/WPS/web pages are reduced to paragraphs and bold on the way in; the
-// server sanitizes again (submissions/richtext.py), so this is a convenience, not a guard.
+// Pastes from Word/WPS/web pages are reduced to paragraphs and bold on the way in (no
+// invisible characters or indents; a font-weight:normal wrapper is not bold; a table
+// becomes rows of text, with a notice); the server sanitizes and normalises again
+// (submissions/richtext.py, submissions/textnorm.py), so this is a convenience, not a guard.
 // Without JavaScript the textarea works as it is: one paragraph per line.
 (function () {
   "use strict";
 
-  const BLOCKS = new Set(["P", "DIV", "H1", "H2", "H3", "H4", "H5", "H6", "LI", "BLOCKQUOTE", "TR", "TABLE", "SECTION", "ARTICLE"]);
-
-  function isBold(node) {
-    if (node.nodeName === "B" || node.nodeName === "STRONG") return true;
-    const weight = node.style && node.style.fontWeight;
-    return weight === "bold" || weight === "bolder" || Number(weight) >= 600;
+  const BLOCKS = new Set(["P", "DIV", "H1", "H2", "H3", "H4", "H5", "H6", "LI", "BLOCKQUOTE", "TR", "TABLE", "SECTION", "ARTICLE", "UL", "OL"]);
+  const CELLS = new Set(["TD", "TH"]);
+  const CELL_SEPARATOR = "\u3000";
+  // What a person cannot see is not stored (the server's submissions/textnorm.py is the
+  // rule; this keeps the editor showing what will be stored).
+  const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u180e\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+  // The zero-width joiner stays only between two emoji (👨‍👩‍👧), where it is seen.
+  const STRAY_JOINER = /(?<![\u2300-\u23ff\u2600-\u27bf\u2b00-\u2bff\u{1f000}-\u{1faff}\ufe0f])\u200d|\u200d(?![\u2300-\u23ff\u2600-\u27bf\u2b00-\u2bff\u{1f000}-\u{1faff}])/gu;
+  const ODD_SPACES = /[\u00a0\u2000-\u200a\u202f\u205f]/g;
+  const KANGXI = /[\u2f00-\u2fdf]/g;
+  // CJK Radicals Supplement → ideograph (NFKC does not cover it): the server's table
+  // (textnorm._SUPPLEMENT_PAIRS, Unicode's EquivalentUnifiedIdeograph.txt), as pairs.
+  const SUPPLEMENT_PAIRS = "⺁厂⺂乛⺃乚⺄乙⺅亻⺆冂⺇𠘨⺈刀⺉刂⺊卜⺋㔾⺌小⺍小⺎兀⺏尣⺐尢⺑𡯂⺒巳⺓幺⺔彑⺕𫜹⺖忄⺗心⺘扌⺙攵⺛旡⺜日⺝月⺞歺⺟母⺠民⺡氵⺢氺⺣灬⺤爫⺥爫⺦丬⺧牛⺨犭⺩王⺪𤴔⺫目⺬示⺭礻⺮𥫗⺯糹⺰纟⺱罓⺲罒⺳㓁⺴冗⺵𦉫⺶羊⺷𦍌⺸𦍋⺹耂⺺肀⺻聿⺼肉⺽𦥑⺾艹⺿艹⻀艹⻁虎⻂衤⻃覀⻄西⻅见⻆角⻇𧢲⻈讠⻉贝⻊𧾷⻋车⻌辶⻍辶⻎辶⻏邑⻐钅⻑長⻒镸⻓长⻔门⻕𨸏⻖阝⻗雨⻘青⻙韦⻚页⻛风⻜飞⻝食⻞𩙿⻟飠⻠饣⻡𩠐⻢马⻣骨⻤鬼⻥鱼⻦鸟⻧卤⻨麦⻩黄⻪黾⻫斉⻬齐⻭歯⻮齿⻯竜⻰龙⻱龜⻲亀⻳龟";
+  const SUPPLEMENT = new Map();
+  {
+    const chars = Array.from(SUPPLEMENT_PAIRS);
+    for (let i = 0; i + 1 < chars.length; i += 2) SUPPLEMENT.set(chars[i], chars[i + 1]);
   }
 
-  // Walk any HTML into paragraphs of [text, bold] runs.
-  function paragraphsOf(root) {
+  function normalizeText(text) {
+    return text
+      .normalize("NFC")
+      .replace(INVISIBLE, "")
+      .replace(STRAY_JOINER, "")
+      .replace(ODD_SPACES, " ")
+      .replace(KANGXI, (c) => c.normalize("NFKC"))
+      .replace(/[\u2e80-\u2eff]/g, (c) => SUPPLEMENT.get(c) || c);
+  }
+
+  // The weight an element sets: true (bold), false (explicitly regular), null (inherits).
+  // Google Docs and WPS web wrap a whole paste in <b style="font-weight:normal">.
+  function weightOf(node) {
+    const weight = node.style && node.style.fontWeight;
+    if (weight) {
+      if (weight === "bold" || weight === "bolder") return true;
+      if (weight === "normal" || weight === "lighter") return false;
+      if (!Number.isNaN(Number(weight))) return Number(weight) >= 600;
+    }
+    if (node.nodeName === "B" || node.nodeName === "STRONG") return true;
+    return null;
+  }
+
+  // The marker a browser draws for item n of an <ol>, as text (the server's
+  // richtext.list_label is the rule): 1. a. A. i. I. 01. 一、 壹、; "" for none and bullets.
+  const CJK_DIGITS = "〇一二三四五六七八九";
+  const LEGAL_DIGITS = "零壹贰叁肆伍陆柒捌玖";
+  const OL_TYPES = { 1: "decimal", a: "lower-alpha", A: "upper-alpha", i: "lower-roman", I: "upper-roman" };
+  function roman(n) {
+    if (!(n > 0 && n < 4000)) return String(n);
+    const table = [[1000, "M"], [900, "CM"], [500, "D"], [400, "CD"], [100, "C"], [90, "XC"], [50, "L"], [40, "XL"], [10, "X"], [9, "IX"], [5, "V"], [4, "IV"], [1, "I"]];
+    let out = "";
+    for (const [value, numeral] of table) while (n >= value) { out += numeral; n -= value; }
+    return out;
+  }
+  function letters(n, upper) {
+    if (n <= 0) return String(n);
+    const base = "abcdefghijklmnopqrstuvwxyz"[(n - 1) % 26].repeat(Math.floor((n - 1) / 26) + 1);
+    return upper ? base.toUpperCase() : base;
+  }
+  function chineseUnder100(n, digits, ten, dropOne) {
+    const tens = Math.floor(n / 10), units = n % 10;
+    return (tens ? (tens === 1 && dropOne ? "" : digits[tens]) + ten : "") + (units ? digits[units] : "");
+  }
+  function listLabel(n, kind) {
+    if (["none", "disc", "circle", "square"].includes(kind)) return "";
+    if (["cjk-ideographic", "simp-chinese-informal", "simp-chinese-formal", "cjk-decimal"].includes(kind)) {
+      if (!(n > 0 && n < 100)) return `${n}、`;
+      if (kind === "simp-chinese-formal") return chineseUnder100(n, LEGAL_DIGITS, "拾", false) + "、";
+      if (kind === "cjk-decimal") return String(n).split("").map((d) => CJK_DIGITS[Number(d)]).join("") + "、";
+      return chineseUnder100(n, CJK_DIGITS, "十", true) + "、";
+    }
+    if (kind === "lower-alpha" || kind === "lower-latin") return letters(n, false) + ".";
+    if (kind === "upper-alpha" || kind === "upper-latin") return letters(n, true) + ".";
+    if (kind === "lower-roman") return roman(n).toLowerCase() + ".";
+    if (kind === "upper-roman") return roman(n) + ".";
+    if (kind === "decimal-leading-zero") return (n >= 0 && n < 10 ? "0" : "") + n + ".";
+    return `${n}.`;
+  }
+  const LIST_STYLE = /list-style(?:-type)?\s*:\s*([a-z-]+)/i;
+  const MSO_LIST_LABEL = /mso-list\s*:\s*ignore/i;
+
+  // Walk any HTML into paragraphs of [text, bold] runs; a table becomes one paragraph per
+  // row with its cells separated by an ideographic space. stats.tables counts tables.
+  function paragraphsOf(root, stats) {
     const paragraphs = [];
     let runs = [];
+    let cells = 0;
     const flush = () => {
       if (runs.some(([text]) => text.trim())) paragraphs.push(runs);
       runs = [];
     };
-    (function walk(node, bold) {
+    const lists = []; // [next number, list-style-type] for <ol>, null for <ul>
+    let pendingLabel = null; // an <li>'s number, put before its first text
+    (function walk(node, bold, inLabel) {
       for (const child of node.childNodes) {
         if (child.nodeType === Node.TEXT_NODE) {
-          const text = child.textContent.replace(/[\r\n\t]+/g, "");
+          // White space of HTML source as a browser shows it (the server's richtext is
+          // the rule): spaces and tabs one space; a line end a space, or nothing between
+          // two wide characters (decided per paragraph, in toHtml).
+          let text = normalizeText(
+            child.textContent.replace(/\ufdd0/g, "").replace(/[ \t]*[\r\n]+[ \t\r\n]*/g, SEGMENT).replace(/[ \t]+/g, " ")
+          );
+          if (inLabel) text = text.replace(/^[ \u3000\ufdd0]+|[ \u3000\ufdd0]+$/g, ""); // Word's spacer after a list label
+          if (text && pendingLabel && text.replace(/[ \u3000]/g, "")) {
+            runs.push(pendingLabel);
+            pendingLabel = null;
+          }
           if (text) runs.push([text, bold]);
         } else if (child.nodeType === Node.ELEMENT_NODE) {
-          if (["SCRIPT", "STYLE", "TITLE", "HEAD", "META", "XML"].includes(child.nodeName)) continue;
-          if (child.nodeName === "BR") { flush(); continue; }
-          const block = BLOCKS.has(child.nodeName);
+          if (["SCRIPT", "STYLE", "TITLE", "HEAD", "META", "XML", "TEMPLATE"].includes(child.nodeName)) continue;
+          if (child.nodeName === "BR") {
+            if (cells) runs.push([" ", false]);
+            else flush();
+            continue;
+          }
+          if (child.nodeName === "TABLE" && stats) stats.tables += 1;
+          const weight = weightOf(child);
+          const childBold = weight === null ? bold : weight;
+          const childLabel = inLabel || MSO_LIST_LABEL.test(child.getAttribute("style") || "");
+          if (CELLS.has(child.nodeName)) {
+            if (runs.length) runs.push([CELL_SEPARATOR, false]);
+            cells += 1;
+            walk(child, childBold, childLabel);
+            cells -= 1;
+            continue;
+          }
+          const styleType = LIST_STYLE.exec(child.getAttribute("style") || "");
+          if (child.nodeName === "UL") lists.push(null);
+          if (child.nodeName === "OL") {
+            const start = (child.getAttribute("start") || "").trim();
+            const kind = styleType ? styleType[1].toLowerCase() : OL_TYPES[(child.getAttribute("type") || "1").trim()] || "decimal";
+            lists.push([/^-?\d+$/.test(start) ? Number(start) : 1, kind]);
+          }
+          const block = BLOCKS.has(child.nodeName) && !(cells && child.nodeName !== "TR" && child.nodeName !== "TABLE");
           if (block) flush();
-          walk(child, bold || isBold(child));
+          if (child.nodeName === "LI") {
+            pendingLabel = null;
+            const current = lists[lists.length - 1];
+            if (current) {
+              const value = (child.getAttribute("value") || "").trim();
+              if (/^-?\d+$/.test(value)) current[0] = Number(value);
+              const label = listLabel(current[0], styleType ? styleType[1].toLowerCase() : current[1]);
+              current[0] += 1;
+              if (label) pendingLabel = [label, childBold];
+            }
+          }
+          walk(child, childBold, childLabel);
+          if (child.nodeName === "LI") pendingLabel = null;
+          if (child.nodeName === "OL" || child.nodeName === "UL") lists.pop();
           if (block) flush();
         }
       }
-    })(root, false);
+    })(root, false, false);
     flush();
     return paragraphs;
   }
@@ -45,15 +169,45 @@
     return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   }
 
+  const SEGMENT = "\ufdd0";
+  const WIDE = "\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{20000}-\u{3fffd}";
+  const SEGMENT_BETWEEN_WIDE = new RegExp(`(?<=[${WIDE}])${SEGMENT}+(?=[${WIDE}])`, "gu");
+
+  // Source line ends: a space, or nothing between two wide characters; runs of spaces,
+  // across runs too, one space (richtext._resolve_white_space on the server).
+  function resolveWhiteSpace(runs) {
+    let full = runs.map(([text]) => text).join("");
+    if (full.includes(SEGMENT)) {
+      full = full.replace(SEGMENT_BETWEEN_WIDE, (m) => "\u0000".repeat(m.length));
+      let start = 0;
+      runs = runs.map(([text, bold]) => {
+        const piece = full.slice(start, start + text.length);
+        start += text.length;
+        return [piece.replace(/\u0000/g, "").replaceAll(SEGMENT, " "), bold];
+      });
+    }
+    const out = [];
+    for (let [text, bold] of runs) {
+      text = text.replace(/ {2,}/g, " ");
+      const last = out.length ? out[out.length - 1][0].slice(-1) : ""; // texts in out are never empty
+      if (text.startsWith(" ") && last === " ") text = text.slice(1);
+      if (text) out.push([text, bold]);
+    }
+    return out;
+  }
+
   function toHtml(paragraphs) {
     return paragraphs
       .map((runs) => {
         const merged = [];
-        for (const [text, bold] of runs) {
+        for (const [text, bold] of resolveWhiteSpace(runs)) {
           const last = merged[merged.length - 1];
           if (last && last[1] === bold) last[0] += text;
           else merged.push([text, bold]);
         }
+        // The indent and trailing spaces go, however many runs they span.
+        while (merged.length && !merged[0][0].replace(/^[\s\u3000\u00a0]+/, "")) merged.shift();
+        while (merged.length && !merged[merged.length - 1][0].replace(/[\s\u3000\u00a0]+$/, "")) merged.pop();
         if (merged.length) {
           merged[0][0] = merged[0][0].replace(/^[\s\u3000\u00a0]+/, "");
           merged[merged.length - 1][0] = merged[merged.length - 1][0].replace(/[\s\u3000\u00a0]+$/, "");
@@ -69,7 +223,7 @@
 
   function fromTextarea(value) {
     if (!/[<&]/.test(value)) {
-      return toHtml(value.split(/\r?\n/).map((line) => [[line, false]]));
+      return toHtml(value.split(/\r?\n/).map((line) => [[normalizeText(line), false]]));
     }
     const doc = new DOMParser().parseFromString(value, "text/html");
     return toHtml(paragraphsOf(doc.body));
@@ -135,27 +289,57 @@
         sync();
       }
     });
+    const notice = document.createElement("div");
+    notice.className = "richtext-notice alert alert-warning py-1 px-2 mb-1 small";
+    notice.setAttribute("role", "status");
+    notice.hidden = true;
+
     area.addEventListener("paste", (event) => {
       event.preventDefault();
       const data = event.clipboardData;
       const htmlData = data.getData("text/html");
+      const stats = { tables: 0 };
       let cleaned;
       if (htmlData) {
-        cleaned = toHtml(paragraphsOf(new DOMParser().parseFromString(htmlData, "text/html").body));
+        cleaned = toHtml(paragraphsOf(new DOMParser().parseFromString(htmlData, "text/html").body, stats));
       } else {
-        cleaned = toHtml(data.getData("text/plain").split(/\r?\n/).map((line) => [[line, false]]));
+        cleaned = toHtml(data.getData("text/plain").split(/\r?\n/).map((line) => [[normalizeText(line), false]]));
       }
+      notice.hidden = !stats.tables;
+      notice.textContent = stats.tables
+        ? `粘贴的内容含 ${stats.tables} 个表格，已按行转为文字（每行一段，单元格之间空一格），请核对。`
+        : "";
       document.execCommand("insertHTML", false, cleaned);
       sync();
     });
 
     textarea.hidden = true;
     textarea.after(wrapper);
-    wrapper.append(toolbar, area, counter);
+    wrapper.append(toolbar, notice, area, counter);
     textarea.form && textarea.form.addEventListener("submit", sync);
     sync();
   }
 
   document.querySelectorAll("textarea[data-richtext]").forEach(enhance);
-  window.bulletinRichtext = { toHtml, paragraphsOf };
+
+  // A file over the size limit is refused here, before it is sent (the server refuses it
+  // too, without reading it whole: submissions/uploads.py).
+  document.querySelectorAll("input[type=file][data-max-bytes]").forEach((input) => {
+    input.addEventListener("change", () => {
+      const max = Number(input.dataset.maxBytes);
+      const file = input.files && input.files[0];
+      const tooBig = file && file.size > max;
+      input.setCustomValidity(tooBig ? `文件超过 ${Math.round(max / 1024 / 1024)} MB，无法导入。请删去其中的图片后再试，或直接粘贴文字。` : "");
+      if (tooBig) input.reportValidity();
+    });
+    if (input.form) {
+      input.form.addEventListener("submit", (event) => {
+        if (input.validationMessage) {
+          event.preventDefault();
+          input.reportValidity();
+        }
+      });
+    }
+  });
+  window.bulletinRichtext = { toHtml, paragraphsOf, normalizeText };
 })();

@@ -6,6 +6,7 @@ from bulletin.demo import (
     load_demo_back_issues,
     load_demo_distribution_lists,
     load_demo_draft_issue,
+    load_demo_office_work,
     load_demo_pieces,
 )
 
@@ -27,6 +28,8 @@ class Command(BaseCommand):
         elif imported:
             self.stdout.write(f"已从 {folder} 导入往期 {imported} 期（含重新排印的 PDF）。")
         load_demo_distribution_lists()
+        if load_demo_office_work(editor):
+            self.stdout.write("已设置演示报送任务（区、县（市）每月2篇，市直工委每月1篇）和一项约稿。")
         issue = load_demo_draft_issue(editor)
         if issue is not None:
             self.stdout.write(f"已新建正在编排的一期：{issue}。")
@@ -34,5 +37,5 @@ class Command(BaseCommand):
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for user in users:
             unit = f" · {user.unit.short_name}" if user.unit else ""
-            self.stdout.write(f"  {user.username:<10} {user.get_role_display()}{unit}（{user.full_name}）")
+            self.stdout.write(f"  {user.username:<12} {user.get_role_display()}{unit}（{user.full_name}）")
         self.stdout.write("")

@@ -1,0 +1,452 @@
+"""Reads of the proofreading app: the text of a piece or an issue as the checks take it,
+the office's lists, the reports the panels show, and 查重 lookups.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.db.models import F, Max, Q
+from django.urls import reverse
+
+from accounts.models import Unit
+from bulletin.documents import build_document, issue_document
+from bulletin.models import Issue, Placement
+from submissions.models import Submission
+from submissions.richtext import body_paragraphs
+
+from . import similarity
+from .checks import check_issue, check_piece
+from .documents import issue_text_from_document
+from .findings import Finding
+from .models import Band, Dismissal, Fingerprint, ProofreadingOptions, Term
+from .rules import RULES
+from .text import CheckContext, IssueNumbers, IssueText, PieceText, TermRule, UnitNames
+
+S = Submission.Status
+# 查重 compares with published pieces and pieces still in the editor's hands.
+COMPARED_STATUSES = (S.PUBLISHED, S.SUBMITTED, S.RETURNED, S.ADOPTED)
+TOP = 5
+SHOW_FROM = 0.2  # similarity below this is not "similar" and is not listed
+CANDIDATES = 30
+LONGEST_SHOWN = 80  # characters of one shared passage shown in the 查重 list
+
+
+# --- the office's lists ---------------------------------------------------------------
+
+
+def unit_names(unit: Unit) -> UnitNames:
+    return UnitNames(unit.name, unit.short_name, unit.office_name, unit.kind)
+
+
+def check_context(options: ProofreadingOptions | None = None) -> CheckContext:
+    """Units, active terms and options as a ``CheckContext`` (2 queries, 3 without options)."""
+    options = options or ProofreadingOptions.current()
+    return CheckContext(
+        units=tuple(unit_names(u) for u in Unit.objects.all()),
+        terms=tuple(term_rule(t) for t in Term.objects.filter(active=True).order_by("preferred")),
+        unit_not_leading_twice=options.unit_not_leading_twice,
+    )
+
+
+def term_rule(term: Term) -> TermRule:
+    return TermRule(term.preferred, Term.lines(term.variants), Term.lines(term.exceptions), term.note)
+
+
+# --- text -----------------------------------------------------------------------------
+
+
+def piece_text(submission: Submission, context: CheckContext) -> PieceText:
+    """The piece as stored (what its writer and the editor see and correct)."""
+    return PieceText(
+        key=f"s{submission.pk}",
+        title=submission.title,
+        subtitle=submission.subtitle,
+        paragraphs=body_paragraphs(submission.body),
+        byline_org=submission.byline_org,
+        byline_authors=submission.byline_authors,
+        unit=unit_names(submission.unit),
+        submission_id=submission.pk,
+        brief="".join(body_paragraphs(submission.brief_text))
+        if submission.adopted_as == Submission.AdoptedAs.BRIEF
+        else "",
+    )
+
+
+def printed_text(submission: Submission) -> str:
+    """Title and body as plain text, one paragraph a line: what 查重 compares. (Only
+    letters and digits are compared, so the print's normalisation of punctuation and
+    spaces would change nothing but the time it takes.)"""
+    lines = [unicodedata.normalize("NFC", submission.title + submission.subtitle)]
+    lines += [unicodedata.normalize("NFC", p) for p in body_paragraphs(submission.body)]
+    return "\n".join(line for line in lines if line.strip())
+
+
+def previous_published(issue: Issue) -> Issue | None:
+    return (
+        Issue.objects.filter(publication_id=issue.publication_id, status=Issue.Status.PUBLISHED)
+        .filter(total_number__lt=issue.total_number)
+        .exclude(pk=issue.pk)
+        .order_by("-total_number")
+        .first()
+    )
+
+
+def issue_text(issue: Issue, context: CheckContext) -> IssueText:
+    """The issue as it prints now (a published one: its frozen text), items keyed s<id>."""
+    return issue_text_and_pieces(issue, context)[0]
+
+
+def issue_text_and_pieces(issue: Issue, context: CheckContext) -> tuple[IssueText, dict[int, Submission]]:
+    """``issue_text`` and the issue's pieces {id: Submission} (with their units)."""
+    document = (build_document(issue) if not issue.snapshot else issue_document(issue)).normalized()
+    placements = list(
+        Placement.objects.filter(issue=issue)
+        .select_related("submission__unit")
+        .order_by("section__position", "position")
+    )
+    ids = [p.submission_id for p in placements]
+    count = sum(len(s.items) for s in document.sections)
+    keys = [f"s{pk}" for pk in ids] if len(ids) == count else None
+    before = previous_published(issue)
+    previous = IssueNumbers(before.year, before.number, before.total_number, before.date) if before else None
+    text = issue_text_from_document(
+        document, context, previous=previous, keys=keys, submission_ids=ids if keys else None
+    )
+    units = {p.submission_id: p.submission.unit for p in placements}
+    for piece in text.pieces:
+        if piece.submission_id in units:
+            piece.unit = unit_names(units[piece.submission_id])
+    return text, {p.submission_id: p.submission for p in placements}
+
+
+# --- 查重 -------------------------------------------------------------------------------
+
+
+@dataclass
+class SimilarPiece:
+    submission: Submission
+    similarity: float  # Jaccard similarity of the 3-gram shingles, 0–1
+    passages: list[list[tuple[str, bool]]]  # excerpts of the other piece: (text, shared?)
+    issue_label: str = ""
+
+    @property
+    def percent(self) -> int:
+        return round(self.similarity * 100)
+
+
+def stale_submissions(limit: int | None):
+    """Pieces 查重 compares whose fingerprint is missing or older than their text: the
+    full sweep (a join over every piece)."""
+    queryset = (
+        Submission.objects.filter(status__in=COMPARED_STATUSES)
+        .filter(Q(fingerprint__isnull=True) | ~Q(fingerprint__version=F("version")))
+        .order_by("updated_at", "pk")
+    )
+    return queryset[:limit] if limit else queryset
+
+
+def changed_submissions(limit: int) -> list[Submission]:
+    """Pieces 查重 compares that changed (text or status) since the newest piece the index
+    has seen, oldest first. Two index reads: the newest indexed time, then the
+    (status, updated_at) range from there (each row with the time its fingerprint has)."""
+    newest = Fingerprint.objects.aggregate(newest=Max("source_updated_at"))["newest"]
+    queryset = Submission.objects.filter(status__in=COMPARED_STATUSES)
+    if newest is not None:
+        queryset = queryset.filter(updated_at__gte=newest)
+    recent = queryset.annotate(indexed_at=F("fingerprint__source_updated_at")).order_by("updated_at", "pk")
+    return [s for s in recent[: limit + 1] if s.indexed_at != s.updated_at][:limit]
+
+
+def _excerpts(
+    text: str, spans: list[similarity.Span], margin: int = 12, most: int = 3
+) -> list[list[tuple[str, bool]]]:
+    """Up to ``most`` passages of ``text`` with the shared part marked, a little context around."""
+    out = []
+    for span in sorted(spans, key=lambda s: s.start - s.end)[:most]:
+        start, end = max(0, span.start - margin), min(len(text), span.end + margin)
+        segments = []
+        if start > 0:
+            segments.append(("…", False))
+        shared = text[span.start : span.end]
+        if len(shared) > LONGEST_SHOWN:
+            # A long shared passage is shown by its two ends.
+            shared = shared[: LONGEST_SHOWN // 2] + "……" + shared[-LONGEST_SHOWN // 4 :]
+        segments += [(text[start : span.start], False), (shared, True), (text[span.end : end], False)]
+        if end < len(text):
+            segments.append(("…", False))
+        out.append([(t, marked) for t, marked in segments if t])
+    return out
+
+
+def similar_pieces(
+    submission: Submission, *, top: int = TOP, floor: float = SHOW_FROM, refresh: bool = True
+) -> list[SimilarPiece]:
+    """The ``top`` pieces (published or in the editor's hands, any unit, any year) most
+    similar to ``submission``'s printed text, most similar first, each at least ``floor``."""
+    return similar_to_each([submission], top=top, floor=floor, refresh=refresh)[submission.pk]
+
+
+def similar_to_each(
+    submissions: list[Submission], *, top: int = TOP, floor: float = SHOW_FROM, refresh: bool = True
+) -> dict[int, list[SimilarPiece]]:
+    """``similar_pieces`` for several pieces at once, in the same few queries however many
+    (the issue panel asks for every piece of the issue): {submission id: [SimilarPiece]}.
+
+    Reads the LSH band index (a handful of indexed rows a piece), estimates with the
+    stored signatures, then measures the best exactly and marks the passages they share.
+    """
+    if refresh:
+        from .actions import refresh_index
+
+        refresh_index()
+    result: dict[int, list[SimilarPiece]] = {s.pk: [] for s in submissions}
+    # Each piece's own fingerprint when it is current (the refresh above keeps the compared
+    # pieces' so); otherwise (a draft, say) computed here.
+    owns = {
+        f.submission_id: f for f in Fingerprint.objects.filter(submission_id__in=[s.pk for s in submissions])
+    }
+    mine: dict[int, tuple[str, object, list[int], object]] = {}
+    for submission in submissions:
+        own = owns.get(submission.pk)
+        if own is not None and own.version == submission.version:
+            text = own.text
+            shingle_set = similarity.from_bytes(own.shingles)
+            sig = similarity.from_bytes(own.signature) if own.signature else None
+        else:
+            text = printed_text(submission)
+            shingle_set = similarity.shingles(text)
+            sig = similarity.signature(shingle_set)
+        if sig is not None:
+            mine[submission.pk] = (text, shingle_set, similarity.band_keys(sig), sig)
+    if not mine:
+        return result
+    # Which indexed pieces share a band with which of ours.
+    sharing: dict[int, dict[int, int]] = {pk: {} for pk in mine}
+    by_key: dict[int, list[int]] = {}
+    for pk, (_, _, keys, _) in mine.items():
+        for key in keys:
+            by_key.setdefault(key, []).append(pk)
+    for other_id, key in Band.objects.filter(key__in=list(by_key)).values_list("fingerprint_id", "key"):
+        for pk in by_key[key]:
+            if other_id != pk:
+                sharing[pk][other_id] = sharing[pk].get(other_id, 0) + 1
+    candidates = {
+        pk: sorted(counts, key=lambda other: -counts[other])[:CANDIDATES] for pk, counts in sharing.items()
+    }
+    wanted = {other for ids in candidates.values() for other in ids}
+    if not wanted:
+        return result
+    signatures = dict(
+        Fingerprint.objects.filter(
+            submission_id__in=wanted, submission__status__in=COMPARED_STATUSES
+        ).values_list("submission_id", "signature")
+    )
+    # The estimate ranks (its standard error is under 0.05); the ones shown are measured exactly.
+    best: dict[int, list[int]] = {}
+    for pk, ids in candidates.items():
+        sig = mine[pk][3]
+        estimated = sorted(
+            (
+                (similarity.estimate(sig, similarity.from_bytes(signatures[o])), o)
+                for o in ids
+                if o in signatures
+            ),
+            reverse=True,
+        )
+        best[pk] = [o for est, o in estimated[:top] if est >= floor - 0.1]
+    others = (
+        Submission.objects.select_related("unit", "placement__issue", "fingerprint")
+        .only(
+            "title",
+            "status",
+            "unit__short_name",
+            "placement__issue__year",
+            "placement__issue__number",
+            "fingerprint__text",
+            "fingerprint__shingles",
+        )
+        .in_bulk({o for ids in best.values() for o in ids})
+    )
+    for pk, ids in best.items():
+        text, shingle_set = mine[pk][0], mine[pk][1]
+        scored = []
+        for other_id in ids:
+            other = others.get(other_id)
+            if other is None:
+                continue
+            score = similarity.jaccard(shingle_set, similarity.from_bytes(other.fingerprint.shingles))
+            if score >= floor:
+                scored.append((score, other))
+        scored.sort(key=lambda pair: -pair[0])
+        for score, other in scored[:top]:
+            # Passages are marked for the ones shown only.
+            spans = similarity.shared_spans(other.fingerprint.text, text)
+            placement = getattr(other, "placement", None)
+            label = f"{placement.issue.year}年第{placement.issue.number}期" if placement is not None else ""
+            result[pk].append(SimilarPiece(other, score, _excerpts(other.fingerprint.text, spans), label))
+    return result
+
+
+def similarity_finding(piece_key: str, match: SimilarPiece) -> Finding:
+    other = match.submission
+    where = match.issue_label or other.get_status_display()
+    message = f"与{other.unit.short_name}《{other.title}》（{where}）相似度{match.percent}%"
+    return Finding("similarity", message, piece_key, "similar", 0, excerpt=f"s{other.pk}")
+
+
+# --- reports for the panels -----------------------------------------------------------
+
+
+@dataclass
+class ShownFinding:
+    finding: Finding
+    label: str  # the rule's Chinese label
+    dismissal: Dismissal | None = None
+    link: str = ""  # the piece's page at the paragraph
+
+    @property
+    def dismissed(self) -> bool:
+        return self.dismissal is not None
+
+
+@dataclass
+class PieceReport:
+    piece: PieceText
+    findings: list[ShownFinding]
+    similar: list[SimilarPiece] = field(default_factory=list)
+    threshold: float = 0.6
+    submission: Submission | None = None
+
+    @property
+    def open(self) -> list[ShownFinding]:
+        return [f for f in self.findings if not f.dismissed]
+
+    @property
+    def dismissed(self) -> list[ShownFinding]:
+        return [f for f in self.findings if f.dismissed]
+
+    @property
+    def over_threshold(self) -> list[SimilarPiece]:
+        return [s for s in self.similar if s.similarity >= self.threshold]
+
+    def brief_segments(self) -> list[tuple[str, bool]]:
+        """The 摘登 text with its open findings marked."""
+        spans = [
+            (f.finding.offset, f.finding.offset + f.finding.length)
+            for f in self.open
+            if f.finding.part == "brief"
+        ]
+        return _segments(self.piece.brief, spans)
+
+    def paragraphs(self) -> list[tuple[str, int, list[tuple[str, bool]]]]:
+        """(anchor, number, segments) for each body paragraph, open findings marked."""
+        marks: dict[int, list[tuple[int, int]]] = {}
+        for shown in self.open:
+            f = shown.finding
+            if f.part == "body" and f.length:
+                marks.setdefault(f.paragraph, []).append((f.offset, f.offset + f.length))
+        out = []
+        for number, text in enumerate(self.piece.paragraphs, start=1):
+            out.append((f"para-{number}", number, _segments(text, marks.get(number, []))))
+        return out
+
+
+def _segments(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
+    flags = [False] * len(text)
+    for start, end in spans:
+        for i in range(max(0, start), min(len(text), end)):
+            flags[i] = True
+    segments: list[tuple[str, bool]] = []
+    for char, flag in zip(text, flags, strict=False):
+        if segments and segments[-1][1] == flag:
+            segments[-1] = (segments[-1][0] + char, flag)
+        else:
+            segments.append((char, flag))
+    return segments
+
+
+def _dismissals_for(submission_ids: list[int], issue: Issue | None = None) -> dict[tuple, Dismissal]:
+    """{(submission id, key): Dismissal} for the pieces, and {(None, key): …} for the issue."""
+    scope = Q(submission_id__in=submission_ids)
+    if issue is not None:
+        scope |= Q(issue=issue)
+    return {(d.submission_id, d.key): d for d in Dismissal.objects.filter(scope).select_related("actor")}
+
+
+def _label(rule: str) -> str:
+    if rule == "similarity":
+        return "查重"
+    return RULES[rule].label if rule in RULES else rule
+
+
+def piece_report(submission: Submission, *, with_similar: bool) -> PieceReport:
+    """Findings on the piece as stored, dismissals applied; 查重 for the editor."""
+    options = ProofreadingOptions.current()
+    context = check_context(options)
+    text = piece_text(submission, context)
+    dismissals = _dismissals_for([submission.pk])
+    findings = check_piece(text, context)
+    similar = similar_pieces(submission) if with_similar else []
+    shown = [ShownFinding(f, _label(f.rule), dismissals.get((submission.pk, f.key))) for f in findings]
+    for match in similar:
+        if match.similarity >= options.similarity_threshold:
+            f = similarity_finding(text.key, match)
+            shown.insert(0, ShownFinding(f, "查重", dismissals.get((submission.pk, f.key)), "#similar"))
+    return PieceReport(text, shown, similar, options.similarity_threshold, submission)
+
+
+@dataclass
+class IssueReport:
+    issue_findings: list[ShownFinding]  # the issue's own (numbers, dates)
+    pieces: list[PieceReport]
+
+    @property
+    def open_count(self) -> int:
+        return sum(1 for f in self.issue_findings if not f.dismissed) + sum(len(p.open) for p in self.pieces)
+
+
+def review_link(submission_id: int | None, anchor: str) -> str:
+    if submission_id is None:
+        return ""
+    return reverse("review_detail", args=[submission_id]) + f"#{anchor}"
+
+
+def issue_report(issue: Issue) -> IssueReport:
+    """Every check on the issue as it prints, grouped per piece in print order, with
+    links to each finding's paragraph on the piece's review page; pieces over the 查重
+    threshold carry a 查重 finding."""
+    options = ProofreadingOptions.current()
+    context = check_context(options)
+    text, submissions = issue_text_and_pieces(issue, context)
+    findings = check_issue(text, context)
+    pieces = text.pieces
+    ids = [p.submission_id for p in pieces if p.submission_id]
+    dismissals = _dismissals_for(ids, issue)
+    by_piece: dict[str, list[ShownFinding]] = {p.key: [] for p in pieces}
+    issue_findings = []
+    ids_by_key = {p.key: p.submission_id for p in pieces}
+    kinds = {p.key: p.kind for p in pieces}
+    for f in findings:
+        if not f.piece:
+            issue_findings.append(ShownFinding(f, _label(f.rule), dismissals.get((None, f.key))))
+            continue
+        sid = ids_by_key.get(f.piece)
+        # A brief prints its 摘登 text, shown on the review page under its own anchor.
+        anchor = "para-brief" if kinds.get(f.piece) == "brief" and f.part == "body" else f.anchor
+        by_piece.setdefault(f.piece, []).append(
+            ShownFinding(f, _label(f.rule), dismissals.get((sid, f.key)), review_link(sid, anchor))
+        )
+    similar = similar_to_each(list(submissions.values()), top=1, floor=options.similarity_threshold)
+    reports = []
+    for piece in pieces:
+        shown = by_piece.get(piece.key, [])
+        submission = submissions.get(piece.submission_id) if piece.submission_id else None
+        if submission is not None:
+            for match in similar.get(submission.pk, []):
+                f = similarity_finding(piece.key, match)
+                link = review_link(submission.pk, "similar")
+                shown.insert(0, ShownFinding(f, "查重", dismissals.get((submission.pk, f.key)), link))
+        reports.append(PieceReport(piece, shown, [], options.similarity_threshold, submission))
+    return IssueReport(issue_findings, reports)

@@ -1,0 +1,101 @@
+"""The rules: each a small function registered under an id, with a Chinese label.
+
+Two scopes:
+
+- a **text rule** reads one paragraph (the title line, each body paragraph, a brief's
+  摘登 text, or the byline) and yields ``Hit``s:
+  ``@text_rule("rule_id", "标签", parts=("title", "body", "brief"))``;
+- a **piece rule** reads a whole ``PieceText`` (for rules that need more than one
+  paragraph, like numbered leads) and yields ``Finding``s: ``@piece_rule(...)``;
+- an **issue rule** reads an ``IssueText`` and yields ``Finding``s: ``@issue_rule(...)``.
+
+Adding a rule is writing the function in one of the modules here (or a new one imported
+at the bottom of this file) with the decorator, and its tests of hits and near misses in
+``tests/test_proofreading_rules.py``. ``proofreading.checks`` runs every registered rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from ..findings import Finding, Hit, finding_in
+from ..text import CheckContext, IssueText, PieceText
+
+CJK = "\u3400-\u9fff\uf900-\ufaff"  # ideographs, extension A and compatibility ideographs
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    label: str  # Chinese, shown beside each finding
+    scope: str  # "text" | "piece" | "issue"
+    run: Callable
+    parts: tuple[str, ...] = ("title", "body", "brief")
+    # Rules whose findings print in the issue only (checking a piece alone cannot tell).
+    issue_only: bool = False
+
+
+RULES: dict[str, Rule] = {}
+
+
+def _register(rule: Rule) -> None:
+    if rule.id in RULES:
+        raise ValueError(f"rule {rule.id!r} registered twice")
+    RULES[rule.id] = rule
+
+
+def text_rule(rule_id: str, label: str, *, parts: tuple[str, ...] = ("title", "body", "brief")):
+    """Register ``fn(text: str, context: CheckContext) -> Iterable[Hit]`` for ``parts``."""
+
+    def register(fn: Callable[[str, CheckContext], Iterable[Hit]]):
+        _register(Rule(rule_id, label, "text", fn, parts))
+        return fn
+
+    return register
+
+
+def piece_rule(rule_id: str, label: str):
+    """Register ``fn(piece: PieceText, context: CheckContext) -> Iterable[Finding]``."""
+
+    def register(fn: Callable[[PieceText, CheckContext], Iterable[Finding]]):
+        _register(Rule(rule_id, label, "piece", fn))
+        return fn
+
+    return register
+
+
+def issue_rule(rule_id: str, label: str):
+    """Register ``fn(issue: IssueText, context: CheckContext) -> Iterable[Finding]``."""
+
+    def register(fn: Callable[[IssueText, CheckContext], Iterable[Finding]]):
+        _register(Rule(rule_id, label, "issue", fn, issue_only=True))
+        return fn
+
+    return register
+
+
+def piece_parts(piece: PieceText) -> Iterator[tuple[str, int, str]]:
+    """(part, paragraph, text) for the title line, each body paragraph, the 摘登 text of a
+    piece adopted as a brief, and the byline."""
+    if piece.title_line:
+        yield "title", 0, piece.title_line
+    for index, text in enumerate(piece.paragraphs, start=1):
+        yield "body", index, text
+    if piece.brief:
+        yield "brief", 0, piece.brief
+    byline = " ".join(p for p in (piece.byline_org, piece.byline_authors) if p)
+    if byline:
+        yield "byline", 0, byline
+
+
+def run_text_rule(rule: Rule, piece: PieceText, context: CheckContext) -> Iterator[Finding]:
+    for part, paragraph, text in piece_parts(piece):
+        if part not in rule.parts:
+            continue
+        for hit in rule.run(text, context):
+            yield finding_in(text, hit, rule=rule.id, piece=piece.key, part=part, paragraph=paragraph)
+
+
+# The rule modules register themselves on import; the order here is the report's order.
+from . import repeated, enumeration, marks, punctuation, numbers, names, issue  # noqa: E402, F401, I001

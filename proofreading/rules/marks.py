@@ -1,0 +1,60 @@
+"""成对标号: “” ‘’ 《》 〈〉 （） 【】 open and close within one paragraph, in the right
+order, and nest the way GB/T 15834 says: 《》 outside 〈〉 (a title inside a title is
+〈〉), “” outside ‘’ (a quote inside a quote is ‘’).
+
+A paragraph is the unit: a quotation that runs over several paragraphs (each opening
+“, only the last closing ”) does not occur in this bulletin's pieces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..findings import Hit
+from ..text import CheckContext
+from . import text_rule
+
+PAIRS = {"“": "”", "‘": "’", "《": "》", "〈": "〉", "（": "）", "(": ")", "【": "】", "[": "]"}
+CLOSERS = {close: open_ for open_, close in PAIRS.items()}
+# (outer, inner) that must not nest this way, with the mark the inner one should be.
+WRONG_NESTING = {("〈", "《"): "〈〉", ("‘", "“"): "‘’", ("“", "“"): "‘’", ("《", "《"): "〈〉"}
+
+
+def _unclosed(text: str, opener: str, at: int) -> Hit:
+    """An opener never closed: the hit runs from it to the next same opener (or the end of
+    the paragraph) — the stretch where the closing mark is missing."""
+    end = text.find(opener, at + 1)
+    end = len(text) if end == -1 else end
+    return Hit(at, end - at, f"“{opener}”没有对应的“{PAIRS[opener]}”", "")
+
+
+@text_rule("paired_marks", "成对标号")
+def paired_marks(text: str, context: CheckContext) -> Iterator[Hit]:
+    stack: list[tuple[str, int]] = []
+    for i, char in enumerate(text):
+        if char in PAIRS:
+            if stack and (stack[-1][0], char) in WRONG_NESTING:
+                open_same = sum(1 for o, _ in stack if o == char)
+                if stack[-1][0] == char and text.count(PAIRS[char], i) <= open_same:
+                    # Not enough closers ahead for a nested pair: the earlier one was
+                    # never closed (开展“回头看督查，…“三个力”…).
+                    o, at = stack.pop()
+                    yield _unclosed(text, o, at)
+                else:
+                    right = WRONG_NESTING[(stack[-1][0], char)]
+                    yield Hit(i, 1, f"“{stack[-1][0]}”内再用“{char}”，应改用“{right}”", right[0])
+            stack.append((char, i))
+        elif char in CLOSERS:
+            opener = CLOSERS[char]
+            if stack and stack[-1][0] == opener:
+                stack.pop()
+            elif any(o == opener for o, _ in stack):
+                # Something opened inside was never closed: report it, then close ours.
+                while stack and stack[-1][0] != opener:
+                    o, at = stack.pop()
+                    yield _unclosed(text, o, at)
+                stack.pop()
+            else:
+                yield Hit(i, 1, f"“{char}”没有对应的“{opener}”", "")
+    for o, at in stack:
+        yield _unclosed(text, o, at)

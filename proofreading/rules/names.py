@@ -1,0 +1,104 @@
+"""Names the office fixes.
+
+- ``unit_name``: a unit named in a byline, at the opening of a 信息摘登 item or before
+  the colon of a title is written as the unit list has it: 西湖区人大常委会 (not
+  西湖人大, 西湖区人大), a byline office from the list (西湖区人大常委会办公室, 法工委),
+  a title prefix 西湖区： (not 西湖：). A byline naming another district than the piece's
+  unit is flagged too.
+- ``term``: the publication's terms list (``proofreading.Term``, edited in the admin):
+  each variant found in the title or body is flagged with the preferred form, unless it is
+  part of the preferred form itself (十四五 inside “十四五”) or of a listed exception
+  (人民代表 inside 人民代表大会).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..findings import Finding, Hit, finding_in
+from ..text import CheckContext, PieceText, UnitNames
+from . import piece_rule, text_rule
+
+
+def _district_mentions(text: str, units: tuple[UnitNames, ...]) -> Iterator[tuple[re.Match[str], UnitNames]]:
+    """Places where a district is named with 人大 after it: 西湖人大, 西湖区人大常委会 …"""
+    for unit in units:
+        if unit.kind != "district":
+            continue
+        suffix = unit.short_name[len(unit.stem) :]
+        pattern = re.compile(rf"{re.escape(unit.stem)}({re.escape(suffix)})?人大(常委会)?")
+        for match in pattern.finditer(text):
+            yield match, unit
+
+
+def _wrong_unit_names(text: str, units: tuple[UnitNames, ...]) -> Iterator[Hit]:
+    for match, unit in _district_mentions(text, units):
+        if match.group(1) and match.group(2):
+            continue
+        right = unit.name
+        yield Hit(match.start(), match.end() - match.start(), f"单位名称应写作“{right}”", right)
+
+
+_TITLE_PREFIX = re.compile(r"^([\u4e00-\u9fff]{2,8})[：:]")
+
+
+@piece_rule("unit_name", "单位名称")
+def unit_name(piece: PieceText, context: CheckContext) -> Iterator[Finding]:
+    units = context.units
+    if not units:
+        return
+    # The byline office.
+    org = piece.byline_org.strip()
+    if org:
+        byline = " ".join(p for p in (piece.byline_org, piece.byline_authors) if p)
+        hits = list(_wrong_unit_names(org, units))
+        if not hits:
+            named = context.unit_for_byline(org)
+            if named is None and "人大" in org and not org.startswith("市人大常委会"):
+                hits.append(Hit(0, len(org), "署名单位不在单位名单中", ""))
+            elif named is not None and named.kind == "district" and not org.startswith(named.name):
+                hits.append(Hit(0, len(org), f"署名单位应写作“{named.office_name}”", named.office_name))
+            elif (
+                named is not None
+                and piece.unit is not None
+                and piece.unit.kind == "district"
+                and named.kind == "district"
+                and named != piece.unit
+            ):
+                hits.append(Hit(0, len(org), f"署名单位与报送单位（{piece.unit.short_name}）不一致", ""))
+        for hit in hits:
+            yield finding_in(byline, hit, rule="unit_name", piece=piece.key, part="byline", paragraph=0)
+    # The title's prefix ("西湖区：…").
+    if piece.kind == "article" and (match := _TITLE_PREFIX.match(piece.title_line)):
+        prefix = match.group(1)
+        for unit in units:
+            if unit.kind == "district" and prefix == unit.stem and prefix != unit.short_name:
+                hit = Hit(0, len(prefix), f"标题中的单位应写作“{unit.short_name}”", unit.short_name)
+                yield finding_in(
+                    piece.title_line, hit, rule="unit_name", piece=piece.key, part="title", paragraph=0
+                )
+    # A brief's opening words.
+    if piece.kind == "brief" and piece.paragraphs:
+        text = piece.paragraphs[0]
+        for hit in _wrong_unit_names(text[:20], units):
+            if hit.offset == 0:
+                yield finding_in(text, hit, rule="unit_name", piece=piece.key, part="body", paragraph=1)
+
+
+@text_rule("term", "规范用语")
+def terms(text: str, context: CheckContext) -> Iterator[Hit]:
+    for term in context.terms:
+        allowed: list[tuple[int, int]] = []
+        for form in (term.preferred, *term.exceptions):
+            if form:
+                allowed += [(m.start(), m.end()) for m in re.finditer(re.escape(form), text)]
+        for variant in term.variants:
+            if not variant:
+                continue
+            for match in re.finditer(re.escape(variant), text):
+                start, end = match.span()
+                if any(a <= start and end <= b for a, b in allowed):
+                    continue
+                message = f"应写作“{term.preferred}”" + (f"（{term.note}）" if term.note else "")
+                yield Hit(start, end - start, message, term.preferred)

@@ -1,0 +1,112 @@
+"""标点 (GB/T 15834—2011, 标点符号用法).
+
+- ``half_width_punct``: a half-width , . ; : ? ! ( ) or " touching Chinese text
+  (之间用半角逗号,而) — Chinese text takes the full-width marks. Between digits
+  (1,000  8:30  3.5) and inside Latin words nothing is flagged.
+- ``doubled_punct``: two marks where one belongs (，，  。。  ，。  、，  ；。). ？！ and
+  ！！ (GB/T 15834 4.3.3.3) are right; 。。。 is an ellipsis, see below.
+- ``numeral_list_comma``: a 顿号 after an Arabic numeral — between numerals (2021、2022年,
+  write 2021年、2022年 or 2021—2022年) or as a list number (1、 → 1.; GB/T 15834 A.2.3:
+  Arabic ordinal numbers take a 下脚点).
+- ``ellipsis``: an ellipsis written 。。。 or ... or as a single … — it is ……
+- ``dash``: a dash written -- or as a single — between Chinese characters — the 破折号 is
+  —— (a single — between numbers, 2024—2026年, is the 连接号 and is right).
+- ``space_in_text``: a space between Chinese characters or marks in a body paragraph (a
+  title may separate its two phrases with a space, as the printed 目录 does).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..findings import Hit
+from ..text import CheckContext
+from . import CJK, text_rule
+
+WIDE_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】—…·"
+_WIDE = f"{CJK}{WIDE_PUNCT}"
+_FULL = {",": "，", ".": "。", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+
+_HALF = re.compile(
+    rf"(?<=[{_WIDE}])[,;:?!]|[,;:?!](?=[{CJK}“‘《（])|(?<=[{CJK}])\.(?=[{CJK}“‘《（])|(?<=[{CJK}])\.$"
+)
+_HALF_PAREN = re.compile(rf"\((?=[{CJK}])|(?<=[{CJK}])\)|(?<=[{CJK}])\(")
+_HALF_QUOTE = re.compile(rf'(?<=[{_WIDE}])"|"(?=[{CJK}])')
+
+
+@text_rule("half_width_punct", "半角标点")
+def half_width(text: str, context: CheckContext) -> Iterator[Hit]:
+    for pattern in (_HALF, _HALF_PAREN):
+        for match in pattern.finditer(text):
+            mark = match.group(0)
+            yield Hit(match.start(), 1, f"中文里用了半角“{mark}”", _FULL[mark])
+    for match in _HALF_QUOTE.finditer(text):
+        yield Hit(match.start(), 1, "中文里用了半角引号", "“”")
+
+
+_DOUBLED = re.compile(r"([，。、；：])\1(?!\1)|[，、；：][。，、；：]|。[，、；：]")
+
+
+@text_rule("doubled_punct", "标点重复")
+def doubled_punct(text: str, context: CheckContext) -> Iterator[Hit]:
+    for match in _DOUBLED.finditer(text):
+        start = match.start()
+        if text[start : start + 3] == "。。。" or (
+            start and text[start - 1] == "。" and match.group(0) == "。。"
+        ):
+            continue  # an ellipsis written 。。。: the ellipsis rule reports it
+        mark = match.group(0)
+        keep = "。" if "。" in mark else mark[0]
+        yield Hit(start, 2, f"标点“{mark}”连用", keep)
+
+
+_NUMERAL_COMMA = re.compile(r"(?<![\d.])\d{1,4}、(?=\d)")
+_LIST_NUMBER = re.compile(r"(?:^|(?<=[：:；;。]))(\d{1,2})、(?!\d)")
+
+
+@text_rule("numeral_list_comma", "数字间顿号")
+def numeral_list_comma(text: str, context: CheckContext) -> Iterator[Hit]:
+    for match in _NUMERAL_COMMA.finditer(text):
+        at = match.end() - 1
+        yield Hit(at, 1, "阿拉伯数字之间用了顿号，宜写全单位（如“2021年、2022年”）或用连接号", "")
+    for match in _LIST_NUMBER.finditer(text):
+        if match.start() == 0:
+            continue  # a paragraph that starts "1、" is a numbered head: 序号 reports the style
+        at = match.end() - 1
+        yield Hit(at, 1, "阿拉伯数字序号后应用下脚点“.”，不用顿号", ".")
+
+
+_ELLIPSIS = re.compile(r"。{3,}|\.{3,}|…{3,}|(?<!…)…(?!…)|·{3,}")
+
+
+@text_rule("ellipsis", "省略号")
+def ellipsis(text: str, context: CheckContext) -> Iterator[Hit]:
+    for match in _ELLIPSIS.finditer(text):
+        mark = match.group(0)
+        if mark.startswith("…") and len(mark) % 2 == 0:
+            continue
+        yield Hit(match.start(), len(mark), f"省略号写成了“{mark}”", "……")
+
+
+_DASH = re.compile(rf"-{{2,}}|－{{2,}}|—-|-—|(?<=[{CJK}])—(?=[{CJK}“‘《（])")
+
+
+@text_rule("dash", "破折号")
+def dash(text: str, context: CheckContext) -> Iterator[Hit]:
+    for match in _DASH.finditer(text):
+        start, end = match.span()
+        if text[start] == "—" and (
+            (start and text[start - 1] == "—") or (end < len(text) and text[end] == "—")
+        ):
+            continue
+        yield Hit(start, end - start, f"破折号写成了“{match.group(0)}”", "——")
+
+
+_SPACE = re.compile(rf"(?<=[{_WIDE}])[ \u3000]+(?=[{_WIDE}])")
+
+
+@text_rule("space_in_text", "中文中的空格", parts=("body", "brief"))
+def space_in_text(text: str, context: CheckContext) -> Iterator[Hit]:
+    for match in _SPACE.finditer(text):
+        yield Hit(match.start(), match.end() - match.start(), "中文文字之间有空格", "")

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+# Mounted at /proofreading/.
+urlpatterns = [
+    path("dismiss/", views.dismiss, name="proofreading_dismiss"),
+    path("issues/<id:pk>/", views.issue_panel, name="proofreading_issue_panel"),
+]

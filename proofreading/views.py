@@ -1,0 +1,98 @@
+"""The app's views: the issue's 校对 panel (fetched by the assembly page after it has
+loaded, or opened as a page of its own) and dismissing a finding with a reason. The piece
+panel is a template tag (``proofreading/templatetags/proofreading.py``) on the review page
+and the contributor's piece page."""
+
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.permissions import role_required
+from bulletin.models import Issue
+from submissions.models import Submission
+
+from . import actions, permissions, queries
+from .forms import DismissForm
+
+
+@role_required(permissions.can_dismiss)
+@require_GET
+def issue_panel(request, pk: int):
+    """The issue's 校对 panel: ``?fragment=1`` gives the panel alone (the assembly page
+    puts it in place; dismissing returns there), otherwise a page with it."""
+    issue = get_object_or_404(Issue.objects.select_related("publication"), pk=pk)
+    fragment = bool(request.GET.get("fragment"))
+    context = {
+        "report": queries.issue_report(issue),
+        "issue": issue,
+        "fragment": fragment,
+        "can_dismiss": permissions.can_dismiss(request.user),
+        "back": reverse("issue_assemble", args=[issue.pk]) + "#proofreading"
+        if fragment
+        else reverse("proofreading_issue_panel", args=[issue.pk]),
+    }
+    template = "proofreading/_issue_panel.html" if fragment else "proofreading/issue_panel_page.html"
+    return render(request, template, context)
+
+
+def _back(request, fallback: str):
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        # A URL, never a view name: redirect("abc") would look "abc" up as one and fail.
+        return HttpResponseRedirect(target)
+    return redirect(fallback)
+
+
+@role_required(permissions.can_dismiss)
+@require_POST
+def dismiss(request):
+    form = DismissForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return _back(request, "review_queue")
+    data = form.cleaned_data
+    issue = get_object_or_404(Issue, pk=data["issue"]) if data.get("issue") else None
+    submission = get_object_or_404(Submission, pk=data["submission"]) if data.get("submission") else None
+    # The finding is looked up again on the server: only a finding that is there now can
+    # be dismissed, with the message the check gives (never text from the form).
+    shown, owner = None, None
+    if issue is not None:
+        report = queries.issue_report(issue)
+        for item in report.issue_findings:
+            if item.finding.key == data["key"]:
+                shown, owner = item, None
+        for piece in report.pieces:
+            for item in piece.findings:
+                if item.finding.key == data["key"] and (
+                    submission is None or piece.piece.submission_id == submission.pk
+                ):
+                    shown, owner = item, piece.submission
+    elif submission is not None:
+        report = queries.piece_report(submission, with_similar=True)
+        shown = next((item for item in report.findings if item.finding.key == data["key"]), None)
+        owner = submission
+    if shown is None:
+        messages.error(request, "这条校对提示已不存在（稿件或本期可能已修改），请刷新页面。")
+        return _back(request, "review_queue")
+    finding = shown.finding
+    try:
+        actions.dismiss_finding(
+            actor=request.user,
+            key=finding.key,
+            rule=finding.rule,
+            message=finding.message,
+            excerpt=finding.excerpt,
+            reason=data["reason"],
+            submission=owner,
+            issue=issue if owner is None else None,
+        )
+    except actions.ProofreadingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"已忽略：{finding.message}")
+    return _back(request, "review_queue")

@@ -1,0 +1,147 @@
+"""The task worker: django-tasks-db's worker loop, bounded in memory, with a heartbeat and
+the daily-job scheduler.
+
+`manage.py run_worker` is a small supervisor: it starts one worker process and starts a
+new one whenever that process exits after BULLETIN_WORKER_MAX_TASKS tasks or above
+BULLETIN_WORKER_MAX_RSS_MB resident memory, so a renderer that grows (WeasyPrint and
+Pango keep caches) is replaced rather than left to grow. Each worker process writes a
+heartbeat row every HEARTBEAT_SECONDS (for /healthz) and, every SCHEDULER_SECONDS, asks
+the scheduler to enqueue daily jobs that are due.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+
+from django.conf import settings
+from django.db import close_old_connections, connection
+from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Worker
+
+from .models import WorkerHeartbeat
+
+logger = logging.getLogger(__name__)
+
+HEARTBEAT_SECONDS = 20
+SCHEDULER_SECONDS = 60
+# A worker not seen for this long is taken as gone (/healthz, stale heartbeat rows).
+HEARTBEAT_FRESH_SECONDS = 120
+# Exit status of a worker process that stopped to be replaced (not an error).
+RECYCLE_EXIT = 0
+
+
+def rss_mb() -> float:
+    """This process's resident set size in MB (Linux /proc; 0 where unavailable)."""
+    try:
+        with open("/proc/self/statm") as handle:
+            pages = int(handle.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    return pages * os.sysconf("SC_PAGE_SIZE") / (1024 * 1024)
+
+
+class BoundedWorker(Worker):
+    """django-tasks-db's Worker that also stops (to be replaced) above a memory bound,
+    and reports itself in WorkerHeartbeat."""
+
+    def __init__(self, *, max_rss_mb: float | None, **kwargs):
+        super().__init__(**kwargs)
+        self.max_rss_mb = max_rss_mb
+        self.started_at = timezone.now()
+        self.stop_reason = ""
+
+    def run_task(self, db_task_result) -> None:
+        super().run_task(db_task_result)
+        size = rss_mb()
+        if self.max_rss_mb and size > self.max_rss_mb:
+            self.stop_reason = f"memory {size:.0f} MB > {self.max_rss_mb:.0f} MB"
+            logger.info("worker %s: %s, stopping to be replaced", self.worker_id, self.stop_reason)
+            self.running = False
+        elif self.max_tasks is not None and self._run_tasks >= self.max_tasks:
+            self.stop_reason = f"{self._run_tasks} tasks"
+
+    def beat(self) -> None:
+        WorkerHeartbeat.objects.update_or_create(
+            worker_id=self.worker_id,
+            defaults={
+                "hostname": socket.gethostname()[:128],
+                "pid": os.getpid(),
+                "started_at": self.started_at,
+                "seen_at": timezone.now(),
+                "tasks_done": self._run_tasks,
+                "rss_mb": round(rss_mb(), 1),
+            },
+        )
+
+    def forget(self) -> None:
+        WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()
+
+
+class Housekeeper(threading.Thread):
+    """Heartbeat and scheduler ticks beside the worker loop, on the thread's own connection."""
+
+    def __init__(self, worker: BoundedWorker, *, scheduler: bool):
+        super().__init__(name="worker-housekeeper", daemon=True)
+        self.worker = worker
+        self.scheduler = scheduler
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        from bulletin.actions import settle_abandoned_publish_jobs
+
+        from .scheduler import enqueue_due_jobs
+
+        last_schedule = 0.0
+        while not self.stopping.is_set():
+            try:
+                close_old_connections()
+                self.worker.beat()
+                # 刊发 jobs a dead worker left unfinished get their outcome (bulletin.actions).
+                settle_abandoned_publish_jobs()
+                if self.scheduler and time.monotonic() - last_schedule >= SCHEDULER_SECONDS:
+                    last_schedule = time.monotonic()
+                    enqueue_due_jobs(timezone.localtime())
+                WorkerHeartbeat.objects.filter(
+                    seen_at__lt=timezone.now() - timezone.timedelta(days=1)
+                ).delete()
+            except Exception:  # the loop must survive a busy or restarting database
+                logger.exception("worker housekeeping failed; trying again")
+            finally:
+                connection.close()
+            self.stopping.wait(HEARTBEAT_SECONDS)
+
+
+def run_worker_process(*, worker_id: str, interval: float, queue_names: list[str]) -> str:
+    """Run one bounded worker process until it should be replaced (or is stopped).
+
+    Returns why it stopped: "" when told to stop, otherwise the bound it reached.
+    """
+    worker = BoundedWorker(
+        queue_names=queue_names,
+        interval=interval,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=settings.BULLETIN_WORKER_MAX_TASKS or None,
+        worker_id=worker_id,
+        excluded_queue_names=[],
+        max_rss_mb=settings.BULLETIN_WORKER_MAX_RSS_MB or None,
+    )
+    worker.configure_signals()
+    worker.beat()  # before the first task is claimed: a running task's worker is known alive
+    housekeeper = Housekeeper(worker, scheduler=settings.BULLETIN_SCHEDULER)
+    housekeeper.start()
+    try:
+        worker.run()
+    finally:
+        housekeeper.stopping.set()
+        housekeeper.join(timeout=5)
+        try:
+            worker.forget()
+        except Exception:
+            logger.exception("could not remove the heartbeat of %s", worker_id)
+    return worker.stop_reason

@@ -1,0 +1,473 @@
+"""The labelled test set of 校对: the seed issues' text with errors planted in it.
+
+The seeds are parsed as the back-issue import parses them and normalised as they print
+(``IssueDocument.normalized()``), with the 目录 as the issue printed it. Planted errors
+are recorded in ``tests/fixtures/proofreading_plants.json`` — each with its seed, item
+(1-based in print order), part, paragraph, offset, the original characters, the planted
+ones, its kind and the rule(s) that must report it. They were made by the planters
+below, one per kind, which pick *random* places (``random.Random(16)``) that fit the
+kind — any 2–4 characters to double, any comma between Chinese characters to make
+half-width, any numbered lead to skip — so no rule is tuned to a seed sentence.
+
+Regenerate the record (after a change to the seeds) with::
+
+    .venv/bin/python -m tests.proofreading_labelled > tests/fixtures/proofreading_plants.json
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import datetime as dt
+import json
+import random
+import re
+import sys
+from pathlib import Path
+
+from accounts.reference_data import committee_rows, district_rows
+from bulletin.importing import parse_issue_file
+from bulletin.importing.lines import read_lines
+from bulletin.importing.parser import _find_toc_heading
+from bulletin.importing.report import ProblemLog
+from bulletin.importing.samples import seed_path
+from bulletin.printing.typography import normalize_text
+from proofreading.checks import check_issue
+from proofreading.documents import issue_text_from_document
+from proofreading.findings import Finding
+from proofreading.rules.enumeration import markers
+from proofreading.text import CheckContext, IssueNumbers, IssueText, TermRule, UnitNames
+
+SEEDS = ("2024-01", "2024-06", "2024-15")
+RECORD = Path(__file__).parent / "fixtures" / "proofreading_plants.json"
+UNITS = tuple(
+    UnitNames(r["name"], r["short_name"], r["office_name"], r["kind"])
+    for r in district_rows() + committee_rows()
+)
+# The terms list as the migration seeds it.
+TERMS = (
+    TermRule("“十四五”", ("十四五",), ("‘十四五’",)),
+    TermRule("“十五五”", ("十五五",), ("‘十五五’",)),
+    TermRule("人大代表", ("人民代表",), ("人民代表大会",)),
+    TermRule("全过程人民民主", ("全过程民主",)),
+)
+CONTEXT = CheckContext(units=UNITS, terms=TERMS)
+CJK = "\u4e00-\u9fff"
+
+
+def seed_issue(name: str) -> IssueText:
+    """A seed issue as it prints, with its printed 目录 and a previous issue that it follows."""
+    path = seed_path(name)
+    result = parse_issue_file(path)
+    document = result.document.normalized()
+    text = path.read_text(encoding="utf-8")
+    log = ProblemLog()
+    lines = read_lines(text, log)
+    from bulletin.importing.toc import read_toc
+
+    toc_sections, _ = read_toc(lines, _find_toc_heading(lines) + 1, log)
+    toc = [
+        (s.name, [normalize_text(t.text, keep_spaces_between_cjk=True) for t in s.titles])
+        for s in toc_sections
+        if s.kind == "articles"
+    ]
+    n = document
+    previous = IssueNumbers(n.year, n.number - 1, n.total_number - 1, n.date - dt.timedelta(days=14))
+    return issue_text_from_document(document, CONTEXT, toc=toc, previous=previous)
+
+
+# --- planters: (issue, rng) -> plant dict or None ---------------------------------------
+
+
+def _body_spots(issue: IssueText, pattern: str, rng: random.Random, *, kind: str = "article"):
+    """A random (item, paragraph, match) where ``pattern`` matches a body paragraph."""
+    spots = []
+    for number, piece in enumerate(issue.pieces, start=1):
+        if piece.kind != kind and kind != "any":
+            continue
+        for index, text in enumerate(piece.paragraphs, start=1):
+            for match in re.finditer(pattern, text):
+                spots.append((number, index, match))
+    return rng.choice(spots) if spots else None
+
+
+def _body_plant(issue, rng, pattern, make, kind="article"):
+    spot = _body_spots(issue, pattern, rng, kind=kind)
+    if spot is None:
+        return None
+    number, index, match = spot
+    original = match.group(0)
+    planted = make(match, rng)
+    if planted is None or planted == original:
+        return None
+    return {
+        "item": number,
+        "part": "body",
+        "paragraph": index,
+        "offset": match.start(),
+        "original": original,
+        "planted": planted,
+    }
+
+
+def plant_repeated_word(issue, rng):
+    size = rng.choice([2, 3, 4])
+    return _body_plant(issue, rng, rf"(?<=[{CJK}])[{CJK}]{{{size}}}(?=[{CJK}])", lambda m, r: m.group(0) * 2)
+
+
+def plant_doubled_function_word(issue, rng):
+    return _body_plant(issue, rng, rf"(?<=[{CJK}])[的了是和](?=[{CJK}])", lambda m, r: m.group(0) * 2)
+
+
+def plant_enumeration_skip(issue, rng):
+    leads = [
+        (number, m)
+        for number, piece in enumerate(issue.pieces, start=1)
+        for m in markers(piece.paragraphs)
+        if m.style.id == "lead" and m.value >= 2
+    ]
+    if not leads:
+        return None
+    number, marker = rng.choice(leads)
+    text = issue.pieces[number - 1].paragraphs[marker.paragraph - 1]
+    original = text[marker.offset : marker.offset + marker.length]
+    planted = marker.style.form(marker.value + rng.choice([1, -1]))
+    return {
+        "item": number,
+        "part": "body",
+        "paragraph": marker.paragraph,
+        "offset": marker.offset,
+        "original": original,
+        "planted": planted,
+    }
+
+
+def plant_lone_lead(issue, rng):
+    # "一是" at the start of a paragraph before the first or after the last numbered lead
+    # of an article: a sequence of its own that never reaches 二是.
+    spots = []
+    for number, piece in enumerate(issue.pieces, start=1):
+        if piece.kind != "article":
+            continue
+        found = markers(piece.paragraphs)
+        first = min((m.paragraph for m in found), default=len(piece.paragraphs) + 1)
+        last = max((m.paragraph for m in found), default=0)
+        spots += [
+            (number, index) for index in range(1, len(piece.paragraphs) + 1) if index < first or index > last
+        ]
+    if not spots:
+        return None
+    number, index = rng.choice(spots)
+    first = issue.pieces[number - 1].paragraphs[index - 1][:1]
+    return {
+        "item": number,
+        "part": "body",
+        "paragraph": index,
+        "offset": 0,
+        "original": first,
+        "planted": "一是" + first,
+    }
+
+
+def plant_unbalanced_mark(issue, rng):
+    return _body_plant(issue, rng, r"[”》）]", lambda m, r: "")
+
+
+def plant_wrong_nesting(issue, rng):
+    return _body_plant(issue, rng, r"“[^“”‘’]{2,12}”", lambda m, r: "‘" + m.group(0) + "’")
+
+
+def plant_half_width(issue, rng):
+    return _body_plant(
+        issue,
+        rng,
+        rf"(?<=[{CJK}])[，：；](?=[{CJK}])",
+        lambda m, r: {"，": ",", "：": ":", "；": ";"}[m.group(0)],
+    )
+
+
+def plant_doubled_punct(issue, rng):
+    return _body_plant(
+        issue, rng, rf"(?<=[{CJK}])[，。](?=[{CJK}])", lambda m, r: r.choice(["，，", "。。", "，。"])
+    )
+
+
+def plant_numeral_comma(issue, rng):
+    return _body_plant(
+        issue, rng, r"(?<![\d.])(20\d\d)年", lambda m, r: f"{m.group(1)}、{int(m.group(1)) + 1}年"
+    )
+
+
+def plant_ellipsis(issue, rng):
+    return _body_plant(
+        issue, rng, rf"(?<=[{CJK}])，(?=[{CJK}])", lambda m, r: r.choice(["。。。", "...", "…"])
+    )
+
+
+def plant_dash(issue, rng):
+    return _body_plant(issue, rng, rf"(?<=[{CJK}])，(?=[{CJK}])", lambda m, r: r.choice(["—", "--"]))
+
+
+def plant_space(issue, rng):
+    return _body_plant(
+        issue, rng, rf"(?<=[{CJK}])[{CJK}](?=[{CJK}])", lambda m, r: m.group(0) + r.choice([" ", "\u3000"])
+    )
+
+
+def plant_two_digit_year(issue, rng):
+    return _body_plant(issue, rng, r"(?<![\d.])20(\d\d)年", lambda m, r: f"'{m.group(1)}年")
+
+
+def plant_mixed_numeral(issue, rng):
+    def mixed(m, r):
+        n = int(m.group(0))
+        if n >= 1000:
+            return f"{n // 1000}千{n % 1000}"
+        return f"{n // 100}百{n % 100}" if n >= 100 else f"{n}万{r.randint(1, 9)}千"
+
+    return _body_plant(issue, rng, r"(?<![\d.年%])(?<!20)\d{2,4}(?=[个件条家人名项场次余])", mixed)
+
+
+def plant_percent_range(issue, rng):
+    return _body_plant(
+        issue,
+        rng,
+        rf"(?<=[{CJK}])，(?=[{CJK}])",
+        lambda m, r: f"，提升{r.randint(5, 15)}-{r.randint(20, 40)}%，",
+    )
+
+
+def plant_thousands(issue, rng):
+    return _body_plant(
+        issue,
+        rng,
+        r"(?<![\d.])[1-9]\d{0,2}(?=[个件条家人名项场次])",
+        lambda m, r: f"{m.group(0)},{r.randint(100, 999)}",
+    )
+
+
+def plant_date(issue, rng):
+    def dotted(m, r):
+        sep = r.choice("./")
+        month = m.group(2) or str(r.randint(1, 12))
+        return f"{m.group(1)}{sep}{month}{sep}{r.randint(1, 28)}"
+
+    return _body_plant(issue, rng, r"(?<![\d.])(20\d\d)年(?:(\d{1,2})月)?(?![\d月])", dotted)
+
+
+def plant_term(issue, rng):
+    return _body_plant(issue, rng, r"人大代表", lambda m, r: "人民代表")
+
+
+def plant_unit_byline(issue, rng):
+    pieces = [
+        (n, p)
+        for n, p in enumerate(issue.pieces, start=1)
+        if p.unit and p.unit.kind == "district" and p.byline_org
+    ]
+    if not pieces:
+        return None
+    number, piece = rng.choice(pieces)
+    planted = rng.choice([piece.unit.stem + "人大", piece.unit.short_name + "人大办公室"])
+    return {
+        "item": number,
+        "part": "byline_org",
+        "paragraph": 0,
+        "offset": 0,
+        "original": piece.byline_org,
+        "planted": planted,
+    }
+
+
+def plant_brief_opening(issue, rng):
+    pieces = [(n, p) for n, p in enumerate(issue.pieces, start=1) if p.kind == "brief" and p.unit]
+    for number, piece in rng.sample(pieces, len(pieces)):
+        text = piece.paragraphs[0]
+        if text.startswith(piece.unit.name):
+            planted = rng.choice(["区人大常委会", piece.unit.stem + "人大"])
+            return {
+                "item": number,
+                "part": "body",
+                "paragraph": 1,
+                "offset": 0,
+                "original": piece.unit.name,
+                "planted": planted,
+            }
+    return None
+
+
+def plant_title_differs(issue, rng):
+    pieces = [(n, p) for n, p in enumerate(issue.pieces, start=1) if p.kind == "article" and len(p.title) > 6]
+    number, piece = rng.choice(pieces)
+    at = rng.randrange(3, len(piece.title) - 1)
+    if not re.match(rf"[{CJK}]", piece.title[at]):
+        return None
+    return {
+        "item": number,
+        "part": "title",
+        "paragraph": 0,
+        "offset": at,
+        "original": piece.title[at],
+        "planted": "",
+    }
+
+
+def plant_no_byline(issue, rng):
+    number, piece = rng.choice(list(enumerate(issue.pieces, start=1)))
+    original = f"{piece.byline_org}|{piece.byline_authors}"
+    return {
+        "item": number,
+        "part": "byline",
+        "paragraph": 0,
+        "offset": 0,
+        "original": original,
+        "planted": "|",
+    }
+
+
+def plant_issue_number(issue, rng):
+    field = rng.choice(["number", "total_number"])
+    value = getattr(issue.numbers, field)
+    return {
+        "item": 0,
+        "part": field,
+        "paragraph": 0,
+        "offset": 0,
+        "original": str(value),
+        "planted": str(value + rng.choice([1, 2])),
+    }
+
+
+# kind: (planter, the rule ids that must report it)
+PLANTERS = {
+    "repeated_word": (plant_repeated_word, ["repeated_word"]),
+    "doubled_function_word": (plant_doubled_function_word, ["repeated_word"]),
+    "enumeration_skip_or_repeat": (plant_enumeration_skip, ["enumeration"]),
+    "lone_lead": (plant_lone_lead, ["enumeration"]),
+    "unbalanced_mark": (plant_unbalanced_mark, ["paired_marks"]),
+    "wrong_nesting": (plant_wrong_nesting, ["paired_marks"]),
+    "half_width_punct": (plant_half_width, ["half_width_punct"]),
+    "doubled_punct": (plant_doubled_punct, ["doubled_punct"]),
+    "numeral_list_comma": (plant_numeral_comma, ["numeral_list_comma"]),
+    "ellipsis": (plant_ellipsis, ["ellipsis"]),
+    "dash": (plant_dash, ["dash"]),
+    "space_in_text": (plant_space, ["space_in_text"]),
+    "two_digit_year": (plant_two_digit_year, ["two_digit_year"]),
+    "mixed_numeral": (plant_mixed_numeral, ["mixed_numeral"]),
+    "percent_range": (plant_percent_range, ["percent_range"]),
+    "thousands_separator": (plant_thousands, ["thousands_separator"]),
+    "date_format": (plant_date, ["date_format"]),
+    "term": (plant_term, ["term"]),
+    "unit_name_byline": (plant_unit_byline, ["unit_name"]),
+    "brief_opening": (plant_brief_opening, ["brief_unit", "unit_name"]),
+    "toc_title": (plant_title_differs, ["toc_title"]),
+    "byline_missing": (plant_no_byline, ["byline_missing"]),
+    "issue_number": (plant_issue_number, ["issue_sequence"]),
+}
+
+
+def make_plants(per_seed: int = 1, rng_seed: int = 16) -> list[dict]:
+    rng = random.Random(rng_seed)
+    plants = []
+    for name in SEEDS:
+        issue = seed_issue(name)
+        for kind, (planter, rules) in PLANTERS.items():
+            made = 0
+            for _attempt in range(50):
+                if made == per_seed:
+                    break
+                plant = planter(issue, rng)
+                if plant is None:
+                    continue
+                plants.append({"seed": name, "kind": kind, "rules": rules, **plant})
+                made += 1
+    return plants
+
+
+# --- applying and scoring -------------------------------------------------------------------
+
+
+def apply_plant(issue: IssueText, plant: dict) -> IssueText:
+    """A copy of ``issue`` with the one planted error; the original characters must be there."""
+    issue = copy.deepcopy(issue)
+    part, original, planted = plant["part"], plant["original"], plant["planted"]
+    if part in ("number", "total_number"):
+        assert str(getattr(issue.numbers, part)) == original, plant
+        issue.numbers = dataclasses.replace(issue.numbers, **{part: int(planted)})
+        return issue
+    piece = issue.pieces[plant["item"] - 1]
+    if part == "byline_org":
+        assert piece.byline_org == original, plant
+        piece.byline_org = planted
+    elif part == "byline":
+        assert f"{piece.byline_org}|{piece.byline_authors}" == original, plant
+        piece.byline_org, piece.byline_authors = planted.split("|")
+    elif part == "title":
+        at = plant["offset"]
+        assert piece.title[at : at + len(original)] == original, plant
+        piece.title = piece.title[:at] + planted + piece.title[at + len(original) :]
+    else:
+        text = piece.paragraphs[plant["paragraph"] - 1]
+        at = plant["offset"]
+        assert text[at : at + len(original)] == original, plant
+        piece.paragraphs[plant["paragraph"] - 1] = text[:at] + planted + text[at + len(original) :]
+    return issue
+
+
+def found_plant(findings: list[Finding], clean: set[str], issue: IssueText, plant: dict) -> bool:
+    """Is there a new finding of one of the plant's rules at the plant's place?"""
+    key = issue.pieces[plant["item"] - 1].key if plant["item"] else ""
+    for f in findings:
+        if f.rule not in plant["rules"] or f.key in clean or f.piece != key:
+            continue
+        if plant["part"] == "body":
+            low = plant["offset"] - 2
+            high = plant["offset"] + len(plant["planted"]) + 2
+            if (
+                f.part == "body"
+                and f.paragraph == plant["paragraph"]
+                and low <= f.offset + f.length
+                and f.offset <= high
+            ):
+                return True
+        elif plant["part"].startswith("byline"):
+            if f.part == "byline":
+                return True
+        else:
+            return True
+    return False
+
+
+def evaluate(plants: list[dict]) -> dict:
+    """Recall over the plants and the findings on the clean seeds, per kind and per seed."""
+    issues = {name: seed_issue(name) for name in SEEDS}
+    clean = {name: check_issue(issue, CONTEXT) for name, issue in issues.items()}
+    clean_keys = {name: {f.key for f in found} for name, found in clean.items()}
+    missed = []
+    by_kind: dict[str, list[int]] = {}
+    for plant in plants:
+        planted = apply_plant(issues[plant["seed"]], plant)
+        hit = found_plant(check_issue(planted, CONTEXT), clean_keys[plant["seed"]], planted, plant)
+        by_kind.setdefault(plant["kind"], [0, 0])
+        by_kind[plant["kind"]][0] += hit
+        by_kind[plant["kind"]][1] += 1
+        if not hit:
+            missed.append(plant)
+    found = sum(k[0] for k in by_kind.values())
+    return {
+        "plants": len(plants),
+        "found": found,
+        "recall": found / len(plants) if plants else 0.0,
+        "by_kind": by_kind,
+        "missed": missed,
+        "clean_findings": {name: found for name, found in clean.items()},
+    }
+
+
+if __name__ == "__main__":
+    import django
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    django.setup()
+    json.dump(make_plants(), sys.stdout, ensure_ascii=False, indent=1)
+    sys.stdout.write("\n")
