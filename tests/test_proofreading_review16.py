@@ -104,6 +104,25 @@ def test_shared_passages_are_not_joined_over_a_changed_figure():
     assert len(similarity.shared_spans(text, text.replace("，", "。"))) == 1
 
 
+@pytest.mark.parametrize(
+    "paragraphs",
+    [
+        ("一是抓学习。二是落实“一是抓落实”的要求。三是抓督办。",),
+        ("一是抓学习。", "二是学习《关于“第一，要讲政治”的说明》。", "三是抓督办。"),
+        ("他强调“第一，要讲政治”。",),
+        ("会议要求做到‘一是一，二是二’，不搞变通。",),
+    ],
+)
+def test_leads_inside_quotation_marks_or_a_title_are_not_the_pieces_numbering(paragraphs):
+    assert flagged("enumeration", *paragraphs) == []
+
+
+def test_the_pieces_own_leads_around_a_quotation_are_still_checked():
+    assert flagged("enumeration", "一是抓学习。二是落实“一是抓落实”的要求。四是抓督办。") == [
+        ("四是", "三是")
+    ]
+
+
 # --- the labelled set -------------------------------------------------------------------
 
 
