@@ -258,6 +258,13 @@ def query_words(text: str) -> list[str]:
     return [word for word in words if word][:MAX_WORDS]
 
 
+def unused_words(text: str) -> list[str]:
+    """The words of a query beyond the first MAX_WORDS, which the search does not use (the
+    results page names them rather than drop them silently)."""
+    words = [normalize_text(word) for word in (text or "").split()]
+    return [word for word in words if word][MAX_WORDS:]
+
+
 def _is_cjk_pair(word: str) -> bool:
     return len(word) == 2 and all(
         "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf" for char in word

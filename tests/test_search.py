@@ -168,6 +168,14 @@ def test_full_width_letters_and_digits_find_the_half_width_print_and_back(case_i
     assert "<mark>12</mark>" in str(passage("联络站12个", ["１２"]))
 
 
+def test_words_beyond_the_eighth_are_named_as_not_searched(case_issue, client_for, reader):
+    """Every word must occur, at most eight: a ninth is not silently dropped (review 15b)."""
+    query = "临平 联络 代表 人大 常委会 工作 区 履职 囧 昰"
+    page = client_for(reader).get(reverse("archive"), {"q": query}).content.decode()
+    assert "只按前 8 个词搜索，未用：囧 昰" in page
+    assert "未用" not in client_for(reader).get(reverse("archive"), {"q": "临平 联络"}).content.decode()
+
+
 def test_query_words_are_normalised_like_the_print():
     assert query_words(' 12 个  "家门口" ') == ["12", "个", "“家门口”"]
     assert len(query_words("一 二 三 四 五 六 七 八 九 十")) == 8
