@@ -4,6 +4,7 @@ elsewhere; query counts that stay the same as rows are added; publishing in a fi
 of queries whatever the issue's size."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -209,6 +210,15 @@ def test_issue_list_is_paged(editor, client_for, publication):
         )
     html = client_for(editor).get(reverse("issue_list")).content.decode()
     assert "第 1 / 2 页" in html
+    # The other parameters are kept, encoded: a name holding "#" or "&" cannot cut the
+    # link short (review 15b).
+    from html import unescape
+    from urllib.parse import parse_qs, urlsplit
+
+    html = client_for(editor).get(reverse("issue_list"), {"a#b": "1", "c&d": "x y"}).content.decode()
+    link = unescape(re.search(r'href="(\?[^"]*)">下一页', html).group(1))
+    assert urlsplit(link).fragment == ""
+    assert parse_qs(urlsplit(link).query) == {"a#b": ["1"], "c&d": ["x y"], "page": ["2"]}
 
 
 # --- query counts stay constant as data grows -------------------------------------
