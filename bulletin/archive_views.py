@@ -17,7 +17,7 @@ from . import http_cache, queries
 from .documents import issue_document, reading_sections
 from .forms import ArchiveSearchForm, CorrectionForm
 from .permissions import can_assemble_issues, get_viewable_issue
-from .search import highlight, passage, printed_title_and_body, query_words
+from .search import MAX_WORDS, highlight, passage, printed_title_and_body, query_words, unused_words
 from .storage import pdf_problem
 
 log = logging.getLogger(__name__)
@@ -61,6 +61,8 @@ def archive(request, year: int | None = None):
                 }
             )
         context["results"] = results
+        context["unused_words"] = unused_words(data["q"])
+        context["max_words"] = MAX_WORDS
         context["searching"] = True
         return render(request, "bulletin/archive.html", context)
     shown = year if year is not None else (years[0]["year"] if years else None)

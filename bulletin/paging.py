@@ -8,7 +8,8 @@ on SQLite at ten years of data, issue 15).
 The list is ordered by one key descending, newest first, then by id descending; the key
 may be NULL (a back-issue piece has no 报送时间), and NULLs come last. A cursor in the
 URL is "<ISO time or ~>|<id>"; a cursor that does not parse is the first page, never an
-error.
+error (nor is a time that has no UTC equivalent, such as 9999-12-31T23:59:59-12:00, which
+SQLite's adapter would fail to convert).
 """
 
 from __future__ import annotations
@@ -52,7 +53,12 @@ def cursor_of(value, pk: int) -> str:
 
 
 def parse_cursor(text: str | None) -> tuple[dt.datetime | None, int] | None:
-    """(key, id) from a cursor, or None for anything that is not one."""
+    """(key, id) from a cursor, or None for anything that is not one.
+
+    The key comes back aware and in UTC (a time written without an offset is read as UTC,
+    as `cursor_of` writes the database's UTC times); a time whose UTC equivalent falls
+    outside years 1–9999 is no cursor.
+    """
     if not text or "|" not in text or len(text) > 80:
         return None
     key, _, pk = text.rpartition("|")
@@ -62,9 +68,14 @@ def parse_cursor(text: str | None) -> tuple[dt.datetime | None, int] | None:
         return None, int(pk)
     try:
         value = parse_datetime(key)
-    except ValueError:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        value = value.astimezone(dt.UTC)
+    except (ValueError, OverflowError):
         return None
-    return (value, int(pk)) if value is not None else None
+    return value, int(pk)
 
 
 def keyset_page(

@@ -258,6 +258,13 @@ def query_words(text: str) -> list[str]:
     return [word for word in words if word][:MAX_WORDS]
 
 
+def unused_words(text: str) -> list[str]:
+    """The words of a query beyond the first MAX_WORDS, which the search does not use (the
+    results page names them rather than drop them silently)."""
+    words = [normalize_text(word) for word in (text or "").split()]
+    return [word for word in words if word][MAX_WORDS:]
+
+
 def _is_cjk_pair(word: str) -> bool:
     return len(word) == 2 and all(
         "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf" for char in word
@@ -285,8 +292,32 @@ def _postgresql_bigram_ids(word: str) -> list[int]:
     return [row[0] for row in rows]
 
 
+# Letters and digits: ASCII and their full-width forms (U+FF10–FF19, FF21–FF3A, FF41–FF5A),
+# which the print keeps as the author typed them and a Chinese input method in full-width
+# mode sends (review 15b).
+_ALNUM = [*range(0x30, 0x3A), *range(0x41, 0x5B), *range(0x61, 0x7B)]
+_TO_HALF = {code + 0xFEE0: code for code in _ALNUM}
+_TO_FULL = {code: code + 0xFEE0 for code in _ALNUM}
+
+
+def word_forms(word: str) -> list[str]:
+    """`word` as typed, with its letters and digits half-width, and full-width: "ＡＩ１２" →
+    ["ＡＩ１２", "AI12"]. One form for a word without letters or digits."""
+    half = word.translate(_TO_HALF)
+    return list(dict.fromkeys([word, half, half.translate(_TO_FULL)]))
+
+
 def matches(word: str) -> Q:
-    """A filter on Submission: its printed text holds `word` (case-insensitive for Latin)."""
+    """A filter on Submission: its printed text holds `word` (case-insensitive for Latin),
+    its letters and digits in either width (`word_forms`): one filter per form."""
+    forms = word_forms(word)
+    found = _matches(forms[0])
+    for form in forms[1:]:
+        found |= _matches(form)
+    return found
+
+
+def _matches(word: str) -> Q:
     vendor = connection.vendor
     if _is_cjk_pair(word):
         if vendor == "sqlite":
@@ -316,9 +347,10 @@ def matches(word: str) -> Q:
 
 
 def _pattern(words: list[str]) -> re.Pattern | None:
-    if not words:
+    forms = {form for word in words for form in word_forms(word)}
+    if not forms:
         return None
-    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)), re.I)
+    return re.compile("|".join(re.escape(w) for w in sorted(forms, key=len, reverse=True)), re.I)
 
 
 def _marked(text: str, pattern: re.Pattern | None) -> str:

@@ -131,8 +131,11 @@ def shared_spans(text: str, other: str) -> list[Span]:
             continue
         if run_start >= 0:
             start, end = where[run_start], where[run_end - 1] + 1
-            if spans and start - spans[-1].end <= 2:
-                spans[-1] = Span(spans[-1].start, end)  # a mark or two between passages
+            gap = text[spans[-1].end : start] if spans else ""
+            if spans and len(gap) <= 2 and not _LETTER.search(gap):
+                # A mark or two between passages; never a letter or digit (12个 → 15个
+                # is a change, not part of a shared passage).
+                spans[-1] = Span(spans[-1].start, end)
             else:
                 spans.append(Span(start, end))
         run_start, run_end = i, i + PASSAGE

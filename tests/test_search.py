@@ -146,6 +146,36 @@ def test_the_fill_for_existing_rows_gives_what_the_actions_give(published, case_
     assert len(titles(words="建强阵地。全区")) == 2
 
 
+def test_full_width_letters_and_digits_find_the_half_width_print_and_back(case_issue, editor, contributor):
+    """A Chinese input method in full-width mode sends ＡＩ and １２; the print keeps letters
+    and digits as their author typed them (review 15b)."""
+    article = "临平区：“家门口”联络站打通履职最后一公里"
+    assert titles(words="联络站１２个") == [article]  # trigram index
+    assert titles(words="１２") == [article]  # scan
+    publication = Publication.objects.get(name="杭州人大信息")
+    issue = create_issue(actor=editor, publication=publication, date=datetime.date(2024, 6, 1))
+    piece = adopted_piece(
+        editor, contributor, "智能助手上线", body="<p>区人大启用ＡＩ助手，服务１２３位代表。</p>"
+    )
+    place(editor, issue, piece, "代表工作")
+    issue.refresh_from_db()
+    publish_issue(actor=editor, issue=issue, expected_version=issue.layout_version)
+    assert titles(words="AI") == ["智能助手上线"]
+    assert titles(words="123位") == ["智能助手上线"]
+    assert titles(words="ＡＩ助手") == ["智能助手上线"]
+    shown = str(passage("区人大启用ＡＩ助手。", ["AI"]))
+    assert "<mark>ＡＩ</mark>" in shown
+    assert "<mark>12</mark>" in str(passage("联络站12个", ["１２"]))
+
+
+def test_words_beyond_the_eighth_are_named_as_not_searched(case_issue, client_for, reader):
+    """Every word must occur, at most eight: a ninth is not silently dropped (review 15b)."""
+    query = "临平 联络 代表 人大 常委会 工作 区 履职 囧 昰"
+    page = client_for(reader).get(reverse("archive"), {"q": query}).content.decode()
+    assert "只按前 8 个词搜索，未用：囧 昰" in page
+    assert "未用" not in client_for(reader).get(reverse("archive"), {"q": "临平 联络"}).content.decode()
+
+
 def test_query_words_are_normalised_like_the_print():
     assert query_words(' 12 个  "家门口" ') == ["12", "个", "“家门口”"]
     assert len(query_words("一 二 三 四 五 六 七 八 九 十")) == 8

@@ -16,6 +16,7 @@ at the bottom of this file) with the decorator, and its tests of hits and near m
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -37,6 +38,18 @@ class Rule:
 
 
 RULES: dict[str, Rule] = {}
+
+_CELL_GAP = re.compile(r"\t|[ \u3000]{2,}")
+
+
+def is_table_row(text: str) -> bool:
+    """A line of a table pasted as text, not running text: cells parted by tabs or by runs
+    of two or more spaces (two gaps at least), and no 。 (合计\t1,000\t2,500).
+    Rules about running text (千分位, spaces between characters) leave it alone."""
+    if "。" in text:
+        return False
+    gaps = _CELL_GAP.findall(text)
+    return any(g == "\t" for g in gaps) or len(gaps) >= 2
 
 
 def _register(rule: Rule) -> None:

@@ -16,6 +16,10 @@ level  styles                           where
 ====== ================================ =====================================
 
 Two styles of one level continuing one sequence (一是、二是、第三，) is flagged as mixed.
+
+A lead or an ordinal inside quotation marks or a title (落实“一是抓落实”的要求,
+《关于“第一，…”的说明》) is quoted text, not the piece's own numbering, and is not read
+(review 16: it restarted the piece's 一是、二是 and made its 三是 a gap).
 """
 
 from __future__ import annotations
@@ -93,13 +97,34 @@ class Marker:
     length: int
 
 
+_OPENERS, _CLOSERS = "“‘《〈「『", "”’》〉」』"
+
+
+def quoted(text: str) -> list[bool]:
+    """For each character of ``text``: is it inside quotation marks or a title?"""
+    depth, inside = 0, []
+    for char in text:
+        if char in _CLOSERS and depth:
+            depth -= 1
+        inside.append(depth > 0)
+        if char in _OPENERS:
+            depth += 1
+    return inside
+
+
 def markers(paragraphs: list[str]) -> list[Marker]:
-    """Every numbering marker of the body, in reading order."""
+    """Every numbering marker of the body, in reading order (leads and ordinals inside
+    quotation marks or a title are quoted text and left out)."""
     found: list[Marker] = []
     for index, text in enumerate(paragraphs, start=1):
         here: list[Marker] = []
+        inside = None
         for style in STYLES:
             for match in style.pattern.finditer(text):
+                if style.level == 4:
+                    inside = inside if inside is not None else quoted(text)
+                    if inside[match.start()]:
+                        continue
                 number = match.group(1)
                 value = chinese_number(number) if style.chinese else int(number)
                 if value:

@@ -2,17 +2,20 @@
 order, and nest the way GB/T 15834 says: 《》 outside 〈〉 (a title inside a title is
 〈〉), “” outside ‘’ (a quote inside a quote is ‘’).
 
-A paragraph is the unit: a quotation that runs over several paragraphs (each opening
-“, only the last closing ”) does not occur in this bulletin's pieces.
+A paragraph is the unit, with one exception GB/T 15834—2011 4.1.3.4 makes: a quotation
+running over several paragraphs opens each paragraph with “ and closes only at the end of
+the last. So a body paragraph whose outermost “ is left open is right when the next
+paragraph begins with “ (review 16: a quoted speech of three paragraphs was flagged
+twice). The last paragraph must still close it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..findings import Hit
-from ..text import CheckContext
-from . import text_rule
+from ..findings import Finding, Hit, finding_in
+from ..text import CheckContext, PieceText
+from . import piece_parts, piece_rule
 
 PAIRS = {"“": "”", "‘": "’", "《": "》", "〈": "〉", "（": "）", "(": ")", "【": "】", "[": "]"}
 CLOSERS = {close: open_ for open_, close in PAIRS.items()}
@@ -28,8 +31,22 @@ def _unclosed(text: str, opener: str, at: int) -> Hit:
     return Hit(at, end - at, f"“{opener}”没有对应的“{PAIRS[opener]}”", "")
 
 
-@text_rule("paired_marks", "成对标号")
-def paired_marks(text: str, context: CheckContext) -> Iterator[Hit]:
+@piece_rule("paired_marks", "成对标号")
+def paired_marks(piece: PieceText, context: CheckContext) -> Iterator[Finding]:
+    """Every part of the piece (title, body paragraphs, 摘登 text) on its own; a body
+    paragraph is continued when the next one begins with “."""
+    body = piece.paragraphs
+    for part, paragraph, text in piece_parts(piece):
+        if part == "byline":
+            continue
+        continued = part == "body" and paragraph < len(body) and body[paragraph].lstrip().startswith("“")
+        for hit in paired_hits(text, continued=continued):
+            yield finding_in(text, hit, rule="paired_marks", piece=piece.key, part=part, paragraph=paragraph)
+
+
+def paired_hits(text: str, *, continued: bool = False) -> Iterator[Hit]:
+    """The paired-mark hits of one paragraph; ``continued``: the next paragraph goes on
+    with the same quotation, so an outermost “ left open is right."""
     stack: list[tuple[str, int]] = []
     for i, char in enumerate(text):
         if char in PAIRS:
@@ -56,5 +73,7 @@ def paired_marks(text: str, context: CheckContext) -> Iterator[Hit]:
                 stack.pop()
             else:
                 yield Hit(i, 1, f"“{char}”没有对应的“{opener}”", "")
+    if continued and stack and stack[0][0] == "“":
+        stack = stack[1:]
     for o, at in stack:
         yield _unclosed(text, o, at)

@@ -8,7 +8,8 @@
 - ``term``: the publication's terms list (``proofreading.Term``, edited in the admin):
   each variant found in the title or body is flagged with the preferred form, unless it is
   part of the preferred form itself (十四五 inside “十四五”) or of a listed exception
-  (人民代表 inside 人民代表大会).
+  (人民代表 inside 人民代表大会), or inside the title of a work (《人民代表报》): a
+  title is cited as it is printed.
 """
 
 from __future__ import annotations
@@ -86,10 +87,26 @@ def unit_name(piece: PieceText, context: CheckContext) -> Iterator[Finding]:
                 yield finding_in(text, hit, rule="unit_name", piece=piece.key, part="body", paragraph=1)
 
 
+def _titles(text: str) -> list[tuple[int, int]]:
+    """[start, end) of each outermost 《…》 of the text (an unclosed 《 runs to the end)."""
+    spans, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        if char == "《":
+            if not depth:
+                start = i
+            depth += 1
+        elif char == "》" and depth:
+            depth -= 1
+            if not depth:
+                spans.append((start, i + 1))
+    return spans
+
+
 @text_rule("term", "规范用语")
 def terms(text: str, context: CheckContext) -> Iterator[Hit]:
+    titles = _titles(text) if context.terms else []
     for term in context.terms:
-        allowed: list[tuple[int, int]] = []
+        allowed: list[tuple[int, int]] = list(titles)
         for form in (term.preferred, *term.exceptions):
             if form:
                 allowed += [(m.start(), m.end()) for m in re.finditer(re.escape(form), text)]

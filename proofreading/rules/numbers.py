@@ -6,9 +6,12 @@
   3.5万 (5.1.1: 万、亿 may follow Arabic numerals, 千、百 may not). 5千米, 3千瓦 are units.
 - ``percent_range``: a range of percentages written 10-20% or 10%-20% — write
   10%～20% (5.1.6: both numbers keep their %, the connector is ～).
-- ``thousands_separator``: 12,500 in Chinese running text — write 12500 (5.1.3: the
-  comma is not a thousands separator in Chinese text).
+- ``thousands_separator``: 12,500 in Chinese running text — write 12500. This is the
+  office's house style (asked for by issue 16): GB/T 15835 5.1.3 itself allows either the
+  千分撇 (12,500) or the 千分空. A table row pasted as text (cells parted by tabs or runs
+  of spaces) is not running text and is left alone.
 - ``date_format``: 2024.1.5 or 2024/1/5 in body text — write 2024年1月5日 (5.2.1.2).
+  A version number (2024.1.2版, V2024.1.2, 版本号2024.1.2) is not a date.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from collections.abc import Iterator
 
 from ..findings import Hit
 from ..text import CheckContext
-from . import CJK, text_rule
+from . import CJK, is_table_row, text_rule
 
 _APOSTROPHE_YEAR = re.compile(r"['’‘](\d{2})年")
 _SHORT_YEAR_MONTH = re.compile(r"(?<![\d.])(\d{2})年(?=\d{1,2}月)")
@@ -61,7 +64,7 @@ _THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])")
 
 @text_rule("thousands_separator", "千分位逗号")
 def thousands_separator(text: str, context: CheckContext) -> Iterator[Hit]:
-    if not re.search(rf"[{CJK}]", text):
+    if not re.search(rf"[{CJK}]", text) or is_table_row(text):
         return
     for match in _THOUSANDS.finditer(text):
         yield Hit(
@@ -72,6 +75,7 @@ def thousands_separator(text: str, context: CheckContext) -> Iterator[Hit]:
         )
 
 
+_VERSION_BEFORE = re.compile(r"(?:[A-Za-z]|版本号?|版本为)$")
 _DATE = re.compile(r"(?<![\d.])(\d{4})([./])(\d{1,2})\2(\d{1,2})(?![\d.])")
 
 
@@ -81,5 +85,8 @@ def date_format(text: str, context: CheckContext) -> Iterator[Hit]:
         year, _, month, day = match.groups()
         if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
             continue
+        start, end = match.span()
+        if _VERSION_BEFORE.search(text[max(0, start - 4) : start]) or text[end : end + 1] == "版":
+            continue  # a version number: V2024.1.2, 版本号2024.1.2, 2024.1.2版
         right = f"{int(year)}年{int(month)}月{int(day)}日"
         yield Hit(match.start(), match.end() - match.start(), "正文中日期应写作“××××年×月×日”", right)

@@ -12,7 +12,8 @@
 - ``dash``: a dash written -- or as a single — between Chinese characters — the 破折号 is
   —— (a single — between numbers, 2024—2026年, is the 连接号 and is right).
 - ``space_in_text``: a space between Chinese characters or marks in a body paragraph (a
-  title may separate its two phrases with a space, as the printed 目录 does).
+  title may separate its two phrases with a space, as the printed 目录 does; a table row
+  pasted as text parts its cells with tabs or runs of spaces — ``is_table_row``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from collections.abc import Iterator
 
 from ..findings import Hit
 from ..text import CheckContext
-from . import CJK, text_rule
+from . import CJK, is_table_row, text_rule
 
 WIDE_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】—…·"
 _WIDE = f"{CJK}{WIDE_PUNCT}"
@@ -108,5 +109,7 @@ _SPACE = re.compile(rf"(?<=[{_WIDE}])[ \u3000]+(?=[{_WIDE}])")
 
 @text_rule("space_in_text", "中文中的空格", parts=("body", "brief"))
 def space_in_text(text: str, context: CheckContext) -> Iterator[Hit]:
+    if is_table_row(text):
+        return  # cells of a table row are parted by spaces
     for match in _SPACE.finditer(text):
         yield Hit(match.start(), match.end() - match.start(), "中文文字之间有空格", "")

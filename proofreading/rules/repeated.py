@@ -7,8 +7,13 @@ below, one place, with the reason for each kind):
 - **AA / AABB forms** (常常, 人人, 天天, 渐渐, 看看, 一一, 实实在在, 方方面面): a single
   character doubled is only ever flagged for *function words* that never reduplicate
   (``FUNCTION_CHARS``), and never when the pair is half of an AABB form.
-- **Word-boundary pairs**: a function word doubled where the two halves belong to two
-  different words (为了了解, 以营利为目的的, 做的的确) — ``BOUNDARY_PAIRS``.
+- **Word-boundary pairs**: a function character doubled where the two halves belong to
+  two different words — the first ends a word (实事求是|是, 为了|了解, 目的|的) or the
+  second begins one (是|是否, 从|从事, 和|和谐, 的|的确) — ``BOUNDARY_WORDS``, a list of
+  the two-character words that begin or end with one of ``FUNCTION_CHARS``. The list is
+  of words, not of sentences: add a word when a new boundary turns up.
+- **一 + a measure word doubled** (一把把椅子, 一条条建议: "every one of them") — the
+  character before the pair is 一.
 - **ABAB verb forms** (研究研究, 商量商量: "let's look into it") belong to speech: they
   are right inside quotation marks “…” and flagged elsewhere — ``SPEECH_ABAB``.
 - **ABAB forms that are always right**: 一步一步, 一个一个 (一 + measure word, "one by
@@ -30,13 +35,23 @@ from . import CJK, text_rule
 # 在 现在在, 以 可以以此, 及 以及及时, 为 作为为民, 要 主要要求, 对 针对对象, 都 首都都市.)
 FUNCTION_CHARS = frozenset("的了是和把被从于也还又而或之这那不已让给")
 
-# (doubled char, characters that may stand before it, characters that may follow it):
-# the doubled pair is two words meeting, not a slip.
-BOUNDARY_PAIRS: dict[str, tuple[str, str]] = {
-    "的": ("目有", "确"),  # 为目的的, 有的的确; 的的确确 is AABB
-    "了": ("不为除", "解结之"),  # 不了了之, 为了了解, 了结
-    "是": ("凡", ""),  # 凡是是非 is rare but right
-}
+# Two-character words that begin or end with a character of FUNCTION_CHARS: a doubled
+# function character whose first half ends one of these (求是|是) or whose second half
+# begins one (是|是否) is two words meeting, not a slip. (Review 16: 实事求是是, 是是否,
+# 从从事, 和和谐 were flagged when the list held only 的, 了 and 凡是.)
+BOUNDARY_WORDS = frozenset(
+    """目的 有的 别的 似的 的确 为了 除了 不了 了解 了结 了之 了却
+    求是 凡是 但是 就是 还是 总是 只是 于是 正是 要是 可是 或是 像是 算是 若是 即是 便是 硬是 倒是 真是 都是 也是
+    是否 是非 是以
+    和谐 和平 和睦 和美 和气 和解 和善 共和 总和 温和 平和 缓和 调和 附和 祥和 柔和 暖和 饱和
+    把握 把关 把手 火把 一把
+    被告 被动 被子
+    从事 从而 从来 从严 从中 从前 从小 从业 从头 从速 服从 自从 听从 遵从 顺从 无从 盲从 随从
+    于是 属于 对于 关于 由于 至于 等于 便于 用于 位于 在于 基于 善于 易于 勇于 敢于 忠于 鉴于 终于 处于 归于 利于 限于 源于 致于
+    也许 而且 而是 而言 而已 然而 因而 进而 从而 反而 继而 或者 或许 或多 之后 之间 之一 之前 之中 之下 总之 之外 之内
+    这样 这些 这里 这个 这次 那些 那样 那里 不断 不仅 不同 不少 不足 不够 绝不 决不 从不
+    已经 早已 业已 不已 而已 让步 转让 出让 礼让 给予 交给 供给 补给 还原 还款 归还 退还 偿还""".split()
+)
 
 SPEECH_ABAB = frozenset(
     """研究 讨论 商量 学习 考虑 交流 了解 锻炼 活动 休息 打听 琢磨 收拾 准备 总结 整理 梳理
@@ -92,7 +107,8 @@ def repeated_words(text: str, context: CheckContext) -> Iterator[Hit]:
             continue  # three in a row is not a slip of this kind (and is rare)
         if _is_aabb(text, i):
             continue
-        before, after = BOUNDARY_PAIRS.get(char, ("", ""))
-        if (i and text[i - 1] in before) or (i + 2 < len(text) and text[i + 2] in after):
+        if i and text[i - 1] == "一":
+            continue  # 一把把, 一条条: a measure word doubled after 一
+        if (i and text[i - 1 : i + 1] in BOUNDARY_WORDS) or text[i + 1 : i + 3] in BOUNDARY_WORDS:
             continue
         yield Hit(i, 2, f"“{char}”重复", char)
