@@ -87,3 +87,16 @@ def test_inactive_users_have_no_rights(editor):
 def test_createsuperuser_makes_an_admin():
     user = User.objects.create_superuser("root2", "r@example.org", "pw-123456789")
     assert user.role == Role.ADMIN and can_use_admin(user)
+
+
+def test_admin_index_names_third_party_apps_in_chinese(client, make_user):
+    from django.urls import reverse
+
+    from accounts.models import Role
+
+    admin = make_user(Role.ADMIN)
+    client.force_login(admin)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert "登录防护" in page and "登录记录" in page
+    for english in ("Access attempts", "Access logs", "Task Results", "Tasks Database Backend"):
+        assert english not in page
