@@ -43,10 +43,9 @@ def wait_for(condition, timeout: float = 60.0, step: float = 0.05) -> float:
     return time.perf_counter() - started
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_real_worker_process_prerenders_the_draft_and_publishes(settings, tmp_path, editor, contributor):
-    settings.TASKS = DATABASE_TASKS
-    settings.MEDIA_ROOT = tmp_path / "media"
+def start_worker(tmp_path, *, interval: str = "0.1", quiet: bool = False) -> subprocess.Popen:
+    """`manage.py run_worker` as a real process on the test database, its files under
+    tmp_path, the database task backend and no daily-job scheduler."""
     env = dict(
         os.environ,
         DATABASE_URL=database_url(),
@@ -55,13 +54,20 @@ def test_a_real_worker_process_prerenders_the_draft_and_publishes(settings, tmp_
         BULLETIN_SCHEDULER="0",
         DJANGO_LOG_LEVEL="WARNING",
     )
-    worker = subprocess.Popen(
-        [sys.executable, "manage.py", "run_worker", "--interval=0.1"],
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "run_worker", f"--interval={interval}"],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        stdout=subprocess.DEVNULL if quiet else subprocess.PIPE,
+        stderr=subprocess.DEVNULL if quiet else subprocess.STDOUT,
     )
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_real_worker_process_prerenders_the_draft_and_publishes(settings, tmp_path, editor, contributor):
+    settings.TASKS = DATABASE_TASKS
+    settings.MEDIA_ROOT = tmp_path / "media"
+    worker = start_worker(tmp_path)
     try:
         wait_for(lambda: WorkerHeartbeat.objects.exists())
         publication = Publication.objects.get(name="杭州人大信息")
@@ -116,14 +122,6 @@ def test_two_worker_processes_share_the_queue_and_run_each_task_once(settings, t
 
     settings.TASKS = DATABASE_TASKS
     settings.MEDIA_ROOT = tmp_path / "media"
-    env = dict(
-        os.environ,
-        DATABASE_URL=database_url(),
-        BULLETIN_DATA_DIR=str(tmp_path),
-        BULLETIN_TASKS_BACKEND="database",
-        BULLETIN_SCHEDULER="0",
-        DJANGO_LOG_LEVEL="WARNING",
-    )
     publication = Publication.objects.get(name="杭州人大信息")
     issues = []
     for number in range(1, 7):
@@ -136,16 +134,7 @@ def test_two_worker_processes_share_the_queue_and_run_each_task_once(settings, t
         )
         place(editor, issue, adopted_piece(editor, contributor, f"第{number}期的文章"), "助力攻坚")
         issues.append(issue)
-    workers = [
-        subprocess.Popen(
-            [sys.executable, "manage.py", "run_worker", "--interval=0.05"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for _ in range(2)
-    ]
+    workers = [start_worker(tmp_path, interval="0.05", quiet=True) for _ in range(2)]
     try:
         wait_for(lambda: DraftRender.objects.filter(status=DraftRender.Status.DONE).count() == 6, timeout=120)
     finally:
@@ -220,21 +209,7 @@ def test_a_killed_worker_is_replaced_and_its_publish_job_settled_at_once(
         actor=editor, publication=publication, date=datetime.date(2024, 10, 25), number=15, total_number=703
     )
     place(editor, issue, adopted_piece(editor, contributor, "西湖区：一篇文章"), "助力攻坚")
-    env = dict(
-        os.environ,
-        DATABASE_URL=database_url(),
-        BULLETIN_DATA_DIR=str(tmp_path),
-        BULLETIN_TASKS_BACKEND="database",
-        BULLETIN_SCHEDULER="0",
-        DJANGO_LOG_LEVEL="WARNING",
-    )
-    supervisor = subprocess.Popen(
-        [sys.executable, "manage.py", "run_worker", "--interval=0.1"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    supervisor = start_worker(tmp_path)
     try:
         wait_for(lambda: WorkerHeartbeat.objects.exists())
         doomed = WorkerHeartbeat.objects.get()
