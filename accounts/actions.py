@@ -6,8 +6,8 @@ from django.db import transaction
 
 from audit.records import Kind, record
 
-from .models import UNIT_ROLES, Role, Unit, User
-from .permissions import can_use_admin
+from accounts.models import UNIT_ROLES, Role, Unit, User
+from accounts.permissions import can_use_admin
 
 
 def _check_actor(actor: User | None) -> None:

@@ -4,8 +4,8 @@ from django.contrib.auth.forms import AdminPasswordChangeForm
 
 from submissions.forms import NormalizedModelForm
 
-from .actions import change_role
-from .models import Unit, User
+from accounts.actions import change_role
+from accounts.models import Unit, User
 
 
 @admin.register(Unit)

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from .views import WEAK_PASSWORD_KEY
+from accounts.views import WEAK_PASSWORD_KEY
 
 
 class PasswordChangeRequiredMiddleware:

@@ -6,8 +6,8 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponseRedirect
 
-from .actions import change_own_password
-from .forms import LoginForm
+from accounts.actions import change_own_password
+from accounts.forms import LoginForm
 
 WEAK_PASSWORD_KEY = "password_breaks_rules"
 

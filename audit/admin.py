@@ -10,10 +10,10 @@ from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
 
-from .export import to_xlsx
-from .models import AuditEntry
-from .permissions import can_read_audit
-from .records import Kind, record
+from audit.export import to_xlsx
+from audit.models import AuditEntry
+from audit.permissions import can_read_audit
+from audit.records import Kind, record
 
 MAX_EXPORT_ROWS = 100_000
 

@@ -10,4 +10,4 @@ class AuditConfig(AppConfig):
         # Logins, logouts, failures, lockouts and admin changes happen inside Django and
         # django-axes, which announce them only by signals; everything else is recorded by
         # the action that does it.
-        from . import signals  # noqa: F401
+        from audit import signals  # noqa: F401

@@ -7,7 +7,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from .models import AuditEntry
+from audit.models import AuditEntry
 
 HEADER = ["时间", "账号", "地址", "事件", "对象类型", "对象编号", "对象", "修改前", "修改后", "说明"]
 

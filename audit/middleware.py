@@ -1,7 +1,7 @@
 """Makes the current request's user and address known to audit.record() during the request,
 so actions (which take an actor, never a request) still get the address into their rows."""
 
-from .context import request_context
+from audit.context import request_context
 
 
 class RequestContextMiddleware:

@@ -4,9 +4,9 @@ from typing import Any
 
 from django.db import models
 
-from .addresses import client_address
-from .context import current_request
-from .models import AuditEntry
+from audit.addresses import client_address
+from audit.context import current_request
+from audit.models import AuditEntry
 
 Kind = AuditEntry.Kind
 

@@ -7,7 +7,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from .records import Kind, record
+from audit.records import Kind, record
 
 
 @receiver(user_logged_in, dispatch_uid="audit_login")

@@ -20,14 +20,14 @@ from accounts.models import Unit
 from audit.records import Kind, changes, record
 from submissions.richtext import runs_to_html
 
-from .documents import build_document
-from .models import Issue, IssuePdf, Placement, Publication, PublishJob, Section
-from .numbering import number_bounds, numbers_taken, propose_numbers
-from .permissions import can_assemble_issues
-from .printing.document import IssueDocument
-from .printing.render import render_pdf
-from .queries import back_issue_clash, current_layout, earlier_in_assembly
-from .renders import (
+from bulletin.documents import build_document
+from bulletin.models import Issue, IssuePdf, Placement, Publication, PublishJob, Section
+from bulletin.numbering import number_bounds, numbers_taken, propose_numbers
+from bulletin.permissions import can_assemble_issues
+from bulletin.printing.document import IssueDocument
+from bulletin.printing.render import render_pdf
+from bulletin.queries import back_issue_clash, current_layout, earlier_in_assembly
+from bulletin.renders import (
     content_key,
     delete_render_files,
     discard_draft_renders,
@@ -35,7 +35,7 @@ from .renders import (
     storage_failure_message,
     stored_pdf_for,
 )
-from .search import forget_printed_texts, freeze_printed_texts
+from bulletin.search import forget_printed_texts, freeze_printed_texts
 
 
 class IssueActionError(Exception):
@@ -481,7 +481,7 @@ def request_publication(
     The issue stays 编辑中 until the worker has stored its PDF. Raises NeedsConfirmation
     (see publish_issue) unless `confirmed`.
     """
-    from .tasks import publish_issue as publish_task
+    from bulletin.tasks import publish_issue as publish_task
 
     _require_editor(actor)
     settle_abandoned_publish_jobs(issue=issue)
@@ -504,7 +504,7 @@ def request_publication(
 
 def request_correction(*, actor, issue: Issue, note: str) -> PublishJob:
     """更正 from the page: checked now, rendered and stored by the worker (correct_issue)."""
-    from .tasks import publish_issue as publish_task
+    from bulletin.tasks import publish_issue as publish_task
 
     _require_editor(actor)
     note = (note or "").strip()
@@ -554,7 +554,7 @@ def _publish_job_abandoned(job: PublishJob) -> bool:
     from service.models import WorkerHeartbeat
     from service.worker import HEARTBEAT_FRESH_SECONDS
 
-    from .tasks import publish_issue as publish_task
+    from bulletin.tasks import publish_issue as publish_task
 
     if not isinstance(publish_task.get_backend(), DatabaseBackend):
         return False
@@ -615,7 +615,7 @@ def _fail_dead_task(job_id: int) -> None:
     """Mark the task row a dead worker left RUNNING as failed (so /healthz stops counting it)."""
     from django_tasks_db.models import DBTaskResult
 
-    from .tasks import publish_issue as publish_task
+    from bulletin.tasks import publish_issue as publish_task
 
     DBTaskResult.objects.filter(
         task_path=publish_task.module_path, args_kwargs__kwargs__job_id=job_id, status="RUNNING"
@@ -721,7 +721,7 @@ def import_back_issue(*, actor, result, source_name: str, replace: bool = False)
     """
     from submissions.actions import delete_back_issue_piece, record_back_issue_piece, update_back_issue_piece
 
-    from .importing.units import unit_for
+    from bulletin.importing.units import unit_for
 
     _require_editor(actor)
     if result.errors:
@@ -904,7 +904,7 @@ def _match_pieces(old_placements: list[Placement], planned: list[tuple]) -> dict
 
 def _additions(submission) -> str:
     """What people added to a piece beyond its import, in words; "" when nothing."""
-    from .models import Instruction
+    from bulletin.models import Instruction
 
     parts = []
     instructions = Instruction.objects.filter(submission=submission).count()
@@ -925,7 +925,7 @@ def record_instruction(*, actor, submission, leader: str, level: str, date: date
     the same instruction again returns the existing record."""
     from submissions.models import Submission
 
-    from .models import Instruction
+    from bulletin.models import Instruction
 
     _require_editor(actor)
     if submission.status != Submission.Status.PUBLISHED:
@@ -982,8 +982,8 @@ def set_quota(
     its own span — where rules overlap, the one that started last holds (quotas.rule_for) —
     so the target's standing rule applies again after it, and stopping it loses nothing.
     """
-    from .models import Quota
-    from .quotas import period_of, period_start
+    from bulletin.models import Quota
+    from bulletin.quotas import period_of, period_start
 
     _require_editor(actor)
     if (unit is None) == (not unit_kind):
@@ -1039,8 +1039,8 @@ def set_quota(
 def end_quota(*, actor, quota, today: datetime.date | None = None):
     """停止 a 报送任务: it still holds for the current period and ends with it (a period is
     never judged by half a rule). A rule that has not started yet is deleted."""
-    from .models import Quota
-    from .quotas import period_of
+    from bulletin.models import Quota
+    from bulletin.quotas import period_of
 
     _require_editor(actor)
     quota = Quota.objects.select_for_update().get(pk=quota.pk)
@@ -1096,7 +1096,7 @@ def record_higher_adoption(
     the piece's first arrival (`_earliest_higher_adoption`) and today. Audited on the piece."""
     from submissions.models import Submission
 
-    from .models import HigherAdoption
+    from bulletin.models import HigherAdoption
 
     _require_editor(actor)
     if submission.status not in (Submission.Status.ADOPTED, Submission.Status.PUBLISHED):
@@ -1142,7 +1142,7 @@ def record_higher_adoption(
 def remove_higher_adoption(*, actor, adoption, note: str):
     """Remove a mistaken 上级采用 record (the unit's points for it go with it). The reason is
     required and kept, with what the record said, in the piece's audit trail."""
-    from .models import HigherAdoption
+    from bulletin.models import HigherAdoption
 
     _require_editor(actor)
     note = " ".join((note or "").split())

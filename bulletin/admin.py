@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from submissions.forms import NormalizedModelForm
 
-from .models import (
+from bulletin.models import (
     DistributionList,
     HigherAdoption,
     Instruction,

@@ -13,12 +13,12 @@ from accounts.permissions import can_browse_archive, role_required
 from audit.records import Kind
 from audit.records import record as audit_record
 
-from . import http_cache, queries
-from .documents import issue_document, reading_sections
-from .forms import ArchiveSearchForm, CorrectionForm
-from .permissions import can_assemble_issues, get_viewable_issue
-from .search import MAX_WORDS, highlight, passage, printed_title_and_body, query_words, unused_words
-from .storage import pdf_problem
+from bulletin import http_cache, queries
+from bulletin.documents import issue_document, reading_sections
+from bulletin.forms import ArchiveSearchForm, CorrectionForm
+from bulletin.permissions import can_assemble_issues, get_viewable_issue
+from bulletin.search import MAX_WORDS, highlight, passage, printed_title_and_body, query_words, unused_words
+from bulletin.storage import pdf_problem
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import points_text
+from bulletin.models import points_text
 
 RED = "#c8161d"
 GREY = "#6c757d"

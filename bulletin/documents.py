@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from submissions.authors import split_names
 from submissions.richtext import body_runs
 
-from .models import Issue, Placement, Section
-from .printing.document import ArticleItem, BriefItem, IssueDocument, Item, Paragraph, Run, edition_label
-from .printing.document import Section as DocumentSection
+from bulletin.models import Issue, Placement, Section
+from bulletin.printing.document import ArticleItem, BriefItem, IssueDocument, Item, Paragraph, Run, edition_label
+from bulletin.printing.document import Section as DocumentSection
 
 
 def paragraphs_from_html(html: str) -> list[Paragraph]:

@@ -6,8 +6,8 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from .models import points_text
-from .stats import Report, UnitFigures
+from bulletin.models import points_text
+from bulletin.stats import Report, UnitFigures
 
 COLUMNS = [
     "排名",

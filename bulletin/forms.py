@@ -7,9 +7,9 @@ from accounts.models import Unit
 from submissions.richtext import reject_markup
 from submissions.textnorm import normalize_block, normalize_line
 
-from .models import Issue, Quota, Section
-from .numbering import MAX_NUMBER_IN_YEAR, date_near_today
-from .printing.checks import refuse_missing_glyphs
+from bulletin.models import Issue, Quota, Section
+from bulletin.numbering import MAX_NUMBER_IN_YEAR, date_near_today
+from bulletin.printing.checks import refuse_missing_glyphs
 
 # Dates typed into a form stay within these years: the office's records start well after 1990,
 # and a date such as 0001-01-01 or 9999-12-31 is a slip that would overflow date arithmetic
@@ -271,7 +271,7 @@ class StatsPeriodForm(forms.Form):
         return data
 
     def period(self):
-        from .stats import Period
+        from bulletin.stats import Period
 
         data = self.cleaned_data
         return {
@@ -362,7 +362,7 @@ class QuotaForm(forms.Form):
         return check_date_range(self.cleaned_data["ends"], "结束日期")
 
     def clean(self):
-        from .quotas import period_of
+        from bulletin.quotas import period_of
 
         data = super().clean()
         if bool(data.get("unit")) == bool(data.get("unit_kind")):

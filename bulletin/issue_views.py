@@ -17,14 +17,14 @@ from submissions.models import Submission
 from submissions.textnorm import normalize_block
 from submissions.uploads import refusal
 
-from . import actions, queries, renders
-from .documents import build_document, issue_document
-from .forms import BackIssueForm, CorrectionForm, IssueForm, UnplacedFilterForm, parse_id
-from .importing.parser import NotAnIssueError, decode_issue_bytes, parse_issue_file
-from .models import Issue, Placement, Publication, PublishJob, Section
-from .numbering import propose_numbers
-from .permissions import can_assemble_issues
-from .print_preview import preview_html
+from bulletin import actions, queries, renders
+from bulletin.documents import build_document, issue_document
+from bulletin.forms import BackIssueForm, CorrectionForm, IssueForm, UnplacedFilterForm, parse_id
+from bulletin.importing.parser import NotAnIssueError, decode_issue_bytes, parse_issue_file
+from bulletin.models import Issue, Placement, Publication, PublishJob, Section
+from bulletin.numbering import propose_numbers
+from bulletin.permissions import can_assemble_issues
+from bulletin.print_preview import preview_html
 
 editor_only = role_required(can_assemble_issues)
 

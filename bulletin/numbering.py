@@ -5,7 +5,7 @@ import datetime
 from django.db.models import Max
 from django.utils import timezone
 
-from .models import Issue, Publication
+from bulletin.models import Issue, Publication
 
 
 def propose_numbers(*, publication: Publication, year: int) -> tuple[int, int]:

@@ -5,7 +5,7 @@ from django.http import Http404
 from accounts.models import Role
 from accounts.permissions import has_role
 
-from .models import Issue
+from bulletin.models import Issue
 
 
 def can_assemble_issues(user) -> bool:

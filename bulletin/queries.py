@@ -2,8 +2,8 @@
 
 from django.db.models import Count, Q, QuerySet
 
-from .documents import item_anchor
-from .models import Issue, IssuePdf, Placement, Publication, PublishJob, Section
+from bulletin.documents import item_anchor
+from bulletin.models import Issue, IssuePdf, Placement, Publication, PublishJob, Section
 
 # What a line of an issue list shows; never the snapshot (65–78 ms for 200 issues at ten
 # years of data, 10 ms without) nor the distribution text.
@@ -139,7 +139,7 @@ def search_published_items(*, words: str = "", unit=None, year: int | None = Non
     """
     from submissions.models import Submission
 
-    from .search import matches, query_words
+    from bulletin.search import matches, query_words
 
     pieces = Submission.objects.filter(placement__issue__status=Issue.Status.PUBLISHED).select_related(
         "unit", "placement__issue", "placement__section"

@@ -23,8 +23,8 @@ from django.utils import timezone
 from accounts.models import Unit
 from submissions.models import Submission
 
-from .models import Quota
-from .stats import Period, _between
+from bulletin.models import Quota
+from bulletin.stats import Period, _between
 
 
 def period_of(kind: str, day: dt.date) -> Period:

@@ -27,10 +27,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from .documents import build_document
-from .models import DraftRender, Issue
-from .printing.document import IssueDocument
-from .printing.render import render_pdf
+from bulletin.documents import build_document
+from bulletin.models import DraftRender, Issue
+from bulletin.printing.document import IssueDocument
+from bulletin.printing.render import render_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ def _render_waiting(issue_id: int) -> bool:
     """Whether a render task for the issue is already waiting in the database queue."""
     from django_tasks_db.models import DBTaskResult
 
-    from .tasks import render_draft
+    from bulletin.tasks import render_draft
 
     return DBTaskResult.objects.filter(
         status="READY", task_path=render_draft.module_path, args_kwargs__kwargs__issue_id=issue_id
@@ -94,7 +94,7 @@ def request_draft_render(issue_id: int) -> None:
     """
     from django_tasks_db import DatabaseBackend
 
-    from .tasks import render_draft
+    from bulletin.tasks import render_draft
 
     if isinstance(render_draft.get_backend(), DatabaseBackend) and _render_waiting(issue_id):
         return
@@ -130,7 +130,7 @@ def render_abandoned(render: DraftRender, *, from_task: bool = False) -> bool:
     from service.models import WorkerHeartbeat
     from service.worker import HEARTBEAT_FRESH_SECONDS
 
-    from .tasks import render_draft as render_task
+    from bulletin.tasks import render_draft as render_task
 
     if render.status != DraftRender.Status.RENDERING or not isinstance(
         render_task.get_backend(), DatabaseBackend

@@ -41,8 +41,8 @@ from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .printing.document import ArticleItem, BriefItem, IssueDocument, paragraph_text
-from .printing.typography import normalize_text
+from bulletin.printing.document import ArticleItem, BriefItem, IssueDocument, paragraph_text
+from bulletin.printing.typography import normalize_text
 
 FTS_TABLE = "submissions_printed_text_fts"
 BIGRAM_TABLE = "submissions_printed_bigram_fts"
@@ -74,7 +74,7 @@ def printed_title_and_body(text: str, *, is_brief: bool) -> tuple[str, str]:
 
 def piece_printed_text(submission) -> str:
     """The piece's current text as it would print (a brief as its 摘登 paragraph)."""
-    from .documents import _article, _brief
+    from bulletin.documents import _article, _brief
 
     make = _brief if submission.adopted_as == "brief" else _article
     document = IssueDocument(
@@ -94,7 +94,7 @@ def piece_printed_text(submission) -> str:
 
 
 def _section_of(item):
-    from .printing.document import Section
+    from bulletin.printing.document import Section
 
     kind = "briefs" if isinstance(item, BriefItem) else "articles"
     return Section("", kind, [item])
@@ -122,7 +122,7 @@ def snapshot_printed_texts(snapshot: dict, placements: Iterable[tuple[int, str]]
 def freeze_printed_texts(issue) -> int:
     """Set the printed text of a published issue's pieces from its snapshot (刊发, 更正,
     import). Two to four queries, whatever the issue's size. Returns how many were set."""
-    from .models import Placement
+    from bulletin.models import Placement
 
     placements = (
         Placement.objects.filter(issue=issue)
@@ -186,7 +186,7 @@ def fill_printed_texts(*, Submission=None, Placement=None, using: str = "default
     if Submission is None:
         from submissions.models import Submission
     if Placement is None:
-        from .models import Placement
+        from bulletin.models import Placement
 
     texts: dict[int, str] = {}
     placed = (

@@ -32,7 +32,7 @@ from django.utils import timezone
 from accounts.models import Unit
 from submissions.models import Commission, Event, Submission
 
-from .models import HigherAdoption, Instruction, Issue, PointsScheme
+from bulletin.models import HigherAdoption, Instruction, Issue, PointsScheme
 
 LEAD_SECTION = "要闻速递"
 
@@ -289,7 +289,7 @@ def unit_report(period: Period, *, units=None, signer: str = "") -> Report:
 def _quota_shortfalls(period: Period, windows, units: list[Unit]) -> dict[tuple[int, int], int]:
     """(unit, scheme window) → pieces short in the quota periods that ended in the period; each
     period's shortfall is dated on its last day and costs what the scheme of that day says."""
-    from .quotas import ended_periods  # quotas reads Period from here
+    from bulletin.quotas import ended_periods  # quotas reads Period from here
 
     out: dict[tuple[int, int], int] = {}
     for progress in ended_periods(period, units):

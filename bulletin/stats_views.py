@@ -15,8 +15,8 @@ from audit.records import Kind, record
 from submissions.models import Submission
 from submissions.permissions import get_visible_submission
 
-from . import actions, charts, exports, queries
-from .forms import (
+from bulletin import actions, charts, exports, queries
+from bulletin.forms import (
     HigherAdoptionForm,
     HigherAdoptionRemoveForm,
     InstructionForm,
@@ -25,10 +25,10 @@ from .forms import (
     StatsPeriodForm,
     parse_id,
 )
-from .models import HigherAdoption, Quota
-from .permissions import can_assemble_issues
-from .quotas import progress_table
-from .stats import Period, monthly_adoptions, unit_report
+from bulletin.models import HigherAdoption, Quota
+from bulletin.permissions import can_assemble_issues
+from bulletin.quotas import progress_table
+from bulletin.stats import Period, monthly_adoptions, unit_report
 
 editor_only = role_required(can_assemble_issues)
 

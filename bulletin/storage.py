@@ -7,7 +7,7 @@ reported by `manage.py verify_storage`.
 import hashlib
 import logging
 
-from .models import IssuePdf
+from bulletin.models import IssuePdf
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ BULLETIN_TASKS_BACKEND=immediate. Arguments are ids, never objects: they are sto
 
 from django_tasks import task
 
-from . import renders
+from bulletin import renders
 
 
 @task(priority=10)
@@ -18,6 +18,6 @@ def render_draft(*, issue_id: int) -> str:
 @task(priority=20)
 def publish_issue(*, job_id: int) -> str:
     """Run a 刊发 the editor asked for (bulletin.actions.run_publish_job)."""
-    from .actions import run_publish_job
+    from bulletin.actions import run_publish_job
 
     return run_publish_job(job_id=job_id).status

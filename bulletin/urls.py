@@ -4,7 +4,7 @@ from django.urls import include, path
 from service.views import healthz
 from submissions import urls as submission_urls
 
-from . import archive_views, converters, issue_views, print_preview, stats_views, views  # noqa: F401 (converters: <id:…>)
+from bulletin import archive_views, converters, issue_views, print_preview, stats_views, views  # noqa: F401 (converters: <id:…>)
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -5,7 +5,7 @@ from accounts.models import Role
 from accounts.permissions import can_use_editor_desk, role_required
 from submissions import queries as submission_queries
 
-from . import queries
+from bulletin import queries
 
 # Where each role starts after signing in.
 ROLE_HOME = {

@@ -17,9 +17,9 @@ from accounts.models import User
 from bulletin.models import Issue
 from submissions.models import Event, Submission
 
-from . import permissions, similarity
-from .models import Band, Dismissal, Fingerprint
-from .queries import printed_text
+from proofreading import permissions, similarity
+from proofreading.models import Band, Dismissal, Fingerprint
+from proofreading.queries import printed_text
 
 MAX_REASON = 200
 BATCH = 200  # pieces indexed per transaction
@@ -94,7 +94,7 @@ def refresh_index(limit: int | None = 50) -> int:
     check reads one indexed range of ``Submission(status, updated_at)``.
     ``manage.py proofreading_index`` runs the full sweep after a bulk import.
     """
-    from .queries import changed_submissions, stale_submissions
+    from proofreading.queries import changed_submissions, stale_submissions
 
     done = 0
     while True:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Dismissal, ProofreadingOptions, Term
+from proofreading.models import Dismissal, ProofreadingOptions, Term
 
 
 @admin.register(Term)

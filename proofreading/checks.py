@@ -6,9 +6,9 @@ findings sorted by piece and place, and never raise on odd text: a rule is a rea
 
 from __future__ import annotations
 
-from .findings import Finding
-from .rules import RULES, run_text_rule
-from .text import CheckContext, IssueText, PieceText
+from proofreading.findings import Finding
+from proofreading.rules import RULES, run_text_rule
+from proofreading.text import CheckContext, IssueText, PieceText
 
 _PART_ORDER = {"issue": 0, "similar": 0, "title": 1, "body": 2, "brief": 3, "byline": 4}
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bulletin.printing.document import ArticleItem, IssueDocument, paragraph_text
 
-from .text import CheckContext, IssueNumbers, IssueText, PieceText
+from proofreading.text import CheckContext, IssueNumbers, IssueText, PieceText
 
 
 def item_key(number: int) -> str:

@@ -16,13 +16,13 @@ from bulletin.models import Issue, Placement
 from submissions.models import Submission
 from submissions.richtext import body_paragraphs
 
-from . import similarity
-from .checks import check_issue, check_piece
-from .documents import issue_text_from_document
-from .findings import Finding
-from .models import Band, Dismissal, Fingerprint, ProofreadingOptions, Term
-from .rules import RULES
-from .text import CheckContext, IssueNumbers, IssueText, PieceText, TermRule, UnitNames
+from proofreading import similarity
+from proofreading.checks import check_issue, check_piece
+from proofreading.documents import issue_text_from_document
+from proofreading.findings import Finding
+from proofreading.models import Band, Dismissal, Fingerprint, ProofreadingOptions, Term
+from proofreading.rules import RULES
+from proofreading.text import CheckContext, IssueNumbers, IssueText, PieceText, TermRule, UnitNames
 
 S = Submission.Status
 # 查重 compares with published pieces and pieces still in the editor's hands.
@@ -198,7 +198,7 @@ def similar_to_each(
     stored signatures, then measures the best exactly and marks the passages they share.
     """
     if refresh:
-        from .actions import refresh_index
+        from proofreading.actions import refresh_index
 
         refresh_index()
     result: dict[int, list[SimilarPiece]] = {s.pk: [] for s in submissions}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from proofreading import views
 
 # Mounted at /proofreading/.
 urlpatterns = [

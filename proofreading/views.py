@@ -14,8 +14,8 @@ from accounts.permissions import role_required
 from bulletin.models import Issue
 from submissions.models import Submission
 
-from . import actions, permissions, queries
-from .forms import DismissForm
+from proofreading import actions, permissions, queries
+from proofreading.forms import DismissForm
 
 
 @role_required(permissions.can_dismiss)

@@ -17,8 +17,8 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.utils import timezone
 
-from .models import WorkerHeartbeat
-from .worker import HEARTBEAT_FRESH_SECONDS
+from service.models import WorkerHeartbeat
+from service.worker import HEARTBEAT_FRESH_SECONDS
 
 
 def check_database() -> dict:

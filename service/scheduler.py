@@ -17,7 +17,7 @@ from django.core.management import call_command, get_commands
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import DailyJobRun
+from service.models import DailyJobRun
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ def execute(run: DailyJobRun) -> DailyJobRun:
 
 def enqueue_due_jobs(now: datetime.datetime) -> list[str]:
     """Claim each due job for today and hand it to a worker. Returns the jobs enqueued."""
-    from .tasks import run_daily_job
+    from service.tasks import run_daily_job
 
     enqueued = []
     for job in due_jobs(now):

@@ -2,8 +2,8 @@
 
 from django_tasks import task
 
-from . import scheduler
-from .models import DailyJobRun
+from service import scheduler
+from service.models import DailyJobRun
 
 
 @task(priority=-10)

@@ -1,7 +1,7 @@
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
-from .health import health
+from service.health import health
 
 
 @never_cache

@@ -22,7 +22,7 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 
-from .models import WorkerHeartbeat
+from service.models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ class Housekeeper(threading.Thread):
     def run(self) -> None:
         from bulletin.actions import settle_abandoned_publish_jobs
 
-        from .scheduler import enqueue_due_jobs
+        from service.scheduler import enqueue_due_jobs
 
         last_schedule = 0.0
         while not self.stopping.is_set():

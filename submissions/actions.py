@@ -18,10 +18,10 @@ from accounts.permissions import unit_has_reviewer
 from audit.models import AuditEntry
 from audit.records import Kind, entry
 
-from . import permissions
-from .models import Comment, Commission, Event, Reminder, Revision, Submission
-from .notifications import editors, notify, notify_each, unit_contributors, unit_reviewers
-from .richtext import body_text, is_blank, sanitize_body
+from submissions import permissions
+from submissions.models import Comment, Commission, Event, Reminder, Revision, Submission
+from submissions.notifications import editors, notify, notify_each, unit_contributors, unit_reviewers
+from submissions.richtext import body_text, is_blank, sanitize_body
 
 S = Submission.Status
 

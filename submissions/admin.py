@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Submission
+from submissions.models import Submission
 
 
 @admin.register(Submission)

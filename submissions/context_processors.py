@@ -1,4 +1,4 @@
-from .notifications import unread_count
+from submissions.notifications import unread_count
 
 
 def notifications(request) -> dict:

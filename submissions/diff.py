@@ -19,7 +19,7 @@ from collections import Counter
 
 from django.utils.safestring import SafeString, mark_safe
 
-from .richtext import body_runs
+from submissions.richtext import body_runs
 
 # A paragraph pair that shares less than this is shown as one removed and one added.
 PAIR_RATIO = 0.4

@@ -24,10 +24,10 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from . import formats
-from .richtext import runs_to_html, sanitize_body
-from .textnorm import normalize_line, normalize_text
-from .wordml import Limits, Paragraph, WordReadError, read_word
+from submissions import formats
+from submissions.richtext import runs_to_html, sanitize_body
+from submissions.textnorm import normalize_line, normalize_text
+from submissions.wordml import Limits, Paragraph, WordReadError, read_word
 
 logger = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024

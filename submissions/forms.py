@@ -9,11 +9,11 @@ from bulletin.forms import BoundedModelMultipleChoiceField, check_date_range
 from bulletin.models import Section
 from bulletin.printing.checks import refuse_missing_glyphs
 
-from .authors import split_names
-from .docx_import import MAX_UPLOAD_BYTES, DocxImportError, import_docx
-from .models import Submission
-from .richtext import body_length, reject_markup, sanitize_body
-from .textnorm import normalize_block, normalize_line
+from submissions.authors import split_names
+from submissions.docx_import import MAX_UPLOAD_BYTES, DocxImportError, import_docx
+from submissions.models import Submission
+from submissions.richtext import body_length, reject_markup, sanitize_body
+from submissions.textnorm import normalize_block, normalize_line
 
 MAX_BODY_CHARS = 6000
 # A 约稿 asks for pieces within the year; a later deadline is a slip (9999-12-31).

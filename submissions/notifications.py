@@ -10,7 +10,7 @@ from django.db import transaction
 from accounts.models import Role, User
 from accounts.permissions import unit_reviewers  # noqa: F401  (the 审核人 are told like the others)
 
-from .models import Notification, Submission
+from submissions.models import Notification, Submission
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def notify_each(messages: list[tuple[list[User], str, str]], *, actor: User | No
 
 
 def _enqueue_mail(addresses: list[str], text: str, link: str) -> None:
-    from .tasks import send_notification_mail
+    from submissions.tasks import send_notification_mail
 
     send_notification_mail.enqueue(addresses=addresses, text=text, link=link)
 

@@ -5,7 +5,7 @@ from django.http import Http404
 from accounts.models import Role
 from accounts.permissions import has_role
 
-from .models import Submission
+from submissions.models import Submission
 
 S = Submission.Status
 

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from accounts.models import Unit
 
-from .models import Commission, Revision, Submission
-from .versions import TextVersion
+from submissions.models import Commission, Revision, Submission
+from submissions.versions import TextVersion
 
 # The columns a list row shows (title, status with its issue, dates); lists never load
 # bodies, brief texts or the printed text.

@@ -25,8 +25,8 @@ from django.utils import timezone
 
 from accounts.models import Role, Unit, User
 
-from .actions import send_reminder
-from .models import Commission, Reminder, Submission
+from submissions.actions import send_reminder
+from submissions.models import Commission, Reminder, Submission
 
 
 @dataclass

@@ -24,8 +24,8 @@ from html.parser import HTMLParser
 import nh3
 from django.core.exceptions import ValidationError
 
-from .textnorm import normalize_paragraph, normalize_text
-from .wordml import format_number  # one set of number formats for Word and paste
+from submissions.textnorm import normalize_paragraph, normalize_text
+from submissions.wordml import format_number  # one set of number formats for Word and paste
 
 # Tags that end a paragraph.
 # fmt: off

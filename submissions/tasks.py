@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from . import notifications
+from submissions import notifications
 
 
 @task()

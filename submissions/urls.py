@@ -2,7 +2,7 @@ from django.urls import path
 
 import bulletin.converters  # noqa: F401  (registers <id:…>)
 
-from . import views
+from submissions import views
 
 # Mounted at /unit/: the contributor's desk (and the shared piece pages).
 unit_patterns = [

@@ -21,9 +21,9 @@ from bulletin.forms import HigherAdoptionForm, InstructionForm, parse_id
 from bulletin.paging import page_for_request
 from bulletin.quotas import unit_progress
 
-from . import actions, permissions, queries
-from .authors import split_names
-from .forms import (
+from submissions import actions, permissions, queries
+from submissions.authors import split_names
+from submissions.forms import (
     AdoptArticleForm,
     BriefForm,
     CommentForm,
@@ -40,9 +40,9 @@ from .forms import (
     SubmitForm,
     UnadoptForm,
 )
-from .models import Commission, Submission
-from .uploads import PENDING_DIR, refusal
-from .versions import CURRENT, TextVersion, compare, pick
+from submissions.models import Commission, Submission
+from submissions.uploads import PENDING_DIR, refusal
+from submissions.versions import CURRENT, TextVersion, compare, pick
 
 unit_desk = role_required(can_use_unit_desk)
 unit_pages = role_required(can_view_unit_desk)  # the unit's writers and its 审核人

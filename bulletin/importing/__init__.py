@@ -5,7 +5,7 @@
 does not).
 """
 
-from .parser import (
+from bulletin.importing.parser import (
     ERROR,
     INFO,
     WARNING,

@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 
 from bulletin.printing.document import ArticleItem, BriefItem, Paragraph, Run, paragraph_text
 
-from .bylines import Byline, district_of, parse_byline, starts_with_unit
-from .lines import SourceLine, comparison_key, ends_paragraph, is_cjk, looks_like_title, plain
-from .report import ERROR, INFO, WARNING, ProblemLog
-from .toc import BRIEFS_SECTION, TocSection, TocTitle
+from bulletin.importing.bylines import Byline, district_of, parse_byline, starts_with_unit
+from bulletin.importing.lines import SourceLine, comparison_key, ends_paragraph, is_cjk, looks_like_title, plain
+from bulletin.importing.report import ERROR, INFO, WARNING, ProblemLog
+from bulletin.importing.toc import BRIEFS_SECTION, TocSection, TocTitle
 
 # How alike a body title must be to the 目录's (difflib ratio of the comparison keys):
 # a dropped or changed character in a 20-character title still passes.

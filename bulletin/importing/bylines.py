@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from accounts.reference_data import COMMITTEES, DISTRICTS
 from submissions.authors import split_names
 
-from .lines import is_cjk, plain
+from bulletin.importing.lines import is_cjk, plain
 
 _BYLINE = re.compile(r"^[(（]\s*([^()（）]{2,60}?)\s*[)）]$")
 # Punctuation that belongs to sentences, never to an office and names.

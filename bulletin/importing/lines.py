@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .report import INFO, ProblemLog
+from bulletin.importing.report import INFO, ProblemLog
 
 # A line that is only a page number: "3", "-10 -", "— 3 —", "- 3 -", "－ 12 －".
 _DASH = "-—–－―"

@@ -66,10 +66,10 @@ from bulletin.printing.checks import describe_char, missing_glyphs
 from bulletin.printing.document import EDITION_LABELS, IssueDocument, Item, Section
 from submissions.textnorm import normalize_block
 
-from .body import BodyBuilder, PlacedItem, find_anchors
-from .lines import SourceLine, plain, read_lines
-from .report import ERROR, INFO, WARNING, NotAnIssueError, Problem, ProblemLog
-from .toc import TocSection, read_toc
+from bulletin.importing.body import BodyBuilder, PlacedItem, find_anchors
+from bulletin.importing.lines import SourceLine, plain, read_lines
+from bulletin.importing.report import ERROR, INFO, WARNING, NotAnIssueError, Problem, ProblemLog
+from bulletin.importing.toc import TocSection, read_toc
 
 __all__ = [
     "ERROR",

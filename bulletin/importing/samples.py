@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .parser import issue_text_files
+from bulletin.importing.parser import issue_text_files
 
 
 def seeds_dir() -> Path:

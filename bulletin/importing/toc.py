@@ -21,8 +21,8 @@ from typing import Literal
 
 from bulletin.reference_data import SECTIONS
 
-from .lines import CLOSING, SourceLine, comparison_key, plain
-from .report import WARNING, ProblemLog
+from bulletin.importing.lines import CLOSING, SourceLine, comparison_key, plain
+from bulletin.importing.report import WARNING, ProblemLog
 
 KNOWN_SECTIONS: tuple[str, ...] = tuple(name for name, _ in SECTIONS)
 BRIEFS_SECTION = next(name for name, kind in SECTIONS if kind == "briefs")

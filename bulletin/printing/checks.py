@@ -14,10 +14,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .typography import is_unprintable
+from bulletin.printing.typography import is_unprintable
 
 if TYPE_CHECKING:
-    from .document import IssueDocument
+    from bulletin.printing.document import IssueDocument
 
 # Whitespace is laid out, not drawn: it needs no glyph.
 _NO_GLYPH_NEEDED = frozenset(" \n\t\r\u3000")
@@ -66,7 +66,7 @@ def missing_glyphs(text: str, *, font_dir: str | None = None) -> list[str]:
     Every face of the font set counts (the roles' faces and their fallbacks), since a
     character missing in one face is set in the next that has it.
     """
-    from .fonts import font_set
+    from bulletin.printing.fonts import font_set
 
     fonts = font_set(font_dir)
     faces = list(fonts.faces.values())
@@ -118,7 +118,7 @@ def unprintable_chars(text: str) -> list[str]:
 
 def document_texts(document: IssueDocument) -> list[tuple[str, str]]:
     """(where, text) of every text of a document that prints, as stored."""
-    from .document import ArticleItem, paragraph_text
+    from bulletin.printing.document import ArticleItem, paragraph_text
 
     texts = [
         ("刊名", document.publication_name),
@@ -158,8 +158,8 @@ def check_texts(document: IssueDocument, report: CheckReport, *, font_dir: str |
 
 def check_document(document: IssueDocument, *, font_dir: str | None = None) -> CheckReport:
     """The check report of an issue: text problems, then lines that could not be justified."""
-    from .fonts import font_set
-    from .render import build_context
+    from bulletin.printing.fonts import font_set
+    from bulletin.printing.render import build_context
 
     report = CheckReport()
     check_texts(document, report, font_dir=font_dir)

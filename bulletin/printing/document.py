@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from .typography import format_byline, is_cjk_ideograph, normalize_text, split_author_names
+from bulletin.printing.typography import format_byline, is_cjk_ideograph, normalize_text, split_author_names
 
 SNAPSHOT_VERSION = 1
 

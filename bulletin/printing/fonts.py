@@ -330,7 +330,7 @@ def _unsafe_for(path: str, index: int, mtime: float, size: int) -> frozenset[int
         return frozenset(marshal.loads(cache_file.read_bytes()))
     except (OSError, ValueError, EOFError, TypeError):
         pass
-    from .glyphs import unsafe_code_points
+    from bulletin.printing.glyphs import unsafe_code_points
 
     unsafe = frozenset(unsafe_code_points(path, index))
     try:

@@ -18,16 +18,16 @@ from django.template import Context, Engine
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .libraries import quick_library_lookup
+from bulletin.printing.libraries import quick_library_lookup
 
 with quick_library_lookup():
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
-from .checks import CheckReport
-from .document import ArticleItem, BriefItem, IssueDocument, Paragraph, Run
-from .fonts import Face, FontSet, font_set, screen_family
-from .typography import (
+from bulletin.printing.checks import CheckReport
+from bulletin.printing.document import ArticleItem, BriefItem, IssueDocument, Paragraph, Run
+from bulletin.printing.fonts import Face, FontSet, font_set, screen_family
+from bulletin.printing.typography import (
     NARROW_MIN_EM,
     SPACING_BOUNDS_EM,
     break_lines,
@@ -463,7 +463,7 @@ def render_preview_html(
     Returns the HTML and the report (missing glyphs, stripped control characters,
     lines set ragged).
     """
-    from .checks import check_texts
+    from bulletin.printing.checks import check_texts
 
     fonts = font_set(font_dir)
     report = CheckReport()

@@ -270,7 +270,7 @@ def _stretch_cache_file() -> Path:
     a new form needs a new name)."""
     from importlib.util import find_spec
 
-    from .fonts import cache_dir
+    from bulletin.printing.fonts import cache_dir
 
     spec = find_spec("uniseg")
     origin = Path(spec.origin) if spec and spec.origin else None

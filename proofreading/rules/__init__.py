@@ -20,8 +20,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from ..findings import Finding, Hit, finding_in
-from ..text import CheckContext, IssueText, PieceText
+from proofreading.findings import Finding, Hit, finding_in
+from proofreading.text import CheckContext, IssueText, PieceText
 
 CJK = "\u3400-\u9fff\uf900-\ufaff"  # ideographs, extension A and compatibility ideographs
 
@@ -111,4 +111,4 @@ def run_text_rule(rule: Rule, piece: PieceText, context: CheckContext) -> Iterat
 
 
 # The rule modules register themselves on import; the order here is the report's order.
-from . import repeated, enumeration, marks, punctuation, numbers, names, issue  # noqa: E402, F401, I001
+from proofreading.rules import repeated, enumeration, marks, punctuation, numbers, names, issue  # noqa: E402, F401, I001

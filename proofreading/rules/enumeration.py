@@ -28,9 +28,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..findings import Finding, Hit, finding_in
-from ..text import CheckContext, PieceText
-from . import CJK, piece_rule
+from proofreading.findings import Finding, Hit, finding_in
+from proofreading.text import CheckContext, PieceText
+from proofreading.rules import CJK, piece_rule
 
 _NUMERAL = "一二三四五六七八九十"
 _DIGITS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}

@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..findings import Finding
-from ..text import CheckContext, IssueText
-from . import issue_rule
+from proofreading.findings import Finding
+from proofreading.text import CheckContext, IssueText
+from proofreading.rules import issue_rule
 
 
 def _squash(text: str) -> str:

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..findings import Finding, Hit, finding_in
-from ..text import CheckContext, PieceText
-from . import piece_parts, piece_rule
+from proofreading.findings import Finding, Hit, finding_in
+from proofreading.text import CheckContext, PieceText
+from proofreading.rules import piece_parts, piece_rule
 
 PAIRS = {"“": "”", "‘": "’", "《": "》", "〈": "〉", "（": "）", "(": ")", "【": "】", "[": "]"}
 CLOSERS = {close: open_ for open_, close in PAIRS.items()}

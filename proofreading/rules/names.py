@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..findings import Finding, Hit, finding_in
-from ..text import CheckContext, PieceText, UnitNames
-from . import piece_rule, text_rule
+from proofreading.findings import Finding, Hit, finding_in
+from proofreading.text import CheckContext, PieceText, UnitNames
+from proofreading.rules import piece_rule, text_rule
 
 
 def _district_mentions(text: str, units: tuple[UnitNames, ...]) -> Iterator[tuple[re.Match[str], UnitNames]]:

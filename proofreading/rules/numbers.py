@@ -19,9 +19,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..findings import Hit
-from ..text import CheckContext
-from . import CJK, is_table_row, text_rule
+from proofreading.findings import Hit
+from proofreading.text import CheckContext
+from proofreading.rules import CJK, is_table_row, text_rule
 
 _APOSTROPHE_YEAR = re.compile(r"['’‘](\d{2})年")
 _SHORT_YEAR_MONTH = re.compile(r"(?<![\d.])(\d{2})年(?=\d{1,2}月)")

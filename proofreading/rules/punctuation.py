@@ -21,9 +21,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..findings import Hit
-from ..text import CheckContext
-from . import CJK, is_table_row, text_rule
+from proofreading.findings import Hit
+from proofreading.text import CheckContext
+from proofreading.rules import CJK, is_table_row, text_rule
 
 WIDE_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】—…·"
 _WIDE = f"{CJK}{WIDE_PUNCT}"

@@ -5,7 +5,7 @@ from django import template
 
 from submissions.models import Submission
 
-from .. import permissions, queries
+from proofreading import permissions, queries
 
 register = template.Library()
 
