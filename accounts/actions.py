@@ -4,10 +4,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from audit.records import Kind, record
-
 from accounts.models import UNIT_ROLES, Role, Unit, User
 from accounts.permissions import can_use_admin
+from audit.records import Kind, record
 
 
 def _check_actor(actor: User | None) -> None:

@@ -2,10 +2,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 
-from submissions.forms import NormalizedModelForm
-
 from accounts.actions import change_role
 from accounts.models import Unit, User
+from text.forms import NormalizedModelForm
 
 
 @admin.register(Unit)

@@ -1,6 +1,5 @@
-from audit.permissions import can_read_audit
-
 from accounts.permissions import can_browse_archive, can_use_admin, can_use_editor_desk, can_view_unit_desk
+from audit.permissions import can_read_audit
 
 
 def navigation(request) -> dict:

@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 workdir = tempfile.mkdtemp(prefix="bench-checks-")
 os.environ["BULLETIN_DATA_DIR"] = workdir
 os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bulletin.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 import django  # noqa: E402
 
@@ -46,8 +46,8 @@ from django.db import connection  # noqa: E402
 
 from accounts.actions import create_account  # noqa: E402
 from accounts.models import Role, Unit  # noqa: E402
-from bulletin.importing.samples import seed_files  # noqa: E402
-from bulletin.printing.document import paragraph_text  # noqa: E402
+from backissues.parsing.samples import seed_files  # noqa: E402
+from printing.document import paragraph_text  # noqa: E402
 from proofreading.actions import refresh_index  # noqa: E402
 from proofreading.checks import check_issue  # noqa: E402
 from proofreading.queries import similar_pieces  # noqa: E402
@@ -70,7 +70,7 @@ def time_issue_check() -> tuple[float, float]:
 
 
 def sentence_pool() -> list[str]:
-    from bulletin.importing import parse_issue_file
+    from backissues.parsing import parse_issue_file
 
     pool = []
     for path in seed_files():

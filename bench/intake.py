@@ -37,8 +37,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from submissions import formats  # noqa: E402
-from submissions.docx_import import DocxImportError, import_document  # noqa: E402
+from intake import formats  # noqa: E402
+from intake.docx_import import DocxImportError, import_document  # noqa: E402
 from tests.word_files import b, build_docx, p, r  # noqa: E402
 
 RUNS = 5

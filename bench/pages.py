@@ -42,10 +42,10 @@ from accounts.actions import create_account  # noqa: E402
 from accounts.models import Role, Unit  # noqa: E402
 from bulletin.documents import build_document  # noqa: E402
 from bulletin.models import Issue, Publication  # noqa: E402
-from bulletin.paging import cursor_of  # noqa: E402
-from bulletin.search import fill_printed_texts, rebuild_index  # noqa: E402
+from bulletin.printed_text import fill_printed_texts, rebuild_index  # noqa: E402
 from submissions.models import Event, Notification, Submission  # noqa: E402
-from submissions.richtext import runs_to_html  # noqa: E402
+from text.richtext import runs_to_html  # noqa: E402
+from web.paging import cursor_of  # noqa: E402
 
 REQUESTS = 20
 TARGET_MS, SEARCH_TARGET_MS = 50.0, 80.0
@@ -54,8 +54,8 @@ RARE_WORD = "数字孪生平台"  # put in a handful of pieces: a rare word's se
 
 def seed_paragraphs() -> list[list[tuple[str, bool]]]:
     """Every body paragraph of the sample issues, as (text, bold) runs."""
+    from backissues.parsing.samples import seed_files
     from bench.seed_documents import build_seed_document
-    from bulletin.importing.samples import seed_files
 
     paragraphs = []
     for path in seed_files():

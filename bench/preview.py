@@ -30,6 +30,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from submissions.actions import comments
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -39,7 +41,7 @@ def prepare_environment(data_dir: str) -> None:
     os.environ["BULLETIN_TASKS_BACKEND"] = "database"
     os.environ["BULLETIN_SCHEDULER"] = "0"
     os.environ["DJANGO_LOG_LEVEL"] = "WARNING"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bulletin.settings"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -82,9 +84,10 @@ def run(args, data_dir: str) -> dict:
     from accounts.actions import create_account
     from accounts.models import Role, Unit
     from bulletin import renders
-    from bulletin.actions import create_issue, place_submission
+    from bulletin.actions.issues import create_issue
+    from bulletin.actions.placements import place_submission
     from bulletin.models import Issue, Publication, PublishJob, Section
-    from submissions import actions as pieces
+    from submissions.actions import pieces
 
     editor = create_account(
         actor=None,
@@ -205,7 +208,7 @@ def run(args, data_dir: str) -> dict:
             try:
                 time.sleep(0.3)
                 started = time.perf_counter()
-                pieces.add_comment(actor=writer, submission=second_pieces[1], text="请问何时刊发？")
+                comments.add_comment(actor=writer, submission=second_pieces[1], text="请问何时刊发？")
                 comment_ms.append((time.perf_counter() - started) * 1000)
             finally:
                 connections.close_all()

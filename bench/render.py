@@ -34,7 +34,7 @@ CHROMIUM = "/usr/bin/chromium"
 def setup_django() -> None:
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bulletin.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
     django.setup()
@@ -51,7 +51,7 @@ def child(output: str) -> None:
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     from bench.seed_documents import build_seed_document
-    from bulletin.printing.render import render_pdf
+    from printing.render import render_pdf
 
     Path(output).write_bytes(render_pdf(build_seed_document(SEED)))
 
@@ -100,7 +100,7 @@ def chromium_runs(html: str, workdir: Path) -> float | None:
 def main() -> None:
     setup_django()
     from bench.seed_documents import build_seed_document
-    from bulletin.printing.render import render_html, render_pdf
+    from printing.render import render_html, render_pdf
 
     document = build_seed_document(SEED)
     with tempfile.TemporaryDirectory(prefix="bulletin-bench-") as tmp:

@@ -3,9 +3,9 @@ print tests, read by the back-issue parser the importer uses (bulletin/importing
 
 from __future__ import annotations
 
-from bulletin.importing.parser import parse_issue_file
-from bulletin.importing.samples import seed_path
-from bulletin.printing.document import IssueDocument
+from backissues.parsing.parser import parse_issue_file
+from backissues.parsing.samples import seed_path
+from printing.document import IssueDocument
 
 __all__ = ["build_seed_document", "seed_path"]
 

@@ -29,7 +29,7 @@ workdir = tempfile.mkdtemp(prefix="bench-stats-")
 os.environ["BULLETIN_DATA_DIR"] = workdir
 os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3")
 os.environ.setdefault("DJANGO_DEBUG", "1")  # a throwaway development configuration
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bulletin.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 import django  # noqa: E402
 
@@ -43,8 +43,9 @@ from django.utils import timezone  # noqa: E402
 
 from accounts.actions import create_account  # noqa: E402
 from accounts.models import Role, Unit  # noqa: E402
-from bulletin.models import Instruction, Issue, Placement, Publication, Section  # noqa: E402
-from bulletin.stats import Period, unit_report  # noqa: E402
+from assessment.models import Instruction
+from assessment.stats import Period, unit_report  # noqa: E402
+from bulletin.models import Issue, Placement, Publication, Section  # noqa: E402
 from submissions.models import Commission, Event, Submission  # noqa: E402
 
 ISSUES, PIECES, FIRST_YEAR = 200, 6000, 2015

@@ -29,7 +29,7 @@ PARAGRAPH = (
 
 
 def draft(articles: int, variant: int):
-    from bulletin.printing.document import ArticleItem, BriefItem, IssueDocument, Run, Section
+    from printing.document import ArticleItem, BriefItem, IssueDocument, Run, Section
 
     items = [
         ArticleItem(
@@ -64,11 +64,11 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--articles", type=int, default=8)
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bulletin.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
     django.setup()
-    from bulletin.printing.render import render_pdf
+    from printing.render import render_pdf
     from service.worker import rss_mb
 
     times, after_5 = [], None

@@ -1,17 +1,8 @@
 from django.contrib import admin
 
-from submissions.forms import NormalizedModelForm
-
-from bulletin.models import (
-    DistributionList,
-    HigherAdoption,
-    Instruction,
-    Issue,
-    PointsScheme,
-    Publication,
-    Quota,
-    Section,
-)
+from assessment.models import HigherAdoption, Instruction, PointsScheme, Quota
+from bulletin.models import DistributionList, Issue, Publication, Section
+from text.forms import NormalizedModelForm
 
 
 class DistributionListInline(admin.TabularInline):

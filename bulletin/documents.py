@@ -2,12 +2,11 @@
 
 from dataclasses import dataclass
 
-from submissions.authors import split_names
-from submissions.richtext import body_runs
-
 from bulletin.models import Issue, Placement, Section
-from bulletin.printing.document import ArticleItem, BriefItem, IssueDocument, Item, Paragraph, Run, edition_label
-from bulletin.printing.document import Section as DocumentSection
+from printing.document import ArticleItem, BriefItem, IssueDocument, Item, Paragraph, Run, edition_label
+from printing.document import Section as DocumentSection
+from text.authors import split_names
+from text.richtext import body_runs
 
 
 def paragraphs_from_html(html: str) -> list[Paragraph]:

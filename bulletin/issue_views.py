@@ -13,18 +13,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
-from submissions.models import Submission
-from submissions.textnorm import normalize_block
-from submissions.uploads import refusal
-
-from bulletin import actions, queries, renders
+from bulletin import queries, renders
+from bulletin.actions import common, issues, placements, publish_jobs
 from bulletin.documents import build_document, issue_document
-from bulletin.forms import BackIssueForm, CorrectionForm, IssueForm, UnplacedFilterForm, parse_id
-from bulletin.importing.parser import NotAnIssueError, decode_issue_bytes, parse_issue_file
+from bulletin.forms import CorrectionForm, IssueForm, UnplacedFilterForm
 from bulletin.models import Issue, Placement, Publication, PublishJob, Section
 from bulletin.numbering import propose_numbers
 from bulletin.permissions import can_assemble_issues
 from bulletin.print_preview import preview_html
+from submissions.models import Submission
+from web.forms import parse_id
 
 editor_only = role_required(can_assemble_issues)
 
@@ -45,7 +43,7 @@ def _run(request, action, **kwargs) -> bool:
     """Call an action; its refusal becomes a message on the page instead of an error."""
     try:
         action(actor=request.user, **kwargs)
-    except actions.IssueActionError as error:
+    except common.IssueActionError as error:
         messages.error(request, str(error))
         return False
     return True
@@ -64,8 +62,8 @@ def issue_create(request):
         form = IssueForm(request.POST)
         if form.is_valid():
             try:
-                issue = actions.create_issue(actor=request.user, publication=publication, **form.cleaned_data)
-            except actions.IssueActionError as error:
+                issue = issues.create_issue(actor=request.user, publication=publication, **form.cleaned_data)
+            except common.IssueActionError as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(
@@ -102,8 +100,8 @@ def issue_settings(request, pk: int):
     form = IssueForm(request.POST or None, instance=Issue.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
         try:
-            actions.update_issue(actor=request.user, issue=issue, **form.cleaned_data)
-        except actions.IssueActionError as error:
+            issues.update_issue(actor=request.user, issue=issue, **form.cleaned_data)
+        except common.IssueActionError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "本期信息已保存。")
@@ -163,7 +161,7 @@ def placement_add(request, pk: int):
         messages.error(request, "请选择要编入的稿件和栏目。")
     elif _run(
         request,
-        actions.place_submission,
+        placements.place_submission,
         issue=issue,
         submission=submission,
         section=section,
@@ -178,7 +176,7 @@ def placement_add(request, pk: int):
 def placement_move(request, pk: int, placement_pk: int):
     placement = get_object_or_404(Placement, pk=placement_pk, issue_id=pk)
     step = -1 if request.POST.get("direction") == "up" else 1
-    _run(request, actions.move_placement, placement=placement, step=step, expected_version=_version(request))
+    _run(request, placements.move_placement, placement=placement, step=step, expected_version=_version(request))
     return redirect(reverse("issue_assemble", args=[pk]) + f"#item-{placement.pk}")
 
 
@@ -192,7 +190,7 @@ def placement_move_to_section(request, pk: int, placement_pk: int):
         return redirect("issue_assemble", pk=pk)
     if _run(
         request,
-        actions.move_placement_to_section,
+        placements.move_placement_to_section,
         placement=placement,
         section=target,
         expected_version=_version(request),
@@ -208,7 +206,7 @@ def placement_remove(request, pk: int, placement_pk: int):
         Placement.objects.select_related("submission"), pk=placement_pk, issue_id=pk
     )
     title = placement.submission.title
-    if _run(request, actions.remove_placement, placement=placement, expected_version=_version(request)):
+    if _run(request, placements.remove_placement, placement=placement, expected_version=_version(request)):
         messages.success(request, f"已将《{title}》移出本期，回到待编稿件。")
     return redirect("issue_assemble", pk=pk)
 
@@ -251,12 +249,12 @@ def issue_arrange(request, pk: int):
     except ValueError:
         return JsonResponse({"ok": False, "message": "提交的排序格式不正确，未作修改。"}, status=400)
     try:
-        issue = actions.arrange_issue(
+        issue = placements.arrange_issue(
             actor=request.user, issue=issue, layout=layout, expected_version=expected
         )
-    except actions.StaleLayout as error:
+    except common.StaleLayout as error:
         return JsonResponse({"ok": False, "stale": True, "message": str(error)}, status=409)
-    except actions.IssueActionError as error:
+    except common.IssueActionError as error:
         return JsonResponse({"ok": False, "message": str(error)}, status=400)
     return JsonResponse(
         {
@@ -343,19 +341,19 @@ def issue_publish(request, pk: int):
         messages.info(request, "这一期已经刊发过了。")
         return redirect("archive_issue", pk=issue.pk)
     try:
-        job = actions.request_publication(
+        job = publish_jobs.request_publication(
             actor=request.user,
             issue=issue,
             expected_version=_version(request),
             confirmed=request.POST.get("confirmed") == "1",
         )
-    except actions.NeedsConfirmation as question:
+    except common.NeedsConfirmation as question:
         return render(
             request,
             "bulletin/issue_publish_confirm.html",
             {"issue": issue, "question": str(question), "version": _version(request)},
         )
-    except actions.IssueActionError as error:
+    except common.IssueActionError as error:
         messages.error(request, str(error))
         return redirect("issue_assemble", pk=issue.pk)
     return redirect("issue_publish_job", pk=issue.pk, job_pk=job.pk)
@@ -366,12 +364,12 @@ def issue_publish(request, pk: int):
 def issue_delete(request, pk: int):
     issue = Issue.objects.filter(pk=pk).first()
     if issue is None:  # a second click, or another editor was quicker
-        messages.info(request, actions.GONE)
+        messages.info(request, common.GONE)
         return redirect("issue_list")
-    label = actions.issue_label(issue)
+    label = issues.issue_label(issue)
     try:
-        pieces = actions.delete_issue(actor=request.user, issue=issue)
-    except actions.IssueActionError as error:
+        pieces = issues.delete_issue(actor=request.user, issue=issue)
+    except common.IssueActionError as error:
         messages.error(request, str(error))
         return redirect("issue_list")
     returned = f"，其中 {len(pieces)} 篇稿件回到待编的已采用稿件" if pieces else ""
@@ -401,7 +399,7 @@ def _job_status(job: PublishJob) -> dict:
 def issue_publish_job(request, pk: int, job_pk: int):
     """刊发中 … until the worker is done: then the archive page, or assembly with the reason."""
     job = get_object_or_404(PublishJob.objects.select_related("issue"), pk=job_pk, issue_id=pk)
-    if not job.is_finished and actions.settle_abandoned_publish_jobs(issue=job.issue):
+    if not job.is_finished and publish_jobs.settle_abandoned_publish_jobs(issue=job.issue):
         job.refresh_from_db()
     if request.headers.get("Accept", "").startswith("application/json"):
         return JsonResponse(_job_status(job))
@@ -441,55 +439,8 @@ def issue_correct(request, pk: int):
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("archive_issue", pk=issue.pk)
     try:
-        job = actions.request_correction(actor=request.user, issue=issue, note=form.cleaned_data["note"])
-    except actions.IssueActionError as error:
+        job = publish_jobs.request_correction(actor=request.user, issue=issue, note=form.cleaned_data["note"])
+    except common.IssueActionError as error:
         messages.error(request, str(error))
         return redirect("archive_issue", pk=issue.pk)
     return redirect("issue_publish_job", pk=issue.pk, job_pk=job.pk)
-
-
-@editor_only
-def back_issue_import(request):
-    """Upload a back issue's text, review what the parser found, correct the text, import."""
-    form = BackIssueForm(request.POST or None, request.FILES or None)
-    context: dict = {"form": form}
-    if request.method == "POST" and refusal(request):
-        form.is_valid()
-        form.errors["file"] = form.error_class([refusal(request)])
-    elif request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            result = parse_issue_file(data["raw"])
-        except NotAnIssueError as error:
-            form.add_error(None, str(error))
-            return render(request, "bulletin/back_issue_import.html", context)
-        # The text as the parser read it: same decoding, same normalisation (one door).
-        text = normalize_block(decode_issue_bytes(data["raw"]) if data.get("file") else data["text"])
-        if request.POST.get("action") == "import" and not result.errors:
-            try:
-                issue, notes = actions.import_back_issue(
-                    actor=request.user,
-                    result=result,
-                    source_name=data["source_name"],
-                    replace=data["replace"],
-                )
-            except actions.IssueActionError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(
-                    request,
-                    f"已导入{issue.year}年第{issue.number}期(总第{issue.total_number}期)，PDF 已重新排印。",
-                )
-                for note in notes:
-                    messages.warning(request, note)
-                return redirect("archive_issue", pk=issue.pk)
-        context.update(
-            {
-                "result": result,
-                "clash": queries.back_issue_clash(result.document, replace=data["replace"]),
-                "review_form": BackIssueForm(initial={"text": text, "replace": data["replace"]}),
-                "source_name": data["source_name"],
-                "lines": text.splitlines(),
-            }
-        )
-    return render(request, "bulletin/back_issue_import.html", context)

@@ -4,7 +4,6 @@ from django.http import Http404
 
 from accounts.models import Role
 from accounts.permissions import has_role
-
 from bulletin.models import Issue
 
 

@@ -14,12 +14,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import role_required
-
 from bulletin.permissions import can_assemble_issues
-from bulletin.printing.checks import CheckReport
-from bulletin.printing.document import IssueDocument
-from bulletin.printing.fonts import Face, font_set
-from bulletin.printing.render import render_preview_html
+from printing.checks import CheckReport
+from printing.document import IssueDocument
+from printing.fonts import Face, font_set
+from printing.render import render_preview_html
 
 FONT_TYPES = {".otf": "font/otf", ".ttf": "font/ttf", ".ttc": "font/collection", ".otc": "font/collection"}
 

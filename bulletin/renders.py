@@ -29,8 +29,8 @@ from django.utils import timezone
 
 from bulletin.documents import build_document
 from bulletin.models import DraftRender, Issue
-from bulletin.printing.document import IssueDocument
-from bulletin.printing.render import render_pdf
+from printing.document import IssueDocument
+from printing.render import render_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -127,10 +127,9 @@ def render_abandoned(render: DraftRender, *, from_task: bool = False) -> bool:
     from django_tasks_db import DatabaseBackend
     from django_tasks_db.models import DBTaskResult
 
+    from bulletin.tasks import render_draft as render_task
     from service.models import WorkerHeartbeat
     from service.worker import HEARTBEAT_FRESH_SECONDS
-
-    from bulletin.tasks import render_draft as render_task
 
     if render.status != DraftRender.Status.RENDERING or not isinstance(
         render_task.get_backend(), DatabaseBackend

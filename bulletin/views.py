@@ -3,9 +3,8 @@ from django.shortcuts import redirect, render
 
 from accounts.models import Role
 from accounts.permissions import can_use_editor_desk, role_required
-from submissions import queries as submission_queries
-
 from bulletin import queries
+from submissions import queries as submission_queries
 
 # Where each role starts after signing in.
 ROLE_HOME = {

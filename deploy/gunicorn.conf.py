@@ -1,4 +1,4 @@
-"""gunicorn settings for 杭州人大信息 (`gunicorn -c deploy/gunicorn.conf.py bulletin.wsgi`).
+"""gunicorn settings for 杭州人大信息 (`gunicorn -c deploy/gunicorn.conf.py config.wsgi`).
 
 Every value can be overridden by an environment variable (GUNICORN_BIND, GUNICORN_WORKERS,
 …), which is how `make serve` and deploy/systemd/bulletin-web.service set them.

@@ -15,11 +15,10 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import User
 from bulletin.models import Issue
-from submissions.models import Event, Submission
-
 from proofreading import permissions, similarity
 from proofreading.models import Band, Dismissal, Fingerprint
 from proofreading.queries import printed_text
+from submissions.models import Event, Submission
 
 MAX_REASON = 200
 BATCH = 200  # pieces indexed per transaction

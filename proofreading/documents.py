@@ -6,8 +6,7 @@ from their text, by the labelled test set and by the benchmark.
 
 from __future__ import annotations
 
-from bulletin.printing.document import ArticleItem, IssueDocument, paragraph_text
-
+from printing.document import ArticleItem, IssueDocument, paragraph_text
 from proofreading.text import CheckContext, IssueNumbers, IssueText, PieceText
 
 

@@ -13,9 +13,6 @@ from django.urls import reverse
 from accounts.models import Unit
 from bulletin.documents import build_document, issue_document
 from bulletin.models import Issue, Placement
-from submissions.models import Submission
-from submissions.richtext import body_paragraphs
-
 from proofreading import similarity
 from proofreading.checks import check_issue, check_piece
 from proofreading.documents import issue_text_from_document
@@ -23,6 +20,8 @@ from proofreading.findings import Finding
 from proofreading.models import Band, Dismissal, Fingerprint, ProofreadingOptions, Term
 from proofreading.rules import RULES
 from proofreading.text import CheckContext, IssueNumbers, IssueText, PieceText, TermRule, UnitNames
+from submissions.models import Submission
+from text.richtext import body_paragraphs
 
 S = Submission.Status
 # 查重 compares with published pieces and pieces still in the editor's hands.

@@ -12,10 +12,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import role_required
 from bulletin.models import Issue
-from submissions.models import Submission
-
 from proofreading import actions, permissions, queries
 from proofreading.forms import DismissForm
+from submissions.models import Submission
 
 
 @role_required(permissions.can_dismiss)

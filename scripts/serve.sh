@@ -33,4 +33,4 @@ worker=$!
 trap 'kill -TERM $worker 2>/dev/null; wait $worker 2>/dev/null || true' EXIT INT TERM
 
 echo "杭州人大信息编辑系统（gunicorn + 后台任务进程）：http://$HOST:$PORT/  （Ctrl+C 停止）"
-.venv/bin/gunicorn -c deploy/gunicorn.conf.py bulletin.wsgi:application
+.venv/bin/gunicorn -c deploy/gunicorn.conf.py config.wsgi:application

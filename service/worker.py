@@ -91,8 +91,7 @@ class Housekeeper(threading.Thread):
         self.stopping = threading.Event()
 
     def run(self) -> None:
-        from bulletin.actions import settle_abandoned_publish_jobs
-
+        from bulletin.actions.publish_jobs import settle_abandoned_publish_jobs
         from service.scheduler import enqueue_due_jobs
 
         last_schedule = 0.0

@@ -5,15 +5,14 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import Unit
-from bulletin.forms import BoundedModelMultipleChoiceField, check_date_range
 from bulletin.models import Section
-from bulletin.printing.checks import refuse_missing_glyphs
-
-from submissions.authors import split_names
-from submissions.docx_import import MAX_UPLOAD_BYTES, DocxImportError, import_docx
+from intake.docx_import import MAX_UPLOAD_BYTES, DocxImportError, import_docx
+from printing.checks import refuse_missing_glyphs
 from submissions.models import Submission
-from submissions.richtext import body_length, reject_markup, sanitize_body
-from submissions.textnorm import normalize_block, normalize_line
+from text.authors import split_names
+from text.normalize import normalize_block, normalize_line
+from text.richtext import body_length, reject_markup, sanitize_body
+from web.forms import BoundedModelMultipleChoiceField, check_date_range
 
 MAX_BODY_CHARS = 6000
 # A 约稿 asks for pieces within the year; a later deadline is a slip (9999-12-31).
@@ -27,20 +26,6 @@ def _single_line(value: str, label: str, *, required: bool = False) -> str:
         raise forms.ValidationError(f"{label}不能为空，也不能只有空格。", code="blank")
     reject_markup(value)
     return value
-
-
-class NormalizedModelForm(forms.ModelForm):
-    """A model form whose text passes the one door for text (the admin's forms use it):
-    a text area keeps its lines (``normalize_block``), any other text field is one line
-    (``normalize_line``)."""
-
-    def clean(self):
-        data = super().clean()
-        for name, value in list(data.items()):
-            if isinstance(value, str) and name in self.fields:
-                multiline = isinstance(self.fields[name].widget, forms.Textarea)
-                data[name] = normalize_block(value).strip() if multiline else normalize_line(value)
-        return data
 
 
 class PieceForm(forms.ModelForm):

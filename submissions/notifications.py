@@ -9,7 +9,6 @@ from django.db import transaction
 
 from accounts.models import Role, User
 from accounts.permissions import unit_reviewers  # noqa: F401  (the 审核人 are told like the others)
-
 from submissions.models import Notification, Submission
 
 log = logging.getLogger(__name__)

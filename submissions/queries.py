@@ -7,7 +7,6 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Unit
-
 from submissions.models import Commission, Revision, Submission
 from submissions.versions import TextVersion
 

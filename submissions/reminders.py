@@ -24,8 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, Unit, User
-
-from submissions.actions import send_reminder
+from submissions.actions.reminders import send_reminder
 from submissions.models import Commission, Reminder, Submission
 
 
@@ -100,8 +99,8 @@ def send_due_reminders(today: dt.date | None = None) -> Sent:
             )
 
     # 报送任务: a period ending soon and not met; a period that ended short, told once.
-    from bulletin.quotas import ended_periods, progress_table  # bulletin reads submissions
-    from bulletin.stats import Period
+    from assessment.quotas import ended_periods, progress_table  # bulletin reads submissions
+    from assessment.stats import Period
 
     for progress in progress_table(today, today=today):
         if progress.met or progress.days_left > ahead:

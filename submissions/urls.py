@@ -1,7 +1,6 @@
 from django.urls import path
 
-import bulletin.converters  # noqa: F401  (registers <id:…>)
-
+import web.converters  # noqa: F401  (registers <id:…>)
 from submissions import views
 
 # Mounted at /unit/: the contributor's desk (and the shared piece pages).

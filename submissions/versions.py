@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from submissions.diff import diff_html, diff_text
 from submissions.models import Revision, Submission
-from submissions.richtext import body_runs, runs_to_html
+from text.diff import diff_html, diff_text
+from text.richtext import body_runs, runs_to_html
 
 CURRENT = "current"
 

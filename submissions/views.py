@@ -17,12 +17,11 @@ from accounts import permissions as accounts_permissions
 from accounts.permissions import can_use_unit_desk, can_view_unit_desk, role_required, unit_has_reviewer
 
 # The review page records 批示 and 上级采用; parse_id reads a tampered id as none.
-from bulletin.forms import HigherAdoptionForm, InstructionForm, parse_id
-from bulletin.paging import page_for_request
-from bulletin.quotas import unit_progress
-
-from submissions import actions, permissions, queries
-from submissions.authors import split_names
+from assessment.forms import HigherAdoptionForm, InstructionForm
+from assessment.quotas import unit_progress
+from intake.uploads import PENDING_DIR, refusal
+from submissions import permissions, queries
+from submissions.actions import comments, commissions, common, notifications, pieces
 from submissions.forms import (
     AdoptArticleForm,
     BriefForm,
@@ -41,8 +40,10 @@ from submissions.forms import (
     UnadoptForm,
 )
 from submissions.models import Commission, Submission
-from submissions.uploads import PENDING_DIR, refusal
 from submissions.versions import CURRENT, TextVersion, compare, pick
+from text.authors import split_names
+from web.forms import parse_id
+from web.paging import page_for_request
 
 unit_desk = role_required(can_use_unit_desk)
 unit_pages = role_required(can_view_unit_desk)  # the unit's writers and its 审核人
@@ -60,7 +61,7 @@ def _run(request, action, **kwargs):
     """Call an action; a refusal becomes a message on the page, never an error page."""
     try:
         return action(actor=request.user, **kwargs)
-    except actions.SubmissionActionError as error:
+    except common.SubmissionActionError as error:
         messages.error(request, str(error))
         return None
 
@@ -128,7 +129,7 @@ def piece_create(request):
             if imported and default_storage.exists(imported["path"]):
                 with default_storage.open(imported["path"], "rb") as stored:
                     fields["source_docx"] = ContentFile(stored.read(), name=imported["name"])
-            piece = _run(request, actions.create_draft, commission=commission, **fields)
+            piece = _run(request, pieces.create_draft, commission=commission, **fields)
             if piece is not None:
                 if imported:
                     default_storage.delete(imported["path"])
@@ -222,7 +223,7 @@ def _piece_page(request, piece, *, submit_form: SubmitForm | None = None):
     is_writer = permissions.is_own_unit(request.user, piece)
     change = queries.editor_change(piece)
     needs_signer = not unit_has_reviewer(piece.unit_id)
-    can_submit = is_writer and piece.status in actions.TRANSITIONS["submit"].sources
+    can_submit = is_writer and piece.status in pieces.TRANSITIONS["submit"].sources
     if piece.status == Submission.Status.PENDING_SIGNOFF and not needs_signer:
         can_submit = False  # waiting for the unit's 审核人
     return render(
@@ -236,11 +237,11 @@ def _piece_page(request, piece, *, submit_form: SubmitForm | None = None):
             "needs_signer": needs_signer,
             "submit_form": submit_form
             or SubmitForm(initial={"signer_name": piece.signer_name or queries.last_signer_name(piece.unit)}),
-            "can_withdraw": is_writer and piece.status in actions.TRANSITIONS["withdraw"].sources,
-            "can_delete": is_writer and actions.can_delete_draft(piece),
-            "can_restore": is_writer and piece.status in actions.TRANSITIONS["restore"].sources,
+            "can_withdraw": is_writer and piece.status in pieces.TRANSITIONS["withdraw"].sources,
+            "can_delete": is_writer and pieces.can_delete_draft(piece),
+            "can_restore": is_writer and piece.status in pieces.TRANSITIONS["restore"].sources,
             "can_sign_off": permissions.is_unit_reviewer(request.user, piece)
-            and piece.status in actions.TRANSITIONS["sign_off"].sources,
+            and piece.status in pieces.TRANSITIONS["sign_off"].sources,
             "signoff_return_form": SignoffReturnForm(),
             "comment_form": CommentForm(),
             "editor_change": change,
@@ -308,13 +309,13 @@ def _save_text(request, piece, form):
     save the form is a fresh one holding the current text, and conflict the refused text
     (a TextVersion) to show beside it."""
     try:
-        actions.save_text(
+        pieces.save_text(
             actor=request.user,
             submission=piece,
             expected_version=form.cleaned_data.get("version") or 0,
             **form.text_fields(),
         )
-    except actions.EditConflict as error:
+    except common.EditConflict as error:
         current = Submission.objects.get(pk=piece.pk)
         fresh = PieceForm(instance=current, initial={"version": current.version})
         fresh.cleaned_data = {}  # unbound: add_error needs somewhere to look
@@ -325,7 +326,7 @@ def _save_text(request, piece, form):
             else None
         )
         return False, fresh, refused
-    except actions.SubmissionActionError as error:
+    except common.SubmissionActionError as error:
         form.add_error(None, str(error))
         return False, form, None
     return True, form, None
@@ -341,7 +342,7 @@ def piece_submit(request, pk: int):
         # Shown again with what was typed, so the 签发人 need not be typed twice.
         messages.error(request, _errors(form))
         return _piece_page(request, piece, submit_form=form)
-    done = _run(request, actions.submit, submission=piece, signer_name=form.cleaned_data["signer_name"])
+    done = _run(request, pieces.submit, submission=piece, signer_name=form.cleaned_data["signer_name"])
     if done is None:
         return _piece_page(request, permissions.get_visible_submission(request.user, pk), submit_form=form)
     if was == done.status:
@@ -357,7 +358,7 @@ def piece_submit(request, pk: int):
 @require_POST
 def piece_sign_off(request, pk: int):
     piece = permissions.get_visible_submission(request.user, pk)
-    if _run(request, actions.sign_off, submission=piece) is not None:
+    if _run(request, pieces.sign_off, submission=piece) is not None:
         messages.success(request, "已签发，稿件已报送研究室。")
     return redirect("piece_detail", pk=pk)
 
@@ -370,7 +371,7 @@ def piece_signoff_return(request, pk: int):
     if not form.is_valid():
         messages.error(request, _errors(form))
     elif (
-        _run(request, actions.return_from_signoff, submission=piece, note=form.cleaned_data["note"])
+        _run(request, pieces.return_from_signoff, submission=piece, note=form.cleaned_data["note"])
         is not None
     ):
         messages.success(request, "已退回撰稿人修改。")
@@ -381,7 +382,7 @@ def piece_signoff_return(request, pk: int):
 @require_POST
 def piece_withdraw(request, pk: int):
     piece = permissions.get_visible_submission(request.user, pk)
-    if _run(request, actions.withdraw, submission=piece, note=request.POST.get("note", "")) is not None:
+    if _run(request, pieces.withdraw, submission=piece, note=request.POST.get("note", "")) is not None:
         messages.success(request, "稿件已撤回。")
     return redirect("piece_detail", pk=pk)
 
@@ -390,7 +391,7 @@ def piece_withdraw(request, pk: int):
 @require_POST
 def piece_delete(request, pk: int):
     piece = permissions.get_visible_submission(request.user, pk)
-    if _run(request, actions.delete_draft, submission=piece) is None:
+    if _run(request, pieces.delete_draft, submission=piece) is None:
         return redirect("piece_detail", pk=pk)
     messages.success(request, f"草稿《{piece.title}》已删除。")
     return redirect("unit_home")
@@ -400,7 +401,7 @@ def piece_delete(request, pk: int):
 @require_POST
 def piece_restore(request, pk: int):
     piece = permissions.get_visible_submission(request.user, pk)
-    if _run(request, actions.restore_withdrawn, submission=piece) is not None:
+    if _run(request, pieces.restore_withdrawn, submission=piece) is not None:
         messages.success(request, "稿件已恢复为草稿，可修改后重新报送。")
     return redirect("piece_detail", pk=pk)
 
@@ -412,7 +413,7 @@ def piece_comment(request, pk: int):
     form = CommentForm(request.POST)
     if not form.is_valid():
         messages.error(request, _errors(form))
-    elif _run(request, actions.add_comment, submission=piece, text=form.cleaned_data["text"]) is not None:
+    elif _run(request, comments.add_comment, submission=piece, text=form.cleaned_data["text"]) is not None:
         messages.success(request, "留言已发送。")
     target = "review_detail" if permissions.is_editor(request.user) else "piece_detail"
     return redirect(target, pk=pk)
@@ -456,12 +457,12 @@ def review_queue(request):
 
 # The review page's action forms: verb (in the URL) → (form, action, done message).
 REVIEW_VERBS = {
-    "adopt-article": (AdoptArticleForm, actions.adopt_as_article, "已采用为文章，可在组刊页面编入一期。"),
-    "adopt-brief": (BriefForm, actions.adopt_as_brief, "已采用为信息摘登。"),
-    "return": (ReturnForm, actions.return_for_revision, "已退回修改，已通知报送单位。"),
-    "decline": (DeclineForm, actions.decline, "已标记为不采用，已通知报送单位。"),
-    "unadopt": (UnadoptForm, actions.unadopt, "已撤销采用，稿件回到“已报送”，已通知报送单位。"),
-    "reopen": (ReopenForm, actions.reopen, "稿件已重新进入审核（已报送），已通知报送单位。"),
+    "adopt-article": (AdoptArticleForm, pieces.adopt_as_article, "已采用为文章，可在组刊页面编入一期。"),
+    "adopt-brief": (BriefForm, pieces.adopt_as_brief, "已采用为信息摘登。"),
+    "return": (ReturnForm, pieces.return_for_revision, "已退回修改，已通知报送单位。"),
+    "decline": (DeclineForm, pieces.decline, "已标记为不采用，已通知报送单位。"),
+    "unadopt": (UnadoptForm, pieces.unadopt, "已撤销采用，稿件回到“已报送”，已通知报送单位。"),
+    "reopen": (ReopenForm, pieces.reopen, "稿件已重新进入审核（已报送），已通知报送单位。"),
 }
 
 
@@ -569,7 +570,7 @@ def review_act(request, pk: int, verb: str):
     if form.is_valid():
         try:
             action(actor=request.user, submission=piece, **form.cleaned_data)
-        except actions.SubmissionActionError as error:
+        except common.SubmissionActionError as error:
             piece = permissions.get_visible_submission(request.user, pk)
             if verb in _verbs_on_page(piece):
                 form.add_error(None, str(error))  # shown in the form, on its tab
@@ -586,7 +587,7 @@ def review_act(request, pk: int, verb: str):
 def commission_list(request):
     form = CommissionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        commission = _run(request, actions.create_commission, **form.cleaned_data)
+        commission = _run(request, commissions.create_commission, **form.cleaned_data)
         if commission is not None:
             messages.success(request, f"约稿“{commission.topic}”已发给 {commission.units.count()} 个单位。")
             return redirect("commission_list")
@@ -612,7 +613,7 @@ def commission_detail(request, pk: int):
         keep_deadline=commission.deadline,
     )
     if request.method == "POST" and form.is_valid():
-        if _run(request, actions.update_commission, commission=commission, **form.cleaned_data) is not None:
+        if _run(request, commissions.update_commission, commission=commission, **form.cleaned_data) is not None:
             messages.success(request, "约稿已修改，已通知相关单位。")
             return redirect("commission_detail", pk=pk)
     rows = queries.commission_table(commission)
@@ -636,7 +637,7 @@ def commission_cancel(request, pk: int):
     form = CommissionCancelForm(request.POST)
     if not form.is_valid():
         messages.error(request, _errors(form))
-    elif _run(request, actions.cancel_commission, commission=commission, note=form.cleaned_data["note"]):
+    elif _run(request, commissions.cancel_commission, commission=commission, note=form.cleaned_data["note"]):
         messages.success(request, "约稿已撤销，已通知约稿单位。")
     return redirect("commission_detail", pk=pk)
 
@@ -651,7 +652,7 @@ def commission_remind(request, pk: int):
         messages.error(request, _errors(form))
         return redirect("commission_detail", pk=pk)
     units = [form.cleaned_data["unit"]] if form.cleaned_data["unit"] else None
-    reminded = _run(request, actions.remind_commission, commission=commission, units=units)
+    reminded = _run(request, commissions.remind_commission, commission=commission, units=units)
     if reminded:
         messages.success(request, "已催报：" + "、".join(unit.short_name for unit in reminded) + "。")
     elif reminded is not None:
@@ -665,5 +666,5 @@ def commission_remind(request, pk: int):
 @login_required
 def notification_list(request):
     page = page_for_request(request, request.user.notifications.all(), key="created_at")
-    actions.mark_notifications_read(actor=request.user)
+    notifications.mark_notifications_read(actor=request.user)
     return render(request, "submissions/notifications.html", {"notices": page, "page": page})

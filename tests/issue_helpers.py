@@ -1,14 +1,14 @@
 """Test data made by calling the real actions, as a unit and the editor would."""
 
-from submissions import actions
+from submissions.actions import pieces
 from submissions.models import Submission
 
 
 def submitted_piece(
     contributor, title: str, *, subtitle: str = "", body: str = "<p>正文内容。</p>", **fields
 ) -> Submission:
-    piece = actions.create_draft(actor=contributor, title=title, subtitle=subtitle, body=body, **fields)
-    return actions.submit(actor=contributor, submission=piece, signer_name="李建华")
+    piece = pieces.create_draft(actor=contributor, title=title, subtitle=subtitle, body=body, **fields)
+    return pieces.submit(actor=contributor, submission=piece, signer_name="李建华")
 
 
 def adopted_piece(
@@ -28,18 +28,18 @@ def adopted_piece(
         return piece
     if as_brief:
         text = brief_text or f"{contributor.unit.name}{title}。"
-        return actions.adopt_as_brief(actor=editor, submission=piece, brief_text=text)
-    return actions.adopt_as_article(actor=editor, submission=piece)
+        return pieces.adopt_as_brief(actor=editor, submission=piece, brief_text=text)
+    return pieces.adopt_as_article(actor=editor, submission=piece)
 
 
 def edit_piece_as_editor(editor, piece: Submission, **fields) -> Submission:
     piece.refresh_from_db()
-    return actions.save_text(actor=editor, submission=piece, expected_version=piece.version, **fields)
+    return pieces.save_text(actor=editor, submission=piece, expected_version=piece.version, **fields)
 
 
 def place(editor, issue, piece, section_name: str):
     """Place a piece in the named section of an issue, at the issue's current layout version."""
-    from bulletin.actions import place_submission
+    from bulletin.actions.placements import place_submission
     from bulletin.models import Section
 
     issue.refresh_from_db()

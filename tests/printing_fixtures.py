@@ -17,9 +17,9 @@ import pdfplumber
 import pytest
 
 from bench.seed_documents import build_seed_document, seed_path
-from bulletin.printing.document import ArticleItem, BriefItem, IssueDocument, paragraph_text
-from bulletin.printing.render import BLOCK_HEIGHT, BLOCK_WIDTH, LINE, MM, title_lines
-from bulletin.printing.typography import LINE_END_FORBIDDEN, LINE_START_FORBIDDEN
+from printing.document import ArticleItem, BriefItem, IssueDocument, paragraph_text
+from printing.render import BLOCK_HEIGHT, BLOCK_WIDTH, LINE, MM, title_lines
+from printing.typography import LINE_END_FORBIDDEN, LINE_START_FORBIDDEN
 
 TOP = 37 * MM
 INNER = 28 * MM
@@ -68,7 +68,7 @@ class Rendered:
 
 
 def render_seed(name: str, directory: Path) -> Rendered:
-    from bulletin.printing.render import render_pdf
+    from printing.render import render_pdf
 
     document = build_seed_document(name)
     collector = _WarningCollector()
@@ -231,7 +231,7 @@ def check_typography(
 
 def expected_pieces(document: IssueDocument) -> list[str]:
     """Everything the issue must print, in order, as the text layer must read it."""
-    from bulletin.printing.fonts import font_set
+    from printing.fonts import font_set
 
     fonts = font_set()
     pieces: list[str] = []

@@ -26,12 +26,12 @@ import sys
 from pathlib import Path
 
 from accounts.reference_data import committee_rows, district_rows
-from bulletin.importing import parse_issue_file
-from bulletin.importing.lines import read_lines
-from bulletin.importing.parser import _find_toc_heading
-from bulletin.importing.report import ProblemLog
-from bulletin.importing.samples import seed_path
-from bulletin.printing.typography import normalize_text
+from backissues.parsing import parse_issue_file
+from backissues.parsing.lines import read_lines
+from backissues.parsing.parser import _find_toc_heading
+from backissues.parsing.report import ProblemLog
+from backissues.parsing.samples import seed_path
+from printing.typography import normalize_text
 from proofreading.checks import check_issue
 from proofreading.documents import issue_text_from_document
 from proofreading.findings import Finding
@@ -63,7 +63,7 @@ def seed_issue(name: str) -> IssueText:
     text = path.read_text(encoding="utf-8")
     log = ProblemLog()
     lines = read_lines(text, log)
-    from bulletin.importing.toc import read_toc
+    from backissues.parsing.toc import read_toc
 
     toc_sections, _ = read_toc(lines, _find_toc_heading(lines) + 1, log)
     toc = [

@@ -10,4 +10,4 @@ import os
 
 os.environ.setdefault("DJANGO_DEBUG", "1")
 
-from bulletin.settings import *  # noqa: E402, F403
+from config.settings import *  # noqa: E402, F403

@@ -11,16 +11,12 @@ from openpyxl import load_workbook
 
 from accounts.actions import change_role, create_account
 from accounts.models import Role, Unit
+from assessment.actions.instructions import record_instruction
 from audit.models import AppendOnlyError, AuditEntry
 from audit.records import record
-from bulletin.actions import (
-    arrange_issue,
-    correct_issue,
-    create_issue,
-    publish_issue,
-    record_instruction,
-    update_issue,
-)
+from bulletin.actions.issues import create_issue, update_issue
+from bulletin.actions.placements import arrange_issue
+from bulletin.actions.publishing import correct_issue, publish_issue
 from bulletin.models import Publication
 from bulletin.queries import current_layout
 from tests.issue_helpers import adopted_piece, edit_piece_as_editor, place
@@ -198,14 +194,10 @@ def test_filters_and_xlsx_export(auditor, editor, reader):
 def test_issue_deletion_quotas_higher_adoptions_and_worker_publishing_are_recorded(
     editor, contributor, django_capture_on_commit_callbacks
 ):
-    from bulletin.actions import (
-        delete_issue,
-        end_quota,
-        record_higher_adoption,
-        remove_higher_adoption,
-        request_publication,
-        set_quota,
-    )
+    from assessment.actions.higher_adoptions import record_higher_adoption, remove_higher_adoption
+    from assessment.actions.quotas import end_quota, set_quota
+    from bulletin.actions.issues import delete_issue
+    from bulletin.actions.publish_jobs import request_publication
 
     publication = Publication.objects.get()
     today = timezone.localdate()

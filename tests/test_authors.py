@@ -3,11 +3,11 @@
 import pytest
 from django.urls import reverse
 
+from backissues.parsing.bylines import parse_byline
 from bulletin.documents import split_authors
-from bulletin.importing.bylines import parse_byline
-from bulletin.printing.typography import format_byline, split_author_names
-from submissions.authors import split_names
+from printing.typography import format_byline, split_author_names
 from submissions.models import Submission
+from text.authors import split_names
 
 
 @pytest.mark.parametrize(

@@ -14,13 +14,10 @@ from django.db import connection
 from django.urls import reverse
 
 from bulletin import renders
-from bulletin.actions import (
-    IssueActionError,
-    create_issue,
-    publish_issue,
-    request_publication,
-    run_publish_job,
-)
+from bulletin.actions.common import IssueActionError
+from bulletin.actions.issues import create_issue
+from bulletin.actions.publish_jobs import request_publication, run_publish_job
+from bulletin.actions.publishing import publish_issue
 from bulletin.models import DraftRender, Issue, IssuePdf, Publication, PublishJob
 from tests.issue_helpers import adopted_piece, edit_piece_as_editor, place
 
@@ -224,7 +221,7 @@ def test_a_failed_render_leaves_the_issue_in_assembly_with_the_reason(
     def broken(document):
         raise RuntimeError("字体文件损坏")
 
-    monkeypatch.setattr("bulletin.actions.render_pdf", broken)
+    monkeypatch.setattr("bulletin.actions.issues.render_pdf", broken)
     job = request_publication(actor=editor, issue=issue, expected_version=issue.layout_version)
     job = run_publish_job(job_id=job.pk)
     assert job.status == PublishJob.Status.FAILED and "字体文件损坏" in job.error
@@ -239,13 +236,13 @@ def test_a_failed_render_leaves_the_issue_in_assembly_with_the_reason(
 def test_content_changed_during_the_render_is_not_published(monkeypatch, editor, contributor, issue):
     a, _ = _place_two(editor, contributor, issue)
     issue.refresh_from_db()
-    from bulletin.printing.render import render_pdf
+    from printing.render import render_pdf
 
     def render_while_someone_edits(document):
         edit_piece_as_editor(editor, a, body="<p>渲染期间有人改了正文。</p>")
         return render_pdf(document)
 
-    monkeypatch.setattr("bulletin.actions.render_pdf", render_while_someone_edits)
+    monkeypatch.setattr("bulletin.actions.issues.render_pdf", render_while_someone_edits)
     with pytest.raises(IssueActionError, match="内容又有改动"):
         publish_issue(actor=editor, issue=issue, expected_version=issue.layout_version)
     issue.refresh_from_db()
@@ -255,7 +252,7 @@ def test_content_changed_during_the_render_is_not_published(monkeypatch, editor,
 def test_renders_run_outside_any_transaction(monkeypatch, settings, editor, contributor, issue):
     _place_two(editor, contributor, issue)
     issue.refresh_from_db()
-    from bulletin.printing.render import render_pdf
+    from printing.render import render_pdf
 
     depth = []
 
@@ -265,7 +262,7 @@ def test_renders_run_outside_any_transaction(monkeypatch, settings, editor, cont
         depth.append(len(connection.savepoint_ids))
         return render_pdf(document)
 
-    monkeypatch.setattr("bulletin.actions.render_pdf", watched)
+    monkeypatch.setattr("bulletin.actions.issues.render_pdf", watched)
     monkeypatch.setattr("bulletin.renders.render_pdf", watched)
     renders.render_draft(issue.pk)
     publish_issue(actor=editor, issue=Issue.objects.get(pk=issue.pk), expected_version=issue.layout_version)
@@ -387,7 +384,7 @@ def test_a_publish_job_that_breaks_before_rendering_is_failed_not_left_running(
     def broken(issue):
         raise ValueError("版面数据损坏")
 
-    monkeypatch.setattr("bulletin.actions.build_document", broken)
+    monkeypatch.setattr("bulletin.actions.issues.build_document", broken)
     job = run_publish_job(job_id=job.pk)
     assert job.status == PublishJob.Status.FAILED and "版面数据损坏" in job.error
 

@@ -14,7 +14,8 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from accounts.models import User
-from bulletin.actions import correct_issue, create_issue, publish_issue
+from bulletin.actions.issues import create_issue
+from bulletin.actions.publishing import correct_issue, publish_issue
 from bulletin.models import Issue, IssuePdf, Publication
 from service import backup
 from tests.issue_helpers import adopted_piece, edit_piece_as_editor, place

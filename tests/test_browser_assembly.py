@@ -8,7 +8,7 @@ import tempfile
 import pytest
 from django.urls import reverse
 
-from bulletin.actions import create_issue
+from bulletin.actions.issues import create_issue
 from bulletin.models import Issue, Publication
 from tests.browser import chromium_page, wait_until
 from tests.conftest import PASSWORD

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from bulletin.actions import create_issue
+from bulletin.actions.issues import create_issue
 from bulletin.models import Publication, Section
 from submissions.models import Event, Submission
 from tests.browser import chromium_page, wait_until

@@ -11,9 +11,9 @@ import pytest
 from django.urls import reverse
 
 from submissions.models import Submission
-from submissions.textnorm import normalize_text
 from tests.browser import chromium_page
 from tests.test_browser_submission import log_in
+from text.normalize import normalize_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from bulletin.actions import create_issue
+from bulletin.actions.issues import create_issue
 from bulletin.models import Publication
-from bulletin.printing.fonts import font_set
+from printing.fonts import font_set
 from tests.browser import chromium_page
 from tests.issue_helpers import adopted_piece, place
 from tests.test_browser_login import log_in

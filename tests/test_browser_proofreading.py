@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from bulletin.actions import create_issue
+from bulletin.actions.issues import create_issue
 from bulletin.models import Publication
 from tests.browser import chromium_page
 from tests.issue_helpers import adopted_piece, place

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
-from submissions import actions
+from submissions.actions import pieces
 from submissions.models import Submission
 from tests.browser import chromium_page
 from tests.test_browser_submission import log_in
@@ -18,7 +18,7 @@ TITLE = "西湖区：代表联络站提质增效"
 
 def test_submit_sign_off_adopt(live_server, contributor, editor, make_user):
     make_user(Role.REVIEWER, "西湖区", username="xihu_shenhe", full_name="王志强")
-    actions.create_draft(
+    pieces.create_draft(
         actor=contributor, title=TITLE, body="<p><strong>一是建强阵地。</strong>全区新建站点12个。</p>"
     )
     base = live_server.url

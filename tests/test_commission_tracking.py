@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, Unit
-from bulletin.stats import Period, unit_report
-from submissions import actions, queries
+from assessment.stats import Period, unit_report
+from submissions import queries
+from submissions.actions import commissions, common, pieces
 from submissions.models import Commission, Notification, Reminder, Submission
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,7 @@ def unit(name: str) -> Unit:
 
 @pytest.fixture
 def commission(editor, contributor, other_contributor):
-    return actions.create_commission(
+    return commissions.create_commission(
         actor=editor,
         topic="优化营商环境",
         requirements="1500 字以内",
@@ -31,8 +32,8 @@ def commission(editor, contributor, other_contributor):
 
 
 def answer(contributor, commission, title="应约稿"):
-    piece = actions.create_draft(actor=contributor, commission=commission, title=title, body="<p>x</p>")
-    return actions.submit(actor=contributor, submission=piece, signer_name="李建华")
+    piece = pieces.create_draft(actor=contributor, commission=commission, title=title, body="<p>x</p>")
+    return pieces.submit(actor=contributor, submission=piece, signer_name="李建华")
 
 
 def states(commission) -> dict:
@@ -42,9 +43,9 @@ def states(commission) -> dict:
 def test_per_unit_states_link_the_answering_pieces(commission, contributor):
     assert states(commission) == {"西湖区": "待报", "萧山区": "待报", "滨江区": "待报"}
     # A draft is not an answer yet.
-    draft = actions.create_draft(actor=contributor, commission=commission, title="草稿", body="<p>x</p>")
+    draft = pieces.create_draft(actor=contributor, commission=commission, title="草稿", body="<p>x</p>")
     assert states(commission)["西湖区"] == "待报"
-    piece = actions.submit(actor=contributor, submission=draft, signer_name="李建华")
+    piece = pieces.submit(actor=contributor, submission=draft, signer_name="李建华")
     rows = {row.unit.short_name: row for row in queries.commission_table(commission)}
     assert rows["西湖区"].state == "已报" and rows["西湖区"].pieces == [piece]
     Commission.objects.filter(pk=commission.pk).update(
@@ -58,8 +59,8 @@ def test_edit_topic_deadline_and_units(commission, editor, contributor, other_co
     binjiang = make_user(Role.CONTRIBUTOR, "滨江区")
     fuyang = make_user(Role.CONTRIBUTOR, "富阳区")
     answer(contributor, commission)
-    with pytest.raises(actions.SubmissionActionError, match="西湖区已有应约稿件"):
-        actions.update_commission(
+    with pytest.raises(common.SubmissionActionError, match="西湖区已有应约稿件"):
+        commissions.update_commission(
             actor=editor,
             commission=commission,
             topic="新主题",
@@ -68,7 +69,7 @@ def test_edit_topic_deadline_and_units(commission, editor, contributor, other_co
             units=[unit("萧山区")],
         )
     new_deadline = commission.deadline + datetime.timedelta(days=3)
-    actions.update_commission(
+    commissions.update_commission(
         actor=editor,
         commission=commission,
         topic="  优化 营商环境（修订）",
@@ -87,17 +88,17 @@ def test_edit_topic_deadline_and_units(commission, editor, contributor, other_co
 
 
 def test_cancel_needs_a_note_and_stops_everything(commission, editor, contributor):
-    with pytest.raises(actions.SubmissionActionError, match="原因"):
-        actions.cancel_commission(actor=editor, commission=commission, note=" ")
-    actions.cancel_commission(actor=editor, commission=commission, note="议题调整")
+    with pytest.raises(common.SubmissionActionError, match="原因"):
+        commissions.cancel_commission(actor=editor, commission=commission, note=" ")
+    commissions.cancel_commission(actor=editor, commission=commission, note="议题调整")
     commission.refresh_from_db()
     assert commission.cancelled_at and commission.cancel_note == "议题调整"
     assert Notification.objects.filter(recipient=contributor, text__contains="已撤销：议题调整").exists()
     assert commission not in queries.open_commissions_for_unit(contributor.unit)
-    with pytest.raises(actions.SubmissionActionError, match="已撤销"):
-        actions.remind_commission(actor=editor, commission=commission)
-    with pytest.raises(actions.SubmissionActionError, match="已撤销"):
-        actions.create_draft(actor=contributor, commission=commission, title="x", body="<p>x</p>")
+    with pytest.raises(common.SubmissionActionError, match="已撤销"):
+        commissions.remind_commission(actor=editor, commission=commission)
+    with pytest.raises(common.SubmissionActionError, match="已撤销"):
+        pieces.create_draft(actor=contributor, commission=commission, title="x", body="<p>x</p>")
     # A cancelled commission costs nobody points once its deadline has passed.
     Commission.objects.filter(pk=commission.pk).update(deadline=datetime.date(2024, 6, 30))
     row = next(r for r in unit_report(Period.year(2024)).rows if r.unit.short_name == "萧山区")
@@ -106,28 +107,28 @@ def test_cancel_needs_a_note_and_stops_everything(commission, editor, contributo
 
 def test_remind_one_or_all_units_not_answered_once_a_day(commission, editor, contributor, other_contributor):
     answer(contributor, commission)
-    with pytest.raises(actions.SubmissionActionError, match="都已应约"):
-        actions.remind_commission(actor=editor, commission=commission, units=[unit("西湖区")])
-    reminded = actions.remind_commission(actor=editor, commission=commission, units=[unit("萧山区")])
+    with pytest.raises(common.SubmissionActionError, match="都已应约"):
+        commissions.remind_commission(actor=editor, commission=commission, units=[unit("西湖区")])
+    reminded = commissions.remind_commission(actor=editor, commission=commission, units=[unit("萧山区")])
     assert reminded == [unit("萧山区")]
     assert Notification.objects.filter(recipient=other_contributor, text__startswith="催报").count() == 1
     # All units not answered: 萧山区 was reminded today already, 滨江区 has no account.
-    assert actions.remind_commission(actor=editor, commission=commission) == []
+    assert commissions.remind_commission(actor=editor, commission=commission) == []
     assert Notification.objects.filter(recipient=other_contributor, text__startswith="催报").count() == 1
     assert Reminder.objects.filter(recipient=other_contributor).count() == 1
-    with pytest.raises(actions.SubmissionActionError, match="只能向约稿单位催报"):
-        actions.remind_commission(actor=editor, commission=commission, units=[unit("富阳区")])
+    with pytest.raises(common.SubmissionActionError, match="只能向约稿单位催报"):
+        commissions.remind_commission(actor=editor, commission=commission, units=[unit("富阳区")])
 
 
 @pytest.mark.parametrize("fixture", ["contributor", "reader"])
 def test_only_editors_manage_commissions(request, commission, fixture):
     actor = request.getfixturevalue(fixture)
     with pytest.raises(PermissionDenied):
-        actions.cancel_commission(actor=actor, commission=commission, note="x")
+        commissions.cancel_commission(actor=actor, commission=commission, note="x")
     with pytest.raises(PermissionDenied):
-        actions.remind_commission(actor=actor, commission=commission)
+        commissions.remind_commission(actor=actor, commission=commission)
     with pytest.raises(PermissionDenied):
-        actions.update_commission(
+        commissions.update_commission(
             actor=actor,
             commission=commission,
             topic="x",
@@ -190,7 +191,7 @@ def test_commission_pages_query_counts_do_not_grow(
 ):
     def make(n: int):
         for i in range(n):
-            c = actions.create_commission(
+            c = commissions.create_commission(
                 actor=editor,
                 topic=f"约稿{Commission.objects.count()}",
                 requirements="",
@@ -257,23 +258,23 @@ def test_far_deadlines_are_refused_on_create_and_edit(client_for, commission, ed
 def test_a_unit_with_an_answer_under_way_cannot_be_taken_off(commission, editor, contributor, make_user):
     """A draft made through 应约写稿, or an answer waiting for 审签, stays tied to the commission."""
     make_user(Role.REVIEWER, "西湖区", username="xihu_shenhe")
-    piece = actions.create_draft(actor=contributor, commission=commission, title="应约稿", body="<p>x</p>")
+    piece = pieces.create_draft(actor=contributor, commission=commission, title="应约稿", body="<p>x</p>")
     keep = {"topic": commission.topic, "requirements": "", "deadline": commission.deadline}
-    with pytest.raises(actions.SubmissionActionError, match="西湖区已有应约稿件"):
-        actions.update_commission(actor=editor, commission=commission, units=[unit("萧山区")], **keep)
-    actions.submit(actor=contributor, submission=piece)  # → 待审签
-    with pytest.raises(actions.SubmissionActionError, match="西湖区已有应约稿件"):
-        actions.update_commission(actor=editor, commission=commission, units=[unit("萧山区")], **keep)
+    with pytest.raises(common.SubmissionActionError, match="西湖区已有应约稿件"):
+        commissions.update_commission(actor=editor, commission=commission, units=[unit("萧山区")], **keep)
+    pieces.submit(actor=contributor, submission=piece)  # → 待审签
+    with pytest.raises(common.SubmissionActionError, match="西湖区已有应约稿件"):
+        commissions.update_commission(actor=editor, commission=commission, units=[unit("萧山区")], **keep)
     assert set(commission.units.values_list("short_name", flat=True)) == {"西湖区", "萧山区", "滨江区"}
     # Withdrawn, it is no answer any more: the unit may be taken off.
-    actions.withdraw(actor=contributor, submission=piece)
-    actions.update_commission(
+    pieces.withdraw(actor=contributor, submission=piece)
+    commissions.update_commission(
         actor=editor, commission=commission, units=[unit("西湖区"), unit("萧山区")], **keep
     )
 
 
 def test_units_taken_off_are_told(commission, editor, contributor, other_contributor):
-    actions.update_commission(
+    commissions.update_commission(
         actor=editor,
         commission=commission,
         topic="优化营商环境（调整）",
@@ -287,7 +288,7 @@ def test_units_taken_off_are_told(commission, editor, contributor, other_contrib
 
 
 def test_a_cancelled_commission_cannot_be_answered(client_for, commission, editor, contributor):
-    actions.cancel_commission(actor=editor, commission=commission, note="另行安排")
+    commissions.cancel_commission(actor=editor, commission=commission, note="另行安排")
     client = client_for(contributor)
     page = client.get(reverse("piece_create") + f"?commission={commission.pk}", follow=True)
     assert "已撤销" in page.content.decode() and page.redirect_chain[-1][0] == reverse("unit_home")

@@ -2,8 +2,8 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import Role, User
-from bulletin.demo import DEMO_PASSWORD
-from bulletin.importing.samples import seed_files
+from backissues.parsing.samples import seed_files
+from demo.data import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

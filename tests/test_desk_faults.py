@@ -7,11 +7,12 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from bulletin import actions as issue_actions
-from bulletin.charts import bars_by_unit
-from bulletin.importing.samples import seeds_dir
-from bulletin.models import Issue, PointsScheme, Publication, Section, points_text
-from submissions import actions
+from assessment.charts import bars_by_unit
+from assessment.models import PointsScheme, points_text
+from backissues.parsing.samples import seeds_dir
+from bulletin.actions import issues, publishing
+from bulletin.models import Issue, Publication, Section
+from submissions.actions import back_issue_pieces, pieces
 from submissions.models import Submission
 from submissions.queries import editor_queue
 from tests.issue_helpers import adopted_piece, place, submitted_piece
@@ -58,7 +59,7 @@ def test_a_refused_return_comes_back_on_its_tab(client_for, editor, contributor)
 
 def _back_issue_piece(editor, contributor, publication, day: datetime.date) -> Submission:
     """A piece of an imported back issue, as the importer records it."""
-    piece = actions.record_back_issue_piece(
+    piece = back_issue_pieces.record_back_issue_piece(
         actor=editor, unit=contributor.unit, adopted_as="article", title="往期稿件", body="<p>往期正文。</p>"
     )
     issue = Issue.objects.create(
@@ -137,13 +138,13 @@ def test_a_malformed_filter_keeps_the_other_filters(client_for, editor, contribu
 
 
 def test_placed_and_published_say_the_year(client_for, editor, contributor, publication):
-    issue = issue_actions.create_issue(
+    issue = issues.create_issue(
         actor=editor, publication=publication, date=datetime.date(2024, 3, 1), number=1, total_number=690
     )
     piece = adopted_piece(editor, contributor, "稿")
     place(editor, issue, piece, "助力攻坚")
     assert "已编入2024年第1期" in client_for(contributor).get(reverse("unit_home")).content.decode()
-    issue_actions.publish_issue(actor=editor, issue=issue)
+    publishing.publish_issue(actor=editor, issue=issue)
     assert "已刊发于2024年第1期" in client_for(contributor).get(reverse("unit_home")).content.decode()
 
 
@@ -152,7 +153,7 @@ def test_placed_and_published_say_the_year(client_for, editor, contributor, publ
 
 def test_a_returned_pieces_form_does_not_say_draft(client_for, editor, contributor):
     piece = submitted_piece(contributor, "稿")
-    actions.return_for_revision(actor=editor, submission=piece, note="请补充")
+    pieces.return_for_revision(actor=editor, submission=piece, note="请补充")
     html = client_for(contributor).get(reverse("piece_edit", args=[piece.pk])).content.decode()
     assert "保存修改" in html and "保存草稿" not in html
 
@@ -178,11 +179,11 @@ def test_readers_do_not_see_the_sha256(
     client_for, editor, contributor, reader, publication, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
-    issue = issue_actions.create_issue(
+    issue = issues.create_issue(
         actor=editor, publication=publication, date=datetime.date(2024, 3, 1), number=1, total_number=690
     )
     place(editor, issue, adopted_piece(editor, contributor, "稿"), "助力攻坚")
-    issue_actions.publish_issue(actor=editor, issue=issue)
+    publishing.publish_issue(actor=editor, issue=issue)
     url = reverse("archive_issue", args=[issue.pk])
     assert "SHA-256" not in client_for(reader).get(url).content.decode()
     assert "SHA-256" in client_for(editor).get(url).content.decode()
@@ -215,7 +216,7 @@ def test_reimporting_a_back_issue_is_flagged_with_the_report(client_for, editor,
 
 
 def test_arrange_answers_with_the_toc_and_the_counts(client_for, editor, contributor, publication):
-    issue = issue_actions.create_issue(
+    issue = issues.create_issue(
         actor=editor, publication=publication, date=datetime.date(2026, 3, 1), number=1, total_number=801
     )
     a = place(editor, issue, adopted_piece(editor, contributor, "西湖区：甲"), "助力攻坚")
@@ -236,7 +237,7 @@ def test_arrange_answers_with_the_toc_and_the_counts(client_for, editor, contrib
 
 
 def test_move_to_section_never_offers_the_current_one(client_for, editor, contributor, publication):
-    issue = issue_actions.create_issue(
+    issue = issues.create_issue(
         actor=editor, publication=publication, date=datetime.date(2026, 3, 1), number=1, total_number=801
     )
     placement = place(editor, issue, adopted_piece(editor, contributor, "西湖区：甲"), "助力攻坚")

@@ -7,9 +7,10 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from bulletin import actions as issue_actions
-from bulletin.models import HigherAdoption, PointsScheme
-from bulletin.stats import Period, unit_report
+from assessment.actions import higher_adoptions
+from assessment.models import HigherAdoption, PointsScheme
+from assessment.stats import Period, unit_report
+from bulletin.actions import common
 from submissions.models import Event, Submission
 from tests.issue_helpers import adopted_piece, submitted_piece
 
@@ -29,7 +30,7 @@ def test_record_and_points_by_level_and_date(editor, contributor):
         first_submitted_at=timezone.make_aware(datetime.datetime(2024, 1, 10, 9))
     )
     piece.refresh_from_db()
-    issue_actions.record_higher_adoption(
+    higher_adoptions.record_higher_adoption(
         actor=editor,
         submission=piece,
         level="provincial",
@@ -37,7 +38,7 @@ def test_record_and_points_by_level_and_date(editor, contributor):
         date=D(2024, 3, 5),
         issue="2024年第3期",
     )
-    issue_actions.record_higher_adoption(
+    higher_adoptions.record_higher_adoption(
         actor=editor,
         submission=piece,
         level="national",
@@ -46,8 +47,8 @@ def test_record_and_points_by_level_and_date(editor, contributor):
         issue="第40期",
     )
     assert HigherAdoption.objects.filter(submission=piece, publication="浙江人大 信息").exists()
-    with pytest.raises(issue_actions.IssueActionError, match="已经记录过了"):
-        issue_actions.record_higher_adoption(
+    with pytest.raises(common.IssueActionError, match="已经记录过了"):
+        higher_adoptions.record_higher_adoption(
             actor=editor,
             submission=piece,
             level="national",
@@ -63,13 +64,13 @@ def test_record_and_points_by_level_and_date(editor, contributor):
 
 def test_refusals(editor, contributor, reader):
     piece = submitted_piece(contributor, "未采用稿")
-    with pytest.raises(issue_actions.IssueActionError, match="已采用或已刊发"):
-        issue_actions.record_higher_adoption(
+    with pytest.raises(common.IssueActionError, match="已采用或已刊发"):
+        higher_adoptions.record_higher_adoption(
             actor=editor, submission=piece, level="provincial", publication="浙江人大信息", date=D(2024, 1, 1)
         )
     adopted = adopted_piece(editor, contributor, "已采用稿")
-    with pytest.raises(issue_actions.IssueActionError, match="晚于今天"):
-        issue_actions.record_higher_adoption(
+    with pytest.raises(common.IssueActionError, match="晚于今天"):
+        higher_adoptions.record_higher_adoption(
             actor=editor,
             submission=adopted,
             level="provincial",
@@ -78,7 +79,7 @@ def test_refusals(editor, contributor, reader):
         )
     for actor in (contributor, reader):
         with pytest.raises(PermissionDenied):
-            issue_actions.record_higher_adoption(
+            higher_adoptions.record_higher_adoption(
                 actor=actor,
                 submission=adopted,
                 level="provincial",
@@ -137,8 +138,8 @@ def test_rankings_for_all_districts_or_committees(editor, contributor, make_user
 def test_date_not_before_the_piece_reached_the_bulletin(client_for, editor, contributor):
     piece = adopted_piece(editor, contributor, "西湖区：联络站")
     today = timezone.localdate()
-    with pytest.raises(issue_actions.IssueActionError, match="不能早于稿件报送本刊的日期"):
-        issue_actions.record_higher_adoption(
+    with pytest.raises(common.IssueActionError, match="不能早于稿件报送本刊的日期"):
+        higher_adoptions.record_higher_adoption(
             actor=editor, submission=piece, level="national", publication="人大工作情况", date=D(2020, 1, 1)
         )
     client = client_for(editor)
@@ -155,7 +156,7 @@ def test_date_not_before_the_piece_reached_the_bulletin(client_for, editor, cont
 
 def test_a_mistaken_record_is_removed_with_a_reason_and_audited(client_for, editor, contributor, reader):
     piece = adopted_piece(editor, contributor, "西湖区：联络站")
-    adoption = issue_actions.record_higher_adoption(
+    adoption = higher_adoptions.record_higher_adoption(
         actor=editor,
         submission=piece,
         level="national",
@@ -165,9 +166,9 @@ def test_a_mistaken_record_is_removed_with_a_reason_and_audited(client_for, edit
     )
     assert Event.objects.filter(submission=piece, action="higher_adoption").exists()
     with pytest.raises(PermissionDenied):
-        issue_actions.remove_higher_adoption(actor=reader, adoption=adoption, note="错了")
-    with pytest.raises(issue_actions.IssueActionError, match="写明原因"):
-        issue_actions.remove_higher_adoption(actor=editor, adoption=adoption, note="  ")
+        higher_adoptions.remove_higher_adoption(actor=reader, adoption=adoption, note="错了")
+    with pytest.raises(common.IssueActionError, match="写明原因"):
+        higher_adoptions.remove_higher_adoption(actor=editor, adoption=adoption, note="  ")
     year = Period.year(timezone.localdate().year)
     assert row(unit_report(year), "西湖区").national == 1
     client = client_for(editor)

@@ -8,11 +8,13 @@ import subprocess
 import pytest
 from django.core.management import CommandError, call_command
 
-from bulletin.actions import IssueActionError, create_issue, import_back_issue
-from bulletin.importing.parser import NotAnIssueError, parse_issue_file, parse_issue_text
-from bulletin.importing.samples import seeds_dir
+from archive.queries import search_published_items
+from backissues.actions import import_back_issue
+from backissues.parsing.parser import NotAnIssueError, parse_issue_file, parse_issue_text
+from backissues.parsing.samples import seeds_dir
+from bulletin.actions.common import IssueActionError
+from bulletin.actions.issues import create_issue
 from bulletin.models import Issue, Publication, Section
-from bulletin.queries import search_published_items
 from submissions.models import Submission
 from tests.issue_helpers import adopted_piece, place
 
@@ -419,9 +421,9 @@ def test_imported_pieces_keep_the_text_as_it_prints(editor, settings, tmp_path):
 
 @pytest.mark.django_db
 def test_item_anchors_point_at_the_same_piece_in_the_reading_view(editor, settings, tmp_path):
+    from archive.queries import item_anchors
     from bulletin.documents import issue_document, reading_sections
-    from bulletin.printing.typography import normalize_text
-    from bulletin.queries import item_anchors
+    from printing.typography import normalize_text
 
     settings.MEDIA_ROOT = tmp_path
     issue, _ = import_back_issue(

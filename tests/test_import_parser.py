@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from bulletin.importing import NotAnIssueError, parse_issue_file, parse_issue_text
-from bulletin.importing.parser import ParseResult
-from bulletin.importing.samples import seeds_dir
-from bulletin.printing.document import ArticleItem, BriefItem, Run
+from backissues.parsing import NotAnIssueError, parse_issue_file, parse_issue_text
+from backissues.parsing.parser import ParseResult
+from backissues.parsing.samples import seeds_dir
+from printing.document import ArticleItem, BriefItem, Run
 
 SEEDS = seeds_dir()
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "importing"
@@ -612,8 +612,8 @@ def test_briefs_the_toc_does_not_announce():
 
 @needs_seeds
 def test_the_document_round_trips_and_renders():
-    from bulletin.printing.document import IssueDocument
-    from bulletin.printing.render import render_pdf
+    from printing.document import IssueDocument
+    from printing.render import render_pdf
 
     document = parse_issue_text(seed("2024-06")).document
     assert IssueDocument.from_dict(document.to_dict()) == document

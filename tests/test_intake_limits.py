@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import reverse
 
-from submissions.uploads import LimitedUploadHandler, refusal
+from intake.uploads import LimitedUploadHandler, refusal
 from tests.word_files import build_docx, p, r
 
 

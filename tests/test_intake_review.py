@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from bulletin.importing.parser import decode_issue_bytes
-from submissions.authors import split_names
-from submissions.docx_import import import_document
-from submissions.richtext import sanitize_body
-from submissions.textnorm import normalize_text
+from backissues.parsing.parser import decode_issue_bytes
+from intake.docx_import import import_document
 from tests.word_files import b, build_docx, p, r
+from text.authors import split_names
+from text.normalize import normalize_text
+from text.richtext import sanitize_body
 
 TITLE = p(b("西湖区：“三化”推进代表联络站建设"), ppr='<w:jc w:val="center"/>')
 

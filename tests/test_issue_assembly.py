@@ -6,15 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from bulletin.actions import (
-    IssueActionError,
-    StaleLayout,
-    arrange_issue,
-    create_issue,
-    move_placement,
-    place_submission,
-    remove_placement,
-)
+from bulletin.actions.common import IssueActionError, StaleLayout
+from bulletin.actions.issues import create_issue
+from bulletin.actions.placements import arrange_issue, move_placement, place_submission, remove_placement
 from bulletin.documents import build_document
 from bulletin.models import Issue, Placement, Publication, Section
 from tests.issue_helpers import adopted_piece, place

@@ -25,9 +25,11 @@ from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
 from accounts.models import Role, Unit
-from bulletin.actions import create_issue, publish_issue, record_instruction
+from assessment.actions.instructions import record_instruction
+from bulletin.actions.issues import create_issue
+from bulletin.actions.publishing import publish_issue
 from bulletin.models import Publication, Section
-from submissions import actions as piece_actions
+from submissions.actions import commissions, pieces
 from tests.issue_helpers import adopted_piece, place, submitted_piece
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -119,7 +121,7 @@ def world(editor, contributor, reader, admin_account, make_user, settings, tmp_p
     auditor = make_user(Role.AUDITOR, username="shenji")
     publication = Publication.objects.get()
     today = timezone.localdate()
-    draft = piece_actions.create_draft(actor=contributor, title="草稿一篇", body="<p>草稿正文。</p>")
+    draft = pieces.create_draft(actor=contributor, title="草稿一篇", body="<p>草稿正文。</p>")
     submitted = submitted_piece(contributor, "已报送一篇")
     unplaced = adopted_piece(editor, contributor, "已采用未编入")
     published_piece = adopted_piece(editor, contributor, "已刊发一篇")
@@ -130,7 +132,7 @@ def world(editor, contributor, reader, admin_account, make_user, settings, tmp_p
     record_instruction(actor=editor, submission=published_piece, leader="王某", level="municipal", date=today)
     draft_issue = create_issue(actor=editor, publication=publication, date=today, number=2, total_number=705)
     placement = place(editor, draft_issue, adopted_piece(editor, contributor, "已编入一篇"), "助力攻坚")
-    commission = piece_actions.create_commission(
+    commission = commissions.create_commission(
         actor=editor,
         topic="约稿主题",
         requirements="",

@@ -5,7 +5,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection, connections
 
-from bulletin.actions import IssueActionError, create_issue, update_issue
+from bulletin.actions.common import IssueActionError
+from bulletin.actions.issues import create_issue, update_issue
 from bulletin.models import Issue, Publication
 from bulletin.numbering import propose_numbers
 

@@ -11,12 +11,13 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from bulletin.actions import create_issue, publish_issue
+from bulletin.actions.issues import create_issue
+from bulletin.actions.publishing import publish_issue
 from bulletin.models import Publication
-from bulletin.paging import cursor_of, keyset_page, parse_cursor
 from submissions.models import Notification, Submission
 from submissions.notifications import notify
 from tests.issue_helpers import adopted_piece, edit_piece_as_editor, place, submitted_piece
+from web.paging import cursor_of, keyset_page, parse_cursor
 
 pytestmark = pytest.mark.django_db
 
@@ -298,7 +299,8 @@ def _issue_with(editor, contributor, other_contributor, publication, n: int, num
 def test_publishing_runs_the_same_queries_for_7_items_as_for_31(
     editor, contributor, other_contributor, publication
 ):
-    from bulletin.actions import arrange_issue, correct_issue
+    from bulletin.actions.placements import arrange_issue
+    from bulletin.actions.publishing import correct_issue
     from bulletin.queries import current_layout
 
     small = _issue_with(editor, contributor, other_contributor, publication, 7, 1)

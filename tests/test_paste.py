@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from submissions.models import Submission
-from submissions.richtext import sanitize_body
+from text.richtext import sanitize_body
 
 CASES = Path(__file__).resolve().parents[2] / "shared" / "cases" / "paste"
 needs_cases = pytest.mark.skipif(not CASES.is_dir(), reason="../shared/cases is not beside the repository")

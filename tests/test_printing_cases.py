@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from bulletin.importing.samples import seed_path
-from bulletin.printing.checks import check_document
-from bulletin.printing.document import ArticleItem, IssueDocument, Run, Section, paragraph_text
-from bulletin.printing.render import BLOCK_WIDTH, PITCH, render_pdf
-from bulletin.printing.typography import (
+from backissues.parsing.samples import seed_path
+from printing.checks import check_document
+from printing.document import ArticleItem, IssueDocument, Run, Section, paragraph_text
+from printing.render import BLOCK_WIDTH, PITCH, render_pdf
+from printing.typography import (
     DASH_ELLIPSIS,
     LINE_END_FORBIDDEN,
     LINE_START_FORBIDDEN,

@@ -15,18 +15,18 @@ import pytest
 from django import forms
 from fontTools.ttLib import TTFont
 
+from backissues.parsing.parser import parse_issue_text
+from backissues.parsing.samples import seed_path
 from bulletin.forms import IssueForm
-from bulletin.importing.parser import parse_issue_text
-from bulletin.importing.samples import seed_path
-from bulletin.printing.checks import (
+from printing.checks import (
     describe_char,
     missing_glyph_message,
     missing_glyphs,
     refuse_missing_glyphs,
     validate_printable,
 )
-from bulletin.printing.fonts import FANDOL_DIR, FREE_FACES, font_set
-from bulletin.printing.glyphs import (
+from printing.fonts import FANDOL_DIR, FREE_FACES, font_set
+from printing.glyphs import (
     SIGN_MEANINGS,
     SIGNS,
     _drawings,
@@ -35,7 +35,7 @@ from bulletin.printing.glyphs import (
     unsafe_code_points,
     wrong_drawings,
 )
-from bulletin.printing.typography import (
+from printing.typography import (
     CLOSING_MARKS,
     CONNECTORS,
     MIDDLE_DOTS,
@@ -175,7 +175,7 @@ def test_the_back_issue_import_refuses_a_character_no_face_has():
 
 
 def test_the_preview_lists_missing_glyphs_and_control_characters():
-    from bulletin.printing.render import render_preview_html
+    from printing.render import render_preview_html
     from tests.test_printing_cases import case_document
 
     document = case_document([f"代表联络站{NO_FACE_HAS}建设\u202e情况。"])

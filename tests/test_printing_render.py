@@ -16,9 +16,9 @@ from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import resolve1
 
-from bulletin.printing.document import ArticleItem, BriefItem, IssueDocument, Run, Section
-from bulletin.printing.fonts import FANDOL_DIR, font_set
-from bulletin.printing.render import BLOCK_WIDTH, TITLE_SIZE, render_html, render_pdf, title_lines
+from printing.document import ArticleItem, BriefItem, IssueDocument, Run, Section
+from printing.fonts import FANDOL_DIR, font_set
+from printing.render import BLOCK_WIDTH, TITLE_SIZE, render_html, render_pdf, title_lines
 from tests.printing_fixtures import (
     check_typography,
     expected_pieces,
@@ -278,7 +278,7 @@ def test_html_of_the_issue_is_what_prints(tmp_path):
     html = render_html(document)
     from weasyprint import HTML
 
-    from bulletin.printing.render import FONT_CONFIG
+    from printing.render import FONT_CONFIG
 
     via_html = HTML(string=html, base_url=str(Path(__file__).parent)).write_pdf(font_config=FONT_CONFIG)
     direct = render_pdf(document)
@@ -289,7 +289,7 @@ def test_html_of_the_issue_is_what_prints(tmp_path):
 @requires_seed("2024-15")
 def test_the_screen_preview_breaks_pages_where_the_pdf_does(issue_2024_15):
     from bench.seed_documents import build_seed_document
-    from bulletin.printing.render import render_preview_html
+    from printing.render import render_preview_html
 
     html, report = render_preview_html(build_seed_document("2024-15"), font_url=lambda face: f"/f/{face.key}")
     assert not report.findings

@@ -10,9 +10,9 @@ import shutil
 import pytest
 
 from bench.seed_documents import build_seed_document, seed_path
-from bulletin.printing.document import ArticleItem, BriefItem, IssueDocument, Run, Section, bold_unit_name
-from bulletin.printing.fonts import FANDOL_DIR, face_metrics, find_licensed, font_set
-from bulletin.printing.typography import (
+from printing.document import ArticleItem, BriefItem, IssueDocument, Run, Section, bold_unit_name
+from printing.fonts import FANDOL_DIR, face_metrics, find_licensed, font_set
+from printing.typography import (
     LINE_END_FORBIDDEN,
     LINE_START_FORBIDDEN,
     break_lines,
@@ -270,7 +270,7 @@ def test_seed_builder_recovers_the_issues():
 
 
 def _segments(text: str) -> list[str]:
-    from bulletin.printing.typography import break_opportunities
+    from printing.typography import break_opportunities
 
     cuts = [0, *break_opportunities(text), len(text)]
     return [text[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]
@@ -332,7 +332,7 @@ def test_addresses_break_after_their_separators_only():
 
 
 def test_spacing_bounds_hold_and_ragged_lines_say_why():
-    from bulletin.printing.typography import SPACING_BOUNDS_EM
+    from printing.typography import SPACING_BOUNDS_EM
 
     low, high = SPACING_BOUNDS_EM
     text = "账号为" + "A" * 80 + "，请核对。"

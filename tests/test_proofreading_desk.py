@@ -8,11 +8,12 @@ import pytest
 from django.db import reset_queries
 from django.urls import reverse
 
-from bulletin.actions import create_issue
+from bulletin.actions.issues import create_issue
 from bulletin.models import Publication
 from proofreading import queries
 from proofreading.actions import ProofreadingError, dismiss_finding, index_submission, refresh_index
 from proofreading.models import Band, Dismissal, Fingerprint, ProofreadingOptions, Term
+from submissions.actions import pieces
 from submissions.models import Event
 from tests.issue_helpers import adopted_piece, edit_piece_as_editor, place, submitted_piece
 
@@ -49,9 +50,8 @@ def test_review_page_shows_findings_with_paragraph_anchors(client_for, editor, c
 
 
 def test_contributor_sees_findings_before_submitting_but_no_similarity(client_for, contributor, editor):
-    from submissions import actions
 
-    draft = actions.create_draft(actor=contributor, title="西湖区：代表联络站建设成效明显", body=FAULTY)
+    draft = pieces.create_draft(actor=contributor, title="西湖区：代表联络站建设成效明显", body=FAULTY)
     page = client_for(contributor).get(reverse("piece_detail", args=[draft.pk])).content.decode()
     assert "“解决”重复" in page
     assert 'id="similar"' not in page and "忽略这条提示" not in page
@@ -96,9 +96,8 @@ def test_index_follows_edits_and_skips_drafts(editor, contributor):
     assert [s.pk for s in queries.stale_submissions(None)] == [piece.pk]
     assert refresh_index() == 1 and refresh_index() == 0
     assert Fingerprint.objects.get(submission=piece).version == piece.version
-    from submissions import actions
 
-    actions.create_draft(actor=contributor, title="草稿", body=REPORT)
+    pieces.create_draft(actor=contributor, title="草稿", body=REPORT)
     assert refresh_index() == 0  # drafts are nobody's business but their unit's
     short = submitted_piece(contributor, "短", body="<p>好</p>")
     assert index_submission(short).bands.count() == 0 and refresh_index() == 0

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from bulletin.importing.samples import seeds_dir
+from backissues.parsing.samples import seeds_dir
 from tests.proofreading_labelled import PLANTERS, RECORD, SEEDS, evaluate
 
 pytestmark = pytest.mark.skipif(

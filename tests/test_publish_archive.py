@@ -9,15 +9,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from bulletin.actions import (
-    IssueActionError,
-    correct_issue,
-    create_issue,
-    publish_issue,
-    update_issue,
-)
+from archive.queries import search_published_items
+from bulletin.actions.common import IssueActionError
+from bulletin.actions.issues import create_issue, update_issue
+from bulletin.actions.publishing import correct_issue, publish_issue
 from bulletin.models import Issue, IssuePdf, Publication
-from bulletin.queries import search_published_items
 from submissions.models import Submission
 from tests.issue_helpers import adopted_piece, edit_piece_as_editor, place
 

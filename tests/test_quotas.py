@@ -8,10 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Unit
-from bulletin import actions as issue_actions
-from bulletin.models import PointsScheme, Quota
-from bulletin.quotas import ended_periods, progress_table, rule_for, unit_progress
-from bulletin.stats import Period, unit_report
+from assessment.actions import quotas
+from assessment.models import PointsScheme, Quota
+from assessment.quotas import ended_periods, progress_table, rule_for, unit_progress
+from assessment.stats import Period, unit_report
+from bulletin.actions import common
 from submissions.models import Submission
 from tests.issue_helpers import submitted_piece
 
@@ -33,14 +34,14 @@ def submitted_on(contributor, title: str, day: datetime.date) -> Submission:
 
 @pytest.fixture
 def district_rule(editor):
-    return issue_actions.set_quota(
+    return quotas.set_quota(
         actor=editor, unit_kind=Unit.Kind.DISTRICT, period="month", count=2, starts=D(2024, 1, 15)
     )
 
 
 def test_set_quota_starts_on_the_period_and_closes_the_previous_rule(editor, district_rule):
     assert district_rule.starts == D(2024, 1, 1) and district_rule.ends is None
-    newer = issue_actions.set_quota(
+    newer = quotas.set_quota(
         actor=editor, unit_kind=Unit.Kind.DISTRICT, period="quarter", count=5, starts=D(2024, 5, 20)
     )
     assert newer.starts == D(2024, 4, 1)
@@ -49,10 +50,10 @@ def test_set_quota_starts_on_the_period_and_closes_the_previous_rule(editor, dis
 
 
 def test_quota_needs_one_target_and_an_editor(editor, contributor):
-    with pytest.raises(issue_actions.IssueActionError, match="二者选一"):
-        issue_actions.set_quota(actor=editor, period="month", count=1, starts=D(2024, 1, 1))
-    with pytest.raises(issue_actions.IssueActionError, match="二者选一"):
-        issue_actions.set_quota(
+    with pytest.raises(common.IssueActionError, match="二者选一"):
+        quotas.set_quota(actor=editor, period="month", count=1, starts=D(2024, 1, 1))
+    with pytest.raises(common.IssueActionError, match="二者选一"):
+        quotas.set_quota(
             actor=editor,
             unit=contributor.unit,
             unit_kind="district",
@@ -61,14 +62,14 @@ def test_quota_needs_one_target_and_an_editor(editor, contributor):
             starts=D(2024, 1, 1),
         )
     with pytest.raises(PermissionDenied):
-        issue_actions.set_quota(
+        quotas.set_quota(
             actor=contributor, unit_kind="district", period="month", count=1, starts=D(2024, 1, 1)
         )
 
 
 def test_a_units_own_rule_outranks_its_kinds(editor, district_rule):
     xihu, xiaoshan, fagongwei = (Unit.objects.get(short_name=n) for n in ("西湖区", "萧山区", "法工委"))
-    own = issue_actions.set_quota(actor=editor, unit=xihu, period="month", count=3, starts=D(2024, 1, 1))
+    own = quotas.set_quota(actor=editor, unit=xihu, period="month", count=3, starts=D(2024, 1, 1))
     rules = list(Quota.objects.order_by("-starts", "-id"))
     assert rule_for(xihu, D(2024, 2, 1), rules) == own
     assert rule_for(xiaoshan, D(2024, 2, 1), rules) == district_rule
@@ -106,7 +107,7 @@ def test_unmet_quota_costs_missed_quota_points_dated_by_the_periods_end(editor, 
 
 def test_a_running_period_costs_nothing_yet(editor, contributor):
     today = timezone.localdate()
-    issue_actions.set_quota(actor=editor, unit=contributor.unit, period="month", count=2, starts=today)
+    quotas.set_quota(actor=editor, unit=contributor.unit, period="month", count=2, starts=today)
     assert ended_periods(Period.month(today.year, today.month), [contributor.unit]) == []
     row = next(
         r for r in unit_report(Period.month(today.year, today.month)).rows if r.unit == contributor.unit
@@ -115,7 +116,7 @@ def test_a_running_period_costs_nothing_yet(editor, contributor):
 
 
 def test_quarterly_rule_is_judged_per_quarter(editor, contributor):
-    issue_actions.set_quota(
+    quotas.set_quota(
         actor=editor, unit=contributor.unit, period="quarter", count=3, starts=D(2024, 1, 1)
     )
     submitted_on(contributor, "一", D(2024, 1, 3))
@@ -128,16 +129,16 @@ def test_quarterly_rule_is_judged_per_quarter(editor, contributor):
 
 
 def test_end_quota_keeps_the_current_period(editor, district_rule):
-    ended = issue_actions.end_quota(actor=editor, quota=district_rule, today=D(2024, 5, 10))
+    ended = quotas.end_quota(actor=editor, quota=district_rule, today=D(2024, 5, 10))
     assert ended.ends == D(2024, 5, 31)
-    future = issue_actions.set_quota(
+    future = quotas.set_quota(
         actor=editor,
         unit_kind="committee",
         period="month",
         count=1,
         starts=timezone.localdate() + datetime.timedelta(days=62),
     )
-    assert issue_actions.end_quota(actor=editor, quota=future) is None
+    assert quotas.end_quota(actor=editor, quota=future) is None
     assert not Quota.objects.filter(pk=future.pk).exists()
 
 
@@ -146,7 +147,7 @@ def test_end_quota_keeps_the_current_period(editor, district_rule):
 
 def test_unit_home_shows_progress(client_for, editor, contributor):
     today = timezone.localdate()
-    issue_actions.set_quota(actor=editor, unit_kind="district", period="month", count=2, starts=today)
+    quotas.set_quota(actor=editor, unit_kind="district", period="month", count=2, starts=today)
     submitted_piece(contributor, "本月一篇")
     page = client_for(contributor).get(reverse("unit_home")).content.decode()
     assert "报送任务" in page and "应报 2 篇，已报 1 篇" in page and "还差" in page
@@ -174,8 +175,8 @@ def test_unit_home_and_quota_page_query_counts_do_not_grow(
     client_for, editor, contributor, other_contributor, django_assert_max_num_queries
 ):
     today = timezone.localdate()
-    issue_actions.set_quota(actor=editor, unit_kind="district", period="month", count=2, starts=today)
-    issue_actions.set_quota(actor=editor, unit=contributor.unit, period="quarter", count=5, starts=today)
+    quotas.set_quota(actor=editor, unit_kind="district", period="month", count=2, starts=today)
+    quotas.set_quota(actor=editor, unit=contributor.unit, period="quarter", count=5, starts=today)
     submitted_piece(contributor, "一篇")
     unit_client = client_for(contributor)
     with django_assert_max_num_queries(40) as few_home:
@@ -185,7 +186,7 @@ def test_unit_home_and_quota_page_query_counts_do_not_grow(
         editor_client.get(reverse("quota_page"))
     for n in range(12):
         submitted_piece(contributor if n % 2 else other_contributor, f"稿件{n}")
-    issue_actions.set_quota(actor=editor, unit=other_contributor.unit, period="month", count=1, starts=today)
+    quotas.set_quota(actor=editor, unit=other_contributor.unit, period="month", count=1, starts=today)
     unit_client = client_for(contributor)
     with django_assert_max_num_queries(len(few_home.captured_queries)):
         unit_client.get(reverse("unit_home"))
@@ -197,8 +198,8 @@ def test_unit_home_and_quota_page_query_counts_do_not_grow(
 def test_report_query_count_with_quotas_does_not_grow(
     editor, contributor, other_contributor, django_assert_max_num_queries
 ):
-    issue_actions.set_quota(actor=editor, unit_kind="district", period="month", count=2, starts=D(2024, 1, 1))
-    issue_actions.set_quota(
+    quotas.set_quota(actor=editor, unit_kind="district", period="month", count=2, starts=D(2024, 1, 1))
+    quotas.set_quota(
         actor=editor, unit=contributor.unit, period="quarter", count=4, starts=D(2024, 1, 1)
     )
     submitted_on(contributor, "一", D(2024, 2, 3))
@@ -206,7 +207,7 @@ def test_report_query_count_with_quotas_does_not_grow(
         unit_report(Period.year(2024))
     for n in range(10):
         submitted_on(other_contributor if n % 2 else contributor, f"稿{n}", D(2024, 1 + n, 5))
-    issue_actions.set_quota(
+    quotas.set_quota(
         actor=editor, unit_kind="committee", period="quarter", count=1, starts=D(2024, 1, 1)
     )
     with django_assert_max_num_queries(len(few.captured_queries)):
@@ -243,13 +244,13 @@ def test_dates_at_the_edge_of_the_calendar_are_refused(client_for, editor, perio
 
 def test_a_bounded_rule_overrides_the_standing_rule_for_its_span_only(editor, contributor):
     xihu = contributor.unit
-    standing = issue_actions.set_quota(
+    standing = quotas.set_quota(
         actor=editor, unit=xihu, period="month", count=3, starts=D(2026, 12, 1)
     )
-    issue_actions.set_quota(
+    quotas.set_quota(
         actor=editor, unit_kind=Unit.Kind.DISTRICT, period="month", count=2, starts=D(2026, 1, 1)
     )
-    special = issue_actions.set_quota(
+    special = quotas.set_quota(
         actor=editor,
         unit=xihu,
         period="month",
@@ -265,23 +266,23 @@ def test_a_bounded_rule_overrides_the_standing_rule_for_its_span_only(editor, co
     assert rule_for(xihu, D(2027, 2, 15), rules).count == 5
     assert rule_for(xihu, D(2027, 3, 1), rules).count == 3
     # Stopped before it starts: deleted, and the standing rule is untouched.
-    assert issue_actions.end_quota(actor=editor, quota=special, today=D(2027, 1, 10)) is None
+    assert quotas.end_quota(actor=editor, quota=special, today=D(2027, 1, 10)) is None
     standing.refresh_from_db()
     assert standing.ends is None and rule_for(xihu, D(2027, 2, 15), issue_actions_rules()).count == 3
     # An open-ended rule still replaces the standing one from its start.
-    issue_actions.set_quota(actor=editor, unit=xihu, period="month", count=4, starts=D(2027, 6, 1))
+    quotas.set_quota(actor=editor, unit=xihu, period="month", count=4, starts=D(2027, 6, 1))
     standing.refresh_from_db()
     assert standing.ends == D(2027, 5, 31)
 
 
 def issue_actions_rules():
-    from bulletin.quotas import load_rules
+    from assessment.quotas import load_rules
 
     return load_rules()
 
 
 def test_an_end_mid_period_moves_to_the_period_end(editor, contributor):
-    rule = issue_actions.set_quota(
+    rule = quotas.set_quota(
         actor=editor,
         unit=contributor.unit,
         period="quarter",
@@ -313,7 +314,7 @@ def test_a_backdated_rule_asks_for_confirmation(client_for, editor):
 
 def test_a_future_month_shows_not_started(client_for, editor):
     today = timezone.localdate()
-    issue_actions.set_quota(actor=editor, unit_kind=Unit.Kind.DISTRICT, period="month", count=2, starts=today)
+    quotas.set_quota(actor=editor, unit_kind=Unit.Kind.DISTRICT, period="month", count=2, starts=today)
     later = (today.replace(day=28) + datetime.timedelta(days=40)).replace(day=1)
     page = client_for(editor).get(reverse("quota_page") + f"?month={later:%Y-%m}").content.decode()
     assert "未开始" in page and "还剩" not in page
@@ -323,14 +324,14 @@ def test_a_future_month_shows_not_started(client_for, editor):
 
 def test_a_unit_rule_of_zero_exempts_it_from_its_kind(client_for, editor):
     office = Unit.objects.get(short_name="研究室")
-    issue_actions.set_quota(
+    quotas.set_quota(
         actor=editor, unit_kind=Unit.Kind.COMMITTEE, period="month", count=1, starts=D(2026, 1, 1)
     )
-    issue_actions.set_quota(actor=editor, unit=office, period="month", count=0, starts=D(2026, 1, 1))
+    quotas.set_quota(actor=editor, unit=office, period="month", count=0, starts=D(2026, 1, 1))
     assert rule_for(office, D(2026, 5, 1), issue_actions_rules()) is None
     assert rule_for(Unit.objects.get(short_name="法工委"), D(2026, 5, 1), issue_actions_rules()).count == 1
-    with pytest.raises(issue_actions.IssueActionError, match="对单个单位可填 0"):
-        issue_actions.set_quota(
+    with pytest.raises(common.IssueActionError, match="对单个单位可填 0"):
+        quotas.set_quota(
             actor=editor, unit_kind=Unit.Kind.DISTRICT, period="month", count=0, starts=D(2026, 1, 1)
         )
     page = quota_post(
@@ -340,7 +341,7 @@ def test_a_unit_rule_of_zero_exempts_it_from_its_kind(client_for, editor):
 
 
 def test_the_demo_quota_does_not_bind_the_research_office(editor):
-    from bulletin.demo import load_demo_office_work
+    from demo.data import load_demo_office_work
 
     load_demo_office_work(editor)
     today = timezone.localdate()

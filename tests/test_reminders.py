@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from accounts.models import Role, Unit
-from bulletin import actions as issue_actions
-from submissions import actions
+from assessment.actions import quotas
+from submissions.actions import commissions, pieces
 from submissions.models import Commission, Notification, Reminder, Submission
 from tests.issue_helpers import submitted_piece
 
@@ -41,22 +41,22 @@ def world(editor, contributor, other_contributor, make_user):
         user.save()
     reviewer = make_user(Role.REVIEWER, "西湖区", username="shenhe", email="shenhe@example.org")
     xihu, xiaoshan = contributor.unit, other_contributor.unit
-    soon = actions.create_commission(
+    soon = commissions.create_commission(
         actor=editor, topic="营商环境", requirements="", deadline=timezone.localdate(), units=[xihu, xiaoshan]
     )
-    late = actions.create_commission(
+    late = commissions.create_commission(
         actor=editor, topic="代表联络站", requirements="", deadline=timezone.localdate(), units=[xihu]
     )
-    far = actions.create_commission(
+    far = commissions.create_commission(
         actor=editor, topic="很久以后", requirements="", deadline=timezone.localdate(), units=[xihu]
     )
     Commission.objects.filter(pk=soon.pk).update(deadline=D(2030, 3, 31))
     Commission.objects.filter(pk=late.pk).update(deadline=D(2030, 3, 25))
     Commission.objects.filter(pk=far.pk).update(deadline=D(2030, 4, 30))
     # 萧山区 answered 营商环境: it is not reminded of it.
-    answer = actions.create_draft(actor=other_contributor, commission=soon, title="萧山应约", body="<p>x</p>")
-    actions.submit(actor=other_contributor, submission=answer, signer_name="李建华")
-    issue_actions.set_quota(
+    answer = pieces.create_draft(actor=other_contributor, commission=soon, title="萧山应约", body="<p>x</p>")
+    pieces.submit(actor=other_contributor, submission=answer, signer_name="李建华")
+    quotas.set_quota(
         actor=editor, unit_kind=Unit.Kind.DISTRICT, period="month", count=2, starts=D(2030, 3, 1)
     )
     # 萧山区 met March's quota (two pieces first submitted in March 2030).
@@ -66,15 +66,15 @@ def world(editor, contributor, other_contributor, make_user):
         first_submitted_at=at(D(2030, 3, 5)), submitted_at=at(D(2030, 3, 27))
     )
     # A piece returned to 西湖区 whose 修改期限 is tomorrow.
-    returned = actions.create_draft(actor=contributor, title="退回稿", body="<p>x</p>")
+    returned = pieces.create_draft(actor=contributor, title="退回稿", body="<p>x</p>")
     Submission.objects.filter(pk=returned.pk).update(status="returned", revision_due=D(2030, 3, 30))
     # A piece waiting for the editor since 2030-03-20, one waiting for 审签 as long.
     waiting = submitted_piece(other_contributor, "久等稿")
     Submission.objects.filter(pk=waiting.pk).update(
         submitted_at=at(D(2030, 3, 20)), first_submitted_at=at(D(2030, 3, 20))
     )
-    pending = actions.create_draft(actor=contributor, title="待审签稿", body="<p>x</p>")
-    actions.submit(actor=contributor, submission=pending)
+    pending = pieces.create_draft(actor=contributor, title="待审签稿", body="<p>x</p>")
+    pieces.submit(actor=contributor, submission=pending)
     Submission.objects.filter(pk=pending.pk).update(updated_at=at(D(2030, 3, 20)))
     Notification.objects.all().delete()
     mail.outbox.clear()
@@ -145,8 +145,8 @@ def test_command_refuses_a_date_out_of_range(day):
 
 def test_pending_pieces_of_a_unit_without_reviewer_are_told_to_its_writers(editor, contributor, make_user):
     reviewer = make_user(Role.REVIEWER, "西湖区", username="shenhe")
-    piece = actions.create_draft(actor=contributor, title="待审签稿", body="<p>x</p>")
-    actions.submit(actor=contributor, submission=piece)
+    piece = pieces.create_draft(actor=contributor, title="待审签稿", body="<p>x</p>")
+    pieces.submit(actor=contributor, submission=piece)
     reviewer.is_active = False
     reviewer.save()
     today = timezone.localdate()

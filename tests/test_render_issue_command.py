@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from bulletin.models import Issue, Publication
-from bulletin.printing.document import ArticleItem, BriefItem, IssueDocument, Run, Section
+from printing.document import ArticleItem, BriefItem, IssueDocument, Run, Section
 
 
 def _document() -> IssueDocument:

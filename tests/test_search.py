@@ -8,11 +8,14 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from bulletin.actions import correct_issue, create_issue, import_back_issue, publish_issue
-from bulletin.importing.parser import parse_issue_text
+from archive.queries import search_published_items
+from archive.search import passage, query_words
+from backissues.actions import import_back_issue
+from backissues.parsing.parser import parse_issue_text
+from bulletin.actions.issues import create_issue
+from bulletin.actions.publishing import correct_issue, publish_issue
 from bulletin.models import Publication
-from bulletin.queries import search_published_items
-from bulletin.search import FTS_TABLE, fill_printed_texts, passage, piece_printed_text, query_words
+from bulletin.printed_text import FTS_TABLE, fill_printed_texts, piece_printed_text
 from submissions.models import Submission
 from tests.issue_helpers import adopted_piece, edit_piece_as_editor, place
 
@@ -218,7 +221,7 @@ def test_results_are_paged_twenty_and_newest_first(editor, contributor, client_f
 
 
 def test_two_character_words_use_the_bigram_index_and_find_only_real_pairs(case_issue):
-    from bulletin.search import bigrams
+    from bulletin.printed_text import bigrams
 
     assert bigrams("建强阵地") == "建强 强阵 阵地"
     # 阵地 occurs; 地全 spans "。" in the print (阵地。全区) and must not be found.

@@ -272,7 +272,7 @@ PRODUCTION_ENV = {
 def run_manage(*args, env_overrides=None, data_dir=None):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "BULLETIN_"))}
     env.update(env_overrides or {})
-    env["DJANGO_SETTINGS_MODULE"] = "bulletin.settings"
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
     if data_dir is not None:
         env["BULLETIN_DATA_DIR"] = str(data_dir)
     return subprocess.run(

@@ -9,7 +9,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from bulletin.actions import correct_issue, create_issue, publish_issue
+from bulletin.actions.issues import create_issue
+from bulletin.actions.publishing import correct_issue, publish_issue
 from bulletin.models import Publication
 from service import scheduler
 from service.models import DailyJobRun, WorkerHeartbeat
@@ -157,7 +158,7 @@ def test_a_page_showing_one_time_messages_carries_no_validators(published, clien
 def test_storage_and_cache_come_from_the_environment(monkeypatch):
     import importlib
 
-    from bulletin import settings as project_settings
+    from config import settings as project_settings
 
     monkeypatch.setenv("BULLETIN_STORAGE_BACKEND", "storages.backends.s3.S3Storage")
     monkeypatch.setenv(

@@ -38,7 +38,7 @@ def test_no_asset_is_loaded_from_the_internet():
 @contextmanager
 def reloaded_settings(monkeypatch, **env):
     """The settings module as it loads under the given environment; restored afterwards."""
-    import bulletin.settings as module
+    import config.settings as module
 
     with monkeypatch.context() as patch:
         for name, value in env.items():

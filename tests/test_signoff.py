@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from accounts.models import Role
-from bulletin.stats import Period, unit_report
-from submissions import actions
+from assessment.stats import Period, unit_report
+from submissions.actions import comments, common, pieces
 from submissions.models import Event, Notification, Submission
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def other_reviewer(make_user):
 
 @pytest.fixture
 def draft(contributor):
-    return actions.create_draft(actor=contributor, title="西湖区：代表联络站提质增效", body="<p>正文。</p>")
+    return pieces.create_draft(actor=contributor, title="西湖区：代表联络站提质增效", body="<p>正文。</p>")
 
 
 def trail(piece):
@@ -41,9 +41,9 @@ def test_reviewer_belongs_to_a_unit(make_user):
 
 
 def test_without_a_reviewer_the_signer_is_required(contributor, editor, draft):
-    with pytest.raises(actions.SubmissionActionError, match="请填写签发人"):
-        actions.submit(actor=contributor, submission=draft, signer_name="  ")
-    piece = actions.submit(actor=contributor, submission=draft, signer_name=" 李 建华 ")
+    with pytest.raises(common.SubmissionActionError, match="请填写签发人"):
+        pieces.submit(actor=contributor, submission=draft, signer_name="  ")
+    piece = pieces.submit(actor=contributor, submission=draft, signer_name=" 李 建华 ")
     assert piece.status == S.SUBMITTED and piece.signer_name == "李 建华"
     assert piece.signed_off_by is None and piece.first_submitted_at == piece.submitted_at
     assert trail(piece) == [("submit", "draft", "submitted")]
@@ -51,14 +51,14 @@ def test_without_a_reviewer_the_signer_is_required(contributor, editor, draft):
 
 
 def test_with_a_reviewer_submit_waits_for_sign_off(contributor, reviewer, editor, draft):
-    piece = actions.submit(actor=contributor, submission=draft)
+    piece = pieces.submit(actor=contributor, submission=draft)
     assert piece.status == S.PENDING_SIGNOFF and piece.first_submitted_at is None
     assert Notification.objects.filter(recipient=reviewer, text__contains="待您审签").exists()
     # The editor is not told yet and does not see it in the queue.
     assert not Notification.objects.filter(recipient=editor).exists()
-    assert not actions.submit(actor=contributor, submission=piece).events.filter(action="submit").exists()
+    assert not pieces.submit(actor=contributor, submission=piece).events.filter(action="submit").exists()
 
-    signed = actions.sign_off(actor=reviewer, submission=piece)
+    signed = pieces.sign_off(actor=reviewer, submission=piece)
     assert signed.status == S.SUBMITTED
     assert signed.signer_name == "王志强" and signed.signed_off_by == reviewer and signed.signed_off_at
     assert signed.first_submitted_at == signed.signed_off_at == signed.submitted_at
@@ -69,23 +69,23 @@ def test_with_a_reviewer_submit_waits_for_sign_off(contributor, reviewer, editor
     assert Notification.objects.filter(recipient=editor, text__contains="签发人：王志强").exists()
     assert Notification.objects.filter(recipient=contributor, text__contains="已由王志强签发").exists()
     # A double click on 签发 records nothing more.
-    actions.sign_off(actor=reviewer, submission=signed)
+    pieces.sign_off(actor=reviewer, submission=signed)
     assert Event.objects.filter(submission=signed, action="sign_off").count() == 1
 
 
 def test_reviewer_returns_to_the_writer_who_resubmits(contributor, reviewer, editor, draft):
-    piece = actions.submit(actor=contributor, submission=draft)
-    with pytest.raises(actions.SubmissionActionError, match="修改意见"):
-        actions.return_from_signoff(actor=reviewer, submission=piece, note=" ")
-    piece = actions.return_from_signoff(actor=reviewer, submission=piece, note="请补充数据。")
+    piece = pieces.submit(actor=contributor, submission=draft)
+    with pytest.raises(common.SubmissionActionError, match="修改意见"):
+        pieces.return_from_signoff(actor=reviewer, submission=piece, note=" ")
+    piece = pieces.return_from_signoff(actor=reviewer, submission=piece, note="请补充数据。")
     assert piece.status == S.RETURNED
     assert Notification.objects.filter(recipient=contributor, text__contains="请补充数据。").exists()
-    piece = actions.save_text(
+    piece = pieces.save_text(
         actor=contributor, submission=piece, expected_version=piece.version, title="新标题"
     )
-    piece = actions.submit(actor=contributor, submission=piece)
+    piece = pieces.submit(actor=contributor, submission=piece)
     assert piece.status == S.PENDING_SIGNOFF
-    piece = actions.sign_off(actor=reviewer, submission=piece)
+    piece = pieces.sign_off(actor=reviewer, submission=piece)
     assert trail(piece)[-3:] == [
         ("return_signoff", "pending_signoff", "returned"),
         ("request_signoff", "returned", "pending_signoff"),
@@ -101,40 +101,40 @@ def test_reviewer_returns_to_the_writer_who_resubmits(contributor, reviewer, edi
     "fixture", ["other_reviewer", "contributor", "reader", "editor", "other_contributor"]
 )
 def test_only_the_units_own_reviewer_signs_off(request, contributor, reviewer, draft, fixture):
-    piece = actions.submit(actor=contributor, submission=draft)
+    piece = pieces.submit(actor=contributor, submission=draft)
     actor = request.getfixturevalue(fixture)
     with pytest.raises(PermissionDenied):
-        actions.sign_off(actor=actor, submission=piece)
+        pieces.sign_off(actor=actor, submission=piece)
     with pytest.raises(PermissionDenied):
-        actions.return_from_signoff(actor=actor, submission=piece, note="不行")
+        pieces.return_from_signoff(actor=actor, submission=piece, note="不行")
     assert Submission.objects.get(pk=piece.pk).status == S.PENDING_SIGNOFF
 
 
 def test_reviewer_cannot_write_or_submit(reviewer, contributor, draft):
     with pytest.raises(PermissionDenied):
-        actions.create_draft(actor=reviewer, title="x", body="<p>y</p>")
+        pieces.create_draft(actor=reviewer, title="x", body="<p>y</p>")
     with pytest.raises(PermissionDenied):
-        actions.submit(actor=reviewer, submission=draft, signer_name="王志强")
+        pieces.submit(actor=reviewer, submission=draft, signer_name="王志强")
 
 
 def test_sign_off_only_from_pending(contributor, reviewer, draft):
-    with pytest.raises(actions.SubmissionActionError, match="不能签发"):
-        actions.sign_off(actor=reviewer, submission=draft)
+    with pytest.raises(common.SubmissionActionError, match="不能签发"):
+        pieces.sign_off(actor=reviewer, submission=draft)
 
 
 def test_withdraw_while_pending_tells_the_reviewer(contributor, reviewer, editor, draft):
-    piece = actions.submit(actor=contributor, submission=draft)
-    actions.withdraw(actor=contributor, submission=piece)
+    piece = pieces.submit(actor=contributor, submission=draft)
+    pieces.withdraw(actor=contributor, submission=piece)
     assert Notification.objects.filter(recipient=reviewer, text__contains="已被撤回").exists()
     assert not Notification.objects.filter(recipient=editor).exists()
 
 
 def test_statistics_count_the_first_arrival_once_and_filter_by_signer(contributor, editor, reviewer, draft):
-    piece = actions.submit(actor=contributor, submission=draft)
-    piece = actions.sign_off(actor=reviewer, submission=piece)
-    piece = actions.return_for_revision(actor=editor, submission=piece, note="请改")
-    piece = actions.submit(actor=contributor, submission=piece)
-    actions.sign_off(actor=reviewer, submission=piece)
+    piece = pieces.submit(actor=contributor, submission=draft)
+    piece = pieces.sign_off(actor=reviewer, submission=piece)
+    piece = pieces.return_for_revision(actor=editor, submission=piece, note="请改")
+    piece = pieces.submit(actor=contributor, submission=piece)
+    pieces.sign_off(actor=reviewer, submission=piece)
     period = Period.year(piece.submitted_at.year)
     row = next(r for r in unit_report(period).rows if r.unit.short_name == "西湖区")
     assert row.submitted == 1 and row.returned == 1
@@ -148,7 +148,7 @@ def test_statistics_count_the_first_arrival_once_and_filter_by_signer(contributo
 
 
 def test_reviewer_pages(client_for, contributor, reviewer, other_reviewer, draft):
-    actions.submit(actor=contributor, submission=draft)
+    pieces.submit(actor=contributor, submission=draft)
     client = client_for(reviewer)
     home = client.get(reverse("unit_home")).content.decode()
     assert "待我审签" in home and draft.title in home and "新建稿件" not in home
@@ -164,7 +164,7 @@ def test_reviewer_pages(client_for, contributor, reviewer, other_reviewer, draft
 
 
 def test_contributor_cannot_use_the_sign_off_urls(client_for, contributor, reviewer, draft):
-    actions.submit(actor=contributor, submission=draft)
+    pieces.submit(actor=contributor, submission=draft)
     client = client_for(contributor)
     assert client.post(reverse("piece_sign_off", args=[draft.pk])).status_code == 403
     assert client.post(reverse("piece_signoff_return", args=[draft.pk]), {"note": "x"}).status_code == 403
@@ -182,7 +182,7 @@ def test_submit_page_asks_for_the_signer_only_without_reviewer(client_for, contr
 
 
 def test_editor_sees_the_signer_in_queue_and_review_and_can_filter(client_for, contributor, editor, draft):
-    actions.submit(actor=contributor, submission=draft, signer_name="李建华")
+    pieces.submit(actor=contributor, submission=draft, signer_name="李建华")
     client = client_for(editor)
     queue = client.get(reverse("review_queue")).content.decode()
     assert "签发人" in queue and "李建华" in queue
@@ -193,12 +193,12 @@ def test_editor_sees_the_signer_in_queue_and_review_and_can_filter(client_for, c
 
 
 def test_pending_pieces_stay_out_of_the_editor_queue(client_for, contributor, reviewer, editor, draft):
-    actions.submit(actor=contributor, submission=draft)
+    pieces.submit(actor=contributor, submission=draft)
     assert draft.title not in client_for(editor).get(reverse("review_queue")).content.decode()
 
 
 def test_reviewer_comments_reach_the_writers(contributor, reviewer, editor, draft):
-    actions.add_comment(actor=reviewer, submission=draft, text="第二段请补数据")
+    comments.add_comment(actor=reviewer, submission=draft, text="第二段请补数据")
     assert Notification.objects.filter(recipient=contributor, text__contains="第二段请补数据").exists()
     assert not Notification.objects.filter(recipient=editor).exists()
 
@@ -209,7 +209,7 @@ def test_reviewer_comments_reach_the_writers(contributor, reviewer, editor, draf
 def test_a_piece_left_pending_when_the_reviewer_leaves_is_not_stuck(
     client_for, contributor, reviewer, editor, draft
 ):
-    piece = actions.submit(actor=contributor, submission=draft)
+    piece = pieces.submit(actor=contributor, submission=draft)
     assert piece.status == S.PENDING_SIGNOFF
     reviewer.is_active = False
     reviewer.save()
@@ -217,8 +217,8 @@ def test_a_piece_left_pending_when_the_reviewer_leaves_is_not_stuck(
     page = client.get(reverse("piece_detail", args=[piece.pk])).content.decode()
     assert "本单位已没有在职的审核人" in page and 'name="signer_name"' in page
     # Without a 签发人 it is refused; with one it goes to the editor.
-    with pytest.raises(actions.SubmissionActionError, match="请填写签发人"):
-        actions.submit(actor=contributor, submission=piece)
+    with pytest.raises(common.SubmissionActionError, match="请填写签发人"):
+        pieces.submit(actor=contributor, submission=piece)
     response = client.post(reverse("piece_submit", args=[piece.pk]), {"signer_name": "李建华"}, follow=True)
     assert "已报送，等待研究室审核" in response.content.decode()
     piece.refresh_from_db()
@@ -226,28 +226,28 @@ def test_a_piece_left_pending_when_the_reviewer_leaves_is_not_stuck(
     assert trail(piece)[-1] == ("submit", "pending_signoff", "submitted")
     assert Notification.objects.filter(recipient=editor, text__contains=piece.title).exists()
     # A second click changes nothing.
-    actions.submit(actor=contributor, submission=piece, signer_name="李建华")
+    pieces.submit(actor=contributor, submission=piece, signer_name="李建华")
     assert len(trail(piece)) == 2
 
 
 def test_a_pending_piece_without_reviewer_can_be_withdrawn_and_restored(contributor, reviewer, draft):
-    piece = actions.submit(actor=contributor, submission=draft)
+    piece = pieces.submit(actor=contributor, submission=draft)
     reviewer.is_active = False
     reviewer.save()
-    piece = actions.withdraw(actor=contributor, submission=piece)
-    piece = actions.restore_withdrawn(actor=contributor, submission=piece)
+    piece = pieces.withdraw(actor=contributor, submission=piece)
+    piece = pieces.restore_withdrawn(actor=contributor, submission=piece)
     assert piece.status == S.DRAFT
-    piece = actions.submit(actor=contributor, submission=piece, signer_name="李建华")
+    piece = pieces.submit(actor=contributor, submission=piece, signer_name="李建华")
     assert piece.status == S.SUBMITTED
 
 
 def test_while_a_reviewer_is_active_a_pending_piece_is_not_resubmitted(
     client_for, contributor, reviewer, draft
 ):
-    piece = actions.submit(actor=contributor, submission=draft)
+    piece = pieces.submit(actor=contributor, submission=draft)
     page = client_for(contributor).get(reverse("piece_detail", args=[piece.pk])).content.decode()
     assert "稿件待本单位审核人审签" in page and 'name="signer_name"' not in page
-    actions.submit(actor=contributor, submission=piece, signer_name="李建华")
+    pieces.submit(actor=contributor, submission=piece, signer_name="李建华")
     piece.refresh_from_db()
     assert piece.status == S.PENDING_SIGNOFF and piece.signer_name == ""
 
@@ -255,8 +255,8 @@ def test_while_a_reviewer_is_active_a_pending_piece_is_not_resubmitted(
 def test_a_writers_comment_during_signoff_goes_to_the_reviewer(
     client_for, contributor, reviewer, editor, draft
 ):
-    piece = actions.submit(actor=contributor, submission=draft)
-    actions.add_comment(actor=contributor, submission=piece, text="王主任，请您抓紧审签")
+    piece = pieces.submit(actor=contributor, submission=draft)
+    comments.add_comment(actor=contributor, submission=piece, text="王主任，请您抓紧审签")
     assert Notification.objects.filter(recipient=reviewer, text__contains="请您抓紧审签").exists()
     assert not Notification.objects.filter(recipient=editor).exists()
     # The editor does not open a piece still in the unit, by any URL.
@@ -264,11 +264,11 @@ def test_a_writers_comment_during_signoff_goes_to_the_reviewer(
     for name in ("review_detail", "piece_detail", "piece_versions"):
         assert client.get(reverse(name, args=[piece.pk])).status_code == 404
     with pytest.raises(PermissionDenied):
-        actions.add_comment(actor=editor, submission=piece, text="看看")
+        comments.add_comment(actor=editor, submission=piece, text="看看")
     # Once signed off it is the editor's, and the writer's comments go there.
-    piece = actions.sign_off(actor=reviewer, submission=piece)
+    piece = pieces.sign_off(actor=reviewer, submission=piece)
     assert client.get(reverse("review_detail", args=[piece.pk])).status_code == 200
-    actions.add_comment(actor=contributor, submission=piece, text="已补充数据")
+    comments.add_comment(actor=contributor, submission=piece, text="已补充数据")
     assert Notification.objects.filter(recipient=editor, text__contains="已补充数据").exists()
 
 

@@ -25,17 +25,16 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.models import Unit
-from bulletin.actions import (
-    create_issue,
-    import_back_issue,
-    publish_issue,
-    record_instruction,
-)
-from bulletin.importing.parser import parse_issue_file
-from bulletin.importing.samples import seed_path
-from bulletin.models import PointsScheme, Publication
-from bulletin.stats import Period, monthly_adoptions, unit_report
-from submissions import actions
+from assessment.actions.instructions import record_instruction
+from assessment.models import PointsScheme
+from assessment.stats import Period, monthly_adoptions, unit_report
+from backissues.actions import import_back_issue
+from backissues.parsing.parser import parse_issue_file
+from backissues.parsing.samples import seed_path
+from bulletin.actions.issues import create_issue
+from bulletin.actions.publishing import publish_issue
+from bulletin.models import Publication
+from submissions.actions import commissions, pieces
 from submissions.models import Event, Submission
 from tests.issue_helpers import place, submitted_piece
 
@@ -70,7 +69,7 @@ def data(editor, contributor, other_contributor, settings, tmp_path):
     )
     a = submitted_piece(contributor, "西湖区甲")
     dated(a, "submit", D(2024, 3, 10))
-    actions.adopt_as_article(actor=editor, submission=a)
+    pieces.adopt_as_article(actor=editor, submission=a)
     dated(a, "adopt_article", D(2024, 3, 15))
     issue = create_issue(
         actor=editor, publication=Publication.objects.get(), date=D(2024, 3, 20), number=3, total_number=691
@@ -81,16 +80,16 @@ def data(editor, contributor, other_contributor, settings, tmp_path):
 
     b = submitted_piece(contributor, "西湖区乙")
     dated(b, "submit", D(2024, 8, 1))
-    actions.adopt_as_brief(actor=editor, submission=b, brief_text="西湖区人大常委会开展调研。")
+    pieces.adopt_as_brief(actor=editor, submission=b, brief_text="西湖区人大常委会开展调研。")
     dated(b, "adopt_brief", D(2024, 8, 5))
 
     c = submitted_piece(contributor, "西湖区丙")
     dated(c, "submit", D(2024, 9, 1))
-    actions.return_for_revision(actor=editor, submission=c, note="请修改")
+    pieces.return_for_revision(actor=editor, submission=c, note="请修改")
     dated(c, "return", D(2024, 9, 2))
-    actions.submit(actor=contributor, submission=c, signer_name="李建华")
+    pieces.submit(actor=contributor, submission=c, signer_name="李建华")
     dated(c, "submit", D(2024, 9, 3), nth=1)
-    actions.decline(actor=editor, submission=c, reason="重复")
+    pieces.decline(actor=editor, submission=c, reason="重复")
     dated(c, "decline", D(2024, 9, 5))
 
     record_instruction(
@@ -103,10 +102,10 @@ def data(editor, contributor, other_contributor, settings, tmp_path):
 
     d = submitted_piece(other_contributor, "萧山区丁")
     dated(d, "submit", D(2024, 5, 1))
-    actions.adopt_as_article(actor=editor, submission=d)
+    pieces.adopt_as_article(actor=editor, submission=d)
     dated(d, "adopt_article", D(2024, 5, 2))
 
-    commission = actions.create_commission(
+    commission = commissions.create_commission(
         actor=editor,
         topic="约稿",
         requirements="",
@@ -114,10 +113,10 @@ def data(editor, contributor, other_contributor, settings, tmp_path):
         units=[contributor.unit, other_contributor.unit],
     )
     type(commission).objects.filter(pk=commission.pk).update(deadline=D(2024, 6, 30))
-    e = actions.create_draft(
+    e = pieces.create_draft(
         actor=other_contributor, commission=commission, title="萧山区戊", body="<p>应约。</p>"
     )
-    actions.submit(actor=other_contributor, submission=e, signer_name="李建华")
+    pieces.submit(actor=other_contributor, submission=e, signer_name="李建华")
     dated(e, "submit", D(2024, 7, 5))
 
     if SEED.exists():
@@ -183,7 +182,7 @@ def test_query_count_does_not_grow_with_pieces(data, editor, contributor, django
         unit_report(Period.year(2024))
     for n in range(12):
         piece = submitted_piece(contributor, f"加稿{n}")
-        actions.adopt_as_article(actor=editor, submission=piece)
+        pieces.adopt_as_article(actor=editor, submission=piece)
     with django_assert_max_num_queries(len(before.captured_queries)):
         unit_report(Period.year(2024))
     assert len(before.captured_queries) <= 8
@@ -232,7 +231,7 @@ def test_monthly_trend(data, contributor):
 
 
 def test_instructions_only_on_published_pieces(editor, contributor):
-    from bulletin.actions import IssueActionError
+    from bulletin.actions.common import IssueActionError
 
     piece = submitted_piece(contributor, "未刊发")
     with pytest.raises(IssueActionError, match="只能为已刊发的稿件记录批示"):

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from docx import Document
 
-from submissions import actions
+from submissions.actions import pieces
 from submissions.models import Event, Revision, Submission
 from tests.issue_helpers import submitted_piece
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def xihu_piece(contributor):
-    return actions.create_draft(actor=contributor, title="西湖区稿件", body="<p>西湖区的正文。</p>")
+    return pieces.create_draft(actor=contributor, title="西湖区稿件", body="<p>西湖区的正文。</p>")
 
 
 def docx_bytes(*paragraphs, title="西湖区：“三个力”做活代表工作") -> bytes:
@@ -203,7 +203,7 @@ def test_bad_docx_uploads_are_refused_in_chinese(client_for, contributor, name, 
 def test_contributor_sees_what_the_editor_changed(client_for, contributor, editor):
     piece = submitted_piece(contributor, "原标题", body="<p>区人大常委会开展专题调研三次。</p>")
     piece.refresh_from_db()
-    actions.save_text(
+    pieces.save_text(
         actor=editor,
         submission=piece,
         expected_version=piece.version,
@@ -221,7 +221,7 @@ def test_withdraw_before_adoption_only(client_for, contributor, editor):
     client.post(reverse("piece_withdraw", args=[piece.pk]))
     assert Submission.objects.get(pk=piece.pk).status == "withdrawn"
     adopted = submitted_piece(contributor, "已采用稿")
-    actions.adopt_as_article(actor=editor, submission=adopted)
+    pieces.adopt_as_article(actor=editor, submission=adopted)
     page = client.post(reverse("piece_withdraw", args=[adopted.pk]), follow=True).content.decode()
     assert "不能撤回" in page and Submission.objects.get(pk=adopted.pk).status == "adopted"
 
@@ -231,7 +231,7 @@ def test_edit_conflict_through_the_page_keeps_both_texts(client_for, contributor
     piece.refresh_from_db()
     client = client_for(editor)
     stale_version = piece.version
-    actions.save_text(
+    pieces.save_text(
         actor=editor, submission=piece, expected_version=stale_version, body="<p>先保存的。</p>"
     )
     response = client.post(
@@ -251,7 +251,7 @@ def test_edit_conflict_through_the_page_keeps_both_texts(client_for, contributor
 def test_queue_filters_and_counts(client_for, editor, contributor, other_contributor):
     submitted_piece(contributor, "西湖区：优化营商环境")
     submitted_piece(other_contributor, "萧山区：政务服务增值化改革")
-    actions.create_draft(actor=contributor, title="还在草稿")
+    pieces.create_draft(actor=contributor, title="还在草稿")
     client = client_for(editor)
     page = client.get(reverse("review_queue")).content.decode()
     assert "西湖区：优化营商环境" in page and "萧山区：政务服务增值化改革" in page and "还在草稿" not in page

@@ -11,11 +11,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from backissues.parsing.parser import NotAnIssueError, decode_issue_bytes, parse_issue_file
 from bulletin.forms import IssueForm
-from bulletin.importing.parser import NotAnIssueError, decode_issue_bytes, parse_issue_file
 from bulletin.models import Issue
 from submissions.forms import PieceForm
-from submissions.textnorm import normalize_block, normalize_line, normalize_paragraph, normalize_text
+from text.normalize import normalize_block, normalize_line, normalize_paragraph, normalize_text
 
 CASES = Path(__file__).resolve().parents[2] / "shared" / "cases"
 KANGXI_CASE = CASES / "backissue" / "10-kangxi-radicals-extracted.txt"

@@ -10,22 +10,20 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-import bulletin.actions as bulletin_actions
+import bulletin.actions.issues as bulletin_actions
+from assessment.actions.instructions import record_instruction
+from assessment.models import Instruction
+from assessment.stats import Period, unit_report
 from audit.models import AuditEntry
-from bulletin.actions import (
-    IssueActionError,
-    correct_issue,
-    create_issue,
-    import_back_issue,
-    publish_issue,
-    record_instruction,
-    update_issue,
-)
-from bulletin.importing.parser import parse_issue_text
-from bulletin.importing.samples import seeds_dir
-from bulletin.models import Instruction, Issue, IssuePdf, Publication
-from bulletin.stats import Period, unit_report
-from submissions import actions as piece_actions
+from backissues.actions import import_back_issue
+from backissues.parsing.parser import parse_issue_text
+from backissues.parsing.samples import seeds_dir
+from bulletin.actions import publishing
+from bulletin.actions.common import IssueActionError
+from bulletin.actions.issues import create_issue, update_issue
+from bulletin.actions.publishing import correct_issue, publish_issue
+from bulletin.models import Issue, IssuePdf, Publication
+from submissions.actions import comments, pieces
 from submissions.models import Comment, Event, Submission
 from tests.issue_helpers import adopted_piece, edit_piece_as_editor, place, submitted_piece
 
@@ -74,7 +72,7 @@ def add_people_things(editor, issue):
     """A 批示 and a comment on the first article of the issue."""
     piece = issue.placements.order_by("section__position", "position").first().submission
     record_instruction(actor=editor, submission=piece, leader="王某", level="municipal", date=issue.date)
-    piece_actions.add_comment(actor=editor, submission=piece, text="请各单位学习。")
+    comments.add_comment(actor=editor, submission=piece, text="请各单位学习。")
     return piece
 
 
@@ -94,7 +92,7 @@ def test_a_replace_failing_at_its_last_step_leaves_every_file_and_row(
         real_store(issue=issue, actor=actor, pdf=pdf, written=written, note=note)  # the new PDF is written…
         raise RuntimeError("disk full")  # …and then the last step fails
 
-    real_store = bulletin_actions._store_pdf
+    real_store = publishing._store_pdf
     monkeypatch.setattr(bulletin_actions, "_store_pdf", fail_at_the_last_step)
     text = seed("2024-06").replace("本期责任编辑:杨青青", "本期责任编辑:李青青")
     with pytest.raises(RuntimeError):
@@ -222,7 +220,7 @@ def test_double_clicks_on_correct_publish_adopt_submit_via_the_pages(
     for _ in range(2):
         client.post(reverse("review_act", args=[pending.pk, "adopt-article"]), {})
     assert pending.events.filter(action="adopt_article").count() == 1
-    draft = piece_actions.create_draft(actor=contributor, title="草稿", body="<p>正文。</p>")
+    draft = pieces.create_draft(actor=contributor, title="草稿", body="<p>正文。</p>")
     unit = client_for(contributor)
     for _ in range(2):
         unit.post(reverse("piece_submit", args=[draft.pk]), {"signer_name": "李建华"})

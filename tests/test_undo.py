@@ -10,10 +10,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from bulletin import actions as issue_actions
+from bulletin.actions import issues, placements, publishing
 from bulletin.models import Issue, Placement, Publication, Section
 from bulletin.queries import issues_for_editor
-from submissions import actions
+from submissions.actions import common, pieces
 from submissions.models import Event, Notification, Submission
 from tests.issue_helpers import adopted_piece, place, submitted_piece
 
@@ -31,7 +31,7 @@ def audit(piece) -> list[tuple]:
 
 @pytest.fixture
 def draft(contributor):
-    return actions.create_draft(actor=contributor, title="西湖区：“三个力”做活代表工作", body="<p>正文。</p>")
+    return pieces.create_draft(actor=contributor, title="西湖区：“三个力”做活代表工作", body="<p>正文。</p>")
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def publication():
 
 
 def new_issue(editor, publication, number: int, day: int = 1) -> Issue:
-    return issue_actions.create_issue(
+    return issues.create_issue(
         actor=editor,
         publication=publication,
         date=datetime.date(2026, 3, day),
@@ -53,7 +53,7 @@ def new_issue(editor, publication, number: int, day: int = 1) -> Issue:
 
 
 def test_the_table_holds_the_undo_transitions():
-    table = {name: (rule.sources, rule.target) for name, rule in actions.TRANSITIONS.items()}
+    table = {name: (rule.sources, rule.target) for name, rule in pieces.TRANSITIONS.items()}
     assert table["delete"] == ((S.DRAFT,), S.DELETED)
     assert table["restore"] == ((S.WITHDRAWN,), S.DRAFT)
     assert table["unadopt"] == ((S.ADOPTED,), S.SUBMITTED)
@@ -65,7 +65,7 @@ def test_the_table_holds_the_undo_transitions():
 
 
 def test_contributor_deletes_a_never_submitted_draft(contributor, draft):
-    actions.delete_draft(actor=contributor, submission=draft)
+    pieces.delete_draft(actor=contributor, submission=draft)
     assert Submission.objects.get(pk=draft.pk).status == S.DELETED
     assert audit(draft) == [("delete", "draft", "deleted", "xihu")]
     from submissions.queries import for_unit
@@ -76,23 +76,23 @@ def test_contributor_deletes_a_never_submitted_draft(contributor, draft):
 @pytest.mark.parametrize("fixture", ["other_contributor", "reader", "editor"])
 def test_only_the_units_contributor_deletes_its_draft(request, draft, fixture):
     with pytest.raises(PermissionDenied):
-        actions.delete_draft(actor=request.getfixturevalue(fixture), submission=draft)
+        pieces.delete_draft(actor=request.getfixturevalue(fixture), submission=draft)
     assert Submission.objects.get(pk=draft.pk).status == S.DRAFT and audit(draft) == []
 
 
 def test_a_submitted_piece_cannot_be_deleted(contributor, draft):
-    actions.submit(actor=contributor, submission=draft, signer_name="李建华")
-    with pytest.raises(actions.SubmissionActionError, match="当前状态为“已报送”"):
-        actions.delete_draft(actor=contributor, submission=draft)
+    pieces.submit(actor=contributor, submission=draft, signer_name="李建华")
+    with pytest.raises(common.SubmissionActionError, match="当前状态为“已报送”"):
+        pieces.delete_draft(actor=contributor, submission=draft)
     assert [a for a, *_ in audit(draft)] == ["submit"]
 
 
 def test_a_restored_piece_that_was_once_submitted_cannot_be_deleted(contributor, draft):
-    actions.submit(actor=contributor, submission=draft, signer_name="李建华")
-    actions.withdraw(actor=contributor, submission=draft)
-    actions.restore_withdrawn(actor=contributor, submission=draft)
-    with pytest.raises(actions.SubmissionActionError, match="曾经报送过"):
-        actions.delete_draft(actor=contributor, submission=draft)
+    pieces.submit(actor=contributor, submission=draft, signer_name="李建华")
+    pieces.withdraw(actor=contributor, submission=draft)
+    pieces.restore_withdrawn(actor=contributor, submission=draft)
+    with pytest.raises(common.SubmissionActionError, match="曾经报送过"):
+        pieces.delete_draft(actor=contributor, submission=draft)
 
 
 def test_a_deleted_draft_is_gone_from_the_pages(client_for, contributor, draft):
@@ -106,44 +106,44 @@ def test_a_deleted_draft_is_gone_from_the_pages(client_for, contributor, draft):
 def test_a_draft_offers_delete_not_withdraw(client_for, contributor, draft):
     page = client_for(contributor).get(reverse("piece_detail", args=[draft.pk])).content.decode()
     assert "删除草稿" in page and reverse("piece_withdraw", args=[draft.pk]) not in page
-    with pytest.raises(actions.SubmissionActionError):
-        actions.withdraw(actor=contributor, submission=draft)
+    with pytest.raises(common.SubmissionActionError):
+        pieces.withdraw(actor=contributor, submission=draft)
 
 
 # --- restore a withdrawn piece ---------------------------------------------------------
 
 
 def test_contributor_restores_a_withdrawn_piece_as_a_draft(contributor, draft):
-    actions.submit(actor=contributor, submission=draft, signer_name="李建华")
-    actions.withdraw(actor=contributor, submission=draft, note="再改改")
-    actions.restore_withdrawn(actor=contributor, submission=draft)
+    pieces.submit(actor=contributor, submission=draft, signer_name="李建华")
+    pieces.withdraw(actor=contributor, submission=draft, note="再改改")
+    pieces.restore_withdrawn(actor=contributor, submission=draft)
     draft.refresh_from_db()
     assert draft.status == S.DRAFT
     assert audit(draft)[-1] == ("restore", "withdrawn", "draft", "xihu")
     # and it can be submitted again
-    actions.submit(actor=contributor, submission=draft, signer_name="李建华")
+    pieces.submit(actor=contributor, submission=draft, signer_name="李建华")
     assert Submission.objects.get(pk=draft.pk).status == S.SUBMITTED
 
 
 @pytest.mark.parametrize("fixture", ["other_contributor", "reader", "editor"])
 def test_only_the_unit_restores(request, contributor, draft, fixture):
-    actions.submit(actor=contributor, submission=draft, signer_name="李建华")
-    actions.withdraw(actor=contributor, submission=draft)
+    pieces.submit(actor=contributor, submission=draft, signer_name="李建华")
+    pieces.withdraw(actor=contributor, submission=draft)
     with pytest.raises(PermissionDenied):
-        actions.restore_withdrawn(actor=request.getfixturevalue(fixture), submission=draft)
+        pieces.restore_withdrawn(actor=request.getfixturevalue(fixture), submission=draft)
     assert Submission.objects.get(pk=draft.pk).status == S.WITHDRAWN
 
 
 def test_only_a_withdrawn_piece_is_restored(contributor, draft):
-    actions.submit(actor=contributor, submission=draft, signer_name="李建华")
-    with pytest.raises(actions.SubmissionActionError, match="不能恢复为草稿"):
-        actions.restore_withdrawn(actor=contributor, submission=draft)
+    pieces.submit(actor=contributor, submission=draft, signer_name="李建华")
+    with pytest.raises(common.SubmissionActionError, match="不能恢复为草稿"):
+        pieces.restore_withdrawn(actor=contributor, submission=draft)
     assert len(audit(draft)) == 1
 
 
 def test_restore_through_the_page(client_for, contributor, draft):
-    actions.submit(actor=contributor, submission=draft, signer_name="李建华")
-    actions.withdraw(actor=contributor, submission=draft)
+    pieces.submit(actor=contributor, submission=draft, signer_name="李建华")
+    pieces.withdraw(actor=contributor, submission=draft)
     client = client_for(contributor)
     assert "恢复为草稿" in client.get(reverse("piece_detail", args=[draft.pk])).content.decode()
     client.post(reverse("piece_restore", args=[draft.pk]))
@@ -155,21 +155,21 @@ def test_restore_through_the_page(client_for, contributor, draft):
 
 def test_editor_undoes_an_adoption_with_a_note(editor, contributor):
     piece = adopted_piece(editor, contributor, "稿", as_brief=True)
-    actions.unadopt(actor=editor, submission=piece, note="选题与上期重复")
+    pieces.unadopt(actor=editor, submission=piece, note="选题与上期重复")
     piece.refresh_from_db()
     assert piece.status == S.SUBMITTED and piece.adopted_as == ""
     assert audit(piece)[-1] == ("unadopt", "adopted", "submitted", "bianji")
     assert Event.objects.filter(submission=piece, action="unadopt").get().note == "选题与上期重复"
     assert Notification.objects.filter(recipient=contributor, text__contains="采用已撤销").exists()
     # decided again: adopted as an article this time
-    actions.adopt_as_article(actor=editor, submission=piece)
+    pieces.adopt_as_article(actor=editor, submission=piece)
     assert Submission.objects.get(pk=piece.pk).adopted_as == "article"
 
 
 def test_unadopt_needs_a_note(editor, contributor):
     piece = adopted_piece(editor, contributor, "稿")
-    with pytest.raises(actions.SubmissionActionError, match="写明原因"):
-        actions.unadopt(actor=editor, submission=piece, note="  ")
+    with pytest.raises(common.SubmissionActionError, match="写明原因"):
+        pieces.unadopt(actor=editor, submission=piece, note="  ")
     assert Submission.objects.get(pk=piece.pk).status == S.ADOPTED
 
 
@@ -177,7 +177,7 @@ def test_unadopt_needs_a_note(editor, contributor):
 def test_only_editors_undo_adoptions(request, editor, contributor, fixture):
     piece = adopted_piece(editor, contributor, "稿")
     with pytest.raises(PermissionDenied):
-        actions.unadopt(actor=request.getfixturevalue(fixture), submission=piece, note="x")
+        pieces.unadopt(actor=request.getfixturevalue(fixture), submission=piece, note="x")
     assert Submission.objects.get(pk=piece.pk).status == S.ADOPTED
 
 
@@ -185,15 +185,15 @@ def test_a_placed_piece_cannot_be_unadopted(editor, contributor, publication):
     piece = adopted_piece(editor, contributor, "稿")
     issue = new_issue(editor, publication, 1)
     place(editor, issue, piece, "助力攻坚")
-    with pytest.raises(actions.SubmissionActionError, match="已编入2026年第1期"):
-        actions.unadopt(actor=editor, submission=piece, note="x")
+    with pytest.raises(common.SubmissionActionError, match="已编入2026年第1期"):
+        pieces.unadopt(actor=editor, submission=piece, note="x")
     assert Submission.objects.get(pk=piece.pk).status == S.ADOPTED
 
 
 def test_a_submitted_piece_cannot_be_unadopted(editor, contributor):
     piece = submitted_piece(contributor, "稿")
-    with pytest.raises(actions.SubmissionActionError, match="不能撤销采用"):
-        actions.unadopt(actor=editor, submission=piece, note="x")
+    with pytest.raises(common.SubmissionActionError, match="不能撤销采用"):
+        pieces.unadopt(actor=editor, submission=piece, note="x")
 
 
 # --- reopen a 不采用 piece -------------------------------------------------------------
@@ -201,8 +201,8 @@ def test_a_submitted_piece_cannot_be_unadopted(editor, contributor):
 
 def test_editor_reopens_a_declined_piece(editor, contributor):
     piece = submitted_piece(contributor, "稿")
-    actions.decline(actor=editor, submission=piece, reason="不合适")
-    actions.reopen(actor=editor, submission=piece, note="重新考虑")
+    pieces.decline(actor=editor, submission=piece, reason="不合适")
+    pieces.reopen(actor=editor, submission=piece, note="重新考虑")
     assert Submission.objects.get(pk=piece.pk).status == S.SUBMITTED
     assert audit(piece)[-1] == ("reopen", "declined", "submitted", "bianji")
     assert Notification.objects.filter(recipient=contributor, text__contains="重新进入审核").exists()
@@ -211,16 +211,16 @@ def test_editor_reopens_a_declined_piece(editor, contributor):
 @pytest.mark.parametrize("fixture", ["contributor", "other_contributor", "reader"])
 def test_only_editors_reopen(request, editor, contributor, fixture):
     piece = submitted_piece(contributor, "稿")
-    actions.decline(actor=editor, submission=piece, reason="不合适")
+    pieces.decline(actor=editor, submission=piece, reason="不合适")
     with pytest.raises(PermissionDenied):
-        actions.reopen(actor=request.getfixturevalue(fixture), submission=piece)
+        pieces.reopen(actor=request.getfixturevalue(fixture), submission=piece)
     assert Submission.objects.get(pk=piece.pk).status == S.DECLINED
 
 
 def test_only_a_declined_piece_is_reopened(editor, contributor):
     piece = adopted_piece(editor, contributor, "稿")
-    with pytest.raises(actions.SubmissionActionError, match="不能重新审核"):
-        actions.reopen(actor=editor, submission=piece)
+    with pytest.raises(common.SubmissionActionError, match="不能重新审核"):
+        pieces.reopen(actor=editor, submission=piece)
 
 
 def test_unadopt_and_reopen_through_the_review_page(client_for, editor, contributor):
@@ -248,7 +248,7 @@ def test_deleting_an_issue_in_assembly_returns_its_pieces(editor, contributor, p
     b = adopted_piece(editor, contributor, "乙", as_brief=True)
     place(editor, issue, a, "助力攻坚")
     place(editor, issue, b, "信息摘登")
-    pieces = issue_actions.delete_issue(actor=editor, issue=issue)
+    pieces = issues.delete_issue(actor=editor, issue=issue)
     assert {p.pk for p in pieces} == {a.pk, b.pk}
     assert not Issue.objects.filter(pk=issue.pk).exists() and not Placement.objects.exists()
     for piece in (a, b):
@@ -264,16 +264,16 @@ def test_deleting_an_issue_in_assembly_returns_its_pieces(editor, contributor, p
 def test_only_editors_delete_issues(request, editor, publication, fixture):
     issue = new_issue(editor, publication, 1)
     with pytest.raises(PermissionDenied):
-        issue_actions.delete_issue(actor=request.getfixturevalue(fixture), issue=issue)
+        issues.delete_issue(actor=request.getfixturevalue(fixture), issue=issue)
     assert Issue.objects.filter(pk=issue.pk).exists()
 
 
 def test_a_published_issue_cannot_be_deleted(editor, contributor, publication):
     issue = new_issue(editor, publication, 1)
     place(editor, issue, adopted_piece(editor, contributor, "甲"), "助力攻坚")
-    issue_actions.publish_issue(actor=editor, issue=issue)
-    with pytest.raises(issue_actions.IssueActionError, match="不能删除"):
-        issue_actions.delete_issue(actor=editor, issue=issue)
+    publishing.publish_issue(actor=editor, issue=issue)
+    with pytest.raises(common.IssueActionError, match="不能删除"):
+        issues.delete_issue(actor=editor, issue=issue)
     assert Issue.objects.filter(pk=issue.pk).exists()
 
 
@@ -293,11 +293,11 @@ def test_an_issue_deleted_meanwhile_is_a_message_not_an_error(client_for, editor
     issue = new_issue(editor, publication, 1)
     piece = adopted_piece(editor, contributor, "甲")
     stale = Issue.objects.get(pk=issue.pk)  # the page the late request was sent from
-    issue_actions.delete_issue(actor=editor, issue=issue)
-    with pytest.raises(issue_actions.IssueActionError, match="已被删除"):
-        issue_actions.delete_issue(actor=editor, issue=stale)
-    with pytest.raises(issue_actions.IssueActionError, match="已被删除"):
-        issue_actions.place_submission(
+    issues.delete_issue(actor=editor, issue=issue)
+    with pytest.raises(common.IssueActionError, match="已被删除"):
+        issues.delete_issue(actor=editor, issue=stale)
+    with pytest.raises(common.IssueActionError, match="已被删除"):
+        placements.place_submission(
             actor=editor,
             issue=stale,
             submission=piece,
@@ -313,7 +313,7 @@ def test_removing_a_placement_is_audited(editor, contributor, publication):
     piece = adopted_piece(editor, contributor, "甲")
     placement = place(editor, issue, piece, "助力攻坚")
     issue.refresh_from_db()
-    issue_actions.remove_placement(actor=editor, placement=placement, expected_version=issue.layout_version)
+    placements.remove_placement(actor=editor, placement=placement, expected_version=issue.layout_version)
     assert audit(piece)[-1] == ("unplace", "adopted", "adopted", "bianji")
 
 
@@ -324,10 +324,10 @@ def test_publishing_past_an_earlier_number_in_assembly_asks_first(editor, contri
     first = new_issue(editor, publication, 1)
     second = new_issue(editor, publication, 2, day=15)
     place(editor, second, adopted_piece(editor, contributor, "甲"), "助力攻坚")
-    with pytest.raises(issue_actions.NeedsConfirmation, match="2026年第1期还在编辑中"):
-        issue_actions.publish_issue(actor=editor, issue=second)
+    with pytest.raises(common.NeedsConfirmation, match="2026年第1期还在编辑中"):
+        publishing.publish_issue(actor=editor, issue=second)
     assert Issue.objects.get(pk=second.pk).status == Issue.Status.DRAFT
-    issue_actions.publish_issue(actor=editor, issue=second, confirmed=True)
+    publishing.publish_issue(actor=editor, issue=second, confirmed=True)
     assert Issue.objects.get(pk=second.pk).status == Issue.Status.PUBLISHED
     assert Issue.objects.get(pk=first.pk).status == Issue.Status.DRAFT
 
@@ -355,8 +355,8 @@ def test_issue_list_is_ordered_by_year_and_number(editor, contributor, publicati
     first = new_issue(editor, publication, 1)
     second = new_issue(editor, publication, 2, day=15)
     place(editor, first, adopted_piece(editor, contributor, "甲"), "助力攻坚")
-    issue_actions.publish_issue(actor=editor, issue=first)
-    old = issue_actions.create_issue(
+    publishing.publish_issue(actor=editor, issue=first)
+    old = issues.create_issue(
         actor=editor, publication=publication, date=datetime.date(2025, 12, 1), number=30, total_number=790
     )
     assert [i.pk for i in issues_for_editor()] == [second.pk, first.pk, old.pk]
@@ -368,7 +368,7 @@ def test_issue_list_is_ordered_by_year_and_number(editor, contributor, publicati
 def _row(unit):
     from django.utils import timezone
 
-    from bulletin.stats import Period, unit_report
+    from assessment.stats import Period, unit_report
 
     report = unit_report(Period.year(timezone.localdate().year))
     return next(r for r in report.rows if r.unit == unit)
@@ -376,29 +376,29 @@ def _row(unit):
 
 def test_an_undone_adoption_does_not_count_and_the_readoption_does(editor, contributor):
     piece = adopted_piece(editor, contributor, "稿")
-    actions.unadopt(actor=editor, submission=piece, note="再议")
+    pieces.unadopt(actor=editor, submission=piece, note="再议")
     assert Event.objects.get(submission=piece, action="adopt_article").undone
     row = _row(contributor.unit)
     assert (row.articles, row.briefs, row.points) == (0, 0, 0)
-    actions.adopt_as_brief(actor=editor, submission=piece, brief_text=f"{contributor.unit.name}稿。")
+    pieces.adopt_as_brief(actor=editor, submission=piece, brief_text=f"{contributor.unit.name}稿。")
     row = _row(contributor.unit)
     assert (row.submitted, row.articles, row.briefs, row.points) == (1, 0, 1, 1)
 
 
 def test_a_reopened_decline_does_not_count(editor, contributor):
     piece = submitted_piece(contributor, "稿")
-    actions.decline(actor=editor, submission=piece, reason="不合适")
-    actions.reopen(actor=editor, submission=piece)
-    actions.adopt_as_article(actor=editor, submission=piece)
+    pieces.decline(actor=editor, submission=piece, reason="不合适")
+    pieces.reopen(actor=editor, submission=piece)
+    pieces.adopt_as_article(actor=editor, submission=piece)
     row = _row(contributor.unit)
     assert (row.declined, row.articles) == (0, 1)
 
 
 def test_a_restored_and_resubmitted_piece_counts_once(contributor, draft):
-    actions.submit(actor=contributor, submission=draft, signer_name="李建华")
-    actions.withdraw(actor=contributor, submission=draft)
-    actions.restore_withdrawn(actor=contributor, submission=draft)
-    actions.submit(actor=contributor, submission=draft, signer_name="李建华")
+    pieces.submit(actor=contributor, submission=draft, signer_name="李建华")
+    pieces.withdraw(actor=contributor, submission=draft)
+    pieces.restore_withdrawn(actor=contributor, submission=draft)
+    pieces.submit(actor=contributor, submission=draft, signer_name="李建华")
     assert _row(contributor.unit).submitted == 1
 
 

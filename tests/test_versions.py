@@ -9,12 +9,12 @@ import time
 import pytest
 from django.urls import reverse
 
-from submissions import actions
-from submissions.diff import diff_html, diff_text
+from submissions.actions import common, pieces
 from submissions.models import Revision, Submission
 from submissions.queries import editor_change, text_when_returned, versions_of
 from submissions.versions import TextVersion, compare
 from tests.issue_helpers import edit_piece_as_editor, submitted_piece
+from text.diff import diff_html, diff_text
 
 pytestmark = pytest.mark.django_db
 
@@ -168,15 +168,15 @@ def test_every_text_field_is_compared(contributor, editor):
 def test_contributor_still_sees_the_editors_changes_after_resubmitting(client_for, contributor, editor):
     piece = submitted_piece(contributor, "标题", body=BODY)
     edit_piece_as_editor(editor, piece, body=BODY.replace("120", "150"))
-    actions.return_for_revision(actor=editor, submission=piece, note="请补充成效")
+    pieces.return_for_revision(actor=editor, submission=piece, note="请补充成效")
     piece.refresh_from_db()
-    actions.save_text(
+    pieces.save_text(
         actor=contributor,
         submission=piece,
         expected_version=piece.version,
         body=BODY.replace("120", "150") + "<p>三是补充的成效。</p>",
     )
-    actions.submit(actor=contributor, submission=piece, signer_name="李建华")
+    pieces.submit(actor=contributor, submission=piece, signer_name="李建华")
     base, edited = editor_change(Submission.objects.get(pk=piece.pk))
     assert base.kind == "报送稿" and edited.kind == "编辑修改"
     page = client_for(contributor).get(reverse("piece_detail", args=[piece.pk])).content.decode()
@@ -186,12 +186,12 @@ def test_contributor_still_sees_the_editors_changes_after_resubmitting(client_fo
 
 def test_editor_sees_what_changed_since_the_version_they_returned(client_for, contributor, editor):
     piece = submitted_piece(contributor, "标题", body=BODY)
-    actions.return_for_revision(actor=editor, submission=piece, note="请补充")
+    pieces.return_for_revision(actor=editor, submission=piece, note="请补充")
     piece.refresh_from_db()
-    actions.save_text(
+    pieces.save_text(
         actor=contributor, submission=piece, expected_version=piece.version, body=BODY.replace("98", "105")
     )
-    actions.submit(actor=contributor, submission=piece, signer_name="李建华")
+    pieces.submit(actor=contributor, submission=piece, signer_name="李建华")
     returned = text_when_returned(Submission.objects.get(pk=piece.pk))
     assert returned.body == BODY
     page = client_for(editor).get(reverse("review_detail", args=[piece.pk])).content.decode()
@@ -232,10 +232,10 @@ def test_a_retried_conflicting_save_is_kept_once(contributor, editor):
     piece = submitted_piece(contributor, "标题", body=BODY)
     piece.refresh_from_db()
     seen = piece.version
-    actions.save_text(actor=editor, submission=piece, expected_version=seen, body="<p>甲的修改。</p>")
+    pieces.save_text(actor=editor, submission=piece, expected_version=seen, body="<p>甲的修改。</p>")
     for text in ("<p>乙的修改。</p>", "<p>乙的修改。</p>", "<p>乙再改一处。</p>"):
-        with pytest.raises(actions.EditConflict) as refused:
-            actions.save_text(actor=editor, submission=piece, expected_version=seen, body=text)
+        with pytest.raises(common.EditConflict) as refused:
+            pieces.save_text(actor=editor, submission=piece, expected_version=seen, body=text)
     kept = Revision.objects.filter(submission=piece, kind="conflict")
     assert kept.count() == 1 and kept.get().body == "<p>乙再改一处。</p>"
     assert refused.value.revision.pk == kept.get().pk
@@ -244,7 +244,7 @@ def test_a_retried_conflicting_save_is_kept_once(contributor, editor):
 def test_the_same_save_sent_twice_is_not_a_conflict(client_for, contributor):
     """A click during a slow answer or the browser's "resubmit" sends the same form twice:
     the second finds its text already saved — no "changed by someone else", no copy kept."""
-    piece = actions.create_draft(actor=contributor, title="标题", body=BODY)
+    piece = pieces.create_draft(actor=contributor, title="标题", body=BODY)
     form = {
         "title": "新标题",
         "subtitle": "",
@@ -270,14 +270,14 @@ def test_the_refusal_is_read_before_the_refused_text(client_for, contributor, ed
     first, above both the refused text and the form holding the current text (it was inside
     the form, below the refused text)."""
     if desk == "unit":
-        piece = actions.create_draft(actor=contributor, title="标题", body="<p>原文。</p>")
+        piece = pieces.create_draft(actor=contributor, title="标题", body="<p>原文。</p>")
         user, url = contributor, reverse("piece_edit", args=[piece.pk])
     else:
         piece = submitted_piece(contributor, "标题", body="<p>原文。</p>")
         piece.refresh_from_db()
         user, url = editor, reverse("review_detail", args=[piece.pk])
     seen = piece.version
-    actions.save_text(actor=user, submission=piece, expected_version=seen, body="<p>甲的修改。</p>")
+    pieces.save_text(actor=user, submission=piece, expected_version=seen, body="<p>甲的修改。</p>")
     page = client_for(user).post(url, {"title": "乙的标题", "body": "<p>乙的修改。</p>", "version": seen})
     html = page.content.decode()
     refusal = html.index("已被他人修改")
@@ -292,7 +292,7 @@ def test_the_refused_text_says_which_parts_the_current_text_already_has(client_f
     piece = submitted_piece(contributor, "标题", body=body)
     piece.refresh_from_db()
     seen = piece.version
-    actions.save_text(
+    pieces.save_text(
         actor=editor, submission=piece, expected_version=seen, title="标题", body=body + "<p>甲加的一段。</p>"
     )
     refused = {"title": "标题", "body": body.replace("第二段原文", "第二段乙改过"), "version": seen}
@@ -312,7 +312,7 @@ def test_conflict_page_shows_current_text_in_the_form_and_the_refused_text_besid
     piece = submitted_piece(contributor, "标题", body="<p>原文。</p>")
     piece.refresh_from_db()
     seen = piece.version
-    actions.save_text(actor=editor, submission=piece, expected_version=seen, body="<p>甲的修改。</p>")
+    pieces.save_text(actor=editor, submission=piece, expected_version=seen, body="<p>甲的修改。</p>")
     page = (
         client_for(editor)
         .post(

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from submissions import formats
-from submissions.docx_import import DocxImportError, import_document
-from submissions.wordml import Limits, format_number, read_word
+from intake import formats
+from intake.docx_import import DocxImportError, import_document
+from intake.wordml import Limits, read_word
 from tests.word_files import b, build_docx, p, r
+from text.listnumbers import format_number
 
 CASES = Path(__file__).resolve().parents[2] / "shared" / "cases" / "word"
 needs_cases = pytest.mark.skipif(not CASES.is_dir(), reason="../shared/cases is not beside the repository")

@@ -16,7 +16,8 @@ from django.db import connection
 from django.utils import timezone
 
 from bulletin import renders
-from bulletin.actions import create_issue, request_publication
+from bulletin.actions.issues import create_issue
+from bulletin.actions.publish_jobs import request_publication
 from bulletin.models import DraftRender, Issue, IssuePdf, Publication, PublishJob
 from service.models import WorkerHeartbeat
 from service.worker import BoundedWorker

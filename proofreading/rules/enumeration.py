@@ -29,8 +29,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from proofreading.findings import Finding, Hit, finding_in
-from proofreading.text import CheckContext, PieceText
 from proofreading.rules import CJK, piece_rule
+from proofreading.text import CheckContext, PieceText
 
 _NUMERAL = "一二三四五六七八九十"
 _DIGITS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}

@@ -17,8 +17,8 @@ import re
 from collections.abc import Iterator
 
 from proofreading.findings import Finding
-from proofreading.text import CheckContext, IssueText
 from proofreading.rules import issue_rule
+from proofreading.text import CheckContext, IssueText
 
 
 def _squash(text: str) -> str:

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from proofreading.findings import Finding, Hit, finding_in
-from proofreading.text import CheckContext, PieceText
 from proofreading.rules import piece_parts, piece_rule
+from proofreading.text import CheckContext, PieceText
 
 PAIRS = {"“": "”", "‘": "’", "《": "》", "〈": "〉", "（": "）", "(": ")", "【": "】", "[": "]"}
 CLOSERS = {close: open_ for open_, close in PAIRS.items()}

@@ -18,8 +18,8 @@ import re
 from collections.abc import Iterator
 
 from proofreading.findings import Finding, Hit, finding_in
-from proofreading.text import CheckContext, PieceText, UnitNames
 from proofreading.rules import piece_rule, text_rule
+from proofreading.text import CheckContext, PieceText, UnitNames
 
 
 def _district_mentions(text: str, units: tuple[UnitNames, ...]) -> Iterator[tuple[re.Match[str], UnitNames]]:

@@ -20,8 +20,8 @@ import re
 from collections.abc import Iterator
 
 from proofreading.findings import Hit
-from proofreading.text import CheckContext
 from proofreading.rules import CJK, is_table_row, text_rule
+from proofreading.text import CheckContext
 
 _APOSTROPHE_YEAR = re.compile(r"['’‘](\d{2})年")
 _SHORT_YEAR_MONTH = re.compile(r"(?<![\d.])(\d{2})年(?=\d{1,2}月)")

@@ -22,8 +22,8 @@ import re
 from collections.abc import Iterator
 
 from proofreading.findings import Hit
-from proofreading.text import CheckContext
 from proofreading.rules import CJK, is_table_row, text_rule
+from proofreading.text import CheckContext
 
 WIDE_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】—…·"
 _WIDE = f"{CJK}{WIDE_PUNCT}"

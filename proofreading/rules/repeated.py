@@ -27,8 +27,8 @@ import re
 from collections.abc import Iterator
 
 from proofreading.findings import Hit
-from proofreading.text import CheckContext
 from proofreading.rules import CJK, text_rule
+from proofreading.text import CheckContext
 
 # Characters that are never reduplicated in official writing; doubling one is a slip.
 # (Left out because a word boundary doubles them too often: 有 没有有效, 会 常委会会议,

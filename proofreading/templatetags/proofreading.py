@@ -3,9 +3,8 @@ contributor's piece page, assembly) need one line each and no change to their vi
 
 from django import template
 
-from submissions.models import Submission
-
 from proofreading import permissions, queries
+from submissions.models import Submission
 
 register = template.Library()
 

@@ -39,7 +39,7 @@ class Command(BaseCommand):
         if not any(section.items for section in document.sections):
             raise CommandError(f"{issue} 还没有编入任何稿件，无法排版。")
 
-        from bulletin.printing.render import render_html, render_pdf
+        from printing.render import render_html, render_pdf
 
         if options["html"]:
             path = Path(options["html"])

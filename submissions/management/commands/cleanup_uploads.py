@@ -10,7 +10,7 @@ import datetime as dt
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandParser
 
-from submissions.uploads import PENDING_DIR, remove_abandoned
+from intake.uploads import PENDING_DIR, remove_abandoned
 
 
 class Command(BaseCommand):

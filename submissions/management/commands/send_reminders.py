@@ -7,8 +7,8 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bulletin.forms import DATE_MAX, DATE_MIN
 from submissions.reminders import send_due_reminders
+from web.forms import DATE_MAX, DATE_MIN
 
 
 class Command(BaseCommand):

@@ -1,0 +1,66 @@
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit.records import Kind, record
+from bulletin.actions.common import IssueActionError, _require_editor
+
+
+def _additions(submission) -> str:
+    """What people added to a piece beyond its import, in words; "" when nothing."""
+    from assessment.models import Instruction
+
+    parts = []
+    instructions = Instruction.objects.filter(submission=submission).count()
+    comments = submission.comments.count()
+    events = submission.events.exclude(action__in=["import", "reimport"]).count()
+    if instructions:
+        parts.append(f"批示 {instructions} 条")
+    if comments:
+        parts.append(f"留言 {comments} 条")
+    if events:
+        parts.append(f"操作记录 {events} 条")
+    return f"《{submission.title}》（{'、'.join(parts)}）" if parts else ""
+
+
+@transaction.atomic
+def record_instruction(*, actor, submission, leader: str, level: str, date: datetime.date, text: str = ""):
+    """记录批示 on a published piece; the piece's unit earns the scheme's bonus. Recording
+    the same instruction again returns the existing record."""
+    from assessment.models import Instruction
+    from submissions.models import Submission
+
+    _require_editor(actor)
+    if submission.status != Submission.Status.PUBLISHED:
+        raise IssueActionError("只能为已刊发的稿件记录批示。")
+    leader = " ".join((leader or "").split())
+    if not leader:
+        raise IssueActionError("请填写批示领导。")
+    if date > timezone.localdate():
+        raise IssueActionError("批示日期不能晚于今天。")
+    text = (text or "").strip()
+    # The same instruction sent twice (a double click, a resubmitted form) is one record, so
+    # its bonus counts once: the piece's row is locked while we look for it.
+    Submission.objects.select_for_update().filter(pk=submission.pk).first()
+    same = Instruction.objects.filter(submission=submission, leader=leader, level=level, date=date, text=text)
+    if same.exists():
+        return same.first()
+    instruction = Instruction(
+        submission=submission,
+        leader=leader,
+        level=level,
+        date=date,
+        text=text,
+        recorded_by=actor,
+    )
+    instruction.full_clean()
+    instruction.save()
+    record(
+        Kind.INSTRUCTION_RECORDED,
+        actor=actor,
+        obj=submission,
+        after={"leader": leader, "level": level, "date": date.isoformat()},
+    )
+    return instruction

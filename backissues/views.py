@@ -1,0 +1,62 @@
+
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+
+from accounts.permissions import role_required
+from backissues import actions, queries
+from backissues.forms import BackIssueForm
+from backissues.parsing.parser import NotAnIssueError, decode_issue_bytes, parse_issue_file
+from bulletin.actions import common
+from bulletin.permissions import can_assemble_issues
+from intake.uploads import refusal
+from text.normalize import normalize_block
+
+editor_only = role_required(can_assemble_issues)
+
+
+@editor_only
+def back_issue_import(request):
+    """Upload a back issue's text, review what the parser found, correct the text, import."""
+    form = BackIssueForm(request.POST or None, request.FILES or None)
+    context: dict = {"form": form}
+    if request.method == "POST" and refusal(request):
+        form.is_valid()
+        form.errors["file"] = form.error_class([refusal(request)])
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = parse_issue_file(data["raw"])
+        except NotAnIssueError as error:
+            form.add_error(None, str(error))
+            return render(request, "bulletin/back_issue_import.html", context)
+        # The text as the parser read it: same decoding, same normalisation (one door).
+        text = normalize_block(decode_issue_bytes(data["raw"]) if data.get("file") else data["text"])
+        if request.POST.get("action") == "import" and not result.errors:
+            try:
+                issue, notes = actions.import_back_issue(
+                    actor=request.user,
+                    result=result,
+                    source_name=data["source_name"],
+                    replace=data["replace"],
+                )
+            except common.IssueActionError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request,
+                    f"已导入{issue.year}年第{issue.number}期(总第{issue.total_number}期)，PDF 已重新排印。",
+                )
+                for note in notes:
+                    messages.warning(request, note)
+                return redirect("archive_issue", pk=issue.pk)
+        context.update(
+            {
+                "result": result,
+                "clash": queries.back_issue_clash(result.document, replace=data["replace"]),
+                "review_form": BackIssueForm(initial={"text": text, "replace": data["replace"]}),
+                "source_name": data["source_name"],
+                "lines": text.splitlines(),
+            }
+        )
+    return render(request, "bulletin/back_issue_import.html", context)

@@ -1,0 +1,385 @@
+"""Settings for 杭州人大信息, driven by environment variables.
+
+Every variable has a safe development default; production sets at least
+DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL. DEBUG is off unless
+DJANGO_DEBUG=1 (`make run` and the test settings set it). See README.md, "Configuration"
+and "Security".
+"""
+
+import datetime
+import json
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"环境变量 {name} 必须是整数，现为“{value}”。") from error
+
+
+# Off unless asked for: a server started without configuration is a production server.
+DEBUG = env_bool("DJANGO_DEBUG", False)
+# `make run` sets BULLETIN_DEMO=1: the demo accounts keep their shared password there.
+BULLETIN_DEMO = env_bool("BULLETIN_DEMO", False)
+
+# Runtime data (SQLite database, stored PDFs, uploads) lives outside the code folders.
+DATA_DIR = Path(os.environ.get("BULLETIN_DATA_DIR", BASE_DIR / "var")).resolve()
+
+_DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+if not DEBUG:
+    # The same test as Django's security.W009: 50 characters, 5 distinct, not generated
+    # by startproject, and never the development key.
+    if not SECRET_KEY:
+        raise ImproperlyConfigured("生产环境（未设置 DJANGO_DEBUG=1）必须设置 DJANGO_SECRET_KEY。")
+    if (
+        len(SECRET_KEY) < 50
+        or len(set(SECRET_KEY)) < 5
+        or SECRET_KEY == _DEV_SECRET_KEY
+        or SECRET_KEY.startswith("django-insecure")
+    ):
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY 太短或是默认值：生产环境需要至少 50 个字符的随机密钥，"
+            "可用 python -c 'import secrets; print(secrets.token_urlsafe(50))' 生成。"
+        )
+elif not SECRET_KEY:
+    SECRET_KEY = _DEV_SECRET_KEY
+
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    "audit",
+    "accounts",
+    "submissions",
+    "bulletin",
+    "proofreading",
+    "config.admin_site.AdminConfig",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "crispy_forms",
+    "crispy_bootstrap5",
+    "bootstrap",
+    "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "service",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.middleware.RequestContextMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.PasswordChangeRequiredMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.errors.ChineseErrorPagesMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised during login into its page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes checks every login first (a locked account or address is refused before
+# its password is even looked at), then Django checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+ROOT_URLCONF = "config.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.navigation",
+                "submissions.context_processors.notifications",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "config.wsgi.application"
+
+DATABASE_URL = os.environ.get("DATABASE_URL", "").strip() or f"sqlite:///{DATA_DIR / 'db.sqlite3'}"
+if not DATABASE_URL.startswith(("sqlite:", "postgres:", "postgresql:")):
+    raise ImproperlyConfigured("DATABASE_URL 只支持 sqlite:///路径 或 postgres://… 两种形式。")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # Wait for a busy writer instead of failing at once, and take the write lock when a
+    # transaction begins, so two editors saving together queue rather than deadlock.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A file, not Django's shared-cache in-memory database, so tests with concurrent
+    # transactions see SQLite's real locking (shared cache fails at once with "table is locked").
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+# GB/T 22239-2019 level 2 (身份鉴别): at least 10 characters of at least three kinds,
+# not the user name, not a common password, not blank. accounts/passwords.py.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "accounts.passwords.NotBlankValidator"},
+    {"NAME": "accounts.passwords.NotUsernameValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "accounts.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("BULLETIN_PASSWORD_MIN_LENGTH", 10)},
+    },
+    {"NAME": "accounts.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Login failure handling (登录失败处理): django-axes. After AXES_FAILURE_LIMIT failures for
+# one account, or from one address, within the cool-off time, that account (address) is
+# locked for the cool-off time; a 管理员 unlocks it by deleting its row under
+# 系统管理 › Axes › Access attempts (or `manage.py axes_reset_username NAME`).
+AXES_FAILURE_LIMIT = env_int("BULLETIN_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("BULLETIN_LOGIN_LOCK_MINUTES", 15))
+AXES_USE_ATTEMPT_EXPIRATION = True  # failures older than the cool-off time no longer count
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "audit.addresses.client_address"
+# Successful logins and logouts are in the audit log (audit/), not in a second log.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = DATA_DIR / "staticfiles"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it even before collectstatic
+MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "media/"
+# An upload over this size is refused before it is read whole (submissions/uploads.py).
+BULLETIN_MAX_UPLOAD_BYTES = int(os.environ.get("BULLETIN_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+FILE_UPLOAD_HANDLERS = [
+    "intake.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
+# Stored files (issue PDFs, rendered previews, uploads) go through Django's storage API only.
+# The file system by default (a shared mount when several machines serve); any other
+# backend, e.g. an S3-compatible store through django-storages, by its dotted path and a
+# JSON object of its options. See README, "Several machines".
+STORAGE_BACKEND = os.environ.get("BULLETIN_STORAGE_BACKEND", "").strip() or (
+    "django.core.files.storage.FileSystemStorage"
+)
+try:
+    STORAGE_OPTIONS = json.loads(os.environ.get("BULLETIN_STORAGE_OPTIONS", "").strip() or "{}")
+except ValueError as error:
+    raise ImproperlyConfigured("BULLETIN_STORAGE_OPTIONS 必须是 JSON 对象。") from error
+if not isinstance(STORAGE_OPTIONS, dict):
+    raise ImproperlyConfigured("BULLETIN_STORAGE_OPTIONS 必须是 JSON 对象。")
+STORAGES = {
+    "default": {"BACKEND": STORAGE_BACKEND, "OPTIONS": STORAGE_OPTIONS},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+# With DEBUG off, collectstatic writes hashed names plus .gz and .br copies; WhiteNoise
+# serves hashed files as immutable for ten years, compressed when the browser accepts it.
+
+
+def cache_from_url(url: str) -> dict:
+    """CACHES["default"] from one URL: empty → this process's memory; redis://host:6379/1;
+    memcached://host:11211; dummy:// (no caching)."""
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "bulletin"}
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url.startswith("memcached://"):
+        return {
+            "BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
+            "LOCATION": url.removeprefix("memcached://"),
+        }
+    if url == "dummy://":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(
+        "BULLETIN_CACHE_URL 只支持 redis://…、memcached://…、dummy:// 或留空（本进程内存）。"
+    )
+
+
+# Published issues' pages and PDFs are cached here; several web machines share one
+# Redis or Memcached (local memory is per process, which is right for one machine).
+CACHES = {"default": cache_from_url(os.environ.get("BULLETIN_CACHE_URL", "").strip())}
+
+# Background work (PDF renders, publishing, daily jobs) through Django's Tasks API
+# (the django-tasks backport). The database backend needs no extra server; `manage.py
+# run_worker` runs it. BULLETIN_TASKS_BACKEND=immediate runs tasks inside the request.
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_tasks_backend = os.environ.get("BULLETIN_TASKS_BACKEND", "").strip() or "database"
+if _tasks_backend not in _TASK_BACKENDS:
+    raise ImproperlyConfigured("BULLETIN_TASKS_BACKEND 只能是 database 或 immediate。")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_tasks_backend]}}
+
+# The worker process restarts itself after this many tasks or above this resident size,
+# so a long-running renderer cannot grow without bound (README, "Work in the background").
+BULLETIN_WORKER_MAX_TASKS = int(os.environ.get("BULLETIN_WORKER_MAX_TASKS", "200"))
+BULLETIN_WORKER_MAX_RSS_MB = int(os.environ.get("BULLETIN_WORKER_MAX_RSS_MB", "400"))
+# Daily jobs the worker's scheduler runs (management commands, local time "HH:MM"). A
+# command not installed is skipped with a warning; each runs once a day across machines.
+BULLETIN_DAILY_JOBS = {
+    "send_reminders": os.environ.get("BULLETIN_JOB_TIME_SEND_REMINDERS", "07:30"),
+    "cleanup_uploads": os.environ.get("BULLETIN_JOB_TIME_CLEANUP_UPLOADS", "03:10"),
+    "verify_storage": os.environ.get("BULLETIN_JOB_TIME_VERIFY_STORAGE", "03:40"),
+    # Finished background-task rows older than 14 days (django-tasks-db's own command).
+    "prune_db_task_results": os.environ.get("BULLETIN_JOB_TIME_PRUNE_TASKS", "03:50"),
+}
+BULLETIN_SCHEDULER = env_bool("BULLETIN_SCHEDULER", True)
+# When nginx serves stored PDFs itself (X-Accel-Redirect), the internal location that maps
+# to MEDIA_ROOT, e.g. "/protected-media/". Empty: the app streams the file.
+BULLETIN_X_ACCEL_PREFIX = os.environ.get("BULLETIN_X_ACCEL_PREFIX", "").strip()
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# Mail: the console backend prints messages in development; set EMAIL_BACKEND to
+# django.core.mail.backends.smtp.EmailBackend and the host settings in production.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "杭州人大信息 <bulletin@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address people open the app at, for links in notification mails.
+BULLETIN_SITE_URL = os.environ.get("BULLETIN_SITE_URL", "http://127.0.0.1:8000")
+
+# Reminders (manage.py send_reminders, run daily): how many days ahead a due date is "near",
+# how long after a deadline units are still reminded, and after how many days a piece waiting
+# for the editor (or for the unit's 审签) is reported.
+BULLETIN_REMINDER_DAYS_AHEAD = int(os.environ.get("BULLETIN_REMINDER_DAYS_AHEAD", "3"))
+BULLETIN_REMINDER_OVERDUE_DAYS = int(os.environ.get("BULLETIN_REMINDER_OVERDUE_DAYS", "7"))
+BULLETIN_REVIEW_WAIT_DAYS = int(os.environ.get("BULLETIN_REVIEW_WAIT_DAYS", "3"))
+
+# Print fonts: a folder of licensed faces (方正小标宋简体, 仿宋_GB2312, 黑体, 楷体_GB2312)
+# preferred over the free Debian faces when present.
+BULLETIN_FONT_DIR = os.environ.get("BULLETIN_FONT_DIR", "")
+
+# Sessions (GB/T 22239-2019 level 2, 登录连接超时自动退出): an idle session ends after
+# BULLETIN_SESSION_IDLE_MINUTES (every request pushes the end back), and the session
+# cookie lives only as long as the browser unless the office sets
+# BULLETIN_SESSION_EXPIRE_AT_BROWSER_CLOSE=0.
+SESSION_COOKIE_AGE = env_int("BULLETIN_SESSION_IDLE_MINUTES", 30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("BULLETIN_SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# HTTPS. In production the app assumes it is served over HTTPS (DJANGO_SECURE_COOKIES=1,
+# the default when DEBUG is off): cookies are sent only over HTTPS, plain HTTP is
+# redirected, and browsers are told to keep to HTTPS (HSTS). An intranet that serves
+# plain HTTP sets DJANGO_SECURE_COOKIES=0 (README, "Security").
+SECURE_COOKIES = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", SECURE_COOKIES)
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31_536_000 if SECURE_COOKIES else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
+# Behind a reverse proxy that terminates TLS and sets X-Forwarded-Proto / X-Forwarded-For.
+# DJANGO_BEHIND_HTTPS_PROXY is the same switch under the name deploy/bulletin.env.example uses.
+BULLETIN_BEHIND_PROXY = env_bool("BULLETIN_BEHIND_PROXY", env_bool("DJANGO_BEHIND_HTTPS_PROXY", False))
+if BULLETIN_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# A refused form (expired page, cookies over plain HTTP) gets a Chinese page that says why.
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
+
+# Content-Security-Policy (django-csp): only the app's own scripts, styles, images and
+# fonts; no inline script or style anywhere, no frames, no plugins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # Style attributes only (no <style> element, no style sheet from elsewhere): the
+        # body editor reads the bold of text pasted from Word from its style attribute;
+        # the server keeps only <p> and <strong>, so none is ever stored.
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # WeasyPrint reports every rendering step at INFO; only its warnings matter here.
+    "loggers": {
+        "django_tasks_db": {"level": "INFO"},
+        "weasyprint": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        # django-axes reports every login at INFO; the audit log records them.
+        "axes": {"level": "WARNING"},
+    },
+}

@@ -1,0 +1,218 @@
+"""Import a Word/WPS file into a draft: title, second title line, paragraphs with bold,
+byline, and a report of everything that could not be kept, with where it was.
+
+``import_document(data, *, tables_as_rows=False) -> DocxImport`` is a pure function of
+the file's bytes (no request, no database), so a background task can run it as it is.
+The format is recognised by content (``formats.sniff``): .docx is read directly, .docm
+without its macros, .doc/.wps/.rtf/.odt after LibreOffice turns them into .docx
+(``formats.convert_to_docx``). The text Word displays is read by ``wordml.read_word``;
+every text then passes the one door (``textnorm``) and the body sanitizer
+(``richtext``). Limits (``MAX_UPLOAD_BYTES``, ``wordml.Limits``) bound the cost of any
+file; a file over them is refused with a message, never half-read silently.
+
+Paragraphs: a manual line break (Shift+Enter) starts a new paragraph when the line before
+it ends a sentence (。！？；：…, maybe closed by a quote or bracket), the line after it is
+indented, or the line after it starts with an enumerator (一、 （一） 1. ① 第一条 一是);
+otherwise the two lines are one paragraph (a title broken by hand), with a space where the
+break stood between two Latin words. Leading
+full-width spaces and tabs are removed: the print adds its own indent.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+from intake import formats
+from intake.wordml import Limits, Paragraph, WordReadError, read_word
+from text.normalize import normalize_line, normalize_text
+from text.richtext import runs_to_html, sanitize_body
+
+logger = logging.getLogger(__name__)
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+TITLE_MAX_CHARS = 40
+BYLINE = re.compile(r"^[（(](.+)[)）]$")
+_SENTENCE_END = re.compile(r"[。！？!?；;：:…][”’」』）)】\]]*$")
+_INDENTED = re.compile(r"^(?:[\u3000\t]|\s{2,})")
+# A line that starts with an enumerator starts a paragraph, whatever the line before ends
+# with: 一、 （一） (1) 1. 1、 ① ⑴ ⒈ 第一条 第3章 一是 — the way Chinese official text lists.
+_CN_NUMBER = "一二三四五六七八九十百零〇两"
+_ENUMERATOR = re.compile(
+    rf"^(?:[{_CN_NUMBER}]{{1,3}}[、．.]"
+    rf"|[（(](?:[{_CN_NUMBER}]{{1,3}}|\d{{1,2}})[）)]"  # not (2024) at a line start
+    r"|\d{1,2}[、．.](?!\d)"  # not 1.5亿
+    "|[\u2460-\u2473\u2474-\u2487\u2488-\u249b\u3280-\u3289]"
+    rf"|第[{_CN_NUMBER}\d]+[条章节款项部分篇]"
+    rf"|[{_CN_NUMBER}]+是)"
+)
+# Two lines joined where both sides are Latin keep the word space the line break was.
+_LATIN_END = re.compile(r"[A-Za-z0-9.,;:!?'\")]$")
+_LATIN_START = re.compile(r"^[A-Za-z]")
+_TITLE_STYLE = re.compile(r"title|heading|标题", re.I)
+
+
+class DocxImportError(Exception):
+    """The file cannot be imported; the message says why, in Chinese."""
+
+
+@dataclass
+class DocxImport:
+    title: str
+    subtitle: str
+    body_html: str
+    byline: str = ""
+    dropped: list[str] = field(default_factory=list)  # not imported, with where it was
+    kept: list[str] = field(default_factory=list)  # kept in another form (text boxes, notes…)
+    warnings: list[str] = field(default_factory=list)
+    format_label: str = "Word 文件（.docx）"
+    source_docx: bytes = b""  # the document as read: a .docx, without macros
+
+
+def read_upload(uploaded) -> bytes:
+    """An uploaded file's bytes, refusing it past MAX_UPLOAD_BYTES without reading more."""
+    if hasattr(uploaded, "seek"):
+        uploaded.seek(0)
+    data = uploaded.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise DocxImportError(
+            f"文件超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB，无法导入。请删去其中的图片后再试，或直接粘贴文字。"
+        )
+    if not data:
+        raise DocxImportError("上传的文件是空的。")
+    return data
+
+
+def import_docx(uploaded, *, tables_as_rows: bool = False) -> DocxImport:
+    """An uploaded file (anything with ``read``) → DocxImport. See ``import_document``."""
+    return import_document(read_upload(uploaded), tables_as_rows=tables_as_rows)
+
+
+def import_document(data: bytes, *, tables_as_rows: bool = False, limits: Limits | None = None) -> DocxImport:
+    """A Word/WPS/RTF/ODF file's bytes → title, body and report. Raises DocxImportError."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise DocxImportError(f"文件超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB，无法导入。")
+    if not data:
+        raise DocxImportError("上传的文件是空的。")
+    fmt = formats.sniff(data)
+    if fmt.convertible:
+        try:
+            docx = formats.convert_to_docx(data, fmt)
+        except formats.ConversionError as error:
+            raise DocxImportError(str(error)) from error
+    elif fmt.readable:
+        docx = data
+    else:
+        raise DocxImportError(formats.refusal(fmt))
+    try:
+        word = read_word(docx, limits=limits, tables_as_rows=tables_as_rows)
+    except WordReadError as error:
+        message = str(error)
+        if fmt.convertible:
+            message = f"{fmt.label}转换后仍无法读取：{message}"
+        raise DocxImportError(message) from error
+    except (ValueError, KeyError, IndexError, AttributeError, TypeError, RecursionError) as error:
+        # A structure no real Word file has; the contributor gets a message, never an error page.
+        logger.warning("Unreadable %s: %r", fmt.kind, error)
+        raise DocxImportError(
+            f"{fmt.label}的内部结构异常，无法读取。请在 Word / WPS 中打开并另存为新的 .docx 后再导入。"
+        ) from error
+    if fmt.kind == "docm":
+        docx = formats.strip_macros(docx)
+
+    paragraphs = _split_lines(word.paragraphs)
+    if not any(_plain(runs).strip() for runs, _ in paragraphs):
+        raise DocxImportError(f"{fmt.label}中没有文字内容。")
+
+    title = subtitle = ""
+    body = [(runs, source) for runs, source in paragraphs if _plain(runs).strip()]
+    if body and _looks_like_title(body[0], 0):
+        title = normalize_line(_plain(body.pop(0)[0]))
+        if body and _looks_like_title(body[0], 1) and body[0][1].centred:
+            subtitle = normalize_line(_plain(body.pop(0)[0]))
+    byline = ""
+    last_body = max((i for i, (_, source) in enumerate(body) if source.kind == "body"), default=None)
+    if last_body is not None:
+        match = BYLINE.match(normalize_line(_plain(body[last_body][0])))
+        if match:
+            byline = " ".join(match.group(1).split())
+            body.pop(last_body)
+
+    warnings = []
+    if not title:
+        warnings.append("没有识别出标题，请手动填写。")
+    if len(title) > 80:
+        warnings.append("标题超过 80 字，请精简。")
+    runs = [[(normalize_text(text), bold) for text, bold in paragraph] for paragraph, _ in body]
+    body_html = sanitize_body(runs_to_html(runs))
+    return DocxImport(
+        title=title[:80],
+        subtitle=subtitle[:80],
+        body_html=body_html,
+        byline=byline,
+        dropped=[f"未导入：{d.place}" for d in word.dropped if not d.kept],
+        kept=[d.place for d in word.dropped if d.kept],
+        warnings=warnings,
+        format_label=fmt.label,
+        source_docx=docx,
+    )
+
+
+def _plain(runs: list[tuple[str, bool]]) -> str:
+    return "".join(text for text, _ in runs)
+
+
+def _split_lines(paragraphs: list[Paragraph]) -> list[tuple[list[tuple[str, bool]], Paragraph]]:
+    """Word paragraphs → the paragraphs a reader sees (manual line breaks decided)."""
+    out: list[tuple[list[tuple[str, bool]], Paragraph]] = []
+    for paragraph in paragraphs:
+        lines: list[list[tuple[str, bool]]] = [[]]
+        for text, bold in paragraph.runs:
+            pieces = text.split("\n")
+            for index, piece in enumerate(pieces):
+                if index:
+                    lines.append([])
+                if piece:
+                    lines[-1].append((piece, bold))
+        current: list[tuple[str, bool]] | None = None
+        for line in lines:
+            text = _plain(line)
+            if not text.strip(" \u3000\t\xa0"):
+                if current is not None and current:
+                    out.append((current, paragraph))
+                current = None  # an empty line always ends a paragraph
+                continue
+            previous = _plain(current).rstrip(" \u3000\t\xa0") if current else ""
+            if (
+                current
+                and not _INDENTED.match(text)
+                and not _SENTENCE_END.search(previous)
+                and not _ENUMERATOR.match(text.lstrip(" \u3000\t\xa0"))
+            ):
+                if _LATIN_END.search(previous) and (
+                    _LATIN_START.match(text) or (previous[-1].isalpha() and text[:1].isdigit())
+                ):
+                    current.append((" ", False))
+                current.extend(line)
+                continue
+            if current:
+                out.append((current, paragraph))
+            current = list(line)
+        if current:
+            out.append((current, paragraph))
+    return out
+
+
+def _looks_like_title(item: tuple[list[tuple[str, bool]], Paragraph], index: int) -> bool:
+    runs, source = item
+    text = normalize_line(_plain(runs))
+    if not text or len(text) > TITLE_MAX_CHARS or index > 1 or source.kind != "body":
+        return False
+    all_bold = any(t.strip() for t, _ in runs) and all(bold for t, bold in runs if t.strip())
+    return (
+        index == 0
+        or source.centred
+        or all_bold
+        or source.size_pt >= 18
+        or bool(_TITLE_STYLE.search(source.style_name))
+    )

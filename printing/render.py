@@ -1,0 +1,555 @@
+"""Render an issue document to print HTML and to PDF (WeasyPrint).
+
+Both are pure functions of the document: no request, no database. The HTML is the same
+one the preview shows and the PDF prints, stylesheet included.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from django.template import Context, Engine
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from printing.libraries import quick_library_lookup
+
+with quick_library_lookup():
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+from printing.checks import CheckReport
+from printing.document import ArticleItem, BriefItem, IssueDocument, Paragraph, Run
+from printing.fonts import Face, FontSet, font_set, screen_family
+from printing.typography import (
+    NARROW_MIN_EM,
+    SPACING_BOUNDS_EM,
+    break_lines,
+    css_letter_spacing,
+    drawn_line_end,
+    justify_drawn,
+    save_break_cache,
+    strip_unprintable,
+    text_boxes,
+)
+
+MM = 72 / 25.4  # pt per mm
+BLOCK_WIDTH = 156 * MM
+BLOCK_HEIGHT = 225 * MM
+LINES_PER_PAGE = 22
+CHARS_PER_LINE = 28
+LINE = BLOCK_HEIGHT / LINES_PER_PAGE  # line pitch, ≈ 28.99 pt
+PITCH = BLOCK_WIDTH / CHARS_PER_LINE  # character pitch, ≈ 15.79 pt
+BODY_SIZE = 16.0  # 3号
+TITLE_SIZE = 22.0  # 2号
+SMALL_SIZE = 14.0  # 4号: page numbers, distribution block
+TOC_SIZE = 14.0
+# At 16 pt a CJK character is wider than the grid pitch; this letter-spacing puts
+# 28 characters on a line.
+GRID_SPACING = PITCH - BODY_SIZE
+# A line whose last glyph ends this close to the edge with the grid spacing is left as it is.
+NATURAL_TOLERANCE = 0.05
+# A line broken inside a web or e-mail address is spaced out at most this much (em,
+# a twentieth of the body size, about a tenth of a Latin letter):
+# Latin letters spaced further read as separate letters; such a line is set ragged.
+ADDRESS_MAX_EM = 0.05
+# Lines are broken with the bounds narrowed by this much (pt): the drawn spacing of
+# single glyphs differs from a line's average by up to 3/1000 em (see justify_drawn).
+DRAWING_MARGIN = 0.08
+# A last line that ends this close to the edge is full, and is justified like the others.
+FULL_LAST_LINE = 0.5
+
+CSS_PATH = Path(__file__).with_name("print.css")
+SCREEN_CSS_PATH = Path(__file__).with_name("screen.css")
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATE = "bulletin/print/issue.html"
+
+# The print template is rendered by a standalone engine: rendering needs neither a
+# request nor Django's settings, so scripts and workers can print without django.setup().
+_ENGINE = Engine(
+    dirs=[str(TEMPLATES_DIR)],
+    loaders=[("django.template.loaders.cached.Loader", ["django.template.loaders.filesystem.Loader"])],
+    autoescape=True,
+)
+
+# One FontConfiguration for the process: WeasyPrint caches loaded @font-face files and
+# Pango font maps on it, which is most of what makes a second render fast.
+FONT_CONFIG = FontConfiguration()
+
+
+@dataclass(frozen=True)
+class _Glyph:
+    char: str
+    face: Face
+    advance: float
+
+
+def _glyphs(runs: Sequence[Run], fonts: FontSet, role: str, bold_role: str, size: float) -> list[_Glyph]:
+    glyphs = []
+    for run in runs:
+        run_role = bold_role if run.bold else role
+        for char in strip_unprintable(run.text):
+            face, advance = fonts.glyph(run_role, char, size)
+            glyphs.append(_Glyph(char, face, advance))
+    return glyphs
+
+
+def _spacing_css(units: int, size: float) -> str:
+    if units == 0:
+        return ' style="letter-spacing:0"'
+    return f' style="letter-spacing:{css_letter_spacing(units, size):.4f}pt"'
+
+
+def _emit(glyphs: Sequence[_Glyph], units: Sequence[int], size: float, base_key: str, base_units: int) -> str:
+    """Spans of equal face and spacing; WeasyPrint lays each out as one text box.
+
+    Text in the paragraph's own face and spacing goes out bare: fewer elements is most
+    of what keeps WeasyPrint's style computation, and so the render, fast.
+    """
+    parts: list[str] = []
+    for i, j in text_boxes([g.face.key for g in glyphs], units):
+        text = escape("".join(g.char for g in glyphs[i:j]))
+        if glyphs[i].face.key == base_key and units[i] == base_units:
+            parts.append(text)
+        else:
+            parts.append(
+                f'<span class="{glyphs[i].face.css_class}"{_spacing_css(units[i], size)}>{text}</span>'
+            )
+    return "".join(parts)
+
+
+def typeset(
+    runs: Sequence[Run],
+    fonts: FontSet,
+    *,
+    role: str = "body",
+    bold_role: str = "bold",
+    size: float = BODY_SIZE,
+    width: float = BLOCK_WIDTH,
+    indent: float = 2 * PITCH,
+    justify: bool = True,
+    report: CheckReport | None = None,
+    where: str = "",
+) -> SafeString:
+    """Break a paragraph into justified lines: spans with per-line spacing, one line a row.
+
+    Every justified line's letter-spacing stays within ``SPACING_BOUNDS_EM``; a line that
+    cannot be justified within them is set ragged and, with ``report``, reported under
+    ``where`` (e.g. "《标题》第2段").
+    """
+    glyphs = _glyphs(runs, fonts, role, bold_role, size)
+    text = "".join(g.char for g in glyphs)
+    grid_units = grid_units_for(size)
+    grid_spacing = grid_units * size / 1000
+    low, high = SPACING_BOUNDS_EM
+    lines = break_lines(
+        text,
+        [g.advance for g in glyphs],
+        first_width=width - indent,
+        width=width,
+        base_spacing=grid_spacing,
+        min_spacing=low * size + DRAWING_MARGIN,
+        max_spacing=high * size - DRAWING_MARGIN if justify else None,
+        address_max_spacing=ADDRESS_MAX_EM * size if justify else None,
+        narrow_min_spacing=NARROW_MIN_EM * size + DRAWING_MARGIN,
+    )
+    out = []
+    for number, line in enumerate(lines):
+        start, end = line.start, line.end
+        while start < end and text[start] == " ":
+            start += 1  # a space at a line's ends is the line break itself
+        while end > start and text[end - 1] == " ":
+            end -= 1
+        line_glyphs = glyphs[start:end]
+        avail = width - indent if number == 0 else width
+        units = [grid_units] * len(line_glyphs)
+        if line.note and report is not None:
+            report.add("ragged", f"{where}第{number + 1}行：{line.note}", text[start:end])
+        if justify and len(line_glyphs) > 1 and not line.note:
+            advances = [g.advance for g in line_glyphs]
+            keys = [g.face.key for g in line_glyphs]
+            natural = drawn_line_end(advances, units, size, keys)
+            # A paragraph's last line is justified only when it is full anyway (a
+            # 28-character last line on the grid ends 0.3 pt past the edge).
+            if line.justify or abs(natural - avail) < FULL_LAST_LINE:
+                # Lines that already end on the edge with the grid spacing keep it: every
+                # extra span costs WeasyPrint about a millisecond.
+                if abs(natural - avail) > NATURAL_TOLERANCE:
+                    units = justify_drawn(advances, avail, size, keys)
+        out.append(_emit(line_glyphs, units, size, fonts.roles[role].key, grid_units))
+    # Newlines under white-space: pre end the lines: no <br> elements to style.
+    return mark_safe("\n".join(out))
+
+
+def title_lines(
+    text: str, fonts: FontSet, *, role: str = "title", size: float = TITLE_SIZE, width: float = BLOCK_WIDTH
+) -> list[str]:
+    """Break a title into centred lines: at its phrase space if it has one, else evenly."""
+
+    def measure(s: str) -> float:
+        return sum(fonts.glyph(role, c, size)[1] for c in s)
+
+    text = text.strip()
+    if not text or measure(text) <= width:
+        return [text] if text else []
+    if " " in text:
+        lines: list[str] = []
+        for part in text.split(" "):
+            if lines and measure(lines[-1] + part) <= width:
+                lines[-1] += part
+            else:
+                lines.append(part)
+        if all(measure(line) <= width for line in lines):
+            return lines
+        text = text.replace(" ", "")
+    advances = [fonts.glyph(role, c, size)[1] for c in text]
+    count = math.ceil(sum(advances) / width)
+    target = min(width, sum(advances) / count + size)
+    # Even lines first; where the breaks the table forbids push a piece of the title
+    # (often one character) onto an extra line, the measure widens half a character at
+    # a time, up to the block, until the title takes its ``count`` lines; if it cannot
+    # (a long address), even lines for one line more. A title is set centred at its
+    # natural spacing, so no line may count on tightening (min_spacing 0).
+    for wanted in range(count, count + 3):
+        target = min(width, sum(advances) / wanted + size)
+        while True:
+            spans = break_lines(
+                text, advances, first_width=target, width=target, base_spacing=0, min_spacing=0
+            )
+            if len(spans) <= wanted or target >= width:
+                break
+            target = min(width, target + size / 2)
+        if len(spans) <= wanted:
+            break
+    return [text[s.start : s.end] for s in spans]
+
+
+def byline_html(
+    text: str, fonts: FontSet, *, size: float = BODY_SIZE, width: float = BLOCK_WIDTH
+) -> SafeString:
+    """A byline in the 楷体 face, right-aligned by its element: one line when it fits,
+    else broken at its full-width spaces (between the unit and a name, between names;
+    a part longer than a line by the line-edge table) into lines of the block's width,
+    joined by <br> — a byline longer than the block was cut off at the paper's edge."""
+
+    def measure(s: str) -> float:
+        return sum(fonts.glyph("kai", c, size)[1] for c in s)
+
+    if measure(text) <= width:
+        return _face_span(text, fonts, "kai")
+    lines: list[str] = []
+    for part in text.split("\u3000"):  # the unit, then each name: never split inside
+        if lines and measure(lines[-1] + "\u3000" + part) <= width:
+            lines[-1] += "\u3000" + part
+        elif measure(part) <= width:
+            lines.append(part)
+        else:  # one part longer than a line: broken by the line-edge table
+            advances = [fonts.glyph("kai", c, size)[1] for c in part]
+            spans = break_lines(part, advances, first_width=width, width=width, base_spacing=0, min_spacing=0)
+            lines += [part[s.start : s.end] for s in spans]
+    return mark_safe("<br>".join(_face_span(line, fonts, "kai") for line in lines))
+
+
+def _face_span(text: str, fonts: FontSet, role: str) -> SafeString:
+    """Text in a role's face, which its parent element sets (class f-<role>).
+
+    Only characters the face lacks get a span, in the fallback face that has them.
+    """
+    primary = fonts.roles[role]
+    out: list[str] = []
+    run: list[str] = []
+    run_face: Face | None = None
+
+    def flush() -> None:
+        if not run:
+            return
+        chunk = escape("".join(run))
+        if run_face is None or run_face.key == primary.key:
+            out.append(chunk)
+        else:
+            out.append(f'<span class="{run_face.css_class}">{chunk}</span>')
+        run.clear()
+
+    for char in strip_unprintable(text):
+        face = fonts.face_for(role, char)
+        if run and face is not run_face:
+            flush()
+        run_face = face
+        run.append(char)
+    flush()
+    return mark_safe("".join(out))
+
+
+@lru_cache(maxsize=4)
+def grid_units_for(size: float) -> float:
+    """The letter-spacing of bare body text, in 1/1000 em: 28 characters of 3号 in one text
+    box end on the block's right edge as WeasyPrint draws them (to 0.01 pt), so the lines
+    of plain Chinese text, most of an issue, need no span of their own. Other sizes: 0."""
+    if size != BODY_SIZE:
+        return 0
+    advances = [BODY_SIZE] * CHARS_PER_LINE
+    ideal = GRID_SPACING * 1000 / BODY_SIZE
+    candidates = [round(ideal + step / 100, 2) for step in range(-150, 151)]
+    return min(
+        candidates,
+        key=lambda u: (
+            abs(drawn_line_end(advances, [u] * CHARS_PER_LINE, size) - BLOCK_WIDTH),
+            abs(u - ideal),
+        ),
+    )
+
+
+def base_spacing_css(size: float = BODY_SIZE) -> str:
+    """The letter-spacing of bare text in a body paragraph (see _emit and grid_units_for)."""
+    return f"letter-spacing: {css_letter_spacing(grid_units_for(size), size):.4f}pt"
+
+
+def body_overhang_css(size: float = BODY_SIZE) -> str:
+    """The extra measure of a body paragraph, past the text block's right edge.
+
+    A justified line's last character carries its letter-spacing past the edge (up to
+    ``SPACING_BOUNDS_EM``'s upper bound, 4 pt at 3号); WeasyPrint counts it in the line's
+    width and, under white-space: pre-wrap, re-breaks a line that overflows its measure,
+    leaving the line's last character alone on a line. One point more than the bound
+    keeps every line render.py has broken whole.
+    """
+    overhang = SPACING_BOUNDS_EM[1] * size + 1
+    return f"margin-right: -{overhang:.2f}pt"
+
+
+def build_context(
+    document: IssueDocument,
+    fonts: FontSet,
+    *,
+    report: CheckReport | None = None,
+    font_url: Callable[[Face], str] | None = None,
+) -> dict:
+    """The print template's context; lines that cannot be justified go to ``report``.
+
+    ``font_url`` (the screen preview): every face loaded from the URL it gives, and the
+    screen stylesheet added (pages on a grey background).
+    """
+    doc = document.normalized()
+    toc_width = BLOCK_WIDTH - 6 * TOC_SIZE
+    toc = []
+    for entry in doc.toc():
+        lines = []
+        for title in entry.titles:
+            lines.append(
+                typeset([Run(title)], fonts, size=TOC_SIZE, width=toc_width, indent=0, justify=False)
+            )
+        toc.append(
+            {"section": _face_span(entry.section, fonts, "bold"), "lines": lines, "name": entry.section}
+        )
+    sections = []
+    for section in doc.sections:
+        if not section.items:
+            continue
+        items = []
+        for item in section.items:
+            if isinstance(item, ArticleItem):
+                lines = title_lines(item.title, fonts)
+                if item.subtitle:
+                    lines += title_lines(item.subtitle, fonts)
+                items.append(
+                    {
+                        "kind": "article",
+                        "bookmark": item.toc_title,
+                        # Newlines end the title's lines (white-space: pre): no <br> elements.
+                        "title_html": mark_safe(
+                            "\n".join(_face_span(line, fonts, "title") for line in lines)
+                        ),
+                        "paragraphs": [
+                            {"html": typeset(p, fonts, report=report, where=f"《{item.title}》第{n}段")}
+                            for n, p in enumerate(item.paragraphs, 1)
+                        ],
+                        "byline": byline_html(item.byline, fonts) if item.byline else "",
+                    }
+                )
+            elif isinstance(item, BriefItem):
+                items.append(
+                    {
+                        "kind": "brief",
+                        "paragraphs": [
+                            {
+                                "html": typeset(
+                                    item.paragraph,
+                                    fonts,
+                                    report=report,
+                                    where=f"{section.name}第{len(items) + 1}则",
+                                )
+                            }
+                        ],
+                        "byline": byline_html(item.byline, fonts) if item.byline else "",
+                    }
+                )
+        sections.append({"name": section.name, "kind": section.kind, "items": items})
+    if sections:
+        # The distribution block rides on the last item (as a footnote, see print.css).
+        sections[-1]["items"][-1]["last"] = True
+    dist_indent = 2 * SMALL_SIZE  # "送：" is two full-width characters
+    distribution = [
+        typeset(
+            [Run(line)],
+            fonts,
+            size=SMALL_SIZE,
+            width=BLOCK_WIDTH - dist_indent,
+            indent=0,
+            report=report,
+            where="送：",
+        )
+        for line in doc.distribution
+    ]
+    body_face = fonts.roles["body"]
+    family = screen_family(body_face) if font_url is not None else body_face.css_family
+    page_number_font = (
+        f'html {{ font-family: "{family}"; }}\n'
+        f'@page :left {{ @bottom-left {{ font-family: "{family}"; }} }} '
+        f'@page :right {{ @bottom-right {{ font-family: "{family}"; }} }}\n'
+        f"p.body {{ {base_spacing_css()}; {body_overhang_css()}; }}"
+    )
+    parts = [fonts.font_face_css(font_url), CSS_PATH.read_text(encoding="utf-8"), page_number_font]
+    if font_url is not None:
+        parts.append(SCREEN_CSS_PATH.read_text(encoding="utf-8"))
+    css = "\n".join(parts)
+    return {
+        "doc": doc,
+        "css": mark_safe(css),
+        "publication_name": _face_span(doc.publication_name, fonts, "title"),
+        "edition": _face_span(doc.edition_label, fonts, "body"),
+        "number_label": _face_span(doc.number_label, fonts, "body"),
+        "compiler": _face_span(doc.compiler, fonts, "body"),
+        "date_label": _face_span(doc.date_label, fonts, "body"),
+        "toc": toc,
+        "sections": sections,
+        "distribution": distribution,
+        "editor": _face_span(f"本期责任编辑：{doc.editor_name}", fonts, "body"),
+        "phone": _face_span(f"电话：{doc.editor_phone}", fonts, "body") if doc.editor_phone else "",
+        "extra_line": _face_span(doc.extra_line, fonts, "body") if doc.extra_line else "",
+        "dist_label": _face_span("送：", fonts, "body"),
+        "body_class": fonts.roles["body"].css_class,
+        "title_class": fonts.roles["title"].css_class,
+        "bold_class": fonts.roles["bold"].css_class,
+        "kai_class": fonts.roles["kai"].css_class,
+        "screen": font_url is not None,
+        "report": report,
+    }
+
+
+def render_html(document: IssueDocument, *, font_dir: str | None = None) -> str:
+    """The print HTML of an issue: self-contained, fonts referenced by file:// URLs."""
+    fonts = font_set(font_dir)
+    html = _ENGINE.get_template(TEMPLATE).render(Context(build_context(document, fonts)))
+    save_break_cache()
+    return html
+
+
+def render_preview_html(
+    document: IssueDocument, *, font_url: Callable[[Face], str], font_dir: str | None = None
+) -> tuple[str, CheckReport]:
+    """The screen preview (预览): the print HTML with the faces loaded from ``font_url``,
+    the pages as the PDF breaks them, white on a grey background, and the check report
+    on top.
+
+    The page breaks come from WeasyPrint's own layout of the print HTML (the cost of a
+    PDF without writing it); each is drawn as a gap between two pages before the block,
+    or between the two lines of a paragraph, where the next page starts.
+    Returns the HTML and the report (missing glyphs, stripped control characters,
+    lines set ragged).
+    """
+    from printing.checks import check_texts
+
+    fonts = font_set(font_dir)
+    report = CheckReport()
+    check_texts(document, report, font_dir=font_dir)
+    context = build_context(document, fonts, report=report, font_url=font_url)
+    for page, (block, line) in page_starts(document, fonts).items():
+        _mark_page_start(context, block, line, page)
+    return _ENGINE.get_template(TEMPLATE).render(Context(context)), report
+
+
+def page_starts(document: IssueDocument, fonts: FontSet) -> dict[int, tuple[str, int]]:
+    """{page number: (block id, line)} for every page from 3 on: the block (data-b of a
+    title, paragraph or byline) and its line that begin the page in the printed PDF."""
+    from weasyprint.formatting_structure.boxes import LineBox
+
+    html = _ENGINE.get_template(TEMPLATE).render(Context(build_context(document, fonts)))
+    with _cyclic_gc_paused():
+        pages = HTML(string=html, base_url=str(CSS_PATH.parent)).render(font_config=FONT_CONFIG).pages
+    lines_seen: dict[str, int] = {}
+    starts: dict[int, tuple[str, int]] = {}
+    for number, page in enumerate(pages, 1):
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            if not isinstance(box, LineBox) or element is None or not element.get("data-b"):
+                continue
+            block = element.get("data-b")
+            if number >= 3 and number not in starts:
+                starts[number] = (block, lines_seen.get(block, 0))
+            lines_seen[block] = lines_seen.get(block, 0) + 1
+    return starts
+
+
+def _mark_page_start(context: dict, block: str, line: int, page: int) -> None:
+    """Put the gap before page ``page`` into the screen context (see print/issue.html)."""
+    kind, _, place = block.partition(":")
+    section, item, paragraph = (int(x) for x in (place.split("-") + ["0"])[:3])
+    entry = context["sections"][section - 1]["items"][item - 1]
+    if kind == "p" and line > 0:
+        target = entry["paragraphs"][paragraph - 1]
+        rows = str(target["html"]).split("\n")
+        gap = f'<span class="page-gap" data-page="{page}"></span>'
+        target["html"] = mark_safe("\n".join([*rows[:line], gap, *rows[line:]]))
+    elif kind == "p":
+        entry["paragraphs"][paragraph - 1]["gap"] = str(page)
+    else:
+        entry[f"{kind}_gap"] = str(page)
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for one render.
+
+    A render allocates some 700,000 short-lived objects (boxes, styles, layouts); the
+    collector's passes over them take about a tenth of the render. Reference counting
+    still frees almost everything; the few cycles left are collected after the render.
+    If another thread re-enables the collector meanwhile, only the saving is lost.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def render_pdf(document: IssueDocument, *, font_dir: str | None = None) -> bytes:
+    """The print-ready PDF of an issue."""
+    with _cyclic_gc_paused():
+        html = render_html(document, font_dir=font_dir)
+        return HTML(string=html, base_url=str(CSS_PATH.parent)).write_pdf(
+            font_config=FONT_CONFIG,
+            # Subset with HarfBuzz (libharfbuzz-subset0) and keep fonts small; never full_fonts.
+            uncompressed_pdf=False,
+        )
+
+
+__all__ = [
+    "BLOCK_HEIGHT",
+    "BLOCK_WIDTH",
+    "FONT_CONFIG",
+    "LINE",
+    "PITCH",
+    "Paragraph",
+    "render_html",
+    "render_pdf",
+    "render_preview_html",
+    "typeset",
+]

@@ -1,0 +1,196 @@
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Role, Unit, User
+from submissions.actions.common import SubmissionActionError, _date_text
+from submissions.actions.pieces import S
+from submissions.actions.reminders import send_reminder
+from submissions.models import Commission, Submission
+from submissions.notifications import notify
+
+
+@transaction.atomic
+def create_commission(
+    *, actor: User, topic: str, requirements: str, deadline: datetime.date, units: list[Unit]
+) -> Commission:
+    if actor.role != Role.EDITOR or not actor.is_active:
+        raise PermissionDenied("只有编辑可以发起约稿。")
+    if not units:
+        raise SubmissionActionError("请至少选择一个约稿单位。")
+    if deadline < timezone.localdate():
+        raise SubmissionActionError("截止日期不能早于今天。")
+    commission = Commission.objects.create(
+        topic=topic, requirements=requirements, deadline=deadline, created_by=actor
+    )
+    commission.units.set(units)
+    notify(
+        User.objects.filter(role=Role.CONTRIBUTOR, unit__in=units, is_active=True),
+        text=f"新约稿：{topic}（截止{deadline.year}年{deadline.month}月{deadline.day}日）",
+        link=reverse("unit_home") + "#commissions",
+        actor=actor,
+    )
+    return commission
+
+
+def _require_commission_editor(actor: User) -> None:
+    if actor.role != Role.EDITOR or not actor.is_active:
+        raise PermissionDenied("只有编辑可以管理约稿。")
+
+
+def _contributors_of(units) -> list[User]:
+    return list(User.objects.filter(role=Role.CONTRIBUTOR, unit__in=units, is_active=True))
+
+
+def _lock_commission(commission: Commission) -> Commission:
+    locked = Commission.objects.select_for_update().get(pk=commission.pk)
+    if locked.cancelled_at is not None:
+        raise SubmissionActionError("这项约稿已撤销，不能再修改或催报。")
+    return locked
+
+
+def _answered_unit_ids(commission: Commission) -> set[int]:
+    return set(
+        Submission.objects.filter(commission=commission, first_submitted_at__isnull=False).values_list(
+            "unit_id", flat=True
+        )
+    )
+
+
+def _answering_unit_ids(commission: Commission) -> set[int]:
+    """Units with an answer under way or sent: a live piece (a draft made through 应约写稿,
+    one waiting for 审签, or further on) linked to the commission. A deleted or withdrawn
+    piece is no answer."""
+    return set(
+        Submission.objects.filter(commission=commission)
+        .exclude(status__in=(S.DELETED, S.WITHDRAWN))
+        .values_list("unit_id", flat=True)
+    )
+
+
+@transaction.atomic
+def update_commission(
+    *,
+    actor: User,
+    commission: Commission,
+    topic: str,
+    requirements: str,
+    deadline: datetime.date,
+    units: list[Unit],
+) -> Commission:
+    """Edit a commission's topic, requirements, deadline and units. A unit with an answer under
+    way or sent (`_answering_unit_ids`) cannot be taken off, so no answer is left orphaned;
+    units added are told, units taken off are told, and a changed deadline is told to every
+    unit still to answer."""
+    _require_commission_editor(actor)
+    commission = _lock_commission(commission)
+    topic = " ".join((topic or "").split())
+    if not topic:
+        raise SubmissionActionError("请填写约稿主题。")
+    if not units:
+        raise SubmissionActionError("请至少选择一个约稿单位。")
+    if deadline != commission.deadline and deadline < timezone.localdate():
+        raise SubmissionActionError("截止日期不能早于今天。")
+    before = set(commission.units.values_list("pk", flat=True))
+    after = {unit.pk for unit in units}
+    answered = _answered_unit_ids(commission)
+    dropped = (before - after) & _answering_unit_ids(commission)
+    if dropped:
+        names = "、".join(Unit.objects.filter(pk__in=dropped).values_list("short_name", flat=True))
+        raise SubmissionActionError(f"{names}已有应约稿件（草稿、待审签或已报送），不能从约稿单位中去掉。")
+    old_topic = commission.topic
+    deadline_moved = deadline != commission.deadline
+    commission.topic, commission.requirements, commission.deadline = (
+        topic,
+        (requirements or "").strip(),
+        deadline,
+    )
+    commission.full_clean()
+    commission.save()
+    commission.units.set(units)
+    link = reverse("unit_home") + "#commissions"
+    added = after - before
+    if added:
+        notify(
+            _contributors_of(added),
+            text=f"新约稿：{topic}（截止{_date_text(deadline)}）",
+            link=link,
+            actor=actor,
+        )
+    removed = before - after
+    if removed:
+        notify(
+            _contributors_of(removed),
+            text=f"约稿“{old_topic}”已调整，不再向本单位约稿，无需报送。",
+            link=link,
+            actor=actor,
+        )
+    if deadline_moved:
+        notify(
+            _contributors_of((after & before) - answered),
+            text=f"约稿“{topic}”截止日期改为{_date_text(deadline)}",
+            link=link,
+            actor=actor,
+        )
+    return commission
+
+
+@transaction.atomic
+def cancel_commission(*, actor: User, commission: Commission, note: str) -> Commission:
+    """撤销 a commission with a note: it asks nothing more and costs no unit points; pieces
+    already sent stay as they are."""
+    _require_commission_editor(actor)
+    commission = _lock_commission(commission)
+    note = " ".join((note or "").split())
+    if not note:
+        raise SubmissionActionError("撤销约稿时请写明原因。")
+    commission.cancelled_at = timezone.now()
+    commission.cancel_note = note[:200]
+    commission.save(update_fields=["cancelled_at", "cancel_note"])
+    notify(
+        _contributors_of(list(commission.units.all())),
+        text=f"约稿“{commission.topic}”已撤销：{note}",
+        link=reverse("unit_home"),
+        actor=actor,
+    )
+    return commission
+
+
+@transaction.atomic
+def remind_commission(*, actor: User, commission: Commission, units: list[Unit] | None = None) -> list[Unit]:
+    """催报: remind one unit, or every unit, that has not answered the commission. A unit is
+    reminded at most once a day. Returns the units reminded now."""
+    _require_commission_editor(actor)
+    commission = _lock_commission(commission)
+    asked = list(commission.units.all())
+    if units is not None:
+        wanted = {unit.pk for unit in units}
+        if not wanted <= {unit.pk for unit in asked}:
+            raise SubmissionActionError("只能向约稿单位催报。")
+        asked = [unit for unit in asked if unit.pk in wanted]
+    answered = _answered_unit_ids(commission)
+    pending = [unit for unit in asked if unit.pk not in answered]
+    if not pending:
+        raise SubmissionActionError("所选单位都已应约报送，无需催报。")
+    today = timezone.localdate()
+    overdue = today > commission.deadline
+    text = (
+        f"催报：约稿“{commission.topic}”已于{_date_text(commission.deadline)}截止，请尽快报送"
+        if overdue
+        else f"催报：约稿“{commission.topic}”将于{_date_text(commission.deadline)}截止，请按时报送"
+    )
+    reminded = []
+    for unit in pending:
+        if send_reminder(
+            cause=f"commission:{commission.pk}:nudge",
+            recipients=_contributors_of([unit]),
+            text=text,
+            link=reverse("unit_home") + "#commissions",
+            today=today,
+        ):
+            reminded.append(unit)
+    return reminded

@@ -1,0 +1,9 @@
+
+
+from django.utils import timezone
+
+from accounts.models import User
+
+
+def mark_notifications_read(*, actor: User) -> int:
+    return actor.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
