@@ -1,5 +1,10 @@
-from accounts.permissions import can_browse_archive, can_use_admin, can_use_editor_desk, can_view_unit_desk
-from audit.permissions import can_read_audit
+from accounts.permissions import (
+    can_browse_archive,
+    can_read_audit,
+    can_use_admin,
+    can_use_editor_desk,
+    can_view_unit_desk,
+)
 
 
 def navigation(request) -> dict:

@@ -119,3 +119,16 @@ class User(AbstractUser):
     @property
     def is_auditor(self) -> bool:
         return self.role == Role.AUDITOR
+
+    # Separation of duties for the audit log (the audit app asks through these, knowing no
+    # roles): the 审计员 alone may read it — not even a superuser 管理员 — and nobody may
+    # add, change or delete a row through Django's permissions (audit.records writes it).
+    def has_perm(self, perm: str, obj=None) -> bool:
+        if perm.split(".", 1)[0] == "audit":
+            return perm == "audit.view_auditentry" and self.is_active and self.is_auditor
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        if app_label == "audit":
+            return self.is_active and self.is_auditor
+        return super().has_module_perms(app_label)

@@ -66,3 +66,8 @@ def role_required(predicate: Callable[..., bool]) -> Callable:
         return wrapped
 
     return decorator
+
+
+def can_read_audit(user) -> bool:
+    """Only the 审计员 reads the audit log; the 管理员 who manages accounts does not."""
+    return has_role(user, Role.AUDITOR)

@@ -35,6 +35,8 @@ class PointsScheme(models.Model):
     note = models.CharField("说明", max_length=200, blank=True)
 
     class Meta:
+        # The table keeps the name it had when these rules lived in the bulletin app.
+        db_table = "bulletin_pointsscheme"
         verbose_name = "计分办法"
         verbose_name_plural = "计分办法"
         ordering = ["effective_from"]
@@ -67,6 +69,8 @@ class Instruction(models.Model):
     recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:
+        # The table keeps the name it had when these rules lived in the bulletin app.
+        db_table = "bulletin_instruction"
         verbose_name = "批示"
         verbose_name_plural = "批示"
         ordering = ["-date", "-id"]
@@ -98,6 +102,8 @@ class HigherAdoption(models.Model):
     recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:
+        # The table keeps the name it had when these rules lived in the bulletin app.
+        db_table = "bulletin_higheradoption"
         verbose_name = "上级采用"
         verbose_name_plural = "上级采用"
         ordering = ["-date", "-id"]
@@ -145,6 +151,8 @@ class Quota(models.Model):
     created_at = models.DateTimeField("设置时间", auto_now_add=True)
 
     class Meta:
+        # The table keeps the name it had when these rules lived in the bulletin app.
+        db_table = "bulletin_quota"
         verbose_name = "报送任务"
         verbose_name_plural = "报送任务"
         ordering = ["-starts", "id"]

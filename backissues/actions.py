@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from accounts.models import Unit
-from assessment.actions.instructions import _additions
+from assessment.models import Instruction
 from audit.records import Kind, record
 from backissues.queries import back_issue_clash
 from bulletin.actions.common import IssueActionError, _require_editor
@@ -18,6 +18,21 @@ from bulletin.printed_text import forget_printed_texts, freeze_printed_texts
 from printing.document import IssueDocument
 from printing.render import render_pdf
 from text.richtext import runs_to_html
+
+
+def _additions(submission) -> str:
+    """What people added to a piece beyond its import, in words; "" when nothing."""
+    parts = []
+    instructions = Instruction.objects.filter(submission=submission).count()
+    comments = submission.comments.count()
+    events = submission.events.exclude(action__in=["import", "reimport"]).count()
+    if instructions:
+        parts.append(f"批示 {instructions} 条")
+    if comments:
+        parts.append(f"留言 {comments} 条")
+    if events:
+        parts.append(f"操作记录 {events} 条")
+    return f"《{submission.title}》（{'、'.join(parts)}）" if parts else ""
 
 
 def import_back_issue(*, actor, result, source_name: str, replace: bool = False) -> tuple[Issue, list[str]]:

@@ -28,8 +28,7 @@ class BulletinAdminSite(AdminSite):
         return apps
 
     def has_permission(self, request: HttpRequest) -> bool:
-        from accounts.permissions import can_use_admin  # models load after app configs
-        from audit.permissions import can_read_audit
+        from accounts.permissions import can_read_audit, can_use_admin  # models load after app configs
 
         # The 审计员 enters too, and sees only the audit log (audit.admin).
         return can_use_admin(request.user) or can_read_audit(request.user)

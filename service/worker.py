@@ -22,7 +22,9 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 
+from service import hooks
 from service.models import WorkerHeartbeat
+from service.scheduler import enqueue_due_jobs
 
 logger = logging.getLogger(__name__)
 
@@ -91,16 +93,14 @@ class Housekeeper(threading.Thread):
         self.stopping = threading.Event()
 
     def run(self) -> None:
-        from bulletin.actions.publish_jobs import settle_abandoned_publish_jobs
-        from service.scheduler import enqueue_due_jobs
-
         last_schedule = 0.0
         while not self.stopping.is_set():
             try:
                 close_old_connections()
                 self.worker.beat()
-                # 刊发 jobs a dead worker left unfinished get their outcome (bulletin.actions).
-                settle_abandoned_publish_jobs()
+                # The apps' own housekeeping, e.g. the outcome of 刊发 jobs a dead worker left.
+                for job in hooks.housekeeping:
+                    job()
                 if self.scheduler and time.monotonic() - last_schedule >= SCHEDULER_SECONDS:
                     last_schedule = time.monotonic()
                     enqueue_due_jobs(timezone.localtime())

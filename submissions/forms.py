@@ -5,7 +5,6 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import Unit
-from bulletin.models import Section
 from intake.docx_import import MAX_UPLOAD_BYTES, DocxImportError, import_docx
 from printing.checks import refuse_missing_glyphs
 from submissions.models import Submission
@@ -13,6 +12,10 @@ from text.authors import split_names
 from text.normalize import normalize_block, normalize_line
 from text.richtext import body_length, reject_markup, sanitize_body
 from web.forms import BoundedModelMultipleChoiceField, check_date_range
+
+# The bulletin's sections, reached through the piece's 建议栏目 relation: the model belongs to
+# the bulletin app, which sits above this one (the relation is its only declaration here).
+Section = Submission._meta.get_field("suggested_section").related_model
 
 MAX_BODY_CHARS = 6000
 # A 约稿 asks for pieces within the year; a later deadline is a slip (9999-12-31).

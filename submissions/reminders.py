@@ -3,8 +3,8 @@
 Causes, each sent at most once per recipient and day (`Reminder`'s unique constraint):
 - a 约稿 a unit has not answered, due within BULLETIN_REMINDER_DAYS_AHEAD days (3) or overdue
   by up to BULLETIN_REMINDER_OVERDUE_DAYS (7) → the unit's 报送员;
-- a 报送任务 not yet met in a period ending within those 3 days → the unit's 报送员; and once,
-  in the first 3 days after a period ended short, that it counts as 漏报;
+- what the apps above register in `sources` (assessment.reminders: a 报送任务 not yet met in a
+  period ending within those 3 days, and once that a period ended short counts as 漏报);
 - a piece returned for revision whose 修改期限 is within 3 days or passed (up to 7 days) → the
   unit's 报送员;
 - pieces waiting for the editor more than BULLETIN_REVIEW_WAIT_DAYS days (3) → every editor, in
@@ -17,15 +17,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role, Unit, User
+from accounts.models import Role, User
 from submissions.actions.reminders import send_reminder
-from submissions.models import Commission, Reminder, Submission
+from submissions.models import Commission, Submission
 
 
 @dataclass
@@ -46,13 +47,18 @@ def _date(day: dt.date) -> str:
     return f"{day.month}月{day.day}日"
 
 
-def _when(deadline: dt.date, today: dt.date) -> str:
+def when_due(deadline: dt.date, today: dt.date) -> str:
     days = (deadline - today).days
     if days > 0:
         return f"将于{_date(deadline)}截止（还有{days}天）"
     if days == 0:
         return "今天截止"
     return f"已于{_date(deadline)}截止（逾期{-days}天）"
+
+
+# Callables(*, today, ahead, contributors, unit_link, sent) that apps above register in
+# AppConfig.ready() for causes of their own; each calls send_reminder and adds to `sent`.
+sources: list[Callable[..., None]] = []
 
 
 def _midnight(day: dt.date) -> dt.datetime:
@@ -86,7 +92,7 @@ def send_due_reminders(today: dt.date | None = None) -> Sent:
         for unit in commission.units.all():
             if (commission.pk, unit.pk) in answered:
                 continue
-            text = f"约稿提醒：“{commission.topic}”{_when(commission.deadline, today)}，本单位尚未报送。"
+            text = f"约稿提醒：“{commission.topic}”{when_due(commission.deadline, today)}，本单位尚未报送。"
             sent.add(
                 "约稿",
                 send_reminder(
@@ -98,48 +104,9 @@ def send_due_reminders(today: dt.date | None = None) -> Sent:
                 ),
             )
 
-    # 报送任务: a period ending soon and not met; a period that ended short, told once.
-    from assessment.quotas import ended_periods, progress_table  # bulletin reads submissions
-    from assessment.stats import Period
-
-    for progress in progress_table(today, today=today):
-        if progress.met or progress.days_left > ahead:
-            continue
-        text = (
-            f"报送任务提醒：{progress.period.label}应报{progress.due}篇，已报{progress.done}篇，"
-            f"还差{progress.short}篇，{_when(progress.period.end, today)}。"
-        )
-        sent.add(
-            "报送任务",
-            send_reminder(
-                cause=f"quota:{progress.period.start:%Y-%m-%d}:due",
-                recipients=contributors.get(progress.unit.pk, []),
-                text=text,
-                link=unit_link + "#quota",
-                today=today,
-            ),
-        )
-    units = list(Unit.objects.filter(active=True))
-    recent = Period.between(today - dt.timedelta(days=ahead), today - dt.timedelta(days=1))
-    short = [p for p in ended_periods(recent, units, today=today) if p.short]
-    told = set(
-        Reminder.objects.filter(
-            cause__in=[f"quota:{p.period.start:%Y-%m-%d}:missed" for p in short]
-        ).values_list("cause", "recipient_id")
-    )
-    for progress in short:
-        cause = f"quota:{progress.period.start:%Y-%m-%d}:missed"
-        sent.add(
-            "报送任务",
-            send_reminder(
-                cause=cause,
-                recipients=[u for u in contributors.get(progress.unit.pk, []) if (cause, u.pk) not in told],
-                text=f"报送任务：{progress.period.label}应报{progress.due}篇，实报{progress.done}篇，"
-                f"漏报{progress.short}篇，将按计分办法扣分。",
-                link=unit_link + "#quota",
-                today=today,
-            ),
-        )
+    # Reminders of the apps above (报送任务, assessment.reminders), in the order registered.
+    for source in sources:
+        source(today=today, ahead=ahead, contributors=contributors, unit_link=unit_link, sent=sent)
 
     # Pieces returned for revision whose 修改期限 is near or passed.
     returned = Submission.objects.filter(
@@ -153,7 +120,7 @@ def send_due_reminders(today: dt.date | None = None) -> Sent:
             send_reminder(
                 cause=f"piece:{piece.pk}:revision_{state}",
                 recipients=contributors.get(piece.unit_id, []),
-                text=f"修改提醒：稿件《{piece.title}》的修改期限{_when(piece.revision_due, today)}，请修改后重新报送。",
+                text=f"修改提醒：稿件《{piece.title}》的修改期限{when_due(piece.revision_due, today)}，请修改后重新报送。",
                 link=reverse("piece_detail", args=[piece.pk]),
                 today=today,
             ),

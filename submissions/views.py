@@ -17,8 +17,6 @@ from accounts import permissions as accounts_permissions
 from accounts.permissions import can_use_unit_desk, can_view_unit_desk, role_required, unit_has_reviewer
 
 # The review page records 批示 and 上级采用; parse_id reads a tampered id as none.
-from assessment.forms import HigherAdoptionForm, InstructionForm
-from assessment.quotas import unit_progress
 from intake.uploads import PENDING_DIR, refusal
 from submissions import permissions, queries
 from submissions.actions import comments, commissions, common, notifications, pieces
@@ -42,6 +40,7 @@ from submissions.forms import (
 from submissions.models import Commission, Submission
 from submissions.versions import CURRENT, TextVersion, compare, pick
 from text.authors import split_names
+from web import panels
 from web.forms import parse_id
 from web.paging import page_for_request
 
@@ -92,7 +91,7 @@ def unit_home(request):
             )
             if is_reviewer
             else [],
-            "quota": unit_progress(unit),
+            "panels": panels.render("unit_home", request, unit=unit),
             "today": timezone.localdate(),
         },
     )
@@ -533,8 +532,7 @@ def _review_page(request, piece, *, edit_form=None, conflict=None, bound=None, v
             "unadopt_form": forms_by_verb["unadopt"],
             "reopen_form": forms_by_verb["reopen"],
             "comment_form": CommentForm(),
-            "instruction_form": InstructionForm(),
-            "higher_form": HigherAdoptionForm(),
+            "side_panels": panels.render("review_side", request, piece=piece),
             "since_return": since_return,
             "returned_version": returned,
             "since_submitted": since_submitted,

@@ -8,23 +8,6 @@ from audit.records import Kind, record
 from bulletin.actions.common import IssueActionError, _require_editor
 
 
-def _additions(submission) -> str:
-    """What people added to a piece beyond its import, in words; "" when nothing."""
-    from assessment.models import Instruction
-
-    parts = []
-    instructions = Instruction.objects.filter(submission=submission).count()
-    comments = submission.comments.count()
-    events = submission.events.exclude(action__in=["import", "reimport"]).count()
-    if instructions:
-        parts.append(f"批示 {instructions} 条")
-    if comments:
-        parts.append(f"留言 {comments} 条")
-    if events:
-        parts.append(f"操作记录 {events} 条")
-    return f"《{submission.title}》（{'、'.join(parts)}）" if parts else ""
-
-
 @transaction.atomic
 def record_instruction(*, actor, submission, leader: str, level: str, date: datetime.date, text: str = ""):
     """记录批示 on a published piece; the piece's unit earns the scheme's bonus. Recording

@@ -27,6 +27,7 @@ from submissions.actions.common import (
 )
 from submissions.models import Commission, Event, Revision, Submission
 from submissions.notifications import notify_each
+from submissions.signals import piece_text_changed, placement_of
 from text.richtext import body_text, is_blank, sanitize_body
 
 S = Submission.Status
@@ -123,20 +124,6 @@ def _keep_revision(submission: Submission, kind: str, author: User, fields: dict
     )
 
 
-def _keep_printed_text(submission: Submission) -> None:
-    """Search reads the text as printed. A published piece keeps the text of its frozen
-    issue until 更正 re-freezes it (bulletin.actions.correct_issue), so an edit after
-    publication changes nothing readers find."""
-    from bulletin.printed_text import piece_printed_text, store_printed_texts
-
-    if submission.status == S.PUBLISHED:
-        return
-    text = piece_printed_text(submission)
-    if text != submission.printed_text:
-        store_printed_texts({submission.pk: text})
-        submission.printed_text = text
-
-
 def _arrive(submission: Submission, event: Event) -> None:
     """The piece reaches the editor (报送 or 签发): stamp the times statistics and quotas count."""
     submission.submitted_at = event.created_at
@@ -144,21 +131,6 @@ def _arrive(submission: Submission, event: Event) -> None:
         # Equal to the event's time, so the statistics can tell a first arrival by the event alone.
         submission.first_submitted_at = event.created_at
     submission.revision_due = None
-
-
-def _rerender_draft_issue_of(submission: Submission) -> None:
-    """A placed piece's text prints in its draft issue: re-render that draft once this
-    commits (bulletin.renders; the editor's 预览 PDF is then ready without waiting)."""
-    from bulletin.models import Issue, Placement
-    from bulletin.renders import schedule_draft_render
-
-    issue_id = (
-        Placement.objects.filter(submission=submission, issue__status=Issue.Status.DRAFT)
-        .values_list("issue_id", flat=True)
-        .first()
-    )
-    if issue_id is not None:
-        schedule_draft_render(issue_id)
 
 
 def _clean_fields(fields: dict) -> dict:
@@ -189,7 +161,7 @@ def create_draft(*, actor: User, commission: Commission | None = None, **fields)
         submission.source_docx = source_docx
     submission.full_clean(exclude=["source_docx"])
     submission.save()
-    _keep_printed_text(submission)
+    piece_text_changed.send(sender=Submission, submission=submission)
     return submission
 
 
@@ -215,10 +187,9 @@ def save_text(*, actor: User, submission: Submission, expected_version: int, **f
             current.full_clean(exclude=["source_docx"])
             current.version += 1
             current.save()
-            _keep_printed_text(current)
             if is_editor:
                 _keep_revision(current, Revision.Kind.EDITED, actor)
-            _rerender_draft_issue_of(current)
+            piece_text_changed.send(sender=Submission, submission=current)
             return current
         if all(getattr(current, name) == value for name, value in cleaned.items()):
             return current  # the same save sent twice (a second click, a resubmit): already in place
@@ -430,7 +401,7 @@ def adopt_as_brief(
         part for part in (submission.byline_org, submission.byline_authors) if part
     )
     submission.save()
-    _keep_printed_text(submission)
+    piece_text_changed.send(sender=Submission, submission=submission)
     _tell_unit(submission, actor, f"稿件《{submission.title}》已被采用为信息摘登")
     return submission
 
@@ -455,14 +426,6 @@ def decline(*, actor: User, submission: Submission, reason: str) -> Submission:
     return submission
 
 
-def _placement_label(submission: Submission) -> str | None:
-    """The issue ("2024年第1期") the piece is placed in, else None."""
-    from bulletin.models import Placement
-
-    placement = Placement.objects.filter(submission=submission).select_related("issue").first()
-    return None if placement is None else f"{placement.issue.year}年第{placement.issue.number}期"
-
-
 def _mark_undone(submission: Submission, actions: tuple[str, ...]) -> None:
     """Flag the decision being undone (the latest of `actions`), so it no longer counts."""
     if submission.status not in (S.ADOPTED, S.DECLINED):
@@ -485,7 +448,7 @@ def unadopt(*, actor: User, submission: Submission, note: str) -> Submission:
     if not note:
         raise SubmissionActionError("撤销采用时请写明原因。")
     if submission.status == S.ADOPTED:
-        placed = _placement_label(submission)
+        placed = placement_of(submission)
         if placed:
             raise SubmissionActionError(f"这篇稿件已编入{placed}，不能撤销采用。请先在组刊页面将它移出本期。")
     _mark_undone(submission, ("adopt_article", "adopt_brief"))

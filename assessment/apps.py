@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class AssessmentConfig(AppConfig):
+    name = "assessment"
+    verbose_name = "信息工作考核"
+
+    def ready(self) -> None:
+        # Imported here: panels and reminders use models, loaded only once apps are ready.
+        from assessment import panels
+        from assessment.reminders import quota_reminders
+        from submissions import reminders
+        from web import panels as page_panels
+
+        page_panels.register("unit_home", panels.quota_panel)
+        page_panels.register("review_side", panels.instructions_panel)
+        page_panels.register("review_side", panels.higher_adoptions_panel)
+        if quota_reminders not in reminders.sources:
+            reminders.sources.append(quota_reminders)
