@@ -46,7 +46,7 @@ from django.db import connection  # noqa: E402
 
 from accounts.actions import create_account  # noqa: E402
 from accounts.models import Role, Unit  # noqa: E402
-from backissues.parsing.samples import seed_files  # noqa: E402
+from demo.samples import seed_files  # noqa: E402
 from printing.document import paragraph_text  # noqa: E402
 from proofreading.actions import refresh_index  # noqa: E402
 from proofreading.checks import check_issue  # noqa: E402

@@ -54,8 +54,8 @@ RARE_WORD = "数字孪生平台"  # put in a handful of pieces: a rare word's se
 
 def seed_paragraphs() -> list[list[tuple[str, bool]]]:
     """Every body paragraph of the sample issues, as (text, bold) runs."""
-    from backissues.parsing.samples import seed_files
     from bench.seed_documents import build_seed_document
+    from demo.samples import seed_files
 
     paragraphs = []
     for path in seed_files():

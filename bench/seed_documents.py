@@ -4,7 +4,7 @@ print tests, read by the back-issue parser the importer uses (bulletin/importing
 from __future__ import annotations
 
 from backissues.parsing.parser import parse_issue_file
-from backissues.parsing.samples import seed_path
+from demo.samples import seed_path
 from printing.document import IssueDocument
 
 __all__ = ["build_seed_document", "seed_path"]

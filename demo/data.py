@@ -203,8 +203,8 @@ def load_demo_back_issues(editor: User) -> tuple[int, Path | None]:
     """
     from backissues.actions import import_back_issue
     from backissues.parsing.parser import NotAnIssueError, parse_issue_file
-    from backissues.parsing.samples import seed_files, seeds_dir
     from bulletin.models import Issue
+    from demo.samples import seed_files, seeds_dir
 
     files = seed_files()
     if not files:

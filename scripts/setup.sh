@@ -26,7 +26,8 @@ packages=(
   postgresql-client
   make
 )
-[ "$want_browser" = 1 ] && packages+=(chromium)
+# The test suite: Chromium for the browser tests, nginx to check the shipped site file (nginx -t).
+[ "$want_browser" = 1 ] && packages+=(chromium nginx-light)
 
 PYTHON=${PYTHON:-python3}
 if ! command -v "$PYTHON" >/dev/null 2>&1; then

@@ -30,16 +30,16 @@ from backissues.parsing import parse_issue_file
 from backissues.parsing.lines import read_lines
 from backissues.parsing.parser import _find_toc_heading
 from backissues.parsing.report import ProblemLog
-from backissues.parsing.samples import seed_path
 from printing.typography import normalize_text
 from proofreading.checks import check_issue
 from proofreading.documents import issue_text_from_document
 from proofreading.findings import Finding
 from proofreading.rules.enumeration import markers
 from proofreading.text import CheckContext, IssueNumbers, IssueText, TermRule, UnitNames
+from tests.paths import FIXTURES, seed_path
 
 SEEDS = ("2024-01", "2024-06", "2024-15")
-RECORD = Path(__file__).parent / "fixtures" / "proofreading_plants.json"
+RECORD = FIXTURES / "proofreading_plants.json"
 UNITS = tuple(
     UnitNames(r["name"], r["short_name"], r["office_name"], r["kind"])
     for r in district_rows() + committee_rows()

@@ -1,0 +1,59 @@
+"""The labelled test set: errors planted in the seed issues (tests/fixtures/proofreading_plants.json,
+made by tests/proofreading_labelled.py) must be found, and the unchanged seeds must give few
+findings. Both figures are printed."""
+
+import json
+from collections import Counter
+
+import pytest
+
+from tests.proofreading_labelled import PLANTERS, RECORD, SEEDS, evaluate
+
+
+@pytest.fixture(scope="module")
+def result():
+    return evaluate(json.loads(RECORD.read_text(encoding="utf-8")))
+
+
+def test_the_record_covers_every_kind_in_every_seed():
+    plants = json.loads(RECORD.read_text(encoding="utf-8"))
+    assert len(plants) >= 60
+    assert set(Counter(p["kind"] for p in plants)) == set(PLANTERS)
+    assert {p["seed"] for p in plants} == set(SEEDS)
+
+
+def test_recall_on_planted_errors(result, capsys):
+    with capsys.disabled():
+        print(
+            f"\n校对 labelled set: {result['found']} of {result['plants']} planted errors found, recall {result['recall']:.3f}"
+        )
+        for kind, (found, total) in sorted(result["by_kind"].items()):
+            if found < total:
+                print(f"  {kind}: {found}/{total}")
+    assert result["recall"] >= 0.9, result["missed"]
+
+
+# Findings on the unchanged seeds that are real errors of the printed issues, checked by hand:
+# 2024-01's 目录 says 民生实事项目 where the article's title says 民生实项目; 2024-06 prints a
+# straight quote in “四个+"监督工作法 (the extracted text's " after + was not made a Chinese
+# quote), which leaves its “ unpaired. The rest would be false findings.
+REAL = {
+    "2024-01": [("toc_title", "item-2")],
+    "2024-06": [("half_width_punct", "item-3"), ("paired_marks", "item-3")],
+    "2024-15": [],
+}
+
+
+def test_few_findings_on_the_clean_seeds(result, capsys):
+    with capsys.disabled():
+        for name, findings in result["clean_findings"].items():
+            real = sum(1 for f in findings if (f.rule, f.piece) in REAL[name])
+            print(
+                f"\n{name}: {len(findings)} findings on the unchanged text, {real} of them real errors, {len(findings) - real} false"
+            )
+            for f in findings:
+                print(f"  {f.piece} {f.place} {f.rule}: {f.message}")
+    for name, findings in result["clean_findings"].items():
+        false = [f for f in findings if (f.rule, f.piece) not in REAL[name]]
+        assert len(false) <= 5, (name, false)
+        assert {(f.rule, f.piece) for f in findings} >= set(REAL[name])
