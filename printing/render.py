@@ -67,8 +67,8 @@ FULL_LAST_LINE = 0.5
 
 CSS_PATH = Path(__file__).with_name("print.css")
 SCREEN_CSS_PATH = Path(__file__).with_name("screen.css")
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
-TEMPLATE = "bulletin/print/issue.html"
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATE = "printing/issue.html"
 
 # The print template is rendered by a standalone engine: rendering needs neither a
 # request nor Django's settings, so scripts and workers can print without django.setup().

@@ -51,3 +51,17 @@ def wait_until(page, condition, timeout_ms: int = 15000) -> None:
             raise AssertionError(f"the page did not reach the expected state in {timeout_ms} ms")
         page.wait_for_timeout(50)
         waited += 50
+
+
+def log_in(page, base_url: str, username: str) -> None:
+    """Sign in as `username` (the demo password) on a fresh session, and wait for the page."""
+    from django.urls import reverse
+
+    from tests.conftest import PASSWORD
+
+    page.context.clear_cookies()
+    page.goto(f"{base_url}{reverse('login')}")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()

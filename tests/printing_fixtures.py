@@ -14,23 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pdfplumber
-import pytest
 
 from bench.seed_documents import build_seed_document
 from printing.document import ArticleItem, BriefItem, IssueDocument, paragraph_text
 from printing.render import BLOCK_HEIGHT, BLOCK_WIDTH, LINE, MM, title_lines
 from printing.typography import LINE_END_FORBIDDEN, LINE_START_FORBIDDEN
-from tests.paths import seed_path
 
 TOP = 37 * MM
 INNER = 28 * MM
 OUTER = 26 * MM
-
-
-def requires_seed(name: str):
-    """A test reading seed `name`: fails at once, with the path, if the fixture is missing."""
-    assert seed_path(name).exists(), f"missing test fixture {seed_path(name)}"
-    return pytest.mark.usefixtures()
 
 
 class _WarningCollector(logging.Handler):

@@ -53,6 +53,6 @@ def test_reference_migrations_are_idempotent():
     from django.apps import apps
 
     before = (Unit.objects.count(), Section.objects.count(), Publication.objects.count())
-    import_module("accounts.migrations.0002_reference_units").load_units(apps, None)
-    import_module("bulletin.migrations.0002_reference_sections_publication").load(apps, None)
+    import_module("accounts.migrations.0002_squashed_reference_units").load_units(apps, None)
+    import_module("bulletin.migrations.0003_squashed_reference_sections_publication").load(apps, None)
     assert (Unit.objects.count(), Section.objects.count(), Publication.objects.count()) == before

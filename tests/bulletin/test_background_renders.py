@@ -221,7 +221,7 @@ def test_a_failed_render_leaves_the_issue_in_assembly_with_the_reason(
     def broken(document):
         raise RuntimeError("字体文件损坏")
 
-    monkeypatch.setattr("bulletin.actions.issues.render_pdf", broken)
+    monkeypatch.setattr("bulletin.actions.publishing.render_pdf", broken)
     job = request_publication(actor=editor, issue=issue, expected_version=issue.layout_version)
     job = run_publish_job(job_id=job.pk)
     assert job.status == PublishJob.Status.FAILED and "字体文件损坏" in job.error
@@ -242,7 +242,7 @@ def test_content_changed_during_the_render_is_not_published(monkeypatch, editor,
         edit_piece_as_editor(editor, a, body="<p>渲染期间有人改了正文。</p>")
         return render_pdf(document)
 
-    monkeypatch.setattr("bulletin.actions.issues.render_pdf", render_while_someone_edits)
+    monkeypatch.setattr("bulletin.actions.publishing.render_pdf", render_while_someone_edits)
     with pytest.raises(IssueActionError, match="内容又有改动"):
         publish_issue(actor=editor, issue=issue, expected_version=issue.layout_version)
     issue.refresh_from_db()
@@ -262,7 +262,7 @@ def test_renders_run_outside_any_transaction(monkeypatch, settings, editor, cont
         depth.append(len(connection.savepoint_ids))
         return render_pdf(document)
 
-    monkeypatch.setattr("bulletin.actions.issues.render_pdf", watched)
+    monkeypatch.setattr("bulletin.actions.publishing.render_pdf", watched)
     monkeypatch.setattr("bulletin.renders.render_pdf", watched)
     renders.render_draft(issue.pk)
     publish_issue(actor=editor, issue=Issue.objects.get(pk=issue.pk), expected_version=issue.layout_version)
@@ -384,7 +384,7 @@ def test_a_publish_job_that_breaks_before_rendering_is_failed_not_left_running(
     def broken(issue):
         raise ValueError("版面数据损坏")
 
-    monkeypatch.setattr("bulletin.actions.issues.build_document", broken)
+    monkeypatch.setattr("bulletin.actions.publish_jobs.build_document", broken)
     job = run_publish_job(job_id=job.pk)
     assert job.status == PublishJob.Status.FAILED and "版面数据损坏" in job.error
 

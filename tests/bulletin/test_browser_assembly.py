@@ -10,8 +10,7 @@ from django.urls import reverse
 
 from bulletin.actions.issues import create_issue
 from bulletin.models import Issue, Publication
-from tests.browser import chromium_page, wait_until
-from tests.conftest import PASSWORD
+from tests.browser import chromium_page, log_in, wait_until
 from tests.issue_helpers import adopted_piece
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -20,13 +19,6 @@ XIHU = "西湖区：“点、线、面”结合助力优化营商环境"
 XIAOSHAN = "萧山区：做好“三篇文章”助推政务服务增值化改革"
 YUHANG = "余杭区：“议、督、改”助推老旧小区改造提质增效"
 
-
-def log_in(page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}{reverse('login')}")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
 
 
 def section_titles(page, section: str) -> list[str]:

@@ -5,8 +5,7 @@ import re
 import pytest
 
 from bulletin.models import Issue, Publication
-from tests.browser import chromium_page
-from tests.test_browser_login import log_in
+from tests.browser import chromium_page, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

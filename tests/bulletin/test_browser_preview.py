@@ -9,9 +9,8 @@ import pytest
 from bulletin.actions.issues import create_issue
 from bulletin.models import Publication
 from printing.fonts import font_set
-from tests.browser import chromium_page
+from tests.browser import chromium_page, log_in
 from tests.issue_helpers import adopted_piece, place
-from tests.test_browser_login import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

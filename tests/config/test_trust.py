@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-import bulletin.actions.issues as bulletin_actions
+import backissues.actions as backissue_actions
 from assessment.actions.instructions import record_instruction
 from assessment.models import Instruction
 from assessment.stats import Period, unit_report
@@ -90,7 +90,7 @@ def test_a_replace_failing_at_its_last_step_leaves_every_file_and_row(
         raise RuntimeError("disk full")  # …and then the last step fails
 
     real_store = publishing._store_pdf
-    monkeypatch.setattr(bulletin_actions, "_store_pdf", fail_at_the_last_step)
+    monkeypatch.setattr(backissue_actions, "_store_pdf", fail_at_the_last_step)
     text = seed("2024-06").replace("本期责任编辑:杨青青", "本期责任编辑:李青青")
     with pytest.raises(RuntimeError):
         import_back_issue(actor=editor, result=parse_issue_text(text), source_name="b.txt", replace=True)

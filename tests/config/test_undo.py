@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from bulletin.actions import issues, placements, publishing
+from bulletin.actions.common import IssueActionError, NeedsConfirmation
 from bulletin.models import Issue, Placement, Publication, Section
 from bulletin.queries import issues_for_editor
 from submissions.actions import common, pieces
@@ -272,7 +273,7 @@ def test_a_published_issue_cannot_be_deleted(editor, contributor, publication):
     issue = new_issue(editor, publication, 1)
     place(editor, issue, adopted_piece(editor, contributor, "甲"), "助力攻坚")
     publishing.publish_issue(actor=editor, issue=issue)
-    with pytest.raises(common.IssueActionError, match="不能删除"):
+    with pytest.raises(IssueActionError, match="不能删除"):
         issues.delete_issue(actor=editor, issue=issue)
     assert Issue.objects.filter(pk=issue.pk).exists()
 
@@ -294,9 +295,9 @@ def test_an_issue_deleted_meanwhile_is_a_message_not_an_error(client_for, editor
     piece = adopted_piece(editor, contributor, "甲")
     stale = Issue.objects.get(pk=issue.pk)  # the page the late request was sent from
     issues.delete_issue(actor=editor, issue=issue)
-    with pytest.raises(common.IssueActionError, match="已被删除"):
+    with pytest.raises(IssueActionError, match="已被删除"):
         issues.delete_issue(actor=editor, issue=stale)
-    with pytest.raises(common.IssueActionError, match="已被删除"):
+    with pytest.raises(IssueActionError, match="已被删除"):
         placements.place_submission(
             actor=editor,
             issue=stale,
@@ -324,7 +325,7 @@ def test_publishing_past_an_earlier_number_in_assembly_asks_first(editor, contri
     first = new_issue(editor, publication, 1)
     second = new_issue(editor, publication, 2, day=15)
     place(editor, second, adopted_piece(editor, contributor, "甲"), "助力攻坚")
-    with pytest.raises(common.NeedsConfirmation, match="2026年第1期还在编辑中"):
+    with pytest.raises(NeedsConfirmation, match="2026年第1期还在编辑中"):
         publishing.publish_issue(actor=editor, issue=second)
     assert Issue.objects.get(pk=second.pk).status == Issue.Status.DRAFT
     publishing.publish_issue(actor=editor, issue=second, confirmed=True)

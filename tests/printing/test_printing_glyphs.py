@@ -175,7 +175,7 @@ def test_the_back_issue_import_refuses_a_character_no_face_has():
 
 def test_the_preview_lists_missing_glyphs_and_control_characters():
     from printing.render import render_preview_html
-    from tests.test_printing_cases import case_document
+    from tests.printing.test_printing_cases import case_document
 
     document = case_document([f"代表联络站{NO_FACE_HAS}建设\u202e情况。"])
     html, report = render_preview_html(document, font_url=lambda face: f"/print-fonts/{face.key}")

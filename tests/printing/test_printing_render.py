@@ -26,7 +26,6 @@ from tests.printing_fixtures import (
     font_name,
     left_edge,
     render_seed,
-    requires_seed,
     text_lines,
 )
 
@@ -42,8 +41,8 @@ def issue_2024_01(tmp_path_factory):
 
 
 SEEDS = [
-    pytest.param("issue_2024_15", marks=requires_seed("2024-15"), id="2024-15"),
-    pytest.param("issue_2024_01", marks=requires_seed("2024-01"), id="2024-01"),
+    pytest.param("issue_2024_15", id="2024-15"),
+    pytest.param("issue_2024_01", id="2024-01"),
 ]
 
 
@@ -82,7 +81,6 @@ def test_every_character_has_a_glyph(rendered):
     assert set(source) - {" "} <= set(printed)
 
 
-@requires_seed("2024-15")
 def test_rare_characters_render_from_a_face_that_has_them(issue_2024_15):
     chars = [c for page in issue_2024_15.pages for c in page if c["text"] == "彧"]
     assert chars, "郭彧杰 is in the 2024-15 byline"
@@ -139,7 +137,6 @@ def test_metadata_and_outline(rendered):
     assert [t for level, t in outline if level == 2] == titles
 
 
-@requires_seed("2024-15")
 def test_masthead_toc_and_page_numbers(issue_2024_15):
     first = issue_2024_15.text("-layout", "-f", "1", "-l", "1")
     flat = re.sub(r"\s", "", first)
@@ -173,7 +170,6 @@ def test_masthead_toc_and_page_numbers(issue_2024_15):
             assert (number[0]["x0"] > middle) == (index % 2 == 0)  # page 3 right, page 2 left
 
 
-@requires_seed("2024-15")
 def test_distribution_block_sits_at_the_bottom_of_the_last_page(issue_2024_15):
     last = issue_2024_15.pages[-1]
     dist = [c for c in last if c["text"] == "送"]
@@ -185,7 +181,6 @@ def test_distribution_block_sits_at_the_bottom_of_the_last_page(issue_2024_15):
     assert "送：省人大常委会办公厅、研究室" in words
 
 
-@requires_seed("2024-01")
 def test_two_line_titles_keep_their_lines(issue_2024_01):
     text = issue_2024_01.text()
     assert "淳安县：“片区组团”履职新模式\n激发代表履职热情" in text
@@ -286,7 +281,6 @@ def test_html_of_the_issue_is_what_prints(tmp_path):
         assert [p.extract_text() for p in a.pages] == [p.extract_text() for p in b.pages]
 
 
-@requires_seed("2024-15")
 def test_the_screen_preview_breaks_pages_where_the_pdf_does(issue_2024_15):
     from bench.seed_documents import build_seed_document
     from printing.render import render_preview_html

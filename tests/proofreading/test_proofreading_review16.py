@@ -13,8 +13,8 @@ from proofreading import similarity
 from proofreading.checks import check_piece
 from proofreading.text import PieceText
 from tests.paths import FIXTURES
+from tests.proofreading.test_proofreading_rules import flagged
 from tests.proofreading_labelled import CONTEXT as SEEDED_TERMS
-from tests.test_proofreading_rules import flagged
 
 SET = FIXTURES / "proofreading_review16.json"
 

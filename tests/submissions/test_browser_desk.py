@@ -9,9 +9,9 @@ from django.urls import reverse
 from bulletin.actions.issues import create_issue
 from bulletin.models import Publication, Section
 from submissions.models import Event, Submission
-from tests.browser import chromium_page, wait_until
+from tests.browser import chromium_page, log_in, wait_until
+from tests.bulletin.test_browser_assembly import section_titles
 from tests.issue_helpers import adopted_piece, place, submitted_piece
-from tests.test_browser_assembly import log_in, section_titles
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

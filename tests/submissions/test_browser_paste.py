@@ -11,8 +11,7 @@ from django.urls import reverse
 
 from submissions.models import Submission
 from tests import paths
-from tests.browser import chromium_page
-from tests.test_browser_submission import log_in
+from tests.browser import chromium_page, log_in
 from text.normalize import normalize_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

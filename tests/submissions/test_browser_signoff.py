@@ -8,8 +8,7 @@ from django.urls import reverse
 from accounts.models import Role
 from submissions.actions import pieces
 from submissions.models import Submission
-from tests.browser import chromium_page
-from tests.test_browser_submission import log_in
+from tests.browser import chromium_page, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

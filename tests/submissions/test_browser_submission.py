@@ -8,8 +8,7 @@ from django.urls import reverse
 from docx import Document
 
 from submissions.models import Submission
-from tests.browser import chromium_page
-from tests.conftest import PASSWORD
+from tests.browser import chromium_page, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -29,14 +28,6 @@ def word_file(path) -> None:
     document.save(buffer)
     path.write_bytes(buffer.getvalue())
 
-
-def log_in(page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(base + reverse("login"))
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
 
 
 def test_import_submit_return_resubmit_adopt(live_server, settings, tmp_path, contributor, editor):
