@@ -6,7 +6,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
-from accounts.models import Role
+from accounts.models import Role, User
 
 
 def has_role(user, *roles: str) -> bool:
@@ -37,8 +37,6 @@ def can_view_unit_desk(user) -> bool:
 
 def unit_reviewers(unit_id: int):
     """The active 审核人 of a unit (a queryset)."""
-    from accounts.models import User
-
     return User.objects.filter(role=Role.REVIEWER, unit_id=unit_id, is_active=True)
 
 

@@ -16,6 +16,8 @@ from django.middleware.csrf import get_token
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
 
+from submissions.notifications import unread_count
+
 PRIVATE_REVALIDATE = "private, max-age=0, must-revalidate"
 
 
@@ -31,7 +33,6 @@ def page_etag(request, *parts) -> str | None:
     get_token(request)  # the page's forms need it; makes the secret when there is none yet
     csrf_secret = request.META["CSRF_COOKIE"]
     user = request.user
-    from submissions.notifications import unread_count
 
     material = [user.pk, user.role, unread_count(user), csrf_secret, *parts]
     return quote_etag(hashlib.sha256(repr(material).encode()).hexdigest()[:32])

@@ -1,9 +1,11 @@
 
 from django.db.models import Count, Q, QuerySet
 
+from archive.search import matches, query_words
 from bulletin.documents import item_anchor
 from bulletin.models import Issue, Placement, Section
 from bulletin.queries import ISSUE_LIST_FIELDS
+from submissions.models import Submission
 
 
 def published_issues(year: int | None = None) -> QuerySet[Issue]:
@@ -56,9 +58,6 @@ def search_published_items(*, words: str = "", unit=None, year: int | None = Non
     each word is a substring match. Only the columns a result line shows are loaded; the
     passage comes from `result_passages` for the page shown.
     """
-    from archive.search import matches, query_words
-    from submissions.models import Submission
-
     pieces = Submission.objects.filter(placement__issue__status=Issue.Status.PUBLISHED).select_related(
         "unit", "placement__issue", "placement__section"
     )
@@ -87,8 +86,6 @@ def search_result_ids(**filters) -> list[int]:
 
 def search_result_rows(ids) -> list:
     """The pieces of one page of results, in the order of `ids`, with their printed text."""
-    from submissions.models import Submission
-
     ids = list(ids)
     rows = Submission.objects.filter(pk__in=ids).select_related(
         "unit", "placement__issue", "placement__section"

@@ -5,6 +5,8 @@ from django.utils import timezone
 
 from accounts.models import Unit
 from assessment.models import Quota
+from assessment.periods import Period
+from assessment.quotas import period_of
 from bulletin.forms import _plain
 from web.forms import check_date_range
 
@@ -71,8 +73,6 @@ class StatsPeriodForm(forms.Form):
         return data
 
     def period(self):
-        from assessment.stats import Period
-
         data = self.cleaned_data
         return {
             "year": lambda: Period.year(data["year"]),
@@ -162,8 +162,6 @@ class QuotaForm(forms.Form):
         return check_date_range(self.cleaned_data["ends"], "结束日期")
 
     def clean(self):
-        from assessment.quotas import period_of
-
         data = super().clean()
         if bool(data.get("unit")) == bool(data.get("unit_kind")):
             raise forms.ValidationError("请选择一个单位，或选择一类单位（二者选一）。", code="target")

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from accounts.models import Unit
 from assessment.models import Quota
-from assessment.stats import Period, _between
+from assessment.periods import Period, local_days
 from submissions.models import Submission
 
 
@@ -54,7 +54,7 @@ def rule_for(unit: Unit, day: dt.date, rules: Iterable[Quota]) -> Quota | None:
 
 def counts_by_month(start: dt.date, end: dt.date, units: Iterable[Unit] | None = None) -> dict:
     """{(unit id, first day of month): pieces first submitted} for start..end (one query)."""
-    pieces = Submission.objects.filter(_between("first_submitted_at", start, end))
+    pieces = Submission.objects.filter(local_days("first_submitted_at", start, end))
     if units is not None:
         pieces = pieces.filter(unit__in=[u.pk for u in units])
     rows = (

@@ -7,8 +7,8 @@ period that ended short in the last days → told once that it counts as 漏报.
 import datetime as dt
 
 from accounts.models import Unit, User
+from assessment.periods import Period
 from assessment.quotas import ended_periods, progress_table
-from assessment.stats import Period
 from submissions.actions.reminders import send_reminder
 from submissions.models import Reminder
 from submissions.reminders import Sent, when_due

@@ -31,40 +31,12 @@ from django.utils import timezone
 
 from accounts.models import Unit
 from assessment.models import HigherAdoption, Instruction, PointsScheme
+from assessment.periods import Period, local_days
+from assessment.quotas import ended_periods
 from bulletin.models import Issue
 from submissions.models import Commission, Event, Submission
 
 LEAD_SECTION = "要闻速递"
-
-
-@dataclass(frozen=True)
-class Period:
-    start: dt.date
-    end: dt.date  # inclusive
-    label: str
-
-    @classmethod
-    def year(cls, year: int) -> Period:
-        return cls(dt.date(year, 1, 1), dt.date(year, 12, 31), f"{year}年")
-
-    @classmethod
-    def quarter(cls, year: int, quarter: int) -> Period:
-        start = dt.date(year, 3 * quarter - 2, 1)
-        end = (dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)) - dt.timedelta(
-            days=1
-        )
-        return cls(start, end, f"{year}年第{'一二三四'[quarter - 1]}季度")
-
-    @classmethod
-    def month(cls, year: int, month: int) -> Period:
-        end = (dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)) - dt.timedelta(days=1)
-        return cls(dt.date(year, month, 1), end, f"{year}年{month}月")
-
-    @classmethod
-    def between(cls, start: dt.date, end: dt.date) -> Period:
-        return cls(
-            start, end, f"{start.year}年{start.month}月{start.day}日至{end.year}年{end.month}月{end.day}日"
-        )
 
 
 @dataclass
@@ -141,15 +113,6 @@ def _windows(period: Period) -> list[tuple[PointsScheme, dt.date, dt.date]]:
     return windows
 
 
-def _between(field: str, start: dt.date, end: dt.date) -> Q:
-    """`field` (a datetime) within the days start..end in local time, as a plain range that an
-    index serves (a `__date` lookup computes a date for every row)."""
-    zone = timezone.get_current_timezone()
-    low = timezone.make_aware(dt.datetime.combine(start, dt.time.min), zone)
-    high = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min), zone)
-    return Q(**{f"{field}__gte": low, f"{field}__lt": high})
-
-
 def imported_in(start: dt.date, end: dt.date) -> Q:
     """Back-issue records whose issue is dated start..end."""
     return Q(action="import", submission__placement__issue__date__range=(start, end))
@@ -179,26 +142,26 @@ def unit_report(period: Period, *, units=None, signer: str = "") -> Report:
     event_counts = {
         # A piece counts once, when it first reached the editor (a withdrawn, restored and
         # resubmitted piece keeps its first_submitted_at).
-        "submitted": Count("id", filter=first_arrival() & _between("created_at", *span) | imported_in(*span)),
+        "submitted": Count("id", filter=first_arrival() & local_days("created_at", *span) | imported_in(*span)),
         # A decision later undone (撤销采用, 重新审核) does not count.
-        "declined": Count("id", filter=Q(action="decline", undone=False) & _between("created_at", *span)),
-        "returned": Count("id", filter=Q(action="return") & _between("created_at", *span)),
+        "declined": Count("id", filter=Q(action="decline", undone=False) & local_days("created_at", *span)),
+        "returned": Count("id", filter=Q(action="return") & local_days("created_at", *span)),
     }
     for k, (_, start, end) in enumerate(windows):
         event_counts[f"articles_{k}"] = Count(
             "id",
-            filter=Q(action="adopt_article", undone=False) & _between("created_at", start, end)
+            filter=Q(action="adopt_article", undone=False) & local_days("created_at", start, end)
             | (imported_in(start, end) & Q(submission__adopted_as="article")),
         )
         event_counts[f"briefs_{k}"] = Count(
             "id",
-            filter=Q(action="adopt_brief", undone=False) & _between("created_at", start, end)
+            filter=Q(action="adopt_brief", undone=False) & local_days("created_at", start, end)
             | (imported_in(start, end) & Q(submission__adopted_as="brief")),
         )
     # Only the rows that can count: decisions within the period, and back-issue records.
     relevant = Event.objects.filter(
         Q(action__in=("submit", "sign_off", "decline", "return", "adopt_article", "adopt_brief"))
-        & _between("created_at", *span)
+        & local_days("created_at", *span)
         | Q(action="import")
     )
     events = _by_unit(relevant.filter(by_signer), "submission__unit", **event_counts)
@@ -289,8 +252,6 @@ def unit_report(period: Period, *, units=None, signer: str = "") -> Report:
 def _quota_shortfalls(period: Period, windows, units: list[Unit]) -> dict[tuple[int, int], int]:
     """(unit, scheme window) → pieces short in the quota periods that ended in the period; each
     period's shortfall is dated on its last day and costs what the scheme of that day says."""
-    from assessment.quotas import ended_periods  # quotas reads Period from here
-
     out: dict[tuple[int, int], int] = {}
     for progress in ended_periods(period, units):
         if not progress.short:
@@ -343,7 +304,7 @@ def monthly_adoptions(unit: Unit, period: Period) -> list[tuple[dt.date, int]]:
     span = (period.start, period.end)
     adopted = (
         Event.objects.filter(
-            _between("created_at", *span),
+            local_days("created_at", *span),
             submission__unit=unit,
             action__in=("adopt_article", "adopt_brief"),
             undone=False,

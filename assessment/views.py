@@ -22,8 +22,9 @@ from assessment.forms import (
     StatsPeriodForm,
 )
 from assessment.models import HigherAdoption, Quota
+from assessment.periods import Period
 from assessment.quotas import progress_table
-from assessment.stats import Period, monthly_adoptions, unit_report
+from assessment.stats import monthly_adoptions, unit_report
 from audit.records import Kind, record
 from bulletin import queries
 from bulletin.actions import common

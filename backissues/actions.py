@@ -8,6 +8,7 @@ from django.utils.html import escape
 from accounts.models import Unit
 from assessment.models import Instruction
 from audit.records import Kind, record
+from backissues.parsing.units import unit_for
 from backissues.queries import back_issue_clash
 from bulletin.actions.common import IssueActionError, _require_editor
 from bulletin.actions.issues import _check_fields, _issue_state
@@ -17,6 +18,11 @@ from bulletin.numbering import number_bounds
 from bulletin.printed_text import forget_printed_texts, freeze_printed_texts
 from printing.document import IssueDocument
 from printing.render import render_pdf
+from submissions.actions.back_issue_pieces import (
+    delete_back_issue_piece,
+    record_back_issue_piece,
+    update_back_issue_piece,
+)
 from text.richtext import runs_to_html
 
 
@@ -50,13 +56,6 @@ def import_back_issue(*, actor, result, source_name: str, replace: bool = False)
     nothing makes the whole replace refused, naming it. Everything happens in one
     transaction: a failure at any step leaves every row and file as it was.
     """
-    from backissues.parsing.units import unit_for
-    from submissions.actions.back_issue_pieces import (
-        delete_back_issue_piece,
-        record_back_issue_piece,
-        update_back_issue_piece,
-    )
-
     _require_editor(actor)
     if result.errors:
         raise IssueActionError(f"文字中还有 {len(result.errors)} 处错误，改正后才能导入。")

@@ -48,8 +48,8 @@ from accounts.actions import create_account  # noqa: E402
 from accounts.models import Role, Unit  # noqa: E402
 from demo.samples import seed_files  # noqa: E402
 from printing.document import paragraph_text  # noqa: E402
-from proofreading.actions import refresh_index  # noqa: E402
 from proofreading.checks import check_issue  # noqa: E402
+from proofreading.index import refresh_index  # noqa: E402
 from proofreading.queries import similar_pieces  # noqa: E402
 from submissions.models import Submission  # noqa: E402
 from tests.proofreading_labelled import CONTEXT, seed_issue  # noqa: E402

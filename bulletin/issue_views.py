@@ -21,6 +21,7 @@ from bulletin.models import Issue, Placement, Publication, PublishJob, Section
 from bulletin.numbering import propose_numbers
 from bulletin.permissions import can_assemble_issues
 from bulletin.print_preview import preview_html
+from service.health import check_worker
 from submissions.models import Submission
 from web.forms import parse_id
 
@@ -281,8 +282,6 @@ def issue_preview(request, pk: int):
 
 
 def _preview_status(issue: Issue, state: renders.PreviewState) -> dict:
-    from service.health import check_worker
-
     return {
         "status": state.status,
         "progress": state.progress,
@@ -383,7 +382,6 @@ def _job_status(job: PublishJob) -> dict:
     if job.status == PublishJob.Status.RENDERING and job.started_at:
         elapsed = (timezone.now() - job.started_at).total_seconds() * 1000
         progress = min(95, max(5, round(100 * elapsed / (expected + 300))))
-    from service.health import check_worker
 
     return {
         "worker_alive": job.is_finished or check_worker()["ok"],

@@ -36,7 +36,11 @@ from collections.abc import Iterable, Mapping
 
 from django.db import connection, connections
 
-from printing.document import ArticleItem, BriefItem, IssueDocument, paragraph_text
+from bulletin.documents import _article, _brief
+from bulletin.models import Placement
+from bulletin.models import Placement as PlacementModel
+from printing.document import ArticleItem, BriefItem, IssueDocument, Section, paragraph_text
+from submissions.models import Submission as SubmissionModel
 
 FTS_TABLE = "submissions_printed_text_fts"
 BIGRAM_TABLE = "submissions_printed_bigram_fts"
@@ -66,8 +70,6 @@ def printed_title_and_body(text: str, *, is_brief: bool) -> tuple[str, str]:
 
 def piece_printed_text(submission) -> str:
     """The piece's current text as it would print (a brief as its 摘登 paragraph)."""
-    from bulletin.documents import _article, _brief
-
     make = _brief if submission.adopted_as == "brief" else _article
     document = IssueDocument(
         publication_name="",
@@ -86,8 +88,6 @@ def piece_printed_text(submission) -> str:
 
 
 def _section_of(item):
-    from printing.document import Section
-
     kind = "briefs" if isinstance(item, BriefItem) else "articles"
     return Section("", kind, [item])
 
@@ -114,8 +114,6 @@ def snapshot_printed_texts(snapshot: dict, placements: Iterable[tuple[int, str]]
 def freeze_printed_texts(issue) -> int:
     """Set the printed text of a published issue's pieces from its snapshot (刊发, 更正,
     import). Two to four queries, whatever the issue's size. Returns how many were set."""
-    from bulletin.models import Placement
-
     placements = (
         Placement.objects.filter(issue=issue)
         .order_by("section__position", "position")
@@ -135,8 +133,7 @@ def store_printed_texts(texts: Mapping[int, str], *, model=None, using: str = "d
     """
     from django.db.models import Case, TextField, Value, When
 
-    if model is None:
-        from submissions.models import Submission as model
+    model = model or SubmissionModel
 
     ids = list(texts)
     for start in range(0, len(ids), 500):
@@ -175,10 +172,8 @@ def fill_printed_texts(*, Submission=None, Placement=None, using: str = "default
     """Set every piece's printed text: published pieces from their issue's snapshot, the
     others from their current fields. For the data migration and bulk-built test data;
     one pass over the pieces, issue by issue. Returns how many pieces were set."""
-    if Submission is None:
-        from submissions.models import Submission
-    if Placement is None:
-        from bulletin.models import Placement
+    Submission = Submission or SubmissionModel  # noqa: N806 (a migration passes its historical models)
+    Placement = Placement or PlacementModel  # noqa: N806
 
     texts: dict[int, str] = {}
     placed = (

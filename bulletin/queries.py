@@ -3,6 +3,7 @@
 from django.db.models import Count, Q, QuerySet
 
 from bulletin.models import Issue, IssuePdf, Placement, PublishJob, Section
+from submissions.models import Submission
 
 # What a line of an issue list shows; never the snapshot (65–78 ms for 200 issues at ten
 # years of data, 10 ms without) nor the distribution text.
@@ -41,8 +42,6 @@ def earlier_in_assembly(issue: Issue) -> list[Issue]:
 def unplaced_adopted_pieces(*, q: str = "", unit=None, adopted_as: str = ""):
     """Adopted pieces not yet placed in any issue, newest first, optionally filtered by
     words in the title, unit and kind (article or brief). Loads only what the list shows."""
-    from submissions.models import Submission
-
     pieces = (
         Submission.objects.filter(status=Submission.Status.ADOPTED, placement__isnull=True)
         .select_related("unit", "suggested_section")

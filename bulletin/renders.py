@@ -29,8 +29,11 @@ from django.utils import timezone
 
 from bulletin.documents import build_document
 from bulletin.models import DraftRender, Issue
+from bulletin.tasks import render_draft as render_task
 from printing.document import IssueDocument
 from printing.render import render_pdf
+from service.models import WorkerHeartbeat
+from service.worker import HEARTBEAT_FRESH_SECONDS
 
 logger = logging.getLogger(__name__)
 
@@ -78,10 +81,9 @@ def _render_waiting(issue_id: int) -> bool:
     """Whether a render task for the issue is already waiting in the database queue."""
     from django_tasks_db.models import DBTaskResult
 
-    from bulletin.tasks import render_draft
 
     return DBTaskResult.objects.filter(
-        status="READY", task_path=render_draft.module_path, args_kwargs__kwargs__issue_id=issue_id
+        status="READY", task_path=render_task.module_path, args_kwargs__kwargs__issue_id=issue_id
     ).exists()
 
 
@@ -94,11 +96,10 @@ def request_draft_render(issue_id: int) -> None:
     """
     from django_tasks_db import DatabaseBackend
 
-    from bulletin.tasks import render_draft
 
-    if isinstance(render_draft.get_backend(), DatabaseBackend) and _render_waiting(issue_id):
+    if isinstance(render_task.get_backend(), DatabaseBackend) and _render_waiting(issue_id):
         return
-    render_draft.enqueue(issue_id=issue_id)
+    render_task.enqueue(issue_id=issue_id)
 
 
 def schedule_draft_render(issue: Issue | int) -> None:
@@ -127,9 +128,6 @@ def render_abandoned(render: DraftRender, *, from_task: bool = False) -> bool:
     from django_tasks_db import DatabaseBackend
     from django_tasks_db.models import DBTaskResult
 
-    from bulletin.tasks import render_draft as render_task
-    from service.models import WorkerHeartbeat
-    from service.worker import HEARTBEAT_FRESH_SECONDS
 
     if render.status != DraftRender.Status.RENDERING or not isinstance(
         render_task.get_backend(), DatabaseBackend

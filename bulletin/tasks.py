@@ -6,12 +6,12 @@ BULLETIN_TASKS_BACKEND=immediate. Arguments are ids, never objects: they are sto
 
 from django_tasks import task
 
-from bulletin import renders
-
 
 @task(priority=10)
 def render_draft(*, issue_id: int) -> str:
     """Render a draft issue's current content (see bulletin.renders)."""
+    from bulletin import renders
+
     return renders.render_draft(issue_id)
 
 

@@ -8,7 +8,16 @@ from django.db import transaction
 
 from accounts.actions import change_role, create_account, reset_password
 from accounts.models import Role, Unit, User
+from assessment.actions.quotas import set_quota
+from assessment.models import Quota
+from backissues.actions import import_back_issue
+from backissues.parsing.parser import NotAnIssueError, parse_issue_file
+from bulletin.actions.issues import create_issue
+from bulletin.actions.placements import place_submission
+from bulletin.models import Issue, Publication, Section
+from demo.samples import seed_files, seeds_dir
 from submissions.actions import commissions, pieces
+from submissions.models import Submission
 
 DEMO_PASSWORD = "hzrd2024"
 
@@ -29,6 +38,7 @@ DEMO_ACCOUNTS = [
     DemoAccount("xihu_shenhe", "王志强", Role.REVIEWER, "西湖区"),
     DemoAccount("duzhe", "陈思远", Role.READER),
     DemoAccount("guanli", "周建国", Role.ADMIN),
+    DemoAccount("shenji", "林晓燕", Role.AUDITOR),
 ]
 
 
@@ -114,9 +124,6 @@ DEMO_PIECES = [
 @transaction.atomic
 def load_demo_pieces(users: list[User]) -> int:
     """Create the demo pieces that do not exist yet; returns how many were made."""
-    from bulletin.models import Section
-    from submissions.models import Submission
-
     by_name = {user.username: user for user in users}
     editor = by_name["bianji"]
     made = 0
@@ -155,8 +162,6 @@ def load_demo_office_work(editor: User) -> bool:
 
     from django.utils import timezone
 
-    from assessment.actions.quotas import set_quota
-    from assessment.models import Quota
 
     if Quota.objects.exists():
         return False
@@ -201,11 +206,6 @@ def load_demo_back_issues(editor: User) -> tuple[int, Path | None]:
 
     Returns how many were imported and the folder they came from (None when there is none).
     """
-    from backissues.actions import import_back_issue
-    from backissues.parsing.parser import NotAnIssueError, parse_issue_file
-    from bulletin.models import Issue
-    from demo.samples import seed_files, seeds_dir
-
     files = seed_files()
     if not files:
         return 0, None
@@ -237,8 +237,6 @@ DEMO_DISTRIBUTION_LISTS = [
 
 def load_demo_distribution_lists() -> None:
     """A 发送范围模板 besides the default, so the issue form has one to apply."""
-    from bulletin.models import Publication
-
     publication = Publication.objects.order_by("pk").first()
     for position, (name, text) in enumerate(DEMO_DISTRIBUTION_LISTS, start=1):
         publication.distribution_lists.get_or_create(name=name, defaults={"text": text, "position": position})
@@ -250,10 +248,6 @@ def load_demo_draft_issue(editor: User):
     office already has an issue in assembly."""
     from django.utils import timezone
 
-    from bulletin.actions.issues import create_issue
-    from bulletin.actions.placements import place_submission
-    from bulletin.models import Issue, Publication
-    from submissions.models import Submission
 
     if Issue.objects.filter(status=Issue.Status.DRAFT).exists():
         return None

@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from printing.document import ArticleItem, paragraph_text
+from printing.fonts import font_set
 from printing.typography import is_unprintable
 
 if TYPE_CHECKING:
@@ -66,8 +68,6 @@ def missing_glyphs(text: str, *, font_dir: str | None = None) -> list[str]:
     Every face of the font set counts (the roles' faces and their fallbacks), since a
     character missing in one face is set in the next that has it.
     """
-    from printing.fonts import font_set
-
     fonts = font_set(font_dir)
     faces = list(fonts.faces.values())
     missing: list[str] = []
@@ -118,8 +118,6 @@ def unprintable_chars(text: str) -> list[str]:
 
 def document_texts(document: IssueDocument) -> list[tuple[str, str]]:
     """(where, text) of every text of a document that prints, as stored."""
-    from printing.document import ArticleItem, paragraph_text
-
     texts = [
         ("刊名", document.publication_name),
         ("编印单位", document.compiler),
@@ -154,14 +152,3 @@ def check_texts(document: IssueDocument, report: CheckReport, *, font_dir: str |
                 f"{where}：控制字符 {describe_char(char)} 不会印出，已删去",
                 char,
             )
-
-
-def check_document(document: IssueDocument, *, font_dir: str | None = None) -> CheckReport:
-    """The check report of an issue: text problems, then lines that could not be justified."""
-    from printing.fonts import font_set
-    from printing.render import build_context
-
-    report = CheckReport()
-    check_texts(document, report, font_dir=font_dir)
-    build_context(document, font_set(font_dir), report=report)
-    return report

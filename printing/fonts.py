@@ -24,6 +24,8 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
+from printing.glyphs import unsafe_code_points
+
 FANDOL_DIR = Path("/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol")
 NOTO_DIR = Path("/usr/share/fonts/opentype/noto")
 WENKAI_DIR = Path("/usr/share/fonts/truetype/lxgw-wenkai")
@@ -330,7 +332,6 @@ def _unsafe_for(path: str, index: int, mtime: float, size: int) -> frozenset[int
         return frozenset(marshal.loads(cache_file.read_bytes()))
     except (OSError, ValueError, EOFError, TypeError):
         pass
-    from printing.glyphs import unsafe_code_points
 
     unsafe = frozenset(unsafe_code_points(path, index))
     try:

@@ -18,6 +18,7 @@ from django.template import Context, Engine
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from printing.checks import check_texts
 from printing.libraries import quick_library_lookup
 
 with quick_library_lookup():
@@ -463,8 +464,6 @@ def render_preview_html(
     Returns the HTML and the report (missing glyphs, stripped control characters,
     lines set ragged).
     """
-    from printing.checks import check_texts
-
     fonts = font_set(font_dir)
     report = CheckReport()
     check_texts(document, report, font_dir=font_dir)
@@ -553,3 +552,11 @@ __all__ = [
     "render_preview_html",
     "typeset",
 ]
+
+
+def check_document(document: IssueDocument, *, font_dir: str | None = None) -> CheckReport:
+    """The check report of an issue: text problems, then lines that could not be justified."""
+    report = CheckReport()
+    check_texts(document, report, font_dir=font_dir)
+    build_context(document, font_set(font_dir), report=report)
+    return report

@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from printing.fonts import cache_dir
+from text.authors import split_names
+
 # ---------------------------------------------------------------- what may start and end a line
 #
 # The one table of line-edge rules. Break opportunities come from the Unicode
@@ -191,8 +194,6 @@ def normalize_text(text: str, *, keep_spaces_between_cjk: bool = False) -> str:
 def split_author_names(text: str) -> list[str]:
     """Names from a byline's author part: "金 颖 郭彧杰" → ["金颖", "郭彧杰"], "钱 苏晚" →
     ["钱苏晚"]: a lone character joins the token after it (``submissions.authors``)."""
-    from text.authors import split_names
-
     return split_names(text).names
 
 
@@ -270,7 +271,6 @@ def _stretch_cache_file() -> Path:
     a new form needs a new name)."""
     from importlib.util import find_spec
 
-    from printing.fonts import cache_dir
 
     spec = find_spec("uniseg")
     origin = Path(spec.origin) if spec and spec.origin else None

@@ -4,10 +4,9 @@ the office's lists, the reports the panels show, and 查重 lookups.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 
-from django.db.models import F, Max, Q
+from django.db.models import Q
 from django.urls import reverse
 
 from accounts.models import Unit
@@ -17,6 +16,7 @@ from proofreading import similarity
 from proofreading.checks import check_issue, check_piece
 from proofreading.documents import issue_text_from_document
 from proofreading.findings import Finding
+from proofreading.index import COMPARED_STATUSES, printed_text, refresh_index
 from proofreading.models import Band, Dismissal, Fingerprint, ProofreadingOptions, Term
 from proofreading.rules import RULES
 from proofreading.text import CheckContext, IssueNumbers, IssueText, PieceText, TermRule, UnitNames
@@ -25,7 +25,6 @@ from text.richtext import body_paragraphs
 
 S = Submission.Status
 # 查重 compares with published pieces and pieces still in the editor's hands.
-COMPARED_STATUSES = (S.PUBLISHED, S.SUBMITTED, S.RETURNED, S.ADOPTED)
 TOP = 5
 SHOW_FROM = 0.2  # similarity below this is not "similar" and is not listed
 CANDIDATES = 30
@@ -71,15 +70,6 @@ def piece_text(submission: Submission, context: CheckContext) -> PieceText:
         if submission.adopted_as == Submission.AdoptedAs.BRIEF
         else "",
     )
-
-
-def printed_text(submission: Submission) -> str:
-    """Title and body as plain text, one paragraph a line: what 查重 compares. (Only
-    letters and digits are compared, so the print's normalisation of punctuation and
-    spaces would change nothing but the time it takes.)"""
-    lines = [unicodedata.normalize("NFC", submission.title + submission.subtitle)]
-    lines += [unicodedata.normalize("NFC", p) for p in body_paragraphs(submission.body)]
-    return "\n".join(line for line in lines if line.strip())
 
 
 def previous_published(issue: Issue) -> Issue | None:
@@ -135,29 +125,6 @@ class SimilarPiece:
         return round(self.similarity * 100)
 
 
-def stale_submissions(limit: int | None):
-    """Pieces 查重 compares whose fingerprint is missing or older than their text: the
-    full sweep (a join over every piece)."""
-    queryset = (
-        Submission.objects.filter(status__in=COMPARED_STATUSES)
-        .filter(Q(fingerprint__isnull=True) | ~Q(fingerprint__version=F("version")))
-        .order_by("updated_at", "pk")
-    )
-    return queryset[:limit] if limit else queryset
-
-
-def changed_submissions(limit: int) -> list[Submission]:
-    """Pieces 查重 compares that changed (text or status) since the newest piece the index
-    has seen, oldest first. Two index reads: the newest indexed time, then the
-    (status, updated_at) range from there (each row with the time its fingerprint has)."""
-    newest = Fingerprint.objects.aggregate(newest=Max("source_updated_at"))["newest"]
-    queryset = Submission.objects.filter(status__in=COMPARED_STATUSES)
-    if newest is not None:
-        queryset = queryset.filter(updated_at__gte=newest)
-    recent = queryset.annotate(indexed_at=F("fingerprint__source_updated_at")).order_by("updated_at", "pk")
-    return [s for s in recent[: limit + 1] if s.indexed_at != s.updated_at][:limit]
-
-
 def _excerpts(
     text: str, spans: list[similarity.Span], margin: int = 12, most: int = 3
 ) -> list[list[tuple[str, bool]]]:
@@ -197,8 +164,6 @@ def similar_to_each(
     stored signatures, then measures the best exactly and marks the passages they share.
     """
     if refresh:
-        from proofreading.actions import refresh_index
-
         refresh_index()
     result: dict[int, list[SimilarPiece]] = {s.pk: [] for s in submissions}
     # Each piece's own fingerprint when it is current (the refresh above keeps the compared

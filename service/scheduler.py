@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from service.models import DailyJobRun
+from service.tasks import run_daily_job
 
 logger = logging.getLogger(__name__)
 
@@ -67,8 +68,6 @@ def execute(run: DailyJobRun) -> DailyJobRun:
 
 def enqueue_due_jobs(now: datetime.datetime) -> list[str]:
     """Claim each due job for today and hand it to a worker. Returns the jobs enqueued."""
-    from service.tasks import run_daily_job
-
     enqueued = []
     for job in due_jobs(now):
         run = claim(job, now.date())

@@ -10,6 +10,7 @@ from django.db import transaction
 from accounts.models import Role, User
 from accounts.permissions import unit_reviewers  # noqa: F401  (the 审核人 are told like the others)
 from submissions.models import Notification, Submission
+from submissions.tasks import send_notification_mail
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +49,6 @@ def notify_each(messages: list[tuple[list[User], str, str]], *, actor: User | No
 
 
 def _enqueue_mail(addresses: list[str], text: str, link: str) -> None:
-    from submissions.tasks import send_notification_mail
-
     send_notification_mail.enqueue(addresses=addresses, text=text, link=link)
 
 

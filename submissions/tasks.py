@@ -2,10 +2,10 @@
 
 from django_tasks import task
 
-from submissions import notifications
-
 
 @task()
 def send_notification_mail(*, addresses: list[str], text: str, link: str) -> None:
     """Mail a notification (submissions.notifications.notify enqueues it on commit)."""
+    from submissions import notifications
+
     notifications.send_mail_now(addresses, text, link)

@@ -4,9 +4,11 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from assessment.models import HigherAdoption
 from audit.records import Kind, record
 from bulletin.actions.common import IssueActionError, _require_editor
 from bulletin.models import Placement
+from submissions.models import Event, Submission
 
 
 def _earliest_higher_adoption(submission) -> datetime.date | None:
@@ -27,8 +29,6 @@ def _higher_adoption_text(adoption) -> str:
 
 def _audit_on_piece(*, actor, submission, action: str, note: str) -> None:
     """An audit row on the piece for a record that does not move it (its status stays)."""
-    from submissions.models import Event
-
     Event.objects.create(
         submission=submission,
         actor=actor,
@@ -45,9 +45,6 @@ def record_higher_adoption(
     """记录上级采用: a piece forwarded to and adopted by a provincial or national bulletin; the
     piece's unit earns the scheme's points for that level on that date. The date lies between
     the piece's first arrival (`_earliest_higher_adoption`) and today. Audited on the piece."""
-    from assessment.models import HigherAdoption
-    from submissions.models import Submission
-
     _require_editor(actor)
     if submission.status not in (Submission.Status.ADOPTED, Submission.Status.PUBLISHED):
         raise IssueActionError("只能为已采用或已刊发的稿件记录上级采用。")
@@ -92,8 +89,6 @@ def record_higher_adoption(
 def remove_higher_adoption(*, actor, adoption, note: str):
     """Remove a mistaken 上级采用 record (the unit's points for it go with it). The reason is
     required and kept, with what the record said, in the piece's audit trail."""
-    from assessment.models import HigherAdoption
-
     _require_editor(actor)
     note = " ".join((note or "").split())
     if not note:

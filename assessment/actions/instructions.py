@@ -4,17 +4,16 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from assessment.models import Instruction
 from audit.records import Kind, record
 from bulletin.actions.common import IssueActionError, _require_editor
+from submissions.models import Submission
 
 
 @transaction.atomic
 def record_instruction(*, actor, submission, leader: str, level: str, date: datetime.date, text: str = ""):
     """记录批示 on a published piece; the piece's unit earns the scheme's bonus. Recording
     the same instruction again returns the existing record."""
-    from assessment.models import Instruction
-    from submissions.models import Submission
-
     _require_editor(actor)
     if submission.status != Submission.Status.PUBLISHED:
         raise IssueActionError("只能为已刊发的稿件记录批示。")

@@ -5,6 +5,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from assessment.models import Quota
+from assessment.quotas import period_of, period_start
 from audit.records import Kind, record
 from bulletin.actions.common import IssueActionError, _require_editor
 
@@ -30,9 +32,6 @@ def set_quota(
     its own span — where rules overlap, the one that started last holds (quotas.rule_for) —
     so the target's standing rule applies again after it, and stopping it loses nothing.
     """
-    from assessment.models import Quota
-    from assessment.quotas import period_of, period_start
-
     _require_editor(actor)
     if (unit is None) == (not unit_kind):
         raise IssueActionError("请选择一个单位，或选择一类单位（二者选一）。")
@@ -87,9 +86,6 @@ def set_quota(
 def end_quota(*, actor, quota, today: datetime.date | None = None):
     """停止 a 报送任务: it still holds for the current period and ends with it (a period is
     never judged by half a rule). A rule that has not started yet is deleted."""
-    from assessment.models import Quota
-    from assessment.quotas import period_of
-
     _require_editor(actor)
     quota = Quota.objects.select_for_update().get(pk=quota.pk)
     today = today or timezone.localdate()

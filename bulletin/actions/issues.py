@@ -16,6 +16,7 @@ from bulletin.renders import (
     delete_render_files,
     schedule_draft_render,
 )
+from submissions.actions.pieces import record_unplaced
 
 
 @transaction.atomic
@@ -140,8 +141,6 @@ def delete_issue(*, actor, issue: Issue) -> list:
     an audit Event ("unplace") saying which issue was deleted; its number becomes free
     again. Returns the pieces that were in it.
     """
-    from submissions.actions.pieces import record_unplaced
-
     _require_editor(actor)
     issue = _lock_issue(issue)
     if issue.status != Issue.Status.DRAFT or issue.origin != Issue.Origin.ASSEMBLED or issue.pdfs.exists():

@@ -7,6 +7,8 @@ from bulletin.actions.common import IssueActionError, _bump, _lock_draft, _requi
 from bulletin.actions.issues import issue_label
 from bulletin.models import Issue, Placement, Section
 from bulletin.queries import current_layout
+from submissions.actions.pieces import record_unplaced
+from submissions.models import Submission
 
 
 def _section_accepts(section: Section, submission) -> bool:
@@ -19,8 +21,6 @@ def place_submission(
     *, actor, issue: Issue, submission, section: Section, expected_version: int
 ) -> Placement:
     """Put an adopted piece at the end of a section of a draft issue."""
-    from submissions.models import Submission
-
     _require_editor(actor)
     issue = _lock_draft(issue, expected_version)
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
@@ -54,8 +54,6 @@ def place_submission(
 @transaction.atomic
 def remove_placement(*, actor, placement: Placement, expected_version: int) -> None:
     """Take a piece out of a draft issue; it returns to the adopted pieces not yet placed."""
-    from submissions.actions.pieces import record_unplaced
-
     _require_editor(actor)
     issue = _lock_draft(placement.issue, expected_version)
     before = {

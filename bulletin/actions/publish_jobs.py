@@ -13,6 +13,9 @@ from bulletin.renders import (
     content_key,
     stored_pdf_for,
 )
+from bulletin.tasks import publish_issue as publish_task
+from service.models import WorkerHeartbeat
+from service.worker import HEARTBEAT_FRESH_SECONDS
 
 
 def request_publication(
@@ -24,8 +27,6 @@ def request_publication(
     The issue stays 编辑中 until the worker has stored its PDF. Raises NeedsConfirmation
     (see publish_issue) unless `confirmed`.
     """
-    from bulletin.tasks import publish_issue as publish_task
-
     _require_editor(actor)
     settle_abandoned_publish_jobs(issue=issue)
     with transaction.atomic():
@@ -47,8 +48,6 @@ def request_publication(
 
 def request_correction(*, actor, issue: Issue, note: str) -> PublishJob:
     """更正 from the page: checked now, rendered and stored by the worker (correct_issue)."""
-    from bulletin.tasks import publish_issue as publish_task
-
     _require_editor(actor)
     note = (note or "").strip()
     if not note:
@@ -94,9 +93,6 @@ def _publish_job_abandoned(job: PublishJob) -> bool:
     from django_tasks_db import DatabaseBackend
     from django_tasks_db.models import DBTaskResult
 
-    from bulletin.tasks import publish_issue as publish_task
-    from service.models import WorkerHeartbeat
-    from service.worker import HEARTBEAT_FRESH_SECONDS
 
     if not isinstance(publish_task.get_backend(), DatabaseBackend):
         return False
@@ -157,7 +153,6 @@ def _fail_dead_task(job_id: int) -> None:
     """Mark the task row a dead worker left RUNNING as failed (so /healthz stops counting it)."""
     from django_tasks_db.models import DBTaskResult
 
-    from bulletin.tasks import publish_issue as publish_task
 
     DBTaskResult.objects.filter(
         task_path=publish_task.module_path, args_kwargs__kwargs__job_id=job_id, status="RUNNING"

@@ -26,6 +26,8 @@ from bulletin.renders import (
     stored_pdf_for,
 )
 from printing.render import render_pdf
+from submissions.actions.pieces import publish_submissions
+from submissions.models import Submission
 
 
 @contextmanager
@@ -88,9 +90,6 @@ def publish_issue(
     the meantime nothing is published and the editor is told. Runs in the worker (see
     request_publication); tests and scripts may call it directly.
     """
-    from submissions.actions.pieces import publish_submissions
-    from submissions.models import Submission
-
     _require_editor(actor)
     issue = Issue.objects.select_related("publication").get(pk=issue.pk)
     if issue.status == Issue.Status.PUBLISHED and expected_version in (None, issue.layout_version):

@@ -14,101 +14,16 @@ at the bottom of this file) with the decorator, and its tests of hits and near m
 ``tests/test_proofreading_rules.py``. ``proofreading.checks`` runs every registered rule.
 """
 
-from __future__ import annotations
-
-import re
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-
-from proofreading.findings import Finding, Hit, finding_in
-from proofreading.text import CheckContext, IssueText, PieceText
-
-CJK = "\u3400-\u9fff\uf900-\ufaff"  # ideographs, extension A and compatibility ideographs
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    label: str  # Chinese, shown beside each finding
-    scope: str  # "text" | "piece" | "issue"
-    run: Callable
-    parts: tuple[str, ...] = ("title", "body", "brief")
-    # Rules whose findings print in the issue only (checking a piece alone cannot tell).
-    issue_only: bool = False
-
-
-RULES: dict[str, Rule] = {}
-
-_CELL_GAP = re.compile(r"\t|[ \u3000]{2,}")
-
-
-def is_table_row(text: str) -> bool:
-    """A line of a table pasted as text, not running text: cells parted by tabs or by runs
-    of two or more spaces (two gaps at least), and no 。 (合计\t1,000\t2,500).
-    Rules about running text (千分位, spaces between characters) leave it alone."""
-    if "。" in text:
-        return False
-    gaps = _CELL_GAP.findall(text)
-    return any(g == "\t" for g in gaps) or len(gaps) >= 2
-
-
-def _register(rule: Rule) -> None:
-    if rule.id in RULES:
-        raise ValueError(f"rule {rule.id!r} registered twice")
-    RULES[rule.id] = rule
-
-
-def text_rule(rule_id: str, label: str, *, parts: tuple[str, ...] = ("title", "body", "brief")):
-    """Register ``fn(text: str, context: CheckContext) -> Iterable[Hit]`` for ``parts``."""
-
-    def register(fn: Callable[[str, CheckContext], Iterable[Hit]]):
-        _register(Rule(rule_id, label, "text", fn, parts))
-        return fn
-
-    return register
-
-
-def piece_rule(rule_id: str, label: str):
-    """Register ``fn(piece: PieceText, context: CheckContext) -> Iterable[Finding]``."""
-
-    def register(fn: Callable[[PieceText, CheckContext], Iterable[Finding]]):
-        _register(Rule(rule_id, label, "piece", fn))
-        return fn
-
-    return register
-
-
-def issue_rule(rule_id: str, label: str):
-    """Register ``fn(issue: IssueText, context: CheckContext) -> Iterable[Finding]``."""
-
-    def register(fn: Callable[[IssueText, CheckContext], Iterable[Finding]]):
-        _register(Rule(rule_id, label, "issue", fn, issue_only=True))
-        return fn
-
-    return register
-
-
-def piece_parts(piece: PieceText) -> Iterator[tuple[str, int, str]]:
-    """(part, paragraph, text) for the title line, each body paragraph, the 摘登 text of a
-    piece adopted as a brief, and the byline."""
-    if piece.title_line:
-        yield "title", 0, piece.title_line
-    for index, text in enumerate(piece.paragraphs, start=1):
-        yield "body", index, text
-    if piece.brief:
-        yield "brief", 0, piece.brief
-    byline = " ".join(p for p in (piece.byline_org, piece.byline_authors) if p)
-    if byline:
-        yield "byline", 0, byline
-
-
-def run_text_rule(rule: Rule, piece: PieceText, context: CheckContext) -> Iterator[Finding]:
-    for part, paragraph, text in piece_parts(piece):
-        if part not in rule.parts:
-            continue
-        for hit in rule.run(text, context):
-            yield finding_in(text, hit, rule=rule.id, piece=piece.key, part=part, paragraph=paragraph)
-
-
 # The rule modules register themselves on import; the order here is the report's order.
-from proofreading.rules import repeated, enumeration, marks, punctuation, numbers, names, issue  # noqa: E402, F401, I001
+from proofreading.rules import enumeration, issue, marks, names, numbers, punctuation, repeated  # noqa: E402, F401, I001
+from proofreading.rules.base import (  # noqa: F401 (the registry and helpers, read by proofreading.checks)
+    CJK,
+    RULES,
+    Rule,
+    is_table_row,
+    issue_rule,
+    piece_parts,
+    piece_rule,
+    run_text_rule,
+    text_rule,
+)

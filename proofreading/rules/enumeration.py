@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from proofreading.findings import Finding, Hit, finding_in
-from proofreading.rules import CJK, piece_rule
+from proofreading.rules.base import CJK, piece_rule
 from proofreading.text import CheckContext, PieceText
 
 _NUMERAL = "一二三四五六七八九十"

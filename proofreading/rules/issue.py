@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 
 from proofreading.findings import Finding
-from proofreading.rules import issue_rule
+from proofreading.rules.base import issue_rule
 from proofreading.text import CheckContext, IssueText
 
 

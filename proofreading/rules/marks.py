@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from proofreading.findings import Finding, Hit, finding_in
-from proofreading.rules import piece_parts, piece_rule
+from proofreading.rules.base import piece_parts, piece_rule
 from proofreading.text import CheckContext, PieceText
 
 PAIRS = {"“": "”", "‘": "’", "《": "》", "〈": "〉", "（": "）", "(": ")", "【": "】", "[": "]"}

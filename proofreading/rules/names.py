@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterator
 
 from proofreading.findings import Finding, Hit, finding_in
-from proofreading.rules import piece_rule, text_rule
+from proofreading.rules.base import piece_rule, text_rule
 from proofreading.text import CheckContext, PieceText, UnitNames
 
 

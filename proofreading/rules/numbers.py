@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterator
 
 from proofreading.findings import Hit
-from proofreading.rules import CJK, is_table_row, text_rule
+from proofreading.rules.base import CJK, is_table_row, text_rule
 from proofreading.text import CheckContext
 
 _APOSTROPHE_YEAR = re.compile(r"['’‘](\d{2})年")

@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterator
 
 from proofreading.findings import Hit
-from proofreading.rules import CJK, is_table_row, text_rule
+from proofreading.rules.base import CJK, is_table_row, text_rule
 from proofreading.text import CheckContext
 
 WIDE_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】—…·"

@@ -27,7 +27,7 @@ import re
 from collections.abc import Iterator
 
 from proofreading.findings import Hit
-from proofreading.rules import CJK, text_rule
+from proofreading.rules.base import CJK, text_rule
 from proofreading.text import CheckContext
 
 # Characters that are never reduplicated in official writing; doubling one is a slip.

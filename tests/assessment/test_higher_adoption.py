@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from assessment.actions import higher_adoptions
 from assessment.models import HigherAdoption, PointsScheme
-from assessment.stats import Period, unit_report
+from assessment.periods import Period
+from assessment.stats import unit_report
 from bulletin.actions import common
 from submissions.models import Event, Submission
 from tests.issue_helpers import adopted_piece, submitted_piece

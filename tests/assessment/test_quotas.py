@@ -10,8 +10,9 @@ from django.utils import timezone
 from accounts.models import Unit
 from assessment.actions import quotas
 from assessment.models import PointsScheme, Quota
+from assessment.periods import Period
 from assessment.quotas import ended_periods, progress_table, rule_for, unit_progress
-from assessment.stats import Period, unit_report
+from assessment.stats import unit_report
 from bulletin.actions import common
 from submissions.models import Submission
 from tests.issue_helpers import submitted_piece

@@ -27,7 +27,8 @@ from openpyxl import load_workbook
 from accounts.models import Unit
 from assessment.actions.instructions import record_instruction
 from assessment.models import PointsScheme
-from assessment.stats import Period, monthly_adoptions, unit_report
+from assessment.periods import Period
+from assessment.stats import monthly_adoptions, unit_report
 from backissues.actions import import_back_issue
 from backissues.parsing.parser import parse_issue_file
 from bulletin.actions.issues import create_issue

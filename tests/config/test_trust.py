@@ -13,7 +13,8 @@ from django.utils import timezone
 import backissues.actions as backissue_actions
 from assessment.actions.instructions import record_instruction
 from assessment.models import Instruction
-from assessment.stats import Period, unit_report
+from assessment.periods import Period
+from assessment.stats import unit_report
 from audit.models import AuditEntry
 from backissues.actions import import_back_issue
 from backissues.parsing.parser import parse_issue_text

@@ -369,7 +369,8 @@ def test_issue_list_is_ordered_by_year_and_number(editor, contributor, publicati
 def _row(unit):
     from django.utils import timezone
 
-    from assessment.stats import Period, unit_report
+    from assessment.periods import Period
+    from assessment.stats import unit_report
 
     report = unit_report(Period.year(timezone.localdate().year))
     return next(r for r in report.rows if r.unit == unit)

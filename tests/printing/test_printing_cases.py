@@ -18,9 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from printing.checks import check_document
 from printing.document import ArticleItem, IssueDocument, Run, Section, paragraph_text
-from printing.render import BLOCK_WIDTH, PITCH, render_pdf
+from printing.render import BLOCK_WIDTH, PITCH, check_document, render_pdf
 from printing.typography import (
     DASH_ELLIPSIS,
     LINE_END_FORBIDDEN,

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, Unit
-from assessment.stats import Period, unit_report
+from assessment.periods import Period
+from assessment.stats import unit_report
 from submissions import queries
 from submissions.actions import commissions, common, pieces
 from submissions.models import Commission, Notification, Reminder, Submission

@@ -6,7 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from accounts.models import Role
-from assessment.stats import Period, unit_report
+from assessment.periods import Period
+from assessment.stats import unit_report
 from submissions.actions import comments, common, pieces
 from submissions.models import Event, Notification, Submission
 

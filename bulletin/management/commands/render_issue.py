@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from bulletin.documents import issue_document
 from bulletin.models import Issue, Publication
+from printing.render import render_html, render_pdf
 
 
 class Command(BaseCommand):
@@ -39,7 +40,6 @@ class Command(BaseCommand):
         if not any(section.items for section in document.sections):
             raise CommandError(f"{issue} 还没有编入任何稿件，无法排版。")
 
-        from printing.render import render_html, render_pdf
 
         if options["html"]:
             path = Path(options["html"])

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from proofreading.actions import refresh_index
+from proofreading.index import refresh_index
 
 
 class Command(BaseCommand):

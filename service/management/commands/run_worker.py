@@ -15,6 +15,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.crypto import get_random_string
 
+from service.models import WorkerHeartbeat
+from service.worker import run_worker_process
+
 
 class Command(BaseCommand):
     help = "后台任务工作进程（排版、刊发、每日任务）：处理一定数量的任务或内存超限后自动换新进程。"
@@ -28,8 +31,6 @@ class Command(BaseCommand):
 
     def handle(self, *, interval: float, queue_name: str, child: bool, once: bool, worker_id: str, **options):
         if child:
-            from service.worker import run_worker_process
-
             reason = run_worker_process(
                 worker_id=worker_id or get_random_string(12),
                 interval=interval,
@@ -91,7 +92,6 @@ class Command(BaseCommand):
     def _forget(worker_id: str) -> None:
         from django.db import connection
 
-        from service.models import WorkerHeartbeat
 
         try:
             WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
