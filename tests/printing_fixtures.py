@@ -3,6 +3,11 @@
 Each seed issue is rendered once per test session (real WeasyPrint), and the checker
 reads the PDF back with pdfplumber (every character's position and font) and with the
 poppler tools, the way a reader's software would.
+
+The rules the checkers hold the PDF to are written out here, each with its source, and
+never imported from ``printing`` (docs/developer/testing.md): a mark dropped from the
+renderer's table must turn a test red, not move the expectation with it
+(tests/printing/test_printing_checkers.py proves that it does).
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import logging
 import re
 import subprocess
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,12 +23,108 @@ import pdfplumber
 
 from bench.seed_documents import build_seed_document
 from printing.document import ArticleItem, BriefItem, IssueDocument, paragraph_text
-from printing.render import BLOCK_HEIGHT, BLOCK_WIDTH, LINE, MM, title_lines
-from printing.typography import LINE_END_FORBIDDEN, LINE_START_FORBIDDEN
+from printing.render import title_lines
 
+# ------------------------------------------------------------------ the page (GB/T 9704)
+#
+# GB/T 9704-2012 (党政机关公文格式) §5.1 and §5.2.1: A4 paper, 天头 37 mm, 订口 28 mm,
+# 版心 156 mm × 225 mm (so the outer margin is 210 − 28 − 156 = 26 mm); §5.2.3: 22 lines
+# a page, 28 characters a line; §5.2.2: the body in 3号 (16 pt); §7.3.3: the title in 2号 (22 pt).
+
+MM = 72 / 25.4  # pt per mm
+PAGE_HEIGHT = 297 * MM
 TOP = 37 * MM
 INNER = 28 * MM
 OUTER = 26 * MM
+BLOCK_WIDTH = 156 * MM
+BLOCK_HEIGHT = 225 * MM
+LINES_PER_PAGE = 22
+CHARS_PER_LINE = 28
+LINE = BLOCK_HEIGHT / LINES_PER_PAGE  # the line pitch, about 28.99 pt
+PITCH = BLOCK_WIDTH / CHARS_PER_LINE  # the character pitch, about 15.79 pt
+BODY_SIZE = 16.0  # 3号
+TITLE_SIZE = 22.0  # 2号
+
+# ------------------------------------------------- what may start and end a line
+#
+# GB/T 15834-2011 (标点符号用法) §5.1, horizontal text:
+#   5.1.1 句号、逗号、顿号、分号、冒号 … 不出现在一行之首
+#   5.1.2 问号、叹号 … 不出现在一行之首
+#   5.1.3 引号、括号、书名号的前一半不出现在一行之末，后一半不出现在一行之首
+#   5.1.4 破折号 … 不能中间断开分处上行之末和下行之首
+#   5.1.5 省略号 … 不能中间断开分处上行之末和下行之首
+#   5.1.6 连接号 … 不出现在一行之首
+#   5.1.7 间隔号 … 不出现在一行之首
+# clreq (W3C Requirements for Chinese Text Layout) §3.1.7 "Prohibition Rules for Line
+# Start and Line End" (行首行尾禁则): the same marks, with the corner brackets 「」『』,
+# the lenticular brackets 〖〗〘〙 and the full-width forms ［］｛｝．.
+# House rules (the issue history: tests/fixtures/cases/README.md, print/07 and print/12,
+# and the review of issue 13, docs/developer/printing.md) are marked "house".
+#
+# The Japanese iteration marks and small kana of clreq's and JIS X 4051's lists
+# (々〻ゝゞヽヾー, ぁぃ…) are not in these tables: they do not occur in the Chinese text
+# this office prints, and the renderer has no rule for them.
+
+# §5.1.1 and §5.1.2 (。，、；：？！); clreq §3.1.7 adds ．(U+FF0E, full-width full stop).
+STOP_AND_PAUSE_MARKS = "。，、；：？！．"
+# house: the same marks typed half-width in Chinese text (normalisation turns most of them
+# full-width, not the ones between digits or Latin: "8:30", "v2.0").
+HALF_WIDTH_STOP_AND_PAUSE_MARKS = ",.:;?!"
+# §5.1.3 the second half of quotation marks, brackets and title marks; clreq §3.1.7.
+CLOSING_MARKS = "”’）〕】》〉」』〗〙］｝"
+# house: the half-width brackets.
+HALF_WIDTH_CLOSING_MARKS = ")]}"
+# §5.1.3 the first half; clreq §3.1.7.
+OPENING_MARKS = "“‘（〔【《〈「『〖〘［｛"
+# house: the half-width brackets, also across a space ("( abc").
+HALF_WIDTH_OPENING_MARKS = "([{"
+# §5.1.6 连接号: — (一字线) and ～ (浪纹线); house: every other code point a contributor
+# types for one (― ─ 〜 〰 － ~ ‐ ‑ –): "2024—2026年", "3～5次" never put the connector
+# at the start of the next line (cases print/07). The ASCII hyphen "-" is not here: it
+# breaks after itself (UAX #14 HY, and inside addresses, URL_BREAK_AFTER).
+CONNECTORS = "—～―─〜〰－~‐‑–"
+# §5.1.5 省略号 and clreq §3.1.7: an ellipsis (… and its forms ⋯ ‥) never starts a line.
+ELLIPSES = "…⋯‥"
+# §5.1.7 间隔号 (·); house: the forms typed for it (・ • ‧).
+MIDDLE_DOTS = "·・•‧"
+# house (cases print/07 and the review of issue 13): a sign written after a number stays
+# with it: "3%", "5‰", "25℃", "30°", "10′30″".
+POSTFIX_SIGNS = "％%‰‱℃℉°′″"
+# house: 元 written right after a number is its sign ("3500元"), not in "元旦".
+POSTFIX_AFTER_DIGIT = "元"
+# house (cases print/07): a sign written before a number stays with it: "￥120万元",
+# "±3%", "№5", also across a space ("$ 200").
+PREFIX_SIGNS = "￥¥＄$±№＃#£€§"
+# §5.1.4 (破折号 ——) and §5.1.5 (省略号 ……): never split between two lines; house: in
+# every code point they are typed with (―― ── ⋯⋯ ‥‥ ～～ 〜〜 〰〰 ﹏﹏).
+DASH_AND_ELLIPSIS_HALVES = "—―─…⋯‥～〜〰﹏"
+# house (cases print/12): inside a web or e-mail address a line breaks only after these.
+URL_BREAK_AFTER = "/.@-_?&="
+
+# 行首禁则: never at a line's start.
+LINE_START_FORBIDDEN = frozenset(
+    STOP_AND_PAUSE_MARKS
+    + HALF_WIDTH_STOP_AND_PAUSE_MARKS
+    + CLOSING_MARKS
+    + HALF_WIDTH_CLOSING_MARKS
+    + CONNECTORS
+    + ELLIPSES
+    + MIDDLE_DOTS
+    + POSTFIX_SIGNS
+)
+# 行尾禁则: never at a line's end.
+LINE_END_FORBIDDEN = frozenset(OPENING_MARKS + HALF_WIDTH_OPENING_MARKS + PREFIX_SIGNS)
+
+# house (docs/developer/printing.md, "Spacing bounds"): a justified line's letter-spacing
+# stays within −0.08 em … +0.25 em a character; between two narrow characters (ASCII, not
+# a space: Latin, digits, an address) it is tightened no further than −0.045 em.
+SPACING_BOUNDS_EM = (-0.08, 0.25)
+NARROW_MIN_EM = -0.045
+
+
+def is_ideograph(char: str) -> bool:
+    """A Han ideograph, by its Unicode name (the unified and compatibility blocks)."""
+    return unicodedata.name(char, "").startswith(("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY IDEOGRAPH"))
 
 
 class _WarningCollector(logging.Handler):
@@ -119,9 +221,8 @@ def left_edge(page: int) -> float:
 def text_lines(rendered: Rendered) -> list[Line]:
     """Lines of text inside the text block (page numbers excluded), in reading order."""
     lines: list[Line] = []
-    page_height = 297 * MM
     for number, chars in enumerate(rendered.pages, start=1):
-        bottom_of_block = page_height - TOP - BLOCK_HEIGHT
+        bottom_of_block = PAGE_HEIGHT - TOP - BLOCK_HEIGHT
         rows: dict[float, list[dict]] = {}
         for char in chars:
             if char["baseline"] < bottom_of_block - 1:
@@ -157,7 +258,7 @@ def check_typography(
     report = Report()
     lines = [line for line in text_lines(rendered) if line.page > 1]  # page 1: masthead and 目录
     body = [line for line in lines if is_body_line(line, body_font, bold_font)]
-    indent = 2 * BLOCK_WIDTH / 28
+    indent = 2 * PITCH
 
     # Justification: a body line followed by a body line that starts at the left edge
     # (a continuation, not an indented new paragraph) must end on the right edge.
@@ -181,7 +282,7 @@ def check_typography(
             report.add(f"p.{line.page} line ends with {text[-1]!r}: {text}")
 
     # The grid: every 16 pt line's baseline sits on the same 22-line grid on every page.
-    page_top = 297 * MM - TOP
+    page_top = PAGE_HEIGHT - TOP
     pages: dict[int, list[Line]] = {}
     for line in lines:
         if abs(line.size - 16) > 0.05 and abs(line.size - 22) > 0.05:
@@ -201,7 +302,7 @@ def check_typography(
             continue
         report.full_pages += 1
         count = len(page_lines)
-        if count == 22:
+        if count == LINES_PER_PAGE:
             report.exact_pages += 1
             continue
         # A body page may end one or two lines short only for orphans and widows: the
@@ -220,7 +321,7 @@ def check_typography(
             and (paragraph_starts(following[0]) or any(paragraph_starts(other) for other in following[1:3]))
         )
         if not justified_short:
-            report.add(f"p.{page} has {count} body lines, not 22")
+            report.add(f"p.{page} has {count} body lines, not {LINES_PER_PAGE}")
     return report
 
 

@@ -19,21 +19,25 @@ from pathlib import Path
 import pytest
 
 from printing.document import ArticleItem, IssueDocument, Run, Section, paragraph_text
-from printing.render import BLOCK_WIDTH, PITCH, check_document, render_pdf
-from printing.typography import (
-    DASH_ELLIPSIS,
+from printing.render import check_document, render_pdf
+from tests.paths import CASES
+from tests.printing_fixtures import (
+    BLOCK_WIDTH,
+    DASH_AND_ELLIPSIS_HALVES,
     LINE_END_FORBIDDEN,
     LINE_START_FORBIDDEN,
     NARROW_MIN_EM,
+    PITCH,
     POSTFIX_AFTER_DIGIT,
     POSTFIX_SIGNS,
     PREFIX_SIGNS,
     SPACING_BOUNDS_EM,
     URL_BREAK_AFTER,
-    is_cjk_ideograph,
+    Rendered,
+    is_ideograph,
+    left_edge,
+    text_lines,
 )
-from tests.paths import CASES
-from tests.printing_fixtures import Rendered, left_edge, text_lines
 
 CASES_DIR = CASES / "print"
 CASE_FILES = sorted(CASES_DIR.glob("*.txt")) if CASES_DIR.is_dir() else []
@@ -95,7 +99,10 @@ def check_lines(rendered: Rendered, expected: list[str], flagged: set[str]) -> l
     """Every rule of the issue, on the PDF; returns the problems found."""
     problems: list[str] = []
     paragraphs = body_paragraphs(rendered)
-    assert [("".join(line.text for line in p)) for p in paragraphs] == expected
+    # The lines of each paragraph are its text; a space where a line breaks is not printed.
+    assert len(paragraphs) == len(expected)
+    for paragraph, text in zip(paragraphs, expected, strict=True):
+        assert re.fullmatch(" ?".join(re.escape(line.text) for line in paragraph), text), (paragraph, text)
     low, high = (bound * 16 for bound in SPACING_BOUNDS_EM)
     narrow_low = NARROW_MIN_EM * 16
     for paragraph in paragraphs:
@@ -108,14 +115,14 @@ def check_lines(rendered: Rendered, expected: list[str], flagged: set[str]) -> l
                 problems.append(f"ends with {text[-1]!r}: {text}")
             if not last:
                 after = paragraph[number + 1].text[0]
-                if text[-1] in DASH_ELLIPSIS and after in DASH_ELLIPSIS:
+                if text[-1] in DASH_AND_ELLIPSIS_HALVES and after in DASH_AND_ELLIPSIS_HALVES:
                     problems.append(f"dash or ellipsis split: {text} / {after}")
                 if text[-1] in PREFIX_SIGNS and after.isdigit():
                     problems.append(f"sign split from its number: {text} / {after}")
                 if text[-1].isdigit() and after in POSTFIX_SIGNS + POSTFIX_AFTER_DIGIT:
                     problems.append(f"number split from its sign: {text} / {after}")
                 if text not in flagged and all(
-                    c.isalnum() and not is_cjk_ideograph(c) for c in (text[-1], after)
+                    c.isalnum() and not is_ideograph(c) for c in (text[-1], after)
                 ):
                     problems.append(f"word or number split: {text} / {after}")
                 right = left_edge(line.page) + BLOCK_WIDTH

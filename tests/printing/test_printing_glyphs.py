@@ -27,27 +27,34 @@ from printing.checks import (
 from printing.fonts import FANDOL_DIR, FREE_FACES, font_set
 from printing.glyphs import (
     SIGN_MEANINGS,
-    SIGNS,
     _drawings,
     _reference,
     shared_glyphs,
     unsafe_code_points,
     wrong_drawings,
 )
-from printing.typography import (
-    CLOSING_MARKS,
-    CONNECTORS,
-    MIDDLE_DOTS,
-    OPENING_MARKS,
-    PAUSE_MARKS,
-    POSTFIX_SIGNS,
-    PREFIX_SIGNS,
-)
 from submissions.forms import PieceForm
 from tests.paths import seed_path
+from tests.printing_fixtures import (
+    CLOSING_MARKS,
+    CONNECTORS,
+    ELLIPSES,
+    HALF_WIDTH_CLOSING_MARKS,
+    HALF_WIDTH_OPENING_MARKS,
+    HALF_WIDTH_STOP_AND_PAUSE_MARKS,
+    MIDDLE_DOTS,
+    OPENING_MARKS,
+    POSTFIX_SIGNS,
+    PREFIX_SIGNS,
+    STOP_AND_PAUSE_MARKS,
+)
 
 # GB/T 15834-2011 punctuation as Chinese text writes it (full-width forms).
 GB_15834 = "，。、；：？！“”‘’（）《》〈〉「」『』〔〕【】〖〗——――……⋯⋯·～－/"
+# The signs whose drawings the glyph check compares (the issue of ￥ drawn as a dollar by
+# the Fandol faces): the currency, percent and degree signs of the line-edge tables, and
+# the ASCII signs with full-width twins a face may draw alike (＆&, ＠@, ＊*, ＋+, ＝=).
+SIGNS = "￥¥＄$％%‰℃°±№＃#＆&＠@＊*＋+＝=§€£￡￠¢"
 NO_FACE_HAS = "\U00030000"  # CJK Extension G: in none of the installed faces
 FANDOL_FACES = [FREE_FACES["fang"], FREE_FACES["song-bold"]]
 
@@ -109,9 +116,11 @@ def test_a_licensed_font_is_checked_like_the_free_ones(tmp_path):
 
 def test_sign_groups_cover_the_line_breaking_signs():
     grouped = "".join(SIGN_MEANINGS)
-    assert set("￥$＄±№＃％‰℃°") <= set(grouped)
+    assert set(SIGNS) <= set(grouped)
     # The line-edge table and the glyph check speak of the same marks.
-    for mark in CLOSING_MARKS + OPENING_MARKS + PAUSE_MARKS + MIDDLE_DOTS + CONNECTORS:
+    marks = CLOSING_MARKS + OPENING_MARKS + STOP_AND_PAUSE_MARKS + MIDDLE_DOTS + CONNECTORS + ELLIPSES
+    marks += HALF_WIDTH_CLOSING_MARKS + HALF_WIDTH_OPENING_MARKS + HALF_WIDTH_STOP_AND_PAUSE_MARKS
+    for mark in marks:
         assert not missing_glyphs(mark), describe_char(mark)
 
 

@@ -18,8 +18,10 @@ from pdfminer.pdftypes import resolve1
 
 from printing.document import ArticleItem, BriefItem, IssueDocument, Run, Section
 from printing.fonts import FANDOL_DIR, font_set
-from printing.render import BLOCK_WIDTH, TITLE_SIZE, render_html, render_pdf, title_lines
+from printing.render import render_html, render_pdf, title_lines
 from tests.printing_fixtures import (
+    BLOCK_WIDTH,
+    TITLE_SIZE,
     check_typography,
     expected_pieces,
     flat_text,

@@ -13,8 +13,6 @@ from bench.seed_documents import build_seed_document
 from printing.document import ArticleItem, BriefItem, IssueDocument, Run, Section, bold_unit_name
 from printing.fonts import FANDOL_DIR, face_metrics, find_licensed, font_set
 from printing.typography import (
-    LINE_END_FORBIDDEN,
-    LINE_START_FORBIDDEN,
     break_lines,
     format_byline,
     justify_spacing,
@@ -22,6 +20,7 @@ from printing.typography import (
     split_author_names,
 )
 from tests.paths import seed_path
+from tests.printing_fixtures import LINE_END_FORBIDDEN, LINE_START_FORBIDDEN, SPACING_BOUNDS_EM
 
 W = 156 * 72 / 25.4
 GRID = W / 28 - 16
@@ -331,8 +330,6 @@ def test_addresses_break_after_their_separators_only():
 
 
 def test_spacing_bounds_hold_and_ragged_lines_say_why():
-    from printing.typography import SPACING_BOUNDS_EM
-
     low, high = SPACING_BOUNDS_EM
     text = "账号为" + "A" * 80 + "，请核对。"
     advances = [8.0 if c == "A" else 16.0 for c in text]
