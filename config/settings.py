@@ -45,6 +45,8 @@ BULLETIN_DEMO = env_bool("BULLETIN_DEMO", False)
 
 # Runtime data (SQLite database, stored PDFs, uploads) lives outside the code folders.
 DATA_DIR = Path(os.environ.get("BULLETIN_DATA_DIR", BASE_DIR / "var")).resolve()
+# The 用户手册 the 帮助 pages render (/help/, ADR 0007): part of the code, not of the data.
+BULLETIN_MANUAL_DIR = BASE_DIR / "docs" / "manual"
 
 _DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -79,6 +81,7 @@ INSTALLED_APPS = [
     "archive",
     "assessment",
     "demo",
+    "manual",
     "config.admin_site.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -134,6 +137,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
                 "submissions.context_processors.notifications",
+                "manual.context_processors.help_link",
             ],
         },
     },

@@ -61,5 +61,6 @@ urlpatterns = [
     path("notifications/", include(submission_urls.notification_patterns)),
     path("accounts/", include("accounts.urls")),
     path("proofreading/", include("proofreading.urls")),
+    path("help/", include("manual.urls")),
     path("admin/", admin.site.urls),
 ]
