@@ -32,6 +32,7 @@ import pytest
 import printing.render
 import printing.typography as typography
 from printing.document import paragraph_text
+from printing.render import check_document
 from tests.printing.test_printing_cases import FILLS, case_document, check_lines, fill, render
 from tests.printing_fixtures import check_typography
 
