@@ -20,13 +20,14 @@ def test_load_demo_is_idempotent_and_prints_the_accounts(capsys, no_seeds):
     call_command("load_demo")
     out = capsys.readouterr().out
     assert "往期档案为空" in out
-    assert User.objects.count() == 6
+    assert User.objects.count() == 7
     roles = {u.username: (u.role, u.unit.short_name if u.unit else None) for u in User.objects.all()}
     assert roles["xihu"] == (Role.CONTRIBUTOR, "西湖区")
     assert roles["xiaoshan"] == (Role.CONTRIBUTOR, "萧山区")
     assert roles["xihu_shenhe"] == (Role.REVIEWER, "西湖区")
     assert roles["bianji"] == (Role.EDITOR, None)
     assert roles["duzhe"] == (Role.READER, None)
+    assert roles["shenji"] == (Role.AUDITOR, None)
     assert f"密码均为 {DEMO_PASSWORD}" in out
     assert all(User.objects.get(username=name).check_password(DEMO_PASSWORD) for name in roles)
     from submissions.models import Submission
