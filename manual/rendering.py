@@ -53,11 +53,7 @@ class RenderedManual:
 def heading_anchor(text: str) -> str:
     """The anchor GitHub makes from a heading: lower case, punctuation and symbols dropped,
     spaces turned into hyphens (so `从Word导入稿件` → `从word导入稿件`)."""
-    kept = (
-        char
-        for char in text.strip().lower()
-        if char in "-_ " or unicodedata.category(char)[0] in "LNM"
-    )
+    kept = (char for char in text.strip().lower() if char in "-_ " or unicodedata.category(char)[0] in "LNM")
     return "".join(kept).replace(" ", "-")
 
 

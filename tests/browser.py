@@ -4,8 +4,12 @@ import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
+
+MANUAL_IMAGES = Path(__file__).resolve().parent.parent / "docs" / "manual" / "images"
+SCREENSHOT_SIZE = {"width": 1366, "height": 900}
 
 CHROMIUM = os.environ.get("BULLETIN_CHROMIUM", "/usr/bin/chromium")
 # Without these Chromium keeps trying to reach Google's hosts, which a closed intranet refuses.
@@ -65,3 +69,28 @@ def log_in(page, base_url: str, username: str) -> None:
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.wait_for_load_state()
+
+
+def save_screenshot(page, name: str, *, locator=None, full_page: bool = False) -> None:
+    """Write docs/manual/images/<name>.png, the 用户手册's picture of this moment, at 1366 × 900.
+
+    Only when BULLETIN_SCREENSHOTS=1: an ordinary test run rewrites no tracked file. `name`
+    must be listed in docs/manual/images/README.md; `locator` crops to one part of the page.
+    """
+    if os.environ.get("BULLETIN_SCREENSHOTS") != "1":
+        return
+    listed = (MANUAL_IMAGES / "README.md").read_text(encoding="utf-8")
+    assert f"`{name}.png`" in listed, f"{name}.png is not in docs/manual/images/README.md"
+    before = page.viewport_size
+    page.set_viewport_size(SCREENSHOT_SIZE)
+    try:
+        page.wait_for_load_state()
+        path = MANUAL_IMAGES / f"{name}.png"
+        if locator is not None:
+            locator.scroll_into_view_if_needed()
+            locator.screenshot(path=path, animations="disabled", caret="hide")
+        else:
+            page.screenshot(path=path, full_page=full_page, animations="disabled", caret="hide")
+    finally:
+        if before:
+            page.set_viewport_size(before)

@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from tests.browser import chromium_page, log_in
+from tests.browser import chromium_page, log_in, save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -13,6 +13,7 @@ def test_contributor_logs_in_and_sees_their_unit_home_in_chinese(live_server, co
         page.goto(f"{live_server.url}/")
         assert page.locator("html").get_attribute("lang") == "zh-CN"
         assert page.get_by_role("heading", name="登录").is_visible()
+        save_screenshot(page, "login")
         log_in(page, live_server.url, "xihu")
         page.wait_for_url(re.compile(r"/unit/$"))
         assert page.get_by_role("heading", name="本单位稿件").is_visible()

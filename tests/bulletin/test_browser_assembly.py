@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from bulletin.actions.issues import create_issue
 from bulletin.models import Issue, Publication
-from tests.browser import chromium_page, log_in, wait_until
+from tests.browser import chromium_page, log_in, save_screenshot, wait_until
 from tests.issue_helpers import adopted_piece
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -54,6 +54,7 @@ def test_place_drag_preview_publish_download(
             page.wait_for_load_state()
         assert section_titles(page, "助力攻坚") == [XIHU, XIAOSHAN]
         assert section_titles(page, "监督纵横") == [YUHANG]
+        save_screenshot(page, "issue-assemble")
 
         # Drag 萧山区 above 西湖区, then 余杭区 into 助力攻坚 between them.
         items = page.get_by_role("list", name="助力攻坚").locator(".placement")

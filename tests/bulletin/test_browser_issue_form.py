@@ -5,7 +5,7 @@ import re
 import pytest
 
 from bulletin.models import Issue, Publication
-from tests.browser import chromium_page, log_in
+from tests.browser import chromium_page, log_in, save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -23,6 +23,7 @@ def test_editor_applies_a_distribution_template_and_edits_it(live_server, editor
         assert field.input_value() == publication.default_distribution
         page.get_by_label("套用发送范围模板").select_option(label="专刊（加送市领导）")
         assert field.input_value() == "市委、市政府领导\n省人大常委会办公厅、研究室"
+        save_screenshot(page, "issue-form")
         # The text stays editable after a template filled it.
         field.fill(field.input_value() + "\n各区、县（市）人大常委会")
         page.get_by_role("button", name="创建并开始编排").click()

@@ -69,12 +69,12 @@ def test_preview_uses_the_print_faces_served_by_the_app(live_server, editor, con
         assert page.locator(".check-report").is_visible()
         background = page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
         assert background != "rgba(0, 0, 0, 0)" and background != "rgb(255, 255, 255)"
-        if os.environ.get("BULLETIN_SCREENSHOTS"):
+        if os.environ.get("BULLETIN_REVIEW_SHOTS"):  # a folder for shots to look at, not the manual's
             page.screenshot(
-                path=os.path.join(os.environ["BULLETIN_SCREENSHOTS"], "preview-1366.png"), full_page=True
+                path=os.path.join(os.environ["BULLETIN_REVIEW_SHOTS"], "preview-1366.png"), full_page=True
             )
             page.set_viewport_size({"width": 390, "height": 844})
-            page.screenshot(path=os.path.join(os.environ["BULLETIN_SCREENSHOTS"], "preview-390.png"))
+            page.screenshot(path=os.path.join(os.environ["BULLETIN_REVIEW_SHOTS"], "preview-390.png"))
 
 
 def test_fonts_are_served_only_to_editors(client_for, editor, contributor):

@@ -12,7 +12,7 @@ from django.urls import reverse
 from bulletin import renders
 from bulletin.actions.issues import create_issue
 from bulletin.models import Publication
-from tests.browser import chromium_page, log_in
+from tests.browser import chromium_page, log_in, save_screenshot
 from tests.issue_helpers import adopted_piece, place
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -55,10 +55,10 @@ def test_the_rendering_page_opens_the_pdf_once_the_worker_is_done(
         page.goto(url)
         page.get_by_text("排队中").wait_for()
         assert page.get_by_role("progressbar", name="排版进度").is_visible()
-        if os.environ.get("BULLETIN_SCREENSHOTS"):
-            page.screenshot(path=f"{os.environ['BULLETIN_SCREENSHOTS']}/rendering-1366.png", full_page=True)
+        save_screenshot(page, "issue-rendering")
+        if os.environ.get("BULLETIN_REVIEW_SHOTS"):  # a folder for shots to look at, not the manual's
             page.set_viewport_size({"width": 390, "height": 844})
-            page.screenshot(path=f"{os.environ['BULLETIN_SCREENSHOTS']}/rendering-390.png", full_page=True)
+            page.screenshot(path=f"{os.environ['BULLETIN_REVIEW_SHOTS']}/rendering-390.png", full_page=True)
 
         assert play_the_worker(issue.pk) == "rendered"
         # The page notices by itself and shows the PDF in the browser's viewer.

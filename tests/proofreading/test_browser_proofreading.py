@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from bulletin.actions.issues import create_issue
 from bulletin.models import Publication
-from tests.browser import chromium_page, log_in
+from tests.browser import chromium_page, log_in, save_screenshot
 from tests.issue_helpers import adopted_piece, place
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -53,6 +53,8 @@ def test_issue_panel_links_open_the_piece_at_the_paragraph(
         panel.locator(".proof-finding").first.wait_for()  # the panel is fetched after the page loads
         assert "“解决”重复" in panel.inner_text()
         assert "序号跳过了“三是”" in panel.inner_text()
+        if width == 1366:
+            save_screenshot(page, "issue-proofreading", locator=panel)
 
         for message, piece, paragraph, text in [
             ("“解决”重复", doubled, 7, "解决解决"),
@@ -69,6 +71,8 @@ def test_issue_panel_links_open_the_piece_at_the_paragraph(
             # The paragraph is scrolled into view (again after the editor has loaded).
             page.wait_for_function(IN_VIEW, arg=target)
             assert page.locator(f"{target} mark").first.inner_text() in ("解决解决", "四是")
+            if width == 1366 and piece == skipped:
+                save_screenshot(page, "review-proofreading", locator=page.locator("#proofreading"))
 
         # Dismissing a finding from the panel, with a reason, brings the editor back to it.
         page.goto(assembly)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from bulletin.actions.issues import create_issue
 from bulletin.models import Publication, Section
 from submissions.models import Event, Submission
-from tests.browser import chromium_page, log_in, wait_until
+from tests.browser import chromium_page, log_in, save_screenshot, wait_until
 from tests.bulletin.test_browser_assembly import section_titles
 from tests.issue_helpers import adopted_piece, place, submitted_piece
 
@@ -29,6 +29,7 @@ def test_adopt_unadopt_readopt_and_compare_versions(live_server, editor, contrib
     with chromium_page() as page:
         log_in(page, live_server.url, "bianji")
         page.goto(review)
+        save_screenshot(page, "review-detail")
 
         # A brief that does not begin with the unit's name comes back on its tab, as typed.
         page.get_by_role("tab", name="采用为信息摘登").click()
@@ -80,6 +81,7 @@ def test_adopt_unadopt_readopt_and_compare_versions(live_server, editor, contrib
         assert diff.locator("ins.diff-ins", has_text="150").is_visible()
         assert diff.locator("del.diff-del", has_text="活").is_visible()
         assert diff.locator("ins.diff-ins", has_text="实").is_visible()
+        save_screenshot(page, "piece-versions")
         page.get_by_role("link", name="报送稿").click()
         page.wait_for_load_state()
         assert "120条" in page.locator("#version-text").inner_text()

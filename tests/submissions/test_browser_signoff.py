@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts.models import Role
 from submissions.actions import pieces
 from submissions.models import Submission
-from tests.browser import chromium_page, log_in
+from tests.browser import chromium_page, log_in, save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -38,7 +38,9 @@ def test_submit_sign_off_adopt(live_server, contributor, editor, make_user):
         # The 审核人 finds it on the unit's page and signs it off.
         log_in(page, base, "xihu_shenhe")
         assert page.get_by_role("link", name=re.compile("通知 1")).count() == 1
+        save_screenshot(page, "reviewer-home")
         page.locator("#signoff").get_by_role("link", name=TITLE).click()
+        save_screenshot(page, "piece-signoff")
         page.get_by_role("button", name="签发", exact=True).click()
         page.get_by_text("已签发，稿件已报送研究室。").wait_for()
 

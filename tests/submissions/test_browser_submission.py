@@ -8,7 +8,7 @@ from django.urls import reverse
 from docx import Document
 
 from submissions.models import Submission
-from tests.browser import chromium_page, log_in
+from tests.browser import chromium_page, log_in, save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -39,6 +39,7 @@ def test_import_submit_return_resubmit_adopt(live_server, settings, tmp_path, co
         # The contributor imports the Word file and reviews it before saving.
         log_in(page, base, "xihu")
         page.get_by_role("link", name="从 Word 导入").click()
+        save_screenshot(page, "piece-import")
         page.get_by_label("Word / WPS 文件").set_input_files(str(docx_path))
         page.get_by_role("button", name="读取文件").click()
         page.get_by_text("已从《稿件.docx》读入").wait_for()
@@ -46,8 +47,10 @@ def test_import_submit_return_resubmit_adopt(live_server, settings, tmp_path, co
         editor_area = page.locator(".richtext-area")
         assert editor_area.locator("strong").first.inner_text() == "一是精准监督，助力做强商事纠纷调解“点”。"
         assert page.locator("#id_byline_authors").input_value() == "钱苏晚"
+        save_screenshot(page, "piece-form")
         page.get_by_role("button", name="保存草稿").click()
         page.get_by_text("草稿已保存").wait_for()
+        save_screenshot(page, "piece-detail-draft")
         page.get_by_label("签发人").fill("李建华")
         page.get_by_role("button", name="报送", exact=True).click()
         page.get_by_text("已报送，等待研究室审核。").wait_for()
@@ -66,6 +69,7 @@ def test_import_submit_return_resubmit_adopt(live_server, settings, tmp_path, co
         assert page.get_by_role("link", name=re.compile("通知 1")).count() == 1
         page.get_by_role("link", name=TITLE).click()
         assert page.get_by_text("请补充商会调解中心的成效数据。").first.is_visible()
+        save_screenshot(page, "piece-detail-returned")
         page.get_by_role("link", name="修改").click()
         area = page.locator(".richtext-area")
         area.click()
