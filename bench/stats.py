@@ -43,8 +43,8 @@ from django.utils import timezone  # noqa: E402
 
 from accounts.actions import create_account  # noqa: E402
 from accounts.models import Role, Unit  # noqa: E402
-from assessment.models import Instruction
-from assessment.periods import Period
+from assessment.models import Instruction  # noqa: E402
+from assessment.periods import Period  # noqa: E402
 from assessment.stats import unit_report  # noqa: E402
 from bulletin.models import Issue, Placement, Publication, Section  # noqa: E402
 from submissions.models import Commission, Event, Submission  # noqa: E402
