@@ -26,7 +26,7 @@ run: export BULLETIN_DEMO = 1
 run: setup
 	$(PY) manage.py load_demo
 	@echo "杭州人大信息编辑系统：http://$(HOST):$(PORT)/  （Ctrl+C 停止）"
-	@# The task worker renders previews and publishes in the background (README, "Work in the background").
+	@# The task worker renders previews and publishes in the background (docs/operations.md, "Work in the background").
 	$(PY) manage.py run_worker & worker=$$!; trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -2,7 +2,7 @@
 
 Every variable has a safe development default; production sets at least
 DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL. DEBUG is off unless
-DJANGO_DEBUG=1 (`make run` and the test settings set it). See README.md, "Configuration"
+DJANGO_DEBUG=1 (`make run` and the test settings set it). See docs/operations.md, "Configuration"
 and "Security".
 """
 
@@ -219,7 +219,7 @@ FILE_UPLOAD_HANDLERS = [
 # Stored files (issue PDFs, rendered previews, uploads) go through Django's storage API only.
 # The file system by default (a shared mount when several machines serve); any other
 # backend, e.g. an S3-compatible store through django-storages, by its dotted path and a
-# JSON object of its options. See README, "Several machines".
+# JSON object of its options. See docs/operations.md, "Several machines".
 STORAGE_BACKEND = os.environ.get("BULLETIN_STORAGE_BACKEND", "").strip() or (
     "django.core.files.storage.FileSystemStorage"
 )
@@ -279,7 +279,7 @@ if _tasks_backend not in _TASK_BACKENDS:
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_tasks_backend]}}
 
 # The worker process restarts itself after this many tasks or above this resident size,
-# so a long-running renderer cannot grow without bound (README, "Work in the background").
+# so a long-running renderer cannot grow without bound (docs/operations.md, "Work in the background").
 BULLETIN_WORKER_MAX_TASKS = int(os.environ.get("BULLETIN_WORKER_MAX_TASKS", "200"))
 BULLETIN_WORKER_MAX_RSS_MB = int(os.environ.get("BULLETIN_WORKER_MAX_RSS_MB", "400"))
 # Daily jobs the worker's scheduler runs (management commands, local time "HH:MM"). A
@@ -337,7 +337,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # HTTPS. In production the app assumes it is served over HTTPS (DJANGO_SECURE_COOKIES=1,
 # the default when DEBUG is off): cookies are sent only over HTTPS, plain HTTP is
 # redirected, and browsers are told to keep to HTTPS (HSTS). An intranet that serves
-# plain HTTP sets DJANGO_SECURE_COOKIES=0 (README, "Security").
+# plain HTTP sets DJANGO_SECURE_COOKIES=0 (docs/operations.md, "Security").
 SECURE_COOKIES = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES

@@ -1,5 +1,5 @@
 """Login, sessions, passwords, production settings, CSP and error pages
-(GB/T 22239-2019 level 2 baseline; README "Security")."""
+(GB/T 22239-2019 level 2 baseline; docs/operations.md "Security")."""
 
 import datetime
 import os
@@ -261,7 +261,7 @@ def test_weak_old_passwords_must_change_unless_demo(client, settings):
 # --- production settings -----------------------------------------------------------
 
 PRODUCTION_ENV = {
-    # README "Security" › production environment
+    # docs/operations.md "Security" › production environment
     "DJANGO_SECRET_KEY": "k7#Qv9!mZp2@Lx4$Rt6^Wn8&Yb0*Hc3(Jd5)Fg1-Ks7=Ua9+Ve2",
     "DJANGO_ALLOWED_HOSTS": "bulletin.intranet",
     "DJANGO_CSRF_TRUSTED_ORIGINS": "https://bulletin.intranet",
@@ -286,9 +286,9 @@ def test_check_deploy_is_clean_in_the_documented_production_environment(tmp_path
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNING" not in result.stderr and "no issues" in result.stdout
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    operations = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
     for name in PRODUCTION_ENV:
-        assert name in readme
+        assert name in operations
 
 
 def test_debug_is_off_unless_asked_for(tmp_path):
