@@ -27,15 +27,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 @pytest.fixture
 def demo(settings, tmp_path, capsys):
-    """The demo data (`manage.py load_demo`), its accounts signing in with the tests' password,
-    and a 审计员 (the demo has none)."""
+    """The demo data (`manage.py load_demo`, the 审计员 shenji included), its accounts signing
+    in with the tests' password."""
     settings.MEDIA_ROOT = tmp_path / "media"
     call_command("load_demo")
     capsys.readouterr()
     for user in User.objects.all():
         user.set_password(PASSWORD)
         user.save()
-    create_account(actor=None, username="shenji", password=PASSWORD, role=Role.AUDITOR, full_name="林晓")
 
 
 def follow_help_link(page, manual: str, section: str) -> None:

@@ -12,7 +12,7 @@ from bulletin.actions.issues import create_issue
 from bulletin.models import Publication
 from proofreading import queries
 from proofreading.actions import ProofreadingError, dismiss_finding
-from proofreading.index import index_submission, refresh_index
+from proofreading.index import index_submission, refresh_index, stale_submissions
 from proofreading.models import Band, Dismissal, Fingerprint, ProofreadingOptions, Term
 from submissions.actions import pieces
 from submissions.models import Event
@@ -94,7 +94,7 @@ def test_index_follows_edits_and_skips_drafts(editor, contributor):
     assert Band.objects.filter(fingerprint=fingerprint).count() == 40
     edit_piece_as_editor(editor, piece, body=OTHER)
     piece.refresh_from_db()
-    assert [s.pk for s in queries.stale_submissions(None)] == [piece.pk]
+    assert [s.pk for s in stale_submissions(None)] == [piece.pk]
     assert refresh_index() == 1 and refresh_index() == 0
     assert Fingerprint.objects.get(submission=piece).version == piece.version
 
