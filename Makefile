@@ -33,8 +33,11 @@ run: setup
 serve: setup
 	HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
 
+# Both cores by default (pytest-xdist; each worker has its own test database);
+# TEST_WORKERS=0 runs the suite in one process.
+TEST_WORKERS ?= 2
 test: setup-test
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: lint-imports
 	.venv/bin/ruff check .
