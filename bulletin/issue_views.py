@@ -23,6 +23,7 @@ from bulletin.permissions import can_assemble_issues
 from bulletin.print_preview import preview_html
 from service.health import check_worker
 from submissions.models import Submission
+from web import panels
 from web.forms import parse_id
 
 editor_only = role_required(can_assemble_issues)
@@ -148,6 +149,7 @@ def issue_assemble(request, pk: int):
             ],
             "toc": build_document(issue).toc(),
             "failed_publication": queries.last_failed_publication(issue),
+            "check_panels": panels.render("issue_checks", request, issue=issue),
         },
     )
 

@@ -1,6 +1,6 @@
 """The app's views: the issue's 校对 panel (fetched by the assembly page after it has
 loaded, or opened as a page of its own) and dismissing a finding with a reason. The piece
-panel is a template tag (``proofreading/templatetags/proofreading.py``) on the review page
+panel is a page panel (``proofreading/panels.py``, web.panels slot "piece_checks") on the review page
 and the contributor's piece page."""
 
 from django.contrib import messages

@@ -225,13 +225,16 @@ def _piece_page(request, piece, *, submit_form: SubmitForm | None = None):
     can_submit = is_writer and piece.status in pieces.TRANSITIONS["submit"].sources
     if piece.status == Submission.Status.PENDING_SIGNOFF and not needs_signer:
         can_submit = False  # waiting for the unit's 审核人
+    can_edit = permissions.can_edit_as_contributor(request.user, piece)
     return render(
         request,
         "submissions/piece_detail.html",
         {
             "piece": piece,
+            # The 校对 findings help while the unit can still change or send the piece.
+            "check_panels": panels.render("piece_checks", request, piece=piece) if can_edit or can_submit else [],
             "thread": queries.thread(piece),
-            "can_edit": permissions.can_edit_as_contributor(request.user, piece),
+            "can_edit": can_edit,
             "can_submit": can_submit,
             "needs_signer": needs_signer,
             "submit_form": submit_form
@@ -533,6 +536,7 @@ def _review_page(request, piece, *, edit_form=None, conflict=None, bound=None, v
             "reopen_form": forms_by_verb["reopen"],
             "comment_form": CommentForm(),
             "side_panels": panels.render("review_side", request, piece=piece),
+            "check_panels": panels.render("piece_checks", request, piece=piece),
             "since_return": since_return,
             "returned_version": returned,
             "since_submitted": since_submitted,

@@ -1,0 +1,32 @@
+"""The 校对 panels on the pages of the apps below (web.panels slots): the piece's findings on
+the review page and the unit's piece page ("piece_checks"), and the place of the issue's panel
+on the assembly page ("issue_checks")."""
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+
+from bulletin.models import Issue
+from proofreading import permissions, queries
+from submissions.models import Submission
+
+
+def piece_panel(request: HttpRequest, *, piece: Submission, **context) -> str:
+    """Findings on the piece (and 查重 for the editor), with its paragraphs anchored."""
+    with_similar = permissions.can_see_similar(request.user)
+    return render_to_string(
+        "proofreading/_piece_panel.html",
+        {
+            "report": queries.piece_report(piece, with_similar=with_similar),
+            "with_similar": with_similar,
+            "can_dismiss": permissions.can_dismiss(request.user),
+            "piece": piece,
+        },
+        request=request,
+    )
+
+
+def issue_panel(request: HttpRequest, *, issue: Issue, **context) -> str:
+    """The place of the issue's 校对 panel on the assembly page: the panel is fetched after
+    the page has loaded (checking and 查重 of a whole issue should not hold the page up,
+    nor add to its queries), with a link to open it as a page without JavaScript."""
+    return render_to_string("proofreading/_issue_panel_slot.html", {"issue": issue}, request=request)
