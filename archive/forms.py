@@ -1,4 +1,3 @@
-
 from django import forms
 
 from accounts.models import Unit

@@ -1,4 +1,3 @@
-
 from django.db.models import Count, Q, QuerySet
 
 from archive.search import matches, query_words
@@ -54,7 +53,7 @@ def search_published_items(*, words: str = "", unit=None, year: int | None = Non
     """Published pieces whose printed text holds every word, newest issue first.
 
     Reads `Submission.printed_text` — for a published piece the text of its frozen issue —
-    never the stored HTML (bulletin/search.py). Chinese has no spaces between words, so
+    never the stored HTML (bulletin/printed_text.py). Chinese has no spaces between words, so
     each word is a substring match. Only the columns a result line shows are loaded; the
     passage comes from `result_passages` for the page shown.
     """

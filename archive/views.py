@@ -65,13 +65,13 @@ def archive(request, year: int | None = None):
         context["unused_words"] = unused_words(data["q"])
         context["max_words"] = MAX_WORDS
         context["searching"] = True
-        return render(request, "bulletin/archive.html", context)
+        return render(request, "archive/archive.html", context)
     shown = year if year is not None else (years[0]["year"] if years else None)
     if year is not None and all(entry["year"] != year for entry in years):
         raise Http404("这一年没有已刊发的期刊。")
     context["year"] = shown
     context["issues"] = list(queries.published_issues(shown)) if shown is not None else []
-    return render(request, "bulletin/archive.html", context)
+    return render(request, "archive/archive.html", context)
 
 
 @archive_readers
@@ -89,7 +89,7 @@ def archive_issue(request, pk: int):
         return cached
     response = render(
         request,
-        "bulletin/archive_issue.html",
+        "archive/archive_issue.html",
         {
             "issue": issue,
             # Read only when the cached text below is missing (the template calls it).
@@ -121,7 +121,7 @@ def archive_pdf(request, pk: int, version: int | None = None):
     if problem:
         log.error("拒绝提供存档 PDF：%s", problem)
         audit_record(Kind.FILE_MISMATCH, obj=record, message=problem, request=request)
-        return render(request, "bulletin/pdf_refused.html", {"issue": issue, "problem": problem}, status=409)
+        return render(request, "archive/pdf_refused.html", {"issue": issue, "problem": problem}, status=409)
     name = pdf_filename(issue)
     if record != current:
         name = name.replace(".pdf", f"-第{record.version}版.pdf")

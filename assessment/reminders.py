@@ -56,4 +56,3 @@ def quota_reminders(
                 today=today,
             ),
         )
-

@@ -12,7 +12,7 @@ What counts, and when (dates in Asia/Shanghai):
   that answered after the deadline is 逾期, one that has not answered is 未报. A cancelled
   commission asks nothing.
 - 漏报: for each 报送任务 period (month or quarter) that ended in the period, the pieces a unit
-  was short of its quota (bulletin/quotas.py), dated on the period's last day.
+  was short of its quota (assessment/quotas.py), dated on the period's last day.
 Points use the scheme in force on the date each event happened, so a scheme that changes
 mid-period applies to each part of it. Every figure comes from aggregate queries grouped
 by unit, one per kind of event and scheme window: the number of queries does not grow
@@ -142,7 +142,9 @@ def unit_report(period: Period, *, units=None, signer: str = "") -> Report:
     event_counts = {
         # A piece counts once, when it first reached the editor (a withdrawn, restored and
         # resubmitted piece keeps its first_submitted_at).
-        "submitted": Count("id", filter=first_arrival() & local_days("created_at", *span) | imported_in(*span)),
+        "submitted": Count(
+            "id", filter=first_arrival() & local_days("created_at", *span) | imported_in(*span)
+        ),
         # A decision later undone (撤销采用, 重新审核) does not count.
         "declined": Count("id", filter=Q(action="decline", undone=False) & local_days("created_at", *span)),
         "returned": Count("id", filter=Q(action="return") & local_days("created_at", *span)),

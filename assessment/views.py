@@ -70,7 +70,7 @@ def stats_page(request):
     )
     context = _context(request, report, trend_unit)
     context.update({"form": form, "units": Unit.objects.filter(active=True)})
-    return render(request, "bulletin/stats.html", context)
+    return render(request, "assessment/stats.html", context)
 
 
 @editor_only
@@ -132,7 +132,7 @@ def unit_stats(request):
             "unit": unit,
         }
     )
-    return render(request, "bulletin/unit_stats.html", context)
+    return render(request, "assessment/unit_stats.html", context)
 
 
 @editor_only
@@ -169,7 +169,7 @@ def quota_page(request):
             return redirect("quota_page")
     return render(
         request,
-        "bulletin/quotas.html",
+        "assessment/quotas.html",
         {
             "form": form,
             "month_form": month_form,
@@ -225,7 +225,9 @@ def higher_adoption_remove(request, pk: int):
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     else:
         try:
-            higher_adoptions.remove_higher_adoption(actor=request.user, adoption=adoption, **form.cleaned_data)
+            higher_adoptions.remove_higher_adoption(
+                actor=request.user, adoption=adoption, **form.cleaned_data
+            )
         except common.IssueActionError as error:
             messages.error(request, str(error))
         else:

@@ -1,5 +1,3 @@
-
-
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone

@@ -1,4 +1,3 @@
-
 from django import forms
 
 from bulletin.forms import MAX_BACK_ISSUE_BYTES

@@ -1,5 +1,3 @@
-
-
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
@@ -29,7 +27,7 @@ def back_issue_import(request):
             result = parse_issue_file(data["raw"])
         except NotAnIssueError as error:
             form.add_error(None, str(error))
-            return render(request, "bulletin/back_issue_import.html", context)
+            return render(request, "backissues/back_issue_import.html", context)
         # The text as the parser read it: same decoding, same normalisation (one door).
         text = normalize_block(decode_issue_bytes(data["raw"]) if data.get("file") else data["text"])
         if request.POST.get("action") == "import" and not result.errors:
@@ -59,4 +57,4 @@ def back_issue_import(request):
                 "lines": text.splitlines(),
             }
         )
-    return render(request, "bulletin/back_issue_import.html", context)
+    return render(request, "backissues/back_issue_import.html", context)

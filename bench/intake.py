@@ -103,7 +103,7 @@ def timed(data: bytes) -> tuple[float, float, str]:
 CHILD = """
 import json, resource, sys, time
 sys.path.insert(0, sys.argv[2])
-from submissions.docx_import import DocxImportError, import_document
+from intake.docx_import import DocxImportError, import_document
 data = open(sys.argv[1], "rb").read()
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 started, cpu = time.perf_counter(), time.process_time()

@@ -2,7 +2,7 @@
 
 Builds the data the way bench/stats.py does (its builder: 20 published issues and 600
 pieces a year, with audit rows and placements), gives every piece a body of real
-paragraphs from the sample issues (../shared/seeds), freezes each issue's snapshot and
+paragraphs from the sample issues (demo/sample_issues), freezes each issue's snapshot and
 fills the printed text the way publishing does, adds notifications, pieces waiting to be
 placed and a draft issue; then times each main page server-side (Django's test client:
 middleware, views, queries and templates, no network) — one warm-up, then 20 requests —
@@ -66,7 +66,7 @@ def seed_paragraphs() -> list[list[tuple[str, bool]]]:
                     if paragraph:
                         paragraphs.append([(run.text, run.bold) for run in paragraph])
     if not paragraphs:
-        raise SystemExit("没有找到样刊文字（../shared/seeds 或 BULLETIN_SEEDS_DIR），无法生成正文。")
+        raise SystemExit("没有找到样刊文字（demo/sample_issues 或 BULLETIN_SEEDS_DIR），无法生成正文。")
     return paragraphs
 
 

@@ -1,4 +1,4 @@
-"""IssueDocuments of the seed issues (../shared/seeds/2024-*.txt) for the benchmark and the
+"""IssueDocuments of the seed issues (demo/sample_issues/2024-*.txt) for the benchmark and the
 print tests, read by the back-issue parser the importer uses (bulletin/importing)."""
 
 from __future__ import annotations

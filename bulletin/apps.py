@@ -13,8 +13,14 @@ class BulletinConfig(AppConfig):
         from submissions.models import Submission
         from submissions.signals import piece_text_changed, placement_asked
 
-        piece_text_changed.connect(receivers.keep_printed_text, sender=Submission, dispatch_uid="bulletin.printed_text")
-        piece_text_changed.connect(receivers.rerender_draft_issue, sender=Submission, dispatch_uid="bulletin.rerender")
-        placement_asked.connect(receivers.placement_label, sender=Submission, dispatch_uid="bulletin.placement")
+        piece_text_changed.connect(
+            receivers.keep_printed_text, sender=Submission, dispatch_uid="bulletin.printed_text"
+        )
+        piece_text_changed.connect(
+            receivers.rerender_draft_issue, sender=Submission, dispatch_uid="bulletin.rerender"
+        )
+        placement_asked.connect(
+            receivers.placement_label, sender=Submission, dispatch_uid="bulletin.placement"
+        )
         hooks.register(hooks.housekeeping, settle_abandoned_publish_jobs)
         hooks.register(hooks.restore_checks, receivers.check_issue_pdfs)

@@ -15,7 +15,7 @@ def paragraphs_from_html(html: str) -> list[Paragraph]:
 
 
 def split_authors(authors: str) -> list[str]:
-    """The stored author field as names; a lone character joins the next (submissions.authors)."""
+    """The stored author field as names; a lone character joins the next (text.authors)."""
     return split_names(authors).names
 
 

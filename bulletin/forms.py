@@ -1,4 +1,3 @@
-
 from django import forms
 
 from accounts.models import Unit
@@ -14,7 +13,7 @@ MAX_ID = 2**31 - 1
 
 
 def _plain(value: str) -> str:
-    """A text field that prints as typed: normalized (submissions.textnorm.normalize_line),
+    """A text field that prints as typed: normalized (text.normalize.normalize_line),
     and refused if it holds markup (a tag would otherwise print literally)."""
     value = normalize_line(value or "")
     reject_markup(value)
@@ -67,7 +66,7 @@ class IssueForm(forms.ModelForm):
             raise forms.ValidationError(problem, code="date_span")
         return date
 
-    # Text fields pass the one door for text (submissions.textnorm) and may hold no markup.
+    # Text fields pass the one door for text (text.normalize) and may hold no markup.
     def clean_editor_name(self):
         return _plain(self.cleaned_data["editor_name"])
 

@@ -179,7 +179,9 @@ def placement_add(request, pk: int):
 def placement_move(request, pk: int, placement_pk: int):
     placement = get_object_or_404(Placement, pk=placement_pk, issue_id=pk)
     step = -1 if request.POST.get("direction") == "up" else 1
-    _run(request, placements.move_placement, placement=placement, step=step, expected_version=_version(request))
+    _run(
+        request, placements.move_placement, placement=placement, step=step, expected_version=_version(request)
+    )
     return redirect(reverse("issue_assemble", args=[pk]) + f"#item-{placement.pk}")
 
 

@@ -1,6 +1,6 @@
 """The screen preview (预览) of an issue and the print fonts it loads from the app.
 
-The preview is the print HTML (bulletin/printing) with every face loaded from
+The preview is the print HTML (printing/) with every face loaded from
 ``print_font`` instead of file:// URLs a browser cannot open, so an editor reading on
 screen sees the print faces, the real bold and the 156 mm text block.
 """

@@ -81,7 +81,6 @@ def _render_waiting(issue_id: int) -> bool:
     """Whether a render task for the issue is already waiting in the database queue."""
     from django_tasks_db.models import DBTaskResult
 
-
     return DBTaskResult.objects.filter(
         status="READY", task_path=render_task.module_path, args_kwargs__kwargs__issue_id=issue_id
     ).exists()
@@ -95,7 +94,6 @@ def request_draft_render(issue_id: int) -> None:
     older, so one more waits behind it.
     """
     from django_tasks_db import DatabaseBackend
-
 
     if isinstance(render_task.get_backend(), DatabaseBackend) and _render_waiting(issue_id):
         return
@@ -127,7 +125,6 @@ def render_abandoned(render: DraftRender, *, from_task: bool = False) -> bool:
     """
     from django_tasks_db import DatabaseBackend
     from django_tasks_db.models import DBTaskResult
-
 
     if render.status != DraftRender.Status.RENDERING or not isinstance(
         render_task.get_backend(), DatabaseBackend

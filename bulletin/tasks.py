@@ -17,7 +17,7 @@ def render_draft(*, issue_id: int) -> str:
 
 @task(priority=20)
 def publish_issue(*, job_id: int) -> str:
-    """Run a 刊发 the editor asked for (bulletin.actions.run_publish_job)."""
+    """Run a 刊发 the editor asked for (bulletin.actions.publish_jobs.run_publish_job)."""
     from bulletin.actions.publish_jobs import run_publish_job
 
     return run_publish_job(job_id=job_id).status

@@ -208,7 +208,7 @@ STATIC_ROOT = DATA_DIR / "staticfiles"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it even before collectstatic
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
-# An upload over this size is refused before it is read whole (submissions/uploads.py).
+# An upload over this size is refused before it is read whole (intake/uploads.py).
 BULLETIN_MAX_UPLOAD_BYTES = int(os.environ.get("BULLETIN_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
 FILE_UPLOAD_HANDLERS = [
     "intake.uploads.LimitedUploadHandler",

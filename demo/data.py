@@ -162,7 +162,6 @@ def load_demo_office_work(editor: User) -> bool:
 
     from django.utils import timezone
 
-
     if Quota.objects.exists():
         return False
     today = timezone.localdate()
@@ -202,7 +201,7 @@ def load_demo_office_work(editor: User) -> bool:
 
 
 def load_demo_back_issues(editor: User) -> tuple[int, Path | None]:
-    """Import the sample back issues (shared/seeds) not yet in the archive.
+    """Import the sample back issues (demo/sample_issues) not yet in the archive.
 
     Returns how many were imported and the folder they came from (None when there is none).
     """
@@ -247,7 +246,6 @@ def load_demo_draft_issue(editor: User):
     """An issue in assembly, dated today, with the adopted demo piece placed; None when the
     office already has an issue in assembly."""
     from django.utils import timezone
-
 
     if Issue.objects.filter(status=Issue.Status.DRAFT).exists():
         return None

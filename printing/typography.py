@@ -110,7 +110,7 @@ def is_unprintable(char: str) -> bool:
     """Control, format (bidi overrides, zero-width, BOM, soft hyphen), surrogate and
     line/paragraph-separator characters: nothing the print may show or obey.
 
-    The entry points normalise text on the way in (submissions/textnorm.py); the
+    The entry points normalise text on the way in (text/normalize.py); the
     renderer strips these again so that none reaches the PDF, whatever the source.
     """
     return unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp") and char not in "\n\t"
@@ -193,7 +193,7 @@ def normalize_text(text: str, *, keep_spaces_between_cjk: bool = False) -> str:
 
 def split_author_names(text: str) -> list[str]:
     """Names from a byline's author part: "金 颖 郭彧杰" → ["金颖", "郭彧杰"], "钱 苏晚" →
-    ["钱苏晚"]: a lone character joins the token after it (``submissions.authors``)."""
+    ["钱苏晚"]: a lone character joins the token after it (``text.authors``)."""
     return split_names(text).names
 
 
@@ -270,7 +270,6 @@ def _stretch_cache_file() -> Path:
     importing it) and the canonical form (v2: ``_canonical_stretch`` with full-width forms;
     a new form needs a new name)."""
     from importlib.util import find_spec
-
 
     spec = find_spec("uniseg")
     origin = Path(spec.origin) if spec and spec.origin else None

@@ -52,6 +52,8 @@ def changed_submissions(limit: int) -> list[Submission]:
         queryset = queryset.filter(updated_at__gte=newest)
     recent = queryset.annotate(indexed_at=F("fingerprint__source_updated_at")).order_by("updated_at", "pk")
     return [s for s in recent[: limit + 1] if s.indexed_at != s.updated_at][:limit]
+
+
 BATCH = 200  # pieces indexed per transaction
 
 

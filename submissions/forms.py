@@ -279,7 +279,7 @@ class BriefForm(forms.Form):
     def clean(self):
         data = super().clean()
         # The brief prints as it is written here: a character no print face has is
-        # refused like in the piece form (bulletin.printing.checks).
+        # refused like in the piece form (printing.checks).
         refuse_missing_glyphs(self, ["brief_text", "brief_byline"])
         return data
 

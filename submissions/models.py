@@ -99,7 +99,7 @@ class Submission(models.Model):
     )
     signed_off_at = models.DateTimeField("签发时间", null=True, blank=True)
     # The title and body as they print, without markup: what search reads. Kept by the
-    # actions (bulletin/search.py); for a published piece, from its issue's frozen snapshot.
+    # actions (bulletin/printed_text.py); for a published piece, from its issue's frozen snapshot.
     printed_text = models.TextField("印刷文字", blank=True, editable=False)
 
     class Meta:

@@ -232,7 +232,9 @@ def _piece_page(request, piece, *, submit_form: SubmitForm | None = None):
         {
             "piece": piece,
             # The 校对 findings help while the unit can still change or send the piece.
-            "check_panels": panels.render("piece_checks", request, piece=piece) if can_edit or can_submit else [],
+            "check_panels": panels.render("piece_checks", request, piece=piece)
+            if can_edit or can_submit
+            else [],
             "thread": queries.thread(piece),
             "can_edit": can_edit,
             "can_submit": can_submit,
@@ -615,7 +617,10 @@ def commission_detail(request, pk: int):
         keep_deadline=commission.deadline,
     )
     if request.method == "POST" and form.is_valid():
-        if _run(request, commissions.update_commission, commission=commission, **form.cleaned_data) is not None:
+        if (
+            _run(request, commissions.update_commission, commission=commission, **form.cleaned_data)
+            is not None
+        ):
             messages.success(request, "约稿已修改，已通知相关单位。")
             return redirect("commission_detail", pk=pk)
     rows = queries.commission_table(commission)

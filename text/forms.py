@@ -1,4 +1,3 @@
-
 from django import forms
 
 from text.normalize import normalize_block, normalize_line

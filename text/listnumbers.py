@@ -1,4 +1,3 @@
-
 from __future__ import annotations
 
 # Number formats (ST_NumberFormat) → function of the counter.

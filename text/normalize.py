@@ -1,8 +1,8 @@
 """The one door for text: every text that enters the system passes here before it is stored.
 
 Forms (``submissions.forms``, ``bulletin.forms``), the body sanitizer and the paste path
-(``submissions.richtext``), Word import (``submissions.docx_import``), back-issue text in
-the browser and in ``manage.py import_issue`` (``bulletin.importing.parser``) all call
+(``text.richtext``), Word import (``intake.docx_import``), back-issue text in
+the browser and in ``manage.py import_issue`` (``backissues.parsing.parser``) all call
 these functions; no entry point cleans text its own way (STYLE.md, habit 15).
 
 What is done, and why:

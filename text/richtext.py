@@ -348,7 +348,7 @@ def body_length(value: str) -> int:
     return len(re.sub(r"\s", "", body_text(value)))
 
 
-# What changed between two bodies: submissions/diff.py.
+# What changed between two bodies: text/diff.py.
 
 
 # --- single-line fields -------------------------------------------------------------

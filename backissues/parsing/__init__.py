@@ -1,6 +1,6 @@
 """Importing back issues: the parser of their extracted text (see ``parser``'s docstring).
 
-``from bulletin.importing import parse_issue_text, parse_issue_file, NotAnIssueError``.
+``from backissues.parsing import parse_issue_text, parse_issue_file, NotAnIssueError``.
 ``units.unit_for`` maps a parsed byline to a ``Unit`` (it needs the database; the parser
 does not).
 """

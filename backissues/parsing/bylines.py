@@ -3,7 +3,7 @@
 A byline is a line in parentheses at the end of an item: the office, then the authors.
 Extraction writes a two-character name with a space inside ("金 颖") so that it lines up
 with three-character names; a lone character joins the token after it ("李 寄 斯董瑾" →
-李寄, 斯董瑾; "钱 苏晚" → 钱苏晚), see ``submissions.authors``.
+李寄, 斯董瑾; "钱 苏晚" → 钱苏晚), see ``text.authors``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Parse one back issue's extracted text into an ``IssueDocument`` and a report.
 
-The input is the text extracted from an issue's PDF (DESIGN §6, ``shared/seeds``):
+The input is the text extracted from an issue's PDF (DESIGN §6, ``demo/sample_issues``):
 masthead, 目 录, articles, 信息摘登, 送 / 本期责任编辑 / 电话 — with markdown marks,
 page numbers, mixed punctuation widths, and paragraphs, titles and bylines broken or
 displaced at page ends. Parsing is a pure function: no database, no settings.
@@ -11,10 +11,10 @@ API
 ``parse_issue_file(source: str | Path | bytes) -> ParseResult``
     A path or the file's bytes. Refuses empty and binary input, decodes UTF-8 (with or
     without BOM), UTF-16 or GB18030/GBK (``decode_issue_bytes``), then calls
-    ``parse_issue_text``, which normalises the text first (``submissions.textnorm``).
+    ``parse_issue_text``, which normalises the text first (``text.normalize``).
 
 ``ParseResult``
-    ``document``: ``bulletin.printing.document.IssueDocument``, ready for
+    ``document``: ``printing.document.IssueDocument``, ready for
     ``render_pdf`` and ``to_dict()``; text is kept as written (the renderer normalises),
     bold lead sentences are ``Run(bold=True)``; sections appear in 目录 order, only those
     with items. ``edition``: "regular" | "special" | "supplement". ``problems``: list of
@@ -162,7 +162,7 @@ def decode_issue_bytes(data: bytes) -> str:
     text has NUL bytes; the byte order that reads as Chinese or ASCII text); UTF-8; GB18030 (a superset of GBK and GB2312). GB18030
     accepts most byte sequences, so a decoded text full of control characters is still
     binary (an image or archive). The text is not normalised here; ``parse_issue_text``
-    does that (``submissions.textnorm``).
+    does that (``text.normalize``).
     """
     if not data.strip():
         raise NotAnIssueError("文件是空的，没有任何文字。")
@@ -253,7 +253,7 @@ def _plausible(text: str) -> bool:
 def parse_issue_text(text: str) -> ParseResult:
     """Parse one issue's extracted text. See the module docstring for the result."""
     log = ProblemLog()
-    # The one door for text: radicals, invisible characters, NFC (submissions.textnorm).
+    # The one door for text: radicals, invisible characters, NFC (text.normalize).
     lines = read_lines(normalize_block(text), log)
     if not lines:
         raise NotAnIssueError("文件是空的，没有任何文字。")

@@ -1,5 +1,3 @@
-
-
 from django.core.exceptions import PermissionDenied
 
 from bulletin.models import Issue

@@ -1,5 +1,3 @@
-
-
 from django.db import transaction
 
 from audit.records import Kind, record

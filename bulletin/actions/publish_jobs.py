@@ -1,4 +1,3 @@
-
 import datetime
 
 from django.core.exceptions import PermissionDenied
@@ -93,7 +92,6 @@ def _publish_job_abandoned(job: PublishJob) -> bool:
     from django_tasks_db import DatabaseBackend
     from django_tasks_db.models import DBTaskResult
 
-
     if not isinstance(publish_task.get_backend(), DatabaseBackend):
         return False
     fresh_since = timezone.now() - datetime.timedelta(seconds=HEARTBEAT_FRESH_SECONDS)
@@ -152,7 +150,6 @@ def settle_abandoned_publish_jobs(*, issue: Issue | None = None) -> list[Publish
 def _fail_dead_task(job_id: int) -> None:
     """Mark the task row a dead worker left RUNNING as failed (so /healthz stops counting it)."""
     from django_tasks_db.models import DBTaskResult
-
 
     DBTaskResult.objects.filter(
         task_path=publish_task.module_path, args_kwargs__kwargs__job_id=job_id, status="RUNNING"

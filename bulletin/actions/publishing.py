@@ -1,4 +1,3 @@
-
 import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager

@@ -1,6 +1,5 @@
 """The rule registry and the helpers every rule module shares (see the package docstring)."""
 
-
 from __future__ import annotations
 
 import re

@@ -3,7 +3,7 @@
 // Pastes from Word/WPS/web pages are reduced to paragraphs and bold on the way in (no
 // invisible characters or indents; a font-weight:normal wrapper is not bold; a table
 // becomes rows of text, with a notice); the server sanitizes and normalises again
-// (submissions/richtext.py, submissions/textnorm.py), so this is a convenience, not a guard.
+// (text/richtext.py, text/normalize.py), so this is a convenience, not a guard.
 // Without JavaScript the textarea works as it is: one paragraph per line.
 (function () {
   "use strict";
@@ -11,7 +11,7 @@
   const BLOCKS = new Set(["P", "DIV", "H1", "H2", "H3", "H4", "H5", "H6", "LI", "BLOCKQUOTE", "TR", "TABLE", "SECTION", "ARTICLE", "UL", "OL"]);
   const CELLS = new Set(["TD", "TH"]);
   const CELL_SEPARATOR = "\u3000";
-  // What a person cannot see is not stored (the server's submissions/textnorm.py is the
+  // What a person cannot see is not stored (the server's text/normalize.py is the
   // rule; this keeps the editor showing what will be stored).
   const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u180e\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
   // The zero-width joiner stays only between two emoji (👨‍👩‍👧), where it is seen.
@@ -323,7 +323,7 @@
   document.querySelectorAll("textarea[data-richtext]").forEach(enhance);
 
   // A file over the size limit is refused here, before it is sent (the server refuses it
-  // too, without reading it whole: submissions/uploads.py).
+  // too, without reading it whole: intake/uploads.py).
   document.querySelectorAll("input[type=file][data-max-bytes]").forEach((input) => {
     input.addEventListener("change", () => {
       const max = Number(input.dataset.maxBytes);

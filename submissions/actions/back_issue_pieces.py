@@ -1,5 +1,3 @@
-
-
 from django.core.exceptions import PermissionDenied
 
 from accounts.models import Role, Unit, User

@@ -1,5 +1,3 @@
-
-
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 

@@ -1,4 +1,3 @@
-
 import datetime
 
 from django.core.exceptions import PermissionDenied

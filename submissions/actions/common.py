@@ -1,4 +1,3 @@
-
 import datetime
 
 from django.urls import reverse

@@ -1,5 +1,3 @@
-
-
 from django.utils import timezone
 
 from accounts.models import User

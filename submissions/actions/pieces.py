@@ -483,7 +483,7 @@ def record_unplaced(*, actor: User, submission: Submission, note: str) -> Event:
 
 
 def publish_submissions(*, actor: User, submissions: list[Submission], issue) -> list[Submission]:
-    """Mark an issue's pieces 已刊发 (called by bulletin.actions.publish_issue inside its
+    """Mark an issue's pieces 已刊发 (called by bulletin.actions.publishing.publish_issue inside its
     transaction). Each piece is checked against the transition table like any other move;
     the rows are locked, moved, audited and their units told in five queries whatever the
     issue's size (the mail to each unit still goes out once the transaction commits)."""

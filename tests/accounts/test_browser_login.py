@@ -7,7 +7,6 @@ from tests.browser import chromium_page, log_in, save_screenshot
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-
 def test_contributor_logs_in_and_sees_their_unit_home_in_chinese(live_server, contributor):
     with chromium_page() as page:
         page.goto(f"{live_server.url}/")

@@ -117,9 +117,7 @@ def test_a_running_period_costs_nothing_yet(editor, contributor):
 
 
 def test_quarterly_rule_is_judged_per_quarter(editor, contributor):
-    quotas.set_quota(
-        actor=editor, unit=contributor.unit, period="quarter", count=3, starts=D(2024, 1, 1)
-    )
+    quotas.set_quota(actor=editor, unit=contributor.unit, period="quarter", count=3, starts=D(2024, 1, 1))
     submitted_on(contributor, "一", D(2024, 1, 3))
     submitted_on(contributor, "二", D(2024, 3, 30))
     periods = ended_periods(Period.year(2024), [contributor.unit], today=D(2024, 7, 10))
@@ -200,17 +198,13 @@ def test_report_query_count_with_quotas_does_not_grow(
     editor, contributor, other_contributor, django_assert_max_num_queries
 ):
     quotas.set_quota(actor=editor, unit_kind="district", period="month", count=2, starts=D(2024, 1, 1))
-    quotas.set_quota(
-        actor=editor, unit=contributor.unit, period="quarter", count=4, starts=D(2024, 1, 1)
-    )
+    quotas.set_quota(actor=editor, unit=contributor.unit, period="quarter", count=4, starts=D(2024, 1, 1))
     submitted_on(contributor, "一", D(2024, 2, 3))
     with django_assert_max_num_queries(9) as few:
         unit_report(Period.year(2024))
     for n in range(10):
         submitted_on(other_contributor if n % 2 else contributor, f"稿{n}", D(2024, 1 + n, 5))
-    quotas.set_quota(
-        actor=editor, unit_kind="committee", period="quarter", count=1, starts=D(2024, 1, 1)
-    )
+    quotas.set_quota(actor=editor, unit_kind="committee", period="quarter", count=1, starts=D(2024, 1, 1))
     with django_assert_max_num_queries(len(few.captured_queries)):
         unit_report(Period.year(2024))
 
@@ -245,9 +239,7 @@ def test_dates_at_the_edge_of_the_calendar_are_refused(client_for, editor, perio
 
 def test_a_bounded_rule_overrides_the_standing_rule_for_its_span_only(editor, contributor):
     xihu = contributor.unit
-    standing = quotas.set_quota(
-        actor=editor, unit=xihu, period="month", count=3, starts=D(2026, 12, 1)
-    )
+    standing = quotas.set_quota(actor=editor, unit=xihu, period="month", count=3, starts=D(2026, 12, 1))
     quotas.set_quota(
         actor=editor, unit_kind=Unit.Kind.DISTRICT, period="month", count=2, starts=D(2026, 1, 1)
     )

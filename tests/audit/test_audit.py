@@ -225,3 +225,18 @@ def test_issue_deletion_quotas_higher_adoptions_and_worker_publishing_are_record
     remove_higher_adoption(actor=editor, adoption=adoption, note="记错了")
     rows = AuditEntry.objects.filter(kind="higher_adoption", object_id=str(piece.pk)).order_by("id")
     assert [row.message.startswith("删除") for row in rows] == [False, True]
+
+
+def test_object_types_read_in_chinese_and_a_moved_models_old_label_is_the_same_type(auditor, editor):
+    # A row written before 报送任务 moved to the assessment app, and one written after.
+    record("quota_changed", actor=editor, object_type="bulletin.quota", object_id="1", message="旧标签")
+    record("quota_changed", actor=editor, object_type="assessment.quota", object_id="2", message="新标签")
+    record("issue_created", actor=editor, object_type="bulletin.issue", object_id="3", message="期刊行甲")
+    client = Client()
+    client.force_login(auditor)
+    url = reverse("admin:audit_auditentry_changelist")
+    page = client.get(url).content.decode()
+    assert page.count("?type=assessment.quota") == 1 and "报送任务" in page
+    assert "?type=bulletin.quota" not in page
+    quotas = client.get(url, {"type": "assessment.quota"}).content.decode()
+    assert "旧标签" in quotas and "新标签" in quotas and "期刊行甲" not in quotas

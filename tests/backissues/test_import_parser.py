@@ -1,4 +1,4 @@
-"""The back-issue parser (bulletin.importing): the three real seeds, written out by hand,
+"""The back-issue parser (backissues.parsing): the three real seeds, written out by hand,
 body fidelity, bad input, and variants made by editing a seed's text.
 
 No database: the parser is a pure function of the text.

@@ -20,7 +20,6 @@ XIAOSHAN = "萧山区：做好“三篇文章”助推政务服务增值化改�
 YUHANG = "余杭区：“议、督、改”助推老旧小区改造提质增效"
 
 
-
 def section_titles(page, section: str) -> list[str]:
     return page.get_by_role("list", name=section).locator(".placement-title").all_inner_texts()
 

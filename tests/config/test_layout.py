@@ -82,7 +82,9 @@ def _function_imports(tree: ast.AST) -> set[int]:
     inner = set()
     for function in ast.walk(tree):
         if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
-            inner.update(id(node) for node in ast.walk(function) if isinstance(node, ast.Import | ast.ImportFrom))
+            inner.update(
+                id(node) for node in ast.walk(function) if isinstance(node, ast.Import | ast.ImportFrom)
+            )
     return inner
 
 

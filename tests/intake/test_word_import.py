@@ -1,4 +1,4 @@
-"""Word intake (submissions.docx_import, wordml, formats): the shared cases with their
+"""Word intake (intake.docx_import, wordml, formats): the shared cases with their
 right values, and files of each kind built here, so the kind is fixed, not the case."""
 
 from __future__ import annotations

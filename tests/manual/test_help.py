@@ -124,9 +124,9 @@ def test_templates_link_to_headings_that_exist(signed_in):
         "submissions/review_queue.html",
         "bulletin/editor_home.html",
         "bulletin/issue_assemble.html",
-        "bulletin/archive.html",
-        "bulletin/stats.html",
-        "bulletin/unit_stats.html",
+        "archive/archive.html",
+        "assessment/stats.html",
+        "assessment/unit_stats.html",
         "admin/audit/auditentry/change_list.html",
     ):
         assert name in linked_templates

@@ -5,7 +5,6 @@ clipboard (DataTransfer) — the editor's own paste handler runs, then the form 
 the stored body is compared with the right value.
 """
 
-
 import pytest
 from django.urls import reverse
 

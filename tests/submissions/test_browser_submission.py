@@ -29,7 +29,6 @@ def word_file(path) -> None:
     path.write_bytes(buffer.getvalue())
 
 
-
 def test_import_submit_return_resubmit_adopt(live_server, settings, tmp_path, contributor, editor):
     settings.MEDIA_ROOT = tmp_path / "media"
     docx_path = tmp_path / "稿件.docx"

@@ -231,9 +231,7 @@ def test_edit_conflict_through_the_page_keeps_both_texts(client_for, contributor
     piece.refresh_from_db()
     client = client_for(editor)
     stale_version = piece.version
-    pieces.save_text(
-        actor=editor, submission=piece, expected_version=stale_version, body="<p>先保存的。</p>"
-    )
+    pieces.save_text(actor=editor, submission=piece, expected_version=stale_version, body="<p>先保存的。</p>")
     response = client.post(
         reverse("review_detail", args=[piece.pk]),
         {"title": "稿", "body": "<p>后保存的。</p>", "version": stale_version},

@@ -1,4 +1,4 @@
-"""Author names in bylines (submissions.authors): a name has at least two characters."""
+"""Author names in bylines (text.authors): a name has at least two characters."""
 
 import pytest
 from django.urls import reverse

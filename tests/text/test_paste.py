@@ -1,6 +1,5 @@
-"""The server side of paste (submissions.richtext): the shared paste cases stored exactly,
+"""The server side of paste (text.richtext): the shared paste cases stored exactly,
 and the kinds they stand for."""
-
 
 import pytest
 from django.urls import reverse

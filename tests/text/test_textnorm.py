@@ -1,4 +1,4 @@
-"""The one door for text (submissions.textnorm), on its own and at every entry point that
+"""The one door for text (text.normalize), on its own and at every entry point that
 is not Word or paste (those have their own test modules): forms, back-issue files in
 every encoding, in the browser and in ``import_issue``."""
 

@@ -2,7 +2,7 @@
 
 For data that arrived without the actions (a bulk load, `loaddata`, a database restored
 from elsewhere): published pieces from their issue's frozen snapshot, the others from
-their current fields, exactly as the actions keep them (bulletin/search.py).
+their current fields, exactly as the actions keep them (bulletin/printed_text.py).
 """
 
 from django.core.management.base import BaseCommand

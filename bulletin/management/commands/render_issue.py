@@ -40,7 +40,6 @@ class Command(BaseCommand):
         if not any(section.items for section in document.sections):
             raise CommandError(f"{issue} 还没有编入任何稿件，无法排版。")
 
-
         if options["html"]:
             path = Path(options["html"])
             path.write_text(render_html(document), encoding="utf-8")

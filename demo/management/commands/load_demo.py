@@ -23,7 +23,7 @@ class Command(BaseCommand):
         imported, folder = load_demo_back_issues(editor)
         if folder is None:
             self.stdout.write(
-                "未找到往期样刊文字（../shared/seeds 或 BULLETIN_SEEDS_DIR），往期档案为空；可用 import_issue 导入。"
+                "未找到往期样刊文字（demo/sample_issues 或 BULLETIN_SEEDS_DIR），往期档案为空；可用 import_issue 导入。"
             )
         elif imported:
             self.stdout.write(f"已从 {folder} 导入往期 {imported} 期（含重新排印的 PDF）。")

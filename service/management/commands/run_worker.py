@@ -92,7 +92,6 @@ class Command(BaseCommand):
     def _forget(worker_id: str) -> None:
         from django.db import connection
 
-
         try:
             WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
         except Exception as error:  # the database may be what broke; the 2-minute rule still holds
