@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import chromium_page, log_in, save_screenshot
 
@@ -11,13 +12,13 @@ def test_contributor_logs_in_and_sees_their_unit_home_in_chinese(live_server, co
     with chromium_page() as page:
         page.goto(f"{live_server.url}/")
         assert page.locator("html").get_attribute("lang") == "zh-CN"
-        assert page.get_by_role("heading", name="登录").is_visible()
+        expect(page.get_by_role("heading", name="登录")).to_be_visible()
         save_screenshot(page, "login")
         log_in(page, live_server.url, "xihu")
         page.wait_for_url(re.compile(r"/unit/$"))
-        assert page.get_by_role("heading", name="本单位稿件").is_visible()
-        assert page.get_by_text("西湖区人大常委会").first.is_visible()
-        assert page.get_by_text("本单位还没有稿件").is_visible()
+        expect(page.get_by_role("heading", name="本单位稿件")).to_be_visible()
+        expect(page.get_by_text("西湖区人大常委会").first).to_be_visible()
+        expect(page.get_by_text("本单位还没有稿件")).to_be_visible()
         assert page.get_by_role("link", name="编辑工作台").count() == 0
 
 
@@ -25,11 +26,11 @@ def test_editor_logs_in_and_signs_out(live_server, editor):
     with chromium_page() as page:
         log_in(page, live_server.url, "bianji")
         page.wait_for_url(re.compile(r"/editor/$"))
-        assert page.get_by_role("heading", name="编辑工作台").is_visible()
+        expect(page.get_by_role("heading", name="编辑工作台")).to_be_visible()
         page.get_by_role("button", name=re.compile("杨青青")).click()
         page.get_by_role("button", name="退出登录").click()
         page.wait_for_url(re.compile(r"/accounts/login/"))
-        assert page.get_by_role("heading", name="登录").is_visible()
+        expect(page.get_by_role("heading", name="登录")).to_be_visible()
 
 
 def test_wrong_password_shows_a_chinese_error(live_server, reader):
@@ -38,7 +39,8 @@ def test_wrong_password_shows_a_chinese_error(live_server, reader):
         page.get_by_label("用户名").fill("duzhe")
         page.get_by_label("密码").fill("not-the-password")
         page.get_by_role("button", name="登录").click()
-        assert page.get_by_text("用户名或密码不正确").is_visible()
+        # Waits for the answer: is_visible() alone looks once, maybe before the page came back.
+        expect(page.get_by_text("用户名或密码不正确")).to_be_visible()
 
 
 def test_pages_break_no_content_security_policy_rule(live_server, editor, contributor):

@@ -7,6 +7,7 @@ import tempfile
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from bulletin.actions.issues import create_issue
 from bulletin.models import Issue, Publication
@@ -92,7 +93,7 @@ def test_place_drag_preview_publish_download(
         page.once("dialog", lambda dialog: dialog.accept())
         page.get_by_role("button", name="刊发").click()
         page.wait_for_url(re.compile(r"/archive/\d+/$"))
-        assert page.get_by_text("已刊发，PDF 已生成并存档。").is_visible()
+        expect(page.get_by_text("已刊发，PDF 已生成并存档。")).to_be_visible()
 
     assert Issue.objects.get(pk=issue.pk).status == Issue.Status.PUBLISHED
 

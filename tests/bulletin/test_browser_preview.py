@@ -5,6 +5,7 @@ import os
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from bulletin.actions.issues import create_issue
 from bulletin.models import Publication
@@ -66,7 +67,7 @@ def test_preview_uses_the_print_faces_served_by_the_app(live_server, editor, con
         # The 156 mm text block on a page on grey; the check report above it.
         width = page.locator("main.content").evaluate("e => e.getBoundingClientRect().width")
         assert abs(width - 156 / 25.4 * 96) < 2, width
-        assert page.locator(".check-report").is_visible()
+        expect(page.locator(".check-report")).to_be_visible()
         background = page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
         assert background != "rgba(0, 0, 0, 0)" and background != "rgb(255, 255, 255)"
         if os.environ.get("BULLETIN_REVIEW_SHOTS"):  # a folder for shots to look at, not the manual's

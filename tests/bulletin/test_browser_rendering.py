@@ -8,6 +8,7 @@ import threading
 import pytest
 from django.db import connections
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from bulletin import renders
 from bulletin.actions.issues import create_issue
@@ -54,7 +55,7 @@ def test_the_rendering_page_opens_the_pdf_once_the_worker_is_done(
         log_in(page, live_server.url, "bianji")
         page.goto(url)
         page.get_by_text("排队中").wait_for()
-        assert page.get_by_role("progressbar", name="排版进度").is_visible()
+        expect(page.get_by_role("progressbar", name="排版进度")).to_be_visible()
         save_screenshot(page, "issue-rendering")
         if os.environ.get("BULLETIN_REVIEW_SHOTS"):  # a folder for shots to look at, not the manual's
             page.set_viewport_size({"width": 390, "height": 844})

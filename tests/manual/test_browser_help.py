@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from accounts.actions import create_account
 from accounts.models import Role, User
@@ -46,7 +47,7 @@ def follow_help_link(page, manual: str, section: str) -> None:
     assert unquote(parts.fragment) == section
     heading = page.locator("article :target")
     assert heading.inner_text() == section
-    assert heading.is_visible()
+    expect(heading).to_be_visible()
     # Let the screenshots near the section finish loading before the next sign-in.
     page.wait_for_load_state("networkidle")
 
@@ -99,7 +100,7 @@ def test_back_issue_check_report(live_server, demo):
         page.get_by_role("textbox", name="往期文字").fill(text)
         page.get_by_role("button", name="检查").click()
         page.get_by_text("检查报告").wait_for()
-        assert page.get_by_text("识别结果").first.is_visible()
+        expect(page.get_by_text("识别结果").first).to_be_visible()
         save_screenshot(page, "back-issue-import")
 
 
@@ -117,7 +118,7 @@ def test_admin_and_audit_pages(live_server, demo):
         save_screenshot(page, "admin-user-add")
         publication = Publication.objects.get(name="杭州人大信息")
         page.goto(live_server.url + reverse("admin:bulletin_publication_change", args=[publication.pk]))
-        assert page.get_by_text("发送范围模板").first.is_visible()
+        expect(page.get_by_text("发送范围模板").first).to_be_visible()
         save_screenshot(page, "admin-publication")
 
         log_in(page, live_server.url, "shenji")
@@ -142,7 +143,7 @@ def test_first_login_asks_for_a_new_password(live_server, demo):
     with chromium_page() as page:
         log_in(page, live_server.url, "xihu2")
         page.wait_for_url(re.compile(r"/accounts/password/"))
-        assert page.get_by_text("请先设置自己的新密码").is_visible()
+        expect(page.get_by_text("请先设置自己的新密码")).to_be_visible()
         save_screenshot(page, "password-change")
 
 
@@ -155,13 +156,13 @@ def test_help_page_reads_on_a_phone_and_a_desk(live_server, editor, width):
             page.get_by_role("button", name="展开导航").click()
         page.locator("#mainNav").get_by_role("link", name="帮助", exact=True).click()
         page.wait_for_url(re.compile(r"/help/editor/$"))
-        assert page.get_by_role("heading", name="编辑手册", level=1).is_visible()
+        expect(page.get_by_role("heading", name="编辑手册", level=1)).to_be_visible()
         # Nothing wider than the screen; the column is short enough to read.
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         assert page.locator("article.manual-text").bounding_box()["width"] <= 46 * 16 + 40
         # The list of manuals; the list of this one's sections on a desk only.
         nav = page.get_by_role("navigation", name="用户手册")
-        assert nav.get_by_role("link", name="审计员手册").is_visible()
+        expect(nav.get_by_role("link", name="审计员手册")).to_be_visible()
         assert page.get_by_role("navigation", name="本册各节").is_visible() == (width >= 992)
         # Screenshots come from the app itself.
         sources = [image.get_attribute("src") for image in page.locator("article img").all()]
@@ -173,4 +174,4 @@ def test_help_page_reads_on_a_phone_and_a_desk(live_server, editor, width):
         page.wait_for_load_state()
         assert urlsplit(page.url).path == reverse("help_page", args=["contributor"])
         assert page.locator("article :target").inner_text() == "保存时提示稿件已被修改"
-        assert page.locator("article :target").is_visible()
+        expect(page.locator("article :target")).to_be_visible()

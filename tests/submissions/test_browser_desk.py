@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from bulletin.actions.issues import create_issue
 from bulletin.models import Publication, Section
@@ -39,17 +40,17 @@ def test_adopt_unadopt_readopt_and_compare_versions(live_server, editor, contrib
         page.wait_for_load_state()
         assert page.get_by_role("tab", name="采用为信息摘登").get_attribute("aria-selected") == "true"
         assert page.get_by_label("摘登文字").input_value() == typed
-        assert page.locator("#act-brief").get_by_text("摘登文字应以单位名称开头").is_visible()
+        expect(page.locator("#act-brief").get_by_text("摘登文字应以单位名称开头")).to_be_visible()
 
         # Adopt as an article, then undo it with a note: back to 已报送.
         page.get_by_role("tab", name="采用为文章").click()
         page.locator("#act-article").get_by_role("button", name="采用为文章").click()
         page.wait_for_load_state()
-        assert page.get_by_text("已采用为文章").first.is_visible()
+        expect(page.get_by_text("已采用为文章").first).to_be_visible()
         page.get_by_label("撤销原因").fill("与上期选题重复，再议")
         page.get_by_role("button", name="撤销采用").click()
         page.wait_for_load_state()
-        assert page.get_by_text("已撤销采用").is_visible()
+        expect(page.get_by_text("已撤销采用")).to_be_visible()
         assert Submission.objects.get(pk=piece.pk).status == "submitted"
 
         # Re-adopt, this time as a brief beginning with the unit's name.
@@ -77,10 +78,10 @@ def test_adopt_unadopt_readopt_and_compare_versions(live_server, editor, contrib
         page.get_by_role("button", name="对比").click()
         page.wait_for_load_state()
         diff = page.locator("#version-diff")
-        assert diff.locator("del.diff-del", has_text="120").is_visible()
-        assert diff.locator("ins.diff-ins", has_text="150").is_visible()
-        assert diff.locator("del.diff-del", has_text="活").is_visible()
-        assert diff.locator("ins.diff-ins", has_text="实").is_visible()
+        expect(diff.locator("del.diff-del", has_text="120")).to_be_visible()
+        expect(diff.locator("ins.diff-ins", has_text="150")).to_be_visible()
+        expect(diff.locator("del.diff-del", has_text="活")).to_be_visible()
+        expect(diff.locator("ins.diff-ins", has_text="实")).to_be_visible()
         save_screenshot(page, "piece-versions")
         page.get_by_role("link", name="报送稿").click()
         page.wait_for_load_state()
@@ -91,7 +92,7 @@ def test_adopt_unadopt_readopt_and_compare_versions(live_server, editor, contrib
         log_in(page, live_server.url, "xihu")
         page.goto(f"{live_server.url}{reverse('piece_detail', args=[piece.pk])}")
         changes = page.locator("#editor-changes")
-        assert changes.locator("ins.diff-ins", has_text="150").is_visible()
+        expect(changes.locator("ins.diff-ins", has_text="150")).to_be_visible()
 
 
 def test_assembly_page_reflects_every_move_without_reload(live_server, editor, contributor):

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from accounts.models import Role
 from submissions.actions import pieces
@@ -28,7 +29,7 @@ def test_submit_sign_off_adopt(live_server, contributor, editor, make_user):
         assert page.get_by_label("签发人").count() == 0
         page.get_by_role("button", name="报送", exact=True).click()
         page.get_by_text("已提交本单位审核人审签").wait_for()
-        assert page.get_by_text("待审签", exact=True).first.is_visible()
+        expect(page.get_by_text("待审签", exact=True).first).to_be_visible()
 
         # The editor does not see it yet.
         log_in(page, base, "bianji")

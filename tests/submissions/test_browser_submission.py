@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 from docx import Document
+from playwright.sync_api import expect
 
 from submissions.models import Submission
 from tests.browser import chromium_page, log_in, save_screenshot
@@ -67,7 +68,7 @@ def test_import_submit_return_resubmit_adopt(live_server, settings, tmp_path, co
         log_in(page, base, "xihu")
         assert page.get_by_role("link", name=re.compile("通知 1")).count() == 1
         page.get_by_role("link", name=TITLE).click()
-        assert page.get_by_text("请补充商会调解中心的成效数据。").first.is_visible()
+        expect(page.get_by_text("请补充商会调解中心的成效数据。").first).to_be_visible()
         save_screenshot(page, "piece-detail-returned")
         page.get_by_role("link", name="修改").click()
         area = page.locator(".richtext-area")
