@@ -304,3 +304,10 @@ def test_a_briefs_text_is_a_part_of_its_own():
         ("repeated_word", "para-brief", "摘登稿"),
         ("space_in_text", "para-brief", "摘登稿"),
     ]
+
+
+def test_the_report_lists_rules_in_the_registrys_module_order():
+    """Findings are reported in the order the rule modules register (proofreading/rules/__init__.py):
+    repeats first, the issue-wide rules last."""
+    modules = list(dict.fromkeys(rule.run.__module__.rsplit(".", 1)[1] for rule in RULES.values()))
+    assert modules == ["repeated", "enumeration", "marks", "punctuation", "numbers", "names", "issue"]
