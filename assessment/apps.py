@@ -17,9 +17,9 @@ class AssessmentConfig(AppConfig):
         from assessment.reminders import quota_reminders
         from submissions import reminders
         from web import panels as page_panels
+        from web.hooks import register
 
         page_panels.register("unit_home", panels.quota_panel)
         page_panels.register("review_side", panels.instructions_panel)
         page_panels.register("review_side", panels.higher_adoptions_panel)
-        if quota_reminders not in reminders.sources:
-            reminders.sources.append(quota_reminders)
+        register(reminders.sources, quota_reminders)

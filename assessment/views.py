@@ -28,12 +28,10 @@ from assessment.stats import monthly_adoptions, unit_report
 from audit.records import Kind, record
 from bulletin import queries
 from bulletin.actions import common
-from bulletin.permissions import can_assemble_issues
+from bulletin.permissions import editor_only
 from submissions.models import Submission
 from submissions.permissions import get_visible_submission
 from web.forms import parse_id
-
-editor_only = role_required(can_assemble_issues)
 
 
 def _period(request) -> tuple[StatsPeriodForm, Period]:

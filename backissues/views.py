@@ -1,16 +1,13 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
-from accounts.permissions import role_required
 from backissues import actions, queries
 from backissues.forms import BackIssueForm
 from backissues.parsing.parser import NotAnIssueError, decode_issue_bytes, parse_issue_file
 from bulletin.actions import common
-from bulletin.permissions import can_assemble_issues
+from bulletin.permissions import editor_only
 from intake.uploads import refusal
 from text.normalize import normalize_block
-
-editor_only = role_required(can_assemble_issues)
 
 
 @editor_only

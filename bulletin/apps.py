@@ -12,6 +12,7 @@ class BulletinConfig(AppConfig):
         from service import hooks
         from submissions.models import Submission
         from submissions.signals import piece_text_changed, placement_asked
+        from web.hooks import register
 
         piece_text_changed.connect(
             receivers.keep_printed_text, sender=Submission, dispatch_uid="bulletin.printed_text"
@@ -22,5 +23,5 @@ class BulletinConfig(AppConfig):
         placement_asked.connect(
             receivers.placement_label, sender=Submission, dispatch_uid="bulletin.placement"
         )
-        hooks.register(hooks.housekeeping, settle_abandoned_publish_jobs)
-        hooks.register(hooks.restore_checks, receivers.check_issue_pdfs)
+        register(hooks.housekeeping, settle_abandoned_publish_jobs)
+        register(hooks.restore_checks, receivers.check_issue_pdfs)

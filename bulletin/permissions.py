@@ -3,12 +3,16 @@
 from django.http import Http404
 
 from accounts.models import Role
-from accounts.permissions import has_role
+from accounts.permissions import has_role, role_required
 from bulletin.models import Issue
 
 
 def can_assemble_issues(user) -> bool:
     return has_role(user, Role.EDITOR)
+
+
+# The editors' pages: issues, back-issue import, statistics and 报送任务.
+editor_only = role_required(can_assemble_issues)
 
 
 def can_view_issue(user, issue: Issue) -> bool:

@@ -17,9 +17,3 @@ from collections.abc import Callable
 
 housekeeping: list[Callable[[], object]] = []
 restore_checks: list[Callable[[str], None]] = []
-
-
-def register(hooks: list, function: Callable) -> None:
-    """Add `function` to `hooks` once (ready() may run more than once in one process)."""
-    if function not in hooks:
-        hooks.append(function)

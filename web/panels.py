@@ -13,6 +13,8 @@ from collections.abc import Callable
 from django.http import HttpRequest
 from django.utils.safestring import SafeString, mark_safe
 
+from web import hooks
+
 Panel = Callable[..., str]
 
 _panels: dict[str, list[Panel]] = defaultdict(list)
@@ -20,8 +22,7 @@ _panels: dict[str, list[Panel]] = defaultdict(list)
 
 def register(slot: str, panel: Panel) -> None:
     """Show `panel` in `slot` (once, however often ready() runs)."""
-    if panel not in _panels[slot]:
-        _panels[slot].append(panel)
+    hooks.register(_panels[slot], panel)
 
 
 def render(slot: str, request: HttpRequest, **context) -> list[SafeString]:
