@@ -1,3 +1,5 @@
+"""The archive's search form."""
+
 from django import forms
 
 from accounts.models import Unit

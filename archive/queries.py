@@ -1,3 +1,5 @@
+"""Reads of the archive: published issues by year, search results and the anchors of their items."""
+
 from django.db.models import Count, Q, QuerySet
 
 from archive.search import matches, query_words

@@ -1,3 +1,9 @@
+"""Search on the text as printed: query words, their width forms, the database match
+(PostgreSQL trigram and bigram indexes, SQLite FTS5) and the highlighted passage.
+
+The printed text itself is kept by bulletin.printed_text.
+"""
+
 from __future__ import annotations
 
 import re

@@ -1,3 +1,5 @@
+"""The assessment models in the admin: 计分办法, 批示, 上级采用, 报送任务."""
+
 from django.contrib import admin
 
 from assessment.models import HigherAdoption, Instruction, PointsScheme, Quota

@@ -1,3 +1,5 @@
+"""Forms of the 信息工作考核 pages: the period, 报送任务 rules, 批示 and 上级采用."""
+
 import datetime as dt
 
 from django import forms

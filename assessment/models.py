@@ -1,3 +1,7 @@
+"""信息工作考核: points schemes, 批示, 上级采用 and 报送任务. The tables keep the names they had
+in the bulletin app (Meta.db_table).
+"""
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q

@@ -1,3 +1,7 @@
+"""The one way to import a back issue (往期导入): the parsed issue becomes a published Issue
+with its pieces, placements, stored PDF and printed text; a replace keeps what people added.
+"""
+
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone

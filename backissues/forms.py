@@ -1,3 +1,5 @@
+"""The back-issue upload form."""
+
 from django import forms
 
 from bulletin.forms import MAX_BACK_ISSUE_BYTES

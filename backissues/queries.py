@@ -1,3 +1,5 @@
+"""Reads of the back-issue import: does an issue of the same numbers exist already."""
+
 from django.db.models import Q
 
 from bulletin.models import Issue, Publication

@@ -1,3 +1,5 @@
+"""The editor's back-issue import page: upload or paste the text, review the report, import."""
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 

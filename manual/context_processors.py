@@ -1,3 +1,5 @@
+"""The 帮助 link of the navbar: the signed-in person's own manual."""
+
 from django.urls import reverse
 
 from manual.rendering import MANUALS

@@ -1,3 +1,5 @@
+"""The 帮助 pages: /help/, /help/<role>/, /help/images/<name>."""
+
 from django.urls import path
 
 from manual import views

@@ -1,3 +1,5 @@
+"""Form helpers of the one door for text: a ModelForm whose text fields pass text.normalize."""
+
 from django import forms
 
 from text.normalize import normalize_block, normalize_line

@@ -1,3 +1,7 @@
+"""List numbers in Word's number formats (chineseCounting 三, decimalEnclosedCircle ③, …):
+one set for Word import (intake.wordml) and paste (text.richtext).
+"""
+
 from __future__ import annotations
 
 # Number formats (ST_NumberFormat) → function of the counter.

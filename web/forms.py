@@ -1,3 +1,5 @@
+"""Form helpers every app uses: ids from requests, bounded multiple choices, date ranges."""
+
 import datetime as dt
 
 from django import forms

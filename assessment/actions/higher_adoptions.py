@@ -1,3 +1,7 @@
+"""The one way to record and remove a 上级采用 (a piece adopted by 省人大 or 全国人大):
+checks the editor, writes the audit row and the piece's event.
+"""
+
 import datetime
 
 from django.db import IntegrityError, transaction

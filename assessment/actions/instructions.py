@@ -1,3 +1,5 @@
+"""The one way to record a 领导批示 on a published piece."""
+
 import datetime
 
 from django.db import transaction

@@ -1,3 +1,7 @@
+"""The one way to set and end 报送任务 rules (Quota): a rule for one unit or a kind of unit,
+monthly or quarterly, from a date on; a later rule ends the span of the one it overrides.
+"""
+
 import datetime
 
 from django.db import transaction

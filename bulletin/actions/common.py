@@ -1,3 +1,5 @@
+"""What the issue actions share: their errors, the editor check and the row locks."""
+
 from django.core.exceptions import PermissionDenied
 
 from bulletin.models import Issue

@@ -1,3 +1,7 @@
+"""The one way to change an issue's layout: place a piece, take it out, arrange and move
+placements. Every change carries the layout version the page saw (StaleLayout otherwise).
+"""
+
 from django.db import transaction
 
 from audit.records import Kind, record

@@ -1,3 +1,7 @@
+"""刊发 and 更正 as background jobs: request one, run it in the worker, and settle the jobs a
+dead worker left (run from the worker's housekeeping, service.hooks).
+"""
+
 import datetime
 
 from django.core.exceptions import PermissionDenied

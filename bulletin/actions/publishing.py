@@ -1,3 +1,7 @@
+"""The one way to publish an issue (刊发) and to correct a published one (更正): render, freeze
+the snapshot and the printed text, store the PDF with its SHA-256, mark the pieces 已刊发.
+"""
+
 import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager

@@ -1,3 +1,7 @@
+"""The pieces of an imported back issue: recorded, updated on a replace, deleted, by the
+back-issue import (backissues.actions) with an explicit actor.
+"""
+
 from django.core.exceptions import PermissionDenied
 
 from accounts.models import Role, Unit, User

@@ -1,3 +1,5 @@
+"""The one way to add a comment (留言) to a piece."""
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 

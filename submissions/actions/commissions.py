@@ -1,3 +1,5 @@
+"""The one way to create, change, cancel and chase (催报) a 约稿."""
+
 import datetime
 
 from django.core.exceptions import PermissionDenied

@@ -1,3 +1,5 @@
+"""What the piece actions share: their errors, links and telling the other side."""
+
 import datetime
 
 from django.urls import reverse

@@ -1,3 +1,5 @@
+"""The one way to mark one's notifications (通知) read."""
+
 from django.utils import timezone
 
 from accounts.models import User

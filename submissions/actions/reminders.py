@@ -1,3 +1,7 @@
+"""The one way to send a reminder: once per cause, recipient and day (Reminder's unique
+constraint), as an in-app notice and a mail on commit.
+"""
+
 import datetime
 
 from django.db import IntegrityError, transaction
