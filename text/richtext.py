@@ -4,8 +4,9 @@ Whatever arrives (the in-page editor, a paste from Word/WPS, a plain textarea, a
 import) is reduced on the server to `<p>` and `<strong>`: nh3 first removes everything
 dangerous (script and style with their content, attributes, comments), then a small walk
 turns block elements into paragraphs and bold markup into `<strong>`. Every text passes
-``textnorm.normalize_text`` (the one door for text): no zero-width characters, byte-order
-marks or indents are stored.
+``text.normalize`` (the one door for text): no zero-width characters, byte-order
+marks or indents are stored, and each paragraph's quotes are paired across its runs
+(``pair_runs``).
 
 Bold is what a browser shows: ``<b>``/``<strong>`` or a ``font-weight`` of 600 and more,
 and an explicit ``font-weight: normal``/400 cancels an enclosing bold (Google Docs and WPS
@@ -25,7 +26,7 @@ import nh3
 from django.core.exceptions import ValidationError
 
 from text.listnumbers import format_number  # one set of number formats for Word and paste
-from text.normalize import normalize_paragraph, normalize_text
+from text.normalize import normalize_paragraph, normalize_text, pair_runs
 
 # Tags that end a paragraph.
 # fmt: off
@@ -166,7 +167,8 @@ class _Paragraphs(HTMLParser):
             self._runs.append((text, bool(self._bold_stack and self._bold_stack[-1])))
 
     def _break(self) -> None:
-        runs = _tidy(self._runs)
+        # Quotes pair within the paragraph, across its bold and regular runs.
+        runs = _tidy(pair_runs(_tidy(self._runs)))
         if runs:
             self.paragraphs.append(runs)
         self._runs = []

@@ -33,9 +33,10 @@ def test_kangxi_and_supplement_radicals_become_ideographs():
 
 
 def test_full_width_punctuation_is_kept():
-    # NFKC of the whole text would make these half-width; the door does not.
+    # NFKC of the whole text would make the punctuation half-width; the door does not.
+    # Digits and Latin letters are written half-width (GB/T 15835—2011).
     text = "临平区：“家门口”联络站（试点），共１２个；ＡＢ"
-    assert normalize_text(text) == text
+    assert normalize_text(text) == "临平区：“家门口”联络站（试点），共12个；AB"
 
 
 def test_invisible_and_control_characters_are_removed():
