@@ -356,6 +356,8 @@ def _place(text: str, i: int) -> str:
     after_space = not after or after in _SPACES
     if _is_latin(before) and after.isascii() and after.isalpha():
         return "word"
+    if before.isascii() and before.isalpha() and after and _is_cjk(after):
+        return "either"  # 推进DRG"三医联动": a letter's prime is not followed by Chinese
     if _is_latin(before) or (before and before in _LATIN_SIGNS):
         return "latin"
     if before_space and after_space:
@@ -386,17 +388,21 @@ class QuotePairing:
 
 def _pair_kind(
     text: str, chars: list[str], straight: str, opening: str, closing: str
-) -> tuple[list[int], list[int]]:
+) -> tuple[list[int], list[int], list[int]]:
     """Pair one kind of quote in ``chars`` (changed in place). Returns (changed offsets,
-    offsets where the pairing failed)."""
+    offsets where the pairing failed, offsets that are no quotation marks: apostrophes and
+    primes)."""
     changed: list[int] = []
     failed: list[int] = []
+    ignored: list[int] = []
     open_at: int | None = None
     for i, char in enumerate(text):
         if char not in (straight, opening, closing):
             continue
         place = _place(text, i)
-        if char == opening:
+        if place == "word" and char != opening:
+            ignored.append(i)  # it's, O'Neil, it’s: part of the word
+        elif char == opening:
             if open_at is None:
                 open_at = i
             elif place == "close":  # “……“。 : the second can only close
@@ -408,21 +414,21 @@ def _pair_kind(
         elif char == closing:
             if open_at is not None:
                 open_at = None
-            elif straight == "'" and place in ("word", "latin"):
-                continue  # it’s, the students’: an apostrophe
+            elif straight == "'" and place == "latin":
+                ignored.append(i)  # the students’: an apostrophe
             elif place == "open":  # ”……” at a paragraph's start: the first can only open
                 chars[i] = opening
                 changed.append(i)
                 open_at = i
             else:
                 failed.append(i)
-        elif place == "word":
-            continue
         elif place == "latin":
             if open_at is not None:
                 chars[i] = closing
                 changed.append(i)
                 open_at = None
+            else:
+                ignored.append(i)  # 5', 3", the students': a prime, an inch mark, an apostrophe
         elif place == "open" or (place == "either" and open_at is None):
             if open_at is not None:
                 failed.append(i)
@@ -443,7 +449,7 @@ def _pair_kind(
     # (GB/T 15834—2011 §4.1.3.4): a double quote opened at the paragraph's start may stay open.
     if open_at is not None and (straight == "'" or text[:open_at].strip(_SPACES)):
         failed.append(open_at)
-    return changed, failed
+    return changed, failed, ignored
 
 
 def _nesting_error(chars: list[str], skip: set[int]) -> int | None:
@@ -496,23 +502,19 @@ def pair_quotes(text: str) -> QuotePairing:
     chars = list(text)
     changed: list[int] = []
     failed: list[int] = []
+    ignored: set[int] = set()
     for straight, opening, closing in _KINDS:
-        kind_changed, kind_failed = _pair_kind(text, chars, straight, opening, closing)
+        kind_changed, kind_failed, kind_ignored = _pair_kind(text, chars, straight, opening, closing)
         changed += kind_changed
         failed += kind_failed
-    # Apostrophes and primes left straight are no quotation marks for the nesting check.
-    skipped = {i for i, c in enumerate(chars) if c in "\"'"} | {
-        i
-        for i, c in enumerate(text)
-        if c == "’" and _place(text, i) in ("word", "latin") and i not in changed
-    }
+        ignored.update(kind_ignored)
     if not failed:
-        wrong = _nesting_error(chars, skipped)
+        wrong = _nesting_error(chars, ignored)
         if wrong is not None:
             failed.append(wrong)
     if failed:
         # A paragraph of curly quotes only is the paired-marks rule's to report.
-        typed = any(c in "\"'" and _place(text, i) not in ("word", "latin") for i, c in enumerate(text))
+        typed = any(c in "\"'" and i not in ignored for i, c in enumerate(text))
         return QuotePairing(text, unpaired=tuple(sorted(failed)) if typed else ())
     converted = sum(1 for i in changed if text[i] in "\"'")
     return QuotePairing(

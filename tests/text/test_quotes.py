@@ -53,6 +53,9 @@ PAIRED = [
     pytest.param(
         "O'Neil先生说\"it's OK\"，双方签约。", "O'Neil先生说“it's OK”，双方签约。", id="apostrophes-kept"
     ),
+    pytest.param('推进DRG"三医联动"改革', "推进DRG“三医联动”改革", id="opening-after-a-latin-letter"),
+    pytest.param("他说'it's OK'，就签了。", "他说‘it's OK’，就签了。", id="apostrophe-inside-single"),
+    pytest.param('他说"要推广\'it’s OK\'的做法"。', "他说“要推广‘it’s OK’的做法”。", id="curly-apostrophe-nested"),
     pytest.param('他说:"要落实。"会后,代表们离场。', "他说:“要落实。”会后,代表们离场。", id="colon-and-stop"),
     pytest.param("推进'十四五'规划实施。", "推进‘十四五’规划实施。", id="single-only"),
     # Before a space a quote closes, after one it opens: the reading is sure.
@@ -85,6 +88,7 @@ PAIRED = [
 AS_WRITTEN = [
     pytest.param('屏幕尺寸为55"，身高5\'10"。', (), id="inch-and-prime"),
     pytest.param("学生们的students' books，it's。", (), id="possessive-and-apostrophe"),
+    pytest.param('采购55"电视和32"显示器', (), id="two-inch-marks"),
     pytest.param('He said "hello" to the deputies.', (), id="latin-only-line"),
     pytest.param('共"三个力"要求"落实。', (8,), id="odd-count"),  # the quote left open
     pytest.param('他说 " 要落实。', (3,), id="between-spaces"),
