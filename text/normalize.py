@@ -325,6 +325,7 @@ _BEFORE_CLOSING = "）》」』】〕〉〗)]}”’，。、；：？！,.;:?!"
 _LATIN_SIGNS = "%‰℃°"
 # The kinds of quote: straight form, opening, closing.
 _KINDS = (('"', "“", "”"), ("'", "‘", "’"))
+_SHORT_YEAR = re.compile(r"\d{2}[年届级](?!\d)")
 _OPENER_OF = {"”": "“", "’": "‘"}
 
 
@@ -352,6 +353,8 @@ def _place(text: str, i: int) -> str:
     prime unless a quotation is open), "word" (inside a Latin word: never a quote mark), or
     "none" (spaces or the paragraph's edge on both sides)."""
     before, after = _neighbour(text, i, -1), _neighbour(text, i, 1)
+    if text[i] in "'’" and _SHORT_YEAR.match(text, i + 1):
+        return "word"  # '24年: the apostrophe of a shortened year (校对 two_digit_year names it)
     before_space = not before or before in _SPACES
     after_space = not after or after in _SPACES
     if _is_latin(before) and after.isascii() and after.isalpha():
@@ -477,10 +480,12 @@ def pair_quotes(text: str) -> QuotePairing:
     1. Each quote's place is judged from its neighbours, line ends looked through (``_place``):
        after a space, the paragraph's start, an opening bracket or a colon it *opens*;
        before a space, the end, a closing bracket or a pause/stop mark (，。、；：？！) it
-       *closes*; between a Latin letter and a letter (it's, O'Neil) it is part of the word
-       and never a quote mark; after a Latin letter, a digit or %‰℃° (5', 3", “Office")
-       it closes an open quotation and is otherwise an apostrophe or a prime, left as
-       written; between two other characters (Chinese text: 运用"四个+") it may do either.
+       *closes*; between a Latin letter and a letter (it's, O'Neil) or before a shortened
+       year ('24年) it is an apostrophe, never a quote mark; after a Latin letter and before
+       Chinese (推进DRG"三医联动") it may do either; otherwise after a Latin letter, a digit
+       or %‰℃° (5', 3", “Office") it closes an open quotation and is otherwise an
+       apostrophe or a prime, left as written; between two other characters (Chinese text:
+       运用"四个+") it may do either.
     2. A quote that may do either opens when no quotation of its kind is open and closes
        when one is: same-kind quotations never nest (GB/T 15834—2011 §4.1.3.2 uses ‘’
        inside “”), so the alternation is the only reading.

@@ -55,9 +55,14 @@ PAIRED = [
     ),
     pytest.param('推进DRG"三医联动"改革', "推进DRG“三医联动”改革", id="opening-after-a-latin-letter"),
     pytest.param("他说'it's OK'，就签了。", "他说‘it's OK’，就签了。", id="apostrophe-inside-single"),
-    pytest.param('他说"要推广\'it’s OK\'的做法"。', "他说“要推广‘it’s OK’的做法”。", id="curly-apostrophe-nested"),
+    pytest.param(
+        "他说\"要推广'it’s OK'的做法\"。", "他说“要推广‘it’s OK’的做法”。", id="curly-apostrophe-nested"
+    ),
     pytest.param('他说:"要落实。"会后,代表们离场。', "他说:“要落实。”会后,代表们离场。", id="colon-and-stop"),
     pytest.param("推进'十四五'规划实施。", "推进‘十四五’规划实施。", id="single-only"),
+    pytest.param(
+        '\'24年以来，推进"三个一"工作。', "'24年以来，推进“三个一”工作。", id="shortened-year-beside-quotes"
+    ),
     # Before a space a quote closes, after one it opens: the reading is sure.
     pytest.param(
         '会议强调"要落实" "要见效"。', "会议强调“要落实”“要见效”。", id="space-between-two-quotations"
@@ -89,6 +94,7 @@ AS_WRITTEN = [
     pytest.param('屏幕尺寸为55"，身高5\'10"。', (), id="inch-and-prime"),
     pytest.param("学生们的students' books，it's。", (), id="possessive-and-apostrophe"),
     pytest.param('采购55"电视和32"显示器', (), id="two-inch-marks"),
+    pytest.param("'24年全区开展活动10场", (), id="shortened-year"),  # two_digit_year names it
     pytest.param('He said "hello" to the deputies.', (), id="latin-only-line"),
     pytest.param('共"三个力"要求"落实。', (8,), id="odd-count"),  # the quote left open
     pytest.param('他说 " 要落实。', (3,), id="between-spaces"),
