@@ -169,14 +169,14 @@ class EntryChanges:
             shown = "；".join(f"「{excerpt}」" for excerpt in self.unpaired[:3])
             more = f"等 {len(self.unpaired)} 段" if len(self.unpaired) > 3 else ""
             out.append(
-                f"引号无法自动配对，已按原样保存，请核对并改用“”或‘’：{shown}{more}（校对中也列出了位置）。"
+                f"引号无法自动配对，已按原样保存，请核对并改为中文引号：{shown}{more}（校对中也列出了位置）。"
             )
         return out
 
 
 # The order the notes are given in, with their sentence.
 _NOTES = (
-    ("quotes", "直引号 {n} 处改为中文引号“”‘’"),
+    ("quotes", "直引号 {n} 处改为中文引号"),
     ("quote_turned", "方向反了的引号 {n} 处已改正"),
     ("quote_space", "引号外侧多余的空格 {n} 处已去掉"),
     ("ligature", "连字 {n} 处改为普通字母"),
@@ -227,7 +227,7 @@ _TO_HALF = {
 _TO_HALF[0xFF0E] = ord(".")  # only inside a run of digits (_FULL_WIDTH_RUN)
 _LIGATURE_RE = re.compile("[\ufb00-\ufb06]")
 # A number (ASCII digits after the width fix), spaces, a sign that belongs to it.
-_PERCENT_SPACE = re.compile(r"(?<=[0-9]) +(?=[%％‰℃])")
+_PERCENT_SPACE = re.compile(r"(?<=[0-9])[ \u3000]+(?=[%％‰℃])")
 # A year in Chinese numerals: two to four digits, at least one a numeral 一–九 and at least one
 # a zero typed as ○ (U+25CB), O, o or 0, followed by 年, not part of a Latin word or a number.
 _YEAR_DIGIT = "一二三四五六七八九〇○Oo0"
@@ -237,12 +237,16 @@ _YEAR = re.compile(
 _WRONG_ZERO = {ord("○"): "〇", ord("O"): "〇", ord("o"): "〇", ord("0"): "〇"}
 
 
-def _fix_characters(text: str) -> str:
-    """Ligatures, full-width digits and letters, a space before %, a wrong zero in a year."""
+def _record_ligatures(text: str) -> None:
+    """Count the ligatures the translation table turns into letters."""
     ligatures = _LIGATURE_RE.findall(text)
     if ligatures:
-        _record("ligature", len(ligatures), f"「{ligatures[0]}」→「{ligatures[0].translate(_TABLE)}」")
-        text = text.translate(_TABLE)
+        _record("ligature", len(ligatures), f"「{ligatures[0]}」→「{_LIGATURES[ord(ligatures[0])]}」")
+
+
+def _fix_characters(text: str) -> str:
+    """Full-width digits and letters, a space before %, a wrong zero in a year (on text
+    already translated: a no-break space before % is a space by then)."""
     if any("\uff10" <= c <= "\uff5a" for c in text):
         runs = _FULL_WIDTH_RUN.findall(text)
         if runs:
@@ -253,7 +257,7 @@ def _fix_characters(text: str) -> str:
         if spaces:
             first = spaces[0]
             shown = text[max(0, first.start() - 3) : first.end() + 1].strip()
-            _record("percent_space", len(spaces), f"「{shown}」→「{shown.replace(' ', '')}」")
+            _record("percent_space", len(spaces), f"「{shown}」→「{_PERCENT_SPACE.sub('', shown)}」")
             text = _PERCENT_SPACE.sub("", text)
     if "年" in text:
         years = _YEAR.findall(text)
@@ -277,7 +281,8 @@ def normalize_text(text: str) -> str:
     # NFC after the mapping too: a mapped ideograph never needs composing, but a removed
     # invisible character may have separated a base letter from its combining mark.
     text = unicodedata.normalize("NFC", text)
-    text = _STRAY_JOINER.sub("", _fix_characters(text).translate(_TABLE))
+    _record_ligatures(text)
+    text = _fix_characters(_STRAY_JOINER.sub("", text.translate(_TABLE)))
     return unicodedata.normalize("NFC", text)
 
 
@@ -558,7 +563,9 @@ def pair_runs(runs: Sequence[tuple[str, _Payload]]) -> list[tuple[str, _Payload]
         changes = _RECORDING.get()
         if changes is not None:
             at = pairing.unpaired[0]
-            changes.unpaired.append(text[max(0, at - 8) : at + 9].replace("\n", ""))
+            excerpt = text[max(0, at - 8) : at + 9].replace("\n", "")
+            if excerpt not in changes.unpaired:  # a form reads its body more than once
+                changes.unpaired.append(excerpt)
     if not pairing.changed:
         return list(runs)
     drop = _quote_spaces(pairing.text, pairing.changed)

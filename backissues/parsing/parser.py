@@ -329,12 +329,12 @@ def _report_quotes(
                     log.add(
                         "unpaired_quotes",
                         WARNING,
-                        f"引号无法自动配对，按原样保留：「{part[max(0, at - 8) : at + 9]}」，请改用“”或‘’。",
+                        f"引号无法自动配对，按原样保留：「{part[max(0, at - 8) : at + 9]}」，请改为中文引号。",
                         line=line,
                         text=text_of.get(line, ""),
                     )
     if converted:
-        log.add("quotes", INFO, f"直引号 {converted} 处改为中文引号“”‘’。")
+        log.add("quotes", INFO, f"直引号 {converted} 处改为中文引号。")
 
 
 def _find_toc_heading(lines: list[SourceLine]) -> int:

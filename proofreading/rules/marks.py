@@ -94,7 +94,7 @@ def unpaired_quotes(text: str, context: CheckContext) -> Iterator[Hit]:
         yield Hit(
             at,
             1,
-            f"{'双' if double else '单'}引号无法自动配对，已按原样保存：请确认这里是前引号“{marks[0]}”"
-            f"还是后引号“{marks[1]}”，并检查本段引号是否成对",
+            f"{'双' if double else '单'}引号无法自动配对，已按原样保存：请确认这里是前引号「{marks[0]}」"
+            f"还是后引号「{marks[1]}」，并检查本段引号是否成对",
             "",
         )

@@ -159,11 +159,12 @@ def test_the_changes_are_named():
         normalize_paragraph('共"三个力"要求"落实。')
         normalize_paragraph("他说：“要落实。“")
     notes = changes.notes()
-    assert notes[0] == '直引号 4 处改为中文引号“”‘’（如「探索运用"四个+"」→「探索运用“四个+”」）。'
+    assert notes[0] == '直引号 4 处改为中文引号（如「探索运用"四个+"」→「探索运用“四个+”」）。'
     assert notes[1] == "方向反了的引号 1 处已改正（如「要落实。“」→「要落实。”」）。"
     assert notes[2] == "引号外侧多余的空格 1 处已去掉。"
     assert (
-        notes[3].startswith("引号无法自动配对，已按原样保存，请核对并改用“”或‘’：「") and "三个力" in notes[3]
+        notes[3].startswith("引号无法自动配对，已按原样保存，请核对并改为中文引号：「")
+        and "三个力" in notes[3]
     )
 
 
@@ -183,7 +184,7 @@ def test_the_save_names_the_quotes_it_paired(client_for, contributor):
     assert piece.title == "富阳区:“四个+”监督工作法"
     assert piece.body == f"<p>{SEED_2024_06_STORED}</p>"
     shown = [str(m) for m in response.context["messages"]]
-    assert any(m.startswith("直引号 6 处改为中文引号“”‘’") for m in shown), shown
+    assert any(m.startswith("直引号 6 处改为中文引号（") for m in shown), shown
 
 
 def test_word_import_names_the_quotes_it_paired():
@@ -197,5 +198,5 @@ def test_word_import_names_the_quotes_it_paired():
         "<p>探索运用“四个+”监督工作法,<strong>助推人大监督“督”</strong>出实效。</p>"
         '<p>共"三个力"要求"落实。</p>'
     )
-    assert '直引号 6 处改为中文引号“”‘’（如「淳安县:"三点发力」→「淳安县:“三点发力」）。' in result.kept
+    assert '直引号 6 处改为中文引号（如「淳安县:"三点发力」→「淳安县:“三点发力」）。' in result.kept
     assert any(note.startswith("引号无法自动配对，已按原样保存") for note in result.kept)
