@@ -289,9 +289,10 @@ def normalize_text(text: str) -> str:
 def normalize_line(text: str) -> str:
     """A single-line field (title, name, phone): normalised, whitespace runs made one
     space, no line ends, trimmed, quotes paired (``pair_quotes``). The ideographic space
-    inside a line is kept."""
+    inside a line is kept, and so is a space beside a quote: a title may part its two
+    phrases with one (the print keeps it, ``keep_spaces_between_cjk``)."""
     text = normalize_text(text).replace("\n", " ")
-    return resolve_quotes(re.sub(r" {2,}", " ", text).strip(" \u3000"))
+    return resolve_quotes(re.sub(r" {2,}", " ", text).strip(" \u3000"), drop_spaces=False)
 
 
 def normalize_paragraph(text: str) -> str:
@@ -553,10 +554,12 @@ def _quote_spaces(text: str, changed: Sequence[int]) -> set[int]:
 _Payload = TypeVar("_Payload")
 
 
-def pair_runs(runs: Sequence[tuple[str, _Payload]]) -> list[tuple[str, _Payload]]:
+def pair_runs(
+    runs: Sequence[tuple[str, _Payload]], *, drop_spaces: bool = True
+) -> list[tuple[str, _Payload]]:
     """One paragraph given as runs (text, payload — the body's (text, bold)): its quotes
-    paired across the runs (``pair_quotes``) and the spaces outside the turned quotes
-    removed; the runs keep their payloads. Recorded (``recording``)."""
+    paired across the runs (``pair_quotes``) and, with ``drop_spaces``, the spaces outside
+    the turned quotes removed; the runs keep their payloads. Recorded (``recording``)."""
     text = "".join(t for t, _ in runs)
     pairing = pair_quotes(text)
     if pairing.unpaired:
@@ -568,7 +571,7 @@ def pair_runs(runs: Sequence[tuple[str, _Payload]]) -> list[tuple[str, _Payload]
                 changes.unpaired.append(excerpt)
     if not pairing.changed:
         return list(runs)
-    drop = _quote_spaces(pairing.text, pairing.changed)
+    drop = _quote_spaces(pairing.text, pairing.changed) if drop_spaces else set()
     first = pairing.changed[0]
     _record("quotes", pairing.converted, f"{_excerpt(text, first)}→{_excerpt(pairing.text, first)}")
     _record("quote_turned", pairing.turned, f"{_excerpt(text, first)}→{_excerpt(pairing.text, first)}")
@@ -589,7 +592,7 @@ def _excerpt(text: str, at: int) -> str:
     return "「" + text[max(0, at - 4) : at + 5].replace("\n", "").strip() + "」"
 
 
-def resolve_quotes(text: str) -> str:
-    """One paragraph or line with its quotes paired and the spaces outside them removed
-    (``pair_runs`` on a single run)."""
-    return "".join(t for t, _ in pair_runs([(text, None)]))
+def resolve_quotes(text: str, *, drop_spaces: bool = True) -> str:
+    """One paragraph or line with its quotes paired and (``drop_spaces``) the spaces
+    outside them removed (``pair_runs`` on a single run)."""
+    return "".join(t for t, _ in pair_runs([(text, None)], drop_spaces=drop_spaces))

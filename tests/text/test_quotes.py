@@ -124,6 +124,9 @@ def test_quotes_in_doubt_are_kept_as_written(typed, unpaired):
 def test_a_title_line_is_paired():
     assert normalize_line('淳安县:"三点发力"助推乡村振兴') == "淳安县:“三点发力”助推乡村振兴"
     assert normalize_line('上城区:"三坚持"激活代表履职"动力源"') == "上城区:“三坚持”激活代表履职“动力源”"
+    # A title may part its two phrases with a space; the space stays.
+    assert normalize_line('钱塘区:"三力"齐发 助力青年发展') == "钱塘区:“三力”齐发 助力青年发展"
+    assert normalize_line('拱墅区:"三个+" 让律所更接地气') == "拱墅区:“三个+” 让律所更接地气"
 
 
 # --- the body: paste, the editor, a textarea ------------------------------------------------
