@@ -158,7 +158,9 @@ class EntryChanges:
 
     def notes(self) -> list[str]:
         """One Chinese sentence per kind of change, in a fixed order, each with its first
-        example: "直引号 3 处改为中文引号（如 "督" → “督”）。"."""
+        example in 「」 (it may hold quotes itself):
+        "直引号 4 处改为中文引号（如「探索运用"四个+"」→「探索运用“四个+”」）。"; then one
+        sentence naming up to three paragraphs whose quotes were kept as written."""
         out = []
         for kind, sentence in _NOTES:
             count = self.counts.get(kind, 0)
@@ -419,7 +421,9 @@ def _pair_kind(
                 changed.append(i)
                 open_at = None
             else:
-                failed.append(i)
+                # A typed “ inside an open quotation: when a straight quote opened it, that
+                # quote is the one in doubt (its closing quote is missing, or it closes).
+                failed.append(open_at if text[open_at] == straight else i)
         elif char == closing:
             if open_at is not None:
                 open_at = None
