@@ -7,6 +7,7 @@ import subprocess
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from archive.queries import search_published_items
 from backissues.actions import import_back_issue
@@ -543,11 +544,16 @@ def test_the_parse_names_the_quotes_it_pairs_and_those_it_cannot():
 
 
 @pytest.mark.django_db
-def test_search_finds_what_extraction_had_broken(editor, settings, tmp_path):
+def test_search_finds_what_extraction_had_broken(editor, reader, client_for, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     import_back_issue(actor=editor, result=parse_issue_text(extracted_2024_15()), source_name="2024-15")
     for words in ("Office", "40%", "DRG", "二〇二四年底"):
         assert len(search_published_items(words=words)) == 1, words
+    # The archive page a reader searches on.
+    client = client_for(reader)
+    for words in ("Office", "40%"):
+        page = client.get(reverse("archive"), {"q": words}).content.decode()
+        assert "共 1 条" in page and f"<mark>{words}</mark>" in page, words
     body = "".join(Submission.objects.values_list("body", flat=True))
     assert "Oﬃce" not in body and "40 %" not in body and "ＤＲＧ" not in body and "二○" not in body
 
