@@ -130,6 +130,24 @@ class Finding:
         return cls(**{name: data[name] for name in ("kind", "page", "line", "excerpt", "message_zh")})
 
 
+@dataclass(frozen=True)
+class PdfCheck:
+    """The verifier's result as the preview's check report shows it.
+
+    ``state``: "done" (``findings`` holds what was found, possibly nothing), "pending"
+    (the PDF is being rendered), "unchecked" (a PDF made before the check existed, or
+    the check itself failed) or "failed" (the render failed; ``note`` says why).
+    """
+
+    state: str
+    findings: tuple[Finding, ...] = ()
+    note: str = ""
+
+    @property
+    def summary(self) -> str:
+        return summary_zh(list(self.findings))
+
+
 @dataclass
 class _Row:
     """One line of drawn text on a page."""
