@@ -122,6 +122,17 @@ def test_accepts_bytes_path_and_file(clean_pdf, tmp_path):
         assert verify_pdf(handle) == []
 
 
+def test_reads_the_same_characters_as_pdfplumber(clean_pdf):
+    with pdfplumber.open(io.BytesIO(clean_pdf)) as opened:
+        expected = [
+            [(c["text"], round(c["x0"], 2), round(c["top"], 2)) for c in page.chars] for page in opened.pages
+        ]
+    read = [
+        [(c["text"], round(c["x0"], 2), round(c["top"], 2)) for c in page] for page in read_chars(clean_pdf)
+    ]
+    assert read == expected
+
+
 def test_geometry_is_the_print_page():
     geometry = page_geometry()
     assert geometry.width == pytest.approx(210 * MM) and geometry.height == pytest.approx(297 * MM)
