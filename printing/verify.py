@@ -111,8 +111,8 @@ class Finding:
     kind: str  # one of KIND_LABELS
     page: int
     line: int
-    excerpt: str  # the text concerned; "|" marks a line break
-    message_zh: str  # what is wrong, for the editor (without the place)
+    excerpt: str  # the printed text concerned; "｜" marks a line break
+    message_zh: str  # what is wrong and what to do, for the editor (without place or excerpt)
 
     @property
     def label(self) -> str:
@@ -124,7 +124,7 @@ class Finding:
 
     @property
     def text_zh(self) -> str:
-        return f"{self.where}：{self.message_zh}"
+        return f"{self.where}：{self.message_zh}：{self.excerpt}"
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -356,7 +356,7 @@ def _check_edges(rows: Iterable[_Row], geometry: PageGeometry) -> list[Finding]:
                     row.page,
                     row.number,
                     text,
-                    f"{len(outside_paper)} 个字画在纸张以外，印不出来：“{text}”",
+                    f"{len(outside_paper)} 个字画在纸张以外，印不出来",
                 )
             )
             continue
@@ -378,7 +378,7 @@ def _check_edges(rows: Iterable[_Row], geometry: PageGeometry) -> list[Finding]:
                     row.page,
                     row.number,
                     text,
-                    f"超出版心{'、'.join(sides)}（版心 156×225 毫米）：“{text}”",
+                    f"超出版心{'、'.join(sides)}，印刷时可能被裁掉",
                 )
             )
     return findings
@@ -399,7 +399,7 @@ def _split_name(before: str, after: str) -> bool:
 
 
 def _check_word_breaks(block: _Block) -> list[Finding]:
-    what = {"title": "标题", "byline": "署名", "dist": "送：名单"}[block.kind]
+    what = {"title": "标题", "byline": "署名", "dist": "“送”名单"}[block.kind]
     findings = []
     texts = block.texts
     for index in range(1, len(texts)):
@@ -417,8 +417,8 @@ def _check_word_breaks(block: _Block) -> list[Finding]:
                 "word_break",
                 block.rows[index - 1].page,
                 block.rows[index - 1].number,
-                f"{left}|{right}",
-                f"{what}在{thing}中间断行：“{left}｜{right}”，请改在词与词之间或标点处断行",
+                f"{left}｜{right}",
+                f"{what}在{thing}中间断行，请改在词与词之间或标点处断行",
             )
         )
     return findings
@@ -471,7 +471,7 @@ def _check_quotes(block: _Block, next_text: str) -> list[Finding]:
     index, what = fault
     row = _row_at(block, index)
     excerpt = _around(text, index)
-    return [Finding("quote", row.page, row.number, excerpt, f"{what}：“{excerpt}”")]
+    return [Finding("quote", row.page, row.number, excerpt, what)]
 
 
 def _unit_split(before: str, after: str) -> str:
@@ -497,12 +497,10 @@ def _check_units(block: _Block) -> list[Finding]:
     for index in range(1, len(texts)):
         what = _unit_split(texts[index - 1], texts[index])
         if what:
-            excerpt = f"{texts[index - 1][-6:]}|{texts[index][:4]}"
+            excerpt = f"{texts[index - 1][-6:]}｜{texts[index][:4]}"
             row = block.rows[index - 1]
             findings.append(
-                Finding(
-                    "unit_split", row.page, row.number, excerpt, f"{what}：“{excerpt.replace('|', '｜')}”"
-                )
+                Finding("unit_split", row.page, row.number, excerpt, f"{what}，请让它们排在同一行")
             )
     return findings
 
@@ -524,7 +522,7 @@ def _check_last_line(block: _Block) -> list[Finding]:
             row.page,
             row.number,
             last,
-            f"段末一行只有一个字“{last}”（孤字），请调整前面的文字使它回到上一行",
+            "段末一行只有一个字（孤字），请调整前面的文字使它回到上一行",
         )
     ]
 
@@ -541,7 +539,7 @@ def _check_ragged(block: _Block) -> list[Finding]:
                     row.page,
                     row.number,
                     text,
-                    f"这一行没有排齐，右边比版心短 {short / MM:.1f} 毫米：“{text}”",
+                    f"这一行没有排齐，右边比版心短 {short / MM:.1f} 毫米",
                 )
             )
     return findings
@@ -567,7 +565,7 @@ def _check_headings(blocks: list[_Block], rows: list[_Row]) -> list[Finding]:
                     end.page,
                     end.number,
                     text,
-                    f"{what}“{text}”在本页最后一行，正文却从下一页开始（背题），请让它和正文排在同一页",
+                    f"{what}在本页最后一行，正文却从下一页开始（背题），请让它和正文排在同一页",
                 )
             )
     return findings

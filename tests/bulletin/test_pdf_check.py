@@ -82,14 +82,14 @@ def test_stored_findings_show_with_page_line_and_kind(
                 "page": 3,
                 "line": 7,
                 "excerpt": "实。",
-                "message_zh": "段末一行只有一个字“实。”（孤字），请调整前面的文字使它回到上一行",
+                "message_zh": "段末一行只有一个字（孤字），请调整前面的文字使它回到上一行",
             },
             {
                 "kind": "heading_last",
                 "page": 4,
                 "line": 22,
                 "excerpt": "一、聚焦重点",
-                "message_zh": "小标题“一、聚焦重点”在本页最后一行，正文却从下一页开始（背题），请让它和正文排在同一页",
+                "message_zh": "小标题在本页最后一行，正文却从下一页开始（背题），请让它和正文排在同一页",
             },
         ]
     )
@@ -97,7 +97,10 @@ def test_stored_findings_show_with_page_line_and_kind(
         client_for(editor).get(reverse("issue_preview", args=[issue.pk])).content.decode()
     )
     assert "共 2 处（孤字 1 处、背题 1 处）" in section
-    assert "第3页第7行</span>【孤字】段末一行只有一个字“实。”" in section
+    assert (
+        "第3页第7行</span>【孤字】段末一行只有一个字（孤字），请调整前面的文字使它回到上一行："
+        '<span class="check-line">实。</span>'
+    ) in section
     assert "第4页第22行</span>【背题】" in section
 
 

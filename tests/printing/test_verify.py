@@ -168,7 +168,7 @@ def test_title_broken_inside_a_word():
     )
     findings = verify_pdf(pdf_of(html))
     assert found(findings, "word_break") == [(2, 1)]
-    assert "工｜作" in findings[0].message_zh
+    assert findings[0].excerpt.endswith("工｜作机制助力重") and "标题" in findings[0].message_zh
 
 
 def test_title_broken_between_words_is_clean():
@@ -229,6 +229,7 @@ def test_number_split_from_its_unit(before, after):
     assert broken != inner
     findings = verify_pdf(pdf_of(set_paragraph(html, 1, broken)))
     assert found(findings, "unit_split") == [(2, 2)]
+    assert f"{before}｜{after}" in findings[0].excerpt
 
 
 SHORT_CLOSING = "各项工作稳步推进，成效明显，切实落实。"  # one line of 19 characters
@@ -239,6 +240,7 @@ def test_one_character_last_line():
     findings = verify_pdf(pdf_of(set_paragraph(html, 2, SHORT_CLOSING.replace("实。", "\n实。"))))
     # line 1 title, 2 UNIT, 3–4 the paragraph, its last line "实。"
     assert found(findings, "orphan_char") == [(2, 4)]
+    assert [f.excerpt for f in findings if f.kind == "orphan_char"] == ["实。"]
     # The line before is short: a line inside a paragraph that is not justified.
     assert found(findings, "ragged") == [(2, 3)]
 
@@ -351,7 +353,7 @@ def test_text_past_the_right_edge():
 def test_finding_round_trips_as_a_dict():
     finding = Finding("orphan_char", 3, 7, "实。", "段末一行只有一个字")
     assert Finding.from_dict(finding.to_dict()) == finding
-    assert finding.text_zh == "第3页第7行：段末一行只有一个字"
+    assert finding.text_zh == "第3页第7行：段末一行只有一个字：实。"
 
 
 # ------------------------------------------------------------------------------ seeds
