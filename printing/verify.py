@@ -26,7 +26,7 @@ Kinds (``Finding.kind``) and their rule:
   number split inside itself, at a line end (clreq §3.1.7, numbers and their units
   are not broken).
 - ``orphan_char``: a body paragraph's last line holding one character (with its
-  punctuation), 孤字 (clreq §3.1.7 避免孤字).
+  punctuation), 孤字 (clreq §3.1.7 避免孤字); also a 目录 entry's wrapped last line.
 - ``heading_last``: a sub-heading (a body-size line all in a bold face) or a title last
   on its page with its text on the next page (背题).
 - ``ragged``: a line inside a body paragraph (not its last) that ends short of the
@@ -309,11 +309,17 @@ def _blocks(rows: list[_Row]) -> list[_Block]:
             continue
         in_distribution = False
         last = blocks[-1] if blocks else None
+        paragraph = ("body", "heading")
+        if last is not None and kind in paragraph and last.kind in paragraph and not _starts_paragraph(row):
+            # A line that does not start at the indent continues the paragraph above. A
+            # paragraph mixing bold and plain lines (a bold lead a line or more long) is
+            # body text, not a sub-heading.
+            last.rows.append(row)
+            if kind != last.kind:
+                last.kind = "body"
+            continue
         if last is not None and last.kind == kind:
             previous = last.rows[-1]
-            if kind in ("body", "heading") and not _starts_paragraph(row):
-                last.rows.append(row)
-                continue
             if kind in ("title", "byline") and row.page == previous.page:
                 last.rows.append(row)
                 continue
@@ -479,6 +485,8 @@ def _unit_split(before: str, after: str) -> str:
     if not before or not after:
         return ""
     last, first = before[-1], after[0]
+    if first in SUPERSCRIPT_DIGITS and last.isascii() and last.isalpha():
+        return "单位被拆到两行"
     digit_end = last.isdigit() or (last in ".,．" and len(before) > 1 and before[-2].isdigit())
     if not digit_end:
         return ""
@@ -525,6 +533,26 @@ def _check_last_line(block: _Block) -> list[Finding]:
             "段末一行只有一个字（孤字），请调整前面的文字使它回到上一行",
         )
     ]
+
+
+def _check_contents(rows: list[_Row]) -> list[Finding]:
+    """目录 entries (page 1, 4号) whose wrapped last line holds one character."""
+    findings = []
+    for row in rows:
+        if row.kind != "front" or row.outside or not _near(row.size, SMALL_SIZE):
+            continue
+        text = row.text.strip()
+        if sum(_counted(c) for c in text) == 1:
+            findings.append(
+                Finding(
+                    "orphan_char",
+                    row.page,
+                    row.number,
+                    text,
+                    "目录条目的最后一行只有一个字（孤字），请调整这篇的标题",
+                )
+            )
+    return findings
 
 
 def _check_ragged(block: _Block) -> list[Finding]:
@@ -639,6 +667,7 @@ def verify_pdf(
             findings += _check_last_line(block)
             findings += _check_ragged(block)
     findings += _check_headings(blocks, rows)
+    findings += _check_contents(rows)
     order = list(KIND_LABELS)
     return sorted(findings, key=lambda f: (f.page, f.line, order.index(f.kind)))
 

@@ -218,6 +218,7 @@ def test_apostrophe_is_not_a_quote():
         ("40", "%"),
         ("3200", "m²"),
         ("86.", "5㎡"),
+        ("3200m", "²"),
     ],
 )
 def test_number_split_from_its_unit(before, after):
@@ -305,9 +306,9 @@ def test_distribution_entries_are_clean():
 
 
 def heading_at(grid_line: int) -> bytes:
-    """Page 2: the title on grid line 1, then empty grid lines, then a bold one-line
-    sub-heading on ``grid_line`` and its four-line paragraph (a spacer stands in for
-    the text above)."""
+    """Page 2: the item's top margin on grid line 1, the title on line 2, then empty
+    grid lines, then a bold one-line sub-heading on ``grid_line`` and its four-line
+    paragraph (a spacer stands in for the text above)."""
     html = render_html(document([LONG]))
     spacer = f'<div style="height:{(grid_line - 3) * LINE_PT:.4f}pt"></div>'
     heading = '<p class="body f-title" style="break-after:auto">一、聚焦重点强化监督</p>'
@@ -317,13 +318,40 @@ def heading_at(grid_line: int) -> bytes:
 
 def test_heading_last_on_its_page():
     findings = verify_pdf(heading_at(22))
-    # line 1 the title, line 2 the sub-heading (on grid line 22); its text on page 3
+    # text line 1 the title, line 2 the sub-heading (on grid line 22); its text on page 3
     assert found(findings, "heading_last") == [(2, 2)]
     assert "背题" in findings[0].message_zh
 
 
 def test_heading_with_its_text_is_clean():
     assert verify_pdf(heading_at(19)) == []
+
+
+def test_bold_lead_running_over_a_page_is_no_heading():
+    """A paragraph whose first two lines are all bold, last on page 2, its plain rest on
+    page 3: body text broken by the page, not a sub-heading left behind."""
+    lead = "一是建强阵地，" + "全区新建代表联络站并安排专项经费" * 4
+    doc = document([PAIRED])
+    doc.sections[0].items[0].paragraphs.append([Run(lead, bold=True), Run(LONG)])
+    html = render_html(doc)
+    # Grid lines: 1 the item's top margin, 2 title, 3 blank, 4 PAIRED, 5–20 the spacer,
+    # 21–22 the bold lead.
+    spacer = f'<div style="height:{16 * LINE_PT:.4f}pt"></div>'
+    second = '<p class="body f-body" data-b="p:1-1-2">'
+    pdf = pdf_of(replace_once(html, second, spacer + second))
+    pages = read_chars(pdf)
+    assert "一是建强阵地" in "".join(c["text"] for c in pages[1]), "the bold lead should end page 2"
+    assert "形成调研报告" in "".join(c["text"] for c in pages[2]), "the paragraph should run on to page 3"
+    assert "heading_last" not in kinds(verify_pdf(pdf))
+
+
+def test_one_character_last_line_in_the_contents():
+    html = render_html(document([PAIRED]))
+    html = replace_once(html, f">{TITLE}</p>", f">{TITLE[:-1]}\n{TITLE[-1]}</p>")
+    findings = verify_pdf(pdf_of(html))
+    # page 1: 刊名, 普刊, 期号, 编印单位/日期, 目录, the entry's two lines
+    assert found(findings, "orphan_char") == [(1, 7)]
+    assert "目录" in findings[0].message_zh
 
 
 def test_text_above_the_top_margin_and_off_the_paper():
