@@ -378,6 +378,26 @@ def test_text_past_the_right_edge():
     assert any(f.kind == "off_block" and "右边" in f.message_zh for f in findings)
 
 
+@pytest.mark.parametrize("entries", [18, 26, 40])
+def test_long_distribution_list_outside_the_block_is_named(entries):
+    """However the renderer places a long 送 list, every line of it drawn outside the
+    text block or the paper (counted here with pdfplumber) is named with its page."""
+    names = tuple(f"杭州市第{i}届人大代表联络站、各区县（市）人大常委会办公室" for i in range(1, entries + 1))
+    pdf = render_pdf(document([LONG, LONG], distribution=names))
+    geometry = page_geometry()
+    outside: dict[int, int] = {}
+    with pdfplumber.open(io.BytesIO(pdf)) as opened:
+        for number, page in enumerate(opened.pages, 1):
+            block = geometry.block(number)
+            for char in page.chars:
+                if char["top"] < block.top - 1 and char["text"].strip():
+                    outside[number] = outside.get(number, 0) + 1
+    findings = [f for f in verify_pdf(pdf) if f.kind in ("off_block", "off_paper")]
+    assert {f.page for f in findings} == set(outside)
+    off_paper = [f for f in findings if f.kind == "off_paper"]
+    assert all("纸张以外" in f.message_zh for f in off_paper)
+
+
 def test_finding_round_trips_as_a_dict():
     finding = Finding("orphan_char", 3, 7, "实。", "段末一行只有一个字")
     assert Finding.from_dict(finding.to_dict()) == finding
