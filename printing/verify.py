@@ -2,10 +2,12 @@
 
 ``verify_pdf(pdf) -> list[Finding]`` reads a rendered issue's text layer (every drawn
 character with its position, size and font, as pdfplumber gives them; read with its
-parser pdfminer.six) and lists the faults a
-reader would see on paper, each with its page and its line on that page. It does not
-look at the layout model or the document: whatever the renderer did, the check sees
-what was drawn. Accepts the PDF as bytes, a file path or a binary file object.
+parser, pdfminer.six) and lists the faults a reader would see on paper, each with its
+page and its line on that page. It does not look at the layout model or the document:
+whatever the renderer did, the check sees what was drawn. Accepts the PDF as bytes, a
+file path or a binary file object. Each finding carries the printed text concerned
+(``excerpt``, "｜" where a line breaks) and says what is wrong and what to do
+(``message_zh``).
 
 Kinds (``Finding.kind``) and their rule:
 
@@ -14,7 +16,7 @@ Kinds (``Finding.kind``) and their rule:
   37 mm, 订口 28 mm, 156 × 225 mm, mirrored on left pages — read from print.css by
   ``printing.geometry``). The page number (GB/T 9704 §7.5, "— N —" below the block) is
   where it belongs and is not counted.
-- ``word_break``: a title, a byline or a 送 entry broken inside a word or a name
+- ``word_break``: a title, a byline or the 送 block broken inside a word or a name
   (``text.segment.inside_word`` on the joined lines; in a byline also a split personal
   name: a piece of one character beside the break, the name two to four characters).
 - ``quote``: double or single quotes reversed or unpaired within a paragraph or a title
@@ -38,8 +40,8 @@ titles by the title size (2号, 22 pt), body lines by the body size (3号, 16 pt
 body-size line all in a bold face is a sub-heading, one in neither the body nor a bold
 face a byline (楷体) — and 4号 (14 pt) lines after page 1 form the 送 block.
 
-Cost: one pdfplumber pass over the characters, plus one jieba segmentation per line
-break in titles, bylines and the 送 block; a 16-page issue takes well under its render
+Cost: one pdfminer pass over the characters, plus one jieba segmentation per line
+break in titles, bylines and the 送 block; a 16-page issue takes under half its render
 time (``bench/verify.py``).
 """
 
@@ -60,16 +62,12 @@ from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 
 from printing.geometry import MM, Box, PageGeometry, page_geometry
+from printing.render import BODY_SIZE, CHARS_PER_LINE, SMALL_SIZE, TITLE_SIZE
 from text.segment import inside_word
 
-# Sizes the print stylesheet sets (print.css, DESIGN §5): 2号 titles, 3号 body, 4号
-# 目录, 送 block and page numbers.
-TITLE_SIZE = 22.0
-BODY_SIZE = 16.0
-SMALL_SIZE = 14.0
+# The sizes are the renderer's (DESIGN §5): 2号 titles, 3号 body, 4号 目录, 送 block and
+# page numbers; a size within this much (pt) is that size.
 SIZE_TOLERANCE = 0.5
-# The body's first-line indent: two characters of the 28-character grid (GB/T 9704 §5.2.3).
-CHARS_PER_LINE = 28
 # How far (pt) a glyph may reach past the block or the paper before it counts: a
 # justified line's last glyph ends on the edge to within a few hundredths of a point.
 EDGE_TOLERANCE = 1.0
@@ -277,6 +275,7 @@ class _Block:
 
 
 def _indent(row: _Row) -> float:
+    """The body's first-line indent: two characters of the grid (GB/T 9704 §5.2.3)."""
     return 2 * row.block.width / CHARS_PER_LINE
 
 
