@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from bulletin.documents import build_document
@@ -306,13 +308,16 @@ class PreviewState:
 def expected_render_ms(issue: Issue | None = None) -> int:
     """How long a render should take (ms): the issue's own last render (a draft's length
     changes little between renders), else the median of the last 20 renders, else
-    DEFAULT_RENDER_MS."""
-    done = DraftRender.objects.filter(status=DraftRender.Status.DONE, render_ms__isnull=False)
+    DEFAULT_RENDER_MS. A render is done once its PDF is also checked, so the check's
+    time counts."""
+    done = DraftRender.objects.filter(status=DraftRender.Status.DONE, render_ms__isnull=False).annotate(
+        total_ms=Coalesce(F("render_ms") + F("verify_ms"), F("render_ms"))
+    )
     if issue is not None:
-        own = done.filter(issue=issue).order_by("-finished_at").values_list("render_ms", flat=True).first()
+        own = done.filter(issue=issue).order_by("-finished_at").values_list("total_ms", flat=True).first()
         if own:
             return own
-    recent = list(done.order_by("-finished_at").values_list("render_ms", flat=True)[:20])
+    recent = list(done.order_by("-finished_at").values_list("total_ms", flat=True)[:20])
     return round(statistics.median(recent)) if recent else DEFAULT_RENDER_MS
 
 

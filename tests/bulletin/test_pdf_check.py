@@ -141,3 +141,16 @@ def test_a_published_issue_previews_without_the_draft_check(
     publish_issue(actor=editor, issue=issue)
     page = client_for(editor).get(reverse("issue_preview", args=[issue.pk])).content.decode()
     assert 'class="pdf-check"' not in page
+
+
+def test_the_expected_render_time_counts_the_check(
+    django_capture_on_commit_callbacks, editor, contributor, issue
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _place_one(editor, contributor, issue)
+    _, key = renders.draft_document(issue)
+    DraftRender.objects.filter(issue=issue, content_key=key).update(render_ms=900, verify_ms=300)
+    assert renders.expected_render_ms(issue) == 1200
+    DraftRender.objects.filter(issue=issue, content_key=key).update(verify_ms=None)  # made before the check
+    assert renders.expected_render_ms(issue) == 900
+    assert renders.expected_render_ms() == 900
