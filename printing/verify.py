@@ -17,8 +17,10 @@ Kinds (``Finding.kind``) and their rule:
   ``printing.geometry``). The page number (GB/T 9704 §7.5, "— N —" below the block) is
   where it belongs and is not counted.
 - ``word_break``: a title, a byline or the 送 block broken inside a word or a name
-  (``text.segment.inside_word`` on the joined lines; in a byline also a split personal
-  name: a piece of one character beside the break, the name two to four characters).
+  (``text.segment.inside_word`` on the joined lines; in a byline the unit's name so, and
+  the names by their form: a break cuts a name when the parts read as whole names
+  — two to four characters, or a spaced two-character name "金　颖" — only if the
+  break is taken as inside a part).
 - ``quote``: double or single quotes reversed or unpaired within a paragraph or a title
   (GB/T 15834-2011 §4.1: “ opens, ” closes; nested quotes are ‘’). The first fault of a
   paragraph is named: once one quote is misread every later one reads reversed. A
@@ -389,18 +391,62 @@ def _check_edges(rows: Iterable[_Row], geometry: PageGeometry) -> list[Finding]:
     return findings
 
 
-def _is_ideographs(text: str) -> bool:
-    return bool(text) and all(unicodedata.name(c, "").startswith("CJK UNIFIED") for c in text)
+# The end of a unit's name (区, 县, 办公室, 委员会, 代表联络站 …): a byline's first part
+# is its unit when it ends so or is longer than a personal name.
+UNIT_ENDINGS = tuple("区县市镇乡街村室会局委办部组处厅站所院校社队科")
+NAME_MAX = 4  # a Chinese personal name: two to four characters (a 复姓 with two)
 
 
-def _split_name(before: str, after: str) -> bool:
-    """A byline's personal name cut by the line break: names are 2–4 characters between
-    full-width spaces, so a piece of one character beside the break is half a name."""
-    tail = before.rsplit("\u3000", 1)[-1] if "\u3000" in before else ""
-    head = after.split("\u3000", 1)[0].rstrip("）)")
-    if not (_is_ideographs(tail) and _is_ideographs(head)):
-        return False
-    return min(len(tail), len(head)) == 1 and len(tail) + len(head) <= 4
+def _names(tokens: list[str]) -> list[tuple[int, int]] | None:
+    """``tokens`` (a byline's parts after its unit, split at full-width spaces) read as
+    whole names: [(first, last) token index of each name], or None when they cannot be.
+    A name is a part of two to four characters (or a foreign name with ·), or two
+    one-character parts in a row (a two-character name spaced "金　颖")."""
+    names: list[tuple[int, int]] = []
+    single: int | None = None
+    for index, token in enumerate(tokens):
+        if len(token) == 1:
+            if single is None:
+                single = index
+            else:
+                names.append((single, index))
+                single = None
+            continue
+        if single is not None or not ("·" in token or 2 <= len(token) <= NAME_MAX):
+            return None
+        names.append((index, index))
+    return None if single is not None else names
+
+
+def _byline_break(texts: list[str], index: int) -> str:
+    """What the break before ``texts[index]`` cuts in a byline: "单位名称" (inside the unit,
+    by the segmenter), "人名" (inside a name), or "" (between parts).
+
+    A break at a full-width space drops the space, so both readings are tried: the break
+    as a space between parts, or inside a part. It cuts a name when only the second
+    reading leaves whole names."""
+    before, after = "".join(texts[:index]), "".join(texts[index:])
+    inner_before, inner_after = before.lstrip("（("), after.rstrip("）)")
+    head = inner_before.split("\u3000")
+    unit = head[0] if "\u3000" in inner_before else None
+    if unit is not None and not (len(unit) > NAME_MAX or unit.endswith(UNIT_ENDINGS)):
+        unit = None
+    if (
+        unit is None
+        and "\u3000" not in inner_before
+        and (len(inner_before) > NAME_MAX or inner_before.endswith(UNIT_ENDINGS))
+    ):
+        # the break falls inside the unit's name itself
+        return "单位名称" if inside_word(before + after, len(before)) else ""
+    names_before = head[1:] if unit is not None else head
+    names_after = inner_after.split("\u3000")
+    cut = len(names_before)  # the first token after the break
+    as_space = _names(names_before + names_after)
+    if as_space is not None:
+        # whole names; but a spaced two-character name may sit astride the break
+        return "人名" if any(first < cut <= last for first, last in as_space) else ""
+    as_inside = names_before[:-1] + [names_before[-1] + names_after[0]] + names_after[1:]
+    return "人名" if _names(as_inside) is not None else ""
 
 
 def _check_word_breaks(block: _Block) -> list[Finding]:
@@ -409,21 +455,21 @@ def _check_word_breaks(block: _Block) -> list[Finding]:
     texts = block.texts
     for index in range(1, len(texts)):
         before, after = "".join(texts[:index]), texts[index]
-        joined = before + after
-        offset = len(before)
-        name_split = block.kind == "byline" and _split_name(texts[index - 1], after)
-        if not (inside_word(joined, offset) or name_split):
+        if block.kind == "byline":
+            cut = _byline_break(texts, index)
+        else:
+            cut = "词" if inside_word(before + after, len(before)) else ""
+        if not cut:
             continue
         left = before[-6:]
         right = after[:6]
-        thing = "人名" if name_split else "词"
         findings.append(
             Finding(
                 "word_break",
                 block.rows[index - 1].page,
                 block.rows[index - 1].number,
                 f"{left}｜{right}",
-                f"{what}在{thing}中间断行，请改在词与词之间或标点处断行",
+                f"{what}在{cut}中间断行，请改在词与词之间或标点处断行",
             )
         )
     return findings

@@ -277,6 +277,17 @@ def test_byline_broken_between_names_is_clean():
     assert verify_pdf(pdf_of(html)) == []
 
 
+def test_spaced_two_character_name_split_in_a_byline():
+    """Two-character names are printed spaced ("王　芳"); a break at that space still
+    cuts the name, a break between two names does not."""
+    html = render_html(document([PAIRED], authors=("金颖", "王芳")))
+    split = verify_pdf(pdf_of(replace_once(html, "金　颖　王　芳）", "金　颖　王<br>芳）")))
+    assert found(split, "word_break") == [(2, 3)]
+    assert "人名" in split[0].message_zh
+    between = verify_pdf(pdf_of(replace_once(html, "金　颖　王　芳）", "金　颖<br>王　芳）")))
+    assert between == []
+
+
 def test_distribution_entry_broken_inside_a_word():
     entry = "市人大常委会组成人员，市人大机关各部门，各区、县（市）人大常委会"
     html = render_html(document([PAIRED], distribution=("省人大常委会办公厅、研究室", entry)))
