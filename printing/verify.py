@@ -26,8 +26,9 @@ Kinds (``Finding.kind``) and their rule:
   paragraph is named: once one quote is misread every later one reads reversed. A
   straight quote left in the text is named too. A paragraph left open whose next
   paragraph opens with “ is a quotation over several paragraphs (§4.1.3.4) and passes.
-- ``unit_split``: a number split from its unit or sign (86.5 | ㎡, 15 | ℃, 3 | %), or a
-  number split inside itself, at a line end (clreq §3.1.7, numbers and their units
+- ``unit_split``: a number split from its unit or sign (86.5 | ㎡, 15 | ℃, 3 | %), a
+  number split inside itself, or a superscript or subscript split from what it
+  belongs to (m | ², CO | ₂, also when set as a smaller raised digit), at a line end (clreq §3.1.7, numbers and their units
   are not broken).
 - ``orphan_char``: a body paragraph's last line holding one character (with its
   punctuation), 孤字 (clreq §3.1.7 避免孤字); also a 目录 entry's wrapped last line.
@@ -89,6 +90,8 @@ BOLD_NAME = re.compile(r"bold|heavy|black|hei|xbs|biaosong|黑体|小标宋", re
 # (㎡ ㎞ ㎏ ㏄ …, U+3380–U+33DF) and the postfix signs.
 POSTFIX_UNIT_SIGNS = frozenset("℃℉‰‱%％°′″") | frozenset(chr(c) for c in range(0x3380, 0x33E0))
 SUPERSCRIPT_DIGITS = "²³¹⁰⁴⁵⁶⁷⁸⁹"
+# A glyph set at less than this share of its line's size is a superscript or subscript.
+SCRIPT_SIZE_RATIO = 0.85
 FOLIO = re.compile(r"^[—–-]\s*\d+\s*[—–-]$")
 
 KIND_LABELS = {
@@ -544,11 +547,20 @@ def _unit_split(before: str, after: str) -> str:
     return ""
 
 
+def _starts_with_script(row: _Row) -> bool:
+    """Whether a line begins with a superscript or subscript: a glyph set smaller than
+    its line (the print sets them at about two thirds of the size), as in m｜2 for m²."""
+    first = next((c for c in row.chars if c["text"].strip()), None)
+    return first is not None and first["size"] < SCRIPT_SIZE_RATIO * row.size
+
+
 def _check_units(block: _Block) -> list[Finding]:
     findings = []
     texts = block.texts
     for index in range(1, len(texts)):
         what = _unit_split(texts[index - 1], texts[index])
+        if not what and _starts_with_script(block.rows[index]) and texts[index - 1][-1:].isalnum():
+            what = "上标或下标和前面的字被拆到两行"
         if what:
             excerpt = f"{texts[index - 1][-6:]}｜{texts[index][:4]}"
             row = block.rows[index - 1]

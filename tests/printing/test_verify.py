@@ -236,6 +236,18 @@ def test_number_split_from_its_unit(before, after):
 SHORT_CLOSING = "各项工作稳步推进，成效明显，切实落实。"  # one line of 19 characters
 
 
+def test_superscript_split_from_its_unit():
+    """A superscript set as a smaller raised glyph (the way the print sets <sup>) at the
+    start of a line, its unit at the end of the line before."""
+    html = render_html(document([UNIT]))
+    inner = '全区共建成面积3200m\n<span style="font-size:66%;vertical-align:0.5em">2</span>的代表联络站。'
+    findings = verify_pdf(pdf_of(set_paragraph(html, 1, inner)))
+    assert found(findings, "unit_split") == [(2, 2)]
+    assert "上标" in findings[0].message_zh
+    inline = '全区共建成面积3200m<span style="font-size:66%;vertical-align:0.5em">2</span>的代表联络站。'
+    assert verify_pdf(pdf_of(set_paragraph(html, 1, inline))) == []
+
+
 def test_one_character_last_line():
     html = render_html(document([UNIT, SHORT_CLOSING]))
     findings = verify_pdf(pdf_of(set_paragraph(html, 2, SHORT_CLOSING.replace("实。", "\n实。"))))
