@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from django.template import Context, Engine
 from django.utils.html import escape
@@ -40,9 +39,6 @@ from printing.typography import (
     strip_unprintable,
     text_boxes,
 )
-
-if TYPE_CHECKING:
-    from printing.verify import PdfCheck
 
 MM = 72 / 25.4  # pt per mm
 BLOCK_WIDTH = 156 * MM
@@ -460,7 +456,8 @@ def render_preview_html(
     *,
     font_url: Callable[[Face], str],
     font_dir: str | None = None,
-    pdf_check: PdfCheck | None = None,
+    # printing.verify.PdfCheck; not imported: the verifier reads the renderer's sizes.
+    pdf_check: object | None = None,
 ) -> tuple[str, CheckReport]:
     """The screen preview (预览): the print HTML with the faces loaded from ``font_url``,
     the pages as the PDF breaks them, white on a grey background, and the check report
