@@ -703,6 +703,7 @@ class _Reader:
         self.keep_struck: frozenset[int] = frozenset()  # struck passages taken in as live text
         self._struck = False  # the run being read is struck through
         self._fonts: dict[str, str] = {}  # the run's symbol fonts: rFonts attribute → table key
+        self._degree = False  # the last text emitted ends with a degree sign from a symbol font
         self.main = ""  # the main part's name (altChunk relationships are its)
         self.convert_rtf: Callable[[bytes], bytes] | None = None
         self.alt_chunks = 0
@@ -1150,7 +1151,7 @@ class _Reader:
             self.dropped.append(
                 Dropped(
                     "失效的交叉引用",
-                    f"{done.place}的交叉引用显示“{text.strip()[:30]}”（所引内容已不存在），未导入，请补写所引内容",
+                    f"{done.place}的交叉引用显示“{text.strip()[:40]}”（所引内容已不存在），未导入，请补写所引内容",
                     line=True,
                 )
             )
@@ -1214,6 +1215,14 @@ class _Reader:
             # Word does not display hidden text; it never enters, and each passage is named.
             self._hidden_text(text)
             return
+        if self._degree and text[:1] == "C" and not text[1:2].isalpha() and self._runs:
+            # A degree sign from the Symbol font before C is how Word users type ℃ (26℃).
+            last = self._runs[-1]
+            self._runs[-1] = (last[0][:-1] + "℃", *last[1:])
+            text = text[1:]
+        self._degree = False
+        if not text:
+            return
         if self._struck and text != "\n" and self._struck_text(text):
             return
         if not self._struck or text == "\n":
@@ -1223,8 +1232,10 @@ class _Reader:
     def run_content(self, element, bold: bool, hidden: bool) -> None:
         key = _key(element)
         if key == "w:t":
-            text = self._map_symbols(element.text or "")
+            raw = element.text or ""
+            text = self._map_symbols(raw)
             self._emit(text.upper() if self._caps else text, bold, hidden)
+            self._degree = text.endswith("°") and not raw.endswith("°") and not hidden
         elif key == "w:instrText":
             if self.fields and self.fields[-1].state == "instr":
                 self.fields[-1].code += element.text or ""
@@ -1249,6 +1260,7 @@ class _Reader:
                     self._symbol_miss(table, code)
                 else:
                     self._emit(mapped, bold, hidden)
+                    self._degree = mapped == "°" and not hidden
             elif 0xE000 <= code <= 0xF8FF or code > 0x10FFFF:
                 self.marks.symbols.append(f"{self.place(True)}（{font or '未知'} 字体 {code:04X}）")
             else:
