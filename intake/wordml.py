@@ -287,7 +287,9 @@ class _Package:
             if rel.get("TargetMode") == "External" or not rel.get("Id"):
                 continue
             found[rel.get("Id")] = (
-                target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join(folder, target))
             )
         return found
 
@@ -966,7 +968,9 @@ class _Reader:
     def _alt_rtf(self, data: bytes) -> None:
         self.conversions += 1
         if self.convert_rtf is None or self.conversions > self.limits.conversions:
-            self.drop("嵌入的外部文档", inside=False, detail="（RTF 格式，未导入；请把其正文复制粘贴到编辑框）")
+            self.drop(
+                "嵌入的外部文档", inside=False, detail="（RTF 格式，未导入；请把其正文复制粘贴到编辑框）"
+            )
             return
         offset = len(self.marks.struck)
         nested = read_word(
@@ -975,9 +979,7 @@ class _Reader:
             tables_as_rows=self.tables_as_rows,
             keep_struck=frozenset(k - offset for k in self.keep_struck if k >= offset),
         )
-        self._count(
-            paragraphs=len(nested.paragraphs), chars=sum(len(p.text) for p in nested.paragraphs)
-        )
+        self._count(paragraphs=len(nested.paragraphs), chars=sum(len(p.text) for p in nested.paragraphs))
         for passage in nested.struck:
             passage.index += offset
             self.marks.struck.append(passage)
@@ -1393,7 +1395,11 @@ def _marks_report(reader: _Reader, document: WordDocument) -> None:
     hidden = [f"{place}“{' '.join(text.split())[:20]}”" for place, text in marks.hidden if text.strip()]
     if hidden:
         document.dropped.append(
-            Dropped("隐藏文字", f"隐藏文字 {len(hidden)} 处未导入（Word 默认不显示）：{_listing(hidden)}", line=True)
+            Dropped(
+                "隐藏文字",
+                f"隐藏文字 {len(hidden)} 处未导入（Word 默认不显示）：{_listing(hidden)}",
+                line=True,
+            )
         )
     if marks.symbols:
         document.dropped.append(
@@ -1406,7 +1412,7 @@ def _marks_report(reader: _Reader, document: WordDocument) -> None:
 
 
 def alt_chunk_kind(data: bytes) -> str:
-    """"rtf", "mht" or "html": an embedded document's format, by its content."""
+    """ "rtf", "mht" or "html": an embedded document's format, by its content."""
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"{\\rtf"):
         return "rtf"

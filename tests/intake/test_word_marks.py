@@ -43,7 +43,9 @@ def test_the_strikethrough_case_drops_struck_text_and_names_it():
         "全区共建成代表联络站12个，实现街道全覆盖。",
         "下一步，将组织代表每月进站接待群众。",
     ]
-    assert result.dropped[0].startswith("删除线文字 2 处未导入：“15个”、“计划于年底前完成全部站点的标准化改造。”")
+    assert result.dropped[0].startswith(
+        "删除线文字 2 处未导入：“15个”、“计划于年底前完成全部站点的标准化改造。”"
+    )
     assert [(s["text"], s["whole"], s["kept"]) for s in result.struck] == [
         ("15个", False, False),
         ("计划于年底前完成全部站点的标准化改造。", True, False),
@@ -60,9 +62,7 @@ def test_a_struck_passage_the_contributor_keeps_is_taken_in_and_said_so():
         "全区共建成代表联络站12个，实现街道全覆盖。",
         "下一步，将组织代表每月进站接待群众。计划于年底前完成全部站点的标准化改造。",
     ]
-    assert result.dropped[0] == (
-        "删除线文字 1 处未导入：“15个”（Word 中划了删除线；如需保留，请在下方勾选）"
-    )
+    assert result.dropped[0] == ("删除线文字 1 处未导入：“15个”（Word 中划了删除线；如需保留，请在下方勾选）")
     assert result.kept[0] == "删除线文字 1 处已按您的选择导入：“计划于年底前完成全部站点的标准化改造。”"
     assert [s["kept"] for s in result.struck] == [False, True]
 
@@ -131,9 +131,8 @@ def sym(font: str, char: str) -> str:
 
 
 def test_symbols_inserted_from_the_symbol_font_read_as_the_characters_word_shows():
-    body = (
-        p(r("最高气温26"), sym("Symbol", "F0B0"), r("C，场地6"), sym("Symbol", "F0B4"), r("8米。"))
-        + p(r("角度"), sym("Symbol", "F061"), r("与"), sym("Symbol", "F062"), r("。"))
+    body = p(r("最高气温26"), sym("Symbol", "F0B0"), r("C，场地6"), sym("Symbol", "F0B4"), r("8米。")) + p(
+        r("角度"), sym("Symbol", "F061"), r("与"), sym("Symbol", "F062"), r("。")
     )
     result = imported(body)
     assert paragraphs(result.body_html) == ["最高气温26℃，场地6×8米。", "角度α与β。"]
@@ -160,7 +159,17 @@ def test_runs_in_wingdings_are_mapped_through_the_published_table():
 
 
 def test_symbol_characters_without_an_equivalent_are_named_with_their_place():
-    body = p(r("第一段。")) + p(r("第二段")) + p(r("列表"), sym("Wingdings", "F0FF"), r("与"), r("\x80", '<w:rFonts w:ascii="Symbol" w:hAnsi="Symbol"/>'), r("。"))
+    body = (
+        p(r("第一段。"))
+        + p(r("第二段"))
+        + p(
+            r("列表"),
+            sym("Wingdings", "F0FF"),
+            r("与"),
+            r("\x80", '<w:rFonts w:ascii="Symbol" w:hAnsi="Symbol"/>'),
+            r("。"),
+        )
+    )
     result = imported(body)
     assert paragraphs(result.body_html)[-1] == "列表与。"
     assert (
@@ -195,7 +204,7 @@ def field(code: str, result: str) -> str:
 def test_a_content_control_toc_as_word_inserts_it_is_skipped():
     toc = (
         '<w:sdt><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/>'
-        '<w:docPartUnique/></w:docPartObj></w:sdtPr><w:sdtContent>'
+        "<w:docPartUnique/></w:docPartObj></w:sdtPr><w:sdtContent>"
         + p(r("目录"), ppr='<w:pStyle w:val="TOCHeading"/>')
         + p(field('TOC \\o "1-3" \\h \\z \\u', "一、建强阵地\t1"))
         + "</w:sdtContent></w:sdt>"
@@ -227,9 +236,7 @@ def test_a_stale_cross_reference_is_flagged_not_imported(error):
     body = p(r("详见")) + p(r("详见"), field("REF _Ref123 \\h", error), r("的规定。"))
     result = imported(body)
     assert paragraphs(result.body_html)[-1] == "详见的规定。"
-    assert (
-        f"第 3 段中的交叉引用显示“{error}”（所引内容已不存在），未导入，请补写所引内容" in result.dropped
-    )
+    assert f"第 3 段中的交叉引用显示“{error}”（所引内容已不存在），未导入，请补写所引内容" in result.dropped
 
 
 def test_a_working_cross_reference_and_a_date_are_kept_as_displayed():
@@ -239,7 +246,8 @@ def test_a_working_cross_reference_and_a_date_are_kept_as_displayed():
     result = imported(body)
     assert paragraphs(result.body_html) == ["详见第二条。", "印发日期：2024年3月1日"]
     assert (
-        "第 3 段中的日期域按 Word 显示导入为“2024年3月1日”（Word 打开时会自动更新，请核对日期）" in result.kept
+        "第 3 段中的日期域按 Word 显示导入为“2024年3月1日”（Word 打开时会自动更新，请核对日期）"
+        in result.kept
     )
 
 
@@ -273,7 +281,9 @@ def raw_docx(body: str, parts: dict[str, tuple[str, bytes, str]] | None = None, 
         for rel_id, (kind, _, name) in parts.items()
     )
     extensions = {name.rsplit(".", 1)[-1] for _, _, name in parts.values()} - {"xml"}
-    defaults = "".join(f'<Default Extension="{ext}" ContentType="application/octet-stream"/>' for ext in extensions)
+    defaults = "".join(
+        f'<Default Extension="{ext}" ContentType="application/octet-stream"/>' for ext in extensions
+    )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
         package.writestr("[Content_Types].xml", CONTENT_TYPES.format(extra=defaults))
@@ -294,7 +304,11 @@ def raw_docx(body: str, parts: dict[str, tuple[str, bytes, str]] | None = None, 
 
 
 def test_a_package_without_styles_numbering_theme_or_settings_reads_with_word_defaults():
-    body = TITLE + p(b("一是建强阵地。"), r("全区新建代表联络站12个。")) + p(r("（西湖区人大常委会办公室 钱苏晚）"))
+    body = (
+        TITLE
+        + p(b("一是建强阵地。"), r("全区新建代表联络站12个。"))
+        + p(r("（西湖区人大常委会办公室 钱苏晚）"))
+    )
     result = import_document(raw_docx(body))
     assert result.title == "西湖区：“三化”推进代表联络站建设"
     assert result.body_html == "<p><strong>一是建强阵地。</strong>全区新建代表联络站12个。</p>"
@@ -316,14 +330,18 @@ OA_BODY = "<p><strong>一是建强阵地。</strong>全区新建代表联络站1
 
 @pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
 def test_an_altchunk_html_body_is_read_through_the_paste_path(encoding):
-    html = OA_HTML.replace("<head>", f'<head><meta http-equiv="Content-Type" content="text/html; charset={encoding}">')
+    html = OA_HTML.replace(
+        "<head>", f'<head><meta http-equiv="Content-Type" content="text/html; charset={encoding}">'
+    )
     result = import_document(alt_chunk(html.encode(encoding), "afchunk.htm"))
     assert result.title == "西湖区：“三化”推进代表联络站建设"
     assert result.body_html == OA_BODY
     assert result.byline == "西湖区人大常委会办公室 钱苏晚"
 
 
-@pytest.mark.parametrize(("charset", "transfer"), [("gb2312", "base64"), ("GBK", "quoted-printable"), ("utf-8", "8bit")])
+@pytest.mark.parametrize(
+    ("charset", "transfer"), [("gb2312", "base64"), ("GBK", "quoted-printable"), ("utf-8", "8bit")]
+)
 def test_an_altchunk_mht_body_is_read_by_its_html_part_and_charset(charset, transfer):
     html = OA_HTML.encode("gb18030" if charset != "utf-8" else "utf-8")
     if transfer == "base64":
@@ -333,9 +351,9 @@ def test_an_altchunk_mht_body_is_read_by_its_html_part_and_charset(charset, tran
     else:
         payload = html
     mht = (
-        b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"----=_NextPart_01\"\r\n\r\n"
+        b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="----=_NextPart_01"\r\n\r\n'
         b"------=_NextPart_01\r\nContent-Location: file:///C:/export.htm\r\n"
-        + f"Content-Transfer-Encoding: {transfer}\r\nContent-Type: text/html; charset=\"{charset}\"\r\n\r\n".encode()
+        + f'Content-Transfer-Encoding: {transfer}\r\nContent-Type: text/html; charset="{charset}"\r\n\r\n'.encode()
         + payload
         + b"\r\n------=_NextPart_01\r\nContent-Location: file:///C:/image001.png\r\n"
         b"Content-Transfer-Encoding: base64\r\nContent-Type: image/png\r\n\r\niVBORw0KGgo=\r\n"
@@ -349,10 +367,10 @@ def test_an_altchunk_mht_body_is_read_by_its_html_part_and_charset(charset, tran
 @pytest.mark.skipif(soffice_path() is None, reason="LibreOffice is not installed")
 def test_an_altchunk_rtf_body_is_converted_as_an_rtf_upload_is():
     rtf = (
-        r"{\rtf1\ansi\ansicpg936\deff0{\fonttbl{\f0\fnil\fcharset134 SimSun;}}"
-        r"\pard\qc\b \u35199?\u28246?\u21306?\u20195?\u34920?\u32852?\u32476?\u31449?\u24314?\u35774?\b0\par"
-        r"\pard \u20840?\u21306?\u26032?\u24314?\u20195?\u34920?\u32852?\u32476?\u31449?12\u20010?\u12290?\par}"
-    ).encode()
+        rb"{\rtf1\ansi\ansicpg936\deff0{\fonttbl{\f0\fnil\fcharset134 SimSun;}}"
+        rb"\pard\qc\b \u35199?\u28246?\u21306?\u20195?\u34920?\u32852?\u32476?\u31449?\u24314?\u35774?\b0\par"
+        rb"\pard \u20840?\u21306?\u26032?\u24314?\u20195?\u34920?\u32852?\u32476?\u31449?12\u20010?\u12290?\par}"
+    )
     result = import_document(alt_chunk(rtf, "afchunk.rtf"))
     assert result.title == "西湖区代表联络站建设"
     assert result.body_html == "<p>全区新建代表联络站12个。</p>"
