@@ -207,13 +207,16 @@ def import_document(
 
 def struck_items(passages: list[Struck]) -> list[dict]:
     """Struck passages for the review (JSON-ready, kept in the session): index, the text
-    struck and up to 12 characters either side, where, whether a whole sentence, kept."""
+    struck and up to 12 characters either side (``more_*``: the paragraph goes on), where,
+    whether a whole sentence, kept."""
     return [
         {
             "index": p.index,
             "text": normalize_line(p.text),
-            "before": normalize_line(p.before),
-            "after": normalize_line(p.after),
+            "before": normalize_line(p.before[-12:]),
+            "after": normalize_line(p.after[:12]),
+            "more_before": len(p.before) > 12,
+            "more_after": len(p.after) > 12,
             "place": p.place,
             "whole": p.whole,
             "kept": p.kept,

@@ -198,8 +198,8 @@ class Struck:
     index: int
     text: str = ""
     place: str = ""  # "第 2 段中"
-    before: str = ""  # up to 12 characters of the paragraph before the passage
-    after: str = ""  # up to 12 characters after it
+    before: str = ""  # up to 13 characters of the paragraph before the passage
+    after: str = ""  # up to 13 characters after it (13: the reader can tell that more stands there)
     whole: bool = False  # a whole sentence (or paragraph) is struck, not a fragment
     kept: bool = False  # taken in as live text (the contributor chose it)
 
@@ -1111,7 +1111,7 @@ class _Reader:
         self._close_passages()
         text = self._plain_runs()
         for passage, _, end in self.marks.in_paragraph:
-            passage.after = text[end : end + 12]
+            passage.after = text[end : end + 13]
             before = passage.before.rstrip()
             after = text[end:].strip()
             passage.whole = (not before or before[-1] in _SENTENCE_END_CHARS) and (
@@ -1123,7 +1123,7 @@ class _Reader:
         """Record struck text; True when it is held back (not taken in as live text)."""
         marks = self.marks
         if marks.open_struck is None:
-            passage = Struck(len(marks.struck), place=self.place(True), before=self._plain_runs()[-12:])
+            passage = Struck(len(marks.struck), place=self.place(True), before=self._plain_runs()[-13:])
             passage.kept = passage.index in self.keep_struck
             marks.struck.append(passage)
             marks.open_struck = passage
