@@ -787,6 +787,7 @@ class _Reader:
             mark_deleted = True
         if not self._join_next:
             self._runs, self._sizes = [], []
+            self._degree = False
         self._join_next = False
         self._style = style_id
         label = None if mark_deleted else self._number(ppr, style_id)
@@ -840,6 +841,7 @@ class _Reader:
 
     def table(self, element) -> None:
         rows: list[list[str]] = []
+        marked = (len(self.marks.struck), len(self.marks.hidden), len(self.marks.symbols))
         for row in _direct(element, "w:tr"):
             trpr = _child(row, "w:trPr")
             if trpr is not None and _child(trpr, "w:del") is not None:
@@ -858,6 +860,12 @@ class _Reader:
                 if text.strip():
                     self.paragraphs.append(Paragraph([(text, False)], "table"))
         else:
+            # The table is reported whole; what its cells mark or hide is not offered apart.
+            del (
+                self.marks.struck[marked[0] :],
+                self.marks.hidden[marked[1] :],
+                self.marks.symbols[marked[2] :],
+            )
             self.drop("表格", inside=False, detail=f"（{len(rows)} 行 {columns} 列）")
 
     def _cell_text(self, cell) -> str:
@@ -1052,16 +1060,35 @@ class _Reader:
         cs), each resolved on its own: direct, character style, paragraph style, defaults."""
         found: dict[str, str] = {}
         sources = [
-            _child(rpr, "w:rFonts"),
-            self.styles.rpr_value(char_style, "w:rFonts"),
-            self.styles.rpr_value(self._style, "w:rFonts"),
-            _child(self.styles.defaults_rpr, "w:rFonts"),
+            e
+            for e in (
+                _child(rpr, "w:rFonts"),
+                self.styles.rpr_value(char_style, "w:rFonts"),
+                self.styles.rpr_value(self._style, "w:rFonts"),
+                _child(self.styles.defaults_rpr, "w:rFonts"),
+            )
+            if e is not None
         ]
         for attribute in ("ascii", "hAnsi", "eastAsia", "cs"):
-            name = next((v for v in (_attr(e, attribute) for e in sources if e is not None) if v), None)
-            key = symbol_font(name)
-            if key:
-                found[attribute] = key
+            theme = "cstheme" if attribute == "cs" else f"{attribute}Theme"
+            for source in sources:
+                # A theme font overrides the named one (ECMA-376 §17.3.2.26); a theme's
+                # fonts are text fonts, never symbol fonts.
+                if _attr(source, theme):
+                    break
+                name = _attr(source, attribute)
+                if name:
+                    key = symbol_font(name)
+                    if key:
+                        found[attribute] = key
+                    break
+        hint = _attr(sources[0], "hint") if sources else None
+        if hint == "eastAsia":
+            # With the East Asian hint, Word draws the shared Latin-1 characters (× ° …)
+            # in the East Asian font.
+            found.pop("hAnsi", None)
+            if "eastAsia" in found:
+                found["hAnsi"] = found["eastAsia"]
         return found
 
     def _map_symbols(self, text: str) -> str:

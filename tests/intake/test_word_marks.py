@@ -431,3 +431,22 @@ def test_titles_up_to_the_forms_limit_are_recognised():
     result = import_document(build_docx(p(b(long_title), ppr='<w:jc w:val="center"/>') + p(r("正文。"))))
     assert result.title == long_title
     assert result.body_html == "<p>正文。</p>"
+
+
+def test_a_theme_font_or_the_east_asian_hint_is_not_read_as_a_symbol_font():
+    body = p(
+        r("A", '<w:rFonts w:ascii="Wingdings" w:asciiTheme="minorHAnsi"/>'),
+        r("6×8米", '<w:rFonts w:ascii="Symbol" w:hAnsi="Symbol" w:eastAsia="宋体" w:hint="eastAsia"/>'),
+    )
+    assert imported(body).body_html == "<p>A6×8米</p>"
+
+
+def test_what_a_reported_table_marks_or_hides_is_not_offered_apart():
+    table = (
+        "<w:tbl><w:tblGrid><w:gridCol/></w:tblGrid><w:tr><w:tc>"
+        + p(r("旧数"), r("15个", "<w:strike/>"), r("备注", "<w:vanish/>"))
+        + "</w:tc></w:tr></w:tbl>"
+    )
+    result = imported(p(r("第一段。")) + table)
+    assert result.struck == [] and not any(d.startswith("隐藏文字") for d in result.dropped)
+    assert "未导入：第 2 段后的表格（1 行 1 列）" in result.dropped
