@@ -642,6 +642,8 @@ _DATE_FIELDS = {"DATE", "TIME", "CREATEDATE", "SAVEDATE", "PRINTDATE", "EDITTIME
 _CONTENTS_HEADING = re.compile(r"目\s*录|目\s*次|(?:table\s+of\s+)?contents", re.I)
 _SKIPPED_GALLERIES = {"table of contents": "目录", "bibliographies": "参考文献目录"}
 _SENTENCE_END_CHARS = "。！？!?；;"
+_HTML_BLOCK = re.compile(r"<(?:p|div|li|tr|h[1-6]|blockquote)\b", re.I)
+_HTML_TAG = re.compile(r"<[^>]*>")
 
 
 @dataclass
@@ -964,6 +966,7 @@ class _Reader:
         if html is None:
             self.drop("嵌入的外部文档", inside=False, detail="（MHT 中没有网页正文，未导入）")
             return
+        self._bound_html(html)
         images = len(re.findall(r"<img\b", html, re.I))
         for runs in body_runs(html):
             self._count(paragraphs=1, chars=sum(len(run[0]) for run in runs))
@@ -972,6 +975,22 @@ class _Reader:
                 self.body_count += 1
         if images:
             self.drop("图片", inside=False, detail=f" {images} 张（嵌入的网页中，信息稿不刊印图片）")
+
+    def _bound_html(self, html: str) -> None:
+        """Refuse an embedded page far over the document limits before it is parsed: its
+        block elements, its tags (each a run at most, as in Word) and its text outside
+        tags are counted with one regular expression each, against twice the limits
+        (wrappers and markup count too; the paragraphs and characters read are then
+        counted exactly)."""
+        blocks = len(_HTML_BLOCK.findall(html))
+        tags = _HTML_TAG.findall(html)
+        text = len(html) - sum(len(tag) for tag in tags)
+        if blocks > 2 * self.limits.paragraphs:
+            self._count(paragraphs=self.limits.paragraphs + 1)
+        if len(tags) > 2 * self.limits.runs:
+            self._count(runs=self.limits.runs + 1)
+        if text > 2 * self.limits.chars:
+            self._count(chars=self.limits.chars + 1)
 
     def _alt_rtf(self, data: bytes) -> None:
         self.conversions += 1

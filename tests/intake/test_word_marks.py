@@ -389,6 +389,12 @@ def test_altchunk_parts_are_bounded_like_uploads():
         import_document(big, limits=Limits(part_bytes=100_000))
     with pytest.raises(DocxImportError, match="文件内容过多"):
         import_document(alt_chunk(html, "afchunk.htm"), limits=Limits(chars=20))
+    # Refused before the page is parsed: far too many tags, blocks or characters.
+    nested = b"<p>" + b"<span>" * 60_000 + "字".encode() + b"</span>" * 60_000 + b"</p>"
+    with pytest.raises(DocxImportError, match="文件内容过多"):
+        import_document(alt_chunk(nested, "afchunk.htm"))
+    with pytest.raises(DocxImportError, match="文件内容过多"):
+        import_document(alt_chunk("<p>字</p>".encode() * 20_000, "afchunk.htm"))
 
 
 def header(text: str) -> bytes:
