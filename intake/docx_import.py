@@ -172,7 +172,9 @@ def import_document(
         title = _header_title(word)
         if title:
             notes.append(f"正文开头没有标题，标题取自页眉“{title}”，请核对")
-            word.dropped = [d for d in word.dropped if not (d.what == "页眉" and f"“{title}" in d.place)]
+            word.dropped = [
+                d for d in word.dropped if d.place != f"页眉“{title[:30]}”（每页显示，未导入正文）"
+            ]
     byline = ""
     last_body = max((i for i, (_, source) in enumerate(body) if source.kind == "body"), default=None)
     if last_body is not None:
@@ -245,13 +247,14 @@ def _struck_report(passages: list[Struck]) -> tuple[list[str], list[str]]:
 
 
 def _header_title(word: WordDocument) -> str:
-    """The first page-header text that looks like a title (not a page number, not a
-    sentence, within the title limit), or ""."""
-    for text in word.headers:
-        line = normalize_line(text)
-        if 4 <= len(line) <= TITLE_MAX_CHARS and not _BODY_SENTENCE.search(line) and not line.isdigit():
-            return line
-    return ""
+    """The longest page-header paragraph that could be a title (not a sentence, 4 characters
+    to the title limit; an OA writes its own name on one line and the 标题 on another), or ""."""
+    candidates = [
+        line
+        for line in (normalize_line(text) for text in word.headers)
+        if 4 <= len(line) <= TITLE_MAX_CHARS and not _BODY_SENTENCE.search(line)
+    ]
+    return max(candidates, key=len, default="")
 
 
 def _plain(runs: list[tuple[str, bool]]) -> str:

@@ -210,7 +210,7 @@ class WordDocument:
     dropped: list[Dropped] = field(default_factory=list)
     notes: int = 0  # footnotes and endnotes appended as paragraphs
     struck: list[Struck] = field(default_factory=list)
-    headers: list[str] = field(default_factory=list)  # page-header texts, in order, once each
+    headers: list[str] = field(default_factory=list)  # page-header paragraphs, in order, once each
 
 
 # --- the package ---------------------------------------------------------------------
@@ -1518,14 +1518,17 @@ def _headers_and_footers(package: _Package, main: str, reader: _Reader, document
         try:
             for child in root:
                 reader.block(child)
-            text = " ".join(p.text.replace("\n", " ").strip() for p in reader.paragraphs if p.text.strip())
+            lines = [" ".join(p.text.split()) for p in reader.paragraphs if p.text.strip()]
         finally:
             reader.paragraphs, reader._kind, reader.fields, reader.dropped, reader.marks = saved
-        text = " ".join(text.split())
-        if kind == "header" and text and text not in document.headers:
-            document.headers.append(text)
+        text = " ".join(lines)
         # A header that is only a page number says nothing the print does not say again.
-        if text and not re.fullmatch(r"[-—–\s\d第页共/]*", text) and (kind, text) not in seen:
+        page_number = re.compile(r"[-—–\s\d第页共/]*")
+        if kind == "header":
+            document.headers.extend(
+                line for line in lines if line not in document.headers and not page_number.fullmatch(line)
+            )
+        if text and not page_number.fullmatch(text) and (kind, text) not in seen:
             seen.add((kind, text))
             what = "页眉" if kind == "header" else "页脚"
             document.dropped.append(Dropped(what, f"{what}“{text[:30]}”（每页显示，未导入正文）"))

@@ -397,8 +397,8 @@ def test_altchunk_parts_are_bounded_like_uploads():
         import_document(alt_chunk("<p>字</p>".encode() * 20_000, "afchunk.htm"))
 
 
-def header(text: str) -> bytes:
-    centred = p(r(text), ppr='<w:jc w:val="center"/>')
+def header(*texts: str) -> bytes:
+    centred = "".join(p(r(text), ppr='<w:jc w:val="center"/>') for text in texts)
     return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:hdr {NAMESPACES}>{centred}</w:hdr>'.encode()
 
 
@@ -406,7 +406,14 @@ def test_a_title_standing_only_in_the_page_header_is_offered_and_named():
     body = p(r("全区新建代表联络站12个，实现街道全覆盖。")) + p(r("下一步，将组织代表定期进站接待群众。"))
     data = raw_docx(
         body,
-        {"rIdH": ("header", header("西湖区：“三化”推进代表联络站建设"), "header1.xml")},
+        {
+            "rIdH": (
+                "header",
+                header("西湖区人大常委会", "西湖区：“三化”推进代表联络站建设", "第 1 页"),
+                "header1.xml",
+            ),
+            "rIdF": ("footer", header("— 1 —"), "footer1.xml"),
+        },
         sect='<w:headerReference w:type="default" r:id="rIdH"/>',
     )
     result = import_document(data)
@@ -416,7 +423,10 @@ def test_a_title_standing_only_in_the_page_header_is_offered_and_named():
         "下一步，将组织代表定期进站接待群众。",
     ]
     assert "正文开头没有标题，标题取自页眉“西湖区：“三化”推进代表联络站建设”，请核对" in result.kept
-    assert not any("页眉" in d for d in result.dropped)
+    assert (
+        "未导入：页眉“西湖区人大常委会 西湖区：“三化”推进代表联络站建设 第 1”（每页显示，未导入正文）"
+        in result.dropped
+    )
 
 
 def test_a_body_title_wins_over_the_header():
