@@ -1443,7 +1443,7 @@ def _marks_report(reader: _Reader, document: WordDocument) -> None:
         document.dropped.append(
             Dropped(
                 "隐藏文字",
-                f"隐藏文字 {len(hidden)} 处未导入（Word 默认不显示）：{_listing(hidden)}",
+                f"隐藏文字 {len(hidden)} 处未导入：{_listing(hidden)}（Word 中设为隐藏，不显示）",
                 line=True,
             )
         )
@@ -1451,7 +1451,8 @@ def _marks_report(reader: _Reader, document: WordDocument) -> None:
         document.dropped.append(
             Dropped(
                 "符号字体字符",
-                f"符号字体字符 {len(marks.symbols)} 处无法转换，未导入：{_listing(marks.symbols)}，请核对后补上",
+                f"符号字体字符 {len(marks.symbols)} 处无法转换：{_listing(marks.symbols)}"
+                "（没有对应的标准字符，未导入，请核对后补上）",
                 line=True,
             )
         )

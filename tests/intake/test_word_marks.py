@@ -118,8 +118,8 @@ def test_hidden_text_never_enters_and_each_passage_is_named():
     ]
     line = next(d for d in result.dropped if d.startswith("隐藏文字"))
     assert line == (
-        "隐藏文字 3 处未导入（Word 默认不显示）：第 2 段中“（此处数据待核实，请勿外发）”；"
-        "第 3 段中“内部备注”；第 4 段中“网页中隐藏标记”"
+        "隐藏文字 3 处未导入：第 2 段中“（此处数据待核实，请勿外发）”；"
+        "第 3 段中“内部备注”；第 4 段中“网页中隐藏标记”（Word 中设为隐藏，不显示）"
     )
 
 
@@ -173,8 +173,8 @@ def test_symbol_characters_without_an_equivalent_are_named_with_their_place():
     result = imported(body)
     assert paragraphs(result.body_html)[-1] == "列表与。"
     assert (
-        "符号字体字符 2 处无法转换，未导入：第 4 段中（Wingdings 字体 F0FF）；第 4 段中（Symbol 字体 0080），请核对后补上"
-        in result.dropped
+        "符号字体字符 2 处无法转换：第 4 段中（Wingdings 字体 F0FF）；第 4 段中（Symbol 字体 0080）"
+        "（没有对应的标准字符，未导入，请核对后补上）" in result.dropped
     )
 
 
