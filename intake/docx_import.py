@@ -159,6 +159,11 @@ def import_document(
 
     paragraphs = _split_lines(word.paragraphs)
     if not any(_plain(runs).strip() for runs, _ in paragraphs):
+        if any(p.text.strip() and not p.kept for p in word.struck):
+            raise DocxImportError(
+                f"{fmt.label}中的文字都划了删除线（Word 中表示删除），没有可导入的正文。"
+                "如需导入，请在 Word 中取消删除线后再上传。"
+            )
         raise DocxImportError(f"{fmt.label}中没有文字内容。")
 
     title = subtitle = ""

@@ -97,6 +97,13 @@ def test_a_paragraph_style_with_strikethrough_strikes_its_text_unless_a_run_says
     assert [(s["text"], s["whole"]) for s in result.struck] == [("原计划年内建成。", True)]
 
 
+def test_a_file_whose_text_is_all_struck_is_refused_with_the_reason():
+    data = build_docx(p(r("全区共建成代表联络站15个。", "<w:strike/>")))
+    with pytest.raises(DocxImportError, match="文字都划了删除线"):
+        import_document(data)
+    assert import_document(data, keep_struck={0}).body_html == "<p>全区共建成代表联络站15个。</p>"
+
+
 # --- hidden text -------------------------------------------------------------------------------
 
 
