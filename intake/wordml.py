@@ -642,6 +642,11 @@ _DATE_FIELDS = {"DATE", "TIME", "CREATEDATE", "SAVEDATE", "PRINTDATE", "EDITTIME
 _CONTENTS_HEADING = re.compile(r"目\s*录|目\s*次|(?:table\s+of\s+)?contents", re.I)
 _SKIPPED_GALLERIES = {"table of contents": "目录", "bibliographies": "参考文献目录"}
 _SENTENCE_END_CHARS = "。！？!?；;"
+# Latin-1 characters Word draws in the East Asian font when a run has w:hint="eastAsia".
+_HINT_EAST_ASIA = frozenset(
+    [0xA1, 0xA4, 0xA7, 0xA8, 0xAA, 0xAD, 0xAF, *range(0xB0, 0xB5), *range(0xB6, 0xBB), *range(0xBC, 0xC0)]
+    + [0xD7, 0xF7]
+)
 _HTML_BLOCK = re.compile(r"<(?:p|div|li|tr|h[1-6]|blockquote)\b", re.I)
 _HTML_TAG = re.compile(r"<[^>]*>")
 
@@ -1101,13 +1106,8 @@ class _Reader:
                     if key:
                         found[attribute] = key
                     break
-        hint = _attr(sources[0], "hint") if sources else None
-        if hint == "eastAsia":
-            # With the East Asian hint, Word draws the shared Latin-1 characters (× ° …)
-            # in the East Asian font.
-            found.pop("hAnsi", None)
-            if "eastAsia" in found:
-                found["hAnsi"] = found["eastAsia"]
+        if found and sources and _attr(sources[0], "hint") == "eastAsia":
+            found["_hint"] = "eastAsia"
         return found
 
     def _map_symbols(self, text: str) -> str:
@@ -1125,9 +1125,12 @@ class _Reader:
             if code < 0x80:
                 font = self._fonts.get("ascii")
             elif code < 0x100:
-                font = self._fonts.get("hAnsi")
+                # With the East Asian hint, Word draws these shared characters (× ° § …)
+                # in the East Asian font (ECMA-376 §17.3.2.26), so an IME-typed × stays ×.
+                shared = "_hint" in self._fonts and code in _HINT_EAST_ASIA
+                font = self._fonts.get("eastAsia" if shared else "hAnsi")
             else:
-                font = next(iter(self._fonts.values()))
+                font = next((v for k, v in self._fonts.items() if not k.startswith("_")), None)
             mapped = symbol_char(font, code) if font else None
             if font and mapped is None:
                 self._symbol_miss(font, code)

@@ -462,6 +462,9 @@ def test_a_theme_font_or_the_east_asian_hint_is_not_read_as_a_symbol_font():
         r("6×8米", '<w:rFonts w:ascii="Symbol" w:hAnsi="Symbol" w:eastAsia="宋体" w:hint="eastAsia"/>'),
     )
     assert imported(body).body_html == "<p>A6×8米</p>"
+    # Ø is not one of the shared characters: it is drawn in Wingdings, the hint or not.
+    arrow = p(r("Ø", '<w:rFonts w:ascii="Wingdings" w:hAnsi="Wingdings" w:hint="eastAsia"/>'), r("视察。"))
+    assert imported(arrow).body_html == "<p>⮚视察。</p>"
 
 
 def test_what_a_reported_table_marks_or_hides_is_not_offered_apart():
