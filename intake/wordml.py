@@ -1266,7 +1266,14 @@ class _Reader:
             # Word does not display hidden text; it never enters, and each passage is named.
             self._hidden_text(text)
             return
-        if self._degree and text[:1] == "C" and not text[1:2].isalpha() and self._runs:
+        after_c = text[1:2]
+        if (
+            self._degree
+            and text[:1] == "C"
+            and not (after_c.isascii() and after_c.isalpha())
+            and self._runs
+            and self._runs[-1][0].endswith("°")
+        ):
             # A degree sign from the Symbol font before C is how Word users type ℃ (26℃).
             last = self._runs[-1]
             self._runs[-1] = (last[0][:-1] + "℃", *last[1:])
