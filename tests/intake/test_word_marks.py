@@ -138,11 +138,17 @@ def sym(font: str, char: str) -> str:
 
 
 def test_symbols_inserted_from_the_symbol_font_read_as_the_characters_word_shows():
-    body = p(r("最高气温26"), sym("Symbol", "F0B0"), r("C，场地6"), sym("Symbol", "F0B4"), r("8米。")) + p(
-        r("角度"), sym("Symbol", "F061"), r("与"), sym("Symbol", "F062"), r("。")
+    body = (
+        p(r("最高气温26"), sym("Symbol", "F0B0"), r("C，场地6"), sym("Symbol", "F0B4"), r("8米。"))
+        + p(r("角度"), sym("Symbol", "F061"), r("与"), sym("Symbol", "F062"), r("。"))
+        + p(r("气温30"), sym("Symbol", "F0B0"), r("C左右，夜间18"), sym("Symbol", "F0B0"), r("。"))
     )
     result = imported(body)
-    assert paragraphs(result.body_html) == ["最高气温26℃，场地6×8米。", "角度α与β。"]
+    assert paragraphs(result.body_html) == [
+        "最高气温26℃，场地6×8米。",
+        "角度α与β。",
+        "气温30℃左右，夜间18°。",
+    ]
     assert not any("符号" in d for d in result.dropped)
 
 
