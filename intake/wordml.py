@@ -662,8 +662,13 @@ class _Field:
     place: str = ""
     buffer: list = field(default_factory=list)  # (text, bold, hidden, struck) held until the end
 
+    @property
+    def word(self) -> str:
+        """The field's name: the instruction's first word (TOC, REF, DATE …)."""
+        return (self.code.split() or [""])[0].upper().lstrip("\\")
+
     def classify(self) -> None:
-        word = (self.code.split() or [""])[0].upper().lstrip("\\")
+        word = self.word
         if word in _SKIPPED_FIELDS:
             self.kind, self.name = "skip", _SKIPPED_FIELDS[word]
         elif word in _REF_FIELDS:
@@ -1199,10 +1204,11 @@ class _Reader:
             return
         text = "".join(item[0] for item in done.buffer)
         if _FIELD_ERROR.match(text):
+            what = "交叉引用" if done.kind == "ref" else f"Word 域（{done.word or '未知'}）"
             self.dropped.append(
                 Dropped(
-                    "失效的交叉引用",
-                    f"{done.place}的交叉引用显示“{text.strip()[:40]}”（所引内容已不存在），未导入，请补写所引内容",
+                    f"失效的{what}",
+                    f"{done.place}的{what}显示“{text.strip()[:40]}”（所引内容已不存在），未导入，请补写所引内容",
                     line=True,
                 )
             )
@@ -1257,8 +1263,9 @@ class _Reader:
         # instructions are w:instrText, never emitted — but a field left open by a damaged
         # file; it is shown, so no text after a broken field is lost.
         innermost = self.fields[-1] if self.fields else None
-        if innermost is not None and innermost.state == "result" and innermost.kind in ("ref", "date"):
-            # Held until the field ends: a cross-reference's error text is not imported.
+        if innermost is not None and innermost.state == "result":
+            # Held until the field ends: a field's error text (a stale cross-reference) is
+            # not imported.
             innermost.buffer.append((text, bold, hidden, self._struck))
             return
         self._count(chars=len(text))

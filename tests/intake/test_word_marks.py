@@ -252,6 +252,15 @@ def test_a_stale_cross_reference_is_flagged_not_imported(error):
     assert f"第 3 段中的交叉引用显示“{error}”（所引内容已不存在），未导入，请补写所引内容" in result.dropped
 
 
+def test_any_field_showing_word_s_error_text_is_flagged():
+    result = imported(p(r("单位："), field("DOCPROPERTY Company", "错误！未知的文档属性名称。"), r("。")))
+    assert paragraphs(result.body_html)[-1] == "单位：。"
+    assert (
+        "第 2 段中的Word 域（DOCPROPERTY）显示“错误！未知的文档属性名称。”（所引内容已不存在），未导入，请补写所引内容"
+        in result.dropped
+    )
+
+
 def test_a_working_cross_reference_and_a_date_are_kept_as_displayed():
     body = p(r("详见"), field("PAGEREF _Toc1 \\h", "第二条"), r("。")) + p(
         r("印发日期："), field('DATE \\@ "yyyy年M月d日"', "2024年3月1日")
