@@ -50,6 +50,7 @@ file of 280,000 tiny paragraphs is refused after reading a few thousand.
 
 from __future__ import annotations
 
+import dataclasses
 import email
 import email.policy
 import io
@@ -958,11 +959,15 @@ class _Reader:
     def alt_chunk(self, element) -> None:
         """An embedded document (``w:altChunk``: what an OA's "导出Word" writes) read as an
         upload of its format: HTML through the paste path (``text.richtext``), MHT by its
-        text/html part, RTF through LibreOffice (``convert_rtf``) and then this reader."""
+        text/html part, RTF through LibreOffice (``convert_rtf``) and then this reader, a
+        .docx by this reader. An embedded document inside an embedded one is named, not read."""
         rel_id = next((v for k, v in element.attrib.items() if k.endswith("}id")), None)
         name = self.package.targets(self.main).get(rel_id or "")
         if name is None or name not in self.package.sizes:
             self.drop("嵌入的外部文档", inside=False, detail="（找不到其内容，未导入）")
+            return
+        if self.limits.alt_chunks == 0:
+            self.drop("嵌入的外部文档", inside=False, detail="（嵌入文档中又嵌入的文档，未导入）")
             return
         self.alt_chunks += 1
         if self.alt_chunks > self.limits.alt_chunks:
@@ -971,6 +976,9 @@ class _Reader:
         kind = alt_chunk_kind(data)
         if kind == "rtf":
             self._alt_rtf(data)
+            return
+        if kind == "docx":
+            self._alt_nested(data)
             return
         html = mht_html(data) if kind == "mht" else decode_html(data)
         if html is None:
@@ -1009,10 +1017,15 @@ class _Reader:
                 "嵌入的外部文档", inside=False, detail="（RTF 格式，未导入；请把其正文复制粘贴到编辑框）"
             )
             return
+        self._alt_nested(self.convert_rtf(data))
+
+    def _alt_nested(self, docx: bytes) -> None:
+        """An embedded .docx (or an RTF converted to one) read by this reader, its paragraphs,
+        report and struck passages (numbered on from this document's) taken in place."""
         offset = len(self.marks.struck)
         nested = read_word(
-            self.convert_rtf(data),
-            limits=self.limits,
+            docx,
+            limits=dataclasses.replace(self.limits, alt_chunks=0),
             tables_as_rows=self.tables_as_rows,
             keep_struck=frozenset(k - offset for k in self.keep_struck if k >= offset),
         )
@@ -1476,10 +1489,12 @@ def _marks_report(reader: _Reader, document: WordDocument) -> None:
 
 
 def alt_chunk_kind(data: bytes) -> str:
-    """ "rtf", "mht" or "html": an embedded document's format, by its content."""
+    """ "rtf", "docx", "mht" or "html": an embedded document's format, by its content."""
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"{\\rtf"):
         return "rtf"
+    if data.startswith(b"PK\x03\x04"):
+        return "docx"
     if re.search(rb"^(?:MIME-Version\s*:|Content-Type\s*:\s*multipart/)", head, re.I | re.M):
         return "mht"
     return "html"

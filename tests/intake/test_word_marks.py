@@ -398,6 +398,20 @@ def test_an_altchunk_rtf_body_is_converted_as_an_rtf_upload_is():
     assert result.body_html == "<p>全区新建代表联络站12个。</p>"
 
 
+def test_an_altchunk_docx_is_read_and_one_nested_inside_it_is_named():
+    inner = raw_docx(
+        TITLE
+        + p(r("全区新建代表联络站"), r("15个", "<w:strike/>"), r("12个。"))
+        + '<w:altChunk r:id="rIdAlt"/>',
+        {"rIdAlt": ("aFChunk", OA_HTML.encode(), "deeper.htm")},
+    )
+    result = import_document(alt_chunk(inner, "afchunk.docx"))
+    assert result.title == "西湖区：“三化”推进代表联络站建设"
+    assert result.body_html == "<p>全区新建代表联络站12个。</p>"
+    assert [s["text"] for s in result.struck] == ["15个"]
+    assert "未导入：第 2 段后的嵌入的外部文档（嵌入文档中又嵌入的文档，未导入）" in result.dropped
+
+
 def test_altchunk_parts_are_bounded_like_uploads():
     html = OA_HTML.encode()
     many = raw_docx(
