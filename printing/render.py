@@ -22,6 +22,8 @@ from printing.libraries import quick_library_lookup
 
 with quick_library_lookup():
     from weasyprint import HTML
+    from weasyprint.document import Document
+    from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox
     from weasyprint.text.fonts import FontConfiguration
 
 from printing.checks import CheckReport
@@ -71,7 +73,9 @@ FULL_LAST_LINE = 0.5
 # The 送 / 本期责任编辑 / 电话 block (print.css): 24 pt lines, 4 pt paddings, its rules,
 # and the one grid line above it.
 COLOPHON_LINE = 24.0
-COLOPHON_FOOTNOTE_MAX = BLOCK_HEIGHT / 2
+# Taller than this, the 送 block cannot sit under the last byline and two lines of its
+# text on one page: it goes straight into the flow.
+COLOPHON_FOOTNOTE_MAX = BLOCK_HEIGHT - 3 * LINE
 
 CSS_PATH = Path(__file__).with_name("print.css")
 SCREEN_CSS_PATH = Path(__file__).with_name("screen.css")
@@ -356,8 +360,12 @@ def build_context(
     *,
     report: CheckReport | None = None,
     font_url: Callable[[Face], str] | None = None,
+    colophon_flow: bool | None = None,
 ) -> dict:
     """The print template's context; lines that cannot be justified go to ``report``.
+
+    ``colophon_flow``: the 送 block in the flow (True), as a footnote at the foot of the
+    last page (False), or as a footnote unless it is too tall for one (None).
 
     ``font_url`` (the screen preview): every face loaded from the URL it gives, and the
     screen stylesheet added (pages on a grey background).
@@ -442,11 +450,13 @@ def build_context(
     ]
     distribution = [mark_safe("\n".join(_face_span(line, fonts, "body") for line in lines)) for lines in dist_lines]
     colophon_lines = sum(len(lines) for lines in dist_lines) + 1 + bool(doc.editor_phone) + bool(doc.extra_line)
-    # The 送 block sits at the foot of the last page (GB/T 9704 版记) as a footnote while
-    # it takes at most half the text block; a longer one is set in the flow after the
-    # last byline, kept with it, and runs on to a further page when it must (a footnote
-    # is never split, and one taller than the room left rose above the text block).
-    colophon_flow = colophon_height(colophon_lines) > COLOPHON_FOOTNOTE_MAX
+    # The 送 block sits at the foot of the last page (GB/T 9704 版记) as a footnote when
+    # it fits there with the last byline; otherwise (see ``laid_out``) it is set in the
+    # flow after the last byline, kept with it, and runs on to a further page when it
+    # must (a footnote is never split, and one taller than the room left rose above the
+    # text block).
+    if colophon_flow is None:
+        colophon_flow = colophon_height(colophon_lines) > COLOPHON_FOOTNOTE_MAX
     if sections and colophon_flow:
         sections[-1]["items"][-1]["last"] = False
         sections[-1]["items"][-1]["flow_last"] = True
@@ -488,12 +498,53 @@ def build_context(
 
 
 def render_html(document: IssueDocument, *, font_dir: str | None = None) -> str:
-    """The print HTML of an issue: self-contained, fonts referenced by file:// URLs."""
-    fonts = font_set(font_dir)
-    html = _ENGINE.get_template(TEMPLATE).render(Context(build_context(document, fonts)))
+    """The print HTML of an issue: self-contained, fonts referenced by file:// URLs.
+
+    The HTML that prints: where the 送 block goes is decided on WeasyPrint's layout
+    (``laid_out``), so this costs a layout."""
+    return laid_out(document, font_set(font_dir))[0]
+
+
+def laid_out(document: IssueDocument, fonts: FontSet) -> tuple[str, Document, bool]:
+    """(the print HTML, WeasyPrint's laid-out document, whether the 送 block is in the flow).
+
+    The 送 block is first laid out as a footnote at the foot of the last page; when the
+    layout shows it rising above the text block, or the last byline pushed onto a page
+    of its own above it, the issue is laid out again with the block in the flow after
+    the last byline (a second layout only for such issues).
+    """
+    with _cyclic_gc_paused():
+        context = build_context(document, fonts)
+        html = _ENGINE.get_template(TEMPLATE).render(Context(context))
+        laid = HTML(string=html, base_url=str(CSS_PATH.parent)).render(font_config=FONT_CONFIG)
+        flow = context["colophon_flow"]
+        if not flow and not _footnote_fits(laid):
+            flow = True
+            context = build_context(document, fonts, colophon_flow=True)
+            html = _ENGINE.get_template(TEMPLATE).render(Context(context))
+            laid = HTML(string=html, base_url=str(CSS_PATH.parent)).render(font_config=FONT_CONFIG)
     save_break_cache()
     save_segment_cache()
-    return html
+    return html, laid, flow
+
+
+def _footnote_fits(laid: Document) -> bool:
+    """True when the 送 footnote lies inside its page's text block and the last byline
+    (the footnote's call) shares its page with some of the text before it."""
+    for page in laid.pages:
+        box = page._page_box
+        area = next((child for child in box.children if isinstance(child, FootnoteAreaBox)), None)
+        if area is None or not area.children:
+            continue
+        if area.content_box_y() < box.content_box_y() - 0.5:
+            return False  # it rose above the text block
+        blocks = set()
+        for child in box.descendants():
+            element = getattr(child, "element", None)
+            if isinstance(child, LineBox) and element is not None and element.get("data-b"):
+                blocks.add(element.get("data-b"))
+        return any(not block.startswith("b:") for block in blocks)
+    return True
 
 
 def render_preview_html(
@@ -512,8 +563,9 @@ def render_preview_html(
     fonts = font_set(font_dir)
     report = CheckReport()
     check_texts(document, report, font_dir=font_dir)
-    context = build_context(document, fonts, report=report, font_url=font_url)
-    for page, (block, line) in page_starts(document, fonts).items():
+    _, laid, flow = laid_out(document, fonts)
+    context = build_context(document, fonts, report=report, font_url=font_url, colophon_flow=flow)
+    for page, (block, line) in _page_starts(laid).items():
         _mark_page_start(context, block, line, page)
     return _ENGINE.get_template(TEMPLATE).render(Context(context)), report
 
@@ -521,14 +573,13 @@ def render_preview_html(
 def page_starts(document: IssueDocument, fonts: FontSet) -> dict[int, tuple[str, int]]:
     """{page number: (block id, line)} for every page from 3 on: the block (data-b of a
     title, paragraph or byline) and its line that begin the page in the printed PDF."""
-    from weasyprint.formatting_structure.boxes import LineBox
+    return _page_starts(laid_out(document, fonts)[1])
 
-    html = _ENGINE.get_template(TEMPLATE).render(Context(build_context(document, fonts)))
-    with _cyclic_gc_paused():
-        pages = HTML(string=html, base_url=str(CSS_PATH.parent)).render(font_config=FONT_CONFIG).pages
+
+def _page_starts(laid: Document) -> dict[int, tuple[str, int]]:
     lines_seen: dict[str, int] = {}
     starts: dict[int, tuple[str, int]] = {}
-    for number, page in enumerate(pages, 1):
+    for number, page in enumerate(laid.pages, 1):
         for box in page._page_box.descendants():
             element = getattr(box, "element", None)
             if not isinstance(box, LineBox) or element is None or not element.get("data-b"):
@@ -576,13 +627,10 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
 def render_pdf(document: IssueDocument, *, font_dir: str | None = None) -> bytes:
     """The print-ready PDF of an issue."""
+    _, laid, _ = laid_out(document, font_set(font_dir))
     with _cyclic_gc_paused():
-        html = render_html(document, font_dir=font_dir)
-        return HTML(string=html, base_url=str(CSS_PATH.parent)).write_pdf(
-            font_config=FONT_CONFIG,
-            # Subset with HarfBuzz (libharfbuzz-subset0) and keep fonts small; never full_fonts.
-            uncompressed_pdf=False,
-        )
+        # Subset with HarfBuzz (libharfbuzz-subset0) and keep fonts small; never full_fonts.
+        return laid.write_pdf(uncompressed_pdf=False)
 
 
 __all__ = [
