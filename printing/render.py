@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from django.template import Context, Engine
 from django.utils.html import escape
@@ -23,7 +24,7 @@ from printing.libraries import quick_library_lookup
 with quick_library_lookup():
     from weasyprint import HTML
     from weasyprint.document import Document
-    from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox
+    from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox, PageBox
     from weasyprint.text.fonts import FontConfiguration
 
 from printing.checks import CheckReport
@@ -523,28 +524,77 @@ def laid_out(document: IssueDocument, fonts: FontSet) -> tuple[str, Document, bo
             context = build_context(document, fonts, colophon_flow=True)
             html = _ENGINE.get_template(TEMPLATE).render(Context(context))
             laid = HTML(string=html, base_url=str(CSS_PATH.parent)).render(font_config=FONT_CONFIG)
+        if flow:
+            # A block in the flow that ends on the page it starts on goes down to the foot
+            # of that page, where a 版记 belongs, if the page keeps its lines.
+            room = _room_below_colophon(laid)
+            if room > 1:
+                context["colophon_push"] = f"{room - 0.5:.2f}pt"
+                pushed_html = _ENGINE.get_template(TEMPLATE).render(Context(context))
+                pushed = HTML(string=pushed_html, base_url=str(CSS_PATH.parent)).render(font_config=FONT_CONFIG)
+                if len(pushed.pages) == len(laid.pages) and _room_below_colophon(pushed) >= 0:
+                    html, laid = pushed_html, pushed
     save_break_cache()
     save_segment_cache()
     return html, laid, flow
 
 
 def _footnote_fits(laid: Document) -> bool:
-    """True when the 送 footnote lies inside its page's text block and the last byline
-    (the footnote's call) shares its page with some of the text before it."""
-    for page in laid.pages:
-        box = page._page_box
+    """True when the 送 footnote lies inside its page's text block, the last byline (the
+    footnote's call) shares its page with some of the text before it, and the page
+    before is not left mostly empty (WeasyPrint, moving a call's line to the next page
+    with its footnote, can leave a page of three lines behind it)."""
+    pages = [page._page_box for page in laid.pages]
+    for number, box in enumerate(pages):
         area = next((child for child in box.children if isinstance(child, FootnoteAreaBox)), None)
         if area is None or not area.children:
             continue
         if area.content_box_y() < box.content_box_y() - 0.5:
             return False  # it rose above the text block
-        blocks = set()
+        blocks = {element.get("data-b") for _, element in _text_lines(box)}
+        if not any(not block.startswith("b:") for block in blocks):
+            return False  # the byline alone above the block
+        if number >= 2:  # a page of the articles before it
+            before = pages[number - 1]
+            bottoms = [line.position_y + line.height for line, _ in _text_lines(before)]
+            used = (max(bottoms) if bottoms else before.content_box_y()) - before.content_box_y()
+            if used < MIN_PAGE_FILL * before.height:
+                return False
+        return True
+    return True
+
+
+def _room_below_colophon(laid: Document) -> float:
+    """The room in pt between a 送 block in the flow and the foot of the text block,
+    when the whole block is on one page (else −1)."""
+    found = []
+    for page in laid.pages:
+        box = page._page_box
         for child in box.descendants():
             element = getattr(child, "element", None)
-            if isinstance(child, LineBox) and element is not None and element.get("data-b"):
-                blocks.add(element.get("data-b"))
-        return any(not block.startswith("b:") for block in blocks)
-    return True
+            if element is not None and "colophon-flow" in (element.get("class") or "").split():
+                if child.element_tag == "div":
+                    found.append((box, child))
+                    break
+    if len(found) != 1:
+        return -1.0
+    page, block = found[0]
+    bottom = block.position_y + block.margin_height()
+    return (page.content_box_y() + page.height - bottom) * 0.75  # CSS px → pt
+
+
+# A page before the last that holds less than this share of the text block is a fault
+# of the layout, not a page break an editor would make.
+MIN_PAGE_FILL = 0.6
+
+
+def _text_lines(page: PageBox) -> Iterator[tuple[LineBox, Any]]:
+    """The line boxes of the titles, paragraphs and bylines of a laid-out page, with
+    their element."""
+    for child in page.descendants():
+        element = getattr(child, "element", None)
+        if isinstance(child, LineBox) and element is not None and element.get("data-b"):
+            yield child, element
 
 
 def render_preview_html(
@@ -580,10 +630,7 @@ def _page_starts(laid: Document) -> dict[int, tuple[str, int]]:
     lines_seen: dict[str, int] = {}
     starts: dict[int, tuple[str, int]] = {}
     for number, page in enumerate(laid.pages, 1):
-        for box in page._page_box.descendants():
-            element = getattr(box, "element", None)
-            if not isinstance(box, LineBox) or element is None or not element.get("data-b"):
-                continue
+        for _, element in _text_lines(page._page_box):
             block = element.get("data-b")
             if number >= 3 and number not in starts:
                 starts[number] = (block, lines_seen.get(block, 0))

@@ -186,13 +186,27 @@ def distribution(count: int, long: bool = False) -> list[str]:
     return [f"{COUNTIES[i % len(COUNTIES)]}人大常委会办公室、研究室{extra}" for i in range(count)]
 
 
+def with_longer_last_brief(document: IssueDocument, extra: int) -> IssueDocument:
+    """The document with ``extra`` characters more in its last brief (the fill length)."""
+    if not extra:
+        return document
+    section = document.sections[-1]
+    last = section.items[-1]
+    assert isinstance(last, BriefItem)
+    grown = dataclasses.replace(last, paragraph=[*last.paragraph, Run((FILLER * 20)[:extra] + "。")])
+    sections = [*document.sections[:-1], dataclasses.replace(section, items=[*section.items[:-1], grown])]
+    return dataclasses.replace(document, sections=sections)
+
+
+@pytest.mark.parametrize("extra", [0, 60, 130, 200, 270, 340])
 @pytest.mark.parametrize(
     ("count", "long"),
-    [(1, False), (6, False), (10, False), (12, False), (14, False), (18, False), (26, False), (40, False),
+    [(1, False), (6, False), (10, False), (14, False), (18, False), (22, False), (26, False), (40, False),
      (60, False), (8, True), (20, True)],
 )  # fmt: skip
-def test_the_distribution_block_stays_in_the_text_block_and_with_the_last_byline(count, long, tmp_path):
+def test_the_distribution_block_stays_in_the_text_block_and_with_the_last_byline(count, long, extra, tmp_path):
     document = dataclasses.replace(build_seed_document("2024-15"), distribution=distribution(count, long))
+    document = with_longer_last_brief(document, extra)
     rendered = render(document, tmp_path, f"dist{count}")
     top, bottom = TOP, TOP + BLOCK_HEIGHT
     with pdfplumber.open(rendered.pdf_path) as pdf:
@@ -220,10 +234,14 @@ def test_the_distribution_block_stays_in_the_text_block_and_with_the_last_byline
         counts[line.page] = counts.get(line.page, 0) + 1
     last = max(counts)
     assert all(counts[p] >= 5 for p in counts if 1 < p < last), counts
-    # The block ends at the foot of the last page when it fits there as a footnote.
-    if count <= 10 and not long:
-        editor = [line for line in lines if line.text.startswith("电话")][-1]
-        assert editor.page == last and PAGE_HEIGHT - editor.baseline > bottom - 3 * 24, editor.baseline
+    # The block ends on the last page; when it is all on that page, at its foot (版记).
+    block = [line for line in lines if abs(line.size - 14) < 0.05]
+    assert block[-1].text.startswith("电话") and block[-1].page == last
+    if block[0].page == last:
+        assert PAGE_HEIGHT - block[-1].baseline > bottom - 24 - 8, (count, block[-1].baseline)
+    # No line of the block alone on a page: at least two entries, or an entry and the editor.
+    on_last = [line for line in block if line.page == last]
+    assert len(on_last) >= 3, [line.text for line in on_last]
 
 
 def test_a_bold_sub_heading_is_never_last_on_a_page(tmp_path):
