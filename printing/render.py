@@ -385,9 +385,7 @@ def build_context(
         lines = []
         for title in entry.titles:
             # A 目录 entry breaks like its title, each line as full as its breaks allow.
-            broken = phrase_broken(
-                title, "目录", role="body", size=TOC_SIZE, width=toc_width, balanced=False
-            )
+            broken = phrase_broken(title, "目录", role="body", size=TOC_SIZE, width=toc_width, balanced=False)
             lines.append(mark_safe("\n".join(_face_span(line, fonts, "body") for line in broken)))
         toc.append(
             {"section": _face_span(entry.section, fonts, "bold"), "lines": lines, "name": entry.section}
@@ -446,11 +444,17 @@ def build_context(
     # under the first character after "送："), wrapping between entries (after 、，) or at
     # a word start, never inside a unit's name.
     dist_lines = [
-        phrase_broken(line, "送", role="body", size=SMALL_SIZE, width=BLOCK_WIDTH - dist_indent, balanced=False)
+        phrase_broken(
+            line, "送", role="body", size=SMALL_SIZE, width=BLOCK_WIDTH - dist_indent, balanced=False
+        )
         for line in doc.distribution
     ]
-    distribution = [mark_safe("\n".join(_face_span(line, fonts, "body") for line in lines)) for lines in dist_lines]
-    colophon_lines = sum(len(lines) for lines in dist_lines) + 1 + bool(doc.editor_phone) + bool(doc.extra_line)
+    distribution = [
+        mark_safe("\n".join(_face_span(line, fonts, "body") for line in lines)) for lines in dist_lines
+    ]
+    colophon_lines = (
+        sum(len(lines) for lines in dist_lines) + 1 + bool(doc.editor_phone) + bool(doc.extra_line)
+    )
     # The 送 block sits at the foot of the last page (GB/T 9704 版记) as a footnote when
     # it fits there with the last byline; otherwise (see ``laid_out``) it is set in the
     # flow after the last byline, kept with it, and runs on to a further page when it
@@ -531,7 +535,9 @@ def laid_out(document: IssueDocument, fonts: FontSet) -> tuple[str, Document, bo
             if room > 1:
                 context["colophon_push"] = f"{room - 0.5:.2f}pt"
                 pushed_html = _ENGINE.get_template(TEMPLATE).render(Context(context))
-                pushed = HTML(string=pushed_html, base_url=str(CSS_PATH.parent)).render(font_config=FONT_CONFIG)
+                pushed = HTML(string=pushed_html, base_url=str(CSS_PATH.parent)).render(
+                    font_config=FONT_CONFIG
+                )
                 if len(pushed.pages) == len(laid.pages) and _room_below_colophon(pushed) >= 0:
                     html, laid = pushed_html, pushed
     save_break_cache()

@@ -554,12 +554,7 @@ def phrase_break_costs(text: str) -> dict[int, float]:
             cost = COST_AFTER_CLOSING
         elif after in OPENING_MARKS:
             cost = COST_BEFORE_OPENING
-        elif (
-            len(word) == 1
-            and len(previous) == 1
-            and is_cjk_ideograph(word)
-            and is_cjk_ideograph(previous)
-        ):
+        elif len(word) == 1 and len(previous) == 1 and is_cjk_ideograph(word) and is_cjk_ideograph(previous):
             cost = COST_DOUBTFUL
         costs[i] = cost
     return costs

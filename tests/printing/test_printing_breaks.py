@@ -28,12 +28,10 @@ from printing.render import check_document, render_pdf
 from tests.printing_fixtures import (
     BLOCK_HEIGHT,
     BLOCK_WIDTH,
-    MM,
     PAGE_HEIGHT,
     PITCH,
     TOP,
     Rendered,
-    font_name,
     left_edge,
     render_seed,
     text_lines,
@@ -56,7 +54,18 @@ UNITS = "㎡㎞㎏㏄℃‰%²"
 # Marks that follow a character on its line; a last line of one character and these is 孤字.
 TRAILING_MARKS = "。，、；：？！”’）》…—"
 FILLER = "区人大常委会组织代表深入基层开展专题调研"
-COUNTIES = ["上城区", "拱墅区", "西湖区", "滨江区", "萧山区", "余杭区", "临平区", "钱塘区", "富阳区", "临安区"]
+COUNTIES = [
+    "上城区",
+    "拱墅区",
+    "西湖区",
+    "滨江区",
+    "萧山区",
+    "余杭区",
+    "临平区",
+    "钱塘区",
+    "富阳区",
+    "临安区",
+]
 
 
 def split_words(before: str, after: str) -> list[str]:
@@ -141,7 +150,9 @@ def one_char_last_lines(rendered: Rendered) -> list[str]:
     ]
     found = []
     for line, following in zip(body, [*body[1:], None], strict=False):
-        starts_paragraph = following is None or abs(following.x0 - left_edge(following.page) - 2 * PITCH) < 0.5
+        starts_paragraph = (
+            following is None or abs(following.x0 - left_edge(following.page) - 2 * PITCH) < 0.5
+        )
         text = line.text.strip()
         if starts_paragraph and len([c for c in text if c not in TRAILING_MARKS]) == 1:
             found.append(text)
@@ -159,7 +170,13 @@ def test_one_character_last_lines_are_avoided_across_fill_lengths(tmp_path):
     endings = ["工作落到实处。", "取得实效。", "确保落实”。", "2024年。"]
     paragraphs = [(FILLER * 4)[: 30 + k] + ending for ending in endings for k in range(0, 30)]
     document = document_with(
-        [Section("要闻速递", "articles", [ArticleItem("排版测试", [[Run(p)] for p in paragraphs], "", "研究室", ["杨青青"])])],
+        [
+            Section(
+                "要闻速递",
+                "articles",
+                [ArticleItem("排版测试", [[Run(p)] for p in paragraphs], "", "研究室", ["杨青青"])],
+            )
+        ],
         ["省人大常委会办公厅"],
     )
     rendered = render(document, tmp_path, "orphans")
@@ -173,7 +190,9 @@ def test_a_number_is_never_split_from_its_unit(tmp_path):
     titles = [(FILLER * 2)[:length] + "建成" + UNIT_TEXT[:12] for length in range(8, 20)]
     items = [ArticleItem("单位测试", [[Run(p)] for p in paragraphs], "", "研究室", ["杨青青"])]
     items += [ArticleItem(title, [[Run("正文。")]], "", "研究室", ["杨青青"]) for title in titles]
-    rendered = render(document_with([Section("要闻速递", "articles", items)], ["省人大常委会办公厅"]), tmp_path, "units")
+    rendered = render(
+        document_with([Section("要闻速递", "articles", items)], ["省人大常委会办公厅"]), tmp_path, "units"
+    )
     lines = [line for line in text_lines(rendered) if line.page > 1]
     for line, following in zip(lines, lines[1:], strict=False):
         text, after = line.text.strip(), following.text.strip()
@@ -204,7 +223,9 @@ def with_longer_last_brief(document: IssueDocument, extra: int) -> IssueDocument
     [(1, False), (6, False), (10, False), (14, False), (18, False), (22, False), (26, False), (40, False),
      (60, False), (8, True), (20, True)],
 )  # fmt: skip
-def test_the_distribution_block_stays_in_the_text_block_and_with_the_last_byline(count, long, extra, tmp_path):
+def test_the_distribution_block_stays_in_the_text_block_and_with_the_last_byline(
+    count, long, extra, tmp_path
+):
     document = dataclasses.replace(build_seed_document("2024-15"), distribution=distribution(count, long))
     document = with_longer_last_brief(document, extra)
     rendered = render(document, tmp_path, f"dist{count}")
@@ -216,8 +237,15 @@ def test_the_distribution_block_stays_in_the_text_block_and_with_the_last_byline
             for char in page.chars:
                 if char["text"].strip() in ("", "—") or char["text"].isdigit() and char["top"] > bottom:
                     continue  # the page number, below the block
-                assert top - 1 <= char["top"] and char["bottom"] <= bottom + 1, (number, char["text"], char["top"])
-                assert left - 1 <= char["x0"] and char["x1"] <= left + BLOCK_WIDTH + 4.5, (number, char["text"])
+                assert top - 1 <= char["top"] and char["bottom"] <= bottom + 1, (
+                    number,
+                    char["text"],
+                    char["top"],
+                )
+                assert left - 1 <= char["x0"] and char["x1"] <= left + BLOCK_WIDTH + 4.5, (
+                    number,
+                    char["text"],
+                )
     lines = text_lines(rendered)
     text = "".join(line.text for line in lines)
     assert text.count("送：") == 1 and text.count("本期责任编辑") == 1
@@ -225,7 +253,9 @@ def test_the_distribution_block_stays_in_the_text_block_and_with_the_last_byline
     dist_text = "".join(line.text.strip() for line in lines if abs(line.size - 14) < 0.05)
     assert "".join(document.normalized().distribution) in dist_text.replace("送：", "")
     # The last byline is on a page with the text it signs (never alone, above the 送 block).
-    byline = next(line for line in reversed(lines) if line.text.strip().startswith("（") and abs(line.size - 16) < 0.05)
+    byline = next(
+        line for line in reversed(lines) if line.text.strip().startswith("（") and abs(line.size - 16) < 0.05
+    )
     body_on_page = [line for line in lines if line.page == byline.page and line.baseline > byline.baseline]
     assert any(abs(line.size - 16) < 0.05 for line in body_on_page), f"byline alone on p.{byline.page}"
     # No page but the last is left nearly empty.
@@ -253,7 +283,9 @@ def test_a_bold_sub_heading_is_never_last_on_a_page(tmp_path):
             paragraphs.append([Run(f"{n}、强化监督推动落实", True)])
             paragraphs.append([Run((FILLER * 10)[:60] + "。")])
         items.append(ArticleItem(f"背题测试{shift}", paragraphs, "", "研究室", ["杨青青"]))
-    rendered = render(document_with([Section("要闻速递", "articles", items)], ["省人大常委会办公厅"]), tmp_path, "subheads")
+    rendered = render(
+        document_with([Section("要闻速递", "articles", items)], ["省人大常委会办公厅"]), tmp_path, "subheads"
+    )
     lines = [line for line in text_lines(rendered) if line.page > 1]
     for line, following in zip(lines, lines[1:], strict=False):
         bold_only = line.fonts() == {"FandolSong-Bold"} and abs(line.size - 16) < 0.05
@@ -262,12 +294,28 @@ def test_a_bold_sub_heading_is_never_last_on_a_page(tmp_path):
 
 
 def test_a_byline_of_many_authors_never_breaks_inside_a_name(tmp_path):
-    authors = ["金颖", "王祎", "郭彧杰", "李寄", "斯董瑾", "钱苏晚", "欧阳修远", "蔡静", "张雄杰", "杨青", "宋玉凤"]
+    authors = [
+        "金颖",
+        "王祎",
+        "郭彧杰",
+        "李寄",
+        "斯董瑾",
+        "钱苏晚",
+        "欧阳修远",
+        "蔡静",
+        "张雄杰",
+        "杨青",
+        "宋玉凤",
+    ]
     items = [
-        BriefItem([Run("西湖区人大常委会开展代表主题活动。")], "西湖区人大常委会办公室研究室", authors[: 3 + k])
+        BriefItem(
+            [Run("西湖区人大常委会开展代表主题活动。")], "西湖区人大常委会办公室研究室", authors[: 3 + k]
+        )
         for k in range(0, 9)
     ]
-    rendered = render(document_with([Section("信息摘登", "briefs", items)], ["省人大常委会办公厅"]), tmp_path, "names")
+    rendered = render(
+        document_with([Section("信息摘登", "briefs", items)], ["省人大常委会办公厅"]), tmp_path, "names"
+    )
     lines = [line for line in text_lines(rendered) if line.page > 1]
     names = [name for name in authors if len(name) >= 2]
     for line, following in zip(lines, lines[1:], strict=False):
@@ -282,8 +330,11 @@ def test_a_byline_of_many_authors_never_breaks_inside_a_name(tmp_path):
 def test_stored_text_is_unchanged_by_the_print_rules():
     # No joiner or break is written into the document: the rules act at render time only.
     document = document_with(
-        [Section("要闻速递", "articles", [ArticleItem("标题", [[Run(UNIT_TEXT)]], "", "研究室", ["杨青青"])])],
+        [
+            Section(
+                "要闻速递", "articles", [ArticleItem("标题", [[Run(UNIT_TEXT)]], "", "研究室", ["杨青青"])]
+            )
+        ],
         ["省人大常委会办公厅"],
     )
     assert document.to_dict()["sections"][0]["items"][0]["paragraphs"][0][0]["text"] == UNIT_TEXT
-    assert MM > 0
