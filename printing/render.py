@@ -528,18 +528,6 @@ def laid_out(document: IssueDocument, fonts: FontSet) -> tuple[str, Document, bo
             context = build_context(document, fonts, colophon_flow=True)
             html = _ENGINE.get_template(TEMPLATE).render(Context(context))
             laid = HTML(string=html, base_url=str(CSS_PATH.parent)).render(font_config=FONT_CONFIG)
-        if flow:
-            # A block in the flow that ends on the page it starts on goes down to the foot
-            # of that page, where a 版记 belongs, if the page keeps its lines.
-            room = _room_below_colophon(laid)
-            if room > 1:
-                context["colophon_push"] = f"{room - 0.5:.2f}pt"
-                pushed_html = _ENGINE.get_template(TEMPLATE).render(Context(context))
-                pushed = HTML(string=pushed_html, base_url=str(CSS_PATH.parent)).render(
-                    font_config=FONT_CONFIG
-                )
-                if len(pushed.pages) == len(laid.pages) and _room_below_colophon(pushed) >= 0:
-                    html, laid = pushed_html, pushed
     save_break_cache()
     save_segment_cache()
     return html, laid, flow
@@ -568,25 +556,6 @@ def _footnote_fits(laid: Document) -> bool:
                 return False
         return True
     return True
-
-
-def _room_below_colophon(laid: Document) -> float:
-    """The room in pt between a 送 block in the flow and the foot of the text block,
-    when the whole block is on one page (else −1)."""
-    found = []
-    for page in laid.pages:
-        box = page._page_box
-        for child in box.descendants():
-            element = getattr(child, "element", None)
-            if element is not None and "colophon-flow" in (element.get("class") or "").split():
-                if child.element_tag == "div":
-                    found.append((box, child))
-                    break
-    if len(found) != 1:
-        return -1.0
-    page, block = found[0]
-    bottom = block.position_y + block.margin_height()
-    return (page.content_box_y() + page.height - bottom) * 0.75  # CSS px → pt
 
 
 # A page before the last that holds less than this share of the text block is a fault

@@ -338,3 +338,11 @@ def test_stored_text_is_unchanged_by_the_print_rules():
         ["省人大常委会办公厅"],
     )
     assert document.to_dict()["sections"][0]["items"][0]["paragraphs"][0][0]["text"] == UNIT_TEXT
+
+
+def test_the_checker_finds_a_title_broken_inside_a_word():
+    # The break the seeds used to print, and a break inside a quoted campaign name.
+    assert split_words("淳安县：创新“四个一”工", "作机制助力重大项目攻坚") == ["工作"]
+    assert split_words("淳安县：创新“四个", "一”工作机制") == ["“四个一”"]
+    assert split_words("送：市人大常委会组成人员，各区、县（市）人大常", "委会") != []
+    assert split_words("淳安县：创新“四个一”", "工作机制助力重大项目攻坚") == []
