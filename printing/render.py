@@ -241,7 +241,8 @@ def broken_title(
     lines = [text[a:b] for a, b in broken.spans]
     note = ""
     if broken.poor:
-        note = f"“{text}”找不到词语或短语之间的断行处，已按长短均衡断为{len(lines)}行：{' / '.join(lines)}，请核对"
+        how = "已按长短均衡断为" if balanced else "已断为"
+        note = f"“{text}”找不到词语或短语之间的断行处，{how}{len(lines)}行：{' / '.join(lines)}，请核对"
     return lines, note
 
 

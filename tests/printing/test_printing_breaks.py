@@ -346,3 +346,21 @@ def test_the_checker_finds_a_title_broken_inside_a_word():
     assert split_words("淳安县：创新“四个", "一”工作机制") == ["“四个一”"]
     assert split_words("送：市人大常委会组成人员，各区、县（市）人大常", "委会") != []
     assert split_words("淳安县：创新“四个一”", "工作机制助力重大项目攻坚") == []
+
+
+def test_a_title_without_a_good_break_is_balanced_and_reported(tmp_path):
+    # Characters no dictionary joins into words: every break is a guess.
+    odd = "犇骉猋羴鱻毳淼焱垚" * 3
+    items = [
+        ArticleItem(odd, [[Run("正文。")]], "", "研究室", ["杨青青"]),
+        ArticleItem(
+            "淳安县：创新“四个一”工作机制助力重大项目攻坚", [[Run("正文。")]], "", "研究室", ["杨青青"]
+        ),
+    ]
+    document = document_with([Section("要闻速递", "articles", items)], ["省人大常委会办公厅"])
+    notes = check_document(document).of_kind("title_break")
+    assert [note.message.split("：")[0] for note in notes] == ["目录", "标题"]
+    assert odd in notes[1].message and "均衡" in notes[1].message
+    rendered = render(document, tmp_path, "odd")
+    lines = [line.text.strip() for line in text_lines(rendered) if abs(line.size - 22) < 0.05]
+    assert "".join(lines[:2]) == odd and abs(len(lines[0]) - len(lines[1])) <= 1
