@@ -416,6 +416,7 @@ def break_opportunities(text: str) -> tuple[int, ...]:
 #   cost  where                                                         why
 #   −1    at a space the author typed between two phrases of a title    the author's own line break
 #   0.1   after ：，、；。！？                                         a pause ends a phrase
+#   0.9   after 、 in a list line (送, 目录, a long unit name)           a 、 joins the parts of one entry there
 #   0.4   before a predicate head (助力, 推动, 提升, 让 …) at a word start  subject | predicate, as titles are read
 #   0.5   after a closing quote or bracket, at a word start            the quoted name stays whole
 #   0.6   before an opening quote or bracket, at a word start
@@ -443,6 +444,7 @@ COST_PREDICATE = 0.4
 COST_AFTER_CLOSING = 0.5
 COST_BEFORE_OPENING = 0.6
 COST_WORD = 1.0
+COST_LIST_ENUMERATION = 0.9
 COST_DOUBTFUL = 2.0
 COST_INSIDE_WORD = 6.0
 # A break at this cost or more is not a good one: the lines are balanced and reported.
@@ -607,6 +609,10 @@ def phrase_lines(
     if line_width(0, n) <= width + 0.3:
         return PhraseLines([visible(0, n)], 0.0)
     costs = phrase_break_costs(text)
+    if not balanced:
+        # In a list a 、 joins the parts of one entry ("各区、县（市）人大常委会"), a ，
+        # or ； ends an entry: the list wraps between entries first.
+        costs = {i: COST_LIST_ENUMERATION if text[i - 1] == "、" else c for i, c in costs.items()}
     points = [0, *sorted(costs), n]
     total = line_width(0, n)
     slack = 0.3  # pt: glyph advances summed in floating point
