@@ -12,7 +12,13 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from printing.typography import format_byline, is_cjk_ideograph, normalize_text, split_author_names
+from printing.typography import (
+    byline_parts,
+    format_byline,
+    is_cjk_ideograph,
+    normalize_text,
+    split_author_names,
+)
 
 SNAPSHOT_VERSION = 1
 
@@ -81,6 +87,11 @@ class ArticleItem:
         return format_byline(self.byline_org, self.byline_authors)
 
     @property
+    def byline_parts(self) -> list[str]:
+        """The unit and each name, as the byline prints them (lines break only between)."""
+        return byline_parts(self.byline_org, self.byline_authors)
+
+    @property
     def toc_title(self) -> str:
         return normalize_text(self.title + self.subtitle)
 
@@ -96,6 +107,11 @@ class BriefItem:
     @property
     def byline(self) -> str:
         return format_byline(self.byline_org, self.byline_authors)
+
+    @property
+    def byline_parts(self) -> list[str]:
+        """The unit and each name, as the byline prints them (lines break only between)."""
+        return byline_parts(self.byline_org, self.byline_authors)
 
 
 Item = ArticleItem | BriefItem
