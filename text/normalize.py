@@ -388,13 +388,15 @@ class QuotePairing:
     character for one); the input itself when ``unpaired``. ``unpaired``: offsets of the
     quotes where the pairing failed (empty when it succeeded). ``converted``: straight
     quotes turned into curly ones; ``turned``: curly quotes turned the other way;
-    ``changed``: the offsets of both."""
+    ``changed``: the offsets of both; ``ignored``: straight or curly marks that are no
+    quotation marks (apostrophes, primes, inch marks: it's, 5', 3")."""
 
     text: str
     unpaired: tuple[int, ...] = ()
     converted: int = 0
     turned: int = 0
     changed: tuple[int, ...] = ()
+    ignored: tuple[int, ...] = ()
 
 
 def _pair_kind(
@@ -513,7 +515,7 @@ def pair_quotes(text: str) -> QuotePairing:
     later quote), and ``unpaired`` says where; the 校对 rule ``unpaired_quotes`` names it.
     """
     if not any(c in text for c in "\"'“”‘’") or not any(_is_cjk(c) for c in text):
-        return QuotePairing(text)
+        return QuotePairing(text, ignored=tuple(i for i, c in enumerate(text) if c in "\"'"))
     chars = list(text)
     changed: list[int] = []
     failed: list[int] = []
@@ -530,10 +532,16 @@ def pair_quotes(text: str) -> QuotePairing:
     if failed:
         # A paragraph of curly quotes only is the paired-marks rule's to report.
         typed = any(c in "\"'" and i not in ignored for i, c in enumerate(text))
-        return QuotePairing(text, unpaired=tuple(sorted(failed)) if typed else ())
+        return QuotePairing(
+            text, unpaired=tuple(sorted(failed)) if typed else (), ignored=tuple(sorted(ignored))
+        )
     converted = sum(1 for i in changed if text[i] in "\"'")
     return QuotePairing(
-        "".join(chars), converted=converted, turned=len(changed) - converted, changed=tuple(sorted(changed))
+        "".join(chars),
+        converted=converted,
+        turned=len(changed) - converted,
+        changed=tuple(sorted(changed)),
+        ignored=tuple(sorted(ignored)),
     )
 
 
