@@ -154,7 +154,7 @@ class Limits:
 
 @dataclass
 class Paragraph:
-    runs: list[tuple[str, bool]]  # text may hold "\n" (a manual line break) and "\t"
+    runs: list[tuple]  # (text, bold, script); text may hold "\n" (a line break) and "\t"
     kind: str = "body"  # body | textbox | table | note
     style_name: str = ""
     centred: bool = False
@@ -162,7 +162,7 @@ class Paragraph:
 
     @property
     def text(self) -> str:
-        return "".join(text for text, _ in self.runs)
+        return "".join(run[0] for run in self.runs)
 
 
 @dataclass(frozen=True)
@@ -561,6 +561,7 @@ class _Reader:
         self._style: str | None = None
         self._hidden_reported: set[int] = set()
         self._caps = False  # the run being read shows its letters as capitals
+        self._script = ""  # the run being read is raised ("sup") or lowered ("sub")
 
     # bounds
     def _count(self, paragraphs: int = 0, runs: int = 0, chars: int = 0) -> None:
@@ -584,7 +585,7 @@ class _Reader:
         return f"第 {n} 段" + ("中" if inside and self._has_text() else "后")
 
     def _has_text(self) -> bool:
-        return any(text.strip() for text, _ in self._runs)
+        return any(run[0].strip() for run in self._runs)
 
     def drop(self, what: str, inside: bool = True, detail: str = "", kept: bool = False) -> None:
         where = self.place(inside)
@@ -798,12 +799,25 @@ class _Reader:
             )
         if size is not None:
             self._sizes.append(_int(_attr(size, "val")) / 2)
-        saved_caps, self._caps = self._caps, caps
+        saved = self._caps, self._script
+        self._caps, self._script = caps, self._vert_align(rpr, char_style)
         try:
             for child in element:
                 self.run_content(child, bold, hidden)
         finally:
-            self._caps = saved_caps
+            self._caps, self._script = saved
+
+    def _vert_align(self, rpr, char_style: str | None) -> str:
+        """ "sup", "sub" or "": ``w:vertAlign`` (superscript, subscript, baseline) as Word
+        resolves it — direct formatting, character style, paragraph style, defaults."""
+        element = _first(
+            _child(rpr, "w:vertAlign"),
+            self.styles.rpr_value(char_style, "w:vertAlign"),
+            self.styles.rpr_value(self._style, "w:vertAlign"),
+            _child(self.styles.defaults_rpr, "w:vertAlign"),
+        )
+        value = (_attr(element, "val") or "") if element is not None else ""
+        return {"superscript": "sup", "subscript": "sub"}.get(value, "")
 
     def _emit(self, text: str, bold: bool, hidden: bool) -> None:
         if not text:
@@ -820,7 +834,7 @@ class _Reader:
                 self._hidden_reported.add(self.body_count)
                 self.drop("隐藏文字", detail=f"“{text.strip()[:20]}”（Word 默认不显示，未导入）")
             return
-        self._runs.append((text, bold))
+        self._runs.append((text, bold, self._script))
 
     def run_content(self, element, bold: bool, hidden: bool) -> None:
         key = _key(element)
