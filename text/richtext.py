@@ -208,7 +208,7 @@ class _Paragraphs(HTMLParser):
         return bool(self._shown_stack) and any(self._shown_stack[-1])
 
     def _end_hidden_place(self) -> None:
-        text = " ".join("".join(self._hidden_text).split())
+        text = " ".join(normalize_text("".join(self._hidden_text)).split())
         if text:
             self.hidden.append(text)
         self._hidden_text = []
