@@ -201,7 +201,8 @@ class IssueDocument:
         def runs(paragraph: Paragraph) -> list[dict[str, Any]]:
             # "script" only where set: snapshots without it read as before.
             return [
-                {"text": r.text, "bold": r.bold, **({"script": r.script} if r.script else {})} for r in paragraph
+                {"text": r.text, "bold": r.bold, **({"script": r.script} if r.script else {})}
+                for r in paragraph
             ]
 
         def item_dict(item: Item) -> dict[str, Any]:

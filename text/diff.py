@@ -53,9 +53,7 @@ _SCRIPT_TAGS = {"sup": ("<sup>", "</sup>"), "sub": ("<sub>", "</sub>")}
 
 
 def _tokens(runs: list[tuple[str, bool, str]]) -> list[Token]:
-    return [
-        (match.group(), bold, script) for text, bold, script in runs for match in _TOKEN.finditer(text)
-    ]
+    return [(match.group(), bold, script) for text, bold, script in runs for match in _TOKEN.finditer(text)]
 
 
 def _render_scripts(tokens: tuple[Token, ...] | list[Token]) -> str:

@@ -135,7 +135,9 @@ def _display_none(attrs: dict, css: dict[str, str]) -> bool:
     if _ZERO.match(css.get("opacity", "x") or "x"):
         return True
     clipped = css.get("overflow", "") in ("hidden", "clip")
-    return clipped and any(_ZERO.match(css.get(name, "x") or "x") for name in ("height", "max-height", "width", "max-width"))
+    return clipped and any(
+        _ZERO.match(css.get(name, "x") or "x") for name in ("height", "max-height", "width", "max-width")
+    )
 
 
 class _Paragraphs(HTMLParser):

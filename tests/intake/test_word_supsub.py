@@ -63,7 +63,10 @@ def test_python_docx_superscript_and_subscript_runs():
     buffer = io.BytesIO()
     document.save(buffer)
     result = import_document(buffer.getvalue())
-    assert result.body_html == "<p>面积3200m<sup>2</sup>，减少CO<sub>2</sub><strong>，10<sup>-6</sup></strong></p>"
+    assert (
+        result.body_html
+        == "<p>面积3200m<sup>2</sup>，减少CO<sub>2</sub><strong>，10<sup>-6</sup></strong></p>"
+    )
 
 
 def test_vert_align_through_styles_and_defaults_as_word_resolves_it():
@@ -76,7 +79,14 @@ def test_vert_align_through_styles_and_defaults_as_word_resolves_it():
         f"<w:rPr>{SUB}</w:rPr></w:style>"
     )
     body = (
-        p(r("面积"), r("3200m"), r("2", '<w:rStyle w:val="Sup"/>'), r("，体积"), r("m"), r("3", '<w:rStyle w:val="SupChild"/>'))
+        p(
+            r("面积"),
+            r("3200m"),
+            r("2", '<w:rStyle w:val="Sup"/>'),
+            r("，体积"),
+            r("m"),
+            r("3", '<w:rStyle w:val="SupChild"/>'),
+        )
         # Direct formatting wins over the character style (baseline cancels it).
         + p(r("方差σ"), r("2", '<w:rStyle w:val="Sup"/><w:vertAlign w:val="baseline"/>'))
         + p(r("x", '<w:vertAlign w:val="baseline"/>'), r("i"), ppr='<w:pStyle w:val="Formula"/>')

@@ -30,7 +30,9 @@ from tests.issue_helpers import adopted_piece, place
 CASE = paths.CASES / "word3" / "03-superscript-units.docx"
 BODY_SIZE = 16.0  # 3号
 LINE = 225 * 72 / 25.4 / 22  # the line pitch, GB/T 9704-2012 §5.2.3
-EXTRA = "<p>另一处86.5m²，用地3200㎡，<strong>H<sub>2</sub>O与10<sup>-6</sup></strong>，流量m<sup>3</sup>/s。</p>"
+EXTRA = (
+    "<p>另一处86.5m²，用地3200㎡，<strong>H<sub>2</sub>O与10<sup>-6</sup></strong>，流量m<sup>3</sup>/s。</p>"
+)
 
 
 def _document(paragraphs) -> IssueDocument:

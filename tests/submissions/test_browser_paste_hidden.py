@@ -55,7 +55,9 @@ KINDS = [
 ]
 
 
-def test_the_editor_leaves_hidden_text_out_names_it_and_keeps_sup_and_sub(live_server, settings, tmp_path, contributor):
+def test_the_editor_leaves_hidden_text_out_names_it_and_keeps_sup_and_sub(
+    live_server, settings, tmp_path, contributor
+):
     settings.MEDIA_ROOT = tmp_path / "media"
     with chromium_page() as page:
         log_in(page, live_server.url, "xihu")

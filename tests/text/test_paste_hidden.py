@@ -36,7 +36,12 @@ def test_the_shared_case_is_stored_exactly_and_every_hidden_text_is_named():
     body, hidden = sanitize_paste(html)
     assert body == EXPECTED
     assert sanitize_body(html) == EXPECTED
-    assert hidden == ["（此处数据待核实，请勿外发）", "点击此处替换标题文字", "内部备注：报送前删除本段。", "占位段落"]
+    assert hidden == [
+        "（此处数据待核实，请勿外发）",
+        "点击此处替换标题文字",
+        "内部备注：报送前删除本段。",
+        "占位段落",
+    ]
     notice = hidden_notice(hidden)
     assert notice.startswith("隐藏文字 4 处未粘贴：“（此处数据待核实，请勿外发）”")
     assert all(word in notice for word in HIDDEN_WORDS)
@@ -68,7 +73,9 @@ def test_each_kind_of_hidden_text_is_left_out_with_its_content(html):
 
 def test_what_a_descendant_shows_again_is_kept():
     # visibility and a zero font size are inherited, and undone by a descendant (CSS).
-    assert sanitize_paste('<div style="visibility:hidden">藏<span style="visibility:visible">见</span></div>') == (
+    assert sanitize_paste(
+        '<div style="visibility:hidden">藏<span style="visibility:visible">见</span></div>'
+    ) == (
         "<p>见</p>",
         ["藏"],
     )
@@ -86,7 +93,10 @@ def test_a_hidden_block_makes_no_paragraph_and_no_list_number():
     assert body == "<p>1.甲</p><p>2.乙</p><p>丙</p><p>丁</p>"
     assert hidden == ["藏", "藏"]
     # Hidden sup/sub go with the rest; hidden white space is not named.
-    assert sanitize_paste('<p>m<sup style="display:none">2</sup><span hidden> </span></p>') == ("<p>m</p>", ["2"])
+    assert sanitize_paste('<p>m<sup style="display:none">2</sup><span hidden> </span></p>') == (
+        "<p>m</p>",
+        ["2"],
+    )
 
 
 def test_the_notice_is_short_and_names_each_place():

@@ -32,13 +32,17 @@ def test_sup_and_sub_are_kept_and_canonical():
 
 
 def test_sup_has_no_attributes_and_lives_only_inside_a_paragraph():
-    assert sanitize_body('<sup class="x" style="color:red" onclick="alert(1)">2</sup>') == "<p><sup>2</sup></p>"
+    assert (
+        sanitize_body('<sup class="x" style="color:red" onclick="alert(1)">2</sup>') == "<p><sup>2</sup></p>"
+    )
     # A sup around blocks: the paragraphs stay, the raised text is inside each.
     assert sanitize_body("<sup><p>1</p><p>2</p></sup>") == "<p><sup>1</sup></p><p><sup>2</sup></p>"
 
 
 def test_nested_scripts_collapse_to_the_innermost_and_baseline_ends_them():
-    assert sanitize_body("<p>x<sup>a<sub>b</sub>c</sup></p>") == "<p>x<sup>a</sup><sub>b</sub><sup>c</sup></p>"
+    assert (
+        sanitize_body("<p>x<sup>a<sub>b</sub>c</sup></p>") == "<p>x<sup>a</sup><sub>b</sub><sup>c</sup></p>"
+    )
     assert sanitize_body("<p>x<sup><sup>2</sup></sup></p>") == "<p>x<sup>2</sup></p>"
     assert (
         sanitize_body('<p><sup>1<span style="vertical-align:baseline">0</span></sup></p>')
@@ -98,7 +102,7 @@ def test_plain_text_views_read_the_units_as_printed():
 
 def test_the_diff_shows_a_flattened_unit_as_a_change_and_keeps_the_markup():
     shown = diff_html("<p>面积3200m2。</p>", "<p>面积3200m<sup>2</sup>。</p>")
-    assert "<ins class=\"diff-ins\">" in shown and "<sup>2</sup>" in shown
+    assert '<ins class="diff-ins">' in shown and "<sup>2</sup>" in shown
     same = diff_html("<p>CO<sub>2</sub>排放</p>", "<p>CO<sub>2</sub>排放</p>")
     assert same == "<p>CO<sub>2</sub>排放</p>"
     bold = diff_html("<p>甲</p>", "<p><strong>H<sub>2</sub>O</strong>甲</p>")
