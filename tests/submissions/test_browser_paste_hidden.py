@@ -137,6 +137,15 @@ def test_the_toolbar_makes_superscript_and_subscript(live_server, settings, tmp_
         toolbar.get_by_role("button", name=re.compile("^下标")).click()
         expected = "<p>面积3200m<sup>2</sup>，减少CO<sub>2</sub>排放。</p>"
         assert page.locator("#id_body").input_value() == expected
+        # 清除格式 takes them away again, and 撤销 (Ctrl+Z) brings them back.
+        page.evaluate("""() => { const range = document.createRange();
+            range.selectNodeContents(document.querySelector(".richtext-area p"));
+            const s = window.getSelection(); s.removeAllRanges(); s.addRange(range); }""")
+        toolbar.get_by_role("button", name=re.compile("^清除所选文字")).click()
+        assert page.locator("#id_body").input_value() == "<p>面积3200m2，减少CO2排放。</p>"
+        page.keyboard.press("Control+z")
+        page.locator(".richtext-area").dispatch_event("input")
+        assert page.locator("#id_body").input_value() == expected
         page.get_by_role("button", name="保存草稿").click()
         page.get_by_text("草稿已保存").wait_for()
         assert Submission.objects.get(title="工具栏上标").body == expected
