@@ -14,6 +14,7 @@ from collections import defaultdict
 
 import pdfplumber
 import pytest
+from django.urls import reverse
 
 from archive.queries import search_published_items
 from bulletin.actions.issues import create_issue
@@ -165,7 +166,9 @@ def test_the_printed_text_reads_the_units_as_unicode(case_document):
 
 
 @pytest.mark.django_db
-def test_search_finds_the_units_as_the_reader_types_them(editor, contributor, settings, tmp_path):
+def test_search_finds_the_units_as_the_reader_types_them(
+    editor, contributor, reader, client_for, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path / "media"
     imported = import_document(CASE.read_bytes())
     publication = Publication.objects.get(name="杭州人大信息")
@@ -180,6 +183,9 @@ def test_search_finds_the_units_as_the_reader_types_them(editor, contributor, se
     for words in ("3200m²", "CO₂", "1.2×10⁴件次", "260m²"):
         assert [p.title for p in search_published_items(words=words)] == [imported.title], words
     assert list(search_published_items(words="1.2×104")) == []
+    # The issue read on screen shows them raised and lowered, as printed.
+    page = client_for(reader).get(reverse("archive_issue", args=[issue.pk])).content.decode()
+    assert "3200m<sup>2</sup>" in page and "CO<sub>2</sub>排放" in page
 
 
 def test_at_every_place_of_a_line_the_unit_stays_whole_and_lines_stay_justified(tmp_path):
