@@ -1,4 +1,4 @@
-"""Read a .docx (WordprocessingML) as Word displays it: paragraphs of (text, bold) runs,
+"""Read a .docx (WordprocessingML) as Word displays it: paragraphs of (text, bold, script) runs,
 and a list of what cannot be kept, with where it was.
 
 Why a walker of our own rather than mammoth or python-docx alone: python-docx sees only
@@ -29,6 +29,9 @@ What Word displays and this keeps:
   character style and paragraph style (each through ``basedOn``; the two toggle, as
   ECMA-376 §17.7.3 says), document defaults; ``w:b`` for Chinese and Latin text, ``w:bCs``
   only for runs marked complex-script (``w:cs``/``w:rtl``);
+- superscript and subscript (``w:vertAlign``, resolved like any run property: direct,
+  character style, paragraph style, defaults): each run is ``(text, bold, script)``,
+  script "sup", "sub" or "";
 - manual line breaks (``w:br``, ``w:cr``) and page breaks as line ends (the importer
   decides which lines start paragraphs); tabs as tabs.
 
