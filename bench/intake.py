@@ -173,7 +173,34 @@ def adversarial_files() -> dict[str, bytes]:
     files["zip_bomb_300MB"] = bomb.getvalue()
     files["garbage_ole2_doc"] = formats.OLE2_MAGIC + os.urandom(200_000)
     files["rtf_deep_groups"] = b"{\\rtf1 " + b"{" * 100_000 + b"x" + b"}" * 100_000 + b"}"
+    # Bodies held in w:altChunk parts (an OA's "导出Word") meet the same bounds.
+    files["altchunk_html_300k_paragraphs"] = with_alt_chunks([b"<p>\xe5\xad\x97</p>" * 300_000], "htm")
+    files["altchunk_300MB_bomb"] = with_alt_chunks([b"<p>" + b" " * 300 * 1024 * 1024 + b"</p>"], "htm")
+    files["altchunk_rtf_deep_groups"] = with_alt_chunks([files["rtf_deep_groups"]], "rtf")
+    files["altchunk_1000_parts"] = with_alt_chunks([b"<p>\xe5\xad\x97</p>"] * 1000, "htm")
     return files
+
+
+def with_alt_chunks(chunks: list[bytes], extension: str) -> bytes:
+    """A .docx whose body is only w:altChunk elements, each naming one embedded part."""
+    base = zipfile.ZipFile(
+        io.BytesIO(build_docx("".join(f'<w:altChunk r:id="rIdAlt{i}"/>' for i in range(len(chunks)))))
+    )
+    rels = "".join(
+        f'<Relationship Id="rIdAlt{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        f'aFChunk" Target="chunk{i}.{extension}"/>'
+        for i in range(len(chunks))
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in base.namelist():
+            content = base.read(name)
+            if name == "word/_rels/document.xml.rels":
+                content = content.replace(b"</Relationships>", rels.encode() + b"</Relationships>")
+            archive.writestr(name, content)
+        for i, chunk in enumerate(chunks):
+            archive.writestr(f"word/chunk{i}.{extension}", chunk)
+    return out.getvalue()
 
 
 def _replace_part(data: bytes, part: str, change) -> bytes:

@@ -16,6 +16,15 @@ indented, or the line after it starts with an enumerator (一、 （一） 1. �
 otherwise the two lines are one paragraph (a title broken by hand), with a space where the
 break stood between two Latin words. Leading
 full-width spaces and tabs are removed: the print adds its own indent.
+
+Title: the first paragraph when it looks like one (at most ``TITLE_MAX_CHARS``, the
+piece form's limit, and not a plain body sentence ending in 。！？); when the body has
+none, a page-header text that does (an OA puts the 标题 in the header) is offered and
+named in the report.
+
+Struck-through text is held back by default (a contributor's manual "deletion") and
+listed in ``DocxImport.struck`` with its context; ``import_document(keep_struck={…})``
+takes the chosen passages in, and the report says which are in and which are out.
 """
 
 from __future__ import annotations
@@ -25,13 +34,15 @@ import re
 from dataclasses import dataclass, field
 
 from intake import formats
-from intake.wordml import Limits, Paragraph, WordReadError, read_word
+from intake.wordml import Limits, Paragraph, Struck, WordDocument, WordReadError, read_word
 from text.normalize import normalize_line, normalize_text
 from text.richtext import run_plain, runs_to_html, sanitize_body
 
 logger = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-TITLE_MAX_CHARS = 40
+# A piece's title (and its second line): the one number, used by the Submission model's
+# fields (hence the form's max_length) and by the title recognition here.
+TITLE_MAX_CHARS = 80
 BYLINE = re.compile(r"^[（(](.+)[)）]$")
 _SENTENCE_END = re.compile(r"[。！？!?；;：:…][”’」』）)】\]]*$")
 _INDENTED = re.compile(r"^(?:[\u3000\t]|\s{2,})")
@@ -50,6 +61,8 @@ _ENUMERATOR = re.compile(
 _LATIN_END = re.compile(r"[A-Za-z0-9.,;:!?'\")]$")
 _LATIN_START = re.compile(r"^[A-Za-z]")
 _TITLE_STYLE = re.compile(r"title|heading|标题", re.I)
+# A plain first paragraph that ends a sentence is body text, not a title.
+_BODY_SENTENCE = re.compile(r"[。！？!?][”’」』）)]*$")
 
 
 class DocxImportError(Exception):
@@ -67,6 +80,7 @@ class DocxImport:
     warnings: list[str] = field(default_factory=list)
     format_label: str = "Word 文件（.docx）"
     source_docx: bytes = b""  # the document as read: a .docx, without macros
+    struck: list[dict] = field(default_factory=list)  # struck passages (``struck_items``)
 
 
 def read_upload(uploaded) -> bytes:
@@ -88,8 +102,25 @@ def import_docx(uploaded, *, tables_as_rows: bool = False) -> DocxImport:
     return import_document(read_upload(uploaded), tables_as_rows=tables_as_rows)
 
 
-def import_document(data: bytes, *, tables_as_rows: bool = False, limits: Limits | None = None) -> DocxImport:
-    """A Word/WPS/RTF/ODF file's bytes → title, body and report. Raises DocxImportError."""
+def _convert_rtf(data: bytes) -> bytes:
+    """An embedded RTF document → .docx, as an uploaded .rtf is converted (same limits)."""
+    try:
+        return formats.convert_to_docx(data, formats.FileFormat("rtf", "嵌入的 RTF 文档"))
+    except formats.ConversionError as error:
+        raise WordReadError(str(error)) from error
+
+
+def import_document(
+    data: bytes,
+    *,
+    tables_as_rows: bool = False,
+    limits: Limits | None = None,
+    keep_struck: frozenset[int] | set[int] = frozenset(),
+) -> DocxImport:
+    """A Word/WPS/RTF/ODF file's bytes → title, body and report. Raises DocxImportError.
+
+    ``keep_struck``: indexes of struck-through passages (as listed in ``DocxImport.struck``)
+    to take in as live text; by default none is."""
     if len(data) > MAX_UPLOAD_BYTES:
         raise DocxImportError(f"文件超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB，无法导入。")
     if not data:
@@ -105,7 +136,13 @@ def import_document(data: bytes, *, tables_as_rows: bool = False, limits: Limits
     else:
         raise DocxImportError(formats.refusal(fmt))
     try:
-        word = read_word(docx, limits=limits, tables_as_rows=tables_as_rows)
+        word = read_word(
+            docx,
+            limits=limits,
+            tables_as_rows=tables_as_rows,
+            keep_struck=frozenset(keep_struck),
+            convert_rtf=_convert_rtf,
+        )
     except WordReadError as error:
         message = str(error)
         if fmt.convertible:
@@ -122,14 +159,27 @@ def import_document(data: bytes, *, tables_as_rows: bool = False, limits: Limits
 
     paragraphs = _split_lines(word.paragraphs)
     if not any(_plain(runs).strip() for runs, _ in paragraphs):
+        if any(p.text.strip() and not p.kept for p in word.struck):
+            raise DocxImportError(
+                f"{fmt.label}中的文字都划了删除线（Word 中表示删除），没有可导入的正文。"
+                "如需导入，请在 Word 中取消删除线后再上传。"
+            )
         raise DocxImportError(f"{fmt.label}中没有文字内容。")
 
     title = subtitle = ""
+    notes: list[str] = []
     body = [(runs, source) for runs, source in paragraphs if _plain(runs).strip()]
     if body and _looks_like_title(body[0], 0):
         title = normalize_line(_plain(body.pop(0)[0]))
         if body and _looks_like_title(body[0], 1) and body[0][1].centred:
             subtitle = normalize_line(_plain(body.pop(0)[0]))
+    else:
+        title = _header_title(word)
+        if title:
+            notes.append(f"正文开头没有标题，标题取自页眉“{title}”，请核对")
+            word.dropped = [
+                d for d in word.dropped if d.place != f"页眉“{title[:30]}”（每页显示，未导入正文）"
+            ]
     byline = ""
     last_body = max((i for i, (_, source) in enumerate(body) if source.kind == "body"), default=None)
     if last_body is not None:
@@ -141,21 +191,75 @@ def import_document(data: bytes, *, tables_as_rows: bool = False, limits: Limits
     warnings = []
     if not title:
         warnings.append("没有识别出标题，请手动填写。")
-    if len(title) > 80:
-        warnings.append("标题超过 80 字，请精简。")
+    if len(title) > TITLE_MAX_CHARS:
+        warnings.append(f"标题超过 {TITLE_MAX_CHARS} 字，请精简。")
     runs = [[(normalize_text(run[0]), *run[1:]) for run in paragraph] for paragraph, _ in body]
     body_html = sanitize_body(runs_to_html(runs))
+    dropped = [d.place if d.line else f"未导入：{d.place}" for d in word.dropped if not d.kept]
+    kept = [d.place for d in word.dropped if d.kept] + notes
+    held, taken = _struck_report(word.struck)
     return DocxImport(
-        title=title[:80],
-        subtitle=subtitle[:80],
+        title=title[:TITLE_MAX_CHARS],
+        subtitle=subtitle[:TITLE_MAX_CHARS],
         body_html=body_html,
         byline=byline,
-        dropped=[f"未导入：{d.place}" for d in word.dropped if not d.kept],
-        kept=[d.place for d in word.dropped if d.kept],
+        dropped=held + dropped,
+        kept=taken + kept,
         warnings=warnings,
         format_label=fmt.label,
         source_docx=docx,
+        struck=struck_items(word.struck),
     )
+
+
+def struck_items(passages: list[Struck]) -> list[dict]:
+    """Struck passages for the review (JSON-ready, kept in the session): index, the text
+    struck and up to 12 characters either side (``more_*``: the paragraph goes on), where,
+    whether a whole sentence, kept."""
+    return [
+        {
+            "index": p.index,
+            "text": normalize_line(p.text),
+            "before": normalize_line(p.before[-12:]),
+            "after": normalize_line(p.after[:12]),
+            "more_before": len(p.before) > 12,
+            "more_after": len(p.after) > 12,
+            "place": p.place,
+            "whole": p.whole,
+            "kept": p.kept,
+        }
+        for p in passages
+        if p.text.strip()
+    ]
+
+
+def _struck_report(passages: list[Struck]) -> tuple[list[str], list[str]]:
+    """("删除线文字 2 处未导入：“15个”、……", "删除线文字 1 处已按您的选择导入：……")."""
+    shown = [p for p in passages if p.text.strip()]
+
+    def listing(items: list[Struck]) -> str:
+        quoted = "、".join(f"“{normalize_line(p.text)[:30]}”" for p in items[:5])
+        return quoted + (f"等 {len(items)} 处" if len(items) > 5 else "")
+
+    held = [p for p in shown if not p.kept]
+    taken = [p for p in shown if p.kept]
+    return (
+        [f"删除线文字 {len(held)} 处未导入：{listing(held)}（Word 中划了删除线；如需保留，请在下方勾选）"]
+        if held
+        else [],
+        [f"删除线文字 {len(taken)} 处已按您的选择导入：{listing(taken)}"] if taken else [],
+    )
+
+
+def _header_title(word: WordDocument) -> str:
+    """The longest page-header paragraph that could be a title (not a sentence, 4 characters
+    to the title limit; an OA writes its own name on one line and the 标题 on another), or ""."""
+    candidates = [
+        line
+        for line in (normalize_line(text) for text in word.headers)
+        if 4 <= len(line) <= TITLE_MAX_CHARS and not _BODY_SENTENCE.search(line)
+    ]
+    return max(candidates, key=len, default="")
 
 
 def _plain(runs: list[tuple]) -> str:
@@ -211,7 +315,7 @@ def _looks_like_title(item: tuple[list[tuple[str, bool]], Paragraph], index: int
         return False
     all_bold = any(r[0].strip() for r in runs) and all(r[1] for r in runs if r[0].strip())
     return (
-        index == 0
+        (index == 0 and not _BODY_SENTENCE.search(text))
         or source.centred
         or all_bold
         or source.size_pt >= 18

@@ -37,8 +37,14 @@ What Word displays and this keeps:
 
 What is reported (``Dropped``), never lost without a word: tables (or kept as rows of
 text when asked), images, charts, SmartArt, other drawings, equations, embedded objects,
-comments (with their text), hidden text, symbols from symbol fonts, embedded documents
-(``altChunk``).
+comments (with their text), embedded documents that cannot be read.
+
+What Word marks or hides is never kept silently (see "Marked and hidden text" below):
+struck-through text is held back and offered (``WordDocument.struck``), hidden text never
+enters, symbol-font characters are mapped to Unicode or named, a TOC/INDEX/BIBLIOGRAPHY/TOA
+field or a 目录 content control is skipped with a note, a stale cross-reference's error
+text is flagged, a DATE/TIME field is kept as displayed and named; an ``altChunk`` body
+(HTML, MHT or RTF) is read as an upload of that format would be.
 
 Cost is bounded: at most ``limits.paragraphs`` paragraphs, ``limits.runs`` runs and
 ``limits.chars`` characters are read; past that ``WordTooLarge`` is raised at once, so a
@@ -47,15 +53,21 @@ file of 280,000 tiny paragraphs is refused after reading a few thousand.
 
 from __future__ import annotations
 
+import dataclasses
+import email
+import email.policy
 import io
 import posixpath
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from lxml import etree
 
 from text.listnumbers import format_number
+from text.richtext import body_runs
 
 # Namespaces: Transitional and Strict Open XML spell WordprocessingML differently.
 _NS = {
@@ -151,8 +163,10 @@ class Limits:
     paragraphs: int = 5000
     runs: int = 50000
     chars: int = 300_000
-    part_bytes: int = 16 * 1024 * 1024  # one XML part, uncompressed
+    part_bytes: int = 16 * 1024 * 1024  # one XML part (or embedded altChunk part), uncompressed
     package_bytes: int = 200 * 1024 * 1024  # all parts, uncompressed
+    alt_chunks: int = 20  # embedded documents (w:altChunk) read; more are refused
+    conversions: int = 1  # of those, RTF ones converted by LibreOffice (each up to its time limit)
 
 
 @dataclass
@@ -173,9 +187,25 @@ class Dropped:
     what: str  # 表格, 图片, 公式 …
     place: str  # "第 3 段后的表格（2 行 3 列）"
     kept: bool = False  # kept in another form (a text box as paragraphs, a table as rows)
+    line: bool = False  # ``place`` is a whole line of the report ("隐藏文字 2 处未导入：……")
 
     def __str__(self) -> str:
         return self.place
+
+
+@dataclass
+class Struck:
+    """One passage of struck-through text (``w:strike``/``w:dstrike``, direct or from a
+    style): consecutive struck runs of one paragraph. ``index`` counts passages in
+    document order from 0 and is what ``read_word(keep_struck=…)`` names."""
+
+    index: int
+    text: str = ""
+    place: str = ""  # "第 2 段中"
+    before: str = ""  # up to 13 characters of the paragraph before the passage
+    after: str = ""  # up to 13 characters after it (13: the reader can tell that more stands there)
+    whole: bool = False  # a whole sentence (or paragraph) is struck, not a fragment
+    kept: bool = False  # taken in as live text (the contributor chose it)
 
 
 @dataclass
@@ -183,6 +213,8 @@ class WordDocument:
     paragraphs: list[Paragraph] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)
     notes: int = 0  # footnotes and endnotes appended as paragraphs
+    struck: list[Struck] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)  # page-header paragraphs, in order, once each
 
 
 # --- the package ---------------------------------------------------------------------
@@ -249,6 +281,32 @@ class _Package:
             found.append((kind, name))
         return found
 
+    def targets(self, part: str) -> dict[str, str]:
+        """Relationship id → part name, for one part's internal relationships."""
+        folder, base = posixpath.split(part)
+        root = self.xml(posixpath.join(folder, "_rels", base + ".rels"))
+        found: dict[str, str] = {}
+        for rel in root if root is not None else ():
+            target = rel.get("Target") or ""
+            if rel.get("TargetMode") == "External" or not rel.get("Id"):
+                continue
+            found[rel.get("Id")] = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join(folder, target))
+            )
+        return found
+
+    def raw(self, name: str) -> bytes:
+        """A part's bytes, bounded like an XML part (the zip directory's size checked first)."""
+        if self.sizes.get(name, 0) > self.limits.part_bytes:
+            raise WordTooLarge(f"文件中嵌入的文档过大（{name}），已拒绝导入。")
+        try:
+            with self.zip.open(name) as stream:
+                return stream.read(self.limits.part_bytes + 1)[: self.limits.part_bytes]
+        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, KeyError) as error:
+            raise WordReadError("文件已损坏，无法读取。请在 Word 中打开并重新保存后再导入。") from error
+
     def main_part(self) -> str:
         for kind, name in self.rels("").items():
             if kind == "officeDocument" and name in self.sizes:
@@ -276,6 +334,9 @@ class _Styles:
         self.default_paragraph: str | None = None
         self.default_character: str | None = None
         self.defaults_rpr = None
+        # Memo first: a package without a styles part (several generators omit it) reads
+        # with Word's defaults, every lookup answering "not set".
+        self._memo: dict[tuple, object] = {}
         if root is None:
             return
         for element in root:
@@ -299,7 +360,6 @@ class _Styles:
                         self.default_paragraph = style_id
                     elif kind == "character":
                         self.default_character = style_id
-        self._memo: dict[tuple, object] = {}
 
     def chain(self, style_id: str | None):
         """The style and those it is based on, nearest first (cycles cut)."""
@@ -531,13 +591,107 @@ _INLINE_CONTAINERS = {
     "w:customXml",
     "w:ins",
     "w:moveTo",
-    "w:fldSimple",
     "w:bdo",
     "w:dir",
 }
 _SKIPPED = {"w:del", "w:moveFrom"}
 _BLOCK_CONTAINERS = {"w:customXml", "w:ins", "w:moveTo"}
-_SYMBOL_FONTS = re.compile(r"symbol|wingdings|webdings", re.I)
+
+
+# --- marked and hidden text ------------------------------------------------------------
+#
+# Word displays struck-through text struck, hides hidden text, draws symbol-font code
+# points as pictures, and shows a field's last result (a 目录 with page numbers, a
+# cross-reference's error text, an old date). None of that is kept as live text without
+# a word: struck passages are held back and offered, hidden passages are named, symbol
+# characters are mapped through the published tables or named, fields are classified.
+
+
+def _load_symbol_fonts() -> dict[str, dict[int, str]]:
+    """font name (lower case) → code (0x20–0xFF) → Unicode text, from the data file
+    (its header names the sources: Adobe's Symbol encoding and Unicode's Wingdings and
+    Webdings mapping)."""
+    tables: dict[str, dict[int, str]] = {}
+    data = Path(__file__).with_name("data") / "symbol_fonts.tsv"
+    for line in data.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        font, code, unicode = line.split("\t")
+        tables.setdefault(font.lower(), {})[int(code, 16)] = chr(int(unicode, 16))
+    return tables
+
+
+SYMBOL_FONTS = _load_symbol_fonts()
+
+
+def symbol_font(name: str | None) -> str | None:
+    """The table key of a symbol font ("wingdings 2"), or None for an ordinary font."""
+    key = " ".join((name or "").split()).lower()
+    return key if key in SYMBOL_FONTS else None
+
+
+def symbol_char(font: str, code: int) -> str | None:
+    """The Unicode text of one symbol-font code point (0x20–0xFF, or U+F020–U+F0FF as Word
+    writes it), or None when the published table has no equivalent."""
+    if 0xF000 <= code <= 0xF0FF:
+        code -= 0xF000
+    return SYMBOL_FONTS.get(font, {}).get(code)
+
+
+# A field result that says the field is broken (Word's and WPS's words, zh and en).
+_FIELD_ERROR = re.compile(r"^\s*(?:错误[！!]|Error!)", re.I)
+_SKIPPED_FIELDS = {"TOC": "目录", "INDEX": "索引", "BIBLIOGRAPHY": "参考文献目录", "TOA": "引文目录"}
+_REF_FIELDS = {"REF", "PAGEREF", "NOTEREF", "STYLEREF"}
+_DATE_FIELDS = {"DATE", "TIME", "CREATEDATE", "SAVEDATE", "PRINTDATE", "EDITTIME"}
+_CONTENTS_HEADING = re.compile(r"目\s*录|目\s*次|(?:table\s+of\s+)?contents", re.I)
+_SKIPPED_GALLERIES = {"table of contents": "目录", "bibliographies": "参考文献目录"}
+_SENTENCE_END_CHARS = "。！？!?；;"
+# Latin-1 characters Word draws in the East Asian font when a run has w:hint="eastAsia".
+_HINT_EAST_ASIA = frozenset(
+    [0xA1, 0xA4, 0xA7, 0xA8, 0xAA, 0xAD, 0xAF, *range(0xB0, 0xB5), *range(0xB6, 0xBB), *range(0xBC, 0xC0)]
+    + [0xD7, 0xF7]
+)
+_HTML_BLOCK = re.compile(r"<(?:p|div|li|tr|h[1-6]|blockquote)\b", re.I)
+_HTML_TAG = re.compile(r"<[^>]*>")
+
+
+@dataclass
+class _Field:
+    """An open complex field (or a simple one while its result is read)."""
+
+    state: str = "instr"  # instr | result
+    code: str = ""  # the instruction, collected from w:instrText
+    kind: str = ""  # skip | ref | date | "" (an ordinary field: its result is kept)
+    name: str = ""  # the field's name for the report (目录, 索引 …)
+    place: str = ""
+    buffer: list = field(default_factory=list)  # (text, bold, hidden, struck, script) held until the end
+
+    @property
+    def word(self) -> str:
+        """The field's name: the instruction's first word (TOC, REF, DATE …)."""
+        return (self.code.split() or [""])[0].upper().lstrip("\\")
+
+    def classify(self) -> None:
+        word = self.word
+        if word in _SKIPPED_FIELDS:
+            self.kind, self.name = "skip", _SKIPPED_FIELDS[word]
+        elif word in _REF_FIELDS:
+            self.kind = "ref"
+        elif word in _DATE_FIELDS:
+            self.kind = "date"
+
+
+@dataclass
+class _Marks:
+    """What the walker held back or could not convert, for the report."""
+
+    struck: list[Struck] = field(default_factory=list)
+    hidden: list[list[str]] = field(default_factory=list)  # [place, text]
+    symbols: list[str] = field(default_factory=list)  # "第 3 段中（Wingdings F0A8）"
+    open_struck: Struck | None = None
+    open_hidden: bool = False
+    in_paragraph: list[tuple[Struck, int, int]] = field(default_factory=list)  # passage, start, end
+    skipped: set[str] = field(default_factory=set)  # skipped field names already noted
 
 
 class _Reader:
@@ -562,9 +716,17 @@ class _Reader:
         self._join_next = False  # the last paragraph's mark was deleted (tracked)
         self._kind = "body"
         self._style: str | None = None
-        self._hidden_reported: set[int] = set()
         self._caps = False  # the run being read shows its letters as capitals
         self._script = ""  # the run being read is raised ("sup") or lowered ("sub")
+        self.marks = _Marks()
+        self.keep_struck: frozenset[int] = frozenset()  # struck passages taken in as live text
+        self._struck = False  # the run being read is struck through
+        self._fonts: dict[str, str] = {}  # the run's symbol fonts: rFonts attribute → table key
+        self._degree = False  # the last text emitted ends with a degree sign from a symbol font
+        self.main = ""  # the main part's name (altChunk relationships are its)
+        self.convert_rtf: Callable[[bytes], bytes] | None = None
+        self.alt_chunks = 0
+        self.conversions = 0
 
     # bounds
     def _count(self, paragraphs: int = 0, runs: int = 0, chars: int = 0) -> None:
@@ -604,6 +766,10 @@ class _Reader:
         elif key == "w:tbl":
             self.table(element)
         elif key == "w:sdt":
+            gallery = self._gallery(element)
+            if gallery in _SKIPPED_GALLERIES:
+                self._skipped_field(_Field(kind="skip", name=_SKIPPED_GALLERIES[gallery]))
+                return
             for child in self._sdt_content(element):
                 self.block(child)
         elif key == "mc:AlternateContent":
@@ -614,7 +780,7 @@ class _Reader:
             for child in element:
                 self.block(child)
         elif key == "w:altChunk":
-            self.drop("嵌入的外部文档", inside=False)
+            self.alt_chunk(element)
         elif key == "m:oMathPara":
             self.drop("公式", inside=False)
 
@@ -638,6 +804,7 @@ class _Reader:
             mark_deleted = True
         if not self._join_next:
             self._runs, self._sizes = [], []
+            self._degree = False
         self._join_next = False
         self._style = style_id
         label = None if mark_deleted else self._number(ppr, style_id)
@@ -652,6 +819,7 @@ class _Reader:
         if mark_deleted:
             self._join_next = True
             return
+        self._end_passages()
         jc = _child(ppr, "w:jc")
         jc_value = _attr(jc, "val") if jc is not None else None
         if jc_value is None:
@@ -690,6 +858,7 @@ class _Reader:
 
     def table(self, element) -> None:
         rows: list[list[str]] = []
+        marked = (len(self.marks.struck), len(self.marks.hidden), len(self.marks.symbols))
         for row in _direct(element, "w:tr"):
             trpr = _child(row, "w:trPr")
             if trpr is not None and _child(trpr, "w:del") is not None:
@@ -708,6 +877,12 @@ class _Reader:
                 if text.strip():
                     self.paragraphs.append(Paragraph([(text, False)], "table"))
         else:
+            # The table is reported whole; what its cells mark or hide is not offered apart.
+            del (
+                self.marks.struck[marked[0] :],
+                self.marks.hidden[marked[1] :],
+                self.marks.symbols[marked[2] :],
+            )
             self.drop("表格", inside=False, detail=f"（{len(rows)} 行 {columns} 列）")
 
     def _cell_text(self, cell) -> str:
@@ -749,6 +924,16 @@ class _Reader:
         key = _key(element)
         if key == "w:r":
             self.run(element)
+        elif key == "w:fldSimple":
+            simple = _Field(state="result", code=_attr(element, "instr") or "", place=self.place(True))
+            simple.classify()
+            self.fields.append(simple)
+            try:
+                for child in element:
+                    self.inline(child)
+            finally:
+                self.fields.pop()
+            self._field_done(simple)
         elif key in _INLINE_CONTAINERS:
             for child in element:
                 self.inline(child)
@@ -765,6 +950,96 @@ class _Reader:
             chosen = self._alternate(element)
             for child in chosen if chosen is not None else ():
                 self.inline(child)
+
+    @staticmethod
+    def _gallery(element) -> str:
+        """The building-block gallery of a content control ("table of contents" for the
+        目录 Word inserts from References ▸ Table of Contents), lower case, or ""."""
+        properties = _child(element, "w:sdtPr")
+        part = _first(_child(properties, "w:docPartObj"), _child(properties, "w:docPartList"))
+        gallery = _child(part, "w:docPartGallery")
+        return (_attr(gallery, "val") or "").strip().lower() if gallery is not None else ""
+
+    def alt_chunk(self, element) -> None:
+        """An embedded document (``w:altChunk``: what an OA's "导出Word" writes) read as an
+        upload of its format: HTML through the paste path (``text.richtext``), MHT by its
+        text/html part, RTF through LibreOffice (``convert_rtf``) and then this reader, a
+        .docx by this reader. An embedded document inside an embedded one is named, not read."""
+        rel_id = next((v for k, v in element.attrib.items() if k.endswith("}id")), None)
+        name = self.package.targets(self.main).get(rel_id or "")
+        if name is None or name not in self.package.sizes:
+            self.drop("嵌入的外部文档", inside=False, detail="（找不到其内容，未导入）")
+            return
+        if self.limits.alt_chunks == 0:
+            self.drop("嵌入的外部文档", inside=False, detail="（嵌入文档中又嵌入的文档，未导入）")
+            return
+        self.alt_chunks += 1
+        if self.alt_chunks > self.limits.alt_chunks:
+            raise WordTooLarge(f"文件嵌入的文档超过 {self.limits.alt_chunks} 个，已拒绝导入。")
+        data = self.package.raw(name)
+        kind = alt_chunk_kind(data)
+        if kind == "rtf":
+            self._alt_rtf(data)
+            return
+        if kind == "docx":
+            self._alt_nested(data)
+            return
+        html = mht_html(data) if kind == "mht" else decode_html(data)
+        if html is None:
+            self.drop("嵌入的外部文档", inside=False, detail="（MHT 中没有网页正文，未导入）")
+            return
+        self._bound_html(html)
+        images = len(re.findall(r"<img\b", html, re.I))
+        for runs in body_runs(html):
+            self._count(paragraphs=1, chars=sum(len(run[0]) for run in runs))
+            self.paragraphs.append(Paragraph(list(runs), self._kind))
+            if self._kind == "body":
+                self.body_count += 1
+        if images:
+            self.drop("图片", inside=False, detail=f" {images} 张（嵌入的网页中，信息稿不刊印图片）")
+
+    def _bound_html(self, html: str) -> None:
+        """Refuse an embedded page far over the document limits before it is parsed: its
+        block elements, its tags (each a run at most, as in Word) and its text outside
+        tags are counted with one regular expression each, against twice the limits
+        (wrappers and markup count too; the paragraphs and characters read are then
+        counted exactly)."""
+        blocks = len(_HTML_BLOCK.findall(html))
+        tags = _HTML_TAG.findall(html)
+        text = len(html) - sum(len(tag) for tag in tags)
+        if blocks > 2 * self.limits.paragraphs:
+            self._count(paragraphs=self.limits.paragraphs + 1)
+        if len(tags) > 2 * self.limits.runs:
+            self._count(runs=self.limits.runs + 1)
+        if text > 2 * self.limits.chars:
+            self._count(chars=self.limits.chars + 1)
+
+    def _alt_rtf(self, data: bytes) -> None:
+        self.conversions += 1
+        if self.convert_rtf is None or self.conversions > self.limits.conversions:
+            self.drop(
+                "嵌入的外部文档", inside=False, detail="（RTF 格式，未导入；请把其正文复制粘贴到编辑框）"
+            )
+            return
+        self._alt_nested(self.convert_rtf(data))
+
+    def _alt_nested(self, docx: bytes) -> None:
+        """An embedded .docx (or an RTF converted to one) read by this reader, its paragraphs,
+        report and struck passages (numbered on from this document's) taken in place."""
+        offset = len(self.marks.struck)
+        nested = read_word(
+            docx,
+            limits=dataclasses.replace(self.limits, alt_chunks=0),
+            tables_as_rows=self.tables_as_rows,
+            keep_struck=frozenset(k - offset for k in self.keep_struck if k >= offset),
+        )
+        self._count(paragraphs=len(nested.paragraphs), chars=sum(len(p.text) for p in nested.paragraphs))
+        for passage in nested.struck:
+            passage.index += offset
+            self.marks.struck.append(passage)
+        self.paragraphs.extend(nested.paragraphs)
+        self.body_count += sum(1 for p in nested.paragraphs if p.kind == "body" and p.text.strip())
+        self.dropped.extend(nested.dropped)
 
     def _sdt_content(self, element) -> list:
         """A content control's content; placeholder text ("单击此处输入文字") is not content."""
@@ -790,7 +1065,7 @@ class _Reader:
         ) or self.styles.default_character
         complex_script = bool(_on(_child(rpr, "w:cs")) or _on(_child(rpr, "w:rtl")))
         bold = self.styles.toggle("w:bCs" if complex_script else "w:b", self._style, char_style, rpr)
-        hidden = self.styles.toggle("w:vanish", self._style, char_style, rpr)
+        hidden = self._hidden(rpr, char_style)
         # All caps and small caps display letters as capitals (ECMA-376 §17.3.2.5, §17.3.2.33).
         caps = self.styles.toggle("w:caps", self._style, char_style, rpr) or self.styles.toggle(
             "w:smallCaps", self._style, char_style, rpr
@@ -802,13 +1077,16 @@ class _Reader:
             )
         if size is not None:
             self._sizes.append(_int(_attr(size, "val")) / 2)
-        saved = self._caps, self._script
-        self._caps, self._script = caps, self._vert_align(rpr, char_style)
+        saved = (self._caps, self._struck, self._fonts, self._script)
+        self._caps = caps
+        self._struck = self._is_struck(rpr, char_style)
+        self._fonts = self._symbol_fonts(rpr, char_style)
+        self._script = self._vert_align(rpr, char_style)
         try:
             for child in element:
                 self.run_content(child, bold, hidden)
         finally:
-            self._caps, self._script = saved
+            self._caps, self._struck, self._fonts, self._script = saved
 
     def _vert_align(self, rpr, char_style: str | None) -> str:
         """ "sup", "sub" or "": ``w:vertAlign`` (superscript, subscript, baseline) as Word
@@ -822,28 +1100,240 @@ class _Reader:
         value = (_attr(element, "val") or "") if element is not None else ""
         return {"superscript": "sup", "subscript": "sub"}.get(value, "")
 
+    # marked and hidden text
+    def _hidden(self, rpr, char_style) -> bool:
+        """Hidden (``w:vanish``, ``w:specVanish``) or hidden in Word's web view
+        (``w:webHidden``), directly or from a style."""
+        return any(
+            self.styles.toggle(prop, self._style, char_style, rpr)
+            for prop in ("w:vanish", "w:specVanish", "w:webHidden")
+        )
+
+    def _is_struck(self, rpr, char_style) -> bool:
+        return self.styles.toggle("w:strike", self._style, char_style, rpr) or self.styles.toggle(
+            "w:dstrike", self._style, char_style, rpr
+        )
+
+    def _symbol_fonts(self, rpr, char_style) -> dict[str, str]:
+        """The run's fonts that are symbol fonts, by rFonts attribute (ascii, hAnsi, eastAsia,
+        cs), each resolved on its own: direct, character style, paragraph style, defaults."""
+        found: dict[str, str] = {}
+        sources = [
+            e
+            for e in (
+                _child(rpr, "w:rFonts"),
+                self.styles.rpr_value(char_style, "w:rFonts"),
+                self.styles.rpr_value(self._style, "w:rFonts"),
+                _child(self.styles.defaults_rpr, "w:rFonts"),
+            )
+            if e is not None
+        ]
+        for attribute in ("ascii", "hAnsi", "eastAsia", "cs"):
+            theme = "cstheme" if attribute == "cs" else f"{attribute}Theme"
+            for source in sources:
+                # A theme font overrides the named one (ECMA-376 §17.3.2.26); a theme's
+                # fonts are text fonts, never symbol fonts.
+                if _attr(source, theme):
+                    break
+                name = _attr(source, attribute)
+                if name:
+                    key = symbol_font(name)
+                    if key:
+                        found[attribute] = key
+                    break
+        if found and sources and _attr(sources[0], "hint") == "eastAsia":
+            found["_hint"] = "eastAsia"
+        return found
+
+    def _map_symbols(self, text: str) -> str:
+        """Text in a symbol font as the characters Word draws: each code point through the
+        font's table (ASCII by the ``ascii`` font, U+0080–U+00FF by ``hAnsi``, U+F020–U+F0FF
+        by whichever symbol font the run has); one without an equivalent is named."""
+        if not self._fonts:
+            return text
+        out = []
+        for char in text:
+            code = ord(char)
+            if code < 0x20 or code > 0xF0FF or 0x100 <= code < 0xF000:
+                out.append(char)
+                continue
+            if code < 0x80:
+                font = self._fonts.get("ascii")
+            elif code < 0x100:
+                # With the East Asian hint, Word draws these shared characters (× ° § …)
+                # in the East Asian font (ECMA-376 §17.3.2.26), so an IME-typed × stays ×.
+                shared = "_hint" in self._fonts and code in _HINT_EAST_ASIA
+                font = self._fonts.get("eastAsia" if shared else "hAnsi")
+            else:
+                font = next((v for k, v in self._fonts.items() if not k.startswith("_")), None)
+            mapped = symbol_char(font, code) if font else None
+            if font and mapped is None:
+                self._symbol_miss(font, code)
+            out.append(char if font is None else (mapped or ""))
+        return "".join(out)
+
+    def _symbol_miss(self, font: str, code: int) -> None:
+        name = {"wingdings": "Wingdings", "webdings": "Webdings", "symbol": "Symbol"}.get(font, font.title())
+        where = self.place(True)
+        self.marks.symbols.append(f"{where}（{name} 字体 {code:04X}）")
+
+    def _close_passages(self) -> None:
+        """A non-struck, non-hidden text (or the paragraph's end) ends the open passages."""
+        marks = self.marks
+        if marks.open_struck is not None:
+            start = marks.in_paragraph[-1][1]
+            marks.in_paragraph[-1] = (marks.open_struck, start, len(self._plain_runs()))
+            marks.open_struck = None
+        marks.open_hidden = False
+
+    def _plain_runs(self) -> str:
+        return "".join(run[0] for run in self._runs)
+
+    def _end_passages(self) -> None:
+        """At a paragraph's end: each struck passage of it learns what stands after it,
+        and whether it is a whole sentence (nothing, or a sentence end, on either side)."""
+        self._close_passages()
+        text = self._plain_runs()
+        for passage, _, end in self.marks.in_paragraph:
+            passage.after = text[end : end + 13]
+            before = passage.before.rstrip()
+            after = text[end:].strip()
+            passage.whole = (not before or before[-1] in _SENTENCE_END_CHARS) and (
+                not after or passage.text.rstrip()[-1:] in tuple(_SENTENCE_END_CHARS)
+            )
+        self.marks.in_paragraph = []
+
+    def _struck_text(self, text: str) -> bool:
+        """Record struck text; True when it is held back (not taken in as live text)."""
+        marks = self.marks
+        if marks.open_struck is None:
+            passage = Struck(len(marks.struck), place=self.place(True), before=self._plain_runs()[-13:])
+            passage.kept = passage.index in self.keep_struck
+            marks.struck.append(passage)
+            marks.open_struck = passage
+            marks.in_paragraph.append((passage, len(self._plain_runs()), 0))
+        marks.open_struck.text += text
+        return not marks.open_struck.kept
+
+    def _hidden_text(self, text: str) -> None:
+        marks = self.marks
+        if not text.strip() and not marks.open_hidden:
+            return
+        if not marks.open_hidden:
+            marks.hidden.append([self.place(True), ""])
+            marks.open_hidden = True
+        marks.hidden[-1][1] += text
+
+    def _field_done(self, done: _Field) -> None:
+        """A field closed: a skipped one is noted, a broken cross-reference flagged (its
+        error text not imported), a date kept as displayed and named."""
+        if done.state == "instr" and not done.kind:
+            done.classify()
+        if done.kind == "skip":
+            self._skipped_field(done)
+            return
+        text = "".join(item[0] for item in done.buffer)
+        if _FIELD_ERROR.match(text):
+            what = "交叉引用" if done.kind == "ref" else f"Word 域（{done.word or '未知'}）"
+            self.dropped.append(
+                Dropped(
+                    f"失效的{what}",
+                    f"{done.place}的{what}显示“{text.strip()[:40]}”（所引内容已不存在），未导入，请补写所引内容",
+                    line=True,
+                )
+            )
+            return
+        if done.kind == "date" and text.strip():
+            self.dropped.append(
+                Dropped(
+                    "日期域",
+                    f"{done.place}的日期域按 Word 显示导入为“{text.strip()[:30]}”（Word 打开时会自动更新，请核对日期）",
+                    kept=True,
+                    line=True,
+                )
+            )
+        saved = self._struck, self._script
+        try:
+            for text, bold, hidden, struck, script in done.buffer:
+                self._struck, self._script = struck, script
+                self._emit(text, bold, hidden)
+        finally:
+            self._struck, self._script = saved
+
+    def _skipped_field(self, done: _Field) -> None:
+        name = done.name or "目录"
+        if name == "目录":
+            self._drop_contents_heading()
+        if name not in self.marks.skipped:
+            self.marks.skipped.add(name)
+            self.dropped.append(
+                Dropped(name, f"已跳过 Word 自动{name}（{name}条目和页码不导入正文）", kept=True, line=True)
+            )
+
+    def _drop_contents_heading(self) -> None:
+        """The "目  录" heading Word's 目录 stands under is part of it, not the title."""
+        last = self.paragraphs[-1] if self.paragraphs else None
+        if (
+            last is not None
+            and last.kind == "body"
+            and not self._has_text()
+            and _CONTENTS_HEADING.fullmatch(last.text.strip())
+        ):
+            self.paragraphs.pop()
+            self.body_count -= 1
+
     def _emit(self, text: str, bold: bool, hidden: bool) -> None:
         if not text:
             return
-        if any(state == "instr" for state in self.fields[:-1]):
+        if any(f.state == "instr" for f in self.fields[:-1]):
             return  # inside an outer field's instruction (a nested field's result included)
+        if any(f.kind == "skip" and f.state == "result" for f in self.fields):
+            return  # a 目录, index or bibliography Word generated: skipped, noted once
         # Text (w:t) in the innermost field's instruction part is not an instruction —
         # instructions are w:instrText, never emitted — but a field left open by a damaged
         # file; it is shown, so no text after a broken field is lost.
+        innermost = self.fields[-1] if self.fields else None
+        if innermost is not None and innermost.state == "result":
+            # Held until the field ends: a field's error text (a stale cross-reference) is
+            # not imported.
+            innermost.buffer.append((text, bold, hidden, self._struck, self._script))
+            return
         self._count(chars=len(text))
         if hidden:
-            # Once per paragraph: Word does not display hidden text, but it is named.
-            if text.strip() and self.body_count not in self._hidden_reported:
-                self._hidden_reported.add(self.body_count)
-                self.drop("隐藏文字", detail=f"“{text.strip()[:20]}”（Word 默认不显示，未导入）")
+            # Word does not display hidden text; it never enters, and each passage is named.
+            self._hidden_text(text)
             return
+        after_c = text[1:2]
+        if (
+            self._degree
+            and text[:1] == "C"
+            and not (after_c.isascii() and after_c.isalpha())
+            and self._runs
+            and self._runs[-1][0].endswith("°")
+        ):
+            # A degree sign from the Symbol font before C is how Word users type ℃ (26℃).
+            last = self._runs[-1]
+            self._runs[-1] = (last[0][:-1] + "℃", *last[1:])
+            text = text[1:]
+        self._degree = False
+        if not text:
+            return
+        if self._struck and text != "\n" and self._struck_text(text):
+            return
+        if not self._struck or text == "\n":
+            self._close_passages()
         self._runs.append((text, bold, self._script))
 
     def run_content(self, element, bold: bool, hidden: bool) -> None:
         key = _key(element)
         if key == "w:t":
-            text = element.text or ""
+            raw = element.text or ""
+            text = self._map_symbols(raw)
             self._emit(text.upper() if self._caps else text, bold, hidden)
+            self._degree = text.endswith("°") and not raw.endswith("°") and not hidden
+        elif key == "w:instrText":
+            if self.fields and self.fields[-1].state == "instr":
+                self.fields[-1].code += element.text or ""
         elif key in ("w:tab", "w:ptab"):
             self._emit("\t", bold, hidden)
         elif key in ("w:br", "w:cr"):
@@ -851,23 +1341,34 @@ class _Reader:
         elif key == "w:noBreakHyphen":
             self._emit("-", bold, hidden)
         elif key == "w:sym":
+            # A symbol inserted with Insert ▸ Symbol: w:font names the font, w:char the code
+            # point (U+F020–U+F0FF for a symbol font). Mapped through the font's table.
             font = _attr(element, "font") or ""
             try:
                 code = int(_attr(element, "char") or "", 16)
             except ValueError:
                 return
-            if _SYMBOL_FONTS.search(font) or 0xE000 <= code <= 0xF8FF:
-                self.drop("特殊符号", detail=f"（{font} 字体）")
+            table = symbol_font(font)
+            if table is not None:
+                mapped = symbol_char(table, code)
+                if mapped is None:
+                    self._symbol_miss(table, code)
+                else:
+                    self._emit(mapped, bold, hidden)
+                    self._degree = mapped == "°" and not hidden
+            elif 0xE000 <= code <= 0xF8FF or code > 0x10FFFF:
+                self.marks.symbols.append(f"{self.place(True)}（{font or '未知'} 字体 {code:04X}）")
             else:
                 self._emit(chr(code), bold, hidden)
         elif key == "w:fldChar":
             kind = _attr(element, "fldCharType")
             if kind == "begin":
-                self.fields.append("instr")
+                self.fields.append(_Field(place=self.place(True)))
             elif kind == "separate" and self.fields:
-                self.fields[-1] = "result"
+                self.fields[-1].state = "result"
+                self.fields[-1].classify()
             elif kind == "end" and self.fields:
-                self.fields.pop()
+                self._field_done(self.fields.pop())
         elif key in ("w:footnoteReference", "w:endnoteReference"):
             note_kind = "footnote" if key == "w:footnoteReference" else "endnote"
             number = 1 + sum(1 for label, _ in self.notes if label.startswith(note_kind))
@@ -937,11 +1438,23 @@ class _Reader:
             self.drop("图形")
 
 
-def read_word(data: bytes, *, limits: Limits | None = None, tables_as_rows: bool = False) -> WordDocument:
+def read_word(
+    data: bytes,
+    *,
+    limits: Limits | None = None,
+    tables_as_rows: bool = False,
+    keep_struck: frozenset[int] | set[int] = frozenset(),
+    convert_rtf: Callable[[bytes], bytes] | None = None,
+) -> WordDocument:
     """Read a .docx/.docm package's displayed text. Raises WordReadError (Chinese message).
 
     ``tables_as_rows``: keep each table row as a paragraph of text (cells separated by an
     ideographic space) instead of only reporting the table.
+    ``keep_struck``: indexes of struck-through passages (``WordDocument.struck``) to take
+    in as live text; the others are held back (and listed).
+    ``convert_rtf``: RTF bytes → .docx bytes (LibreOffice, ``intake.formats``), for an
+    embedded RTF document; without it such a document is named, not read. It may raise
+    ``WordReadError``.
     """
     limits = limits or Limits()
     package = _Package(data, limits)
@@ -951,11 +1464,92 @@ def read_word(data: bytes, *, limits: Limits | None = None, tables_as_rows: bool
     numbering = _Numbering(package.xml(rels["numbering"]) if "numbering" in rels else None, styles)
     reader = _Reader(package, styles, numbering, limits)
     reader.tables_as_rows = tables_as_rows
+    reader.keep_struck = frozenset(keep_struck)
+    reader.convert_rtf = convert_rtf
+    reader.main = main
     document = _stream_body(package, main, reader, limits)
     _notes(package, rels, reader, document)
     _comments(package, rels, reader, document)
     _headers_and_footers(package, main, reader, document)
+    _marks_report(reader, document)
     return document
+
+
+def _listing(items: list[str], limit: int = 5) -> str:
+    shown = "；".join(items[:limit])
+    return shown + (f"……等 {len(items)} 处" if len(items) > limit else "")
+
+
+def _marks_report(reader: _Reader, document: WordDocument) -> None:
+    """One report line for each kind of marked or hidden text (struck text is reported by
+    the importer, which knows the contributor's choice)."""
+    marks = reader.marks
+    document.struck = marks.struck
+    hidden = [f"{place}“{' '.join(text.split())[:20]}”" for place, text in marks.hidden if text.strip()]
+    if hidden:
+        document.dropped.append(
+            Dropped(
+                "隐藏文字",
+                f"隐藏文字 {len(hidden)} 处未导入：{_listing(hidden)}（Word 中设为隐藏，不显示）",
+                line=True,
+            )
+        )
+    if marks.symbols:
+        document.dropped.append(
+            Dropped(
+                "符号字体字符",
+                f"符号字体字符 {len(marks.symbols)} 处无法转换：{_listing(marks.symbols)}"
+                "（没有对应的标准字符，未导入，请核对后补上）",
+                line=True,
+            )
+        )
+
+
+def alt_chunk_kind(data: bytes) -> str:
+    """ "rtf", "docx", "mht" or "html": an embedded document's format, by its content."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    if data.startswith(b"PK\x03\x04"):
+        return "docx"
+    if re.search(rb"^(?:MIME-Version\s*:|Content-Type\s*:\s*multipart/)", head, re.I | re.M):
+        return "mht"
+    return "html"
+
+
+# Chinese pages labelled GB2312 or GBK often hold characters only GB18030 (their superset) has.
+_CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030"}
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.I)
+
+
+def decode_html(data: bytes, charset: str | None = None) -> str:
+    """HTML bytes as text: a byte-order mark, else the charset given (MIME) or declared in
+    a <meta>, else UTF-8, else GB18030."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    meta = _META_CHARSET.search(data[:4096])
+    declared = charset or (meta.group(1).decode("ascii") if meta else None)
+    candidates = [_CHARSET_ALIASES.get(declared.lower(), declared)] if declared else []
+    for encoding in [*candidates, "utf-8", "gb18030"]:
+        try:
+            return data.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return data.decode("utf-8", errors="replace")
+
+
+def mht_html(data: bytes) -> str | None:
+    """The text/html part of an MHT (MIME HTML, RFC 2557) document, decoded by its charset
+    (GB2312/GBK read as GB18030); None when it has none."""
+    message = email.message_from_bytes(data, policy=email.policy.compat32)
+    for part in message.walk():
+        if part.get_content_type() == "text/html":
+            payload = part.get_payload(decode=True)
+            if isinstance(payload, bytes):
+                return decode_html(payload, part.get_content_charset())
+    return None
 
 
 def _headers_and_footers(package: _Package, main: str, reader: _Reader, document: WordDocument) -> None:
@@ -968,17 +1562,23 @@ def _headers_and_footers(package: _Package, main: str, reader: _Reader, document
         root = package.xml(name)
         if root is None:
             continue
-        saved = (reader.paragraphs, reader._kind, reader.fields, reader.dropped)
+        saved = (reader.paragraphs, reader._kind, reader.fields, reader.dropped, reader.marks)
         reader.paragraphs, reader._kind, reader.fields, reader.dropped = [], "note", [], []
+        reader.marks = _Marks()
         try:
             for child in root:
                 reader.block(child)
-            text = " ".join(p.text.replace("\n", " ").strip() for p in reader.paragraphs if p.text.strip())
+            lines = [" ".join(p.text.split()) for p in reader.paragraphs if p.text.strip()]
         finally:
-            reader.paragraphs, reader._kind, reader.fields, reader.dropped = saved
-        text = " ".join(text.split())
+            reader.paragraphs, reader._kind, reader.fields, reader.dropped, reader.marks = saved
+        text = " ".join(lines)
         # A header that is only a page number says nothing the print does not say again.
-        if text and not re.fullmatch(r"[-—–\s\d第页共/]*", text) and (kind, text) not in seen:
+        page_number = re.compile(r"[-—–\s\d第页共/]*")
+        if kind == "header":
+            document.headers.extend(
+                line for line in lines if line not in document.headers and not page_number.fullmatch(line)
+            )
+        if text and not page_number.fullmatch(text) and (kind, text) not in seen:
             seen.add((kind, text))
             what = "页眉" if kind == "header" else "页脚"
             document.dropped.append(Dropped(what, f"{what}“{text[:30]}”（每页显示，未导入正文）"))
@@ -1035,6 +1635,7 @@ def _stream_body(package: _Package, main: str, reader: _Reader, limits: Limits) 
         raise _xml_error(error) from error
     except (zipfile.BadZipFile, OSError, EOFError) as error:
         raise WordReadError("文件已损坏，无法读取。请在 Word 中打开并重新保存后再导入。") from error
+    reader._end_passages()
     return WordDocument(reader.paragraphs, reader.dropped)
 
 
@@ -1103,6 +1704,7 @@ def _comments(package: _Package, rels: dict[str, str], reader: _Reader, document
 
 __all__ = [
     "Dropped",
+    "Struck",
     "Limits",
     "Paragraph",
     "WordDocument",

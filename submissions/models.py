@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from accounts.models import Unit
+from intake.docx_import import TITLE_MAX_CHARS
 
 
 class Commission(models.Model):
@@ -50,8 +51,8 @@ class Submission(models.Model):
     unit = models.ForeignKey(
         Unit, verbose_name="报送单位", on_delete=models.PROTECT, related_name="submissions"
     )
-    title = models.CharField("标题", max_length=80)
-    subtitle = models.CharField("标题第二行", max_length=80, blank=True)
+    title = models.CharField("标题", max_length=TITLE_MAX_CHARS)
+    subtitle = models.CharField("标题第二行", max_length=TITLE_MAX_CHARS, blank=True)
     # Sanitized HTML limited to <p> and <strong>; never raw user HTML.
     body = models.TextField("正文", blank=True)
     byline_org = models.CharField("署名单位", max_length=64, blank=True)
@@ -129,8 +130,8 @@ class Revision(models.Model):
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="revisions")
     kind = models.CharField("类型", max_length=16, choices=Kind.choices)
-    title = models.CharField("标题", max_length=80)
-    subtitle = models.CharField("标题第二行", max_length=80, blank=True)
+    title = models.CharField("标题", max_length=TITLE_MAX_CHARS)
+    subtitle = models.CharField("标题第二行", max_length=TITLE_MAX_CHARS, blank=True)
     body = models.TextField("正文", blank=True)
     byline_org = models.CharField("署名单位", max_length=64, blank=True)
     byline_authors = models.CharField("作者", max_length=64, blank=True)

@@ -8,6 +8,7 @@ unit_patterns = [
     path("", views.unit_home, name="unit_home"),
     path("new/", views.piece_create, name="piece_create"),
     path("import/", views.piece_import, name="piece_import"),
+    path("import/struck/", views.piece_import_struck, name="piece_import_struck"),
     path("<id:pk>/", views.piece_detail, name="piece_detail"),
     path("<id:pk>/edit/", views.piece_edit, name="piece_edit"),
     path("<id:pk>/submit/", views.piece_submit, name="piece_submit"),

@@ -17,6 +17,7 @@ from accounts import permissions as accounts_permissions
 from accounts.permissions import can_use_unit_desk, can_view_unit_desk, role_required, unit_has_reviewer
 
 # The review page records 批示 and 上级采用; parse_id reads a tampered id as none.
+from intake.docx_import import DocxImportError, import_document
 from intake.uploads import PENDING_DIR, refusal
 from submissions import permissions, queries
 from submissions.actions import comments, commissions, common, notifications, pieces
@@ -171,18 +172,56 @@ def piece_import(request):
             "path": path,
             "name": _docx_name(upload.name),
             "format": result.format_label,
-            "fields": {
-                "title": result.title,
-                "subtitle": result.subtitle,
-                "body": result.body_html,
-                **_byline_fields(result.byline, request.user.unit.office_name),
-            },
-            "dropped": result.dropped,
-            "kept": result.kept,
-            "warnings": result.warnings + _byline_doubts(result.byline),
+            "tables_as_rows": bool(form.cleaned_data.get("tables_as_rows")),
+            **_import_review(result, request.user.unit.office_name),
         }
         return redirect(reverse("piece_create") + "?from=docx")
     return render(request, "submissions/piece_import.html", {"form": form})
+
+
+def _import_review(result, office_name: str) -> dict:
+    """What the draft form shows of an import: the fields to review and the report."""
+    return {
+        "fields": {
+            "title": result.title,
+            "subtitle": result.subtitle,
+            "body": result.body_html,
+            **_byline_fields(result.byline, office_name),
+        },
+        "dropped": result.dropped,
+        "kept": result.kept,
+        "warnings": result.warnings + _byline_doubts(result.byline),
+        "struck": result.struck,
+    }
+
+
+@unit_desk
+@require_POST
+def piece_import_struck(request):
+    """The contributor's choice of struck-through passages to keep: the waiting document is
+    read again with those taken in (the others stay out), and the draft form shows the
+    new title and body. Passages not offered (a tampered index) are ignored."""
+    imported = request.session.get(IMPORT_SESSION_KEY)
+    if not imported or not default_storage.exists(imported["path"]):
+        messages.error(request, "导入的文件已过期，请重新上传。")
+        return redirect("piece_import")
+    offered = {item["index"] for item in imported.get("struck", [])}
+    chosen = request.POST.getlist("keep")
+    keep = {int(v) for v in chosen if v.isascii() and v.isdecimal() and len(v) < 6} & offered
+    with default_storage.open(imported["path"], "rb") as stored:
+        data = stored.read()
+    try:
+        result = import_document(data, tables_as_rows=imported.get("tables_as_rows", False), keep_struck=keep)
+    except DocxImportError as error:
+        messages.error(request, str(error))
+        return redirect(reverse("piece_create") + "?from=docx")
+    imported.update(_import_review(result, request.user.unit.office_name))
+    request.session[IMPORT_SESSION_KEY] = imported
+    messages.success(
+        request,
+        f"已按您的选择重新读入：删除线文字保留 {len(keep)} 处，未导入 {len(offered - keep)} 处。",
+    )
+    return redirect(reverse("piece_create") + "?from=docx")
 
 
 def _docx_name(name: str) -> str:

@@ -313,8 +313,8 @@ def test_what_cannot_be_kept_is_named_with_its_place():
         "未导入：第 4 段后的表格（2 行 3 列）",
         "未导入：第 4 段后的图片（信息稿不刊印图片）",
         "未导入：第 5 段中的嵌入对象（如 Excel 表格、Visio 图）",
-        "未导入：第 5 段中的隐藏文字“隐藏的话”（Word 默认不显示，未导入）",
         "未导入：第 4 段中的批注（编辑甲：数字请核实）",
+        "隐藏文字 1 处未导入：第 5 段中“隐藏的话”（Word 中设为隐藏，不显示）",
     ]
     as_rows = imported(body, comments=comments, tables_as_rows=True)
     assert "<p>单位\u3000站点\u3000接待</p><p>西湖区\u300012\u300046</p>" in as_rows.body_html
