@@ -279,7 +279,12 @@ def issue_arrange(request, pk: int):
 def issue_preview(request, pk: int):
     issue = get_object_or_404(Issue.objects.select_related("publication"), pk=pk)
     # A published issue previews as it was frozen; later edits show only after a 更正.
-    return HttpResponse(preview_html(issue_document(issue))[0])
+    if issue.is_published:
+        return HttpResponse(preview_html(issue_document(issue))[0])
+    # A draft's check report also lists what the verifier read on its rendered PDF;
+    # while that PDF is being made, the report says so (and asks for it if need be).
+    check = renders.pdf_check(renders.preview_state(issue))
+    return HttpResponse(preview_html(issue_document(issue), check)[0])
 
 
 def _preview_status(issue: Issue, state: renders.PreviewState) -> dict:

@@ -219,6 +219,10 @@ class DraftRender(models.Model):
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
     render_ms = models.PositiveIntegerField("排版耗时（毫秒）", null=True, blank=True)
+    # What the verifier read on the finished PDF (printing.verify.Finding.to_dict() each);
+    # None: not checked (a render made before the verifier, or the check failed).
+    findings = models.JSONField("印刷版检查", null=True, blank=True)
+    verify_ms = models.PositiveIntegerField("检查耗时（毫秒）", null=True, blank=True)
 
     class Meta:
         verbose_name = "草稿排版"

@@ -19,6 +19,7 @@ from printing.checks import CheckReport
 from printing.document import IssueDocument
 from printing.fonts import Face, font_set
 from printing.render import render_preview_html
+from printing.verify import PdfCheck
 
 FONT_TYPES = {".otf": "font/otf", ".ttf": "font/ttf", ".ttc": "font/collection", ".otc": "font/collection"}
 
@@ -29,9 +30,10 @@ def font_url(face: Face) -> str:
     return f"{reverse('print_font', args=[face.key])}?v={int(stat.st_mtime)}-{stat.st_size}"
 
 
-def preview_html(document: IssueDocument) -> tuple[str, CheckReport]:
-    """The screen preview HTML of a document and its check report."""
-    return render_preview_html(document, font_url=font_url)
+def preview_html(document: IssueDocument, pdf_check: PdfCheck | None = None) -> tuple[str, CheckReport]:
+    """The screen preview HTML of a document and its check report; ``pdf_check``: what
+    the verifier read on the draft's rendered PDF (bulletin.renders.pdf_check)."""
+    return render_preview_html(document, font_url=font_url, pdf_check=pdf_check)
 
 
 @require_GET

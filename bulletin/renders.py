@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from bulletin.documents import build_document
@@ -32,6 +34,7 @@ from bulletin.models import DraftRender, Issue
 from bulletin.tasks import render_draft as render_task
 from printing.document import IssueDocument
 from printing.render import render_pdf
+from printing.verify import Finding, PdfCheck, verify_pdf
 from service.models import WorkerHeartbeat
 from service.worker import HEARTBEAT_FRESH_SECONDS
 
@@ -194,6 +197,7 @@ def render_draft(issue_id: int) -> str:
         )
         raise
     elapsed_ms = round((time.perf_counter() - started) * 1000)
+    findings, verify_ms = verify_render(pdf)
     DraftRender.objects.filter(pk=render.pk).update(
         status=DraftRender.Status.DONE,
         file=name,
@@ -201,10 +205,33 @@ def render_draft(issue_id: int) -> str:
         size=len(pdf),
         finished_at=timezone.now(),
         render_ms=elapsed_ms,
+        findings=findings,
+        verify_ms=verify_ms,
     )
     prune_draft_renders(issue.pk)
-    logger.info("draft render issue=%s key=%s %d ms %d bytes", issue.pk, key[:12], elapsed_ms, len(pdf))
+    logger.info(
+        "draft render issue=%s key=%s %d ms %d bytes, checked in %s ms: %s findings",
+        issue.pk,
+        key[:12],
+        elapsed_ms,
+        len(pdf),
+        verify_ms,
+        "no" if findings is None else len(findings),
+    )
     return "rendered"
+
+
+def verify_render(pdf: bytes) -> tuple[list[dict] | None, int | None]:
+    """The verifier's findings on a finished PDF (``Finding.to_dict()`` each) and the
+    time it took (ms). A failure of the check never fails the render: it is logged and
+    stored as None, which the preview shows as "not checked"."""
+    started = time.perf_counter()
+    try:
+        findings = [finding.to_dict() for finding in verify_pdf(pdf)]
+    except Exception:
+        logger.exception("verifying the rendered PDF failed")
+        return None, None
+    return findings, round((time.perf_counter() - started) * 1000)
 
 
 def prune_draft_renders(issue_id: int, keep: int = KEEP_DRAFT_RENDERS) -> int:
@@ -281,13 +308,16 @@ class PreviewState:
 def expected_render_ms(issue: Issue | None = None) -> int:
     """How long a render should take (ms): the issue's own last render (a draft's length
     changes little between renders), else the median of the last 20 renders, else
-    DEFAULT_RENDER_MS."""
-    done = DraftRender.objects.filter(status=DraftRender.Status.DONE, render_ms__isnull=False)
+    DEFAULT_RENDER_MS. A render is done once its PDF is also checked, so the check's
+    time counts."""
+    done = DraftRender.objects.filter(status=DraftRender.Status.DONE, render_ms__isnull=False).annotate(
+        total_ms=Coalesce(F("render_ms") + F("verify_ms"), F("render_ms"))
+    )
     if issue is not None:
-        own = done.filter(issue=issue).order_by("-finished_at").values_list("render_ms", flat=True).first()
+        own = done.filter(issue=issue).order_by("-finished_at").values_list("total_ms", flat=True).first()
         if own:
             return own
-    recent = list(done.order_by("-finished_at").values_list("render_ms", flat=True)[:20])
+    recent = list(done.order_by("-finished_at").values_list("total_ms", flat=True)[:20])
     return round(statistics.median(recent)) if recent else DEFAULT_RENDER_MS
 
 
@@ -316,6 +346,18 @@ def preview_state(issue: Issue, *, request_if_missing: bool = True) -> PreviewSt
             key, "rendering", render, min(95, max(5, round(100 * elapsed / expected))), expected
         )
     return PreviewState(key, "queued", render, 0, expected)
+
+
+def pdf_check(state: PreviewState) -> PdfCheck:
+    """What the preview's check report says of the draft's PDF (printing.verify)."""
+    if state.ready:
+        stored = state.render.findings if state.render is not None else None
+        if stored is None:
+            return PdfCheck("unchecked")
+        return PdfCheck("done", tuple(Finding.from_dict(item) for item in stored))
+    if state.status == "failed":
+        return PdfCheck("failed", note=state.error)
+    return PdfCheck("pending")
 
 
 def retry_failed_render(issue: Issue) -> None:

@@ -477,7 +477,12 @@ def render_html(document: IssueDocument, *, font_dir: str | None = None) -> str:
 
 
 def render_preview_html(
-    document: IssueDocument, *, font_url: Callable[[Face], str], font_dir: str | None = None
+    document: IssueDocument,
+    *,
+    font_url: Callable[[Face], str],
+    font_dir: str | None = None,
+    # printing.verify.PdfCheck; not imported: the verifier reads the renderer's sizes.
+    pdf_check: object | None = None,
 ) -> tuple[str, CheckReport]:
     """The screen preview (预览): the print HTML with the faces loaded from ``font_url``,
     the pages as the PDF breaks them, white on a grey background, and the check report
@@ -487,12 +492,14 @@ def render_preview_html(
     PDF without writing it); each is drawn as a gap between two pages before the block,
     or between the two lines of a paragraph, where the next page starts.
     Returns the HTML and the report (missing glyphs, stripped control characters,
-    lines set ragged).
+    lines set ragged). ``pdf_check``: what the verifier read on the rendered PDF
+    (printing.verify), listed in the report with page and line.
     """
     fonts = font_set(font_dir)
     report = CheckReport()
     check_texts(document, report, font_dir=font_dir)
     context = build_context(document, fonts, report=report, font_url=font_url)
+    context["pdf_check"] = pdf_check
     for page, (block, line) in page_starts(document, fonts).items():
         _mark_page_start(context, block, line, page)
     return _ENGINE.get_template(TEMPLATE).render(Context(context)), report
