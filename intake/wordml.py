@@ -67,7 +67,7 @@ from pathlib import Path
 from lxml import etree
 
 from text.listnumbers import format_number
-from text.richtext import body_runs
+from text.richtext import body_runs_and_hidden
 
 # Namespaces: Transitional and Strict Open XML spell WordprocessingML differently.
 _NS = {
@@ -990,7 +990,11 @@ class _Reader:
             return
         self._bound_html(html)
         images = len(re.findall(r"<img\b", html, re.I))
-        for runs in body_runs(html):
+        paragraphs, hidden = body_runs_and_hidden(html)
+        # Text the embedded page hides (display:none …) is not read, and named like Word's.
+        where = f"{self.place(False)}嵌入的网页中"
+        self.marks.hidden += [[where, text] for text in hidden]
+        for runs in paragraphs:
             self._count(paragraphs=1, chars=sum(len(run[0]) for run in runs))
             self.paragraphs.append(Paragraph(list(runs), self._kind))
             if self._kind == "body":

@@ -481,6 +481,13 @@ def body_runs(value: str) -> list[list[Run]]:
     return [_tidy(runs) for runs in _paragraph_runs(value or "")]
 
 
+def body_runs_and_hidden(value: str) -> tuple[list[list[Run]], list[str]]:
+    """(``body_runs(value)``, the hidden texts left out): for a reader that takes the runs
+    and must name what it did not take (an HTML body embedded in a Word file)."""
+    parser = _clean(value or "")
+    return [_tidy(runs) for runs in parser.paragraphs], parser.hidden
+
+
 def sanitize_body(value: str) -> str:
     """HTML limited to <p>, <strong>, <sup> and <sub>, canonical (sanitizing twice changes
     nothing). Hidden text is left out; ``sanitize_paste`` also says what was."""
