@@ -12,7 +12,13 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from printing.typography import format_byline, is_cjk_ideograph, normalize_text, split_author_names
+from printing.typography import (
+    byline_parts,
+    format_byline,
+    is_cjk_ideograph,
+    normalize_text,
+    split_author_names,
+)
 from text.scripts import script_plain
 
 SNAPSHOT_VERSION = 1
@@ -90,6 +96,11 @@ class ArticleItem:
         return format_byline(self.byline_org, self.byline_authors)
 
     @property
+    def byline_parts(self) -> list[str]:
+        """The unit and each name, as the byline prints them (lines break only between)."""
+        return byline_parts(self.byline_org, self.byline_authors)
+
+    @property
     def toc_title(self) -> str:
         return normalize_text(self.title + self.subtitle)
 
@@ -105,6 +116,11 @@ class BriefItem:
     @property
     def byline(self) -> str:
         return format_byline(self.byline_org, self.byline_authors)
+
+    @property
+    def byline_parts(self) -> list[str]:
+        """The unit and each name, as the byline prints them (lines break only between)."""
+        return byline_parts(self.byline_org, self.byline_authors)
 
 
 Item = ArticleItem | BriefItem

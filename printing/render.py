@@ -7,12 +7,12 @@ one the preview shows and the PDF prints, stylesheet included.
 from __future__ import annotations
 
 import gc
-import math
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from django.template import Context, Engine
 from django.utils.html import escape
@@ -23,6 +23,8 @@ from printing.libraries import quick_library_lookup
 
 with quick_library_lookup():
     from weasyprint import HTML
+    from weasyprint.document import Document
+    from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox, PageBox
     from weasyprint.text.fonts import FontConfiguration
 
 from printing.checks import CheckReport
@@ -35,7 +37,10 @@ from printing.typography import (
     css_letter_spacing,
     drawn_line_end,
     justify_drawn,
+    phrase_lines,
     save_break_cache,
+    save_segment_cache,
+    short_last_line,
     strip_unprintable,
     text_boxes,
 )
@@ -69,6 +74,13 @@ FULL_LAST_LINE = 0.5
 # (10.5 pt) in a 三号 body, as Word's and WPS's superscript button sets them (about two
 # thirds). print.css raises and lowers them without changing the line's height.
 SCRIPT_SCALE = 10.5 / 16
+
+# The 送 / 本期责任编辑 / 电话 block (print.css): 24 pt lines, 4 pt paddings, its rules,
+# and the one grid line above it.
+COLOPHON_LINE = 24.0
+# Taller than this, the 送 block cannot sit under the last byline and two lines of its
+# text on one page: it goes straight into the flow.
+COLOPHON_FOOTNOTE_MAX = BLOCK_HEIGHT - 3 * LINE
 
 CSS_PATH = Path(__file__).with_name("print.css")
 SCREEN_CSS_PATH = Path(__file__).with_name("screen.css")
@@ -171,7 +183,15 @@ def typeset(
         max_spacing=high * size - DRAWING_MARGIN if justify else None,
         address_max_spacing=ADDRESS_MAX_EM * size if justify else None,
         narrow_min_spacing=NARROW_MIN_EM * size + DRAWING_MARGIN,
+        avoid_short_last=justify,
     )
+    if justify and report is not None and short_last_line(text, lines):
+        last = text[lines[-1].start : lines[-1].end].strip()
+        report.add(
+            "short_last_line",
+            f"{where}末行只有一个字“{last}”，在字距范围内无法避免（可增删一两个字）",
+            text[lines[-2].start : lines[-1].end],
+        )
     out = []
     for number, line in enumerate(lines):
         start, end = line.start, line.end
@@ -203,69 +223,69 @@ def typeset(
 def title_lines(
     text: str, fonts: FontSet, *, role: str = "title", size: float = TITLE_SIZE, width: float = BLOCK_WIDTH
 ) -> list[str]:
-    """Break a title into centred lines: at its phrase space if it has one, else evenly."""
+    """A title's centred lines (see ``broken_title``)."""
+    return broken_title(text, fonts, role=role, size=size, width=width)[0]
 
-    def measure(s: str) -> float:
-        return sum(fonts.glyph(role, c, size)[1] for c in s)
 
+def broken_title(
+    text: str,
+    fonts: FontSet,
+    *,
+    role: str = "title",
+    size: float = TITLE_SIZE,
+    width: float = BLOCK_WIDTH,
+    balanced: bool = True,
+) -> tuple[list[str], str]:
+    """A title (or a 目录 entry) broken where an editor would: (its lines, a note).
+
+    As few lines as its natural width needs, at phrase ends and word starts, never inside
+    a word, the lines of even length (GB/T 9704-2012 §7.3.3: 词意完整，排列对称，长短适宜;
+    ``typography.phrase_lines``); a space the author typed is taken as a line break. A
+    title is set centred at its natural spacing, so no line counts on tightening. The
+    note (Chinese, "" when the break is good) says when no good break exists and the
+    lines were only balanced.
+    """
     text = text.strip()
-    if not text or measure(text) <= width:
-        return [text] if text else []
-    if " " in text:
-        lines: list[str] = []
-        for part in text.split(" "):
-            if lines and measure(lines[-1] + part) <= width:
-                lines[-1] += part
-            else:
-                lines.append(part)
-        if all(measure(line) <= width for line in lines):
-            return lines
-        text = text.replace(" ", "")
+    if not text:
+        return [], ""
     advances = [fonts.glyph(role, c, size)[1] for c in text]
-    count = math.ceil(sum(advances) / width)
-    target = min(width, sum(advances) / count + size)
-    # Even lines first; where the breaks the table forbids push a piece of the title
-    # (often one character) onto an extra line, the measure widens half a character at
-    # a time, up to the block, until the title takes its ``count`` lines; if it cannot
-    # (a long address), even lines for one line more. A title is set centred at its
-    # natural spacing, so no line may count on tightening (min_spacing 0).
-    for wanted in range(count, count + 3):
-        target = min(width, sum(advances) / wanted + size)
-        while True:
-            spans = break_lines(
-                text, advances, first_width=target, width=target, base_spacing=0, min_spacing=0
-            )
-            if len(spans) <= wanted or target >= width:
-                break
-            target = min(width, target + size / 2)
-        if len(spans) <= wanted:
-            break
-    return [text[s.start : s.end] for s in spans]
+    broken = phrase_lines(text, advances, width, size, balanced=balanced)
+    lines = [text[a:b] for a, b in broken.spans]
+    note = ""
+    if broken.poor:
+        how = "已按长短均衡断为" if balanced else "已断为"
+        note = f"“{text}”找不到词语或短语之间的断行处，{how}{len(lines)}行：{' / '.join(lines)}，请核对"
+    return lines, note
 
 
 def byline_html(
-    text: str, fonts: FontSet, *, size: float = BODY_SIZE, width: float = BLOCK_WIDTH
+    parts: Sequence[str], fonts: FontSet, *, size: float = BODY_SIZE, width: float = BLOCK_WIDTH
 ) -> SafeString:
     """A byline in the 楷体 face, right-aligned by its element: one line when it fits,
-    else broken at its full-width spaces (between the unit and a name, between names;
-    a part longer than a line by the line-edge table) into lines of the block's width,
-    joined by <br> — a byline longer than the block was cut off at the paper's edge."""
+    else broken between its parts (the unit, then each name: ``typography.byline_parts``;
+    never inside a name) into lines of the block's width, joined by <br> — a byline longer
+    than the block was cut off at the paper's edge. A unit longer than a line breaks at a
+    word start (``phrase_lines``). The parts are joined by full-width spaces, in (　) marks."""
 
     def measure(s: str) -> float:
         return sum(fonts.glyph("kai", c, size)[1] for c in s)
 
+    text = "（" + "\u3000".join(parts) + "）"
     if measure(text) <= width:
         return _face_span(text, fonts, "kai")
+    pieces = list(parts)
+    pieces[0] = "（" + pieces[0]
+    pieces[-1] = pieces[-1] + "）"
     lines: list[str] = []
-    for part in text.split("\u3000"):  # the unit, then each name: never split inside
+    for part in pieces:
         if lines and measure(lines[-1] + "\u3000" + part) <= width:
             lines[-1] += "\u3000" + part
         elif measure(part) <= width:
             lines.append(part)
-        else:  # one part longer than a line: broken by the line-edge table
+        else:  # one part longer than a line: broken at a word start
             advances = [fonts.glyph("kai", c, size)[1] for c in part]
-            spans = break_lines(part, advances, first_width=width, width=width, base_spacing=0, min_spacing=0)
-            lines += [part[s.start : s.end] for s in spans]
+            spans = phrase_lines(part, advances, width, size, balanced=False).spans
+            lines += [part[a:b] for a, b in spans]
     return mark_safe("<br>".join(_face_span(line, fonts, "kai") for line in lines))
 
 
@@ -348,27 +368,50 @@ def script_css() -> str:
     )
 
 
+def is_subheading(paragraph: Sequence[Run]) -> bool:
+    """A paragraph set all in bold (a sub-heading: "一、强化监督"): it keeps with the line
+    after it, never last on a page with its text on the next (背题; print.css .subhead)."""
+    return bool(paragraph) and all(run.bold for run in paragraph if run.text.strip())
+
+
+def colophon_height(lines: int) -> float:
+    """The height in pt of the 送 block of ``lines`` lines (送 lines, the editor, the
+    phone, the extra line), with its paddings, rules and the grid line above it."""
+    return lines * COLOPHON_LINE + 3 * 4 + 2.5 + LINE
+
+
 def build_context(
     document: IssueDocument,
     fonts: FontSet,
     *,
     report: CheckReport | None = None,
     font_url: Callable[[Face], str] | None = None,
+    colophon_flow: bool | None = None,
 ) -> dict:
     """The print template's context; lines that cannot be justified go to ``report``.
+
+    ``colophon_flow``: the 送 block in the flow (True), as a footnote at the foot of the
+    last page (False), or as a footnote unless it is too tall for one (None).
 
     ``font_url`` (the screen preview): every face loaded from the URL it gives, and the
     screen stylesheet added (pages on a grey background).
     """
     doc = document.normalized()
     toc_width = BLOCK_WIDTH - 6 * TOC_SIZE
+
+    def phrase_broken(text: str, where: str, **options) -> list[str]:
+        lines, note = broken_title(text, fonts, **options)
+        if note and report is not None:
+            report.add("title_break", f"{where}：{note}", text)
+        return lines
+
     toc = []
     for entry in doc.toc():
         lines = []
         for title in entry.titles:
-            lines.append(
-                typeset([Run(title)], fonts, size=TOC_SIZE, width=toc_width, indent=0, justify=False)
-            )
+            # A 目录 entry breaks like its title, each line as full as its breaks allow.
+            broken = phrase_broken(title, "目录", role="body", size=TOC_SIZE, width=toc_width, balanced=False)
+            lines.append(mark_safe("\n".join(_face_span(line, fonts, "body") for line in broken)))
         toc.append(
             {"section": _face_span(entry.section, fonts, "bold"), "lines": lines, "name": entry.section}
         )
@@ -379,9 +422,9 @@ def build_context(
         items = []
         for item in section.items:
             if isinstance(item, ArticleItem):
-                lines = title_lines(item.title, fonts)
+                lines = phrase_broken(item.title, "标题")
                 if item.subtitle:
-                    lines += title_lines(item.subtitle, fonts)
+                    lines += phrase_broken(item.subtitle, "副标题")
                 items.append(
                     {
                         "kind": "article",
@@ -391,10 +434,13 @@ def build_context(
                             "\n".join(_face_span(line, fonts, "title") for line in lines)
                         ),
                         "paragraphs": [
-                            {"html": typeset(p, fonts, report=report, where=f"《{item.title}》第{n}段")}
+                            {
+                                "html": typeset(p, fonts, report=report, where=f"《{item.title}》第{n}段"),
+                                "subhead": is_subheading(p),
+                            }
                             for n, p in enumerate(item.paragraphs, 1)
                         ],
-                        "byline": byline_html(item.byline, fonts) if item.byline else "",
+                        "byline": byline_html(item.byline_parts, fonts) if item.byline else "",
                     }
                 )
             elif isinstance(item, BriefItem):
@@ -411,7 +457,7 @@ def build_context(
                                 )
                             }
                         ],
-                        "byline": byline_html(item.byline, fonts) if item.byline else "",
+                        "byline": byline_html(item.byline_parts, fonts) if item.byline else "",
                     }
                 )
         sections.append({"name": section.name, "kind": section.kind, "items": items})
@@ -419,18 +465,31 @@ def build_context(
         # The distribution block rides on the last item (as a footnote, see print.css).
         sections[-1]["items"][-1]["last"] = True
     dist_indent = 2 * SMALL_SIZE  # "送：" is two full-width characters
-    distribution = [
-        typeset(
-            [Run(line)],
-            fonts,
-            size=SMALL_SIZE,
-            width=BLOCK_WIDTH - dist_indent,
-            indent=0,
-            report=report,
-            where="送：",
+    # Each entry of the 送 list is ragged right (GB/T 9704 版记: a wrapped line aligns
+    # under the first character after "送："), wrapping between entries (after 、，) or at
+    # a word start, never inside a unit's name.
+    dist_lines = [
+        phrase_broken(
+            line, "送", role="body", size=SMALL_SIZE, width=BLOCK_WIDTH - dist_indent, balanced=False
         )
         for line in doc.distribution
     ]
+    distribution = [
+        mark_safe("\n".join(_face_span(line, fonts, "body") for line in lines)) for lines in dist_lines
+    ]
+    colophon_lines = (
+        sum(len(lines) for lines in dist_lines) + 1 + bool(doc.editor_phone) + bool(doc.extra_line)
+    )
+    # The 送 block sits at the foot of the last page (GB/T 9704 版记) as a footnote when
+    # it fits there with the last byline; otherwise (see ``laid_out``) it is set in the
+    # flow after the last byline, kept with it, and runs on to a further page when it
+    # must (a footnote is never split, and one taller than the room left rose above the
+    # text block).
+    if colophon_flow is None:
+        colophon_flow = colophon_height(colophon_lines) > COLOPHON_FOOTNOTE_MAX
+    if sections and colophon_flow:
+        sections[-1]["items"][-1]["last"] = False
+        sections[-1]["items"][-1]["flow_last"] = True
     body_face = fonts.roles["body"]
     family = screen_family(body_face) if font_url is not None else body_face.css_family
     page_number_font = (
@@ -459,6 +518,7 @@ def build_context(
         "phone": _face_span(f"电话：{doc.editor_phone}", fonts, "body") if doc.editor_phone else "",
         "extra_line": _face_span(doc.extra_line, fonts, "body") if doc.extra_line else "",
         "dist_label": _face_span("送：", fonts, "body"),
+        "colophon_flow": colophon_flow,
         "body_class": fonts.roles["body"].css_class,
         "title_class": fonts.roles["title"].css_class,
         "bold_class": fonts.roles["bold"].css_class,
@@ -469,11 +529,73 @@ def build_context(
 
 
 def render_html(document: IssueDocument, *, font_dir: str | None = None) -> str:
-    """The print HTML of an issue: self-contained, fonts referenced by file:// URLs."""
-    fonts = font_set(font_dir)
-    html = _ENGINE.get_template(TEMPLATE).render(Context(build_context(document, fonts)))
+    """The print HTML of an issue: self-contained, fonts referenced by file:// URLs.
+
+    The HTML that prints: where the 送 block goes is decided on WeasyPrint's layout
+    (``laid_out``), so this costs a layout."""
+    return laid_out(document, font_set(font_dir))[0]
+
+
+def laid_out(document: IssueDocument, fonts: FontSet) -> tuple[str, Document, bool]:
+    """(the print HTML, WeasyPrint's laid-out document, whether the 送 block is in the flow).
+
+    The 送 block is first laid out as a footnote at the foot of the last page; when the
+    layout shows it rising above the text block, or the last byline pushed onto a page
+    of its own above it, the issue is laid out again with the block in the flow after
+    the last byline (a second layout only for such issues).
+    """
+    with _cyclic_gc_paused():
+        context = build_context(document, fonts)
+        html = _ENGINE.get_template(TEMPLATE).render(Context(context))
+        laid = HTML(string=html, base_url=str(CSS_PATH.parent)).render(font_config=FONT_CONFIG)
+        flow = context["colophon_flow"]
+        if not flow and not _footnote_fits(laid):
+            flow = True
+            context = build_context(document, fonts, colophon_flow=True)
+            html = _ENGINE.get_template(TEMPLATE).render(Context(context))
+            laid = HTML(string=html, base_url=str(CSS_PATH.parent)).render(font_config=FONT_CONFIG)
     save_break_cache()
-    return html
+    save_segment_cache()
+    return html, laid, flow
+
+
+def _footnote_fits(laid: Document) -> bool:
+    """True when the 送 footnote lies inside its page's text block, the last byline (the
+    footnote's call) shares its page with some of the text before it, and the page
+    before is not left mostly empty (WeasyPrint, moving a call's line to the next page
+    with its footnote, can leave a page of three lines behind it)."""
+    pages = [page._page_box for page in laid.pages]
+    for number, box in enumerate(pages):
+        area = next((child for child in box.children if isinstance(child, FootnoteAreaBox)), None)
+        if area is None or not area.children:
+            continue
+        if area.content_box_y() < box.content_box_y() - 0.5:
+            return False  # it rose above the text block
+        blocks = {element.get("data-b") for _, element in _text_lines(box)}
+        if not any(not block.startswith("b:") for block in blocks):
+            return False  # the byline alone above the block
+        if number >= 2:  # a page of the articles before it
+            before = pages[number - 1]
+            bottoms = [line.position_y + line.height for line, _ in _text_lines(before)]
+            used = (max(bottoms) if bottoms else before.content_box_y()) - before.content_box_y()
+            if used < MIN_PAGE_FILL * before.height:
+                return False
+        return True
+    return True
+
+
+# A page before the last that holds less than this share of the text block is a fault
+# of the layout, not a page break an editor would make.
+MIN_PAGE_FILL = 0.6
+
+
+def _text_lines(page: PageBox) -> Iterator[tuple[LineBox, Any]]:
+    """The line boxes of the titles, paragraphs and bylines of a laid-out page, with
+    their element."""
+    for child in page.descendants():
+        element = getattr(child, "element", None)
+        if isinstance(child, LineBox) and element is not None and element.get("data-b"):
+            yield child, element
 
 
 def render_preview_html(
@@ -498,9 +620,10 @@ def render_preview_html(
     fonts = font_set(font_dir)
     report = CheckReport()
     check_texts(document, report, font_dir=font_dir)
-    context = build_context(document, fonts, report=report, font_url=font_url)
+    _, laid, flow = laid_out(document, fonts)
+    context = build_context(document, fonts, report=report, font_url=font_url, colophon_flow=flow)
     context["pdf_check"] = pdf_check
-    for page, (block, line) in page_starts(document, fonts).items():
+    for page, (block, line) in _page_starts(laid).items():
         _mark_page_start(context, block, line, page)
     return _ENGINE.get_template(TEMPLATE).render(Context(context)), report
 
@@ -508,18 +631,14 @@ def render_preview_html(
 def page_starts(document: IssueDocument, fonts: FontSet) -> dict[int, tuple[str, int]]:
     """{page number: (block id, line)} for every page from 3 on: the block (data-b of a
     title, paragraph or byline) and its line that begin the page in the printed PDF."""
-    from weasyprint.formatting_structure.boxes import LineBox
+    return _page_starts(laid_out(document, fonts)[1])
 
-    html = _ENGINE.get_template(TEMPLATE).render(Context(build_context(document, fonts)))
-    with _cyclic_gc_paused():
-        pages = HTML(string=html, base_url=str(CSS_PATH.parent)).render(font_config=FONT_CONFIG).pages
+
+def _page_starts(laid: Document) -> dict[int, tuple[str, int]]:
     lines_seen: dict[str, int] = {}
     starts: dict[int, tuple[str, int]] = {}
-    for number, page in enumerate(pages, 1):
-        for box in page._page_box.descendants():
-            element = getattr(box, "element", None)
-            if not isinstance(box, LineBox) or element is None or not element.get("data-b"):
-                continue
+    for number, page in enumerate(laid.pages, 1):
+        for _, element in _text_lines(page._page_box):
             block = element.get("data-b")
             if number >= 3 and number not in starts:
                 starts[number] = (block, lines_seen.get(block, 0))
@@ -563,13 +682,10 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
 def render_pdf(document: IssueDocument, *, font_dir: str | None = None) -> bytes:
     """The print-ready PDF of an issue."""
+    _, laid, _ = laid_out(document, font_set(font_dir))
     with _cyclic_gc_paused():
-        html = render_html(document, font_dir=font_dir)
-        return HTML(string=html, base_url=str(CSS_PATH.parent)).write_pdf(
-            font_config=FONT_CONFIG,
-            # Subset with HarfBuzz (libharfbuzz-subset0) and keep fonts small; never full_fonts.
-            uncompressed_pdf=False,
-        )
+        # Subset with HarfBuzz (libharfbuzz-subset0) and keep fonts small; never full_fonts.
+        return laid.write_pdf(uncompressed_pdf=False)
 
 
 __all__ = [

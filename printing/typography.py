@@ -8,6 +8,7 @@ glyph lands on the right edge of the text block. Nothing is added to the text it
 
 from __future__ import annotations
 
+import bisect
 import marshal
 import math
 import os
@@ -35,6 +36,8 @@ from text.authors import split_names
 #   connector           — ― ─ ～ 〜 〰 － ~ ‐ ‑ – …… ⋯ ‥  never start a line      GB/T 15834-2011 §4.13 (连接号, 浪纹) and ours for 省略号
 #   postfix sign        ％ % ‰ ‱ ℃ ℉ ° ′ ″                 never start a line      UAX #14 class PO; clreq (stays with its number)
 #   postfix unit        元 right after a digit              never start a line      clreq (元 written as a sign stays with its number)
+#   unit square         ㎡ ㎞ ㎏ ㏄ ㎎ ㎜ ㎝ ㎖ ㎾ … (U+3371–U+33DF, not ㍻–㍿)  never start a line      clreq (a unit stays with its number; UAX #14
+#                                                                                   makes these ID, a break before each)
 #   opening             （《「『“‘〔【〈〖〘｛［ ( [ {      never end a line        GB/T 15834-2011 §5.1.7, clreq §3.1.7
 #   prefix sign         ￥ ¥ ＄ $ ± № ＃ # £ € §           never end a line        UAX #14 class PR; clreq (stays with its number)
 #                       (also with spaces between the mark and the break: "$ 200", "( abc")
@@ -53,6 +56,10 @@ PAUSE_MARKS = "、。，：；？！,.:;?!"
 MIDDLE_DOTS = "·・•‧"
 CONNECTORS = "—―─～〜〰－~‐‑–…⋯‥"
 POSTFIX_SIGNS = "％%‰‱℃℉°′″"
+# The squared unit abbreviations of the CJK Compatibility block (㎡ ㎞ ㎏ ㏄ ㎎ ㎜ ㎝ ㎖ ㎾
+# ㏕ …): a unit written as one character stays with the number before it, like ％.
+# (U+337B–U+337F, the Japanese era names ㍻ ㍼ …, are not units.)
+UNIT_SQUARES = "".join(chr(c) for c in [*range(0x3371, 0x337B), *range(0x3380, 0x33E0)])
 # Ideographs that are a postfix sign only right after a digit (元 in "500元", not in "元旦").
 POSTFIX_AFTER_DIGIT = "元"
 OPENING_MARKS = "（《「『“‘〔【〈〖〘｛［([{"
@@ -62,7 +69,9 @@ DASH_ELLIPSIS = frozenset("—―─…⋯‥～〜〰﹏")
 URL_BREAK_AFTER = frozenset("/.@-_?&=")
 
 # 行首禁则 and 行尾禁则, derived from the table above.
-LINE_START_FORBIDDEN = frozenset(CLOSING_MARKS + PAUSE_MARKS + MIDDLE_DOTS + CONNECTORS + POSTFIX_SIGNS)
+LINE_START_FORBIDDEN = frozenset(
+    CLOSING_MARKS + PAUSE_MARKS + MIDDLE_DOTS + CONNECTORS + POSTFIX_SIGNS + UNIT_SQUARES
+)
 LINE_END_FORBIDDEN = frozenset(OPENING_MARKS + PREFIX_SIGNS)
 
 # Letter-spacing bounds, in em added to (or taken from) every character's advance.
@@ -205,9 +214,16 @@ def format_author(name: str) -> str:
     return name
 
 
-def format_byline(org: str, authors: Sequence[str]) -> str:
+def byline_parts(org: str, authors: Sequence[str]) -> list[str]:
+    """The parts of a byline a line may break between: the unit, then each name as
+    printed ("金　颖" is one part: a line never breaks inside a name)."""
     parts = [org.strip()] if org.strip() else []
     parts += [format_author(a) for a in authors if a.strip()]
+    return parts
+
+
+def format_byline(org: str, authors: Sequence[str]) -> str:
+    parts = byline_parts(org, authors)
     if not parts:
         return ""
     return "（" + "\u3000".join(parts) + "）"
@@ -389,6 +405,269 @@ def break_opportunities(text: str) -> tuple[int, ...]:
     return tuple(out)
 
 
+# ------------------------------------------------------- phrase breaks: titles, 目录, bylines, 送
+#
+# A title, a 目录 entry, a byline or a 送 line breaks where an editor would: "回行时要做到
+# 词意完整，排列对称，长短适宜" (GB/T 9704-2012 §7.3.3, the title), never inside a word.
+# Word boundaries come from ``text.segment`` (jieba with the office's terms; a short
+# quoted campaign name such as “四个一” is one word). Each break opportunity the line-edge
+# table allows gets a cost, lowest first:
+#
+#   cost  where                                                         why
+#   −1    at a space the author typed between two phrases of a title    the author's own line break
+#   0.1   after ：，、；。！？                                         a pause ends a phrase
+#   0.9   after 、 in a list line (送, 目录, a long unit name)           a 、 joins the parts of one entry there
+#   0.4   before a predicate head (助力, 推动, 提升, 让 …) at a word start  subject | predicate, as titles are read
+#   0.5   after a closing quote or bracket, at a word start            the quoted name stays whole
+#   0.6   before an opening quote or bracket, at a word start
+#   1     any other word start
+#   2     between two one-character "words" jieba does not know        a guess: perhaps one word
+#   6     inside a word                                                 only when nothing else fits
+#
+# and the lines are chosen by the least total cost plus, for a title, its imbalance
+# (GB/T 9704: 排列对称) or, for a list, its lines' unfilled ends. A title whose best
+# break costs 2 or more has no good break: it is balanced and reported.
+
+PHRASE_END_MARKS = frozenset("：，、；。！？:;,")
+# Words that open the predicate of an office headline ("淳安县：创新“四个一”工作机制 | 助力
+# 重大项目攻坚") or a phrase led by a preposition ("以…", "为…", "让…"): a break before one
+# keeps both halves whole phrases.
+PREDICATE_HEADS = frozenset(
+    "助力 助推 推动 推进 提升 促进 打造 激发 赋能 深化 强化 开展 做好 答好 写好 下好 用好 当好 "
+    "探索 聚焦 凝聚 护航 保障 优化 完善 建立 健全 构建 实施 落实 加强 加快 织密 守护 共建 擦亮 "
+    "激活 破解 书写 描绘 跑出 走出 架起 搭建 点亮 绘就 推出 听取 审议 召开 举行 开启 启动 "
+    "彰显 汇聚 厚植 发挥 引领 夯实 筑牢 谱写 奏响 护航 服务 助 让 以 为 把 向 于".split()
+)
+COST_SPACE = -1.0
+COST_PAUSE = 0.1
+COST_PREDICATE = 0.4
+COST_AFTER_CLOSING = 0.5
+COST_BEFORE_OPENING = 0.6
+COST_WORD = 1.0
+COST_LIST_ENUMERATION = 0.9
+COST_DOUBTFUL = 2.0
+COST_INSIDE_WORD = 6.0
+# A break at this cost or more is not a good one: the lines are balanced and reported.
+POOR_BREAK = COST_DOUBTFUL
+# Title lines: cost per em of imbalance (the sum of each line's distance from the mean
+# width): two em of imbalance weigh about as much as a plain word start over a phrase end.
+BALANCE_PER_EM = 0.08
+# List lines (送, bylines, 目录): cost per em left empty at the end of a line but the last
+# (a pause 12 em before the end still beats a plain word start at the end).
+FILL_PER_EM = 0.05
+# A line of fewer characters than this is a 孤字 line: only when nothing else fits.
+MIN_LINE_CHARS = 3
+SHORT_LINE_COST = 4.0
+
+# text → (lengths of its words, word starts); on disk beside the font metrics, so that a
+# cold process neither loads jieba's dictionary (about 0.6 s) nor segments the titles,
+# bylines and 送 lines it has seen before. Stamped with jieba's version and the office
+# terms file: a changed dictionary is a new cache.
+_segments: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] | None = None
+_segments_added = False
+
+
+def _segment_cache_file() -> Path:
+    from importlib.util import find_spec  # finds jieba's version without importing it
+
+    stamp = []
+    for name in ("jieba",):
+        spec = find_spec(name)
+        origin = Path(spec.origin) if spec and spec.origin else None
+        stamp.append(f"{origin.stat().st_mtime_ns}-{origin.stat().st_size}" if origin else "none")
+    terms = Path(__file__).resolve().parents[1] / "text" / "data" / "office_terms.txt"
+    try:
+        stamp.append(f"{terms.stat().st_mtime_ns}-{terms.stat().st_size}")
+    except OSError:
+        stamp.append("none")
+    return cache_dir() / f"segments-v1-{'-'.join(stamp)}.marshal"
+
+
+def _load_segments() -> dict[str, tuple[tuple[int, ...], tuple[int, ...]]]:
+    global _segments
+    if _segments is None:
+        try:
+            _segments = dict(marshal.loads(_segment_cache_file().read_bytes()))
+        except (OSError, ValueError, EOFError, TypeError):
+            _segments = {}
+    return _segments
+
+
+def word_segments(text: str) -> tuple[tuple[int, ...], frozenset[int]]:
+    """(the lengths of ``text``'s words, the offsets where a word starts), from
+    ``text.segment`` (a short quoted phrase is one word), cached in memory and on disk."""
+    global _segments_added
+    known = _load_segments()
+    found = known.get(text)
+    if found is None:
+        from text import segment  # jieba's dictionary is loaded only for a text not seen before
+
+        lengths = tuple(len(w) for w in segment.words(text))
+        found = (lengths, tuple(sorted(segment.word_starts(text))))
+        known[text] = found
+        _segments_added = True
+    return found[0], frozenset(found[1])
+
+
+def save_segment_cache() -> None:
+    """Write the segmentations found since the last save; a failure only costs speed."""
+    global _segments_added
+    if not _segments_added or _segments is None:
+        return
+    _segments_added = False
+    try:
+        path = _segment_cache_file()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps(_segments))
+        tmp.replace(path)
+    except OSError:
+        pass
+
+
+@lru_cache(maxsize=4096)
+def phrase_break_costs(text: str) -> dict[int, float]:
+    """{offset: cost} for every break the line-edge table allows in ``text`` (see the
+    table above); a break at a space is at the space (offset of the space + 1)."""
+    lengths, starts = word_segments(text)
+    word_at: dict[int, str] = {}  # word start → the word
+    offset = 0
+    for length in lengths:
+        word_at[offset] = text[offset : offset + length]
+        offset += length
+    costs: dict[int, float] = {}
+    for i in break_opportunities(text):
+        before, after = text[i - 1], text[i]
+        if before == " " or after == " ":
+            costs[i] = COST_SPACE
+            continue
+        if i not in starts:  # also a pause inside a quoted name: “点、线、面”
+            costs[i] = COST_INSIDE_WORD
+            continue
+        if before in PHRASE_END_MARKS:
+            costs[i] = COST_PAUSE
+            continue
+        cost = COST_WORD
+        word = word_at.get(i, "")
+        previous = next((word_at[j] for j in range(i - 1, -1, -1) if j in word_at), "")
+        if word in PREDICATE_HEADS:
+            cost = COST_PREDICATE
+        elif before in CLOSING_MARKS:
+            cost = COST_AFTER_CLOSING
+        elif after in OPENING_MARKS:
+            cost = COST_BEFORE_OPENING
+        elif len(word) == 1 and len(previous) == 1 and is_cjk_ideograph(word) and is_cjk_ideograph(previous):
+            cost = COST_DOUBTFUL
+        costs[i] = cost
+    return costs
+
+
+@dataclass(frozen=True)
+class PhraseLines:
+    spans: list[tuple[int, int]]  # (start, end) of each line, spaces at its ends left out
+    worst: float  # the highest cost among the breaks taken (0 for one line)
+
+    @property
+    def poor(self) -> bool:
+        return self.worst >= POOR_BREAK
+
+
+def phrase_lines(
+    text: str, advances: Sequence[float], width: float, size: float, *, balanced: bool = True
+) -> PhraseLines:
+    """Break ``text`` (a title, a 目录 entry, a byline part, a 送 line) into as few lines of
+    at most ``width`` pt as it needs, at the breaks of least cost (``phrase_break_costs``).
+
+    ``advances`` are the characters' advances in pt at their natural spacing (these
+    lines are set centred or ragged, never tightened). ``balanced``: lines of even length
+    (titles; GB/T 9704 排列对称); else each line as full as its breaks allow (lists).
+    A text with no break that lets it fit (one long run) gets its lines broken where they
+    are full, and ``worst`` is ``COST_INSIDE_WORD``.
+    """
+    n = len(text)
+    prefix = [0.0]
+    for advance in advances:
+        prefix.append(prefix[-1] + advance)
+
+    def visible(a: int, b: int) -> tuple[int, int]:
+        while a < b and text[a] == " ":
+            a += 1
+        while b > a and text[b - 1] == " ":
+            b -= 1
+        return a, b
+
+    def line_width(a: int, b: int) -> float:
+        a, b = visible(a, b)
+        return prefix[b] - prefix[a]
+
+    def line_chars(a: int, b: int) -> int:
+        a, b = visible(a, b)
+        return sum(1 for c in text[a:b] if c not in LINE_START_FORBIDDEN and c != " ")
+
+    if n == 0:
+        return PhraseLines([], 0.0)
+    if line_width(0, n) <= width + 0.3:
+        return PhraseLines([visible(0, n)], 0.0)
+    costs = phrase_break_costs(text)
+    if not balanced:
+        # In a list a 、 joins the parts of one entry ("各区、县（市）人大常委会"), a ，
+        # or ； ends an entry: the list wraps between entries first.
+        costs = {i: COST_LIST_ENUMERATION if text[i - 1] == "、" else c for i, c in costs.items()}
+    points = [0, *sorted(costs), n]
+    total = line_width(0, n)
+    slack = 0.3  # pt: glyph advances summed in floating point
+    fewest = max(2, math.ceil(total / width))
+    for count in range(fewest, fewest + 4):
+        mean = total / count
+        # best[j][p]: (cost, previous point) of j lines ending at points[p]
+        best: list[dict[int, tuple[float, int, float]]] = [{0: (0.0, -1, 0.0)}]
+        for j in range(1, count + 1):
+            layer: dict[int, tuple[float, int, float]] = {}
+            for p in range(1, len(points)):
+                end = points[p]
+                if (j == count) != (end == n):
+                    continue
+                for q, (cost_q, _, worst_q) in best[j - 1].items():
+                    start = points[q]
+                    if start >= end:
+                        continue
+                    w = line_width(start, end)
+                    if w > width + slack:
+                        continue
+                    cost = cost_q + (costs.get(end, 0.0) if end < n else 0.0)
+                    if balanced:
+                        cost += BALANCE_PER_EM * abs(w - mean) / size
+                    elif end < n:
+                        cost += FILL_PER_EM * (width - w) / size
+                    if line_chars(start, end) < MIN_LINE_CHARS:
+                        cost += SHORT_LINE_COST
+                    worst = max(worst_q, costs.get(end, 0.0) if end < n else 0.0)
+                    if p not in layer or cost < layer[p][0]:
+                        layer[p] = (cost, q, worst)
+            best.append(layer)
+        final = best[count].get(len(points) - 1)
+        if final is None:
+            continue
+        spans = []
+        p, j = len(points) - 1, count
+        worst = final[2]
+        while j > 0:
+            _, q, _ = best[j][p]
+            spans.append(visible(points[q], points[p]))
+            p, j = q, j - 1
+        return PhraseLines(spans[::-1], worst)
+    # No set of breaks fits (a run longer than a line): break where each line is full.
+    spans = []
+    start = 0
+    while start < n:
+        end = start + 1
+        while end < n and line_width(start, end + 1) <= width + slack:
+            end += 1
+        spans.append(visible(start, end))
+        start = end
+    return PhraseLines([s for s in spans if s[0] < s[1]], COST_INSIDE_WORD)
+
+
 @dataclass(frozen=True)
 class LineSpan:
     start: int  # index into the paragraph's characters
@@ -408,6 +687,7 @@ def break_lines(
     max_spacing: float | None = None,
     address_max_spacing: float | None = None,
     narrow_min_spacing: float | None = None,
+    avoid_short_last: bool = False,
 ) -> list[LineSpan]:
     """Break one paragraph into lines at its break opportunities.
 
@@ -426,6 +706,9 @@ def break_lines(
     next unbreakable run is too long to leave room) is set ragged; a run longer than a
     whole line is broken inside, ragged. Both carry a ``note`` for the check report.
     Spaces at a line's ends are not measured (the renderer drops them).
+    ``avoid_short_last``: a last line of one character is avoided by re-breaking the
+    lines before it within the bounds (clreq 避免孤字); ``short_last_line`` tells the
+    caller when that could not be done.
     """
     n = len(text)
     if n == 0:
@@ -469,26 +752,25 @@ def break_lines(
         total, gaps = natural(a, b)
         return base_spacing if gaps == 0 else (avail - total) / gaps
 
-    lines: list[LineSpan] = []
-    pos = 0
-    first = True
-    k = 0  # index into bounds of the first break after pos
-    while pos < n:
+    def step(pos: int, first: bool, mode: str = "") -> LineSpan | None:
+        """The line from ``pos``: the best break (``mode`` ""), or only the next break
+        pulled onto the line by tightening ("tight") or only the break before the one that
+        fits, the line loosened ("loose"); None when that mode has no line within bounds."""
         avail = first_width if first else width
-        while bounds[k] <= pos:
-            k += 1
+        k = bisect.bisect_right(bounds, pos)  # the first break after pos
         # The furthest break that fits with the grid spacing (0.3 pt of slack: 28
         # full-width characters overhang the block by one spacing the justification takes back).
         j = k
         while j < len(bounds) and span_width(pos, bounds[j], base_spacing) <= avail + 0.3:
             j += 1
         fit = j - 1 if j > k else None  # index into bounds, or None
-        if fit is not None and bounds[fit] == n:
-            lines.append(LineSpan(pos, n, False))
-            break
+        if fit is not None and bounds[fit] == n and mode != "loose":
+            return None if mode else LineSpan(pos, n, False)
         over = j if j < len(bounds) else None  # the first break that does not fit
+        earlier = fit - 1 if fit is not None and fit - 1 >= k else None
+        candidates = {"": (fit, over), "tight": (over,), "loose": (earlier,)}[mode]
         options: list[tuple[float, int]] = []  # (|change of spacing|, end)
-        for index in (fit, over):
+        for index in candidates:
             if index is None:
                 continue
             end = bounds[index]
@@ -501,26 +783,75 @@ def break_lines(
                 continue
             options.append((abs(spacing - base_spacing) - (1e-6 if index == over else 0), end))
         if options:
-            end = min(options)[1]
-            lines.append(LineSpan(pos, end, True))
-        elif fit is not None and span_width(bounds[fit], bounds[fit + 1], base_spacing) <= width + 0.3:
+            return LineSpan(pos, min(options)[1], True)
+        if mode:
+            return None
+        if fit is not None and span_width(bounds[fit], bounds[fit + 1], base_spacing) <= width + 0.3:
             end = bounds[fit]
             run = text[end : bounds[fit + 1]].strip()
             if in_address(end):
                 note = f"网址在此断行，下一段“{run[:24]}”太长，本行按原字距排，右端不齐"
             else:
                 note = f"下一个不可断开的串“{run[:24]}”太长，本行无法在字距范围内排齐"
-            lines.append(LineSpan(pos, end, False, note))
-        else:
-            # An unbreakable run longer than a whole line: it starts on this line and is
-            # broken where the line is full.
-            run = text[bounds[fit] if fit is not None else pos : bounds[fit + 1 if fit is not None else k]]
-            end = pos + 1
-            while end < n and span_width(pos, end + 1, base_spacing) <= avail + 0.3:
-                end += 1
-            lines.append(LineSpan(pos, end, False, f"不可断开的串“{run.strip()[:24]}”长于一行，已在串内断行"))
-        pos, first = end, False
+            return LineSpan(pos, end, False, note)
+        # An unbreakable run longer than a whole line: it starts on this line and is
+        # broken where the line is full.
+        run = text[bounds[fit] if fit is not None else pos : bounds[fit + 1 if fit is not None else k]]
+        end = pos + 1
+        while end < n and span_width(pos, end + 1, base_spacing) <= avail + 0.3:
+            end += 1
+        return LineSpan(pos, end, False, f"不可断开的串“{run.strip()[:24]}”长于一行，已在串内断行")
+
+    def greedy(pos: int, first: bool) -> list[LineSpan]:
+        lines: list[LineSpan] = []
+        while pos < n:
+            line = step(pos, first)
+            assert line is not None
+            lines.append(line)
+            pos, first = line.end, False
+        return lines
+
+    lines = greedy(0, True)
+    if not avoid_short_last or len(lines) < 2 or not short_last_line(text, lines):
+        return lines
+    # 避免孤字 (clreq): a last line of one character (and its marks) takes one more
+    # character from the line before (loosened), or gives its character back to it
+    # (tightened), or an earlier line is re-broken the same way and the rest follows;
+    # every line stays within the spacing bounds. The change of spacing that is least
+    # wins; when none works the paragraph is left as it was (and reported by the caller).
+    best: tuple[float, list[LineSpan]] | None = None
+    for i in range(len(lines) - 2, max(-1, len(lines) - 2 - SHORT_LAST_SEARCH), -1):
+        if lines[i].note:
+            break
+        for mode in ("tight", "loose"):
+            changed = step(lines[i].start, i == 0, mode)
+            if changed is None:
+                continue
+            rest = greedy(changed.end, False) if changed.end < n else []
+            candidate = [*lines[:i], changed, *rest]
+            if any(line.note for line in rest) or short_last_line(text, candidate):
+                continue
+            avail = first_width if i == 0 else width
+            bend = abs(needed(changed.start, changed.end, avail) - base_spacing)
+            if best is None or bend < best[0]:
+                best = (bend, candidate)
+        if best is not None:
+            return best[1]
     return lines
+
+
+# How many lines before the last one the search for a better break of a one-character
+# last line may re-break (each try costs one pass over the rest of the paragraph).
+SHORT_LAST_SEARCH = 4
+
+
+def short_last_line(text: str, lines: Sequence[LineSpan]) -> bool:
+    """True when a paragraph's last line holds one character, with nothing after it but
+    marks that may not start a line ("实。"): a 孤字 line (clreq: 避免孤字)."""
+    if len(lines) < 2:
+        return False
+    last = text[lines[-1].start : lines[-1].end].strip()
+    return sum(1 for c in last if c not in LINE_START_FORBIDDEN) <= 1
 
 
 def justify_spacing(
