@@ -154,7 +154,9 @@ def import_back_issue(*, actor, result, source_name: str, replace: bool = False)
                     else {
                         "title": item.title,
                         "subtitle": item.subtitle,
-                        "body": runs_to_html([[(r.text, r.bold) for r in p] for p in item.paragraphs]),
+                        "body": runs_to_html(
+                            [[(r.text, r.bold, r.script) for r in p] for p in item.paragraphs]
+                        ),
                     }
                 )
                 piece.update(

@@ -64,7 +64,7 @@ def seed_paragraphs() -> list[list[tuple[str, bool]]]:
             for item in section.items:
                 for paragraph in getattr(item, "paragraphs", [getattr(item, "paragraph", [])]):
                     if paragraph:
-                        paragraphs.append([(run.text, run.bold) for run in paragraph])
+                        paragraphs.append([(run.text, run.bold, run.script) for run in paragraph])
     if not paragraphs:
         raise SystemExit("没有找到样刊文字（demo/sample_issues 或 BULLETIN_SEEDS_DIR），无法生成正文。")
     return paragraphs

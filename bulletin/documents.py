@@ -10,8 +10,8 @@ from text.richtext import body_runs
 
 
 def paragraphs_from_html(html: str) -> list[Paragraph]:
-    """A stored body (<p> and <strong>) as the print document's paragraphs of runs."""
-    return [[Run(text, bold) for text, bold in runs] for runs in body_runs(html)]
+    """A stored body (<p>, <strong>, <sup>, <sub>) as the print document's paragraphs of runs."""
+    return [[Run(text, bold, script) for text, bold, script in runs] for runs in body_runs(html)]
 
 
 def split_authors(authors: str) -> list[str]:

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from intake import formats
 from intake.wordml import Limits, Paragraph, Struck, WordDocument, WordReadError, read_word
 from text.normalize import normalize_line, normalize_text, quiet, recording
-from text.richtext import runs_to_html, sanitize_body
+from text.richtext import run_plain, runs_to_html, sanitize_body
 
 logger = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -205,7 +205,7 @@ def _read_document(
         warnings.append("没有识别出标题，请手动填写。")
     if len(title) > TITLE_MAX_CHARS:
         warnings.append(f"标题超过 {TITLE_MAX_CHARS} 字，请精简。")
-    runs = [[(normalize_text(text), bold) for text, bold in paragraph] for paragraph, _ in body]
+    runs = [[(normalize_text(run[0]), *run[1:]) for run in paragraph] for paragraph, _ in body]
     body_html = sanitize_body(runs_to_html(runs))
     dropped = [d.place if d.line else f"未导入：{d.place}" for d in word.dropped if not d.kept]
     kept = [d.place for d in word.dropped if d.kept] + notes
@@ -281,8 +281,9 @@ def _header_title(word: WordDocument) -> str:
     return normalize_line(max(candidates, key=lambda c: len(c[0]))[1]) if candidates else ""
 
 
-def _plain(runs: list[tuple[str, bool]]) -> str:
-    return "".join(text for text, _ in runs)
+def _plain(runs: list[tuple]) -> str:
+    """Runs as plain text; a superscript or subscript as text.scripts writes it (m², CO₂)."""
+    return "".join(run_plain(run) for run in runs)
 
 
 def _split_lines(paragraphs: list[Paragraph]) -> list[tuple[list[tuple[str, bool]], Paragraph]]:
@@ -290,13 +291,13 @@ def _split_lines(paragraphs: list[Paragraph]) -> list[tuple[list[tuple[str, bool
     out: list[tuple[list[tuple[str, bool]], Paragraph]] = []
     for paragraph in paragraphs:
         lines: list[list[tuple[str, bool]]] = [[]]
-        for text, bold in paragraph.runs:
+        for text, *style in paragraph.runs:
             pieces = text.split("\n")
             for index, piece in enumerate(pieces):
                 if index:
                     lines.append([])
                 if piece:
-                    lines[-1].append((piece, bold))
+                    lines[-1].append((piece, *style))
         current: list[tuple[str, bool]] | None = None
         for line in lines:
             text = _plain(line)
@@ -332,7 +333,7 @@ def _looks_like_title(item: tuple[list[tuple[str, bool]], Paragraph], index: int
         text = normalize_line(_plain(runs))
     if not text or len(text) > TITLE_MAX_CHARS or index > 1 or source.kind != "body":
         return False
-    all_bold = any(t.strip() for t, _ in runs) and all(bold for t, bold in runs if t.strip())
+    all_bold = any(r[0].strip() for r in runs) and all(r[1] for r in runs if r[0].strip())
     return (
         (index == 0 and not _BODY_SENTENCE.search(text))
         or source.centred

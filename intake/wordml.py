@@ -1,4 +1,4 @@
-"""Read a .docx (WordprocessingML) as Word displays it: paragraphs of (text, bold) runs,
+"""Read a .docx (WordprocessingML) as Word displays it: paragraphs of (text, bold, script) runs,
 and a list of what cannot be kept, with where it was.
 
 Why a walker of our own rather than mammoth or python-docx alone: python-docx sees only
@@ -29,6 +29,9 @@ What Word displays and this keeps:
   character style and paragraph style (each through ``basedOn``; the two toggle, as
   ECMA-376 §17.7.3 says), document defaults; ``w:b`` for Chinese and Latin text, ``w:bCs``
   only for runs marked complex-script (``w:cs``/``w:rtl``);
+- superscript and subscript (``w:vertAlign``, resolved like any run property: direct,
+  character style, paragraph style, defaults): each run is ``(text, bold, script)``,
+  script "sup", "sub" or "";
 - manual line breaks (``w:br``, ``w:cr``) and page breaks as line ends (the importer
   decides which lines start paragraphs); tabs as tabs.
 
@@ -64,7 +67,7 @@ from pathlib import Path
 from lxml import etree
 
 from text.listnumbers import format_number
-from text.richtext import body_runs
+from text.richtext import body_runs_and_hidden
 
 # Namespaces: Transitional and Strict Open XML spell WordprocessingML differently.
 _NS = {
@@ -168,7 +171,7 @@ class Limits:
 
 @dataclass
 class Paragraph:
-    runs: list[tuple[str, bool]]  # text may hold "\n" (a manual line break) and "\t"
+    runs: list[tuple]  # (text, bold, script); text may hold "\n" (a line break) and "\t"
     kind: str = "body"  # body | textbox | table | note
     style_name: str = ""
     centred: bool = False
@@ -176,7 +179,7 @@ class Paragraph:
 
     @property
     def text(self) -> str:
-        return "".join(text for text, _ in self.runs)
+        return "".join(run[0] for run in self.runs)
 
 
 @dataclass(frozen=True)
@@ -661,7 +664,7 @@ class _Field:
     kind: str = ""  # skip | ref | date | "" (an ordinary field: its result is kept)
     name: str = ""  # the field's name for the report (目录, 索引 …)
     place: str = ""
-    buffer: list = field(default_factory=list)  # (text, bold, hidden, struck) held until the end
+    buffer: list = field(default_factory=list)  # (text, bold, hidden, struck, script) held until the end
 
     @property
     def word(self) -> str:
@@ -714,6 +717,7 @@ class _Reader:
         self._kind = "body"
         self._style: str | None = None
         self._caps = False  # the run being read shows its letters as capitals
+        self._script = ""  # the run being read is raised ("sup") or lowered ("sub")
         self.marks = _Marks()
         self.keep_struck: frozenset[int] = frozenset()  # struck passages taken in as live text
         self._struck = False  # the run being read is struck through
@@ -746,7 +750,7 @@ class _Reader:
         return f"第 {n} 段" + ("中" if inside and self._has_text() else "后")
 
     def _has_text(self) -> bool:
-        return any(text.strip() for text, _ in self._runs)
+        return any(run[0].strip() for run in self._runs)
 
     def drop(self, what: str, inside: bool = True, detail: str = "", kept: bool = False) -> None:
         where = self.place(inside)
@@ -986,7 +990,11 @@ class _Reader:
             return
         self._bound_html(html)
         images = len(re.findall(r"<img\b", html, re.I))
-        for runs in body_runs(html):
+        paragraphs, hidden = body_runs_and_hidden(html)
+        # Text the embedded page hides (display:none …) is not read, and named like Word's.
+        where = f"{self.place(False)}嵌入的网页中"
+        self.marks.hidden += [[where, text] for text in hidden]
+        for runs in paragraphs:
             self._count(paragraphs=1, chars=sum(len(run[0]) for run in runs))
             self.paragraphs.append(Paragraph(list(runs), self._kind))
             if self._kind == "body":
@@ -1073,15 +1081,28 @@ class _Reader:
             )
         if size is not None:
             self._sizes.append(_int(_attr(size, "val")) / 2)
-        saved = (self._caps, self._struck, self._fonts)
+        saved = (self._caps, self._struck, self._fonts, self._script)
         self._caps = caps
         self._struck = self._is_struck(rpr, char_style)
         self._fonts = self._symbol_fonts(rpr, char_style)
+        self._script = self._vert_align(rpr, char_style)
         try:
             for child in element:
                 self.run_content(child, bold, hidden)
         finally:
-            self._caps, self._struck, self._fonts = saved
+            self._caps, self._struck, self._fonts, self._script = saved
+
+    def _vert_align(self, rpr, char_style: str | None) -> str:
+        """ "sup", "sub" or "": ``w:vertAlign`` (superscript, subscript, baseline) as Word
+        resolves it — direct formatting, character style, paragraph style, defaults."""
+        element = _first(
+            _child(rpr, "w:vertAlign"),
+            self.styles.rpr_value(char_style, "w:vertAlign"),
+            self.styles.rpr_value(self._style, "w:vertAlign"),
+            _child(self.styles.defaults_rpr, "w:vertAlign"),
+        )
+        value = (_attr(element, "val") or "") if element is not None else ""
+        return {"superscript": "sup", "subscript": "sub"}.get(value, "")
 
     # marked and hidden text
     def _hidden(self, rpr, char_style) -> bool:
@@ -1235,13 +1256,13 @@ class _Reader:
                     line=True,
                 )
             )
-        saved = self._struck
+        saved = self._struck, self._script
         try:
-            for text, bold, hidden, struck in done.buffer:
-                self._struck = struck
+            for text, bold, hidden, struck, script in done.buffer:
+                self._struck, self._script = struck, script
                 self._emit(text, bold, hidden)
         finally:
-            self._struck = saved
+            self._struck, self._script = saved
 
     def _skipped_field(self, done: _Field) -> None:
         name = done.name or "目录"
@@ -1279,7 +1300,7 @@ class _Reader:
         if innermost is not None and innermost.state == "result":
             # Held until the field ends: a field's error text (a stale cross-reference) is
             # not imported.
-            innermost.buffer.append((text, bold, hidden, self._struck))
+            innermost.buffer.append((text, bold, hidden, self._struck, self._script))
             return
         self._count(chars=len(text))
         if hidden:
@@ -1305,7 +1326,7 @@ class _Reader:
             return
         if not self._struck or text == "\n":
             self._close_passages()
-        self._runs.append((text, bold))
+        self._runs.append((text, bold, self._script))
 
     def run_content(self, element, bold: bool, hidden: bool) -> None:
         key = _key(element)

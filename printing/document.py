@@ -19,6 +19,7 @@ from printing.typography import (
     normalize_text,
     split_author_names,
 )
+from text.scripts import script_plain
 
 SNAPSHOT_VERSION = 1
 
@@ -27,16 +28,24 @@ EDITION_LABELS = {"regular": "普刊", "special": "专刊", "supplement": "增�
 
 @dataclass(frozen=True)
 class Run:
-    """A stretch of paragraph text, bold or not (the only inline style the bulletin has)."""
+    """A stretch of paragraph text: bold or not, and on the baseline (``script`` "") or
+    raised or lowered (``"sup"``/``"sub"``: m², CO₂), the only inline styles the bulletin has."""
 
     text: str
     bold: bool = False
+    script: str = ""
 
 
 Paragraph = list[Run]
 
 
 def paragraph_text(paragraph: Paragraph) -> str:
+    """The paragraph as plain text (search, 校对, checks): a superscript or subscript as
+    text.scripts writes it (m², CO₂, else ^ or _ before the characters)."""
+    return "".join(script_plain(run.text, run.script) for run in paragraph)
+
+
+def _raw_text(paragraph: Paragraph) -> str:
     return "".join(run.text for run in paragraph)
 
 
@@ -45,8 +54,8 @@ def _merge_runs(runs: list[Run]) -> Paragraph:
     for run in runs:
         if not run.text:
             continue
-        if merged and merged[-1].bold == run.bold:
-            merged[-1] = Run(merged[-1].text + run.text, run.bold)
+        if merged and (merged[-1].bold, merged[-1].script) == (run.bold, run.script):
+            merged[-1] = Run(merged[-1].text + run.text, run.bold, run.script)
         else:
             merged.append(run)
     return merged
@@ -55,18 +64,18 @@ def _merge_runs(runs: list[Run]) -> Paragraph:
 def _normalize_paragraph(paragraph: Paragraph) -> Paragraph:
     # Normalise the whole text once (so rules see across run edges), then cut it back
     # into runs by mapping each run's characters onto the normalised string.
-    text = paragraph_text(paragraph)
+    text = _raw_text(paragraph)
     normalized = normalize_text(text)
-    if all(not run.bold for run in paragraph):
+    if all(not run.bold and not run.script for run in paragraph):
         return [Run(normalized)] if normalized else []
-    flags = [run.bold for run in paragraph for _ in run.text]
+    flags = [(run.bold, run.script) for run in paragraph for _ in run.text]
     out: list[Run] = []
     i = j = 0  # i in text, j in normalized
     while j < len(normalized):
         while i < len(text) and text[i] == " " and normalized[j] != " ":
             i += 1  # a dropped space
-        bold = flags[min(i, len(flags) - 1)]
-        out.append(Run(normalized[j], bold))
+        bold, script = flags[min(i, len(flags) - 1)]
+        out.append(Run(normalized[j], bold, script))
         i += 1
         j += 1
     runs = _merge_runs(out)
@@ -206,7 +215,11 @@ class IssueDocument:
 
     def to_dict(self) -> dict[str, Any]:
         def runs(paragraph: Paragraph) -> list[dict[str, Any]]:
-            return [{"text": r.text, "bold": r.bold} for r in paragraph]
+            # "script" only where set: snapshots without it read as before.
+            return [
+                {"text": r.text, "bold": r.bold, **({"script": r.script} if r.script else {})}
+                for r in paragraph
+            ]
 
         def item_dict(item: Item) -> dict[str, Any]:
             if isinstance(item, ArticleItem):
@@ -249,7 +262,9 @@ class IssueDocument:
             raise ValueError(f"不支持的定稿内容版本：{version}")
 
         def runs(raw: list[dict[str, Any]]) -> Paragraph:
-            return [Run(str(r["text"]), bool(r.get("bold", False))) for r in raw]
+            return [
+                Run(str(r["text"]), bool(r.get("bold", False)), _script(r.get("script", ""))) for r in raw
+            ]
 
         sections = []
         for raw in data["sections"]:
@@ -303,7 +318,7 @@ def bold_unit_name(paragraph: Paragraph, byline_org: str = "") -> Paragraph:
     """Make the unit's name at the start of a brief bold, unless the text already marks it."""
     if not paragraph or paragraph[0].bold:
         return paragraph
-    text = paragraph_text(paragraph)
+    text = _raw_text(paragraph)
     name = ""
     # The byline's office usually starts with the unit's name ("上城区人大常委会办公室").
     common = 0
@@ -320,9 +335,13 @@ def bold_unit_name(paragraph: Paragraph, byline_org: str = "") -> Paragraph:
     if not name or not all(is_cjk_ideograph(c) for c in name):
         return paragraph
     first = paragraph[0]
-    if len(first.text) < len(name):
+    if len(first.text) < len(name) or first.script:
         return paragraph  # the name spans runs: leave the editor's marking alone
     return _merge_runs([Run(name, True), Run(first.text[len(name) :]), *paragraph[1:]])
+
+
+def _script(value: object) -> str:
+    return value if value in ("sup", "sub") else ""
 
 
 def edition_label(edition: str) -> str:

@@ -70,6 +70,10 @@ ADDRESS_MAX_EM = 0.05
 DRAWING_MARGIN = 0.08
 # A last line that ends this close to the edge is full, and is justified like the others.
 FULL_LAST_LINE = 0.5
+# Superscript and subscript (m², CO₂) are set this much smaller than their paragraph: 五号
+# (10.5 pt) in a 三号 body, as Word's and WPS's superscript button sets them (about two
+# thirds). print.css raises and lowers them without changing the line's height.
+SCRIPT_SCALE = 10.5 / 16
 
 # The 送 / 本期责任编辑 / 电话 block (print.css): 24 pt lines, 4 pt paddings, its rules,
 # and the one grid line above it.
@@ -101,15 +105,23 @@ class _Glyph:
     char: str
     face: Face
     advance: float
+    script: str = ""  # "sup" or "sub": set at SCRIPT_SCALE, raised or lowered
+
+    @property
+    def key(self) -> str:
+        """What one text box shares: the face, and the script (its own size)."""
+        return f"{self.face.key}:{self.script}" if self.script else self.face.key
 
 
 def _glyphs(runs: Sequence[Run], fonts: FontSet, role: str, bold_role: str, size: float) -> list[_Glyph]:
     glyphs = []
     for run in runs:
         run_role = bold_role if run.bold else role
+        script = run.script if run.script in ("sup", "sub") else ""
+        glyph_size = size * SCRIPT_SCALE if script else size
         for char in strip_unprintable(run.text):
-            face, advance = fonts.glyph(run_role, char, size)
-            glyphs.append(_Glyph(char, face, advance))
+            face, advance = fonts.glyph(run_role, char, glyph_size)
+            glyphs.append(_Glyph(char, face, advance, script))
     return glyphs
 
 
@@ -126,14 +138,14 @@ def _emit(glyphs: Sequence[_Glyph], units: Sequence[int], size: float, base_key:
     of what keeps WeasyPrint's style computation, and so the render, fast.
     """
     parts: list[str] = []
-    for i, j in text_boxes([g.face.key for g in glyphs], units):
+    for i, j in text_boxes([g.key for g in glyphs], units):
         text = escape("".join(g.char for g in glyphs[i:j]))
-        if glyphs[i].face.key == base_key and units[i] == base_units:
+        script = glyphs[i].script
+        if glyphs[i].face.key == base_key and units[i] == base_units and not script:
             parts.append(text)
         else:
-            parts.append(
-                f'<span class="{glyphs[i].face.css_class}"{_spacing_css(units[i], size)}>{text}</span>'
-            )
+            css_class = glyphs[i].face.css_class + (f" script-{script}" if script else "")
+            parts.append(f'<span class="{css_class}"{_spacing_css(units[i], size)}>{text}</span>')
     return "".join(parts)
 
 
@@ -194,7 +206,7 @@ def typeset(
             report.add("ragged", f"{where}第{number + 1}行：{line.note}", text[start:end])
         if justify and len(line_glyphs) > 1 and not line.note:
             advances = [g.advance for g in line_glyphs]
-            keys = [g.face.key for g in line_glyphs]
+            keys = [g.key for g in line_glyphs]
             natural = drawn_line_end(advances, units, size, keys)
             # A paragraph's last line is justified only when it is full anyway (a
             # 28-character last line on the grid ends 0.3 pt past the edge).
@@ -344,6 +356,18 @@ def body_overhang_css(size: float = BODY_SIZE) -> str:
     return f"margin-right: -{overhang:.2f}pt"
 
 
+def script_css() -> str:
+    """Superscript and subscript: SCRIPT_SCALE of the paragraph's size, raised by half their
+    own size (a third of the paragraph's, as Word raises them) or lowered by a fifth. Their
+    spans have line-height 0 (print.css, span[class^="f-"]), so a raised 2 never makes its
+    line taller and the body keeps the grid's pitch."""
+    return (
+        f".script-sup, .script-sub {{ font-size: {SCRIPT_SCALE * 100:.4f}%; }}\n"
+        ".script-sup { vertical-align: 0.5em; }\n"
+        ".script-sub { vertical-align: -0.2em; }"
+    )
+
+
 def is_subheading(paragraph: Sequence[Run]) -> bool:
     """A paragraph set all in bold (a sub-heading: "一、强化监督"): it keeps with the line
     after it, never last on a page with its text on the next (背题; print.css .subhead)."""
@@ -472,7 +496,8 @@ def build_context(
         f'html {{ font-family: "{family}"; }}\n'
         f'@page :left {{ @bottom-left {{ font-family: "{family}"; }} }} '
         f'@page :right {{ @bottom-right {{ font-family: "{family}"; }} }}\n'
-        f"p.body {{ {base_spacing_css()}; {body_overhang_css()}; }}"
+        f"p.body {{ {base_spacing_css()}; {body_overhang_css()}; }}\n"
+        f"{script_css()}"
     )
     parts = [fonts.font_face_css(font_url), CSS_PATH.read_text(encoding="utf-8"), page_number_font]
     if font_url is not None:

@@ -3,13 +3,15 @@
 Chinese has no spaces, so a line- or word-based diff would replace whole sentences. We
 compare tokens instead: one token per Chinese character or punctuation mark, and one per
 run of Latin letters or digits (so "120" → "150" reads as one number replaced, not one
-digit). Bold is part of a token, so making "一是……" bold shows as a change. Paragraphs
+digit). Bold and superscript/subscript are part of a token, so making "一是……" bold or
+"m2" into m² shows as a change. Paragraphs
 are first aligned (a changed paragraph is paired with the old one it most resembles), and
 only then compared token by token; a paragraph that has no counterpart is shown as wholly
 added or removed.
 
 Output is HTML: <p> per paragraph, <del class="diff-del"> and <ins class="diff-ins"> around
-changes, <strong> where the text is bold. Every piece of text is escaped here.
+changes, <strong> where the text is bold, <sup>/<sub> where it is raised or lowered. Every
+piece of text is escaped here.
 """
 
 import difflib
@@ -46,11 +48,28 @@ _TOKEN = re.compile(
     re.S,
 )
 
-Token = tuple[str, bool]  # (text, bold)
+Token = tuple[str, bool, str]  # (text, bold, script: "sup", "sub" or "")
+_SCRIPT_TAGS = {"sup": ("<sup>", "</sup>"), "sub": ("<sub>", "</sub>")}
 
 
-def _tokens(runs: list[tuple[str, bool]]) -> list[Token]:
-    return [(match.group(), bold) for text, bold in runs for match in _TOKEN.finditer(text)]
+def _tokens(runs: list[tuple[str, bool, str]]) -> list[Token]:
+    return [(match.group(), bold, script) for text, bold, script in runs for match in _TOKEN.finditer(text)]
+
+
+def _render_scripts(tokens: tuple[Token, ...] | list[Token]) -> str:
+    """Tokens of one weight as HTML, neighbouring raised or lowered tokens in one <sup>/<sub>."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        script = tokens[i][2]
+        j = i
+        while j < len(tokens) and tokens[j][2] == script:
+            j += 1
+        text = html.escape("".join(t[0] for t in tokens[i:j]), quote=False)
+        opening, closing = _SCRIPT_TAGS.get(script, ("", ""))
+        out.append(f"{opening}{text}{closing}")
+        i = j
+    return "".join(out)
 
 
 def _render(tokens: tuple[Token, ...] | list[Token]) -> str:
@@ -62,7 +81,7 @@ def _render(tokens: tuple[Token, ...] | list[Token]) -> str:
         j = i
         while j < len(tokens) and tokens[j][1] == bold:
             j += 1
-        text = html.escape("".join(t for t, _ in tokens[i:j]), quote=False)
+        text = _render_scripts(tokens[i:j])
         out.append(f"<strong>{text}</strong>" if bold else text)
         i = j
     return "".join(out)
@@ -103,7 +122,7 @@ def _sentences(tokens: tuple[Token, ...]) -> list[tuple[Token, ...]]:
     and every MAX_SENTENCE tokens where there is none."""
     out: list[tuple[Token, ...]] = []
     start = 0
-    for k, (text, _) in enumerate(tokens):
+    for k, (text, *_) in enumerate(tokens):
         ends = text in SENTENCE_END or (
             text in CLOSERS and k > start and tokens[k - 1][0] in (SENTENCE_END | CLOSERS)
         )
@@ -148,7 +167,7 @@ def _diff_tokens(old: tuple[Token, ...], new: tuple[Token, ...]) -> str:
 
 
 def _bigrams(tokens: tuple[Token, ...]) -> Counter:
-    texts = [t for t, _ in tokens]
+    texts = [t[0] for t in tokens]
     return Counter(zip(texts, texts[1:], strict=False))
 
 
@@ -165,7 +184,7 @@ def _similarity(a: tuple[Token, ...], b: tuple[Token, ...]) -> float:
         pairs_a, pairs_b = _bigrams(a), _bigrams(b)
         total = sum(pairs_a.values()) + sum(pairs_b.values())
         return 2 * sum((pairs_a & pairs_b).values()) / total if total else 0.0
-    matcher = difflib.SequenceMatcher(None, [t for t, _ in a], [t for t, _ in b], autojunk=False)
+    matcher = difflib.SequenceMatcher(None, [t[0] for t in a], [t[0] for t in b], autojunk=False)
     if matcher.quick_ratio() < PAIR_RATIO:
         return 0.0
     return matcher.ratio()
@@ -203,7 +222,7 @@ def _paragraphs(value: str) -> list[tuple[Token, ...]]:
 
 
 def diff_html(old_html: str, new_html: str) -> SafeString:
-    """Two bodies (<p>/<strong> HTML) compared: equal paragraphs as they are, changed ones
+    """Two bodies (<p>/<strong>/<sup>/<sub> HTML) compared: equal paragraphs as they are, changed ones
     marked within the sentence, added and removed ones whole."""
     old, new = _paragraphs(old_html), _paragraphs(new_html)
     out = []
@@ -223,6 +242,6 @@ def diff_html(old_html: str, new_html: str) -> SafeString:
 
 def diff_text(old: str, new: str) -> SafeString:
     """Two single-line texts (a title, a byline) compared within the line."""
-    tokens_old = tuple(_tokens([(old or "", False)]))
-    tokens_new = tuple(_tokens([(new or "", False)]))
+    tokens_old = tuple(_tokens([(old or "", False, "")]))
+    tokens_new = tuple(_tokens([(new or "", False, "")]))
     return mark_safe(_diff_tokens(tokens_old, tokens_new))  # noqa: S308 - escaped in _render

@@ -563,16 +563,15 @@ def _quote_spaces(text: str, changed: Sequence[int]) -> set[int]:
     return drop
 
 
-_Payload = TypeVar("_Payload")
+_Run = TypeVar("_Run", bound=tuple)
 
 
-def pair_runs(
-    runs: Sequence[tuple[str, _Payload]], *, drop_spaces: bool = True
-) -> list[tuple[str, _Payload]]:
-    """One paragraph given as runs (text, payload — the body's (text, bold)): its quotes
-    paired across the runs (``pair_quotes``) and, with ``drop_spaces``, the spaces outside
-    the turned quotes removed; the runs keep their payloads. Recorded (``recording``)."""
-    text = "".join(t for t, _ in runs)
+def pair_runs(runs: Sequence[_Run], *, drop_spaces: bool = True) -> list[_Run]:
+    """One paragraph given as runs, tuples whose first item is the text (the body's
+    (text, bold, script)): its quotes paired across the runs (``pair_quotes``) and, with
+    ``drop_spaces``, the spaces outside the turned quotes removed; each run keeps the rest
+    of its tuple. Recorded (``recording``)."""
+    text = "".join(run[0] for run in runs)
     pairing = pair_quotes(text)
     if pairing.unpaired:
         changes = _RECORDING.get()
@@ -588,13 +587,13 @@ def pair_runs(
     _record("quotes", pairing.converted, f"{_excerpt(text, first)}→{_excerpt(pairing.text, first)}")
     _record("quote_turned", pairing.turned, f"{_excerpt(text, first)}→{_excerpt(pairing.text, first)}")
     _record("quote_space", len(drop))
-    out: list[tuple[str, _Payload]] = []
+    out: list[_Run] = []
     start = 0
-    for run_text, payload in runs:
-        end = start + len(run_text)
+    for run in runs:
+        end = start + len(run[0])
         kept = "".join(pairing.text[k] for k in range(start, end) if k not in drop)
         if kept:
-            out.append((kept, payload))
+            out.append((kept, *run[1:]))
         start = end
     return out
 
@@ -607,4 +606,4 @@ def _excerpt(text: str, at: int) -> str:
 def resolve_quotes(text: str, *, drop_spaces: bool = True) -> str:
     """One paragraph or line with its quotes paired and (``drop_spaces``) the spaces
     outside them removed (``pair_runs`` on a single run)."""
-    return "".join(t for t, _ in pair_runs([(text, None)], drop_spaces=drop_spaces))
+    return "".join(run[0] for run in pair_runs([(text,)], drop_spaces=drop_spaces))

@@ -1,12 +1,13 @@
-"""The body of a piece is paragraphs and bold, nothing else.
+"""The body of a piece is paragraphs, bold, superscript and subscript, nothing else.
 
 Whatever arrives (the in-page editor, a paste from Word/WPS, a plain textarea, a .docx
-import) is reduced on the server to `<p>` and `<strong>`: nh3 first removes everything
-dangerous (script and style with their content, attributes, comments), then a small walk
-turns block elements into paragraphs and bold markup into `<strong>`. Every text passes
-``text.normalize`` (the one door for text): no zero-width characters, byte-order
-marks or indents are stored, and each paragraph's quotes are paired across its runs
-(``pair_runs``).
+import) is reduced on the server to `<p>`, `<strong>`, `<sup>` and `<sub>`: nh3 first
+removes everything dangerous (script and style with their content, attributes but
+``style`` and ``hidden``, comments), then a small walk turns block elements into
+paragraphs, bold markup into `<strong>` and raised or lowered text into `<sup>`/`<sub>`,
+and leaves out what a browser does not show. Every text passes ``text.normalize`` (the
+one door for text): no zero-width characters, byte-order marks or indents are stored, and
+each paragraph's quotes are paired across its runs (``pair_runs``).
 
 Bold is what a browser shows: ``<b>``/``<strong>`` or a ``font-weight`` of 600 and more,
 and an explicit ``font-weight: normal``/400 cancels an enclosing bold (Google Docs and WPS
@@ -16,6 +17,22 @@ cells separated by an ideographic space, never glued together. A list item of an
 keeps the number the browser shows before it (1. a. I. 一、, from ``start``, ``type``,
 ``value`` and ``list-style-type``); Word's own list labels (``mso-list:Ignore``) are kept
 without the spaces that stand for the tab after them.
+
+Superscript and subscript (m², 1.2×10⁴, CO₂) are ``<sup>``/``<sub>`` or a
+``vertical-align: super|sub`` (Word's clipboard, Google Docs); ``vertical-align: baseline``
+ends them, and the innermost wins (a ``<sub>`` inside a ``<sup>`` is a subscript: one
+level, as the print sets it). They are kept only on text inside a paragraph, never on
+white space alone, and without attributes; canonical nesting is
+``<strong>m<sup>2</sup></strong>``. Plain-text views write them as text.scripts says
+(m², CO₂, else ``^``/``_`` before the characters).
+
+Hidden text never enters (and is named, ``hidden_notice``): an element with the ``hidden``
+attribute (unless its style sets another ``display``), ``display: none``, Word's
+``mso-hide: all``, ``opacity: 0``, a zero height or width with ``overflow: hidden``, all
+with their content; text under ``visibility: hidden|collapse`` or ``font-size: 0`` unless
+a descendant makes it visible again (``visibility: visible``, a non-zero absolute
+``font-size``: the 秀米/135编辑器 layout trick) — as CSS 2.1 §11.2 and CSS Fonts 4 compute
+them. Rules in ``<style>`` sheets (by class) are not applied.
 """
 
 import html
@@ -27,6 +44,7 @@ from django.core.exceptions import ValidationError
 
 from text.listnumbers import format_number  # one set of number formats for Word and paste
 from text.normalize import normalize_paragraph, normalize_text, pair_runs
+from text.scripts import SUB, SUP, script_plain
 
 # Tags that end a paragraph.
 # fmt: off
@@ -37,7 +55,19 @@ _BLOCKS = {
 # fmt: on
 _CELLS = {"td", "th"}
 # Tags whose text we keep while we decide paragraphs and bold; all else is unwrapped by nh3.
-_PASS_TAGS = _BLOCKS | _CELLS | {"br", "b", "strong", "span", "font"}
+# The inline and sectioning tags beyond those are passed only so that one that is hidden
+# (style or ``hidden`` attribute) is seen as such; they make no paragraph of their own.
+# fmt: off
+_PASS_TAGS = _BLOCKS | _CELLS | {
+    "br", "b", "strong", "span", "font", "sup", "sub",
+    "a", "em", "i", "u", "s", "strike", "small", "big", "label", "code", "mark", "abbr", "cite", "q",
+    "header", "footer", "aside", "nav", "main", "figure", "figcaption", "center", "address", "pre",
+    "dl", "dt", "dd", "caption", "thead", "tbody", "tfoot", "details", "summary",
+}
+# fmt: on
+_DECLARATION = re.compile(r"(?<![\w-])([a-z-]+)\s*:\s*([^;]*)", re.I)
+_ZERO = re.compile(r"^[+-]?0*\.?0*(px|pt|em|rem|ex|ch|%|cm|mm|in|pc|q|vw|vh)?$", re.I)
+_RELATIVE_SIZE = re.compile(r"((?<!r)em|ex|ch|%)$|^(larger|smaller|inherit)$", re.I)
 # "font-weight", not Word's "mso-bidi-font-weight" (the complex-script weight, which Word
 # writes on almost every bold Chinese run as "normal").
 _FONT_WEIGHT = re.compile(r"(?<![\w-])font-weight\s*:\s*([a-z0-9]+)", re.I)
@@ -48,6 +78,14 @@ _LIST_STYLE = re.compile(r"list-style(?:-type)?\s*:\s*([a-z-]+)", re.I)
 _OL_TYPES = {"1": "decimal", "a": "lower-alpha", "A": "upper-alpha", "i": "lower-roman", "I": "upper-roman"}
 _VOID = {"br", "img", "hr", "meta", "input", "col", "wbr"}
 CELL_SEPARATOR = "\u3000"
+# A run of a paragraph: (text, bold, script), script "sup", "sub" or "" (the baseline).
+# Functions that take runs also take the older (text, bold) pairs.
+Run = tuple[str, bool, str]
+
+
+def as_run(run: tuple) -> Run:
+    """A (text, bold) pair or a (text, bold, script) triple as a triple."""
+    return (run[0], bool(run[1]), run[2] if len(run) > 2 else "")
 
 
 def _weight(style: str) -> bool | None:
@@ -63,20 +101,65 @@ def _weight(style: str) -> bool | None:
     return value.isdigit() and int(value) >= 600
 
 
+def _declarations(style: str) -> dict[str, str]:
+    """A style attribute's declarations, property → value, lower case (the last one wins)."""
+    return {
+        name.lower(): value.strip().lower().removesuffix("!important").strip()
+        for name, value in _DECLARATION.findall(style or "")
+    }
+
+
+def _script(tag: str, css: dict[str, str], inherited: str) -> str:
+    """ "sup", "sub" or "" for the baseline: the tag, else vertical-align, else inherited."""
+    if tag == "sup":
+        return SUP
+    if tag == "sub":
+        return SUB
+    align = css.get("vertical-align", "")
+    if align in ("super", "sub"):
+        return SUP if align == "super" else SUB
+    if align == "baseline":
+        return ""
+    return inherited
+
+
+def _display_none(attrs: dict, css: dict[str, str]) -> bool:
+    """The element and all it holds are not shown (no descendant can show itself again)."""
+    display = css.get("display", "")
+    if display == "none":
+        return True
+    if "hidden" in attrs and not display:
+        return True  # the user agent's [hidden] { display: none }, unless the style says otherwise
+    if css.get("mso-hide", "") == "all":
+        return True  # Word's hidden text on the clipboard
+    if _ZERO.match(css.get("opacity", "x") or "x"):
+        return True
+    clipped = css.get("overflow", "") in ("hidden", "clip")
+    return clipped and any(
+        _ZERO.match(css.get(name, "x") or "x") for name in ("height", "max-height", "width", "max-width")
+    )
+
+
 class _Paragraphs(HTMLParser):
-    """Collects paragraphs as lists of (text, bold) runs from pre-cleaned HTML."""
+    """Collects paragraphs as lists of (text, bold, script) runs from pre-cleaned HTML, and
+    the hidden texts it leaves out (``hidden``, one entry per hidden place)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.paragraphs: list[list[tuple[str, bool]]] = []
+        self.paragraphs: list[list[Run]] = []
         self.tables = 0  # how many tables were turned into rows of text
-        self._runs: list[tuple[str, bool]] = []
+        self.hidden: list[str] = []  # the texts left out because a browser does not show them
+        self._runs: list[Run] = []
         self._bold_stack: list[bool] = []  # the effective weight of each open element
         self._label_stack: list[bool] = []  # inside a Word list label (mso-list:Ignore)
+        self._script_stack: list[str] = []  # "sup", "sub" or "" of each open element
+        # Each open element: (not displayed, visibility hidden, font size zero).
+        self._shown_stack: list[tuple[bool, bool, bool]] = []
+        self._hidden_text: list[str] = []  # the hidden place being read
         self._cells = 0  # depth of open table cells: blocks inside a cell do not break
         # Open lists: [next number, list-style-type] for <ol>, None for <ul>.
         self._lists: list[list | None] = []
-        self._pending_label: tuple[str, bool] | None = None  # an <li>'s number, before its text
+        self._pending_label: Run | None = None  # an <li>'s number, before its text
 
     def _list_item(self, attrs: dict, bold: bool) -> None:
         """An <li>: its number as the browser shows it (1. a. I. 一、), put before its text."""
@@ -91,7 +174,7 @@ class _Paragraphs(HTMLParser):
         label = list_label(current[0], kind)
         current[0] += 1
         if label:
-            self._pending_label = (label, bold)
+            self._pending_label = (label, bold, "")
 
     def _open_list(self, tag: str, attrs: dict) -> None:
         if tag == "ul":
@@ -104,26 +187,45 @@ class _Paragraphs(HTMLParser):
         )
         self._lists.append([int(start) if start.lstrip("-").isdigit() else 1, kind])
 
+    def _shown(self, attrs: dict, css: dict[str, str]) -> tuple[bool, bool, bool]:
+        """(not displayed, visibility hidden, font size zero) of an element, as CSS computes
+        them: display is not inherited but hides the whole subtree; visibility and a zero
+        font size are inherited and a descendant may undo them."""
+        none, invisible, zero = self._shown_stack[-1] if self._shown_stack else (False, False, False)
+        none = none or _display_none(attrs, css)
+        visibility = css.get("visibility", "")
+        if visibility in ("hidden", "collapse"):
+            invisible = True
+        elif visibility == "visible":
+            invisible = False
+        size = css.get("font-size", "")
+        if size and _ZERO.match(size):
+            zero = True
+        elif size and not _RELATIVE_SIZE.search(size):
+            zero = False  # an absolute size (16px, 12pt, 1rem, medium) shows the text again
+        return none, invisible, zero
+
+    @property
+    def _is_hidden(self) -> bool:
+        return bool(self._shown_stack) and any(self._shown_stack[-1])
+
+    def _end_hidden_place(self) -> None:
+        text = " ".join(normalize_text("".join(self._hidden_text)).split())
+        if text:
+            self.hidden.append(text)
+        self._hidden_text = []
+
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
-        if tag in ("ol", "ul"):
-            self._open_list(tag, attributes)
-        if tag == "table":
-            self.tables += 1
-        if tag in _CELLS:
-            if self._runs:
-                self._runs.append((CELL_SEPARATOR, False))
-            self._cells += 1
-        elif tag in _BLOCKS or tag == "br":
-            if self._cells and tag not in ("tr", "table"):
-                if tag == "br":
-                    self._runs.append((" ", False))
-            else:
-                self._break()
         if tag in _VOID:
+            if tag == "br" and not (self._shown_stack and self._shown_stack[-1][0]):
+                self._structure(tag, attributes)
             return
-        inherited = self._bold_stack[-1] if self._bold_stack else False
         style = attributes.get("style") or ""
+        css = _declarations(style)
+        shown = self._shown(attributes, css)
+        self._shown_stack.append(shown)
+        inherited = self._bold_stack[-1] if self._bold_stack else False
         weight = _weight(style)
         if weight is None:
             weight = True if tag in ("b", "strong") else inherited
@@ -131,8 +233,29 @@ class _Paragraphs(HTMLParser):
         self._label_stack.append(
             bool(self._label_stack and self._label_stack[-1]) or bool(_MSO_LIST_LABEL.search(style))
         )
+        self._script_stack.append(_script(tag, css, self._script_stack[-1] if self._script_stack else ""))
+        if shown[0]:
+            return  # not displayed: it makes no paragraph, list number or table row
+        self._structure(tag, attributes)
         if tag == "li":
             self._list_item(attributes, weight)
+
+    def _structure(self, tag: str, attributes: dict) -> None:
+        """Paragraph breaks, table cells and lists an element makes where it is displayed."""
+        if tag in ("ol", "ul"):
+            self._open_list(tag, attributes)
+        if tag == "table":
+            self.tables += 1
+        if tag in _CELLS:
+            if self._runs:
+                self._runs.append((CELL_SEPARATOR, False, ""))
+            self._cells += 1
+        elif tag in _BLOCKS or tag == "br":
+            if self._cells and tag not in ("tr", "table"):
+                if tag == "br":
+                    self._runs.append((" ", False, ""))
+            else:
+                self._break()
 
     def handle_endtag(self, tag):
         if tag in _VOID:
@@ -141,6 +264,14 @@ class _Paragraphs(HTMLParser):
             self._bold_stack.pop()
         if self._label_stack:
             self._label_stack.pop()
+        if self._script_stack:
+            self._script_stack.pop()
+        was_hidden = self._is_hidden
+        not_displayed = bool(self._shown_stack) and self._shown_stack.pop()[0]
+        if was_hidden and not self._is_hidden:
+            self._end_hidden_place()
+        if not_displayed:
+            return
         if tag in ("ol", "ul") and self._lists:
             self._lists.pop()
         if tag == "li":
@@ -151,6 +282,9 @@ class _Paragraphs(HTMLParser):
             self._break()
 
     def handle_data(self, data):
+        if self._is_hidden:
+            self._hidden_text.append(data)
+            return
         # White space in HTML source is what a browser shows (CSS white-space: normal): runs
         # of spaces and tabs are one space; a line end is a space too, except between two
         # ideographs, where it is nothing (Word's clipboard HTML breaks long lines in the
@@ -164,7 +298,8 @@ class _Paragraphs(HTMLParser):
             self._runs.append(self._pending_label)
             self._pending_label = None
         if text:
-            self._runs.append((text, bool(self._bold_stack and self._bold_stack[-1])))
+            bold = bool(self._bold_stack and self._bold_stack[-1])
+            self._runs.append((text, bold, self._script_stack[-1] if self._script_stack else ""))
 
     def _break(self) -> None:
         # Quotes pair within the paragraph, across its bold and regular runs.
@@ -175,6 +310,7 @@ class _Paragraphs(HTMLParser):
 
     def close(self):
         super().close()
+        self._end_hidden_place()
         self._break()
 
 
@@ -227,70 +363,73 @@ _WIDE = (
 _SEGMENT_BETWEEN_WIDE = re.compile(f"(?<=[{_WIDE}]){_SEGMENT}+(?=[{_WIDE}])")
 
 
-def _resolve_white_space(runs: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+def _resolve_white_space(runs: list[Run]) -> list[Run]:
     """Source line ends become a space, or nothing between two wide characters; runs of
     ordinary spaces, across runs too, become one space (as a browser shows them)."""
-    full = "".join(text for text, _ in runs)
+    full = "".join(text for text, _, _ in runs)
     if _SEGMENT in full:
         full = _SEGMENT_BETWEEN_WIDE.sub(lambda m: "\x00" * len(m.group()), full)
         resolved, start = [], 0
-        for text, bold in runs:
+        for text, bold, script in runs:
             piece = full[start : start + len(text)]
             start += len(text)
-            resolved.append((piece.replace("\x00", "").replace(_SEGMENT, " "), bold))
+            resolved.append((piece.replace("\x00", "").replace(_SEGMENT, " "), bold, script))
         runs = resolved
-    out: list[tuple[str, bool]] = []
-    for text, bold in runs:
+    out: list[Run] = []
+    for text, bold, script in runs:
         text = re.sub(" {2,}", " ", text)
-        if out and text.startswith(" ") and any(t for t, _ in out) and _last_char(out) == " ":
+        if out and text.startswith(" ") and any(t for t, _, _ in out) and _last_char(out) == " ":
             text = text[1:]
         if text:
-            out.append((text, bold))
+            out.append((text, bold, script))
     return out
 
 
-def _last_char(runs: list[tuple[str, bool]]) -> str:
-    for text, _ in reversed(runs):
+def _last_char(runs: list[Run]) -> str:
+    for text, _, _ in reversed(runs):
         if text:
             return text[-1]
     return ""
 
 
-def _tidy(runs: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
-    """Merge neighbouring runs of the same weight and trim the paragraph's outer whitespace."""
-    merged: list[tuple[str, bool]] = []
-    for text, bold in _resolve_white_space(runs):
-        if merged and merged[-1][1] == bold:
-            merged[-1] = (merged[-1][0] + text, bold)
+_OUTER_SPACE = " \u3000\xa0\t"
+
+
+def _tidy(runs: list[tuple]) -> list[Run]:
+    """Merge neighbouring runs of the same weight and script and trim the paragraph's outer
+    whitespace. White space alone is never bold, raised or lowered."""
+    merged: list[Run] = []
+    for text, bold, script in _resolve_white_space([as_run(run) for run in runs]):
+        if not text.strip():
+            bold, script = False, ""
+        if merged and merged[-1][1:] == (bold, script):
+            merged[-1] = (merged[-1][0] + text, bold, script)
         else:
-            merged.append((text, bold))
+            merged.append((text, bold, script))
     # The indent and trailing spaces go, however many runs they span.
-    while merged and not merged[0][0].lstrip(" \u3000\xa0\t"):
+    while merged and not merged[0][0].lstrip(_OUTER_SPACE):
         merged.pop(0)
-    while merged and not merged[-1][0].rstrip(" \u3000\xa0\t"):
+    while merged and not merged[-1][0].rstrip(_OUTER_SPACE):
         merged.pop()
     if merged:
-        merged[0] = (merged[0][0].lstrip(" \u3000\xa0\t"), merged[0][1])
-        merged[-1] = (merged[-1][0].rstrip(" \u3000\xa0\t"), merged[-1][1])
-    merged = [(text, bold) for text, bold in merged if text]
-    # Whitespace alone is never bold.
-    merged = [(text, bold and bool(text.strip())) for text, bold in merged]
-    return merged if any(text.strip() for text, _ in merged) else []
+        merged[0] = (merged[0][0].lstrip(_OUTER_SPACE), *merged[0][1:])
+        merged[-1] = (merged[-1][0].rstrip(_OUTER_SPACE), *merged[-1][1:])
+    merged = [run for run in merged if run[0]]
+    return merged if any(text.strip() for text, _, _ in merged) else []
 
 
-def _paragraph_runs(value: str) -> list[list[tuple[str, bool]]]:
+def _clean(value: str) -> _Paragraphs:
+    """The body read into paragraphs of runs (the parser, closed), hidden text left out."""
+    parser = _Paragraphs()
     if "<" not in value and "&" not in value:
         # Plain text (a textarea without the editor): one paragraph per line.
         lines = (normalize_paragraph(line) for line in normalize_text(value).split("\n"))
-        return [[(line, False)] for line in lines if line]
+        parser.paragraphs = [[(line, False, "")] for line in lines if line]
+        return parser
     cleaned = nh3.clean(
         value,
         tags=_PASS_TAGS,
-        attributes={
-            **{tag: {"style"} for tag in ("span", "font", "p", "div", "b", "strong", "td", "th", "ul")},
-            "ol": {"style", "start", "type"},
-            "li": {"style", "value"},
-        },
+        attributes={"*": {"style", "hidden"}, "ol": {"start", "type"}, "li": {"value"}},
         clean_content_tags={
             "script",
             "style",
@@ -305,37 +444,87 @@ def _paragraph_runs(value: str) -> list[list[tuple[str, bool]]]:
         strip_comments=True,
         link_rel=None,
     )
-    parser = _Paragraphs()
     parser.feed(cleaned)
     parser.close()
-    return parser.paragraphs
+    return parser
 
 
-def runs_to_html(paragraphs: list[list[tuple[str, bool]]]) -> str:
-    """Paragraphs of (text, bold) runs as the canonical <p>/<strong> body."""
+def _paragraph_runs(value: str) -> list[list[Run]]:
+    return _clean(value).paragraphs
+
+
+_SCRIPT_TAGS = {SUP: ("<sup>", "</sup>"), SUB: ("<sub>", "</sub>")}
+
+
+def runs_to_html(paragraphs: list[list[tuple]]) -> str:
+    """Paragraphs of (text, bold[, script]) runs as the canonical body: <p>, then <strong>
+    around each stretch of bold, <sup>/<sub> innermost (``<strong>m<sup>2</sup></strong>``)."""
     out = []
     for runs in paragraphs:
-        inner = "".join(
-            f"<strong>{html.escape(text, quote=False)}</strong>" if bold else html.escape(text, quote=False)
-            for text, bold in _tidy(runs)
-        )
+        parts = []
+        for text, bold, script in _tidy(runs):
+            inner = html.escape(text, quote=False)
+            if script in _SCRIPT_TAGS:
+                opening, closing = _SCRIPT_TAGS[script]
+                inner = f"{opening}{inner}{closing}"
+            if bold and parts and parts[-1].endswith("</strong>"):
+                parts[-1] = parts[-1][: -len("</strong>")] + inner + "</strong>"
+            else:
+                parts.append(f"<strong>{inner}</strong>" if bold else inner)
+        inner = "".join(parts)
         if inner:
             out.append(f"<p>{inner}</p>")
     return "".join(out)
 
 
-def body_runs(value: str) -> list[list[tuple[str, bool]]]:
-    """The body as paragraphs of (text, bold) runs, as sanitize_body keeps them."""
+def body_runs(value: str) -> list[list[Run]]:
+    """The body as paragraphs of (text, bold, script) runs, as sanitize_body keeps them."""
     return [_tidy(runs) for runs in _paragraph_runs(value or "")]
 
 
+def body_runs_and_hidden(value: str) -> tuple[list[list[Run]], list[str]]:
+    """(``body_runs(value)``, the hidden texts left out): for a reader that takes the runs
+    and must name what it did not take (an HTML body embedded in a Word file)."""
+    parser = _clean(value or "")
+    return [_tidy(runs) for runs in parser.paragraphs], parser.hidden
+
+
 def sanitize_body(value: str) -> str:
-    """HTML limited to <p> and <strong>, canonical (sanitizing twice changes nothing)."""
+    """HTML limited to <p>, <strong>, <sup> and <sub>, canonical (sanitizing twice changes
+    nothing). Hidden text is left out; ``sanitize_paste`` also says what was."""
     return runs_to_html(_paragraph_runs(value or ""))
 
 
+def sanitize_paste(value: str) -> tuple[str, list[str]]:
+    """(``sanitize_body(value)``, the hidden texts left out, one per hidden place, white
+    space collapsed) — for the paths that must name what they did not take."""
+    parser = _clean(value or "")
+    return runs_to_html(parser.paragraphs), parser.hidden
+
+
+def hidden_notice(hidden: list[str], *, verb: str = "粘贴", limit: int = 5, width: int = 20) -> str:
+    """The notice naming hidden text that was left out: "隐藏文字 2 处未粘贴：“此处数据待核实，
+    请勿外发”、“点击此处替换标题文字”（网页或 Word 中设为不显示的文字，不会保存和刊印）"; "" for none.
+    Each text is cut after ``width`` characters (……), at most ``limit`` are quoted."""
+    if not hidden:
+        return ""
+    quoted = [f"“{text[:width]}{'……' if len(text) > width else ''}”" for text in hidden[:limit]]
+    more = "……" if len(hidden) > limit else ""
+    return (
+        f"隐藏文字 {len(hidden)} 处未{verb}：{'、'.join(quoted)}{more}"
+        "（原文中设为不显示的文字，不会保存和刊印；如需要，请直接输入）"
+    )
+
+
+def run_plain(run: tuple) -> str:
+    """One run as plain text: a superscript or subscript as text.scripts writes it."""
+    text, _, script = as_run(run)
+    return script_plain(text, script)
+
+
 def body_paragraphs(value: str) -> list[str]:
-    return ["".join(text for text, _ in runs) for runs in _paragraph_runs(value or "")]
+    """The body's paragraphs as plain text (m<sup>2</sup> reads "m²", see text.scripts)."""
+    return ["".join(run_plain(run) for run in runs) for runs in _paragraph_runs(value or "")]
 
 
 def body_text(value: str) -> str:

@@ -1,9 +1,11 @@
-// The body editor: paragraphs and bold, nothing else.
-// Every <textarea data-richtext> becomes an editable area with 加粗 / 新段落 / 清除格式.
-// Pastes from Word/WPS/web pages are reduced to paragraphs and bold on the way in (no
-// invisible characters or indents; a font-weight:normal wrapper is not bold; a table
-// becomes rows of text, with a notice); the server sanitizes and normalises again
-// (text/richtext.py, text/normalize.py), so this is a convenience, not a guard.
+// The body editor: paragraphs, bold, superscript and subscript, nothing else.
+// Every <textarea data-richtext> becomes an editable area with 加粗 / 上标 / 下标 / 新段落 /
+// 清除格式. Pastes from Word/WPS/web pages are reduced to paragraphs, bold and sup/sub on
+// the way in (no invisible characters or indents; a font-weight:normal wrapper is not bold;
+// vertical-align:super/sub is sup/sub; a table becomes rows of text, with a notice; text the
+// page hides — hidden, display:none, mso-hide:all, visibility:hidden, font-size:0 … — is
+// left out and named in the notice); the server sanitizes and normalises again by the same
+// rules (text/richtext.py, text/normalize.py), so this is a convenience, not a guard.
 // Without JavaScript the textarea works as it is: one paragraph per line.
 (function () {
   "use strict";
@@ -102,21 +104,73 @@
   const LIST_STYLE = /list-style(?:-type)?\s*:\s*([a-z-]+)/i;
   const MSO_LIST_LABEL = /mso-list\s*:\s*ignore/i;
 
-  // Walk any HTML into paragraphs of [text, bold] runs; a table becomes one paragraph per
-  // row with its cells separated by an ideographic space. stats.tables counts tables.
+  // A style attribute's declarations, property → value, lower case (richtext._declarations).
+  function declarations(style) {
+    const out = {};
+    for (const m of (style || "").matchAll(/(?<![\w-])([a-z-]+)\s*:\s*([^;]*)/gi)) {
+      out[m[1].toLowerCase()] = m[2].trim().toLowerCase().replace(/!important$/, "").trim();
+    }
+    return out;
+  }
+  const ZERO = /^[+-]?0*\.?0*(px|pt|em|rem|ex|ch|%|cm|mm|in|pc|q|vw|vh)?$/i;
+  const RELATIVE_SIZE = /((?<!r)em|ex|ch|%)$|^(larger|smaller|inherit)$/i;
+  const isZero = (value) => Boolean(value) && ZERO.test(value);
+
+  // "sup", "sub" or "" (baseline) of an element: the tag, else vertical-align, else inherited.
+  function scriptOf(node, css, inherited) {
+    if (node.nodeName === "SUP") return "sup";
+    if (node.nodeName === "SUB") return "sub";
+    const align = css["vertical-align"] || "";
+    if (align === "super") return "sup";
+    if (align === "sub") return "sub";
+    if (align === "baseline") return "";
+    return inherited;
+  }
+
+  // [not displayed, visibility hidden, font size zero] of an element (richtext._shown):
+  // display:none, the hidden attribute, mso-hide:all, opacity:0 and a clipped zero size
+  // hide the whole subtree; visibility and a zero font size a descendant may undo.
+  function shownOf(node, css, parent) {
+    let [none, invisible, zero] = parent;
+    const display = css.display || "";
+    const clipped = ["hidden", "clip"].includes(css.overflow || "");
+    none = none || display === "none" || (node.hasAttribute("hidden") && !display) ||
+      css["mso-hide"] === "all" || isZero(css.opacity) ||
+      (clipped && ["height", "max-height", "width", "max-width"].some((name) => isZero(css[name])));
+    const visibility = css.visibility || "";
+    if (visibility === "hidden" || visibility === "collapse") invisible = true;
+    else if (visibility === "visible") invisible = false;
+    const size = css["font-size"] || "";
+    if (size && ZERO.test(size)) zero = true;
+    else if (size && !RELATIVE_SIZE.test(size)) zero = false;
+    return [none, invisible, zero];
+  }
+
+  // Walk any HTML into paragraphs of [text, bold, script] runs; a table becomes one
+  // paragraph per row with its cells separated by an ideographic space. stats.tables
+  // counts tables; stats.hidden gets the hidden texts left out, one per hidden place.
   function paragraphsOf(root, stats) {
     const paragraphs = [];
     let runs = [];
     let cells = 0;
+    let hiddenText = "";
     const flush = () => {
       if (runs.some(([text]) => text.trim())) paragraphs.push(runs);
       runs = [];
     };
+    const endHidden = () => {
+      const text = normalizeText(hiddenText).split(/\s+/).filter(Boolean).join(" ");
+      if (text && stats) (stats.hidden = stats.hidden || []).push(text);
+      hiddenText = "";
+    };
     const lists = []; // [next number, list-style-type] for <ol>, null for <ul>
     let pendingLabel = null; // an <li>'s number, put before its first text
-    (function walk(node, bold, inLabel) {
+    (function walk(node, bold, inLabel, script, shown) {
+      const hidden = shown.some(Boolean);
       for (const child of node.childNodes) {
-        if (child.nodeType === Node.TEXT_NODE) {
+        if (child.nodeType === Node.TEXT_NODE && hidden) {
+          hiddenText += child.textContent;
+        } else if (child.nodeType === Node.TEXT_NODE) {
           // White space of HTML source as a browser shows it (the server's richtext is
           // the rule): spaces and tabs one space; a line end a space, or nothing between
           // two wide characters (decided per paragraph, in toHtml).
@@ -128,23 +182,34 @@
             runs.push(pendingLabel);
             pendingLabel = null;
           }
-          if (text) runs.push([text, bold]);
+          if (text) runs.push([text, bold, script]);
         } else if (child.nodeType === Node.ELEMENT_NODE) {
-          if (["SCRIPT", "STYLE", "TITLE", "HEAD", "META", "XML", "TEMPLATE"].includes(child.nodeName)) continue;
+          if (["SCRIPT", "STYLE", "TITLE", "HEAD", "META", "XML", "TEMPLATE", "NOSCRIPT", "IFRAME", "OBJECT", "EMBED"].includes(child.nodeName)) continue;
           if (child.nodeName === "BR") {
-            if (cells) runs.push([" ", false]);
+            if (shown[0]) continue;
+            if (cells) runs.push([" ", false, ""]);
             else flush();
             continue;
           }
-          if (child.nodeName === "TABLE" && stats) stats.tables += 1;
+          const css = declarations(child.getAttribute("style"));
+          const childShown = shownOf(child, css, shown);
+          const childScript = scriptOf(child, css, script);
           const weight = weightOf(child);
           const childBold = weight === null ? bold : weight;
           const childLabel = inLabel || MSO_LIST_LABEL.test(child.getAttribute("style") || "");
+          if (childShown[0]) {
+            // Not displayed: its text is named, it makes no paragraph, number or row.
+            walk(child, childBold, childLabel, childScript, childShown);
+            if (!hidden) endHidden();
+            continue;
+          }
+          if (child.nodeName === "TABLE" && stats) stats.tables += 1;
           if (CELLS.has(child.nodeName)) {
-            if (runs.length) runs.push([CELL_SEPARATOR, false]);
+            if (runs.length) runs.push([CELL_SEPARATOR, false, ""]);
             cells += 1;
-            walk(child, childBold, childLabel);
+            walk(child, childBold, childLabel, childScript, childShown);
             cells -= 1;
+            if (!hidden && childShown.some(Boolean)) endHidden();
             continue;
           }
           const styleType = LIST_STYLE.exec(child.getAttribute("style") || "");
@@ -164,16 +229,18 @@
               if (/^-?\d+$/.test(value)) current[0] = Number(value);
               const label = listLabel(current[0], styleType ? styleType[1].toLowerCase() : current[1]);
               current[0] += 1;
-              if (label) pendingLabel = [label, childBold];
+              if (label) pendingLabel = [label, childBold, ""];
             }
           }
-          walk(child, childBold, childLabel);
+          walk(child, childBold, childLabel, childScript, childShown);
+          if (!hidden && childShown.some(Boolean)) endHidden();
           if (child.nodeName === "LI") pendingLabel = null;
           if (child.nodeName === "OL" || child.nodeName === "UL") lists.pop();
           if (block) flush();
         }
       }
-    })(root, false, false);
+    })(root, false, false, "", [false, false, false]);
+    endHidden();
     flush();
     return paragraphs;
   }
@@ -193,30 +260,39 @@
     if (full.includes(SEGMENT)) {
       full = full.replace(SEGMENT_BETWEEN_WIDE, (m) => "\u0000".repeat(m.length));
       let start = 0;
-      runs = runs.map(([text, bold]) => {
+      runs = runs.map(([text, bold, script]) => {
         const piece = full.slice(start, start + text.length);
         start += text.length;
-        return [piece.replace(/\u0000/g, "").replaceAll(SEGMENT, " "), bold];
+        return [piece.replace(/\u0000/g, "").replaceAll(SEGMENT, " "), bold, script];
       });
     }
     const out = [];
-    for (let [text, bold] of runs) {
+    for (let [text, bold, script] of runs) {
       text = text.replace(/ {2,}/g, " ");
       const last = out.length ? out[out.length - 1][0].slice(-1) : ""; // texts in out are never empty
       if (text.startsWith(" ") && last === " ") text = text.slice(1);
-      if (text) out.push([text, bold]);
+      if (text) out.push([text, bold, script || ""]);
     }
     return out;
+  }
+
+  // The notice naming hidden text left out (richtext.hidden_notice on the server).
+  function hiddenNotice(hidden) {
+    if (!hidden || !hidden.length) return "";
+    const quoted = hidden.slice(0, 5).map((t) => `“${t.slice(0, 20)}${t.length > 20 ? "……" : ""}”`);
+    return `隐藏文字 ${hidden.length} 处未粘贴：${quoted.join("、")}${hidden.length > 5 ? "……" : ""}` +
+      "（原文中设为不显示的文字，不会保存和刊印；如需要，请直接输入）";
   }
 
   function toHtml(paragraphs) {
     return paragraphs
       .map((runs) => {
         const merged = [];
-        for (const [text, bold] of resolveWhiteSpace(runs)) {
+        for (let [text, bold, script] of resolveWhiteSpace(runs)) {
+          if (!text.trim()) { bold = false; script = ""; } // white space alone is never bold, raised or lowered
           const last = merged[merged.length - 1];
-          if (last && last[1] === bold) last[0] += text;
-          else merged.push([text, bold]);
+          if (last && last[1] === bold && last[2] === script) last[0] += text;
+          else merged.push([text, bold, script]);
         }
         // The indent and trailing spaces go, however many runs they span.
         while (merged.length && !merged[0][0].replace(/^[\s\u3000\u00a0]+/, "")) merged.shift();
@@ -225,10 +301,16 @@
           merged[0][0] = merged[0][0].replace(/^[\s\u3000\u00a0]+/, "");
           merged[merged.length - 1][0] = merged[merged.length - 1][0].replace(/[\s\u3000\u00a0]+$/, "");
         }
-        const inner = merged
-          .filter(([text]) => text)
-          .map(([text, bold]) => (bold && text.trim() ? `<strong>${escapeHtml(text)}</strong>` : escapeHtml(text)))
-          .join("");
+        // <strong> around each stretch of bold, <sup>/<sub> innermost (richtext.runs_to_html).
+        const parts = [];
+        for (const [text, bold, script] of merged.filter(([t]) => t)) {
+          let inner = escapeHtml(text);
+          if (script === "sup" || script === "sub") inner = `<${script}>${inner}</${script}>`;
+          const last = parts[parts.length - 1];
+          if (bold && last && last.endsWith("</strong>")) parts[parts.length - 1] = last.slice(0, -9) + inner + "</strong>";
+          else parts.push(bold ? `<strong>${inner}</strong>` : inner);
+        }
+        const inner = parts.join("");
         return inner ? `<p>${inner}</p>` : "";
       })
       .join("");
@@ -236,7 +318,7 @@
 
   function fromTextarea(value) {
     if (!/[<&]/.test(value)) {
-      return toHtml(value.split(/\r?\n/).map((line) => [[normalizeText(line), false]]));
+      return toHtml(value.split(/\r?\n/).map((line) => [[normalizeText(line), false, ""]]));
     }
     const doc = new DOMParser().parseFromString(value, "text/html");
     return toHtml(paragraphsOf(doc.body));
@@ -289,8 +371,10 @@
       toolbar.append(b);
     }
     button("加粗", "加粗（Ctrl+B）", () => document.execCommand("bold"));
+    button("上标", "上标（如 m²、10⁴）：选中文字后点此，再点一次取消", () => document.execCommand("superscript"));
+    button("下标", "下标（如 CO₂）：选中文字后点此，再点一次取消", () => document.execCommand("subscript"));
     button("新段落", "新段落（回车）", () => document.execCommand("insertParagraph"));
-    button("清除格式", "清除所选文字的加粗", () => document.execCommand("removeFormat"));
+    button("清除格式", "清除所选文字的加粗、上标和下标", () => document.execCommand("removeFormat"));
 
     area.innerHTML = fromTextarea(textarea.value) || "<p><br></p>";
     area.addEventListener("focus", () => document.execCommand("defaultParagraphSeparator", false, "p"));
@@ -311,17 +395,18 @@
       event.preventDefault();
       const data = event.clipboardData;
       const htmlData = data.getData("text/html");
-      const stats = { tables: 0 };
+      const stats = { tables: 0, hidden: [] };
       let cleaned;
       if (htmlData) {
         cleaned = toHtml(paragraphsOf(new DOMParser().parseFromString(htmlData, "text/html").body, stats));
       } else {
-        cleaned = toHtml(data.getData("text/plain").split(/\r?\n/).map((line) => [[normalizeText(line), false]]));
+        cleaned = toHtml(data.getData("text/plain").split(/\r?\n/).map((line) => [[normalizeText(line), false, ""]]));
       }
-      notice.hidden = !stats.tables;
-      notice.textContent = stats.tables
-        ? `粘贴的内容含 ${stats.tables} 个表格，已按行转为文字（每行一段，单元格之间空一格），请核对。`
-        : "";
+      const notes = [];
+      if (stats.tables) notes.push(`粘贴的内容含 ${stats.tables} 个表格，已按行转为文字（每行一段，单元格之间空一格），请核对。`);
+      if (stats.hidden.length) notes.push(hiddenNotice(stats.hidden));
+      notice.hidden = !notes.length;
+      notice.textContent = notes.join(" ");
       document.execCommand("insertHTML", false, cleaned);
       sync();
     });
@@ -354,5 +439,5 @@
       });
     }
   });
-  window.bulletinRichtext = { toHtml, paragraphsOf, normalizeText };
+  window.bulletinRichtext = { toHtml, paragraphsOf, normalizeText, hiddenNotice };
 })();

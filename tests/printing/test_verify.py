@@ -23,9 +23,9 @@ from weasyprint import HTML
 from backissues.parsing.parser import parse_issue_file
 from printing.document import ArticleItem, IssueDocument, Run, Section
 from printing.geometry import page_geometry
-from printing.render import CSS_PATH, FONT_CONFIG, render_html, render_pdf
+from printing.render import FONT_CONFIG, render_html, render_pdf
 from printing.verify import Finding, read_chars, verify_pdf
-from tests.paths import SEEDS
+from tests.paths import ROOT, SEEDS
 
 MM = 72 / 25.4
 # GB/T 9704-2012 §5.2.1: A4, 天头 37 mm, 订口 28 mm, 版心 156 × 225 mm; the grid pitch.
@@ -72,7 +72,7 @@ def document(
 
 
 def pdf_of(html: str) -> bytes:
-    return HTML(string=html, base_url=str(CSS_PATH.parent)).write_pdf(font_config=FONT_CONFIG)
+    return HTML(string=html, base_url=str(ROOT / "printing")).write_pdf(font_config=FONT_CONFIG)
 
 
 def replace_once(html: str, old: str, new: str) -> str:
