@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 from intake import formats
 from intake.wordml import Limits, Paragraph, Struck, WordDocument, WordReadError, read_word
-from text.normalize import normalize_line, normalize_text
+from text.normalize import normalize_line, normalize_text, quiet, recording
 from text.richtext import run_plain, runs_to_html, sanitize_body
 
 logger = logging.getLogger(__name__)
@@ -120,7 +120,18 @@ def import_document(
     """A Word/WPS/RTF/ODF file's bytes → title, body and report. Raises DocxImportError.
 
     ``keep_struck``: indexes of struck-through passages (as listed in ``DocxImport.struck``)
-    to take in as live text; by default none is."""
+    to take in as live text; by default none is. What the one door for text changed that
+    the contributor would see (quotes paired, ligatures, widths, 〇 in years:
+    ``text.normalize``) is named in ``kept``."""
+    with recording() as changes:
+        result = _read_document(data, tables_as_rows=tables_as_rows, limits=limits, keep_struck=keep_struck)
+    result.kept += changes.notes()
+    return result
+
+
+def _read_document(
+    data: bytes, *, tables_as_rows: bool, limits: Limits | None, keep_struck: frozenset[int] | set[int]
+) -> DocxImport:
     if len(data) > MAX_UPLOAD_BYTES:
         raise DocxImportError(f"文件超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB，无法导入。")
     if not data:
@@ -183,7 +194,8 @@ def import_document(
     byline = ""
     last_body = max((i for i, (_, source) in enumerate(body) if source.kind == "body"), default=None)
     if last_body is not None:
-        match = BYLINE.match(normalize_line(_plain(body[last_body][0])))
+        with quiet():  # a look; the paragraph enters below, named there
+            match = BYLINE.match(normalize_line(_plain(body[last_body][0])))
         if match:
             byline = " ".join(match.group(1).split())
             body.pop(last_body)
@@ -215,7 +227,12 @@ def import_document(
 def struck_items(passages: list[Struck]) -> list[dict]:
     """Struck passages for the review (JSON-ready, kept in the session): index, the text
     struck and up to 12 characters either side (``more_*``: the paragraph goes on), where,
-    whether a whole sentence, kept."""
+    whether a whole sentence, kept. (Shown for the choice, not entered: nothing is named.)"""
+    with quiet():
+        return _struck_items(passages)
+
+
+def _struck_items(passages: list[Struck]) -> list[dict]:
     return [
         {
             "index": p.index,
@@ -238,7 +255,8 @@ def _struck_report(passages: list[Struck]) -> tuple[list[str], list[str]]:
     shown = [p for p in passages if p.text.strip()]
 
     def listing(items: list[Struck]) -> str:
-        quoted = "、".join(f"“{normalize_line(p.text)[:30]}”" for p in items[:5])
+        with quiet():  # the report's quotation of the text, not its entry
+            quoted = "、".join(f"“{normalize_line(p.text)[:30]}”" for p in items[:5])
         return quoted + (f"等 {len(items)} 处" if len(items) > 5 else "")
 
     held = [p for p in shown if not p.kept]
@@ -254,12 +272,13 @@ def _struck_report(passages: list[Struck]) -> tuple[list[str], list[str]]:
 def _header_title(word: WordDocument) -> str:
     """The longest page-header paragraph that could be a title (not a sentence, 4 characters
     to the title limit; an OA writes its own name on one line and the 标题 on another), or ""."""
-    candidates = [
-        line
-        for line in (normalize_line(text) for text in word.headers)
-        if 4 <= len(line) <= TITLE_MAX_CHARS and not _BODY_SENTENCE.search(line)
-    ]
-    return max(candidates, key=len, default="")
+    with quiet():  # a look at every header line; the one taken enters below, named there
+        candidates = [
+            (line, text)
+            for line, text in ((normalize_line(text), text) for text in word.headers)
+            if 4 <= len(line) <= TITLE_MAX_CHARS and not _BODY_SENTENCE.search(line)
+        ]
+    return normalize_line(max(candidates, key=lambda c: len(c[0]))[1]) if candidates else ""
 
 
 def _plain(runs: list[tuple]) -> str:
@@ -310,7 +329,8 @@ def _split_lines(paragraphs: list[Paragraph]) -> list[tuple[list[tuple[str, bool
 
 def _looks_like_title(item: tuple[list[tuple[str, bool]], Paragraph], index: int) -> bool:
     runs, source = item
-    text = normalize_line(_plain(runs))
+    with quiet():  # a look; the title or paragraph enters later, named there
+        text = normalize_line(_plain(runs))
     if not text or len(text) > TITLE_MAX_CHARS or index > 1 or source.kind != "body":
         return False
     all_bold = any(r[0].strip() for r in runs) and all(r[1] for r in runs if r[0].strip())

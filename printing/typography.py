@@ -21,6 +21,7 @@ from pathlib import Path
 
 from printing.fonts import cache_dir
 from text.authors import split_names
+from text.normalize import pair_quotes
 
 # ---------------------------------------------------------------- what may start and end a line
 #
@@ -151,16 +152,9 @@ def _convert_parentheses(chars: list[str]) -> None:
 
 
 def _convert_quotes(chars: list[str]) -> None:
-    for straight, (opening, closing) in (('"', ("“", "”")), ("'", ("‘", "’"))):
-        open_next = True
-        for i, char in enumerate(chars):
-            if char != straight:
-                continue
-            before = chars[i - 1] if i else ""
-            after = chars[i + 1] if i + 1 < len(chars) else ""
-            if is_wide(before) or is_wide(after) or not before or not after:
-                chars[i] = opening if open_next else closing
-                open_next = not open_next
+    # The one pairing algorithm (text.normalize.pair_quotes), for text stored before it ran
+    # at entry; a paragraph it cannot pair prints as written.
+    chars[:] = pair_quotes("".join(chars)).text
 
 
 def normalize_text(text: str, *, keep_spaces_between_cjk: bool = False) -> str:

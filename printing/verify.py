@@ -66,6 +66,7 @@ from pdfminer.pdfpage import PDFPage
 
 from printing.geometry import MM, Box, PageGeometry, page_geometry
 from printing.render import BODY_SIZE, CHARS_PER_LINE, SMALL_SIZE, TITLE_SIZE
+from text.normalize import pair_quotes
 from text.segment import inside_word
 
 # The sizes are the renderer's (DESIGN §5): 2号 titles, 3号 body, 4号 目录, 送 block and
@@ -484,8 +485,11 @@ def _is_latin_or_digit(char: str) -> bool:
 
 def _quote_fault(text: str, next_text: str) -> tuple[int, str] | None:
     """(index, what) of the first quote fault of a paragraph's text, or None."""
+    # Primes and inch marks (5', 3"), and quotes in a line without Chinese, are no
+    # quotation marks: the entry's pairing (text.normalize.pair_quotes) leaves them straight.
+    not_quotes = set(pair_quotes(text).ignored)
     for index, char in enumerate(text):
-        if char in '"＂':
+        if char in '"＂' and index not in not_quotes:
             return index, f"直引号 {char} 没有转成“”"
     for opening, closing in (("“", "”"), ("‘", "’")):
         open_at = -1

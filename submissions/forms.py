@@ -9,7 +9,7 @@ from intake.docx_import import MAX_UPLOAD_BYTES, DocxImportError, import_docx
 from printing.checks import refuse_missing_glyphs
 from submissions.models import Submission
 from text.authors import split_names
-from text.normalize import normalize_block, normalize_line
+from text.normalize import normalize_block, normalize_line, recording
 from text.richtext import body_length, hidden_notice, reject_markup, sanitize_paste
 from web.forms import BoundedModelMultipleChoiceField, check_date_range
 
@@ -75,6 +75,13 @@ class PieceForm(forms.ModelForm):
         self.fields["title"].error_messages["required"] = "请填写标题（不能为空，也不能只有空格）。"
         self.fields["suggested_section"].queryset = Section.objects.filter(active=True)
         self.fields["suggested_section"].empty_label = "（不指定）"
+
+    def full_clean(self):
+        # What the one door for text changed that the contributor would see (quotes
+        # paired, widths, 〇 in years: text.normalize) is named after the save.
+        with recording() as changes:
+            super().full_clean()
+        self.notices += changes.notes()
 
     def clean_title(self):
         return _single_line(self.cleaned_data["title"], "标题", required=True)

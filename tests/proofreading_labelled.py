@@ -5,7 +5,8 @@ The seeds are parsed as the back-issue import parses them and normalised as they
 are recorded in ``tests/fixtures/proofreading_plants.json`` — each with its seed, item
 (1-based in print order), part, paragraph, offset, the original characters, the planted
 ones, its kind and the rule(s) that must report it. They were made by the planters
-below, one per kind, which pick *random* places (``random.Random(16)``) that fit the
+below, one per kind, which pick *random* places (``random.Random(16)``; kinds added later
+from their own generator, ``LATER_KINDS``) that fit the
 kind — any 2–4 characters to double, any comma between Chinese characters to make
 half-width, any numbered lead to skip — so no rule is tuned to a seed sentence.
 
@@ -186,6 +187,24 @@ def plant_half_width(issue, rng):
     )
 
 
+def plant_odd_straight_quote(issue, rng):
+    # A quotation typed with straight quotes and its closing quote forgotten: the entry
+    # cannot pair it and keeps it as written.
+    return _body_plant(issue, rng, r"“[^“”‘’\"]{2,12}”", lambda m, r: '"' + m.group(0)[1:-1])
+
+
+def plant_circle_zero(issue, rng):
+    # A year written in Chinese numerals with ○ for the zero (text stored before the entry
+    # wrote 〇 there).
+    digits = "〇一二三四五六七八九"
+    return _body_plant(
+        issue,
+        rng,
+        r"(?<![0-9])20[0-9]{2}(?=年)",
+        lambda m, r: "".join("○" if c == "0" else digits[int(c)] for c in m.group(0)),
+    )
+
+
 def plant_doubled_punct(issue, rng):
     return _body_plant(
         issue, rng, rf"(?<=[{CJK}])[，。](?=[{CJK}])", lambda m, r: r.choice(["，，", "。。", "，。"])
@@ -363,24 +382,40 @@ PLANTERS = {
     "toc_title": (plant_title_differs, ["toc_title"]),
     "byline_missing": (plant_no_byline, ["byline_missing"]),
     "issue_number": (plant_issue_number, ["issue_sequence"]),
+    "odd_straight_quote": (plant_odd_straight_quote, ["unpaired_quotes"]),
+    "circle_for_zero": (plant_circle_zero, ["circle_for_zero"]),
 }
+# Kinds added after the record was first made draw their places from a generator of their
+# own, so that the earlier kinds' recorded places stay as they were.
+LATER_KINDS = {"odd_straight_quote": 22, "circle_for_zero": 22}
 
 
 def make_plants(per_seed: int = 1, rng_seed: int = 16) -> list[dict]:
-    rng = random.Random(rng_seed)
+    """The record: every kind in every seed, the earlier kinds from ``rng_seed``, then the
+    kinds of ``LATER_KINDS`` from their own generators."""
+    issues = {name: seed_issue(name) for name in SEEDS}
     plants = []
+    rng = random.Random(rng_seed)
     for name in SEEDS:
-        issue = seed_issue(name)
-        for kind, (planter, rules) in PLANTERS.items():
-            made = 0
-            for _attempt in range(50):
-                if made == per_seed:
-                    break
-                plant = planter(issue, rng)
-                if plant is None:
-                    continue
-                plants.append({"seed": name, "kind": kind, "rules": rules, **plant})
-                made += 1
+        for kind in PLANTERS:
+            if kind not in LATER_KINDS:
+                plants += _plants_of(issues[name], name, kind, rng, per_seed)
+    later = {seed: random.Random(seed) for seed in set(LATER_KINDS.values())}
+    for name in SEEDS:
+        for kind, seed in LATER_KINDS.items():
+            plants += _plants_of(issues[name], name, kind, later[seed], per_seed)
+    return plants
+
+
+def _plants_of(issue: IssueText, name: str, kind: str, rng: random.Random, per_seed: int) -> list[dict]:
+    planter, rules = PLANTERS[kind]
+    plants: list[dict] = []
+    for _attempt in range(50):
+        if len(plants) == per_seed:
+            break
+        plant = planter(issue, rng)
+        if plant is not None:
+            plants.append({"seed": name, "kind": kind, "rules": rules, **plant})
     return plants
 
 

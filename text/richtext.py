@@ -5,9 +5,9 @@ import) is reduced on the server to `<p>`, `<strong>`, `<sup>` and `<sub>`: nh3 
 removes everything dangerous (script and style with their content, attributes but
 ``style`` and ``hidden``, comments), then a small walk turns block elements into
 paragraphs, bold markup into `<strong>` and raised or lowered text into `<sup>`/`<sub>`,
-and leaves out what a browser does not show. Every text passes
-``textnorm.normalize_text`` (the one door for text): no zero-width characters, byte-order
-marks or indents are stored.
+and leaves out what a browser does not show. Every text passes ``text.normalize`` (the
+one door for text): no zero-width characters, byte-order marks or indents are stored, and
+each paragraph's quotes are paired across its runs (``pair_runs``).
 
 Bold is what a browser shows: ``<b>``/``<strong>`` or a ``font-weight`` of 600 and more,
 and an explicit ``font-weight: normal``/400 cancels an enclosing bold (Google Docs and WPS
@@ -43,7 +43,7 @@ import nh3
 from django.core.exceptions import ValidationError
 
 from text.listnumbers import format_number  # one set of number formats for Word and paste
-from text.normalize import normalize_paragraph, normalize_text
+from text.normalize import normalize_paragraph, normalize_text, pair_runs
 from text.scripts import SUB, SUP, script_plain
 
 # Tags that end a paragraph.
@@ -302,7 +302,8 @@ class _Paragraphs(HTMLParser):
             self._runs.append((text, bold, self._script_stack[-1] if self._script_stack else ""))
 
     def _break(self) -> None:
-        runs = _tidy(self._runs)
+        # Quotes pair within the paragraph, across its bold and regular runs.
+        runs = _tidy(pair_runs(_tidy(self._runs)))
         if runs:
             self.paragraphs.append(runs)
         self._runs = []

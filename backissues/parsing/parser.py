@@ -41,7 +41,10 @@ API
       ``unknown_section``, ``brief_count_missing``, ``toc_stray_line``,
       ``masthead_unknown``, ``no_edition``, ``no_compiler``, ``no_phone``
     - info: ``joined`` (paragraph rejoined across a page break), ``joined_title``,
-      ``page_number_in_line``, ``unpaired_bold``, ``toc_title_joined``
+      ``page_number_in_line``, ``unpaired_bold``, ``toc_title_joined``, ``normalized``
+      (what ``text.normalize`` changed: ligatures, widths, the space before %, 〇 in
+      years), ``quotes`` (straight quotes paired); warning ``unpaired_quotes`` (quotes
+      kept as written: the pairing is in doubt)
 
 ``NotAnIssueError`` (a ``ValueError`` with a Chinese message)
     Raised for empty or binary input, for text without masthead number or 目 录, and
@@ -68,7 +71,7 @@ from backissues.parsing.report import ERROR, INFO, WARNING, NotAnIssueError, Pro
 from backissues.parsing.toc import TocSection, read_toc
 from printing.checks import describe_char, missing_glyphs
 from printing.document import EDITION_LABELS, IssueDocument, Item, Section
-from text.normalize import normalize_block
+from text.normalize import normalize_block, pair_quotes, recording
 
 __all__ = [
     "ERROR",
@@ -253,8 +256,13 @@ def _plausible(text: str) -> bool:
 def parse_issue_text(text: str) -> ParseResult:
     """Parse one issue's extracted text. See the module docstring for the result."""
     log = ProblemLog()
-    # The one door for text: radicals, invisible characters, NFC (text.normalize).
-    lines = read_lines(normalize_block(text), log)
+    # The one door for text: radicals, invisible characters, NFC, ligatures, widths, the
+    # space before %, 〇 in years (text.normalize); what the reader would see changed is named.
+    with recording() as changes:
+        normalized = normalize_block(text)
+    for note in changes.notes():
+        log.add("normalized", INFO, note)
+    lines = read_lines(normalized, log)
     if not lines:
         raise NotAnIssueError("文件是空的，没有任何文字。")
     for line in lines:  # never a box in print
@@ -294,7 +302,39 @@ def parse_issue_text(text: str) -> ParseResult:
         editor_phone=end.phone,
         extra_line=end.extra,
     )
+    _report_quotes(document, item_lines, lines, log)
     return ParseResult(document, edition, log.sorted(), item_lines)
+
+
+def _report_quotes(
+    document: IssueDocument, item_lines: list[list[int]], lines: list[SourceLine], log: ProblemLog
+) -> None:
+    """Name the quotes the import pairs (the print and the stored pieces pair them through
+    ``text.normalize.pair_quotes``) and, with their item's line, those it cannot pair."""
+    text_of = {line.number: line.text for line in lines}
+    converted = 0
+    for s, section in enumerate(document.sections):
+        for i, item in enumerate(section.items):
+            parts = (
+                [item.title, item.subtitle, *("".join(r.text for r in p) for p in item.paragraphs)]
+                if hasattr(item, "paragraphs")
+                else ["".join(r.text for r in item.paragraph)]
+            )
+            for part in parts:
+                pairing = pair_quotes(part)
+                converted += pairing.converted + pairing.turned
+                if pairing.unpaired:
+                    at = pairing.unpaired[0]
+                    line = item_lines[s][i]
+                    log.add(
+                        "unpaired_quotes",
+                        WARNING,
+                        f"引号无法自动配对，按原样保留：「{part[max(0, at - 8) : at + 9]}」，请改为中文引号。",
+                        line=line,
+                        text=text_of.get(line, ""),
+                    )
+    if converted:
+        log.add("quotes", INFO, f"直引号 {converted} 处改为中文引号。")
 
 
 def _find_toc_heading(lines: list[SourceLine]) -> int:

@@ -7,6 +7,12 @@ running over several paragraphs opens each paragraph with “ and closes only at
 the last. So a body paragraph whose outermost “ is left open is right when the next
 paragraph begins with “ (review 16: a quoted speech of three paragraphs was flagged
 twice). The last paragraph must still close it.
+
+``unpaired_quotes`` (引号无法配对): straight quotes " ' the entry could not pair. Text
+entering the system has its quotes paired by ``text.normalize.pair_quotes`` (the one
+algorithm, described there); where the pairing is in doubt (an odd number, a quote that
+could open or close, a ‘’ pair crossing a “” pair) the paragraph is kept as written and
+this rule names the quote where the pairing failed.
 """
 
 from __future__ import annotations
@@ -14,8 +20,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from proofreading.findings import Finding, Hit, finding_in
-from proofreading.rules.base import piece_parts, piece_rule
+from proofreading.rules.base import piece_parts, piece_rule, text_rule
 from proofreading.text import CheckContext, PieceText
+from text.normalize import pair_quotes
 
 PAIRS = {"“": "”", "‘": "’", "《": "》", "〈": "〉", "（": "）", "(": ")", "【": "】", "[": "]"}
 CLOSERS = {close: open_ for open_, close in PAIRS.items()}
@@ -77,3 +84,17 @@ def paired_hits(text: str, *, continued: bool = False) -> Iterator[Hit]:
         stack = stack[1:]
     for o, at in stack:
         yield _unclosed(text, o, at)
+
+
+@text_rule("unpaired_quotes", "引号无法配对")
+def unpaired_quotes(text: str, context: CheckContext) -> Iterator[Hit]:
+    for at in pair_quotes(text).unpaired:
+        double = text[at] in '"“”'
+        marks = "“”" if double else "‘’"
+        yield Hit(
+            at,
+            1,
+            f"{'双' if double else '单'}引号无法自动配对，已按原样保存：请确认这里是前引号「{marks[0]}」"
+            f"还是后引号「{marks[1]}」，并检查本段引号是否成对",
+            "",
+        )

@@ -12,6 +12,11 @@
   of spaces) is not running text and is left alone.
 - ``date_format``: 2024.1.5 or 2024/1/5 in body text — write 2024年1月5日 (5.2.1.2).
   A version number (2024.1.2版, V2024.1.2, 版本号2024.1.2) is not a date.
+- ``circle_for_zero``: ○ (U+25CB, a geometric shape), O or 0 used as the zero of a number
+  written in Chinese numerals (一○八国道, 二○二四—二○二六年) — the zero is 〇 (U+3007;
+  GB/T 15835—2011 §4.2.1 writes 二〇一二年). Inside a year (二○二四年) the entry already
+  writes 〇 and names the change; a ○ beside no numeral (a bullet ○, a mark in a table) is
+  not a zero and is left alone.
 """
 
 from __future__ import annotations
@@ -90,3 +95,16 @@ def date_format(text: str, context: CheckContext) -> Iterator[Hit]:
             continue  # a version number: V2024.1.2, 版本号2024.1.2, 2024.1.2版
         right = f"{int(year)}年{int(month)}月{int(day)}日"
         yield Hit(match.start(), match.end() - match.start(), "正文中日期应写作“××××年×月×日”", right)
+
+
+_NUMERAL = "一二三四五六七八九十〇"
+# Between two Chinese numerals, or between a numeral and 年: a bullet ○ stands beside none.
+_WRONG_ZERO = re.compile(f"(?<=[{_NUMERAL}])[○Oo0]+(?=[{_NUMERAL}年])")
+
+
+@text_rule("circle_for_zero", "○当〇用")
+def circle_for_zero(text: str, context: CheckContext) -> Iterator[Hit]:
+    for match in _WRONG_ZERO.finditer(text):
+        start, end = match.span()
+        shown = match.group(0)
+        yield Hit(start, end - start, f"汉字数字中的零应写作“〇”，不是“{shown[0]}”", "〇" * len(shown))

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from proofreading.findings import Hit
 from proofreading.rules.base import CJK, is_table_row, text_rule
 from proofreading.text import CheckContext
+from text.normalize import pair_quotes
 
 WIDE_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】—…·"
 _WIDE = f"{CJK}{WIDE_PUNCT}"
@@ -42,8 +43,13 @@ def half_width(text: str, context: CheckContext) -> Iterator[Hit]:
         for match in pattern.finditer(text):
             mark = match.group(0)
             yield Hit(match.start(), 1, f"中文里用了半角“{mark}”", _FULL[mark])
+    pairing = pair_quotes(text)
+    if pairing.unpaired:
+        return  # the quotes cannot be paired: ``unpaired_quotes`` names the place
     for match in _HALF_QUOTE.finditer(text):
-        yield Hit(match.start(), 1, "中文里用了半角引号", "“”")
+        # Text stored before the entry paired its quotes: the pairing says which one.
+        at = match.start()
+        yield Hit(at, 1, "中文里用了半角引号", pairing.text[at] if pairing.text[at] != '"' else "“”")
 
 
 _DOUBLED = re.compile(r"([，。、；：])\1(?!\1)|[，、；：][。，、；：]|。[，、；：]")

@@ -29,14 +29,27 @@
     for (let i = 0; i + 1 < chars.length; i += 2) SUPPLEMENT.set(chars[i], chars[i + 1]);
   }
 
+  // Ligatures as letters, full-width digits and Latin half-width, no space before %, 〇 in
+  // a Chinese-numeral year (text/normalize.py's _fix_characters; the save names them).
+  // Quotes are paired by the server alone (text.normalize.pair_quotes), per paragraph.
+  const LIGATURES = { "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st" };
+  const FULL_WIDTH_RUN = /[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+(?:\uff0e[\uff10-\uff19]+)*/g;
+  const PERCENT_SPACE = /(?<=[0-9])[ \u3000]+(?=[%％‰℃])/g;
+  const YEAR = /(?<![0-9A-Za-z])(?=[一二三四五六七八九〇○Oo0]*[一二三四五六七八九])(?=[一二三四五六七八九〇○Oo0]*[○Oo0])[一二三四五六七八九〇○Oo0]{2,4}(?=年)/g;
+
   function normalizeText(text) {
     return text
       .normalize("NFC")
+      .replace(/[\ufb00-\ufb06]/g, (c) => LIGATURES[c])
       .replace(INVISIBLE, "")
       .replace(STRAY_JOINER, "")
       .replace(ODD_SPACES, " ")
       .replace(KANGXI, (c) => c.normalize("NFKC"))
-      .replace(/[\u2e80-\u2eff]/g, (c) => SUPPLEMENT.get(c) || c);
+      .replace(/[\u2e80-\u2eff]/g, (c) => SUPPLEMENT.get(c) || c)
+      .replace(FULL_WIDTH_RUN, (run) => Array.from(run, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).join(""))
+      .replace(PERCENT_SPACE, "")
+      .replace(YEAR, (year) => year.replace(/[○Oo0]/g, "〇"))
+      .normalize("NFC");
   }
 
   // The weight an element sets: true (bold), false (explicitly regular), null (inherits).

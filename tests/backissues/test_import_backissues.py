@@ -7,6 +7,7 @@ import subprocess
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from archive.queries import search_published_items
 from backissues.actions import import_back_issue
@@ -499,3 +500,68 @@ def test_review_page_refuses_non_issues_and_non_editors(client_for, editor, cont
     assert "不是文本文件" in html
     html = client.post(url, {"action": "check"}).content.decode()
     assert "请选择文件" in html
+
+
+# --- what PDF text extraction does to words and numbers -----------------------------------
+
+# The seed as a PDF's text layer can give it: a ligature for "ffi", a space before %, digits
+# and letters in full width, the zero of a Chinese-numeral year typed as ○.
+EXTRACTED = {
+    "发放调查问卷 200 余份": "用Oﬃce表格发放调查问卷 200 余份",
+    "满意率为 100%": "满意率为 40 %",
+    "所有建议已经办理完毕": "至二○二四年底所有建议已经办理完毕",
+    "最终将监督重点聚焦到 DRG 支付方式改革": "最终将监督重点聚焦到 ＤＲＧ 支付方式改革",
+}
+
+
+def extracted_2024_15() -> str:
+    text = seed("2024-15")
+    for right, extracted in EXTRACTED.items():
+        assert text.count(right) == 1
+        text = text.replace(right, extracted)
+    return text
+
+
+def test_the_parse_names_what_the_door_changed():
+    repairs = [p.message for p in parse_issue_text(extracted_2024_15()).problems if p.kind == "normalized"]
+    assert repairs == [
+        "连字 1 处改为普通字母（如「ﬃ」→「ffi」）。",
+        "全角数字或字母 1 处改为半角（如「ＤＲＧ」→「DRG」）。",
+        "数字与 % ‰ ℃ 之间的空格 1 处已去掉（如「40 %」→「40%」）。",
+        "年份中的“○”“O”“0” 1 处改为“〇”（如「二○二四年」→「二〇二四年」）。",
+    ]
+
+
+def test_the_parse_names_the_quotes_it_pairs_and_those_it_cannot():
+    # 2024-06 has straight quotes throughout; one paragraph made odd.
+    text = seed("2024-06").replace('助推人大监督"督"出实效', '助推人大监督"督出实效')
+    problems = parse_issue_text(text).problems
+    quotes = [p.message for p in problems if p.kind == "quotes"]
+    assert len(quotes) == 1 and quotes[0].startswith("直引号 ") and quotes[0].endswith(" 处改为中文引号。")
+    unpaired = [p for p in problems if p.kind == "unpaired_quotes"]
+    assert [p.severity for p in unpaired] == ["warning"]
+    assert "督出实效" in unpaired[0].message and unpaired[0].line > 0
+
+
+@pytest.mark.django_db
+def test_search_finds_what_extraction_had_broken(editor, reader, client_for, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    import_back_issue(actor=editor, result=parse_issue_text(extracted_2024_15()), source_name="2024-15")
+    for words in ("Office", "40%", "DRG", "二〇二四年底"):
+        assert len(search_published_items(words=words)) == 1, words
+    # The archive page a reader searches on.
+    client = client_for(reader)
+    for words in ("Office", "40%"):
+        page = client.get(reverse("archive"), {"q": words}).content.decode()
+        assert "共 1 条" in page and f"<mark>{words}</mark>" in page, words
+    body = "".join(Submission.objects.values_list("body", flat=True))
+    assert "Oﬃce" not in body and "40 %" not in body and "ＤＲＧ" not in body and "二○" not in body
+
+
+@pytest.mark.django_db
+def test_imported_quotes_are_paired_as_the_entry_pairs_them(editor, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    import_back_issue(actor=editor, result=parse_issue_text(seed("2024-06")), source_name="2024-06")
+    piece = Submission.objects.get(body__contains="监督工作法")
+    assert "探索运用“四个+”监督工作法，凝聚监督合力，助推人大监督“督”出实效。" in piece.body
+    assert '"' not in piece.body.replace("<p>", "").replace("</p>", "")

@@ -207,6 +207,11 @@ def test_apostrophe_is_not_a_quote():
     assert verify_pdf(render_pdf(document(["他在People’s Daily上发表了文章。"]))) == []
 
 
+def test_inch_and_prime_marks_are_not_quotes():
+    # Left straight by the pairing at entry and in print: 5'10", a 55" screen.
+    assert verify_pdf(render_pdf(document(['采购55"显示屏2台，队员身高5\'10"。']))) == []
+
+
 @pytest.mark.parametrize(
     ("before", "after"),
     [

@@ -60,6 +60,17 @@ HITS = [
     ("half_width_punct", "主要做法:一是抓落实。", [(":", "：")]),
     ("half_width_punct", "会议指出.要继续推进。", [(".", "。")]),
     ("half_width_punct", "区县(市)人大常委会参加。", [("(", "（"), (")", "）")]),
+    # Text stored before the entry paired quotes: each straight quote with the one it should be.
+    ("half_width_punct", '探索运用"四个+"监督工作法。', [('"', "“"), ('"', "”")]),
+    # The quotes the entry could not pair: the place where the pairing failed, no guess.
+    ("unpaired_quotes", '共"三个力"要求"落实。', [('"', "")]),
+    ("unpaired_quotes", '他说 " 要落实。', [('"', "")]),
+    ("unpaired_quotes", "深入开展'创新提质活动。", [("'", "")]),
+    # A ‘’ pair would cross the “” pair: named at the quote that closes across it.
+    ("unpaired_quotes", "落实\"有件必备'要求\"，'有备必审。", [('"', "")]),
+    ("circle_for_zero", "沿一○八国道开展视察。", [("○", "〇")]),
+    ("circle_for_zero", "二○二四—二○二六年行动计划。", [("○", "〇"), ("○", "〇")]),
+    ("circle_for_zero", "二0二四—二O二六年行动计划。", [("0", "〇"), ("O", "〇")]),
     ("doubled_punct", "今年以来，，区人大开展调研。", [("，，", "，")]),
     ("doubled_punct", "效果明显。。下一步继续推进。", [("。。", "。")]),
     ("doubled_punct", "效果明显，。下一步继续推进。", [("，。", "。")]),
@@ -105,6 +116,13 @@ NEAR_MISSES = [
     ("paired_marks", "他说：“要推进‘十四五’规划。”区、县（市）人大【专题】。"),
     ("half_width_punct", "共1,000人，8:30开会，增长3.5%，访问www.hzrd.gov.cn网站。"),
     ("half_width_punct", "区人大常委会（简称“常委会”）开展调研。"),
+    # Unpaired straight quotes are the unpaired_quotes rule's, not also this one's.
+    ("half_width_punct", '共"三个力"要求"落实。'),
+    ("unpaired_quotes", "落实“有件必备、有备必审”要求，他说：“要推进‘十四五’规划。”"),
+    ("unpaired_quotes", "O'Neil说，屏幕为55\"，身高5'10\"，it's fine，students' books。"),
+    ("unpaired_quotes", '区人大常委会开展"回头看"。'),
+    ("unpaired_quotes", "开展“回头看督查，落实“三个力”要求。"),  # curly only: paired_marks says it
+    ("circle_for_zero", "○ 完成代表联络站建设；○已完成；二〇二四年；2020年；O型；0.5米。"),
     ("doubled_punct", "真的吗？！太好了！！效果明显。"),
     ("numeral_list_comma", "一、二季度；第1、第2项；（1）、（2）。"),
     ("ellipsis", "听民声、汇民智……形成合力。"),

@@ -5,6 +5,8 @@ clipboard (DataTransfer) — the editor's own paste handler runs, then the form 
 the stored body is compared with the right value.
 """
 
+import os
+
 import pytest
 from django.urls import reverse
 
@@ -85,7 +87,40 @@ def test_pasted_html_is_stored_as_seen(live_server, settings, tmp_path, contribu
             "人\u200d大👨\u200d👩\u200d👧，❤\ufe0f\u200d🔥",
             "代\u200d表\u200d👍\u200d",
             "家⻔口⼈⼤⺇⻳",
+            "使用Oﬃce软件，ﬁle，２０２４年ＧＤＰ增长５．２％，40 %，40\u00a0%，二○二四年，九O年代，○ 完成",
         ):
             assert page.evaluate("t => window.bulletinRichtext.normalizeText(t)", text) == normalize_text(
                 text
             )
+
+
+def test_the_save_names_the_quotes_the_server_paired(live_server, settings, tmp_path, contributor):
+    # The editor shows the straight quotes as pasted; the server pairs them (one algorithm,
+    # text.normalize.pair_quotes) and the page after the save says what it changed and
+    # which paragraph it left as written.
+    settings.MEDIA_ROOT = tmp_path / "media"
+    html = (
+        '<p>近日,富阳区人大常委会出台实施意见,探索运用"四个+" 监督工作法,助推人大监督"督"出实效。</p>'
+        '<p>共"三个力"要求"落实。</p>'
+    )
+    for width in (1366, 390):
+        with chromium_page(viewport={"width": width, "height": 900}) as page:
+            log_in(page, live_server.url, "xihu")
+            page.goto(live_server.url + reverse("piece_create"))
+            page.locator("#id_title").fill(f"引号{width}")
+            page.evaluate(PASTE, [".richtext-area", html])
+            page.get_by_role("button", name="保存草稿").click()
+            page.get_by_text("草稿已保存").wait_for()
+            notices = page.locator(".alert-warning").all_inner_texts()
+            assert any("直引号 4 处改为中文引号（如" in n for n in notices), notices
+            unpaired = [n for n in notices if "引号无法自动配对，已按原样保存" in n]
+            assert len(unpaired) == 1 and unpaired[0].count("三个力") == 1, notices
+            if os.environ.get("BULLETIN_REVIEW_SHOTS"):
+                page.screenshot(
+                    path=f"{os.environ['BULLETIN_REVIEW_SHOTS']}/quotes-saved-{width}.png", full_page=True
+                )
+    stored = Submission.objects.get(title="引号1366").body
+    assert stored == (
+        "<p>近日,富阳区人大常委会出台实施意见,探索运用“四个+”监督工作法,助推人大监督“督”出实效。</p>"
+        '<p>共"三个力"要求"落实。</p>'
+    )

@@ -15,7 +15,7 @@ from bulletin.forms import IssueForm
 from bulletin.models import Issue
 from submissions.forms import PieceForm
 from tests import paths
-from text.normalize import normalize_block, normalize_line, normalize_paragraph, normalize_text
+from text.normalize import normalize_block, normalize_line, normalize_paragraph, normalize_text, recording
 
 CASES = paths.CASES
 KANGXI_CASE = CASES / "backissue" / "10-kangxi-radicals-extracted.txt"
@@ -33,9 +33,10 @@ def test_kangxi_and_supplement_radicals_become_ideographs():
 
 
 def test_full_width_punctuation_is_kept():
-    # NFKC of the whole text would make these half-width; the door does not.
+    # NFKC of the whole text would make the punctuation half-width; the door does not.
+    # Digits and Latin letters are written half-width (GB/T 15835—2011).
     text = "临平区：“家门口”联络站（试点），共１２个；ＡＢ"
-    assert normalize_text(text) == text
+    assert normalize_text(text) == "临平区：“家门口”联络站（试点），共12个；AB"
 
 
 def test_invisible_and_control_characters_are_removed():
@@ -59,6 +60,46 @@ def test_nfc_and_idempotence():
     for text in (decomposed, "\u3000\u3000a\u00a0b\r\n", "⻔\ufeff"):
         assert normalize_text(normalize_text(text)) == normalize_text(text)
         assert normalize_paragraph(normalize_paragraph(text)) == normalize_paragraph(text)
+
+
+# (typed or extracted, stored): ligatures, widths, the space before a sign, the zero of a year.
+CHARACTER_FIXES = [
+    ("使用Oﬃce软件，ﬁle和ﬂow", "使用Office软件，file和flow"),
+    ("ﬀ ﬄ ﬅ ﬆ", "ff ffl st st"),
+    ("２０２４年全区ＧＤＰ增长５．２％", "2024年全区GDP增长5.2％"),
+    ("满意率为 100 %，增长40 ％，千分之3 ‰，气温26 ℃", "满意率为 100%，增长40％，千分之3‰，气温26℃"),
+    ("增长40\u00a0%，40\u200b %，４０\u3000％", "增长40%，40%，40％"),  # after the space table
+    ("二○二四年，二O二三年，二0二三年，二o二二年", "二〇二四年，二〇二三年，二〇二三年，二〇二二年"),
+    ("九○年代", "九〇年代"),
+    # Not a year, or not Chinese numerals: left alone.
+    (
+        "○ 完成联络站建设；第○项；2020年；CO2；O型血；0.5 %",
+        "○ 完成联络站建设；第○项；2020年；CO2；O型血；0.5%",
+    ),
+    ("GO年会", "GO年会"),
+    # Full-width punctuation is not a digit or a letter (GB/T 15834 keeps it full-width).
+    ("（一）、；：！？", "（一）、；：！？"),
+]
+
+
+@pytest.mark.parametrize(("typed", "stored"), CHARACTER_FIXES)
+def test_characters_fixed_at_entry(typed, stored):
+    assert normalize_text(typed) == stored
+    assert normalize_text(stored) == stored
+
+
+def test_character_fixes_are_named():
+    with recording() as changes:
+        normalize_block("使用Oﬃce软件\n２０２４年增长40 %\n二○二四年")
+    assert changes.notes() == [
+        "连字 1 处改为普通字母（如「ﬃ」→「ffi」）。",
+        "全角数字或字母 1 处改为半角（如「２０２４」→「2024」）。",
+        "数字与 % ‰ ℃ 之间的空格 1 处已去掉（如「长40 %」→「长40%」）。",
+        "年份中的“○”“O”“0” 1 处改为“〇”（如「二○二四年」→「二〇二四年」）。",
+    ]
+    with recording() as changes:
+        normalize_block("使用Office软件\n2024年增长40%\n二〇二四年")
+    assert changes.notes() == []
 
 
 # --- forms ------------------------------------------------------------------------------
