@@ -268,63 +268,85 @@ def _canonical_stretch(text: str) -> str:
     return "".join(out)
 
 
-# Canonical stretch → its break boundaries, from uniseg; kept on disk beside the font
-# metrics (fonts.cache_dir) so that a cold process neither imports uniseg nor runs it
-# for the stretches it has seen before. Keyed by uniseg's version and the canonical form.
-_stretches: dict[str, tuple[int, ...]] | None = None
-_stretches_added = False
+def _file_stamp(path: Path | None) -> str:
+    """``mtime_ns-size`` of a file, "none" when there is none: names a cache after what it read."""
+    try:
+        stat = path.stat() if path else None
+    except OSError:
+        stat = None
+    return f"{stat.st_mtime_ns}-{stat.st_size}" if stat else "none"
 
 
-def _stretch_cache_file() -> Path:
-    """The disk cache of uniseg's answers, named after the installed uniseg (found without
-    importing it) and the canonical form (v2: ``_canonical_stretch`` with full-width forms;
-    a new form needs a new name)."""
+def _module_stamp(name: str) -> str:
+    """The stamp of an installed module's file, found without importing the module."""
     from importlib.util import find_spec
 
-    spec = find_spec("uniseg")
-    origin = Path(spec.origin) if spec and spec.origin else None
-    stamp = f"{origin.stat().st_mtime_ns}-{origin.stat().st_size}" if origin else "none"
-    return cache_dir() / f"uax14-v2-uniseg-{stamp}.marshal"
+    spec = find_spec(name)
+    return _file_stamp(Path(spec.origin) if spec and spec.origin else None)
 
 
-def _load_stretches() -> dict[str, tuple[int, ...]]:
-    global _stretches
-    if _stretches is None:
+class _DiskMemo:
+    """A dict of answers kept in memory and, between processes, in one marshal file in
+    ``fonts.cache_dir()``. ``file_name()`` names the file after what the answers depend
+    on (a library's version, a dictionary), so a change reads a new file. Reading or
+    writing the file may fail: that costs speed, never a render."""
+
+    def __init__(self, file_name: Callable[[], str]):
+        self._file_name = file_name
+        self._known: dict | None = None
+        self._added = False
+
+    def path(self) -> Path:
+        return cache_dir() / self._file_name()
+
+    def known(self) -> dict:
+        if self._known is None:
+            try:
+                self._known = dict(marshal.loads(self.path().read_bytes()))
+            except (OSError, ValueError, EOFError, TypeError):
+                self._known = {}
+        return self._known
+
+    def add(self, key, value) -> None:
+        self.known()[key] = value
+        self._added = True
+
+    def save(self) -> None:
+        """Write the answers found since the last save (after a render)."""
+        if not self._added or self._known is None:
+            return
+        self._added = False
         try:
-            _stretches = dict(marshal.loads(_stretch_cache_file().read_bytes()))
-        except (OSError, ValueError, EOFError, TypeError):
-            _stretches = {}
-    return _stretches
+            path = self.path()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(marshal.dumps(self._known))
+            tmp.replace(path)
+        except OSError:
+            pass
+
+
+# Canonical stretch → its break boundaries, from uniseg; kept on disk beside the font
+# metrics so that a cold process neither imports uniseg nor runs it for the stretches it
+# has seen before. Named after the installed uniseg and the canonical form (v2:
+# ``_canonical_stretch`` with full-width forms; a new form needs a new name).
+_stretches = _DiskMemo(lambda: f"uax14-v2-uniseg-{_module_stamp('uniseg')}.marshal")
 
 
 def _stretch_breaks(stretch: str) -> tuple[int, ...]:
     """uniseg's break boundaries inside one stretch (0 < b < len), from its canonical form."""
-    global _stretches_added
-    known = _load_stretches()
-    found = known.get(stretch)
+    found = _stretches.known().get(stretch)
     if found is None:
         from uniseg import linebreak
 
         found = tuple(b for b in linebreak.line_break_boundaries(stretch) if 0 < b < len(stretch))
-        known[stretch] = found
-        _stretches_added = True
+        _stretches.add(stretch, found)
     return found
 
 
 def save_break_cache() -> None:
-    """Write the stretches found since the last save (after a render); a failure only costs speed."""
-    global _stretches_added
-    if not _stretches_added or _stretches is None:
-        return
-    _stretches_added = False
-    try:
-        path = _stretch_cache_file()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps(_stretches))
-        tmp.replace(path)
-    except OSError:
-        pass
+    """Write the stretches found since the last save (after a render)."""
+    _stretches.save()
 
 
 def _uax14_breaks(text: str) -> list[bool]:
@@ -455,68 +477,28 @@ SHORT_LINE_COST = 4.0
 
 # text → (lengths of its words, word starts); on disk beside the font metrics, so that a
 # cold process neither loads jieba's dictionary (about 0.6 s) nor segments the titles,
-# bylines and 送 lines it has seen before. Stamped with jieba's version and the office
+# bylines and 送 lines it has seen before. Named after jieba's version and the office
 # terms file: a changed dictionary is a new cache.
-_segments: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] | None = None
-_segments_added = False
-
-
-def _segment_cache_file() -> Path:
-    from importlib.util import find_spec  # finds jieba's version without importing it
-
-    stamp = []
-    for name in ("jieba",):
-        spec = find_spec(name)
-        origin = Path(spec.origin) if spec and spec.origin else None
-        stamp.append(f"{origin.stat().st_mtime_ns}-{origin.stat().st_size}" if origin else "none")
-    terms = Path(__file__).resolve().parents[1] / "text" / "data" / "office_terms.txt"
-    try:
-        stamp.append(f"{terms.stat().st_mtime_ns}-{terms.stat().st_size}")
-    except OSError:
-        stamp.append("none")
-    return cache_dir() / f"segments-v1-{'-'.join(stamp)}.marshal"
-
-
-def _load_segments() -> dict[str, tuple[tuple[int, ...], tuple[int, ...]]]:
-    global _segments
-    if _segments is None:
-        try:
-            _segments = dict(marshal.loads(_segment_cache_file().read_bytes()))
-        except (OSError, ValueError, EOFError, TypeError):
-            _segments = {}
-    return _segments
+_OFFICE_TERMS = Path(__file__).resolve().parents[1] / "text" / "data" / "office_terms.txt"
+_segments = _DiskMemo(lambda: f"segments-v1-{_module_stamp('jieba')}-{_file_stamp(_OFFICE_TERMS)}.marshal")
 
 
 def word_segments(text: str) -> tuple[tuple[int, ...], frozenset[int]]:
     """(the lengths of ``text``'s words, the offsets where a word starts), from
     ``text.segment`` (a short quoted phrase is one word), cached in memory and on disk."""
-    global _segments_added
-    known = _load_segments()
-    found = known.get(text)
+    found = _segments.known().get(text)
     if found is None:
         from text import segment  # jieba's dictionary is loaded only for a text not seen before
 
         lengths = tuple(len(w) for w in segment.words(text))
         found = (lengths, tuple(sorted(segment.word_starts(text))))
-        known[text] = found
-        _segments_added = True
+        _segments.add(text, found)
     return found[0], frozenset(found[1])
 
 
 def save_segment_cache() -> None:
-    """Write the segmentations found since the last save; a failure only costs speed."""
-    global _segments_added
-    if not _segments_added or _segments is None:
-        return
-    _segments_added = False
-    try:
-        path = _segment_cache_file()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps(_segments))
-        tmp.replace(path)
-    except OSError:
-        pass
+    """Write the segmentations found since the last save (after a render)."""
+    _segments.save()
 
 
 @lru_cache(maxsize=4096)
