@@ -9,6 +9,7 @@ glyph lands on the right edge of the text block. Nothing is added to the text it
 from __future__ import annotations
 
 import bisect
+import hashlib
 import marshal
 import math
 import os
@@ -478,9 +479,18 @@ SHORT_LINE_COST = 4.0
 # text → (lengths of its words, word starts); on disk beside the font metrics, so that a
 # cold process neither loads jieba's dictionary (about 0.6 s) nor segments the titles,
 # bylines and 送 lines it has seen before. Named after jieba's version and the office
-# terms file: a changed dictionary is a new cache.
+# terms file's content: a changed dictionary is a new cache.
 _OFFICE_TERMS = Path(__file__).resolve().parents[1] / "text" / "data" / "office_terms.txt"
-_segments = _DiskMemo(lambda: f"segments-v1-{_module_stamp('jieba')}-{_file_stamp(_OFFICE_TERMS)}.marshal")
+_segments = _DiskMemo(lambda: f"segments-v1-{_module_stamp('jieba')}-{_content_stamp(_OFFICE_TERMS)}.marshal")
+
+
+@lru_cache(maxsize=1)
+def _content_stamp(path: Path) -> str:
+    """A short hash of a data file's bytes: a checkout that only touches the file keeps its cache."""
+    try:
+        return hashlib.sha1(path.read_bytes()).hexdigest()[:12]
+    except OSError:
+        return "none"
 
 
 def word_segments(text: str) -> tuple[tuple[int, ...], frozenset[int]]:
