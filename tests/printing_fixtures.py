@@ -12,6 +12,7 @@ renderer's table must turn a test red, not move the expectation with it
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 import subprocess
@@ -22,7 +23,7 @@ from pathlib import Path
 import pdfplumber
 
 from bench.seed_documents import build_seed_document
-from printing.document import ArticleItem, BriefItem, IssueDocument, paragraph_text
+from printing.document import ArticleItem, BriefItem, IssueDocument, Section, paragraph_text
 from printing.render import title_lines
 
 # ------------------------------------------------------------------ the page (GB/T 9704)
@@ -162,6 +163,34 @@ class Rendered:
         return subprocess.run(
             ["pdftotext", *extra, str(self.pdf_path), "-"], check=True, capture_output=True, text=True
         ).stdout
+
+
+def issue_document(
+    sections: list[Section], distribution: list[str] | tuple[str, ...] = ("省人大常委会办公厅、研究室",)
+) -> IssueDocument:
+    """2026年第1期 (总第704期) holding ``sections``: the frame of every made-up print test."""
+    return IssueDocument(
+        publication_name="杭州人大信息",
+        compiler="杭州市人大常委会研究室编",
+        edition_label="普刊",
+        year=2026,
+        number=1,
+        total_number=704,
+        date=dt.date(2026, 3, 2),
+        sections=sections,
+        distribution=list(distribution),
+        editor_name="杨青青",
+        editor_phone="(0571)85250657",
+    )
+
+
+def render_document(document: IssueDocument, directory: Path, name: str) -> Rendered:
+    """``document`` rendered to ``directory/name.pdf``."""
+    from printing.render import render_pdf
+
+    path = directory / f"{name}.pdf"
+    path.write_bytes(render_pdf(document))
+    return Rendered(name, document.normalized(), path, [])
 
 
 def render_seed(name: str, directory: Path) -> Rendered:

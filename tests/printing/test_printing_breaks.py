@@ -16,15 +16,13 @@ segmenter): a line that ends or starts inside one of them is a fault. The rules:
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-from pathlib import Path
 
 import pdfplumber
 import pytest
 
 from bench.seed_documents import build_seed_document
 from printing.document import ArticleItem, BriefItem, IssueDocument, Run, Section
-from printing.render import check_document, render_pdf
+from printing.render import check_document
 from tests.printing_fixtures import (
     BLOCK_HEIGHT,
     BLOCK_WIDTH,
@@ -32,7 +30,9 @@ from tests.printing_fixtures import (
     PITCH,
     TOP,
     Rendered,
+    issue_document,
     left_edge,
+    render_document,
     render_seed,
     text_lines,
 )
@@ -82,25 +82,10 @@ def split_words(before: str, after: str) -> list[str]:
 
 
 def document_with(sections: list[Section], distribution: list[str]) -> IssueDocument:
-    return IssueDocument(
-        publication_name="杭州人大信息",
-        compiler="杭州市人大常委会研究室编",
-        edition_label="普刊",
-        year=2026,
-        number=1,
-        total_number=704,
-        date=dt.date(2026, 3, 2),
-        sections=sections,
-        distribution=distribution,
-        editor_name="杨青青",
-        editor_phone="(0571)85250657",
-    )
+    return issue_document(sections, distribution)
 
 
-def render(document: IssueDocument, directory: Path, name: str) -> Rendered:
-    path = directory / f"{name}.pdf"
-    path.write_bytes(render_pdf(document))
-    return Rendered(name, document.normalized(), path, [])
+render = render_document
 
 
 def title_breaks(rendered: Rendered) -> list[tuple[str, str]]:

@@ -12,14 +12,12 @@ report flags it as ragged.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
 
 from printing.document import ArticleItem, IssueDocument, Run, Section, paragraph_text
-from printing.render import check_document, render_pdf
+from printing.render import check_document
 from tests.paths import CASES
 from tests.printing_fixtures import (
     BLOCK_WIDTH,
@@ -35,7 +33,9 @@ from tests.printing_fixtures import (
     URL_BREAK_AFTER,
     Rendered,
     is_ideograph,
+    issue_document,
     left_edge,
+    render_document,
     text_lines,
 )
 
@@ -52,31 +52,18 @@ def fill(length: int) -> str:
 
 
 def case_document(paragraphs: list[str], title: str = "排版测试") -> IssueDocument:
-    return IssueDocument(
-        publication_name="杭州人大信息",
-        compiler="杭州市人大常委会研究室编",
-        edition_label="普刊",
-        year=2026,
-        number=1,
-        total_number=704,
-        date=dt.date(2026, 3, 2),
-        sections=[
+    return issue_document(
+        [
             Section(
                 "要闻速递",
                 "articles",
                 [ArticleItem(title, [[Run(p)] for p in paragraphs], "", "研究室", ["杨青青"])],
             )
-        ],
-        distribution=["省人大常委会办公厅、研究室"],
-        editor_name="杨青青",
-        editor_phone="(0571)85250657",
+        ]
     )
 
 
-def render(document: IssueDocument, directory: Path, name: str) -> Rendered:
-    path = directory / f"{name}.pdf"
-    path.write_bytes(render_pdf(document))
-    return Rendered(name, document.normalized(), path, [])
+render = render_document
 
 
 def body_paragraphs(rendered: Rendered) -> list[list]:

@@ -27,6 +27,7 @@ from printing.document import ArticleItem, IssueDocument, Run, Section
 from printing.render import render_html, render_pdf
 from tests import paths
 from tests.issue_helpers import adopted_piece, place
+from tests.printing_fixtures import issue_document
 
 CASE = paths.CASES / "word3" / "03-superscript-units.docx"
 BODY_SIZE = 16.0  # 3号
@@ -37,32 +38,13 @@ EXTRA = (
 
 
 def _document(paragraphs) -> IssueDocument:
-    return IssueDocument(
-        publication_name="杭州人大信息",
-        compiler="杭州市人大常委会研究室编",
-        edition_label="专刊",
-        year=2024,
-        number=3,
-        total_number=691,
-        date=dt.date(2024, 3, 20),
-        sections=[
-            Section(
-                "要闻速递",
-                "articles",
-                [
-                    ArticleItem(
-                        "西湖区：“三化”推进代表联络站建设",
-                        paragraphs,
-                        byline_org="西湖区人大常委会办公室",
-                        byline_authors=["钱苏晚"],
-                    )
-                ],
-            )
-        ],
-        distribution=["省人大常委会办公厅"],
-        editor_name="杨青青",
-        editor_phone="(0571)85250657",
+    item = ArticleItem(
+        "西湖区：“三化”推进代表联络站建设",
+        paragraphs,
+        byline_org="西湖区人大常委会办公室",
+        byline_authors=["钱苏晚"],
     )
+    return issue_document([Section("要闻速递", "articles", [item])])
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ read back with the verifier's own code.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 from pathlib import Path
@@ -26,6 +25,7 @@ from printing.geometry import page_geometry
 from printing.render import FONT_CONFIG, render_html, render_pdf
 from printing.verify import Finding, read_chars, verify_pdf
 from tests.paths import ROOT, SEEDS
+from tests.printing_fixtures import issue_document
 
 MM = 72 / 25.4
 # GB/T 9704-2012 §5.2.1: A4, 天头 37 mm, 订口 28 mm, 版心 156 × 225 mm; the grid pitch.
@@ -46,29 +46,8 @@ def document(
     authors: tuple[str, ...] = ("邵羽晨", "郭彧杰"),
     distribution: tuple[str, ...] = ("省人大常委会办公厅、研究室",),
 ) -> IssueDocument:
-    return IssueDocument(
-        publication_name="杭州人大信息",
-        compiler="杭州市人大常委会研究室编",
-        edition_label="普刊",
-        year=2026,
-        number=1,
-        total_number=704,
-        date=dt.date(2026, 3, 2),
-        sections=[
-            Section(
-                "要闻速递",
-                "articles",
-                [
-                    ArticleItem(
-                        title, [[Run(p)] for p in paragraphs], "", "淳安县人大常委会办公室", list(authors)
-                    )
-                ],
-            )
-        ],
-        distribution=list(distribution),
-        editor_name="杨青青",
-        editor_phone="(0571)85250657",
-    )
+    item = ArticleItem(title, [[Run(p)] for p in paragraphs], "", "淳安县人大常委会办公室", list(authors))
+    return issue_document([Section("要闻速递", "articles", [item])], distribution)
 
 
 def pdf_of(html: str) -> bytes:
