@@ -510,6 +510,9 @@ _STOPS = "。！？!?"
 # word joining two terms: "三服务"和"三联系").
 _NOT_IN_TERM = "，。；：、！？,;:!?" + _SPACES
 _JOINING = "和与及或并同跟"
+# Words that introduce a quoted utterance (他说："……"): a quotation after one of these and
+# ，or ：is a clause even in a line without 。.
+_SAYING = re.compile(r"(说|道|称|表示|强调|指出|认为|提出|坦言|感慨|介绍|希望|要求)[，：,:]\s*$")
 
 
 def _nesting_doubts(text: str, chars: list[str], ignored: set[int]) -> list[int]:
@@ -521,16 +524,15 @@ def _nesting_doubts(text: str, chars: list[str], ignored: set[int]) -> list[int]
     a space, the paragraph's start) and would close *between two Chinese characters*, followed
     in the same sentence by straight-quoted quotations whose quotes could open as well as
     close (``_place`` "either"), the last closing at a clause's end (``_CLAUSE_END``, spaces
-    looked past; after 。！？; the paragraph's end when the paragraph is prose with a 。 — a
-    title line without 。 is read as its quotations in a row: 上城区:"三坚持"激活代表履职
-    "动力源"). Then
+    looked past; after 。！？; the paragraph's end when the paragraph is prose with a 。 or the
+    quotation follows a word of saying, 他说：" — a title line without 。 is read as its
+    quotations in a row: 上城区:"三坚持"激活代表履职"动力源"). Then
     the first quotation may instead run to that last quote, holding the ones between as
     quotations inside it — unless what would be inside holds a clause mark or ends with a
     joining word (和 与 及 或 并 同 跟: "两个联系"制度和"一线工作法" is two terms in a row). The
     offset given is the quote after the first quotation's opening one: the quote that either
     closes it or opens a quotation inside it."""
     doubts: list[int] = []
-    prose = "。" in text
     for straights, openings, closings in _KINDS:
         opening, closing = openings[0], closings[0]
         marks = [
@@ -542,6 +544,7 @@ def _nesting_doubts(text: str, chars: list[str], ignored: set[int]) -> list[int]
             before = _neighbour(text, start, -1)
             if text[start] not in straights or chars[start] != opening:
                 continue
+            prose = "。" in text or _SAYING.search(text[:start].replace("\n", "")) is not None
             if before and before not in _SPACES and before not in _CLAUSE_START:
                 continue
             first_close = marks[n + 1]
@@ -698,11 +701,14 @@ def pair_runs(runs: Sequence[_Run], *, drop_spaces: bool = True) -> list[_Run]:
     if not pairing.changed:
         return list(runs)
     drop = _quote_spaces(pairing.text, pairing.changed) if drop_spaces else set()
-    first = pairing.changed[0]
-    _record("quotes", pairing.converted, f"{_excerpt(text, first)}→{_excerpt(pairing.text, first)}")
-    _record("quote_turned", pairing.turned, f"{_excerpt(text, first)}→{_excerpt(pairing.text, first)}")
-    other = next((i for i in pairing.changed if text[i] in _OTHER_FORMS), first)
-    _record("quote_form", pairing.reformed, f"{_excerpt(text, other)}→{_excerpt(pairing.text, other)}")
+    for kind, count, forms in (
+        ("quotes", pairing.converted, _STRAIGHT),
+        ("quote_turned", pairing.turned, "“”‘’〝〞〟‟‛"),
+        ("quote_form", pairing.reformed, "".join(_OTHER_FORMS)),
+    ):
+        # Each kind's example is its first place (a turned 〝 counts as turned).
+        at = next((i for i in pairing.changed if text[i] in forms), pairing.changed[0])
+        _record(kind, count, f"{_excerpt(text, at)}→{_excerpt(pairing.text, at)}")
     _record("quote_space", len(drop))
     out: list[_Run] = []
     start = 0
