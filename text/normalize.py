@@ -506,10 +506,26 @@ _CLAUSE_START = "，：。；、！？,:;!?（(《「【"
 # A quotation that closes before these ends at a clause's edge.
 _CLAUSE_END = "，。；、！？,;!?）)」】"
 _STOPS = "。！？!?"
-# What a term in quotes does not hold (a clause mark), and what it does not end with (a
-# word joining two terms: "三服务"和"三联系").
-_NOT_IN_TERM = "，。；：、！？,;:!?" + _SPACES
+# What a term in quotes does not hold (a clause mark, a bracket), how long it is at most,
+# what it does not end with (a word joining two terms: "三服务"和"三联系"), and the words
+# that stand between two terms rather than being one (从"要我干"变成"我要干").
+_NOT_IN_TERM = "，。；：、！？,;:!?（）()【】" + _SPACES
+_TERM_LENGTH = 10
 _JOINING = "和与及或并同跟"
+_BETWEEN_TERMS = (
+    "到",
+    "至",
+    "对",
+    "改为",
+    "变为",
+    "变成",
+    "成为",
+    "转为",
+    "转变为",
+    "升级为",
+    "走向",
+    "迈向",
+)
 # Words that introduce a quoted utterance (他说："……"): a quotation after one of these and
 # ，or ：is a clause even in a line without 。.
 _SAYING = re.compile(r"(说|道|称|表示|强调|指出|认为|提出|坦言|感慨|介绍|希望|要求)[，：,:]\s*$")
@@ -528,8 +544,10 @@ def _nesting_doubts(text: str, chars: list[str], ignored: set[int]) -> list[int]
     quotation follows a word of saying, 他说：" — a title line without 。 is read as its
     quotations in a row: 上城区:"三坚持"激活代表履职"动力源"). Then
     the first quotation may instead run to that last quote, holding the ones between as
-    quotations inside it — unless what would be inside holds a clause mark or ends with a
-    joining word (和 与 及 或 并 同 跟: "两个联系"制度和"一线工作法" is two terms in a row). The
+    quotations inside it — unless what would be inside holds a clause mark or a bracket, is
+    longer than a term (``_TERM_LENGTH`` characters), ends with a joining word (和 与 及 或 并
+    同 跟: "两个联系"制度和"一线工作法" is two terms in a row) or is a word that stands
+    between two terms (``_BETWEEN_TERMS``: "要我干"变成"我要干"). The
     offset given is the quote after the first quotation's opening one: the quote that either
     closes it or opens a quotation inside it."""
     doubts: list[int] = []
@@ -564,7 +582,13 @@ def _nesting_doubts(text: str, chars: list[str], ignored: set[int]) -> list[int]
                 ):
                     break
                 inner = text[inner_open + 1 : inner_close].replace("\n", "")
-                if not inner or any(c in _NOT_IN_TERM for c in inner) or inner[-1] in _JOINING:
+                if (
+                    not inner
+                    or len(inner) > _TERM_LENGTH
+                    or any(c in _NOT_IN_TERM for c in inner)
+                    or inner[-1] in _JOINING
+                    or inner in _BETWEEN_TERMS
+                ):
                     break
                 if any(c in _STOPS for c in text[start + 1 : end].rstrip(_STOPS + "\n")):
                     break  # the sentence ended before

@@ -214,6 +214,24 @@ NESTING = [
         id="opened-inside-a-sentence",
     ),
     pytest.param(
+        '代表的角色，"要我履职"变成"我要履职"。',
+        "代表的角色，“要我履职”变成“我要履职”。",
+        (),
+        id="a-word-between-two-terms",
+    ),
+    pytest.param(
+        '"代表联络站"建设列入全区年度民生实事重点工作"清单"。',
+        "“代表联络站”建设列入全区年度民生实事重点工作“清单”。",
+        (),
+        id="longer-than-a-term-between",
+    ),
+    pytest.param(
+        '"最多跑一次"改革（含"一件事"集成改革）全面推开。',
+        "“最多跑一次”改革（含“一件事”集成改革）全面推开。",
+        (),
+        id="bracket-between",
+    ),
+    pytest.param(
         '代表们认为，"这是一次走心的视察"。', "代表们认为，“这是一次走心的视察”。", (), id="no-quote-inside"
     ),
     pytest.param(
