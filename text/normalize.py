@@ -37,11 +37,12 @@ What is done, and why:
   二〇二四年. Only inside such a year (Chinese numerals and 年 after them); a ○ anywhere
   else (a bullet, a mark in a table) is left alone; the 校对 rule ``circle_for_zero`` names
   a ○ between Chinese numerals outside a year.
-- Straight quotes " and ' are paired and turned into “” and ‘’ in each paragraph and each
-  single-line field (``pair_quotes``; the algorithm is described there), and a curly quote
-  turned the wrong way is turned round where its place leaves no doubt. Where the pairing
-  is in doubt the paragraph's quotes are kept exactly as written and 校对 names the place
-  (rule ``unpaired_quotes``, 引号无法配对). ``normalize_block`` (free text of several lines,
+- Straight quotes " and ' (and the full-width ＂ ＇) are paired and turned into “” and ‘’
+  in each paragraph and each single-line field (``pair_quotes``; the algorithm is described
+  there), a curly quote turned the wrong way is turned round where its place leaves no
+  doubt, and 〝〞〟‟‛ become “” ‘’. Where the pairing is in doubt (an odd number, a
+  quotation that may be nested in one of the same kind) the paragraph's quotes are kept
+  exactly as written and 校对 names the place (rule ``unpaired_quotes``, 引号无法配对). ``normalize_block`` (free text of several lines,
   such as a back issue's text before its paragraphs are known) does not pair quotes: the
   paragraph is the unit, and the body is paired when its paragraphs are stored.
 
@@ -180,6 +181,7 @@ class EntryChanges:
 _NOTES = (
     ("quotes", "直引号 {n} 处改为中文引号"),
     ("quote_turned", "方向反了的引号 {n} 处已改正"),
+    ("quote_form", "〝〞等异体引号 {n} 处改为“”‘’"),
     ("quote_space", "引号外侧多余的空格 {n} 处已去掉"),
     ("ligature", "连字 {n} 处改为普通字母"),
     ("full_width", "全角数字或字母 {n} 处改为半角"),
@@ -325,14 +327,22 @@ def strip_indent(text: str) -> str:
 
 _SPACES = " \u3000\t"
 # After these a quote opens: opening brackets, an opening quote, a colon (他说："……").
-_BEFORE_OPENING = "（《「『【〔〈〖([{“‘：:"
+_BEFORE_OPENING = "（《「『【〔〈〖([{“‘〝‟‛：:"
 # Before these a quote closes: closing brackets, a closing quote, pause and stop marks.
-_BEFORE_CLOSING = "）》」』】〕〉〗)]}”’，。、；：？！,.;:?!"
+_BEFORE_CLOSING = "）》」』】〕〉〗)]}”’〞〟，。、；：？！,.;:?!"
 # After a Latin letter or a digit (or one of these signs) a quote is an apostrophe, a prime or
 # an inch mark (it's, O'Neil, 5', 3", 5'10") unless it closes a quotation that is open.
 _LATIN_SIGNS = "%‰℃°"
-# The kinds of quote: straight form, opening, closing.
-_KINDS = (('"', "“", "”"), ("'", "‘", "’"))
+# The kinds of quote: straight forms, opening forms, closing forms; the first opening and
+# closing form is the one stored. Full-width ＂ ＇ (U+FF02, U+FF07: a Chinese input method's
+# "straight" quotes) are straight quotes. 〝〞〟 (U+301D–U+301F, the double-prime quotes of
+# some CJK typesetting) and ‟ ‛ (U+201F, U+201B, reversed-9 quotes some fonts open with) are
+# typed quotes of another form: they take part as written, and a paragraph that pairs gets
+# GB/T 15834's “” ‘’ in their place (named).
+_KINDS = (('"＂', "“〝‟", "”〞〟"), ("'＇", "‘‛", "’"))
+_STRAIGHT = "\"'＂＇"
+_OTHER_FORMS = {"〝": "“", "‟": "“", "〞": "”", "〟": "”", "‛": "‘"}
+_ALL_QUOTES = _STRAIGHT + "“”‘’" + "".join(_OTHER_FORMS)
 _SHORT_YEAR = re.compile(r"\d{2}[年届级](?!\d)")
 _OPENER_OF = {"”": "“", "’": "‘"}
 
@@ -361,7 +371,7 @@ def _place(text: str, i: int) -> str:
     prime unless a quotation is open), "word" (inside a Latin word: never a quote mark), or
     "none" (spaces or the paragraph's edge on both sides)."""
     before, after = _neighbour(text, i, -1), _neighbour(text, i, 1)
-    if text[i] in "'’" and _SHORT_YEAR.match(text, i + 1):
+    if text[i] in "'＇’" and _SHORT_YEAR.match(text, i + 1):
         return "word"  # '24年: the apostrophe of a shortened year (校对 two_digit_year names it)
     before_space = not before or before in _SPACES
     after_space = not after or after in _SPACES
@@ -374,7 +384,7 @@ def _place(text: str, i: int) -> str:
     if before_space and after_space:
         return "none"
     if before_space or before in _BEFORE_OPENING:
-        return "close" if after and after in _BEFORE_CLOSING and after not in "“‘" else "open"
+        return "close" if after and after in _BEFORE_CLOSING and after not in "“‘〝‟‛" else "open"
     if after_space or after in _BEFORE_CLOSING:
         return "close"
     return "either"
@@ -386,36 +396,43 @@ class QuotePairing:
 
     ``text``: the paragraph with its quotes resolved, the same length as the input (one
     character for one); the input itself when ``unpaired``. ``unpaired``: offsets of the
-    quotes where the pairing failed (empty when it succeeded). ``converted``: straight
-    quotes turned into curly ones; ``turned``: curly quotes turned the other way;
-    ``changed``: the offsets of both; ``ignored``: straight or curly marks that are no
-    quotation marks (apostrophes, primes, inch marks: it's, 5', 3")."""
+    quotes where the pairing failed (empty when it succeeded). ``nested``: those of
+    ``unpaired`` where the doubt is a quotation that may be nested in a quotation of the
+    same kind (step 5 of ``pair_quotes``). ``converted``: straight quotes (" ' ＂ ＇) turned
+    into curly ones; ``turned``: curly quotes turned the other way; ``reformed``: quotes of
+    another form (〝〞〟‟‛) given as “” ‘’; ``changed``: the offsets of all three;
+    ``ignored``: straight or curly marks that are no quotation marks (apostrophes, primes,
+    inch marks: it's, 5', 3")."""
 
     text: str
     unpaired: tuple[int, ...] = ()
+    nested: tuple[int, ...] = ()
     converted: int = 0
     turned: int = 0
+    reformed: int = 0
     changed: tuple[int, ...] = ()
     ignored: tuple[int, ...] = ()
 
 
 def _pair_kind(
-    text: str, chars: list[str], straight: str, opening: str, closing: str
+    text: str, chars: list[str], straights: str, openings: str, closings: str
 ) -> tuple[list[int], list[int], list[int]]:
     """Pair one kind of quote in ``chars`` (changed in place). Returns (changed offsets,
     offsets where the pairing failed, offsets that are no quotation marks: apostrophes and
     primes)."""
+    opening, closing = openings[0], closings[0]
+    single = straights[0] == "'"
     changed: list[int] = []
     failed: list[int] = []
     ignored: list[int] = []
     open_at: int | None = None
     for i, char in enumerate(text):
-        if char not in (straight, opening, closing):
+        if char not in straights and char not in openings and char not in closings:
             continue
         place = _place(text, i)
-        if place == "word" and char != opening:
+        if place == "word" and char not in openings:
             ignored.append(i)  # it's, O'Neil, it’s: part of the word
-        elif char == opening:
+        elif char in openings:
             if open_at is None:
                 open_at = i
             elif place == "close":  # “……“。 : the second can only close
@@ -425,11 +442,11 @@ def _pair_kind(
             else:
                 # A typed “ inside an open quotation: when a straight quote opened it, that
                 # quote is the one in doubt (its closing quote is missing, or it closes).
-                failed.append(open_at if text[open_at] == straight else i)
-        elif char == closing:
+                failed.append(open_at if text[open_at] in straights else i)
+        elif char in closings:
             if open_at is not None:
                 open_at = None
-            elif straight == "'" and place == "latin":
+            elif single and place == "latin":
                 ignored.append(i)  # the students’: an apostrophe
             elif place == "open":  # ”……” at a paragraph's start: the first can only open
                 chars[i] = opening
@@ -462,7 +479,7 @@ def _pair_kind(
             failed.append(i)
     # A quotation over several paragraphs opens each and closes only in the last
     # (GB/T 15834—2011 §4.1.3.4): a double quote opened at the paragraph's start may stay open.
-    if open_at is not None and (straight == "'" or text[:open_at].strip(_SPACES)):
+    if open_at is not None and (single or text[:open_at].strip(_SPACES)):
         failed.append(open_at)
     return changed, failed, ignored
 
@@ -483,11 +500,117 @@ def _nesting_error(chars: list[str], skip: set[int]) -> int | None:
     return None
 
 
+# A quotation that opens after these (or a space, or at the paragraph's start) begins a
+# whole quoted clause: 认为，"…… / 说："…… / 。"……
+_CLAUSE_START = "，：。；、！？,:;!?（(《「【"
+# A quotation that closes before these ends at a clause's edge.
+_CLAUSE_END = "，。；、！？,;!?）)」】"
+_STOPS = "。！？!?"
+# What a term in quotes does not hold (a clause mark, a bracket), how long it is at most,
+# what it does not end with (a word joining two terms: "三服务"和"三联系"), and the words
+# that stand between two terms rather than being one (从"要我干"变成"我要干").
+_NOT_IN_TERM = "，。；：、！？,;:!?（）()【】" + _SPACES
+_TERM_LENGTH = 10
+_JOINING = "和与及或并同跟"
+_BETWEEN_TERMS = (
+    "到",
+    "至",
+    "对",
+    "改为",
+    "变为",
+    "变成",
+    "成为",
+    "转为",
+    "转变为",
+    "升级为",
+    "走向",
+    "迈向",
+)
+# Words that introduce a quoted utterance (他说："……"): a quotation after one of these and
+# ，or ：is a clause even in a line without 。.
+_SAYING = re.compile(r"(说|道|称|表示|强调|指出|认为|提出|坦言|感慨|介绍|希望|要求)[，：,:]\s*$")
+
+
+def _nesting_doubts(text: str, chars: list[str], ignored: set[int]) -> list[int]:
+    """Offsets of straight quotes whose alternation (step 2 of ``pair_quotes``) may be wrong
+    because the contributor nested a quotation in one of the same kind (代表们认为，"这是一次
+    "走心"的视察"。): GB/T 15834—2011 §4.1.3.2 wants ‘’ inside “”, but " inside " is typed.
+
+    A doubt is a straight-quoted quotation that opens at a clause's start (``_CLAUSE_START``,
+    a space, the paragraph's start) and would close *between two Chinese characters*, followed
+    in the same sentence by straight-quoted quotations whose quotes could open as well as
+    close (``_place`` "either"), the last closing at a clause's end (``_CLAUSE_END``, spaces
+    looked past; after 。！？; the paragraph's end when the paragraph is prose with a 。 or the
+    quotation follows a word of saying, 他说：" — a title line without 。 is read as its
+    quotations in a row: 上城区:"三坚持"激活代表履职"动力源"). Then
+    the first quotation may instead run to that last quote, holding the ones between as
+    quotations inside it — unless what would be inside holds a clause mark or a bracket, is
+    longer than a term (``_TERM_LENGTH`` characters), ends with a joining word (和 与 及 或 并
+    同 跟: "两个联系"制度和"一线工作法" is two terms in a row) or is a word that stands
+    between two terms (``_BETWEEN_TERMS``: "要我干"变成"我要干"). The
+    offset given is the quote after the first quotation's opening one: the quote that either
+    closes it or opens a quotation inside it."""
+    doubts: list[int] = []
+    for straights, openings, closings in _KINDS:
+        opening, closing = openings[0], closings[0]
+        marks = [
+            i
+            for i, c in enumerate(text)
+            if (c in straights or c in openings or c in closings) and i not in ignored
+        ]
+        for n, start in enumerate(marks[:-1]):
+            before = _neighbour(text, start, -1)
+            if text[start] not in straights or chars[start] != opening:
+                continue
+            prose = "。" in text or _SAYING.search(text[:start].replace("\n", "")) is not None
+            if before and before not in _SPACES and before not in _CLAUSE_START:
+                continue
+            first_close = marks[n + 1]
+            if text[first_close] not in straights or not (
+                _is_cjk(_neighbour(text, first_close, -1)) and _is_cjk(_neighbour(text, first_close, 1))
+            ):
+                continue
+            inner_open = first_close
+            for k in range(n + 2, len(marks) - 1, 2):
+                inner_close, end = marks[k], marks[k + 1]
+                if (
+                    text[inner_close] not in straights
+                    or text[end] not in straights
+                    or chars[inner_close] != opening
+                    or chars[end] != closing
+                    or _place(text, inner_close) != "either"
+                ):
+                    break
+                inner = text[inner_open + 1 : inner_close].replace("\n", "")
+                if (
+                    not inner
+                    or len(inner) > _TERM_LENGTH
+                    or any(c in _NOT_IN_TERM for c in inner)
+                    or inner[-1] in _JOINING
+                    or inner in _BETWEEN_TERMS
+                ):
+                    break
+                if any(c in _STOPS for c in text[start + 1 : end].rstrip(_STOPS + "\n")):
+                    break  # the sentence ended before
+                after = text[end + 1 :].lstrip(_SPACES + "\n")[:1]  # 视察" 。 : the space is a slip
+                if after:
+                    ends_clause = after in _CLAUSE_END or _neighbour(text, end, -1) in _STOPS
+                else:
+                    ends_clause = prose or _neighbour(text, end, -1) in _STOPS
+                if ends_clause:
+                    doubts.append(first_close)
+                    break
+                if _place(text, end) != "either":
+                    break
+                inner_open = end
+    return doubts
+
+
 def pair_quotes(text: str) -> QuotePairing:
     """Pair the quotes of one paragraph (a body paragraph, a title, one line).
 
-    The algorithm, for double and single quotes separately (a straight quote and its curly
-    forms are one kind), reading left to right:
+    The algorithm, for double and single quotes separately (a straight quote — " ' or the
+    full-width ＂ ＇ — and its curly forms are one kind), reading left to right:
 
     1. Each quote's place is judged from its neighbours, line ends looked through (``_place``):
        after a space, the paragraph's start, an opening bracket or a colon it *opens*;
@@ -499,48 +622,67 @@ def pair_quotes(text: str) -> QuotePairing:
        apostrophe or a prime, left as written; between two other characters (Chinese text:
        运用"四个+") it may do either.
     2. A quote that may do either opens when no quotation of its kind is open and closes
-       when one is: same-kind quotations never nest (GB/T 15834—2011 §4.1.3.2 uses ‘’
-       inside “”), so the alternation is the only reading.
+       when one is (GB/T 15834—2011 §4.1.3.2 uses ‘’ inside “”, so the alternation is the
+       reading when quotations of one kind are not nested; step 5 finds where they may be).
     3. A curly quote already typed stands as written and takes part in the alternation;
        one turned the wrong way is turned round only where its place allows one reading
-       (“……“。 — before 。 it can only close; ”……” at the start can only open).
+       (“……“。 — before 。 it can only close; ”……” at the start can only open). 〝〞〟‟ take
+       part as double quotes and ‛ as a single one, and become “” ‘’ (GB/T 15834's forms).
     4. The pairing fails at a quote that must open while one is open, one that must close
        while none is, a quote between two spaces, or a quotation left open at the end
        (unless it opened the paragraph: a quotation over several paragraphs, GB/T
        15834—2011 §4.1.3.4). It fails too when a ‘’ pair crosses a “” pair.
+    5. It is in doubt where a contributor may have nested a straight-quoted quotation in
+       one of the same kind: a quotation opened at a clause's start that would close between
+       two Chinese characters while a later quote of the same sentence closes at a clause's
+       end (代表们认为，"这是一次"走心"的视察"。 — “这是一次‘走心’的视察” or “这是一次”走心
+       “的视察”); the rule and its exceptions are ``_nesting_doubts``'s.
 
     Only a paragraph with Chinese characters is paired (a Latin-only line keeps its
-    quotes). When the pairing fails anywhere, nothing in the paragraph is changed: its
-    quotes stay exactly as the contributor wrote them (a wrong guess would reverse every
-    later quote), and ``unpaired`` says where; the 校对 rule ``unpaired_quotes`` names it.
+    quotes). When the pairing fails or is in doubt anywhere, nothing in the paragraph is
+    changed: its quotes stay exactly as the contributor wrote them (a wrong guess would
+    reverse every later quote), and ``unpaired`` says where; the 校对 rule
+    ``unpaired_quotes`` names it.
     """
-    if not any(c in text for c in "\"'“”‘’") or not any(_is_cjk(c) for c in text):
-        return QuotePairing(text, ignored=tuple(i for i, c in enumerate(text) if c in "\"'"))
+    if not any(c in text for c in _ALL_QUOTES) or not any(_is_cjk(c) for c in text):
+        return QuotePairing(text, ignored=tuple(i for i, c in enumerate(text) if c in _STRAIGHT))
     chars = list(text)
     changed: list[int] = []
     failed: list[int] = []
+    nested: list[int] = []
     ignored: set[int] = set()
-    for straight, opening, closing in _KINDS:
-        kind_changed, kind_failed, kind_ignored = _pair_kind(text, chars, straight, opening, closing)
+    for straights, openings, closings in _KINDS:
+        kind_changed, kind_failed, kind_ignored = _pair_kind(text, chars, straights, openings, closings)
         changed += kind_changed
         failed += kind_failed
         ignored.update(kind_ignored)
+    reformed = [i for i, c in enumerate(chars) if c in _OTHER_FORMS]
+    for i in reformed:
+        chars[i] = _OTHER_FORMS[chars[i]]
     if not failed:
         wrong = _nesting_error(chars, ignored)
         if wrong is not None:
             failed.append(wrong)
+    if not failed:
+        nested = _nesting_doubts(text, chars, ignored)
+        failed += nested
     if failed:
         # A paragraph of curly quotes only is the paired-marks rule's to report.
-        typed = any(c in "\"'" and i not in ignored for i, c in enumerate(text))
+        typed = any(c in _STRAIGHT + "".join(_OTHER_FORMS) and i not in ignored for i, c in enumerate(text))
         return QuotePairing(
-            text, unpaired=tuple(sorted(failed)) if typed else (), ignored=tuple(sorted(ignored))
+            text,
+            unpaired=tuple(sorted(failed)) if typed else (),
+            nested=tuple(sorted(nested)),
+            ignored=tuple(sorted(ignored)),
         )
-    converted = sum(1 for i in changed if text[i] in "\"'")
+    converted = sum(1 for i in changed if text[i] in _STRAIGHT)
+    turned = len(changed) - converted
     return QuotePairing(
         "".join(chars),
         converted=converted,
-        turned=len(changed) - converted,
-        changed=tuple(sorted(changed)),
+        turned=turned,
+        reformed=len(set(reformed) - set(changed)),
+        changed=tuple(sorted(set(changed) | set(reformed))),
         ignored=tuple(sorted(ignored)),
     )
 
@@ -583,9 +725,14 @@ def pair_runs(runs: Sequence[_Run], *, drop_spaces: bool = True) -> list[_Run]:
     if not pairing.changed:
         return list(runs)
     drop = _quote_spaces(pairing.text, pairing.changed) if drop_spaces else set()
-    first = pairing.changed[0]
-    _record("quotes", pairing.converted, f"{_excerpt(text, first)}→{_excerpt(pairing.text, first)}")
-    _record("quote_turned", pairing.turned, f"{_excerpt(text, first)}→{_excerpt(pairing.text, first)}")
+    for kind, count, forms in (
+        ("quotes", pairing.converted, _STRAIGHT),
+        ("quote_turned", pairing.turned, "“”‘’〝〞〟‟‛"),
+        ("quote_form", pairing.reformed, "".join(_OTHER_FORMS)),
+    ):
+        # Each kind's example is its first place (a turned 〝 counts as turned).
+        at = next((i for i in pairing.changed if text[i] in forms), pairing.changed[0])
+        _record(kind, count, f"{_excerpt(text, at)}→{_excerpt(pairing.text, at)}")
     _record("quote_space", len(drop))
     out: list[_Run] = []
     start = 0

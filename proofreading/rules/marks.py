@@ -11,8 +11,11 @@ twice). The last paragraph must still close it.
 ``unpaired_quotes`` (引号无法配对): straight quotes " ' the entry could not pair. Text
 entering the system has its quotes paired by ``text.normalize.pair_quotes`` (the one
 algorithm, described there); where the pairing is in doubt (an odd number, a quote that
-could open or close, a ‘’ pair crossing a “” pair) the paragraph is kept as written and
-this rule names the quote where the pairing failed.
+could open or close, a ‘’ pair crossing a “” pair, a quotation that may be nested in one
+of the same kind: 认为，"这是一次"走心"的视察"。) the paragraph is kept as written and
+this rule names the quote where the pairing failed — for a possible nesting, the quote
+that either closes the outer quotation or opens the inner one. Full-width ＂ ＇ and
+〝〞〟‟‛ count as quotes the entry would have paired.
 """
 
 from __future__ import annotations
@@ -88,13 +91,20 @@ def paired_hits(text: str, *, continued: bool = False) -> Iterator[Hit]:
 
 @text_rule("unpaired_quotes", "引号无法配对")
 def unpaired_quotes(text: str, context: CheckContext) -> Iterator[Hit]:
-    for at in pair_quotes(text).unpaired:
-        double = text[at] in '"“”'
+    pairing = pair_quotes(text)
+    for at in pairing.unpaired:
+        double = text[at] in '"＂“”〝〞〟‟'
         marks = "“”" if double else "‘’"
-        yield Hit(
-            at,
-            1,
-            f"{'双' if double else '单'}引号无法自动配对，已按原样保存：请确认这里是前引号「{marks[0]}」"
-            f"还是后引号「{marks[1]}」，并检查本段引号是否成对",
-            "",
-        )
+        kind = "双" if double else "单"
+        if at in pairing.nested:
+            what = (
+                f"{kind}引号可能是引文里面的引号，无法自动判断，已按原样保存：若这里开始引文中的引语，"
+                f"引语应改用单引号「‘’」（GB/T 15834 引号内再用引号）；若这里是后引号「{marks[1]}」，"
+                "请改为中文引号"
+            )
+        else:
+            what = (
+                f"{kind}引号无法自动配对，已按原样保存：请确认这里是前引号「{marks[0]}」"
+                f"还是后引号「{marks[1]}」，并检查本段引号是否成对"
+            )
+        yield Hit(at, 1, what, "")

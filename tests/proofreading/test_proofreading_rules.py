@@ -68,6 +68,11 @@ HITS = [
     ("unpaired_quotes", "深入开展'创新提质活动。", [("'", "")]),
     # A ‘’ pair would cross the “” pair: named at the quote that closes across it.
     ("unpaired_quotes", "落实\"有件必备'要求\"，'有备必审。", [('"', "")]),
+    # A straight quotation that may hold one of the same kind: named where it would close
+    # or open the inner one; full-width ＂ and 〝〞 are quotes the entry pairs too.
+    ("unpaired_quotes", '代表们认为，"这是一次"走心"的视察"。', [('"', "")]),
+    ("unpaired_quotes", "代表们认为，＂这是一次＂走心＂的视察＂。", [("＂", "")]),
+    ("unpaired_quotes", "开展〝回头看专项监督。", [("〝", "")]),
     ("circle_for_zero", "沿一○八国道开展视察。", [("○", "〇")]),
     ("circle_for_zero", "二○二四—二○二六年行动计划。", [("○", "〇"), ("○", "〇")]),
     ("circle_for_zero", "二0二四—二O二六年行动计划。", [("0", "〇"), ("O", "〇")]),
@@ -121,6 +126,8 @@ NEAR_MISSES = [
     ("unpaired_quotes", "落实“有件必备、有备必审”要求，他说：“要推进‘十四五’规划。”"),
     ("unpaired_quotes", "O'Neil说，屏幕为55\"，身高5'10\"，it's fine，students' books。"),
     ("unpaired_quotes", '区人大常委会开展"回头看"。'),
+    ("unpaired_quotes", '深化"三服务""三联系"活动，"两个联系"制度和"一线工作法"深入推进。'),
+    ("unpaired_quotes", "开展〝回头看〞，落实＂四个+＂工作法。"),
     ("unpaired_quotes", "开展“回头看督查，落实“三个力”要求。"),  # curly only: paired_marks says it
     ("circle_for_zero", "○ 完成代表联络站建设；○已完成；二〇二四年；2020年；O型；0.5米。"),
     ("doubled_punct", "真的吗？！太好了！！效果明显。"),
@@ -151,6 +158,14 @@ def test_every_rule_has_hits_and_near_misses_or_its_own_test():
     piece_rules = {r.id for r in RULES.values() if r.scope != "issue"}
     assert piece_rules - {"unit_name"} <= {rule for rule, *_ in HITS}
     assert piece_rules - {"unit_name"} <= {rule for rule, _ in NEAR_MISSES}
+
+
+def test_a_possible_nesting_is_named_at_the_inner_quote():
+    (finding,) = [
+        f for f in body("第一段。", '代表们认为，"这是一次"走心"的视察"。') if f.rule == "unpaired_quotes"
+    ]
+    assert (finding.paragraph, finding.offset, finding.after[:2]) == (2, 11, "走心")
+    assert "引文里面的引号" in finding.message and "单引号「‘’」" in finding.message
 
 
 def test_finding_place_anchor_and_context():

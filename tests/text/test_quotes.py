@@ -86,6 +86,20 @@ PAIRED = [
     pytest.param('深入开展\n"美丽杭州"创建', "深入开展\n“美丽杭州”创建", id="after-a-line-end"),
     # A quotation over several paragraphs opens each and closes in the last (§4.1.3.4).
     pytest.param('"我们要坚持人民至上，', "“我们要坚持人民至上，", id="continued-quotation"),
+    # Full-width ＂ ＇ (a Chinese input method's straight quotes) are straight quotes.
+    pytest.param("＂四个+＂监督工作法在全区推开。", "“四个+”监督工作法在全区推开。", id="full-width-double"),
+    pytest.param("推进＇十四五＇规划实施。", "推进‘十四五’规划实施。", id="full-width-single"),
+    pytest.param(
+        "他说：＂要推进'十四五'规划。＂会后代表们离场。",
+        "他说：“要推进‘十四五’规划。”会后代表们离场。",
+        id="full-width-and-half-width-nested",
+    ),
+    # 〝〞 (some CJK typesetting's pair) and ‟ become GB/T 15834's “”.
+    pytest.param("开展〝回头看〞专项监督。", "开展“回头看”专项监督。", id="double-prime-pair"),
+    pytest.param("开展‟回头看”专项监督。", "开展“回头看”专项监督。", id="reversed-nine-opening"),
+    pytest.param(
+        '开展〝回头看〞和"三服务"活动。', "开展“回头看”和“三服务”活动。", id="double-prime-and-straight"
+    ),
 ]
 
 # Stored exactly as written: not quotes, not Chinese, or the pairing is in doubt. The third
@@ -101,6 +115,137 @@ AS_WRITTEN = [
     pytest.param("开展“回头看督查，“三个力”", (), id="curly-only-in-doubt"),  # paired_marks says it
     pytest.param("深入开展'创新提质活动。", (4,), id="single-left-open"),
     pytest.param("落实\"有件必备'要求\"，'有备必审。", (10,), id="pairs-cross"),
+    pytest.param("屏幕尺寸为55＂。", (), id="full-width-inch-mark"),
+    pytest.param("开展〝回头看专项监督。", (2,), id="double-prime-left-open"),
+]
+
+# Straight quotes inside straight quotes of the same kind: contributors type " inside "
+# (GB/T 15834—2011 §4.1.3.2 wants ‘’ inside). Where a quotation opened at a clause's start
+# would close between two Chinese characters while a later quote of the sentence closes at
+# a clause's end, nothing in the marks tells nesting from quotations in a row: kept as
+# written, named at the quote after the outer opening one. Where the reading is sure, the
+# sentence pairs. (typed, stored, offsets named): stored is typed when offsets are named.
+NESTING = [
+    # In doubt: these are nested quotations (what the contributor meant is ‘’ inside).
+    pytest.param('代表们认为，"这是一次"走心"的视察"。', None, (11,), id="after-a-comma"),
+    pytest.param('他说："我们要发扬"钉钉子"精神"。', None, (9,), id="after-a-colon"),
+    pytest.param('他强调："要把"两个联系"落到实处。"', None, (7,), id="stop-inside-the-quotation"),
+    pytest.param('"让"代表之家"成为群众之家"，是我们的目标。', None, (2,), id="at-the-paragraph-start"),
+    pytest.param('群众说，"这才是"接地气"的联络站"，点赞声不断。', None, (8,), id="closing-before-a-comma"),
+    pytest.param(
+        '代表表示，"这次"回头看"很有必要"；下一步将持续跟进。', None, (8,), id="closing-before-a-semicolon"
+    ),
+    pytest.param('有代表说，"这是"三服务"和"三联系"的成果"。', None, (8,), id="two-inside"),
+    pytest.param('代表们认为，"这是一次"走心"的视察" 。', None, (11,), id="space-before-the-stop"),
+    pytest.param('他说："这是"走心"的视察。"会后代表们离场。', None, (6,), id="stop-then-text"),
+    pytest.param(
+        '代表们认为，"这是一次"走心"的视察"，"也是"暖心"的视察"。', None, (11, 23), id="two-sentences-of-it"
+    ),
+    pytest.param('他说，"既要"走心"又要"暖心""。', None, (6,), id="inner-closing-beside-outer"),
+    pytest.param('他说："要落实"有件必备"要求"', None, (7,), id="after-a-word-of-saying-no-stop"),
+    pytest.param("代表们认为，＂这是一次＂走心＂的视察＂。", None, (11,), id="full-width"),
+    pytest.param("他说：'这是'走心'的视察'。", None, (6,), id="single-in-single"),
+    pytest.param('（"这是"走心"的视察"）', None, (4,), id="in-brackets"),
+    # Sure: quotations in a row, each a term (the seeds' and the office's usual texts).
+    pytest.param(
+        '探索运用"四个+" 监督工作法,凝聚监督合力,助推人大监督"督"出实效。',
+        "探索运用“四个+”监督工作法,凝聚监督合力,助推人大监督“督”出实效。",
+        (),
+        id="seed-2024-06",
+    ),
+    pytest.param(
+        '近日,"四个+"监督工作法在全区推开,助推人大监督"督"出实效。',
+        "近日,“四个+”监督工作法在全区推开,助推人大监督“督”出实效。",
+        (),
+        id="first-closes-after-a-sign",
+    ),
+    pytest.param(
+        '深化"三服务""三联系"活动，推动代表履职。',
+        "深化“三服务”“三联系”活动，推动代表履职。",
+        (),
+        id="names-in-a-row",
+    ),
+    pytest.param(
+        '"三服务""三联系"成为常态。', "“三服务”“三联系”成为常态。", (), id="names-in-a-row-at-start"
+    ),
+    pytest.param(
+        '全区开展"人大代表+网格员"活动，成效明显。',
+        "全区开展“人大代表+网格员”活动，成效明显。",
+        (),
+        id="one-quotation",
+    ),
+    pytest.param(
+        '上城区:"三坚持"激活代表履职"动力源"', "上城区:“三坚持”激活代表履职“动力源”", (), id="title"
+    ),
+    pytest.param(
+        '萧山区："最多跑一次"改革让群众"少跑腿"',
+        "萧山区：“最多跑一次”改革让群众“少跑腿”",
+        (),
+        id="title-full-colon",
+    ),
+    pytest.param(
+        '区人大常委会健全机制，"两个联系"制度和"一线工作法"深入推进。',
+        "区人大常委会健全机制，“两个联系”制度和“一线工作法”深入推进。",
+        (),
+        id="joined-by-he",
+    ),
+    pytest.param(
+        '区人大常委会坚持"两个联系"制度，"一线工作法"深入推进。',
+        "区人大常委会坚持“两个联系”制度，“一线工作法”深入推进。",
+        (),
+        id="comma-between",
+    ),
+    pytest.param(
+        '"最多跑一次"改革深入推进，打造"两个联系"升级版。',
+        "“最多跑一次”改革深入推进，打造“两个联系”升级版。",
+        (),
+        id="clause-between",
+    ),
+    pytest.param(
+        '"代表联络站"建设纳入"民生实事"项目。',
+        "“代表联络站”建设纳入“民生实事”项目。",
+        (),
+        id="no-clause-end-after",
+    ),
+    pytest.param(
+        '深化"两个联系"推动"三服务"落地。',
+        "深化“两个联系”推动“三服务”落地。",
+        (),
+        id="opened-inside-a-sentence",
+    ),
+    pytest.param(
+        '代表的角色，"要我履职"变成"我要履职"。',
+        "代表的角色，“要我履职”变成“我要履职”。",
+        (),
+        id="a-word-between-two-terms",
+    ),
+    pytest.param(
+        '"代表联络站"建设列入全区年度民生实事重点工作"清单"。',
+        "“代表联络站”建设列入全区年度民生实事重点工作“清单”。",
+        (),
+        id="longer-than-a-term-between",
+    ),
+    pytest.param(
+        '"最多跑一次"改革（含"一件事"集成改革）全面推开。',
+        "“最多跑一次”改革（含“一件事”集成改革）全面推开。",
+        (),
+        id="bracket-between",
+    ),
+    pytest.param(
+        '代表们认为，"这是一次走心的视察"。', "代表们认为，“这是一次走心的视察”。", (), id="no-quote-inside"
+    ),
+    pytest.param(
+        "代表们认为，\"这是一次'走心'的视察\"。",
+        "代表们认为，“这是一次‘走心’的视察”。",
+        (),
+        id="nested-as-the-rule-says",
+    ),
+    pytest.param(
+        '代表们认为，"这是一次‘走心’的视察"。',
+        "代表们认为，“这是一次‘走心’的视察”。",
+        (),
+        id="nested-curly-inside",
+    ),
 ]
 
 
@@ -119,6 +264,17 @@ def test_quotes_in_doubt_are_kept_as_written(typed, unpaired):
     assert pairing.text == typed
     assert pairing.unpaired == unpaired
     assert normalize_paragraph(typed) == typed
+
+
+@pytest.mark.parametrize(("typed", "stored", "named"), NESTING)
+def test_a_quotation_that_may_be_nested_is_kept_and_named(typed, stored, named):
+    pairing = pair_quotes(typed)
+    assert pairing.unpaired == named
+    assert pairing.nested == named
+    assert all(typed[at] in "\"'＂" for at in named)
+    if named:
+        assert pairing.text == typed
+    assert normalize_paragraph(typed) == (typed if named else stored)
 
 
 def test_a_title_line_is_paired():
@@ -169,6 +325,15 @@ def test_the_changes_are_named():
         notes[3].startswith("引号无法自动配对，已按原样保存，请核对并改为中文引号：「")
         and "三个力" in notes[3]
     )
+
+
+def test_other_forms_of_quote_are_named():
+    with recording() as changes:
+        normalize_paragraph("开展〝回头看〞专项监督，落实＂四个+＂工作法。")
+    assert changes.notes() == [
+        "直引号 2 处改为中文引号（如「督，落实＂四个+＂」→「督，落实“四个+”」）。",
+        "〝〞等异体引号 2 处改为“”‘’（如「开展〝回头看〞」→「开展“回头看”」）。",
+    ]
 
 
 def test_nothing_is_named_for_text_already_right():
