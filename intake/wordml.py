@@ -62,12 +62,12 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from lxml import etree
 
 from text.listnumbers import format_number
 from text.richtext import body_runs_and_hidden
+from text.symbols import FONT_NAMES, symbol_char, symbol_font
 
 # Namespaces: Transitional and Strict Open XML spell WordprocessingML differently.
 _NS = {
@@ -527,6 +527,33 @@ class _Numbering:
                     return ilvl
         return 0
 
+    @staticmethod
+    def _bullet(level: _Level) -> str:
+        """A bullet level's text as Word draws it: in the level's symbol font (``w:rPr/
+        w:rFonts``: "Ø" in Wingdings is ⮚, "l" is ●, U+F0FC is ✓, U+F0B7 in Symbol is •)
+        through the one symbol-font table; a private-use code point with no font that
+        maps it is shown as a plain bullet •."""
+        text = level.text or ""
+        fonts = _child(level.rpr, "w:rFonts")
+        font = None
+        if fonts is not None:
+            for attribute in ("ascii", "hAnsi", "cs", "eastAsia"):
+                font = symbol_font(_attr(fonts, attribute))
+                if font:
+                    break
+        out = []
+        for char in text:
+            code = ord(char)
+            mapped = (
+                symbol_char(font, code)
+                if font and (0x20 < code <= 0xFF or 0xF020 <= code <= 0xF0FF)
+                else None
+            )
+            if mapped is None and 0xE000 <= code <= 0xF8FF:
+                mapped = "•"
+            out.append(mapped or char)
+        return "".join(out)
+
     def label(self, num_id: str, ilvl: int) -> tuple[str, object | None] | None:
         """The number text a paragraph displays, advancing the counters; None if none."""
         if num_id in ("", "0") or num_id not in self.nums:
@@ -560,10 +587,7 @@ class _Numbering:
             return format_number(count, fmt)
 
         if level.fmt == "bullet":
-            text = level.text or ""
-            # Symbol and Wingdings bullets are private-use code points; show a plain bullet.
-            text = "".join("•" if 0xE000 <= ord(c) <= 0xF8FF else c for c in text)
-            return text, level.rpr
+            return self._bullet(level), level.rpr
         return re.sub(r"%([1-9])", value, level.text), level.rpr
 
 
@@ -605,37 +629,6 @@ _BLOCK_CONTAINERS = {"w:customXml", "w:ins", "w:moveTo"}
 # cross-reference's error text, an old date). None of that is kept as live text without
 # a word: struck passages are held back and offered, hidden passages are named, symbol
 # characters are mapped through the published tables or named, fields are classified.
-
-
-def _load_symbol_fonts() -> dict[str, dict[int, str]]:
-    """font name (lower case) → code (0x20–0xFF) → Unicode text, from the data file
-    (its header names the sources: Adobe's Symbol encoding and Unicode's Wingdings and
-    Webdings mapping)."""
-    tables: dict[str, dict[int, str]] = {}
-    data = Path(__file__).with_name("data") / "symbol_fonts.tsv"
-    for line in data.read_text(encoding="utf-8").splitlines():
-        if not line or line.startswith("#"):
-            continue
-        font, code, unicode = line.split("\t")
-        tables.setdefault(font.lower(), {})[int(code, 16)] = chr(int(unicode, 16))
-    return tables
-
-
-SYMBOL_FONTS = _load_symbol_fonts()
-
-
-def symbol_font(name: str | None) -> str | None:
-    """The table key of a symbol font ("wingdings 2"), or None for an ordinary font."""
-    key = " ".join((name or "").split()).lower()
-    return key if key in SYMBOL_FONTS else None
-
-
-def symbol_char(font: str, code: int) -> str | None:
-    """The Unicode text of one symbol-font code point (0x20–0xFF, or U+F020–U+F0FF as Word
-    writes it), or None when the published table has no equivalent."""
-    if 0xF000 <= code <= 0xF0FF:
-        code -= 0xF000
-    return SYMBOL_FONTS.get(font, {}).get(code)
 
 
 # A field result that says the field is broken (Word's and WPS's words, zh and en).
@@ -1177,7 +1170,7 @@ class _Reader:
         return "".join(out)
 
     def _symbol_miss(self, font: str, code: int) -> None:
-        name = {"wingdings": "Wingdings", "webdings": "Webdings", "symbol": "Symbol"}.get(font, font.title())
+        name = FONT_NAMES.get(font, font.title())
         where = self.place(True)
         self.marks.symbols.append(f"{where}（{name} 字体 {code:04X}）")
 
