@@ -68,6 +68,7 @@ from lxml import etree
 from text.listnumbers import format_number
 from text.richtext import body_runs_and_hidden
 from text.symbols import FONT_NAMES, symbol_char, symbol_font
+from text.traces import is_contents_entry, is_contents_heading, is_contents_style, stale_notice, stale_texts
 
 # Namespaces: Transitional and Strict Open XML spell WordprocessingML differently.
 _NS = {
@@ -685,6 +686,8 @@ class _Marks:
     open_hidden: bool = False
     in_paragraph: list[tuple[Struck, int, int]] = field(default_factory=list)  # passage, start, end
     skipped: set[str] = field(default_factory=set)  # skipped field names already noted
+    stale: list[tuple[str, str]] = field(default_factory=list)  # (place, "错误！未找到引用源。")
+    in_contents: bool = False  # the last body paragraph was a 目录 entry as plain text
 
 
 class _Reader:
@@ -825,13 +828,36 @@ class _Reader:
             jc_value == "center",
             max(self._sizes, default=0.0),
         )
+        place = self.place(True)
         self._runs, self._sizes = [], []
+        if self._contents_entry(paragraph, style_id):
+            self._skip_note("目录")
+            self.paragraphs.extend(self._anchored)
+            self._anchored = []
+            return
+        self.marks.stale += [(place, text) for text in stale_texts(paragraph.text)]
         if paragraph.text.strip() or self._kind != "body":
             self.paragraphs.append(paragraph)
         if self._kind == "body" and paragraph.text.strip():
             self.body_count += 1
         anchored, self._anchored = self._anchored, []
         self.paragraphs.extend(anchored)
+
+    def _contents_entry(self, paragraph: Paragraph, style_id: str | None) -> bool:
+        """A line of a 目录 that is no longer a field (its text kept, the field gone): in a
+        "toc N" style, or a tab/dot-leader line with a page number right under a "目录"
+        heading or another such line. Its heading goes with it (``_drop_contents_heading``)."""
+        text = paragraph.text.strip()
+        if self._kind != "body" or not text:
+            return False
+        if is_contents_style(paragraph.style_name or style_id):
+            self.marks.in_contents = True
+            return True
+        last = self.paragraphs[-1] if self.paragraphs else None
+        under_heading = last is not None and last.kind == "body" and is_contents_heading(last.text)
+        entry = (self.marks.in_contents or under_heading) and is_contents_entry(paragraph.text)
+        self.marks.in_contents = entry
+        return entry
 
     def _number(self, ppr, style_id):
         """The paragraph's number label (advancing the counters), or None. numId and ilvl
@@ -1258,7 +1284,11 @@ class _Reader:
             self._struck, self._script = saved
 
     def _skipped_field(self, done: _Field) -> None:
-        name = done.name or "目录"
+        self._skip_note(done.name or "目录")
+
+    def _skip_note(self, name: str) -> None:
+        """A generated 目录, index or bibliography skipped: noted once; a 目录's heading
+        goes with it."""
         if name == "目录":
             self._drop_contents_heading()
         if name not in self.marks.skipped:
@@ -1491,6 +1521,8 @@ def _marks_report(reader: _Reader, document: WordDocument) -> None:
                 line=True,
             )
         )
+    if marks.stale:
+        document.dropped.append(Dropped("失效引用文字", stale_notice(marks.stale), line=True))
     if marks.symbols:
         document.dropped.append(
             Dropped(
