@@ -66,7 +66,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from text.listnumbers import format_number
-from text.richtext import body_runs_and_hidden
+from text.richtext import read_paste, struck_notice
 from text.symbols import FONT_NAMES, symbol_char, symbol_font
 from text.traces import is_contents_entry, is_contents_heading, is_contents_style, stale_notice, stale_texts
 
@@ -1009,10 +1009,20 @@ class _Reader:
             return
         self._bound_html(html)
         images = len(re.findall(r"<img\b", html, re.I))
-        paragraphs, hidden = body_runs_and_hidden(html)
-        # Text the embedded page hides (display:none …) is not read, and named like Word's.
+        page = read_paste(html, for_print=False)  # the print's substitutes: the importer's
+        paragraphs = page.paragraphs
+        # Text the embedded page hides (display:none …) or strikes through is not read, and
+        # named like Word's; so are its symbols without an equivalent and its 目录.
         where = f"{self.place(False)}嵌入的网页中"
-        self.marks.hidden += [[where, text] for text in hidden]
+        self.marks.hidden += [[where, text] for text in page.hidden]
+        if page.struck:
+            self.dropped.append(
+                Dropped("删除线文字", f"{where}{struck_notice(page.struck, verb='导入')}", line=True)
+            )
+        self.marks.symbols += [f"{where}（{name}）" for name in page.symbols]
+        if page.contents:
+            self._skip_note("目录")
+        self.marks.stale += [(f"{where}{place}", text) for place, text in page.stale]
         for runs in paragraphs:
             self._count(paragraphs=1, chars=sum(len(run[0]) for run in runs))
             self.paragraphs.append(Paragraph(list(runs), self._kind))

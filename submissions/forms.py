@@ -10,7 +10,7 @@ from printing.checks import refuse_missing_glyphs
 from submissions.models import Submission
 from text.authors import split_names
 from text.normalize import normalize_block, normalize_line, recording
-from text.richtext import body_length, hidden_notice, reject_markup, sanitize_paste
+from text.richtext import body_length, read_paste, reject_markup
 from web.forms import BoundedModelMultipleChoiceField, check_date_range
 
 # The bulletin's sections, reached through the piece's 建议栏目 relation: the model belongs to
@@ -113,9 +113,11 @@ class PieceForm(forms.ModelForm):
 
     def clean_body(self):
         # Text the pasted page or Word hid is never stored; the contributor is told which.
-        body, hidden = sanitize_paste(self.cleaned_data["body"] or "")
-        if hidden:
-            self.notices.append(hidden_notice(hidden))
+        # Neither what the pasted page hid or struck through is stored, a bullet the print
+        # lacks becomes the nearest it has; each is named.
+        pasted = read_paste(self.cleaned_data["body"] or "")
+        body = pasted.body
+        self.notices += pasted.notices()
         length = body_length(body)
         if length > MAX_BODY_CHARS:
             raise forms.ValidationError(
