@@ -92,7 +92,6 @@ _RULE_PROPERTIES = {
 }  # fmt: skip
 _STYLE_SHEET = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.I | re.S)
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
-_CSS_RULE = re.compile(r"([^{}]*)\{([^{}]*)\}")
 _SIMPLE_SELECTOR = re.compile(r"^([a-z][a-z0-9]*)?(?:\.([\w-]+))?$", re.I)
 
 
@@ -105,10 +104,7 @@ def style_rules(value: str) -> dict[tuple[str, str], dict[str, str]]:
     rules: dict[tuple[str, str], dict[str, str]] = {}
     for sheet in _STYLE_SHEET.findall(value or ""):
         sheet = _CSS_COMMENT.sub("", sheet).replace("<!--", " ").replace("-->", " ")
-        for prelude, body in _CSS_RULE.findall(sheet):
-            prelude = prelude.strip()
-            if not prelude or prelude.startswith("@"):
-                continue
+        for prelude, body in _top_level_rules(sheet):
             wanted = {k: v for k, v in _declarations(body).items() if k in _RULE_PROPERTIES}
             if not wanted:
                 continue
@@ -117,6 +113,25 @@ def style_rules(value: str) -> dict[tuple[str, str], dict[str, str]]:
                 if match and (match.group(1) or match.group(2)):
                     key = ((match.group(1) or "").lower(), (match.group(2) or "").lower())
                     rules.setdefault(key, {}).update(wanted)
+    return rules
+
+
+def _top_level_rules(sheet: str) -> list[tuple[str, str]]:
+    """(prelude, declarations) of a sheet's top-level rules; @-rules (@media print {…},
+    @font-face, @page, @import …;) with all they hold are passed over."""
+    rules, depth, start, body_start, prelude = [], 0, 0, 0, ""
+    for i, char in enumerate(sheet):
+        if char == "{":
+            if depth == 0:
+                prelude = sheet[start:i].split(";")[-1].strip()
+                body_start = i + 1
+            depth += 1
+        elif char == "}" and depth:
+            depth -= 1
+            if depth == 0:
+                if prelude and not prelude.startswith("@"):
+                    rules.append((prelude, sheet[body_start:i]))
+                start = i + 1
     return rules
 
 

@@ -77,12 +77,14 @@ def map_symbol_text(font: str, text: str) -> tuple[str, list[int]]:
 
 
 def symbol_fonts_json() -> str:
-    """The table as the editor reads it: {"wingdings": {"216": "⮚", …}, …} (decimal codes),
-    one line, keys sorted — the content of static/submissions/symbol_fonts.json."""
-    data = {
+    """The tables as the editor reads them: {"fonts": {"wingdings": {"216": "⮚", …}, …},
+    "print": {"⮚": "▶", …}} (decimal codes), one line, keys sorted — the content of
+    static/submissions/symbol_fonts.json (``python -m text.symbols`` writes it)."""
+    fonts = {
         font: {str(code): char for code, char in sorted(table.items())}
         for font, table in SYMBOL_FONTS.items()
     }
+    data = {"fonts": fonts, "print": PRINT_SUBSTITUTES}
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
@@ -122,3 +124,9 @@ def substitution_notice(made: list[str], limit: int = 5) -> str:
         f"符号 {len(made)} 处改为印刷字体中的相近符号：{'、'.join(kinds[:limit])}{more}"
         "（原符号印刷字体中没有，会印成方框）"
     )
+
+
+if __name__ == "__main__":
+    # Regenerate the editor's copy after the table changes.
+    out = Path(__file__).resolve().parent.parent / "static" / "submissions" / "symbol_fonts.json"
+    out.write_text(symbol_fonts_json(), encoding="utf-8")
