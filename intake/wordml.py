@@ -66,7 +66,8 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from text.listnumbers import format_number
-from text.richtext import read_paste, struck_notice
+from text.richtext import read_paste, run_plain, struck_notice
+from text.scripts import script_plain
 from text.symbols import FONT_NAMES, symbol_char, symbol_font
 from text.traces import is_contents_entry, is_contents_heading, is_contents_style, stale_notice, stale_texts
 
@@ -1220,7 +1221,9 @@ class _Reader:
         marks.open_hidden = False
 
     def _plain_runs(self) -> str:
-        return "".join(run[0] for run in self._runs)
+        """The paragraph so far as plain text, raised and lowered text as text.scripts
+        writes it (m², CO₂), so the struck passages' snippets read as Word shows them."""
+        return "".join(run_plain(run) for run in self._runs)
 
     def _end_passages(self) -> None:
         """At a paragraph's end: each struck passage of it learns what stands after it,
@@ -1245,7 +1248,7 @@ class _Reader:
             marks.struck.append(passage)
             marks.open_struck = passage
             marks.in_paragraph.append((passage, len(self._plain_runs()), 0))
-        marks.open_struck.text += text
+        marks.open_struck.text += script_plain(text, self._script)
         return not marks.open_struck.kept
 
     def _hidden_text(self, text: str) -> None:

@@ -32,7 +32,14 @@ attribute (unless its style sets another ``display``), ``display: none``, Word's
 with their content; text under ``visibility: hidden|collapse`` or ``font-size: 0`` unless
 a descendant makes it visible again (``visibility: visible``, a non-zero absolute
 ``font-size``: the 秀米/135编辑器 layout trick) — as CSS 2.1 §11.2 and CSS Fonts 4 compute
-them. Rules in ``<style>`` sheets (by class) are not applied.
+them — from the style attribute and from the simple rules (element, .class,
+element.class) of the page's ``<style>`` sheets (``style_rules``).
+
+Struck-through text (``<del>``, ``<s>``, ``<strike>``, ``text-decoration: line-through``:
+Word's tracked deletions and manual "deletions") never enters either, and is named; text
+in a symbol font (Wingdings "Ø") is the character the font draws (``text.symbols``);
+Word's 目录 paragraphs are skipped; ``read_paste`` returns the body with all it left out
+or changed, ``PasteReport.notices`` words it for the contributor.
 """
 
 import html
@@ -619,13 +626,6 @@ def runs_to_html(paragraphs: list[list[tuple]]) -> str:
 def body_runs(value: str) -> list[list[Run]]:
     """The body as paragraphs of (text, bold, script) runs, as sanitize_body keeps them."""
     return [_tidy(runs) for runs in _paragraph_runs(value or "")]
-
-
-def body_runs_and_hidden(value: str) -> tuple[list[list[Run]], list[str]]:
-    """(``body_runs(value)``, the hidden texts left out): for a reader that takes the runs
-    and must name what it did not take (an HTML body embedded in a Word file)."""
-    parser = _clean(value or "")
-    return [_tidy(runs) for runs in parser.paragraphs], parser.hidden
 
 
 def sanitize_body(value: str) -> str:

@@ -58,6 +58,17 @@ def stale_texts(text: str) -> list[str]:
     return [match.group().strip() for match in _STALE.finditer(text or "")]
 
 
+def stale_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each stale text in ``text`` (without white space around it)."""
+    spans = []
+    for match in _STALE.finditer(text or ""):
+        start, end = match.span()
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        spans.append((start, end))
+    return spans
+
+
 def stale_notice(found: list[tuple[str, str]], *, verb: str = "导入") -> str:
     """The report line for stale texts, ``found`` as (place, text): "第 3 段中有 Word 失效
     域或占位符留下的文字 1 处：第 3 段“错误！未找到引用源。”（已按原样{verb}……）"; "" for none."""

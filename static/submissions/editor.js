@@ -4,7 +4,9 @@
 // the way in (no invisible characters or indents; a font-weight:normal wrapper is not bold;
 // vertical-align:super/sub is sup/sub; a table becomes rows of text, with a notice; text the
 // page hides — hidden, display:none, mso-hide:all, visibility:hidden, font-size:0 … — is
-// left out and named in the notice); the server sanitizes and normalises again by the same
+// left out and named in the notice, as are struck-through text and tracked deletions; <style>
+// class rules are applied; symbol fonts are mapped through the server's table; Word's 目录
+// is skipped); the server sanitizes and normalises again by the same
 // rules (text/richtext.py, text/normalize.py), so this is a convenience, not a guard.
 // Without JavaScript the textarea works as it is: one paragraph per line.
 (function () {

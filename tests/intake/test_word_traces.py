@@ -140,3 +140,19 @@ def test_an_embedded_word_page_maps_symbols_and_names_struck_and_class_hidden_te
     assert paragraphs(result.body_html) == ["▶视察。", "建成12个。"]
     assert any("删除线文字 1 处未导入：“15个”" in line for line in result.dropped)
     assert any(line.startswith("隐藏文字 1 处未导入") and "（核实中）" in line for line in result.dropped)
+
+
+def test_struck_passages_are_offered_with_their_superscripts_as_word_shows_them():
+    sup = '<w:vertAlign w:val="superscript"/>'
+    body = p(
+        r("面积3200m"),
+        r("2", sup),
+        r("，原为"),
+        r("1500m", "<w:strike/>"),
+        r("2", "<w:strike/>" + sup),
+        r("。"),
+    )
+    result = import_document(build_docx(TITLE + body))
+    (item,) = result.struck
+    assert (item["before"], item["text"], item["after"]) == ("面积3200m²，原为", "1500m²", "。")
+    assert "删除线文字 1 处未导入：“1500m²”（Word 中划了删除线；如需保留，请在下方勾选）" in result.dropped
