@@ -269,7 +269,7 @@
     const flush = () => {
       const toc = tocParagraph;
       tocParagraph = false;
-      const kept = runs.some(([text]) => text.trim());
+      const kept = runs.some(([text]) => text.replace(/\ufdd0/g, "").trim());
       if (kept || toc) {
         // A 目录 (Word's TOC paragraphs, or leader lines with a page number under a 目录
         // heading) is not the piece's text; its heading goes with it (richtext._break).
@@ -463,7 +463,8 @@
     }
     const stale = [];
     paragraphs.forEach((runs, i) => {
-      for (const m of runs.map(([text]) => text).join("").matchAll(STALE)) stale.push(`第 ${i + 1} 段“${m[0].trim()}”`);
+      // Counted within the paste (it may go into text already there).
+      for (const m of runs.map(([text]) => text).join("").matchAll(STALE)) stale.push(`粘贴内容第 ${i + 1} 段“${m[0].trim()}”`);
     });
     if (stale.length) {
       notes.push(`Word 失效引用或未填占位符留下的文字 ${stale.length} 处：${stale.slice(0, 5).join("；")}${stale.length > 5 ? `……等 ${stale.length} 处` : ""}` +
@@ -599,7 +600,11 @@
         if (stats.tables) notes.push(`粘贴的内容含 ${stats.tables} 个表格，已按行转为文字（每行一段，单元格之间空一格），请核对。`);
         notes.push(...pasteNotices(stats, paragraphs));
         notice.hidden = !notes.length;
-        notice.textContent = notes.join(" ");
+        notice.replaceChildren(...notes.map((note) => {
+          const line = document.createElement("div");
+          line.textContent = note;
+          return line;
+        }));
         document.execCommand("insertHTML", false, cleaned);
         sync();
       });
