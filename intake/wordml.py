@@ -66,7 +66,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from text.listnumbers import format_number
-from text.richtext import read_paste, run_plain, struck_notice
+from text.richtext import read_paste, run_plain
 from text.scripts import script_plain
 from text.symbols import FONT_NAMES, symbol_char, symbol_font
 from text.traces import is_contents_entry, is_contents_heading, is_contents_style, stale_notice, stale_texts
@@ -1017,8 +1017,14 @@ class _Reader:
         where = f"{self.place(False)}嵌入的网页中"
         self.marks.hidden += [[where, text] for text in page.hidden]
         if page.struck:
+            quoted = "、".join(f"“{text[:20]}{'……' if len(text) > 20 else ''}”" for text in page.struck[:5])
+            more = "……" if len(page.struck) > 5 else ""
             self.dropped.append(
-                Dropped("删除线文字", f"{where}{struck_notice(page.struck, verb='导入')}", line=True)
+                Dropped(
+                    "删除线文字",
+                    f"删除线文字 {len(page.struck)} 处未导入：{where}{quoted}{more}（网页中划了删除线或修订中删去的文字）",
+                    line=True,
+                )
             )
         self.marks.symbols += [f"{where}（{name}）" for name in page.symbols]
         if page.contents:

@@ -138,7 +138,10 @@ def test_an_embedded_word_page_maps_symbols_and_names_struck_and_class_hidden_te
         target.writestr("word/afchunk.htm", html)
     result = import_document(out.getvalue())
     assert paragraphs(result.body_html) == ["▶视察。", "建成12个。"]
-    assert any("删除线文字 1 处未导入：“15个”" in line for line in result.dropped)
+    assert (
+        "删除线文字 1 处未导入：第 1 段后嵌入的网页中“15个”（网页中划了删除线或修订中删去的文字）"
+        in result.dropped
+    )
     assert any(line.startswith("隐藏文字 1 处未导入") and "（核实中）" in line for line in result.dropped)
 
 
