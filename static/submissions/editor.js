@@ -174,7 +174,8 @@
   const symbolsReady = (() => {
     const script = document.currentScript;
     if (!script || !script.src || !window.fetch) return Promise.resolve();
-    return fetch(new URL("symbol_fonts.json", script.src))
+    // The page names the file (its hashed name in production); else beside this script.
+    return fetch(script.dataset.symbolFonts || new URL("symbol_fonts.json", script.src))
       .then((response) => (response.ok ? response.json() : null))
       .then((data) => { if (data) SYMBOLS = data; })
       .catch(() => {});
