@@ -37,6 +37,7 @@ from intake import formats
 from intake.wordml import Limits, Paragraph, Struck, WordDocument, WordReadError, read_word
 from text.normalize import normalize_line, normalize_text, quiet, recording
 from text.richtext import run_plain, runs_to_html, sanitize_body
+from text.symbols import substitute_for_print, substitution_notice
 
 logger = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -206,6 +207,19 @@ def _read_document(
     if len(title) > TITLE_MAX_CHARS:
         warnings.append(f"标题超过 {TITLE_MAX_CHARS} 字，请精简。")
     runs = [[(normalize_text(run[0]), *run[1:]) for run in paragraph] for paragraph, _ in body]
+    # Bullets and check marks the print faces lack become the nearest they have, named.
+    substituted: list[str] = []
+    title, made = substitute_for_print(title)
+    substituted += made
+    subtitle, made = substitute_for_print(subtitle)
+    substituted += made
+    for paragraph in runs:
+        for i, run in enumerate(paragraph):
+            text, made = substitute_for_print(run[0])
+            paragraph[i] = (text, *run[1:])
+            substituted += made
+    if substituted:
+        notes.append(substitution_notice(substituted))
     body_html = sanitize_body(runs_to_html(runs))
     dropped = [d.place if d.line else f"未导入：{d.place}" for d in word.dropped if not d.kept]
     kept = [d.place for d in word.dropped if d.kept] + notes

@@ -62,12 +62,14 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from lxml import etree
 
 from text.listnumbers import format_number
-from text.richtext import body_runs_and_hidden
+from text.richtext import read_paste, run_plain
+from text.scripts import script_plain
+from text.symbols import FONT_NAMES, symbol_char, symbol_font
+from text.traces import is_contents_entry, is_contents_heading, is_contents_style, stale_notice, stale_texts
 
 # Namespaces: Transitional and Strict Open XML spell WordprocessingML differently.
 _NS = {
@@ -527,6 +529,33 @@ class _Numbering:
                     return ilvl
         return 0
 
+    @staticmethod
+    def _bullet(level: _Level) -> str:
+        """A bullet level's text as Word draws it: in the level's symbol font (``w:rPr/
+        w:rFonts``: "Ø" in Wingdings is ⮚, "l" is ●, U+F0FC is ✓, U+F0B7 in Symbol is •)
+        through the one symbol-font table; a private-use code point with no font that
+        maps it is shown as a plain bullet •."""
+        text = level.text or ""
+        fonts = _child(level.rpr, "w:rFonts")
+        font = None
+        if fonts is not None:
+            for attribute in ("ascii", "hAnsi", "cs", "eastAsia"):
+                font = symbol_font(_attr(fonts, attribute))
+                if font:
+                    break
+        out = []
+        for char in text:
+            code = ord(char)
+            mapped = (
+                symbol_char(font, code)
+                if font and (0x20 < code <= 0xFF or 0xF020 <= code <= 0xF0FF)
+                else None
+            )
+            if mapped is None and 0xE000 <= code <= 0xF8FF:
+                mapped = "•"
+            out.append(mapped or char)
+        return "".join(out)
+
     def label(self, num_id: str, ilvl: int) -> tuple[str, object | None] | None:
         """The number text a paragraph displays, advancing the counters; None if none."""
         if num_id in ("", "0") or num_id not in self.nums:
@@ -560,10 +589,7 @@ class _Numbering:
             return format_number(count, fmt)
 
         if level.fmt == "bullet":
-            text = level.text or ""
-            # Symbol and Wingdings bullets are private-use code points; show a plain bullet.
-            text = "".join("•" if 0xE000 <= ord(c) <= 0xF8FF else c for c in text)
-            return text, level.rpr
+            return self._bullet(level), level.rpr
         return re.sub(r"%([1-9])", value, level.text), level.rpr
 
 
@@ -605,37 +631,6 @@ _BLOCK_CONTAINERS = {"w:customXml", "w:ins", "w:moveTo"}
 # cross-reference's error text, an old date). None of that is kept as live text without
 # a word: struck passages are held back and offered, hidden passages are named, symbol
 # characters are mapped through the published tables or named, fields are classified.
-
-
-def _load_symbol_fonts() -> dict[str, dict[int, str]]:
-    """font name (lower case) → code (0x20–0xFF) → Unicode text, from the data file
-    (its header names the sources: Adobe's Symbol encoding and Unicode's Wingdings and
-    Webdings mapping)."""
-    tables: dict[str, dict[int, str]] = {}
-    data = Path(__file__).with_name("data") / "symbol_fonts.tsv"
-    for line in data.read_text(encoding="utf-8").splitlines():
-        if not line or line.startswith("#"):
-            continue
-        font, code, unicode = line.split("\t")
-        tables.setdefault(font.lower(), {})[int(code, 16)] = chr(int(unicode, 16))
-    return tables
-
-
-SYMBOL_FONTS = _load_symbol_fonts()
-
-
-def symbol_font(name: str | None) -> str | None:
-    """The table key of a symbol font ("wingdings 2"), or None for an ordinary font."""
-    key = " ".join((name or "").split()).lower()
-    return key if key in SYMBOL_FONTS else None
-
-
-def symbol_char(font: str, code: int) -> str | None:
-    """The Unicode text of one symbol-font code point (0x20–0xFF, or U+F020–U+F0FF as Word
-    writes it), or None when the published table has no equivalent."""
-    if 0xF000 <= code <= 0xF0FF:
-        code -= 0xF000
-    return SYMBOL_FONTS.get(font, {}).get(code)
 
 
 # A field result that says the field is broken (Word's and WPS's words, zh and en).
@@ -692,6 +687,8 @@ class _Marks:
     open_hidden: bool = False
     in_paragraph: list[tuple[Struck, int, int]] = field(default_factory=list)  # passage, start, end
     skipped: set[str] = field(default_factory=set)  # skipped field names already noted
+    stale: list[tuple[str, str]] = field(default_factory=list)  # (place, "错误！未找到引用源。")
+    in_contents: bool = False  # the last body paragraph was a 目录 entry as plain text
 
 
 class _Reader:
@@ -832,13 +829,36 @@ class _Reader:
             jc_value == "center",
             max(self._sizes, default=0.0),
         )
+        place = self.place(True)
         self._runs, self._sizes = [], []
+        if self._contents_entry(paragraph, style_id):
+            self._skip_note("目录")
+            self.paragraphs.extend(self._anchored)
+            self._anchored = []
+            return
+        self.marks.stale += [(place, text) for text in stale_texts(paragraph.text)]
         if paragraph.text.strip() or self._kind != "body":
             self.paragraphs.append(paragraph)
         if self._kind == "body" and paragraph.text.strip():
             self.body_count += 1
         anchored, self._anchored = self._anchored, []
         self.paragraphs.extend(anchored)
+
+    def _contents_entry(self, paragraph: Paragraph, style_id: str | None) -> bool:
+        """A line of a 目录 that is no longer a field (its text kept, the field gone): in a
+        "toc N" style, or a tab/dot-leader line with a page number right under a "目录"
+        heading or another such line. Its heading goes with it (``_drop_contents_heading``)."""
+        text = paragraph.text.strip()
+        if self._kind != "body" or not text:
+            return False
+        if is_contents_style(paragraph.style_name or style_id):
+            self.marks.in_contents = True
+            return True
+        last = self.paragraphs[-1] if self.paragraphs else None
+        under_heading = last is not None and last.kind == "body" and is_contents_heading(last.text)
+        entry = (self.marks.in_contents or under_heading) and is_contents_entry(paragraph.text)
+        self.marks.in_contents = entry
+        return entry
 
     def _number(self, ppr, style_id):
         """The paragraph's number label (advancing the counters), or None. numId and ilvl
@@ -990,10 +1010,26 @@ class _Reader:
             return
         self._bound_html(html)
         images = len(re.findall(r"<img\b", html, re.I))
-        paragraphs, hidden = body_runs_and_hidden(html)
-        # Text the embedded page hides (display:none …) is not read, and named like Word's.
+        page = read_paste(html, for_print=False)  # the print's substitutes: the importer's
+        paragraphs = page.paragraphs
+        # Text the embedded page hides (display:none …) or strikes through is not read, and
+        # named like Word's; so are its symbols without an equivalent and its 目录.
         where = f"{self.place(False)}嵌入的网页中"
-        self.marks.hidden += [[where, text] for text in hidden]
+        self.marks.hidden += [[where, text] for text in page.hidden]
+        if page.struck:
+            quoted = "、".join(f"“{text[:20]}{'……' if len(text) > 20 else ''}”" for text in page.struck[:5])
+            more = "……" if len(page.struck) > 5 else ""
+            self.dropped.append(
+                Dropped(
+                    "删除线文字",
+                    f"删除线文字 {len(page.struck)} 处未导入：{where}{quoted}{more}（网页中划了删除线或修订中删去的文字）",
+                    line=True,
+                )
+            )
+        self.marks.symbols += [f"{where}（{name}）" for name in page.symbols]
+        if page.contents:
+            self._skip_note("目录")
+        self.marks.stale += [(f"{where}{place}", text) for place, text in page.stale]
         for runs in paragraphs:
             self._count(paragraphs=1, chars=sum(len(run[0]) for run in runs))
             self.paragraphs.append(Paragraph(list(runs), self._kind))
@@ -1177,7 +1213,7 @@ class _Reader:
         return "".join(out)
 
     def _symbol_miss(self, font: str, code: int) -> None:
-        name = {"wingdings": "Wingdings", "webdings": "Webdings", "symbol": "Symbol"}.get(font, font.title())
+        name = FONT_NAMES.get(font, font.title())
         where = self.place(True)
         self.marks.symbols.append(f"{where}（{name} 字体 {code:04X}）")
 
@@ -1191,7 +1227,9 @@ class _Reader:
         marks.open_hidden = False
 
     def _plain_runs(self) -> str:
-        return "".join(run[0] for run in self._runs)
+        """The paragraph so far as plain text, raised and lowered text as text.scripts
+        writes it (m², CO₂), so the struck passages' snippets read as Word shows them."""
+        return "".join(run_plain(run) for run in self._runs)
 
     def _end_passages(self) -> None:
         """At a paragraph's end: each struck passage of it learns what stands after it,
@@ -1216,7 +1254,7 @@ class _Reader:
             marks.struck.append(passage)
             marks.open_struck = passage
             marks.in_paragraph.append((passage, len(self._plain_runs()), 0))
-        marks.open_struck.text += text
+        marks.open_struck.text += script_plain(text, self._script)
         return not marks.open_struck.kept
 
     def _hidden_text(self, text: str) -> None:
@@ -1265,7 +1303,11 @@ class _Reader:
             self._struck, self._script = saved
 
     def _skipped_field(self, done: _Field) -> None:
-        name = done.name or "目录"
+        self._skip_note(done.name or "目录")
+
+    def _skip_note(self, name: str) -> None:
+        """A generated 目录, index or bibliography skipped: noted once; a 目录's heading
+        goes with it."""
         if name == "目录":
             self._drop_contents_heading()
         if name not in self.marks.skipped:
@@ -1498,6 +1540,8 @@ def _marks_report(reader: _Reader, document: WordDocument) -> None:
                 line=True,
             )
         )
+    if marks.stale:
+        document.dropped.append(Dropped("失效引用文字", stale_notice(marks.stale), line=True))
     if marks.symbols:
         document.dropped.append(
             Dropped(

@@ -10,7 +10,7 @@ from printing.checks import refuse_missing_glyphs
 from submissions.models import Submission
 from text.authors import split_names
 from text.normalize import normalize_block, normalize_line, recording
-from text.richtext import body_length, hidden_notice, reject_markup, sanitize_paste
+from text.richtext import body_length, read_paste, reject_markup
 from web.forms import BoundedModelMultipleChoiceField, check_date_range
 
 # The bulletin's sections, reached through the piece's 建议栏目 relation: the model belongs to
@@ -54,7 +54,7 @@ class PieceForm(forms.ModelForm):
         help_texts = {
             "title": "标题较长时可分两行：第一行写在这里，第二行写在下面。",
             "subtitle": "可不填。如“建德市：新安江街道多措并举”之后的“扎实践行全过程人民民主”。",
-            "body": "只保留分段和加粗（如“一是……。”的段首句）。可直接从 Word / WPS 粘贴。",
+            "body": "只保留分段、加粗（如“一是……。”的段首句）和上标、下标（如 m²、CO₂）。可直接从 Word / WPS 粘贴。",
             "byline_org": "默认为本单位办公室，街道工委等可自行修改。",
             "byline_authors": "多位作者用空格分隔，如：邵羽晨 郭彧杰。",
             "contact_phone": "仅用于编辑联系，不刊印。",
@@ -113,9 +113,11 @@ class PieceForm(forms.ModelForm):
 
     def clean_body(self):
         # Text the pasted page or Word hid is never stored; the contributor is told which.
-        body, hidden = sanitize_paste(self.cleaned_data["body"] or "")
-        if hidden:
-            self.notices.append(hidden_notice(hidden))
+        # Neither what the pasted page hid or struck through is stored, a bullet the print
+        # lacks becomes the nearest it has; each is named.
+        pasted = read_paste(self.cleaned_data["body"] or "")
+        body = pasted.body
+        self.notices += pasted.notices()
         length = body_length(body)
         if length > MAX_BODY_CHARS:
             raise forms.ValidationError(

@@ -32,11 +32,19 @@ attribute (unless its style sets another ``display``), ``display: none``, Word's
 with their content; text under ``visibility: hidden|collapse`` or ``font-size: 0`` unless
 a descendant makes it visible again (``visibility: visible``, a non-zero absolute
 ``font-size``: the 秀米/135编辑器 layout trick) — as CSS 2.1 §11.2 and CSS Fonts 4 compute
-them. Rules in ``<style>`` sheets (by class) are not applied.
+them — from the style attribute and from the simple rules (element, .class,
+element.class) of the page's ``<style>`` sheets (``style_rules``).
+
+Struck-through text (``<del>``, ``<s>``, ``<strike>``, ``text-decoration: line-through``:
+Word's tracked deletions and manual "deletions") never enters either, and is named; text
+in a symbol font (Wingdings "Ø") is the character the font draws (``text.symbols``);
+Word's 目录 paragraphs are skipped; ``read_paste`` returns the body with all it left out
+or changed, ``PasteReport.notices`` words it for the contributor.
 """
 
 import html
 import re
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 import nh3
@@ -45,6 +53,8 @@ from django.core.exceptions import ValidationError
 from text.listnumbers import format_number  # one set of number formats for Word and paste
 from text.normalize import normalize_paragraph, normalize_text, pair_runs
 from text.scripts import SUB, SUP, script_plain
+from text.symbols import FONT_NAMES, map_symbol_text, substitute_for_print, substitution_notice, symbol_font
+from text.traces import is_contents_entry, is_contents_heading, stale_notice, stale_texts
 
 # Tags that end a paragraph.
 # fmt: off
@@ -59,7 +69,7 @@ _CELLS = {"td", "th"}
 # (style or ``hidden`` attribute) is seen as such; they make no paragraph of their own.
 # fmt: off
 _PASS_TAGS = _BLOCKS | _CELLS | {
-    "br", "b", "strong", "span", "font", "sup", "sub",
+    "br", "b", "strong", "span", "font", "sup", "sub", "del", "ins",
     "a", "em", "i", "u", "s", "strike", "small", "big", "label", "code", "mark", "abbr", "cite", "q",
     "header", "footer", "aside", "nav", "main", "figure", "figcaption", "center", "address", "pre",
     "dl", "dt", "dd", "caption", "thead", "tbody", "tfoot", "details", "summary",
@@ -77,6 +87,66 @@ _MSO_LIST_LABEL = re.compile(r"mso-list\s*:\s*ignore", re.I)
 _LIST_STYLE = re.compile(r"list-style(?:-type)?\s*:\s*([a-z-]+)", re.I)
 _OL_TYPES = {"1": "decimal", "a": "lower-alpha", "A": "upper-alpha", "i": "lower-roman", "I": "upper-roman"}
 _VOID = {"br", "img", "hr", "meta", "input", "col", "wbr"}
+# Struck-through text: a tracked deletion Word shows (<del>, span.msoDel), <s>, <strike>.
+_STRUCK_TAGS = {"del", "s", "strike"}
+# Word's 目录 paragraphs on the clipboard (class MsoToc1 … MsoToc9, the heading MsoTocHeading).
+_TOC_CLASS = re.compile(r"^msotoc(?:[1-9]|heading)$", re.I)
+# The declarations a rule of the page's <style> sheet may give an element here: what hides
+# it, strikes it through or sets it in a symbol font.
+_RULE_PROPERTIES = {
+    "display", "mso-hide", "visibility", "text-decoration", "text-decoration-line",
+    "font-family", "mso-symbol-font-family",
+}  # fmt: skip
+_STYLE_SHEET = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.I | re.S)
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_SIMPLE_SELECTOR = re.compile(r"^([a-z][a-z0-9]*)?(?:\.([\w-]+))?$", re.I)
+
+
+def style_rules(value: str) -> dict[tuple[str, str], dict[str, str]]:
+    """The simple rules of a page's <style> sheets (also inside Word's conditional
+    comments): (element or "", class or "") → the declarations that hide, strike or set a
+    symbol font. Only element, .class and element.class selectors are read (Word writes
+    ``span.Hid{display:none;mso-hide:all}``, WPS ``span.15{display:none}``); @-rules,
+    combinators and pseudo-classes are not."""
+    rules: dict[tuple[str, str], dict[str, str]] = {}
+    for sheet in _STYLE_SHEET.findall(value or ""):
+        sheet = _CSS_COMMENT.sub("", sheet).replace("<!--", " ").replace("-->", " ")
+        for prelude, body in _top_level_rules(sheet):
+            wanted = {k: v for k, v in _declarations(body).items() if k in _RULE_PROPERTIES}
+            if not wanted:
+                continue
+            for selector in prelude.split(","):
+                match = _SIMPLE_SELECTOR.match(selector.strip())
+                if match and (match.group(1) or match.group(2)):
+                    key = ((match.group(1) or "").lower(), (match.group(2) or "").lower())
+                    rules.setdefault(key, {}).update(wanted)
+    return rules
+
+
+def _top_level_rules(sheet: str) -> list[tuple[str, str]]:
+    """(prelude, declarations) of a sheet's top-level rules; @-rules (@media print {…},
+    @font-face, @page, @import …;) with all they hold are passed over."""
+    rules, depth, start, body_start, prelude = [], 0, 0, 0, ""
+    for i, char in enumerate(sheet):
+        if char == "{":
+            if depth == 0:
+                prelude = sheet[start:i].split(";")[-1].strip()
+                body_start = i + 1
+            depth += 1
+        elif char == "}" and depth:
+            depth -= 1
+            if depth == 0:
+                if prelude and not prelude.startswith("@"):
+                    rules.append((prelude, sheet[body_start:i]))
+                start = i + 1
+    return rules
+
+
+def _struck(tag: str, css: dict[str, str]) -> bool:
+    decoration = css.get("text-decoration", "") + " " + css.get("text-decoration-line", "")
+    return tag in _STRUCK_TAGS or "line-through" in decoration
+
+
 CELL_SEPARATOR = "\u3000"
 # A run of a paragraph: (text, bold, script), script "sup", "sub" or "" (the baseline).
 # Functions that take runs also take the older (text, bold) pairs.
@@ -144,11 +214,21 @@ class _Paragraphs(HTMLParser):
     """Collects paragraphs as lists of (text, bold, script) runs from pre-cleaned HTML, and
     the hidden texts it leaves out (``hidden``, one entry per hidden place)."""
 
-    def __init__(self) -> None:
+    def __init__(self, rules: dict[tuple[str, str], dict[str, str]] | None = None) -> None:
         super().__init__(convert_charrefs=True)
         self.paragraphs: list[list[Run]] = []
         self.tables = 0  # how many tables were turned into rows of text
         self.hidden: list[str] = []  # the texts left out because a browser does not show them
+        self.struck: list[str] = []  # the struck-through texts left out, one per passage
+        self.symbols: list[str] = []  # symbol-font code points without an equivalent ("Wingdings F0FF")
+        self.contents = 0  # 目录 paragraphs left out
+        self._rules = rules or {}
+        self._struck_stack: list[bool] = []  # inside struck-through text
+        self._font_stack: list[str | None] = []  # the symbol font (table key) in effect, or None
+        self._toc_stack: list[bool] = []  # inside a 目录 paragraph
+        self._struck_text: list[str] = []  # the struck passage being read
+        self._toc_paragraph = False  # the paragraph being read is a 目录 entry (by class)
+        self._in_contents = False  # the last paragraph was a 目录 entry
         self._runs: list[Run] = []
         self._bold_stack: list[bool] = []  # the effective weight of each open element
         self._label_stack: list[bool] = []  # inside a Word list label (mso-list:Ignore)
@@ -222,8 +302,17 @@ class _Paragraphs(HTMLParser):
                 self._structure(tag, attributes)
             return
         style = attributes.get("style") or ""
-        css = _declarations(style)
+        classes = (attributes.get("class") or "").lower().split()
+        css = {**self._rule_css(tag, classes), **_declarations(style)}
         shown = self._shown(attributes, css)
+        self._struck_stack.append(bool(self._struck_stack and self._struck_stack[-1]) or _struck(tag, css))
+        family = css.get("mso-symbol-font-family") or css.get("font-family") or attributes.get("face")
+        if family:
+            self._font_stack.append(symbol_font(family))
+        else:
+            self._font_stack.append(self._font_stack[-1] if self._font_stack else None)
+        toc = any(_TOC_CLASS.match(name) for name in classes)
+        self._toc_stack.append(bool(self._toc_stack and self._toc_stack[-1]) or toc)
         self._shown_stack.append(shown)
         inherited = self._bold_stack[-1] if self._bold_stack else False
         weight = _weight(style)
@@ -237,8 +326,23 @@ class _Paragraphs(HTMLParser):
         if shown[0]:
             return  # not displayed: it makes no paragraph, list number or table row
         self._structure(tag, attributes)
+        if toc:
+            self._toc_paragraph = True
         if tag == "li":
             self._list_item(attributes, weight)
+
+    def _rule_css(self, tag: str, classes: list[str]) -> dict[str, str]:
+        """What the sheet's rules give the element, by specificity: element, then .class,
+        then element.class (the style attribute, applied after, wins over all)."""
+        if not self._rules:
+            return {}
+        css: dict[str, str] = {}
+        css.update(self._rules.get((tag, ""), {}))
+        for name in classes:
+            css.update(self._rules.get(("", name), {}))
+        for name in classes:
+            css.update(self._rules.get((tag, name), {}))
+        return css
 
     def _structure(self, tag: str, attributes: dict) -> None:
         """Paragraph breaks, table cells and lists an element makes where it is displayed."""
@@ -266,6 +370,13 @@ class _Paragraphs(HTMLParser):
             self._label_stack.pop()
         if self._script_stack:
             self._script_stack.pop()
+        if self._font_stack:
+            self._font_stack.pop()
+        if self._toc_stack:
+            self._toc_stack.pop()
+        was_struck = bool(self._struck_stack) and self._struck_stack.pop()
+        if was_struck and not (self._struck_stack and self._struck_stack[-1]):
+            self._end_struck_passage()
         was_hidden = self._is_hidden
         not_displayed = bool(self._shown_stack) and self._shown_stack.pop()[0]
         if was_hidden and not self._is_hidden:
@@ -281,10 +392,26 @@ class _Paragraphs(HTMLParser):
         elif tag in _BLOCKS and not (self._cells and tag not in ("tr", "table")):
             self._break()
 
+    def _end_struck_passage(self) -> None:
+        text = " ".join(normalize_text("".join(self._struck_text)).split())
+        if text:
+            self.struck.append(text)
+        self._struck_text = []
+
     def handle_data(self, data):
+        if self._toc_stack and self._toc_stack[-1]:
+            return  # a 目录 entry, its dot leader and page number: left out as a whole, noted once
         if self._is_hidden:
             self._hidden_text.append(data)
             return
+        if self._struck_stack and self._struck_stack[-1]:
+            self._struck_text.append(data)
+            return
+        font = self._font_stack[-1] if self._font_stack else None
+        if font:
+            data, missing = map_symbol_text(font, data)
+            name = FONT_NAMES.get(font, font.title())
+            self.symbols += [f"{name} 字体 {code:04X}" for code in missing]
         # White space in HTML source is what a browser shows (CSS white-space: normal): runs
         # of spaces and tabs are one space; a line end is a space too, except between two
         # ideographs, where it is nothing (Word's clipboard HTML breaks long lines in the
@@ -304,13 +431,27 @@ class _Paragraphs(HTMLParser):
     def _break(self) -> None:
         # Quotes pair within the paragraph, across its bold and regular runs.
         runs = _tidy(pair_runs(_tidy(self._runs)))
-        if runs:
-            self.paragraphs.append(runs)
         self._runs = []
+        toc, self._toc_paragraph = self._toc_paragraph, False
+        if not runs and not toc:
+            return
+        text = "".join(run[0] for run in runs)
+        last = "".join(run[0] for run in self.paragraphs[-1]) if self.paragraphs else ""
+        if toc or ((self._in_contents or is_contents_heading(last)) and is_contents_entry(text)):
+            # A 目录 (Word's TOC paragraphs, or lines with a dot leader and a page number
+            # under a 目录 heading): not the piece's text; its heading goes with it.
+            if self.paragraphs and is_contents_heading(last):
+                self.paragraphs.pop()
+            self.contents += 1
+            self._in_contents = True
+            return
+        self._in_contents = False
+        self.paragraphs.append(runs)
 
     def close(self):
         super().close()
         self._end_hidden_place()
+        self._end_struck_passage()
         self._break()
 
 
@@ -420,7 +561,7 @@ def _tidy(runs: list[tuple]) -> list[Run]:
 
 def _clean(value: str) -> _Paragraphs:
     """The body read into paragraphs of runs (the parser, closed), hidden text left out."""
-    parser = _Paragraphs()
+    parser = _Paragraphs(style_rules(value) if "<style" in value.lower() else None)
     if "<" not in value and "&" not in value:
         # Plain text (a textarea without the editor): one paragraph per line.
         lines = (normalize_paragraph(line) for line in normalize_text(value).split("\n"))
@@ -429,7 +570,12 @@ def _clean(value: str) -> _Paragraphs:
     cleaned = nh3.clean(
         value,
         tags=_PASS_TAGS,
-        attributes={"*": {"style", "hidden"}, "ol": {"start", "type"}, "li": {"value"}},
+        attributes={
+            "*": {"style", "hidden", "class"},
+            "ol": {"start", "type"},
+            "li": {"value"},
+            "font": {"face"},
+        },
         clean_content_tags={
             "script",
             "style",
@@ -482,13 +628,6 @@ def body_runs(value: str) -> list[list[Run]]:
     return [_tidy(runs) for runs in _paragraph_runs(value or "")]
 
 
-def body_runs_and_hidden(value: str) -> tuple[list[list[Run]], list[str]]:
-    """(``body_runs(value)``, the hidden texts left out): for a reader that takes the runs
-    and must name what it did not take (an HTML body embedded in a Word file)."""
-    parser = _clean(value or "")
-    return [_tidy(runs) for runs in parser.paragraphs], parser.hidden
-
-
 def sanitize_body(value: str) -> str:
     """HTML limited to <p>, <strong>, <sup> and <sub>, canonical (sanitizing twice changes
     nothing). Hidden text is left out; ``sanitize_paste`` also says what was."""
@@ -500,6 +639,85 @@ def sanitize_paste(value: str) -> tuple[str, list[str]]:
     space collapsed) — for the paths that must name what they did not take."""
     parser = _clean(value or "")
     return runs_to_html(parser.paragraphs), parser.hidden
+
+
+@dataclass
+class PasteReport:
+    """A pasted (or embedded) page read as the body, and what it did not take as shown:
+    ``hidden`` and ``struck`` texts (one per place), ``symbols`` without an equivalent,
+    ``contents`` 目录 paragraphs left out, ``substituted`` bullets the print lacks ("⮚→▶"),
+    ``stale`` broken-field texts kept as they are, as (place, text)."""
+
+    paragraphs: list[list[Run]]
+    hidden: list[str] = field(default_factory=list)
+    struck: list[str] = field(default_factory=list)
+    symbols: list[str] = field(default_factory=list)
+    contents: int = 0
+    substituted: list[str] = field(default_factory=list)
+    stale: list[tuple[str, str]] = field(default_factory=list)
+    tables: int = 0
+
+    @property
+    def body(self) -> str:
+        return runs_to_html(self.paragraphs)
+
+    def notices(self, verb: str = "粘贴") -> list[str]:
+        """One line per kind, in Chinese, for the contributor (see ``paste_notices``)."""
+        return paste_notices(self, verb=verb)
+
+
+def read_paste(value: str, *, for_print: bool = True) -> PasteReport:
+    """A pasted page (or a body as the form posts it) read as ``sanitize_body`` reads it,
+    with what it left out or changed. ``for_print``: bullets and check marks the print faces
+    lack are replaced by the nearest they have (``text.symbols.PRINT_SUBSTITUTES``)."""
+    parser = _clean(value or "")
+    paragraphs = [_tidy(runs) for runs in parser.paragraphs]
+    report = PasteReport(
+        paragraphs,
+        hidden=parser.hidden,
+        struck=parser.struck,
+        symbols=parser.symbols,
+        contents=parser.contents,
+        tables=parser.tables,
+    )
+    for number, runs in enumerate(paragraphs, 1):
+        if for_print:
+            for i, run in enumerate(runs):
+                text, made = substitute_for_print(run[0])
+                if made:
+                    runs[i] = (text, *run[1:])
+                    report.substituted += made
+        report.stale += [(f"第 {number} 段", text) for text in stale_texts("".join(r[0] for r in runs))]
+    return report
+
+
+def struck_notice(struck: list[str], *, verb: str = "粘贴", limit: int = 5, width: int = 20) -> str:
+    """ "删除线文字 2 处未粘贴：“15个”、“计划年底前完成。”（原文中划了删除线或是修订中删除的文字…）"."""
+    if not struck:
+        return ""
+    quoted = [f"“{text[:width]}{'……' if len(text) > width else ''}”" for text in struck[:limit]]
+    more = "……" if len(struck) > limit else ""
+    return (
+        f"删除线文字 {len(struck)} 处未{verb}：{'、'.join(quoted)}{more}"
+        "（原文中划了删除线或修订中删去的文字，不会保存和刊印；如需要，请直接输入）"
+    )
+
+
+def paste_notices(report: PasteReport, *, verb: str = "粘贴") -> list[str]:
+    """The lines naming what a paste did not take as shown: hidden text, struck text,
+    symbol characters without an equivalent, a 目录 skipped, symbols replaced for print,
+    broken-field texts kept. The editor (static/submissions/editor.js) words them alike."""
+    notes = [hidden_notice(report.hidden, verb=verb), struck_notice(report.struck, verb=verb)]
+    if report.symbols:
+        listed = "、".join(report.symbols[:5]) + ("……" if len(report.symbols) > 5 else "")
+        notes.append(
+            f"符号字体字符 {len(report.symbols)} 处无法转换：{listed}（没有对应的标准字符，未{verb}，请核对后补上）"
+        )
+    if report.contents:
+        notes.append(f"已跳过 Word 自动目录（目录条目和页码 {report.contents} 行未{verb}）")
+    notes.append(substitution_notice(report.substituted))
+    notes.append(stale_notice(report.stale, verb=verb))
+    return [note for note in notes if note]
 
 
 def hidden_notice(hidden: list[str], *, verb: str = "粘贴", limit: int = 5, width: int = 20) -> str:

@@ -4,7 +4,9 @@
 // the way in (no invisible characters or indents; a font-weight:normal wrapper is not bold;
 // vertical-align:super/sub is sup/sub; a table becomes rows of text, with a notice; text the
 // page hides — hidden, display:none, mso-hide:all, visibility:hidden, font-size:0 … — is
-// left out and named in the notice); the server sanitizes and normalises again by the same
+// left out and named in the notice, as are struck-through text and tracked deletions; <style>
+// class rules are applied; symbol fonts are mapped through the server's table; Word's 目录
+// is skipped); the server sanitizes and normalises again by the same
 // rules (text/richtext.py, text/normalize.py), so this is a convenience, not a guard.
 // Without JavaScript the textarea works as it is: one paragraph per line.
 (function () {
@@ -112,6 +114,112 @@
     }
     return out;
   }
+  // The page's <style> rules that hide, strike or set a symbol font, for element, .class
+  // and element.class selectors (richtext.style_rules): "tag|class" → declarations.
+  const RULE_PROPERTIES = new Set(["display", "mso-hide", "visibility", "text-decoration", "text-decoration-line", "font-family", "mso-symbol-font-family"]);
+  // [prelude, declarations] of a sheet's top-level rules; @-rules are passed over whole.
+  function topLevelRules(sheet) {
+    const rules = [];
+    let depth = 0, start = 0, bodyStart = 0, prelude = "";
+    for (let i = 0; i < sheet.length; i++) {
+      const char = sheet[i];
+      if (char === "{") {
+        if (depth === 0) {
+          prelude = sheet.slice(start, i).split(";").pop().trim();
+          bodyStart = i + 1;
+        }
+        depth += 1;
+      } else if (char === "}" && depth) {
+        depth -= 1;
+        if (depth === 0) {
+          if (prelude && !prelude.startsWith("@")) rules.push([prelude, sheet.slice(bodyStart, i)]);
+          start = i + 1;
+        }
+      }
+    }
+    return rules;
+  }
+  function styleRules(raw) {
+    const rules = new Map();
+    for (const sheet of (raw || "").matchAll(/<style\b[^>]*>([\s\S]*?)<\/style\s*>/gi)) {
+      const text = sheet[1].replace(/\/\*[\s\S]*?\*\//g, "").replace(/<!--/g, " ").replace(/-->/g, " ");
+      for (const [prelude, body] of topLevelRules(text)) {
+        const wanted = Object.fromEntries(Object.entries(declarations(body)).filter(([k]) => RULE_PROPERTIES.has(k)));
+        if (!Object.keys(wanted).length) continue;
+        for (const selector of prelude.split(",")) {
+          const m = /^([a-z][a-z0-9]*)?(?:\.([\w-]+))?$/i.exec(selector.trim());
+          if (m && (m[1] || m[2])) {
+            const key = `${(m[1] || "").toLowerCase()}|${(m[2] || "").toLowerCase()}`;
+            rules.set(key, Object.assign(rules.get(key) || {}, wanted));
+          }
+        }
+      }
+    }
+    return rules;
+  }
+  // What the rules give an element: element, then .class, then element.class.
+  function ruleCss(node, rules) {
+    if (!rules || !rules.size) return {};
+    const tag = node.nodeName.toLowerCase();
+    const classes = (node.getAttribute("class") || "").toLowerCase().split(/\s+/).filter(Boolean);
+    const css = Object.assign({}, rules.get(`${tag}|`) || {});
+    for (const name of classes) Object.assign(css, rules.get(`|${name}`) || {});
+    for (const name of classes) Object.assign(css, rules.get(`${tag}|${name}`) || {});
+    return css;
+  }
+
+  // Symbol fonts (Wingdings "Ø" is ⮚) and the print's substitutes for the bullets it lacks:
+  // the server's one table (text/data/symbol_fonts.tsv, text.symbols), as a JSON copy.
+  let SYMBOLS = { fonts: {}, print: {} };
+  const symbolsReady = (() => {
+    const script = document.currentScript;
+    if (!script || !script.src || !window.fetch) return Promise.resolve();
+    // The page names the file (its hashed name in production); else beside this script.
+    return fetch(script.dataset.symbolFonts || new URL("symbol_fonts.json", script.src))
+      .then((response) => (response.ok ? response.json() : null))
+      .then((data) => { if (data) SYMBOLS = data; })
+      .catch(() => {});
+  })();
+  const FONT_NAMES = { wingdings: "Wingdings", webdings: "Webdings", symbol: "Symbol" };
+  function symbolFont(family) {
+    const first = (family || "").split(",")[0].trim().replace(/^["']|["']$/g, "");
+    const key = first.split(/\s+/).join(" ").toLowerCase();
+    return SYMBOLS.fonts[key] ? key : null;
+  }
+  // Text in a symbol font as the characters it draws; codes without one go to `missing`.
+  function mapSymbols(font, text, missing) {
+    let out = "";
+    for (const char of text) {
+      let code = char.codePointAt(0);
+      if (code <= 0x20 || (code >= 0x100 && code < 0xf020) || code > 0xf0ff || /\s/.test(char)) { out += char; continue; }
+      const key = code >= 0xf000 ? code - 0xf000 : code;
+      const mapped = SYMBOLS.fonts[font][String(key)];
+      if (mapped === undefined) missing.push(`${FONT_NAMES[font] || font.replace(/\b\w/g, (c) => c.toUpperCase())} 字体 ${code.toString(16).toUpperCase().padStart(4, "0")}`);
+      else out += mapped;
+    }
+    return out;
+  }
+  // Bullets and check marks the print faces lack → the nearest they have (text.symbols).
+  function substituteForPrint(paragraphs, made) {
+    for (const runs of paragraphs) {
+      for (const run of runs) {
+        run[0] = Array.from(run[0], (c) => {
+          const to = SYMBOLS.print[c];
+          if (to === undefined) return c;
+          made.push(`${c}→${to}`);
+          return to;
+        }).join("");
+      }
+    }
+    return paragraphs;
+  }
+
+  // A 目录 and the texts broken fields leave (text/traces.py).
+  const CONTENTS_HEADING = /^\s*(?:目\s*录|目\s*次|(?:table\s+of\s+)?contents)\s*$/i;
+  const CONTENTS_ENTRY = /^\S.{0,99}?(?:\t+[ \u3000]*|[ \u3000]*(?:[.．·・…‥_\-－—][ \u3000]?){3,}[ \u3000]*)(?:\d{1,4}|[ivxlcIVXLC]{1,6})\s*$/;
+  const TOC_CLASS = /^msotoc(?:[1-9]|heading)$/i;
+  const STALE = /错误[！!]\s*(?:未找到引用源|书签未定义|文档中没有指定样式的文字|未定义书签|引用源未找到)[。.]?|Error!\s*(?:Reference source not found|Bookmark not defined|No text of specified style in document)\.?|[单点]击(?:或点按)?此处输入(?:文字|文本|日期)[。.]?|Click (?:or tap )?here to enter (?:text|a date)\.?/gi;
+
   const ZERO = /^[+-]?0*\.?0*(px|pt|em|rem|ex|ch|%|cm|mm|in|pc|q|vw|vh)?$/i;
   const RELATIVE_SIZE = /((?<!r)em|ex|ch|%)$|^(larger|smaller|inherit)$/i;
   const isZero = (value) => Boolean(value) && ZERO.test(value);
@@ -154,8 +262,29 @@
     let runs = [];
     let cells = 0;
     let hiddenText = "";
+    let struckText = "";
+    let tocParagraph = false; // the paragraph being read is a 目录 entry (Word's MsoToc class)
+    let inContents = false; // the last paragraph was a 目录 entry
+    const rules = stats && stats.rules;
+    const plain = (r) => r.map(([text]) => text).join("");
     const flush = () => {
-      if (runs.some(([text]) => text.trim())) paragraphs.push(runs);
+      const toc = tocParagraph;
+      tocParagraph = false;
+      const kept = runs.some(([text]) => text.replace(/\ufdd0/g, "").trim());
+      if (kept || toc) {
+        // A 目录 (Word's TOC paragraphs, or leader lines with a page number under a 目录
+        // heading) is not the piece's text; its heading goes with it (richtext._break).
+        const last = paragraphs.length ? plain(paragraphs[paragraphs.length - 1]) : "";
+        const text = plain(resolveWhiteSpace(runs)).trim();
+        if (toc || ((inContents || CONTENTS_HEADING.test(last)) && CONTENTS_ENTRY.test(text))) {
+          if (paragraphs.length && CONTENTS_HEADING.test(last)) paragraphs.pop();
+          if (stats) stats.contents = (stats.contents || 0) + 1;
+          inContents = true;
+        } else {
+          inContents = false;
+          paragraphs.push(runs);
+        }
+      }
       runs = [];
     };
     const endHidden = () => {
@@ -163,19 +292,34 @@
       if (text && stats) (stats.hidden = stats.hidden || []).push(text);
       hiddenText = "";
     };
+    const endStruck = () => {
+      const text = normalizeText(struckText).split(/\s+/).filter(Boolean).join(" ");
+      if (text && stats) (stats.struck = stats.struck || []).push(text);
+      struckText = "";
+    };
     const lists = []; // [next number, list-style-type] for <ol>, null for <ul>
     let pendingLabel = null; // an <li>'s number, put before its first text
-    (function walk(node, bold, inLabel, script, shown) {
+    (function walk(node, bold, inLabel, script, shown, marks) {
       const hidden = shown.some(Boolean);
       for (const child of node.childNodes) {
-        if (child.nodeType === Node.TEXT_NODE && hidden) {
+        if (child.nodeType === Node.TEXT_NODE && marks.toc) {
+          continue; // a 目录 entry, its dot leader and page number: left out, noted once
+        } else if (child.nodeType === Node.TEXT_NODE && hidden) {
           hiddenText += child.textContent;
+        } else if (child.nodeType === Node.TEXT_NODE && marks.struck) {
+          struckText += child.textContent;
         } else if (child.nodeType === Node.TEXT_NODE) {
           // White space of HTML source as a browser shows it (the server's richtext is
           // the rule): spaces and tabs one space; a line end a space, or nothing between
           // two wide characters (decided per paragraph, in toHtml).
+          let source = child.textContent;
+          if (marks.font && SYMBOLS.fonts[marks.font]) {
+            const missing = [];
+            source = mapSymbols(marks.font, source, missing);
+            if (missing.length && stats) (stats.symbols = stats.symbols || []).push(...missing);
+          }
           let text = normalizeText(
-            child.textContent.replace(/\ufdd0/g, "").replace(/[ \t]*[\r\n]+[ \t\r\n]*/g, SEGMENT).replace(/[ \t]+/g, " ")
+            source.replace(/\ufdd0/g, "").replace(/[ \t]*[\r\n]+[ \t\r\n]*/g, SEGMENT).replace(/[ \t]+/g, " ")
           );
           if (inLabel) text = text.replace(/^[ \u3000\ufdd0]+|[ \u3000\ufdd0]+$/g, ""); // Word's spacer after a list label
           if (text && pendingLabel && text.replace(/[ \u3000]/g, "")) {
@@ -191,15 +335,23 @@
             else flush();
             continue;
           }
-          const css = declarations(child.getAttribute("style"));
+          const css = Object.assign(ruleCss(child, rules), declarations(child.getAttribute("style")));
           const childShown = shownOf(child, css, shown);
+          const decoration = `${css["text-decoration"] || ""} ${css["text-decoration-line"] || ""}`;
+          const family = css["mso-symbol-font-family"] || css["font-family"] || child.getAttribute("face");
+          const isToc = (child.getAttribute("class") || "").split(/\s+/).some((name) => TOC_CLASS.test(name));
+          const childMarks = {
+            struck: marks.struck || ["DEL", "S", "STRIKE"].includes(child.nodeName) || decoration.includes("line-through"),
+            font: family ? symbolFont(family) : marks.font,
+            toc: marks.toc || isToc,
+          };
           const childScript = scriptOf(child, css, script);
           const weight = weightOf(child);
           const childBold = weight === null ? bold : weight;
           const childLabel = inLabel || MSO_LIST_LABEL.test(child.getAttribute("style") || "");
           if (childShown[0]) {
             // Not displayed: its text is named, it makes no paragraph, number or row.
-            walk(child, childBold, childLabel, childScript, childShown);
+            walk(child, childBold, childLabel, childScript, childShown, childMarks);
             if (!hidden) endHidden();
             continue;
           }
@@ -207,9 +359,10 @@
           if (CELLS.has(child.nodeName)) {
             if (runs.length) runs.push([CELL_SEPARATOR, false, ""]);
             cells += 1;
-            walk(child, childBold, childLabel, childScript, childShown);
+            walk(child, childBold, childLabel, childScript, childShown, childMarks);
             cells -= 1;
             if (!hidden && childShown.some(Boolean)) endHidden();
+            if (!marks.struck && childMarks.struck) endStruck();
             continue;
           }
           const styleType = LIST_STYLE.exec(child.getAttribute("style") || "");
@@ -221,6 +374,7 @@
           }
           const block = BLOCKS.has(child.nodeName) && !(cells && child.nodeName !== "TR" && child.nodeName !== "TABLE");
           if (block) flush();
+          if (isToc) tocParagraph = true;
           if (child.nodeName === "LI") {
             pendingLabel = null;
             const current = lists[lists.length - 1];
@@ -232,15 +386,17 @@
               if (label) pendingLabel = [label, childBold, ""];
             }
           }
-          walk(child, childBold, childLabel, childScript, childShown);
+          walk(child, childBold, childLabel, childScript, childShown, childMarks);
           if (!hidden && childShown.some(Boolean)) endHidden();
+          if (!marks.struck && childMarks.struck) endStruck();
           if (child.nodeName === "LI") pendingLabel = null;
           if (child.nodeName === "OL" || child.nodeName === "UL") lists.pop();
           if (block) flush();
         }
       }
-    })(root, false, false, "", [false, false, false]);
+    })(root, false, false, "", [false, false, false], { struck: false, font: null, toc: false });
     endHidden();
+    endStruck();
     flush();
     return paragraphs;
   }
@@ -282,6 +438,40 @@
     const quoted = hidden.slice(0, 5).map((t) => `“${t.slice(0, 20)}${t.length > 20 ? "……" : ""}”`);
     return `隐藏文字 ${hidden.length} 处未粘贴：${quoted.join("、")}${hidden.length > 5 ? "……" : ""}` +
       "（原文中设为不显示的文字，不会保存和刊印；如需要，请直接输入）";
+  }
+
+  // The notices naming what else a paste left out or changed (richtext.paste_notices).
+  function quoteList(texts) {
+    return texts.slice(0, 5).map((t) => `“${t.slice(0, 20)}${t.length > 20 ? "……" : ""}”`).join("、") + (texts.length > 5 ? "……" : "");
+  }
+  function pasteNotices(stats, paragraphs) {
+    const notes = [];
+    if (stats.hidden && stats.hidden.length) notes.push(hiddenNotice(stats.hidden));
+    if (stats.struck && stats.struck.length) {
+      notes.push(`删除线文字 ${stats.struck.length} 处未粘贴：${quoteList(stats.struck)}` +
+        "（原文中划了删除线或修订中删去的文字，不会保存和刊印；如需要，请直接输入）");
+    }
+    if (stats.symbols && stats.symbols.length) {
+      notes.push(`符号字体字符 ${stats.symbols.length} 处无法转换：${stats.symbols.slice(0, 5).join("、")}${stats.symbols.length > 5 ? "……" : ""}` +
+        "（没有对应的标准字符，未粘贴，请核对后补上）");
+    }
+    if (stats.contents) notes.push(`已跳过 Word 自动目录（目录条目和页码 ${stats.contents} 行未粘贴）`);
+    const made = stats.substituted || [];
+    if (made.length) {
+      const kinds = [...new Set(made)];
+      notes.push(`符号 ${made.length} 处改为印刷字体中的相近符号：${kinds.slice(0, 5).join("、")}${kinds.length > 5 ? "……" : ""}` +
+        "（原符号印刷字体中没有，会印成方框）");
+    }
+    const stale = [];
+    paragraphs.forEach((runs, i) => {
+      // Counted within the paste (it may go into text already there).
+      for (const m of runs.map(([text]) => text).join("").matchAll(STALE)) stale.push(`粘贴内容第 ${i + 1} 段“${m[0].trim()}”`);
+    });
+    if (stale.length) {
+      notes.push(`Word 失效引用或未填占位符留下的文字 ${stale.length} 处：${stale.slice(0, 5).join("；")}${stale.length > 5 ? `……等 ${stale.length} 处` : ""}` +
+        "（已按原样粘贴，不是原文内容；请补写所引内容或删去）");
+    }
+    return notes;
   }
 
   function toHtml(paragraphs) {
@@ -395,20 +585,30 @@
       event.preventDefault();
       const data = event.clipboardData;
       const htmlData = data.getData("text/html");
-      const stats = { tables: 0, hidden: [] };
-      let cleaned;
-      if (htmlData) {
-        cleaned = toHtml(paragraphsOf(new DOMParser().parseFromString(htmlData, "text/html").body, stats));
-      } else {
-        cleaned = toHtml(data.getData("text/plain").split(/\r?\n/).map((line) => [[normalizeText(line), false, ""]]));
-      }
-      const notes = [];
-      if (stats.tables) notes.push(`粘贴的内容含 ${stats.tables} 个表格，已按行转为文字（每行一段，单元格之间空一格），请核对。`);
-      if (stats.hidden.length) notes.push(hiddenNotice(stats.hidden));
-      notice.hidden = !notes.length;
-      notice.textContent = notes.join(" ");
-      document.execCommand("insertHTML", false, cleaned);
-      sync();
+      const plainData = data.getData("text/plain");
+      // The symbol table is read once, when the page loads; a paste waits for it.
+      symbolsReady.then(() => {
+        const stats = { tables: 0, hidden: [], struck: [], symbols: [], contents: 0, substituted: [], rules: styleRules(htmlData) };
+        let paragraphs;
+        if (htmlData) {
+          paragraphs = paragraphsOf(new DOMParser().parseFromString(htmlData, "text/html").body, stats);
+        } else {
+          paragraphs = plainData.split(/\r?\n/).map((line) => [[normalizeText(line), false, ""]]);
+        }
+        substituteForPrint(paragraphs, stats.substituted);
+        const cleaned = toHtml(paragraphs);
+        const notes = [];
+        if (stats.tables) notes.push(`粘贴的内容含 ${stats.tables} 个表格，已按行转为文字（每行一段，单元格之间空一格），请核对。`);
+        notes.push(...pasteNotices(stats, paragraphs));
+        notice.hidden = !notes.length;
+        notice.replaceChildren(...notes.map((note) => {
+          const line = document.createElement("div");
+          line.textContent = note;
+          return line;
+        }));
+        document.execCommand("insertHTML", false, cleaned);
+        sync();
+      });
     });
 
     textarea.hidden = true;
@@ -439,5 +639,5 @@
       });
     }
   });
-  window.bulletinRichtext = { toHtml, paragraphsOf, normalizeText, hiddenNotice };
+  window.bulletinRichtext = { toHtml, paragraphsOf, normalizeText, hiddenNotice, styleRules, substituteForPrint, pasteNotices, symbolsReady };
 })();

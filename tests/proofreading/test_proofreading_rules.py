@@ -99,6 +99,14 @@ HITS = [
     ("date_format", "于2024/1/5召开座谈会。", [("2024/1/5", "2024年1月5日")]),
     ("term", "推进十四五规划实施。", [("十四五", "“十四五”")]),
     ("term", "组织人民代表开展视察。", [("人民代表", "人大代表")]),
+    ("stale_field", "详见错误！未找到引用源。所列清单。", [("错误！未找到引用源。", "")]),
+    ("stale_field", "按照错误!书签未定义。要求", [("错误!书签未定义。", "")]),
+    (
+        "stale_field",
+        "see Error! Reference source not found. below",
+        [("Error! Reference source not found.", "")],
+    ),
+    ("stale_field", "联系人：单击此处输入文字。", [("单击此处输入文字。", "")]),
 ]
 
 # (rule, text): the rule must not flag anything in these.
@@ -141,6 +149,7 @@ NEAR_MISSES = [
     ("thousands_separator", "2024年，共12500条，第3.1,2条。"),
     ("date_format", "2024年1月5日召开，版本1.2.3发布。"),
     ("term", "推进“十四五”规划，他说“要落实‘十四五’规划”，人民代表大会制度，人大代表。"),
+    ("stale_field", "系统提示错误，未找到相关文件；引用来源已核实；请在此处输入意见。"),
 ]
 
 
@@ -343,4 +352,13 @@ def test_the_report_lists_rules_in_the_registrys_module_order():
     """Findings are reported in the order the rule modules register (proofreading/rules/__init__.py):
     repeats first, the issue-wide rules last."""
     modules = list(dict.fromkeys(rule.run.__module__.rsplit(".", 1)[1] for rule in RULES.values()))
-    assert modules == ["repeated", "enumeration", "marks", "punctuation", "numbers", "names", "issue"]
+    assert modules == [
+        "repeated",
+        "enumeration",
+        "marks",
+        "punctuation",
+        "numbers",
+        "names",
+        "traces",
+        "issue",
+    ]
