@@ -81,6 +81,9 @@ COLOPHON_LINE = 24.0
 # Taller than this, the 送 block cannot sit under the last byline and two lines of its
 # text on one page: it goes straight into the flow.
 COLOPHON_FOOTNOTE_MAX = BLOCK_HEIGHT - 3 * LINE
+# In the flow, a block no taller than this goes whole to the next page, with the last
+# byline and two lines of its text, rather than be split.
+COLOPHON_WHOLE_MAX = COLOPHON_FOOTNOTE_MAX
 
 CSS_PATH = Path(__file__).with_name("print.css")
 SCREEN_CSS_PATH = Path(__file__).with_name("screen.css")
@@ -387,6 +390,7 @@ def build_context(
     report: CheckReport | None = None,
     font_url: Callable[[Face], str] | None = None,
     colophon_flow: bool | None = None,
+    colophon_whole: bool = True,
 ) -> dict:
     """The print template's context; lines that cannot be justified go to ``report``.
 
@@ -519,6 +523,8 @@ def build_context(
         "extra_line": _face_span(doc.extra_line, fonts, "body") if doc.extra_line else "",
         "dist_label": _face_span("送：", fonts, "body"),
         "colophon_flow": colophon_flow,
+        # In the flow, a block that fits on one page is kept whole (print.css).
+        "colophon_whole": colophon_whole and colophon_height(colophon_lines) <= COLOPHON_WHOLE_MAX,
         "body_class": fonts.roles["body"].css_class,
         "title_class": fonts.roles["title"].css_class,
         "bold_class": fonts.roles["bold"].css_class,
@@ -554,6 +560,12 @@ def laid_out(document: IssueDocument, fonts: FontSet) -> tuple[str, Document, bo
             context = build_context(document, fonts, colophon_flow=True)
             html = _ENGINE.get_template(TEMPLATE).render(Context(context))
             laid = HTML(string=html, base_url=str(CSS_PATH.parent)).render(font_config=FONT_CONFIG)
+        if flow and context["colophon_whole"] and not _pages_filled(laid):
+            # Kept whole, the block took so much of the text before it along that a page
+            # was left nearly empty: let it run on between its entries instead.
+            context = build_context(document, fonts, colophon_flow=True, colophon_whole=False)
+            html = _ENGINE.get_template(TEMPLATE).render(Context(context))
+            laid = HTML(string=html, base_url=str(CSS_PATH.parent)).render(font_config=FONT_CONFIG)
     save_break_cache()
     save_segment_cache()
     return html, laid, flow
@@ -584,6 +596,21 @@ def _footnote_fits(laid: Document) -> bool:
     return True
 
 
+def _pages_filled(laid: Document) -> bool:
+    """True when every page of the articles but the last holds at least
+    ``MIN_FLOW_PAGE_FILL`` of the text block."""
+    pages = [page._page_box for page in laid.pages]
+    for box in pages[1:-1]:
+        bottoms = [line.position_y + line.height for line, _ in _text_lines(box)]
+        used = (max(bottoms) if bottoms else box.content_box_y()) - box.content_box_y()
+        if used < MIN_FLOW_PAGE_FILL * box.height:
+            return False
+    return True
+
+
+# A page the kept-whole 送 block leaves behind may be this little filled (the block and
+# the last item went on to the next page); less is a page nearly empty.
+MIN_FLOW_PAGE_FILL = 0.3
 # A page before the last that holds less than this share of the text block is a fault
 # of the layout, not a page break an editor would make.
 MIN_PAGE_FILL = 0.6

@@ -398,6 +398,12 @@ def break_opportunities(text: str) -> tuple[int, ...]:
     keeps its sign), or split a dash or an ellipsis.
     """
     allowed = _uax14_breaks(text)
+    for i in range(1, len(text)):
+        # UAX #14 keeps quotation marks (class QU) with both neighbours, so ”“ and ’‘
+        # never break; in Chinese a closing mark ends one quoted name and an opening mark
+        # begins the next (“人大代表+网格员”|“联络站+社区”): clreq allows the break.
+        if text[i - 1] in CLOSING_MARKS and text[i] in OPENING_MARKS:
+            allowed[i] = True
     for start, end in url_spans(text):
         for i in range(start + 1, end):
             allowed[i] = text[i - 1] in URL_BREAK_AFTER and text[i] not in URL_BREAK_AFTER
@@ -474,6 +480,8 @@ BALANCE_PER_EM = 0.08
 FILL_PER_EM = 0.05
 # A line of fewer characters than this is a 孤字 line: only when nothing else fits.
 MIN_LINE_CHARS = 3
+# A title or list line whose fewest lines break poorly may take this many lines more.
+EXTRA_LINES_FOR_WORDS = 2
 SHORT_LINE_COST = 4.0
 
 # text → (lengths of its words, word starts); on disk beside the font metrics, so that a
@@ -603,7 +611,14 @@ def phrase_lines(
     total = line_width(0, n)
     slack = 0.3  # pt: glyph advances summed in floating point
     fewest = max(2, math.ceil(total / width))
+    # The fewest lines first; when they allow no good break (a title that fills its lines
+    # exactly leaves no word start where a line is full), one or two more lines are tried
+    # before a break inside a word is accepted: 词意完整 comes before one line fewer.
+    found: PhraseLines | None = None
+    found_count = fewest
     for count in range(fewest, fewest + 4):
+        if found is not None and count > found_count + EXTRA_LINES_FOR_WORDS:
+            break
         mean = total / count
         # best[j][p]: (cost, previous point) of j lines ending at points[p]
         best: list[dict[int, tuple[float, int, float]]] = [{0: (0.0, -1, 0.0)}]
@@ -641,7 +656,15 @@ def phrase_lines(
             _, q, _ = best[j][p]
             spans.append(visible(points[q], points[p]))
             p, j = q, j - 1
-        return PhraseLines(spans[::-1], worst)
+        layout = PhraseLines(spans[::-1], worst)
+        if not layout.poor:
+            return layout
+        if found is None:
+            found, found_count = layout, count
+        elif layout.worst < found.worst:
+            found = layout  # a doubtful break rather than one inside a word
+    if found is not None:
+        return found
     # No set of breaks fits (a run longer than a line): break where each line is full.
     spans = []
     start = 0

@@ -68,6 +68,7 @@ from printing.geometry import MM, Box, PageGeometry, page_geometry
 from printing.render import BODY_SIZE, CHARS_PER_LINE, SMALL_SIZE, TITLE_SIZE
 from text.normalize import pair_quotes
 from text.segment import inside_word
+from text.segment import words as segment_words
 
 # The sizes are the renderer's (DESIGN §5): 2号 titles, 3号 body, 4号 目录, 送 block and
 # page numbers; a size within this much (pt) is that size.
@@ -104,6 +105,8 @@ KIND_LABELS = {
     "orphan_char": "孤字",
     "heading_last": "背题",
     "ragged": "行未排齐",
+    "circle_zero": "〇写成○",
+    "dist_split": "送名单跨页",
 }
 
 
@@ -461,6 +464,8 @@ def _check_word_breaks(block: _Block) -> list[Finding]:
         before, after = "".join(texts[:index]), texts[index]
         if block.kind == "byline":
             cut = _byline_break(texts, index)
+        elif block.kind == "dist" and _entry_end(block.rows[index - 1], after):
+            cut = ""
         else:
             cut = "词" if inside_word(before + after, len(before)) else ""
         if not cut:
@@ -476,6 +481,66 @@ def _check_word_breaks(block: _Block) -> list[Finding]:
                 f"{what}在{cut}中间断行，请改在词与词之间或标点处断行",
             )
         )
+    return findings
+
+
+def _entry_end(row: _Row, after: str) -> bool:
+    """True when a 送 line ends a unit's entry rather than wrapping it: the line leaves
+    room for the next line's first word, which a wrapped entry would have taken. (Each
+    entry starts on a line of its own at the same indent as a wrapped line, so the
+    position is all the page tells.) Widths are estimated: a wide character one em, any
+    other half an em, the narrowest a Latin word can take."""
+    words = segment_words(after)
+    if not words:
+        return True
+    width = sum(row.size if unicodedata.east_asian_width(c) in "WF" else row.size / 2 for c in words[0])
+    return row.block.right - row.x1 >= width - EDGE_TOLERANCE
+
+
+# A Chinese-numeral year or number written with the geometric circle ○ (U+25CB) in place
+# of the numeral 〇 (U+3007): GB/T 15835-2011 §4.1 writes zero as 〇 in Chinese numerals.
+# Input methods offer both and they look alike; the entry replaces it, but text that
+# reached the print another way is listed here.
+CIRCLE_ZERO = re.compile(r"[〇○零一二三四五六七八九十]*○[〇○零一二三四五六七八九十]*")
+CHINESE_DIGITS = frozenset("〇零一二三四五六七八九十")
+
+
+def _check_dist_split(block: _Block) -> list[Finding]:
+    """The 送 block run on to a further page: allowed when it is taller than a page can
+    hold with the last byline, but an editor should know (GB/T 9704 puts 版记 on the
+    last page)."""
+    pages = sorted({row.page for row in block.rows})
+    if len(pages) < 2:
+        return []
+    first = next(row for row in block.rows if row.page == pages[1])
+    return [
+        Finding(
+            "dist_split",
+            first.page,
+            first.number,
+            _excerpt(first.text.strip()),
+            f"“送”名单在第{pages[0]}页排不下，分在{len(pages)}页（第{pages[0]}–{pages[-1]}页）",
+        )
+    ]
+
+
+def _check_circle_zero(rows: list[_Row]) -> list[Finding]:
+    findings = []
+    for row in rows:
+        if row.kind in ("folio", "other") or row.outside:
+            continue
+        for match in CIRCLE_ZERO.finditer(row.text):
+            if not CHINESE_DIGITS & set(match.group()):
+                continue  # a circle on its own (a list mark, a blank): not a numeral
+            findings.append(
+                Finding(
+                    "circle_zero",
+                    row.page,
+                    row.number,
+                    _around(row.text, match.start()),
+                    f"“{match.group()}”中的“○”是几何图形（U+25CB），数字零应写作“〇”（U+3007）",
+                )
+            )
     return findings
 
 
@@ -721,6 +786,8 @@ def verify_pdf(
         next_text = following.texts[0] if following and following.kind == block.kind else ""
         if block.kind in ("title", "byline", "dist"):
             findings += _check_word_breaks(block)
+        if block.kind == "dist":
+            findings += _check_dist_split(block)
         if block.kind in ("title", "body", "heading"):
             findings += _check_quotes(block, next_text)
             findings += _check_units(block)
@@ -729,6 +796,7 @@ def verify_pdf(
             findings += _check_ragged(block)
     findings += _check_headings(blocks, rows)
     findings += _check_contents(rows)
+    findings += _check_circle_zero(rows)
     order = list(KIND_LABELS)
     return sorted(findings, key=lambda f: (f.page, f.line, order.index(f.kind)))
 
