@@ -391,11 +391,15 @@ def build_context(
     font_url: Callable[[Face], str] | None = None,
     colophon_flow: bool | None = None,
     colophon_whole: bool = True,
+    toc_runs_on: bool = False,
 ) -> dict:
     """The print template's context; lines that cannot be justified go to ``report``.
 
     ``colophon_flow``: the 送 block in the flow (True), as a footnote at the foot of the
     last page (False), or as a footnote unless it is too tall for one (None).
+
+    ``colophon_whole``: a flowed block that fits on a page kept whole (print.css).
+    ``toc_runs_on``: the 目录 is longer than page 1 and the articles follow it on page 2.
 
     ``font_url`` (the screen preview): every face loaded from the URL it gives, and the
     screen stylesheet added (pages on a grey background).
@@ -523,6 +527,7 @@ def build_context(
         "extra_line": _face_span(doc.extra_line, fonts, "body") if doc.extra_line else "",
         "dist_label": _face_span("送：", fonts, "body"),
         "colophon_flow": colophon_flow,
+        "toc_runs_on": toc_runs_on,
         # In the flow, a block that fits on one page is kept whole (print.css).
         "colophon_whole": colophon_whole and colophon_height(colophon_lines) <= COLOPHON_WHOLE_MAX,
         "body_class": fonts.roles["body"].css_class,
@@ -542,33 +547,55 @@ def render_html(document: IssueDocument, *, font_dir: str | None = None) -> str:
     return laid_out(document, font_set(font_dir))[0]
 
 
-def laid_out(document: IssueDocument, fonts: FontSet) -> tuple[str, Document, bool]:
-    """(the print HTML, WeasyPrint's laid-out document, whether the 送 block is in the flow).
+def laid_out(document: IssueDocument, fonts: FontSet) -> tuple[str, Document, dict]:
+    """(the print HTML, WeasyPrint's laid-out document, the layout options it was made
+    with: ``build_context``'s keyword arguments, for the preview to make the same HTML).
 
-    The 送 block is first laid out as a footnote at the foot of the last page; when the
-    layout shows it rising above the text block, or the last byline pushed onto a page
-    of its own above it, the issue is laid out again with the block in the flow after
-    the last byline (a second layout only for such issues).
+    Decided on WeasyPrint's layout, each only for the issues that need it (one more
+    layout each):
+
+    - the 目录 longer than page 1: the articles follow it on page 2 rather than leave
+      that page nearly blank (``toc_runs_on``);
+    - the 送 block is first laid out as a footnote at the foot of the last page; when the
+      layout shows it rising above the text block, or the last byline pushed onto a page
+      of its own above it, it is set in the flow after the last byline (``colophon_flow``);
+    - in the flow a block that fits on a page is kept whole; when that leaves a page
+      before it nearly empty, it runs on between its entries (``colophon_whole``).
     """
-    with _cyclic_gc_paused():
-        context = build_context(document, fonts)
+    options: dict = {}
+
+    def layout() -> tuple[dict, str, Document]:
+        context = build_context(document, fonts, **options)
         html = _ENGINE.get_template(TEMPLATE).render(Context(context))
-        laid = HTML(string=html, base_url=str(CSS_PATH.parent)).render(font_config=FONT_CONFIG)
-        flow = context["colophon_flow"]
-        if not flow and not _footnote_fits(laid):
-            flow = True
-            context = build_context(document, fonts, colophon_flow=True)
-            html = _ENGINE.get_template(TEMPLATE).render(Context(context))
-            laid = HTML(string=html, base_url=str(CSS_PATH.parent)).render(font_config=FONT_CONFIG)
-        if flow and context["colophon_whole"] and not _pages_filled(laid):
+        return context, html, HTML(string=html, base_url=str(CSS_PATH.parent)).render(font_config=FONT_CONFIG)
+
+    with _cyclic_gc_paused():
+        context, html, laid = layout()
+        if _toc_runs_on(laid):
+            options["toc_runs_on"] = True
+            context, html, laid = layout()
+        options["colophon_flow"] = context["colophon_flow"]
+        if not options["colophon_flow"] and not _footnote_fits(laid):
+            options["colophon_flow"] = True
+            context, html, laid = layout()
+        if options["colophon_flow"] and context["colophon_whole"] and not _pages_filled(laid):
             # Kept whole, the block took so much of the text before it along that a page
             # was left nearly empty: let it run on between its entries instead.
-            context = build_context(document, fonts, colophon_flow=True, colophon_whole=False)
-            html = _ENGINE.get_template(TEMPLATE).render(Context(context))
-            laid = HTML(string=html, base_url=str(CSS_PATH.parent)).render(font_config=FONT_CONFIG)
+            options["colophon_whole"] = False
+            context, html, laid = layout()
     save_break_cache()
     save_segment_cache()
-    return html, laid, flow
+    return html, laid, options
+
+
+def _toc_runs_on(laid: Document) -> bool:
+    """True when a line of the 目录 lies on a page after the first."""
+    for page in laid.pages[1:]:
+        for child in page._page_box.descendants():
+            element = getattr(child, "element", None)
+            if isinstance(child, LineBox) and element is not None and "toc-title" in element.get("class", ""):
+                return True
+    return False
 
 
 def _footnote_fits(laid: Document) -> bool:
@@ -647,8 +674,8 @@ def render_preview_html(
     fonts = font_set(font_dir)
     report = CheckReport()
     check_texts(document, report, font_dir=font_dir)
-    _, laid, flow = laid_out(document, fonts)
-    context = build_context(document, fonts, report=report, font_url=font_url, colophon_flow=flow)
+    _, laid, options = laid_out(document, fonts)
+    context = build_context(document, fonts, report=report, font_url=font_url, **options)
     context["pdf_check"] = pdf_check
     for page, (block, line) in _page_starts(laid).items():
         _mark_page_start(context, block, line, page)

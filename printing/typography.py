@@ -444,6 +444,8 @@ def break_opportunities(text: str) -> tuple[int, ...]:
 #   0.5   after a closing quote or bracket, at a word start            the quoted name stays whole
 #   0.6   before an opening quote or bracket, at a word start
 #   1     any other word start
+#   1.5   before a particle or localiser (的 上 中 后 时 …), or        it leans on the word before
+#         after an adverb that opens a predicate (奋力|推进)
 #   2     between two one-character "words" jieba does not know        a guess: perhaps one word
 #   6     inside a word                                                 only when nothing else fits
 #
@@ -459,8 +461,12 @@ PREDICATE_HEADS = frozenset(
     "助力 助推 推动 推进 提升 促进 打造 激发 赋能 深化 强化 开展 做好 答好 写好 下好 用好 当好 "
     "探索 聚焦 凝聚 护航 保障 优化 完善 建立 健全 构建 实施 落实 加强 加快 织密 守护 共建 擦亮 "
     "激活 破解 书写 描绘 跑出 走出 架起 搭建 点亮 绘就 推出 听取 审议 召开 举行 开启 启动 "
-    "彰显 汇聚 厚植 发挥 引领 夯实 筑牢 谱写 奏响 护航 服务 助 让 以 为 把 向 于".split()
+    "彰显 汇聚 厚植 发挥 引领 夯实 筑牢 谱写 奏响 护航 服务 助 让 以 为 把 向 于 "
+    "奋力 全力 着力 合力 大力 持续 切实 积极 努力 不断 进一步".split()
 )
+# Adverbs that open a predicate ("奋力推进", "持续深化"): the break goes before them, not
+# between them and their verb.
+PREDICATE_ADVERBS = frozenset("奋力 全力 着力 合力 大力 持续 切实 积极 努力 不断 进一步".split())
 COST_SPACE = -1.0
 COST_PAUSE = 0.1
 COST_PREDICATE = 0.4
@@ -469,6 +475,11 @@ COST_BEFORE_OPENING = 0.6
 COST_WORD = 1.0
 COST_LIST_ENUMERATION = 0.9
 COST_DOUBTFUL = 2.0
+# One-character words that lean on the word before: a particle or a localiser ("会议上",
+# "讲话的", "工作中"). A line starting with one reads as a broken phrase: a plain word
+# start is better, but it is still a break between words.
+ENCLITICS = frozenset("的 地 得 之 上 中 里 内 后 前 时 等 们".split())
+COST_BEFORE_ENCLITIC = 1.5
 COST_INSIDE_WORD = 6.0
 # A break at this cost or more is not a good one: the lines are balanced and reported.
 POOR_BREAK = COST_DOUBTFUL
@@ -544,7 +555,9 @@ def phrase_break_costs(text: str) -> dict[int, float]:
         cost = COST_WORD
         word = word_at.get(i, "")
         previous = next((word_at[j] for j in range(i - 1, -1, -1) if j in word_at), "")
-        if word in PREDICATE_HEADS:
+        if previous in PREDICATE_ADVERBS and is_cjk_ideograph(after):
+            cost = COST_BEFORE_ENCLITIC
+        elif word in PREDICATE_HEADS:
             cost = COST_PREDICATE
         elif before in CLOSING_MARKS:
             cost = COST_AFTER_CLOSING
@@ -552,6 +565,8 @@ def phrase_break_costs(text: str) -> dict[int, float]:
             cost = COST_BEFORE_OPENING
         elif len(word) == 1 and len(previous) == 1 and is_cjk_ideograph(word) and is_cjk_ideograph(previous):
             cost = COST_DOUBTFUL
+        elif word in ENCLITICS:
+            cost = COST_BEFORE_ENCLITIC
         costs[i] = cost
     return costs
 

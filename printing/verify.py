@@ -20,7 +20,8 @@ Kinds (``Finding.kind``) and their rule:
   (``text.segment.inside_word`` on the joined lines; in a byline the unit's name so, and
   the names by their form: a break cuts a name when the parts read as whole names
   — two to four characters, or a spaced two-character name "金　颖" — only if the
-  break is taken as inside a part).
+  break is taken as inside a part). In the 送 block a line that leaves room for the
+  next line's first word ends an entry and is not judged.
 - ``quote``: double or single quotes reversed or unpaired within a paragraph or a title
   (GB/T 15834-2011 §4.1: “ opens, ” closes; nested quotes are ‘’). The first fault of a
   paragraph is named: once one quote is misread every later one reads reversed. A
@@ -36,6 +37,13 @@ Kinds (``Finding.kind``) and their rule:
   on its page with its text on the next page (背题).
 - ``ragged``: a line inside a body paragraph (not its last) that ends short of the
   block's right edge by more than ``RAGGED_PT``: the body is justified.
+- ``circle_zero``: the geometric circle ○ (U+25CB) inside a Chinese numeral (二○二四年);
+  the numeral zero is 〇 (U+3007, GB/T 15835-2011). The entry replaces it, but a document
+  can reach print another way.
+- ``toc_long``: the 目录 runs on to page 2 (DESIGN §5 sets it on page 1); its lines
+  there are checked like page 1's.
+- ``dist_split``: the 送 block run on to a further page (GB/T 9704-2012 §7.4 puts 版记 on
+  the last page): not a fault of the renderer, but an editor should know.
 
 Lines are counted from the top of each page, every line of text counted (titles,
 bylines, the 送 block), the page number not. Roles are told by size and face only:
@@ -107,6 +115,7 @@ KIND_LABELS = {
     "ragged": "行未排齐",
     "circle_zero": "〇写成○",
     "dist_split": "送名单跨页",
+    "toc_long": "目录超过一页",
 }
 
 
@@ -268,6 +277,13 @@ def _classify(rows: list[_Row]) -> None:
             row.kind = "small"
         else:
             row.kind = "other"
+    # A 目录 longer than page 1 runs on at the top of page 2, in 4号 like the 送 block.
+    for row in rows:
+        if row.page < 2 or row.kind == "folio":
+            continue
+        if row.page > 2 or row.kind != "small" or row.text.strip().startswith("送"):
+            break
+        row.kind = "front"
 
 
 # ----------------------------------------------------------------------------- blocks
@@ -662,8 +678,20 @@ def _check_last_line(block: _Block) -> list[Finding]:
 
 
 def _check_contents(rows: list[_Row]) -> list[Finding]:
-    """目录 entries (page 1, 4号) whose wrapped last line holds one character."""
+    """目录 entries (page 1, 4号) whose wrapped last line holds one character; a 目录
+    that runs on to page 2."""
     findings = []
+    run_on = [row for row in rows if row.kind == "front" and row.page == 2]
+    if run_on:
+        findings.append(
+            Finding(
+                "toc_long",
+                2,
+                run_on[0].number,
+                _excerpt(run_on[0].text.strip()),
+                f"目录超过一页，第2页续排{len(run_on)}行（文章接在目录之后排）；可精简标题或调整本期篇目",
+            )
+        )
     for row in rows:
         if row.kind != "front" or row.outside or not _near(row.size, SMALL_SIZE):
             continue

@@ -23,6 +23,7 @@ import pytest
 from bench.seed_documents import build_seed_document
 from printing.document import ArticleItem, BriefItem, IssueDocument, Run, Section
 from printing.render import check_document
+from printing.verify import verify_pdf
 from tests.printing_fixtures import (
     BLOCK_HEIGHT,
     BLOCK_WIDTH,
@@ -355,8 +356,11 @@ def test_a_title_without_a_good_break_is_balanced_and_reported(tmp_path):
 LONG_TITLE_WORDS = [
     "市人大常委会", "党组", "召开", "会议", "传达", "学习", "习近平总书记", "中央", "人大", "工作会议",
     "重要", "讲话", "精神", "省委", "研究", "部署", "贯彻", "落实", "“人大代表+网格员”", "“联络站+社区”",
-    "双联", "模式",
+    "双联", "模式", "习近平新时代", "中国特色社会主义思想", "奋力推进", "高质量发展",
+    # a particle or localiser stays with the word before ("会议上的", not "会议｜上的")
+    "会议上的",
 ]  # fmt: skip
+THEORY_TITLE = "深入学习贯彻习近平新时代中国特色社会主义思想奋力推进新时代人大工作高质量发展"
 LONG_TITLE = (
     "市人大常委会党组召开会议传达学习习近平总书记在中央人大工作会议上的重要讲话精神"
     "和省委人大工作会议精神研究部署贯彻落实工作"
@@ -378,18 +382,21 @@ def test_a_title_takes_a_line_more_rather_than_break_inside_a_word(tmp_path):
     # (…学习习近平总｜书记…); four lines break between words, and nothing is reported.
     quoted = "西湖区：“人大代表+网格员”“联络站+社区”双联模式"
     items = [
-        ArticleItem(title, [[Run("正文。")]], "", "研究室", ["杨青青"]) for title in (LONG_TITLE, quoted)
+        ArticleItem(title, [[Run("正文。")]], "", "研究室", ["杨青青"])
+        for title in (LONG_TITLE, quoted, THEORY_TITLE)
     ]
     document = document_with([Section("要闻速递", "articles", items)], ["省人大常委会办公厅"])
     assert check_document(document).of_kind("title_break") == []
     rendered = render(document, tmp_path, "long-title")
     titles = [line for line in text_lines(rendered) if abs(line.size - 22) < 0.05]
     texts = [line.text.strip() for line in titles]
-    assert "".join(texts[:-2]) == LONG_TITLE and len(texts) - 2 == 4, texts
+    assert "".join(texts[:4]) == LONG_TITLE, texts
     # A closing quote and the next opening quote: the break between two quoted names.
-    assert texts[-2:] == ["西湖区：“人大代表+网格员”", "“联络站+社区”双联模式"], texts
-    for line, following in zip(texts, texts[1:], strict=False):
-        assert cut_words(line, following, LONG_TITLE_WORDS) == [], (line, following)
+    assert texts[4:6] == ["西湖区：“人大代表+网格员”", "“联络站+社区”双联模式"], texts
+    assert "".join(texts[6:]) == THEORY_TITLE, texts
+    for title in (texts[:4], texts[4:6], texts[6:]):
+        for line, following in zip(title, title[1:], strict=False):
+            assert cut_words(line, following, LONG_TITLE_WORDS) == [], (line, following)
 
 
 def rule_tops(page) -> list[float]:
@@ -445,3 +452,25 @@ def test_a_split_distribution_block_leaves_no_stray_rule_and_no_nearly_empty_pag
             if len(entries) < 2:
                 problems.append((count, number, "fewer than two entries"))
     assert problems == []
+
+
+def test_articles_follow_a_contents_list_longer_than_page_one(tmp_path):
+    # Twelve two-line 目录 entries do not fit under the masthead: the 目录 runs on at the
+    # top of page 2 and the first article follows it there (not on a page of its own).
+    titles = [
+        "萧山区人大常委会开展《杭州市城市道路交通安全管理条例》执法检查暨“人大代表在行动”专项活动",
+        "市人大常委会党组召开会议传达学习习近平总书记在中央人大工作会议上的重要讲话精神",
+    ]
+    items = [ArticleItem(titles[i % 2], [[Run(FILLER + "。")]], "", "研究室", ["杨青青"]) for i in range(12)]
+    document = document_with([Section("要闻速递", "articles", items)], ["省人大常委会办公厅"])
+    rendered = render(document, tmp_path, "long-toc")
+    lines = text_lines(rendered)
+    page2 = [line for line in lines if line.page == 2]
+    assert page2 and abs(page2[0].size - 14) < 0.05, "the 目录 runs on to page 2"
+    assert any(abs(line.size - 22) < 0.05 for line in page2), "the first article starts on page 2"
+    # Every 目录 line is printed once, before the first title.
+    first_title = next(i for i, line in enumerate(lines) if abs(line.size - 22) < 0.05)
+    toc = "".join(line.text.strip() for line in lines[:first_title] if abs(line.size - 14) < 0.05)
+    assert all(toc.count(title) == 6 for title in titles), toc
+    findings = verify_pdf(rendered.pdf_path.read_bytes())
+    assert [f.page for f in findings if f.kind == "toc_long"] == [2], findings
