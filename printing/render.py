@@ -571,7 +571,7 @@ def laid_out(document: IssueDocument, fonts: FontSet) -> tuple[str, Document, di
 
     with _cyclic_gc_paused():
         context, html, laid = layout()
-        if _toc_runs_on(laid):
+        if _toc_runs_on(laid) is not None:
             options["toc_runs_on"] = True
             context, html, laid = layout()
         options["colophon_flow"] = context["colophon_flow"]
@@ -588,14 +588,17 @@ def laid_out(document: IssueDocument, fonts: FontSet) -> tuple[str, Document, di
     return html, laid, options
 
 
-def _toc_runs_on(laid: Document) -> bool:
-    """True when a line of the 目录 lies on a page after the first."""
-    for page in laid.pages[1:]:
-        for child in page._page_box.descendants():
-            element = getattr(child, "element", None)
-            if isinstance(child, LineBox) and element is not None and "toc-title" in element.get("class", ""):
-                return True
-    return False
+def _toc_runs_on(laid: Document) -> tuple[int, int] | None:
+    """(entry, title), both 0-based, of the first 目录 title on page 2, or None when the
+    目录 ends on page 1 (a title's lines stay on one page, print.css)."""
+    if len(laid.pages) < 2:
+        return None
+    for child in laid.pages[1]._page_box.descendants():
+        element = getattr(child, "element", None)
+        if isinstance(child, LineBox) and element is not None and element.get("data-toc"):
+            entry, title = element.get("data-toc").split("-")
+            return int(entry) - 1, int(title) - 1
+    return None
 
 
 def _footnote_fits(laid: Document) -> bool:
@@ -679,6 +682,10 @@ def render_preview_html(
     context["pdf_check"] = pdf_check
     for page, (block, line) in _page_starts(laid).items():
         _mark_page_start(context, block, line, page)
+    toc_break = _toc_runs_on(laid)
+    if toc_break is not None:
+        # page 2 begins inside the 目录: the gap goes before that title's lines
+        context["toc"][toc_break[0]]["gap_before"] = toc_break[1]
     return _ENGINE.get_template(TEMPLATE).render(Context(context)), report
 
 

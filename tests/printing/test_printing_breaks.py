@@ -22,7 +22,7 @@ import pytest
 
 from bench.seed_documents import build_seed_document
 from printing.document import ArticleItem, BriefItem, IssueDocument, Run, Section
-from printing.render import check_document
+from printing.render import check_document, render_preview_html
 from printing.verify import verify_pdf
 from tests.printing_fixtures import (
     BLOCK_HEIGHT,
@@ -474,3 +474,11 @@ def test_articles_follow_a_contents_list_longer_than_page_one(tmp_path):
     assert all(toc.count(title) == 6 for title in titles), toc
     findings = verify_pdf(rendered.pdf_path.read_bytes())
     assert [f.page for f in findings if f.kind == "toc_long"] == [2], findings
+    # The preview draws the page gap where the PDF's page 2 begins: inside the 目录,
+    # before the first title printed there, and the articles follow on the same sheet.
+    html, _ = render_preview_html(document, font_url=lambda face: f"/f/{face.key}")
+    gap = html.index('data-page="2"')
+    toc_on_page2 = next(i for i, line in enumerate(page2) if abs(line.size - 22) < 0.05)
+    titles_on_page2 = toc_on_page2 // 2  # each of these 目录 entries takes two lines
+    assert html[:gap].count('class="toc-title ') == 12 - titles_on_page2
+    assert html.count('class="sheet ') == 1, "the articles follow the 目录 on its sheet"
