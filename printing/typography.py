@@ -590,6 +590,9 @@ def phrase_lines(
     ``advances`` are the characters' advances in pt at their natural spacing (these
     lines are set centred or ragged, never tightened). ``balanced``: lines of even length
     (titles; GB/T 9704 排列对称); else each line as full as its breaks allow (lists).
+    When the fewest lines allow no good break (``worst`` ≥ ``POOR_BREAK``), up to
+    ``EXTRA_LINES_FOR_WORDS`` more lines are tried and the first layout with a good break
+    is taken (else the one whose worst break is least; the fewest lines on a tie).
     A text with no break that lets it fit (one long run) gets its lines broken where they
     are full, and ``worst`` is ``COST_INSIDE_WORD``.
     """
