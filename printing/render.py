@@ -627,10 +627,11 @@ def _footnote_fits(laid: Document) -> bool:
 
 
 def _pages_filled(laid: Document) -> bool:
-    """True when every page of the articles but the last holds at least
-    ``MIN_FLOW_PAGE_FILL`` of the text block."""
+    """True when the page before the last (the one a kept-whole 送 block, going on to the
+    last page with the text before it, leaves behind) holds at least
+    ``MIN_FLOW_PAGE_FILL`` of the text block, or is the 目录's page."""
     pages = [page._page_box for page in laid.pages]
-    for box in pages[1:-1]:
+    for box in pages[1:-1][-1:]:
         bottoms = [line.position_y + line.height for line, _ in _text_lines(box)]
         used = (max(bottoms) if bottoms else box.content_box_y()) - box.content_box_y()
         if used < MIN_FLOW_PAGE_FILL * box.height:
