@@ -81,6 +81,9 @@ COLOPHON_LINE = 24.0
 # Taller than this, the 送 block cannot sit under the last byline and two lines of its
 # text on one page: it goes straight into the flow.
 COLOPHON_FOOTNOTE_MAX = BLOCK_HEIGHT - 3 * LINE
+# In the flow, a block no taller than this goes whole to the next page, with the last
+# byline and two lines of its text, rather than be split.
+COLOPHON_WHOLE_MAX = COLOPHON_FOOTNOTE_MAX
 
 CSS_PATH = Path(__file__).with_name("print.css")
 SCREEN_CSS_PATH = Path(__file__).with_name("screen.css")
@@ -387,11 +390,16 @@ def build_context(
     report: CheckReport | None = None,
     font_url: Callable[[Face], str] | None = None,
     colophon_flow: bool | None = None,
+    colophon_whole: bool = True,
+    toc_runs_on: bool = False,
 ) -> dict:
     """The print template's context; lines that cannot be justified go to ``report``.
 
     ``colophon_flow``: the 送 block in the flow (True), as a footnote at the foot of the
     last page (False), or as a footnote unless it is too tall for one (None).
+
+    ``colophon_whole``: a flowed block that fits on a page kept whole (print.css).
+    ``toc_runs_on``: the 目录 is longer than page 1 and the articles follow it on page 2.
 
     ``font_url`` (the screen preview): every face loaded from the URL it gives, and the
     screen stylesheet added (pages on a grey background).
@@ -519,6 +527,9 @@ def build_context(
         "extra_line": _face_span(doc.extra_line, fonts, "body") if doc.extra_line else "",
         "dist_label": _face_span("送：", fonts, "body"),
         "colophon_flow": colophon_flow,
+        "toc_runs_on": toc_runs_on,
+        # In the flow, a block that fits on one page is kept whole (print.css).
+        "colophon_whole": colophon_whole and colophon_height(colophon_lines) <= COLOPHON_WHOLE_MAX,
         "body_class": fonts.roles["body"].css_class,
         "title_class": fonts.roles["title"].css_class,
         "bold_class": fonts.roles["bold"].css_class,
@@ -536,27 +547,58 @@ def render_html(document: IssueDocument, *, font_dir: str | None = None) -> str:
     return laid_out(document, font_set(font_dir))[0]
 
 
-def laid_out(document: IssueDocument, fonts: FontSet) -> tuple[str, Document, bool]:
-    """(the print HTML, WeasyPrint's laid-out document, whether the 送 block is in the flow).
+def laid_out(document: IssueDocument, fonts: FontSet) -> tuple[str, Document, dict]:
+    """(the print HTML, WeasyPrint's laid-out document, the layout options it was made
+    with: ``build_context``'s keyword arguments, for the preview to make the same HTML).
 
-    The 送 block is first laid out as a footnote at the foot of the last page; when the
-    layout shows it rising above the text block, or the last byline pushed onto a page
-    of its own above it, the issue is laid out again with the block in the flow after
-    the last byline (a second layout only for such issues).
+    Decided on WeasyPrint's layout, each only for the issues that need it (one more
+    layout each):
+
+    - the 目录 longer than page 1: the articles follow it on page 2 rather than leave
+      that page nearly blank (``toc_runs_on``);
+    - the 送 block is first laid out as a footnote at the foot of the last page; when the
+      layout shows it rising above the text block, or the last byline pushed onto a page
+      of its own above it, it is set in the flow after the last byline (``colophon_flow``);
+    - in the flow a block that fits on a page is kept whole; when that leaves a page
+      before it nearly empty, it runs on between its entries (``colophon_whole``).
     """
-    with _cyclic_gc_paused():
-        context = build_context(document, fonts)
+    options: dict = {}
+
+    def layout() -> tuple[dict, str, Document]:
+        context = build_context(document, fonts, **options)
         html = _ENGINE.get_template(TEMPLATE).render(Context(context))
-        laid = HTML(string=html, base_url=str(CSS_PATH.parent)).render(font_config=FONT_CONFIG)
-        flow = context["colophon_flow"]
-        if not flow and not _footnote_fits(laid):
-            flow = True
-            context = build_context(document, fonts, colophon_flow=True)
-            html = _ENGINE.get_template(TEMPLATE).render(Context(context))
-            laid = HTML(string=html, base_url=str(CSS_PATH.parent)).render(font_config=FONT_CONFIG)
+        return context, html, HTML(string=html, base_url=str(CSS_PATH.parent)).render(font_config=FONT_CONFIG)
+
+    with _cyclic_gc_paused():
+        context, html, laid = layout()
+        if _toc_runs_on(laid) is not None:
+            options["toc_runs_on"] = True
+            context, html, laid = layout()
+        options["colophon_flow"] = context["colophon_flow"]
+        if not options["colophon_flow"] and not _footnote_fits(laid):
+            options["colophon_flow"] = True
+            context, html, laid = layout()
+        if options["colophon_flow"] and context["colophon_whole"] and not _pages_filled(laid):
+            # Kept whole, the block took so much of the text before it along that a page
+            # was left nearly empty: let it run on between its entries instead.
+            options["colophon_whole"] = False
+            context, html, laid = layout()
     save_break_cache()
     save_segment_cache()
-    return html, laid, flow
+    return html, laid, options
+
+
+def _toc_runs_on(laid: Document) -> tuple[int, int] | None:
+    """(entry, title), both 0-based, of the first 目录 title on page 2, or None when the
+    目录 ends on page 1 (a title's lines stay on one page, print.css)."""
+    if len(laid.pages) < 2:
+        return None
+    for child in laid.pages[1]._page_box.descendants():
+        element = getattr(child, "element", None)
+        if isinstance(child, LineBox) and element is not None and element.get("data-toc"):
+            entry, title = element.get("data-toc").split("-")
+            return int(entry) - 1, int(title) - 1
+    return None
 
 
 def _footnote_fits(laid: Document) -> bool:
@@ -584,6 +626,22 @@ def _footnote_fits(laid: Document) -> bool:
     return True
 
 
+def _pages_filled(laid: Document) -> bool:
+    """True when the page before the last (the one a kept-whole 送 block, going on to the
+    last page with the text before it, leaves behind) holds at least
+    ``MIN_FLOW_PAGE_FILL`` of the text block, or is the 目录's page."""
+    pages = [page._page_box for page in laid.pages]
+    for box in pages[1:-1][-1:]:
+        bottoms = [line.position_y + line.height for line, _ in _text_lines(box)]
+        used = (max(bottoms) if bottoms else box.content_box_y()) - box.content_box_y()
+        if used < MIN_FLOW_PAGE_FILL * box.height:
+            return False
+    return True
+
+
+# A page the kept-whole 送 block leaves behind may be this little filled (the block and
+# the last item went on to the next page); less is a page nearly empty.
+MIN_FLOW_PAGE_FILL = 0.3
 # A page before the last that holds less than this share of the text block is a fault
 # of the layout, not a page break an editor would make.
 MIN_PAGE_FILL = 0.6
@@ -620,11 +678,15 @@ def render_preview_html(
     fonts = font_set(font_dir)
     report = CheckReport()
     check_texts(document, report, font_dir=font_dir)
-    _, laid, flow = laid_out(document, fonts)
-    context = build_context(document, fonts, report=report, font_url=font_url, colophon_flow=flow)
+    _, laid, options = laid_out(document, fonts)
+    context = build_context(document, fonts, report=report, font_url=font_url, **options)
     context["pdf_check"] = pdf_check
     for page, (block, line) in _page_starts(laid).items():
         _mark_page_start(context, block, line, page)
+    toc_break = _toc_runs_on(laid)
+    if toc_break is not None:
+        # page 2 begins inside the 目录: the gap goes before that title's lines
+        context["toc"][toc_break[0]]["gap_before"] = toc_break[1]
     return _ENGINE.get_template(TEMPLATE).render(Context(context)), report
 
 

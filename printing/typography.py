@@ -398,6 +398,12 @@ def break_opportunities(text: str) -> tuple[int, ...]:
     keeps its sign), or split a dash or an ellipsis.
     """
     allowed = _uax14_breaks(text)
+    for i in range(1, len(text)):
+        # UAX #14 keeps quotation marks (class QU) with both neighbours, so ”“ and ’‘
+        # never break; in Chinese a closing mark ends one quoted name and an opening mark
+        # begins the next (“人大代表+网格员”|“联络站+社区”): clreq allows the break.
+        if text[i - 1] in CLOSING_MARKS and text[i] in OPENING_MARKS:
+            allowed[i] = True
     for start, end in url_spans(text):
         for i in range(start + 1, end):
             allowed[i] = text[i - 1] in URL_BREAK_AFTER and text[i] not in URL_BREAK_AFTER
@@ -438,6 +444,8 @@ def break_opportunities(text: str) -> tuple[int, ...]:
 #   0.5   after a closing quote or bracket, at a word start            the quoted name stays whole
 #   0.6   before an opening quote or bracket, at a word start
 #   1     any other word start
+#   1.5   before a particle or localiser (的 上 中 后 时 …), or        it leans on the word before
+#         after an adverb that opens a predicate (奋力|推进)
 #   2     between two one-character "words" jieba does not know        a guess: perhaps one word
 #   6     inside a word                                                 only when nothing else fits
 #
@@ -453,8 +461,12 @@ PREDICATE_HEADS = frozenset(
     "助力 助推 推动 推进 提升 促进 打造 激发 赋能 深化 强化 开展 做好 答好 写好 下好 用好 当好 "
     "探索 聚焦 凝聚 护航 保障 优化 完善 建立 健全 构建 实施 落实 加强 加快 织密 守护 共建 擦亮 "
     "激活 破解 书写 描绘 跑出 走出 架起 搭建 点亮 绘就 推出 听取 审议 召开 举行 开启 启动 "
-    "彰显 汇聚 厚植 发挥 引领 夯实 筑牢 谱写 奏响 护航 服务 助 让 以 为 把 向 于".split()
+    "彰显 汇聚 厚植 发挥 引领 夯实 筑牢 谱写 奏响 护航 服务 助 让 以 为 把 向 于 "
+    "奋力 全力 着力 合力 大力 持续 切实 积极 努力 不断 进一步".split()
 )
+# Adverbs that open a predicate ("奋力推进", "持续深化"): the break goes before them, not
+# between them and their verb.
+PREDICATE_ADVERBS = frozenset("奋力 全力 着力 合力 大力 持续 切实 积极 努力 不断 进一步".split())
 COST_SPACE = -1.0
 COST_PAUSE = 0.1
 COST_PREDICATE = 0.4
@@ -463,6 +475,11 @@ COST_BEFORE_OPENING = 0.6
 COST_WORD = 1.0
 COST_LIST_ENUMERATION = 0.9
 COST_DOUBTFUL = 2.0
+# One-character words that lean on the word before: a particle or a localiser ("会议上",
+# "讲话的", "工作中"). A line starting with one reads as a broken phrase: a plain word
+# start is better, but it is still a break between words.
+ENCLITICS = frozenset("的 地 得 之 上 中 里 内 后 前 时 等 们".split())
+COST_BEFORE_ENCLITIC = 1.5
 COST_INSIDE_WORD = 6.0
 # A break at this cost or more is not a good one: the lines are balanced and reported.
 POOR_BREAK = COST_DOUBTFUL
@@ -474,6 +491,8 @@ BALANCE_PER_EM = 0.08
 FILL_PER_EM = 0.05
 # A line of fewer characters than this is a 孤字 line: only when nothing else fits.
 MIN_LINE_CHARS = 3
+# A title or list line whose fewest lines break poorly may take this many lines more.
+EXTRA_LINES_FOR_WORDS = 2
 SHORT_LINE_COST = 4.0
 
 # text → (lengths of its words, word starts); on disk beside the font metrics, so that a
@@ -536,7 +555,9 @@ def phrase_break_costs(text: str) -> dict[int, float]:
         cost = COST_WORD
         word = word_at.get(i, "")
         previous = next((word_at[j] for j in range(i - 1, -1, -1) if j in word_at), "")
-        if word in PREDICATE_HEADS:
+        if previous in PREDICATE_ADVERBS and is_cjk_ideograph(after):
+            cost = COST_BEFORE_ENCLITIC
+        elif word in PREDICATE_HEADS:
             cost = COST_PREDICATE
         elif before in CLOSING_MARKS:
             cost = COST_AFTER_CLOSING
@@ -544,6 +565,8 @@ def phrase_break_costs(text: str) -> dict[int, float]:
             cost = COST_BEFORE_OPENING
         elif len(word) == 1 and len(previous) == 1 and is_cjk_ideograph(word) and is_cjk_ideograph(previous):
             cost = COST_DOUBTFUL
+        elif word in ENCLITICS:
+            cost = COST_BEFORE_ENCLITIC
         costs[i] = cost
     return costs
 
@@ -567,6 +590,9 @@ def phrase_lines(
     ``advances`` are the characters' advances in pt at their natural spacing (these
     lines are set centred or ragged, never tightened). ``balanced``: lines of even length
     (titles; GB/T 9704 排列对称); else each line as full as its breaks allow (lists).
+    When the fewest lines allow no good break (``worst`` ≥ ``POOR_BREAK``), up to
+    ``EXTRA_LINES_FOR_WORDS`` more lines are tried and the first layout with a good break
+    is taken (else the one whose worst break is least; the fewest lines on a tie).
     A text with no break that lets it fit (one long run) gets its lines broken where they
     are full, and ``worst`` is ``COST_INSIDE_WORD``.
     """
@@ -603,7 +629,14 @@ def phrase_lines(
     total = line_width(0, n)
     slack = 0.3  # pt: glyph advances summed in floating point
     fewest = max(2, math.ceil(total / width))
+    # The fewest lines first; when they allow no good break (a title that fills its lines
+    # exactly leaves no word start where a line is full), one or two more lines are tried
+    # before a break inside a word is accepted: 词意完整 comes before one line fewer.
+    found: PhraseLines | None = None
+    found_count = fewest
     for count in range(fewest, fewest + 4):
+        if found is not None and count > found_count + EXTRA_LINES_FOR_WORDS:
+            break
         mean = total / count
         # best[j][p]: (cost, previous point) of j lines ending at points[p]
         best: list[dict[int, tuple[float, int, float]]] = [{0: (0.0, -1, 0.0)}]
@@ -641,7 +674,15 @@ def phrase_lines(
             _, q, _ = best[j][p]
             spans.append(visible(points[q], points[p]))
             p, j = q, j - 1
-        return PhraseLines(spans[::-1], worst)
+        layout = PhraseLines(spans[::-1], worst)
+        if not layout.poor:
+            return layout
+        if found is None:
+            found, found_count = layout, count
+        elif layout.worst < found.worst:
+            found = layout  # a doubtful break rather than one inside a word
+    if found is not None:
+        return found
     # No set of breaks fits (a run longer than a line): break where each line is full.
     spans = []
     start = 0

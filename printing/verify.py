@@ -20,7 +20,8 @@ Kinds (``Finding.kind``) and their rule:
   (``text.segment.inside_word`` on the joined lines; in a byline the unit's name so, and
   the names by their form: a break cuts a name when the parts read as whole names
   — two to four characters, or a spaced two-character name "金　颖" — only if the
-  break is taken as inside a part).
+  break is taken as inside a part). In the 送 block a line that leaves room for the
+  next line's first word ends an entry and is not judged.
 - ``quote``: double or single quotes reversed or unpaired within a paragraph or a title
   (GB/T 15834-2011 §4.1: “ opens, ” closes; nested quotes are ‘’). The first fault of a
   paragraph is named: once one quote is misread every later one reads reversed. A
@@ -36,6 +37,13 @@ Kinds (``Finding.kind``) and their rule:
   on its page with its text on the next page (背题).
 - ``ragged``: a line inside a body paragraph (not its last) that ends short of the
   block's right edge by more than ``RAGGED_PT``: the body is justified.
+- ``circle_zero``: the geometric circle ○ (U+25CB) inside a Chinese numeral (二○二四年);
+  the numeral zero is 〇 (U+3007, GB/T 15835-2011). The entry replaces it, but a document
+  can reach print another way.
+- ``toc_long``: the 目录 runs on to page 2 (DESIGN §5 sets it on page 1); its lines
+  there are checked like page 1's.
+- ``dist_split``: the 送 block run on to a further page (GB/T 9704-2012 §7.4 puts 版记 on
+  the last page): not a fault of the renderer, but an editor should know.
 
 Lines are counted from the top of each page, every line of text counted (titles,
 bylines, the 送 block), the page number not. Roles are told by size and face only:
@@ -68,6 +76,7 @@ from printing.geometry import MM, Box, PageGeometry, page_geometry
 from printing.render import BODY_SIZE, CHARS_PER_LINE, SMALL_SIZE, TITLE_SIZE
 from text.normalize import pair_quotes
 from text.segment import inside_word
+from text.segment import words as segment_words
 
 # The sizes are the renderer's (DESIGN §5): 2号 titles, 3号 body, 4号 目录, 送 block and
 # page numbers; a size within this much (pt) is that size.
@@ -104,6 +113,9 @@ KIND_LABELS = {
     "orphan_char": "孤字",
     "heading_last": "背题",
     "ragged": "行未排齐",
+    "circle_zero": "〇写成○",
+    "dist_split": "送名单跨页",
+    "toc_long": "目录超过一页",
 }
 
 
@@ -265,6 +277,13 @@ def _classify(rows: list[_Row]) -> None:
             row.kind = "small"
         else:
             row.kind = "other"
+    # A 目录 longer than page 1 runs on at the top of page 2, in 4号 like the 送 block.
+    for row in rows:
+        if row.page < 2 or row.kind == "folio":
+            continue
+        if row.page > 2 or row.kind != "small" or row.text.strip().startswith("送"):
+            break
+        row.kind = "front"
 
 
 # ----------------------------------------------------------------------------- blocks
@@ -461,6 +480,8 @@ def _check_word_breaks(block: _Block) -> list[Finding]:
         before, after = "".join(texts[:index]), texts[index]
         if block.kind == "byline":
             cut = _byline_break(texts, index)
+        elif block.kind == "dist" and _entry_end(block.rows[index - 1], after):
+            cut = ""
         else:
             cut = "词" if inside_word(before + after, len(before)) else ""
         if not cut:
@@ -476,6 +497,66 @@ def _check_word_breaks(block: _Block) -> list[Finding]:
                 f"{what}在{cut}中间断行，请改在词与词之间或标点处断行",
             )
         )
+    return findings
+
+
+def _entry_end(row: _Row, after: str) -> bool:
+    """True when a 送 line ends a unit's entry rather than wrapping it: the line leaves
+    room for the next line's first word, which a wrapped entry would have taken. (Each
+    entry starts on a line of its own at the same indent as a wrapped line, so the
+    position is all the page tells.) Widths are estimated: a wide character one em, any
+    other half an em, the narrowest a Latin word can take."""
+    words = segment_words(after)
+    if not words:
+        return True
+    width = sum(row.size if unicodedata.east_asian_width(c) in "WF" else row.size / 2 for c in words[0])
+    return row.block.right - row.x1 >= width - EDGE_TOLERANCE
+
+
+# A Chinese-numeral year or number written with the geometric circle ○ (U+25CB) in place
+# of the numeral 〇 (U+3007): GB/T 15835-2011 §4.1 writes zero as 〇 in Chinese numerals.
+# Input methods offer both and they look alike; the entry replaces it, but text that
+# reached the print another way is listed here.
+CIRCLE_ZERO = re.compile(r"[〇○零一二三四五六七八九十]*○[〇○零一二三四五六七八九十]*")
+CHINESE_DIGITS = frozenset("〇零一二三四五六七八九十")
+
+
+def _check_dist_split(block: _Block) -> list[Finding]:
+    """The 送 block run on to a further page: allowed when it is taller than a page can
+    hold with the last byline, but an editor should know (GB/T 9704 puts 版记 on the
+    last page)."""
+    pages = sorted({row.page for row in block.rows})
+    if len(pages) < 2:
+        return []
+    first = next(row for row in block.rows if row.page == pages[1])
+    return [
+        Finding(
+            "dist_split",
+            first.page,
+            first.number,
+            _excerpt(first.text.strip()),
+            f"“送”名单在第{pages[0]}页排不下，分在{len(pages)}页（第{pages[0]}–{pages[-1]}页）",
+        )
+    ]
+
+
+def _check_circle_zero(rows: list[_Row]) -> list[Finding]:
+    findings = []
+    for row in rows:
+        if row.kind in ("folio", "other") or row.outside:
+            continue
+        for match in CIRCLE_ZERO.finditer(row.text):
+            if not CHINESE_DIGITS & set(match.group()):
+                continue  # a circle on its own (a list mark, a blank): not a numeral
+            findings.append(
+                Finding(
+                    "circle_zero",
+                    row.page,
+                    row.number,
+                    _around(row.text, match.start()),
+                    f"“{match.group()}”中的“○”是几何图形（U+25CB），数字零应写作“〇”（U+3007）",
+                )
+            )
     return findings
 
 
@@ -597,8 +678,20 @@ def _check_last_line(block: _Block) -> list[Finding]:
 
 
 def _check_contents(rows: list[_Row]) -> list[Finding]:
-    """目录 entries (page 1, 4号) whose wrapped last line holds one character."""
+    """目录 entries (page 1, 4号) whose wrapped last line holds one character; a 目录
+    that runs on to page 2."""
     findings = []
+    run_on = [row for row in rows if row.kind == "front" and row.page == 2]
+    if run_on:
+        findings.append(
+            Finding(
+                "toc_long",
+                2,
+                run_on[0].number,
+                _excerpt(run_on[0].text.strip()),
+                f"目录超过一页，第2页续排{len(run_on)}行（文章接在目录之后排）；可精简标题或调整本期篇目",
+            )
+        )
     for row in rows:
         if row.kind != "front" or row.outside or not _near(row.size, SMALL_SIZE):
             continue
@@ -721,6 +814,8 @@ def verify_pdf(
         next_text = following.texts[0] if following and following.kind == block.kind else ""
         if block.kind in ("title", "byline", "dist"):
             findings += _check_word_breaks(block)
+        if block.kind == "dist":
+            findings += _check_dist_split(block)
         if block.kind in ("title", "body", "heading"):
             findings += _check_quotes(block, next_text)
             findings += _check_units(block)
@@ -729,6 +824,7 @@ def verify_pdf(
             findings += _check_ragged(block)
     findings += _check_headings(blocks, rows)
     findings += _check_contents(rows)
+    findings += _check_circle_zero(rows)
     order = list(KIND_LABELS)
     return sorted(findings, key=lambda f: (f.page, f.line, order.index(f.kind)))
 

@@ -22,7 +22,8 @@ import pytest
 
 from bench.seed_documents import build_seed_document
 from printing.document import ArticleItem, BriefItem, IssueDocument, Run, Section
-from printing.render import check_document
+from printing.render import check_document, render_preview_html
+from printing.verify import verify_pdf
 from tests.printing_fixtures import (
     BLOCK_HEIGHT,
     BLOCK_WIDTH,
@@ -349,3 +350,135 @@ def test_a_title_without_a_good_break_is_balanced_and_reported(tmp_path):
     rendered = render(document, tmp_path, "odd")
     lines = [line.text.strip() for line in text_lines(rendered) if abs(line.size - 22) < 0.05]
     assert "".join(lines[:2]) == odd and abs(len(lines[0]) - len(lines[1])) <= 1
+
+
+# The checker's words of the texts below (its own table, as above).
+LONG_TITLE_WORDS = [
+    "市人大常委会", "党组", "召开", "会议", "传达", "学习", "习近平总书记", "中央", "人大", "工作会议",
+    "重要", "讲话", "精神", "省委", "研究", "部署", "贯彻", "落实", "“人大代表+网格员”", "“联络站+社区”",
+    "双联", "模式", "习近平新时代", "中国特色社会主义思想", "奋力推进", "高质量发展",
+    # a particle or localiser stays with the word before ("会议上的", not "会议｜上的")
+    "会议上的",
+]  # fmt: skip
+THEORY_TITLE = "深入学习贯彻习近平新时代中国特色社会主义思想奋力推进新时代人大工作高质量发展"
+LONG_TITLE = (
+    "市人大常委会党组召开会议传达学习习近平总书记在中央人大工作会议上的重要讲话精神"
+    "和省委人大工作会议精神研究部署贯彻落实工作"
+)
+
+
+def cut_words(before: str, after: str, words: list[str]) -> list[str]:
+    joined = before + after
+    return [
+        word
+        for word in words
+        for start in range(len(joined))
+        if joined.startswith(word, start) and start < len(before) < start + len(word)
+    ]
+
+
+def test_a_title_takes_a_line_more_rather_than_break_inside_a_word(tmp_path):
+    # 60 characters fill three 20-character lines exactly: three lines would cut a word
+    # (…学习习近平总｜书记…); four lines break between words, and nothing is reported.
+    quoted = "西湖区：“人大代表+网格员”“联络站+社区”双联模式"
+    items = [
+        ArticleItem(title, [[Run("正文。")]], "", "研究室", ["杨青青"])
+        for title in (LONG_TITLE, quoted, THEORY_TITLE)
+    ]
+    document = document_with([Section("要闻速递", "articles", items)], ["省人大常委会办公厅"])
+    assert check_document(document).of_kind("title_break") == []
+    rendered = render(document, tmp_path, "long-title")
+    titles = [line for line in text_lines(rendered) if abs(line.size - 22) < 0.05]
+    texts = [line.text.strip() for line in titles]
+    assert "".join(texts[:4]) == LONG_TITLE, texts
+    # A closing quote and the next opening quote: the break between two quoted names.
+    assert texts[4:6] == ["西湖区：“人大代表+网格员”", "“联络站+社区”双联模式"], texts
+    assert "".join(texts[6:]) == THEORY_TITLE, texts
+    for title in (texts[:4], texts[4:6], texts[6:]):
+        for line, following in zip(title, title[1:], strict=False):
+            assert cut_words(line, following, LONG_TITLE_WORDS) == [], (line, following)
+
+
+def rule_tops(page) -> list[float]:
+    """The tops of the rules drawn on a pdfplumber page. WeasyPrint draws a border as a
+    pair of filled rectangles, the box and the box inside its border (filled even-odd):
+    a rule is where the two differ."""
+    rects = [r for r in page.rects if r["width"] > 100]
+    tops = []
+    for outer, inner in zip(rects[::2], rects[1::2], strict=False):
+        if outer["height"] < inner["height"]:
+            outer, inner = inner, outer
+        if inner["top"] - outer["top"] > 0.2:
+            tops.append(outer["top"])
+        if outer["bottom"] - inner["bottom"] > 0.2:
+            tops.append(inner["bottom"])
+    return tops
+
+
+@pytest.mark.parametrize("extra", [0, 150])
+def test_a_split_distribution_block_leaves_no_stray_rule_and_no_nearly_empty_page(extra, tmp_path):
+    brief = BriefItem([Run("上城区人大常委会", bold=True), Run("组织代表开展“进站履职月”活动，" * 3 + "成效明显。")],
+                      "上城区人大常委会办公室", ["金颖"])  # fmt: skip
+    article = ArticleItem(
+        "西湖区：“三化”推进代表联络站建设", [[Run(FILLER * 8 + "。")]] * 3, "", "研究室", ["杨青青"]
+    )
+    base = document_with(
+        [Section("要闻速递", "articles", [article]), Section("信息摘登", "briefs", [brief] * 4)], []
+    )
+    base = with_longer_last_brief(base, extra)
+    problems = []
+    for count in range(1, 65):
+        document = dataclasses.replace(base, distribution=distribution(count))
+        rendered = render(document, tmp_path, f"split{count}")
+        lines = text_lines(rendered)
+        block = [line for line in lines if abs(line.size - 14) < 0.05 and line.page > 1]
+        pages = sorted({line.page for line in block})
+        with pdfplumber.open(rendered.pdf_path) as pdf:
+            for number in pages:
+                baselines = [PAGE_HEIGHT - line.baseline for line in block if line.page == number]
+                for rule in rule_tops(pdf.pages[number - 1]):
+                    # every rule of the block touches one of its lines (24 pt lines, 4 pt
+                    # padding): at most 26 pt above a baseline, 12 pt below one
+                    if not any(-26 < rule - baseline < 12 for baseline in baselines):
+                        problems.append((count, number, round(rule), "stray rule"))
+        # A block of one-line entries that fits on a page (with the last byline and two
+        # lines of its text: 16 entries and the two editor lines) is never split.
+        if count <= 16 and len(pages) > 1:
+            problems.append((count, pages, "split though it fits on a page"))
+        for number in pages[1:]:
+            entries = [
+                line for line in block if line.page == number and not line.text.startswith(("本期", "电话"))
+            ]
+            if len(entries) < 2:
+                problems.append((count, number, "fewer than two entries"))
+    assert problems == []
+
+
+def test_articles_follow_a_contents_list_longer_than_page_one(tmp_path):
+    # Twelve two-line 目录 entries do not fit under the masthead: the 目录 runs on at the
+    # top of page 2 and the first article follows it there (not on a page of its own).
+    titles = [
+        "萧山区人大常委会开展《杭州市城市道路交通安全管理条例》执法检查暨“人大代表在行动”专项活动",
+        "市人大常委会党组召开会议传达学习习近平总书记在中央人大工作会议上的重要讲话精神",
+    ]
+    items = [ArticleItem(titles[i % 2], [[Run(FILLER + "。")]], "", "研究室", ["杨青青"]) for i in range(12)]
+    document = document_with([Section("要闻速递", "articles", items)], ["省人大常委会办公厅"])
+    rendered = render(document, tmp_path, "long-toc")
+    lines = text_lines(rendered)
+    page2 = [line for line in lines if line.page == 2]
+    assert page2 and abs(page2[0].size - 14) < 0.05, "the 目录 runs on to page 2"
+    assert any(abs(line.size - 22) < 0.05 for line in page2), "the first article starts on page 2"
+    # Every 目录 line is printed once, before the first title.
+    first_title = next(i for i, line in enumerate(lines) if abs(line.size - 22) < 0.05)
+    toc = "".join(line.text.strip() for line in lines[:first_title] if abs(line.size - 14) < 0.05)
+    assert all(toc.count(title) == 6 for title in titles), toc
+    findings = verify_pdf(rendered.pdf_path.read_bytes())
+    assert [f.page for f in findings if f.kind == "toc_long"] == [2], findings
+    # The preview draws the page gap where the PDF's page 2 begins: inside the 目录,
+    # before the first title printed there, and the articles follow on the same sheet.
+    html, _ = render_preview_html(document, font_url=lambda face: f"/f/{face.key}")
+    gap = html.index('data-page="2"')
+    toc_on_page2 = next(i for i, line in enumerate(page2) if abs(line.size - 22) < 0.05)
+    titles_on_page2 = toc_on_page2 // 2  # each of these 目录 entries takes two lines
+    assert html[:gap].count('class="toc-title ') == 12 - titles_on_page2
+    assert html.count('class="sheet ') == 1, "the articles follow the 目录 on its sheet"

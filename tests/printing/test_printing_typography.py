@@ -319,6 +319,19 @@ def test_break_opportunities_obey_the_table(text, unbroken):
     assert not any(start < cut < start + len(unbroken) for cut in cuts), segments
 
 
+def test_a_closing_and_an_opening_quote_may_break_between_them():
+    # UAX #14 keeps quotation marks with both neighbours; between two quoted names
+    # (clreq) the line may break.
+    text = "西湖区：“人大代表+网格员”“联络站+社区”双联模式"
+    assert text.index("”“") + 1 in _cut_points(text)
+    assert "《条例》《办法》".index("》《") + 1 in _cut_points("《条例》《办法》")
+
+
+def _cut_points(text: str) -> set[int]:
+    segments = _segments(text)
+    return {sum(len(s) for s in segments[:i]) for i in range(1, len(segments))}
+
+
 def test_addresses_break_after_their_separators_only():
     segments = _segments("网址为https://www.example.gov.cn/col/art_9f8e.html，欢迎查阅。")
     assert "https://" in segments and "www." in segments and "art_" in segments

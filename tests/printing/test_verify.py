@@ -427,3 +427,24 @@ def test_seed_issue_reports(path, tmp_path):
     serious = [f for f in findings if f.kind in ("quote", "off_paper", "off_block")]
     listing = "\n".join(f"  {f.kind}: {f.text_zh}" for f in findings)
     assert not serious, f"{path.stem}: the PDF shows\n{listing}"
+
+
+def test_two_latin_distribution_entries_are_not_a_word_break():
+    # Each entry starts a line of its own: "…2024.html" then "ABCDEF" is two entries.
+    entries = ["省人大常委会办公厅", "https://www.example.gov.cn/2024.html", "ABCDEF", "西湖区人大常委会"]
+    findings = verify_pdf(render_pdf(document(["正文。"], distribution=tuple(entries))))
+    assert found(findings, "word_break") == [], findings
+
+
+def test_a_circle_in_a_chinese_numeral_year_is_listed():
+    item = ArticleItem("标题", [[Run("二○二四年十月，区人大常委会召开会议。")]], "", "研究室", ["杨青青"])
+    findings = verify_pdf(render_pdf(issue_document([Section("要闻速递", "articles", [item])])))
+    circles = [f for f in findings if f.kind == "circle_zero"]
+    assert len(circles) == 1 and "二○二四" in circles[0].message_zh and circles[0].page == 2, findings
+
+
+def test_a_distribution_block_over_two_pages_is_named():
+    entries = [f"第{n}个单位人大常委会办公室" for n in range(1, 41)]
+    findings = verify_pdf(render_pdf(document(["正文。"], distribution=tuple(entries))))
+    splits = [f for f in findings if f.kind == "dist_split"]
+    assert len(splits) == 1 and "分在2页" in splits[0].message_zh, findings
