@@ -21,6 +21,7 @@ that every substitute is in the print fonts.
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 
 _TABLE = Path(__file__).with_name("data") / "symbol_fonts.tsv"
@@ -102,6 +103,38 @@ PRINT_SUBSTITUTES = {
     "✶": "★", "✹": "★", "✯": "★", "✰": "☆", "✪": "★",
 }
 # fmt: on
+
+# Wingdings 3 and the Unicode mapping draw many more arrows from the supplemental arrow
+# blocks (U+2B00–2BFF, U+1F800–1F8FF), none of which the print faces have: each stands in
+# as the plain arrow of its direction (→ ← ↑ ↓ ↗ ↖ ↘ ↙, all in the faces), read from its
+# Unicode name. An arrow without one direction (circling, U-turn) is left for the save's
+# glyph check to name.
+_DIRECTIONS = (
+    ("NORTH EAST", "↗"), ("NORTH WEST", "↖"), ("SOUTH EAST", "↘"), ("SOUTH WEST", "↙"),
+    ("RIGHTWARDS", "→"), ("LEFTWARDS", "←"), ("UPWARDS", "↑"), ("DOWNWARDS", "↓"),
+)  # fmt: skip
+
+
+# The few of those blocks the faces do draw (tests/printing/test_print_substitutes.py
+# holds every key of PRINT_SUBSTITUTES to be one the faces lack).
+_ARROWS_THE_FACES_HAVE = "⭠⭡⭢⭣"
+
+
+def _plain_arrow(char: str) -> str | None:
+    code = ord(char)
+    if not (0x2B00 <= code <= 0x2BFF or 0x1F800 <= code <= 0x1F8FF) or char in _ARROWS_THE_FACES_HAVE:
+        return None
+    name = unicodedata.name(char, "")
+    if "ARROW" not in name or " AND " in name or "PAIRED" in name or "CIRCL" in name:
+        return None
+    found = {arrow for words, arrow in _DIRECTIONS if words in name}
+    return found.pop() if len(found) == 1 else None
+
+
+for _char in sorted({char for table in SYMBOL_FONTS.values() for char in table.values()}):
+    if _char not in PRINT_SUBSTITUTES and (_arrow := _plain_arrow(_char)):
+        PRINT_SUBSTITUTES[_char] = _arrow
+del _char
 
 
 def substitute_for_print(text: str) -> tuple[str, list[str]]:

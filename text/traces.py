@@ -29,8 +29,8 @@ _CONTENTS_ENTRY = re.compile(
     r"(?:\d{1,4}|[ivxlcIVXLC]{1,6})\s*$"
 )
 _STALE = re.compile(
-    r"错误[！!]\s*(?:未找到引用源|书签未定义|文档中没有指定样式的文字|未定义书签|引用源未找到)[。.]?"
-    r"|Error!\s*(?:Reference source not found|Bookmark not defined|No text of specified style in document)\.?"
+    r"错误[！!]\s*(?:未找到引用源|书签未定义|文档中没有指定样式的文字|未定义书签|引用源未找到|超链接引用无效|无效的超链接引用)[。.]?"
+    r"|Error!\s*(?:Reference source not found|Bookmark not defined|Hyperlink reference not valid|No text of specified style in document)\.?"
     r"|[单点]击(?:或点按)?此处输入(?:文字|文本|日期)[。.]?"
     r"|Click (?:or tap )?here to enter (?:text|a date)\.?",
     re.I,

@@ -218,7 +218,7 @@
   const CONTENTS_HEADING = /^\s*(?:目\s*录|目\s*次|(?:table\s+of\s+)?contents)\s*$/i;
   const CONTENTS_ENTRY = /^\S.{0,99}?(?:\t+[ \u3000]*|[ \u3000]*(?:[.．·・…‥_\-－—][ \u3000]?){3,}[ \u3000]*)(?:\d{1,4}|[ivxlcIVXLC]{1,6})\s*$/;
   const TOC_CLASS = /^msotoc(?:[1-9]|heading)$/i;
-  const STALE = /错误[！!]\s*(?:未找到引用源|书签未定义|文档中没有指定样式的文字|未定义书签|引用源未找到)[。.]?|Error!\s*(?:Reference source not found|Bookmark not defined|No text of specified style in document)\.?|[单点]击(?:或点按)?此处输入(?:文字|文本|日期)[。.]?|Click (?:or tap )?here to enter (?:text|a date)\.?/gi;
+  const STALE = /错误[！!]\s*(?:未找到引用源|书签未定义|文档中没有指定样式的文字|未定义书签|引用源未找到|超链接引用无效|无效的超链接引用)[。.]?|Error!\s*(?:Reference source not found|Bookmark not defined|Hyperlink reference not valid|No text of specified style in document)\.?|[单点]击(?:或点按)?此处输入(?:文字|文本|日期)[。.]?|Click (?:or tap )?here to enter (?:text|a date)\.?/gi;
 
   const ZERO = /^[+-]?0*\.?0*(px|pt|em|rem|ex|ch|%|cm|mm|in|pc|q|vw|vh)?$/i;
   const RELATIVE_SIZE = /((?<!r)em|ex|ch|%)$|^(larger|smaller|inherit)$/i;

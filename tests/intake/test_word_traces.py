@@ -159,3 +159,19 @@ def test_struck_passages_are_offered_with_their_superscripts_as_word_shows_them(
     (item,) = result.struck
     assert (item["before"], item["text"], item["after"]) == ("面积3200m²，原为", "1500m²", "。")
     assert "删除线文字 1 处未导入：“1500m²”（Word 中划了删除线；如需保留，请在下方勾选）" in result.dropped
+
+
+def test_arrows_word_draws_from_the_supplemental_blocks_print_as_the_plain_arrow_and_are_named():
+    # Wingdings 0xE8 is U+1F87A (wide-headed rightwards heavy barb arrow), 0xE0 U+1F86A; the
+    # print faces have neither, so both stand as → and the report says so.
+    numbering = (
+        f'<w:abstractNum w:abstractNumId="0"><w:multiLevelType w:val="hybridMultilevel"/>'
+        f"{bullet_level(chr(0xF0E8), 'Wingdings')}</w:abstractNum>"
+        '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>'
+    )
+    sym = p(
+        '<w:r><w:t>流程：申报</w:t></w:r><w:r><w:sym w:font="Wingdings" w:char="F0E0"/></w:r><w:r><w:t>审核。</w:t></w:r>'
+    )
+    result = import_document(build_docx(TITLE + item("视察。", 1) + sym, numbering=numbering))
+    assert paragraphs(result.body_html) == ["→视察。", "流程：申报→审核。"]
+    assert any("符号 2 处改为印刷字体中的相近符号" in note and "🡺→→" in note for note in result.kept)

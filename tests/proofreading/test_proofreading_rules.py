@@ -107,6 +107,7 @@ HITS = [
         [("Error! Reference source not found.", "")],
     ),
     ("stale_field", "联系人：单击此处输入文字。", [("单击此处输入文字。", "")]),
+    ("stale_field", "详见错误！超链接引用无效。", [("错误！超链接引用无效。", "")]),
 ]
 
 # (rule, text): the rule must not flag anything in these.
