@@ -37,6 +37,7 @@ from intake import formats
 from intake.wordml import Limits, Paragraph, Struck, WordDocument, WordReadError, read_word
 from text.normalize import normalize_line, normalize_text, quiet, recording
 from text.richtext import run_plain, runs_to_html, sanitize_body
+from text.scripts import MARKERS
 from text.symbols import substitute_for_print, substitution_notice
 
 logger = logging.getLogger(__name__)
@@ -182,9 +183,9 @@ def _read_document(
     notes: list[str] = []
     body = [(runs, source) for runs, source in paragraphs if _plain(runs).strip()]
     if body and _looks_like_title(body[0], 0):
-        title = normalize_line(_plain(body.pop(0)[0]))
+        title = normalize_line(_line(body.pop(0)[0], "标题", notes))
         if body and _looks_like_title(body[0], 1) and body[0][1].centred:
-            subtitle = normalize_line(_plain(body.pop(0)[0]))
+            subtitle = normalize_line(_line(body.pop(0)[0], "副标题", notes))
     else:
         title = _header_title(word)
         if title:
@@ -293,6 +294,26 @@ def _header_title(word: WordDocument) -> str:
             if 4 <= len(line) <= TITLE_MAX_CHARS and not _BODY_SENTENCE.search(line)
         ]
     return normalize_line(max(candidates, key=lambda c: len(c[0]))[1]) if candidates else ""
+
+
+def _line(runs: list[tuple], field: str, notes: list[str]) -> str:
+    """Runs as one line of a plain-text field (标题, 副标题). A field holds no markup: a
+    superscript or subscript with a Unicode form is written with it (m², CO₂); one
+    without (PM₂.₅'s ".", a footnote mark [1]) is read as ordinary text and named in
+    ``notes``, never written with the body's plain-text markers (^, _)."""
+    flattened = []
+    parts = []
+    for run in runs:
+        text, script = run[0], (run[2] if len(run) > 2 else "")
+        plain = run_plain(run)
+        if script in MARKERS and plain == MARKERS[script] + text:
+            flattened.append(text)
+            plain = text
+        parts.append(plain)
+    if flattened:
+        kinds = "、".join(f"“{t}”" for t in dict.fromkeys(flattened))
+        notes.append(f"{field}中的上标或下标 {kinds} 没有对应的字符，已按普通文字读入{field}，请核对")
+    return "".join(parts)
 
 
 def _plain(runs: list[tuple]) -> str:

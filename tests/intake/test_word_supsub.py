@@ -115,6 +115,22 @@ def test_a_superscript_in_the_title_reads_as_the_unicode_character():
     assert result.title == "全区新建联络站3200m²"
 
 
+def test_a_title_script_without_a_unicode_form_is_read_as_plain_text_and_named():
+    # A title is plain text: PM₂.₅ has no subscript full stop and [1] no superscript
+    # brackets, so they read as ordinary text — never as the body's ^ and _ markers.
+    title = p(
+        b("临安区PM"),
+        r("2.5", "<w:b/>" + SUB),
+        b("浓度下降，获评A"),
+        r("+[1]", "<w:b/>" + SUP),
+        ppr='<w:jc w:val="center"/>',
+    )
+    result = import_document(build_docx(title + p(r("正文。")) + BYLINE))
+    assert result.title == "临安区PM2.5浓度下降，获评A+[1]"
+    assert "^" not in result.title and "_" not in result.title
+    assert "标题中的上标或下标 “2.5”、“+[1]” 没有对应的字符，已按普通文字读入标题，请核对" in result.kept
+
+
 @pytest.mark.parametrize(("rpr", "tag"), [(SUP, "sup"), (SUB, "sub")])
 def test_a_script_run_keeps_its_script_across_a_manual_line_break(rpr, tag):
     # A line break inside a sentence joins the lines (docx_import); the run stays raised.
