@@ -529,6 +529,31 @@ _BETWEEN_TERMS = (
 # Words that introduce a quoted utterance (他说："……"): a quotation after one of these and
 # ，or ：is a clause even in a line without 。.
 _SAYING = re.compile(r"(说|道|称|表示|强调|指出|认为|提出|坦言|感慨|介绍|希望|要求)[，：,:]\s*$")
+# A quotation straight after a word of saying or judging (群众评价"……"，他说"……") opens
+# a clause too: what follows is an utterance, which may hold a quotation of its own.
+_SAYING_BARE = re.compile(r"(说|道|称|表示|强调|认为|坦言|感慨|评价|称赞|赞叹|直言|感叹|点赞)$")
+
+
+def _inside_typed_pair(text: str, ignored: set[int]) -> list[int]:
+    """Offsets of straight quotes typed inside a quotation the contributor closed with curly
+    quotes of the same kind (“这是一次"走心"的视察”): a quotation nested in one of its own
+    kind, whose ‘’ the contributor meant — never to be paired as “”."""
+    doubts: list[int] = []
+    for straights, openings, closings in _KINDS:
+        open_at = None
+        inside: list[int] = []
+        for i, c in enumerate(text):
+            if i in ignored:
+                continue
+            if c in openings:
+                open_at, inside = i, []
+            elif c in closings:
+                if open_at is not None and inside:
+                    doubts.append(inside[0])
+                open_at, inside = None, []
+            elif c in straights and open_at is not None:
+                inside.append(i)
+    return doubts
 
 
 def _nesting_doubts(text: str, chars: list[str], ignored: set[int]) -> list[int]:
@@ -563,7 +588,12 @@ def _nesting_doubts(text: str, chars: list[str], ignored: set[int]) -> list[int]
             if text[start] not in straights or chars[start] != opening:
                 continue
             prose = "。" in text or _SAYING.search(text[:start].replace("\n", "")) is not None
-            if before and before not in _SPACES and before not in _CLAUSE_START:
+            if (
+                before
+                and before not in _SPACES
+                and before not in _CLAUSE_START
+                and not _SAYING_BARE.search(text[:start].replace("\n", ""))
+            ):
                 continue
             first_close = marks[n + 1]
             if text[first_close] not in straights or not (
@@ -636,7 +666,9 @@ def pair_quotes(text: str) -> QuotePairing:
        one of the same kind: a quotation opened at a clause's start that would close between
        two Chinese characters while a later quote of the same sentence closes at a clause's
        end (代表们认为，"这是一次"走心"的视察"。 — “这是一次‘走心’的视察” or “这是一次”走心
-       “的视察”); the rule and its exceptions are ``_nesting_doubts``'s.
+       “的视察”; also after a word of saying, 群众评价"……"), or typed straight quotes inside
+       a quotation closed with curly ones (“这是一次"走心"的视察”); the rules and their
+       exceptions are ``_nesting_doubts``'s and ``_inside_typed_pair``'s.
 
     Only a paragraph with Chinese characters is paired (a Latin-only line keeps its
     quotes). When the pairing fails or is in doubt anywhere, nothing in the paragraph is
@@ -664,7 +696,7 @@ def pair_quotes(text: str) -> QuotePairing:
         if wrong is not None:
             failed.append(wrong)
     if not failed:
-        nested = _nesting_doubts(text, chars, ignored)
+        nested = sorted(set(_nesting_doubts(text, chars, ignored)) | set(_inside_typed_pair(text, ignored)))
         failed += nested
     if failed:
         # A paragraph of curly quotes only is the paired-marks rule's to report.

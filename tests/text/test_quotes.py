@@ -138,6 +138,15 @@ NESTING = [
     pytest.param('有代表说，"这是"三服务"和"三联系"的成果"。', None, (8,), id="two-inside"),
     pytest.param('代表们认为，"这是一次"走心"的视察" 。', None, (11,), id="space-before-the-stop"),
     pytest.param('他说："这是"走心"的视察。"会后代表们离场。', None, (6,), id="stop-then-text"),
+    pytest.param('群众评价"这是"暖心"工程"，纷纷点赞。', None, (7,), id="after-a-word-of-judging"),
+    pytest.param('他说"要把"群众满意"作为标准"。', None, (5,), id="after-a-word-of-saying"),
+    pytest.param('“这是一次"走心"的视察”，代表们说。', None, (5,), id="straight-inside-typed-curly"),
+    pytest.param(
+        "他说：“要把'群众满意'作为标准”。", "他说：“要把‘群众满意’作为标准”。", (), id="singles-inside-curly"
+    ),
+    pytest.param(
+        '代表说"三服务""三联系"成效明显。', "代表说“三服务”“三联系”成效明显。", (), id="saying-then-two-terms"
+    ),
     pytest.param(
         '代表们认为，"这是一次"走心"的视察"，"也是"暖心"的视察"。', None, (11, 23), id="two-sentences-of-it"
     ),
