@@ -23,6 +23,18 @@ CHROMIUM_ARGS = [
 ]
 
 
+# A paste into the editor as the browser makes it: ``page.evaluate(PASTE_HTML, [selector,
+# html])`` dispatches a paste event whose clipboard holds ``html`` (and no plain text).
+PASTE_HTML = """([selector, html]) => {
+  const area = document.querySelector(selector);
+  area.focus();
+  const data = new DataTransfer();
+  data.setData("text/html", html);
+  data.setData("text/plain", "");
+  area.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+}"""
+
+
 @contextmanager
 def chromium_page(**context_options) -> Iterator:
     if not shutil.which(CHROMIUM):

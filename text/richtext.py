@@ -691,14 +691,18 @@ def read_paste(value: str, *, for_print: bool = True) -> PasteReport:
     return report
 
 
+def _quoted_list(texts: list[str], limit: int, width: int) -> str:
+    """“甲”、“乙……”…: at most ``limit`` texts, each cut after ``width`` characters."""
+    quoted = [f"“{text[:width]}{'……' if len(text) > width else ''}”" for text in texts[:limit]]
+    return "、".join(quoted) + ("……" if len(texts) > limit else "")
+
+
 def struck_notice(struck: list[str], *, verb: str = "粘贴", limit: int = 5, width: int = 20) -> str:
     """ "删除线文字 2 处未粘贴：“15个”、“计划年底前完成。”（原文中划了删除线或是修订中删除的文字…）"."""
     if not struck:
         return ""
-    quoted = [f"“{text[:width]}{'……' if len(text) > width else ''}”" for text in struck[:limit]]
-    more = "……" if len(struck) > limit else ""
     return (
-        f"删除线文字 {len(struck)} 处未{verb}：{'、'.join(quoted)}{more}"
+        f"删除线文字 {len(struck)} 处未{verb}：{_quoted_list(struck, limit, width)}"
         "（原文中划了删除线或修订中删去的文字，不会保存和刊印；如需要，请直接输入）"
     )
 
@@ -726,10 +730,8 @@ def hidden_notice(hidden: list[str], *, verb: str = "粘贴", limit: int = 5, wi
     Each text is cut after ``width`` characters (……), at most ``limit`` are quoted."""
     if not hidden:
         return ""
-    quoted = [f"“{text[:width]}{'……' if len(text) > width else ''}”" for text in hidden[:limit]]
-    more = "……" if len(hidden) > limit else ""
     return (
-        f"隐藏文字 {len(hidden)} 处未{verb}：{'、'.join(quoted)}{more}"
+        f"隐藏文字 {len(hidden)} 处未{verb}：{_quoted_list(hidden, limit, width)}"
         "（原文中设为不显示的文字，不会保存和刊印；如需要，请直接输入）"
     )
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from submissions.models import Submission
 from tests import paths
+from tests.browser import PASTE_HTML as PASTE
 from tests.browser import chromium_page, log_in
 from text.richtext import sanitize_paste
 
@@ -22,14 +23,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 CASE = paths.CASES / "paste3" / "33-paste-hidden-text.html"
 EXPECTED = "<p>全区新建代表联络站12个，实现街道全覆盖。</p><p>下一步，将组织代表定期进站接待群众。</p>"
 
-PASTE = """([selector, html]) => {
-  const area = document.querySelector(selector);
-  area.focus();
-  const data = new DataTransfer();
-  data.setData("text/html", html);
-  data.setData("text/plain", "");
-  area.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
-}"""
 # What the editor's walk gives for an HTML string, and the hidden texts it names.
 EDITOR_RULE = """(html) => {
   const stats = { tables: 0, hidden: [] };

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from submissions.models import Submission
 from tests import paths
+from tests.browser import PASTE_HTML as PASTE
 from tests.browser import chromium_page, log_in
 from text.richtext import read_paste
 
@@ -34,14 +35,6 @@ KINDS = [
     "<p>详见错误！书签未定义。所列；<ins>新</ins><s>旧</s>；✔</p>",
 ]
 
-PASTE = """([selector, html]) => {
-  const area = document.querySelector(selector);
-  area.focus();
-  const data = new DataTransfer();
-  data.setData("text/html", html);
-  data.setData("text/plain", "");
-  area.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
-}"""
 # The editor's reading of an HTML string: the body and the notices, as its paste makes them.
 EDITOR_RULE = """async (html) => {
   const rt = window.bulletinRichtext;
