@@ -482,3 +482,22 @@ def test_articles_follow_a_contents_list_longer_than_page_one(tmp_path):
     titles_on_page2 = toc_on_page2 // 2  # each of these 目录 entries takes two lines
     assert html[:gap].count('class="toc-title ') == 12 - titles_on_page2
     assert html.count('class="sheet ') == 1, "the articles follow the 目录 on its sheet"
+
+
+def test_quotation_marks_in_a_byline_take_a_full_em(tmp_path):
+    # GB/T 15834: Chinese quotation marks are set a full em wide, in a byline's 楷体 as in
+    # the body (a face that shares “” with Latin text draws them a third of an em).
+    item = ArticleItem(
+        "钱塘区：代表之家建设提质增效",
+        [[Run("今年以来，成效明显。")]],
+        "",
+        "钱塘区“代表之家”工作专班",
+        ["李明"],
+    )
+    rendered = render(
+        document_with([Section("要闻速递", "articles", [item])], ["省人大常委会办公厅"]), tmp_path, "bq"
+    )
+    with pdfplumber.open(rendered.pdf_path) as pdf:
+        quotes = [c for page in pdf.pages[1:] for c in page.chars if c["text"] in "“”" and c["size"] < 20]
+    assert len(quotes) == 2
+    assert all(c["width"] >= 0.9 * c["size"] for c in quotes), [(c["text"], c["width"]) for c in quotes]
