@@ -65,6 +65,13 @@ _LATIN_START = re.compile(r"^[A-Za-z]")
 _TITLE_STYLE = re.compile(r"title|heading|标题", re.I)
 # A plain first paragraph that ends a sentence is body text, not a title.
 _BODY_SENTENCE = re.compile(r"[。！？!?][”’」』）)]*$")
+# Header lines that are never a piece's title: the office's own name (…人大常委会办公室),
+# a security or handling mark (内部资料 注意保存, 秘密★1年), a page or date line.
+_HEADER_NOT_TITLE = re.compile(
+    r"^(?:\S{0,20}(?:人大常委会|人民代表大会常务委员会|委员会|工委|办公室|办公厅|研究室)"
+    r"|.*(?:内部资料|注意保存|内部刊物|内部材料|秘密|机密|绝密|请勿外传|仅供参考).*"
+    r"|.*第\s*\d+\s*页.*|\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)$"
+)
 
 
 class DocxImportError(Exception):
@@ -291,7 +298,9 @@ def _header_title(word: WordDocument) -> str:
         candidates = [
             (line, text)
             for line, text in ((normalize_line(text), text) for text in word.headers)
-            if 4 <= len(line) <= TITLE_MAX_CHARS and not _BODY_SENTENCE.search(line)
+            if 4 <= len(line) <= TITLE_MAX_CHARS
+            and not _BODY_SENTENCE.search(line)
+            and not _HEADER_NOT_TITLE.match(line.replace("\u3000", " ").strip())
         ]
     return normalize_line(max(candidates, key=lambda c: len(c[0]))[1]) if candidates else ""
 

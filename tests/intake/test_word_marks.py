@@ -470,6 +470,27 @@ def test_a_title_standing_only_in_the_page_header_is_offered_and_named():
     )
 
 
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ("内部资料　注意保存",),
+        ("杭州市西湖区人大常委会办公室",),
+        ("西湖区人大常委会", "2024年3月"),
+        ("第 1 页",),
+    ],
+)
+def test_a_header_of_the_office_name_or_a_handling_mark_is_not_offered_as_the_title(lines):
+    body = p(r("全区新建代表联络站12个，实现街道全覆盖。"))
+    data = raw_docx(
+        body,
+        {"rIdH": ("header", header(*lines), "header1.xml")},
+        sect='<w:headerReference w:type="default" r:id="rIdH"/>',
+    )
+    result = import_document(data)
+    assert result.title == ""
+    assert "没有识别出标题，请手动填写。" in result.warnings
+
+
 def test_a_body_title_wins_over_the_header():
     data = raw_docx(
         TITLE + p(r("全区新建代表联络站12个。")),
