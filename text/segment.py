@@ -60,14 +60,13 @@ def _office_terms() -> list[str]:
 
 
 def _cache_dir() -> str:
-    # jieba keeps a marshalled copy of its prefix dictionary; put it where the service
-    # may write (the data directory), else the system's temporary directory.
-    data_dir = os.environ.get("BULLETIN_DATA_DIR")
-    if data_dir:
-        path = Path(data_dir) / "cache"
+    # jieba keeps a marshalled copy of its prefix dictionary: beside the renderer's caches
+    # ($BULLETIN_CACHE_DIR, docs/operations.md), else the system's temporary directory.
+    configured = os.environ.get("BULLETIN_CACHE_DIR")
+    if configured:
         try:
-            path.mkdir(parents=True, exist_ok=True)
-            return str(path)
+            Path(configured).mkdir(parents=True, exist_ok=True)
+            return configured
         except OSError:
             pass
     return tempfile.gettempdir()
