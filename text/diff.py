@@ -18,6 +18,7 @@ import difflib
 import html
 import re
 from collections import Counter
+from itertools import groupby
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -59,31 +60,18 @@ def _tokens(runs: list[tuple[str, bool, str]]) -> list[Token]:
 def _render_scripts(tokens: tuple[Token, ...] | list[Token]) -> str:
     """Tokens of one weight as HTML, neighbouring raised or lowered tokens in one <sup>/<sub>."""
     out: list[str] = []
-    i = 0
-    while i < len(tokens):
-        script = tokens[i][2]
-        j = i
-        while j < len(tokens) and tokens[j][2] == script:
-            j += 1
-        text = html.escape("".join(t[0] for t in tokens[i:j]), quote=False)
+    for script, group in groupby(tokens, key=lambda token: token[2]):
         opening, closing = _SCRIPT_TAGS.get(script, ("", ""))
-        out.append(f"{opening}{text}{closing}")
-        i = j
+        out.append(f"{opening}{html.escape(''.join(t[0] for t in group), quote=False)}{closing}")
     return "".join(out)
 
 
 def _render(tokens: tuple[Token, ...] | list[Token]) -> str:
     """Tokens as HTML, neighbouring bold tokens in one <strong>."""
     out: list[str] = []
-    i = 0
-    while i < len(tokens):
-        bold = tokens[i][1]
-        j = i
-        while j < len(tokens) and tokens[j][1] == bold:
-            j += 1
-        text = _render_scripts(tokens[i:j])
+    for bold, group in groupby(tokens, key=lambda token: token[1]):
+        text = _render_scripts(list(group))
         out.append(f"<strong>{text}</strong>" if bold else text)
-        i = j
     return "".join(out)
 
 
