@@ -10,11 +10,20 @@ from bulletin.models import Issue, Publication
 
 
 def propose_numbers(*, publication: Publication, year: int) -> tuple[int, int]:
-    """The next (number in year, cumulative number) for a new issue of `publication`."""
+    """The next (number in year, cumulative number) for a new issue of `publication`: the
+    numbers after the last issue of `year` or before (``previous_issue``, by year and 期号),
+    so the proposal is what the sequence check expects. Without one, 第1期 and the 总期号
+    after the publication's base. A 总期号 already taken (the last issue stepped back, with
+    a reason) gives way to the one after the highest."""
     issues = Issue.objects.filter(publication=publication)
-    last_in_year = issues.filter(year=year).aggregate(n=Max("number"))["n"] or 0
     last_total = issues.aggregate(n=Max("total_number"))["n"] or 0
-    return last_in_year + 1, max(last_total, publication.total_number_base) + 1
+    before = previous_issue(publication_id=publication.pk, year=year, number=MAX_NUMBER_IN_YEAR + 1)
+    if before is None:
+        return 1, max(last_total, publication.total_number_base) + 1
+    number, total = expected_after(Neighbour(before.year, before.number, before.total_number), year)
+    if issues.filter(total_number=total).exists():
+        total = last_total + 1
+    return number, total
 
 
 def numbers_taken(
@@ -150,6 +159,29 @@ def sequence_slips(previous: Neighbour, *, year: int, number: int, total_number:
     return slips
 
 
+def next_issue(*, publication_id: int, year: int, number: int, exclude_pk: int | None = None) -> Issue | None:
+    """The issue that follows (year, number): the least (year, number) above it."""
+    later = Issue.objects.filter(publication_id=publication_id).filter(
+        Q(year__gt=year) | Q(year=year, number__gt=number)
+    )
+    if exclude_pk is not None:
+        later = later.exclude(pk=exclude_pk)
+    return later.order_by("year", "number").first()
+
+
+def _slips_before(following: Neighbour, *, year: int, number: int, total_number: int) -> list[str]:
+    """An issue numbered in before one that exists (a step back) must lead into it: the
+    期号 one less in the same year, the 总期号 one less. One sentence, or none."""
+    want_number = following.number - 1 if following.year == year else number
+    want_total = following.total_number - 1
+    if (number, total_number) == (want_number, want_total):
+        return []
+    return [
+        f"下一期已是{following.label}，本期应为第{want_number}期（总第{want_total}期），"
+        f"现填第{number}期（总第{total_number}期）。"
+    ]
+
+
 def _one_sentence(previous: Neighbour, slips: list[Slip], *, year: int, number: int, total_number: int) -> str:
     """The slips of one issue said once: 上一期是…，本期应为…，现填第16期（总第74期）。"""
     fields = {slip.field for slip in slips}
@@ -185,21 +217,23 @@ def sequence_problems(
     Against the issue before it (``previous_issue``); the first issue of a publication has
     no 期号 to follow, only its 总期号 after the publication's base
     (Publication.total_number_base), when one is set. Duplicates are ``numbers_taken``'s."""
-    before = previous_issue(
-        publication_id=publication.pk,
-        year=year,
-        number=number,
-        exclude_pk=exclude.pk if exclude is not None else None,
-    )
+    exclude_pk = exclude.pk if exclude is not None else None
+    before = previous_issue(publication_id=publication.pk, year=year, number=number, exclude_pk=exclude_pk)
+    problems = []
     if before is not None:
         previous = Neighbour(before.year, before.number, before.total_number)
         slips = sequence_slips(previous, year=year, number=number, total_number=total_number)
-        return [_one_sentence(previous, slips, year=year, number=number, total_number=total_number)] if slips else []
+        if slips:
+            problems.append(_one_sentence(previous, slips, year=year, number=number, total_number=total_number))
+    after = next_issue(publication_id=publication.pk, year=year, number=number, exclude_pk=exclude_pk)
+    if after is not None:
+        problems += _slips_before(
+            Neighbour(after.year, after.number, after.total_number), year=year, number=number, total_number=total_number
+        )
+    if before is not None or after is not None:
+        return problems
     base = publication.total_number_base
-    others = Issue.objects.filter(publication=publication)
-    if exclude is not None:
-        others = others.exclude(pk=exclude.pk)
-    if base and total_number != base + 1 and not others.exists():
+    if base and total_number != base + 1:
         return [f"本刊此前最后一期为总第{base}期，本期应为总第{base + 1}期，现填总第{total_number}期。"]
     return []
 

@@ -99,6 +99,7 @@ def publish_issue(
     if issue.status == Issue.Status.PUBLISHED and expected_version in (None, issue.layout_version):
         return issue  # a double click: the first click published it; same result
     _check_publishable(issue, expected_version)
+    _check_sequence(issue)  # before rendering; again under the lock below
     document = build_document(issue)
     if not document.sections:
         raise IssueActionError("这一期还没有编入任何稿件，不能刊发。")
