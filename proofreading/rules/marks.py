@@ -151,18 +151,21 @@ def unpaired_quotes(text: str, context: CheckContext) -> Iterator[Hit]:
         yield Hit(at, 1, what, "")
 
 
-_LATIN = re.compile(r"[A-Za-z0-9]")
+_LETTER = re.compile(r"[A-Za-z]")
 _CJK_CHAR = re.compile(rf"[{CJK}]")
 LONGEST_REWRITTEN = 40  # a longer ‘…’ is reported with no suggestion: too much to rewrite blind
 
 
 def _apostrophe(text: str, at: int) -> bool:
-    """A ‘ or ’ that belongs to Latin text: ’ after a letter or digit (it’s, Xi’an,
-    students’) or ‘ before one (‘best’, ’90s) — an apostrophe or an English quotation,
-    which GB/T 15834 does not govern; neither is paired nor reported."""
-    if text[at] == "’":
-        return at > 0 and bool(_LATIN.match(text[at - 1]))
-    return at + 1 < len(text) and bool(_LATIN.match(text[at + 1]))
+    """A ’ between two Latin letters (it’s, Xi’an’s) is an apostrophe, not a quote: neither
+    paired nor reported. (A quotation in English, ‘people’s congress’, pairs as usual and
+    is left to ``single_quotes``'s no-Chinese test.)"""
+    return (
+        text[at] == "’"
+        and 0 < at < len(text) - 1
+        and bool(_LETTER.match(text[at - 1]))
+        and bool(_LETTER.match(text[at + 1]))
+    )
 
 
 @text_rule("single_quotes", "单引号")
