@@ -124,7 +124,7 @@ def expected_after(previous: Neighbour, year: int) -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class Slip:
-    """One number that does not follow the issue before: ``field`` is "year", "number" or
+    """One number that does not follow the issue before: ``field`` is "number" or
     "total_number", ``expected`` the value it should have, ``message`` the Chinese sentence."""
 
     field: str
@@ -136,18 +136,17 @@ def sequence_slips(previous: Neighbour, *, year: int, number: int, total_number:
     """The numbers that do not follow ``previous`` (empty when all do), each with a sentence
     that quotes the actual numbers: 上一期是2024年第14期（总第704期），本期应为第15期
     （总第705期），现填总第74期。 A number lower than expected (a repeat or a step back) and a
-    gap are both slips; whether one is allowed is the caller's (a recorded reason)."""
+    gap are both slips; whether one is allowed is the caller's (a recorded reason).
+    ``previous`` comes before (year, number), so its year is never later."""
     want_number, want_total = expected_after(previous, year)
     want = f"第{want_number}期（总第{want_total}期）"
     if year != previous.year:
         want = f"{year}年" + want
     slips = []
-    if year < previous.year:
-        slips.append(
-            Slip("year", previous.year, f"上一期是{previous.label}，本期的出刊年份{year}年早于上一期。")
-        )
     if number != want_number:
-        slips.append(Slip("number", want_number, f"上一期是{previous.label}，本期应为{want}，现填第{number}期。"))
+        slips.append(
+            Slip("number", want_number, f"上一期是{previous.label}，本期应为{want}，现填第{number}期。")
+        )
     if total_number != want_total:
         slips.append(
             Slip(
@@ -182,10 +181,11 @@ def _slips_before(following: Neighbour, *, year: int, number: int, total_number:
     ]
 
 
-def _one_sentence(previous: Neighbour, slips: list[Slip], *, year: int, number: int, total_number: int) -> str:
+def _one_sentence(
+    previous: Neighbour, slips: list[Slip], *, year: int, number: int, total_number: int
+) -> str:
     """The slips of one issue said once: 上一期是…，本期应为…，现填第16期（总第74期）。"""
-    fields = {slip.field for slip in slips}
-    if fields <= {"number", "total_number"} and len(fields) == 2:
+    if len(slips) == 2:
         want_number, want_total = expected_after(previous, year)
         want = f"第{want_number}期（总第{want_total}期）"
         if year != previous.year:
@@ -224,11 +224,16 @@ def sequence_problems(
         previous = Neighbour(before.year, before.number, before.total_number)
         slips = sequence_slips(previous, year=year, number=number, total_number=total_number)
         if slips:
-            problems.append(_one_sentence(previous, slips, year=year, number=number, total_number=total_number))
+            problems.append(
+                _one_sentence(previous, slips, year=year, number=number, total_number=total_number)
+            )
     after = next_issue(publication_id=publication.pk, year=year, number=number, exclude_pk=exclude_pk)
     if after is not None:
         problems += _slips_before(
-            Neighbour(after.year, after.number, after.total_number), year=year, number=number, total_number=total_number
+            Neighbour(after.year, after.number, after.total_number),
+            year=year,
+            number=number,
+            total_number=total_number,
         )
     if before is not None or after is not None:
         return problems

@@ -61,7 +61,9 @@ def create_issue(
     ) or numbers_taken(publication=publication, year=date.year, number=number, total_number=total_number)
     if problems:
         raise IssueActionError("".join(problems))
-    slips = sequence_problems(publication=publication, year=date.year, number=number, total_number=total_number)
+    slips = sequence_problems(
+        publication=publication, year=date.year, number=number, total_number=total_number
+    )
     numbering_reason = _reason_for(slips, numbering_reason)
     try:
         with transaction.atomic():

@@ -172,7 +172,9 @@ def _check_sequence(issue: Issue) -> list[str]:
     )
     if slips and not issue.numbering_reason:
         raise IssueActionError(
-            "期号核对未通过，本期未刊发：" + "".join(slips) + "如确需这样编号，请在“本期信息”中勾选确认并填写理由后再刊发。"
+            "期号核对未通过，本期未刊发："
+            + "".join(slips)
+            + "如确需这样编号，请在“本期信息”中勾选确认并填写理由后再刊发。"
         )
     return slips
 

@@ -125,7 +125,12 @@ def issue_sequence(issue: IssueText, context: CheckContext) -> Iterator[Finding]
             continue
         suggestion = {"number": f"第{slip.expected}期", "total_number": f"总第{slip.expected}期"}
         yield Finding(
-            "issue_sequence", slip.message.rstrip("。"), "", "issue", 0, suggestion=suggestion.get(slip.field, "")
+            "issue_sequence",
+            slip.message.rstrip("。"),
+            "",
+            "issue",
+            0,
+            suggestion=suggestion.get(slip.field, ""),
         )
     if n.date < before.date:
         yield Finding(

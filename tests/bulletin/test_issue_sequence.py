@@ -33,12 +33,17 @@ def publication(db):
 def fourteenth(editor, publication):
     """2024年第14期（总第704期）, published (its status set directly: what matters here is
     its numbers, not its PDF)."""
-    issue = create_issue(actor=editor, publication=publication, date=D(2024, 10, 10), number=14, total_number=704)
+    issue = create_issue(
+        actor=editor, publication=publication, date=D(2024, 10, 10), number=14, total_number=704
+    )
     Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.PUBLISHED)
     return issue
 
 
-def new(editor, publication, number, total, date=D(2024, 10, 25), **fields):
+OCTOBER = D(2024, 10, 25)
+
+
+def new(editor, publication, number, total, date=OCTOBER, **fields):
     return create_issue(
         actor=editor, publication=publication, date=date, number=number, total_number=total, **fields
     )
@@ -50,7 +55,9 @@ def new(editor, publication, number, total, date=D(2024, 10, 25), **fields):
 def test_a_mistyped_total_is_refused_with_the_actual_numbers(editor, publication, fourteenth):
     with pytest.raises(NumberingNeedsReason) as refused:
         new(editor, publication, 15, 74)
-    assert "上一期是2024年第14期（总第704期），本期应为第15期（总第705期），现填总第74期。" in str(refused.value)
+    assert "上一期是2024年第14期（总第704期），本期应为第15期（总第705期），现填总第74期。" in str(
+        refused.value
+    )
     assert Issue.objects.count() == 1
     # The numbers that follow on need nothing.
     issue = new(editor, publication, 15, 705)
@@ -63,7 +70,11 @@ def test_a_mistyped_total_is_refused_with_the_actual_numbers(editor, publication
         (17, 707, "本期应为第15期（总第705期），现填第17期（总第707期）"),  # a gap in both
         (15, 700, "现填总第700期"),  # lower than expected, and free
         (16, 705, "现填第16期"),  # 期号 skips one
-        (13, 705, "下一期已是2024年第14期（总第704期），本期应为第13期（总第703期），现填第13期（总第705期）"),
+        (
+            13,
+            705,
+            "下一期已是2024年第14期（总第704期），本期应为第13期（总第703期），现填第13期（总第705期）",
+        ),
     ],
 )
 def test_gaps_and_steps_back_need_a_reason(editor, publication, fourteenth, number, total, said):
@@ -96,7 +107,9 @@ def test_the_reason_is_recorded_on_the_issue_and_in_the_audit_row(editor, public
 
 
 def test_the_first_issue_follows_the_publications_base(editor, publication):
-    with pytest.raises(NumberingNeedsReason, match="本刊此前最后一期为总第703期，本期应为总第704期，现填总第74期"):
+    with pytest.raises(
+        NumberingNeedsReason, match="本刊此前最后一期为总第703期，本期应为总第704期，现填总第74期"
+    ):
         new(editor, publication, 1, 74)
     assert new(editor, publication, 5, 704).numbering_reason == ""  # 期号: nothing to follow yet
 
@@ -188,7 +201,9 @@ def test_the_panel_compares_with_the_issue_before_by_year_and_number(
     assert all(not s.finding.suggestion for s in queries.issue_report(sixteenth).issue_findings)
 
 
-def test_the_panel_says_what_is_wrong_when_no_reason_is_recorded(editor, contributor, publication, fourteenth):
+def test_the_panel_says_what_is_wrong_when_no_reason_is_recorded(
+    editor, contributor, publication, fourteenth
+):
     fifteenth = new(editor, publication, 15, 705)
     place(editor, fifteenth, adopted_piece(editor, contributor, "西湖区：一篇"), "助力攻坚")
     assert queries.issue_report(fifteenth).issue_findings == []
@@ -196,7 +211,10 @@ def test_the_panel_says_what_is_wrong_when_no_reason_is_recorded(editor, contrib
     Issue.objects.filter(pk=fifteenth.pk).update(total_number=74)
     fifteenth.refresh_from_db()
     (shown,) = queries.issue_report(fifteenth).issue_findings
-    assert shown.finding.message == "上一期是2024年第14期（总第704期），本期应为第15期（总第705期），现填总第74期"
+    assert (
+        shown.finding.message
+        == "上一期是2024年第14期（总第704期），本期应为第15期（总第705期），现填总第74期"
+    )
     assert shown.finding.suggestion == "总第705期"
 
 
@@ -222,7 +240,9 @@ def this_years_fourteenth(editor, publication):
     return create_issue(actor=editor, publication=publication, date=today, number=14, total_number=704)
 
 
-def test_the_form_asks_for_a_confirmation_and_a_reason(client_for, editor, publication, this_years_fourteenth):
+def test_the_form_asks_for_a_confirmation_and_a_reason(
+    client_for, editor, publication, this_years_fourteenth
+):
     client = client_for(editor)
     year = timezone.localdate().year
     page = client.post(reverse("issue_create"), form_data(publication, 15, 74))
@@ -239,19 +259,23 @@ def test_the_form_asks_for_a_confirmation_and_a_reason(client_for, editor, publi
     assert "勾选确认后，请填写期号不连续的理由。" in page.content.decode() and Issue.objects.count() == 1
 
     page = client.post(
-        reverse("issue_create"), form_data(publication, 15, 74, numbering_confirmed="on", numbering_reason=REASON)
+        reverse("issue_create"),
+        form_data(publication, 15, 74, numbering_confirmed="on", numbering_reason=REASON),
     )
     issue = Issue.objects.get(number=15)
     assert page.status_code == 302 and (issue.total_number, issue.numbering_reason) == (74, REASON)
 
     settings_page = client.get(reverse("issue_settings", args=[issue.pk])).content.decode()
     assert REASON in settings_page and 'id="numbering-confirmation" open' in settings_page
-    assert 'name="numbering_confirmed" class="checkboxinput form-check-input" id="id_numbering_confirmed" checked' in (
-        settings_page
+    assert (
+        'name="numbering_confirmed" class="checkboxinput form-check-input" id="id_numbering_confirmed" checked'
+        in (settings_page)
     )
 
 
-def test_the_form_in_sequence_shows_the_confirmation_closed(client_for, editor, publication, this_years_fourteenth):
+def test_the_form_in_sequence_shows_the_confirmation_closed(
+    client_for, editor, publication, this_years_fourteenth
+):
     client = client_for(editor)
     text = client.get(reverse("issue_create")).content.decode()
     assert 'id="numbering-confirmation">' in text

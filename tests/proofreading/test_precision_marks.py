@@ -16,7 +16,11 @@ def test_the_seeds_are_quiet():
 
 
 def _with_quotes(least: int) -> list[str]:
-    return [t for t in seed_paragraphs() if len(re.findall(r"“[^“”]*”", t)) >= least and t.count("“") == t.count("”")]
+    return [
+        t
+        for t in seed_paragraphs()
+        if len(re.findall(r"“[^“”]*”", t)) >= least and t.count("“") == t.count("”")
+    ]
 
 
 def test_after_an_unclosed_quote_only_that_quote_is_reported():
@@ -51,7 +55,7 @@ def test_a_quote_nested_in_its_own_kind_is_still_reported():
 def test_top_level_single_quotes_are_flagged_with_double_quotes_as_the_fix():
     changed = 0
     for text in _with_quotes(1):
-        depth, spans = 0, []
+        spans = []
         for match in re.finditer(r"“([^“”‘’]{1,20})”", text):
             if text[: match.start()].count("“") == text[: match.start()].count("”"):
                 spans.append(match)
@@ -83,7 +87,9 @@ def test_messages_name_marks_without_nesting_them_in_quotes():
     for text in _with_quotes(2)[:20]:
         close = text.index("”")
         samples += [text[:close] + text[close + 1 :], text.replace("“", "", 1), "‘" + text]
-    messages = {h.message for text in samples for rule in ("paired_marks", "single_quotes") for h in hits(rule, text)}
+    messages = {
+        h.message for text in samples for rule in ("paired_marks", "single_quotes") for h in hits(rule, text)
+    }
     assert messages
     for message in messages:
         assert not NESTED_MARK.search(message), message

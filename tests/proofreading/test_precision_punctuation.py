@@ -41,9 +41,7 @@ def test_connectors_in_running_text(text):
 
 def test_a_one_character_dash_between_clauses_is_still_a_dash():
     spots = [
-        (t, m)
-        for t in seed_paragraphs()
-        for m in re.finditer(rf"(?<=[{CJK}]{{5}})，(?=[{CJK}]{{5}})", t)
+        (t, m) for t in seed_paragraphs() for m in re.finditer(rf"(?<=[{CJK}]{{5}})，(?=[{CJK}]{{5}})", t)
     ]
     assert len(spots) >= 20
     for text, match in spots[:200]:
@@ -72,7 +70,9 @@ def test_half_width_brackets_are_fixed_in_pairs():
         found = hits("half_width_punct", pasted)
         brackets = [h for h in found if h.suggestion in "（）"]
         # Every bracket flagged has its partner flagged too: applying them leaves no half pair.
-        assert sum(1 for h in brackets if h.suggestion == "（") == sum(1 for h in brackets if h.suggestion == "）")
+        assert sum(1 for h in brackets if h.suggestion == "（") == sum(
+            1 for h in brackets if h.suggestion == "）"
+        )
         fixed = applied(pasted, brackets)
         assert fixed.count("（") == fixed.count("）")
     mixed = "国内生产总值(GDP)增长5.2%。"

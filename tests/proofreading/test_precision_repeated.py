@@ -9,8 +9,23 @@ from tests.proofreading.precision_helpers import CJK, hits, seed_paragraphs
 pytestmark = pytest.mark.django_db
 
 # The test's own idioms (not the rule's list): doubled characters that are right.
-IDIOMS = ["了了分明", "是是非非", "比比皆是", "源源不断", "多多益善", "井井有条", "津津有味", "步步为营",
-          "欣欣向荣", "生机勃勃", "不了了之", "的的确确", "兢兢业业", "实实在在", "了了无几"]
+IDIOMS = [
+    "了了分明",
+    "是是非非",
+    "比比皆是",
+    "源源不断",
+    "多多益善",
+    "井井有条",
+    "津津有味",
+    "步步为营",
+    "欣欣向荣",
+    "生机勃勃",
+    "不了了之",
+    "的的确确",
+    "兢兢业业",
+    "实实在在",
+    "了了无几",
+]
 
 
 def test_the_seeds_are_quiet():
@@ -39,7 +54,11 @@ def test_a_doubled_function_word_beside_an_idiom_is_still_a_repeat(slip):
 
 
 def test_a_doubled_function_word_planted_in_real_text_is_found():
-    spots = [(t, m.start()) for t in seed_paragraphs() for m in re.finditer(rf"(?<=[{CJK}{{2}}])的(?=[{CJK}]{{2}})", t)]
+    spots = [
+        (t, m.start())
+        for t in seed_paragraphs()
+        for m in re.finditer(rf"(?<=[{CJK}{{2}}])的(?=[{CJK}]{{2}})", t)
+    ]
     assert len(spots) >= 20
     found_all = 0
     for text, at in spots[:100]:
