@@ -17,7 +17,7 @@ from bulletin.actions import common, issues, placements, publish_jobs
 from bulletin.documents import build_document, issue_document
 from bulletin.forms import CorrectionForm, IssueForm, UnplacedFilterForm
 from bulletin.models import Issue, Placement, Publication, PublishJob, Section
-from bulletin.numbering import propose_numbers
+from bulletin.numbering import propose_numbers, sequence_problems
 from bulletin.permissions import editor_only
 from bulletin.print_preview import preview_html
 from service.health import check_worker
@@ -169,6 +169,13 @@ def issue_assemble(request, pk: int):
             ],
             "toc": build_document(issue).toc(),
             "failed_publication": queries.last_failed_publication(issue),
+            "numbering_slips": sequence_problems(
+                publication=issue.publication,
+                year=issue.year,
+                number=issue.number,
+                total_number=issue.total_number,
+                exclude=issue,
+            ),
             "check_panels": panels.render("issue_checks", request, issue=issue),
         },
     )
