@@ -284,7 +284,9 @@ def test_the_form_in_sequence_shows_the_confirmation_closed(
     assert page.status_code == 302 and Issue.objects.get(number=15).numbering_reason == ""
 
 
-def test_the_assembly_page_says_what_is_wrong_and_shows_the_reason(client_for, editor, publication, fourteenth):
+def test_the_assembly_page_says_what_is_wrong_and_shows_the_reason(
+    client_for, editor, publication, fourteenth
+):
     fifteenth = new(editor, publication, 15, 705)
     sixteenth = new(editor, publication, 16, 706, date=D(2024, 11, 8))
     client = client_for(editor)
@@ -292,7 +294,10 @@ def test_the_assembly_page_says_what_is_wrong_and_shows_the_reason(client_for, e
     assert 'id="numbering-check"' not in page
     delete_issue(actor=editor, issue=fifteenth)
     page = client.get(reverse("issue_assemble", args=[sixteenth.pk])).content.decode()
-    assert "期号核对：上一期是2024年第14期（总第704期），本期应为第15期（总第705期），现填第16期（总第706期）。" in page
+    assert (
+        "期号核对：上一期是2024年第14期（总第704期），本期应为第15期（总第705期），现填第16期（总第706期）。"
+        in page
+    )
     assert "刊发前请改正" in page
     update_issue(actor=editor, issue=sixteenth, numbering_reason="第15期撤销")
     page = client.get(reverse("issue_assemble", args=[sixteenth.pk])).content.decode()
