@@ -1,0 +1,236 @@
+"""Word-level checks on the segmenter (``text.segment``: jieba with the office's terms;
+docs/adr/0013-lexicon-and-segmenter-for-proofreading.md says why).
+
+- ``lexicon``: each entry of the shipped lexicon (``proofreading/data/lexicon.tsv``,
+  read by ``proofreading.lexicon``) whose wrong form stands in the text as whole words —
+  its first and last characters on the segmenter's word boundaries, so 按排 inside
+  按排名 (按 | 排名) is not 按排 — outside a listed exception, outside the title of a
+  work (《…》 is cited as printed) and with its context conditions met (截止 before a
+  time point). Where two entries overlap, the longer wins. The finding gives the right
+  form, the reason and the source (教育部《第一批异形词整理表》, 《现代汉语词典》第7版,
+  公文用语).
+- ``de_di_de``: 的 where 地 or 得 is meant, only where the words around it leave no doubt:
+  an adverbial from a closed list (认真, 积极, 扎实 …) + 的 + a verb from a closed list that
+  is not nominal in office writing (开展, 推进, 落实 …) followed by its object — 认真的开展
+  调研 → 认真地开展; and a verb (jieba.posseg says v) + 的 + a degree word + a
+  complement before a mark — 开展的很好。 → 开展得很好. 积极的推动作用 (a noun head),
+  得到广泛的支持 (an object) and 他们所做的很好 (所 + verb is nominal) stay quiet.
+
+The segmenter is cut only on a paragraph that has a candidate; clean text seldom does.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from collections.abc import Iterator
+
+import jieba.posseg
+
+from proofreading.findings import Hit
+from proofreading.lexicon import LexiconEntry, shipped_lexicon
+from proofreading.rules.base import text_rule
+from proofreading.text import CheckContext
+from text.segment import tokenizer, words
+
+# --- the lexicon ----------------------------------------------------------------------------
+
+
+@functools.cache
+def _by_first_character(entries: tuple[LexiconEntry, ...]) -> dict[str, tuple[LexiconEntry, ...]]:
+    index: dict[str, list[LexiconEntry]] = {}
+    for entry in entries:
+        index.setdefault(entry.wrong[0], []).append(entry)
+    return {char: tuple(found) for char, found in index.items()}
+
+
+@functools.lru_cache(maxsize=4096)
+def boundaries(text: str) -> frozenset[int]:
+    """Offsets where a word of ``text`` begins or ends (0 and ``len(text)`` included)."""
+    found = {0}
+    offset = 0
+    for word in words(text):
+        offset += len(word)
+        found.add(offset)
+    return frozenset(found)
+
+
+def _title_spans(text: str) -> list[tuple[int, int]]:
+    spans, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        if char == "《":
+            if not depth:
+                start = i
+            depth += 1
+        elif char == "》" and depth:
+            depth -= 1
+            if not depth:
+                spans.append((start, i + 1))
+    return spans
+
+
+def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(a <= start and end <= b for a, b in spans)
+
+
+def _candidates(text: str, entries: tuple[LexiconEntry, ...]) -> list[tuple[int, int, LexiconEntry]]:
+    index = _by_first_character(entries)
+    found = []
+    for char in set(text) & index.keys():
+        for entry in index[char]:
+            start = text.find(entry.wrong)
+            while start != -1:
+                found.append((start, start + len(entry.wrong), entry))
+                start = text.find(entry.wrong, start + 1)
+    return found
+
+
+def lexicon_hits(text: str, entries: tuple[LexiconEntry, ...]) -> Iterator[Hit]:
+    """The lexicon's findings in one paragraph (see the module docstring)."""
+    candidates = _candidates(text, entries)
+    if not candidates:
+        return
+    titles = _title_spans(text)
+    kept = []
+    for start, end, entry in candidates:
+        if _inside(titles, start, end) or not entry.applies(text, start, end):
+            continue
+        if any(
+            _inside([(m.start(), m.end())], start, end)
+            for exception in entry.exceptions
+            for m in re.finditer(re.escape(exception), text)
+        ):
+            continue
+        kept.append((start, end, entry))
+    if not kept:
+        return
+    edges = boundaries(text)
+    taken: list[tuple[int, int]] = []
+    for start, end, entry in sorted(kept, key=lambda c: (-(c[1] - c[0]), c[0])):
+        if start not in edges or end not in edges:
+            continue
+        if any(start < b and a < end for a, b in taken):
+            continue
+        taken.append((start, end))
+        yield Hit(
+            start,
+            end - start,
+            f"“{entry.wrong}”应写作“{entry.right}”：{entry.explanation}（{entry.source}）",
+            entry.right,
+        )
+
+
+@text_rule("lexicon", "错别字与用词")
+def lexicon(text: str, context: CheckContext) -> Iterator[Hit]:
+    yield from sorted(lexicon_hits(text, shipped_lexicon()), key=lambda h: h.offset)
+
+
+# --- 的、地、得 ---------------------------------------------------------------------------------
+
+# Adverbials that modify a verb with 地 (认真地开展); closed lists keep the rule precise.
+ADVERBIALS = (
+    "认真 积极 扎实 深入 切实 主动 大力 严格 稳步 逐步 坚决 彻底 牢牢 紧紧 耐心 仔细 迅速 及时 自觉 "
+    "有力 有效 全面 广泛 充分 持续 依法 努力 全力 真正 精准 有序 高效 稳妥 逐一 "
+    "实实在在 认认真真 扎扎实实 踏踏实实 不折不扣 积极主动 认真细致 尽心尽力 全心全意 有计划 有针对性"
+).split()
+# Verbs that are not nominal in office writing (监督, 学习, 支持 are: 广泛的支持 is right).
+VERBS = (
+    "开展 推进 推动 落实 履行 贯彻 做好 抓好 抓实 参与 听取 审议 化解 解决 回应 收集 征求 了解 "
+    "掌握 发挥 提升 提高 加强 完善 保障 维护 促进 助推 融入 投入 参加 做实 推广 破解 整改 "
+    "督促 跟踪 反映 展示 开拓 谋划 部署 实施 执行"
+).split()
+# After the verb, a noun that makes the verb part of a noun phrase (积极的推动作用).
+HEAD_NOUNS = (
+    "作用 力量 效果 成效 态度 精神 姿态 意义 方式 方法 过程 措施 作风 力度 机制 体系 制度 模式 "
+    "路径 手段 载体 平台 渠道 能力 水平 意识 理念 举措 行动 情况 工作者 者"
+).split()
+# Before the adverbial, a word that makes “adverbial + 的 + verb” an object (得到广泛的支持).
+_NOMINAL_BEFORE = re.compile(
+    r"(?:得到|受到|引起|获得|赢得|给予|予以|进行|作出|做出|加以|有着|是|有|了|一种|一次|一个|更加|十分|非常|很)$"
+)
+_DI = re.compile("(" + "|".join(sorted(ADVERBIALS, key=len, reverse=True)) + ")的(" + "|".join(VERBS) + ")")
+_MARK = re.compile(r"[，。；：！？、,.;:!?）)”’」》]|$")
+_JOINERS = ("和", "与", "及", "或", "的", "并", "、")
+
+DEGREES = "很 十分 非常 更加 更 特别 比较 相当 格外 越来越".split()
+COMPLEMENTS = "好 扎实 出色 顺利 有效 充分 突出 到位 深入 细致 及时 精彩 红火 热烈 圆满 成功 规范 明显 有声有色 井井有条".split()
+_DE = re.compile(
+    "的("
+    + "|".join(sorted(DEGREES, key=len, reverse=True))
+    + ")("
+    + "|".join(sorted(COMPLEMENTS, key=len, reverse=True))
+    + r")(?=[，。；！？,.;!?]|$)"
+)
+# One-character verbs whose “X的” is what was X-ed (他说的很对): not a complement.
+_NOMINAL_VERBS = set("说讲写做想提问谈看听")
+
+_pos_lock = threading.Lock()
+_pos: jieba.posseg.POSTokenizer | None = None
+
+
+def pos_tokenizer() -> jieba.posseg.POSTokenizer:
+    """jieba.posseg on the process's segmenter (its dictionary and the office's terms)."""
+    global _pos
+    if _pos is None:
+        with _pos_lock:
+            if _pos is None:
+                _pos = jieba.posseg.POSTokenizer(tokenizer())
+    return _pos
+
+
+def _word_before(text: str, at: int) -> tuple[str, str]:
+    """The word ending at ``at`` and its part of speech (posseg, dictionary mode)."""
+    start = max(0, at - 12)
+    pairs = list(pos_tokenizer().cut(text[start:at], HMM=False))
+    return (pairs[-1].word, pairs[-1].flag) if pairs else ("", "")
+
+
+def de_di_de_hits(text: str) -> Iterator[Hit]:
+    if "的" not in text:
+        return
+    for match in _DI.finditer(text):
+        adverbial, verb = match.group(1), match.group(2)
+        de = match.start(2) - 1
+        if _NOMINAL_BEFORE.search(text, 0, match.start()):
+            continue
+        edges = boundaries(text)
+        if match.start() not in edges or de not in edges or de + 1 not in edges:
+            continue
+        rest = text[match.end() :]
+        if _MARK.match(rest) or rest.startswith(_JOINERS) or rest.startswith(tuple(HEAD_NOUNS)):
+            continue
+        if match.end() not in edges:
+            # The segmenter joined the verb to what follows: only an office term that
+            # begins with it (开展调研) is still this verb with its object.
+            word_end = min(e for e in edges if e > match.end())
+            word = text[match.start(2) : word_end]
+            if word in VERBS or text[word_end : word_end + 1] == "的":
+                continue
+        yield Hit(
+            de,
+            1,
+            f"“{adverbial}”修饰动词“{verb}”，结构助词应用“地”：{adverbial}地{verb}",
+            "地",
+            rule="de_di_de",
+        )
+    for match in _DE.finditer(text):
+        de = match.start()
+        word, flag = _word_before(text, de)
+        if len(word) < 2 or not flag.startswith("v") or word[-1] in _NOMINAL_VERBS:
+            continue
+        if text[max(0, de - len(word) - 1) : de - len(word)] == "所":
+            continue
+        complement = match.group(1) + match.group(2)
+        yield Hit(
+            de,
+            1,
+            f"动词“{word}”后接补语“{complement}”，结构助词应用“得”：{word}得{complement}",
+            "得",
+            rule="de_di_de",
+        )
+
+
+@text_rule("de_di_de", "的地得")
+def de_di_de(text: str, context: CheckContext) -> Iterator[Hit]:
+    yield from de_di_de_hits(text)
