@@ -53,7 +53,7 @@ def _aligned(text: str, converted: str) -> str:
 
 def _changed_runs(text: str, converted: str) -> list[tuple[int, int]]:
     runs: list[list[int]] = []
-    for index, (old, new) in enumerate(zip(text, converted)):
+    for index, (old, new) in enumerate(zip(text, converted, strict=True)):
         if old == new:
             continue
         if runs and index - runs[-1][1] < _JOIN_GAP:
