@@ -146,7 +146,8 @@ _NOT_A_DATE_AFTER = re.compile(
 )
 
 
-_ZERO_MONTH_DAY = re.compile(r"(?<![\d.])0([1-9])(?=[月日号])")
+# 号 is left out: 10月05号楼 is a building's number.
+_ZERO_MONTH_DAY = re.compile(r"(?<![\d.])0([1-9])(?=[月日])")
 
 
 @text_rule("date_zero", "月日补零", parts=("title", "body", "brief"))
@@ -157,12 +158,12 @@ def date_zero(text: str, context: CheckContext) -> Iterator[Hit]:
         before = text[max(0, match.start() - 1) : match.start()]
         if unit == "月" and before not in ("年", "") and not re.match(r"[\s，、（(]", before):
             continue
-        if unit in "日号" and before != "月":
+        if unit == "日" and before != "月":
             continue
         right = f"{match.group(1)}{unit}"
         yield Hit(
             match.start(),
-            2 + 1,
+            len(right) + 1,
             f"“{match.group(0)}{unit}”中的“0”不必写，应写作“{right}”",
             right,
         )
