@@ -153,18 +153,11 @@ _ZERO_MONTH_DAY = re.compile(r"(?<![\d.])0([1-9])(?=[月日])")
 @text_rule("date_zero", "月日补零", parts=("title", "body", "brief"))
 def date_zero(text: str, context: CheckContext) -> Iterator[Hit]:
     for match in _ZERO_MONTH_DAY.finditer(text):
-        unit = text[match.end()]
-        # A month follows a year or opens a date; a day follows a month.
-        before = text[max(0, match.start() - 1) : match.start()]
-        if unit == "月" and before not in ("年", "") and not re.match(r"[\s，、（(]", before):
-            continue
-        if unit == "日" and before != "月":
-            continue
-        right = f"{match.group(1)}{unit}"
+        right = f"{match.group(1)}{text[match.end()]}"
         yield Hit(
             match.start(),
             len(right) + 1,
-            f"“{match.group(0)}{unit}”中的“0”不必写，应写作“{right}”",
+            f"“{match.group(0)}{text[match.end()]}”中的“0”不必写，应写作“{right}”",
             right,
         )
 

@@ -4,8 +4,9 @@ docs/adr/0013-lexicon-and-segmenter-for-proofreading.md says why).
 - ``lexicon``: each entry of the shipped lexicon (``proofreading/data/lexicon.tsv``,
   read by ``proofreading.lexicon``) whose wrong form stands in the text as whole words —
   its first and last characters on the segmenter's word boundaries, so 按排 inside
-  按排名 (按 | 排名) is not 按排 — outside a listed exception, outside the title of a
-  work (《…》 is cited as printed) and with its context conditions met (截止 before a
+  按排名 (按 | 排名) is not 按排 — outside a listed exception, with its context
+  conditions met, and, unless it is a plain misspelling (别字, 成语), outside the title
+  of a work (《…》 is cited as printed, and the work may use a variant form) (截止 before a
   time point). Where two entries overlap, the longer wins. The finding gives the right
   form, the reason and the source (教育部《第一批异形词整理表》, 《现代汉语词典》第7版,
   公文用语).
@@ -74,6 +75,10 @@ def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(a <= start and end <= b for a, b in spans)
 
 
+# Kinds whose wrong form is a plain misspelling, wrong even inside a cited title.
+_WRONG_EVERYWHERE = ("别字", "成语")
+
+
 def _candidates(text: str, entries: tuple[LexiconEntry, ...]) -> list[tuple[int, int, LexiconEntry]]:
     index = _by_first_character(entries)
     found = []
@@ -94,7 +99,9 @@ def lexicon_hits(text: str, entries: tuple[LexiconEntry, ...]) -> Iterator[Hit]:
     titles = _title_spans(text)
     kept = []
     for start, end, entry in candidates:
-        if _inside(titles, start, end) or not entry.applies(text, start, end):
+        if entry.kind not in _WRONG_EVERYWHERE and _inside(titles, start, end):
+            continue  # a cited title may use a variant form: it is cited as printed
+        if not entry.applies(text, start, end):
             continue
         if any(
             _inside([(m.start(), m.end())], start, end)
@@ -217,7 +224,8 @@ def de_di_de_hits(text: str) -> Iterator[Hit]:
     for match in _DE.finditer(text):
         de = match.start()
         word, flag = _word_before(text, de)
-        if len(word) < 2 or not flag.startswith("v") or word[-1] in _NOMINAL_VERBS:
+        # jieba tags some verbs as adjectives (落实 a); a noun or a pronoun is never taken.
+        if len(word) < 2 or not flag.startswith(("v", "a")) or word[-1] in _NOMINAL_VERBS:
             continue
         if text[max(0, de - len(word) - 1) : de - len(word)] == "所":
             continue
