@@ -119,6 +119,14 @@ _VERSION_BEFORE = re.compile(r"(?:[A-Za-z]|版本号?|版本为)$")
 _DATE = re.compile(r"(?<![\d.])(\d{4})([./])(\d{1,2})\2(\d{1,2})(?![\d.])")
 
 
+# A year and a month, 2025.4 / 2024.10, standing alone: no digit, point or letter either side.
+_YEAR_MONTH = re.compile(r"(?<![\d.A-Za-z\uff10-\uff19])((?:19|20)\d\d)\.(0?[1-9]|1[0-2])(?![\d.A-Za-z%])")
+# What makes 2024.1 a number, not a date: a unit, a multiplier, a sign of a calculation, 版.
+_NOT_A_DATE_AFTER = re.compile(
+    r"\s*(?:[万亿千百十元角分倍个件人名项次吨米克升斤亩度户家台辆座所条份篇场期版月%‰＋+×*/＝=]|平方|公里|公顷|美元)"
+)
+
+
 @text_rule("date_format", "日期写法", parts=("body", "brief"))
 def date_format(text: str, context: CheckContext) -> Iterator[Hit]:
     for match in _DATE.finditer(text):
@@ -141,14 +149,6 @@ def date_format(text: str, context: CheckContext) -> Iterator[Hit]:
             continue
         right = f"{match.group(1)}年{int(match.group(2))}月"
         yield Hit(start, end - start, f"正文中年月“{match.group(0)}”应写作“{right}”", right)
-
-
-# A year and a month, 2025.4 / 2024.10, standing alone: no digit, point or letter either side.
-_YEAR_MONTH = re.compile(r"(?<![\d.A-Za-z\uff10-\uff19])((?:19|20)\d\d)\.(0?[1-9]|1[0-2])(?![\d.A-Za-z%])")
-# What makes 2024.1 a number, not a date: a unit, a multiplier, a sign of a calculation, 版.
-_NOT_A_DATE_AFTER = re.compile(
-    r"\s*(?:[万亿千百十元角分倍个件人名项次吨米克升斤亩度户家台辆座所条份篇场期版%‰＋+×*/＝=]|平方|公里|公顷|美元)"
-)
 
 
 # 号 is left out: 10月05号楼 is a building's number.
