@@ -46,15 +46,57 @@ def _by_first_character(entries: tuple[LexiconEntry, ...]) -> dict[str, tuple[Le
     return {char: tuple(found) for char, found in index.items()}
 
 
+# jieba cuts a text into blocks of these characters first and segments each block alone
+# (its re_han_default), so a block's words are the same cut alone or in its paragraph.
+_BLOCK_CHAR = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]")
+
+
 @functools.lru_cache(maxsize=4096)
-def boundaries(text: str) -> frozenset[int]:
-    """Offsets where a word of ``text`` begins or ends (0 and ``len(text)`` included)."""
+def _block_edges(block: str) -> frozenset[int]:
     found = {0}
     offset = 0
-    for word in words(text):
+    for word in words(block):
         offset += len(word)
         found.add(offset)
     return frozenset(found)
+
+
+def _block_around(text: str, at: int) -> tuple[int, int]:
+    """[start, end) of the block holding the character at ``at`` (empty at a mark)."""
+    if at >= len(text) or not _BLOCK_CHAR.match(text[at]):
+        return at, at
+    start = at
+    while start > 0 and _BLOCK_CHAR.match(text[start - 1]):
+        start -= 1
+    end = at + 1
+    while end < len(text) and _BLOCK_CHAR.match(text[end]):
+        end += 1
+    return start, end
+
+
+def is_boundary(text: str, at: int) -> bool:
+    """True when a word begins or ends at ``at``: the ends of the text and of each block
+    are boundaries, and inside a block the segmenter says."""
+    if at <= 0 or at >= len(text):
+        return True
+    start, end = _block_around(text, at)
+    if start in (at, end):
+        return True
+    return at - start in _block_edges(text[start:end])
+
+
+def is_whole_words(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` begins and ends on the segmenter's word boundaries
+    (only the blocks at the span's ends are cut, not the whole paragraph)."""
+    return is_boundary(text, start) and is_boundary(text, end)
+
+
+def next_boundary(text: str, at: int) -> int:
+    """The first word boundary after ``at`` (``at`` inside a block)."""
+    start, end = _block_around(text, at)
+    if start == end:
+        return at + 1
+    return start + min(e for e in _block_edges(text[start:end]) if e > at - start)
 
 
 def _title_spans(text: str) -> list[tuple[int, int]]:
@@ -112,10 +154,9 @@ def lexicon_hits(text: str, entries: tuple[LexiconEntry, ...]) -> Iterator[Hit]:
         kept.append((start, end, entry))
     if not kept:
         return
-    edges = boundaries(text)
     taken: list[tuple[int, int]] = []
     for start, end, entry in sorted(kept, key=lambda c: (-(c[1] - c[0]), c[0])):
-        if start not in edges or end not in edges:
+        if not is_whole_words(text, start, end):
             continue
         if any(start < b and a < end for a, b in taken):
             continue
@@ -201,16 +242,15 @@ def de_di_de_hits(text: str) -> Iterator[Hit]:
         de = match.start(2) - 1
         if _NOMINAL_BEFORE.search(text, 0, match.start()):
             continue
-        edges = boundaries(text)
-        if match.start() not in edges or de not in edges or de + 1 not in edges:
+        if not (is_whole_words(text, match.start(), de) and is_boundary(text, de + 1)):
             continue
         rest = text[match.end() :]
         if _MARK.match(rest) or rest.startswith(_JOINERS) or rest.startswith(tuple(HEAD_NOUNS)):
             continue
-        if match.end() not in edges:
+        if not is_boundary(text, match.end()):
             # The segmenter joined the verb to what follows: only an office term that
             # begins with it (开展调研) is still this verb with its object.
-            word_end = min(e for e in edges if e > match.end())
+            word_end = next_boundary(text, match.end())
             word = text[match.start(2) : word_end]
             if word in VERBS or text[word_end : word_end + 1] == "的":
                 continue
