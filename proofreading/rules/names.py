@@ -7,8 +7,8 @@
   unit is flagged too.
 - ``body_name``: a body's or a unit's name cut short in running text (title, body, a
   brief's text): 人大常委 where the body is meant (人大常委主任, 人大常委办公室, 人大常委
-  委员 → 人大常委会…; 人大常委 before a word that names a part of the body, so a
-  member called 人大常委 in speech is left alone), and a district's place name without
+  召开 → 人大常委会…: 人大常委 with a word after it; a member called 全国人大常委 in
+  speech stands before a mark, 的 or 兼 and is left alone), and a district's place name without
   区/县/市 before 人大 (建德人大 → 建德市人大常委会, 建德人大代表 → 建德市人大代表), the
   names from the unit list (``CheckContext.units``). The opening words of a 信息摘登 item
   are ``unit_name``'s.
@@ -109,13 +109,11 @@ def _titles(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-# Words after 人大常委 that name a part or an office of the body: it must be 人大常委会.
-_BODY_PARTS = (
-    "主任|副主任|秘书长|副秘书长|办公室|办公厅|党组|机关|组成人员|委员|研究室|法工委|代表工委|"
-    "预算工委|财经委|监察司法委|教科文卫工委|农业农村委|城建环资委|社会建设委|选联工委|华侨民族宗教委|"
-    r"[^\W\d_]{2,6}(?:工作委员会|委员会)|领导|会议室|工作要点|执法检查组"
-)
-_STANDING_SHORT = re.compile(rf"人大常委(?!会)(?=(?:{_BODY_PARTS}))")
+# 人大常委 is the body cut short when a word follows it (人大常委主任, 人大常委召开会议,
+# 人大常委办公室); a member called 人大常委 in speech stands before a mark, 的, 兼 or a list.
+_STANDING_SHORT = re.compile(r"人大常委(?!会)(?=[\u4e00-\u9fff])(?![的兼和与及们、])")
+
+
 # After a district's name cut to 建德人大: words that make it 建德市人大 + that word.
 _AFTER_SHORT_KEEPS_RENDA = ("代表", "工作", "机关", "干部", "系统", "制度", "主席团")
 # A medium's own name (余杭人大微信公众号) is cited as it is registered.

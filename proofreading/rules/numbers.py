@@ -1,7 +1,8 @@
 """数字 (GB/T 15835—2011, 出版物上数字用法).
 
 - ``two_digit_year``: a year written in two digits ('24年, 24年3月, 24年底, 24年上半年,
-  24年度, 24年 opening a sentence or after 于/在/自/截至 …) — write 2024年 (GB/T 15835 5.2.1.1: 年份一般不应
+  24年度, 24年 opening a sentence, a list item or a 《title》, or after 于/在/自/截至/对 …)
+  — write 2024年 (GB/T 15835 5.2.1.1: 年份一般不应
   简写). 近24年, 24年来, 历时24年, 30年3个月 are spans, not years, and stay quiet.
 - ``mixed_numeral``: one number in two systems (3万5千, 3千人, 1亿2千万) — write 35000 or
   3.5万 (5.1.1: 万、亿 may follow Arabic numerals, 千、百 may not). 5千米, 3千瓦 are units.
@@ -44,12 +45,13 @@ _SHORT_YEAR_MONTH = re.compile(r"(?<![\d.])(\d{2})年(?=\d{1,2}月)")
 _SHORT_YEAR_PART = re.compile(
     r"(?<![\d.])([0-3]\d)年(?=底|初|末|上半年|下半年|度|全年|[一二三四]季度|第[一二三四]季度)"
 )
-# 24年 opening a sentence, or after a word that points at a time (于, 在, 自, 截至 …): the
+# 24年 opening a sentence or a title or an item of a list, or after a word that points at a
+# time (于, 在, 自, 截至, 对 …): the
 # year the sentence is about — unless what follows makes it a span (24年来, 24年间, 24年的
 # 时间, 24年多, 24年前).
 _SPAN_AFTER = r"(?!来|间|里|多|余|前|后|内|之|的|轻|左右|整|时间|历史|光阴|如一日|工龄|党龄|教龄)"
 _SHORT_YEAR_OPENING = re.compile(
-    rf"(?:^|(?<=[。；！？])|(?<=[于在从自至到])|(?<=截至|截止))([12]\d)年{_SPAN_AFTER}(?=[{CJK}，,、])"
+    rf"(?:^|(?<=[。；！？、《（“])|(?<=[于在从自至到对])|(?<=截至|截止))([12]\d)年{_SPAN_AFTER}(?=[{CJK}，,、）)”\d])"
 )
 
 

@@ -4,7 +4,7 @@ docs/adr/0013-lexicon-and-segmenter-for-proofreading.md says why).
 - ``lexicon``: each entry of the shipped lexicon (``proofreading/data/lexicon.tsv``,
   read by ``proofreading.lexicon``) whose wrong form stands in the text as whole words —
   its first and last characters on the segmenter's word boundaries, so 按排 inside
-  按排名 (按 | 排名) is not 按排 — outside a listed exception, with its context
+  按排名 (按 | 排名) is not 按排 (a misspelt idiom, kind 成语, needs no boundaries) — outside a listed exception, with its context
   conditions met, and, unless it is a plain misspelling (别字, 成语), outside the title
   of a work (《…》 is cited as printed, and the work may use a variant form) (截止 before a
   time point). Where two entries overlap, the longer wins. The finding gives the right
@@ -156,8 +156,8 @@ def lexicon_hits(text: str, entries: tuple[LexiconEntry, ...]) -> Iterator[Hit]:
         return
     taken: list[tuple[int, int]] = []
     for start, end, entry in sorted(kept, key=lambda c: (-(c[1] - c[0]), c[0])):
-        if not is_whole_words(text, start, end):
-            continue
+        if entry.kind != "成语" and not is_whole_words(text, start, end):
+            continue  # (a misspelt idiom is never part of a right word: 为民屡职守初心 is 屡职 | 守)
         if any(start < b and a < end for a, b in taken):
             continue
         taken.append((start, end))
