@@ -181,14 +181,16 @@ ADVERBIALS = (
     "认真 积极 扎实 深入 切实 主动 大力 严格 稳步 逐步 坚决 彻底 牢牢 紧紧 耐心 仔细 迅速 及时 自觉 "
     "有力 有效 全面 广泛 充分 持续 依法 努力 全力 真正 精准 有序 高效 稳妥 逐一 "
     "实实在在 认认真真 扎扎实实 踏踏实实 不折不扣 积极主动 认真细致 尽心尽力 全心全意 有计划 有针对性 "
-    "尽快 尽早 及早 逐项 逐条 全程 广泛深入 扎实有效 深入细致 积极稳妥 依法依规 规范有序"
+    "尽快 尽早 及早 逐项 逐条 全程 广泛深入 扎实有效 深入细致 积极稳妥 依法依规 规范有序 "
+    "更好 更加积极 更加主动 不断 逐渐 进一步 高质量 创造性 创新性 多渠道 全方位 精心 悉心 用心 细心"
 ).split()
 # Verbs that are not nominal in office writing (监督, 学习, 支持 are: 广泛的支持 is right).
 VERBS = (
     "开展 推进 推动 落实 履行 贯彻 做好 抓好 抓实 参与 听取 审议 化解 解决 回应 收集 征求 了解 "
     "掌握 发挥 提升 提高 加强 完善 保障 维护 促进 助推 融入 投入 参加 做实 推广 破解 整改 "
     "督促 跟踪 反映 展示 开拓 谋划 部署 实施 执行 走访 倾听 吸纳 采纳 办理 督办 跟进 推行 健全 "
-    "构建 打造 强化 深化 优化 拓展 拓宽 用好 对接 梳理 纠正 处置 研判"
+    "构建 打造 强化 深化 优化 拓展 拓宽 用好 对接 梳理 纠正 处置 研判 引导 带动 凝聚 激发 筑牢 "
+    "守护 践行 弘扬 遵守 运用 行使 助力"
 ).split()
 # After the verb, a noun that makes the verb part of a noun phrase (积极的推动作用).
 HEAD_NOUNS = (
@@ -197,7 +199,7 @@ HEAD_NOUNS = (
 ).split()
 # Before the adverbial, a word that makes “adverbial + 的 + verb” an object (得到广泛的支持).
 _NOMINAL_BEFORE = re.compile(
-    r"(?:得到|受到|引起|获得|赢得|给予|予以|进行|作出|做出|加以|有着|是|有|了|一种|一次|一个|更加|十分|非常|很)$"
+    r"(?:得到|受到|引起|获得|赢得|给予|予以|进行|作出|做出|加以|有着|是|有|了|一种|一次|一个|提供)$"
 )
 _DI = re.compile("(" + "|".join(sorted(ADVERBIALS, key=len, reverse=True)) + ")的(" + "|".join(VERBS) + ")")
 _MARK = re.compile(r"[，。；：！？、,.;:!?）)”’」》]|$")
@@ -213,7 +215,11 @@ _DE = re.compile(
     + r")(?=[，。；！？,.;!?]|$)"
 )
 # One-character verbs whose “X的” is what was X-ed (他说的很对): not a complement.
-_NOMINAL_VERBS = set("说讲写做想提问谈看听")
+_NOMINAL_VERBS = set("说讲写想提问谈看听")
+# Four-character complements that need no degree word: 开展的有声有色。 → 开展得有声有色.
+_DE_SET = re.compile(
+    r"的(有声有色|井井有条|红红火火|扎扎实实|热火朝天|如火如荼|风生水起|有条不紊)(?=[，。；！？,.;!?]|$)"
+)
 
 _pos_lock = threading.Lock()
 _pos: jieba.posseg.POSTokenizer | None = None
@@ -263,15 +269,19 @@ def de_di_de_hits(text: str) -> Iterator[Hit]:
             "地",
             rule="de_di_de",
         )
-    for match in _DE.finditer(text):
+    for match in [*_DE.finditer(text), *_DE_SET.finditer(text)]:
         de = match.start()
         word, flag = _word_before(text, de)
         # jieba tags some verbs as adjectives (落实 a); a noun or a pronoun is never taken.
-        if len(word) < 2 or not flag.startswith(("v", "a")) or word[-1] in _NOMINAL_VERBS:
+        if not (is_boundary(text, de) and is_boundary(text, de + 1)):
+            continue  # 的 inside a word: 真的很好, 是的
+        if not word or not flag.startswith(("v", "a")) or word[-1] in _NOMINAL_VERBS:
             continue
+        if flag.startswith("a") and len(word) < 2:
+            continue  # 真的很好: a one-character adjective before 的 is not a verb
         if text[max(0, de - len(word) - 1) : de - len(word)] == "所":
             continue
-        complement = match.group(1) + match.group(2)
+        complement = "".join(match.groups())
         yield Hit(
             de,
             1,
