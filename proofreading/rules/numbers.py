@@ -27,7 +27,8 @@
   written in Chinese numerals (一○八国道, 二○二四—二○二六年) — the zero is 〇 (U+3007;
   GB/T 15835—2011 §4.2.1 writes 二〇一二年). Inside a year (二○二四年) the entry already
   writes 〇 and names the change; a ○ beside no numeral (a bullet ○, a mark in a table) is
-  not a zero and is left alone.
+  not a zero and is left alone. A year of four Chinese digits written with 零 (二零二四年)
+  takes 〇 too; 一百零五年 is a count.
 """
 
 from __future__ import annotations
@@ -203,3 +204,14 @@ def circle_for_zero(text: str, context: CheckContext) -> Iterator[Hit]:
         start, end = match.span()
         shown = match.group(0)
         yield Hit(start, end - start, f"汉字数字中的零应写作“〇”，不是“{shown[0]}”", "〇" * len(shown))
+    for match in _YEAR_WITH_LING.finditer(text):
+        for offset, char in enumerate(match.group(1), start=match.start(1)):
+            if char == "零":
+                yield Hit(offset, 1, f"年份“{match.group(0)}”中的零应写作“〇”，不是“零”", "〇")
+
+
+# A year of four Chinese digits with 零 (二零二四年): a year is read digit by digit and its
+# zero is 〇 (GB/T 15835 §4.2.1); 一百零五年 (a count, with 百) is not a year.
+_YEAR_WITH_LING = re.compile(
+    r"(?<![一二三四五六七八九十百千万〇零])((?=[一二三四五六七八九〇]*零)[一二三四五六七八九〇零]{4})年"
+)
