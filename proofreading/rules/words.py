@@ -195,8 +195,10 @@ VERBS = (
 # After the verb, a noun that makes the verb part of a noun phrase (积极的推动作用).
 HEAD_NOUNS = (
     "作用 力量 效果 成效 态度 精神 姿态 意义 方式 方法 过程 措施 作风 力度 机制 体系 制度 模式 "
-    "路径 手段 载体 平台 渠道 能力 水平 意识 理念 举措 行动 情况 工作者 者"
+    "路径 手段 载体 平台 渠道 能力 水平 意识 理念 举措 行动 情况 方案 意见稿 工作者 者"
 ).split()
+# Verbs that take those nouns as objects and never modify them (充分地发挥作用, 完善机制).
+OBJECT_VERBS = set("发挥 提升 提高 加强 完善 健全 构建 打造 强化 凝聚 激发 用好 筑牢".split())
 # Before the adverbial, a word that makes “adverbial + 的 + verb” an object (得到广泛的支持).
 _NOMINAL_BEFORE = re.compile(
     r"(?:得到|受到|引起|获得|赢得|给予|予以|进行|作出|做出|加以|有着|是|有|了|一种|一次|一个|提供)$"
@@ -253,7 +255,9 @@ def de_di_de_hits(text: str) -> Iterator[Hit]:
         if not (is_whole_words(text, match.start(), de) and is_boundary(text, de + 1)):
             continue
         rest = text[match.end() :]
-        if _MARK.match(rest) or rest.startswith(_JOINERS) or rest.startswith(tuple(HEAD_NOUNS)):
+        if _MARK.match(rest) or rest.startswith(_JOINERS):
+            continue
+        if verb not in OBJECT_VERBS and rest.startswith(tuple(HEAD_NOUNS)):
             continue
         if not is_boundary(text, match.end()):
             # The segmenter joined the verb to what follows: only an office term that
