@@ -7,8 +7,8 @@
   unit is flagged too.
 - ``body_name``: a body's or a unit's name cut short in running text (title, body, a
   brief's text): 人大常委 where the body is meant (人大常委主任, 人大常委办公室, 人大常委
-  召开 → 人大常委会…: 人大常委 with a word after it; a member called 全国人大常委 in
-  speech stands before a mark, 的 or 兼 and is left alone), and a district's place name without
+  召开 → 人大常委会…: before a part of the body or what a body does; a member called
+  全国人大常委 in speech is left alone), and a district's place name without
   区/县/市 before 人大 (建德人大 → 建德市人大常委会, 建德人大代表 → 建德市人大代表), the
   names from the unit list (``CheckContext.units``); a committee of the city's 常委会
   named as a 专门委员会 of a higher 人大 (市人大常委会法制委员会 → 法制工作委员会, 市人大财经委
@@ -111,9 +111,15 @@ def _titles(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-# 人大常委 is the body cut short when a word follows it (人大常委主任, 人大常委召开会议,
-# 人大常委办公室); a member called 人大常委 in speech stands before a mark, 的, 兼 or a list.
-_STANDING_SHORT = re.compile(r"人大常委(?!会)(?=[\u4e00-\u9fff])(?![的兼和与及们、])")
+# 人大常委 is the body cut short before a part of the body or what a body does (人大常委主任,
+# 人大常委办公室, 人大常委召开); a member called 全国人大常委 in speech stands before a mark,
+# 的, 后, 多年 … and is left alone.
+_BODY_FOLLOWERS = (
+    "主任|副主任|秘书长|副秘书长|办公室|办公厅|党组|机关|组成人员|委员|研究室|领导|工委|法工委|"
+    "[^\\W\\d_]{1,8}工作委员会|主任会议|会议室|执法检查组|调研组|召开|组织|听取|审议|通过|作出|出台|印发|"
+    "开展|举行|启动|决定|表决|批准|任命|督办|调研|视察|检查|召集|制定|修改|发布|部署|安排|联合|牵头|专题"
+)
+_STANDING_SHORT = re.compile(rf"人大常委(?!会)(?=(?:{_BODY_FOLLOWERS}))")
 
 
 # After a district's name cut to 建德人大: words that make it 建德市人大 + that word.
