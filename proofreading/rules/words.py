@@ -1,23 +1,25 @@
 """Word-level checks on the segmenter (``text.segment``: jieba with the office's terms;
 docs/adr/0013-lexicon-and-segmenter-for-proofreading.md says why).
 
-- ``lexicon``: each entry of the shipped lexicon (``proofreading/data/lexicon.tsv``,
-  read by ``proofreading.lexicon``) whose wrong form stands in the text as whole words —
-  its first and last characters on the segmenter's word boundaries, so 按排 inside
-  按排名 (按 | 排名) is not 按排 (a misspelt idiom, kind 成语, needs no boundaries) — outside a listed exception, with its context
-  conditions met, and, unless it is a plain misspelling (别字, 成语), outside the title
-  of a work (《…》 is cited as printed, and the work may use a variant form) (截止 before a
-  time point). Where two entries overlap, the longer wins. The finding gives the right
-  form, the reason and the source (教育部《第一批异形词整理表》, 《现代汉语词典》第7版,
-  公文用语).
+- ``lexicon``: each entry of the shipped lexicon (``proofreading/data/lexicon.tsv``, read
+  by ``proofreading.lexicon``) whose wrong form stands in the text as whole words: its
+  first and last characters on the segmenter's word boundaries, so 按排 inside 按排名
+  (按 | 排名) is not 按排 (a misspelt idiom, kind 成语, needs no boundaries). It must be
+  outside a listed exception and meet its context conditions (截止 before a time point);
+  unless it is a plain misspelling (别字, 成语) it must be outside the title of a work
+  (《…》 is cited as printed, and the work may use a variant form). Where two entries
+  overlap, the longer wins. The finding gives the right form, the reason and the source
+  (教育部《第一批异形词整理表》, 《现代汉语词典》第7版, 公文用语).
 - ``de_di_de``: 的 where 地 or 得 is meant, only where the words around it leave no doubt:
   an adverbial from a closed list (认真, 积极, 扎实 …) + 的 + a verb from a closed list that
   is not nominal in office writing (开展, 推进, 落实 …) followed by its object — 认真的开展
-  调研 → 认真地开展; and a verb (jieba.posseg says v) + 的 + a degree word + a
-  complement before a mark — 开展的很好。 → 开展得很好. 积极的推动作用 (a noun head),
-  得到广泛的支持 (an object) and 他们所做的很好 (所 + verb is nominal) stay quiet.
+  调研 → 认真地开展; and a verb (jieba.posseg says v, or a two-character a) + 的 + a
+  degree word + a complement before a mark — 开展的很好。 → 开展得很好 — or a set
+  complement (开展的有声有色。). 积极的推动作用 (a noun head), 得到广泛的支持 (an object),
+  他们所做的很好 (所 + verb is nominal) and 真的很好 (的 inside a word) stay quiet.
 
-The segmenter is cut only on a paragraph that has a candidate; clean text seldom does.
+Only the blocks around a candidate are segmented (jieba cuts each run of Han and Latin
+characters alone); clean text seldom has a candidate.
 """
 
 from __future__ import annotations
