@@ -45,11 +45,14 @@ def check_context(options: ProofreadingOptions | None = None) -> CheckContext:
         units=tuple(unit_names(u) for u in Unit.objects.all()),
         terms=tuple(term_rule(t) for t in Term.objects.filter(active=True).order_by("preferred")),
         unit_not_leading_twice=options.unit_not_leading_twice,
+        traditional_names=options.traditional_name_list,
     )
 
 
 def term_rule(term: Term) -> TermRule:
-    return TermRule(term.preferred, Term.lines(term.variants), Term.lines(term.exceptions), term.note)
+    return TermRule(
+        term.preferred, Term.lines(term.variants), Term.lines(term.exceptions), term.note, term.source
+    )
 
 
 # --- text -----------------------------------------------------------------------------
