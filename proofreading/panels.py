@@ -13,10 +13,12 @@ from submissions.models import Submission
 def piece_panel(request: HttpRequest, *, piece: Submission, **context) -> str:
     """Findings on the piece (and 查重 for the editor), with its paragraphs anchored."""
     with_similar = permissions.can_see_similar(request.user)
+    report = queries.piece_report(piece, with_similar=with_similar)
     return render_to_string(
         "proofreading/_piece_panel.html",
         {
-            "report": queries.piece_report(piece, with_similar=with_similar),
+            "report": report,
+            "fixes": queries.piece_fixes(report, can_fix=permissions.can_fix(request.user, piece)),
             "with_similar": with_similar,
             "can_dismiss": permissions.can_dismiss(request.user),
             "piece": piece,
