@@ -405,11 +405,31 @@ def offers(
 
 
 def stored_twin(finding: Finding, printed_kind: str) -> Finding:
-    """The finding as the check of the stored piece names it, for one found in an issue's
+    """The finding as the check of the stored piece places it, for one found in an issue's
     printed text: a piece adopted as a brief prints its 摘登 text as its one paragraph."""
     if printed_kind == "brief" and finding.part == "body":
         return replace(finding, part="brief", paragraph=0)
     return finding
+
+
+def match_twin(printed: Finding, printed_kind: str, stored: Iterable[Finding]) -> Finding | None:
+    """The stored piece's finding that is ``printed`` (found in the issue's printed text).
+
+    The print normalises some characters (half-width punctuation set full-width), so the
+    context, and with it the key, may differ: the twin is the stored finding of the same
+    rule, place, excerpt and suggestion at the same offset, else the only such finding in
+    that paragraph; None when that is not one finding."""
+    twin = stored_twin(printed, printed_kind)
+    same = [
+        f
+        for f in stored
+        if (f.rule, f.part, f.paragraph, f.excerpt, f.suggestion)
+        == (twin.rule, twin.part, twin.paragraph, twin.excerpt, twin.suggestion)
+    ]
+    at = [f for f in same if f.offset == twin.offset]
+    if len(at) == 1:
+        return at[0]
+    return same[0] if len(same) == 1 else None
 
 
 def is_dismissed(finding: Finding, keys: set[str]) -> bool:

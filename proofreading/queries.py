@@ -469,11 +469,16 @@ def issue_fixes(report: IssueReport) -> list[fixes.PieceFixes]:
         stored = check_piece(piece_text(submission, context), context)
         dismissed = {fixes.stored_twin(s.finding, piece_report.piece.kind).key for s in piece_report.dismissed}
         dismissed |= kept.get(submission.pk, set())
-        fixable, offered.kinds = fixes.offers(_piece_fields(submission), stored, dismissed, _label)
+        fixable, kinds = fixes.offers(_piece_fields(submission), stored, dismissed, _label)
+        listed: dict[str, int] = {}
         for s in shown:
-            twin = fixes.stored_twin(s.finding, piece_report.piece.kind).key
-            if twin in fixable:
-                offered.keys[s.finding.key] = twin
+            twin = fixes.match_twin(s.finding, piece_report.piece.kind, stored)
+            if twin is not None and twin.key in fixable:
+                offered.keys[s.finding.key] = twin.key
+                listed[twin.rule] = listed.get(twin.rule, 0) + 1
+        # 全部改正 where the panel lists two or more of the rule's (the count is what the
+        # stored piece has: what will be corrected).
+        offered.kinds = [kind for kind in kinds if listed.get(kind.rule, 0) >= 2]
     for offered, piece_report in zip(out, report.pieces, strict=True):
         offered.showing(piece_report.open)
     return out
