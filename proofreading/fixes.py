@@ -41,7 +41,24 @@ FIELDS = ("title", "subtitle", "body", "byline_org", "byline_authors", "brief_te
 # An opening mark followed at once by its closing one is a choice between the two, never
 # a text to insert (GB/T 15834 pairs: quotes, brackets, book-title marks).
 _EMPTY_PAIRS = frozenset(
-    ("“”", "‘’", '""', "''", "（）", "()", "［］", "[]", "【】", "〔〕", "《》", "〈〉", "「」", "『』", "｛｝", "{}")
+    (
+        "“”",
+        "‘’",
+        '""',
+        "''",
+        "（）",
+        "()",
+        "［］",
+        "[]",
+        "【】",
+        "〔〕",
+        "《》",
+        "〈〉",
+        "「」",
+        "『』",
+        "｛｝",
+        "{}",
+    )
 )
 
 # Why an edit was not made.
@@ -94,7 +111,13 @@ def edit_of(finding: Finding) -> Edit:
     while tail < min(len(old), len(new)) - head and old[len(old) - 1 - tail] == new[len(new) - 1 - tail]:
         tail += 1
     start = finding.offset + head
-    return Edit(finding, start, finding.offset + len(old) - tail, old[head : len(old) - tail], new[head : len(new) - tail])
+    return Edit(
+        finding,
+        start,
+        finding.offset + len(old) - tail,
+        old[head : len(old) - tail],
+        new[head : len(new) - tail],
+    )
 
 
 @dataclass
@@ -147,7 +170,7 @@ class _Text:
         elif part == "body":
             if not 1 <= paragraph <= len(self.runs):
                 return None
-            for index, (text, bold, script) in enumerate(self.runs[paragraph - 1]):
+            for index, (text, _bold, script) in enumerate(self.runs[paragraph - 1]):
                 plain = script_plain(text, script)
                 pieces.append((plain, ("run", paragraph - 1, index), not script))
         else:
@@ -173,7 +196,9 @@ class _Text:
     def result(self) -> dict[str, str]:
         fields = dict(self.fields)
         if self._runs is not None:
-            fields["body"] = sanitize_body(runs_to_html([[tuple(run) for run in runs] for runs in self._runs]))
+            fields["body"] = sanitize_body(
+                runs_to_html([[tuple(run) for run in runs] for runs in self._runs])
+            )
         return fields
 
 

@@ -453,7 +453,9 @@ def issue_fixes(report: IssueReport) -> list[fixes.PieceFixes]:
     context = None
     ids = [p.submission.pk for p in report.pieces if p.submission is not None]
     kept: dict[int, set[str]] = {}
-    for submission_id, key in Dismissal.objects.filter(submission_id__in=ids).values_list("submission_id", "key"):
+    for submission_id, key in Dismissal.objects.filter(submission_id__in=ids).values_list(
+        "submission_id", "key"
+    ):
         kept.setdefault(submission_id, set()).add(key)
     for piece_report in report.pieces:
         submission = piece_report.submission
@@ -467,7 +469,9 @@ def issue_fixes(report: IssueReport) -> list[fixes.PieceFixes]:
             continue
         context = context or check_context()
         stored = check_piece(piece_text(submission, context), context)
-        dismissed = {fixes.stored_twin(s.finding, piece_report.piece.kind).key for s in piece_report.dismissed}
+        dismissed = {
+            fixes.stored_twin(s.finding, piece_report.piece.kind).key for s in piece_report.dismissed
+        }
         dismissed |= kept.get(submission.pk, set())
         fixable, kinds = fixes.offers(_piece_fields(submission), stored, dismissed, _label)
         listed: dict[str, int] = {}

@@ -17,6 +17,7 @@ from proofreading.actions import corrections
 from proofreading.actions.common import ProofreadingError
 from proofreading.actions.dismissals import dismiss_finding
 from proofreading.forms import DismissForm, FixForm
+from proofreading.panels import PANEL_MESSAGE, panel_messages
 from submissions.models import Submission
 
 
@@ -33,6 +34,7 @@ def issue_panel(request, pk: int):
         "pieces": list(zip(report.pieces, queries.issue_fixes(report), strict=True)),
         "issue": issue,
         "fragment": fragment,
+        "panel_messages": panel_messages(request),
         "can_dismiss": permissions.can_dismiss(request.user),
         "back": reverse("issue_assemble", args=[issue.pk]) + "#proofreading"
         if fragment
@@ -126,11 +128,11 @@ def fix(request):
                 actor=request.user, submission=submission, rule=data["rule"], expected_version=data["version"]
             )
     except ProofreadingError as error:
-        messages.error(request, str(error))
+        messages.error(request, str(error), extra_tags=PANEL_MESSAGE)
     else:
         text = f"已改正：{done.note.removeprefix('校对改正：')}；稿件现为第 {done.submission.version} 版，可在版本记录中对比。"
         if done.left:
             reasons = "、".join(dict.fromkeys(reason for _, reason in done.left))
             text += f"另有 {len(done.left)} 处{reasons}，没有改，请在编辑框中修改。"
-        messages.success(request, text)
-    return _back(request, "review_queue")
+        messages.success(request, text, extra_tags=PANEL_MESSAGE)
+    return _back(request, reverse("review_detail", args=[submission.pk]) + "#proofreading")

@@ -150,7 +150,10 @@ def _correct(*, actor: User, submission: Submission, expected_version: int, choo
             kind=Revision.Kind.EDITED,
             author=actor,
             note=note,
-            **{name: getattr(piece, name) for name in ("title", "subtitle", "body", "byline_org", "byline_authors")},
+            **{
+                name: getattr(piece, name)
+                for name in ("title", "subtitle", "body", "byline_org", "byline_authors")
+            },
         )
         Event.objects.create(
             submission=piece,

@@ -44,7 +44,11 @@ ACTIONS = {
     "proofreading/actions/corrections.py": "correction: a 校对 suggestion applied to a piece",
 }
 # Helpers shared by one app's actions modules: errors and locks, no actions of their own.
-ACTION_HELPERS = {"bulletin/actions/common.py", "submissions/actions/common.py", "proofreading/actions/common.py"}
+ACTION_HELPERS = {
+    "bulletin/actions/common.py",
+    "submissions/actions/common.py",
+    "proofreading/actions/common.py",
+}
 # More public functions than this in one actions module is several nouns in one room.
 MAX_ACTIONS_PER_MODULE = 20
 

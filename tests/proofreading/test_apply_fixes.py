@@ -36,7 +36,9 @@ def deploy_term(db):
 def findings(piece, rule=None, excerpt=None):
     piece.refresh_from_db()
     found = [s.finding for s in queries.piece_report(piece, with_similar=False).findings]
-    return [f for f in found if (rule is None or f.rule == rule) and (excerpt is None or f.excerpt == excerpt)]
+    return [
+        f for f in found if (rule is None or f.rule == rule) and (excerpt is None or f.excerpt == excerpt)
+    ]
 
 
 def test_one_finding_is_corrected_in_its_run_and_kept_as_a_revision(editor, contributor):
@@ -84,7 +86,10 @@ def test_all_of_a_kind_in_one_revision_across_bold_and_superscript(editor, contr
     )
     assert len(done.applied) == 6 and not done.left
     assert Revision.objects.filter(submission=piece).count() == revisions + 1
-    assert Event.objects.filter(submission=piece, action="proofreading_fix").get().note == "校对改正：,→，（6 处）"
+    assert (
+        Event.objects.filter(submission=piece, action="proofreading_fix").get().note
+        == "校对改正：,→，（6 处）"
+    )
     assert findings(piece, excerpt=",") == []
 
 

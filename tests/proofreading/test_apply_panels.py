@@ -125,7 +125,9 @@ def test_issue_panel_offers_fixes_and_answers_with_its_fragment(client_for, edit
     assert piece.body == body.replace("一是布署阵地", "一是部署阵地")  # the first listed, in its bold lead
 
 
-def test_issue_panel_queries_do_not_grow_with_fixable_pieces(client_for, editor, contributor, other_contributor):
+def test_issue_panel_queries_do_not_grow_with_fixable_pieces(
+    client_for, editor, contributor, other_contributor
+):
     publication = Publication.objects.get(name="杭州人大信息")
     issue = create_issue(actor=editor, publication=publication, date=datetime.date(2024, 11, 8))
     client = client_for(editor)
