@@ -63,6 +63,7 @@ def test_review_page_offers_each_fix_and_all_of_a_kind(client_for, editor, contr
     assert response["Location"] == reverse("review_detail", args=[piece.pk]) + "#proofreading"
     page = client.get(response["Location"]).content.decode()
     assert "已改正：,→，（4 处）" in page
+    assert page.count("校对改正：,→，（4 处）") == 2  # the 办理记录 and the 版本记录
     piece.refresh_from_db()
     assert piece.body == FIXED
     assert "全部改正" not in page and ">改为「部署」</button>" in page
