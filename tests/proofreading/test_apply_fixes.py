@@ -66,6 +66,8 @@ def test_one_finding_is_corrected_in_its_run_and_kept_as_a_revision(editor, cont
     )
     assert event.note == "校对改正：布署→部署（1 处）"
     assert [f.paragraph for f in findings(piece, excerpt="布署")] == [1]
+    # The apps above heard of it: search reads the corrected text.
+    assert "一是部署到位" in piece.printed_text and "一是布署到位" not in piece.printed_text
 
 
 def test_all_of_a_kind_in_one_revision_across_bold_and_superscript(editor, contributor):
