@@ -112,9 +112,11 @@ def fix(request):
     shows the message)."""
     form = FixForm(request.POST)
     if not form.is_valid():
+        # Shown in the panel the form came from; without one to go back to, at the page's top.
+        tags = PANEL_MESSAGE if request.POST.get("next") else ""
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, error, extra_tags=tags)
         return _back(request, "review_queue")
     data = form.cleaned_data
     submission = get_object_or_404(Submission, pk=data["submission"])
