@@ -5,9 +5,10 @@ from proofreading.models import Dismissal, ProofreadingOptions, Term
 
 @admin.register(Term)
 class TermAdmin(admin.ModelAdmin):
-    list_display = ["preferred", "variant_list", "note", "active"]
+    list_display = ["preferred", "variant_list", "note", "source", "active"]
     list_editable = ["active"]
-    search_fields = ["preferred", "variants"]
+    search_fields = ["preferred", "variants", "note"]
+    fields = ["preferred", "variants", "exceptions", "note", "source", "active"]
 
     @admin.display(description="应改的写法")
     def variant_list(self, term: Term) -> str:
@@ -17,6 +18,7 @@ class TermAdmin(admin.ModelAdmin):
 @admin.register(ProofreadingOptions)
 class ProofreadingOptionsAdmin(admin.ModelAdmin):
     list_display = ["__str__", "similarity_threshold", "unit_not_leading_twice"]
+    fields = ["similarity_threshold", "unit_not_leading_twice", "traditional_names"]
 
     def has_add_permission(self, request):
         # One row: the migration creates it.

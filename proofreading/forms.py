@@ -16,3 +16,19 @@ class DismissForm(forms.Form):
         if not data.get("submission") and not data.get("issue"):
             raise forms.ValidationError("请指明是哪篇稿件或哪一期的提示。", code="no_target")
         return data
+
+
+class FixForm(forms.Form):
+    """Apply one finding's suggestion (``key``) or every one of a rule (``rule``) to a piece,
+    on the version the page showed."""
+
+    submission = forms.IntegerField(min_value=1, error_messages={"required": "请指明是哪篇稿件。"})
+    version = forms.IntegerField(min_value=1, error_messages={"required": "页面缺少稿件版本，请刷新后再试。"})
+    key = forms.CharField(max_length=20, required=False)
+    rule = forms.CharField(max_length=32, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("key")) == bool(data.get("rule")):
+            raise forms.ValidationError("这条提示无法识别，请刷新页面后再试。", code="no_finding")
+        return data

@@ -5,7 +5,9 @@ from django.db.models import Q
 
 
 class Term(models.Model):
-    """规范用语: one line of the publication's terms list, edited by the admin.
+    """规范用语: one line of the publication's terms list, edited by the admin — the
+    office's own additions to the shipped lexicon (``proofreading/data/lexicon.tsv``):
+    a word it wants written one way, with the reason shown in the finding and its source.
 
     The check flags each variant in a title or body and suggests the preferred form; a
     variant inside the preferred form (十四五 in “十四五”) or inside an exception
@@ -17,7 +19,18 @@ class Term(models.Model):
     exceptions = models.TextField(
         "不算错的写法", blank=True, help_text="每行一个，含有应改写法但本身正确的词，如：人民代表大会"
     )
-    note = models.CharField("说明", max_length=100, blank=True, help_text="显示在提示中，如：本刊语境")
+    note = models.CharField(
+        "说明",
+        max_length=150,
+        blank=True,
+        help_text="为什么这样写，显示在提示中，如：本刊语境；“截至”后接时间点",
+    )
+    source = models.CharField(
+        "依据",
+        max_length=60,
+        blank=True,
+        help_text="写法的出处，显示在提示中，如：《现代汉语词典》第7版、教育部《第一批异形词整理表》、本单位规定",
+    )
     active = models.BooleanField("启用", default=True)
 
     class Meta:
@@ -45,6 +58,11 @@ class ProofreadingOptions(models.Model):
     unit_not_leading_twice = models.BooleanField(
         "同一单位不连续领衔栏目", default=False, help_text="勾选后，相邻两个栏目的第一篇不应来自同一单位。"
     )
+    traditional_names = models.TextField(
+        "允许使用繁体字的名称",
+        blank=True,
+        help_text="每行一个。有意写成繁体的人名、地名、商号等（如：鍾書閣），校对时不提示繁体字。",
+    )
 
     class Meta:
         verbose_name = "校对设置"
@@ -52,6 +70,10 @@ class ProofreadingOptions(models.Model):
 
     def __str__(self) -> str:
         return "校对与查重设置"
+
+    @property
+    def traditional_name_list(self) -> tuple[str, ...]:
+        return Term.lines(self.traditional_names)
 
     @classmethod
     def current(cls) -> "ProofreadingOptions":

@@ -2,6 +2,7 @@
 the review page and the unit's piece page ("piece_checks"), and the place of the issue's panel
 on the assembly page ("issue_checks")."""
 
+from django.contrib import messages
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
@@ -9,14 +10,26 @@ from bulletin.models import Issue
 from proofreading import permissions, queries
 from submissions.models import Submission
 
+# A correction's result is shown in the 校对 panel it was made in (the page comes back at
+# the panel), not at the top of the page: includes/_messages.html leaves these out.
+PANEL_MESSAGE = "proofreading"
+
+
+def panel_messages(request: HttpRequest) -> list:
+    """The request's messages meant for the panel (tagged ``PANEL_MESSAGE``)."""
+    return [m for m in messages.get_messages(request) if PANEL_MESSAGE in m.extra_tags.split()]
+
 
 def piece_panel(request: HttpRequest, *, piece: Submission, **context) -> str:
     """Findings on the piece (and 查重 for the editor), with its paragraphs anchored."""
     with_similar = permissions.can_see_similar(request.user)
+    report = queries.piece_report(piece, with_similar=with_similar)
     return render_to_string(
         "proofreading/_piece_panel.html",
         {
-            "report": queries.piece_report(piece, with_similar=with_similar),
+            "report": report,
+            "panel_messages": panel_messages(request),
+            "fixes": queries.piece_fixes(report, can_fix=permissions.can_fix(request.user, piece)),
             "with_similar": with_similar,
             "can_dismiss": permissions.can_dismiss(request.user),
             "piece": piece,

@@ -2,6 +2,7 @@
 
 from accounts.models import Role
 from accounts.permissions import has_role
+from submissions import permissions as submissions_permissions
 
 
 def can_dismiss(user) -> bool:
@@ -12,3 +13,10 @@ def can_dismiss(user) -> bool:
 def can_see_similar(user) -> bool:
     """查重 shows other units' pieces, so only the editor sees it."""
     return has_role(user, Role.EDITOR)
+
+
+def can_fix(user, submission) -> bool:
+    """Applying a suggestion is an edit: whoever may edit the piece on the review page in
+    its status. A published piece is edited there only to prepare a 更正, so the
+    correction action refuses it (``proofreading.actions.corrections``)."""
+    return submissions_permissions.can_edit_as_editor(user, submission)

@@ -13,7 +13,7 @@ from accounts.models import Unit
 from bulletin.documents import build_document, issue_document
 from bulletin.models import Issue, Placement
 from bulletin.numbering import previous_issue
-from proofreading import similarity
+from proofreading import fixes, similarity
 from proofreading.checks import check_issue, check_piece
 from proofreading.documents import issue_text_from_document
 from proofreading.findings import Finding
@@ -46,11 +46,14 @@ def check_context(options: ProofreadingOptions | None = None) -> CheckContext:
         units=tuple(unit_names(u) for u in Unit.objects.all()),
         terms=tuple(term_rule(t) for t in Term.objects.filter(active=True).order_by("preferred")),
         unit_not_leading_twice=options.unit_not_leading_twice,
+        traditional_names=options.traditional_name_list,
     )
 
 
 def term_rule(term: Term) -> TermRule:
-    return TermRule(term.preferred, Term.lines(term.variants), Term.lines(term.exceptions), term.note)
+    return TermRule(
+        term.preferred, Term.lines(term.variants), Term.lines(term.exceptions), term.note, term.source
+    )
 
 
 # --- text -----------------------------------------------------------------------------
@@ -414,3 +417,75 @@ def issue_report(issue: Issue) -> IssueReport:
                 shown.insert(0, ShownFinding(f, "查重", dismissals.get((submission.pk, f.key)), link))
         reports.append(PieceReport(piece, shown, [], options.similarity_threshold, submission))
     return IssueReport(issue_findings, reports)
+
+
+# --- corrections offered on the panels (proofreading.actions.corrections) ---------------
+
+
+def _piece_fields(submission: Submission) -> dict[str, str]:
+    return {name: getattr(submission, name) for name in fixes.FIELDS}
+
+
+def _fixes_closed(submission: Submission) -> str:
+    if submission.status == S.PUBLISHED:
+        return "已刊发的稿件不在这里改正：刊印的文字只能通过更正修改。"
+    return ""
+
+
+def piece_fixes(report: PieceReport, *, can_fix: bool) -> fixes.PieceFixes:
+    """The corrections the piece's panel offers (its findings are the stored piece's own);
+    none when the user may not correct the piece (``permissions.can_fix``)."""
+    submission = report.submission
+    if submission is None or not can_fix:
+        return fixes.PieceFixes().showing(report.open)
+    offered = fixes.PieceFixes(submission.pk, submission.version, closed=_fixes_closed(submission))
+    if offered.closed:
+        return offered.showing(report.open)
+    stored = [s.finding for s in report.findings if s.finding.rule != "similarity"]
+    dismissed = {s.finding.key for s in report.dismissed}
+    fixable, offered.kinds = fixes.offers(_piece_fields(submission), stored, dismissed, _label)
+    offered.keys = {key: key for key in fixable}
+    return offered.showing(report.open)
+
+
+def issue_fixes(report: IssueReport) -> list[fixes.PieceFixes]:
+    """The issue panel's ``PieceFixes``, one for each of ``report.pieces``. Its findings are read on the printed
+    text; a fix is offered where the stored piece has the same finding (checked again on
+    the stored text: a few milliseconds a piece, and only for pieces with a candidate)."""
+    out: list[fixes.PieceFixes] = []
+    context = None
+    ids = [p.submission.pk for p in report.pieces if p.submission is not None]
+    kept: dict[int, set[str]] = {}
+    for submission_id, key in Dismissal.objects.filter(submission_id__in=ids).values_list(
+        "submission_id", "key"
+    ):
+        kept.setdefault(submission_id, set()).add(key)
+    for piece_report in report.pieces:
+        submission = piece_report.submission
+        if submission is None:
+            out.append(fixes.PieceFixes().showing(piece_report.open))
+            continue
+        shown = [s for s in piece_report.open if fixes.offers_fix(s.finding)]
+        offered = fixes.PieceFixes(submission.pk, submission.version, closed=_fixes_closed(submission))
+        out.append(offered)
+        if not shown or offered.closed:
+            continue
+        context = context or check_context()
+        stored = check_piece(piece_text(submission, context), context)
+        dismissed = {
+            fixes.stored_twin(s.finding, piece_report.piece.kind).key for s in piece_report.dismissed
+        }
+        dismissed |= kept.get(submission.pk, set())
+        fixable, kinds = fixes.offers(_piece_fields(submission), stored, dismissed, _label)
+        listed: dict[str, int] = {}
+        for s in shown:
+            twin = fixes.match_twin(s.finding, piece_report.piece.kind, stored)
+            if twin is not None and twin.key in fixable:
+                offered.keys[s.finding.key] = twin.key
+                listed[twin.rule] = listed.get(twin.rule, 0) + 1
+        # 全部改正 where the panel lists two or more of the rule's (the count is what the
+        # stored piece has: what will be corrected).
+        offered.kinds = [kind for kind in kinds if listed.get(kind.rule, 0) >= 2]
+    for offered, piece_report in zip(out, report.pieces, strict=True):
+        offered.showing(piece_report.open)
+    return out

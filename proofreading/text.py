@@ -53,6 +53,7 @@ class TermRule:
     variants: tuple[str, ...]
     exceptions: tuple[str, ...] = ()
     note: str = ""
+    source: str = ""  # where the preferred form comes from (《现代汉语词典》第7版 …), shown with it
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,9 @@ class CheckContext:
     terms: tuple[TermRule, ...] = ()
     # 同一单位不连续领衔两个栏目 — off unless the office sets it.
     unit_not_leading_twice: bool = False
+    # Names written in traditional characters on purpose (a person's or a place's name):
+    # the 繁体 check leaves them alone.
+    traditional_names: tuple[str, ...] = ()
 
     def unit_for_byline(self, byline_org: str, opening: str = "") -> UnitNames | None:
         """The unit a byline office (or, failing that, a brief's opening) names."""

@@ -1,6 +1,6 @@
 """The app's views: the issue's 校对 panel (fetched by the assembly page after it has
-loaded, or opened as a page of its own) and dismissing a finding with a reason. The piece
-panel is a page panel (``proofreading/panels.py``, web.panels slot "piece_checks") on the review page
+loaded, or opened as a page of its own), dismissing a finding with a reason, and applying
+a finding's suggestion (one, or all of its kind in the piece). The piece panel is a page panel (``proofreading/panels.py``, web.panels slot "piece_checks") on the review page
 and the contributor's piece page."""
 
 from django.contrib import messages
@@ -12,8 +12,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import role_required
 from bulletin.models import Issue
-from proofreading import actions, permissions, queries
-from proofreading.forms import DismissForm
+from proofreading import permissions, queries
+from proofreading.actions import corrections
+from proofreading.actions.common import ProofreadingError
+from proofreading.actions.dismissals import dismiss_finding
+from proofreading.forms import DismissForm, FixForm
+from proofreading.panels import PANEL_MESSAGE, panel_messages
 from submissions.models import Submission
 
 
@@ -24,10 +28,13 @@ def issue_panel(request, pk: int):
     puts it in place; dismissing returns there), otherwise a page with it."""
     issue = get_object_or_404(Issue.objects.select_related("publication"), pk=pk)
     fragment = bool(request.GET.get("fragment"))
+    report = queries.issue_report(issue)
     context = {
-        "report": queries.issue_report(issue),
+        "report": report,
+        "pieces": list(zip(report.pieces, queries.issue_fixes(report), strict=True)),
         "issue": issue,
         "fragment": fragment,
+        "panel_messages": panel_messages(request),
         "can_dismiss": permissions.can_dismiss(request.user),
         "back": reverse("issue_assemble", args=[issue.pk]) + "#proofreading"
         if fragment
@@ -80,7 +87,7 @@ def dismiss(request):
         return _back(request, "review_queue")
     finding = shown.finding
     try:
-        actions.dismiss_finding(
+        dismiss_finding(
             actor=request.user,
             key=finding.key,
             rule=finding.rule,
@@ -90,8 +97,44 @@ def dismiss(request):
             submission=owner,
             issue=issue if owner is None else None,
         )
-    except actions.ProofreadingError as error:
+    except ProofreadingError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, f"已忽略：{finding.message}")
     return _back(request, "review_queue")
+
+
+@role_required(permissions.can_dismiss)
+@require_POST
+def fix(request):
+    """Apply a finding's suggestion (``key``) or all of a rule's (``rule``) to the piece, on
+    the version the page showed; back to the page (or to the issue panel's fragment, which
+    shows the message)."""
+    form = FixForm(request.POST)
+    if not form.is_valid():
+        # Shown in the panel the form came from; without one to go back to, at the page's top.
+        tags = PANEL_MESSAGE if request.POST.get("next") else ""
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error, extra_tags=tags)
+        return _back(request, "review_queue")
+    data = form.cleaned_data
+    submission = get_object_or_404(Submission, pk=data["submission"])
+    try:
+        if data["key"]:
+            done = corrections.apply_finding(
+                actor=request.user, submission=submission, key=data["key"], expected_version=data["version"]
+            )
+        else:
+            done = corrections.apply_kind(
+                actor=request.user, submission=submission, rule=data["rule"], expected_version=data["version"]
+            )
+    except ProofreadingError as error:
+        messages.error(request, str(error), extra_tags=PANEL_MESSAGE)
+    else:
+        text = f"已改正：{done.note.removeprefix('校对改正：')}；稿件现为第 {done.submission.version} 版，可在版本记录中对比。"
+        if done.left:
+            reasons = "、".join(dict.fromkeys(reason for _, reason in done.left))
+            text += f"另有 {len(done.left)} 处{reasons}，没有改，请在编辑框中修改。"
+        messages.success(request, text, extra_tags=PANEL_MESSAGE)
+    return _back(request, reverse("review_detail", args=[submission.pk]) + "#proofreading")

@@ -141,6 +141,8 @@ class Revision(models.Model):
     # A conflict revision: the version of the piece the refused form was opened on. A retry
     # from the same stale form replaces that revision instead of piling up copies.
     based_on_version = models.PositiveIntegerField("所据版本", null=True, blank=True)
+    # What a change made in one step was, when it was one (校对改正：布署→部署（2 处）).
+    note = models.CharField("说明", max_length=200, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:

@@ -39,6 +39,7 @@ class TextVersion:
     # For a refused save (冲突未保存稿) shown beside the form: the current text it is read
     # against, so the page can say which of its parts the current text already has.
     against: "TextVersion | None" = None
+    note: str = ""  # what a one-step change was (校对改正：布署→部署（2 处）)
 
     @property
     def unchanged(self) -> set[str]:
@@ -71,6 +72,7 @@ class TextVersion:
             at=revision.created_at,
             author=revision.author.display_name,
             against=against,
+            note=revision.note,
             **{name: getattr(revision, name) for name, _ in FIELDS},
         )
 

@@ -26,6 +26,8 @@ import re
 import sys
 from pathlib import Path
 
+import opencc
+
 from accounts.reference_data import committee_rows, district_rows
 from backissues.parsing import parse_issue_file
 from backissues.parsing.lines import read_lines
@@ -75,6 +77,18 @@ def seed_issue(name: str) -> IssueText:
     n = document
     previous = IssueNumbers(n.year, n.number - 1, n.total_number - 1, n.date - dt.timedelta(days=14))
     return issue_text_from_document(document, CONTEXT, toc=toc, previous=previous)
+
+
+def seed_characters(name: str) -> int:
+    """How many characters the checks read in a seed issue: titles, body paragraphs, bylines."""
+    issue = seed_issue(name)
+    return sum(
+        len(piece.title_line)
+        + sum(map(len, piece.paragraphs))
+        + len(piece.byline_org)
+        + len(piece.byline_authors)
+        for piece in issue.pieces
+    )
 
 
 # --- planters: (issue, rng) -> plant dict or None ---------------------------------------
@@ -357,6 +371,299 @@ def plant_issue_number(issue, rng):
     }
 
 
+# --- word-level kinds: the errors editors catch most (own tables, not the rules' lexicon) ----
+
+# Right words of official writing and the wrong forms offices send (教育部《第一批异形词整理表》,
+# 《现代汉语词典》第7版, 公文 usage); a planter swaps one found in the seed text.
+CONFUSABLE_WORDS = {
+    "部署": "布署",
+    "安排": "按排",
+    "计划": "计画",
+    "参与": "参预",
+    "做好": "作好",
+    "其他": "其它",
+    "台账": "台帐",
+    "登录": "登陆",
+    "即使": "既使",
+    "彻底": "澈底",
+    "连接": "联接",
+    "关联": "关连",
+    "精彩": "精采",
+    "部分": "部份",
+    "成分": "成份",
+    "身份": "身分",
+    "交代": "交待",
+    "弘扬": "宏扬",
+    "凝练": "凝炼",
+    "坐落": "座落",
+    "辐射": "幅射",
+    "震撼": "震憾",
+    "履职": "屡职",
+    "履行": "屡行",
+    "蓬勃": "篷勃",
+    "竣工": "峻工",
+    "迄今": "讫今",
+    "一如既往": "一如继往",
+    "再接再厉": "再接再励",
+    "因地制宜": "因地治宜",
+    "与时俱进": "与时具进",
+    "集思广益": "集思广议",
+    "排忧解难": "排扰解难",
+    "急难愁盼": "急难愁判",
+    "踔厉奋发": "踔励奋发",
+    "驰而不息": "弛而不息",
+    "赓续": "庚续",
+    "恪尽职守": "格尽职守",
+    "建言献策": "建言建策",
+    "反映问题": "反应问题",
+    "作出决定": "做出决定",
+    "作出部署": "做出部署",
+}
+# Short clauses with an error the seeds do not contain, inserted at a random comma; {y} is a
+# random year, {n} a random number.
+ERROR_CLAUSES = [
+    "按排专人跟踪督办",
+    "对全年工作作出布署",
+    "建立问题清单台帐",
+    "其它事项另行研究",
+    "代表可登陆履职平台提交建议",
+    "截止{y}年底共有代表{n}名",
+    "截止目前已办结{n}件",
+    "即要敢于监督又要善于监督",
+    "既使任务繁重也不松懈",
+    "主任会议做出决定",
+    "切实作好换届各项准备",
+    "收到交办单后立既办理",
+    "监督工作一如继往",
+    "部份代表提出意见",
+    "代表及时反应社情民意",
+    "各方积极建言建策",
+    "资金实行专帐核算",
+    "共商国事",
+    "群众反应问题{n}个",
+    "按步就班推进",
+]
+
+
+def _insert_clause(issue, rng, make):
+    return _body_plant(
+        issue, rng, rf"(?<=[{CJK}])，(?=[{CJK}])", lambda m, r: "，" + make(r) + "，", kind="any"
+    )
+
+
+def plant_lexicon_swap(issue, rng):
+    right = rng.choice(sorted(CONFUSABLE_WORDS))
+    return _body_plant(issue, rng, re.escape(right), lambda m, r: CONFUSABLE_WORDS[right], kind="any")
+
+
+def plant_lexicon_clause(issue, rng):
+    def clause(r):
+        return r.choice(ERROR_CLAUSES).format(y=r.randint(2019, 2025), n=r.randint(2, 300))
+
+    return _insert_clause(issue, rng, clause)
+
+
+DI_ADVERBIALS = ["认真", "积极", "扎实", "深入", "切实", "主动", "大力", "持续", "全面", "有序"]
+DI_VERBS = ["开展", "推进", "落实", "推动", "参与", "解决", "听取", "回应"]
+DI_OBJECTS = ["调研", "各项工作", "代表活动", "整改工作", "群众诉求", "意见建议", "民生实事"]
+
+
+def plant_di(issue, rng):
+    # An adverbial 地 written 的: swapped where the seed has one, else in a clause of its own.
+    if rng.random() < 0.3:
+        pattern = "(?:" + "|".join(DI_ADVERBIALS + ["有计划"]) + ")地(?=[" + CJK + "])"
+        plant = _body_plant(issue, rng, pattern, lambda m, r: m.group(0)[:-1] + "的", kind="any")
+        if plant:
+            return plant
+
+    def clause(r):
+        return f"{r.choice(DI_ADVERBIALS)}的{r.choice(DI_VERBS)}{r.choice(DI_OBJECTS)}"
+
+    return _insert_clause(issue, rng, clause)
+
+
+def plant_de(issue, rng):
+    # A complement's 得 written 的: 开展的很好.
+    def clause(r):
+        subject = r.choice(["各项工作", "整改工作", "代表活动", "监督工作", "这项工作"])
+        verb = r.choice(["开展", "推进", "落实", "完成", "组织", "实施"])
+        degree = r.choice(["很", "十分", "非常", "比较"])
+        complement = r.choice(["好", "扎实", "顺利", "出色", "到位", "有效"])
+        return f"{subject}{verb}的{degree}{complement}"
+
+    return _insert_clause(issue, rng, clause)
+
+
+_TRADITIONAL = opencc.OpenCC("s2t")
+
+
+def plant_traditional(issue, rng):
+    # A word of the seed in traditional characters (a piece typed on a 繁体 system).
+    size = rng.choice([2, 3, 4, 6])
+
+    def converted(m, r):
+        text = _TRADITIONAL.convert(m.group(0))
+        return text if text != m.group(0) else None
+
+    return _body_plant(issue, rng, rf"(?<=[{CJK}])[{CJK}]{{{size}}}(?=[{CJK}])", converted, kind="any")
+
+
+def plant_standing_committee(issue, rng):
+    # 人大常委 for 人大常委会 before a part of the body, swapped or in a clause.
+    parts = "主任|副主任|办公室|办公厅|党组|机关|组成人员|委员"
+    if rng.random() < 0.5:
+        plant = _body_plant(issue, rng, f"人大常委会(?={parts})", lambda m, r: "人大常委", kind="any")
+        if plant:
+            return plant
+
+    def clause(r):
+        body = r.choice(["市", "区", "县"])
+        part = r.choice(parts.split("|"))
+        return f"{body}人大常委{part}{r.choice(['参加', '出席会议', '带队视察'])}"
+
+    return _insert_clause(issue, rng, clause)
+
+
+def plant_unit_short(issue, rng):
+    # A district written 建德人大 in running text: a unit name of the seed cut short, or a
+    # clause naming a random district.
+    districts = [u for u in UNITS if u.kind == "district" and u.stem != u.short_name]
+    if rng.random() < 0.5:
+        unit = rng.choice(districts)
+        plant = _body_plant(
+            issue,
+            rng,
+            r"(?<=[，。；、])" + re.escape(unit.name),
+            lambda m, r: unit.stem + "人大",
+            kind="any",
+        )
+        if plant:
+            return plant
+
+    def clause(r):
+        unit = r.choice(districts)
+        return f"{unit.stem}人大{r.choice(['组织代表开展视察', '召开主任会议', '启动专题调研'])}"
+
+    return _insert_clause(issue, rng, clause)
+
+
+def plant_year_month(issue, rng):
+    # 2025年4月 written 2025.4: in the seed, or as a clause with a date.
+    if rng.random() < 0.5:
+        plant = _body_plant(
+            issue,
+            rng,
+            r"(?<![\d.])(20\d\d)年(\d{1,2})月(?![\d份])",
+            lambda m, r: f"{m.group(1)}.{m.group(2)}",
+            kind="any",
+        )
+        if plant:
+            return plant
+
+    def clause(r):
+        year, month = r.randint(2019, 2025), r.randint(1, 12)
+        return r.choice(
+            [f"{year}.{month}起施行", f"于{year}.{month}召开会议", f"{year}.{month}，常委会启动视察"]
+        )
+
+    return _insert_clause(issue, rng, clause)
+
+
+def plant_short_year(issue, rng):
+    # 2024年 written 24年: in the seed, or as a clause about a year.
+    if rng.random() < 0.5:
+        plant = _body_plant(issue, rng, r"(?<![\d.])20(\d\d)年", lambda m, r: f"{m.group(1)}年", kind="any")
+        if plant:
+            return plant
+
+    def clause(r):
+        year = r.randint(19, 25)
+        return r.choice(
+            [f"{year}年底共建成{r.randint(2, 60)}个", f"{year}年上半年完成目标", f"{year}年度考核优秀"]
+        )
+
+    return _insert_clause(issue, rng, clause)
+
+
+def plant_date_zero(issue, rng):
+    # A month or day written with a leading zero (04月30日): in the seed, or in a clause.
+    if rng.random() < 0.5:
+        plant = _body_plant(
+            issue, rng, r"(?<![\d.])([1-9])(?=[月日])", lambda m, r: "0" + m.group(1), kind="any"
+        )
+        if plant:
+            return plant
+
+    def clause(r):
+        month, day = r.randint(1, 9), r.randint(1, 28)
+        shown_day = f"{day:02d}" if day < 10 or r.random() < 0.5 else str(day)
+        return f"于{month:02d}月{shown_day}日召开会议"
+
+    return _insert_clause(issue, rng, clause)
+
+
+def plant_full_width(issue, rng):
+    def wide(m, r):
+        return "".join(chr(ord(c) + 0xFEE0) for c in m.group(0))
+
+    return _body_plant(issue, rng, r"(?<![0-9A-Za-z.])[0-9A-Za-z]{1,6}(?![0-9A-Za-z.])", wide, kind="any")
+
+
+def plant_letter_for_zero(issue, rng):
+    # A year in Chinese numerals with the letter O or the digit 0 for its zero.
+    digits = "〇一二三四五六七八九"
+
+    def chinese(m, r):
+        zero = r.choice(["O", "0", "o"])
+        return "".join(zero if c == "0" else digits[int(c)] for c in m.group(0))
+
+    return _body_plant(issue, rng, r"(?<![0-9])20[0-9]{2}(?=年)", chinese, kind="any")
+
+
+# A committee of the city's 常委会 written as a 专门委员会 of a higher 人大.
+COMMITTEE_SLIPS = [
+    "法制委员会",
+    "财经委",
+    "代表委",
+    "教科文卫委",
+    "监察司法委",
+    "城建环资委",
+    "农业农村委",
+    "预算委",
+]
+
+
+def plant_committee_form(issue, rng):
+    def clause(r):
+        body = r.choice(["市人大常委会", "市人大", "杭州市人大常委会"])
+        return f"{body}{r.choice(COMMITTEE_SLIPS)}{r.choice(['牵头组织', '参加调研', '提出意见'])}"
+
+    return _insert_clause(issue, rng, clause)
+
+
+WORD_LEFTOVERS = [
+    "错误！未找到引用源。",
+    "错误！书签未定义。",
+    "错误! 书签未定义.",
+    "错误！ 未找到引用源。",
+    "点击此处输入文字。",
+    "单击或点击此处输入文字。",
+    "单击此处输入日期。",
+    "Error! Bookmark not defined.",
+    "Error! Reference source not found.",
+]
+
+
+def plant_word_leftover(issue, rng):
+    return _body_plant(
+        issue,
+        rng,
+        rf"(?<=[{CJK}])[，。](?=[{CJK}])",
+        lambda m, r: m.group(0) + r.choice(WORD_LEFTOVERS),
+        kind="any",
+    )
+
+
 # kind: (planter, the rule ids that must report it)
 PLANTERS = {
     "repeated_word": (plant_repeated_word, ["repeated_word"]),
@@ -384,10 +691,28 @@ PLANTERS = {
     "issue_number": (plant_issue_number, ["issue_sequence"]),
     "odd_straight_quote": (plant_odd_straight_quote, ["unpaired_quotes"]),
     "circle_for_zero": (plant_circle_zero, ["circle_for_zero"]),
+    "lexicon_swap": (plant_lexicon_swap, ["lexicon"]),
+    "lexicon_clause": (plant_lexicon_clause, ["lexicon"]),
+    "de_di": (plant_di, ["de_di_de"]),
+    "de_de": (plant_de, ["de_di_de"]),
+    "traditional": (plant_traditional, ["traditional"]),
+    "standing_committee": (plant_standing_committee, ["body_name"]),
+    "unit_short_in_text": (plant_unit_short, ["body_name"]),
+    "year_month": (plant_year_month, ["date_format"]),
+    "short_year": (plant_short_year, ["two_digit_year"]),
+    "date_zero": (plant_date_zero, ["date_zero"]),
+    "full_width": (plant_full_width, ["full_width_alnum"]),
+    "letter_for_zero": (plant_letter_for_zero, ["circle_for_zero"]),
+    "word_leftover": (plant_word_leftover, ["stale_field"]),
+    "committee_form": (plant_committee_form, ["body_name"]),
 }
 # Kinds added after the record was first made draw their places from a generator of their
 # own, so that the earlier kinds' recorded places stay as they were.
 LATER_KINDS = {"odd_straight_quote": 22, "circle_for_zero": 22}
+# The word-level kinds: their own generator, and more places each (recall is asked per kind).
+WORD_KINDS = {kind: 23 for kind in list(PLANTERS)[list(PLANTERS).index("lexicon_swap") :]}
+WORD_KINDS["committee_form"] = 24  # added after the others: a generator of its own keeps their places
+WORD_KINDS_PER_SEED = 4
 
 
 def make_plants(per_seed: int = 1, rng_seed: int = 16) -> list[dict]:
@@ -398,12 +723,16 @@ def make_plants(per_seed: int = 1, rng_seed: int = 16) -> list[dict]:
     rng = random.Random(rng_seed)
     for name in SEEDS:
         for kind in PLANTERS:
-            if kind not in LATER_KINDS:
+            if kind not in LATER_KINDS and kind not in WORD_KINDS:
                 plants += _plants_of(issues[name], name, kind, rng, per_seed)
     later = {seed: random.Random(seed) for seed in set(LATER_KINDS.values())}
     for name in SEEDS:
         for kind, seed in LATER_KINDS.items():
             plants += _plants_of(issues[name], name, kind, later[seed], per_seed)
+    words = {seed: random.Random(seed) for seed in set(WORD_KINDS.values())}
+    for name in SEEDS:
+        for kind, seed in WORD_KINDS.items():
+            plants += _plants_of(issues[name], name, kind, words[seed], WORD_KINDS_PER_SEED)
     return plants
 
 

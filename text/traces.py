@@ -9,8 +9,10 @@ a tab and a page number under a "目录"/"目 录" heading. Either way it is not
 title or body (``is_contents_style``, ``is_contents_heading``, ``is_contents_entry``).
 
 A cross-reference whose target is gone shows "错误！未找到引用源。" (Word, zh-CN),
-"Error! Reference source not found." (en), a missing bookmark "错误！书签未定义。"; a content
-control never filled shows its placeholder "单击此处输入文字。"/"点击此处输入文字。". As a field
+"Error! Reference source not found." (en), a missing bookmark "错误！书签未定义。" ("Error!
+Bookmark not defined."); a content control never filled shows its placeholder
+"单击此处输入文字。", "点击此处输入文字。", "单击或点击此处输入文字。", "单击此处输入日期。" (also
+with a half-width ! or . and spaces, as a conversion or a retyping leaves them). As a field
 the Word reader flags them; as plain text (the field unlinked, or typed over) they are
 found here (``stale_texts``) so the import and paste reports can name them with their place.
 """
@@ -28,11 +30,14 @@ _CONTENTS_ENTRY = re.compile(
     r"^\S.{0,99}?(?:\t+[ \u3000]*|[ \u3000]*(?:[.．·・…‥_\-－—][ \u3000]?){3,}[ \u3000]*)"
     r"(?:\d{1,4}|[ivxlcIVXLC]{1,6})\s*$"
 )
+# Word's texts in Chinese and English, as typed over or converted: the mark after 错误 may be
+# full-width or half-width, with spaces around it, and the closing 。 or . may be missing.
 _STALE = re.compile(
-    r"错误[！!]\s*(?:未找到引用源|书签未定义|文档中没有指定样式的文字|未定义书签|引用源未找到|超链接引用无效|无效的超链接引用)[。.]?"
-    r"|Error!\s*(?:Reference source not found|Bookmark not defined|Hyperlink reference not valid|No text of specified style in document)\.?"
-    r"|[单点]击(?:或点按)?此处输入(?:文字|文本|日期)[。.]?"
-    r"|Click (?:or tap )?here to enter (?:text|a date)\.?",
+    r"错误\s*[！!]\s*(?:未找到引用源|书签未定义|文档中没有指定样式的文字|未定义书签|引用源未找到|超链接引用无效|无效的超链接引用)\s*[。.]?"
+    r"|Error\s*!\s*(?:Reference\s+source\s+not\s+found|Bookmark\s+not\s+defined|Hyperlink\s+reference\s+not\s+valid"
+    r"|No\s+text\s+of\s+specified\s+style\s+in\s+document)\s*\.?"
+    r"|(?:单击|点击|点按)(?:\s*或\s*(?:单击|点击|点按))?\s*此处\s*(?:以\s*)?输入\s*(?:文字|文本|日期)\s*[。.]?"
+    r"|Click\s+(?:or\s+tap\s+)?here\s+to\s+enter\s+(?:text|a\s+date)\s*\.?",
     re.I,
 )
 

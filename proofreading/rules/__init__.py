@@ -18,5 +18,6 @@ from proofreading.rules.base import RULES, run_text_rule  # noqa: F401 (what pro
 
 # The rule modules register themselves on import; the order here is the report's order.
 # isort: off
-from proofreading.rules import repeated, enumeration, marks, punctuation, numbers, names, traces, issue  # noqa: F401
+from proofreading.rules import repeated, enumeration, marks, punctuation  # noqa: F401
+from proofreading.rules import numbers, names, words, traditional, traces, issue  # noqa: F401
 # isort: on

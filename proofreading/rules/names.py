@@ -5,6 +5,15 @@
   西湖人大, 西湖区人大), a byline office from the list (西湖区人大常委会办公室, 法工委),
   a title prefix 西湖区： (not 西湖：). A byline naming another district than the piece's
   unit is flagged too.
+- ``body_name``: a body's or a unit's name cut short in running text (title, body, a
+  brief's text): 人大常委 where the body is meant (人大常委主任, 人大常委办公室, 人大常委
+  召开 → 人大常委会…: before a part of the body or what a body does; a member called
+  全国人大常委 in speech is left alone), and a district's place name without
+  区/县/市 before 人大 (建德人大 → 建德市人大常委会, 建德人大代表 → 建德市人大代表), the
+  names from the unit list (``CheckContext.units``); a committee of the city's 常委会
+  named as a 专门委员会 of a higher 人大 (市人大常委会法制委员会 → 法制工作委员会, 市人大财经委
+  → 财经工委: the city's are 工作委员会), from the committees of the unit list. The opening
+  words of a 信息摘登 item are ``unit_name``'s.
 - ``term``: the publication's terms list (``proofreading.Term``, edited in the admin):
   each variant found in the title or body is flagged with the preferred form, unless it is
   part of the preferred form itself (十四五 inside “十四五”) or of a listed exception
@@ -18,7 +27,7 @@ import re
 from collections.abc import Iterator
 
 from proofreading.findings import Finding, Hit, finding_in
-from proofreading.rules.base import piece_rule, text_rule
+from proofreading.rules.base import piece_parts, piece_rule, text_rule
 from proofreading.text import CheckContext, PieceText, UnitNames
 
 
@@ -102,6 +111,98 @@ def _titles(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# 人大常委 is the body cut short before a part of the body or what a body does (人大常委主任,
+# 人大常委办公室, 人大常委召开); a member called 全国人大常委 in speech stands before a mark,
+# 的, 后, 多年 … and is left alone.
+_BODY_FOLLOWERS = (
+    "主任|副主任|秘书长|副秘书长|办公室|办公厅|党组|机关|组成人员|委员|研究室|领导|工委|法工委|"
+    "[^\\W\\d_]{1,8}工作委员会|主任会议|会议室|执法检查组|调研组|召开|组织|听取|审议|通过|作出|出台|印发|"
+    "开展|举行|启动|决定|表决|批准|任命|督办|调研|视察|检查|召集|制定|修改|发布|部署|安排|联合|牵头|专题"
+)
+_STANDING_SHORT = re.compile(rf"人大常委(?!会)(?=(?:{_BODY_FOLLOWERS}))")
+
+
+# After a district's name cut to 建德人大: words that make it 建德市人大 + that word.
+_AFTER_SHORT_KEEPS_RENDA = ("代表", "工作", "机关", "干部", "系统", "制度", "主席团")
+# A medium's own name (余杭人大微信公众号) is cited as it is registered.
+_MEDIUM_AFTER = re.compile(
+    r"[“”\"]?(?:微信|公众号|网站|网|官网|门户|客户端|APP|App|app|抖音|视频号|微博|头条号|小程序)"
+)
+
+
+def _short_district_names(text: str, units: tuple[UnitNames, ...]) -> Iterator[Hit]:
+    titles = _titles(text)
+    for unit in units:
+        if unit.kind != "district" or unit.stem == unit.short_name or len(unit.stem) < 2:
+            continue
+        for match in re.finditer(rf"{re.escape(unit.stem)}人大(常委会)?", text):
+            start, end = match.span()
+            if _MEDIUM_AFTER.match(text, end) or any(a <= start and end <= b for a, b in titles):
+                continue
+            rest = text[end:]
+            if match.group(1):
+                right = unit.name
+            elif rest.startswith(_AFTER_SHORT_KEEPS_RENDA):
+                right = f"{unit.short_name}人大"
+            else:
+                right = unit.name
+            yield Hit(
+                start,
+                end - start,
+                f"“{match.group(0)}”是简称，正文中应写作“{right}”（单位名单：{unit.name}）",
+                right,
+            )
+
+
+_CITY_BODY = "市人大常委会"
+
+
+def _committee_names(text: str, units: tuple[UnitNames, ...]) -> Iterator[Hit]:
+    """市人大(常委会) + a committee written as a 专门委员会 (法制委员会, 财经委)."""
+    if "市人大" not in text:
+        return
+    # The city's body: 市人大 not after a county-level city's name (建德市人大).
+    not_county = "".join(
+        f"(?<!{re.escape(u.stem)})" for u in units if u.kind == "district" and u.short_name.endswith("市")
+    )
+    for unit in units:
+        if unit.kind != "committee" or not unit.name.startswith(_CITY_BODY):
+            continue
+        full = unit.name[len(_CITY_BODY) :]
+        if not full.endswith("工作委员会"):
+            continue
+        wrong_forms = {full[: -len("工作委员会")] + "委员会": full}
+        if unit.short_name.endswith("工委") and len(unit.short_name) > 3:
+            wrong_forms[unit.short_name[:-2] + "委"] = unit.short_name
+        for wrong, right in wrong_forms.items():
+            pattern = rf"{not_county}市人大(?:常委会)?({re.escape(wrong)})"
+            for match in re.finditer(pattern, text):
+                yield Hit(
+                    match.start(1),
+                    len(wrong),
+                    f"市人大常委会的工作机构是“{full}”（简称“{unit.short_name}”），不写作“{wrong}”",
+                    right,
+                )
+
+
+@piece_rule("body_name", "机构名称")
+def body_name(piece: PieceText, context: CheckContext) -> Iterator[Finding]:
+    for part, paragraph, text in piece_parts(piece):
+        if part == "byline":
+            continue
+        hits = [
+            Hit(m.start(), 4, "“人大常委”不是机构名称，应写作“人大常委会”", "人大常委会")
+            for m in _STANDING_SHORT.finditer(text)
+        ]
+        hits += _committee_names(text, context.units)
+        for hit in _short_district_names(text, context.units):
+            if piece.kind == "brief" and part == "body" and paragraph == 1 and hit.offset == 0:
+                continue  # a brief's opening words: unit_name names them
+            hits.append(hit)
+        for hit in sorted(hits, key=lambda h: h.offset):
+            yield finding_in(text, hit, rule="body_name", piece=piece.key, part=part, paragraph=paragraph)
+
+
 @text_rule("term", "规范用语")
 def terms(text: str, context: CheckContext) -> Iterator[Hit]:
     titles = _titles(text) if context.terms else []
@@ -118,4 +219,5 @@ def terms(text: str, context: CheckContext) -> Iterator[Hit]:
                 if any(a <= start and end <= b for a, b in allowed):
                     continue
                 message = f"应写作“{term.preferred}”" + (f"（{term.note}）" if term.note else "")
+                message += f"（{term.source}）" if term.source else ""
                 yield Hit(start, end - start, message, term.preferred)

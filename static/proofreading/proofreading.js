@@ -11,3 +11,11 @@
   window.addEventListener("load", function () { requestAnimationFrame(land); });
   window.addEventListener("hashchange", land);
 })();
+// The page came back after a correction made in the panel: its result, shown at the top
+// of the panel, takes the focus (a screen reader reads it; Tab goes on from there).
+(function () {
+  window.addEventListener("load", function () {
+    var result = document.querySelector("#proofreading .proof-messages");
+    if (result) result.focus({ preventScroll: false });
+  });
+})();

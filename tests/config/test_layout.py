@@ -40,10 +40,15 @@ ACTIONS = {
     "assessment/actions/instructions.py": "instruction (批示)",
     "assessment/actions/quotas.py": "quota (报送任务)",
     "assessment/actions/higher_adoptions.py": "higher adoption (上级采用)",
-    "proofreading/actions.py": "dismissal of a 校对 finding",
+    "proofreading/actions/dismissals.py": "dismissal of a 校对 finding",
+    "proofreading/actions/corrections.py": "correction: a 校对 suggestion applied to a piece",
 }
 # Helpers shared by one app's actions modules: errors and locks, no actions of their own.
-ACTION_HELPERS = {"bulletin/actions/common.py", "submissions/actions/common.py"}
+ACTION_HELPERS = {
+    "bulletin/actions/common.py",
+    "submissions/actions/common.py",
+    "proofreading/actions/common.py",
+}
 # More public functions than this in one actions module is several nouns in one room.
 MAX_ACTIONS_PER_MODULE = 20
 

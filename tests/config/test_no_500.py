@@ -213,6 +213,7 @@ def world(editor, contributor, reader, admin_account, make_user, settings, tmp_p
         "group": "district",
         "issue": str(draft_issue.pk),
         "key": "abc",
+        "rule": "half_width_punct",
         "fragment": "1",
         "count": "2",
         "period": "month",

@@ -11,7 +11,8 @@ from django.urls import reverse
 from bulletin.actions.issues import create_issue
 from bulletin.models import Publication
 from proofreading import queries
-from proofreading.actions import ProofreadingError, dismiss_finding
+from proofreading.actions.common import ProofreadingError
+from proofreading.actions.dismissals import dismiss_finding
 from proofreading.index import index_submission, refresh_index, stale_submissions
 from proofreading.models import Band, Dismissal, Fingerprint, ProofreadingOptions, Term
 from submissions.actions import pieces

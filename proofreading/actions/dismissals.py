@@ -1,4 +1,4 @@
-"""Writes of the proofreading app: dismiss a finding (the 查重 index is kept by proofreading.index).
+"""Dismissals: setting a 校对 finding aside with a reason.
 
 ``dismiss_finding`` is the one way to set a finding aside: it checks the actor (an
 editor), stores a ``Dismissal`` (actor, time, reason) and, for a piece, writes a
@@ -14,14 +14,11 @@ from django.db import transaction
 from accounts.models import User
 from bulletin.models import Issue
 from proofreading import permissions
+from proofreading.actions.common import ProofreadingError
 from proofreading.models import Dismissal
 from submissions.models import Event, Submission
 
 MAX_REASON = 200
-
-
-class ProofreadingError(Exception):
-    """A refused proofreading action; the message is for the user (Chinese)."""
 
 
 # --- dismissals -----------------------------------------------------------------------
