@@ -36,11 +36,17 @@ class Term(models.Model):
 class ProofreadingOptions(models.Model):
     """The office's settings for 校对 and 查重 (one row; the admin edits it)."""
 
+    # A containment (the share of the shorter piece's wording found in the other): re-sent,
+    # halved, merged and condensed copies measure 0.9 and more, unrelated pieces on the same
+    # topic 0.4 and less. At most 0.5, so a piece listed as sharing most of its text is
+    # always a warning.
     similarity_threshold = models.FloatField(
         "查重提醒阈值",
-        default=0.6,
-        validators=[MinValueValidator(0.05), MaxValueValidator(1.0)],
-        help_text="与已刊发或在办稿件的相似度达到此值（0～1）时，在审稿页和校对面板中提醒。",
+        default=0.5,
+        validators=[MinValueValidator(0.2), MaxValueValidator(0.5)],
+        help_text="两篇稿件中较短一篇的文字有这么大比例（0.2～0.5）见于另一篇时，在审稿页、审稿列表和"
+        "校对面板中提醒。整篇重发、半篇重发、两篇合并、压缩成摘登的稿件一般在0.9以上，"
+        "同一主题的不同稿件一般不超过0.4。",
     )
     unit_not_leading_twice = models.BooleanField(
         "同一单位不连续领衔栏目", default=False, help_text="勾选后，相邻两个栏目的第一篇不应来自同一单位。"
@@ -114,8 +120,8 @@ class Dismissal(models.Model):
 
 
 class Fingerprint(models.Model):
-    """查重 index entry: the MinHash signature of a piece's printed text, and the
-    ``Submission.version`` it was computed from (a newer version makes it stale)."""
+    """查重 index entry: the shingles and MinHash signature of a piece's printed text, and
+    the ``Submission.version`` it was computed from (a newer version makes it stale)."""
 
     submission = models.OneToOneField(
         "submissions.Submission", on_delete=models.CASCADE, primary_key=True, related_name="fingerprint"
@@ -136,16 +142,3 @@ class Fingerprint(models.Model):
 
     def __str__(self) -> str:
         return f"查重指纹 {self.submission_id} v{self.version}"
-
-
-class Band(models.Model):
-    """One LSH band of a fingerprint: pieces that share a band key are candidates."""
-
-    fingerprint = models.ForeignKey(Fingerprint, on_delete=models.CASCADE, related_name="bands")
-    key = models.BigIntegerField()
-
-    class Meta:
-        indexes = [models.Index(fields=["key"], name="proofreading_band_key")]
-
-    def __str__(self) -> str:
-        return f"{self.fingerprint_id}:{self.key}"

@@ -1,27 +1,29 @@
-"""查重 arithmetic, without the database: shingles, MinHash signatures, LSH band keys,
-and the passages two texts share.
+"""查重 arithmetic, without the database: shingles, MinHash signatures, the containment of
+one text in another (measured, or estimated from two signatures), and the passages two
+texts share.
 
-Why MinHash with LSH bands kept in our own tables (not ``datasketch``, not pg_trgm):
-
-- Similarity is Jaccard similarity of **character 3-gram shingles** of the text as it
-  prints, letters and digits only (punctuation widths and spaces do not make a
-  re-sent piece look new). A 3-gram is about a word and a half of Chinese: two pieces on
-  the same topic share few of them, a re-sent or lightly edited piece most.
-- A **MinHash** signature of 120 values (480 bytes) estimates that Jaccard similarity
-  with a standard error under 0.05. It is 20 lines of numpy here; ``datasketch`` computes
-  the same thing but its LSH index lives in memory, Redis or Cassandra, not in our
-  database, and it pulls scipy in for a parameter optimiser we do not need.
-- **LSH**: the signature is cut into 40 bands of 3 values; each band's hash is a row of
-  ``Band`` with a database index. Pieces sharing at least one band key are the candidates
-  (probability 1 − (1 − J³)⁴⁰: 0.93 at J = 0.4, 0.9999 at J = 0.6, 0.04 at J = 0.1), so a
-  query reads a handful of index entries instead of 6,000 texts, on SQLite and PostgreSQL
-  alike. pg_trgm would serve PostgreSQL only and its similarity() is a per-row scan
-  unless the query text is short.
+- Texts are compared by their **character 3-gram shingles**, letters and digits only
+  (punctuation widths and spaces do not make a re-sent piece look new). A 3-gram is about
+  a word and a half of Chinese: two pieces on the same topic share few of them, a re-sent
+  or lightly edited piece most.
+- The score is **containment**: the share of the smaller text's shingles found in the
+  other, |A ∩ B| / min(|A|, |B|). A re-send is often not the same size as what it copies
+  — half of a printed piece, a piece merged with another, a brief condensed sentence for
+  sentence from an article (86 % of its shingles in the original, Jaccard similarity
+  0.17) — and Jaccard similarity, which divides by the union, scores those low. Re-sends
+  measure ≥ 0.9, unrelated pieces on the same topic ≤ 0.4. Jaccard is kept beside it.
+- A **MinHash** signature of 120 values (480 bytes) estimates the Jaccard similarity J
+  with a standard error under 0.05; with the two shingle counts that gives the shared
+  count J·(|A| + |B|)/(1 + J) and so an estimate of the containment
+  (``estimated_containment``), good enough to choose the few candidates that are then
+  measured exactly from their stored shingles. The signatures of all pieces sit in one
+  numpy matrix per process (``proofreading.index.signature_matrix``; 6,000 pieces are
+  3 MB), compared with the query's in about a millisecond — see ADR 0014 for why not LSH
+  bands or ``datasketch``'s LSH Ensemble.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import zlib
 from dataclasses import dataclass
@@ -30,8 +32,6 @@ import numpy as np
 
 SHINGLE = 3
 PERMUTATIONS = 120
-BANDS = 40
-ROWS = PERMUTATIONS // BANDS
 _rng = np.random.RandomState(20241025)  # fixed: signatures are stored and compared later
 # Multiply-shift hashing (Dietzfelbinger et al.): h(x) = ((a·x + b) mod 2⁶⁴) >> 32 with a
 # odd — one multiply and one shift per value, no division; numpy's uint64 wraps mod 2⁶⁴.
@@ -75,17 +75,6 @@ def signature(shingle_hashes: np.ndarray) -> np.ndarray | None:
     return values.min(axis=1).astype("<u4")
 
 
-def band_keys(sig: np.ndarray) -> list[int]:
-    """BANDS signed 64-bit keys: the band's number and its ROWS values, hashed."""
-    raw = sig.astype("<u4").tobytes()
-    keys = []
-    for band in range(BANDS):
-        chunk = raw[band * ROWS * 4 : (band + 1) * ROWS * 4]
-        digest = hashlib.blake2b(bytes([band]) + chunk, digest_size=8).digest()
-        keys.append(int.from_bytes(digest, "little", signed=True))
-    return keys
-
-
 def from_bytes(data: bytes) -> np.ndarray:
     """A stored signature or shingle-hash array back as uint32 values."""
     return np.frombuffer(bytes(data), dtype="<u4")
@@ -96,12 +85,68 @@ def estimate(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.count_nonzero(a == b)) / PERMUTATIONS
 
 
+def estimated_containment(matches: np.ndarray, count: int, counts: np.ndarray) -> np.ndarray:
+    """Estimated containment (0–1) of one text against many, from signatures.
+
+    ``matches``: for each other text, how many of the PERMUTATIONS signature values equal
+    the query's (int array, shape (n,)); ``count``: the query's shingle count; ``counts``:
+    the others' (shape (n,)). J = matches / PERMUTATIONS estimates Jaccard similarity, so
+    |A ∩ B| ≈ J·(|A| + |B|)/(1 + J), divided by the smaller count. Counts of 0 give 0.
+    """
+    j = matches.astype(np.float64) / PERMUTATIONS
+    counts = counts.astype(np.float64)
+    shared = j * (count + counts) / (1.0 + j)
+    smaller = np.minimum(counts, float(count))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(smaller > 0, shared / np.maximum(smaller, 1.0), 0.0)
+    return np.clip(out, 0.0, 1.0)
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """The shingles two texts share, measured: ``shared`` of ``mine`` (this text's
+    distinct shingles) and ``theirs`` (the other's)."""
+
+    shared: int
+    mine: int
+    theirs: int
+
+    @property
+    def mine_in_theirs(self) -> float:
+        """Share of this text's shingles found in the other (0–1)."""
+        return self.shared / self.mine if self.mine else 0.0
+
+    @property
+    def theirs_in_mine(self) -> float:
+        """Share of the other text's shingles found in this one (0–1)."""
+        return self.shared / self.theirs if self.theirs else 0.0
+
+    @property
+    def containment(self) -> float:
+        """Share of the smaller text's shingles found in the larger (0–1)."""
+        return max(self.mine_in_theirs, self.theirs_in_mine)
+
+    @property
+    def jaccard(self) -> float:
+        """Shared shingles over all distinct shingles of the two (0–1)."""
+        union = self.mine + self.theirs - self.shared
+        return self.shared / union if union else 0.0
+
+
+def overlap(mine: np.ndarray, theirs: np.ndarray) -> Overlap:
+    """Measure two sorted distinct shingle-hash arrays (``shingles`` output)."""
+    shared = len(np.intersect1d(mine, theirs, assume_unique=True)) if len(mine) and len(theirs) else 0
+    return Overlap(shared, len(mine), len(theirs))
+
+
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     """Jaccard similarity of two sorted distinct shingle-hash arrays (0–1)."""
-    if not len(a) or not len(b):
-        return 0.0
-    shared = len(np.intersect1d(a, b, assume_unique=True))
-    return shared / (len(a) + len(b) - shared)
+    return overlap(a, b).jaccard
+
+
+def containment(a: np.ndarray, b: np.ndarray) -> float:
+    """Share of the smaller of two shingle-hash arrays found in the other (0–1)."""
+    return overlap(a, b).containment
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,32 @@
+"""查重 by containment: the threshold becomes a share of the shorter piece's text (0.2–0.5,
+default 0.5) and the LSH band table goes (candidates come from the signatures in memory)."""
+
+import django.core.validators
+from django.db import migrations, models
+
+
+def threshold_as_containment(apps, schema_editor):
+    """A threshold saved on the old scale (Jaccard similarity, 0.05–1) is brought into the
+    new range: above 0.5 a copy sharing most of the text would not be warned of."""
+    options = apps.get_model("proofreading", "ProofreadingOptions")
+    options.objects.filter(similarity_threshold__gt=0.5).update(similarity_threshold=0.5)
+    options.objects.filter(similarity_threshold__lt=0.2).update(similarity_threshold=0.2)
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('proofreading', '0002_squashed_seed_terms'),
+    ]
+
+    operations = [
+        migrations.AlterField(
+            model_name='proofreadingoptions',
+            name='similarity_threshold',
+            field=models.FloatField(default=0.5, help_text='两篇稿件中较短一篇的文字有这么大比例（0.2～0.5）见于另一篇时，在审稿页、审稿列表和校对面板中提醒。整篇重发、半篇重发、两篇合并、压缩成摘登的稿件一般在0.9以上，同一主题的不同稿件一般不超过0.4。', validators=[django.core.validators.MinValueValidator(0.2), django.core.validators.MaxValueValidator(0.5)], verbose_name='查重提醒阈值'),
+        ),
+        migrations.DeleteModel(
+            name='Band',
+        ),
+        migrations.RunPython(threshold_as_containment, migrations.RunPython.noop),
+    ]
