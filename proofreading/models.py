@@ -120,8 +120,8 @@ class Dismissal(models.Model):
 
 
 class Fingerprint(models.Model):
-    """查重 index entry: the shingles and MinHash signature of a piece's printed text, and
-    the ``Submission.version`` it was computed from (a newer version makes it stale)."""
+    """查重 index entry: the text and shingles of a piece as it prints, and the
+    ``Submission.version`` they were computed from (a newer version makes them stale)."""
 
     submission = models.OneToOneField(
         "submissions.Submission", on_delete=models.CASCADE, primary_key=True, related_name="fingerprint"
@@ -133,7 +133,6 @@ class Fingerprint(models.Model):
     text = models.TextField()  # the printed text compared (title and body, one paragraph a line)
     text_hash = models.CharField(max_length=40)
     shingle_count = models.PositiveIntegerField()
-    signature = models.BinaryField()  # similarity.PERMUTATIONS little-endian uint32
     shingles = models.BinaryField()  # the sorted distinct shingle hashes, little-endian uint32
 
     class Meta:

@@ -17,7 +17,7 @@ from proofreading import similarity
 from proofreading.checks import check_issue, check_piece
 from proofreading.documents import issue_text_from_document
 from proofreading.findings import Finding
-from proofreading.index import COMPARED_STATUSES, printed_text, refresh_index, signature_matrix
+from proofreading.index import COMPARED_STATUSES, printed_text, refresh_index, sample_index
 from proofreading.models import Dismissal, Fingerprint, ProofreadingOptions, Term
 from proofreading.rules import RULES
 from proofreading.text import CheckContext, IssueNumbers, IssueText, PieceText, TermRule, UnitNames
@@ -218,8 +218,8 @@ def similar_to_each(
     not compare, such as a declined piece) is passed over instead of being read and
     fingerprinted here — for lists that load their rows without the body.
 
-    Estimates the containment against every indexed piece from the process's signature
-    matrix (``index.signature_matrix``), reads the best CANDIDATES of each from the table
+    Estimates the containment against every indexed piece from the process's inverted index
+    of sampled shingles (``index.sample_index``), reads the best CANDIDATES of each from the table
     — only pieces of the compared statuses whose fingerprint is of their current version,
     so a deleted, declined or since-edited piece is never a match — measures them exactly
     from their shingles and marks the passages shared, on both sides, for the ones shown.
@@ -236,29 +236,26 @@ def similar_to_each(
         )
     }
     mine: dict[int, tuple[str, object]] = {}
-    matrix = signature_matrix()
+    index = sample_index()
     candidates: dict[int, list[int]] = {}
     for submission in submissions:
         own = owns.get(submission.pk)
         if own is not None:
-            text = own.text
-            shingle_set = similarity.from_bytes(own.shingles)
-            sig = similarity.from_bytes(own.signature) if own.signature else None
+            text, shingle_set = own.text, similarity.from_bytes(own.shingles)
         elif indexed_only:
             continue
         else:
             text = printed_text(submission)
             shingle_set = similarity.shingles(text)
-            sig = similarity.signature(shingle_set)
-        if sig is None or len(shingle_set) < FEWEST_SHARED or not len(matrix.ids):
+        if len(shingle_set) < FEWEST_SHARED:
             continue
         mine[submission.pk] = (text, shingle_set)
-        estimates = matrix.estimates(sig, len(shingle_set))
-        estimates[matrix.ids == submission.pk] = -1.0
-        # The estimate errs by up to about 0.15 on a short text: look that far below.
+        ids, estimates = index.estimates(similarity.sample(shingle_set))
+        estimates[ids == submission.pk] = -1.0
+        # The estimate errs by about 0.1 for a short text: look below the floor.
         likely = np.flatnonzero(estimates >= floor - MARGIN)
         best = likely[np.argsort(-estimates[likely], kind="stable")][:CANDIDATES]
-        candidates[submission.pk] = [int(i) for i in matrix.ids[best]]
+        candidates[submission.pk] = [int(i) for i in ids[best]]
     wanted = {other for ids in candidates.values() for other in ids}
     if not wanted:
         return result
@@ -283,6 +280,7 @@ def similar_to_each(
     shingles_of = {pk: similarity.from_bytes(o.fingerprint.shingles) for pk, o in others.items()}
     for pk, ids in candidates.items():
         text, shingle_set = mine[pk]
+        prepared = None
         scored = []
         for other_id in ids:
             if other_id not in others:
@@ -293,15 +291,16 @@ def similar_to_each(
         scored.sort(key=lambda pair: (-pair[0].containment, -pair[0].jaccard, pair[1].pk))
         for measured, other in scored[:top]:
             # Passages are marked for the ones shown only.
-            theirs = other.fingerprint.text
+            prepared = prepared or similarity.prepare(text)
+            theirs = similarity.prepare(other.fingerprint.text)
             placement = getattr(other, "placement", None)
             label = f"{placement.issue.year}年第{placement.issue.number}期" if placement is not None else ""
             result[pk].append(
                 SimilarPiece(
                     other,
                     measured,
-                    _excerpts(theirs, similarity.shared_spans(theirs, text)),
-                    _excerpts(text, similarity.shared_spans(text, theirs)),
+                    _excerpts(theirs.text, similarity.spans_in(theirs, prepared)),
+                    _excerpts(text, similarity.spans_in(prepared, theirs)),
                     label,
                 )
             )

@@ -1,6 +1,6 @@
-"""查重 arithmetic, without the database: shingles, MinHash signatures, the containment of
-one text in another (measured, or estimated from two signatures), and the passages two
-texts share.
+"""查重 arithmetic, without the database: shingles, their samples, the containment of one
+text in another (measured, or estimated from two samples), and the passages two texts
+share.
 
 - Texts are compared by their **character 3-gram shingles**, letters and digits only
   (punctuation widths and spaces do not make a re-sent piece look new). A 3-gram is about
@@ -12,14 +12,16 @@ texts share.
   sentence from an article (86 % of its shingles in the original, Jaccard similarity
   0.17) — and Jaccard similarity, which divides by the union, scores those low. Re-sends
   measure ≥ 0.9, unrelated pieces on the same topic ≤ 0.4. Jaccard is kept beside it.
-- A **MinHash** signature of 120 values (480 bytes) estimates the Jaccard similarity J
-  with a standard error under 0.05; with the two shingle counts that gives the shared
-  count J·(|A| + |B|)/(1 + J) and so an estimate of the containment
-  (``estimated_containment``), good enough to choose the few candidates that are then
-  measured exactly from their stored shingles. The signatures of all pieces sit in one
-  numpy matrix per process (``proofreading.index.signature_matrix``; 6,000 pieces are
-  3 MB), compared with the query's in about a millisecond — see ADR 0014 for why not LSH
-  bands or ``datasketch``'s LSH Ensemble.
+- Candidates are chosen from a **sample** of each text's shingles: those whose mixed hash
+  falls in one eighth of the range (Broder's MOD-m sampling, "On the resemblance and
+  containment of documents", 1997). The same shingle is sampled in every text, so the
+  share of the smaller sample found in the other estimates the containment without bias,
+  with an error that depends on the sample of the *smaller* text only (±0.08 for a brief
+  of 200 shingles) — unlike a MinHash signature, whose Jaccard estimate, scaled up to a
+  containment, errs by the ratio of the two sizes (±0.2 for a brief against an article).
+  The samples of all pieces sit in one inverted index per process
+  (``proofreading.index.sample_index``; 6,000 pieces are about 7 MB); see ADR 0014 for
+  why not LSH bands or ``datasketch``'s LSH Ensemble.
 """
 
 from __future__ import annotations
@@ -31,15 +33,9 @@ from dataclasses import dataclass
 import numpy as np
 
 SHINGLE = 3
-PERMUTATIONS = 120
-_rng = np.random.RandomState(20241025)  # fixed: signatures are stored and compared later
-# Multiply-shift hashing (Dietzfelbinger et al.): h(x) = ((a·x + b) mod 2⁶⁴) >> 32 with a
-# odd — one multiply and one shift per value, no division; numpy's uint64 wraps mod 2⁶⁴.
-_A = (
-    _rng.randint(0, 1 << 62, size=PERMUTATIONS, dtype=np.int64).astype(np.uint64) << np.uint64(1)
-) | np.uint64(1)
-_B = _rng.randint(0, 1 << 62, size=PERMUTATIONS, dtype=np.int64).astype(np.uint64) << np.uint64(2)
-_SHIFT = np.uint64(32)
+SAMPLE_BITS = 3  # one shingle in 2³ = 8 is in the sample
+_MIX = np.uint32(0x9E3779B1)  # Knuth's multiplicative hash: spreads CRC-32's low bits
+_TOP = np.uint32(32 - SAMPLE_BITS)
 
 
 _NOT_LETTER = re.compile(r"[\W_]+")
@@ -51,12 +47,6 @@ def letters(text: str) -> str:
     return _NOT_LETTER.sub("", text).lower()
 
 
-def comparable(text: str) -> tuple[str, list[int]]:
-    """The letters and digits of ``text``, and for each its index in ``text``."""
-    where = [m.start() for m in _LETTER.finditer(text)]
-    return "".join(text[i] for i in where).lower(), where
-
-
 def shingles(text: str) -> np.ndarray:
     """The text's 3-gram shingles as their sorted, distinct CRC-32 values (uint32)."""
     chars = letters(text)
@@ -65,41 +55,26 @@ def shingles(text: str) -> np.ndarray:
     return np.unique(hashes)
 
 
-def signature(shingle_hashes: np.ndarray) -> np.ndarray | None:
-    """The MinHash signature (PERMUTATIONS uint32), or None for a text too short to have one."""
-    if not len(shingle_hashes):
-        return None
-    hashes = shingle_hashes.astype(np.uint64)
+def sample(shingle_hashes: np.ndarray) -> np.ndarray:
+    """The shingles of the sample (about one in 8), sorted as given: those whose hash,
+    multiplied by a fixed odd constant mod 2³², has its top SAMPLE_BITS bits zero."""
+    hashes = shingle_hashes.astype(np.uint32)
     with np.errstate(over="ignore"):
-        values = (np.outer(_A, hashes) + _B[:, None]) >> _SHIFT
-    return values.min(axis=1).astype("<u4")
+        return hashes[((hashes * _MIX) >> _TOP) == 0]
 
 
 def from_bytes(data: bytes) -> np.ndarray:
-    """A stored signature or shingle-hash array back as uint32 values."""
+    """A stored shingle-hash array back as uint32 values."""
     return np.frombuffer(bytes(data), dtype="<u4")
 
 
-def estimate(a: np.ndarray, b: np.ndarray) -> float:
-    """Estimated Jaccard similarity of two signatures (0–1)."""
-    return float(np.count_nonzero(a == b)) / PERMUTATIONS
-
-
-def estimated_containment(matches: np.ndarray, count: int, counts: np.ndarray) -> np.ndarray:
-    """Estimated containment (0–1) of one text against many, from signatures.
-
-    ``matches``: for each other text, how many of the PERMUTATIONS signature values equal
-    the query's (int array, shape (n,)); ``count``: the query's shingle count; ``counts``:
-    the others' (shape (n,)). J = matches / PERMUTATIONS estimates Jaccard similarity, so
-    |A ∩ B| ≈ J·(|A| + |B|)/(1 + J), divided by the smaller count. Counts of 0 give 0.
-    """
-    j = matches.astype(np.float64) / PERMUTATIONS
-    counts = counts.astype(np.float64)
-    shared = j * (count + counts) / (1.0 + j)
-    smaller = np.minimum(counts, float(count))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.where(smaller > 0, shared / np.maximum(smaller, 1.0), 0.0)
-    return np.clip(out, 0.0, 1.0)
+def estimated_containment(shared: np.ndarray, mine: int, theirs: np.ndarray) -> np.ndarray:
+    """Estimated containment (0–1) of one text against many, from samples: ``shared`` (n,)
+    sampled shingles in common with each other text, ``mine`` the query's sample size,
+    ``theirs`` (n,) the others'. The share of the smaller sample found in the other; a
+    sample of 0 gives 0."""
+    smaller = np.minimum(theirs, mine).astype(np.float64)
+    return np.where(smaller > 0, shared / np.maximum(smaller, 1.0), 0.0)
 
 
 @dataclass(frozen=True)
@@ -159,29 +134,81 @@ class Span:
 PASSAGE = 8
 
 
+_BASE = np.uint64(0x100000001B3)  # FNV-1a's 64-bit prime, as the base of a polynomial hash
+# Which characters of the Basic Multilingual Plane are letters or digits (str.isalnum(),
+# exactly what [^\W_] matches): one table lookup a character instead of a Python call.
+_ALNUM = np.array([chr(c).isalnum() for c in range(0x10000)], dtype=bool)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A text made ready for finding shared passages: its letters and digits (lower-cased),
+    each one's index in ``text``, a 64-bit hash of each run of PASSAGE of them (position
+    i: letters i … i + PASSAGE − 1) and the same hashes sorted."""
+
+    text: str
+    letters: str
+    where: np.ndarray
+    grams: np.ndarray
+    sorted_grams: np.ndarray
+
+
+def _letter_positions(text: str, chars: str) -> np.ndarray:
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+    if not len(codes) or codes.max() < 0x10000:
+        where = np.flatnonzero(_ALNUM[codes])
+        if len(where) == len(chars):
+            return where
+    # A character beyond the BMP, or a letter whose lower case is longer (İ): one by one.
+    return np.array(
+        [i for i, char in enumerate(text) if char.isalnum() for _ in char.lower()], dtype=np.int64
+    )
+
+
+def prepare(text: str) -> Prepared:
+    chars = letters(text)
+    where = _letter_positions(text, chars)
+    codes = np.frombuffer(chars.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+    count = len(codes) - PASSAGE + 1
+    grams = np.zeros(max(count, 0), dtype=np.uint64)
+    if count > 0:
+        with np.errstate(over="ignore"):
+            for k in range(PASSAGE):
+                grams = grams * _BASE + codes[k : k + count]
+    return Prepared(text, chars, where, grams, np.sort(grams))
+
+
 def shared_spans(text: str, other: str) -> list[Span]:
     """Where ``text`` repeats passages of ``other`` (≥ PASSAGE letters and digits in a row,
     punctuation ignored): merged spans of indices into ``text``."""
-    mine, where = comparable(text)
-    theirs = letters(other)
-    if len(mine) < PASSAGE or len(theirs) < PASSAGE:
+    return spans_in(prepare(text), prepare(other))
+
+
+def spans_in(mine: Prepared, theirs: Prepared) -> list[Span]:
+    """``shared_spans`` of two prepared texts (prepare each once when one is compared with
+    several): spans of indices into ``mine.text``."""
+    text, where = mine.text, mine.where
+    if not len(mine.grams) or not len(theirs.grams):
         return []
-    grams = {theirs[i : i + PASSAGE] for i in range(len(theirs) - PASSAGE + 1)}
-    starts = [i for i in range(len(mine) - PASSAGE + 1) if mine[i : i + PASSAGE] in grams]
+    found = np.searchsorted(theirs.sorted_grams, mine.grams)
+    found[found == len(theirs.sorted_grams)] = 0
+    starts = np.flatnonzero(theirs.sorted_grams[found] == mine.grams)
+    if not len(starts):
+        return []
+    # Letters covered by a shared run: +1 where a run starts, −1 PASSAGE letters later.
+    edges = np.zeros(len(mine.letters) + 1, dtype=np.int32)
+    np.add.at(edges, starts, 1)
+    np.add.at(edges, starts + PASSAGE, -1)
+    covered = np.cumsum(edges[:-1]) > 0
+    change = np.flatnonzero(np.diff(np.concatenate([[False], covered, [False]]).astype(np.int8)))
     spans: list[Span] = []
-    run_start = run_end = -1  # a run of covered letters [run_start, run_end)
-    for i in starts + [len(mine) + PASSAGE]:
-        if i <= run_end:
-            run_end = i + PASSAGE
-            continue
-        if run_start >= 0:
-            start, end = where[run_start], where[run_end - 1] + 1
-            gap = text[spans[-1].end : start] if spans else ""
-            if spans and len(gap) <= 2 and not _LETTER.search(gap):
-                # A mark or two between passages; never a letter or digit (12个 → 15个
-                # is a change, not part of a shared passage).
-                spans[-1] = Span(spans[-1].start, end)
-            else:
-                spans.append(Span(start, end))
-        run_start, run_end = i, i + PASSAGE
+    for run_start, run_end in zip(change[::2], change[1::2], strict=True):
+        start, end = int(where[run_start]), int(where[run_end - 1]) + 1
+        gap = text[spans[-1].end : start] if spans else ""
+        if spans and len(gap) <= 2 and not _LETTER.search(gap):
+            # A mark or two between passages; never a letter or digit (12个 → 15个 is a
+            # change, not part of a shared passage).
+            spans[-1] = Span(spans[-1].start, end)
+        else:
+            spans.append(Span(start, end))
     return spans

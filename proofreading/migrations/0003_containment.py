@@ -1,5 +1,6 @@
 """查重 by containment: the threshold becomes a share of the shorter piece's text (0.2–0.5,
-default 0.5) and the LSH band table goes (candidates come from the signatures in memory)."""
+default 0.5); candidates come from samples of the stored shingles kept in memory, so the
+LSH band table and the MinHash signatures go."""
 
 import django.core.validators
 from django.db import migrations, models
@@ -20,6 +21,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RemoveField(
+            model_name='fingerprint',
+            name='signature',
+        ),
         migrations.AlterField(
             model_name='proofreadingoptions',
             name='similarity_threshold',
