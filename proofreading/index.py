@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime
 import hashlib
 import threading
-import time
 import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Max, Q
+from django.utils import timezone
 
 from proofreading import similarity
 from proofreading.models import Fingerprint
@@ -57,8 +57,8 @@ def changed_submissions(limit: int) -> list[Submission]:
     queryset = Submission.objects.filter(status__in=COMPARED_STATUSES)
     if newest is not None:
         queryset = queryset.filter(updated_at__gte=newest)
-    recent = queryset.annotate(indexed_at=F("fingerprint__source_updated_at")).order_by("updated_at", "pk")
-    return [s for s in recent[: limit + 1] if s.indexed_at != s.updated_at][:limit]
+    recent = queryset.annotate(fingerprinted=F("fingerprint__source_updated_at")).order_by("updated_at", "pk")
+    return [s for s in recent[: limit + 1] if s.fingerprinted != s.updated_at][:limit]
 
 
 BATCH = 200  # pieces indexed per transaction
@@ -75,6 +75,7 @@ def index_submissions(submissions: list[Submission]) -> int:
     shingles, so it is not taken for stale again. Idempotent.
     """
     rows = []
+    now = timezone.now()
     for submission in submissions:
         text = printed_text(submission)
         shingle_set = similarity.shingles(text)
@@ -83,6 +84,7 @@ def index_submissions(submissions: list[Submission]) -> int:
                 submission_id=submission.pk,
                 version=submission.version,
                 source_updated_at=submission.updated_at,
+                indexed_at=now,
                 text=text,
                 text_hash=hashlib.sha1(text.encode("utf-8")).hexdigest(),
                 shingle_count=len(shingle_set),
@@ -97,6 +99,7 @@ def index_submissions(submissions: list[Submission]) -> int:
             update_fields=[
                 "version",
                 "source_updated_at",
+                "indexed_at",
                 "text",
                 "text_hash",
                 "shingle_count",
@@ -147,12 +150,8 @@ def refresh_index(limit: int | None = 50) -> int:
 
 # --- a sample of every piece's shingles, in memory -------------------------------------
 
-# A full reload at least this often, whatever the table says: a piece re-indexed with an
-# older time than the newest (a sweep of old pieces, a slow concurrent request) is then
-# seen within this many seconds. Candidates only: the scores are measured from the table.
-RELOAD_EVERY = 600.0
-# Rows re-read before the newest time seen, when the table has changed: a transaction that
-# committed after a newer one is still picked up.
+# Rows re-read before the newest write time seen, when the table has changed: a
+# transaction that committed after a newer one (or a clock a little behind) is still seen.
 OVERLAP = datetime.timedelta(minutes=2)
 # Changed pieces kept beside the inverted index before it is rebuilt in memory (a rebuild
 # sorts every sampled shingle again: some 30 ms at 6,000 pieces).
@@ -165,7 +164,8 @@ class SampleIndex:
     index: ``keys`` (m,) sorted uint32 shingles and ``owners`` (m,) the row of each; per
     row ``ids`` (submission id), ``sizes`` (sample size) and ``live`` (False once the piece
     has a newer sample in ``delta``, {submission id: sample}). ``newest`` is the latest
-    ``source_updated_at`` read and ``rows`` the table's row count then."""
+    ``indexed_at`` read and ``rows`` the table's row count then; ``complete`` False when
+    the last incremental read could not account for every row."""
 
     ids: np.ndarray
     sizes: np.ndarray
@@ -176,7 +176,7 @@ class SampleIndex:
     delta: dict[int, np.ndarray]
     newest: datetime.datetime | None = None
     rows: int = 0
-    loaded_at: float = 0.0
+    complete: bool = True
 
     @classmethod
     def built(cls, samples: dict[int, np.ndarray]) -> SampleIndex:
@@ -225,7 +225,7 @@ class SampleIndex:
         merged = SampleIndex(self.ids, self.sizes, live, self.keys, self.owners, self.rows_of, delta)
         if len(delta) > DELTA:
             merged = SampleIndex.built(merged.samples())
-        merged.newest, merged.rows, merged.loaded_at = self.newest, self.rows, self.loaded_at
+        merged.newest, merged.rows = self.newest, self.rows
         return merged
 
     def estimates(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -264,41 +264,41 @@ def _samples(queryset) -> dict[int, np.ndarray]:
 
 def sample_index() -> SampleIndex:
     """The sampled shingles of every indexed piece, as this process last read them, brought
-    up to date in one or two queries: an aggregate (row count, newest time), and when that
-    moved, one read — of the rows changed since the newest time seen (less OVERLAP) while
+    up to date in one or two queries: an aggregate (row count, newest write), and when that
+    moved, one read — of the rows written since the newest write seen (less OVERLAP) while
     the table only grew, of every row (the shingles of 6,000 pieces, some 30 MB, about a
-    second) when rows went missing or every RELOAD_EVERY seconds. Rows an incremental read
-    cannot account for (deleted, or indexed with an older time) make the next call read
-    every row.
+    second) when rows went missing. Rows an incremental read cannot account for (a piece
+    deleted as another was indexed) make the next call read every row.
 
     It may hold a piece since deleted, declined or edited: it only chooses candidates, and
     the lookup's final read keeps current pieces of the compared statuses. Kept per
     database (tests and the benchmark switch databases in one process).
     """
     alias = f"{connection.vendor}:{connection.settings_dict.get('NAME')}"
-    # Both from indexes (the primary key, source_updated_at): no row is read.
-    state = Fingerprint.objects.aggregate(rows=Count("*"), newest=Max("source_updated_at"))
+    # Both from indexes (the primary key, indexed_at): no row is read.
+    state = Fingerprint.objects.aggregate(rows=Count("*"), newest=Max("indexed_at"))
     with _index_lock:
         cached = _indexes.get(alias)
-        now = time.monotonic()
-        fresh = cached is not None and now - cached.loaded_at < RELOAD_EVERY
-        if fresh and cached.rows == state["rows"] and cached.newest == state["newest"]:
+        if (
+            cached is not None
+            and cached.complete
+            and (cached.rows, cached.newest) == (state["rows"], state["newest"])
+        ):
             return cached
         grown = (
-            fresh
+            cached is not None
+            and cached.complete
             and cached.newest is not None
             and state["newest"] is not None
             and state["rows"] >= cached.rows
             and state["newest"] >= cached.newest
         )
         if grown:
-            changed = Fingerprint.objects.filter(source_updated_at__gte=cached.newest - OVERLAP)
+            changed = Fingerprint.objects.filter(indexed_at__gte=cached.newest - OVERLAP)
             index = cached.merged(_samples(changed))
-            if len(index) != state["rows"]:
-                index.loaded_at = -RELOAD_EVERY  # read every row next time
+            index.complete = len(index) == state["rows"]
         else:
             index = SampleIndex.built(_samples(Fingerprint.objects.all()))
-            index.loaded_at = now
         index.rows, index.newest = state["rows"], state["newest"]
         _indexes[alias] = index
         return index

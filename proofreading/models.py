@@ -130,6 +130,9 @@ class Fingerprint(models.Model):
     # The piece's updated_at when indexed: the index is refreshed from the pieces changed
     # since the newest of these (an indexed column, so the check costs one index read).
     source_updated_at = models.DateTimeField(db_index=True)
+    # When this row was written: each process's in-memory sample index reads the rows
+    # written since it last looked (a sweep writes rows of pieces changed long ago).
+    indexed_at = models.DateTimeField(db_index=True)
     text = models.TextField()  # the printed text compared (title and body, one paragraph a line)
     text_hash = models.CharField(max_length=40)
     shingle_count = models.PositiveIntegerField()

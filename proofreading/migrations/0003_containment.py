@@ -1,8 +1,10 @@
 """查重 by containment: the threshold becomes a share of the shorter piece's text (0.2–0.5,
-default 0.5); candidates come from samples of the stored shingles kept in memory, so the
-LSH band table and the MinHash signatures go."""
+default 0.5); candidates come from samples of the stored shingles kept in memory (read
+again from the rows written since, hence ``indexed_at``), so the LSH band table and the
+MinHash signatures go."""
 
 import django.core.validators
+import django.utils.timezone
 from django.db import migrations, models
 
 
@@ -21,6 +23,12 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name="fingerprint",
+            name="indexed_at",
+            field=models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+            preserve_default=False,
+        ),
         migrations.RemoveField(
             model_name='fingerprint',
             name='signature',
