@@ -37,7 +37,7 @@ class ProofreadingOptions(models.Model):
     """The office's settings for 校对 and 查重 (one row; the admin edits it)."""
 
     # A containment (the share of the shorter piece's wording found in the other): re-sent,
-    # halved, merged and condensed copies measure 0.9 and more, unrelated pieces on the same
+    # halved, merged and condensed copies measure 0.7 and more, unrelated pieces on the same
     # topic 0.4 and less. At most 0.5, so a piece listed as sharing most of its text is
     # always a warning.
     similarity_threshold = models.FloatField(
@@ -45,7 +45,7 @@ class ProofreadingOptions(models.Model):
         default=0.5,
         validators=[MinValueValidator(0.2), MaxValueValidator(0.5)],
         help_text="两篇稿件中较短一篇的文字有这么大比例（0.2～0.5）见于另一篇时，在审稿页、审稿列表和"
-        "校对面板中提醒。整篇重发、半篇重发、两篇合并、压缩成摘登的稿件一般在0.9以上，"
+        "校对面板中提醒。整篇重发、半篇重发、两篇合并、压缩成摘登的稿件一般在0.8以上，"
         "同一主题的不同稿件一般不超过0.4。",
     )
     unit_not_leading_twice = models.BooleanField(

@@ -11,7 +11,7 @@ share.
   — half of a printed piece, a piece merged with another, a brief condensed sentence for
   sentence from an article (86 % of its shingles in the original, Jaccard similarity
   0.17) — and Jaccard similarity, which divides by the union, scores those low. Re-sends
-  measure ≥ 0.9, unrelated pieces on the same topic ≤ 0.4. Jaccard is kept beside it.
+  measure ≥ 0.7 (halved and merged ≥ 0.95), unrelated pieces on the same topic ≤ 0.4.
 - Candidates are chosen from a **sample** of each text's shingles: those whose mixed hash
   falls in one eighth of the range (Broder's MOD-m sampling, "On the resemblance and
   containment of documents", 1997). The same shingle is sampled in every text, so the

@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='proofreadingoptions',
             name='similarity_threshold',
-            field=models.FloatField(default=0.5, help_text='两篇稿件中较短一篇的文字有这么大比例（0.2～0.5）见于另一篇时，在审稿页、审稿列表和校对面板中提醒。整篇重发、半篇重发、两篇合并、压缩成摘登的稿件一般在0.9以上，同一主题的不同稿件一般不超过0.4。', validators=[django.core.validators.MinValueValidator(0.2), django.core.validators.MaxValueValidator(0.5)], verbose_name='查重提醒阈值'),
+            field=models.FloatField(default=0.5, help_text='两篇稿件中较短一篇的文字有这么大比例（0.2～0.5）见于另一篇时，在审稿页、审稿列表和校对面板中提醒。整篇重发、半篇重发、两篇合并、压缩成摘登的稿件一般在0.8以上，同一主题的不同稿件一般不超过0.4。', validators=[django.core.validators.MinValueValidator(0.2), django.core.validators.MaxValueValidator(0.5)], verbose_name='查重提醒阈值'),
         ),
         migrations.DeleteModel(
             name='Band',
