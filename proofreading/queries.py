@@ -211,12 +211,14 @@ def similar_to_each(
     floor: float = SHOW_FROM,
     refresh: bool = True,
     indexed_only: bool = False,
+    passages: bool = True,
 ) -> dict[int, list[SimilarPiece]]:
     """``similar_pieces`` for several pieces at once, in the same few queries however many
     (the issue panel and the review queue ask for a page of pieces): {submission id:
     [SimilarPiece]}. ``indexed_only``: a piece without a current fingerprint (one 查重 does
     not compare, such as a declined piece) is passed over instead of being read and
-    fingerprinted here — for lists that load their rows without the body.
+    fingerprinted here — for lists that load their rows without the body. ``passages``
+    False leaves the shared passages out (a list that shows only the warning).
 
     Estimates the containment against every indexed piece from the process's inverted index
     of sampled shingles (``index.sample_index``), reads the best CANDIDATES of each from the table
@@ -290,20 +292,15 @@ def similar_to_each(
                 scored.append((measured, others[other_id]))
         scored.sort(key=lambda pair: (-pair[0].containment, -pair[0].jaccard, pair[1].pk))
         for measured, other in scored[:top]:
-            # Passages are marked for the ones shown only.
-            prepared = prepared or similarity.prepare(text)
-            theirs = similarity.prepare(other.fingerprint.text)
             placement = getattr(other, "placement", None)
             label = f"{placement.issue.year}年第{placement.issue.number}期" if placement is not None else ""
-            result[pk].append(
-                SimilarPiece(
-                    other,
-                    measured,
-                    _excerpts(theirs.text, similarity.spans_in(theirs, prepared)),
-                    _excerpts(text, similarity.spans_in(prepared, theirs)),
-                    label,
-                )
-            )
+            match = SimilarPiece(other, measured, [], [], label)
+            if passages:  # marked for the ones shown only
+                prepared = prepared or similarity.prepare(text)
+                theirs = similarity.prepare(other.fingerprint.text)
+                match.passages = _excerpts(theirs.text, similarity.spans_in(theirs, prepared))
+                match.own_passages = _excerpts(text, similarity.spans_in(prepared, theirs))
+            result[pk].append(match)
     return result
 
 
@@ -319,7 +316,7 @@ def similar_warnings(submissions: list[Submission]) -> dict[int, SimilarPiece]:
     printed or in hand, the piece it shares most with: {submission id: SimilarPiece}. For
     the review queue's marks: the same few queries for a page of any length."""
     options = ProofreadingOptions.current()
-    found = similar_to_each(submissions, top=1, floor=warn_from(options), indexed_only=True)
+    found = similar_to_each(submissions, top=1, floor=warn_from(options), indexed_only=True, passages=False)
     return {pk: matches[0] for pk, matches in found.items() if matches}
 
 
@@ -467,7 +464,7 @@ def issue_report(issue: Issue) -> IssueReport:
             ShownFinding(f, _label(f.rule), dismissals.get((sid, f.key)), review_link(sid, anchor))
         )
     threshold = warn_from(options)
-    similar = similar_to_each(list(submissions.values()), top=1, floor=threshold)
+    similar = similar_to_each(list(submissions.values()), top=1, floor=threshold, passages=False)
     reports = []
     for piece in pieces:
         shown = by_piece.get(piece.key, [])
