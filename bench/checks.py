@@ -28,7 +28,8 @@ Prints one JSON line:
 {"database", "check_issue_s", "check_issue_max_s", "pieces", "index_build_s",
  "first_lookup_ms" (the process's first: the sample index read), "similar_p50_ms", "similar_p95_ms", "similar_cpu_p50_ms", "similar_cpu_p95_ms",
  "resent_found", "resent", "flagged": {kind: share}, "containment_min": {kind: lowest
- measured}, "unrelated_flagged", "unrelated", "unrelated_containment_max",
+ measured}, "unrelated_flagged", "unrelated", "unrelated_containment_max" (the highest listed, 0
+ when none reaches queries.SHOW_FROM),
  "lsh_r3_recall": {kind: share}, "warn_from", "load_avg_1m", "cpu_cores"}
 
     .venv/bin/python bench/checks.py                       # throwaway SQLite file
