@@ -13,3 +13,4 @@ class ProofreadingConfig(AppConfig):
 
         page_panels.register("piece_checks", panels.piece_panel)
         page_panels.register("issue_checks", panels.issue_panel)
+        page_panels.register_row_marks("review_queue", panels.queue_marks)

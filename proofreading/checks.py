@@ -25,7 +25,19 @@ def check_piece(piece: PieceText, context: CheckContext) -> list[Finding]:
             found.extend(run_text_rule(rule, piece, context))
         elif rule.scope == "piece":
             found.extend(rule.run(piece, context))
-    return sorted(set(found), key=_order)
+    return sorted(_one_per_correction(found), key=_order)
+
+
+def _one_per_correction(found: list[Finding]) -> list[Finding]:
+    """The findings without repeats, and one finding for a correction two rules both ask
+    for (the office's terms list and the shipped lexicon both naming 布署 → 部署): the
+    rule registered first speaks — the office's own list comes before the lexicon."""
+    kept: dict[tuple, Finding] = {}
+    for finding in found:
+        place = (finding.piece, finding.part, finding.paragraph, finding.offset, finding.length)
+        key = (*place, finding.suggestion) if finding.suggestion else (*place, finding.rule, finding.message)
+        kept.setdefault(key, finding)
+    return list(kept.values())
 
 
 def check_issue(issue: IssueText, context: CheckContext) -> list[Finding]:

@@ -49,11 +49,17 @@ class Term(models.Model):
 class ProofreadingOptions(models.Model):
     """The office's settings for 校对 and 查重 (one row; the admin edits it)."""
 
+    # A containment (the share of the shorter piece's wording found in the other): re-sent,
+    # halved, merged and condensed copies measure 0.7 and more, unrelated pieces on the same
+    # topic 0.4 and less. At most 0.5, so a piece listed as sharing most of its text is
+    # always a warning.
     similarity_threshold = models.FloatField(
         "查重提醒阈值",
-        default=0.6,
-        validators=[MinValueValidator(0.05), MaxValueValidator(1.0)],
-        help_text="与已刊发或在办稿件的相似度达到此值（0～1）时，在审稿页和校对面板中提醒。",
+        default=0.5,
+        validators=[MinValueValidator(0.2), MaxValueValidator(0.5)],
+        help_text="两篇稿件中较短一篇的文字有这么大比例（0.2～0.5）见于另一篇时，在审稿页、审稿列表和"
+        "校对面板中提醒。整篇重发、半篇重发、两篇合并、压缩成摘登的稿件一般在0.8以上，"
+        "同一主题的不同稿件一般不超过0.4。",
     )
     unit_not_leading_twice = models.BooleanField(
         "同一单位不连续领衔栏目", default=False, help_text="勾选后，相邻两个栏目的第一篇不应来自同一单位。"
@@ -136,8 +142,8 @@ class Dismissal(models.Model):
 
 
 class Fingerprint(models.Model):
-    """查重 index entry: the MinHash signature of a piece's printed text, and the
-    ``Submission.version`` it was computed from (a newer version makes it stale)."""
+    """查重 index entry: the text and shingles of a piece as it prints, and the
+    ``Submission.version`` they were computed from (a newer version makes them stale)."""
 
     submission = models.OneToOneField(
         "submissions.Submission", on_delete=models.CASCADE, primary_key=True, related_name="fingerprint"
@@ -146,10 +152,12 @@ class Fingerprint(models.Model):
     # The piece's updated_at when indexed: the index is refreshed from the pieces changed
     # since the newest of these (an indexed column, so the check costs one index read).
     source_updated_at = models.DateTimeField(db_index=True)
+    # When this row was written: each process's in-memory sample index reads the rows
+    # written since it last looked (a sweep writes rows of pieces changed long ago).
+    indexed_at = models.DateTimeField(db_index=True)
     text = models.TextField()  # the printed text compared (title and body, one paragraph a line)
     text_hash = models.CharField(max_length=40)
     shingle_count = models.PositiveIntegerField()
-    signature = models.BinaryField()  # similarity.PERMUTATIONS little-endian uint32
     shingles = models.BinaryField()  # the sorted distinct shingle hashes, little-endian uint32
 
     class Meta:
@@ -158,16 +166,3 @@ class Fingerprint(models.Model):
 
     def __str__(self) -> str:
         return f"查重指纹 {self.submission_id} v{self.version}"
-
-
-class Band(models.Model):
-    """One LSH band of a fingerprint: pieces that share a band key are candidates."""
-
-    fingerprint = models.ForeignKey(Fingerprint, on_delete=models.CASCADE, related_name="bands")
-    key = models.BigIntegerField()
-
-    class Meta:
-        indexes = [models.Index(fields=["key"], name="proofreading_band_key")]
-
-    def __str__(self) -> str:
-        return f"{self.fingerprint_id}:{self.key}"

@@ -1,10 +1,13 @@
 """The 校对 panels on the pages of the apps below (web.panels slots): the piece's findings on
-the review page and the unit's piece page ("piece_checks"), and the place of the issue's panel
-on the assembly page ("issue_checks")."""
+the review page and the unit's piece page ("piece_checks"), the place of the issue's panel
+on the assembly page ("issue_checks"), and the 查重 mark on the rows of the editor's review
+queue ("review_queue" row marks)."""
 
 from django.contrib import messages
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html
 
 from bulletin.models import Issue
 from proofreading import permissions, queries
@@ -43,3 +46,22 @@ def issue_panel(request: HttpRequest, *, issue: Issue, **context) -> str:
     the page has loaded (checking and 查重 of a whole issue should not hold the page up,
     nor add to its queries), with a link to open it as a page without JavaScript."""
     return render_to_string("proofreading/_issue_panel_slot.html", {"issue": issue}, request=request)
+
+
+def queue_marks(request: HttpRequest, *, items: list[Submission]) -> dict[int, str]:
+    """A red 疑似重复 mark on each queue row whose piece shares most of its text (or most of
+    the other's) with a piece printed or in hand, linking to the 查重 list; the warning in
+    full as its tooltip. The same few queries for a page of any length; editors only."""
+    if not items or not permissions.can_see_similar(request.user):
+        return {}
+    marks = {}
+    for pk, match in queries.similar_warnings(list(items)).items():
+        finding = queries.similarity_finding(f"s{pk}", match)
+        marks[pk] = format_html(
+            '<a href="{}#similar" class="badge text-bg-danger text-decoration-none proof-queue-mark" '
+            'title="{}">疑似重复 {}%</a>',
+            reverse("review_detail", args=[pk]),
+            finding.message,
+            match.percent,
+        )
+    return marks

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from django.db.models import Q
+import numpy as np
+from django.db.models import F, Q
 from django.urls import reverse
 
 from accounts.models import Unit
@@ -17,8 +18,8 @@ from proofreading import fixes, similarity
 from proofreading.checks import check_issue, check_piece
 from proofreading.documents import issue_text_from_document
 from proofreading.findings import Finding
-from proofreading.index import COMPARED_STATUSES, printed_text, refresh_index
-from proofreading.models import Band, Dismissal, Fingerprint, ProofreadingOptions, Term
+from proofreading.index import COMPARED_STATUSES, printed_text, refresh_index, sample_index
+from proofreading.models import Dismissal, Fingerprint, ProofreadingOptions, Term
 from proofreading.rules import RULES
 from proofreading.text import CheckContext, IssueNumbers, IssueText, PieceText, TermRule, UnitNames
 from submissions.models import Submission
@@ -27,8 +28,11 @@ from text.richtext import body_paragraphs
 S = Submission.Status
 # 查重 compares with published pieces and pieces still in the editor's hands.
 TOP = 5
-SHOW_FROM = 0.2  # similarity below this is not "similar" and is not listed
-CANDIDATES = 30
+SHOW_FROM = 0.2  # containment below this is not "similar" and is not listed
+MOST = 0.5  # a listed piece sharing this much is always a warning, whatever the threshold
+CANDIDATES = 12  # per piece, measured exactly after the estimate
+MARGIN = 0.15  # how far below the floor an estimate may be and still be measured
+FEWEST_SHARED = 20  # shingles (about a sentence): fewer shared is not a copy, however short the piece
 LONGEST_SHOWN = 80  # characters of one shared passage shown in the 查重 list
 
 
@@ -118,14 +122,53 @@ def issue_text_and_pieces(issue: Issue, context: CheckContext) -> tuple[IssueTex
 
 @dataclass
 class SimilarPiece:
+    """Another piece sharing wording with the one asked about, measured exactly."""
+
     submission: Submission
-    similarity: float  # Jaccard similarity of the 3-gram shingles, 0–1
+    overlap: similarity.Overlap  # shingles of the asked piece ("mine") and of this one
     passages: list[list[tuple[str, bool]]]  # excerpts of the other piece: (text, shared?)
-    issue_label: str = ""
+    own_passages: list[list[tuple[str, bool]]] = field(default_factory=list)  # of the asked piece
+    issue_label: str = ""  # 2024年第15期, or "" when the other piece is in no issue
+
+    @property
+    def containment(self) -> float:
+        """Share of the smaller piece's shingles found in the other (0–1): the score."""
+        return self.overlap.containment
 
     @property
     def percent(self) -> int:
-        return round(self.similarity * 100)
+        return round(self.containment * 100)
+
+    @property
+    def jaccard_percent(self) -> int:
+        return round(self.overlap.jaccard * 100)
+
+    @property
+    def mine_contained(self) -> bool:
+        """True when the asked piece is the one (mostly) inside the other, so the figure
+        reads "本稿 N% 的文字见于该稿"; False: "该稿 N% 的文字见于本稿"."""
+        return self.overlap.mine_in_theirs >= self.overlap.theirs_in_mine
+
+    @property
+    def mine_percent(self) -> int:
+        return round(self.overlap.mine_in_theirs * 100)
+
+    @property
+    def theirs_percent(self) -> int:
+        return round(self.overlap.theirs_in_mine * 100)
+
+    @property
+    def where(self) -> str:
+        """The other piece's issue and status: 2024年第15期，已刊发 / 已报送."""
+        status = self.submission.get_status_display()
+        return f"{self.issue_label}，{status}" if self.issue_label else status
+
+    @property
+    def shares_in_words(self) -> str:
+        """本稿 98% 的文字见于该稿 / 该稿 96% 的文字见于本稿（占本稿 47%）."""
+        if self.mine_contained:
+            return f"本稿 {self.mine_percent}% 的文字见于该稿"
+        return f"该稿 {self.theirs_percent}% 的文字见于本稿（占本稿 {self.mine_percent}%）"
 
 
 def _excerpts(
@@ -149,118 +192,135 @@ def _excerpts(
     return out
 
 
+def warn_from(options: ProofreadingOptions) -> float:
+    """The containment from which a listed piece is a 查重 warning: the office's threshold,
+    never above MOST (a piece sharing most of the text is always a warning)."""
+    return min(options.similarity_threshold, MOST)
+
+
 def similar_pieces(
     submission: Submission, *, top: int = TOP, floor: float = SHOW_FROM, refresh: bool = True
 ) -> list[SimilarPiece]:
-    """The ``top`` pieces (published or in the editor's hands, any unit, any year) most
-    similar to ``submission``'s printed text, most similar first, each at least ``floor``."""
+    """The ``top`` pieces (published or in the editor's hands, any unit, any year) that
+    share most of ``submission``'s printed text or most of theirs with it — by containment,
+    highest first, each at least ``floor``."""
     return similar_to_each([submission], top=top, floor=floor, refresh=refresh)[submission.pk]
 
 
 def similar_to_each(
-    submissions: list[Submission], *, top: int = TOP, floor: float = SHOW_FROM, refresh: bool = True
+    submissions: list[Submission],
+    *,
+    top: int = TOP,
+    floor: float = SHOW_FROM,
+    refresh: bool = True,
+    indexed_only: bool = False,
+    passages: bool = True,
 ) -> dict[int, list[SimilarPiece]]:
     """``similar_pieces`` for several pieces at once, in the same few queries however many
-    (the issue panel asks for every piece of the issue): {submission id: [SimilarPiece]}.
+    (the issue panel and the review queue ask for a page of pieces): {submission id:
+    [SimilarPiece]}. ``indexed_only``: a piece without a current fingerprint (one 查重 does
+    not compare, such as a declined piece) is passed over instead of being read and
+    fingerprinted here — for lists that load their rows without the body. ``passages``
+    False leaves the shared passages out (a list that shows only the warning).
 
-    Reads the LSH band index (a handful of indexed rows a piece), estimates with the
-    stored signatures, then measures the best exactly and marks the passages they share.
+    Estimates the containment against every indexed piece from the process's inverted index
+    of sampled shingles (``index.sample_index``), reads the best CANDIDATES of each from the table
+    — only pieces of the compared statuses whose fingerprint is of their current version,
+    so a deleted, declined or since-edited piece is never a match — measures them exactly
+    from their shingles and marks the passages shared, on both sides, for the ones shown.
     """
     if refresh:
         refresh_index()
     result: dict[int, list[SimilarPiece]] = {s.pk: [] for s in submissions}
     # Each piece's own fingerprint when it is current (the refresh above keeps the compared
-    # pieces' so); otherwise (a draft, say) computed here.
+    # pieces' so); otherwise (a draft, say) computed here, unless ``indexed_only``.
     owns = {
-        f.submission_id: f for f in Fingerprint.objects.filter(submission_id__in=[s.pk for s in submissions])
+        f.submission_id: f
+        for f in Fingerprint.objects.filter(
+            submission_id__in=[s.pk for s in submissions], version=F("submission__version")
+        )
     }
-    mine: dict[int, tuple[str, object, list[int], object]] = {}
+    mine: dict[int, tuple[str, object]] = {}
+    index = sample_index()
+    candidates: dict[int, list[int]] = {}
     for submission in submissions:
         own = owns.get(submission.pk)
-        if own is not None and own.version == submission.version:
-            text = own.text
-            shingle_set = similarity.from_bytes(own.shingles)
-            sig = similarity.from_bytes(own.signature) if own.signature else None
+        if own is not None:
+            text, shingle_set = own.text, similarity.from_bytes(own.shingles)
+        elif indexed_only:
+            continue
         else:
             text = printed_text(submission)
             shingle_set = similarity.shingles(text)
-            sig = similarity.signature(shingle_set)
-        if sig is not None:
-            mine[submission.pk] = (text, shingle_set, similarity.band_keys(sig), sig)
-    if not mine:
-        return result
-    # Which indexed pieces share a band with which of ours.
-    sharing: dict[int, dict[int, int]] = {pk: {} for pk in mine}
-    by_key: dict[int, list[int]] = {}
-    for pk, (_, _, keys, _) in mine.items():
-        for key in keys:
-            by_key.setdefault(key, []).append(pk)
-    for other_id, key in Band.objects.filter(key__in=list(by_key)).values_list("fingerprint_id", "key"):
-        for pk in by_key[key]:
-            if other_id != pk:
-                sharing[pk][other_id] = sharing[pk].get(other_id, 0) + 1
-    candidates = {
-        pk: sorted(counts, key=lambda other: -counts[other])[:CANDIDATES] for pk, counts in sharing.items()
-    }
+        if len(shingle_set) < FEWEST_SHARED:
+            continue
+        mine[submission.pk] = (text, shingle_set)
+        ids, estimates = index.estimates(similarity.sample(shingle_set))
+        estimates[ids == submission.pk] = -1.0
+        # The estimate errs by about 0.1 for a short text: look below the floor.
+        likely = np.flatnonzero(estimates >= floor - MARGIN)
+        best = likely[np.argsort(-estimates[likely], kind="stable")][:CANDIDATES]
+        candidates[submission.pk] = [int(i) for i in ids[best]]
     wanted = {other for ids in candidates.values() for other in ids}
     if not wanted:
         return result
-    signatures = dict(
-        Fingerprint.objects.filter(
-            submission_id__in=wanted, submission__status__in=COMPARED_STATUSES
-        ).values_list("submission_id", "signature")
-    )
-    # The estimate ranks (its standard error is under 0.05); the ones shown are measured exactly.
-    best: dict[int, list[int]] = {}
-    for pk, ids in candidates.items():
-        sig = mine[pk][3]
-        estimated = sorted(
-            (
-                (similarity.estimate(sig, similarity.from_bytes(signatures[o])), o)
-                for o in ids
-                if o in signatures
-            ),
-            reverse=True,
-        )
-        best[pk] = [o for est, o in estimated[:top] if est >= floor - 0.1]
     others = (
-        Submission.objects.select_related("unit", "placement__issue", "fingerprint")
+        Submission.objects.filter(
+            pk__in=wanted, status__in=COMPARED_STATUSES, fingerprint__version=F("version")
+        )
+        .select_related("unit", "placement__issue", "fingerprint")
         .only(
             "title",
             "status",
+            "version",
             "unit__short_name",
             "placement__issue__year",
             "placement__issue__number",
+            "fingerprint__version",
             "fingerprint__text",
             "fingerprint__shingles",
         )
-        .in_bulk({o for ids in best.values() for o in ids})
+        .in_bulk()
     )
-    for pk, ids in best.items():
-        text, shingle_set = mine[pk][0], mine[pk][1]
+    shingles_of = {pk: similarity.from_bytes(o.fingerprint.shingles) for pk, o in others.items()}
+    for pk, ids in candidates.items():
+        text, shingle_set = mine[pk]
+        prepared = None
         scored = []
         for other_id in ids:
-            other = others.get(other_id)
-            if other is None:
+            if other_id not in others:
                 continue
-            score = similarity.jaccard(shingle_set, similarity.from_bytes(other.fingerprint.shingles))
-            if score >= floor:
-                scored.append((score, other))
-        scored.sort(key=lambda pair: -pair[0])
-        for score, other in scored[:top]:
-            # Passages are marked for the ones shown only.
-            spans = similarity.shared_spans(other.fingerprint.text, text)
+            measured = similarity.overlap(shingle_set, shingles_of[other_id])
+            if measured.containment >= floor and measured.shared >= FEWEST_SHARED:
+                scored.append((measured, others[other_id]))
+        scored.sort(key=lambda pair: (-pair[0].containment, -pair[0].jaccard, pair[1].pk))
+        for measured, other in scored[:top]:
             placement = getattr(other, "placement", None)
             label = f"{placement.issue.year}年第{placement.issue.number}期" if placement is not None else ""
-            result[pk].append(SimilarPiece(other, score, _excerpts(other.fingerprint.text, spans), label))
+            match = SimilarPiece(other, measured, [], [], label)
+            if passages:  # marked for the ones shown only
+                prepared = prepared or similarity.prepare(text)
+                theirs = similarity.prepare(other.fingerprint.text)
+                match.passages = _excerpts(theirs.text, similarity.spans_in(theirs, prepared))
+                match.own_passages = _excerpts(text, similarity.spans_in(prepared, theirs))
+            result[pk].append(match)
     return result
 
 
 def similarity_finding(piece_key: str, match: SimilarPiece) -> Finding:
+    """The 查重 warning: 与西湖区《…》（2024年第15期，已刊发）重合：本稿 98% 的文字见于该稿."""
     other = match.submission
-    where = match.issue_label or other.get_status_display()
-    message = f"与{other.unit.short_name}《{other.title}》（{where}）相似度{match.percent}%"
+    message = f"与{other.unit.short_name}《{other.title}》（{match.where}）重合：{match.shares_in_words}"
     return Finding("similarity", message, piece_key, "similar", 0, excerpt=f"s{other.pk}")
+
+
+def similar_warnings(submissions: list[Submission]) -> dict[int, SimilarPiece]:
+    """For each piece that shares at least the warning share (``warn_from``) with a piece
+    printed or in hand, the piece it shares most with: {submission id: SimilarPiece}. For
+    the review queue's marks: the same few queries for a page of any length."""
+    options = ProofreadingOptions.current()
+    found = similar_to_each(submissions, top=1, floor=warn_from(options), indexed_only=True, passages=False)
+    return {pk: matches[0] for pk, matches in found.items() if matches}
 
 
 # --- reports for the panels -----------------------------------------------------------
@@ -283,7 +343,7 @@ class PieceReport:
     piece: PieceText
     findings: list[ShownFinding]
     similar: list[SimilarPiece] = field(default_factory=list)
-    threshold: float = 0.6
+    threshold: float = MOST  # the containment from which a listed piece is a warning
     submission: Submission | None = None
 
     @property
@@ -296,7 +356,7 @@ class PieceReport:
 
     @property
     def over_threshold(self) -> list[SimilarPiece]:
-        return [s for s in self.similar if s.similarity >= self.threshold]
+        return [s for s in self.similar if s.containment >= self.threshold]
 
     def brief_segments(self) -> list[tuple[str, bool]]:
         """The 摘登 text with its open findings marked."""
@@ -356,12 +416,13 @@ def piece_report(submission: Submission, *, with_similar: bool) -> PieceReport:
     dismissals = _dismissals_for([submission.pk])
     findings = check_piece(text, context)
     similar = similar_pieces(submission) if with_similar else []
+    threshold = warn_from(options)
     shown = [ShownFinding(f, _label(f.rule), dismissals.get((submission.pk, f.key))) for f in findings]
-    for match in similar:
-        if match.similarity >= options.similarity_threshold:
+    for match in reversed(similar):
+        if match.containment >= threshold:
             f = similarity_finding(text.key, match)
             shown.insert(0, ShownFinding(f, "查重", dismissals.get((submission.pk, f.key)), "#similar"))
-    return PieceReport(text, shown, similar, options.similarity_threshold, submission)
+    return PieceReport(text, shown, similar, threshold, submission)
 
 
 @dataclass
@@ -405,7 +466,8 @@ def issue_report(issue: Issue) -> IssueReport:
         by_piece.setdefault(f.piece, []).append(
             ShownFinding(f, _label(f.rule), dismissals.get((sid, f.key)), review_link(sid, anchor))
         )
-    similar = similar_to_each(list(submissions.values()), top=1, floor=options.similarity_threshold)
+    threshold = warn_from(options)
+    similar = similar_to_each(list(submissions.values()), top=1, floor=threshold, passages=False)
     reports = []
     for piece in pieces:
         shown = by_piece.get(piece.key, [])
@@ -415,7 +477,7 @@ def issue_report(issue: Issue) -> IssueReport:
                 f = similarity_finding(piece.key, match)
                 link = review_link(submission.pk, "similar")
                 shown.insert(0, ShownFinding(f, "查重", dismissals.get((submission.pk, f.key)), link))
-        reports.append(PieceReport(piece, shown, [], options.similarity_threshold, submission))
+        reports.append(PieceReport(piece, shown, [], threshold, submission))
     return IssueReport(issue_findings, reports)
 
 

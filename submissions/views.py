@@ -480,14 +480,18 @@ def review_queue(request):
         total = sum(c["count"] for c in status_counts if c["status"] == shown)
     else:
         total = pieces.count()
+    # Keyset paging: the last page costs what the first does (no deep OFFSET); 待处理 lists
+    # the longest waiting first.
+    page = page_for_request(request, pieces, key="submitted_at", oldest_first=pending)
+    # Marks the apps above put on a row (查重: a likely copy), read for the page at once.
+    marks = panels.row_marks("review_queue", request, page.items)
     return render(
         request,
         "submissions/review_queue.html",
         {
             "form": form,
-            # Keyset paging: the last page costs what the first does (no deep OFFSET); 待处理
-            # lists the longest waiting first.
-            "page": page_for_request(request, pieces, key="submitted_at", oldest_first=pending),
+            "page": page,
+            "rows": [(piece, marks.get(piece.pk, [])) for piece in page.items],
             "total": total,
             "status_counts": status_counts,
             # 待处理 is the 已报送 pieces: its tile is the one lit.

@@ -29,3 +29,28 @@ def render(slot: str, request: HttpRequest, **context) -> list[SafeString]:
     """The HTML of every panel registered for `slot`, leaving out the empty ones."""
     shown = (panel(request, **context) for panel in _panels[slot])
     return [mark_safe(html) for html in shown if html]
+
+
+# --- row marks ----------------------------------------------------------------------------
+
+# A row mark is a function ``(request, *, items) -> {item pk: html}``: one call for the whole
+# list (so it reads what it needs for all rows at once and the page's query count does not
+# grow with its rows), a short HTML mark for the rows it has something to say about.
+RowMarks = Callable[..., dict[int, str]]
+
+_row_marks: dict[str, list[RowMarks]] = defaultdict(list)
+
+
+def register_row_marks(slot: str, marks: RowMarks) -> None:
+    """Show `marks` on the rows of the list named `slot` (once, however often ready() runs)."""
+    hooks.register(_row_marks[slot], marks)
+
+
+def row_marks(slot: str, request: HttpRequest, items: list) -> dict[int, list[SafeString]]:
+    """{item pk: [HTML mark, …]} from every function registered for `slot`."""
+    out: dict[int, list[SafeString]] = defaultdict(list)
+    for marks in _row_marks[slot]:
+        for pk, html in marks(request, items=items).items():
+            if html:
+                out[pk].append(mark_safe(html))
+    return dict(out)

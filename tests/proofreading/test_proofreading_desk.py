@@ -14,7 +14,7 @@ from proofreading import queries
 from proofreading.actions.common import ProofreadingError
 from proofreading.actions.dismissals import dismiss_finding
 from proofreading.index import index_submission, refresh_index, stale_submissions
-from proofreading.models import Band, Dismissal, Fingerprint, ProofreadingOptions, Term
+from proofreading.models import Dismissal, Fingerprint, Term
 from submissions.actions import pieces
 from submissions.models import Event
 from tests.issue_helpers import adopted_piece, edit_piece_as_editor, place, submitted_piece
@@ -67,7 +67,7 @@ def test_similar_pieces_any_unit_with_figure_and_shared_passages(editor, contrib
     unrelated = submitted_piece(other_contributor, "萧山区：优化营商环境专题调研", body=OTHER)
     found = queries.similar_pieces(resent)
     assert [m.submission for m in found] == [first]
-    assert 0.8 < found[0].similarity <= 1.0
+    assert 0.8 < found[0].containment <= 1.0
     shared = ["".join(t for t, marked in passage if marked) for passage in found[0].passages]
     assert any("代表联络站" in s for s in shared)
     assert queries.similar_pieces(unrelated) == []
@@ -77,22 +77,23 @@ def test_review_page_warns_over_the_threshold(client_for, editor, contributor, o
     adopted_piece(editor, contributor, "西湖区：代表联络站建设成效明显", body=REPORT)
     resent = submitted_piece(other_contributor, "萧山区：代表联络站建设成效明显", body=REPORT)
     page = client_for(editor).get(reverse("review_detail", args=[resent.pk])).content.decode()
-    assert "查重提醒" in page and re.search(r"相似度(9\d|100)%", page)
-    options = ProofreadingOptions.current()
-    options.similarity_threshold = 1.0
-    options.save()
-    ProofreadingOptions.objects.filter(pk=options.pk).update(similarity_threshold=1.0)
-    edit_piece_as_editor(editor, resent, body=REPORT.replace("86条", "90条"))
+    assert "查重提醒" in page and re.search(r"重合：本稿 (9\d|100)% 的文字见于该稿", page)
+    # One paragraph of four kept, the rest new: still listed, no longer a warning.
+    kept = re.findall(r"<p>.*?</p>", REPORT)[1]
+    fresh = "<p>区人大常委会组织代表开展集中视察，实地察看老旧小区改造和加装电梯项目进展情况。</p>"
+    edit_piece_as_editor(editor, resent, body=kept + OTHER + fresh)
     resent.refresh_from_db()
     page = client_for(editor).get(reverse("review_detail", args=[resent.pk])).content.decode()
-    assert "查重提醒" not in page and "%</span>" in page  # still listed, no longer a warning
+    assert "查重提醒" not in page and "%</span>" in page
+    (match,) = queries.similar_pieces(resent)
+    assert queries.SHOW_FROM <= match.containment < 0.5
 
 
 def test_index_follows_edits_and_skips_drafts(editor, contributor):
     piece = submitted_piece(contributor, "西湖区：代表联络站建设成效明显", body=REPORT)
     assert refresh_index() == 1
     fingerprint = Fingerprint.objects.get(submission=piece)
-    assert Band.objects.filter(fingerprint=fingerprint).count() == 40
+    assert fingerprint.shingle_count > 40 and len(fingerprint.shingles) == 4 * fingerprint.shingle_count
     edit_piece_as_editor(editor, piece, body=OTHER)
     piece.refresh_from_db()
     assert [s.pk for s in stale_submissions(None)] == [piece.pk]
@@ -102,7 +103,7 @@ def test_index_follows_edits_and_skips_drafts(editor, contributor):
     pieces.create_draft(actor=contributor, title="草稿", body=REPORT)
     assert refresh_index() == 0  # drafts are nobody's business but their unit's
     short = submitted_piece(contributor, "短", body="<p>好</p>")
-    assert index_submission(short).bands.count() == 0 and refresh_index() == 0
+    assert index_submission(short).shingle_count == 0 and refresh_index() == 0
 
 
 def test_dismiss_with_reason_is_stored_audited_and_shown(client_for, editor, contributor):
@@ -255,7 +256,7 @@ def test_index_command_sweeps_every_stale_piece(editor, contributor):
     out = StringIO()
     call_command("proofreading_index", stdout=out)
     assert "已建立 3 篇稿件的查重指纹" in out.getvalue()
-    assert Fingerprint.objects.count() == 3 and Band.objects.count() == 120
+    assert Fingerprint.objects.count() == 3
     out = StringIO()
     call_command("proofreading_index", stdout=out)
     assert "已建立 0 篇" in out.getvalue()
