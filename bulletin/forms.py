@@ -21,13 +21,34 @@ def _plain(value: str) -> str:
 
 
 class IssueForm(forms.ModelForm):
+    """The issue's numbers, date and masthead. Numbers that do not follow the issue before
+    are the action's to judge (bulletin.numbering.sequence_problems); the form carries the
+    editor's confirmation and reason for them: ``numbering_reason`` reaches the action only
+    when ``numbering_confirmed`` is ticked, and a tick needs a reason."""
+
+    numbering_confirmed = forms.BooleanField(
+        label="确认按所填期号编号（与上一期不连续）",
+        required=False,
+    )
+
     class Meta:
         model = Issue
-        fields = ["date", "number", "total_number", "edition", "editor_name", "editor_phone", "distribution"]
+        fields = [
+            "date",
+            "number",
+            "total_number",
+            "edition",
+            "editor_name",
+            "editor_phone",
+            "distribution",
+            "numbering_reason",
+        ]
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "distribution": forms.Textarea(attrs={"rows": 3}),
+            "numbering_reason": forms.TextInput(attrs={"placeholder": "如：上半年停刊两期，总期号顺延"}),
         }
+        labels = {"numbering_reason": "不连续的理由"}
         help_texts = {
             "number": "当年第几期，每年从 1 起编。系统已按现有各期推荐。",
             "total_number": "总第几期，跨年连续编号。",
@@ -43,7 +64,13 @@ class IssueForm(forms.ModelForm):
             "editor_name": {"required": "请填写本期责任编辑。"},
             "editor_phone": {"required": "请填写电话。"},
             "distribution": {"required": "请填写发送范围。"},
+            "numbering_reason": {"max_length": "理由不能超过 200 字。"},
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.numbering_reason:
+            self.fields["numbering_confirmed"].initial = True
 
     def clean_number(self):
         number = self.cleaned_data["number"]
@@ -78,9 +105,21 @@ class IssueForm(forms.ModelForm):
         reject_markup(value)
         return value
 
+    def clean_numbering_reason(self):
+        return _plain(self.cleaned_data["numbering_reason"])
+
     def clean(self):
         data = super().clean()
         refuse_missing_glyphs(self, ["editor_name", "editor_phone", "distribution"])
+        # The tick is the confirmation; the action sees only the reason it confirms.
+        confirmed = data.pop("numbering_confirmed", False)
+        if confirmed and not data.get("numbering_reason") and "numbering_reason" not in self.errors:
+            self.add_error(
+                "numbering_reason",
+                forms.ValidationError("勾选确认后，请填写期号不连续的理由。", code="reason_required"),
+            )
+        elif not confirmed and "numbering_reason" in data:
+            data["numbering_reason"] = ""
         return data
 
     def validate_unique(self):

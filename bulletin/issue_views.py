@@ -17,7 +17,7 @@ from bulletin.actions import common, issues, placements, publish_jobs
 from bulletin.documents import build_document, issue_document
 from bulletin.forms import CorrectionForm, IssueForm, UnplacedFilterForm
 from bulletin.models import Issue, Placement, Publication, PublishJob, Section
-from bulletin.numbering import propose_numbers
+from bulletin.numbering import propose_numbers, sequence_problems
 from bulletin.permissions import editor_only
 from bulletin.print_preview import preview_html
 from service.health import check_worker
@@ -57,11 +57,15 @@ def issue_list(request):
 @editor_only
 def issue_create(request):
     publication = Publication.objects.order_by("pk").first()
+    ask_reason = False
     if request.method == "POST":
         form = IssueForm(request.POST)
         if form.is_valid():
             try:
                 issue = issues.create_issue(actor=request.user, publication=publication, **form.cleaned_data)
+            except common.NumberingNeedsReason as error:
+                form.add_error(None, str(error))
+                ask_reason = True
             except common.IssueActionError as error:
                 form.add_error(None, str(error))
             else:
@@ -86,7 +90,21 @@ def issue_create(request):
     return render(
         request,
         "bulletin/issue_form.html",
-        {"form": form, "distribution_choices": queries.distribution_choices(publication)},
+        {
+            "form": form,
+            "distribution_choices": queries.distribution_choices(publication),
+            "ask_reason": ask_reason or _reason_in_play(form),
+        },
+    )
+
+
+def _reason_in_play(form) -> bool:
+    """Whether the form shows the numbering confirmation open: a reason is kept, being
+    given, or refused."""
+    return bool(
+        form["numbering_reason"].value()
+        or form["numbering_confirmed"].value()
+        or form.errors.get("numbering_reason")
     )
 
 
@@ -97,9 +115,13 @@ def issue_settings(request, pk: int):
         messages.info(request, "这一期已经刊发，期号和信息不能再改。")
         return redirect("archive_issue", pk=issue.pk)
     form = IssueForm(request.POST or None, instance=Issue.objects.get(pk=pk))
+    ask_reason = False
     if request.method == "POST" and form.is_valid():
         try:
             issues.update_issue(actor=request.user, issue=issue, **form.cleaned_data)
+        except common.NumberingNeedsReason as error:
+            form.add_error(None, str(error))
+            ask_reason = True
         except common.IssueActionError as error:
             form.add_error(None, str(error))
         else:
@@ -112,6 +134,7 @@ def issue_settings(request, pk: int):
             "form": form,
             "issue": issue,
             "distribution_choices": queries.distribution_choices(issue.publication),
+            "ask_reason": ask_reason or _reason_in_play(form),
         },
     )
 
@@ -146,6 +169,13 @@ def issue_assemble(request, pk: int):
             ],
             "toc": build_document(issue).toc(),
             "failed_publication": queries.last_failed_publication(issue),
+            "numbering_slips": sequence_problems(
+                publication=issue.publication,
+                year=issue.year,
+                number=issue.number,
+                total_number=issue.total_number,
+                exclude=issue,
+            ),
             "check_panels": panels.render("issue_checks", request, issue=issue),
         },
     )

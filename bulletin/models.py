@@ -109,6 +109,14 @@ class Issue(models.Model):
     origin = models.CharField("来源", max_length=16, choices=Origin.choices, default=Origin.ASSEMBLED)
     source_name = models.CharField("导入文件", max_length=200, blank=True)
     published_at = models.DateTimeField("刊发时间", null=True, blank=True)
+    # Why the numbers do not follow the issue before (bulletin.numbering.sequence_problems);
+    # empty when they do. Creating, editing and 刊发 refuse a slip without one.
+    numbering_reason = models.CharField(
+        "编号说明",
+        max_length=200,
+        blank=True,
+        help_text="期号或总期号与上一期不连续时的理由，如停刊、合刊、增刊占号。",
+    )
     # Bumped by every change to the placements, so a stale assembly page is told so.
     layout_version = models.PositiveIntegerField("编排版本", default=0, editable=False)
     # The frozen content of a published issue; later edits to its pieces do not change it.

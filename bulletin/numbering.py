@@ -1,19 +1,29 @@
 """Issue numbers: 第 N 期 restarts at 1 each calendar year, 总第 M 期 runs on across years."""
 
 import datetime
+from dataclasses import dataclass
 
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from bulletin.models import Issue, Publication
 
 
 def propose_numbers(*, publication: Publication, year: int) -> tuple[int, int]:
-    """The next (number in year, cumulative number) for a new issue of `publication`."""
+    """The next (number in year, cumulative number) for a new issue of `publication`: the
+    numbers after the last issue of `year` or before (``previous_issue``, by year and 期号),
+    so the proposal is what the sequence check expects. Without one, 第1期 and the 总期号
+    after the publication's base. A 总期号 already taken (the last issue stepped back, with
+    a reason) gives way to the one after the highest."""
     issues = Issue.objects.filter(publication=publication)
-    last_in_year = issues.filter(year=year).aggregate(n=Max("number"))["n"] or 0
     last_total = issues.aggregate(n=Max("total_number"))["n"] or 0
-    return last_in_year + 1, max(last_total, publication.total_number_base) + 1
+    before = previous_issue(publication_id=publication.pk, year=year, number=MAX_NUMBER_IN_YEAR + 1)
+    if before is None:
+        return 1, max(last_total, publication.total_number_base) + 1
+    number, total = expected_after(Neighbour(before.year, before.number, before.total_number), year)
+    if issues.filter(total_number=total).exists():
+        total = last_total + 1
+    return number, total
 
 
 def numbers_taken(
@@ -86,3 +96,151 @@ def date_near_today(date: datetime.date) -> str | None:
     if abs((date - timezone.localdate()).days) > MAX_DAYS_FROM_TODAY:
         return f"出刊日期应在今天前后一年以内（现为 {date:%Y-%m-%d}），请核对。"
     return None
+
+
+# --- the sequence: each issue follows the one before it ------------------------------------
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """The numbers of the issue a new or edited issue follows (no model: the 校对 rule
+    builds one from the issue text, the actions from an Issue row)."""
+
+    year: int
+    number: int
+    total_number: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}年第{self.number}期（总第{self.total_number}期）"
+
+
+def expected_after(previous: Neighbour, year: int) -> tuple[int, int]:
+    """(number in year, 总期号) of the issue after ``previous`` in ``year``: 第 N+1 期 in the
+    same year, 第 1 期 in a later one; 总第 M+1 期 either way."""
+    number = previous.number + 1 if previous.year == year else 1
+    return number, previous.total_number + 1
+
+
+@dataclass(frozen=True)
+class Slip:
+    """One number that does not follow the issue before: ``field`` is "number" or
+    "total_number", ``expected`` the value it should have, ``message`` the Chinese sentence."""
+
+    field: str
+    expected: int
+    message: str
+
+
+def sequence_slips(previous: Neighbour, *, year: int, number: int, total_number: int) -> list[Slip]:
+    """The numbers that do not follow ``previous`` (empty when all do), each with a sentence
+    that quotes the actual numbers: 上一期是2024年第14期（总第704期），本期应为第15期
+    （总第705期），现填总第74期。 A number lower than expected (a repeat or a step back) and a
+    gap are both slips; whether one is allowed is the caller's (a recorded reason).
+    ``previous`` comes before (year, number), so its year is never later."""
+    want_number, want_total = expected_after(previous, year)
+    want = f"第{want_number}期（总第{want_total}期）"
+    if year != previous.year:
+        want = f"{year}年" + want
+    slips = []
+    if number != want_number:
+        slips.append(
+            Slip("number", want_number, f"上一期是{previous.label}，本期应为{want}，现填第{number}期。")
+        )
+    if total_number != want_total:
+        slips.append(
+            Slip(
+                "total_number",
+                want_total,
+                f"上一期是{previous.label}，本期应为{want}，现填总第{total_number}期。",
+            )
+        )
+    return slips
+
+
+def next_issue(*, publication_id: int, year: int, number: int, exclude_pk: int | None = None) -> Issue | None:
+    """The issue that follows (year, number): the least (year, number) above it."""
+    later = Issue.objects.filter(publication_id=publication_id).filter(
+        Q(year__gt=year) | Q(year=year, number__gt=number)
+    )
+    if exclude_pk is not None:
+        later = later.exclude(pk=exclude_pk)
+    return later.order_by("year", "number").first()
+
+
+def _slips_before(following: Neighbour, *, year: int, number: int, total_number: int) -> list[str]:
+    """An issue numbered in before one that exists (a step back) must lead into it: the
+    期号 one less in the same year, the 总期号 one less. One sentence, or none."""
+    want_number = following.number - 1 if following.year == year else number
+    want_total = following.total_number - 1
+    if (number, total_number) == (want_number, want_total):
+        return []
+    return [
+        f"下一期已是{following.label}，本期应为第{want_number}期（总第{want_total}期），"
+        f"现填第{number}期（总第{total_number}期）。"
+    ]
+
+
+def _one_sentence(
+    previous: Neighbour, slips: list[Slip], *, year: int, number: int, total_number: int
+) -> str:
+    """The slips of one issue said once: 上一期是…，本期应为…，现填第16期（总第74期）。"""
+    if len(slips) == 2:
+        want_number, want_total = expected_after(previous, year)
+        want = f"第{want_number}期（总第{want_total}期）"
+        if year != previous.year:
+            want = f"{year}年" + want
+        return f"上一期是{previous.label}，本期应为{want}，现填第{number}期（总第{total_number}期）。"
+    return "".join(slip.message for slip in slips)
+
+
+def previous_issue(
+    *, publication_id: int, year: int, number: int, exclude_pk: int | None = None
+) -> Issue | None:
+    """The issue this one follows: the publication's issue with the greatest (year, number)
+    below (year, number) — published, imported or still in assembly, since each has taken
+    its numbers. Ordered by year and 期号, never by 总期号: a wrong 总期号 (总第74期 among the
+    700s) must not make a later issue compare itself with the wrong one."""
+    earlier = Issue.objects.filter(publication_id=publication_id).filter(
+        Q(year__lt=year) | Q(year=year, number__lt=number)
+    )
+    if exclude_pk is not None:
+        earlier = earlier.exclude(pk=exclude_pk)
+    return earlier.order_by("-year", "-number").first()
+
+
+def sequence_problems(
+    *, publication: Publication, year: int, number: int, total_number: int, exclude: Issue | None = None
+) -> list[str]:
+    """The sequence check of the issue form and of 刊发 (messages as ``sequence_slips``).
+
+    Against the issue before it (``previous_issue``); the first issue of a publication has
+    no 期号 to follow, only its 总期号 after the publication's base
+    (Publication.total_number_base), when one is set. Duplicates are ``numbers_taken``'s."""
+    exclude_pk = exclude.pk if exclude is not None else None
+    before = previous_issue(publication_id=publication.pk, year=year, number=number, exclude_pk=exclude_pk)
+    problems = []
+    if before is not None:
+        previous = Neighbour(before.year, before.number, before.total_number)
+        slips = sequence_slips(previous, year=year, number=number, total_number=total_number)
+        if slips:
+            problems.append(
+                _one_sentence(previous, slips, year=year, number=number, total_number=total_number)
+            )
+    after = next_issue(publication_id=publication.pk, year=year, number=number, exclude_pk=exclude_pk)
+    if after is not None:
+        problems += _slips_before(
+            Neighbour(after.year, after.number, after.total_number),
+            year=year,
+            number=number,
+            total_number=total_number,
+        )
+    if before is not None or after is not None:
+        return problems
+    base = publication.total_number_base
+    if base and total_number != base + 1:
+        return [f"本刊此前最后一期为总第{base}期，本期应为总第{base + 1}期，现填总第{total_number}期。"]
+    return []
+
+
+NUMBERING_REASON_ASKED = "如确需这样编号（如停刊、合刊、增刊占号），请勾选确认并填写理由；理由会记录在本期。"

@@ -4,7 +4,7 @@ the office's lists, the reports the panels show, and 查重 lookups.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from django.db.models import F, Q
@@ -13,6 +13,7 @@ from django.urls import reverse
 from accounts.models import Unit
 from bulletin.documents import build_document, issue_document
 from bulletin.models import Issue, Placement
+from bulletin.numbering import previous_issue
 from proofreading import fixes, similarity
 from proofreading.checks import check_issue, check_piece
 from proofreading.documents import issue_text_from_document
@@ -80,12 +81,10 @@ def piece_text(submission: Submission, context: CheckContext) -> PieceText:
 
 
 def previous_published(issue: Issue) -> Issue | None:
-    return (
-        Issue.objects.filter(publication_id=issue.publication_id, status=Issue.Status.PUBLISHED)
-        .filter(total_number__lt=issue.total_number)
-        .exclude(pk=issue.pk)
-        .order_by("-total_number")
-        .first()
+    """The issue this one follows, by year and 期号 (bulletin.numbering.previous_issue) —
+    never by 总期号, which is the number being checked."""
+    return previous_issue(
+        publication_id=issue.publication_id, year=issue.year, number=issue.number, exclude_pk=issue.pk
     )
 
 
@@ -110,6 +109,7 @@ def issue_text_and_pieces(issue: Issue, context: CheckContext) -> tuple[IssueTex
     text = issue_text_from_document(
         document, context, previous=previous, keys=keys, submission_ids=ids if keys else None
     )
+    text.numbers = replace(text.numbers, reason=issue.numbering_reason)
     units = {p.submission_id: p.submission.unit for p in placements}
     for piece in text.pieces:
         if piece.submission_id in units:

@@ -119,6 +119,7 @@ class IssueNumbers:
     number: int
     total_number: int
     date: dt.date
+    reason: str = ""  # why the numbers do not follow the issue before (Issue.numbering_reason)
 
 
 @dataclass
@@ -129,7 +130,7 @@ class IssueText:
     numbers: IssueNumbers
     sections: list[tuple[str, str, list[PieceText]]]
     toc: list[tuple[str, list[str]]] = field(default_factory=list)
-    previous: IssueNumbers | None = None  # the last published issue before this one
+    previous: IssueNumbers | None = None  # the issue before this one (by year and 期号)
 
     @property
     def pieces(self) -> list[PieceText]:

@@ -22,6 +22,12 @@ class NeedsConfirmation(IssueActionError):
     The message names them; publishing again with `confirmed=True` goes ahead."""
 
 
+class NumberingNeedsReason(IssueActionError):
+    """期号 or 总期号 that do not follow the issue before (bulletin.numbering.sequence_problems),
+    with no reason given. The message names the numbers; the form then asks for the
+    confirmation and the reason, and the action goes ahead with ``numbering_reason``."""
+
+
 def _require_editor(actor) -> None:
     if not can_assemble_issues(actor):
         raise PermissionDenied("只有编辑可以组刊和刊发。")

@@ -9,9 +9,21 @@ import datetime
 from django.db import IntegrityError, transaction
 
 from audit.records import Kind, changes, record
-from bulletin.actions.common import IssueActionError, _lock_draft, _lock_issue, _require_editor
+from bulletin.actions.common import (
+    IssueActionError,
+    NumberingNeedsReason,
+    _lock_draft,
+    _lock_issue,
+    _require_editor,
+)
 from bulletin.models import Issue, Placement, Publication
-from bulletin.numbering import number_bounds, numbers_taken, propose_numbers
+from bulletin.numbering import (
+    NUMBERING_REASON_ASKED,
+    number_bounds,
+    numbers_taken,
+    propose_numbers,
+    sequence_problems,
+)
 from bulletin.renders import (
     delete_render_files,
     schedule_draft_render,
@@ -31,8 +43,13 @@ def create_issue(
     editor_name: str | None = None,
     editor_phone: str | None = None,
     distribution: str | None = None,
+    numbering_reason: str = "",
 ) -> Issue:
-    """Create a draft issue; numbers not given are proposed as the next free ones."""
+    """Create a draft issue; numbers not given are proposed as the next free ones.
+
+    Numbers that do not follow the issue before (``sequence_problems``: a gap, a step back,
+    the wrong year) raise NumberingNeedsReason unless ``numbering_reason`` says why; the
+    reason is kept on the issue and in the audit row (with the numbers it explains)."""
     _require_editor(actor)
     # Lock the publication so two editors creating issues at once are served one after the other.
     publication = Publication.objects.select_for_update().get(pk=publication.pk)
@@ -44,6 +61,10 @@ def create_issue(
     ) or numbers_taken(publication=publication, year=date.year, number=number, total_number=total_number)
     if problems:
         raise IssueActionError("".join(problems))
+    slips = sequence_problems(
+        publication=publication, year=date.year, number=number, total_number=total_number
+    )
+    numbering_reason = _reason_for(slips, numbering_reason)
     try:
         with transaction.atomic():
             issue = Issue(
@@ -56,13 +77,23 @@ def create_issue(
                 editor_name=editor_name or publication.default_editor_name,
                 editor_phone=editor_phone or publication.default_editor_phone,
                 distribution=distribution if distribution is not None else publication.default_distribution,
+                numbering_reason=numbering_reason,
             )
             _check_fields(issue)
             issue.save()
     except IntegrityError as error:  # the unique constraints are the last word
         raise IssueActionError("期号或总期号已被占用，请刷新后重试。") from error
-    record(Kind.ISSUE_CREATED, actor=actor, obj=issue, after=_issue_state(issue))
+    record(Kind.ISSUE_CREATED, actor=actor, obj=issue, after=_issue_state(issue), message="".join(slips))
     return issue
+
+
+def _reason_for(slips: list[str], reason: str) -> str:
+    """The reason to keep for numbers with these slips: NumberingNeedsReason when there are
+    slips and no reason; none kept when the numbers follow on (nothing to explain)."""
+    reason = " ".join((reason or "").split())
+    if slips and not reason:
+        raise NumberingNeedsReason("".join(slips) + NUMBERING_REASON_ASKED)
+    return reason if slips else ""
 
 
 def _issue_state(issue: Issue) -> dict:
@@ -90,12 +121,27 @@ def _check_fields(issue: Issue) -> None:
         ) from error
 
 
-ISSUE_FIELDS = {"date", "number", "total_number", "edition", "editor_name", "editor_phone", "distribution"}
+ISSUE_FIELDS = {
+    "date",
+    "number",
+    "total_number",
+    "edition",
+    "editor_name",
+    "editor_phone",
+    "distribution",
+    "numbering_reason",
+}
+# The fields whose change re-runs the sequence check (the year goes with the date).
+NUMBERING_FIELDS = ("date", "number", "total_number", "numbering_reason")
 
 
 @transaction.atomic
 def update_issue(*, actor, issue: Issue, **fields) -> Issue:
-    """Change an unpublished issue's numbers, date, edition, editor, phone or distribution."""
+    """Change an unpublished issue's numbers, date, edition, editor, phone or distribution.
+
+    When the numbers, the date or the reason change, the sequence is checked again as in
+    create_issue (NumberingNeedsReason without a reason for a slip); the reason kept is
+    cleared once the numbers follow on."""
     _require_editor(actor)
     unknown = set(fields) - ISSUE_FIELDS
     if unknown:
@@ -120,11 +166,21 @@ def update_issue(*, actor, issue: Issue, **fields) -> Issue:
     )
     if problems:
         raise IssueActionError("".join(problems))
+    slips = []
+    if any(before[name] != _issue_state(issue)[name] for name in NUMBERING_FIELDS):
+        slips = sequence_problems(
+            publication=issue.publication,
+            year=issue.year,
+            number=issue.number,
+            total_number=issue.total_number,
+            exclude=issue,
+        )
+        issue.numbering_reason = _reason_for(slips, issue.numbering_reason)
     _check_fields(issue)
     issue.save()
     old, new = changes(before, _issue_state(issue))
     if new:
-        record(Kind.ISSUE_SETTINGS, actor=actor, obj=issue, before=old, after=new)
+        record(Kind.ISSUE_SETTINGS, actor=actor, obj=issue, before=old, after=new, message="".join(slips))
     schedule_draft_render(issue)
     return issue
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bulletin.actions.common import IssueActionError, _lock_draft, _require_editor
-from bulletin.actions.publishing import _confirm_order, correct_issue, publish_issue
+from bulletin.actions.publishing import _check_sequence, _confirm_order, correct_issue, publish_issue
 from bulletin.documents import build_document
 from bulletin.models import Issue, IssuePdf, PublishJob
 from bulletin.renders import (
@@ -38,6 +38,7 @@ def request_publication(
         job = running.first()
         if job is not None:
             return job
+        _check_sequence(issue)
         _confirm_order(issue, confirmed)
         if not issue.placements.exists():
             raise IssueActionError("这一期还没有编入任何稿件，不能刊发。")

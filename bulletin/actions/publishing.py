@@ -20,6 +20,7 @@ from bulletin.actions.common import (
 )
 from bulletin.documents import build_document
 from bulletin.models import Issue, IssuePdf
+from bulletin.numbering import sequence_problems
 from bulletin.printed_text import freeze_printed_texts
 from bulletin.queries import earlier_in_assembly
 from bulletin.renders import (
@@ -98,6 +99,7 @@ def publish_issue(
     if issue.status == Issue.Status.PUBLISHED and expected_version in (None, issue.layout_version):
         return issue  # a double click: the first click published it; same result
     _check_publishable(issue, expected_version)
+    _check_sequence(issue)  # before rendering; again under the lock below
     document = build_document(issue)
     if not document.sections:
         raise IssueActionError("这一期还没有编入任何稿件，不能刊发。")
@@ -117,7 +119,9 @@ def publish_issue(
         frozen = build_document(issue)
         if content_key(frozen) != key:
             raise IssueActionError("刊发过程中本期内容又有改动，本次未刊发。请查看预览后重新刊发。")
-        # Numbers need no check here: they are unique from the moment an issue exists.
+        # Unique from the moment an issue exists; whether they still follow the issue
+        # before is checked again (it may have been deleted, renumbered or imported since).
+        slips = _check_sequence(issue)
         issue.snapshot = frozen.to_dict()
         issue.status = Issue.Status.PUBLISHED
         issue.published_at = timezone.now()
@@ -130,7 +134,13 @@ def publish_issue(
             Kind.ISSUE_PUBLISHED,
             actor=actor,
             obj=issue,
-            after={"pieces": len(pieces), "pdf_version": stored.version, "sha256": stored.sha256},
+            after={
+                "pieces": len(pieces),
+                "pdf_version": stored.version,
+                "sha256": stored.sha256,
+                **({"numbering_reason": issue.numbering_reason} if slips else {}),
+            },
+            message="".join(slips),
         )
         issue_id = issue.pk
         transaction.on_commit(lambda: discard_draft_renders(issue_id))
@@ -145,6 +155,28 @@ def _confirm_order(issue: Issue, confirmed: bool) -> None:
         raise NeedsConfirmation(
             f"{issue.year}年{names}还在编辑中，尚未刊发。确定先刊发第{issue.number}期吗？"
         )
+
+
+def _check_sequence(issue: Issue) -> list[str]:
+    """The issue's sequence slips (bulletin.numbering.sequence_problems); IssueActionError
+    when there are some and the issue has no recorded reason. Imported issues keep the
+    back-issue import's own rules and are not checked."""
+    if issue.origin != Issue.Origin.ASSEMBLED:
+        return []
+    slips = sequence_problems(
+        publication=issue.publication,
+        year=issue.year,
+        number=issue.number,
+        total_number=issue.total_number,
+        exclude=issue,
+    )
+    if slips and not issue.numbering_reason:
+        raise IssueActionError(
+            "期号核对未通过，本期未刊发："
+            + "".join(slips)
+            + "如确需这样编号，请在“本期信息”中勾选确认并填写理由后再刊发。"
+        )
+    return slips
 
 
 def correct_issue(*, actor, issue: Issue, note: str) -> IssuePdf:

@@ -12,6 +12,62 @@ from proofreading.text import CheckContext, IssueText, PieceText
 CJK = "\u3400-\u9fff\uf900-\ufaff"  # ideographs, extension A and compatibility ideographs
 
 
+# The names of the marks (GB/T 15834—2011 标点符号用法, section 4), for messages: a mark is
+# named and then shown in corner brackets, never inside quotes of its own kind (a message
+# “”” 没有对应的 ““” cannot be read).
+MARK_NAMES = {
+    "“": "前引号",
+    "”": "后引号",
+    "‘": "前单引号",
+    "’": "后单引号",
+    '"': "半角引号",
+    "'": "半角单引号",
+    "《": "前书名号",
+    "》": "后书名号",
+    "〈": "前单书名号",
+    "〉": "后单书名号",
+    "（": "前括号",
+    "）": "后括号",
+    "(": "半角前括号",
+    ")": "半角后括号",
+    "【": "前方头括号",
+    "】": "后方头括号",
+    "[": "前方括号",
+    "]": "后方括号",
+    "，": "逗号",
+    "。": "句号",
+    "、": "顿号",
+    "；": "分号",
+    "：": "冒号",
+    "？": "问号",
+    "！": "叹号",
+    ",": "半角逗号",
+    ".": "半角句点",
+    ";": "半角分号",
+    ":": "半角冒号",
+    "?": "半角问号",
+    "!": "半角叹号",
+    "——": "破折号",
+    "—": "一字线",
+    "……": "省略号",
+    "…": "半个省略号",
+}
+
+
+def mark_name(mark: str) -> str:
+    """A mark (or a run of marks) as a message names it: 前引号「“」, 书名号 pairs alike;
+    a run with no name of its own is shown bare in corner brackets: 「，。」."""
+    name = MARK_NAMES.get(mark, "")
+    return f"{name}「{mark}」"
+
+
+def quoted(text: str) -> str:
+    """Text quoted in a message: “text”, or 「text」 when it holds a quotation mark itself."""
+    if any(char in text for char in "“”‘’\"'「」"):
+        return f"「{text}」"
+    return f"“{text}”"
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str

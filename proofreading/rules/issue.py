@@ -6,9 +6,14 @@
 - ``brief_unit``: every 信息摘登 item begins with its unit's name (西湖区人大常委会……).
 - ``unit_leads_twice``: the same unit does not lead two sections in a row — only when
   the office sets it (``ProofreadingOptions.unit_not_leading_twice``).
-- ``issue_sequence``: the issue's date, number and 总期号 follow the last published
-  issue: 第 N+1 期 in the same year (第 1 期 in a new year), 总第 M+1 期, a later date,
-  and the date in the issue's year.
+- ``issue_sequence``: the issue's date, number and 总期号 follow the issue before it —
+  the one with the greatest (year, 期号) below its own, never the one with the next lower
+  总期号 (a wrong 总第74期 would otherwise become every later issue's "previous"): 第 N+1 期
+  in the same year (第 1 期 in a new year), 总第 M+1 期, a later date, and the date in the
+  issue's year. The messages are bulletin.numbering.sequence_slips, the same sentences the
+  issue form and 刊发 show. When the editor has recorded a reason for the numbers
+  (Issue.numbering_reason, given at creation or in 本期信息), each slip is still listed, as a
+  note that quotes the reason and suggests no change.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from bulletin.numbering import Neighbour, sequence_slips
 from proofreading.findings import Finding
 from proofreading.rules.base import issue_rule
 from proofreading.text import CheckContext, IssueText
@@ -105,24 +111,26 @@ def issue_sequence(issue: IssueText, context: CheckContext) -> Iterator[Finding]
     before = issue.previous
     if before is None:
         return
-    number = before.number + 1 if before.year == n.year else 1
-    if n.number != number:
+    slips = sequence_slips(
+        Neighbour(before.year, before.number, before.total_number),
+        year=n.year,
+        number=n.number,
+        total_number=n.total_number,
+    )
+    for slip in slips:
+        if n.reason:
+            # A recorded reason makes the slip a note: still said, with the reason, no fix.
+            message = f"说明：{slip.message}编辑已确认，理由：{n.reason}"
+            yield Finding("issue_sequence", message, "", "issue", 0)
+            continue
+        suggestion = {"number": f"第{slip.expected}期", "total_number": f"总第{slip.expected}期"}
         yield Finding(
             "issue_sequence",
-            f"上一期是{before.year}年第{before.number}期，本期应为{n.year}年第{number}期，现为第{n.number}期",
+            slip.message.rstrip("。"),
             "",
             "issue",
             0,
-            suggestion=f"第{number}期",
-        )
-    if n.total_number != before.total_number + 1:
-        yield Finding(
-            "issue_sequence",
-            f"上一期是总第{before.total_number}期，本期应为总第{before.total_number + 1}期，现为总第{n.total_number}期",
-            "",
-            "issue",
-            0,
-            suggestion=f"总第{before.total_number + 1}期",
+            suggestion=suggestion.get(slip.field, ""),
         )
     if n.date < before.date:
         yield Finding(

@@ -16,6 +16,13 @@ below, one place, with the reason for each kind):
   character before the pair is 一.
 - **ABAB verb forms** (研究研究, 商量商量: "let's look into it") belong to speech: they
   are right inside quotation marks “…” and flagged elsewhere — ``SPEECH_ABAB``.
+- **Idioms and fixed words with a doubled character** (了了分明, 比比皆是, 源源不断, 井井有条,
+  生机勃勃, 不了了之): a doubled character inside one of them is not a repeat. Two sources:
+  the list ``proofreading/data/doubled_idioms.txt`` (成语 of the forms AABC, ABCC, AABB and
+  words the segmenter cuts apart, each from 《现代汉语词典》第7版 or 《新华成语词典》), and the
+  segmenter (``text.segment.words``, jieba): a pair inside one dictionary word of three
+  characters or more (的的确确, 把把关). A bare two-character "word" such as 了了 does not
+  count — jieba has it, and 做了了解 would then pass.
 - **ABAB forms that are always right**: 一步一步, 一个一个 (一 + measure word, "one by
   one"), 雪白雪白 (intensified adjectives), and 代表代表 (人大代表 + the verb 代表: 代表代表人民) —
   ``ALWAYS_ABAB``.
@@ -25,10 +32,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
 
 from proofreading.findings import Hit
-from proofreading.rules.base import CJK, text_rule
+from proofreading.rules.base import CJK, quoted, text_rule
 from proofreading.text import CheckContext
+from text.segment import words
+
+IDIOMS = Path(__file__).resolve().parent.parent / "data" / "doubled_idioms.txt"
+LONG_WORD = 3  # a dictionary word this long that holds the doubled pair is one word
 
 # Characters that are never reduplicated in official writing; doubling one is a slip.
 # (Left out because a word boundary doubles them too often: 有 没有有效, 会 常委会会议,
@@ -74,6 +87,39 @@ def _quote_depths(text: str) -> list[int]:
     return depths
 
 
+@cache
+def doubled_idioms() -> dict[str, tuple[str, ...]]:
+    """The idiom list, by each doubled pair it holds: {"了了": ("了了分明", …), …}."""
+    by_pair: dict[str, list[str]] = {}
+    for line in IDIOMS.read_text(encoding="utf-8").splitlines():
+        entry = line.split("#", 1)[0].strip()
+        for k in range(len(entry) - 1):
+            if entry[k] == entry[k + 1]:
+                by_pair.setdefault(entry[k : k + 2], []).append(entry)
+    return {pair: tuple(entries) for pair, entries in by_pair.items()}
+
+
+def _in_idiom(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] (a doubled stretch) lies inside a listed idiom."""
+    pair = text[start : start + 2]
+    for idiom in doubled_idioms().get(pair, ()):
+        at = text.find(idiom, max(0, end - len(idiom)))
+        while at != -1 and at <= start:
+            if at + len(idiom) >= end:
+                return True
+            at = text.find(idiom, at + 1)
+    return False
+
+
+def _long_word_spans(text: str) -> list[tuple[int, int]]:
+    spans, at = [], 0
+    for word in words(text):
+        if len(word) >= LONG_WORD:
+            spans.append((at, at + len(word)))
+        at += len(word)
+    return spans
+
+
 def _abab_is_right(word: str, inside_quotes: bool) -> bool:
     if word in ALWAYS_ABAB or (len(word) == 2 and word[0] == "一"):
         return True  # 一步一步, 一件一件
@@ -96,9 +142,10 @@ def repeated_words(text: str, context: CheckContext) -> Iterator[Hit]:
             continue  # 人人人人: left to the one-character check below
         if depths is None:
             depths = _quote_depths(text)
-        if _abab_is_right(word, depths[match.start()] > 0):
+        if _abab_is_right(word, depths[match.start()] > 0) or _in_idiom(text, match.start(), match.end()):
             continue
-        yield Hit(match.start(), match.end() - match.start(), f"“{word}”重复", word)
+        yield Hit(match.start(), match.end() - match.start(), f"{quoted(word)}重复", word)
+    long_words = None
     for i in range(len(text) - 1):
         char = text[i]
         if char != text[i + 1] or char not in FUNCTION_CHARS:
@@ -111,4 +158,10 @@ def repeated_words(text: str, context: CheckContext) -> Iterator[Hit]:
             continue  # 一把把, 一条条: a measure word doubled after 一
         if (i and text[i - 1 : i + 1] in BOUNDARY_WORDS) or text[i + 1 : i + 3] in BOUNDARY_WORDS:
             continue
-        yield Hit(i, 2, f"“{char}”重复", char)
+        if _in_idiom(text, i, i + 2):
+            continue
+        if long_words is None:
+            long_words = _long_word_spans(text)
+        if any(start <= i and i + 2 <= end for start, end in long_words):
+            continue  # 的的确确, 把把关: one dictionary word
+        yield Hit(i, 2, f"{quoted(char)}重复", char)

@@ -42,16 +42,28 @@ def test_editor_may_choose_numbers_but_not_taken_ones(publication, editor):
         create_issue(actor=editor, publication=publication, date=D(2024, 11, 1), number=15, total_number=800)
     with pytest.raises(IssueActionError, match="总第703期已经被另一期使用"):
         create_issue(actor=editor, publication=publication, date=D(2024, 11, 1), number=16, total_number=703)
-    # The same number in another year is a different issue.
+    # The same number in another year is a different issue (out of sequence: with a reason).
     assert create_issue(
-        actor=editor, publication=publication, date=D(2025, 3, 1), number=15, total_number=720
+        actor=editor,
+        publication=publication,
+        date=D(2025, 3, 1),
+        number=15,
+        total_number=720,
+        numbering_reason="测试：另一年的同一期号",
     )
 
 
 def test_numbers_are_editable_before_publishing(publication, editor):
     a = create_issue(actor=editor, publication=publication, date=D(2024, 10, 25))
     b = create_issue(actor=editor, publication=publication, date=D(2024, 11, 8))
-    update_issue(actor=editor, issue=b, number=20, total_number=90, edition=Issue.Edition.SPECIAL)
+    update_issue(
+        actor=editor,
+        issue=b,
+        number=20,
+        total_number=90,
+        edition=Issue.Edition.SPECIAL,
+        numbering_reason="专刊另行编号",
+    )
     b.refresh_from_db()
     assert (b.number, b.total_number, b.edition) == (20, 90, "special")
     with pytest.raises(IssueActionError, match="已经存在"):

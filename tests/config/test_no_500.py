@@ -187,6 +187,7 @@ def world(editor, contributor, reader, admin_account, make_user, settings, tmp_p
         "editor_name": "杨青青",
         "editor_phone": "85250657",
         "distribution": "省人大常委会办公厅",
+        "numbering_reason": "上期为专刊",
         "replace": "",
         "source_name": "x.txt",
         "file": "",

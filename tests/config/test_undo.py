@@ -358,7 +358,12 @@ def test_issue_list_is_ordered_by_year_and_number(editor, contributor, publicati
     place(editor, first, adopted_piece(editor, contributor, "甲"), "助力攻坚")
     publishing.publish_issue(actor=editor, issue=first)
     old = issues.create_issue(
-        actor=editor, publication=publication, date=datetime.date(2025, 12, 1), number=30, total_number=790
+        actor=editor,
+        publication=publication,
+        date=datetime.date(2025, 12, 1),
+        number=30,
+        total_number=790,
+        numbering_reason="补录上年一期",  # numbered in before later issues: out of sequence
     )
     assert [i.pk for i in issues_for_editor()] == [second.pk, first.pk, old.pk]
 

@@ -179,7 +179,7 @@ def test_issue_panel_lists_findings_per_piece_with_links(
         actor=editor, publication=publication, date=datetime.date(2024, 10, 25), number=15, total_number=703
     )
     issue = create_issue(
-        actor=editor, publication=publication, date=datetime.date(2024, 11, 8), number=17, total_number=704
+        actor=editor, publication=publication, date=datetime.date(2024, 11, 8), number=16, total_number=704
     )
     clean = adopted_piece(editor, other_contributor, "萧山区：优化营商环境专题调研", body=OTHER)
     faulty = adopted_piece(editor, contributor, "西湖区：代表联络站建设成效明显", body=FAULTY)
@@ -199,7 +199,7 @@ def test_issue_panel_lists_findings_per_piece_with_links(
     assert "序号跳过了“三是”" in page
     report = queries.issue_report(issue)
     assert [len(p.open) for p in report.pieces] == [0, 2]
-    # Numbers: no issue has been published, so 第17期 after 第15期 is not compared yet.
+    # Numbers: 第16期 follows 第15期.
     assert [s.finding.rule for s in report.issue_findings] == []
 
 
@@ -211,12 +211,18 @@ def test_issue_numbers_are_checked_against_the_last_published_issue(editor, cont
     )
     Issue.objects.filter(pk=before.pk).update(status=Issue.Status.PUBLISHED)
     issue = create_issue(
-        actor=editor, publication=publication, date=datetime.date(2024, 11, 8), number=17, total_number=704
+        actor=editor,
+        publication=publication,
+        date=datetime.date(2024, 11, 8),
+        number=17,
+        total_number=704,
+        numbering_reason="第16期为专刊",
     )
     place(editor, issue, adopted_piece(editor, contributor, "西湖区：一篇", body=OTHER), "助力攻坚")
     report = queries.issue_report(issue)
     (shown,) = report.issue_findings
     assert shown.finding.rule == "issue_sequence" and "第16期" in shown.finding.message
+    assert "第16期为专刊" in shown.finding.message  # the recorded reason, quoted
     dismiss_finding(
         actor=editor,
         key=shown.finding.key,
