@@ -51,6 +51,9 @@ class Finding:
     before: str = ""  # up to CONTEXT_CHARS characters before them
     after: str = ""  # and after
     suggestion: str = ""  # the corrected characters, when the rule knows them
+    # A note: something said for the record that asks for nothing (an out-of-sequence
+    # number the editor confirmed with a reason). Shown, never counted as a 提示.
+    note: bool = False
 
     @property
     def anchor(self) -> str:

@@ -432,7 +432,8 @@ class IssueReport:
 
     @property
     def open_count(self) -> int:
-        return sum(1 for f in self.issue_findings if not f.dismissed) + sum(len(p.open) for p in self.pieces)
+        asking = sum(1 for f in self.issue_findings if not f.dismissed and not f.finding.note)
+        return asking + sum(len(p.open) for p in self.pieces)
 
 
 def review_link(submission_id: int | None, anchor: str) -> str:

@@ -121,7 +121,7 @@ def issue_sequence(issue: IssueText, context: CheckContext) -> Iterator[Finding]
         if n.reason:
             # A recorded reason makes the slip a note: still said, with the reason, no fix.
             message = f"说明：{slip.message}编辑已确认，理由：{n.reason}"
-            yield Finding("issue_sequence", message, "", "issue", 0)
+            yield Finding("issue_sequence", message, "", "issue", 0, note=True)
             continue
         suggestion = {"number": f"第{slip.expected}期", "total_number": f"总第{slip.expected}期"}
         yield Finding(

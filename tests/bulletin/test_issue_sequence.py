@@ -198,7 +198,10 @@ def test_the_panel_compares_with_the_issue_before_by_year_and_number(
         "说明：上一期是2024年第15期（总第74期），本期应为第16期（总第75期），现填总第705期。"
         "编辑已确认，理由：恢复原总期号"
     ]
-    assert all(not s.finding.suggestion for s in queries.issue_report(sixteenth).issue_findings)
+    report = queries.issue_report(sixteenth)
+    assert all(not s.finding.suggestion and s.finding.note for s in report.issue_findings)
+    # A confirmed slip is said, not counted: it asks nothing more of the editor.
+    assert report.open_count == 0
 
 
 def test_the_panel_says_what_is_wrong_when_no_reason_is_recorded(
@@ -215,7 +218,8 @@ def test_the_panel_says_what_is_wrong_when_no_reason_is_recorded(
         shown.finding.message
         == "上一期是2024年第14期（总第704期），本期应为第15期（总第705期），现填总第74期"
     )
-    assert shown.finding.suggestion == "总第705期"
+    assert shown.finding.suggestion == "总第705期" and not shown.finding.note
+    assert queries.issue_report(fifteenth).open_count == 1
 
 
 # --- the form and the pages --------------------------------------------------------------------
