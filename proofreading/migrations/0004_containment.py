@@ -16,9 +16,19 @@ def threshold_as_containment(apps, schema_editor):
     options.objects.filter(similarity_threshold__lt=0.2).update(similarity_threshold=0.2)
 
 
+def forget_band_content_type(apps, schema_editor):
+    """The band table is gone: its content type (and with it its permissions) goes too, so
+    the admin's permission lists name no model the code no longer has."""
+    content_types = apps.get_model("contenttypes", "ContentType")
+    content_types.objects.using(schema_editor.connection.alias).filter(
+        app_label="proofreading", model="band"
+    ).delete()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
+        ('contenttypes', '0002_remove_content_type_name'),
         ('proofreading', '0003_term_source_traditional_names'),
     ]
 
@@ -42,4 +52,5 @@ class Migration(migrations.Migration):
             name='Band',
         ),
         migrations.RunPython(threshold_as_containment, migrations.RunPython.noop),
+        migrations.RunPython(forget_band_content_type, migrations.RunPython.noop),
     ]

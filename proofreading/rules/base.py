@@ -94,6 +94,22 @@ def is_table_row(text: str) -> bool:
     return any(g == "\t" for g in gaps) or len(gaps) >= 2
 
 
+def title_spans(text: str) -> list[tuple[int, int]]:
+    """[start, end) of each outermost 《…》 of the text (an unclosed 《 is not a span): a
+    cited title is quoted as it was printed, so rules about wording leave it alone."""
+    spans, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        if char == "《":
+            if not depth:
+                start = i
+            depth += 1
+        elif char == "》" and depth:
+            depth -= 1
+            if not depth:
+                spans.append((start, i + 1))
+    return spans
+
+
 def _register(rule: Rule) -> None:
     if rule.id in RULES:
         raise ValueError(f"rule {rule.id!r} registered twice")

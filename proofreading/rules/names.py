@@ -27,7 +27,7 @@ import re
 from collections.abc import Iterator
 
 from proofreading.findings import Finding, Hit, finding_in
-from proofreading.rules.base import piece_parts, piece_rule, text_rule
+from proofreading.rules.base import piece_parts, piece_rule, text_rule, title_spans
 from proofreading.text import CheckContext, PieceText, UnitNames
 
 
@@ -96,21 +96,6 @@ def unit_name(piece: PieceText, context: CheckContext) -> Iterator[Finding]:
                 yield finding_in(text, hit, rule="unit_name", piece=piece.key, part="body", paragraph=1)
 
 
-def _titles(text: str) -> list[tuple[int, int]]:
-    """[start, end) of each outermost 《…》 of the text (an unclosed 《 runs to the end)."""
-    spans, depth, start = [], 0, 0
-    for i, char in enumerate(text):
-        if char == "《":
-            if not depth:
-                start = i
-            depth += 1
-        elif char == "》" and depth:
-            depth -= 1
-            if not depth:
-                spans.append((start, i + 1))
-    return spans
-
-
 # 人大常委 is the body cut short before a part of the body or what a body does (人大常委主任,
 # 人大常委办公室, 人大常委召开); a member called 全国人大常委 in speech stands before a mark,
 # 的, 后, 多年 … and is left alone.
@@ -131,7 +116,7 @@ _MEDIUM_AFTER = re.compile(
 
 
 def _short_district_names(text: str, units: tuple[UnitNames, ...]) -> Iterator[Hit]:
-    titles = _titles(text)
+    titles = title_spans(text)
     for unit in units:
         if unit.kind != "district" or unit.stem == unit.short_name or len(unit.stem) < 2:
             continue
@@ -205,7 +190,7 @@ def body_name(piece: PieceText, context: CheckContext) -> Iterator[Finding]:
 
 @text_rule("term", "规范用语")
 def terms(text: str, context: CheckContext) -> Iterator[Hit]:
-    titles = _titles(text) if context.terms else []
+    titles = title_spans(text) if context.terms else []
     for term in context.terms:
         allowed: list[tuple[int, int]] = list(titles)
         for form in (term.preferred, *term.exceptions):

@@ -33,7 +33,7 @@ import jieba.posseg
 
 from proofreading.findings import Hit
 from proofreading.lexicon import LexiconEntry, shipped_lexicon
-from proofreading.rules.base import text_rule
+from proofreading.rules.base import text_rule, title_spans
 from proofreading.text import CheckContext
 from text.segment import tokenizer, words
 
@@ -101,20 +101,6 @@ def next_boundary(text: str, at: int) -> int:
     return start + min(e for e in _block_edges(text[start:end]) if e > at - start)
 
 
-def _title_spans(text: str) -> list[tuple[int, int]]:
-    spans, depth, start = [], 0, 0
-    for i, char in enumerate(text):
-        if char == "《":
-            if not depth:
-                start = i
-            depth += 1
-        elif char == "》" and depth:
-            depth -= 1
-            if not depth:
-                spans.append((start, i + 1))
-    return spans
-
-
 def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(a <= start and end <= b for a, b in spans)
 
@@ -140,7 +126,7 @@ def lexicon_hits(text: str, entries: tuple[LexiconEntry, ...]) -> Iterator[Hit]:
     candidates = _candidates(text, entries)
     if not candidates:
         return
-    titles = _title_spans(text)
+    titles = title_spans(text)
     kept = []
     for start, end, entry in candidates:
         if entry.kind not in _WRONG_EVERYWHERE and _inside(titles, start, end):
