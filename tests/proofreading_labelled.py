@@ -12,7 +12,8 @@ half-width, any numbered lead to skip — so no rule is tuned to a seed sentence
 
 Regenerate the record (after a change to the seeds) with::
 
-    .venv/bin/python -m tests.proofreading_labelled > tests/fixtures/proofreading_plants.json
+    DJANGO_SETTINGS_MODULE=config.settings DJANGO_DEBUG=1 \
+        .venv/bin/python -m tests.proofreading_labelled > tests/fixtures/proofreading_plants.json
 """
 
 from __future__ import annotations
@@ -665,6 +666,17 @@ def plant_word_leftover(issue, rng):
 
 
 # kind: (planter, the rule ids that must report it)
+def plant_single_quote(issue, rng):
+    # A quotation at the outer level written with single quotes: ‘…’ where “…” belongs.
+    def make(m, r):
+        before = m.string[: m.start()]
+        if before.count("“") != before.count("”"):
+            return None  # inside another quotation the single quotes would be right
+        return "‘" + m.group(0)[1:-1] + "’"
+
+    return _body_plant(issue, rng, r"“[^“”‘’]{2,12}”", make, kind="any")
+
+
 PLANTERS = {
     "repeated_word": (plant_repeated_word, ["repeated_word"]),
     "doubled_function_word": (plant_doubled_function_word, ["repeated_word"]),
@@ -705,6 +717,7 @@ PLANTERS = {
     "letter_for_zero": (plant_letter_for_zero, ["circle_for_zero"]),
     "word_leftover": (plant_word_leftover, ["stale_field"]),
     "committee_form": (plant_committee_form, ["body_name"]),
+    "single_quote": (plant_single_quote, ["single_quotes"]),
 }
 # Kinds added after the record was first made draw their places from a generator of their
 # own, so that the earlier kinds' recorded places stay as they were.
@@ -712,6 +725,7 @@ LATER_KINDS = {"odd_straight_quote": 22, "circle_for_zero": 22}
 # The word-level kinds: their own generator, and more places each (recall is asked per kind).
 WORD_KINDS = {kind: 23 for kind in list(PLANTERS)[list(PLANTERS).index("lexicon_swap") :]}
 WORD_KINDS["committee_form"] = 24  # added after the others: a generator of its own keeps their places
+WORD_KINDS["single_quote"] = 25  # likewise
 WORD_KINDS_PER_SEED = 4
 
 

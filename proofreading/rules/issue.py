@@ -10,7 +10,7 @@
   the one with the greatest (year, 期号) below its own, never the one with the next lower
   总期号 (a wrong 总第74期 would otherwise become every later issue's "previous"): 第 N+1 期
   in the same year (第 1 期 in a new year), 总第 M+1 期, a later date, and the date in the
-  issue's year. The messages are bulletin.numbering.sequence_slips, the same sentences the
+  issue's year. The messages are bulletin.sequence.sequence_slips, the same sentences the
   issue form and 刊发 show. When the editor has recorded a reason for the numbers
   (Issue.numbering_reason, given at creation or in 本期信息), each slip is still listed, as a
   note that quotes the reason and suggests no change.
@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from bulletin.numbering import Neighbour, sequence_slips
+from bulletin.sequence import Neighbour, sequence_slips
 from proofreading.findings import Finding
 from proofreading.rules.base import issue_rule
 from proofreading.text import CheckContext, IssueText
