@@ -13,15 +13,23 @@ def propose_numbers(*, publication: Publication, year: int) -> tuple[int, int]:
     """The next (number in year, cumulative number) for a new issue of `publication`: the
     numbers after the last issue of `year` or before (``previous_issue``, by year and 期号),
     so the proposal is what the sequence check expects. Without one, 第1期 and the 总期号
-    after the publication's base. A 总期号 already taken (the last issue stepped back, with
-    a reason) gives way to the one after the highest."""
+    after the publication's base. A 总期号 already taken, or not above every earlier
+    issue's (older data with a wrong one), gives way to the one after the highest."""
     issues = Issue.objects.filter(publication=publication)
     last_total = issues.aggregate(n=Max("total_number"))["n"] or 0
     before = previous_issue(publication_id=publication.pk, year=year, number=MAX_NUMBER_IN_YEAR + 1)
     if before is None:
         return 1, max(last_total, publication.total_number_base) + 1
     number, total = expected_after(Neighbour(before.year, before.number, before.total_number), year)
-    if issues.filter(total_number=total).exists():
+    earlier_highest = (
+        issues.filter(Q(year__lt=year) | Q(year=year, number__lt=number)).aggregate(n=Max("total_number"))[
+            "n"
+        ]
+        or 0
+    )
+    if total <= earlier_highest or issues.filter(total_number=total).exists():
+        # A wrong 总期号 left by older data (总第74期 after 总第704期) or a number taken:
+        # going on from it would be refused (numbers_taken), so go on from the highest.
         total = last_total + 1
     return number, total
 
@@ -29,7 +37,9 @@ def propose_numbers(*, publication: Publication, year: int) -> tuple[int, int]:
 def numbers_taken(
     *, publication: Publication, year: int, number: int, total_number: int, exclude: Issue | None = None
 ) -> list[str]:
-    """Chinese messages for each of the numbers another issue already uses."""
+    """Chinese messages for each of the numbers another issue already uses, and for a 总期号
+    out of order with the other issues' (below an earlier issue's or above a later one's):
+    refusals no recorded reason lifts."""
     others = Issue.objects.filter(publication=publication)
     if exclude is not None:
         others = others.exclude(pk=exclude.pk)
@@ -38,6 +48,22 @@ def numbers_taken(
         problems.append(f"{year}年第{number}期已经存在。")
     if others.filter(total_number=total_number).exists():
         problems.append(f"总第{total_number}期已经被另一期使用。")
+        return problems
+    # 总期号 only ever grows with (year, 期号): one below an earlier issue's or above a later
+    # one's is a typo whatever reason is given (总第74期 among the 700s), and it would make
+    # every later proposal count on from it.
+    earlier = others.filter(Q(year__lt=year) | Q(year=year, number__lt=number), total_number__gt=total_number)
+    later = others.filter(Q(year__gt=year) | Q(year=year, number__gt=number), total_number__lt=total_number)
+    if (clash := earlier.order_by("-total_number").first()) is not None:
+        problems.append(
+            f"总期号应随期号递增：前面的{clash.year}年第{clash.number}期已是总第{clash.total_number}期，"
+            f"本期不能是总第{total_number}期。"
+        )
+    elif (clash := later.order_by("total_number").first()) is not None:
+        problems.append(
+            f"总期号应随期号递增：后面的{clash.year}年第{clash.number}期是总第{clash.total_number}期，"
+            f"本期不能是总第{total_number}期。"
+        )
     return problems
 
 

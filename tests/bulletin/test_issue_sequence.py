@@ -53,11 +53,13 @@ def new(editor, publication, number, total, date=OCTOBER, **fields):
 
 
 def test_a_mistyped_total_is_refused_with_the_actual_numbers(editor, publication, fourteenth):
-    with pytest.raises(NumberingNeedsReason) as refused:
-        new(editor, publication, 15, 74)
-    assert "上一期是2024年第14期（总第704期），本期应为第15期（总第705期），现填总第74期。" in str(
-        refused.value
-    )
+    # 总第74期 among the 700s can only be a typo: no reason makes it right.
+    for reason in ("", REASON):
+        with pytest.raises(IssueActionError) as refused:
+            new(editor, publication, 15, 74, numbering_reason=reason)
+        assert "总期号应随期号递增：前面的2024年第14期已是总第704期，本期不能是总第74期。" in str(
+            refused.value
+        )
     assert Issue.objects.count() == 1
     # The numbers that follow on need nothing.
     issue = new(editor, publication, 15, 705)
@@ -67,13 +69,28 @@ def test_a_mistyped_total_is_refused_with_the_actual_numbers(editor, publication
 @pytest.mark.parametrize(
     "number, total, said",
     [
+        (15, 700, "前面的2024年第14期已是总第704期，本期不能是总第700期"),  # lower than the issue before
+        (13, 705, "后面的2024年第14期是总第704期，本期不能是总第705期"),  # above the issue after
+    ],
+)
+def test_a_total_out_of_order_is_refused_whatever_the_reason(
+    editor, publication, fourteenth, number, total, said
+):
+    with pytest.raises(IssueActionError, match=said):
+        new(editor, publication, number, total, numbering_reason=REASON)
+    assert Issue.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "number, total, said",
+    [
         (17, 707, "本期应为第15期（总第705期），现填第17期（总第707期）"),  # a gap in both
-        (15, 700, "现填总第700期"),  # lower than expected, and free
+        (15, 710, "现填总第710期"),  # 总期号 jumps
         (16, 705, "现填第16期"),  # 期号 skips one
         (
             13,
-            705,
-            "下一期已是2024年第14期（总第704期），本期应为第13期（总第703期），现填第13期（总第705期）",
+            702,
+            "下一期已是2024年第14期（总第704期），本期应为第13期（总第703期），现填第13期（总第702期）",
         ),
     ],
 )
@@ -99,11 +116,11 @@ def test_a_reason_does_not_allow_a_duplicate(editor, publication, fourteenth):
 
 
 def test_the_reason_is_recorded_on_the_issue_and_in_the_audit_row(editor, publication, fourteenth):
-    issue = new(editor, publication, 15, 74, numbering_reason=f"  {REASON} ")
+    issue = new(editor, publication, 15, 710, numbering_reason=f"  {REASON} ")
     assert issue.numbering_reason == REASON
     row = AuditEntry.objects.get(kind=AuditEntry.Kind.ISSUE_CREATED, object_id=str(issue.pk))
     assert row.after["numbering_reason"] == REASON
-    assert "现填总第74期" in row.message
+    assert "现填总第710期" in row.message
 
 
 def test_the_first_issue_follows_the_publications_base(editor, publication):
@@ -115,10 +132,18 @@ def test_the_first_issue_follows_the_publications_base(editor, publication):
 
 
 def test_the_next_proposal_follows_the_issue_before_not_the_highest_total(editor, publication, fourteenth):
-    new(editor, publication, 15, 74, numbering_reason=REASON)
-    # 总第75期 follows 总第74期; it is free, so it is proposed and needs no reason.
-    assert propose_numbers(publication=publication, year=2024) == (16, 75)
-    assert new(editor, publication, 16, 75, date=D(2024, 11, 8)).numbering_reason == ""
+    new(editor, publication, 15, 710, numbering_reason=REASON)
+    # 第16期 follows 第15期 (总第710期) and is proposed as 总第711期, needing no reason.
+    assert propose_numbers(publication=publication, year=2024) == (16, 711)
+    assert new(editor, publication, 16, 711, date=D(2024, 11, 8)).numbering_reason == ""
+
+
+def test_a_wrong_total_left_by_older_data_does_not_lead_the_proposal_down(editor, publication, fourteenth):
+    fifteenth = new(editor, publication, 15, 705)
+    # Numbered before the order was enforced (or imported so): 总第74期 after 总第704期.
+    Issue.objects.filter(pk=fifteenth.pk).update(total_number=74)
+    # 总第75期 would be below 第14期's 总第704期: the proposal goes on from the highest.
+    assert propose_numbers(publication=publication, year=2024) == (16, 705)
 
 
 # --- 本期信息 --------------------------------------------------------------------------------
@@ -126,15 +151,17 @@ def test_the_next_proposal_follows_the_issue_before_not_the_highest_total(editor
 
 def test_editing_the_numbers_is_checked_again(editor, publication, fourteenth):
     issue = new(editor, publication, 15, 705)
-    with pytest.raises(NumberingNeedsReason, match="现填总第74期"):
-        update_issue(actor=editor, issue=issue, total_number=74)
+    with pytest.raises(NumberingNeedsReason, match="现填总第710期"):
+        update_issue(actor=editor, issue=issue, total_number=710)
+    with pytest.raises(IssueActionError, match="本期不能是总第74期"):
+        update_issue(actor=editor, issue=issue, total_number=74, numbering_reason=REASON)
     issue.refresh_from_db()
     assert issue.total_number == 705
-    update_issue(actor=editor, issue=issue, total_number=74, numbering_reason=REASON)
+    update_issue(actor=editor, issue=issue, total_number=710, numbering_reason=REASON)
     issue.refresh_from_db()
-    assert (issue.total_number, issue.numbering_reason) == (74, REASON)
+    assert (issue.total_number, issue.numbering_reason) == (710, REASON)
     row = AuditEntry.objects.filter(kind=AuditEntry.Kind.ISSUE_SETTINGS, object_id=str(issue.pk)).latest("pk")
-    assert row.after == {"total_number": 74, "numbering_reason": REASON}
+    assert row.after == {"total_number": 710, "numbering_reason": REASON}
     # Back in sequence: the reason has nothing left to explain and is cleared.
     update_issue(actor=editor, issue=issue, total_number=705)
     issue.refresh_from_db()
@@ -188,8 +215,11 @@ def test_publishing_checks_again_and_refuses_a_slip_without_a_reason(
 def test_the_panel_compares_with_the_issue_before_by_year_and_number(
     editor, contributor, publication, fourteenth
 ):
-    fifteenth = new(editor, publication, 15, 74, numbering_reason=REASON)
-    Issue.objects.filter(pk=fifteenth.pk).update(status=Issue.Status.PUBLISHED)
+    fifteenth = new(editor, publication, 15, 705)
+    # 总第74期 left by older data (the order is enforced for new numbers), with its reason.
+    Issue.objects.filter(pk=fifteenth.pk).update(
+        status=Issue.Status.PUBLISHED, total_number=74, numbering_reason=REASON
+    )
     # 第16期 numbered 总第705期 again: it follows 第15期 (总第74期), not 第14期 (the next lower 总期号).
     sixteenth = new(editor, publication, 16, 705, date=D(2024, 11, 8), numbering_reason="恢复原总期号")
     place(editor, sixteenth, adopted_piece(editor, contributor, "西湖区：一篇"), "助力攻坚")
@@ -249,25 +279,33 @@ def test_the_form_asks_for_a_confirmation_and_a_reason(
 ):
     client = client_for(editor)
     year = timezone.localdate().year
-    page = client.post(reverse("issue_create"), form_data(publication, 15, 74))
-    text = page.content.decode()
-    assert page.status_code == 200 and Issue.objects.count() == 1
-    assert f"上一期是{year}年第14期（总第704期），本期应为第15期（总第705期），现填总第74期。" in text
-    assert 'id="numbering-confirmation" open' in text and 'name="numbering_reason"' in text
-
-    # A reason without the tick is not a confirmation.
-    page = client.post(reverse("issue_create"), form_data(publication, 15, 74, numbering_reason=REASON))
-    assert page.status_code == 200 and Issue.objects.count() == 1
-    # A tick without a reason is refused by the form.
-    page = client.post(reverse("issue_create"), form_data(publication, 15, 74, numbering_confirmed="on"))
-    assert "勾选确认后，请填写期号不连续的理由。" in page.content.decode() and Issue.objects.count() == 1
-
+    # 总第74期 among the 700s: refused, no confirmation offered.
     page = client.post(
         reverse("issue_create"),
         form_data(publication, 15, 74, numbering_confirmed="on", numbering_reason=REASON),
     )
+    assert page.status_code == 200 and Issue.objects.count() == 1
+    assert "本期不能是总第74期" in page.content.decode()
+
+    page = client.post(reverse("issue_create"), form_data(publication, 15, 710))
+    text = page.content.decode()
+    assert page.status_code == 200 and Issue.objects.count() == 1
+    assert f"上一期是{year}年第14期（总第704期），本期应为第15期（总第705期），现填总第710期。" in text
+    assert 'id="numbering-confirmation" open' in text and 'name="numbering_reason"' in text
+
+    # A reason without the tick is not a confirmation.
+    page = client.post(reverse("issue_create"), form_data(publication, 15, 710, numbering_reason=REASON))
+    assert page.status_code == 200 and Issue.objects.count() == 1
+    # A tick without a reason is refused by the form.
+    page = client.post(reverse("issue_create"), form_data(publication, 15, 710, numbering_confirmed="on"))
+    assert "勾选确认后，请填写期号不连续的理由。" in page.content.decode() and Issue.objects.count() == 1
+
+    page = client.post(
+        reverse("issue_create"),
+        form_data(publication, 15, 710, numbering_confirmed="on", numbering_reason=REASON),
+    )
     issue = Issue.objects.get(number=15)
-    assert page.status_code == 302 and (issue.total_number, issue.numbering_reason) == (74, REASON)
+    assert page.status_code == 302 and (issue.total_number, issue.numbering_reason) == (710, REASON)
 
     settings_page = client.get(reverse("issue_settings", args=[issue.pk])).content.decode()
     assert REASON in settings_page and 'id="numbering-confirmation" open' in settings_page

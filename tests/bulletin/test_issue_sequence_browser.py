@@ -1,5 +1,6 @@
-"""In Chromium: an editor types a 总期号 that does not follow the issue before, reads what
-is wrong, and creates the issue only after confirming with a reason."""
+"""In Chromium: an editor types a 总期号 below the issue before's (a typo) and is refused;
+then one that jumps ahead, reads what is wrong, and creates the issue only after
+confirming with a reason."""
 
 import re
 
@@ -26,8 +27,12 @@ def test_a_jump_needs_the_tick_and_a_reason(live_server, editor):
         total.fill("74")
         page.get_by_role("button", name="创建并开始编排").click()
         alert = page.locator(".alert-danger")
+        assert f"前面的{today.year}年第14期已是总第704期，本期不能是总第74期。" in alert.inner_text()
+        page.locator("#id_total_number").fill("710")
+        page.get_by_role("button", name="创建并开始编排").click()
+        alert = page.locator(".alert-danger")
         assert (
-            f"上一期是{today.year}年第14期（总第704期），本期应为第15期（总第705期），现填总第74期。"
+            f"上一期是{today.year}年第14期（总第704期），本期应为第15期（总第705期），现填总第710期。"
             in alert.inner_text()
         )
         reason = page.locator("#id_numbering_reason")
@@ -38,4 +43,4 @@ def test_a_jump_needs_the_tick_and_a_reason(live_server, editor):
         page.get_by_role("button", name="创建并开始编排").click()
         page.wait_for_url(re.compile(r"/issues/\d+/$"))
     issue = Issue.objects.get(number=15)
-    assert (issue.total_number, issue.numbering_reason) == (74, "按主管部门要求重排总期号")
+    assert (issue.total_number, issue.numbering_reason) == (710, "按主管部门要求重排总期号")
