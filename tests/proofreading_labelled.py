@@ -621,27 +621,6 @@ def plant_letter_for_zero(issue, rng):
     return _body_plant(issue, rng, r"(?<![0-9])20[0-9]{2}(?=年)", chinese, kind="any")
 
 
-# A committee of the city's 常委会 written as a 专门委员会 of a higher 人大.
-COMMITTEE_SLIPS = [
-    "法制委员会",
-    "财经委",
-    "代表委",
-    "教科文卫委",
-    "监察司法委",
-    "城建环资委",
-    "农业农村委",
-    "预算委",
-]
-
-
-def plant_committee_form(issue, rng):
-    def clause(r):
-        body = r.choice(["市人大常委会", "市人大", "杭州市人大常委会"])
-        return f"{body}{r.choice(COMMITTEE_SLIPS)}{r.choice(['牵头组织', '参加调研', '提出意见'])}"
-
-    return _insert_clause(issue, rng, clause)
-
-
 WORD_LEFTOVERS = [
     "错误！未找到引用源。",
     "错误！书签未定义。",
@@ -716,7 +695,6 @@ PLANTERS = {
     "full_width": (plant_full_width, ["full_width_alnum"]),
     "letter_for_zero": (plant_letter_for_zero, ["circle_for_zero"]),
     "word_leftover": (plant_word_leftover, ["stale_field"]),
-    "committee_form": (plant_committee_form, ["body_name"]),
     "single_quote": (plant_single_quote, ["single_quotes"]),
 }
 # Kinds added after the record was first made draw their places from a generator of their
@@ -724,8 +702,7 @@ PLANTERS = {
 LATER_KINDS = {"odd_straight_quote": 22, "circle_for_zero": 22}
 # The word-level kinds: their own generator, and more places each (recall is asked per kind).
 WORD_KINDS = {kind: 23 for kind in list(PLANTERS)[list(PLANTERS).index("lexicon_swap") :]}
-WORD_KINDS["committee_form"] = 24  # added after the others: a generator of its own keeps their places
-WORD_KINDS["single_quote"] = 25  # likewise
+WORD_KINDS["single_quote"] = 25  # added after the others: a generator of its own keeps their places
 WORD_KINDS_PER_SEED = 4
 
 

@@ -10,10 +10,10 @@
   召开 → 人大常委会…: before a part of the body or what a body does; a member called
   全国人大常委 in speech is left alone), and a district's place name without
   区/县/市 before 人大 (建德人大 → 建德市人大常委会, 建德人大代表 → 建德市人大代表), the
-  names from the unit list (``CheckContext.units``); a committee of the city's 常委会
-  named as a 专门委员会 of a higher 人大 (市人大常委会法制委员会 → 法制工作委员会, 市人大财经委
-  → 财经工委: the city's are 工作委员会), from the committees of the unit list. The opening
-  words of a 信息摘登 item are ``unit_name``'s.
+  names from the unit list (``CheckContext.units``). A committee's name is not checked in
+  running text: a city's 人大 has 专门委员会 (法制委员会, 财经委) beside its 常委会's
+  工作委员会 (法工委, 财经工委), so either may be meant. The opening words of a 信息摘登
+  item are ``unit_name``'s.
 - ``term``: the publication's terms list (``proofreading.Term``, edited in the admin):
   each variant found in the title or body is flagged with the preferred form, unless it is
   part of the preferred form itself (十四五 inside “十四五”) or of a listed exception
@@ -139,37 +139,6 @@ def _short_district_names(text: str, units: tuple[UnitNames, ...]) -> Iterator[H
             )
 
 
-_CITY_BODY = "市人大常委会"
-
-
-def _committee_names(text: str, units: tuple[UnitNames, ...]) -> Iterator[Hit]:
-    """市人大(常委会) + a committee written as a 专门委员会 (法制委员会, 财经委)."""
-    if "市人大" not in text:
-        return
-    # The city's body: 市人大 not after a county-level city's name (建德市人大).
-    not_county = "".join(
-        f"(?<!{re.escape(u.stem)})" for u in units if u.kind == "district" and u.short_name.endswith("市")
-    )
-    for unit in units:
-        if unit.kind != "committee" or not unit.name.startswith(_CITY_BODY):
-            continue
-        full = unit.name[len(_CITY_BODY) :]
-        if not full.endswith("工作委员会"):
-            continue
-        wrong_forms = {full[: -len("工作委员会")] + "委员会": full}
-        if unit.short_name.endswith("工委") and len(unit.short_name) > 3:
-            wrong_forms[unit.short_name[:-2] + "委"] = unit.short_name
-        for wrong, right in wrong_forms.items():
-            pattern = rf"{not_county}市人大(?:常委会)?({re.escape(wrong)})"
-            for match in re.finditer(pattern, text):
-                yield Hit(
-                    match.start(1),
-                    len(wrong),
-                    f"市人大常委会的工作机构是“{full}”（简称“{unit.short_name}”），不写作“{wrong}”",
-                    right,
-                )
-
-
 @piece_rule("body_name", "机构名称")
 def body_name(piece: PieceText, context: CheckContext) -> Iterator[Finding]:
     for part, paragraph, text in piece_parts(piece):
@@ -179,7 +148,6 @@ def body_name(piece: PieceText, context: CheckContext) -> Iterator[Finding]:
             Hit(m.start(), 4, "“人大常委”不是机构名称，应写作“人大常委会”", "人大常委会")
             for m in _STANDING_SHORT.finditer(text)
         ]
-        hits += _committee_names(text, context.units)
         for hit in _short_district_names(text, context.units):
             if piece.kind == "brief" and part == "body" and paragraph == 1 and hit.offset == 0:
                 continue  # a brief's opening words: unit_name names them

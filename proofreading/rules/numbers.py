@@ -44,7 +44,7 @@ _APOSTROPHE_YEAR = re.compile(r"['’‘](\d{2})年")
 _SHORT_YEAR_MONTH = re.compile(r"(?<![\d.])(\d{2})年(?=\d{1,2}月)")
 # 24年底, 24年上半年, 24年度: words that follow a year, never a span of years.
 _SHORT_YEAR_PART = re.compile(
-    r"(?<![\d.])([0-3]\d)年(?=底|初|末|上半年|下半年|度|全年|[一二三四]季度|第[一二三四]季度)"
+    r"(?<![\d.第])([0-3]\d)年(?=底|初|末|上半年|下半年|度|全年|[一二三四]季度|第[一二三四]季度)"
 )
 # 24年 opening a sentence or a title or an item of a list, or after a word that points at a
 # time (于, 在, 自, 截至, 对 …): the
@@ -118,7 +118,8 @@ def thousands_separator(text: str, context: CheckContext) -> Iterator[Hit]:
         )
 
 
-_VERSION_BEFORE = re.compile(r"(?:[A-Za-z]|版本号?|版本为)$")
+# A version or a reference number, not a date: V2024.1, 版本号2024.1, 编号为2024.1, 文号2024.1.
+_VERSION_BEFORE = re.compile(r"(?:[A-Za-z]|版本号?|版本为|编号为?|序号为?|文号为?|代码为?|No\.?)$")
 _DATE = re.compile(r"(?<![\d.])(\d{4})([./])(\d{1,2})\2(\d{1,2})(?![\d.])")
 
 

@@ -15,7 +15,8 @@ below, one place, with the reason for each kind):
 - **一 + a measure word doubled** (一把把椅子, 一条条建议: "every one of them") — the
   character before the pair is 一.
 - **ABAB verb forms** (研究研究, 商量商量: "let's look into it") belong to speech: they
-  are right inside quotation marks “…” and flagged elsewhere — ``SPEECH_ABAB``.
+  are right inside quotation marks “…” and flagged elsewhere as spoken usage, with no
+  suggestion (dropping one half would change what is said) — ``SPEECH_ABAB``.
 - **Idioms and fixed words with a doubled character** (了了分明, 比比皆是, 源源不断, 井井有条,
   生机勃勃, 不了了之): a doubled character inside one of them is not a repeat. Two sources:
   the list ``proofreading/data/doubled_idioms.txt`` (成语 of the forms AABC, ABCC, AABB and
@@ -143,6 +144,12 @@ def repeated_words(text: str, context: CheckContext) -> Iterator[Hit]:
         if depths is None:
             depths = _quote_depths(text)
         if _abab_is_right(word, depths[match.start()] > 0) or _in_idiom(text, match.start(), match.end()):
+            continue
+        if word in SPEECH_ABAB:
+            # 研究研究 outside a quotation: the spoken "let's look into it", not a slip of
+            # the pen; written prose says it otherwise, and no one word restores it.
+            message = f"{quoted(word + word)}是口语的重叠说法，书面行文宜改写"
+            yield Hit(match.start(), match.end() - match.start(), message, "")
             continue
         yield Hit(match.start(), match.end() - match.start(), f"{quoted(word)}重复", word)
     long_words = None

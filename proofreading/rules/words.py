@@ -93,6 +93,17 @@ def is_whole_words(text: str, start: int, end: int) -> bool:
     return is_boundary(text, start) and is_boundary(text, end)
 
 
+def within_one_word(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` lies inside a single word of the segmenter (坐谈 in
+    坐谈会: the dictionary knows the misspelt word whole), not across two words (按排 in
+    按|排名, where 排名 is a word of its own)."""
+    block_start, block_end = _block_around(text, start)
+    if block_start == block_end or end > block_end:
+        return False
+    edges = _block_edges(text[block_start:block_end])
+    return not any(start - block_start < edge < end - block_start for edge in edges)
+
+
 def next_boundary(text: str, at: int) -> int:
     """The first word boundary after ``at`` (``at`` inside a block)."""
     start, end = _block_around(text, at)
@@ -144,15 +155,21 @@ def lexicon_hits(text: str, entries: tuple[LexiconEntry, ...]) -> Iterator[Hit]:
         return
     taken: list[tuple[int, int]] = []
     for start, end, entry in sorted(kept, key=lambda c: (-(c[1] - c[0]), c[0])):
-        if entry.kind != "成语" and not is_whole_words(text, start, end):
-            continue  # (a misspelt idiom is never part of a right word: 为民屡职守初心 is 屡职 | 守)
+        if entry.kind != "成语" and not (
+            is_whole_words(text, start, end) or within_one_word(text, start, end)
+        ):
+            # Across two words the wrong form is two right words meeting (按|排名); inside
+            # one it is that word misspelt (坐谈会). A misspelt idiom is never part of a
+            # right word (为民屡职守初心 is 屡职 | 守).
+            continue
         if any(start < b and a < end for a, b in taken):
             continue
         taken.append((start, end))
         yield Hit(
             start,
             end - start,
-            f"“{entry.wrong}”应写作“{entry.right}”：{entry.explanation}（{entry.source}）",
+            f"“{entry.wrong}”应写作“{entry.right}”：{entry.explanation}"
+            + ("" if entry.source in entry.explanation else f"（{entry.source}）"),
             entry.right,
         )
 

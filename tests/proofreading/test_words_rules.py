@@ -26,6 +26,8 @@ def flagged(rule: str, *paragraphs: str, **fields) -> list[tuple[str, str]]:
 
 
 HITS = [
+    # A misspelt word the segmenter knows whole (坐谈会) is still that word misspelt.
+    ("lexicon", "区人大常委会召开坐谈会。", [("坐谈", "座谈")]),
     ("lexicon", "会议对下一步工作作了布署。", [("布署", "部署")]),
     ("lexicon", "按排专人负责联络站日常工作。", [("按排", "安排")]),
     ("lexicon", "截止2024年底，全区共建成代表联络站42个。", [("截止", "截至")]),
@@ -68,12 +70,6 @@ HITS = [
     ("body_name", "近日，建德人大组织代表开展视察。", [("建德人大", "建德市人大常委会")]),
     ("body_name", "建德人大常委会召开会议。", [("建德人大常委会", "建德市人大常委会")]),
     ("body_name", "西湖人大代表深入联络站。", [("西湖人大", "西湖区人大")]),
-    ("body_name", "市人大常委会法制委员会召开座谈会。", [("法制委员会", "法制工作委员会")]),
-    (
-        "body_name",
-        "由市人大财经委牵头，杭州市人大常委会教科文卫委参加。",
-        [("财经委", "财经工委"), ("教科文卫委", "教科文卫工委")],
-    ),
     ("date_format", "2025.4，常委会启动执法检查。", [("2025.4", "2025年4月")]),
     ("date_format", "自2024.10起实施，至2025.3结束。", [("2024.10", "2024年10月"), ("2025.3", "2025年3月")]),
     ("two_digit_year", "24年底，全区建成联络站20个。", [("24年", "2024年")]),
@@ -138,6 +134,13 @@ NEAR_MISSES = [
     "《人民代表大会制度确立70周年暨临安人大成立70周年系列纪念活动方案》。",
     "西湖区人大常委会、建德市人大常委会、淳安县人大代表。",
     "市人大常委会法制工作委员会、市人大常委会法工委、省人大财经委、全国人大监察司法委、建德市人大常委会新安江街道工委。",
+    # The city's 人大 has 专门委员会 of its own beside the 常委会's 工作委员会.
+    "市人大财经委、市人大法制委员会、市人大常委会财经工委分别提出意见。",
+    # Landing on an island is 登陆; seats taken row by row are 按排; a file's number is no date.
+    "舰队第一次登陆该岛，随后登陆海滩。",
+    "观众按排入座，按排名先后发言。",
+    "编号为2024.1的文件已印发，文号2024.3。",
+    "第24年度报告已完成。",
     "2024.1万元，增长2024.5亿元，版本号2024.1，V2025.4。",
     "近24年来，历时24年，24年间，连续24年。",
     "他在人大工作了24年，在24年的时间里，为24名年轻干部，在24年轻干部中。",
@@ -162,6 +165,11 @@ def test_a_name_in_traditional_on_purpose_is_left_alone_only_when_listed():
     text = "鍾書閣杭州店举办读书会。"
     assert flagged("traditional", text, context=CheckContext(units=UNITS)) == [("鍾書閣", "钟书阁")]
     assert flagged("traditional", text) == []
+
+
+def test_a_source_already_in_the_explanation_is_not_said_twice():
+    (finding,) = [f for f in findings("其它事项另行通知。") if f.rule == "lexicon"]
+    assert finding.message.count("《现代汉语词典》第7版") == 1
 
 
 def test_messages_explain_and_quote_the_text():
