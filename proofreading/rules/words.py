@@ -187,7 +187,8 @@ ADVERBIALS = (
     "有力 有效 全面 广泛 充分 持续 依法 努力 全力 真正 精准 有序 高效 稳妥 逐一 "
     "实实在在 认认真真 扎扎实实 踏踏实实 不折不扣 积极主动 认真细致 尽心尽力 全心全意 有计划 有针对性 "
     "尽快 尽早 及早 逐项 逐条 全程 广泛深入 扎实有效 深入细致 积极稳妥 依法依规 规范有序 "
-    "更好 更加积极 更加主动 不断 逐渐 进一步 高质量 创造性 创新性 多渠道 全方位 精心 悉心 用心 细心"
+    "更好 更加积极 更加主动 不断 逐渐 进一步 高质量 创造性 创新性 多渠道 全方位 精心 悉心 用心 细心 "
+    "有条不紊 井然有序 深有感触 动情 感慨 语重心长 满怀深情 一丝不苟 毫不动摇 坚定不移 持之以恒 久久为功"
 ).split()
 # Verbs that are not nominal in office writing (监督, 学习, 支持 are: 广泛的支持 is right).
 VERBS = (
@@ -195,7 +196,7 @@ VERBS = (
     "掌握 发挥 提升 提高 加强 完善 保障 维护 促进 助推 融入 投入 参加 做实 推广 破解 整改 "
     "督促 跟踪 反映 展示 开拓 谋划 部署 实施 执行 走访 倾听 吸纳 采纳 办理 督办 跟进 推行 健全 "
     "构建 打造 强化 深化 优化 拓展 拓宽 用好 对接 梳理 纠正 处置 研判 引导 带动 凝聚 激发 筑牢 "
-    "守护 践行 弘扬 遵守 运用 行使 助力"
+    "守护 践行 弘扬 遵守 运用 行使 助力 说 表示 指出 介绍"
 ).split()
 # After the verb, a noun that makes the verb part of a noun phrase (积极的推动作用).
 HEAD_NOUNS = (
@@ -211,6 +212,7 @@ _NOMINAL_BEFORE = re.compile(
 _DI = re.compile("(" + "|".join(sorted(ADVERBIALS, key=len, reverse=True)) + ")的(" + "|".join(VERBS) + ")")
 _MARK = re.compile(r"[，。；：！？、,.;:!?）)”’」》]|$")
 _JOINERS = ("和", "与", "及", "或", "的", "并", "、")
+_SPEECH_VERBS = {"说", "表示", "指出", "介绍"}
 
 DEGREES = "很 十分 非常 更加 更 特别 比较 相当 格外 越来越".split()
 COMPLEMENTS = "好 扎实 出色 顺利 有效 充分 突出 到位 深入 细致 及时 精彩 红火 热烈 圆满 成功 规范 明显 有声有色 井井有条".split()
@@ -224,6 +226,12 @@ _DE = re.compile(
 # One-character verbs whose “X的” is what was X-ed (他说的很对): not a complement.
 _NOMINAL_VERBS = set("说讲写想提问谈看听")
 # Four-character complements that need no degree word: 开展的有声有色。 → 开展得有声有色.
+# Verbs of doing a job, and how well it was done, with no degree word: 做的扎实。 办的好。
+# — only at the end of a clause, where the adjective can be nothing but a complement.
+_DE_BARE = re.compile(
+    r"(?:(?<=[做办干抓搞])|(?<=开展|落实|推进|完成|组织|部署|处理|解决|办理|执行|实施|宣传))的"
+    r"(扎实有效|扎实|到位|出色|有效|顺利|圆满|及时|细致|周到|好)(?=[，。；！？,.;!?]|$)"
+)
 _DE_SET = re.compile(
     r"的(有声有色|井井有条|红红火火|扎扎实实|热火朝天|如火如荼|风生水起|有条不紊)(?=[，。；！？,.;!?]|$)"
 )
@@ -260,7 +268,12 @@ def de_di_de_hits(text: str) -> Iterator[Hit]:
         if not (is_whole_words(text, match.start(), de) and is_boundary(text, de + 1)):
             continue
         rest = text[match.end() :]
-        if _MARK.match(rest) or rest.startswith(_JOINERS):
+        if rest.startswith(_JOINERS):
+            continue
+        if _MARK.match(rest) and not (verb in _SPEECH_VERBS or len(adverbial) >= 4):
+            # 给予积极的支持。: a two-character adverbial and a verb ending the clause may be
+            # a noun phrase; a verb of saying (深有感触地说：) or a four-character
+            # adverbial (有条不紊地推进。) is not.
             continue
         if verb not in OBJECT_VERBS and rest.startswith(tuple(HEAD_NOUNS)):
             continue
@@ -278,7 +291,7 @@ def de_di_de_hits(text: str) -> Iterator[Hit]:
             "地",
             rule="de_di_de",
         )
-    for match in [*_DE.finditer(text), *_DE_SET.finditer(text)]:
+    for match in [*_DE.finditer(text), *_DE_SET.finditer(text), *_DE_BARE.finditer(text)]:
         de = match.start()
         word, flag = _word_before(text, de)
         # jieba tags some verbs as adjectives (落实 a); a noun or a pronoun is never taken.
