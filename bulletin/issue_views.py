@@ -72,6 +72,7 @@ def issue_create(request):
                 messages.success(
                     request, f"已创建{issue.year}年第{issue.number}期(总第{issue.total_number}期)。"
                 )
+                _say_if_reason_not_kept(request, form, issue)
                 return redirect("issue_assemble", pk=issue.pk)
     else:
         today = timezone.localdate()
@@ -96,6 +97,19 @@ def issue_create(request):
             "ask_reason": ask_reason or _reason_in_play(form),
         },
     )
+
+
+def _say_if_reason_not_kept(request, form, issue: Issue) -> None:
+    """A reason typed in the form that the issue does not keep is said, never dropped
+    without a word: it was not confirmed by the tick, or the numbers follow on and there is
+    nothing to explain."""
+    typed = " ".join((form.data.get("numbering_reason") or "").split())
+    if not typed or typed == issue.numbering_reason:
+        return
+    why = (
+        "没有勾选确认" if not form.cleaned_data.get("numbering_reason") else "期号与上一期连续，无需说明理由"
+    )
+    messages.warning(request, f"所填“不连续的理由”（{typed[:40]}）没有保存：{why}。")
 
 
 def _reason_in_play(form) -> bool:
@@ -126,6 +140,8 @@ def issue_settings(request, pk: int):
             form.add_error(None, str(error))
         else:
             messages.success(request, "本期信息已保存。")
+            issue.refresh_from_db(fields=["numbering_reason"])
+            _say_if_reason_not_kept(request, form, issue)
             return redirect("issue_assemble", pk=issue.pk)
     return render(
         request,

@@ -344,3 +344,40 @@ def test_the_assembly_page_says_what_is_wrong_and_shows_the_reason(
     update_issue(actor=editor, issue=sixteenth, numbering_reason="第15期撤销")
     page = client.get(reverse("issue_assemble", args=[sixteenth.pk])).content.decode()
     assert "已确认，理由：第15期撤销" in page and "刊发前请改正" not in page
+
+
+def test_a_reason_the_issue_does_not_keep_is_said_not_dropped(
+    client_for, editor, publication, this_years_fourteenth
+):
+    client = client_for(editor)
+    # Typed, not ticked, numbers in sequence: created, and told the reason was not kept.
+    page = client.post(
+        reverse("issue_create"),
+        form_data(publication, 15, 705, numbering_reason="上半年停刊两期"),
+        follow=True,
+    )
+    issue = Issue.objects.get(number=15)
+    assert issue.numbering_reason == ""
+    assert "所填“不连续的理由”（上半年停刊两期）没有保存：没有勾选确认。" in page.content.decode()
+    # Ticked and typed while the numbers follow on: nothing to explain, and said so.
+    page = client.post(
+        reverse("issue_settings", args=[issue.pk]),
+        form_data(publication, 15, 705, numbering_confirmed="on", numbering_reason="上半年停刊两期"),
+        follow=True,
+    )
+    issue.refresh_from_db()
+    assert issue.numbering_reason == ""
+    assert "没有保存：期号与上一期连续，无需说明理由。" in page.content.decode()
+
+
+def test_the_published_issue_page_shows_the_reason_to_editors_only(
+    client_for, editor, contributor, publication, fourteenth
+):
+    fifteenth = new(editor, publication, 15, 710, numbering_reason=REASON)
+    Issue.objects.filter(pk=fifteenth.pk).update(status=Issue.Status.PUBLISHED)
+    said = f"期号与上一期不连续，编辑已确认，理由：{REASON}"
+    assert said in client_for(editor).get(reverse("archive_issue", args=[fifteenth.pk])).content.decode()
+    assert (
+        said
+        not in client_for(contributor).get(reverse("archive_issue", args=[fifteenth.pk])).content.decode()
+    )
