@@ -55,8 +55,16 @@ class IssueForm(forms.ModelForm):
             "distribution": "“送：”之后的内容，每行一段。",
         }
         error_messages = {
-            "number": {"required": "请填写期号。", "invalid": "期号必须是正整数。"},
-            "total_number": {"required": "请填写总期号。", "invalid": "总期号必须是正整数。"},
+            "number": {
+                "required": "请填写期号。",
+                "invalid": "期号必须是正整数。",
+                "min_value": "期号必须从 1 起。",
+            },
+            "total_number": {
+                "required": "请填写总期号。",
+                "invalid": "总期号必须是正整数。",
+                "min_value": "总期号必须从 1 起。",
+            },
             "date": {
                 "required": "请填写出刊日期。",
                 "invalid": "日期格式不正确，请按 2024-10-25 的格式填写。",

@@ -293,7 +293,16 @@ def similar_to_each(
             measured = similarity.overlap(shingle_set, shingles_of[other_id])
             if measured.containment >= floor and measured.shared >= FEWEST_SHARED:
                 scored.append((measured, others[other_id]))
-        scored.sort(key=lambda pair: (-pair[0].containment, -pair[0].jaccard, pair[1].pk))
+        # Most shared first; at the same shown percentage the printed piece before a pending
+        # one (a re-send of what was printed is what the editor must hear of first).
+        scored.sort(
+            key=lambda pair: (
+                -round(pair[0].containment, 2),
+                pair[1].status != S.PUBLISHED,
+                -pair[0].jaccard,
+                pair[1].pk,
+            )
+        )
         for measured, other in scored[:top]:
             placement = getattr(other, "placement", None)
             label = f"{placement.issue.year}年第{placement.issue.number}期" if placement is not None else ""
