@@ -231,6 +231,8 @@ def _grow(editor, contributor, other_contributor, publication, n: int, start: in
         actor=editor,
         publication=publication,
         date=datetime.date(2024, 1 + start % 12, 1),
+        number=start,
+        total_number=100 + start,
         # Numbered in before the 2025 draft the test made first: out of sequence, on purpose.
         numbering_reason="补编上年各期",
     )
@@ -257,7 +259,15 @@ def test_page_query_counts_do_not_grow_with_the_data(
     for user in (editor, contributor, reader):
         clients[user.pk] = Client()
         clients[user.pk].force_login(user)
-    draft = create_issue(actor=editor, publication=publication, date=datetime.date(2025, 3, 1))
+    # A 总期号 well above the 2024 issues made below: 总期号 only grows with (year, 期号).
+    draft = create_issue(
+        actor=editor,
+        publication=publication,
+        date=datetime.date(2025, 3, 1),
+        number=1,
+        total_number=900,
+        numbering_reason="先编次年第1期",
+    )
     pages = [
         (editor, reverse("review_queue"), {}),
         (editor, reverse("review_queue"), {"q": "待审", "status": "submitted"}),
