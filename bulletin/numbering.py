@@ -34,6 +34,18 @@ def propose_numbers(*, publication: Publication, year: int) -> tuple[int, int]:
     return number, total
 
 
+def numbers_of(issue: Issue) -> dict:
+    """An issue's numbers as ``numbers_taken`` and ``sequence_problems`` take them (the
+    issue itself left out of the comparison)."""
+    return {
+        "publication": issue.publication,
+        "year": issue.year,
+        "number": issue.number,
+        "total_number": issue.total_number,
+        "exclude": issue,
+    }
+
+
 def numbers_taken(
     *, publication: Publication, year: int, number: int, total_number: int, exclude: Issue | None = None
 ) -> list[str]:

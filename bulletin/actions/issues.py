@@ -20,6 +20,7 @@ from bulletin.models import Issue, Placement, Publication
 from bulletin.numbering import (
     NUMBERING_REASON_ASKED,
     number_bounds,
+    numbers_of,
     numbers_taken,
     propose_numbers,
     sequence_problems,
@@ -157,24 +158,12 @@ def update_issue(*, actor, issue: Issue, **fields) -> Issue:
         number=issue.number,
         total_number=issue.total_number,
         exclude=issue,
-    ) or numbers_taken(
-        publication=issue.publication,
-        year=issue.year,
-        number=issue.number,
-        total_number=issue.total_number,
-        exclude=issue,
-    )
+    ) or numbers_taken(**numbers_of(issue))
     if problems:
         raise IssueActionError("".join(problems))
     slips = []
     if any(before[name] != _issue_state(issue)[name] for name in NUMBERING_FIELDS):
-        slips = sequence_problems(
-            publication=issue.publication,
-            year=issue.year,
-            number=issue.number,
-            total_number=issue.total_number,
-            exclude=issue,
-        )
+        slips = sequence_problems(**numbers_of(issue))
         issue.numbering_reason = _reason_for(slips, issue.numbering_reason)
     _check_fields(issue)
     issue.save()

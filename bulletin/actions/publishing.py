@@ -20,7 +20,7 @@ from bulletin.actions.common import (
 )
 from bulletin.documents import build_document
 from bulletin.models import Issue, IssuePdf
-from bulletin.numbering import sequence_problems
+from bulletin.numbering import numbers_of, numbers_taken, sequence_problems
 from bulletin.printed_text import freeze_printed_texts
 from bulletin.queries import earlier_in_assembly
 from bulletin.renders import (
@@ -159,17 +159,18 @@ def _confirm_order(issue: Issue, confirmed: bool) -> None:
 
 def _check_sequence(issue: Issue) -> list[str]:
     """The issue's sequence slips (bulletin.numbering.sequence_problems); IssueActionError
-    when there are some and the issue has no recorded reason. Imported issues keep the
+    when there are some and the issue has no recorded reason, and whatever the reason for
+    a number taken or a 总期号 out of order (``numbers_taken``). Imported issues keep the
     back-issue import's own rules and are not checked."""
     if issue.origin != Issue.Origin.ASSEMBLED:
         return []
-    slips = sequence_problems(
-        publication=issue.publication,
-        year=issue.year,
-        number=issue.number,
-        total_number=issue.total_number,
-        exclude=issue,
-    )
+    # A number another issue took since, or a 总期号 out of order: no reason lifts these.
+    taken = numbers_taken(**numbers_of(issue))
+    if taken:
+        raise IssueActionError(
+            "期号核对未通过，本期未刊发：" + "".join(taken) + "请在“本期信息”中改正后再刊发。"
+        )
+    slips = sequence_problems(**numbers_of(issue))
     if slips and not issue.numbering_reason:
         raise IssueActionError(
             "期号核对未通过，本期未刊发："

@@ -381,3 +381,19 @@ def test_the_published_issue_page_shows_the_reason_to_editors_only(
         said
         not in client_for(contributor).get(reverse("archive_issue", args=[fifteenth.pk])).content.decode()
     )
+
+
+def test_publishing_refuses_a_total_out_of_order_whatever_the_reason(
+    editor, contributor, publication, fourteenth, media_in_tmp
+):
+    fifteenth = new(editor, publication, 15, 705)
+    place(editor, fifteenth, adopted_piece(editor, contributor, "西湖区：代表联络站建设"), "助力攻坚")
+    # Left so by older data: 总第74期 after 总第704期, with a reason.
+    Issue.objects.filter(pk=fifteenth.pk).update(total_number=74, numbering_reason=REASON)
+    fifteenth.refresh_from_db()
+    with pytest.raises(
+        IssueActionError, match="本期未刊发：总期号应随期号递增：前面的2024年第14期已是总第704期"
+    ):
+        publish_issue(actor=editor, issue=fifteenth)
+    fifteenth.refresh_from_db()
+    assert fifteenth.status == Issue.Status.DRAFT
