@@ -4,7 +4,6 @@ shows the current text with the refused text beside it, kept once however often 
 
 import random
 import re
-import time
 
 import pytest
 from django.urls import reverse
@@ -120,20 +119,12 @@ def _long_bodies(rng, paragraphs: int, length: int, rate: float) -> tuple[str, s
         "500-rewritten",
     ],
 )
-def test_long_bodies_with_many_changes_compare_fast_and_lose_nothing(paragraphs, length, rate):
-    """A 5,000-character body with many changes is compared in a fraction of a second (it
-    took 0.3-0.5 s of CPU here and 1-3 s on the versions page under load; now 0.02-0.12 s),
-    and the marked text still gives back both sides exactly."""
+def test_long_bodies_with_many_changes_lose_nothing(paragraphs, length, rate):
+    """A 5,000-character body with many changes is compared without losing a character:
+    the marked text gives back both sides exactly. (How fast is bench/versions.py's.)"""
     rng = random.Random(7)
     old, new = _long_bodies(rng, paragraphs, length, rate)
-    # The best of three: the suite runs on both cores, and a neighbour's work can cost this
-    # process a little CPU time (cache misses); the bound itself stays.
-    spent = []
-    for _ in range(3):
-        started = time.process_time()
-        marked = str(diff_html(old, new))
-        spent.append(time.process_time() - started)
-    assert min(spent) < 0.2, f"{min(spent):.2f} s of CPU"
+    marked = str(diff_html(old, new))
     assert _side(marked, "ins") == re.sub(r"<[^>]+>", "", old)
     assert _side(marked, "del") == re.sub(r"<[^>]+>", "", new)
 
