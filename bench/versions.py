@@ -5,7 +5,8 @@ changes — the worst cases of the 版本记录 page; prints one JSON line.
 
 Each case is compared 5 times in one warm process; the figure is the median CPU time
 (``time.process_time``) in seconds. The bodies are random text over a small alphabet (the
-hardest case for a token diff: every token matches everywhere), made with a fixed seed:
+hardest case for a token diff: every token matches everywhere), made with a fixed seed by
+the version tests' own maker (tests/submissions/test_versions.py):
 
 one_5000_10pc   one 5,000-character paragraph, about 10 % of characters changed
 one_5000_30pc   the same, 30 % changed
@@ -28,7 +29,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNS = 5
-ALPHABET = "人大代表监督工作会议常委会审议报告区县市街道民生实事项目推进落实情况调研座谈，。"
 CASES = {
     "one_5000_10pc": (1, 5000, 0.1),
     "one_5000_30pc": (1, 5000, 0.3),
@@ -37,39 +37,18 @@ CASES = {
 }
 
 
-def _edit(text: str, rate: float, rng: random.Random) -> str:
-    out = []
-    for char in text:
-        roll = rng.random()
-        if roll < rate / 3:
-            continue
-        if roll < 2 * rate / 3:
-            out.append(rng.choice(ALPHABET))
-        elif roll < rate:
-            out.append(char + rng.choice(ALPHABET))
-        else:
-            out.append(char)
-    return "".join(out)
-
-
-def bodies(paragraphs: int, length: int, rate: float) -> tuple[str, str]:
-    rng = random.Random(7)
-    old = ["".join(rng.choice(ALPHABET) for _ in range(length)) for _ in range(paragraphs)]
-    new = [_edit(p, rate, rng) if rate < 1 else "".join(rng.sample(p, len(p))) for p in old]
-    return "".join(f"<p>{p}</p>" for p in old), "".join(f"<p>{p}</p>" for p in new)
-
-
 def main() -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
     django.setup()
+    from tests.submissions.test_versions import _long_bodies
     from text.diff import diff_html
 
     result = {}
     for name, shape in CASES.items():
-        old, new = bodies(*shape)
+        old, new = _long_bodies(random.Random(7), *shape)
         diff_html(old, new)  # warm-up
         spent = []
         for _ in range(RUNS):
