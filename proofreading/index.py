@@ -302,3 +302,11 @@ def sample_index() -> SampleIndex:
         index.rows, index.newest = state["rows"], state["newest"]
         _indexes[alias] = index
         return index
+
+
+def forget_sample_indexes() -> None:
+    """Drop this process's in-memory samples, so the next lookup reads every row: after a
+    database was restored or rolled back under a running process (the test suite's
+    per-test transactions), when the cached rows no longer say what the table holds."""
+    with _index_lock:
+        _indexes.clear()

@@ -2,6 +2,7 @@ import pytest
 
 from accounts.actions import create_account
 from accounts.models import Role, Unit
+from proofreading.index import forget_sample_indexes
 
 PASSWORD = "Zhang-San-2024!"
 
@@ -10,6 +11,14 @@ PASSWORD = "Zhang-San-2024!"
 def fast_password_hashing(settings):
     # PBKDF2's deliberate slowness is for production; tests hash hundreds of passwords.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_sample_index():
+    """Each test starts with no 查重 samples in memory: the rows an earlier test indexed
+    were rolled back, and a cache that still counts them would cost one test's first
+    lookups an extra read (query counts would depend on which test ran before)."""
+    forget_sample_indexes()
 
 
 @pytest.fixture(autouse=True)
