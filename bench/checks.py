@@ -76,6 +76,7 @@ from proofreading.index import refresh_index  # noqa: E402
 from proofreading.models import Fingerprint, ProofreadingOptions  # noqa: E402
 from proofreading.queries import similar_pieces, warn_from  # noqa: E402
 from submissions.models import Submission  # noqa: E402
+from tests.proofreading.dedupe_copies import condense  # noqa: E402
 from tests.proofreading_labelled import CONTEXT, seed_issue  # noqa: E402
 
 PIECES, COPIES, OTHERS_ASKED = 6000, 60, 100
@@ -109,30 +110,6 @@ def sentence_pool() -> list[str]:
                             seen.add(similarity.letters(s))
                             pool.append(s)
     return pool
-
-
-def condense(sentence: str, rng: random.Random) -> str:
-    """The sentence shortened to 70–85 % of its characters the way a brief is written from
-    an article: a clause dropped where there are several, then words (2–4 characters)."""
-    keep = rng.uniform(0.70, 0.85) * len(sentence)
-    end = sentence[-1]
-    clauses = re.split(r"(?<=[，；])", sentence[:-1])
-    while len(clauses) > 2:
-        i = rng.randrange(1, len(clauses))  # the first clause carries the subject
-        if sum(map(len, clauses)) - len(clauses[i]) + 1 < keep:
-            break
-        del clauses[i]
-    text = "".join(clauses).rstrip("，；")
-    tries = 0
-    while len(text) + 1 > keep and tries < 50:
-        tries += 1
-        size = rng.randint(2, 4)
-        if len(text) <= size + 4:
-            break
-        at = rng.randrange(1, len(text) - size)
-        if not re.search(r"[，；、“”《》]", text[at : at + size]):
-            text = text[:at] + text[at + size :]
-    return text + end
 
 
 def build(rng: random.Random) -> dict[str, list[tuple[int, int]]]:
