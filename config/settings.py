@@ -102,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # /healthz and /healthz/live answer here, before anything that may read the database.
+    "service.middleware.HealthCheckMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -292,6 +294,10 @@ BULLETIN_DAILY_JOBS = {
     "prune_db_task_results": os.environ.get("BULLETIN_JOB_TIME_PRUNE_TASKS", "03:50"),
 }
 BULLETIN_SCHEDULER = env_bool("BULLETIN_SCHEDULER", True)
+# Monitoring sends "Authorization: Bearer <token>" to /healthz to read the details (worker
+# processes, queue depth, errors); others, except requests made on the server itself, read
+# only ok/unavailable. Empty: details only on the server itself.
+BULLETIN_HEALTH_TOKEN = os.environ.get("BULLETIN_HEALTH_TOKEN", "").strip()
 # When nginx serves stored PDFs itself (X-Accel-Redirect), the internal location that maps
 # to MEDIA_ROOT, e.g. "/protected-media/". Empty: the app streams the file.
 BULLETIN_X_ACCEL_PREFIX = os.environ.get("BULLETIN_X_ACCEL_PREFIX", "").strip()

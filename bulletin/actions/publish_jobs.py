@@ -17,8 +17,7 @@ from bulletin.renders import (
     stored_pdf_for,
 )
 from bulletin.tasks import publish_issue as publish_task
-from service.models import WorkerHeartbeat
-from service.worker import HEARTBEAT_FRESH_SECONDS
+from service.worker import HEARTBEAT_FRESH_SECONDS, live_worker_ids
 
 
 def request_publication(
@@ -90,8 +89,8 @@ def _publish_job_abandoned(job: PublishJob) -> bool:
     request; a queue without workers is waiting, not abandoned). The job's task row is
     found by its job_id. It is abandoned when that row is finished although the job is
     not (the task raised before recording an outcome), when the row is running but none
-    of the workers that claimed it has a heartbeat younger than HEARTBEAT_FRESH_SECONDS
-    (killed, or the machine went down), or when no row exists that long after the request
+    of the workers that claimed it is alive (service.worker.worker_alive: killed, or the
+    machine went down), or when no row exists that long after the request
     (the enqueue after commit was lost).
     """
     from django_tasks_db import DatabaseBackend
@@ -110,9 +109,7 @@ def _publish_job_abandoned(job: PublishJob) -> bool:
     if task.status == "READY":
         return False
     if task.status == "RUNNING":
-        return not WorkerHeartbeat.objects.filter(
-            worker_id__in=task.worker_ids, seen_at__gte=fresh_since
-        ).exists()
+        return not live_worker_ids().intersection(task.worker_ids)
     return True  # SUCCESSFUL or FAILED, yet the job has no outcome
 
 
