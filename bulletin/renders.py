@@ -36,6 +36,7 @@ from printing.document import IssueDocument
 from printing.render import render_pdf
 from printing.verify import Finding, PdfCheck, verify_pdf
 from service.worker import live_worker_ids
+from web.storage import DISK_FULL_MESSAGE, is_disk_full
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,8 @@ def storage_failure_message(error: OSError) -> str:
     """What the editor reads when a rendered PDF cannot be written to the storage: not a
     typesetting failure, and no server path (OSError.strerror only, e.g. "No space left
     on device")."""
+    if is_disk_full(error):
+        return f"PDF 已排好，但{DISK_FULL_MESSAGE}"
     reason = error.strerror or type(error).__name__
     return f"PDF 已排好，但无法存入文件存储（{reason}）。请管理员检查存储空间和写入权限后重试。"
 

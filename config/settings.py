@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.errors.ChineseErrorPagesMiddleware",
+    # A write refused for want of disk space is a Chinese page saying so, not a 500.
+    "service.middleware.DiskFullMiddleware",
     # Last, as django-axes asks: it turns a lockout raised during login into its page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -222,8 +224,10 @@ FILE_UPLOAD_HANDLERS = [
 # The file system by default (a shared mount when several machines serve); any other
 # backend, e.g. an S3-compatible store through django-storages, by its dotted path and a
 # JSON object of its options. See docs/operations.md, "Several machines".
+# The file system storage writes each file under a temporary name and renames it when
+# whole (web.storage): a full disk leaves no empty or half-written file behind.
 STORAGE_BACKEND = os.environ.get("BULLETIN_STORAGE_BACKEND", "").strip() or (
-    "django.core.files.storage.FileSystemStorage"
+    "web.storage.AtomicFileSystemStorage"
 )
 try:
     STORAGE_OPTIONS = json.loads(os.environ.get("BULLETIN_STORAGE_OPTIONS", "").strip() or "{}")
