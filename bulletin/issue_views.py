@@ -441,6 +441,8 @@ def _job_status(job: PublishJob) -> dict:
         "progress": progress,
         "expected_ms": expected,
         "error": job.error,
+        # Taken up again by itself after its worker or the database went away.
+        "note": job.error if job.resumed and not job.is_finished else "",
         "pdf_url": reverse("issue_publish_job", args=[job.issue_id, job.pk]),
     }
 

@@ -5,7 +5,7 @@ dead worker left (run from the worker's housekeeping, service.hooks).
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from bulletin.actions.common import IssueActionError, _lock_draft, _require_editor
@@ -77,9 +77,15 @@ def request_correction(*, actor, issue: Issue, note: str) -> PublishJob:
     return job
 
 
-# What the editor reads when the worker that ran a 刊发 (or 更正) went away before finishing.
+# What the editor reads when the worker that ran a 刊发 (or 更正) went away before finishing
+# and the job has already been taken up again MAX_RESUMES times.
 ABANDONED_PUBLISH_MESSAGE = "后台任务进程在处理时中断（已停止或重启），本期未刊发，仍在编排中。请重新刊发。"
 ABANDONED_CORRECTION_MESSAGE = "后台任务进程在处理时中断（已停止或重启），未生成更正版。请重新提交更正。"
+# A job whose worker died or lost the database is taken up again by itself this many times
+# (a database that was down, a worker restarted by a deploy); after that it fails with the
+# message above, so a 刊发 that kills its worker every time does not loop.
+MAX_RESUMES = 3
+RESUMED_NOTE = "后台任务进程或数据库曾中断，已自动重新排队，无需再次点击。"
 
 
 def _publish_job_abandoned(job: PublishJob) -> bool:
@@ -118,9 +124,11 @@ def settle_abandoned_publish_jobs(*, issue: Issue | None = None) -> list[Publish
     true outcome.
 
     A job whose publication committed before its worker died is done (the issue is
-    已刊发, or the correction's PDF version exists); any other is failed with the reason,
-    so the page stops waiting and a new 刊发 can be asked for. Its task row, left running
-    by the dead worker, is marked failed too. Returns the jobs settled. Called by the
+    已刊发, or the correction's PDF version exists); any other is queued again by itself
+    (its worker was killed or restarted, or the database went away mid-job), at most
+    MAX_RESUMES times, and after that failed with the reason, so the page stops waiting and
+    a new 刊发 can be asked for. Its task row, left running by the dead worker, is marked
+    failed. Returns the jobs settled. Called by the
     刊发中 page, by request_publication/request_correction and by the worker's housekeeper.
     """
     settled = []
@@ -140,11 +148,22 @@ def settle_abandoned_publish_jobs(*, issue: Issue | None = None) -> list[Publish
             else:
                 done = job.issue.is_published
                 message = ABANDONED_PUBLISH_MESSAGE
-            job.status = PublishJob.Status.DONE if done else PublishJob.Status.FAILED
-            job.error = "" if done else message
-            job.finished_at = timezone.now()
-            job.save(update_fields=["status", "error", "finished_at"])
             _fail_dead_task(job.pk)
+            if not done and job.resumed < MAX_RESUMES:
+                # Taken up again: a new task row in this transaction (the database backend,
+                # the only one under which a job is found abandoned), so the page keeps
+                # following the same job and nobody has to click 刊发 again.
+                job.status = PublishJob.Status.QUEUED
+                job.resumed += 1
+                job.error = RESUMED_NOTE
+                job.started_at = None
+                job.save(update_fields=["status", "resumed", "error", "started_at"])
+                publish_task.enqueue(job_id=job.pk)
+            else:
+                job.status = PublishJob.Status.DONE if done else PublishJob.Status.FAILED
+                job.error = "" if done else message
+                job.finished_at = timezone.now()
+                job.save(update_fields=["status", "error", "finished_at"])
         settled.append(job)
     return settled
 
@@ -189,6 +208,11 @@ def run_publish_job(*, job_id: int) -> PublishJob:
             )
     except (IssueActionError, PermissionDenied) as error:
         outcome = {"status": PublishJob.Status.FAILED, "error": str(error)}
+    except DatabaseError:
+        # The database went away mid-job: nothing to record now (or nowhere to record it).
+        # The job stays unfinished; once the database answers again the housekeeping finds
+        # its task ended without an outcome and queues it again (settle_abandoned_publish_jobs).
+        raise
     except Exception as error:  # a render that broke: the editor sees why, nothing is published
         outcome = {"status": PublishJob.Status.FAILED, "error": f"排版失败：{type(error).__name__}: {error}"}
     else:

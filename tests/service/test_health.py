@@ -2,16 +2,15 @@
 the failed check, never a 500; the details go only to monitoring (a bearer token, or a
 request made on the server itself)."""
 
-import contextlib
 import datetime
 import os
 import socket
 
 import pytest
-from django.db import connections
 from django.utils import timezone
 
 from service.models import WorkerHeartbeat
+from tests.db_outage import database_down
 
 REMOTE = {"REMOTE_ADDR": "203.0.113.7"}
 TOKEN = "s3cret-monitoring-token"
@@ -21,33 +20,6 @@ TOKEN = "s3cret-monitoring-token"
 def media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.BULLETIN_HEALTH_TOKEN = TOKEN
-
-
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextlib.contextmanager
-def database_down(tmp_path):
-    """The default connection pointed at a database that is not there: PostgreSQL on a
-    port nobody listens on, SQLite in a directory that does not exist."""
-    connection = connections["default"]
-    saved = dict(connection.settings_dict)
-    connection.close()
-    if connection.vendor == "sqlite":
-        connection.settings_dict["NAME"] = str(tmp_path / "no-such-dir" / "db.sqlite3")
-    else:
-        connection.settings_dict.update(HOST="127.0.0.1", PORT=closed_port())
-        connection.settings_dict.setdefault("OPTIONS", {})
-        connection.settings_dict["OPTIONS"] = {**saved.get("OPTIONS", {}), "connect_timeout": 2}
-    try:
-        yield
-    finally:
-        connection.close()
-        connection.settings_dict.clear()
-        connection.settings_dict.update(saved)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
