@@ -14,9 +14,9 @@ from django.db import connection
 from django.urls import reverse
 
 from bulletin import renders
+from bulletin.actions import publish_jobs
 from bulletin.actions.common import IssueActionError
 from bulletin.actions.issues import create_issue
-from bulletin.actions import publish_jobs
 from bulletin.actions.publish_jobs import request_publication, run_publish_job
 from bulletin.actions.publishing import publish_issue
 from bulletin.models import DraftRender, Issue, IssuePdf, Publication, PublishJob
