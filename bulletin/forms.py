@@ -135,7 +135,13 @@ class IssueForm(forms.ModelForm):
         pass
 
 
+# Session key under which a 更正 note refused for a conflict waits to be offered again.
+CORRECTION_NOTE_KEY = "correction_note:{}"
+
+
 class CorrectionForm(forms.Form):
+    # The PDF version the page showed: a 更正 made since then is named instead of stacked.
+    pdf_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=MAX_ID)
     note = forms.CharField(
         label="更正说明",
         max_length=200,

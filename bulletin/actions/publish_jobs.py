@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from bulletin.actions.common import IssueActionError, _lock_draft, _require_editor
+from bulletin.actions.common import CorrectionConflict, IssueActionError, _lock_draft, _require_editor
 from bulletin.actions.publishing import _check_sequence, _confirm_order, correct_issue, publish_issue
 from bulletin.documents import build_document
 from bulletin.models import Issue, IssuePdf, PublishJob
@@ -49,8 +49,17 @@ def request_publication(
     return job
 
 
-def request_correction(*, actor, issue: Issue, note: str) -> PublishJob:
-    """更正 from the page: checked now, rendered and stored by the worker (correct_issue)."""
+def request_correction(
+    *, actor, issue: Issue, note: str, expected_pdf_version: int | None = None
+) -> PublishJob:
+    """更正 from the page: checked now, rendered and stored by the worker (correct_issue).
+
+    Two editors correcting at once: the second is told, never silently merged into the
+    first. A 更正 already under way by someone else (or with another note), or a PDF version
+    newer than ``expected_pdf_version`` (the version the page showed: a 更正 was made since),
+    raises CorrectionConflict naming who and what; the same editor's double click returns
+    the job under way.
+    """
     _require_editor(actor)
     note = (note or "").strip()
     if not note:
@@ -60,11 +69,31 @@ def request_correction(*, actor, issue: Issue, note: str) -> PublishJob:
         issue = Issue.objects.select_for_update().get(pk=issue.pk)
         if issue.status != Issue.Status.PUBLISHED:
             raise IssueActionError("只有已刊发的期才能更正；未刊发的期请直接修改后刊发。")
-        job = issue.publish_jobs.exclude(
-            status__in=[PublishJob.Status.DONE, PublishJob.Status.FAILED]
-        ).first()
+        job = (
+            issue.publish_jobs.exclude(status__in=[PublishJob.Status.DONE, PublishJob.Status.FAILED])
+            .select_related("requested_by")
+            .first()
+        )
         if job is not None:
-            return job
+            if (
+                job.kind == PublishJob.Kind.CORRECT
+                and job.requested_by_id == actor.pk
+                and job.note == note[:200]
+            ):
+                return job  # a double click
+            raise CorrectionConflict(
+                f"{job.requested_by.display_name}已于 {timezone.localtime(job.requested_at):%H:%M} 提交了更正"
+                f"（{job.note or '刊发'}），正在生成新版本。您的更正说明尚未提交，已保留在下方；"
+                "请等其完成、查看新版本后，再决定是否提交。"
+            )
+        latest = issue.pdfs.select_related("created_by").order_by("-version").first()
+        if expected_pdf_version is not None and latest is not None and latest.version != expected_pdf_version:
+            who = latest.created_by.display_name if latest.created_by else "另一位编辑"
+            raise CorrectionConflict(
+                f"您打开本页后，{who}已于 {timezone.localtime(latest.created_at):%H:%M} 完成了一次更正"
+                f"（第 {latest.version} 版：{latest.note or '无说明'}）。您的更正说明尚未提交，已保留在下方；"
+                "请先查看新版本，确认仍需更正后再提交。"
+            )
         job = PublishJob.objects.create(
             issue=issue,
             requested_by=actor,
