@@ -3,8 +3,10 @@
 from django import forms
 
 from bulletin.forms import MAX_BACK_ISSUE_BYTES
+from text.forms import refuses_markup
 
 
+@refuses_markup()
 class BackIssueForm(forms.Form):
     """A back issue's text: uploaded as a file, or pasted/corrected in the text box."""
 
