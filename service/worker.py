@@ -58,17 +58,27 @@ def process_alive(pid: int) -> bool:
     return state not in {"Z", "X"}
 
 
+def pid_namespace() -> str:
+    """This process's pid namespace ("pid:[4026531836]"); "" where /proc does not say."""
+    try:
+        return os.readlink("/proc/self/ns/pid")[:64]
+    except OSError:
+        return ""
+
+
 def worker_alive(heartbeat: WorkerHeartbeat, *, now=None) -> bool:
     """Whether the worker behind a heartbeat row is still there.
 
-    Every worker must have beaten within HEARTBEAT_FRESH_SECONDS. One on this host must
-    also still have its process: a worker killed outright (SIGKILL, the OOM killer) cannot
+    Every worker must have beaten within HEARTBEAT_FRESH_SECONDS. One on this host (same
+    host name and pid namespace, so a container sharing the host name is not mistaken for
+    it) must also still have its process: a worker killed outright (SIGKILL, the OOM killer) cannot
     remove its row, and this tells within a second instead of after the stale window.
     """
     now = now or timezone.now()
     if (now - heartbeat.seen_at).total_seconds() > HEARTBEAT_FRESH_SECONDS:
         return False
-    if heartbeat.hostname == socket.gethostname()[:128]:
+    here = pid_namespace()
+    if heartbeat.hostname == socket.gethostname()[:128] and here and heartbeat.pid_namespace == here:
         return process_alive(heartbeat.pid)
     return True
 
@@ -122,6 +132,7 @@ class BoundedWorker(Worker):
             defaults={
                 "hostname": socket.gethostname()[:128],
                 "pid": os.getpid(),
+                "pid_namespace": pid_namespace(),
                 "started_at": self.started_at,
                 "seen_at": timezone.now(),
                 "tasks_done": self._run_tasks,

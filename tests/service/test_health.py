@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from service.models import WorkerHeartbeat
+from service.worker import pid_namespace
 from tests.db_outage import database_down
 
 REMOTE = {"REMOTE_ADDR": "203.0.113.7"}
@@ -58,7 +59,12 @@ def test_a_storage_that_cannot_be_written_is_a_failed_check(client, settings, tm
 def alive_worker():
     now = timezone.now()
     return WorkerHeartbeat.objects.create(
-        worker_id="here", hostname=socket.gethostname(), pid=os.getpid(), started_at=now, seen_at=now
+        worker_id="here",
+        hostname=socket.gethostname(),
+        pid_namespace=pid_namespace(),
+        pid=os.getpid(),
+        started_at=now,
+        seen_at=now,
     )
 
 
@@ -95,10 +101,26 @@ def test_a_heartbeat_of_a_process_that_is_gone_is_not_a_live_worker(client):
     now = timezone.now()
     gone_pid = 2**22 + 12345  # above any pid_max in use: no such process
     WorkerHeartbeat.objects.create(
-        worker_id="gone", hostname=socket.gethostname(), pid=gone_pid, started_at=now, seen_at=now
+        worker_id="gone",
+        hostname=socket.gethostname(),
+        pid_namespace=pid_namespace(),
+        pid=gone_pid,
+        started_at=now,
+        seen_at=now,
     )
     report = client.get("/healthz")
     assert report.status_code == 503 and "is gone" in report.json()["checks"]["worker"]["error"]
+    # Another container with the same host name: its pids are not ours to look up.
+    WorkerHeartbeat.objects.create(
+        worker_id="container",
+        hostname=socket.gethostname(),
+        pid_namespace="pid:[1]",
+        pid=gone_pid,
+        started_at=now,
+        seen_at=now,
+    )
+    assert client.get("/healthz").status_code == 200
+    WorkerHeartbeat.objects.filter(worker_id="container").delete()
     WorkerHeartbeat.objects.create(
         worker_id="elsewhere", hostname="web2", pid=gone_pid, started_at=now, seen_at=now
     )
