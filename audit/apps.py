@@ -11,3 +11,6 @@ class AuditConfig(AppConfig):
         # django-axes, which announce them only by signals; everything else is recorded by
         # the action that does it.
         from audit import signals  # noqa: F401
+        from audit.retention import retention_days
+
+        retention_days()  # a retention below the legal minimum stops the start
