@@ -119,3 +119,34 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("审计日志只能追加，不能删除。")
+
+
+class RefusalTally(models.Model):
+    """Refused requests (403, CSRF) counted per kind, person or address, path and minute.
+
+    The first refusal of each is written to the audit log at once; the others of that minute
+    become one summary row when the minute is over (audit.refusals), so a flood of refused
+    requests cannot grow the log without bound. Not part of the log itself: rows here are
+    counted up and removed.
+    """
+
+    kind = models.CharField(max_length=32)
+    who = models.CharField(max_length=200)
+    path = models.CharField(max_length=200)
+    minute = models.DateTimeField()
+    count = models.PositiveIntegerField(default=1)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150, blank=True)
+    address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "被拒请求计数"
+        verbose_name_plural = "被拒请求计数"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "who", "path", "minute"], name="one_tally_per_minute")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.minute:%Y-%m-%d %H:%M} {self.who} {self.path} ×{self.count}"

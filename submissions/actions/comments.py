@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from accounts.models import Role, User
+from audit.records import Kind, record
 from submissions import permissions
 from submissions.actions.common import SubmissionActionError, _tell_editors, _tell_reviewers, _tell_unit
 from submissions.models import Comment, Submission
@@ -17,6 +18,7 @@ def add_comment(*, actor: User, submission: Submission, text: str) -> Comment:
     if not text:
         raise SubmissionActionError("留言不能为空。")
     comment = Comment.objects.create(submission=submission, author=actor, text=text)
+    record(Kind.COMMENT_ADDED, actor=actor, obj=submission, after={"comment": comment.pk}, message=text[:500])
     # The editor and a unit's 审核人 talk to the unit's writers. The writers talk to whoever
     # has the piece: the unit's 审核人 while it waits for 审签 (or never reached the editor),
     # the editor once it has arrived there.
