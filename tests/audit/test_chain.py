@@ -152,7 +152,7 @@ def test_a_retention_below_six_months_is_refused(settings, days):
         retention_days()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_writers_do_not_fork_the_chain():
     errors = []
 
