@@ -18,7 +18,6 @@ def add_comment(*, actor: User, submission: Submission, text: str) -> Comment:
     if not text:
         raise SubmissionActionError("留言不能为空。")
     comment = Comment.objects.create(submission=submission, author=actor, text=text)
-    record(Kind.COMMENT_ADDED, actor=actor, obj=submission, after={"comment": comment.pk}, message=text[:500])
     # The editor and a unit's 审核人 talk to the unit's writers. The writers talk to whoever
     # has the piece: the unit's 审核人 while it waits for 审签 (or never reached the editor),
     # the editor once it has arrived there.
@@ -29,4 +28,6 @@ def add_comment(*, actor: User, submission: Submission, text: str) -> Comment:
     else:
         tell = _tell_reviewers
     tell(submission, actor, f"{actor.display_name}在《{submission.title}》留言：{text[:60]}")
+    # Last: the audit chain's lock is held until commit (docs/developer/concurrency.md).
+    record(Kind.COMMENT_ADDED, actor=actor, obj=submission, after={"comment": comment.pk}, message=text[:500])
     return comment

@@ -30,17 +30,18 @@ def create_commission(
         topic=topic, requirements=requirements, deadline=deadline, created_by=actor
     )
     commission.units.set(units)
-    record(
-        Kind.COMMISSION_CREATED,
-        actor=actor,
-        obj=commission,
-        after={"topic": topic, "deadline": deadline.isoformat(), "units": _unit_names(units)},
-    )
     notify(
         User.objects.filter(role=Role.CONTRIBUTOR, unit__in=units, is_active=True),
         text=f"新约稿：{topic}（截止{deadline.year}年{deadline.month}月{deadline.day}日）",
         link=reverse("unit_home") + "#commissions",
         actor=actor,
+    )
+    # Last: the audit chain's lock is held until commit (docs/developer/concurrency.md).
+    record(
+        Kind.COMMISSION_CREATED,
+        actor=actor,
+        obj=commission,
+        after={"topic": topic, "deadline": deadline.isoformat(), "units": _unit_names(units)},
     )
     return commission
 
@@ -136,15 +137,6 @@ def update_commission(
         "deadline": deadline.isoformat(),
         "units": _unit_names(units),
     }
-    changed = [name for name in new_state if new_state[name] != old_state[name]]
-    if changed:
-        record(
-            Kind.COMMISSION_CHANGED,
-            actor=actor,
-            obj=commission,
-            before={name: old_state[name] for name in changed},
-            after={name: new_state[name] for name in changed},
-        )
     link = reverse("unit_home") + "#commissions"
     added = after - before
     if added:
@@ -169,6 +161,15 @@ def update_commission(
             link=link,
             actor=actor,
         )
+    changed = [name for name in new_state if new_state[name] != old_state[name]]
+    if changed:
+        record(
+            Kind.COMMISSION_CHANGED,
+            actor=actor,
+            obj=commission,
+            before={name: old_state[name] for name in changed},
+            after={name: new_state[name] for name in changed},
+        )
     return commission
 
 
@@ -184,13 +185,13 @@ def cancel_commission(*, actor: User, commission: Commission, note: str) -> Comm
     commission.cancelled_at = timezone.now()
     commission.cancel_note = note[:200]
     commission.save(update_fields=["cancelled_at", "cancel_note"])
-    record(Kind.COMMISSION_CANCELLED, actor=actor, obj=commission, message=commission.cancel_note)
     notify(
         _contributors_of(list(commission.units.all())),
         text=f"约稿“{commission.topic}”已撤销：{note}",
         link=reverse("unit_home"),
         actor=actor,
     )
+    record(Kind.COMMISSION_CANCELLED, actor=actor, obj=commission, message=commission.cancel_note)
     return commission
 
 
