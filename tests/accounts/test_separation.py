@@ -214,3 +214,19 @@ def test_a_new_auditor_and_its_password_are_set_on_the_server():
     ).exists()
     with pytest.raises(CommandError, match="密码不符合规则"):
         call_command("grant_auditor", "shenji", "--reset-password", stdin=io.StringIO("short\n"))
+
+
+def test_createsuperuser_and_changepassword_on_the_server_are_audited(monkeypatch):
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", NEW_PASSWORD)
+    call_command(
+        "createsuperuser", "--noinput", "--username", "chuangshi", "--email", "", stdout=io.StringIO()
+    )
+    user = User.objects.get(username="chuangshi")
+    created = AuditEntry.objects.get(kind="account_created", object_id=str(user.pk))
+    assert created.actor_name == os_operator() and created.after["role"] == "admin"
+    # changepassword asks on the terminal: answer its two prompts.
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": "Other-Quiet-Lake-39!")
+    call_command("changepassword", "chuangshi", stdout=io.StringIO())
+    assert User.objects.get(pk=user.pk).check_password("Other-Quiet-Lake-39!")
+    reset = AuditEntry.objects.get(kind="password_reset", object_id=str(user.pk))
+    assert reset.actor_name == os_operator() and "changepassword" in reset.message

@@ -3,6 +3,9 @@
 only the retention period and the chain still verifies from its anchor."""
 
 import datetime
+import os
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -16,6 +19,7 @@ from audit.models import AuditEntry
 from audit.records import record
 from audit.retention import prune, retention_days
 from audit.verification import verify
+from tests.paths import ROOT
 
 pytestmark = pytest.mark.django_db
 
@@ -175,3 +179,26 @@ def test_concurrent_writers_do_not_fork_the_chain():
     assert AuditEntry.objects.filter(actor_name__startswith="并发").count() == 32
     verdict = verify()
     assert verdict.broken is None and verdict.rows == AuditEntry.objects.count()
+
+
+def test_the_site_refuses_to_start_with_a_retention_below_six_months(tmp_path):
+    env = {**os.environ, "BULLETIN_AUDIT_RETENTION_DAYS": "90", "DJANGO_DEBUG": "1"}
+    env.pop("DATABASE_URL", None)
+    env["BULLETIN_DATA_DIR"] = str(tmp_path)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0 and "至少为 180 天" in result.stderr
+    env["BULLETIN_AUDIT_RETENTION_DAYS"] = "180"
+    ok = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert ok.returncode == 0, ok.stderr
