@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "bootstrap",
     "axes",
+    # Only for its translations: zxcvbn's feedback on a weak password, in Chinese.
+    "django_zxcvbn_password_validator",
     "django_tasks",
     "django_tasks_db",
     "service",
@@ -163,7 +165,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 # GB/T 22239-2019 level 2 (身份鉴别): at least 10 characters of at least three kinds,
-# not the user name, not a common password, not blank. accounts/passwords.py.
+# not the user name, not a common password, not blank, and not easy to guess by zxcvbn's
+# estimate (score 0–4; "Password123!" scores 1). accounts/passwords.py.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.passwords.NotBlankValidator"},
     {"NAME": "accounts.passwords.NotUsernameValidator"},
@@ -175,7 +178,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.passwords.GuessableValidator"},
 ]
+# django-zxcvbn-password-validator reads its minimum score from here (3: "safely
+# unguessable", about 10^8 guesses), and the terms a password must not resemble.
+PASSWORD_MINIMAL_STRENGTH = env_int("BULLETIN_PASSWORD_MIN_SCORE", 3)
+PASSWORD_EXTRA_DICTIONARY = ["hangzhou", "hzrd", "renda", "bulletin", "xinxi", "zhuanbao"]
 
 # Login failure handling (登录失败处理): django-axes. After AXES_FAILURE_LIMIT failures for
 # one account, or from one address, within the cool-off time, that account (address) is
