@@ -118,10 +118,11 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# django-axes checks every login first (a locked account or address is refused before
-# its password is even looked at), then Django checks the password.
+# Every login is first checked against the lockout policy (accounts.lockout: a locked
+# account-and-address or address, or too soon after a failure, is refused before its
+# password is even looked at), then Django checks the password.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "accounts.lockout.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
@@ -185,20 +186,38 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_MINIMAL_STRENGTH = env_int("BULLETIN_PASSWORD_MIN_SCORE", 3)
 PASSWORD_EXTRA_DICTIONARY = ["hangzhou", "hzrd", "renda", "bulletin", "xinxi", "zhuanbao"]
 
-# Login failure handling (登录失败处理): django-axes. After AXES_FAILURE_LIMIT failures for
-# one account, or from one address, within the cool-off time, that account (address) is
-# locked for the cool-off time; a 管理员 unlocks it by deleting its row under
-# 系统管理 › Axes › Access attempts (or `manage.py axes_reset_username NAME`).
+# Login failure handling (登录失败处理, accounts/lockout.py; docs/operations.md): django-axes
+# counts failures per account *and address* and per address — never per account alone, so
+# nobody can lock someone out from elsewhere. AXES_FAILURE_LIMIT failures within the cool-off
+# time lock that account at that address, or that address (an account at one of its known
+# addresses is exempt from the address's lock); the lock ends after the cool-off time, or
+# when a 管理员 deletes its row under 系统管理 › 登录防护 (`manage.py axes_reset_username NAME`).
 AXES_FAILURE_LIMIT = env_int("BULLETIN_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("BULLETIN_LOGIN_LOCK_MINUTES", 15))
 AXES_USE_ATTEMPT_EXPIRATION = True  # failures older than the cool-off time no longer count
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
-AXES_RESET_ON_SUCCESS = True
+# [["username", "ip_address"], "ip_address"]; the pair alone for a known address.
+AXES_LOCKOUT_PARAMETERS = "accounts.lockout.lockout_parameters"
+AXES_HANDLER = "accounts.lockout.LoginThrottleHandler"
+AXES_RESET_ON_SUCCESS = True  # of the pair that signed in only (LoginThrottleHandler)
+# Trying during a lock does not prolong it: a stranger cannot keep a lock going.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "audit.addresses.client_address"
 # Successful logins and logouts are in the audit log (audit/), not in a second log.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
+# After each failure the account-and-address (and the address) waits before the next try:
+# 1, 2, 4, 8 … seconds up to the maximum; a try too soon is refused with "请 N 秒后再试".
+BULLETIN_LOGIN_DELAY_SECONDS = env_int("BULLETIN_LOGIN_DELAY_SECONDS", 1)
+BULLETIN_LOGIN_MAX_DELAY_SECONDS = env_int("BULLETIN_LOGIN_MAX_DELAY_SECONDS", 10)
+# An address the account signed in from within this many days is a known address.
+BULLETIN_LOGIN_KNOWN_DAYS = env_int("BULLETIN_LOGIN_KNOWN_DAYS", 90)
+# An account is under attack at this many failures from this many addresses within the
+# window: the 管理员 are told (in the app and by mail), at most once per ALERT_HOURS.
+BULLETIN_LOGIN_ALERT_FAILURES = env_int("BULLETIN_LOGIN_ALERT_FAILURES", 10)
+BULLETIN_LOGIN_ALERT_ADDRESSES = env_int("BULLETIN_LOGIN_ALERT_ADDRESSES", 3)
+BULLETIN_LOGIN_ALERT_WINDOW_MINUTES = env_int("BULLETIN_LOGIN_ALERT_WINDOW_MINUTES", 60)
+BULLETIN_LOGIN_ALERT_HOURS = env_int("BULLETIN_LOGIN_ALERT_HOURS", 24)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
