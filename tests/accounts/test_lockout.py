@@ -243,3 +243,22 @@ def test_failures_at_unknown_names_alert_nobody(admin_account, no_login_delay):
         login("nobody-here", "guess-123456", f"198.51.100.{address}")
     assert not AuditEntry.objects.filter(kind="login_attack").exists()
     assert not Notification.objects.exists()
+
+
+# --- what the 管理员 sees ----------------------------------------------------------
+
+
+def test_the_admin_sees_known_addresses_and_refusal_counts(
+    editor_known_at_the_office, admin_account, no_login_delay
+):
+    for _ in range(8):
+        login("bianji", "guess-123456", STRANGER)
+    admin = Client()
+    admin.force_login(admin_account)
+    known = admin.get(reverse("admin:accounts_knownaddress_changelist")).content.decode()
+    assert OFFICE in known and STRANGER not in known
+    refused = admin.get(reverse("admin:accounts_refusedlogins_changelist")).content.decode()
+    assert STRANGER in refused and "bianji" in refused
+    row = KnownAddress.objects.get(address=OFFICE)
+    forget = admin.post(reverse("admin:accounts_knownaddress_delete", args=[row.pk]), {"post": "yes"})
+    assert forget.status_code == 302 and not KnownAddress.objects.exists()
