@@ -1,14 +1,32 @@
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 
-class LoginForm(AuthenticationForm):
+class TooSoonMixin:
+    """The login was refused for coming too soon after a failure (accounts.lockout): say
+    how long to wait instead of "wrong password" — the password was not checked."""
+
+    def retry_after(self) -> int:
+        """Seconds the login must wait before its next try, or 0."""
+        return getattr(self.request, "login_retry_after", 0) if self.request is not None else 0
+
+    def get_invalid_login_error(self):
+        if seconds := self.retry_after():
+            return ValidationError(f"登录尝试过于频繁，请 {seconds} 秒后再试。", code="too_soon")
+        return super().get_invalid_login_error()
+
+
+class AdminLoginForm(TooSoonMixin, AdminAuthenticationForm):
+    """The admin site's own login page (/admin/login/)."""
+
+
+class LoginForm(TooSoonMixin, AuthenticationForm):
     error_messages = {
         "invalid_login": "用户名或密码不正确，请重新输入。注意区分大小写。"
         "在同一地址连续输错 5 次，将暂停从该地址登录 15 分钟。",
         "inactive": "该账号已停用，请联系管理员。",
-        "too_soon": "登录尝试过于频繁，请 {seconds} 秒后再试。",
     }
 
     def __init__(self, *args, **kwargs):
@@ -24,15 +42,6 @@ class LoginForm(AuthenticationForm):
         if len(username) > 150:
             raise ValidationError("用户名不能超过 150 个字符。", code="username_too_long")
         return username
-
-    def retry_after(self) -> int:
-        """Seconds the login must wait before its next try (accounts.lockout), or 0."""
-        return getattr(self.request, "login_retry_after", 0) if self.request is not None else 0
-
-    def get_invalid_login_error(self):
-        if seconds := self.retry_after():
-            return ValidationError(self.error_messages["too_soon"].format(seconds=seconds), code="too_soon")
-        return super().get_invalid_login_error()
 
     def password_breaks_rules(self) -> bool:
         """After a successful login: whether the password typed fails today's rules."""

@@ -262,3 +262,11 @@ def test_the_admin_sees_known_addresses_and_refusal_counts(
     row = KnownAddress.objects.get(address=OFFICE)
     forget = admin.post(reverse("admin:accounts_knownaddress_delete", args=[row.pk]), {"post": "yes"})
     assert forget.status_code == 302 and not KnownAddress.objects.exists()
+
+
+def test_the_admin_login_page_says_how_long_to_wait_too(admin_account):
+    page = reverse("admin:login")
+    form = {"username": "guanli", "password": "guess-123456"}
+    Client().post(page, form, REMOTE_ADDR=STRANGER)
+    early = Client().post(page, {**form, "password": PASSWORD}, REMOTE_ADDR=STRANGER)
+    assert "请 1 秒后再试" in early.content.decode() and not early.wsgi_request.user.is_authenticated
