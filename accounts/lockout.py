@@ -16,6 +16,12 @@ policy built on it (docs/operations.md, "Login failures"):
   Retry-After) and its password is not checked. The request is refused, not made to sleep:
   a sleeping request would hold one of gunicorn's few synchronous workers, and an attacker
   sending many at once would hold them all — refusing costs one query and frees the worker.
+- **The account, for new addresses.** BULLETIN_LOGIN_ACCOUNT_LIMIT failures for one
+  account within the cool-off time, from wherever, close that account to addresses it
+  has never signed in from until they age out; its known addresses stay open. So an
+  attacker spread over many addresses gets at most that many guesses per cool-off time
+  (OWASP ASVS V2.2.1: no more than 100 failed attempts an hour on one account), and
+  still cannot lock the person out where they work.
 - A lock ends on its own after the cool-off time; an attempt during a lock does not extend
   it (so nobody can keep a lock going by hammering), and counts as refused, not as a row
   in the audit log each (accounts.logins).
@@ -48,6 +54,7 @@ ADDRESS = "ip_address"
 # why this attempt was refused before its password was checked.
 REFUSED_LOCKED = "locked"
 REFUSED_DELAY = "delay"
+REFUSED_NEW_ADDRESS = "new_address"
 
 
 def known_since() -> datetime:
@@ -94,6 +101,12 @@ def pair_failures(username: str | None, address: str | None) -> int:
     return attempts.aggregate(n=Sum("failures_since_start"))["n"] or 0
 
 
+def account_failures(username: str | None) -> int:
+    """The account's failures within the cool-off time, from every address."""
+    attempts = _recent(AccessAttempt.objects.filter(username=username))
+    return attempts.aggregate(n=Sum("failures_since_start"))["n"] or 0
+
+
 def delay_after(failures: int) -> float:
     """Seconds to wait after the `failures`-th failure: 1, 2, 4, 8 … up to the maximum."""
     if failures <= 0:
@@ -119,9 +132,10 @@ def retry_after(request: HttpRequest, username: str | None) -> int:
 
 
 class LoginThrottleBackend(AxesStandaloneBackend):
-    """django-axes' check (locked?) and then the delay, before any password is looked at.
+    """django-axes' check (locked?), then the account's limit for new addresses, then the
+    delay — all before any password is looked at.
 
-    Either refusal raises PermissionDenied, which stops django.contrib.auth.authenticate()
+    Each refusal raises PermissionDenied, which stops django.contrib.auth.authenticate()
     and makes it announce a failed login; the reason is left on the request
     (`login_refusal`, and `login_retry_after` in seconds) for the form and the receivers.
     """
@@ -134,6 +148,12 @@ class LoginThrottleBackend(AxesStandaloneBackend):
             raise
         if request is None or not settings.AXES_ENABLED:
             return None
+        address = getattr(request, "axes_ip_address", None)
+        if not _known_on_request(request, username, address) and (
+            account_failures(username) >= settings.BULLETIN_LOGIN_ACCOUNT_LIMIT
+        ):
+            request.login_refusal = REFUSED_NEW_ADDRESS
+            raise PermissionDenied("该账号登录失败过多，暂不接受新地址登录")
         wait = retry_after(request, username)
         if wait:
             request.login_refusal = REFUSED_DELAY
@@ -145,14 +165,14 @@ class LoginThrottleBackend(AxesStandaloneBackend):
 class LoginThrottleHandler(AxesDatabaseHandler):
     """django-axes' database handler, with two changes.
 
-    An attempt refused for the delay is not a failure (its password was not checked), so it
-    is not counted toward a lock. A successful login clears the failures of its own pair
+    An attempt refused for the delay or the account's limit is not a failure (its password
+    was not checked), so it is not counted toward a lock. A successful login clears the failures of its own pair
     only: axes' default would clear every failure from the address too, letting anyone with
     an account wipe the count of their guesses at someone else's password.
     """
 
     def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
-        if getattr(request, "login_refusal", None) == REFUSED_DELAY:
+        if getattr(request, "login_refusal", None) in (REFUSED_DELAY, REFUSED_NEW_ADDRESS):
             return None
         return super().user_login_failed(sender, credentials, request, **kwargs)
 

@@ -21,10 +21,11 @@ class LoginView(auth_views.LoginView):
 
     def form_invalid(self, form):
         response = super().form_invalid(form)
-        if seconds := form.retry_after():
-            # Too soon after a failure (accounts.lockout): the password was not checked.
+        if form.refused():
+            # Refused before the password was checked (accounts.lockout): too many requests.
             response.status_code = 429
-            response["Retry-After"] = str(seconds)
+            if seconds := form.retry_after():
+                response["Retry-After"] = str(seconds)
         return response
 
     def form_valid(self, form):

@@ -115,6 +115,31 @@ def test_a_login_clears_the_failures_of_its_own_account_only(contributor, reader
     assert login("xihu", "guess-123456", STRANGER).status_code == 429
 
 
+def test_an_account_failing_from_many_addresses_is_closed_to_new_addresses_only(
+    editor_known_at_the_office, no_login_delay
+):
+    """Spread over many addresses, an attacker gets BULLETIN_LOGIN_ACCOUNT_LIMIT guesses
+    per cool-off time (ASVS V2.2.1 asks for at most 100 an hour); the editor still signs in
+    at the office."""
+    limit = settings.BULLETIN_LOGIN_ACCOUNT_LIMIT
+    per_address = settings.AXES_FAILURE_LIMIT - 1  # no address or pair ever locks
+    addresses = [f"198.51.100.{n}" for n in range(1, 40)]
+    checked = 0
+    for address in addresses:
+        for _ in range(per_address):
+            response = login("bianji", "guess-123456", address)
+            checked += response.status_code == 200
+    assert checked == limit
+    assert AuditEntry.objects.filter(kind="login_failed", actor_name="bianji").count() == limit
+    # Even the right password is refused from a new address, with the reason …
+    refused = login("bianji", PASSWORD, "198.51.100.200")
+    assert refused.status_code == 429 and "暂时只能从您以前成功登录过的地址" in refused.content.decode()
+    # … but the editor's office is open, and a 管理员's unlock opens the rest.
+    assert signed_in(login("bianji", PASSWORD, OFFICE))
+    AccessAttempt.objects.filter(username="bianji").delete()
+    assert signed_in(login("bianji", PASSWORD, "198.51.100.200"))
+
+
 # --- the delay ---------------------------------------------------------------------
 
 
