@@ -10,12 +10,14 @@ policy built on it (docs/operations.md, "Login failures"):
   lock that address — except for an account signing in from one of its known addresses
   (accounts.models.KnownAddress: it signed in from there before), which only its own
   failures there can lock.
-- **The delay.** Between failures the pair (and the address) must wait, doubling from
-  BULLETIN_LOGIN_DELAY_SECONDS up to BULLETIN_LOGIN_DELAY_MAX_SECONDS after each failure.
+- **The delay.** After each failure the pair (and the address) must wait, doubling from
+  BULLETIN_LOGIN_DELAY_SECONDS up to BULLETIN_LOGIN_MAX_DELAY_SECONDS.
   An attempt that comes too early is refused at once with "请 N 秒后再试" (HTTP 429,
   Retry-After) and its password is not checked. The request is refused, not made to sleep:
   a sleeping request would hold one of gunicorn's few synchronous workers, and an attacker
-  sending many at once would hold them all — refusing costs one query and frees the worker.
+  sending many at once would hold them all — refusing costs a few queries and frees the
+  worker. (Requests arriving at the same instant are each checked before the first
+  failure is recorded: a burst gets at most as many guesses as there are workers.)
 - **The account, for new addresses.** BULLETIN_LOGIN_ACCOUNT_LIMIT failures for one
   account within the cool-off time, from wherever, close that account to addresses it
   has never signed in from until they age out; its known addresses stay open. So an
@@ -166,9 +168,10 @@ class LoginThrottleHandler(AxesDatabaseHandler):
     """django-axes' database handler, with two changes.
 
     An attempt refused for the delay or the account's limit is not a failure (its password
-    was not checked), so it is not counted toward a lock. A successful login clears the failures of its own pair
-    only: axes' default would clear every failure from the address too, letting anyone with
-    an account wipe the count of their guesses at someone else's password.
+    was not checked), so it is not counted toward a lock. A successful login clears the
+    failures of its own pair only: axes' default would clear every failure from the address
+    too, letting anyone with an account wipe the count of their guesses at someone else's
+    password.
     """
 
     def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
