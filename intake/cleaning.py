@@ -28,6 +28,9 @@ a .docx LibreOffice made from a .doc/.wps/.rtf/.odt keeps such links too.
     with a part that cannot be parsed or is over ``limits`` is refused (``WordReadError``,
     ``WordTooLarge``): a package that skipped cleaning is never stored.
 
+``refuse_declarations(data: bytes, *, limits=None) -> None`` makes the same check alone,
+for an .odt before LibreOffice reads it.
+
 Raises ``EntityDeclared`` (a ``WordReadError``, Chinese message) when any XML part
 declares a DTD or an entity (``<!DOCTYPE``, ``<!ENTITY``): Word and WPS never write one,
 and a reader that does not expand entities would silently lose the text after one.
@@ -93,7 +96,10 @@ _EXTERNAL_KINDS = {
 }
 _DTD = re.compile(r"<!\s*(?:DOCTYPE|ENTITY)", re.I)
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
+# Prefilters on a part's bytes: element and attribute names, which no character
+# reference can disguise (a field's words can be split across runs, so they are not one).
 _FIELD_PARTS = re.compile(rb"fldSimple|instrText|fldChar")
+_VML_ADDRESS_ATTRIBUTE = re.compile(rb"(?i)(?<![\w.-])(?:src|href|althref)\s*=")
 _ADDRESS = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|\\\\|//)", re.I)
 
 
@@ -151,6 +157,22 @@ def _xml_parts(archive: zipfile.ZipFile, names: list[str]) -> set[str]:
                 xml_extensions.add("." + (item.get("Extension") or "").lower())
         parts |= {n for n in names if any(n.lower().endswith(e) for e in xml_extensions if e != ".")}
     return parts & set(names)
+
+
+def refuse_declarations(data: bytes, *, limits: Limits | None = None) -> None:
+    """Raise EntityDeclared when an XML part of a zip package (an .odt before LibreOffice
+    reads it, a .docx) declares a DTD or an entity; a package that is not a zip, or a
+    part over ``limits.part_bytes``, is left to its reader."""
+    limits = limits or Limits()
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+        xml_parts = _xml_parts(archive, [i.filename for i in infos])
+        for info in infos:
+            if info.filename in xml_parts and info.file_size <= limits.part_bytes:
+                _refuse_declarations(info.filename, _read(archive, info, limits))
+    except (zipfile.BadZipFile, ValueError, EOFError, OSError, RuntimeError, NotImplementedError):
+        return
 
 
 def clean_package(data: bytes, *, limits: Limits | None = None, _depth: int = 0) -> Cleaned:
@@ -280,7 +302,9 @@ def _clean_part(name: str, content: bytes, removed_ids: set[str], report: _Repor
     """The part without references to removed relationships, VML addresses, active
     fields and active settings; None when nothing changed."""
     touches_fields = _FIELD_PARTS.search(content) is not None
-    touches_vml = b"urn:schemas-microsoft-com:vml" in content
+    # Every Word document declares the VML namespace; only one with an address-like
+    # attribute is parsed for it (an attribute's name cannot hide behind a reference).
+    touches_vml = b"urn:schemas-microsoft-com:vml" in content and _VML_ADDRESS_ATTRIBUTE.search(content)
     is_settings = b"mailMerge" in content or b"updateFields" in content
     if not (removed_ids or touches_fields or touches_vml or is_settings):
         return None
@@ -486,4 +510,11 @@ def _run(text: str, nsmap) -> object:
     return run
 
 
-__all__ = ["ACTIVE_FIELDS", "Cleaned", "EntityDeclared", "WordReadError", "clean_package"]
+__all__ = [
+    "ACTIVE_FIELDS",
+    "Cleaned",
+    "EntityDeclared",
+    "WordReadError",
+    "clean_package",
+    "refuse_declarations",
+]

@@ -37,7 +37,7 @@ import re
 from dataclasses import dataclass, field
 
 from intake import formats
-from intake.cleaning import clean_package
+from intake.cleaning import clean_package, refuse_declarations
 from intake.wordml import Limits, Paragraph, Struck, WordDocument, WordReadError, read_word
 from text.normalize import normalize_line, normalize_text, quiet, recording
 from text.richtext import run_plain, runs_to_html, sanitize_body
@@ -152,8 +152,10 @@ def _read_document(
     fmt = formats.sniff(data)
     if fmt.convertible:
         try:
+            if fmt.kind == "odt":  # an ODF package: its XML may not declare entities either
+                refuse_declarations(data, limits=limits)
             docx = formats.convert_to_docx(data, fmt)
-        except formats.ConversionError as error:
+        except (formats.ConversionError, WordReadError) as error:
             raise DocxImportError(str(error)) from error
     elif fmt.readable:
         docx = data

@@ -492,3 +492,45 @@ def test_the_reader_itself_refuses_a_doctype():
     data = _with_doctype(data, "word/document.xml", '<!DOCTYPE w:document [<!ENTITY x "字">]>', "&x;")
     with pytest.raises(EntityDeclared):
         read_word(data)
+
+
+def test_a_vml_picture_address_and_a_field_code_split_across_runs_are_removed(listener):
+    vml = f'<w:r><w:pict><v:shape><v:imagedata src="{listener.base}/vml.png" o:title=""/></v:shape></w:pict></w:r>'
+    split = (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> DD</w:instrText></w:r>'
+        '<w:r><w:instrText xml:space="preserve">EAUTO cmd "/c calc" </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        + r("结果")
+        + '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
+    result = import_document(
+        build_docx(TITLE + p(r("图："), vml, r("完。")) + p(r("域："), split, r("止。")))
+    )
+    assert result.body_html == "<p>图：完。</p><p>域：结果止。</p>"
+    document = zipfile.ZipFile(io.BytesIO(result.source_docx)).read("word/document.xml").decode()
+    assert listener.base not in document and "EAUTO" not in document and "instrText" not in document
+    assert result.dropped[0] == (
+        f"已去除指向外部地址的链接图片 1 处（{listener.base}/vml.png），Word 打开时不再读取外部内容"
+    )
+    assert result.dropped[1].startswith("已去除会读取外部内容或运行程序的 Word 域 1 处：DDEAUTO（cmd")
+    assert listener.requests == []
+
+
+def test_an_odt_declaring_an_entity_is_refused_before_conversion(listener):
+    data = odt("<text:p>西湖区代表联络站</text:p><text:p>正文&x;。</text:p>")
+    package = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in package.infolist():
+            content = package.read(info)
+            if info.filename == "content.xml":
+                doctype = (
+                    f'<!DOCTYPE office:document-content [<!ENTITY x SYSTEM "{listener.base}/odt-entity">]>'
+                )
+                content = content.replace(b"?>", b"?>" + doctype.encode(), 1)
+            target.writestr(info, content)
+    assert formats.sniff(out.getvalue()).kind == "odt"
+    with pytest.raises(DocxImportError, match="XML 实体声明（content.xml"):
+        import_document(out.getvalue())
+    assert listener.requests == []
