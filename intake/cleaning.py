@@ -115,7 +115,10 @@ def _parser() -> etree.XMLParser:
 
 def _decoded(data: bytes) -> str:
     """An XML part's text for the declaration check: by its byte-order mark or its
-    first bytes (UTF-16 without a mark starts "<\\0" or "\\0<"), else UTF-8."""
+    first bytes (UTF-16 or UTF-32 without a mark starts "<\\0" or "\\0<"), else UTF-8."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff", b"<\x00\x00\x00", b"\x00\x00\x00<")):
+        little = data.startswith((b"\xff\xfe", b"<"))
+        return data.decode("utf-32-le" if little else "utf-32-be", "replace").lstrip("\ufeff")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", "replace")
     if data[:2] == b"<\x00":
@@ -123,6 +126,16 @@ def _decoded(data: bytes) -> str:
     if data[:2] == b"\x00<":
         return data.decode("utf-16-be", "replace")
     return data.decode("utf-8", "replace")
+
+
+def _parse(name: str, content: bytes):
+    """A part's root, parsed without entities, DTD or network; a DOCTYPE the byte scan
+    missed (an unusual encoding) is refused here."""
+    root = etree.fromstring(content, _parser())
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        _refuse_declarations(name, b"<!DOCTYPE")
+    return root
 
 
 def _refuse_declarations(name: str, data: bytes) -> None:
@@ -278,12 +291,13 @@ def _clean_relationships(
     removed: dict[str, set[str]] = {}
     for name in sorted(n for n in xml_parts if n.endswith(".rels")):
         content = parts[name]
-        if b"External" not in content:
+        if b"external" not in content.lower():
             continue
-        root = etree.fromstring(content, _parser())
+        root = _parse(name, content)
         dropped = False
         for rel in list(root):
-            if rel.tag != f"{{{_PACKAGE_RELS}}}Relationship" or rel.get("TargetMode") != "External":
+            external = (rel.get("TargetMode") or "").strip().lower() == "external"
+            if rel.tag != f"{{{_PACKAGE_RELS}}}Relationship" or not external:
                 continue
             kind = (rel.get("Type") or "").rsplit("/", 1)[-1]
             if kind in _KEPT_EXTERNAL:
@@ -308,7 +322,7 @@ def _clean_part(name: str, content: bytes, removed_ids: set[str], report: _Repor
     is_settings = b"mailMerge" in content or b"updateFields" in content
     if not (removed_ids or touches_fields or touches_vml or is_settings):
         return None
-    root = etree.fromstring(content, _parser())
+    root = _parse(name, content)
     changed = False
     if removed_ids:
         changed |= _drop_references(root, removed_ids)

@@ -470,20 +470,21 @@ def test_an_entity_in_any_part_or_encoding_is_refused():
     for part in ("word/styles.xml", "[Content_Types].xml", "word/_rels/document.xml.rels"):
         with pytest.raises(DocxImportError, match="XML 实体声明"):
             import_document(_with_doctype(data, part, '<!DOCTYPE x [<!ENTITY y "z">]>'))
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for name in source.namelist():
-            content = source.read(name)
-            if name == "word/styles.xml":
-                text = content.decode().replace('encoding="UTF-8"', 'encoding="UTF-16"')
-                text = re.sub(
-                    r"(<\?xml[^>]*\?>\s*)", r'\1<!DOCTYPE w:styles [<!ENTITY y "z">]>', text, count=1
-                )
-                content = b"\xff\xfe" + text.encode("utf-16-le")
-            target.writestr(name, content)
-    with pytest.raises(DocxImportError, match="XML 实体声明"):
-        import_document(out.getvalue())
+    for encoding, mark in (("UTF-16", b"\xff\xfe"), ("UTF-16", b""), ("UTF-32", b"\xff\xfe\x00\x00")):
+        source = zipfile.ZipFile(io.BytesIO(data))
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as target:
+            for name in source.namelist():
+                content = source.read(name)
+                if name == "word/styles.xml":
+                    text = content.decode().replace('encoding="UTF-8"', f'encoding="{encoding}"')
+                    text = re.sub(
+                        r"(<\?xml[^>]*\?>\s*)", r'\1<!DOCTYPE w:styles [<!ENTITY y "z">]>', text, count=1
+                    )
+                    content = mark + text.encode(f"{encoding.lower()}-le")
+                target.writestr(name, content)
+        with pytest.raises(DocxImportError, match="XML 实体声明"):
+            import_document(out.getvalue())
 
 
 def test_the_reader_itself_refuses_a_doctype():
