@@ -401,7 +401,8 @@ def _field_label(code: str) -> str:
     # An address in quotes (LINK names a program first, then the file), else all of it.
     address = next((q for q in re.findall(r'"([^"]*)"', rest) if _ADDRESS.match(q.strip())), None)
     argument = address or rest
-    return f"{word}（{_short(argument, 40)}）" if argument else word
+    # Only quotes left: the address was given by a nested field, removed with this one.
+    return f"{word}（{_short(argument, 40)}）" if argument.strip('" ') else word
 
 
 @dataclass
@@ -412,40 +413,66 @@ class _OpenField:
     end: object | None = None
     last: object | None = None  # the last element of its instruction seen
 
+    @property
+    def stop(self):
+        """Where what is removed ends: the separator, else the end, else the last of the
+        instruction (a field never closed)."""
+        return _first(self.separate, self.end, self.last)
+
 
 class _FieldCleaner:
     """Active fields out of one part: simple ones unwrapped to their result, complex ones
-    reduced to the runs between ``separate`` and ``end``."""
+    reduced to the runs between ``separate`` and ``end``. Two passes over the tree, and
+    no list of all its elements (a 16 MB part has a million of them)."""
 
     def __init__(self, root, report: _Report) -> None:
         self.root = root
         self.report = report
 
     def run(self) -> bool:
-        changed = self._simple()
-        return self._complex() or changed
-
-    def _simple(self) -> bool:
-        changed = False
-        for element in list(self.root.iter(*(f"{{{w}}}fldSimple" for w in _W))):
-            code = _w_attr(element, "instr") or ""
-            if _field_word(code) not in ACTIVE_FIELDS:
-                continue
+        active = self._complex_fields()
+        simple = [
+            element
+            for element in self.root.iter(*(f"{{{w}}}fldSimple" for w in _W))
+            if _field_word(_w_attr(element, "instr") or "") in ACTIVE_FIELDS
+        ]
+        if not active and not simple:
+            return False
+        starts = {f.begin: f for f in active}
+        simple_set = set(simple)
+        found: list[str] = []  # labels in document order
+        doomed: list = []
+        removing: _OpenField | None = None
+        for element in self.root.iter():
+            if element in simple_set:
+                found.append(_field_label(_w_attr(element, "instr") or ""))
+            if removing is None and element in starts:
+                # Outermost only: a field inside this one's instruction goes with it.
+                removing = starts[element]
+                found.append(_field_label(removing.code))
+                if removing.end is not None:
+                    doomed.append(removing.end)
+            if removing is not None:
+                parent = element.getparent()
+                if parent is not None and _w(parent, "r"):
+                    doomed.append(element)
+                if element is removing.stop:
+                    if _field_word(removing.code) == "MACROBUTTON" and removing.separate is None:
+                        text = _macrobutton_text(removing.code)
+                        if text:
+                            removing.begin.addprevious(_text(text, removing.begin.nsmap))
+                    removing = None
+        for element in dict.fromkeys(doomed):
             parent = element.getparent()
-            if parent is None:
-                continue
-            index = parent.index(element)
-            children = list(element)
-            if _field_word(code) == "MACROBUTTON" and not any(_w(c, "r") for c in children):
-                children = [_run(_macrobutton_text(code), element.nsmap)]
-            parent.remove(element)  # its tail is whitespace between runs, if anything
-            for offset, child in enumerate(children):
-                parent.insert(index + offset, child)
-            self.report.fields.append(_field_label(code))
-            changed = True
-        return changed
+            if parent is not None:
+                parent.remove(element)
+        for element in simple:
+            self._unwrap(element)
+        self.report.fields += found
+        return True
 
-    def _complex(self) -> bool:
+    def _complex_fields(self) -> list[_OpenField]:
+        """The active complex fields, each with its begin, separate, end and instruction."""
         tags = [f"{{{w}}}{n}" for w in _W for n in ("fldChar", "instrText", "delInstrText")]
         stack: list[_OpenField] = []
         active: list[_OpenField] = []
@@ -466,41 +493,27 @@ class _FieldCleaner:
             elif stack and stack[-1].separate is None:
                 stack[-1].code += element.text or ""
                 stack[-1].last = element
-        active += [f for f in stack if _field_word(f.code) in ACTIVE_FIELDS]  # never closed
-        if not active:
-            return False
-        elements = list(self.root.iter())
-        position = {id(e): i for i, e in enumerate(elements)}
+        return active + [f for f in stack if _field_word(f.code) in ACTIVE_FIELDS]  # never closed
 
-        def span(f: _OpenField) -> tuple[int, int]:
-            stop = f.separate if f.separate is not None else (f.end if f.end is not None else f.last)
-            return position[id(f.begin)], position[id(stop)]
+    @staticmethod
+    def _unwrap(element) -> None:
+        """A simple field replaced by its result runs (a macro button by its display text)."""
+        parent = element.getparent()
+        if parent is None:
+            return
+        code = _w_attr(element, "instr") or ""
+        index = parent.index(element)
+        children = list(element)
+        if _field_word(code) == "MACROBUTTON" and not any(_w(c, "r") for c in children):
+            children = [_run(_macrobutton_text(code), element.nsmap)]
+        parent.remove(element)  # its tail is whitespace between runs, if anything
+        for offset, child in enumerate(children):
+            parent.insert(index + offset, child)
 
-        # A field inside an active field's instruction goes with it, not named twice.
-        spans = [(span(f), f) for f in active]
-        outer = [
-            (bounds, f)
-            for bounds, f in spans
-            if not any(g is not f and s < bounds[0] <= e for (s, e), g in spans)
-        ]
-        outer.sort(key=lambda item: item[0][0])
-        doomed = [f.end for _, f in outer if f.end is not None]
-        for (start, stop), _ in outer:
-            for element in elements[start : stop + 1]:
-                parent = element.getparent()
-                if parent is not None and _w(parent, "r"):
-                    doomed.append(element)
-        for _, f in outer:
-            self.report.fields.append(_field_label(f.code))
-            if _field_word(f.code) == "MACROBUTTON" and f.separate is None:
-                text = _macrobutton_text(f.code)
-                if text:
-                    f.begin.addprevious(_text(text, f.begin.nsmap))
-        for element in dict.fromkeys(doomed):
-            parent = element.getparent()
-            if parent is not None:
-                parent.remove(element)
-        return True
+
+def _first(*elements):
+    """The first that is not None (an lxml element without children is falsy)."""
+    return next((e for e in elements if e is not None), None)
 
 
 def _macrobutton_text(code: str) -> str:

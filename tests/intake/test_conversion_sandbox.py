@@ -394,6 +394,7 @@ def test_an_uploaded_docx_is_stored_without_external_links_or_active_fields(list
         "INCLUDETEXT（",
     ):
         assert name in fields_line
+    assert "、INCLUDETEXT；" in fields_line  # the nested one: its address came from the inner field
     # The cleaned source is a package Word opens: python-docx reads it, and it reads the same.
     assert [p.text for p in Document(io.BytesIO(source)).paragraphs][1] == "一是建强阵地。新建站点12个。"
     again = import_document(source)
