@@ -98,8 +98,10 @@ _DTD = re.compile(r"<!\s*(?:DOCTYPE|ENTITY)", re.I)
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 # Prefilters on a part's bytes: element and attribute names, which no character
 # reference can disguise (a field's words can be split across runs, so they are not one).
-_FIELD_PARTS = re.compile(rb"fldSimple|instrText|fldChar")
-_VML_ADDRESS_ATTRIBUTE = re.compile(rb"(?i)(?<![\w.-])(?:src|href|althref)\s*=")
+# (XML names are case-sensitive; plain substring tests, a regular expression with
+# alternatives is ten times slower on a large part.)
+_FIELD_MARKUP = (b"fldSimple", b"instrText", b"fldChar")
+_VML_ADDRESS_ATTRIBUTE = re.compile(rb"(?:src|href)\s*=")
 _ADDRESS = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|\\\\|//)", re.I)
 
 
@@ -315,10 +317,14 @@ def _clean_relationships(
 def _clean_part(name: str, content: bytes, removed_ids: set[str], report: _Report) -> bytes | None:
     """The part without references to removed relationships, VML addresses, active
     fields and active settings; None when nothing changed."""
-    touches_fields = _FIELD_PARTS.search(content) is not None
+    touches_fields = any(markup in content for markup in _FIELD_MARKUP)
     # Every Word document declares the VML namespace; only one with an address-like
     # attribute is parsed for it (an attribute's name cannot hide behind a reference).
-    touches_vml = b"urn:schemas-microsoft-com:vml" in content and _VML_ADDRESS_ATTRIBUTE.search(content)
+    touches_vml = (
+        b"urn:schemas-microsoft-com:vml" in content
+        and (b"src" in content or b"href" in content)
+        and _VML_ADDRESS_ATTRIBUTE.search(content) is not None
+    )
     is_settings = b"mailMerge" in content or b"updateFields" in content
     if not (removed_ids or touches_fields or touches_vml or is_settings):
         return None
