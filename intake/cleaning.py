@@ -20,7 +20,9 @@ a .docx LibreOffice made from a .doc/.wps/.rtf/.odt keeps such links too.
       the result Word displays kept as plain runs (a MACROBUTTON's display text, which
       stands in its instruction, becomes a run);
     - ``w:mailMerge`` and ``w:updateFields`` removed from the settings;
-    - an embedded .docx (``w:altChunk``) cleaned the same way.
+    - a package inside it (an embedded .docx of a ``w:altChunk``, an Excel object) cleaned
+      the same way, two levels deep; a deeper one, or one over ``limits.part_bytes``,
+      refuses the file.
 
     ``Cleaned.removed`` names each kind removed, in Chinese, with the addresses
     shortened ("已去除指向外部地址的链接图片 1 处（http://…）"), for the import report.
@@ -95,6 +97,7 @@ _EXTERNAL_KINDS = {
     "recipientData": "邮件合并数据源",
 }
 _DTD = re.compile(r"<!\s*(?:DOCTYPE|ENTITY)", re.I)
+MAX_NESTING = 2  # packages inside packages cleaned: an embedded .docx and what it embeds
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 # Prefilters on a part's bytes: element and attribute names, which no character
 # reference can disguise (a field's words can be split across runs, so they are not one).
@@ -223,17 +226,20 @@ def clean_package(data: bytes, *, limits: Limits | None = None, _depth: int = 0)
             cleaned = _clean_part(name, content, removed_ids.get(name, set()), report)
             if cleaned is not None:
                 changed[name] = cleaned
-        if _depth == 0:
-            for info in infos:
-                if info.filename in xml_parts or info.file_size > limits.part_bytes:
+        for info in infos:
+            if info.filename in xml_parts:
+                continue
+            with archive.open(info) as stream:
+                if stream.read(4) != b"PK\x03\x04":
                     continue
-                with archive.open(info) as stream:
-                    if stream.read(4) != b"PK\x03\x04":
-                        continue
-                nested = clean_package(_read(archive, info, limits), limits=limits, _depth=1)
-                if nested.removed:
-                    changed[info.filename] = nested.data
-                    report.lines += [f"嵌入的文档中：{line}" for line in nested.removed]
+            # A package inside (an embedded .docx, an Excel object) is cleaned too; one that
+            # cannot be cleaned whole is refused, never stored as it is.
+            if _depth >= MAX_NESTING or info.file_size > limits.part_bytes:
+                raise WordTooLarge(f"文件中嵌入的文档过大或嵌套层次过多（{info.filename}），已拒绝导入。")
+            nested = clean_package(_read(archive, info, limits), limits=limits, _depth=_depth + 1)
+            if nested.removed:
+                changed[info.filename] = nested.data
+                report.lines += [f"嵌入的文档中：{line}" for line in nested.removed]
     except etree.XMLSyntaxError as error:
         raise _xml_error(error) from error
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as error:

@@ -536,3 +536,13 @@ def test_an_odt_declaring_an_entity_is_refused_before_conversion(listener):
     with pytest.raises(DocxImportError, match="XML 实体声明（content.xml"):
         import_document(out.getvalue())
     assert listener.requests == []
+
+
+def test_packages_nested_deeper_than_cleaning_goes_are_refused(listener):
+    inner = _docx_with({}, p(r("内层："), _complex(f'INCLUDETEXT "{listener.base}/deep.txt"', "结果")), "")
+    rels = f'<Relationship Id="rIdAlt" Type="{REL}/aFChunk" Target="afchunk.docx"/>'
+    for _ in range(3):
+        inner = _docx_with({"word/afchunk.docx": inner}, TITLE + '<w:altChunk r:id="rIdAlt"/>', rels)
+    with pytest.raises(DocxImportError, match="嵌套层次过多"):
+        import_document(inner)
+    assert listener.requests == []
