@@ -241,6 +241,10 @@ MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 # An upload over this size is refused before it is read whole (intake/uploads.py).
 BULLETIN_MAX_UPLOAD_BYTES = int(os.environ.get("BULLETIN_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+# LibreOffice converts .doc/.wps/.rtf/.odt with no network ("unshare", the default; a
+# conversion is refused when the machine cannot isolate it) or, by the operator's
+# choice, with the network ("off"). intake/formats.py; docs/adr/0015-conversion-sandbox.md.
+BULLETIN_CONVERT_SANDBOX = os.environ.get("BULLETIN_CONVERT_SANDBOX", "unshare").strip().lower() or "unshare"
 FILE_UPLOAD_HANDLERS = [
     "intake.uploads.LimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
