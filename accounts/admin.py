@@ -4,7 +4,7 @@ from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm
 from django.core.exceptions import ValidationError
 
 from accounts.actions import add_account, change_role, reset_password
-from accounts.models import Role, Unit, User
+from accounts.models import KnownAddress, RefusedLogins, Role, Unit, User
 from audit.context import current_request
 from text.forms import NormalizedModelForm
 
@@ -110,3 +110,33 @@ class UserAdmin(DjangoUserAdmin):
             add_account(actor=request.user, user=obj, password=form.cleaned_data["password1"])
             return
         change_role(actor=request.user, user=obj, role=obj.role, unit=obj.unit)
+
+
+# Login protection (accounts.lockout): read-only records the 管理员 consults; unlocking is
+# done under 登录防护 › 登录失败计数 (django-axes), forgetting a known address here.
+@admin.register(KnownAddress)
+class KnownAddressAdmin(admin.ModelAdmin):
+    list_display = ["user", "address", "first_seen", "last_seen"]
+    search_fields = ["user__username", "user__full_name", "address"]
+    readonly_fields = ["user", "address", "first_seen", "last_seen"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RefusedLogins)
+class RefusedLoginsAdmin(admin.ModelAdmin):
+    list_display = ["username", "address", "count", "first_at", "last_at", "summarized_at"]
+    search_fields = ["username", "address"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

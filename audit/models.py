@@ -38,6 +38,8 @@ class AuditEntry(models.Model):
         LOGIN = "login", "登录"
         LOGIN_FAILED = "login_failed", "登录失败"
         LOCKED_OUT = "locked_out", "账号锁定"
+        LOGIN_REFUSED = "login_refused", "登录被拒（汇总）"
+        LOGIN_ATTACK = "login_attack", "账号疑遭攻击"
         LOGOUT = "logout", "退出"
         ACCOUNT_CREATED = "account_created", "新建账号"
         ROLE_CHANGED = "role_changed", "角色变更"

@@ -13,7 +13,7 @@ def flags_follow_roles(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_squashed_reference_units'),
+        ('accounts', '0003_login_throttle'),
         ('auth', '0012_alter_user_first_name_max_length'),
     ]
 

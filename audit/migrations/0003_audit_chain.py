@@ -70,7 +70,7 @@ def drop_triggers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0001_squashed_initial'),
+        ('audit', '0002_login_kinds'),
     ]
 
     operations = [
@@ -87,7 +87,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='auditentry',
             name='kind',
-            field=models.CharField(choices=[('login', '登录'), ('login_failed', '登录失败'), ('locked_out', '账号锁定'), ('logout', '退出'), ('account_created', '新建账号'), ('role_changed', '角色变更'), ('password_changed', '修改密码'), ('password_reset', '重置密码'), ('piece_transition', '稿件状态变更'), ('issue_created', '新建一期'), ('issue_settings', '修改本期信息'), ('layout_changed', '调整编排'), ('issue_published', '刊发'), ('issue_corrected', '更正'), ('issue_deleted', '删除一期'), ('quota_changed', '设置报送任务'), ('higher_adoption', '记录上级采用'), ('back_issue_imported', '导入往期'), ('back_issue_replaced', '覆盖导入往期'), ('instruction_recorded', '记录批示'), ('stats_exported', '导出统计'), ('audit_exported', '导出审计日志'), ('admin_change', '后台修改'), ('file_mismatch', '存档文件校验不符'), ('commission_created', '发起约稿'), ('commission_changed', '修改约稿'), ('commission_reminded', '约稿催报'), ('commission_cancelled', '撤销约稿'), ('comment_added', '留言'), ('request_refused', '拒绝访问'), ('csrf_refused', '表单校验失败'), ('file_downloaded', '下载文件'), ('backup', '备份'), ('restore', '恢复'), ('login_unlocked', '解除登录锁定'), ('audit_pruned', '清理过期审计日志')], db_index=True, max_length=32, verbose_name='事件'),
+            field=models.CharField(choices=[('login', '登录'), ('login_failed', '登录失败'), ('locked_out', '账号锁定'), ('login_refused', '登录被拒（汇总）'), ('login_attack', '账号疑遭攻击'), ('logout', '退出'), ('account_created', '新建账号'), ('role_changed', '角色变更'), ('password_changed', '修改密码'), ('password_reset', '重置密码'), ('piece_transition', '稿件状态变更'), ('issue_created', '新建一期'), ('issue_settings', '修改本期信息'), ('layout_changed', '调整编排'), ('issue_published', '刊发'), ('issue_corrected', '更正'), ('issue_deleted', '删除一期'), ('quota_changed', '设置报送任务'), ('higher_adoption', '记录上级采用'), ('back_issue_imported', '导入往期'), ('back_issue_replaced', '覆盖导入往期'), ('instruction_recorded', '记录批示'), ('stats_exported', '导出统计'), ('audit_exported', '导出审计日志'), ('admin_change', '后台修改'), ('file_mismatch', '存档文件校验不符'), ('commission_created', '发起约稿'), ('commission_changed', '修改约稿'), ('commission_reminded', '约稿催报'), ('commission_cancelled', '撤销约稿'), ('comment_added', '留言'), ('request_refused', '拒绝访问'), ('csrf_refused', '表单校验失败'), ('file_downloaded', '下载文件'), ('backup', '备份'), ('restore', '恢复'), ('login_unlocked', '解除登录锁定'), ('audit_pruned', '清理过期审计日志')], db_index=True, max_length=32, verbose_name='事件'),
         ),
         migrations.RunPython(seal_existing_rows, migrations.RunPython.noop),
         migrations.RunPython(add_triggers, drop_triggers),
