@@ -325,7 +325,13 @@ BULLETIN_DAILY_JOBS = {
     "verify_storage": os.environ.get("BULLETIN_JOB_TIME_VERIFY_STORAGE", "03:40"),
     # Finished background-task rows older than 14 days (django-tasks-db's own command).
     "prune_db_task_results": os.environ.get("BULLETIN_JOB_TIME_PRUNE_TASKS", "03:50"),
+    # The audit log: rows older than the retention period go, then the hash chain is proved.
+    "prune_audit": os.environ.get("BULLETIN_JOB_TIME_PRUNE_AUDIT", "04:10"),
+    "verify_audit": os.environ.get("BULLETIN_JOB_TIME_VERIFY_AUDIT", "04:20"),
 }
+# How long the audit log is kept, in days: 网络安全法 asks six months at least, so less than
+# 180 is refused at startup (audit.retention).
+BULLETIN_AUDIT_RETENTION_DAYS = env_int("BULLETIN_AUDIT_RETENTION_DAYS", 365)
 BULLETIN_SCHEDULER = env_bool("BULLETIN_SCHEDULER", True)
 # When nginx serves stored PDFs itself (X-Accel-Redirect), the internal location that maps
 # to MEDIA_ROOT, e.g. "/protected-media/". Empty: the app streams the file.
