@@ -171,7 +171,9 @@
     box.setAttribute("role", "alert");
     const text = document.createElement("span");
     text.className = "me-auto";
-    text.textContent = `发现未保存的内容（${clock(entry.savedAt)}），`;
+    text.textContent = `发现未保存的内容（${clock(entry.savedAt)}），可恢复到表单中，或丢弃。`;
+    const buttons = document.createElement("span");
+    buttons.className = "d-flex gap-2";
     const restore = document.createElement("button");
     restore.type = "button";
     restore.className = "btn btn-sm btn-primary";
@@ -191,7 +193,8 @@
       forget(state.key);
       box.remove();
     });
-    box.append(text, restore, discard);
+    buttons.append(restore, discard);
+    box.append(text, buttons);
     form.before(box);
   }
 
@@ -323,7 +326,7 @@
     async check() {
       const state = await status();
       if (state === null) {
-        this.timer = setTimeout(() => this.check(), 15000);
+        this.timer = setTimeout(() => this.check(), 60000); // the server is away: ask again later
         return;
       }
       if (!mine(state)) {
@@ -392,6 +395,9 @@
       element.querySelector(".session-dialog-elsewhere").href = conf.loginUrl;
       element.querySelector("#session-dialog-username").value = conf.username;
       element.querySelector(".session-dialog-cancel").addEventListener("click", () => this.close());
+      element.querySelector("#session-dialog-password").addEventListener("input", () => {
+        element.querySelector(".session-dialog-error").hidden = true;
+      });
       element.querySelector("form").addEventListener("submit", (event) => {
         event.preventDefault();
         this.go();
@@ -592,7 +598,8 @@
       if (!form.dataset.autosaveUrl) return;
       setInterval(() => sendToServer(form), conf.autosave * 1000);
     });
-    session.schedule();
+    // The password page comes before any other (accounts/middleware.py): nothing to keep alive there.
+    if (location.pathname !== conf.passwordUrl) session.schedule();
   }
   // After the page's own scripts (editor.js fills the body editor), so the first reading
   // of a form is what the person sees.
