@@ -196,6 +196,10 @@
     buttons.append(restore, discard);
     box.append(text, buttons);
     form.before(box);
+    // A form on a tab not shown (the review page's 退回修改 …): show that tab, or nobody sees the offer.
+    const pane = form.closest(".tab-pane");
+    const tab = pane && pane.id && document.querySelector(`[data-bs-target="#${pane.id}"]`);
+    if (tab && window.bootstrap && !pane.classList.contains("active")) window.bootstrap.Tab.getOrCreateInstance(tab).show();
   }
 
   function setUp(form) {
@@ -238,8 +242,14 @@
       if (!key || !key.startsWith(PREFIX) || onPage.has(key)) continue;
       const entry = read(key);
       if (!entry || !entry.submitted || entry.interrupted) continue;
-      if (interrupted) write(key, Object.assign(entry, { interrupted: true }));
-      else if (key.startsWith(`${PREFIX}${conf.user}.`)) forget(key);
+      if (interrupted) {
+        write(key, Object.assign(entry, { interrupted: true }));
+        // A form sent into an ended session lands here; after the login, back to the page
+        // the form was on (where it is offered back), not to the address it was sent to,
+        // which may answer only a POST.
+        const next = document.querySelector("main form input[name=next]");
+        if (next && here === conf.loginUrl && Date.now() - entry.savedAt < 10 * 60 * 1000) next.value = entry.path;
+      } else if (key.startsWith(`${PREFIX}${conf.user}.`)) forget(key);
     }
   }
 

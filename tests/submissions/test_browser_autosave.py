@@ -7,13 +7,15 @@ before the end, so each test waits for the real session to end on the server.
 import json
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from submissions.actions import pieces
-from submissions.models import Submission
+from submissions.models import Event, Submission
 from tests.browser import chromium_page, log_in, save_screenshot, wait_until
 from tests.conftest import PASSWORD
+from tests.issue_helpers import submitted_piece
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -191,3 +193,92 @@ def test_server_autosave_keeps_the_draft(live_server, settings, contributor, dra
         page.get_by_text("已保存。").wait_for()
         draft.refresh_from_db()
         assert draft.body.endswith("再补一句。</p>")
+
+
+def test_editor_return_note_survives_the_end(live_server, short_session, editor, contributor):
+    """Any long form, not only the piece editor: the 退回修改 note on its tab (a submit-once
+    form) is held, the password asked for, and the note sent once."""
+    piece = submitted_piece(contributor, "待审稿件")
+    note = "请补充具体数据，并核对第二段的时间。"
+    base = live_server.url
+    with chromium_page() as page:
+        log_in(page, base, "bianji")
+        page.goto(f"{base}{reverse('review_detail', args=[piece.pk])}")
+        page.get_by_role("tab", name="退回修改").click()
+        page.get_by_label("修改意见").fill(note)
+        dialog = page.locator("dialog.session-dialog")
+        expect(dialog.get_by_text("登录已超时，请输入密码")).to_be_visible(timeout=15_000)
+        page.keyboard.press("Escape")
+        page.locator("#act-return").get_by_role("button", name="退回修改").click()
+        expect(dialog.get_by_role("button", name="登录并保存")).to_be_visible()
+        dialog.get_by_label("密码").fill(PASSWORD)
+        dialog.get_by_role("button", name="登录并保存").click()
+        page.get_by_text("已退回修改，已通知报送单位。").wait_for()
+        piece.refresh_from_db()
+        assert piece.status == Submission.Status.RETURNED
+        assert list(
+            Event.objects.filter(submission=piece, action="return").values_list("note", flat=True)
+        ) == [note]
+        wait_until(page, lambda: stored(page) == {})
+
+
+def test_a_sent_comment_is_forgotten_though_its_form_comes_back(live_server, settings, contributor):
+    """After 发送留言 the same page (with an empty comment box) comes back: the browser's
+    copy of the sent comment is not offered again."""
+    base = live_server.url
+    with chromium_page() as page:
+        log_in(page, base, "xihu")
+        piece = submitted_piece(contributor, "已报送的稿件")
+        page.goto(f"{base}{reverse('piece_detail', args=[piece.pk])}")
+        page.get_by_label("留言").fill("请编辑老师看看标题。")
+        wait_until(page, lambda: len(stored(page)) == 1)
+        page.get_by_role("button", name="发送留言").click()
+        page.wait_for_load_state()
+        expect(page.locator(".thread")).to_contain_text("请编辑老师看看标题。")
+        wait_until(page, lambda: stored(page) == {})
+        expect(page.locator(".autosave-offer")).to_have_count(0)
+
+
+def test_a_form_that_reaches_an_ended_session_is_offered_back_after_the_login(
+    live_server, short_session, editor, contributor
+):
+    """Without the page's check (here: a status answer faked as still signed in) the form
+    reaches the server after the end and is sent to the login page: after the login the
+    person comes back to the page the form was on (not the POST-only address), and the
+    text is offered back."""
+    piece = submitted_piece(contributor, "待审稿件")
+    note = "第三段的数字与附件不一致，请核对。"
+    base = live_server.url
+    review = reverse("review_detail", args=[piece.pk])
+    with chromium_page() as page:
+        log_in(page, base, "bianji")
+        page.goto(f"{base}{review}")
+        alive = json.dumps(
+            {"authenticated": True, "user_id": editor.pk, "seconds_left": 600, "csrf_token": ""}
+        )
+        page.route(
+            f"{base}{reverse('session_status')}",
+            lambda route: route.fulfill(status=200, content_type="application/json", body=alive),
+        )
+        page.get_by_role("tab", name="退回修改").click()
+        page.get_by_label("修改意见").fill(note)
+        wait_until(page, lambda: len(stored(page)) == 1)
+        Session.objects.all().delete()  # the session has ended on the server
+        page.locator("#act-return").get_by_role("button", name="退回修改").click()
+        page.get_by_role("button", name="登录").wait_for()
+        assert reverse("login") in page.url
+        page.unroute(f"{base}{reverse('session_status')}")
+        page.get_by_label("用户名").fill("bianji")
+        page.get_by_label("密码").fill(PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_load_state()
+        assert page.url.endswith(review)
+        offer = page.locator(".autosave-offer")
+        expect(offer).to_have_count(1)
+        offer.get_by_role("button", name="恢复").click()
+        page.get_by_role("tab", name="退回修改").click()
+        expect(page.get_by_label("修改意见")).to_have_value(note)
+        page.locator("#act-return").get_by_role("button", name="退回修改").click()
+        page.get_by_text("已退回修改，已通知报送单位。").wait_for()
+        piece.refresh_from_db()
+        assert piece.status == Submission.Status.RETURNED
