@@ -150,7 +150,10 @@
       forget(state.key); // back to what the page came with: nothing to keep
       return;
     }
-    const entry = Object.assign({ savedAt: Date.now(), path: location.pathname, fields }, extra || {});
+    // The version the text was written on (the piece editor): restored with the text, so a
+    // piece changed since is a conflict when saved, not overwritten.
+    const version = form.querySelector("input[name=version]");
+    const entry = Object.assign({ savedAt: Date.now(), path: location.pathname, fields, version: version ? version.value : null }, extra || {});
     write(state.key, entry);
     if (!form.dataset.autosaveUrl && state.status) say(state, `已暂存在本浏览器 ${clock(entry.savedAt)}`);
   }
@@ -184,10 +187,11 @@
     discard.textContent = "丢弃";
     restore.addEventListener("click", () => {
       fill(form, entry.fields);
+      const version = form.querySelector("input[name=version]");
+      if (version && entry.version) version.value = entry.version;
       box.remove();
       remember(form);
-      const first = form.querySelector("textarea, input[type=text]");
-      if (first) say(state, `已恢复 ${clock(entry.savedAt)} 的内容，请核对后保存。`);
+      say(state, `已恢复 ${clock(entry.savedAt)} 的内容，请核对后保存。`);
     });
     discard.addEventListener("click", () => {
       forget(state.key);
@@ -274,6 +278,7 @@
         state.serverSent = now;
         const version = form.querySelector("input[name=version]");
         if (version && answer.version) version.value = answer.version;
+        remember(form); // the browser's copy now names the new version
         say(state, `已自动保存 ${answer.saved_at}`);
         session.extended(conf.idle);
       } else if (response.status === 401 || response.type === "opaqueredirect") {

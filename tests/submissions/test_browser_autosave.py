@@ -282,3 +282,27 @@ def test_a_form_that_reaches_an_ended_session_is_offered_back_after_the_login(
         page.get_by_text("已退回修改，已通知报送单位。").wait_for()
         piece.refresh_from_db()
         assert piece.status == Submission.Status.RETURNED
+
+
+def test_text_restored_over_a_piece_changed_since_is_a_conflict(
+    live_server, short_session, contributor, draft
+):
+    """The browser's copy remembers the version it was typed on: restored after someone
+    else saved, its save shows both texts instead of overwriting theirs."""
+    base = live_server.url
+    edit = f"{base}{reverse('piece_edit', args=[draft.pk])}"
+    with chromium_page() as page:
+        log_in(page, base, "xihu")
+        page.goto(edit)
+        type_into_body(page, TYPED)
+        wait_until(page, lambda: len(stored(page)) == 1)
+        pieces.save_text(
+            actor=contributor, submission=draft, expected_version=1, body="<p>同事保存的正文。</p>"
+        )
+        log_in(page, base, "xihu")
+        page.goto(edit)
+        page.locator(".autosave-offer").get_by_role("button", name="恢复").click()
+        page.get_by_role("button", name="保存草稿").click()
+        expect(page.locator("#conflict")).to_contain_text(TYPED)
+        draft.refresh_from_db()
+        assert draft.body == "<p>同事保存的正文。</p>"
