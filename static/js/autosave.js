@@ -583,6 +583,12 @@
         if (state) {
           state.stopped = true; // no autosave races the save itself
           remember(form, { submitted: true, savedAt: Date.now() });
+          // After the other listeners: a send they stopped (确认 answered 取消) was no send.
+          setTimeout(() => {
+            if (!event.defaultPrevented) return;
+            state.stopped = false;
+            remember(form);
+          }, 0);
         }
         return;
       }
