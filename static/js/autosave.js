@@ -6,7 +6,7 @@
 //   data-autosave-url="…"             and sent there every data-autosave-seconds when changed
 //                                     (the piece editor: the server saves a draft revision)
 //
-// Before the session ends the page offers 继续 (extends it); a long form sent after it ended
+// Before the session ends the page offers 继续 (extends it); a form sent after it ended
 // asks for the password in place, logs in through the real login page (django-axes still
 // counts), and sends the form again with the new CSRF token. <body data-session-*> carries
 // the timings (web/context_processors.py). Passwords, CSRF tokens, hidden and file fields
@@ -320,9 +320,16 @@
     return state && state.authenticated && String(state.user_id) === conf.user;
   }
 
+  function csrfCookie() {
+    const found = document.cookie.split("; ").find((part) => part.startsWith("csrftoken="));
+    return found ? found.slice("csrftoken=".length) : "";
+  }
+  let pageCookie = csrfCookie();
+
   function setToken(token) {
     if (!token) return;
     document.querySelectorAll("input[name=csrfmiddlewaretoken]").forEach((input) => (input.value = token));
+    pageCookie = csrfCookie();
   }
 
   const session = {
@@ -566,8 +573,27 @@
     if (!conf.user) return false;
     const action = new URL(form.action, location.href).pathname;
     if (action === conf.logoutUrl || action === conf.loginUrl) return false;
-    // Long forms always ask; any other form only once the session should have ended.
-    return forms.has(form) || Date.now() > session.ends - 5000;
+    // Asked only when the session may have ended under the page: its idle time is up as
+    // far as this page knows (another tab's requests only make the real end later), or a
+    // login elsewhere in this browser changed the CSRF cookie, so the page's tokens are
+    // stale. Any other send goes at once; one that still meets an ended session (a logout
+    // in another tab) goes to the login page, and its text is offered back after it.
+    return Date.now() > session.ends - 5000 || csrfCookie() !== pageCookie;
+  }
+
+  // The browser's copy of a form on its way is marked sent: the next page tells whether it
+  // arrived (settleSent, setUp).
+  function sent(form, event) {
+    const state = forms.get(form);
+    if (!state) return;
+    state.stopped = true; // no autosave races the save itself
+    remember(form, { submitted: true, savedAt: Date.now() });
+    // After the other listeners: a send they stopped (确认 answered 取消) was no send.
+    setTimeout(() => {
+      if (!event.defaultPrevented) return;
+      state.stopped = false;
+      remember(form);
+    }, 0);
   }
 
   // In the capture phase, before app.js's 确认 and submit_once.js: a send held back here
@@ -577,22 +603,11 @@
     async (event) => {
       const form = event.target;
       if (!(form instanceof HTMLFormElement)) return;
-      if (sending.has(form)) {
+      if (sending.has(form) || !mustCheck(form)) {
         sending.delete(form);
-        const state = forms.get(form);
-        if (state) {
-          state.stopped = true; // no autosave races the save itself
-          remember(form, { submitted: true, savedAt: Date.now() });
-          // After the other listeners: a send they stopped (确认 answered 取消) was no send.
-          setTimeout(() => {
-            if (!event.defaultPrevented) return;
-            state.stopped = false;
-            remember(form);
-          }, 0);
-        }
+        sent(form, event);
         return;
       }
-      if (!mustCheck(form)) return;
       event.preventDefault();
       event.stopImmediatePropagation();
       const submitter = event.submitter;

@@ -306,3 +306,19 @@ def test_text_restored_over_a_piece_changed_since_is_a_conflict(
         expect(page.locator("#conflict")).to_contain_text(TYPED)
         draft.refresh_from_db()
         assert draft.body == "<p>同事保存的正文。</p>"
+
+
+def test_a_login_in_another_tab_does_not_spoil_this_pages_forms(live_server, contributor, draft):
+    """A new login rotates the CSRF token: a page opened before it would be refused (403)
+    on its next save. The page notices the changed cookie and takes the new token first."""
+    base = live_server.url
+    with chromium_page() as page:
+        log_in(page, base, "xihu")
+        page.goto(f"{base}{reverse('piece_edit', args=[draft.pk])}")
+        other = page.context.new_page()
+        log_in(other, base, "xihu")  # a fresh login in another tab of the same browser
+        type_into_body(page, TYPED)
+        page.get_by_role("button", name="保存草稿").click()
+        page.get_by_text("已保存。").wait_for()
+        draft.refresh_from_db()
+        assert TYPED in draft.body
