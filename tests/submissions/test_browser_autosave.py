@@ -85,6 +85,9 @@ def test_save_after_the_session_ended_asks_for_the_password_in_place(
         dialog.get_by_role("button", name="登录并保存").click()
         expect(dialog.get_by_text("用户名或密码不正确")).to_be_visible()
 
+        # Retyped a little later: a retry at once may be asked to wait (the login throttle's
+        # delay after a failure), and would say so in the same place.
+        page.wait_for_timeout(2_500)
         dialog.get_by_label("密码").fill(PASSWORD)
         save_screenshot(page, "session-login-in-place")
         dialog.get_by_role("button", name="登录并保存").click()
