@@ -141,6 +141,7 @@ TEMPLATES = [
                 "accounts.context_processors.navigation",
                 "submissions.context_processors.notifications",
                 "manual.context_processors.help_link",
+                "web.context_processors.session_timing",
             ],
         },
     },
@@ -374,6 +375,10 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("BULLETIN_SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Typed work outlives the idle end (static/js/autosave.js): this many seconds before it the
+# page offers 继续, and the piece editor saves itself to the server at most this often.
+BULLETIN_SESSION_WARNING_SECONDS = env_int("BULLETIN_SESSION_WARNING_SECONDS", 120)
+BULLETIN_AUTOSAVE_SECONDS = env_int("BULLETIN_AUTOSAVE_SECONDS", 60)
 
 # HTTPS. In production the app assumes it is served over HTTPS (DJANGO_SECURE_COOKIES=1,
 # the default when DEBUG is off): cookies are sent only over HTTPS, plain HTTP is
