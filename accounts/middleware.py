@@ -20,7 +20,7 @@ class PasswordChangeRequiredMiddleware:
                 messages.warning(
                     request,
                     "您的密码由管理员设置或不符合现行密码规则，请先设置自己的新密码"
-                    "（至少 10 位，包含大写字母、小写字母、数字、符号中的至少 3 种）。",
+                    "（至少 10 位，包含大写字母、小写字母、数字、符号中的至少 3 种，且不容易被猜到）。",
                 )
                 return redirect("password_change")
         return self.get_response(request)

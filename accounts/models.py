@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class Unit(models.Model):
@@ -80,6 +81,18 @@ class User(AbstractUser):
                 | (~Q(role__in=UNIT_ROLES) & Q(unit__isnull=True)),
                 violation_error_message="报送员和审核人必须属于一个报送单位，其他角色不属于任何单位。",
             ),
+            # 三员 separation at the database: the admin flags follow the role and nothing
+            # else (accounts.actions sets them), so a 审计员 is never a superuser.
+            models.CheckConstraint(
+                name="only_admins_are_superusers",
+                condition=Q(is_superuser=False) | Q(role=Role.ADMIN),
+                violation_error_message="只有管理员可以是超级用户。",
+            ),
+            models.CheckConstraint(
+                name="only_admins_and_auditors_are_staff",
+                condition=Q(is_staff=False) | Q(role__in=(Role.ADMIN, Role.AUDITOR)),
+                violation_error_message="只有管理员和审计员可以进入管理后台。",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -123,12 +136,86 @@ class User(AbstractUser):
     # Separation of duties for the audit log (the audit app asks through these, knowing no
     # roles): the 审计员 alone may read it — not even a superuser 管理员 — and nobody may
     # add, change or delete a row through Django's permissions (audit.records writes it).
+    # The 审计员 has no other right, whatever groups or permissions an account is given.
     def has_perm(self, perm: str, obj=None) -> bool:
         if perm.split(".", 1)[0] == "audit":
             return perm == "audit.view_auditentry" and self.is_active and self.is_auditor
+        if self.is_auditor:
+            return False
         return super().has_perm(perm, obj)
 
     def has_module_perms(self, app_label: str) -> bool:
         if app_label == "audit":
             return self.is_active and self.is_auditor
+        if self.is_auditor:
+            return False
         return super().has_module_perms(app_label)
+
+
+class KnownAddress(models.Model):
+    """An address the account has signed in from (a correct password, not locked out).
+
+    From a known address only the account's own failures there can lock it out or slow it
+    down; what strangers do from other addresses, or to other accounts from this one, does
+    not (accounts.lockout).
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name="用户", on_delete=models.CASCADE, related_name="known_addresses"
+    )
+    address = models.GenericIPAddressField("地址")
+    first_seen = models.DateTimeField("首次登录", default=timezone.now)
+    last_seen = models.DateTimeField("最近登录", default=timezone.now)
+
+    class Meta:
+        verbose_name = "常用登录地址"
+        verbose_name_plural = "常用登录地址"
+        ordering = ["user", "-last_seen"]
+        constraints = [models.UniqueConstraint(fields=["user", "address"], name="one_known_address_row")]
+
+    def __str__(self) -> str:
+        return f"{self.user.username} @ {self.address}"
+
+
+class RefusedLogins(models.Model):
+    """Login attempts refused before the password was checked — during a lock or a delay —
+    counted for one (user name, address) instead of one audit row each, so that nobody can
+    grow the audit log without bound. One open counter per pair; accounts.logins writes
+    one summary row to the audit log when the refusals stop and closes it."""
+
+    username = models.CharField("所填用户名", max_length=150)
+    address = models.CharField("地址", max_length=45, blank=True)
+    first_at = models.DateTimeField("首次", default=timezone.now)
+    last_at = models.DateTimeField("最近", default=timezone.now, db_index=True)
+    count = models.PositiveIntegerField("被拒次数", default=0)
+    summarized_at = models.DateTimeField("已汇总入审计日志", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "被拒登录计数"
+        verbose_name_plural = "被拒登录计数"
+        ordering = ["-last_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["username", "address"],
+                condition=Q(summarized_at__isnull=True),
+                name="one_open_refusal_counter",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.address or '?'}：{self.count}"
+
+
+class LoginAlert(models.Model):
+    """When the administrators were last told that an account is under attack: at most once
+    per BULLETIN_LOGIN_ALERT_HOURS for one account."""
+
+    user = models.OneToOneField(User, verbose_name="用户", on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField("最近告警")
+
+    class Meta:
+        verbose_name = "登录攻击告警"
+        verbose_name_plural = "登录攻击告警"
+
+    def __str__(self) -> str:
+        return f"{self.user.username} {self.sent_at:%Y-%m-%d %H:%M}"

@@ -7,6 +7,7 @@ accounts.actions all apply the same rules. Messages are in Chinese.
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django_zxcvbn_password_validator import ZxcvbnPasswordValidator
 
 
 def character_classes(password: str) -> set[str]:
@@ -74,3 +75,33 @@ class NotUsernameValidator:
 
     def get_help_text(self):
         return "密码不能与用户名相同。"
+
+
+class GuessableValidator(ZxcvbnPasswordValidator):
+    """zxcvbn's estimate of how guessable the password is (score 0–4, at least
+    PASSWORD_MINIMAL_STRENGTH): it sees through the patterns that pass the rules above —
+    a common word with capitals, digits and a symbol added ("Password123!"), letters swapped
+    for look-alikes ("P@ssw0rd2026"), years, keyboard rows, repeats.
+
+    One message in Chinese with zxcvbn's own warning and advice (the package's Chinese
+    translation, loaded because it is in INSTALLED_APPS).
+    """
+
+    # zxcvbn refuses to score longer input; so many characters are not the weak point.
+    MAX_SCORED = 72
+
+    def validate(self, password, user=None):
+        strength = self.get_strength(password[: self.MAX_SCORED], user)
+        if strength["acceptable"]:
+            return
+        parts = [
+            f"密码太容易被猜到（强度 {strength['score']} 级，至少需要 {strength['minimal_strength']} 级）。"
+        ]
+        if strength["warning"]:
+            parts.append(f"{strength['warning']}。")
+        advice = "；".join(str(item) for item in strength["suggestions"])
+        parts.append(f"建议：{advice or '用几个互不相关的词组成较长的密码'}。")
+        raise ValidationError("".join(parts), code="password_too_guessable")
+
+    def get_help_text(self):
+        return "密码不能容易被猜到：常见单词加数字和符号、用 @ 代替 a 之类的替换都不够，几个互不相关的词组成的长密码更好。"

@@ -19,6 +19,15 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.refused():
+            # Refused before the password was checked (accounts.lockout): too many requests.
+            response.status_code = 429
+            if seconds := form.retry_after():
+                response["Retry-After"] = str(seconds)
+        return response
+
     def form_valid(self, form):
         response = super().form_valid(form)
         if not settings.BULLETIN_DEMO and form.password_breaks_rules():

@@ -139,6 +139,13 @@ def archive_pdf(request, pk: int, version: int | None = None):
     cached = http_cache.not_modified(request, etag=etag, last_modified=record.created_at)
     if cached is not None:
         return cached
+    audit_record(
+        Kind.FILE_DOWNLOADED,
+        actor=request.user,
+        obj=issue,
+        after={"pdf_version": record.version, "sha256": record.sha256},
+        message=f"下载存档 PDF（第 {record.version} 版）",
+    )
     if settings.BULLETIN_X_ACCEL_PREFIX and hasattr(record.file.storage, "path"):
         # nginx sends the file itself (deploy/nginx/bulletin.conf, location /protected-media/).
         response = HttpResponse(content_type="application/pdf")

@@ -1,9 +1,9 @@
-"""Events Django and django-axes announce only by signal: logins, logouts, failures,
-lockouts, password changes by the user, and every change made in the admin (LogEntry)."""
+"""Events Django announces only by signal: logins, logouts and every change made in the
+admin (LogEntry). Failed logins and lockouts are recorded by the accounts app, which knows
+the lockout policy (accounts.receivers, accounts.logins)."""
 
-from axes.signals import user_locked_out
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -19,26 +19,6 @@ def _logged_in(sender, request, user, **kwargs):
 def _logged_out(sender, request, user, **kwargs):
     if user is not None:
         record(Kind.LOGOUT, actor=user, obj=user, request=request)
-
-
-@receiver(user_login_failed, dispatch_uid="audit_login_failed")
-def _login_failed(sender, credentials, request=None, **kwargs):
-    name = str(credentials.get("username", ""))[:150]
-    # django-axes also sends this signal for a login refused during a lockout.
-    record(Kind.LOGIN_FAILED, actor_name=name, label=name, request=request, message="用户名或密码错误")
-
-
-@receiver(user_locked_out, dispatch_uid="audit_locked_out")
-def _locked_out(sender, request, username, ip_address, **kwargs):
-    name = str(username or "")[:150]
-    record(
-        Kind.LOCKED_OUT,
-        actor_name=name,
-        label=name,
-        request=request,
-        address=ip_address,
-        message="连续登录失败次数过多，账号（或地址）已被暂时锁定",
-    )
 
 
 @receiver(post_save, sender=LogEntry, dispatch_uid="audit_admin_change")

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from audit.records import Kind
+from audit.records import record as audit_record
 from bulletin import queries, renders
 from bulletin.actions import common, issues, placements, publish_jobs
 from bulletin.documents import build_document, issue_document
@@ -355,6 +357,7 @@ def issue_preview_pdf(request, pk: int):
         return redirect("archive_pdf", pk=issue.pk)
     state = renders.preview_state(issue)
     if state.ready:
+        audit_record(Kind.FILE_DOWNLOADED, actor=request.user, obj=issue, message="查看样刊 PDF（未刊发）")
         response = FileResponse(state.render.file.open("rb"), content_type="application/pdf")
         response["Content-Disposition"] = "inline"
         response["Cache-Control"] = "private, no-cache"

@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "bootstrap",
     "axes",
+    # Only for its translations: zxcvbn's feedback on a weak password, in Chinese.
+    "django_zxcvbn_password_validator",
     "django_tasks",
     "django_tasks_db",
     "service",
@@ -120,10 +122,11 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# django-axes checks every login first (a locked account or address is refused before
-# its password is even looked at), then Django checks the password.
+# Every login is first checked against the lockout policy (accounts.lockout: a locked
+# account-and-address or address, or too soon after a failure, is refused before its
+# password is even looked at), then Django checks the password.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "accounts.lockout.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
@@ -142,6 +145,7 @@ TEMPLATES = [
                 "accounts.context_processors.navigation",
                 "submissions.context_processors.notifications",
                 "manual.context_processors.help_link",
+                "web.context_processors.session_timing",
             ],
         },
     },
@@ -167,7 +171,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 # GB/T 22239-2019 level 2 (身份鉴别): at least 10 characters of at least three kinds,
-# not the user name, not a common password, not blank. accounts/passwords.py.
+# not the user name, not a common password, not blank, and not easy to guess by zxcvbn's
+# estimate (score 0–4; "Password123!" scores 1). accounts/passwords.py.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.passwords.NotBlankValidator"},
     {"NAME": "accounts.passwords.NotUsernameValidator"},
@@ -179,22 +184,49 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.passwords.GuessableValidator"},
 ]
+# django-zxcvbn-password-validator reads its minimum score from here (3: "safely
+# unguessable", about 10^8 guesses), and the terms a password must not resemble.
+PASSWORD_MINIMAL_STRENGTH = env_int("BULLETIN_PASSWORD_MIN_SCORE", 3)
+PASSWORD_EXTRA_DICTIONARY = ["hangzhou", "hzrd", "renda", "bulletin", "xinxi", "zhuanbao"]
 
-# Login failure handling (登录失败处理): django-axes. After AXES_FAILURE_LIMIT failures for
-# one account, or from one address, within the cool-off time, that account (address) is
-# locked for the cool-off time; a 管理员 unlocks it by deleting its row under
-# 系统管理 › Axes › Access attempts (or `manage.py axes_reset_username NAME`).
+# Login failure handling (登录失败处理, accounts/lockout.py; docs/operations.md): django-axes
+# counts failures per account *and address* and per address — never per account alone, so
+# nobody can lock someone out from elsewhere. AXES_FAILURE_LIMIT failures within the cool-off
+# time lock that account at that address, or that address (an account at one of its known
+# addresses is exempt from the address's lock); the lock ends after the cool-off time, or
+# when a 管理员 deletes its row under 系统管理 › 登录防护 (`manage.py axes_reset_username NAME`).
 AXES_FAILURE_LIMIT = env_int("BULLETIN_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("BULLETIN_LOGIN_LOCK_MINUTES", 15))
 AXES_USE_ATTEMPT_EXPIRATION = True  # failures older than the cool-off time no longer count
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
-AXES_RESET_ON_SUCCESS = True
+# [["username", "ip_address"], "ip_address"]; the pair alone for a known address.
+AXES_LOCKOUT_PARAMETERS = "accounts.lockout.lockout_parameters"
+AXES_HANDLER = "accounts.lockout.LoginThrottleHandler"
+AXES_RESET_ON_SUCCESS = True  # of the pair that signed in only (LoginThrottleHandler)
+# Trying during a lock does not prolong it: a stranger cannot keep a lock going.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "audit.addresses.client_address"
 # Successful logins and logouts are in the audit log (audit/), not in a second log.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
+# So many failures for one account within the cool-off time, from any addresses, close it
+# to addresses it never signed in from (its known addresses stay open): at most 4 × 20 = 80
+# guesses an hour from new addresses (OWASP ASVS V2.2.1 asks for no more than 100).
+BULLETIN_LOGIN_ACCOUNT_LIMIT = env_int("BULLETIN_LOGIN_ACCOUNT_LIMIT", 20)
+# After each failure the account-and-address (and the address) waits before the next try:
+# 1, 2, 4, 8 … seconds up to the maximum; a try too soon is refused with "请 N 秒后再试".
+BULLETIN_LOGIN_DELAY_SECONDS = env_int("BULLETIN_LOGIN_DELAY_SECONDS", 1)
+BULLETIN_LOGIN_MAX_DELAY_SECONDS = env_int("BULLETIN_LOGIN_MAX_DELAY_SECONDS", 10)
+# An address the account signed in from within this many days is a known address.
+BULLETIN_LOGIN_KNOWN_DAYS = env_int("BULLETIN_LOGIN_KNOWN_DAYS", 90)
+# An account is under attack at this many failures from this many addresses within the
+# window: the 管理员 are told (in the app and by mail), at most once per ALERT_HOURS.
+BULLETIN_LOGIN_ALERT_FAILURES = env_int("BULLETIN_LOGIN_ALERT_FAILURES", 10)
+BULLETIN_LOGIN_ALERT_ADDRESSES = env_int("BULLETIN_LOGIN_ALERT_ADDRESSES", 3)
+BULLETIN_LOGIN_ALERT_WINDOW_MINUTES = env_int("BULLETIN_LOGIN_ALERT_WINDOW_MINUTES", 60)
+BULLETIN_LOGIN_ALERT_HOURS = env_int("BULLETIN_LOGIN_ALERT_HOURS", 24)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -214,6 +246,10 @@ MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 # An upload over this size is refused before it is read whole (intake/uploads.py).
 BULLETIN_MAX_UPLOAD_BYTES = int(os.environ.get("BULLETIN_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+# LibreOffice converts .doc/.wps/.rtf/.odt with no network ("unshare", the default; a
+# conversion is refused when the machine cannot isolate it) or, by the operator's
+# choice, with the network ("off"). intake/formats.py; docs/adr/0015-conversion-sandbox.md.
+BULLETIN_CONVERT_SANDBOX = os.environ.get("BULLETIN_CONVERT_SANDBOX", "unshare").strip().lower() or "unshare"
 FILE_UPLOAD_HANDLERS = [
     "intake.uploads.LimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
@@ -296,7 +332,13 @@ BULLETIN_DAILY_JOBS = {
     "verify_storage": os.environ.get("BULLETIN_JOB_TIME_VERIFY_STORAGE", "03:40"),
     # Finished background-task rows older than 14 days (django-tasks-db's own command).
     "prune_db_task_results": os.environ.get("BULLETIN_JOB_TIME_PRUNE_TASKS", "03:50"),
+    # The audit log: rows older than the retention period go, then the hash chain is proved.
+    "prune_audit": os.environ.get("BULLETIN_JOB_TIME_PRUNE_AUDIT", "04:10"),
+    "verify_audit": os.environ.get("BULLETIN_JOB_TIME_VERIFY_AUDIT", "04:20"),
 }
+# How long the audit log is kept, in days: 网络安全法 asks six months at least, so less than
+# 180 is refused at startup (audit.retention).
+BULLETIN_AUDIT_RETENTION_DAYS = env_int("BULLETIN_AUDIT_RETENTION_DAYS", 365)
 BULLETIN_SCHEDULER = env_bool("BULLETIN_SCHEDULER", True)
 # Monitoring sends "Authorization: Bearer <token>" to /healthz to read the details (worker
 # processes, queue depth, errors); others, except requests made on the server itself, read
@@ -343,6 +385,10 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("BULLETIN_SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Typed work outlives the idle end (static/js/autosave.js): this many seconds before it the
+# page offers 继续, and the piece editor saves itself to the server at most this often.
+BULLETIN_SESSION_WARNING_SECONDS = env_int("BULLETIN_SESSION_WARNING_SECONDS", 120)
+BULLETIN_AUTOSAVE_SECONDS = env_int("BULLETIN_AUTOSAVE_SECONDS", 60)
 
 # HTTPS. In production the app assumes it is served over HTTPS (DJANGO_SECURE_COOKIES=1,
 # the default when DEBUG is off): cookies are sent only over HTTPS, plain HTTP is

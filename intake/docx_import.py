@@ -4,8 +4,11 @@ byline, and a report of everything that could not be kept, with where it was.
 ``import_document(data, *, tables_as_rows=False) -> DocxImport`` is a pure function of
 the file's bytes (no request, no database), so a background task can run it as it is.
 The format is recognised by content (``formats.sniff``): .docx is read directly, .docm
-without its macros, .doc/.wps/.rtf/.odt after LibreOffice turns them into .docx
-(``formats.convert_to_docx``). The text Word displays is read by ``wordml.read_word``;
+without its macros, .doc/.wps/.rtf/.odt after LibreOffice (with no network) turns them
+into .docx (``formats.convert_to_docx``). Every .docx, uploaded or converted, is first
+cleaned of external links and active fields (``cleaning.clean_package``; each removal is
+a line of ``DocxImport.dropped``), and one that declares an XML entity is refused; the
+cleaned package is what is read and what ``DocxImport.source_docx`` holds. The text Word displays is read by ``wordml.read_word``;
 every text then passes the one door (``textnorm``) and the body sanitizer
 (``richtext``). Limits (``MAX_UPLOAD_BYTES``, ``wordml.Limits``) bound the cost of any
 file; a file over them is refused with a message, never half-read silently.
@@ -34,6 +37,7 @@ import re
 from dataclasses import dataclass, field
 
 from intake import formats
+from intake.cleaning import clean_package, refuse_declarations
 from intake.wordml import Limits, Paragraph, Struck, WordDocument, WordReadError, read_word
 from text.normalize import normalize_line, normalize_text, quiet, recording
 from text.richtext import run_plain, runs_to_html, sanitize_body
@@ -88,7 +92,7 @@ class DocxImport:
     kept: list[str] = field(default_factory=list)  # kept in another form (text boxes, notes…)
     warnings: list[str] = field(default_factory=list)
     format_label: str = "Word 文件（.docx）"
-    source_docx: bytes = b""  # the document as read: a .docx, without macros
+    source_docx: bytes = b""  # the document as read: a .docx, without macros, external links, active fields
     struck: list[dict] = field(default_factory=list)  # struck passages (``struck_items``)
 
 
@@ -148,14 +152,20 @@ def _read_document(
     fmt = formats.sniff(data)
     if fmt.convertible:
         try:
+            if fmt.kind == "odt":  # an ODF package: its XML may not declare entities either
+                refuse_declarations(data, limits=limits)
             docx = formats.convert_to_docx(data, fmt)
-        except formats.ConversionError as error:
+        except (formats.ConversionError, WordReadError) as error:
             raise DocxImportError(str(error)) from error
     elif fmt.readable:
         docx = data
     else:
         raise DocxImportError(formats.refusal(fmt))
     try:
+        # What would reach out or run when Word opens the stored source is removed before
+        # it is read or stored, and named in the report.
+        cleaned = clean_package(docx, limits=limits)
+        docx = cleaned.data
         word = read_word(
             docx,
             limits=limits,
@@ -229,7 +239,9 @@ def _read_document(
     if substituted:
         notes.append(substitution_notice(substituted))
     body_html = sanitize_body(runs_to_html(runs))
-    dropped = [d.place if d.line else f"未导入：{d.place}" for d in word.dropped if not d.kept]
+    dropped = cleaned.removed + [
+        d.place if d.line else f"未导入：{d.place}" for d in word.dropped if not d.kept
+    ]
     kept = [d.place for d in word.dropped if d.kept] + notes
     held, taken = _struck_report(word.struck)
     return DocxImport(

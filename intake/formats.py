@@ -9,9 +9,18 @@ kinds Word can open but we cannot read (.doc, .wps, .rtf, .odt) into .docx.
     (``{\\rtf``), and, to name them in the refusal, PDF, images, HTML and plain text.
 
 ``convert_to_docx(data, fmt) -> bytes``
-    LibreOffice in headless mode (Debian ``libreoffice-writer-nogui``): a private,
-    temporary profile for each conversion (macros disabled in it: security level
-    "very high" and macro execution off), an argv list (never a shell string), its
+    LibreOffice in headless mode (Debian ``libreoffice-writer-nogui``) with no network:
+    it runs in a network namespace of its own holding only a loopback interface that is
+    down (``unshare --user --map-root-user --net``, unprivileged; ``SANDBOX_COMMAND``),
+    so a linked image, a linked OLE object or an ``INCLUDEPICTURE "http://…"`` field in
+    the file cannot make the server fetch an address. Whether the namespace can be made
+    is probed once per process (``sandbox_available()``); when it cannot, the conversion
+    is refused (``ConversionError``: save as .docx) and the operator is told in the log,
+    unless the operator set ``BULLETIN_CONVERT_SANDBOX=off`` (then LibreOffice runs with
+    the network, a warning logged for each conversion). A private, temporary profile for
+    each conversion: macros disabled (security level "very high", macro execution off),
+    links and fields never updated on load, remote resources of untrusted documents
+    blocked ("stealth mode"). An argv list (never a shell string), its
     own process group killed on the wall-clock limit, and resource limits set in the
     child before it starts: ``CONVERT_CPU_SECONDS`` of CPU time and
     ``CONVERT_MEMORY_BYTES`` of address space. LibreOffice 7.4 needs about 550 MB of
@@ -31,7 +40,9 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import io
+import logging
 import os
 import re
 import resource
@@ -44,6 +55,9 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
 CONVERT_TIMEOUT_SECONDS = 20
 # Conversions run one at a time on a machine (two cores; each takes about one core for a
 # second or more); a request waits this long for its turn, then is told to try again.
@@ -163,15 +177,33 @@ def refusal(fmt: FileFormat) -> str:
 
 # --- LibreOffice ------------------------------------------------------------------------
 
-_MACRO_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
+# The private profile's settings. Each name is in the schema LibreOffice 7.4 installs
+# (share/registry/main.xcd): macros off; Writer's link updates "never" (0, sw's
+# UpdateLinks enum: NEVER, MANUAL, AUTOMATIC, GLOBALSETTING) and field updates off;
+# BlockUntrustedRefererLinks ("stealth mode") keeps an untrusted document from loading
+# remote resources (measured: it stops an .odt's linked image and OLE object, not a
+# .doc's INCLUDEPICTURE field). The network namespace is what holds for every format.
+_PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
 xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
 <item oor:path="/org.openoffice.Office.Common/Security/Scripting">\
 <prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop></item>
 <item oor:path="/org.openoffice.Office.Common/Security/Scripting">\
 <prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting">\
+<prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Writer/Content/Update">\
+<prop oor:name="Link" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Writer/Content/Update">\
+<prop oor:name="Field" oor:op="fuse"><value>false</value></prop></item>
+<item oor:path="/org.openoffice.Office.Writer/Content/Update">\
+<prop oor:name="Chart" oor:op="fuse"><value>false</value></prop></item>
 </oor:items>
 """
+# Runs its argument in a new user namespace (the caller mapped to root there, no
+# privilege outside) with a new network namespace: only a loopback interface, down.
+SANDBOX_COMMAND: tuple[str, ...] = ("unshare", "--user", "--map-root-user", "--net", "--")
+SANDBOX_MODES = ("unshare", "off")
 _SUFFIX = {"doc": ".doc", "rtf": ".rtf", "odt": ".odt"}
 # The import filter is named, so LibreOffice never falls back to reading bytes as plain text.
 _FILTER = {"doc": "MS Word 97", "rtf": "Rich Text Format", "odt": "writer8"}
@@ -179,6 +211,61 @@ _FILTER = {"doc": "MS Word 97", "rtf": "Rich Text Format", "odt": "writer8"}
 
 def soffice_path() -> str | None:
     return os.environ.get("BULLETIN_SOFFICE") or shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def sandbox_mode() -> str:
+    """``BULLETIN_CONVERT_SANDBOX`` (setting, else environment): "unshare" (the default:
+    no network, refuse when it cannot be made) or "off" (the operator's choice to run
+    LibreOffice with the network)."""
+    from_settings = getattr(settings, "BULLETIN_CONVERT_SANDBOX", None) if settings.configured else None
+    mode = (from_settings or os.environ.get("BULLETIN_CONVERT_SANDBOX") or "unshare").strip().lower()
+    return mode if mode in SANDBOX_MODES else "unshare"
+
+
+def sandbox_available(command: tuple[str, ...] | None = None) -> bool:
+    """Whether ``command`` (``SANDBOX_COMMAND``) can run a program without network here.
+    Probed once per process and command (``true`` run inside it)."""
+    return _probe(tuple(SANDBOX_COMMAND if command is None else command))
+
+
+@functools.cache
+def _probe(command: tuple[str, ...]) -> bool:
+    if not command or shutil.which(command[0]) is None:
+        logger.error("LibreOffice 沙箱不可用：找不到 %s，文件转换将被拒绝。", command[:1])
+        return False
+    try:
+        done = subprocess.run(  # noqa: S603 - an argv list, no shell
+            [*command, "true"], stdin=subprocess.DEVNULL, capture_output=True, timeout=10, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        logger.error("LibreOffice 沙箱不可用（%s）：%r，文件转换将被拒绝。", " ".join(command), error)
+        return False
+    if done.returncode != 0:
+        logger.error(
+            "LibreOffice 沙箱不可用（%s 返回 %s：%s），文件转换将被拒绝。"
+            "请允许非特权用户命名空间（sysctl kernel.unprivileged_userns_clone=1），"
+            "或设 BULLETIN_CONVERT_SANDBOX=off 接受无隔离转换的风险。",
+            " ".join(command),
+            done.returncode,
+            done.stderr.decode("utf-8", "replace").strip()[:200],
+        )
+        return False
+    return True
+
+
+def _sandbox_prefix(fmt: FileFormat) -> list[str]:
+    """The argv prefix that runs LibreOffice without network; raises ConversionError when
+    isolation is required and cannot be had."""
+    if sandbox_mode() == "off":
+        logger.warning("LibreOffice 在无网络隔离的情况下转换文件（BULLETIN_CONVERT_SANDBOX=off）。")
+        return []
+    if not sandbox_available():
+        logger.warning("拒绝转换%s：LibreOffice 无法在无网络的沙箱中运行。", fmt.label)
+        raise ConversionError(
+            f"服务器暂时无法安全地转换{fmt.label}（转换程序无法与网络隔离），已拒绝导入。"
+            "请在 Word / WPS 中“另存为” .docx 后再导入（.docx 无需转换）。"
+        )
+    return list(SANDBOX_COMMAND)
 
 
 def _limit_child() -> None:  # runs in the child between fork and exec
@@ -199,8 +286,9 @@ def convert_to_docx(data: bytes, fmt: FileFormat, *, timeout: float = CONVERT_TI
             f"服务器没有安装 LibreOffice，暂时无法读取{fmt.label}。"
             "请在 Word / WPS 中“另存为” .docx 后再导入（管理员：运行 make setup 安装）。"
         )
+    prefix = _sandbox_prefix(fmt)
     with _conversion_slot(fmt):
-        return _convert(soffice, data, fmt, timeout)
+        return _convert(soffice, data, fmt, timeout, prefix)
 
 
 @contextlib.contextmanager
@@ -228,16 +316,17 @@ def _conversion_slot(fmt: FileFormat, wait: float | None = None):
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _convert(soffice: str, data: bytes, fmt: FileFormat, timeout: float) -> bytes:
+def _convert(soffice: str, data: bytes, fmt: FileFormat, timeout: float, prefix: list[str]) -> bytes:
     work = Path(tempfile.mkdtemp(prefix="bulletin-convert-"))
     try:
         profile = work / "profile"
         (profile / "user").mkdir(parents=True)
-        (profile / "user" / "registrymodifications.xcu").write_text(_MACRO_SETTINGS, encoding="utf-8")
+        (profile / "user" / "registrymodifications.xcu").write_text(_PROFILE_SETTINGS, encoding="utf-8")
         source = work / f"source{_SUFFIX.get(fmt.kind, '.bin')}"
         source.write_bytes(data)
         out = work / "out"
         argv = [
+            *prefix,
             soffice,
             f"-env:UserInstallation={profile.as_uri()}",
             "--headless",

@@ -157,6 +157,23 @@ class WordTooLarge(WordReadError):
     """The document is over one of the reading limits."""
 
 
+class EntityDeclared(WordReadError):
+    """An XML part declares a DTD or an entity (Word and WPS never write one)."""
+
+
+ENTITY_MESSAGE = (
+    "文件中含有 XML 实体声明（DOCTYPE/ENTITY，Word 和 WPS 从不写入），可能被改动过，已拒绝导入。"
+    "请在 Word / WPS 中打开并另存为新的 .docx 后再导入。"
+)
+
+
+def _refuse_doctype(tree) -> None:
+    """A parsed part with a DOCTYPE (an internal subset, entities, or an external DTD):
+    refused, so no text after an entity reference is silently lost."""
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+        raise EntityDeclared(ENTITY_MESSAGE)
+
+
 @dataclass(frozen=True)
 class Limits:
     """How much of a document is read before it is refused (a piece is at most 6,000
@@ -250,7 +267,9 @@ class _Package:
             with self.zip.open(name) as stream:
                 data = stream.read(self.limits.part_bytes + 1)
             parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
-            return etree.fromstring(data, parser)
+            root = etree.fromstring(data, parser)
+            _refuse_doctype(root.getroottree())
+            return root
         except etree.XMLSyntaxError as error:
             raise _xml_error(error) from error
         except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as error:
@@ -1662,7 +1681,11 @@ def _stream_body(package: _Package, main: str, reader: _Reader, limits: Limits) 
             # Counted as they are parsed, so one huge paragraph or table is refused
             # before it is whole; the walker counts again what it reads.
             streamed = {"p": 0, "r": 0}
+            checked = False
             for _, element in events:
+                if not checked:
+                    _refuse_doctype(element.getroottree())
+                    checked = True
                 if element.tag in run_tags:
                     streamed["r"] += 1
                     if streamed["r"] > limits.runs:
@@ -1752,6 +1775,7 @@ def _comments(package: _Package, rels: dict[str, str], reader: _Reader, document
 
 __all__ = [
     "Dropped",
+    "EntityDeclared",
     "Struck",
     "Limits",
     "Paragraph",

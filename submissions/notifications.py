@@ -2,10 +2,12 @@
 
 import logging
 from collections.abc import Iterable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 
 from accounts.models import Role, User
 from accounts.permissions import unit_reviewers  # noqa: F401  (the 审核人 are told like the others)
@@ -61,6 +63,13 @@ def send_mail_now(addresses: list[str], text: str, link: str) -> None:
     except OSError:
         # A mail server that is down must not undo the editor's work; the in-app notice stands.
         log.exception("notification mail to %s failed", addresses)
+
+
+def tell_admins_of_login_attack(sender, *, user: User, message: str, **kwargs) -> None:
+    """accounts.signals.login_attack_detected: every active 管理员 is told, in the app and by
+    mail, with a link to the account's failed logins (系统管理 › 登录防护)."""
+    link = reverse("admin:axes_accessattempt_changelist") + "?" + urlencode({"q": user.username})
+    notify(User.objects.filter(role=Role.ADMIN, is_active=True), text=message, link=link)
 
 
 def unread_count(user: User) -> int:

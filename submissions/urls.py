@@ -1,7 +1,7 @@
 from django.urls import path
 
 import web.converters  # noqa: F401  (registers <id:…>)
-from submissions import views
+from submissions import autosave_views, views
 
 # Mounted at /unit/: the contributor's desk (and the shared piece pages).
 unit_patterns = [
@@ -11,6 +11,7 @@ unit_patterns = [
     path("import/struck/", views.piece_import_struck, name="piece_import_struck"),
     path("<id:pk>/", views.piece_detail, name="piece_detail"),
     path("<id:pk>/edit/", views.piece_edit, name="piece_edit"),
+    path("<id:pk>/autosave/", autosave_views.piece_autosave, name="piece_autosave"),
     path("<id:pk>/submit/", views.piece_submit, name="piece_submit"),
     path("<id:pk>/withdraw/", views.piece_withdraw, name="piece_withdraw"),
     path("<id:pk>/sign-off/", views.piece_sign_off, name="piece_sign_off"),

@@ -16,6 +16,8 @@ from django.views.decorators.http import require_POST
 
 from accounts import permissions as accounts_permissions
 from accounts.permissions import can_use_unit_desk, can_view_unit_desk, role_required, unit_has_reviewer
+from audit.records import Kind
+from audit.records import record as audit_record
 
 # The review page records 批示 and 上级采用; parse_id reads a tampered id as none.
 from intake.docx_import import DocxImportError, import_document
@@ -324,6 +326,7 @@ def piece_source(request, pk: int):
     piece = permissions.get_visible_submission(request.user, pk)
     if not piece.source_docx:
         raise Http404("这篇稿件没有来源 Word 文件。")
+    audit_record(Kind.FILE_DOWNLOADED, actor=request.user, obj=piece, message="下载来源 Word 文件")
     return FileResponse(piece.source_docx.open("rb"), as_attachment=True, filename=f"{piece.title[:40]}.docx")
 
 

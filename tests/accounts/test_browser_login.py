@@ -71,3 +71,18 @@ def test_pages_break_no_content_security_policy_rule(live_server, editor, contri
         for path in ("/unit/new/", "/stats/unit/"):
             page.goto(f"{live_server.url}{path}")
     assert violations == []
+
+
+def test_a_try_too_soon_says_how_long_to_wait(live_server, reader):
+    """The delay between failures is shown in Chinese on the login page itself."""
+    with chromium_page() as page:
+        page.goto(f"{live_server.url}/accounts/login/")
+        # Each failure doubles the wait (1, 2, 4 s): on a slow machine a retry may come late.
+        for _ in range(4):
+            page.get_by_label("用户名").fill("duzhe")
+            page.get_by_label("密码").fill("not-the-password")
+            page.get_by_role("button", name="登录").click()
+            page.wait_for_load_state()
+            if "秒后再试" in page.content():
+                break
+        expect(page.get_by_text(re.compile(r"登录尝试过于频繁，请 \d+ 秒后再试"))).to_be_visible()

@@ -1,0 +1,9 @@
+"""What the accounts app announces to the apps above it (they connect in AppConfig.ready())."""
+
+from django.dispatch import Signal
+
+# An account is under attack: many failed logins from many addresses in a short time.
+# Sent at most once per BULLETIN_LOGIN_ALERT_HOURS for one account, inside the transaction
+# that writes its audit row; keyword arguments: user, failures, addresses, message.
+# The submissions app tells the 管理员 (an in-app notification and mail).
+login_attack_detected = Signal()
