@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from accounts.actions import add_account, change_role, reset_password
 from accounts.models import KnownAddress, RefusedLogins, Role, Unit, User
 from audit.context import current_request
-from text.forms import NormalizedModelForm
+from text.forms import NormalizedModelForm, refuses_markup
 
 # The fields that make up someone's standing: nobody changes their own (三员 separation).
 STANDING_FIELDS = ("role", "unit", "is_active")
@@ -48,6 +48,7 @@ class ResetPasswordForm(AdminPasswordChangeForm):
         return reset_password(actor=request.user, user=self.user, password=password)
 
 
+@refuses_markup()
 class AccountChangeForm(UserChangeForm):
     """The admin's change form: refuses, in Chinese, a change of one's own standing."""
 

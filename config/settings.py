@@ -104,6 +104,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # /healthz and /healthz/live answer here, before anything that may read the database.
+    "service.middleware.HealthCheckMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -114,6 +116,8 @@ MIDDLEWARE = [
     "accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.errors.ChineseErrorPagesMiddleware",
+    # A write refused for want of disk space is a Chinese page saying so, not a 500.
+    "service.middleware.DiskFullMiddleware",
     # Last, as django-axes asks: it turns a lockout raised during login into its page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -256,8 +260,10 @@ FILE_UPLOAD_HANDLERS = [
 # The file system by default (a shared mount when several machines serve); any other
 # backend, e.g. an S3-compatible store through django-storages, by its dotted path and a
 # JSON object of its options. See docs/operations.md, "Several machines".
+# The file system storage writes each file under a temporary name and renames it when
+# whole (web.storage): a full disk leaves no empty or half-written file behind.
 STORAGE_BACKEND = os.environ.get("BULLETIN_STORAGE_BACKEND", "").strip() or (
-    "django.core.files.storage.FileSystemStorage"
+    "web.storage.AtomicFileSystemStorage"
 )
 try:
     STORAGE_OPTIONS = json.loads(os.environ.get("BULLETIN_STORAGE_OPTIONS", "").strip() or "{}")
@@ -334,6 +340,10 @@ BULLETIN_DAILY_JOBS = {
 # 180 is refused at startup (audit.retention).
 BULLETIN_AUDIT_RETENTION_DAYS = env_int("BULLETIN_AUDIT_RETENTION_DAYS", 365)
 BULLETIN_SCHEDULER = env_bool("BULLETIN_SCHEDULER", True)
+# Monitoring sends "Authorization: Bearer <token>" to /healthz to read the details (worker
+# processes, queue depth, errors); others, except requests made on the server itself, read
+# only ok/unavailable. Empty: details only on the server itself.
+BULLETIN_HEALTH_TOKEN = os.environ.get("BULLETIN_HEALTH_TOKEN", "").strip()
 # When nginx serves stored PDFs itself (X-Accel-Redirect), the internal location that maps
 # to MEDIA_ROOT, e.g. "/protected-media/". Empty: the app streams the file.
 BULLETIN_X_ACCEL_PREFIX = os.environ.get("BULLETIN_X_ACCEL_PREFIX", "").strip()

@@ -9,6 +9,7 @@ from intake.docx_import import MAX_UPLOAD_BYTES, DocxImportError, import_docx
 from printing.checks import refuse_missing_glyphs
 from submissions.models import Submission
 from text.authors import split_names
+from text.forms import refuses_markup
 from text.normalize import normalize_block, normalize_line, recording
 from text.richtext import body_length, read_paste, reject_markup
 from web.forms import BoundedModelMultipleChoiceField, check_date_range
@@ -31,6 +32,7 @@ def _single_line(value: str, label: str, *, required: bool = False) -> str:
     return value
 
 
+@refuses_markup("body")
 class PieceForm(forms.ModelForm):
     """The text of a piece, as the contributor writes it and the editor edits it."""
 
@@ -135,6 +137,7 @@ class PieceForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
+@refuses_markup()
 class DocxUploadForm(forms.Form):
     """A Word/WPS file to read into a new draft. The format is judged by the file's
     content (submissions.formats), not its name; reading happens here because the
@@ -165,6 +168,7 @@ class DocxUploadForm(forms.Form):
         return upload
 
 
+@refuses_markup()
 class ReturnForm(forms.Form):
     note = forms.CharField(
         label="修改意见",
@@ -189,6 +193,7 @@ class ReturnForm(forms.Form):
         return due
 
 
+@refuses_markup()
 class SubmitForm(forms.Form):
     """报送. The 签发人 is required where the unit has no 审核人; the action judges that."""
 
@@ -208,6 +213,7 @@ class SubmitForm(forms.Form):
         return _single_line(raw, "签发人")
 
 
+@refuses_markup()
 class SignoffReturnForm(forms.Form):
     note = forms.CharField(
         label="退回意见",
@@ -220,6 +226,7 @@ class SignoffReturnForm(forms.Form):
         return _single_line_block(self.cleaned_data["note"])
 
 
+@refuses_markup()
 class DeclineForm(forms.Form):
     reason = forms.CharField(
         label="不采用原因",
@@ -232,6 +239,7 @@ class DeclineForm(forms.Form):
         return _single_line_block(self.cleaned_data["reason"])
 
 
+@refuses_markup()
 class UnadoptForm(forms.Form):
     note = forms.CharField(
         label="撤销原因",
@@ -245,6 +253,7 @@ class UnadoptForm(forms.Form):
         return _single_line_block(self.cleaned_data["note"])
 
 
+@refuses_markup()
 class ReopenForm(forms.Form):
     note = forms.CharField(
         label="说明",
@@ -258,6 +267,7 @@ class ReopenForm(forms.Form):
         return _single_line_block(self.cleaned_data["note"], required=False)
 
 
+@refuses_markup()
 class AdoptArticleForm(forms.Form):
     section = forms.ModelChoiceField(
         label="栏目",
@@ -267,6 +277,7 @@ class AdoptArticleForm(forms.Form):
     )
 
 
+@refuses_markup()
 class BriefForm(forms.Form):
     brief_text = forms.CharField(
         label="摘登文字",
@@ -296,6 +307,7 @@ class BriefForm(forms.Form):
         return data
 
 
+@refuses_markup()
 class CommentForm(forms.Form):
     text = forms.CharField(
         label="留言",
@@ -308,6 +320,7 @@ class CommentForm(forms.Form):
         return _single_line_block(self.cleaned_data["text"])
 
 
+@refuses_markup()
 class CommissionForm(forms.Form):
     topic = forms.CharField(label="约稿主题", max_length=80, error_messages={"required": "请填写约稿主题。"})
     requirements = forms.CharField(
@@ -353,6 +366,7 @@ class CommissionForm(forms.Form):
         return deadline
 
 
+@refuses_markup()
 class CommissionRemindForm(forms.Form):
     """催报: one unit of the commission (`unit`), or, left empty, every unit not yet answered."""
 
@@ -367,6 +381,7 @@ class CommissionRemindForm(forms.Form):
         self.fields["unit"].queryset = commission.units.all()
 
 
+@refuses_markup()
 class CommissionCancelForm(forms.Form):
     note = forms.CharField(label="撤销原因", max_length=200, error_messages={"required": "请写明撤销原因。"})
 
@@ -374,6 +389,7 @@ class CommissionCancelForm(forms.Form):
         return _single_line(self.cleaned_data["note"], "撤销原因", required=True)
 
 
+@refuses_markup()
 class QueueFilterForm(forms.Form):
     """The review queue's filters. With no status chosen the queue opens on 待处理: the
     pieces waiting for the editor's decision, longest waiting first."""

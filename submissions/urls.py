@@ -36,4 +36,6 @@ review_patterns = [
 
 notification_patterns = [
     path("", views.notification_list, name="notification_list"),
+    path("read/", views.notification_read_all, name="notification_read_all"),
+    path("<id:pk>/open/", views.notification_open, name="notification_open"),
 ]
