@@ -155,7 +155,8 @@ def test_notifications_older_than_a_hundred_are_reachable(editor, contributor, c
     pages = walk(client_for(contributor), reverse("notification_list"))
     assert len(pages) == 7
     assert "通知129" in pages[0] and "通知000" in pages[-1]
-    assert not Notification.objects.filter(recipient=contributor, read_at__isnull=True).exists()
+    # Reading the list marks nothing read: that is a POST of its own.
+    assert Notification.objects.filter(recipient=contributor, read_at__isnull=True).count() == 130
 
 
 def test_unit_list_is_paged(contributor, client_for):
