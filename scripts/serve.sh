@@ -28,7 +28,7 @@ export GUNICORN_BIND="$HOST:$PORT"
 .venv/bin/python manage.py collectstatic --noinput -v0
 .venv/bin/python manage.py migrate --noinput -v0
 
-.venv/bin/python manage.py run_worker &
+nice -n 10 .venv/bin/python manage.py run_worker &  # as bulletin-worker.service (Nice=10)
 worker=$!
 trap 'kill -TERM $worker 2>/dev/null; wait $worker 2>/dev/null || true' EXIT INT TERM
 

@@ -108,16 +108,25 @@ def _commission_asked_of(request) -> Commission | None:
 
 def _import_job_asked_for(request) -> ImportJob | None:
     """The finished Word import named by `?job=` (or the posted field), the user's own; None
-    when none is named. Anyone else's, or one not read (yet), is a 404."""
+    when none is named. Anyone else's, or one not read (yet), is a 404 — except when the
+    draft is being saved: the typed text is never lost for a job gone meanwhile (cleaned up
+    after a day), it is saved without the source file."""
     raw = request.GET.get("job") or request.POST.get("job")
     if not raw:
         return None
     pk = parse_id(raw)
-    if pk is None:
-        raise Http404("没有这个导入任务。")
-    job = permissions.get_own_import_job(request.user, pk)
-    if job.status != ImportJob.Status.DONE:
-        raise Http404("这个文件还没有读取完成。")
+    job = ImportJob.objects.filter(pk=pk).first() if pk else None
+    try:
+        if job is None:
+            raise Http404("没有这个导入任务。")
+        job = permissions.get_own_import_job(request.user, pk)
+        if job.status != ImportJob.Status.DONE:
+            raise Http404("这个文件还没有读取完成。")
+    except Http404:
+        if request.method != "POST":
+            raise
+        messages.warning(request, "导入的原 Word 文件已过期或不存在，稿件文字照常保存，但没有附上原文件。")
+        return None
     return job
 
 

@@ -192,11 +192,28 @@ def test_only_the_person_who_uploaded_sees_the_job(
         assert client.get(reverse("piece_create") + f"?job={job.pk}").status_code == 404
         refused = client.post(reverse("piece_import_struck"), {"job": job.pk, "keep": "0"}, follow=True)
         assert "导入的文件已过期，请重新上传。" in refused.content.decode()
-        assert client.post(reverse("piece_create") + f"?job={job.pk}", {"title": "偷看"}).status_code == 404
+        # A draft posted with someone else's job saves the typed text, and nothing of the job.
+        saved = client.post(
+            reverse("piece_create") + f"?job={job.pk}", {"title": "偷看", "body": "<p>正文。</p>"}
+        )
+        assert saved.status_code == 302
+        assert not Submission.objects.get(title="偷看", created_by=stranger).source_docx
+        Submission.objects.filter(title="偷看").delete()
     assert client_for(editor).get(reverse("piece_import_job", args=[job.pk])).status_code == 403
     assert client_for(contributor).get(reverse("piece_create") + "?job=abc").status_code == 404
     job.refresh_from_db()
-    assert job.status == ImportJob.Status.DONE and not Submission.objects.exists()
+    assert job.status == ImportJob.Status.DONE and job.source_path and not Submission.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_draft_saved_after_its_import_was_cleaned_up_keeps_the_typed_text(client_for, contributor, media):
+    client = client_for(contributor)
+    url = draft_url(import_word(client, "稿件.docx", _docx()))
+    ImportJob.objects.all().delete()  # cleanup_uploads ran while the form was open
+    response = client.post(url, {"title": "西湖区：标题", "body": "<p>改过的正文。</p>"}, follow=True)
+    piece = Submission.objects.get()
+    assert piece.body == "<p>改过的正文。</p>" and not piece.source_docx
+    assert "导入的原 Word 文件已过期或不存在，稿件文字照常保存" in response.content.decode()
 
 
 # --- the per-person queue and the daily quota --------------------------------------------
