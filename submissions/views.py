@@ -106,6 +106,10 @@ def _commission_asked_of(request) -> Commission | None:
     return get_object_or_404(Commission, pk=pk, units=request.user.unit)
 
 
+class ImportGone(Exception):
+    """The import named is no more: saved as a draft already (the back button) or cleaned up."""
+
+
 def _import_job_asked_for(request) -> ImportJob | None:
     """The finished Word import named by `?job=` (or the posted field), the user's own; None
     when none is named. Anyone else's, or one not read (yet), is a 404 — except when the
@@ -116,6 +120,8 @@ def _import_job_asked_for(request) -> ImportJob | None:
         return None
     pk = parse_id(raw)
     job = ImportJob.objects.filter(pk=pk).first() if pk else None
+    if pk is not None and job is None and request.method != "POST":
+        raise ImportGone
     try:
         if job is None:
             raise Http404("没有这个导入任务。")
@@ -136,7 +142,14 @@ def piece_create(request):
     if commission is not None and commission.cancelled_at is not None:
         messages.error(request, f"约稿“{commission.topic}”已撤销，无需再写稿。")
         return redirect("unit_home")
-    job = _import_job_asked_for(request)
+    try:
+        job = _import_job_asked_for(request)
+    except ImportGone:
+        messages.info(
+            request,
+            "这份导入已保存为草稿（可在本单位稿件中找到），或已过期被清理；如需重新导入，请再次上传。",
+        )
+        return redirect("piece_import")
     imported = {**job.result, "job": job.pk} if job else None
     if request.method == "POST":
         form = PieceForm(request.POST)

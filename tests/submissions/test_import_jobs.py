@@ -6,6 +6,7 @@ bounded, with Chinese messages; a failed or stalled reading says why."""
 import datetime
 import fcntl
 import os
+import signal
 import stat
 import tempfile
 import time
@@ -28,7 +29,8 @@ from intake import formats
 from submissions.actions import import_jobs
 from submissions.models import ImportJob, Submission, UploadRecord
 from tests.imports import draft_url, import_word
-from tests.paths import SEEDS
+from tests.paths import CASES, SEEDS
+from tests.service.test_worker import start_worker, wait_for
 from tests.word_files import build_docx, p, r
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -164,6 +166,10 @@ def test_an_rtf_upload_answers_at_once_and_the_worker_converts_it(
     assert saved["Location"] == reverse("piece_detail", args=[piece.pk])
     assert formats.sniff(piece.source_docx.read()).kind == "docx"
     assert not ImportJob.objects.exists() and pending_files(media) == []
+    # The back button to the saved import: told where the draft is, not an error page.
+    back = client.get(url, follow=True)
+    assert back.redirect_chain[-1][0] == reverse("piece_import")
+    assert "这份导入已保存为草稿" in back.content.decode()
 
 
 @pytest.mark.django_db
@@ -391,3 +397,38 @@ def test_cleanup_uploads_removes_old_jobs_their_files_and_old_quota_rows(
     assert list(ImportJob.objects.all()) == [new]
     assert pending_files(media) == [Path(new.upload_path).name]
     assert UploadRecord.objects.count() == 1
+
+
+@needs_libreoffice
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_real_worker_process_reads_the_uploads_of_several_people(
+    client_for, contributor, other_contributor, settings, tmp_path
+):
+    """`manage.py run_worker` (service/worker.py) runs the import tasks: three uploads at
+    once, two of them conversions, each answered at once, each read by the worker."""
+    settings.TASKS = DATABASE_TASKS
+    settings.MEDIA_ROOT = tmp_path / "media"
+    doc_bytes = (CASES / "word" / "14-soft-line-breaks.docx").read_bytes()
+    uploads = [
+        (contributor, "一.rtf", RTF),
+        (contributor, "二.docx", doc_bytes),
+        (other_contributor, "三.rtf", RTF),
+    ]
+    for person, name, data in uploads:
+        client = client_for(person)
+        started = time.perf_counter()
+        response = client.post(reverse("piece_import"), {"file": SimpleUploadedFile(name, data)})
+        assert response.status_code == 302 and time.perf_counter() - started < 2.0
+    assert set(ImportJob.objects.values_list("status", flat=True)) == {ImportJob.Status.QUEUED}
+    worker = start_worker(tmp_path, quiet=True)
+    try:
+        took = wait_for(
+            lambda: not ImportJob.objects.exclude(status=ImportJob.Status.DONE).exists(), timeout=120
+        )
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=30)
+    print(f"\nthree imports read by a real worker process in {took:.1f} s")
+    titles = dict(ImportJob.objects.values_list("original_name", "result__fields__title"))
+    assert titles["一.rtf"] == titles["三.rtf"] == "西湖区：代表联络站建设有成效"
+    assert titles["二.docx"]
