@@ -68,7 +68,7 @@ def request_import(*, actor: User, name: str, data: bytes, tables_as_rows: bool 
             if waiting >= queue_limit():
                 raise UploadRefused(
                     f"您已有 {waiting} 个文件正在读取，每人同时最多 {queue_limit()} 个。"
-                    "请等前面的文件读取完成（可在下方查看进度）后再上传，已上传的文件不受影响。"
+                    "请等前面的文件读取完成（点上方的文件名可查看进度）后再上传，已上传的文件不受影响。"
                 )
             record_upload(actor=actor, kind=UploadRecord.Kind.PIECE_IMPORT, size=len(data))
             path = default_storage.save(f"{PENDING_DIR}/{uuid.uuid4().hex}.upload", ContentFile(data))
