@@ -11,8 +11,12 @@ alternated so that drift in the machine's other load falls on both:
 1. base: the readers alone, for --duration seconds (30);
 2. with: the readers again, and after two seconds 10 contributors (each their own account)
    upload a file at the same moment — half .rtf, half .doc — follow their 读取中 page's
-   JSON until the draft is ready, and open the draft form. The phase lasts until every
-   conversion has ended and at least --duration seconds (bounded by 180 s).
+   JSON (once a second, as the page does) until the draft is ready, and open the draft
+   form. The phase lasts until every conversion has ended and at least --duration seconds
+   (bounded by 180 s).
+
+LibreOffice runs through scripts/soffice-background (as deploy/bulletin.env.example sets
+BULLETIN_SOFFICE) unless --libreoffice-priority normal.
 
 Prints one JSON line:
 
@@ -78,6 +82,7 @@ HOST = load.HOST  # 127.0.0.1, never anywhere else
 MIXES: list = []  # what readers ask for (bench/load.py's mix), read once before the run
 MAX_PHASE_SECONDS = 180
 WORKER_NICE = 10
+LIBREOFFICE_BACKGROUND = True  # --libreoffice-priority
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 
 
@@ -205,7 +210,7 @@ class Contributor:
             state = json.loads(body).get("status") if status == 200 else ""
             if state in ("done", "failed"):
                 break
-            time.sleep(0.5)
+            time.sleep(1.0)  # as static/js/import_status.js polls
         self.seconds = time.perf_counter() - began
         if state != "done":
             self.outcome = f"job {state or 'unfinished'}"
@@ -269,6 +274,8 @@ def start_processes(port: int, workers: int, data_dir: str) -> tuple[subprocess.
         "GUNICORN_ACCESS_LOG": str(Path(data_dir) / "access.log"),
         "GUNICORN_LOG_LEVEL": "warning",
     }
+    if LIBREOFFICE_BACKGROUND:  # as deploy/bulletin.env.example sets it
+        env["BULLETIN_SOFFICE"] = str(ROOT / "scripts" / "soffice-background")
     subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     log = open(Path(data_dir) / "server.log", "ab")  # noqa: SIM115 (closed with the processes)
     server = subprocess.Popen(
@@ -298,10 +305,18 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=5, help="gunicorn workers (deployment: 2 × cores + 1)")
     parser.add_argument("--port", type=int, default=8126)
     parser.add_argument("--reuse", action="store_true", help="keep the data an earlier run built")
+    parser.add_argument(
+        "--libreoffice-priority",
+        choices=["background", "normal"],
+        default="background",
+        help="background: LibreOffice through scripts/soffice-background, as deployed",
+    )
     args = parser.parse_args()
     if args.readers > 100 or args.conversions > 50 or args.duration > 120 or args.rounds > 5:
         raise SystemExit("上限：至多 100 个读者、50 个同时转换、每阶段 120 秒、5 轮。")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    global LIBREOFFICE_BACKGROUND
+    LIBREOFFICE_BACKGROUND = args.libreoffice_priority == "background"
     workdir = Path(tempfile.mkdtemp(prefix="bench-conversions-"))
     data_dir = os.environ.get("BULLETIN_DATA_DIR") or str(workdir / "data")
     if not (args.reuse and User.objects.filter(username="bench-reader").exists()):
@@ -384,6 +399,7 @@ def main() -> None:
         "failed_jobs": failed,
         "gunicorn_workers": args.workers,
         "worker_nice": WORKER_NICE,
+        "libreoffice": args.libreoffice_priority,
         "database": "postgresql",
     }
     print(json.dumps(figures, ensure_ascii=False))

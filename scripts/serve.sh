@@ -12,6 +12,8 @@ data_dir=${BULLETIN_DATA_DIR:-var}
 mkdir -p "$data_dir"
 
 export DJANGO_DEBUG=0
+# LibreOffice at background priority, as deploy/bulletin.env.example sets it.
+export BULLETIN_SOFFICE=${BULLETIN_SOFFICE:-$PWD/scripts/soffice-background}
 # A secret key made once for this machine's trial and kept (mode 600) beside the data.
 if [ -z "${DJANGO_SECRET_KEY:-}" ]; then
   key_file="$data_dir/serve-secret-key"

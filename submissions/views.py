@@ -244,7 +244,7 @@ def piece_import_job(request, pk: int):
     """读取中 … until the worker is done: then the draft form; on failure the reason and the
     upload form. Only the person who uploaded the file sees it."""
     job = permissions.get_own_import_job(request.user, pk)
-    if not job.is_finished and import_jobs.settle_stale_import_jobs(owner=request.user):
+    if import_jobs.is_stale(job) and import_jobs.settle_stale_import_jobs(owner=request.user):
         job.refresh_from_db()
     if job.status == ImportJob.Status.DONE:
         if job.result.get("notice"):
@@ -264,7 +264,7 @@ def piece_import_job(request, pk: int):
 def piece_import_status(request, pk: int):
     """JSON for the 读取中 page (see _import_status)."""
     job = permissions.get_own_import_job(request.user, pk)
-    if not job.is_finished and import_jobs.settle_stale_import_jobs(owner=request.user):
+    if import_jobs.is_stale(job) and import_jobs.settle_stale_import_jobs(owner=request.user):
         job.refresh_from_db()
     response = JsonResponse(_import_status(job))
     response["Cache-Control"] = "no-store"

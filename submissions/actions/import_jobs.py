@@ -180,6 +180,11 @@ def _finish(
     return ImportJob.objects.filter(pk=job.pk).first()
 
 
+def is_stale(job: ImportJob) -> bool:
+    """Unfinished past the stale bound (read without writing: the pages poll often)."""
+    return not job.is_finished and job.created_at < timezone.now() - stale_after()
+
+
 def settle_stale_import_jobs(*, owner: User | None = None) -> int:
     """Fail the unfinished jobs older than the stale bound (of one owner, or all); the number.
 
