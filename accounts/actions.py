@@ -1,4 +1,12 @@
-"""The one way to create accounts, change roles and set passwords."""
+"""The one way to create accounts, change roles and set passwords.
+
+三员 separation (GB/T 22239-2019 level 2): the 管理员 manages accounts, the 审计员 reads the
+audit log, and one account never holds both (a role is one field). Nobody changes their own
+role, unit or standing; the 审计员's password is never set by a 管理员 (who could then read
+the log as the 审计员). Granting or taking away 审计员 is done by a second 管理员 or on the
+server (``manage.py grant_auditor`` / ``revoke_auditor``). Every account made and every role
+change is audited with the role and unit before and after.
+"""
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,7 +18,7 @@ from audit.records import Kind, record
 
 
 def _check_actor(actor: User | None) -> None:
-    # actor=None is the system itself (migrations, setup, the demo loader).
+    # actor=None is the system itself (migrations, setup, the demo loader, commands on the server).
     if actor is not None and not can_use_admin(actor):
         raise PermissionDenied("只有管理员可以管理账号。")
 
@@ -23,7 +31,10 @@ def _role_state(user: User) -> dict:
     }
 
 
-@transaction.atomic
+def _server_note(operator: str) -> str:
+    return f"服务器命令（操作系统用户 {operator}）" if operator else ""
+
+
 def create_account(
     *,
     actor: User | None,
@@ -34,33 +45,66 @@ def create_account(
     unit: Unit | None = None,
     email: str = "",
     phone: str = "",
+    operator: str = "",
 ) -> User:
     """A new account. One a 管理员 creates must satisfy the password rules
     (AUTH_PASSWORD_VALIDATORS; ValidationError otherwise) and its owner must choose a new
     password at first login."""
+    user = User(username=username, full_name=full_name, email=email, phone=phone, role=role, unit=unit)
+    return add_account(actor=actor, user=user, password=password, operator=operator)
+
+
+@transaction.atomic
+def add_account(*, actor: User | None, user: User, password: str, operator: str = "") -> User:
+    """Save a new account filled in elsewhere (the admin's add form): its role and unit
+    checked and applied, the password rules, an audit row with the role and unit.
+    `operator`: the server user running a command (actor None)."""
     _check_actor(actor)
-    user = User(username=username, full_name=full_name, email=email, phone=phone)
-    _apply_role(user, role=role, unit=unit)
+    if user.pk is not None:
+        raise ValidationError("这个账号已经存在。", code="exists")
+    _apply_role(user, role=user.role, unit=user.unit)
     if actor is not None:
         validate_password(password, user)
         user.must_change_password = True
     user.set_password(password)
     user.full_clean()
     user.save()
-    record(Kind.ACCOUNT_CREATED, actor=actor, obj=user, after=_role_state(user))
+    record(
+        Kind.ACCOUNT_CREATED,
+        actor=actor,
+        actor_name=operator or None,
+        obj=user,
+        before=None,
+        after=_role_state(user),
+        message=_server_note(operator),
+    )
     return user
 
 
 @transaction.atomic
-def change_role(*, actor: User | None, user: User, role: str, unit: Unit | None = None) -> User:
+def change_role(
+    *, actor: User | None, user: User, role: str, unit: Unit | None = None, operator: str = ""
+) -> User:
+    """Set an account's role and unit, and save what else the caller changed on it (the
+    admin's change form). Refused for one's own account; audited with before and after."""
     _check_actor(actor)
-    before = _role_state(User.objects.get(pk=user.pk)) if user.pk else {}
+    before = _role_state(User.objects.select_for_update().get(pk=user.pk))
     _apply_role(user, role=role, unit=unit)
+    after = _role_state(user)
+    if actor is not None and actor.pk == user.pk and before != after:
+        raise PermissionDenied("不能修改自己的角色、所属单位或启用状态，请由另一位管理员操作。")
     user.full_clean()
     user.save()
-    after = _role_state(user)
     if before != after:
-        record(Kind.ROLE_CHANGED, actor=actor, obj=user, before=before, after=after)
+        record(
+            Kind.ROLE_CHANGED,
+            actor=actor,
+            actor_name=operator or None,
+            obj=user,
+            before=before,
+            after=after,
+            message=_server_note(operator),
+        )
     return user
 
 
@@ -75,22 +119,34 @@ def _apply_role(user: User, *, role: str, unit: Unit | None) -> None:
     user.role = role
     user.unit = unit
     # 管理员 and 审计员 reach the Django admin: the one manages everything there except the
-    # audit log, the other sees only the audit log (audit.admin).
+    # audit log, the other sees only the audit log (audit.admin). No other way gives these
+    # flags (the accounts_user constraints refuse a superuser who is not a 管理员).
     user.is_staff = role in (Role.ADMIN, Role.AUDITOR)
     user.is_superuser = role == Role.ADMIN
 
 
 @transaction.atomic
-def reset_password(*, actor: User | None, user: User, password: str) -> User:
+def reset_password(*, actor: User | None, user: User, password: str, operator: str = "") -> User:
     """A 管理员 sets someone's password: it must satisfy the rules, and its owner must
-    choose a new one at the next login."""
+    choose a new one at the next login. A 审计员's password is set only on the server."""
     _check_actor(actor)
+    if actor is not None and user.role == Role.AUDITOR:
+        raise PermissionDenied(
+            "审计员的密码不能由管理员重置（否则管理员可以审计员身份查看审计日志）；"
+            "请审计员本人修改，或在服务器上运行 manage.py grant_auditor 用户名 --reset-password。"
+        )
     if actor is not None:
         validate_password(password, user)
     user.set_password(password)
-    user.must_change_password = actor is not None
+    user.must_change_password = actor is not None or bool(operator)
     user.save(update_fields=["password", "must_change_password"])
-    record(Kind.PASSWORD_RESET, actor=actor, obj=user)
+    record(
+        Kind.PASSWORD_RESET,
+        actor=actor,
+        actor_name=operator or None,
+        obj=user,
+        message=_server_note(operator),
+    )
     return user
 
 

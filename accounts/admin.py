@@ -1,10 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm
+from django.core.exceptions import ValidationError
 
-from accounts.actions import change_role
-from accounts.models import KnownAddress, RefusedLogins, Unit, User
-from text.forms import NormalizedModelForm
+from accounts.actions import add_account, change_role, reset_password
+from accounts.models import KnownAddress, RefusedLogins, Role, Unit, User
+from audit.context import current_request
+from text.forms import NormalizedModelForm, refuses_markup
+
+# The fields that make up someone's standing: nobody changes their own (三员 separation).
+STANDING_FIELDS = ("role", "unit", "is_active")
 
 
 @admin.register(Unit)
@@ -17,11 +22,48 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 class ResetPasswordForm(AdminPasswordChangeForm):
-    """A password a 管理员 sets is the owner's to replace at their next login."""
+    """A password a 管理员 sets is the owner's to replace at their next login; it goes through
+    accounts.actions.reset_password (audited), and never for a 审计员."""
+
+    def clean(self):
+        if self.user.role == Role.AUDITOR:
+            # On the field: the admin's password page shows field errors only.
+            self.add_error(
+                "password1",
+                ValidationError(
+                    "审计员的密码不能由管理员重置，请审计员本人修改，"
+                    "或在服务器上运行 manage.py grant_auditor 用户名 --reset-password。",
+                    code="auditor_password",
+                ),
+            )
+            return self.cleaned_data
+        return super().clean()
 
     def save(self, commit=True):
-        self.user.must_change_password = True
-        return super().save(commit=commit)
+        password = self.cleaned_data.get("password1")
+        request = current_request()
+        if not password or request is None:  # "禁用密码登录": Django's own path
+            self.user.must_change_password = True
+            return super().save(commit=commit)
+        return reset_password(actor=request.user, user=self.user, password=password)
+
+
+@refuses_markup()
+class AccountChangeForm(UserChangeForm):
+    """The admin's change form: refuses, in Chinese, a change of one's own standing."""
+
+    acting_user: User | None = None
+
+    def clean(self):
+        cleaned = super().clean()
+        own = self.acting_user is not None and self.instance.pk == self.acting_user.pk
+        changed = [name for name in STANDING_FIELDS if name in self.changed_data]
+        if own and changed:
+            raise ValidationError(
+                "不能修改自己的角色、所属单位或启用状态（三员分立），请由另一位管理员操作。",
+                code="own_standing",
+            )
+        return cleaned
 
 
 @admin.register(User)
@@ -54,12 +96,20 @@ class UserAdmin(DjangoUserAdmin):
         ),
     ]
     readonly_fields = ["last_login", "date_joined"]
+    form = AccountChangeForm
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is not None:
+            form = type(form.__name__, (form,), {"acting_user": request.user})
+        return form
 
     def save_model(self, request, obj, form, change):
+        # Accounts and roles change only through the actions, which apply the admin rights
+        # that follow the role and audit the role and unit before and after.
         if not change:
-            obj.must_change_password = True  # the admin chose it; the owner replaces it
-        super().save_model(request, obj, form, change)
-        # Role changes go through the one action so admin rights follow the role.
+            add_account(actor=request.user, user=obj, password=form.cleaned_data["password1"])
+            return
         change_role(actor=request.user, user=obj, role=obj.role, unit=obj.unit)
 
 

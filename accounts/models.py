@@ -81,6 +81,18 @@ class User(AbstractUser):
                 | (~Q(role__in=UNIT_ROLES) & Q(unit__isnull=True)),
                 violation_error_message="报送员和审核人必须属于一个报送单位，其他角色不属于任何单位。",
             ),
+            # 三员 separation at the database: the admin flags follow the role and nothing
+            # else (accounts.actions sets them), so a 审计员 is never a superuser.
+            models.CheckConstraint(
+                name="only_admins_are_superusers",
+                condition=Q(is_superuser=False) | Q(role=Role.ADMIN),
+                violation_error_message="只有管理员可以是超级用户。",
+            ),
+            models.CheckConstraint(
+                name="only_admins_and_auditors_are_staff",
+                condition=Q(is_staff=False) | Q(role__in=(Role.ADMIN, Role.AUDITOR)),
+                violation_error_message="只有管理员和审计员可以进入管理后台。",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -124,14 +136,19 @@ class User(AbstractUser):
     # Separation of duties for the audit log (the audit app asks through these, knowing no
     # roles): the 审计员 alone may read it — not even a superuser 管理员 — and nobody may
     # add, change or delete a row through Django's permissions (audit.records writes it).
+    # The 审计员 has no other right, whatever groups or permissions an account is given.
     def has_perm(self, perm: str, obj=None) -> bool:
         if perm.split(".", 1)[0] == "audit":
             return perm == "audit.view_auditentry" and self.is_active and self.is_auditor
+        if self.is_auditor:
+            return False
         return super().has_perm(perm, obj)
 
     def has_module_perms(self, app_label: str) -> bool:
         if app_label == "audit":
             return self.is_active and self.is_auditor
+        if self.is_auditor:
+            return False
         return super().has_module_perms(app_label)
 
 

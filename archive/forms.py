@@ -4,9 +4,11 @@ from django import forms
 
 from accounts.models import Unit
 from bulletin.models import Section
+from text.forms import refuses_markup
 from text.normalize import normalize_line
 
 
+@refuses_markup()
 class ArchiveSearchForm(forms.Form):
     q = forms.CharField(label="关键词", required=False, max_length=50)
     unit = forms.ModelChoiceField(

@@ -16,7 +16,7 @@ from archive.search import MAX_WORDS, highlight, passage, query_words, unused_wo
 from audit.records import Kind
 from audit.records import record as audit_record
 from bulletin.documents import issue_document, reading_sections
-from bulletin.forms import CorrectionForm
+from bulletin.forms import CORRECTION_NOTE_KEY, CorrectionForm
 from bulletin.permissions import can_assemble_issues, get_viewable_issue
 from bulletin.printed_text import printed_title_and_body
 from bulletin.storage import pdf_problem
@@ -98,7 +98,16 @@ def archive_issue(request, pk: int):
             "current_pdf": pdfs[0] if pdfs else None,
             "older_pdfs": pdfs[1:] if is_editor else [],
             "is_editor": is_editor,
-            "correction_form": CorrectionForm() if is_editor else None,
+            # The PDF version shown goes with the form; a note refused because another
+            # editor's 更正 came first is offered again (bulletin.issue_views.issue_correct).
+            "correction_form": CorrectionForm(
+                initial={
+                    "pdf_version": pdfs[0].version if pdfs else 0,
+                    "note": request.session.pop(CORRECTION_NOTE_KEY.format(issue.pk), ""),
+                }
+            )
+            if is_editor
+            else None,
         },
     )
     return http_cache.mark(response, etag=etag, last_modified=issue.updated_at)
@@ -130,6 +139,13 @@ def archive_pdf(request, pk: int, version: int | None = None):
     cached = http_cache.not_modified(request, etag=etag, last_modified=record.created_at)
     if cached is not None:
         return cached
+    audit_record(
+        Kind.FILE_DOWNLOADED,
+        actor=request.user,
+        obj=issue,
+        after={"pdf_version": record.version, "sha256": record.sha256},
+        message=f"下载存档 PDF（第 {record.version} 版）",
+    )
     if settings.BULLETIN_X_ACCEL_PREFIX and hasattr(record.file.storage, "path"):
         # nginx sends the file itself (deploy/nginx/bulletin.conf, location /protected-media/).
         response = HttpResponse(content_type="application/pdf")

@@ -8,6 +8,7 @@ from openpyxl.styles import Alignment, Font
 
 from assessment.models import points_text
 from assessment.stats import Report, UnitFigures
+from web.spreadsheets import append_row, csv_row
 
 COLUMNS = [
     "排名",
@@ -77,15 +78,15 @@ def to_xlsx(report: Report) -> bytes:
     sheet = book.active
     sheet.title = "信息工作考核"
     for line in header_lines(report):
-        sheet.append([line])
+        append_row(sheet, [line])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append(COLUMNS)
+    append_row(sheet, COLUMNS)
     for cell in sheet[3]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center")
     for row in to_rows(report):
-        sheet.append(row)
+        append_row(sheet, row)
     sheet.column_dimensions["B"].width = 34
     buffer = io.BytesIO()
     book.save(buffer)
@@ -96,7 +97,7 @@ def to_csv(report: Report) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     for line in header_lines(report):
-        writer.writerow([line])
-    writer.writerow(COLUMNS)
-    writer.writerows(to_rows(report))
+        writer.writerow(csv_row([line]))
+    writer.writerow(csv_row(COLUMNS))
+    writer.writerows(csv_row(row) for row in to_rows(report))
     return "\ufeff" + out.getvalue()  # the BOM lets Excel open UTF-8 Chinese correctly

@@ -10,9 +10,11 @@ from assessment.models import Quota
 from assessment.periods import Period
 from assessment.quotas import period_of
 from bulletin.forms import _plain
+from text.forms import refuses_markup
 from web.forms import check_date_range
 
 
+@refuses_markup()
 class StatsPeriodForm(forms.Form):
     KINDS = [("year", "全年"), ("quarter", "季度"), ("month", "月份"), ("range", "起止日期")]
 
@@ -84,6 +86,7 @@ class StatsPeriodForm(forms.Form):
         }[data["kind"]]()
 
 
+@refuses_markup()
 class InstructionForm(forms.Form):
     leader = forms.CharField(label="批示领导", max_length=64, error_messages={"required": "请填写批示领导。"})
     level = forms.ChoiceField(
@@ -111,6 +114,7 @@ class InstructionForm(forms.Form):
         return check_date_range(self.cleaned_data["date"], "批示日期")
 
 
+@refuses_markup()
 class QuotaForm(forms.Form):
     """A 报送任务 rule: one unit or one kind of unit, monthly or quarterly."""
 
@@ -192,6 +196,7 @@ class QuotaForm(forms.Form):
         return data
 
 
+@refuses_markup()
 class QuotaMonthForm(forms.Form):
     month = forms.RegexField(
         label="查看月份", regex=r"^(19|20|21)\d\d-(0[1-9]|1[0-2])$", required=False, max_length=7
@@ -204,6 +209,7 @@ class QuotaMonthForm(forms.Form):
         return today
 
 
+@refuses_markup()
 class HigherAdoptionForm(forms.Form):
     level = forms.ChoiceField(label="层级", choices=[("provincial", "省人大"), ("national", "全国人大")])
     publication = forms.CharField(
@@ -223,6 +229,7 @@ class HigherAdoptionForm(forms.Form):
         return check_date_range(self.cleaned_data["date"], "采用日期")
 
 
+@refuses_markup()
 class HigherAdoptionRemoveForm(forms.Form):
     note = forms.CharField(
         label="删除原因",

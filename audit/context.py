@@ -8,7 +8,7 @@ _current: ContextVar[HttpRequest | None] = ContextVar("audit_request", default=N
 
 
 @contextmanager
-def request_context(request: HttpRequest) -> Iterator[None]:
+def request_context(request: HttpRequest | None) -> Iterator[None]:
     token = _current.set(request)
     try:
         yield

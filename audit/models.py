@@ -2,12 +2,17 @@
 
 Rows are written only by audit.record(); the model refuses to change or delete a row,
 and the admin shows rows read-only to the 审计员 alone (GB/T 22239-2019 level 2, 安全审计
-and 三权分立: the 管理员 who manages accounts does not read the log).
+and 三权分立: the 管理员 who manages accounts does not read the log). On PostgreSQL a
+trigger refuses UPDATE and DELETE at the database as well (migration 0002), and every row
+carries the hash of the one before it (audit.chain), so a change made around the
+application is found by ``manage.py verify_audit``.
 """
 
 from django.conf import settings
-from django.db import models
+from django.db import models, router, transaction
 from django.utils import timezone
+
+from audit import chain
 
 
 class AppendOnlyError(Exception):
@@ -20,6 +25,12 @@ class AuditQuerySet(models.QuerySet):
 
     def delete(self):
         raise AppendOnlyError("审计日志只能追加，不能删除。")
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            chain.seal(objs, self.db)
+            return super().bulk_create(objs, *args, **kwargs)
 
 
 class AuditEntry(models.Model):
@@ -50,6 +61,18 @@ class AuditEntry(models.Model):
         AUDIT_EXPORTED = "audit_exported", "导出审计日志"
         ADMIN_CHANGE = "admin_change", "后台修改"
         FILE_MISMATCH = "file_mismatch", "存档文件校验不符"
+        COMMISSION_CREATED = "commission_created", "发起约稿"
+        COMMISSION_CHANGED = "commission_changed", "修改约稿"
+        COMMISSION_REMINDED = "commission_reminded", "约稿催报"
+        COMMISSION_CANCELLED = "commission_cancelled", "撤销约稿"
+        COMMENT_ADDED = "comment_added", "留言"
+        REQUEST_REFUSED = "request_refused", "拒绝访问"
+        CSRF_REFUSED = "csrf_refused", "表单校验失败"
+        FILE_DOWNLOADED = "file_downloaded", "下载文件"
+        BACKUP = "backup", "备份"
+        RESTORE = "restore", "恢复"
+        LOGIN_UNLOCKED = "login_unlocked", "解除登录锁定"
+        AUDIT_PRUNED = chain.PRUNED_KIND, "清理过期审计日志"
 
     at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -71,6 +94,9 @@ class AuditEntry(models.Model):
     before = models.JSONField("修改前", null=True, blank=True)
     after = models.JSONField("修改后", null=True, blank=True)
     message = models.TextField("说明", blank=True)
+    # The chain (audit.chain): the previous row's hash, and this row's over its fields and that.
+    prev_hash = models.CharField("上一条散列", max_length=64, blank=True, editable=False)
+    row_hash = models.CharField("本条散列", max_length=64, blank=True, editable=False)
 
     objects = AuditQuerySet.as_manager()
 
@@ -88,7 +114,41 @@ class AuditEntry(models.Model):
         # Append-only is the point of the table, so the guard lives with it.
         if self.pk is not None and not self._state.adding:
             raise AppendOnlyError("审计日志只能追加，不能修改。")
-        super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            chain.seal([self], using)
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("审计日志只能追加，不能删除。")
+
+
+class RefusalTally(models.Model):
+    """Refused requests (403, CSRF) counted per kind, person or address, path and minute.
+
+    The first refusal of each is written to the audit log at once; the others of that minute
+    become one summary row when the minute is over (audit.refusals), so a flood of refused
+    requests cannot grow the log without bound. Not part of the log itself: rows here are
+    counted up and removed.
+    """
+
+    kind = models.CharField(max_length=32)
+    who = models.CharField(max_length=200)
+    path = models.CharField(max_length=200)
+    minute = models.DateTimeField()
+    count = models.PositiveIntegerField(default=1)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150, blank=True)
+    address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "被拒请求计数"
+        verbose_name_plural = "被拒请求计数"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "who", "path", "minute"], name="one_tally_per_minute")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.minute:%Y-%m-%d %H:%M} {self.who} {self.path} ×{self.count}"

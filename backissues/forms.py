@@ -3,8 +3,12 @@
 from django import forms
 
 from bulletin.forms import MAX_BACK_ISSUE_BYTES
+from text.forms import refuses_markup
 
 
+# The text of a whole old issue, as printed: its masthead carries addresses such as
+# "<http://172.18.13.193:8084/infosub>", and its bodies are escaped by runs_to_html.
+@refuses_markup("text")
 class BackIssueForm(forms.Form):
     """A back issue's text: uploaded as a file, or pasted/corrected in the text box."""
 

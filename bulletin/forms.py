@@ -4,6 +4,7 @@ from accounts.models import Unit
 from bulletin.models import Issue
 from bulletin.numbering import MAX_NUMBER_IN_YEAR, date_near_today
 from printing.checks import refuse_missing_glyphs
+from text.forms import refuses_markup
 from text.normalize import normalize_block, normalize_line
 from text.richtext import reject_markup
 from web.forms import check_date_range
@@ -20,6 +21,7 @@ def _plain(value: str) -> str:
     return value
 
 
+@refuses_markup()
 class IssueForm(forms.ModelForm):
     """The issue's numbers, date and masthead. Numbers that do not follow the issue before
     are the action's to judge (bulletin.numbering.sequence_problems); the form carries the
@@ -135,7 +137,14 @@ class IssueForm(forms.ModelForm):
         pass
 
 
+# Session key under which a 更正 note refused for a conflict waits to be offered again.
+CORRECTION_NOTE_KEY = "correction_note:{}"
+
+
+@refuses_markup()
 class CorrectionForm(forms.Form):
+    # The PDF version the page showed: a 更正 made since then is named instead of stacked.
+    pdf_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=MAX_ID)
     note = forms.CharField(
         label="更正说明",
         max_length=200,
@@ -147,6 +156,7 @@ class CorrectionForm(forms.Form):
         return _plain(self.cleaned_data["note"])
 
 
+@refuses_markup()
 class UnplacedFilterForm(forms.Form):
     """The assembly page's filter of adopted pieces not yet placed."""
 

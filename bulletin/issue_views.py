@@ -12,10 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from audit.records import Kind
+from audit.records import record as audit_record
 from bulletin import queries, renders
 from bulletin.actions import common, issues, placements, publish_jobs
 from bulletin.documents import build_document, issue_document
-from bulletin.forms import CorrectionForm, IssueForm, UnplacedFilterForm
+from bulletin.forms import CORRECTION_NOTE_KEY, CorrectionForm, IssueForm, UnplacedFilterForm
 from bulletin.models import Issue, Placement, Publication, PublishJob, Section
 from bulletin.numbering import propose_numbers, sequence_problems
 from bulletin.permissions import editor_only
@@ -355,6 +357,7 @@ def issue_preview_pdf(request, pk: int):
         return redirect("archive_pdf", pk=issue.pk)
     state = renders.preview_state(issue)
     if state.ready:
+        audit_record(Kind.FILE_DOWNLOADED, actor=request.user, obj=issue, message="查看样刊 PDF（未刊发）")
         response = FileResponse(state.render.file.open("rb"), content_type="application/pdf")
         response["Content-Disposition"] = "inline"
         response["Cache-Control"] = "private, no-cache"
@@ -441,6 +444,8 @@ def _job_status(job: PublishJob) -> dict:
         "progress": progress,
         "expected_ms": expected,
         "error": job.error,
+        # Taken up again by itself after its worker or the database went away.
+        "note": job.error if job.resumed and not job.is_finished else "",
         "pdf_url": reverse("issue_publish_job", args=[job.issue_id, job.pk]),
     }
 
@@ -489,7 +494,17 @@ def issue_correct(request, pk: int):
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("archive_issue", pk=issue.pk)
     try:
-        job = publish_jobs.request_correction(actor=request.user, issue=issue, note=form.cleaned_data["note"])
+        job = publish_jobs.request_correction(
+            actor=request.user,
+            issue=issue,
+            note=form.cleaned_data["note"],
+            expected_pdf_version=form.cleaned_data["pdf_version"],
+        )
+    except common.CorrectionConflict as error:
+        messages.warning(request, str(error))
+        # The archive page offers the note again (archive.views.archive_issue): nothing typed is lost.
+        request.session[CORRECTION_NOTE_KEY.format(issue.pk)] = form.cleaned_data["note"]
+        return redirect("archive_issue", pk=issue.pk)
     except common.IssueActionError as error:
         messages.error(request, str(error))
         return redirect("archive_issue", pk=issue.pk)

@@ -271,6 +271,9 @@ class PublishJob(models.Model):
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.QUEUED)
     reused_preview = models.BooleanField("沿用预览 PDF", default=False)
     error = models.TextField("失败原因", blank=True)
+    # Times the job was taken up again after its worker or the database went away before
+    # it finished (bulletin.actions.publish_jobs.settle_abandoned_publish_jobs).
+    resumed = models.PositiveSmallIntegerField("自动续办次数", default=0)
     requested_at = models.DateTimeField("请求时间", auto_now_add=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)

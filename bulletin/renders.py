@@ -35,8 +35,8 @@ from bulletin.tasks import render_draft as render_task
 from printing.document import IssueDocument
 from printing.render import render_pdf
 from printing.verify import Finding, PdfCheck, verify_pdf
-from service.models import WorkerHeartbeat
-from service.worker import HEARTBEAT_FRESH_SECONDS
+from service.worker import live_worker_ids
+from web.storage import DISK_FULL_MESSAGE, is_disk_full
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +52,8 @@ def storage_failure_message(error: OSError) -> str:
     """What the editor reads when a rendered PDF cannot be written to the storage: not a
     typesetting failure, and no server path (OSError.strerror only, e.g. "No space left
     on device")."""
+    if is_disk_full(error):
+        return f"PDF 已排好，但{DISK_FULL_MESSAGE}"
     reason = error.strerror or type(error).__name__
     return f"PDF 已排好，但无法存入文件存储（{reason}）。请管理员检查存储空间和写入权限后重试。"
 
@@ -120,7 +122,7 @@ def render_abandoned(render: DraftRender, *, from_task: bool = False) -> bool:
     """Whether a render marked 排版中 has no live worker behind it (database task backend).
 
     Its worker died when no render task of the issue is running on a worker whose
-    heartbeat is younger than HEARTBEAT_FRESH_SECONDS (the supervisor removes the heartbeat
+    heartbeat says it is alive (service.worker.worker_alive; the supervisor removes the heartbeat
     of a worker it saw killed, so this is known within seconds); `from_task` when the
     caller is itself such a task, which does not count. Render task rows left running by
     dead workers are marked failed. Always False with another backend; there the
@@ -136,8 +138,7 @@ def render_abandoned(render: DraftRender, *, from_task: bool = False) -> bool:
     running = DBTaskResult.objects.filter(
         status="RUNNING", task_path=render_task.module_path, args_kwargs__kwargs__issue_id=render.issue_id
     )
-    fresh_since = timezone.now() - timezone.timedelta(seconds=HEARTBEAT_FRESH_SECONDS)
-    alive = set(WorkerHeartbeat.objects.filter(seen_at__gte=fresh_since).values_list("worker_id", flat=True))
+    alive = live_worker_ids()
     tasks = list(running)
     dead = [task.pk for task in tasks if not alive.intersection(task.worker_ids)]
     if dead:

@@ -13,6 +13,9 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views import defaults
 
+from audit import refusals
+from audit.records import Kind
+
 log = logging.getLogger(__name__)
 
 
@@ -20,6 +23,7 @@ def csrf_failure(request, reason: str = ""):
     """403 for a refused form, saying why in words a user can act on."""
     plain_http_with_secure_cookies = not request.is_secure() and settings.CSRF_COOKIE_SECURE
     log.warning("CSRF 校验失败：%s %s（%s）", request.method, request.path, reason)
+    refusals.note(request, kind=Kind.CSRF_REFUSED, reason=reason)
     return render(
         request,
         "403_csrf.html",

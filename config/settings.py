@@ -104,6 +104,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # /healthz and /healthz/live answer here, before anything that may read the database.
+    "service.middleware.HealthCheckMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -114,6 +116,8 @@ MIDDLEWARE = [
     "accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.errors.ChineseErrorPagesMiddleware",
+    # A write refused for want of disk space is a Chinese page saying so, not a 500.
+    "service.middleware.DiskFullMiddleware",
     # Last, as django-axes asks: it turns a lockout raised during login into its page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -141,6 +145,7 @@ TEMPLATES = [
                 "accounts.context_processors.navigation",
                 "submissions.context_processors.notifications",
                 "manual.context_processors.help_link",
+                "web.context_processors.session_timing",
             ],
         },
     },
@@ -265,8 +270,10 @@ BULLETIN_UPLOADS_PER_DAY = env_int("BULLETIN_UPLOADS_PER_DAY", 60)
 # The file system by default (a shared mount when several machines serve); any other
 # backend, e.g. an S3-compatible store through django-storages, by its dotted path and a
 # JSON object of its options. See docs/operations.md, "Several machines".
+# The file system storage writes each file under a temporary name and renames it when
+# whole (web.storage): a full disk leaves no empty or half-written file behind.
 STORAGE_BACKEND = os.environ.get("BULLETIN_STORAGE_BACKEND", "").strip() or (
-    "django.core.files.storage.FileSystemStorage"
+    "web.storage.AtomicFileSystemStorage"
 )
 try:
     STORAGE_OPTIONS = json.loads(os.environ.get("BULLETIN_STORAGE_OPTIONS", "").strip() or "{}")
@@ -335,8 +342,18 @@ BULLETIN_DAILY_JOBS = {
     "verify_storage": os.environ.get("BULLETIN_JOB_TIME_VERIFY_STORAGE", "03:40"),
     # Finished background-task rows older than 14 days (django-tasks-db's own command).
     "prune_db_task_results": os.environ.get("BULLETIN_JOB_TIME_PRUNE_TASKS", "03:50"),
+    # The audit log: rows older than the retention period go, then the hash chain is proved.
+    "prune_audit": os.environ.get("BULLETIN_JOB_TIME_PRUNE_AUDIT", "04:10"),
+    "verify_audit": os.environ.get("BULLETIN_JOB_TIME_VERIFY_AUDIT", "04:20"),
 }
+# How long the audit log is kept, in days: 网络安全法 asks six months at least, so less than
+# 180 is refused at startup (audit.retention).
+BULLETIN_AUDIT_RETENTION_DAYS = env_int("BULLETIN_AUDIT_RETENTION_DAYS", 365)
 BULLETIN_SCHEDULER = env_bool("BULLETIN_SCHEDULER", True)
+# Monitoring sends "Authorization: Bearer <token>" to /healthz to read the details (worker
+# processes, queue depth, errors); others, except requests made on the server itself, read
+# only ok/unavailable. Empty: details only on the server itself.
+BULLETIN_HEALTH_TOKEN = os.environ.get("BULLETIN_HEALTH_TOKEN", "").strip()
 # When nginx serves stored PDFs itself (X-Accel-Redirect), the internal location that maps
 # to MEDIA_ROOT, e.g. "/protected-media/". Empty: the app streams the file.
 BULLETIN_X_ACCEL_PREFIX = os.environ.get("BULLETIN_X_ACCEL_PREFIX", "").strip()
@@ -378,6 +395,10 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("BULLETIN_SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Typed work outlives the idle end (static/js/autosave.js): this many seconds before it the
+# page offers 继续, and the piece editor saves itself to the server at most this often.
+BULLETIN_SESSION_WARNING_SECONDS = env_int("BULLETIN_SESSION_WARNING_SECONDS", 120)
+BULLETIN_AUTOSAVE_SECONDS = env_int("BULLETIN_AUTOSAVE_SECONDS", 60)
 
 # HTTPS. In production the app assumes it is served over HTTPS (DJANGO_SECURE_COOKIES=1,
 # the default when DEBUG is off): cookies are sent only over HTTPS, plain HTTP is

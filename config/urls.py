@@ -5,13 +5,15 @@ from archive import views as archive_views
 from assessment import views as stats_views
 from backissues import views as backissue_views
 from bulletin import issue_views, print_preview, views
-from service.views import healthz
+from service.views import healthz, healthz_live
 from submissions import urls as submission_urls
 from web import converters  # noqa: F401 (registers <id:…>)
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("healthz/ready", healthz, name="healthz_ready"),
+    path("healthz/live", healthz_live, name="healthz_live"),
     path("editor/", views.editor_home, name="editor_home"),
     path("archive/", archive_views.archive, name="archive"),
     path("archive/year/<int:year>/", archive_views.archive, name="archive_year"),

@@ -1,6 +1,9 @@
 from django import forms
 
+from text.forms import refuses_markup
 
+
+@refuses_markup()
 class DismissForm(forms.Form):
     key = forms.CharField(max_length=20, error_messages={"required": "这条提示无法识别，请刷新页面后再试。"})
     reason = forms.CharField(
@@ -18,6 +21,7 @@ class DismissForm(forms.Form):
         return data
 
 
+@refuses_markup()
 class FixForm(forms.Form):
     """Apply one finding's suggestion (``key``) or every one of a rule (``rule``) to a piece,
     on the version the page showed."""

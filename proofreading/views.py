@@ -18,7 +18,7 @@ from proofreading.actions.common import ProofreadingError
 from proofreading.actions.dismissals import dismiss_finding
 from proofreading.forms import DismissForm, FixForm
 from proofreading.panels import PANEL_MESSAGE, panel_messages
-from submissions.models import Submission
+from submissions.permissions import get_visible_submission
 
 
 @role_required(permissions.can_dismiss)
@@ -63,7 +63,8 @@ def dismiss(request):
         return _back(request, "review_queue")
     data = form.cleaned_data
     issue = get_object_or_404(Issue, pk=data["issue"]) if data.get("issue") else None
-    submission = get_object_or_404(Submission, pk=data["submission"]) if data.get("submission") else None
+    # The piece as its reader sees it: one the editor may not open does not exist here either.
+    submission = get_visible_submission(request.user, data["submission"]) if data.get("submission") else None
     # The finding is looked up again on the server: only a finding that is there now can
     # be dismissed, with the message the check gives (never text from the form).
     shown, owner = None, None
@@ -119,7 +120,7 @@ def fix(request):
                 messages.error(request, error, extra_tags=tags)
         return _back(request, "review_queue")
     data = form.cleaned_data
-    submission = get_object_or_404(Submission, pk=data["submission"])
+    submission = get_visible_submission(request.user, data["submission"])
     try:
         if data["key"]:
             done = corrections.apply_finding(

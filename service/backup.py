@@ -39,6 +39,7 @@ from django.db import connections
 from django.utils import timezone
 
 from service import hooks
+from web.storage import is_disk_full
 
 FORMAT = 1
 # Stored files under these folders are not data (the health check's probe files).
@@ -211,6 +212,19 @@ def backup(destination: str | os.PathLike, *, alias: str = "default", storage: S
         raise BackupError(f"不支持的数据库：{vendor}")
     member = "database.sqlite3" if vendor == "sqlite" else "database.pgdump"
     partial = target.with_name(target.name + ".partial")
+    try:
+        _write_archive(partial, alias=alias, vendor=vendor, member=member, storage=storage)
+    except BaseException as error:
+        # Never a half-written archive beside the whole ones (a full disk, an interrupt).
+        partial.unlink(missing_ok=True)
+        if is_disk_full(error):
+            raise BackupError(f"备份目录所在磁盘空间不足，未生成备份（{target.parent}）。") from error
+        raise
+    os.replace(partial, target)
+    return target
+
+
+def _write_archive(partial: Path, *, alias: str, vendor: str, member: str, storage: Storage) -> None:
     with tempfile.TemporaryDirectory() as folder:
         dump = Path(folder) / member
         counts = _dump_sqlite(alias, dump) if vendor == "sqlite" else _dump_postgresql(alias, dump)
@@ -239,8 +253,8 @@ def backup(destination: str | os.PathLike, *, alias: str = "default", storage: S
                 "versions": {"django": django.get_version(), "migrations": _latest_migrations(alias)},
             }
             _add_bytes(tar, "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1).encode())
-    partial.rename(target)
-    return target
+            tar.fileobj.flush()
+            os.fsync(tar.fileobj.fileno())
 
 
 def _latest_migrations(alias: str) -> dict[str, str]:

@@ -4,11 +4,14 @@ from django.db import models
 
 
 class WorkerHeartbeat(models.Model):
-    """One task worker process, as last seen. `/healthz` wants one seen within two minutes."""
+    """One task worker process, as last seen (service.worker.worker_alive says if it still is)."""
 
     worker_id = models.CharField("工作进程", max_length=64, unique=True)
     hostname = models.CharField("主机", max_length=128)
     pid = models.PositiveIntegerField("进程号")
+    # The process-id namespace the pid belongs to (/proc/self/ns/pid): two containers may
+    # share a host name, and only within one namespace does the pid say the process is alive.
+    pid_namespace = models.CharField("进程号空间", max_length=64, blank=True, default="")
     started_at = models.DateTimeField("启动时间")
     seen_at = models.DateTimeField("最近心跳", db_index=True)
     tasks_done = models.PositiveIntegerField("已完成任务", default=0)

@@ -28,12 +28,72 @@ from service.scheduler import enqueue_due_jobs
 
 logger = logging.getLogger(__name__)
 
-HEARTBEAT_SECONDS = 20
+HEARTBEAT_SECONDS = 5
 SCHEDULER_SECONDS = 60
-# A worker not seen for this long is taken as gone (/healthz, stale heartbeat rows).
-HEARTBEAT_FRESH_SECONDS = 120
+# A worker not seen for this long is taken as gone (/healthz, the 排版中/刊发中 pages, stale
+# heartbeat rows): four missed beats. On the worker's own host its death is known sooner,
+# from its process id (worker_alive).
+HEARTBEAT_FRESH_SECONDS = 20
 # Exit status of a worker process that stopped to be replaced (not an error).
 RECYCLE_EXIT = 0
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id runs on this machine (a zombie, killed but not yet
+    reaped by its parent, counts as gone)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # it exists, under another user
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            # "pid (comm) state …": the state follows the last ")" (comm may hold spaces).
+            state = handle.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True  # no /proc: os.kill's answer stands
+    return state not in {"Z", "X"}
+
+
+def pid_namespace() -> str:
+    """This process's pid namespace ("pid:[4026531836]"); "" where /proc does not say."""
+    try:
+        return os.readlink("/proc/self/ns/pid")[:64]
+    except OSError:
+        return ""
+
+
+def worker_alive(heartbeat: WorkerHeartbeat, *, now=None) -> bool:
+    """Whether the worker behind a heartbeat row is still there.
+
+    Every worker must have beaten within HEARTBEAT_FRESH_SECONDS. One on this host (same
+    host name and pid namespace, so a container sharing the host name is not mistaken for
+    it) must also still have its process: a worker killed outright (SIGKILL, the OOM killer) cannot
+    remove its row, and this tells within a second instead of after the stale window.
+    """
+    now = now or timezone.now()
+    if (now - heartbeat.seen_at).total_seconds() > HEARTBEAT_FRESH_SECONDS:
+        return False
+    here = pid_namespace()
+    if heartbeat.hostname == socket.gethostname()[:128] and here and heartbeat.pid_namespace == here:
+        return process_alive(heartbeat.pid)
+    return True
+
+
+def live_heartbeats() -> list[WorkerHeartbeat]:
+    """The heartbeat rows of workers that are alive (worker_alive), newest first."""
+    now = timezone.now()
+    fresh = WorkerHeartbeat.objects.filter(
+        seen_at__gte=now - timezone.timedelta(seconds=HEARTBEAT_FRESH_SECONDS)
+    ).order_by("-seen_at")
+    return [beat for beat in fresh if worker_alive(beat, now=now)]
+
+
+def live_worker_ids() -> set[str]:
+    return {beat.worker_id for beat in live_heartbeats()}
 
 
 def rss_mb() -> float:
@@ -72,6 +132,7 @@ class BoundedWorker(Worker):
             defaults={
                 "hostname": socket.gethostname()[:128],
                 "pid": os.getpid(),
+                "pid_namespace": pid_namespace(),
                 "started_at": self.started_at,
                 "seen_at": timezone.now(),
                 "tasks_done": self._run_tasks,

@@ -10,6 +10,7 @@ from intake.docx_import import MAX_UPLOAD_BYTES, DocxImportError, read_upload
 from printing.checks import refuse_missing_glyphs
 from submissions.models import Submission
 from text.authors import split_names
+from text.forms import refuses_markup
 from text.normalize import normalize_block, normalize_line, recording
 from text.richtext import body_length, read_paste, reject_markup
 from web.forms import BoundedModelMultipleChoiceField, check_date_range
@@ -32,6 +33,7 @@ def _single_line(value: str, label: str, *, required: bool = False) -> str:
     return value
 
 
+@refuses_markup("body")
 class PieceForm(forms.ModelForm):
     """The text of a piece, as the contributor writes it and the editor edits it."""
 
@@ -136,6 +138,7 @@ class PieceForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
+@refuses_markup()
 class DocxUploadForm(forms.Form):
     """A Word/WPS file to read into a new draft. Only what is cheap is checked here: the
     size, and the format by the file's content (intake.formats.sniff), not its name; the
@@ -168,6 +171,7 @@ class DocxUploadForm(forms.Form):
         return upload
 
 
+@refuses_markup()
 class ReturnForm(forms.Form):
     note = forms.CharField(
         label="修改意见",
@@ -192,6 +196,7 @@ class ReturnForm(forms.Form):
         return due
 
 
+@refuses_markup()
 class SubmitForm(forms.Form):
     """报送. The 签发人 is required where the unit has no 审核人; the action judges that."""
 
@@ -211,6 +216,7 @@ class SubmitForm(forms.Form):
         return _single_line(raw, "签发人")
 
 
+@refuses_markup()
 class SignoffReturnForm(forms.Form):
     note = forms.CharField(
         label="退回意见",
@@ -223,6 +229,7 @@ class SignoffReturnForm(forms.Form):
         return _single_line_block(self.cleaned_data["note"])
 
 
+@refuses_markup()
 class DeclineForm(forms.Form):
     reason = forms.CharField(
         label="不采用原因",
@@ -235,6 +242,7 @@ class DeclineForm(forms.Form):
         return _single_line_block(self.cleaned_data["reason"])
 
 
+@refuses_markup()
 class UnadoptForm(forms.Form):
     note = forms.CharField(
         label="撤销原因",
@@ -248,6 +256,7 @@ class UnadoptForm(forms.Form):
         return _single_line_block(self.cleaned_data["note"])
 
 
+@refuses_markup()
 class ReopenForm(forms.Form):
     note = forms.CharField(
         label="说明",
@@ -261,6 +270,7 @@ class ReopenForm(forms.Form):
         return _single_line_block(self.cleaned_data["note"], required=False)
 
 
+@refuses_markup()
 class AdoptArticleForm(forms.Form):
     section = forms.ModelChoiceField(
         label="栏目",
@@ -270,6 +280,7 @@ class AdoptArticleForm(forms.Form):
     )
 
 
+@refuses_markup()
 class BriefForm(forms.Form):
     brief_text = forms.CharField(
         label="摘登文字",
@@ -299,6 +310,7 @@ class BriefForm(forms.Form):
         return data
 
 
+@refuses_markup()
 class CommentForm(forms.Form):
     text = forms.CharField(
         label="留言",
@@ -311,6 +323,7 @@ class CommentForm(forms.Form):
         return _single_line_block(self.cleaned_data["text"])
 
 
+@refuses_markup()
 class CommissionForm(forms.Form):
     topic = forms.CharField(label="约稿主题", max_length=80, error_messages={"required": "请填写约稿主题。"})
     requirements = forms.CharField(
@@ -356,6 +369,7 @@ class CommissionForm(forms.Form):
         return deadline
 
 
+@refuses_markup()
 class CommissionRemindForm(forms.Form):
     """催报: one unit of the commission (`unit`), or, left empty, every unit not yet answered."""
 
@@ -370,6 +384,7 @@ class CommissionRemindForm(forms.Form):
         self.fields["unit"].queryset = commission.units.all()
 
 
+@refuses_markup()
 class CommissionCancelForm(forms.Form):
     note = forms.CharField(label="撤销原因", max_length=200, error_messages={"required": "请写明撤销原因。"})
 
@@ -377,6 +392,7 @@ class CommissionCancelForm(forms.Form):
         return _single_line(self.cleaned_data["note"], "撤销原因", required=True)
 
 
+@refuses_markup()
 class QueueFilterForm(forms.Form):
     """The review queue's filters. With no status chosen the queue opens on 待处理: the
     pieces waiting for the editor's decision, longest waiting first."""

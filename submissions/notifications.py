@@ -13,6 +13,7 @@ from accounts.models import Role, User
 from accounts.permissions import unit_reviewers  # noqa: F401  (the 审核人 are told like the others)
 from submissions.models import Notification, Submission
 from submissions.tasks import send_notification_mail
+from web.mail import header_text
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ def send_mail_now(addresses: list[str], text: str, link: str) -> None:
     """One notification mail; a failing mail server is logged, never raised."""
     body = text + (f"\n\n查看：{settings.BULLETIN_SITE_URL.rstrip('/')}{link}" if link else "")
     try:
-        send_mail(f"【杭州人大信息】{text[:40]}", body, None, addresses)
+        send_mail(f"【杭州人大信息】{header_text(text, 40)}", body, None, addresses)
     except OSError:
         # A mail server that is down must not undo the editor's work; the in-app notice stands.
         log.exception("notification mail to %s failed", addresses)

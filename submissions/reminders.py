@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
+from audit.records import Kind, record
 from submissions.actions.reminders import send_reminder
 from submissions.models import Commission, Submission
 
@@ -89,19 +90,28 @@ def send_due_reminders(today: dt.date | None = None) -> Sent:
     )
     for commission in commissions:
         state = "due" if commission.deadline >= today else "overdue"
+        reminded_units = []
         for unit in commission.units.all():
             if (commission.pk, unit.pk) in answered:
                 continue
             text = f"约稿提醒：“{commission.topic}”{when_due(commission.deadline, today)}，本单位尚未报送。"
-            sent.add(
-                "约稿",
-                send_reminder(
-                    cause=f"commission:{commission.pk}:{state}",
-                    recipients=contributors.get(unit.pk, []),
-                    text=text,
-                    link=unit_link + "#commissions",
-                    today=today,
-                ),
+            reached = send_reminder(
+                cause=f"commission:{commission.pk}:{state}",
+                recipients=contributors.get(unit.pk, []),
+                text=text,
+                link=unit_link + "#commissions",
+                today=today,
+            )
+            sent.add("约稿", reached)
+            if reached:
+                reminded_units.append(unit.short_name)
+        if reminded_units:
+            record(
+                Kind.COMMISSION_REMINDED,
+                actor_name="系统",
+                obj=commission,
+                after={"units": sorted(reminded_units)},
+                message=f"每日提醒：{'、'.join(sorted(reminded_units))}",
             )
 
     # Reminders of the apps above (报送任务, assessment.reminders), in the order registered.

@@ -1,7 +1,7 @@
 from django.urls import path
 
 import web.converters  # noqa: F401  (registers <id:…>)
-from submissions import views
+from submissions import autosave_views, views
 
 # Mounted at /unit/: the contributor's desk (and the shared piece pages).
 unit_patterns = [
@@ -13,6 +13,7 @@ unit_patterns = [
     path("import/<id:pk>/status/", views.piece_import_status, name="piece_import_status"),
     path("<id:pk>/", views.piece_detail, name="piece_detail"),
     path("<id:pk>/edit/", views.piece_edit, name="piece_edit"),
+    path("<id:pk>/autosave/", autosave_views.piece_autosave, name="piece_autosave"),
     path("<id:pk>/submit/", views.piece_submit, name="piece_submit"),
     path("<id:pk>/withdraw/", views.piece_withdraw, name="piece_withdraw"),
     path("<id:pk>/sign-off/", views.piece_sign_off, name="piece_sign_off"),
@@ -37,4 +38,6 @@ review_patterns = [
 
 notification_patterns = [
     path("", views.notification_list, name="notification_list"),
+    path("read/", views.notification_read_all, name="notification_read_all"),
+    path("<id:pk>/open/", views.notification_open, name="notification_open"),
 ]

@@ -9,10 +9,13 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts import permissions as accounts_permissions
 from accounts.permissions import can_use_unit_desk, can_view_unit_desk, role_required, unit_has_reviewer
+from audit.records import Kind
+from audit.records import record as audit_record
 
 # The review page records 批示 and 上级采用; parse_id reads a tampered id as none.
 from intake.uploads import refusal
@@ -372,6 +375,7 @@ def piece_source(request, pk: int):
     piece = permissions.get_visible_submission(request.user, pk)
     if not piece.source_docx:
         raise Http404("这篇稿件没有来源 Word 文件。")
+    audit_record(Kind.FILE_DOWNLOADED, actor=request.user, obj=piece, message="下载来源 Word 文件")
     return FileResponse(piece.source_docx.open("rb"), as_attachment=True, filename=f"{piece.title[:40]}.docx")
 
 
@@ -764,6 +768,27 @@ def commission_remind(request, pk: int):
 
 @login_required
 def notification_list(request):
+    """The list only reads: marking read is a POST (全部标为已读, or opening one)."""
     page = page_for_request(request, request.user.notifications.all(), key="created_at")
-    notifications.mark_notifications_read(actor=request.user)
     return render(request, "submissions/notifications.html", {"notices": page, "page": page})
+
+
+@login_required
+@require_POST
+def notification_read_all(request):
+    count = notifications.mark_notifications_read(actor=request.user)
+    messages.success(request, f"已将 {count} 条通知标为已读。" if count else "没有未读通知。")
+    return redirect("notification_list")
+
+
+@login_required
+@require_POST
+def notification_open(request, pk: int):
+    """Open one notification: marked read, then on to the page it names (a path on this site)."""
+    notice = notifications.mark_notification_read(actor=request.user, notification_id=pk)
+    if notice is None:
+        raise Http404("没有这条通知。")
+    target = notice.link
+    if not target or not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect("notification_list")
+    return redirect(target)

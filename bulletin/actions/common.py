@@ -17,6 +17,11 @@ class StaleLayout(IssueActionError):
     """The page's view of the layout is older than the stored one."""
 
 
+class CorrectionConflict(IssueActionError):
+    """Another editor's 更正 is under way, or was made after this editor's page was shown:
+    this editor's note is not taken (the page keeps it) and the message says whose came first."""
+
+
 class NeedsConfirmation(IssueActionError):
     """Publishing out of order: earlier numbers of the year are still in assembly.
     The message names them; publishing again with `confirmed=True` goes ahead."""

@@ -5,10 +5,10 @@ dead worker left (run from the worker's housekeeping, service.hooks).
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from bulletin.actions.common import IssueActionError, _lock_draft, _require_editor
+from bulletin.actions.common import CorrectionConflict, IssueActionError, _lock_draft, _require_editor
 from bulletin.actions.publishing import _check_sequence, _confirm_order, correct_issue, publish_issue
 from bulletin.documents import build_document
 from bulletin.models import Issue, IssuePdf, PublishJob
@@ -17,8 +17,7 @@ from bulletin.renders import (
     stored_pdf_for,
 )
 from bulletin.tasks import publish_issue as publish_task
-from service.models import WorkerHeartbeat
-from service.worker import HEARTBEAT_FRESH_SECONDS
+from service.worker import HEARTBEAT_FRESH_SECONDS, live_worker_ids
 
 
 def request_publication(
@@ -50,8 +49,17 @@ def request_publication(
     return job
 
 
-def request_correction(*, actor, issue: Issue, note: str) -> PublishJob:
-    """更正 from the page: checked now, rendered and stored by the worker (correct_issue)."""
+def request_correction(
+    *, actor, issue: Issue, note: str, expected_pdf_version: int | None = None
+) -> PublishJob:
+    """更正 from the page: checked now, rendered and stored by the worker (correct_issue).
+
+    Two editors correcting at once: the second is told, never silently merged into the
+    first. A 更正 already under way by someone else (or with another note), or a PDF version
+    newer than ``expected_pdf_version`` (the version the page showed: a 更正 was made since),
+    raises CorrectionConflict naming who and what; the same editor's double click returns
+    the job under way.
+    """
     _require_editor(actor)
     note = (note or "").strip()
     if not note:
@@ -61,11 +69,31 @@ def request_correction(*, actor, issue: Issue, note: str) -> PublishJob:
         issue = Issue.objects.select_for_update().get(pk=issue.pk)
         if issue.status != Issue.Status.PUBLISHED:
             raise IssueActionError("只有已刊发的期才能更正；未刊发的期请直接修改后刊发。")
-        job = issue.publish_jobs.exclude(
-            status__in=[PublishJob.Status.DONE, PublishJob.Status.FAILED]
-        ).first()
+        job = (
+            issue.publish_jobs.exclude(status__in=[PublishJob.Status.DONE, PublishJob.Status.FAILED])
+            .select_related("requested_by")
+            .first()
+        )
         if job is not None:
-            return job
+            if (
+                job.kind == PublishJob.Kind.CORRECT
+                and job.requested_by_id == actor.pk
+                and job.note == note[:200]
+            ):
+                return job  # a double click
+            raise CorrectionConflict(
+                f"{job.requested_by.display_name}已于 {timezone.localtime(job.requested_at):%H:%M} 提交了更正"
+                f"（{job.note or '刊发'}），正在生成新版本。您的更正说明尚未提交，已保留在下方；"
+                "请等其完成、查看新版本后，再决定是否提交。"
+            )
+        latest = issue.pdfs.select_related("created_by").order_by("-version").first()
+        if expected_pdf_version is not None and latest is not None and latest.version != expected_pdf_version:
+            who = latest.created_by.display_name if latest.created_by else "另一位编辑"
+            raise CorrectionConflict(
+                f"您打开本页后，{who}已于 {timezone.localtime(latest.created_at):%H:%M} 完成了一次更正"
+                f"（第 {latest.version} 版：{latest.note or '无说明'}）。您的更正说明尚未提交，已保留在下方；"
+                "请先查看新版本，确认仍需更正后再提交。"
+            )
         job = PublishJob.objects.create(
             issue=issue,
             requested_by=actor,
@@ -78,9 +106,15 @@ def request_correction(*, actor, issue: Issue, note: str) -> PublishJob:
     return job
 
 
-# What the editor reads when the worker that ran a 刊发 (or 更正) went away before finishing.
+# What the editor reads when the worker that ran a 刊发 (or 更正) went away before finishing
+# and the job has already been taken up again MAX_RESUMES times.
 ABANDONED_PUBLISH_MESSAGE = "后台任务进程在处理时中断（已停止或重启），本期未刊发，仍在编排中。请重新刊发。"
 ABANDONED_CORRECTION_MESSAGE = "后台任务进程在处理时中断（已停止或重启），未生成更正版。请重新提交更正。"
+# A job whose worker died or lost the database is taken up again by itself this many times
+# (a database that was down, a worker restarted by a deploy); after that it fails with the
+# message above, so a 刊发 that kills its worker every time does not loop.
+MAX_RESUMES = 3
+RESUMED_NOTE = "后台任务进程或数据库曾中断，已自动重新排队，无需再次点击。"
 
 
 def _publish_job_abandoned(job: PublishJob) -> bool:
@@ -90,8 +124,8 @@ def _publish_job_abandoned(job: PublishJob) -> bool:
     request; a queue without workers is waiting, not abandoned). The job's task row is
     found by its job_id. It is abandoned when that row is finished although the job is
     not (the task raised before recording an outcome), when the row is running but none
-    of the workers that claimed it has a heartbeat younger than HEARTBEAT_FRESH_SECONDS
-    (killed, or the machine went down), or when no row exists that long after the request
+    of the workers that claimed it is alive (service.worker.worker_alive: killed, or the
+    machine went down), or when no row exists that long after the request
     (the enqueue after commit was lost).
     """
     from django_tasks_db import DatabaseBackend
@@ -110,9 +144,7 @@ def _publish_job_abandoned(job: PublishJob) -> bool:
     if task.status == "READY":
         return False
     if task.status == "RUNNING":
-        return not WorkerHeartbeat.objects.filter(
-            worker_id__in=task.worker_ids, seen_at__gte=fresh_since
-        ).exists()
+        return not live_worker_ids().intersection(task.worker_ids)
     return True  # SUCCESSFUL or FAILED, yet the job has no outcome
 
 
@@ -121,9 +153,11 @@ def settle_abandoned_publish_jobs(*, issue: Issue | None = None) -> list[Publish
     true outcome.
 
     A job whose publication committed before its worker died is done (the issue is
-    已刊发, or the correction's PDF version exists); any other is failed with the reason,
-    so the page stops waiting and a new 刊发 can be asked for. Its task row, left running
-    by the dead worker, is marked failed too. Returns the jobs settled. Called by the
+    已刊发, or the correction's PDF version exists); any other is queued again by itself
+    (its worker was killed or restarted, or the database went away mid-job), at most
+    MAX_RESUMES times, and after that failed with the reason, so the page stops waiting and
+    a new 刊发 can be asked for. Its task row, left running by the dead worker, is marked
+    failed. Returns the jobs settled. Called by the
     刊发中 page, by request_publication/request_correction and by the worker's housekeeper.
     """
     settled = []
@@ -143,11 +177,22 @@ def settle_abandoned_publish_jobs(*, issue: Issue | None = None) -> list[Publish
             else:
                 done = job.issue.is_published
                 message = ABANDONED_PUBLISH_MESSAGE
-            job.status = PublishJob.Status.DONE if done else PublishJob.Status.FAILED
-            job.error = "" if done else message
-            job.finished_at = timezone.now()
-            job.save(update_fields=["status", "error", "finished_at"])
             _fail_dead_task(job.pk)
+            if not done and job.resumed < MAX_RESUMES:
+                # Taken up again: a new task row in this transaction (the database backend,
+                # the only one under which a job is found abandoned), so the page keeps
+                # following the same job and nobody has to click 刊发 again.
+                job.status = PublishJob.Status.QUEUED
+                job.resumed += 1
+                job.error = RESUMED_NOTE
+                job.started_at = None
+                job.save(update_fields=["status", "resumed", "error", "started_at"])
+                publish_task.enqueue(job_id=job.pk)
+            else:
+                job.status = PublishJob.Status.DONE if done else PublishJob.Status.FAILED
+                job.error = "" if done else message
+                job.finished_at = timezone.now()
+                job.save(update_fields=["status", "error", "finished_at"])
         settled.append(job)
     return settled
 
@@ -192,6 +237,11 @@ def run_publish_job(*, job_id: int) -> PublishJob:
             )
     except (IssueActionError, PermissionDenied) as error:
         outcome = {"status": PublishJob.Status.FAILED, "error": str(error)}
+    except DatabaseError:
+        # The database went away mid-job: nothing to record now (or nowhere to record it).
+        # The job stays unfinished; once the database answers again the housekeeping finds
+        # its task ended without an outcome and queues it again (settle_abandoned_publish_jobs).
+        raise
     except Exception as error:  # a render that broke: the editor sees why, nothing is published
         outcome = {"status": PublishJob.Status.FAILED, "error": f"排版失败：{type(error).__name__}: {error}"}
     else:

@@ -37,8 +37,9 @@ def dismiss_finding(
 ) -> Dismissal:
     """Set a finding of a piece (``submission``) or of an issue (``issue``) aside.
 
-    Errors (``ProofreadingError``, Chinese): the actor is not an editor; no reason; both or
-    neither of piece and issue. Dismissing the same finding again returns the first
+    Errors (``ProofreadingError``, Chinese): the actor is not an editor, or may not read
+    the piece (the same predicate as the read, ``submissions.permissions.can_view``); no
+    reason; both or neither of piece and issue. Dismissing the same finding again returns the first
     dismissal unchanged (a double submit records nothing twice).
     """
     if not permissions.can_dismiss(actor):
@@ -48,6 +49,8 @@ def dismiss_finding(
         raise ProofreadingError("请填写忽略这条提示的理由。")
     if (submission is None) == (issue is None):
         raise ProofreadingError("请指明是哪篇稿件或哪一期的提示。")
+    if not permissions.can_dismiss_in(actor, submission):
+        raise ProofreadingError("您无权查看这篇稿件，不能忽略它的校对提示。")
     if not key or len(key) > 20:
         raise ProofreadingError("这条提示无法识别，请刷新页面后再试。")
     scope = {"submission": submission} if submission is not None else {"issue": issue}

@@ -52,9 +52,9 @@
     const seconds = Math.max(1, Math.round(data.expected_ms / 1000));
     if (data.status === "queued") {
       label.textContent = "排队中";
-      detail.textContent = data.worker_alive
+      detail.textContent = (data.note ? data.note + " " : "") + (data.worker_alive
         ? "等待后台排版进程接手，排版约需 " + seconds + " 秒"
-        : "后台排版进程没有运行，排好前请联系管理员（manage.py run_worker）";
+        : "后台排版进程没有运行，排好前请联系管理员（manage.py run_worker）");
     } else {
       label.textContent = "排版中";
       detail.textContent = "预计约 " + seconds + " 秒，已完成 " + Math.round(Math.max(shown, data.progress)) + "%";
@@ -66,6 +66,9 @@
     try {
       const response = await fetch(box.dataset.statusUrl, Object.assign({ headers: { Accept: "application/json" } }, options || {}));
       if (response.ok) apply(await response.json());
+      // The server answers but cannot work (its database is down): the job waits and goes on
+      // by itself once it is back; nothing needs clicking again.
+      else if (response.status >= 500) detail.textContent = "服务器暂时不可用（如数据库中断），恢复后会自动继续，无需重新操作。";
     } catch (error) {
       detail.textContent = "网络连接中断，正在重试……";
     }

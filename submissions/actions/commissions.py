@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, Unit, User
+from audit.records import Kind, record
 from submissions.actions.common import SubmissionActionError, _date_text
 from submissions.actions.pieces import S
 from submissions.actions.reminders import send_reminder
@@ -35,7 +36,18 @@ def create_commission(
         link=reverse("unit_home") + "#commissions",
         actor=actor,
     )
+    # Last: the audit chain's lock is held until commit (docs/developer/concurrency.md).
+    record(
+        Kind.COMMISSION_CREATED,
+        actor=actor,
+        obj=commission,
+        after={"topic": topic, "deadline": deadline.isoformat(), "units": _unit_names(units)},
+    )
     return commission
+
+
+def _unit_names(units) -> list[str]:
+    return sorted(unit.short_name for unit in units)
 
 
 def _require_commission_editor(actor: User) -> None:
@@ -104,6 +116,12 @@ def update_commission(
         names = "、".join(Unit.objects.filter(pk__in=dropped).values_list("short_name", flat=True))
         raise SubmissionActionError(f"{names}已有应约稿件（草稿、待审签或已报送），不能从约稿单位中去掉。")
     old_topic = commission.topic
+    old_state = {
+        "topic": commission.topic,
+        "requirements": commission.requirements,
+        "deadline": commission.deadline.isoformat(),
+        "units": _unit_names(Unit.objects.filter(pk__in=before)),
+    }
     deadline_moved = deadline != commission.deadline
     commission.topic, commission.requirements, commission.deadline = (
         topic,
@@ -113,6 +131,12 @@ def update_commission(
     commission.full_clean()
     commission.save()
     commission.units.set(units)
+    new_state = {
+        "topic": commission.topic,
+        "requirements": commission.requirements,
+        "deadline": deadline.isoformat(),
+        "units": _unit_names(units),
+    }
     link = reverse("unit_home") + "#commissions"
     added = after - before
     if added:
@@ -137,6 +161,15 @@ def update_commission(
             link=link,
             actor=actor,
         )
+    changed = [name for name in new_state if new_state[name] != old_state[name]]
+    if changed:
+        record(
+            Kind.COMMISSION_CHANGED,
+            actor=actor,
+            obj=commission,
+            before={name: old_state[name] for name in changed},
+            after={name: new_state[name] for name in changed},
+        )
     return commission
 
 
@@ -158,6 +191,7 @@ def cancel_commission(*, actor: User, commission: Commission, note: str) -> Comm
         link=reverse("unit_home"),
         actor=actor,
     )
+    record(Kind.COMMISSION_CANCELLED, actor=actor, obj=commission, message=commission.cancel_note)
     return commission
 
 
@@ -194,4 +228,12 @@ def remind_commission(*, actor: User, commission: Commission, units: list[Unit] 
             today=today,
         ):
             reminded.append(unit)
+    if reminded:
+        record(
+            Kind.COMMISSION_REMINDED,
+            actor=actor,
+            obj=commission,
+            after={"units": _unit_names(reminded)},
+            message=f"催报：{'、'.join(_unit_names(reminded))}",
+        )
     return reminded

@@ -14,6 +14,7 @@ from django.db import connection
 from django.urls import reverse
 
 from bulletin import renders
+from bulletin.actions import publish_jobs
 from bulletin.actions.common import IssueActionError
 from bulletin.actions.issues import create_issue
 from bulletin.actions.publish_jobs import request_publication, run_publish_job
@@ -319,23 +320,43 @@ def _publish_claimed_by_a_dead_worker(settings, django_capture_on_commit_callbac
     return job, task
 
 
-def test_a_publish_whose_worker_died_fails_with_the_reason_and_can_be_asked_again(
+def test_a_publish_whose_worker_died_is_taken_up_again_and_fails_only_after_max_resumes(
     settings, django_capture_on_commit_callbacks, client_for, editor, contributor, issue
 ):
+    """The worker died (or lost the database) mid-刊发: the job is queued again by itself,
+    the page says so, and nobody clicks 刊发 again; only a job that keeps dying (MAX_RESUMES
+    times) fails with the reason, and then a new 刊发 can be asked for."""
+    from django_tasks_db.models import DBTaskResult
+
     _place_two(editor, contributor, issue)
     issue.refresh_from_db()
     job, task = _publish_claimed_by_a_dead_worker(settings, django_capture_on_commit_callbacks, editor, issue)
     client = client_for(editor)
     url = reverse("issue_publish_job", args=[issue.pk, job.pk])
     status = client.get(url, HTTP_ACCEPT="application/json").json()
+    assert status["status"] == "queued" and "已自动重新排队，无需再次点击" in status["note"]
+    assert "已自动重新排队" in client.get(url).content.decode()  # the 刊发中 page itself
+    task.refresh_from_db()
+    assert task.status == "FAILED"  # no longer counted as running by /healthz
+    again = DBTaskResult.objects.filter(task_path="bulletin.tasks.publish_issue", status="READY").get()
+    assert again.args_kwargs["kwargs"] == {"job_id": job.pk}
+    # The same job, not a new one: a second 刊发 click returns it.
+    assert request_publication(actor=editor, issue=issue, expected_version=issue.layout_version).pk == job.pk
+    for _ in range(publish_jobs.MAX_RESUMES):  # it dies every time it is taken up
+        DBTaskResult.objects.filter(pk=again.pk).update(status="RUNNING")
+        DBTaskResult.objects.get(pk=again.pk).claim("dead-worker")
+        PublishJob.objects.filter(pk=job.pk).update(status=PublishJob.Status.RENDERING)
+        client.get(url, HTTP_ACCEPT="application/json")
+        again = DBTaskResult.objects.filter(status="READY").first() or again
+    status = client.get(url, HTTP_ACCEPT="application/json").json()
     assert status["status"] == "failed" and "后台任务进程在处理时中断" in status["error"]
     page = client.get(url, follow=True).content.decode()
     assert "刊发未完成，本期仍在编排中" in page and "请重新刊发" in page
-    task.refresh_from_db()
-    assert task.status == "FAILED"  # no longer counted as running by /healthz
+    job.refresh_from_db()
+    assert job.resumed == publish_jobs.MAX_RESUMES
     # A new 刊发 is a new job, not the dead one.
-    again = request_publication(actor=editor, issue=issue, expected_version=issue.layout_version)
-    assert again.pk != job.pk and again.status == PublishJob.Status.QUEUED
+    fresh = request_publication(actor=editor, issue=issue, expected_version=issue.layout_version)
+    assert fresh.pk != job.pk and fresh.status == PublishJob.Status.QUEUED
     assert Issue.objects.get(pk=issue.pk).status == Issue.Status.DRAFT
 
 
@@ -449,12 +470,12 @@ def test_a_draft_render_on_a_live_worker_is_not_taken_over(settings, editor, con
 
 
 def _storage_refuses_writes(monkeypatch):
-    from django.core.files.storage import FileSystemStorage
+    from django.core.files.storage import storages
 
     def refuse(self, name, content):
         raise PermissionError(1, "Operation not permitted", f"/srv/bulletin/data/media/{name}")
 
-    monkeypatch.setattr(FileSystemStorage, "_save", refuse)
+    monkeypatch.setattr(type(storages["default"]), "_save", refuse)
 
 
 def test_a_publish_the_storage_refuses_says_so_in_chinese_and_stays_in_assembly(

@@ -176,6 +176,7 @@ def world(editor, contributor, reader, admin_account, make_user, settings, tmp_p
         "version": str(draft_issue.layout_version),
         "direction": "up",
         "note": "更正说明",
+        "pdf_version": "1",
         "reason": "不采用的理由",
         "due": f"{today + datetime.timedelta(days=3):%Y-%m-%d}",
         "leader": "王某",

@@ -14,6 +14,8 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from accounts.models import User
+from audit.models import AuditEntry
+from audit.verification import verify
 from bulletin.actions.issues import create_issue
 from bulletin.actions.publishing import correct_issue, publish_issue
 from bulletin.models import Issue, IssuePdf, Publication
@@ -71,7 +73,9 @@ def test_round_trip_restores_every_row_and_every_pdf(
 
     call_command("restore", str(archive))
     assert "全部与清单一致" in capsys.readouterr().out
-    assert backup.current_counts() == before
+    # Every row is back, and the audit log has one more: the restore itself, chained on.
+    assert backup.current_counts() == {**before, "audit_auditentry": before["audit_auditentry"] + 1}
+    assert AuditEntry.objects.filter(kind="restore").count() == 1 and verify().broken is None
     assert Issue.objects.filter(status=Issue.Status.PUBLISHED).count() == 2
 
     # Every stored PDF downloads with its recorded SHA-256: editors reach every version,

@@ -6,7 +6,7 @@ from django.urls import reverse
 from docx import Document
 
 from submissions.actions import pieces
-from submissions.models import Event, Revision, Submission
+from submissions.models import Event, Notification, Revision, Submission
 from tests.imports import draft_url, import_word
 from tests.issue_helpers import submitted_piece
 
@@ -286,8 +286,34 @@ def test_notifications_list_and_unread_count(client_for, contributor, editor):
     client = client_for(editor)
     assert "1 条未读" in client.get(reverse("editor_home")).content.decode()
     page = client.get(reverse("notification_list")).content.decode()
-    assert "西湖区报送了稿件《稿》" in page
+    assert "西湖区报送了稿件《稿》" in page and "全部标为已读" in page
+    # Looking is not marking: only the POST of 全部标为已读 (or opening one) does.
+    assert "1 条未读" in client.get(reverse("editor_home")).content.decode()
+    assert client.get(reverse("notification_read_all")).status_code == 405
+    client.post(reverse("notification_read_all"))
     assert "条未读" not in client.get(reverse("editor_home")).content.decode()
+
+
+def test_opening_one_notification_marks_only_it_read_and_goes_to_its_page(client_for, contributor, editor):
+    first = submitted_piece(contributor, "稿一")
+    submitted_piece(contributor, "稿二")
+    client = client_for(editor)
+    notice = Notification.objects.get(recipient=editor, text__contains="稿一")
+    assert client.get(reverse("notification_open", args=[notice.pk])).status_code == 405
+    response = client.post(reverse("notification_open", args=[notice.pk]))
+    assert response.status_code == 302 and response["Location"] == notice.link
+    assert str(first.pk) in notice.link
+    assert Notification.objects.get(pk=notice.pk).read_at is not None
+    assert Notification.objects.filter(recipient=editor, read_at__isnull=True).count() == 1
+    # Someone else's notification cannot be opened (nor marked) by id.
+    theirs = Notification.objects.create(recipient=contributor, text="别人的", link="/unit/")
+    assert client.post(reverse("notification_open", args=[theirs.pk])).status_code == 404
+    assert Notification.objects.get(pk=theirs.pk).read_at is None
+    # A link that leaves the site is not followed.
+    odd = Notification.objects.create(recipient=editor, text="外链", link="https://evil.example/")
+    assert client.post(reverse("notification_open", args=[odd.pk]))["Location"] == reverse(
+        "notification_list"
+    )
 
 
 # --- review 14a: dates at the edge of the calendar are refused in Chinese, never a 500 ------

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from service import backup
+from service import backup, hooks
 
 
 class Command(BaseCommand):
@@ -18,9 +18,17 @@ class Command(BaseCommand):
         try:
             path = backup.backup(dest)
         except backup.BackupError as error:
+            hooks.report_command(command="backup", ok=False, message=str(error), details={"dest": dest})
             raise CommandError(str(error)) from error
         manifest = backup.verify_archive(path)
-        self.stdout.write(f"已备份到 {path}：{backup.describe(manifest)}")
+        summary = f"已备份到 {path}：{backup.describe(manifest)}"
+        hooks.report_command(
+            command="backup",
+            ok=True,
+            message=summary,
+            details={"archive": str(path), "sha256": manifest["database"]["sha256"]},
+        )
+        self.stdout.write(summary)
         if keep_days and not dest.endswith(".tar"):
             for old in backup.prune_backups(dest, keep_days):
                 self.stdout.write(f"已删除过期备份 {old}")

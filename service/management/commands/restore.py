@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from service import backup
+from service import backup, hooks
 
 
 class Command(BaseCommand):
@@ -20,6 +20,13 @@ class Command(BaseCommand):
                 return
             result = backup.restore(archive)
         except (backup.BackupError, FileNotFoundError) as error:
+            if not check:
+                hooks.report_command(
+                    command="restore", ok=False, message=str(error), details={"archive": archive}
+                )
             raise CommandError(str(error)) from error
         rows = sum(result["counts"].values())
-        self.stdout.write(f"已恢复并核对：{rows} 行，{result['files']} 个文件，全部与清单一致。")
+        summary = f"已从 {archive} 恢复并核对：{rows} 行，{result['files']} 个文件，全部与清单一致。"
+        # Recorded after the check against the manifest, so the new row is not counted there.
+        hooks.report_command(command="restore", ok=True, message=summary, details={"archive": archive})
+        self.stdout.write(summary)

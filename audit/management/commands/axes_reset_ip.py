@@ -1,0 +1,7 @@
+"""manage.py axes_reset_ip: django-axes's own command, recorded in the audit log."""
+
+from axes.management.commands.axes_reset_ip import Command as AxesCommand
+
+from audit.server_commands import audited_unlock
+
+Command = audited_unlock(AxesCommand, "axes_reset_ip")
