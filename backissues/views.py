@@ -9,6 +9,8 @@ from backissues.parsing.parser import NotAnIssueError, decode_issue_bytes, parse
 from bulletin.actions import common
 from bulletin.permissions import editor_only
 from intake.uploads import refusal
+from submissions.actions import uploads
+from submissions.models import UploadRecord
 from text.normalize import normalize_block
 
 
@@ -31,13 +33,17 @@ def back_issue_import(request):
         text = normalize_block(decode_issue_bytes(data["raw"]) if data.get("file") else data["text"])
         if request.POST.get("action") == "import" and not result.errors:
             try:
+                # What is stored (the issue, its re-rendered PDF) counts against the daily quota.
+                uploads.record_upload(
+                    actor=request.user, kind=UploadRecord.Kind.BACK_ISSUE, size=len(data["raw"])
+                )
                 issue, notes = actions.import_back_issue(
                     actor=request.user,
                     result=result,
                     source_name=data["source_name"],
                     replace=data["replace"],
                 )
-            except common.IssueActionError as error:
+            except (common.IssueActionError, uploads.UploadRefused) as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(

@@ -99,7 +99,7 @@ def build(years: int) -> dict:
         piece.body = runs_to_html(paragraphs)
         piece.title = f"{units[piece.unit_id].short_name}：" + paragraphs[0][-1][0][:18].strip("，。；")
         if piece.adopted_as == "brief":
-            piece.brief_text = units[piece.unit_id].name + "".join(t for t, _ in paragraphs[0])[:120]
+            piece.brief_text = units[piece.unit_id].name + "".join(t for t, *_ in paragraphs[0])[:120]
     Submission.objects.bulk_update(pieces, ["body", "title", "brief_text"], batch_size=500)
     # 报送时间 from the audit rows, as the actions would have set it.
     submitted = dict(Event.objects.filter(action="submit").values_list("submission_id", "created_at"))

@@ -255,6 +255,16 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+# 从 Word 导入 is read by the task worker: one person has at most this many files waiting
+# or being read at once (submissions/actions/import_jobs.py).
+BULLETIN_IMPORT_QUEUE_PER_USER = env_int("BULLETIN_IMPORT_QUEUE_PER_USER", 2)
+# A job still unfinished this long after its upload is taken as lost (worker stopped) and
+# failed, so it no longer holds its owner's place in the queue.
+BULLETIN_IMPORT_JOB_STALE_SECONDS = env_int("BULLETIN_IMPORT_JOB_STALE_SECONDS", 600)
+# What one person may store by upload per day (Word imports and back issues together);
+# the day resets at local midnight (submissions/actions/uploads.py).
+BULLETIN_UPLOAD_BYTES_PER_DAY = env_int("BULLETIN_UPLOAD_BYTES_PER_DAY", 100 * 1024 * 1024)
+BULLETIN_UPLOADS_PER_DAY = env_int("BULLETIN_UPLOADS_PER_DAY", 60)
 
 # Stored files (issue PDFs, rendered previews, uploads) go through Django's storage API only.
 # The file system by default (a shared mount when several machines serve); any other

@@ -12,6 +12,8 @@ data_dir=${BULLETIN_DATA_DIR:-var}
 mkdir -p "$data_dir"
 
 export DJANGO_DEBUG=0
+# LibreOffice at background priority, as deploy/bulletin.env.example sets it.
+export BULLETIN_SOFFICE=${BULLETIN_SOFFICE:-$PWD/scripts/soffice-background}
 # A secret key made once for this machine's trial and kept (mode 600) beside the data.
 if [ -z "${DJANGO_SECRET_KEY:-}" ]; then
   key_file="$data_dir/serve-secret-key"
@@ -28,7 +30,7 @@ export GUNICORN_BIND="$HOST:$PORT"
 .venv/bin/python manage.py collectstatic --noinput -v0
 .venv/bin/python manage.py migrate --noinput -v0
 
-.venv/bin/python manage.py run_worker &
+nice -n 10 .venv/bin/python manage.py run_worker &  # as bulletin-worker.service (Nice=10)
 worker=$!
 trap 'kill -TERM $worker 2>/dev/null; wait $worker 2>/dev/null || true' EXIT INT TERM
 

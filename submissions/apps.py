@@ -6,8 +6,14 @@ class SubmissionsConfig(AppConfig):
     verbose_name = "稿件报送"
 
     def ready(self) -> None:
-        # Imported here: the receiver uses models, which are loaded only once apps are ready.
+        # Imported here: the receiver and the actions use models, which are loaded only once
+        # apps are ready.
         from accounts.signals import login_attack_detected
+        from service import hooks
+        from submissions.actions.import_jobs import settle_stale_import_jobs
         from submissions.notifications import tell_admins_of_login_attack
+        from web.hooks import register
 
         login_attack_detected.connect(tell_admins_of_login_attack, dispatch_uid="submissions.login_attack")
+        # An import whose worker stopped while reading it is failed, freeing its owner's place.
+        register(hooks.housekeeping, settle_stale_import_jobs)

@@ -5,7 +5,8 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import Unit
-from intake.docx_import import MAX_UPLOAD_BYTES, DocxImportError, import_docx
+from intake import formats
+from intake.docx_import import MAX_UPLOAD_BYTES, DocxImportError, read_upload
 from printing.checks import refuse_missing_glyphs
 from submissions.models import Submission
 from text.authors import split_names
@@ -139,9 +140,9 @@ class PieceForm(forms.ModelForm):
 
 @refuses_markup()
 class DocxUploadForm(forms.Form):
-    """A Word/WPS file to read into a new draft. The format is judged by the file's
-    content (submissions.formats), not its name; reading happens here because the
-    form's answer is whether the file can be read (the result is in cleaned_data)."""
+    """A Word/WPS file to read into a new draft. Only what is cheap is checked here: the
+    size, and the format by the file's content (intake.formats.sniff), not its name; the
+    task worker reads the file (submissions.actions.import_jobs)."""
 
     file = forms.FileField(
         label="Word / WPS 文件",
@@ -160,11 +161,13 @@ class DocxUploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         try:
-            self.cleaned_data["imported"] = import_docx(
-                upload, tables_as_rows=self.data.get("tables_as_rows") in ("on", "true", "1")
-            )
+            data = read_upload(upload)
         except DocxImportError as error:
             raise forms.ValidationError(str(error), code="docx") from error
+        kind = formats.sniff(data)
+        if not (kind.readable or kind.convertible):
+            raise forms.ValidationError(formats.refusal(kind), code="format")
+        self.cleaned_data["data"] = data
         return upload
 
 

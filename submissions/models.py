@@ -253,3 +253,77 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.cause}"
+
+
+class ImportJob(models.Model):
+    """从 Word 导入 as background work: the upload is stored as it came and read by the task
+    worker (LibreOffice for .doc/.wps/.rtf/.odt), never inside the web request.
+
+    `upload_path` is the file as uploaded, `source_path` the document as read (a .docx
+    without macros), both in docx/pending/ until the draft is saved or cleanup_uploads
+    removes them; `result` is what the draft form shows (fields to review and the report).
+    Only its owner sees a job.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "读取中"
+        DONE = "done", "已读取"
+        FAILED = "failed", "读取失败"
+
+    UNFINISHED = (Status.QUEUED, Status.RUNNING)
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.CASCADE, related_name="+"
+    )
+    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.CASCADE, related_name="+")
+    original_name = models.CharField("原文件名", max_length=255)
+    size = models.PositiveIntegerField("大小（字节）")
+    upload_path = models.CharField("上传文件", max_length=255, blank=True)
+    source_path = models.CharField("来源 Word 文件", max_length=255, blank=True)
+    tables_as_rows = models.BooleanField("表格按行转为段落", default=False)
+    # The struck-through passages the contributor chose to keep; null on the first reading.
+    keep_struck = models.JSONField("保留的删除线文字", null=True, blank=True)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField("失败原因", blank=True)
+    result = models.JSONField("读取结果", default=dict, blank=True)
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "导入任务"
+        verbose_name_plural = "导入任务"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "status"]), models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} · {self.get_status_display()}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class UploadRecord(models.Model):
+    """One file a person stored (a Word import, a back issue): what the daily quota counts."""
+
+    class Kind(models.TextChoices):
+        PIECE_IMPORT = "piece_import", "从 Word 导入"
+        BACK_ISSUE = "back_issue", "往期导入"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField("用途", max_length=16, choices=Kind.choices)
+    size = models.PositiveIntegerField("大小（字节）")
+    created_at = models.DateTimeField("上传时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "上传记录"
+        verbose_name_plural = "上传记录"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.size} B"

@@ -4,7 +4,7 @@ from django.http import Http404
 
 from accounts.models import Role
 from accounts.permissions import has_role
-from submissions.models import Submission
+from submissions.models import ImportJob, Submission
 
 S = Submission.Status
 
@@ -75,3 +75,12 @@ def get_visible_submission(user, pk: int) -> Submission:
     if submission is None or submission.status == S.DELETED or not can_view(user, submission):
         raise Http404("没有这篇稿件。")
     return submission
+
+
+def get_own_import_job(user, pk: int) -> ImportJob:
+    """A Word import the user uploaded, for their unit; anyone else's is a 404 (it does not
+    exist for them)."""
+    job = ImportJob.objects.select_related("unit").filter(pk=pk, owner_id=user.pk).first()
+    if job is None or not can_write_for_unit(user) or job.unit_id != user.unit_id:
+        raise Http404("没有这个导入任务。")
+    return job

@@ -3,11 +3,11 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import Unit
-from submissions.models import Commission, Revision, Submission
+from submissions.models import Commission, ImportJob, Revision, Submission, UploadRecord
 from submissions.versions import TextVersion
 
 # The columns a list row shows (title, status with its issue, dates); lists never load
@@ -290,3 +290,28 @@ def text_when_returned(piece: Submission) -> TextVersion | None:
         .first()
     )
     return TextVersion.of_revision(revision) if revision else None
+
+
+def start_of_today() -> datetime.datetime:
+    """Local midnight today: where a day's upload quota starts."""
+    return timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time.min))
+
+
+def uploads_today(user) -> tuple[int, int]:
+    """(files, bytes) the user stored by upload since local midnight."""
+    totals = UploadRecord.objects.filter(user_id=user.pk, created_at__gte=start_of_today()).aggregate(
+        count=Count("id"), size=Sum("size")
+    )
+    return totals["count"], totals["size"] or 0
+
+
+def unfinished_imports(user) -> QuerySet[ImportJob]:
+    """The user's Word imports waiting for or in the task worker, oldest first."""
+    return ImportJob.objects.filter(owner_id=user.pk, status__in=ImportJob.UNFINISHED).order_by(
+        "created_at", "id"
+    )
+
+
+def imports_ahead(job: ImportJob) -> int:
+    """How many imports (anyone's) wait to be read before this one."""
+    return ImportJob.objects.filter(status=ImportJob.Status.QUEUED, created_at__lt=job.created_at).count()

@@ -1,13 +1,11 @@
 """Pages of the submissions workflow: the unit's desk (报送员) and the review desk (编辑)."""
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,10 +18,10 @@ from audit.records import Kind
 from audit.records import record as audit_record
 
 # The review page records 批示 and 上级采用; parse_id reads a tampered id as none.
-from intake.docx_import import DocxImportError, import_document
-from intake.uploads import PENDING_DIR, refusal
+from intake.uploads import refusal
+from service.health import check_worker
 from submissions import permissions, queries
-from submissions.actions import comments, commissions, common, notifications, pieces
+from submissions.actions import comments, commissions, common, import_jobs, notifications, pieces
 from submissions.forms import (
     AdoptArticleForm,
     BriefForm,
@@ -41,9 +39,8 @@ from submissions.forms import (
     SubmitForm,
     UnadoptForm,
 )
-from submissions.models import Commission, Submission
+from submissions.models import Commission, ImportJob, Submission
 from submissions.versions import CURRENT, TextVersion, compare, pick
-from text.authors import split_names
 from web import panels
 from web.forms import parse_id
 from web.paging import page_for_request
@@ -52,8 +49,6 @@ unit_desk = role_required(can_use_unit_desk)
 unit_pages = role_required(can_view_unit_desk)  # the unit's writers and its 审核人
 signoff_desk = role_required(accounts_permissions.can_sign_off_for_unit)
 review_desk = role_required(permissions.is_editor)
-
-IMPORT_SESSION_KEY = "docx_import"
 
 
 def _errors(form) -> str:
@@ -114,29 +109,64 @@ def _commission_asked_of(request) -> Commission | None:
     return get_object_or_404(Commission, pk=pk, units=request.user.unit)
 
 
+class ImportGone(Exception):
+    """The import named is no more: saved as a draft already (the back button) or cleaned up."""
+
+
+def _import_job_asked_for(request) -> ImportJob | None:
+    """The finished Word import named by `?job=` (or the posted field), the user's own; None
+    when none is named. Anyone else's, or one not read (yet), is a 404 — except when the
+    draft is being saved: the typed text is never lost for a job gone meanwhile (cleaned up
+    after a day), it is saved without the source file."""
+    raw = request.GET.get("job") or request.POST.get("job")
+    if not raw:
+        return None
+    pk = parse_id(raw)
+    job = ImportJob.objects.filter(pk=pk).first() if pk else None
+    if pk is not None and job is None and request.method != "POST":
+        raise ImportGone
+    try:
+        if job is None:
+            raise Http404("没有这个导入任务。")
+        job = permissions.get_own_import_job(request.user, pk)
+        if job.status != ImportJob.Status.DONE:
+            raise Http404("这个文件还没有读取完成。")
+    except Http404:
+        if request.method != "POST":
+            raise
+        messages.warning(request, "导入的原 Word 文件已过期或不存在，稿件文字照常保存，但没有附上原文件。")
+        return None
+    return job
+
+
 @unit_desk
 def piece_create(request):
     commission = _commission_asked_of(request)
     if commission is not None and commission.cancelled_at is not None:
         messages.error(request, f"约稿“{commission.topic}”已撤销，无需再写稿。")
         return redirect("unit_home")
-    imported = (
-        request.session.get(IMPORT_SESSION_KEY)
-        if request.GET.get("from") == "docx" or request.POST.get("from") == "docx"
-        else None
-    )
+    try:
+        job = _import_job_asked_for(request)
+    except ImportGone:
+        messages.info(
+            request,
+            "这份导入已保存为草稿（可在本单位稿件中找到），或已过期被清理；如需重新导入，请再次上传。",
+        )
+        return redirect("piece_import")
+    imported = {**job.result, "job": job.pk} if job else None
     if request.method == "POST":
         form = PieceForm(request.POST)
         if form.is_valid():
             fields = form.text_fields()
-            if imported and default_storage.exists(imported["path"]):
-                with default_storage.open(imported["path"], "rb") as stored:
-                    fields["source_docx"] = ContentFile(stored.read(), name=imported["name"])
+            if job and job.source_path and default_storage.exists(job.source_path):
+                with default_storage.open(job.source_path, "rb") as stored:
+                    fields["source_docx"] = ContentFile(
+                        stored.read(), name=job.result.get("name", "稿件.docx")
+                    )
             piece = _run(request, pieces.create_draft, commission=commission, **fields)
             if piece is not None:
-                if imported:
-                    default_storage.delete(imported["path"])
-                    request.session.pop(IMPORT_SESSION_KEY, None)
+                if job:
+                    import_jobs.close_import_job(actor=request.user, job=job)
                 messages.success(request, "草稿已保存。确认无误后请点“报送”。")
                 _warn(request, form)
                 return redirect("piece_detail", pk=piece.pk)
@@ -149,7 +179,7 @@ def piece_create(request):
         if commission:
             initial["title"] = commission.topic
         if imported:
-            initial.update(imported["fields"])
+            initial.update(imported.get("fields", {}))
         form = PieceForm(initial=initial)
     return render(
         request,
@@ -160,89 +190,108 @@ def piece_create(request):
 
 @unit_desk
 def piece_import(request):
-    """Upload a Word/WPS file; its title and text go into a new draft form for review before
-    saving. The document as read (a .docx, without macros) waits in docx/pending/ until the
-    draft is saved; ``manage.py cleanup_uploads`` removes what is never saved."""
+    """Upload a Word/WPS file; the task worker reads it, and its title and text go into a
+    new draft form for review before saving (the job's page follows the reading). The
+    upload and the document as read (a .docx, without macros) wait in docx/pending/ until
+    the draft is saved; ``manage.py cleanup_uploads`` removes what is never saved."""
     form = DocxUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and refusal(request):
         form.is_valid()
         form.errors["file"] = form.error_class([refusal(request)])
     elif request.method == "POST" and form.is_valid():
-        result = form.cleaned_data["imported"]
-        upload = form.cleaned_data["file"]
-        path = default_storage.save(f"{PENDING_DIR}/{uuid.uuid4().hex}.docx", ContentFile(result.source_docx))
-        request.session[IMPORT_SESSION_KEY] = {
-            "path": path,
-            "name": _docx_name(upload.name),
-            "format": result.format_label,
-            "tables_as_rows": bool(form.cleaned_data.get("tables_as_rows")),
-            **_import_review(result, request.user.unit.office_name),
-        }
-        return redirect(reverse("piece_create") + "?from=docx")
-    return render(request, "submissions/piece_import.html", {"form": form})
+        try:
+            job = import_jobs.request_import(
+                actor=request.user,
+                name=form.cleaned_data["file"].name,
+                data=form.cleaned_data["data"],
+                tables_as_rows=bool(form.cleaned_data.get("tables_as_rows")),
+            )
+        except common.SubmissionActionError as error:
+            form.add_error("file", str(error))
+        else:
+            return redirect("piece_import_job", pk=job.pk)
+    return _import_page(request, form)
 
 
-def _import_review(result, office_name: str) -> dict:
-    """What the draft form shows of an import: the fields to review and the report."""
+def _import_page(request, form, *, failed: ImportJob | None = None, status: int = 200):
+    return render(
+        request,
+        "submissions/piece_import.html",
+        {"form": form, "failed": failed, "waiting": queries.unfinished_imports(request.user)},
+        status=status,
+    )
+
+
+def _import_status(job: ImportJob) -> dict:
+    """What the 读取中 page shows, and its JSON: status, label, detail, error, url."""
+    detail = ""
+    if job.status == ImportJob.Status.QUEUED:
+        ahead = queries.imports_ahead(job)
+        detail = f"前面还有 {ahead} 个文件等待读取。" if ahead else "即将开始读取。"
+        if not check_worker()["ok"]:
+            detail = "后台处理进程没有运行，文件读取前请联系管理员（manage.py run_worker）。"
+    elif job.status == ImportJob.Status.RUNNING:
+        detail = "正在读取，.doc、.wps、.rtf、.odt 文件需先转换，一般需要几秒钟。"
     return {
-        "fields": {
-            "title": result.title,
-            "subtitle": result.subtitle,
-            "body": result.body_html,
-            **_byline_fields(result.byline, office_name),
-        },
-        "dropped": result.dropped,
-        "kept": result.kept,
-        "warnings": result.warnings + _byline_doubts(result.byline),
-        "struck": result.struck,
+        "status": job.status,
+        "label": job.get_status_display(),
+        "detail": detail,
+        "error": job.error,
+        # The job's own page: it forwards to the draft form when the reading is done.
+        "url": reverse("piece_import_job", args=[job.pk]),
     }
+
+
+@unit_desk
+def piece_import_job(request, pk: int):
+    """读取中 … until the worker is done: then the draft form; on failure the reason and the
+    upload form. Only the person who uploaded the file sees it."""
+    job = permissions.get_own_import_job(request.user, pk)
+    if import_jobs.is_stale(job) and import_jobs.settle_stale_import_jobs(owner=request.user):
+        job.refresh_from_db()
+    if job.status == ImportJob.Status.DONE:
+        if job.result.get("notice"):
+            messages.success(request, job.result["notice"])
+        return redirect(reverse("piece_create") + f"?job={job.pk}")
+    if job.status == ImportJob.Status.FAILED:
+        return _import_page(request, DocxUploadForm(), failed=job)
+    return render(
+        request,
+        "submissions/piece_import_job.html",
+        {"job": job, "status": _import_status(job)},
+        status=202,
+    )
+
+
+@unit_desk
+def piece_import_status(request, pk: int):
+    """JSON for the 读取中 page (see _import_status)."""
+    job = permissions.get_own_import_job(request.user, pk)
+    if import_jobs.is_stale(job) and import_jobs.settle_stale_import_jobs(owner=request.user):
+        job.refresh_from_db()
+    response = JsonResponse(_import_status(job))
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @unit_desk
 @require_POST
 def piece_import_struck(request):
     """The contributor's choice of struck-through passages to keep: the waiting document is
-    read again with those taken in (the others stay out), and the draft form shows the
-    new title and body. Passages not offered (a tampered index) are ignored."""
-    imported = request.session.get(IMPORT_SESSION_KEY)
-    if not imported or not default_storage.exists(imported["path"]):
-        messages.error(request, "导入的文件已过期，请重新上传。")
-        return redirect("piece_import")
-    offered = {item["index"] for item in imported.get("struck", [])}
+    read again (by the worker) with those taken in, the others out, and the draft form then
+    shows the new title and body. Passages not offered (a tampered index) are ignored."""
+    pk = parse_id(request.POST.get("job", ""))
+    job = ImportJob.objects.filter(pk=pk, owner_id=request.user.pk).first() if pk else None
     chosen = request.POST.getlist("keep")
-    keep = {int(v) for v in chosen if v.isascii() and v.isdecimal() and len(v) < 6} & offered
-    with default_storage.open(imported["path"], "rb") as stored:
-        data = stored.read()
+    keep = {int(v) for v in chosen if v.isascii() and v.isdecimal() and len(v) < 6}
     try:
-        result = import_document(data, tables_as_rows=imported.get("tables_as_rows", False), keep_struck=keep)
-    except DocxImportError as error:
+        if job is None:
+            raise common.SubmissionActionError("导入的文件已过期，请重新上传。")
+        job = import_jobs.reread_import(actor=request.user, job=job, keep=keep)
+    except common.SubmissionActionError as error:
         messages.error(request, str(error))
-        return redirect(reverse("piece_create") + "?from=docx")
-    imported.update(_import_review(result, request.user.unit.office_name))
-    request.session[IMPORT_SESSION_KEY] = imported
-    messages.success(
-        request,
-        f"已按您的选择重新读入：删除线文字保留 {len(keep)} 处，未导入 {len(offered - keep)} 处。",
-    )
-    return redirect(reverse("piece_create") + "?from=docx")
-
-
-def _docx_name(name: str) -> str:
-    """The stored source is always a .docx (converted or without macros)."""
-    stem = name.rsplit(".", 1)[0] if "." in name else name
-    return f"{stem[:80] or '稿件'}.docx"
-
-
-def _byline_fields(byline: str, default_org: str) -> dict:
-    if not byline:
-        return {"byline_org": default_org}
-    org, *authors = byline.split()
-    return {"byline_org": org, "byline_authors": split_names(" ".join(authors)).text}
-
-
-def _byline_doubts(byline: str) -> list[str]:
-    doubt = split_names(" ".join(byline.split()[1:])).doubt if byline else ""
-    return [doubt] if doubt else []
+        return redirect("piece_import")
+    return redirect("piece_import_job", pk=job.pk)
 
 
 def _warn(request, form) -> None:

@@ -32,6 +32,8 @@ ACTIONS = {
     "submissions/actions/commissions.py": "commission (约稿)",
     "submissions/actions/reminders.py": "reminder (提醒)",
     "submissions/actions/notifications.py": "notification (通知)",
+    "submissions/actions/import_jobs.py": "import job (从 Word 导入, read in the background)",
+    "submissions/actions/uploads.py": "upload record (the daily upload quota)",
     "bulletin/actions/issues.py": "issue (期): create, number, edit, delete",
     "bulletin/actions/placements.py": "placement: the issue's layout",
     "bulletin/actions/publishing.py": "publication of an issue (刊发, 更正)",

@@ -29,8 +29,9 @@ from assessment.actions.instructions import record_instruction
 from bulletin.actions.issues import create_issue
 from bulletin.actions.publishing import publish_issue
 from bulletin.models import Publication, Section
-from submissions.actions import commissions, pieces
+from submissions.actions import commissions, import_jobs, pieces
 from tests.issue_helpers import adopted_piece, place, submitted_piece
+from tests.word_files import build_docx, p, r
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -53,7 +54,16 @@ DATES = ["2024-02-30", "２０２４-01-01", "2024-1-1x"]
 CATALOGUE: dict[str, list[str]] = {
     **{
         key: IDS
-        for key in ("unit", "section", "submission", "commission", "suggested_section", "version", "page")
+        for key in (
+            "unit",
+            "section",
+            "submission",
+            "commission",
+            "suggested_section",
+            "version",
+            "page",
+            "job",
+        )
     },
     **{key: DATES for key in ("start", "end", "date_from", "date_to", "due", "deadline")},
     "year": ["0", "1989", "2101", "２０２４"],
@@ -140,6 +150,11 @@ def world(editor, contributor, reader, admin_account, make_user, settings, tmp_p
         units=[contributor.unit],
     )
     draft_issue.refresh_from_db()
+    # A Word import read by the worker (its task run here), for the import pages' ids.
+    job = import_jobs.request_import(
+        actor=contributor, name="稿件.docx", data=build_docx(p(r("西湖区：标题")) + p(r("正文。")))
+    )
+    import_jobs.run_import_job(job_id=job.pk)
     unit = Unit.objects.get(short_name="西湖区")
     section = Section.objects.get(name="助力攻坚")
     valid = {
@@ -224,6 +239,8 @@ def world(editor, contributor, reader, admin_account, make_user, settings, tmp_p
         "a": "1",
         "b": "2",
         "show": "all",
+        "job": str(job.pk),
+        "keep": "0",
     }
     ids = {
         "piece": [draft.pk, submitted.pk, published_piece.pk],
@@ -231,6 +248,7 @@ def world(editor, contributor, reader, admin_account, make_user, settings, tmp_p
         "published_issue": [issue.pk],
         "placement": [placement.pk],
         "user": [contributor.pk],
+        "import_job": [job.pk],
     }
     users = {
         "anonymous": None,
@@ -296,6 +314,8 @@ def real_values(name: str, url_name: str, ids) -> list[str]:
             return [str(i) for i in ids["published_issue"]]
         if url_name.startswith(("issue", "placement")):
             return [str(i) for i in ids["issue"]]
+        if url_name.startswith("piece_import"):
+            return [str(i) for i in ids["import_job"]]
         return [str(i) for i in ids["piece"]]
     return ["1"]
 

@@ -12,10 +12,11 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.files.uploadhandler import StopUpload
 from django.core.management import call_command
-from django.test import RequestFactory
+from django.test import RequestFactory, TestCase
 from django.urls import reverse
 
 from intake.uploads import LimitedUploadHandler, refusal
+from tests.imports import draft_url, import_word
 from tests.word_files import build_docx, p, r
 
 
@@ -63,13 +64,11 @@ def test_import_keeps_the_document_pending_until_saved(client_for, contributor, 
     settings.MEDIA_ROOT = tmp_path
     client = client_for(contributor)
     data = build_docx(p(r("西湖区：标题")) + p(r("正文一段。")))
-    client.post(reverse("piece_import"), {"file": SimpleUploadedFile("稿件.doc", data)})
+    response = import_word(client, "稿件.doc", data)
     pending = list((tmp_path / "docx" / "pending").iterdir())
-    assert len(pending) == 1 and pending[0].suffix == ".docx"
-    client.post(
-        reverse("piece_create") + "?from=docx",
-        {"title": "西湖区：标题", "body": "<p>正文一段。</p>", "from": "docx"},
-    )
+    assert len(pending) == 1 and pending[0].suffix == ".docx"  # the upload as it came is gone
+    with TestCase.captureOnCommitCallbacks(execute=True):  # files go once the save commits
+        client.post(draft_url(response), {"title": "西湖区：标题", "body": "<p>正文一段。</p>"})
     assert not list((tmp_path / "docx" / "pending").iterdir())
 
 

@@ -517,22 +517,17 @@ def test_header_and_footer_text_is_named_page_numbers_are_not():
 
 @pytest.mark.django_db
 def test_a_wps_upload_is_read_by_its_content_and_stored_as_docx(client_for, contributor, settings, tmp_path):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.urls import reverse
-
     from submissions.models import Submission
+    from tests.imports import draft_url, import_word
 
     settings.MEDIA_ROOT = tmp_path / "media"
     wps = _libreoffice(_docx_for_conversion(), "doc", tmp_path)  # WPS writes the Word 97 binary
     client = client_for(contributor)
-    page = client.post(reverse("piece_import"), {"file": SimpleUploadedFile("稿件.wps", wps)}, follow=True)
+    page = import_word(client, "稿件.wps", wps)
     html = page.content.decode()
     assert "已从《稿件.docx》读入标题和正文" in html and "Word 97-2003 / WPS" in html
     assert "临平区：“家门口”联络站打通履职最后一公里" in html
-    client.post(
-        reverse("piece_create") + "?from=docx",
-        {"title": "临平区：“家门口”联络站打通履职最后一公里", "body": "<p>正文。</p>", "from": "docx"},
-    )
+    client.post(draft_url(page), {"title": "临平区：“家门口”联络站打通履职最后一公里", "body": "<p>正文。</p>"})
     piece = Submission.objects.get()
     assert piece.source_docx.name.endswith(".docx")
     assert formats.sniff(piece.source_docx.read()).kind == "docx"

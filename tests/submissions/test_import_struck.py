@@ -3,21 +3,18 @@ struck, with its context, and keeps or drops it (dropped by default); the draft 
 holds the body as chosen. The Word file is the real case file of a manual "deletion"."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from submissions.models import Submission
+from submissions.models import ImportJob, Submission
 from tests.browser import chromium_page, log_in, save_screenshot
+from tests.imports import draft_url, import_word, reread_struck
 from tests.paths import CASES
 
 STRUCK_CASE = CASES / "word3" / "04-strikethrough-manual-edit.docx"
 
 
 def upload(client):
-    data = STRUCK_CASE.read_bytes()
-    return client.post(
-        reverse("piece_import"), {"file": SimpleUploadedFile("联络站.docx", data)}, follow=True
-    )
+    return import_word(client, "联络站.docx", STRUCK_CASE.read_bytes())
 
 
 @pytest.mark.django_db
@@ -43,26 +40,24 @@ def test_the_review_shows_struck_text_struck_and_out_of_the_body(client_for, con
 def test_keeping_a_struck_passage_reads_the_body_again_with_it(client_for, contributor, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     client = client_for(contributor)
-    upload(client)
-    response = client.post(reverse("piece_import_struck"), {"keep": ["0", "99", "x"]}, follow=True)
+    imported = upload(client)
+    response = reread_struck(client, imported, ["0", "99", "x"])
     page = response.content.decode()
     assert "已按您的选择重新读入：删除线文字保留 1 处，未导入 1 处。" in page
     assert "全区共建成代表联络站15个12个，实现街道全覆盖。" in page
     assert "删除线文字 1 处已按您的选择导入：“15个”" in page
     assert 'value="0" id="keep-struck-0" checked' in page
     # Unticking everything goes back to the default.
-    page = client.post(reverse("piece_import_struck"), {}, follow=True).content.decode()
+    response = reread_struck(client, response, [])
+    page = response.content.decode()
     assert "15个12个" not in page and "删除线文字 2 处未导入" in page
     # The draft saves what the form holds; the waiting file becomes its source.
     client.post(
-        reverse("piece_create"),
-        {
-            "from": "docx",
-            "title": "西湖区：“三化”推进代表联络站建设",
-            "body": "<p>全区共建成代表联络站12个。</p>",
-        },
+        draft_url(response),
+        {"title": "西湖区：“三化”推进代表联络站建设", "body": "<p>全区共建成代表联络站12个。</p>"},
     )
     assert Submission.objects.get().source_docx
+    assert not ImportJob.objects.exists()  # the job and its waiting files are gone with the save
 
 
 @pytest.mark.django_db

@@ -7,6 +7,7 @@ from docx import Document
 
 from submissions.actions import pieces
 from submissions.models import Event, Notification, Revision, Submission
+from tests.imports import draft_url, import_word
 from tests.issue_helpers import submitted_piece
 
 pytestmark = pytest.mark.django_db
@@ -91,11 +92,8 @@ def test_source_docx_is_not_reachable_by_another_unit(
 ):
     settings.MEDIA_ROOT = tmp_path
     client = client_for(contributor)
-    client.post(reverse("piece_import"), {"file": SimpleUploadedFile("稿.docx", docx_bytes("正文一段。"))})
-    client.post(
-        reverse("piece_create") + "?from=docx",
-        {"title": "导入稿", "body": "<p>正文一段。</p>", "from": "docx"},
-    )
+    response = import_word(client, "稿.docx", docx_bytes("正文一段。"))
+    client.post(draft_url(response), {"title": "导入稿", "body": "<p>正文一段。</p>"})
     piece = Submission.objects.get(title="导入稿")
     assert piece.source_docx.name.endswith(".docx")
     # The file is served only through a view that checks the unit.
@@ -175,9 +173,7 @@ def test_docx_import_fills_the_form_for_review(client_for, contributor, settings
     data = docx_bytes(
         "西湖区人大常委会坚持把保障代表权利作为重点。", "一是以学促干提能力。组织代表参加培训。"
     )
-    response = client.post(
-        reverse("piece_import"), {"file": SimpleUploadedFile("稿件.docx", data)}, follow=True
-    )
+    response = import_word(client, "稿件.docx", data)
     page = response.content.decode()
     assert "已从《稿件.docx》读入" in page
     assert "西湖区：“三个力”做活代表工作" in page

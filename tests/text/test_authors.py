@@ -7,6 +7,7 @@ from backissues.parsing.bylines import parse_byline
 from bulletin.documents import split_authors
 from printing.typography import format_byline, split_author_names
 from submissions.models import Submission
+from tests.imports import import_word
 from text.authors import split_names
 
 
@@ -71,14 +72,10 @@ def test_the_form_stores_names_and_warns_on_a_doubtful_split(client_for, contrib
 
 @pytest.mark.django_db
 def test_a_doubtful_byline_in_a_word_file_is_flagged_on_the_form(client_for, contributor, settings, tmp_path):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     from tests.word_files import build_docx, p, r
 
     settings.MEDIA_ROOT = tmp_path
     data = build_docx(p(r("西湖区：标题")) + p(r("正文。")) + p(r("（西湖区人大常委会办公室 钱 苏晚 静）")))
-    page = client_for(contributor).post(
-        reverse("piece_import"), {"file": SimpleUploadedFile("稿.docx", data)}, follow=True
-    )
+    page = import_word(client_for(contributor), "稿.docx", data)
     html = page.content.decode()
     assert "钱苏晚静" in html and "无法确定如何拆分" in html
