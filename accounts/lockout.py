@@ -65,7 +65,8 @@ def known_since() -> datetime:
 
 def is_known_address(username: str | None, address: str | None) -> bool:
     """Has `username` signed in from `address` within BULLETIN_LOGIN_KNOWN_DAYS?"""
-    if not username or not address:
+    if not username or not address or "\x00" in username:
+        # No account name holds NUL, and PostgreSQL text refuses it in a query.
         return False
     return KnownAddress.objects.filter(
         user__username=username, address=address, last_seen__gte=known_since()

@@ -23,7 +23,8 @@ kinds Word can open but we cannot read (.doc, .wps, .rtf, .odt) into .docx.
     blocked ("stealth mode"). An argv list (never a shell string), its
     own process group killed on the wall-clock limit, and resource limits set in the
     child before it starts: ``CONVERT_CPU_SECONDS`` of CPU time and
-    ``CONVERT_MEMORY_BYTES`` of address space. LibreOffice 7.4 needs about 550 MB of
+    ``CONVERT_MEMORY_BYTES`` of address space, and background priority (``CONVERT_NICE``,
+    for its session's autogroup too). LibreOffice 7.4 needs about 550 MB of
     address space to start (measured: 450 MB fails, 600 MB converts); its resident
     size stays near 210 MB. One conversion runs at a time on the machine (a file lock
     all worker processes share; a request waits ``CONVERT_QUEUE_SECONDS`` for its turn,
@@ -63,6 +64,7 @@ CONVERT_TIMEOUT_SECONDS = 20
 # second or more); a request waits this long for its turn, then is told to try again.
 CONVERT_QUEUE_SECONDS = 30
 CONVERT_CPU_SECONDS = 10
+CONVERT_NICE = 10  # LibreOffice runs at background priority (0 normal, 19 lowest)
 MAX_RTF_DEPTH = 200  # groups nested deeper are refused before LibreOffice sees them
 CONVERT_MEMORY_BYTES = 1024 * 1024 * 1024
 MAX_CONVERTED_BYTES = 50 * 1024 * 1024
@@ -272,6 +274,13 @@ def _limit_child() -> None:  # runs in the child between fork and exec
     resource.setrlimit(resource.RLIMIT_CPU, (CONVERT_CPU_SECONDS, CONVERT_CPU_SECONDS))
     resource.setrlimit(resource.RLIMIT_AS, (CONVERT_MEMORY_BYTES, CONVERT_MEMORY_BYTES))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    # Background priority, so a conversion yields the cores to the web processes. The child
+    # is already the leader of a session of its own (start_new_session runs first), and
+    # where the kernel shares CPU between sessions first (autogroup, Debian's default) only
+    # the session's nice value reaches it.
+    os.nice(CONVERT_NICE)
+    with contextlib.suppress(OSError):
+        Path("/proc/self/autogroup").write_text(str(CONVERT_NICE))
 
 
 def convert_to_docx(data: bytes, fmt: FileFormat, *, timeout: float = CONVERT_TIMEOUT_SECONDS) -> bytes:
@@ -356,7 +365,7 @@ def _convert(soffice: str, data: bytes, fmt: FileFormat, timeout: float, prefix:
             stderr=subprocess.PIPE,
             env=env,
             cwd=work,
-            preexec_fn=_limit_child,  # noqa: PLW1509 - only setrlimit, before exec
+            preexec_fn=_limit_child,  # noqa: PLW1509 - only setrlimit and nice, before exec
             start_new_session=True,
         )
         try:
