@@ -48,9 +48,17 @@ DROPPED_SINCE = {"proofreading_band"}
 # Their models go with them: one content type each, and its four default permissions.
 DROPPED_ROWS = {"django_content_type": len(DROPPED_SINCE), "auth_permission": 4 * len(DROPPED_SINCE)}
 # Tables a later migration adds, empty after it: the login throttle's known addresses,
-# refusal counts and alerts, and the audit log's tally of refused requests. Their models
+# refusal counts and alerts, the audit log's tally of refused requests, and the Word import
+# jobs with the upload records the daily quota counts. Their models
 # bring one content type each and its four default permissions.
-ADDED_SINCE = {"accounts_knownaddress", "accounts_refusedlogins", "accounts_loginalert", "audit_refusaltally"}
+ADDED_SINCE = {
+    "accounts_knownaddress",
+    "accounts_refusedlogins",
+    "accounts_loginalert",
+    "audit_refusaltally",
+    "submissions_importjob",
+    "submissions_uploadrecord",
+}
 ADDED_ROWS = {"django_content_type": len(ADDED_SINCE), "auth_permission": 4 * len(ADDED_SINCE)}
 
 
