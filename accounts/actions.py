@@ -3,8 +3,9 @@
 三员 separation (GB/T 22239-2019 level 2): the 管理员 manages accounts, the 审计员 reads the
 audit log, and one account never holds both (a role is one field). Nobody changes their own
 role, unit or standing; the 审计员's password is never set by a 管理员 (who could then read
-the log as the 审计员). Granting or taking away 审计员 is done by a second 管理员 or on the
-server (``manage.py grant_auditor`` / ``revoke_auditor``). Every account made and every role
+the log as the 审计员), nor is the role 审计员 granted or taken away by one: that is done
+only on the server (``manage.py grant_auditor`` / ``revoke_auditor``), or a 管理员 could make
+an account whose password it knows an auditor. Every account made and every role
 change is audited with the role and unit before and after.
 """
 
@@ -21,6 +22,15 @@ def _check_actor(actor: User | None) -> None:
     # actor=None is the system itself (migrations, setup, the demo loader, commands on the server).
     if actor is not None and not can_use_admin(actor):
         raise PermissionDenied("只有管理员可以管理账号。")
+
+
+def _check_auditor_change(actor: User | None, before: str | None, after: str) -> None:
+    # 审计员 comes and goes only on the server (actor None); see the module docstring.
+    if actor is not None and (before == Role.AUDITOR) != (after == Role.AUDITOR):
+        raise PermissionDenied(
+            "审计员只能在服务器上授予或取消（manage.py grant_auditor / revoke_auditor），"
+            "管理员不能在后台设置（三员分立）。"
+        )
 
 
 def _role_state(user: User) -> dict:
@@ -62,6 +72,7 @@ def add_account(*, actor: User | None, user: User, password: str, operator: str 
     _check_actor(actor)
     if user.pk is not None:
         raise ValidationError("这个账号已经存在。", code="exists")
+    _check_auditor_change(actor, None, user.role)
     _apply_role(user, role=user.role, unit=user.unit)
     if actor is not None:
         validate_password(password, user)
@@ -93,6 +104,7 @@ def change_role(
     after = _role_state(user)
     if actor is not None and actor.pk == user.pk and before != after:
         raise PermissionDenied("不能修改自己的角色、所属单位或启用状态，请由另一位管理员操作。")
+    _check_auditor_change(actor, before["role"], role)
     user.full_clean()
     user.save()
     if before != after:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm
+from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
 
 from accounts.actions import add_account, change_role, reset_password
@@ -48,11 +48,42 @@ class ResetPasswordForm(AdminPasswordChangeForm):
         return reset_password(actor=request.user, user=self.user, password=password)
 
 
+AUDITOR_ON_SERVER = (
+    "审计员只能在服务器上授予或取消（manage.py grant_auditor / revoke_auditor），"
+    "管理员不能在后台设置（三员分立）。"
+)
+
+
+def _without_auditor(field) -> None:
+    """A role field that does not offer 审计员: the admin site never grants it."""
+    field.choices = [(value, label) for value, label in field.choices if value != Role.AUDITOR]
+
+
+@refuses_markup()
+class AccountCreationForm(AdminUserCreationForm):
+    """The admin's add form: every role but 审计员 (granted only on the server)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "role" in self.fields:
+            _without_auditor(self.fields["role"])
+
+
 @refuses_markup()
 class AccountChangeForm(UserChangeForm):
-    """The admin's change form: refuses, in Chinese, a change of one's own standing."""
+    """The admin's change form: refuses, in Chinese, a change of one's own standing, and
+    any change into or out of 审计员 (the role field of a 审计员 is fixed here)."""
 
     acting_user: User | None = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        role = self.fields.get("role")
+        if role is not None and self.instance.pk is not None and self.instance.role == Role.AUDITOR:
+            role.disabled = True
+            role.help_text = AUDITOR_ON_SERVER
+        elif role is not None:
+            _without_auditor(role)
 
     def clean(self):
         cleaned = super().clean()
@@ -69,6 +100,7 @@ class AccountChangeForm(UserChangeForm):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     change_password_form = ResetPasswordForm
+    add_form = AccountCreationForm
     list_display = [
         "username",
         "full_name",

@@ -1,6 +1,6 @@
 """三员 separation: the 管理员 and the 审计员 are never one account and never reach each other's
-rights; nobody changes their own role; 审计员 is granted on the server or by a second
-管理员; every account made and every role change is audited with before and after."""
+rights; nobody changes their own role; 审计员 is granted and taken away only on
+the server; every account made and every role change is audited with before and after."""
 
 import io
 
@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
-from accounts.actions import change_role, reset_password
+from accounts.actions import change_role, create_account, reset_password
 from accounts.models import Role, Unit, User
 from audit.models import AuditEntry
 from audit.operators import os_operator
@@ -110,15 +110,62 @@ def test_an_account_made_in_the_admin_is_audited_with_its_role(admin_account):
     assert row.after == {"role": "contributor", "unit": "西湖区", "is_active": True}
 
 
-def test_a_second_admin_may_grant_auditor_and_it_is_audited(admin_account, second_admin, reader):
-    url = reverse("admin:accounts_user_change", args=[reader.pk])
-    assert (
-        admin_client(second_admin).post(url, change_form_data(reader, role=Role.AUDITOR)).status_code == 302
+def test_no_admin_grants_auditor_in_the_admin_site(admin_account, second_admin, reader):
+    """Not even a second 管理员: the one who sets the role would know the account's password."""
+    client = admin_client(second_admin)
+    page = client.get(reverse("admin:accounts_user_change", args=[reader.pk])).content.decode()
+    assert 'value="auditor"' not in page
+    response = client.post(
+        reverse("admin:accounts_user_change", args=[reader.pk]), change_form_data(reader, role=Role.AUDITOR)
     )
+    assert response.status_code == 200
     reader.refresh_from_db()
-    assert reader.role == Role.AUDITOR and reader.is_staff and not reader.is_superuser
+    assert reader.role == Role.READER and not reader.is_staff
+    assert not role_rows(reader).exists()
+
+
+def test_no_admin_creates_an_auditor_in_the_admin_site(admin_account):
+    client = admin_client(admin_account)
+    add_url = reverse("admin:accounts_user_add")
+    assert 'value="auditor"' not in client.get(add_url).content.decode()
+    response = client.post(
+        add_url,
+        {
+            "username": "evil_audit",
+            "full_name": "某人",
+            "role": Role.AUDITOR,
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+    )
+    assert response.status_code == 200
+    assert not User.objects.filter(username="evil_audit").exists()
+
+
+def test_no_admin_takes_the_auditor_role_away_in_the_admin_site(admin_account, make_user):
+    auditor = make_user(Role.AUDITOR, username="shenji")
+    client = admin_client(admin_account)
+    url = reverse("admin:accounts_user_change", args=[auditor.pk])
+    assert "审计员只能在服务器上授予或取消" in client.get(url).content.decode()
+    client.post(url, change_form_data(auditor, role=Role.EDITOR))
+    auditor.refresh_from_db()
+    assert auditor.role == Role.AUDITOR
+
+
+def test_the_actions_refuse_an_admin_granting_or_taking_auditor(
+    admin_account, second_admin, reader, make_user
+):
+    with pytest.raises(PermissionDenied, match="只能在服务器上"):
+        change_role(actor=second_admin, user=reader, role=Role.AUDITOR)
+    auditor = make_user(Role.AUDITOR, username="shenji")
+    with pytest.raises(PermissionDenied, match="只能在服务器上"):
+        change_role(actor=second_admin, user=auditor, role=Role.READER)
+    with pytest.raises(PermissionDenied, match="只能在服务器上"):
+        create_account(actor=admin_account, username="x1", password=NEW_PASSWORD, role=Role.AUDITOR)
+    # On the server (no acting account) it is allowed and audited.
+    change_role(actor=None, user=reader, role=Role.AUDITOR, operator="root@web1")
     row = role_rows(reader).get()
-    assert (row.actor, row.before["role"], row.after["role"]) == (second_admin, "reader", "auditor")
+    assert (row.before["role"], row.after["role"]) == ("reader", "auditor")
 
 
 def test_no_flag_group_or_permission_gives_the_auditor_admin_rights(make_user):
