@@ -557,3 +557,75 @@ __all__ = [
     "clean_package",
     "refuse_declarations",
 ]
+
+
+# --- what a file to be converted names, before LibreOffice sees it --------------------------
+
+_RTF_FIELD = re.compile(r"\\fldinst")
+_RTF_CONTROL = re.compile(r"\\[a-zA-Z]+-?\d* ?|\\\*|[{}]")
+_RTF_LINKED_OBJECT = re.compile(r"\\objautlink|\\objlink")
+_DOC_FIELD = re.compile(r"\x13\s*([A-Za-z]+[^\x13\x14\x15]{0,500})")
+_ODF_LINK = re.compile(
+    r'<(draw:image|draw:object|draw:object-ole|text:section-source)\b[^>]*?xlink:href="([^"]+)"'
+)
+_ODF_KINDS = {
+    "draw:image": "链接图片",
+    "draw:object": "链接的嵌入对象（OLE）",
+    "draw:object-ole": "链接的嵌入对象（OLE）",
+    "text:section-source": "链接的文档段落",
+}
+MAX_SOURCE_LABELS = 10
+
+
+def links_in_source(data: bytes, kind: str) -> list[str]:
+    """What a .rtf, .doc/.wps or .odt names that would fetch or run when updated: active
+    fields ("INCLUDEPICTURE（http://…）") and linked images or objects ("链接图片（http://…）"),
+    at most MAX_SOURCE_LABELS, found in the raw file before conversion.
+
+    LibreOffice itself drops some of them while converting (an RTF or Word 97 INCLUDEPICTURE
+    becomes nothing), so the cleaned result alone would not show that the file named them.
+    A scan of the bytes, bounded by the upload limit; nothing is parsed or fetched."""
+    labels: list[str] = []
+    if kind == "rtf":
+        text = data.decode("latin-1")
+        for match in _RTF_FIELD.finditer(text):
+            chunk = text[match.end() : match.end() + 2000].split("\\fldrslt", 1)[0]
+            code = _RTF_CONTROL.sub(" ", chunk).replace("\\\\", "\\")
+            if _field_word(code) in ACTIVE_FIELDS:
+                labels.append(_field_label(code))
+        if _RTF_LINKED_OBJECT.search(text):
+            labels.append("链接的嵌入对象（OLE）")
+    elif kind == "doc":
+        texts = [data.decode("latin-1")] + [data[start:].decode("utf-16-le", "ignore") for start in (0, 1)]
+        for text in texts:
+            for match in _DOC_FIELD.finditer(text):
+                code = match.group(1)
+                if _field_word(code) in ACTIVE_FIELDS:
+                    labels.append(_field_label(code))
+    elif kind == "odt":
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(data))
+            names = [n for n in ("content.xml", "styles.xml") if n in archive.namelist()]
+            parts = [archive.read(n)[: 50 * 1024 * 1024].decode("utf-8", "replace") for n in names]
+        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError):
+            parts = []
+        for part in parts:
+            for element, address in _ODF_LINK.findall(part):
+                if _ADDRESS.match(address.strip()) and not address.startswith("./"):
+                    labels.append(f"{_ODF_KINDS[element]}（{_short(address, 40)}）")
+    unique = list(dict.fromkeys(labels))
+    return unique[:MAX_SOURCE_LABELS]
+
+
+def source_links_report(labels: list[str], removed: list[str]) -> str | None:
+    """One report line for what the source named and the cleaned result no longer shows
+    (the conversion dropped it), or None when every one is already named in `removed`."""
+    shown = " ".join(removed)
+    # Named already when its address (or, without one, its name) is in the report.
+    missing = [label for label in labels if (label.partition("（")[2].rstrip("）") or label) not in shown]
+    if not missing:
+        return None
+    return (
+        f"原文件中有会读取外部内容或运行程序的链接或域 {len(missing)} 处，转换时未保留"
+        f"（服务器转换时不联网，未读取任何地址）：{'、'.join(missing)}"
+    )

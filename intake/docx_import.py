@@ -37,7 +37,7 @@ import re
 from dataclasses import dataclass, field
 
 from intake import formats
-from intake.cleaning import clean_package, refuse_declarations
+from intake.cleaning import clean_package, links_in_source, refuse_declarations, source_links_report
 from intake.wordml import Limits, Paragraph, Struck, WordDocument, WordReadError, read_word
 from text.normalize import normalize_line, normalize_text, quiet, recording
 from text.richtext import run_plain, runs_to_html, sanitize_body
@@ -150,7 +150,9 @@ def _read_document(
     if not data:
         raise DocxImportError("上传的文件是空的。")
     fmt = formats.sniff(data)
+    source_links: list[str] = []
     if fmt.convertible:
+        source_links = links_in_source(data, fmt.kind)
         try:
             if fmt.kind == "odt":  # an ODF package: its XML may not declare entities either
                 refuse_declarations(data, limits=limits)
@@ -166,6 +168,9 @@ def _read_document(
         # it is read or stored, and named in the report.
         cleaned = clean_package(docx, limits=limits)
         docx = cleaned.data
+        unseen = source_links_report(source_links, cleaned.removed)
+        if unseen:
+            cleaned.removed.append(unseen)
         word = read_word(
             docx,
             limits=limits,

@@ -212,6 +212,25 @@ def test_an_rtf_with_active_fields_fetches_nothing_and_keeps_their_text(listener
     assert "域所显示的文字已保留" in line
 
 
+def named(dropped: list[str], *words: str) -> bool:
+    return any(all(word in line for word in words) for line in dropped)
+
+
+def test_what_the_conversion_drops_is_still_named_in_the_report(listener, tmp_path):
+    """LibreOffice drops an RTF or Word 97 INCLUDEPICTURE and an .odt's linked object while
+    converting: the report still says the file named them, once each."""
+    rtf = import_document(hostile_rtf(listener.base)).dropped
+    assert named(rtf, "INCLUDEPICTURE（http://127.0.0.1", "转换时未保留"), rtf
+    assert sum("INCLUDETEXT（http://127.0.0.1" in line for line in rtf) == 1, rtf
+    linked_object = import_document(odt_linked(listener.base, "object")).dropped
+    assert named(linked_object, "链接的嵌入对象（OLE）（http://127.0.0.1"), linked_object
+    linked_image = import_document(odt_linked(listener.base, "image")).dropped
+    assert sum("http://127.0.0.1" in line for line in linked_image) == 1, linked_image
+    doc = import_document(libreoffice_offline(odt_linked(listener.base, "image"), ".odt", "doc", tmp_path))
+    assert named(doc.dropped, "http://127.0.0.1"), doc.dropped
+    assert listener.requests == []
+
+
 def test_libreoffice_runs_without_network_in_the_sandbox(listener, tmp_path):
     """The namespace the conversions run in has no route to an address the server can reach."""
     command = [
