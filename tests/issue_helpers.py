@@ -50,3 +50,23 @@ def place(editor, issue, piece, section_name: str):
         section=Section.objects.get(name=section_name),
         expected_version=issue.layout_version,
     )
+
+
+def issue_with_one_article(editor, contributor):
+    """杭州人大信息 2024 第15期（总第703期）, dated 2024-10-25, holding one adopted article
+    (西湖区：一篇文章) in 助力攻坚: the smallest issue that publishes. Refreshed."""
+    import datetime
+
+    from bulletin.actions.issues import create_issue
+    from bulletin.models import Publication
+
+    issue = create_issue(
+        actor=editor,
+        publication=Publication.objects.get(name="杭州人大信息"),
+        date=datetime.date(2024, 10, 25),
+        number=15,
+        total_number=703,
+    )
+    place(editor, issue, adopted_piece(editor, contributor, "西湖区：一篇文章"), "助力攻坚")
+    issue.refresh_from_db()
+    return issue

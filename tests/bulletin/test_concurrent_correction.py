@@ -1,17 +1,14 @@
 """Two editors correcting one issue at once: the second is told whose 更正 came first and
 keeps the note typed; nothing is silently merged into the other's 更正."""
 
-import datetime
-
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Role
-from bulletin.actions.issues import create_issue
 from bulletin.actions.publishing import publish_issue
-from bulletin.models import IssuePdf, Publication, PublishJob
-from tests.issue_helpers import adopted_piece, edit_piece_as_editor, place
+from bulletin.models import IssuePdf, PublishJob
+from tests.issue_helpers import edit_piece_as_editor, issue_with_one_article
 
 pytestmark = pytest.mark.django_db
 DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
@@ -20,15 +17,7 @@ DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"
 @pytest.fixture
 def published(settings, tmp_path, editor, contributor):
     settings.MEDIA_ROOT = tmp_path / "media"
-    issue = create_issue(
-        actor=editor,
-        publication=Publication.objects.get(name="杭州人大信息"),
-        date=datetime.date(2024, 10, 25),
-        number=15,
-        total_number=703,
-    )
-    place(editor, issue, adopted_piece(editor, contributor, "西湖区：一篇文章"), "助力攻坚")
-    issue.refresh_from_db()
+    issue = issue_with_one_article(editor, contributor)
     return publish_issue(actor=editor, issue=issue, expected_version=issue.layout_version)
 
 

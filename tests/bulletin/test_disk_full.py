@@ -5,7 +5,6 @@ answers with that message, not a 500.
 Two ways to fill the disk: a real 1 MB tmpfs mounted for the test (root only; skipped with
 the reason otherwise), and ENOSPC raised by the write itself, which always runs."""
 
-import datetime
 import errno
 import os
 import subprocess
@@ -17,10 +16,9 @@ from django.core.files.storage import default_storage
 
 from bulletin import renders
 from bulletin.actions.common import IssueActionError
-from bulletin.actions.issues import create_issue
 from bulletin.actions.publishing import publish_issue
-from bulletin.models import DraftRender, Issue, IssuePdf, Publication
-from tests.issue_helpers import adopted_piece, place
+from bulletin.models import DraftRender, Issue, IssuePdf
+from tests.issue_helpers import issue_with_one_article
 from web.storage import DISK_FULL_MESSAGE, AtomicFileSystemStorage
 
 pytestmark = pytest.mark.django_db
@@ -32,13 +30,7 @@ def all_files(root: Path) -> list[Path]:
 
 @pytest.fixture
 def issue(editor, contributor):
-    publication = Publication.objects.get(name="杭州人大信息")
-    made = create_issue(
-        actor=editor, publication=publication, date=datetime.date(2024, 10, 25), number=15, total_number=703
-    )
-    place(editor, made, adopted_piece(editor, contributor, "西湖区：一篇文章"), "助力攻坚")
-    made.refresh_from_db()
-    return made
+    return issue_with_one_article(editor, contributor)
 
 
 @pytest.fixture

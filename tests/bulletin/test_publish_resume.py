@@ -2,19 +2,16 @@
 not failed with the database's error, the worker's housekeeping queues it again, and it
 publishes without a new click."""
 
-import datetime
-
 import pytest
 from django.db import DatabaseError
 from django_tasks_db.models import DBTaskResult
 
 from bulletin.actions import publish_jobs
-from bulletin.actions.issues import create_issue
 from bulletin.actions.publish_jobs import request_publication, run_publish_job
-from bulletin.models import Issue, Publication, PublishJob
+from bulletin.models import Issue, PublishJob
 from service import hooks
 from tests.db_outage import database_down
-from tests.issue_helpers import adopted_piece, place
+from tests.issue_helpers import issue_with_one_article
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -25,15 +22,7 @@ def test_a_publish_the_database_dropped_mid_job_resumes_when_it_is_back(
 ):
     settings.TASKS = DATABASE_TASKS
     settings.MEDIA_ROOT = tmp_path / "media"
-    issue = create_issue(
-        actor=editor,
-        publication=Publication.objects.get(name="杭州人大信息"),
-        date=datetime.date(2024, 10, 25),
-        number=15,
-        total_number=703,
-    )
-    place(editor, issue, adopted_piece(editor, contributor, "西湖区：一篇文章"), "助力攻坚")
-    issue.refresh_from_db()
+    issue = issue_with_one_article(editor, contributor)
     job = request_publication(actor=editor, issue=issue, expected_version=issue.layout_version)
     task = DBTaskResult.objects.get(task_path="bulletin.tasks.publish_issue")
     task.claim("worker-that-lost-the-database")
