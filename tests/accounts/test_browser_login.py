@@ -19,7 +19,7 @@ def test_contributor_logs_in_and_sees_their_unit_home_in_chinese(live_server, co
         expect(page.get_by_role("heading", name="本单位稿件")).to_be_visible()
         expect(page.get_by_text("西湖区人大常委会").first).to_be_visible()
         expect(page.get_by_text("本单位还没有稿件")).to_be_visible()
-        assert page.get_by_role("link", name="编辑工作台").count() == 0
+        expect(page.get_by_role("link", name="编辑工作台")).to_have_count(0)
 
 
 def test_editor_logs_in_and_signs_out(live_server, editor):

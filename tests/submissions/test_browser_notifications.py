@@ -5,6 +5,7 @@ import os
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from submissions.models import Notification
 from tests.browser import chromium_page, log_in
@@ -20,7 +21,7 @@ def test_notifications_are_marked_read_by_clicks_not_by_looking(live_server, edi
     with chromium_page(viewport={"width": 1366, "height": 800}) as page:
         log_in(page, live_server.url, "bianji")
         page.goto(f"{live_server.url}{reverse('notification_list')}")
-        assert page.locator(".badge", has_text="新").count() == 2
+        expect(page.locator(".badge", has_text="新")).to_have_count(2)
         if shots:
             page.screenshot(path=f"{shots}/notifications-1366.png", full_page=True)
             page.set_viewport_size({"width": 390, "height": 844})

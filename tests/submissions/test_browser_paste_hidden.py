@@ -11,6 +11,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from submissions.models import Submission
 from tests import paths
@@ -118,7 +119,7 @@ def test_the_toolbar_makes_superscript_and_subscript(live_server, settings, tmp_
         area.click()
         page.keyboard.type("面积3200m2，减少CO2排放。")
         toolbar = page.get_by_role("toolbar", name="正文格式")
-        assert toolbar.get_by_role("button", name=re.compile("^上标")).count() == 1
+        expect(toolbar.get_by_role("button", name=re.compile("^上标"))).to_have_count(1)
         assert page.evaluate(SELECT, [".richtext-area", "m2"])
         # Only the 2 of m2: the selection is moved one character on.
         page.evaluate("""() => { const s = window.getSelection(); const r = s.getRangeAt(0);

@@ -10,6 +10,7 @@ The clipboard files are tests/fixtures/clipboard/ (Word 2016 through Chrome, WPS
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from submissions.models import Submission
 from tests import paths
@@ -73,7 +74,7 @@ def test_the_editor_reads_symbols_rules_struck_text_and_contents_as_the_server(
         # Pasted after the text already there: the stale text's place counts within the paste.
         page.evaluate(PASTE, [".richtext-area", (CLIPBOARD / FILES[3]).read_text(encoding="utf-8")])
         assert "粘贴内容第 1 段“错误！未找到引用源。”" in page.locator(".richtext-notice").inner_text()
-        assert page.locator(".richtext-notice > div").count() == 2  # one line per kind
+        expect(page.locator(".richtext-notice > div")).to_have_count(2)  # one line per kind
         expected = read_paste(page.locator("#id_body").input_value()).body
         page.get_by_role("button", name="保存草稿").click()
         page.get_by_text("草稿已保存").wait_for()

@@ -26,7 +26,7 @@ def test_submit_sign_off_adopt(live_server, contributor, editor, make_user):
         # The contributor submits; with a 审核人 in the unit no 签发人 is asked for.
         log_in(page, base, "xihu")
         page.get_by_role("link", name=TITLE).click()
-        assert page.get_by_label("签发人").count() == 0
+        expect(page.get_by_label("签发人")).to_have_count(0)
         page.get_by_role("button", name="报送", exact=True).click()
         page.get_by_text("已提交本单位审核人审签").wait_for()
         expect(page.get_by_text("待审签", exact=True).first).to_be_visible()
@@ -34,11 +34,11 @@ def test_submit_sign_off_adopt(live_server, contributor, editor, make_user):
         # The editor does not see it yet.
         log_in(page, base, "bianji")
         page.goto(base + reverse("review_queue"))
-        assert page.get_by_role("link", name=TITLE).count() == 0
+        expect(page.get_by_role("link", name=TITLE)).to_have_count(0)
 
         # The 审核人 finds it on the unit's page and signs it off.
         log_in(page, base, "xihu_shenhe")
-        assert page.get_by_role("link", name=re.compile("通知 1")).count() == 1
+        expect(page.get_by_role("link", name=re.compile("通知 1"))).to_have_count(1)
         save_screenshot(page, "reviewer-home")
         page.locator("#signoff").get_by_role("link", name=TITLE).click()
         save_screenshot(page, "piece-signoff")

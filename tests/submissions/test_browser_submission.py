@@ -66,7 +66,7 @@ def test_import_submit_return_resubmit_adopt(live_server, settings, tmp_path, co
 
         # The contributor sees the note, edits and resubmits.
         log_in(page, base, "xihu")
-        assert page.get_by_role("link", name=re.compile("通知 1")).count() == 1
+        expect(page.get_by_role("link", name=re.compile("通知 1"))).to_have_count(1)
         page.get_by_role("link", name=TITLE).click()
         expect(page.get_by_text("请补充商会调解中心的成效数据。").first).to_be_visible()
         save_screenshot(page, "piece-detail-returned")
@@ -85,7 +85,7 @@ def test_import_submit_return_resubmit_adopt(live_server, settings, tmp_path, co
         log_in(page, base, "bianji")
         page.goto(base + reverse("review_queue"))
         page.get_by_role("link", name=TITLE).click()
-        assert page.get_by_text("目前商会调解中心已成功调解商事纠纷252件。").count() >= 1
+        expect(page.get_by_text("目前商会调解中心已成功调解商事纠纷252件。").first).to_be_visible()
         page.locator("#id_section").select_option(label="助力攻坚")
         page.get_by_role("button", name="采用为文章").last.click()
         page.get_by_text("已采用为文章").first.wait_for()
