@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "audit",
     "accounts",
     "submissions",
+    "messaging",
     "bulletin",
     "proofreading",
     "backissues",
@@ -374,6 +375,14 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "杭州人大信息 <b
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The address people open the app at, for links in notification mails.
 BULLETIN_SITE_URL = os.environ.get("BULLETIN_SITE_URL", "http://127.0.0.1:8000")
+
+# Channels (messaging): what reaches a person for each kind of message when they have not
+# chosen (站内通知 always), what reaches a unit contact without an account, and how often a
+# delivery the provider turned away for now is tried again (backoff × 4^n seconds).
+BULLETIN_CHANNEL_DEFAULTS = {"*": ["email"], "security": ["email"], "digest": ["email"]}
+BULLETIN_CONTACT_CHANNELS = ["sms", "zzd", "email"]
+BULLETIN_DELIVERY_ATTEMPTS = env_int("BULLETIN_DELIVERY_ATTEMPTS", 5)
+BULLETIN_DELIVERY_BACKOFF_SECONDS = env_int("BULLETIN_DELIVERY_BACKOFF_SECONDS", 30)
 
 # Reminders (manage.py send_reminders, run daily): how many days ahead a due date is "near",
 # how long after a deadline units are still reminded, and after how many days a piece waiting

@@ -14,7 +14,7 @@ from tests.paths import ROOT
 # Django apps: their models, actions, queries, views and templates.
 APPS = {
     "accounts", "audit", "service", "submissions", "bulletin", "proofreading",
-    "backissues", "archive", "assessment", "demo", "manual",
+    "backissues", "archive", "assessment", "demo", "manual", "messaging",
 }  # fmt: skip
 # Libraries without models at the bottom, and the project package on top.
 LIBRARIES = {"text", "intake", "printing", "web"}
@@ -34,6 +34,7 @@ ACTIONS = {
     "submissions/actions/notifications.py": "notification (通知)",
     "submissions/actions/import_jobs.py": "import job (从 Word 导入, read in the background)",
     "submissions/actions/uploads.py": "upload record (the daily upload quota)",
+    "messaging/actions/deliveries.py": "delivery (送达): a message on one channel to one recipient",
     "bulletin/actions/issues.py": "issue (期): create, number, edit, delete",
     "bulletin/actions/placements.py": "placement: the issue's layout",
     "bulletin/actions/publishing.py": "publication of an issue (刊发, 更正)",

@@ -58,6 +58,10 @@ ADDED_SINCE = {
     "audit_refusaltally",
     "submissions_importjob",
     "submissions_uploadrecord",
+    "messaging_contactdetails",
+    "messaging_unitcontact",
+    "messaging_channelchoice",
+    "messaging_delivery",
 }
 ADDED_ROWS = {"django_content_type": len(ADDED_SINCE), "auth_permission": 4 * len(ADDED_SINCE)}
 
