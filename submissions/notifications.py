@@ -1,4 +1,4 @@
-"""Telling the other side: an in-app notification and an e-mail through Django's mail settings."""
+"""Telling the other side: an in-app notification, and each person's channels (messaging)."""
 
 import logging
 from collections.abc import Iterable
@@ -6,13 +6,13 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import Role, User
 from accounts.permissions import unit_reviewers  # noqa: F401  (the 审核人 are told like the others)
+from messaging.actions.deliveries import Reach, send_message
+from messaging.models import MessageKind, UnitContact
 from submissions.models import Notification, Submission
-from submissions.tasks import send_notification_mail
 from web.mail import header_text
 
 log = logging.getLogger(__name__)
@@ -26,37 +26,46 @@ def unit_contributors(submission: Submission) -> Iterable[User]:
     return User.objects.filter(role=Role.CONTRIBUTOR, unit_id=submission.unit_id, is_active=True)
 
 
-def notify(recipients: Iterable[User], *, text: str, link: str = "", actor: User | None = None) -> None:
-    """Notify everyone in `recipients` but the actor; mail goes out once the transaction commits."""
+def notify(
+    recipients: Iterable[User],
+    *,
+    text: str,
+    link: str = "",
+    actor: User | None = None,
+    kind: str = MessageKind.WORKFLOW,
+    cause: str = "",
+    contacts: Iterable[UnitContact] = (),
+) -> Reach:
+    """Notify everyone in `recipients` but the actor: the in-app notice now, and each person's
+    channels for `kind` (messaging) once the transaction commits; `contacts` (units without an
+    account) are reached through their channels only. Returns who was reached by what."""
     people = [user for user in recipients if actor is None or user.pk != actor.pk]
     Notification.objects.bulk_create(
         [Notification(recipient=user, text=text[:200], link=link) for user in people]
     )
-    addresses = [user.email for user in people if user.email]
-    if addresses:
-        # Sent by the task worker, so no page waits on the mail server (submissions.tasks).
-        transaction.on_commit(lambda: _enqueue_mail(addresses, text, link))
+    return send_message(kind=kind, text=text, link=link, cause=cause, users=people, contacts=contacts)
 
 
-def notify_each(messages: list[tuple[list[User], str, str]], *, actor: User | None = None) -> None:
+def notify_each(
+    messages: list[tuple[list[User], str, str]],
+    *,
+    actor: User | None = None,
+    kind: str = MessageKind.WORKFLOW,
+) -> None:
     """Several notices at once — (recipients, text, link) each — in one insert, for actions
-    that tell many units (刊发); mail is queued for the worker once the transaction commits."""
+    that tell many units (刊发); the channels send once the transaction commits."""
     rows = []
     for recipients, text, link in messages:
         people = [user for user in recipients if actor is None or user.pk != actor.pk]
         rows += [Notification(recipient=user, text=text[:200], link=link) for user in people]
-        addresses = [user.email for user in people if user.email]
-        if addresses:
-            transaction.on_commit(lambda a=addresses, t=text, li=link: _enqueue_mail(a, t, li))
+        if people:
+            send_message(kind=kind, text=text, link=link, users=people)
     Notification.objects.bulk_create(rows)
 
 
-def _enqueue_mail(addresses: list[str], text: str, link: str) -> None:
-    send_notification_mail.enqueue(addresses=addresses, text=text, link=link)
-
-
 def send_mail_now(addresses: list[str], text: str, link: str) -> None:
-    """One notification mail; a failing mail server is logged, never raised."""
+    """One notification mail, for send_notification_mail tasks queued before notices went
+    through messaging's channels; a failing mail server is logged, never raised."""
     body = text + (f"\n\n查看：{settings.BULLETIN_SITE_URL.rstrip('/')}{link}" if link else "")
     try:
         send_mail(f"【杭州人大信息】{header_text(text, 40)}", body, None, addresses)
@@ -69,7 +78,12 @@ def tell_admins_of_login_attack(sender, *, user: User, message: str, **kwargs) -
     """accounts.signals.login_attack_detected: every active 管理员 is told, in the app and by
     mail, with a link to the account's failed logins (系统管理 › 登录防护)."""
     link = reverse("admin:axes_accessattempt_changelist") + "?" + urlencode({"q": user.username})
-    notify(User.objects.filter(role=Role.ADMIN, is_active=True), text=message, link=link)
+    notify(
+        User.objects.filter(role=Role.ADMIN, is_active=True),
+        text=message,
+        link=link,
+        kind=MessageKind.SECURITY,
+    )
 
 
 def unread_count(user: User) -> int:

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from accounts.models import Role, User
 from audit.records import Kind, record
+from messaging.models import MessageKind
 from submissions import permissions
 from submissions.actions.common import SubmissionActionError, _tell_editors, _tell_reviewers, _tell_unit
 from submissions.models import Comment, Submission
@@ -27,7 +28,12 @@ def add_comment(*, actor: User, submission: Submission, text: str) -> Comment:
         tell = _tell_editors
     else:
         tell = _tell_reviewers
-    tell(submission, actor, f"{actor.display_name}在《{submission.title}》留言：{text[:60]}")
+    tell(
+        submission,
+        actor,
+        f"{actor.display_name}在《{submission.title}》留言：{text[:60]}",
+        MessageKind.COMMENT,
+    )
     # Last: the audit chain's lock is held until commit (docs/developer/concurrency.md).
     record(Kind.COMMENT_ADDED, actor=actor, obj=submission, after={"comment": comment.pk}, message=text[:500])
     return comment

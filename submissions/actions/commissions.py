@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Role, Unit, User
 from audit.records import Kind, record
+from messaging.models import MessageKind
 from submissions.actions.common import SubmissionActionError, _date_text
 from submissions.actions.pieces import S
 from submissions.actions.reminders import send_reminder
@@ -35,6 +36,7 @@ def create_commission(
         text=f"新约稿：{topic}（截止{deadline.year}年{deadline.month}月{deadline.day}日）",
         link=reverse("unit_home") + "#commissions",
         actor=actor,
+        kind=MessageKind.COMMISSION,
     )
     # Last: the audit chain's lock is held until commit (docs/developer/concurrency.md).
     record(
@@ -145,6 +147,7 @@ def update_commission(
             text=f"新约稿：{topic}（截止{_date_text(deadline)}）",
             link=link,
             actor=actor,
+            kind=MessageKind.COMMISSION,
         )
     removed = before - after
     if removed:
@@ -153,6 +156,7 @@ def update_commission(
             text=f"约稿“{old_topic}”已调整，不再向本单位约稿，无需报送。",
             link=link,
             actor=actor,
+            kind=MessageKind.COMMISSION,
         )
     if deadline_moved:
         notify(
@@ -160,6 +164,7 @@ def update_commission(
             text=f"约稿“{topic}”截止日期改为{_date_text(deadline)}",
             link=link,
             actor=actor,
+            kind=MessageKind.COMMISSION,
         )
     changed = [name for name in new_state if new_state[name] != old_state[name]]
     if changed:
@@ -190,6 +195,7 @@ def cancel_commission(*, actor: User, commission: Commission, note: str) -> Comm
         text=f"约稿“{commission.topic}”已撤销：{note}",
         link=reverse("unit_home"),
         actor=actor,
+        kind=MessageKind.COMMISSION,
     )
     record(Kind.COMMISSION_CANCELLED, actor=actor, obj=commission, message=commission.cancel_note)
     return commission

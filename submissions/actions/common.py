@@ -5,6 +5,7 @@ import datetime
 from django.urls import reverse
 
 from accounts.models import User
+from messaging.models import MessageKind
 from submissions.models import Revision, Submission
 from submissions.notifications import editors, notify, unit_contributors, unit_reviewers
 
@@ -26,16 +27,18 @@ def _link(submission: Submission, for_editor: bool) -> str:
     return reverse("review_detail" if for_editor else "piece_detail", args=[submission.pk])
 
 
-def _tell_unit(submission: Submission, actor: User, text: str) -> None:
-    notify(unit_contributors(submission), text=text, link=_link(submission, False), actor=actor)
+def _tell_unit(submission: Submission, actor: User, text: str, kind: str = MessageKind.WORKFLOW) -> None:
+    notify(unit_contributors(submission), text=text, link=_link(submission, False), actor=actor, kind=kind)
 
 
-def _tell_editors(submission: Submission, actor: User, text: str) -> None:
-    notify(editors(), text=text, link=_link(submission, True), actor=actor)
+def _tell_editors(submission: Submission, actor: User, text: str, kind: str = MessageKind.WORKFLOW) -> None:
+    notify(editors(), text=text, link=_link(submission, True), actor=actor, kind=kind)
 
 
-def _tell_reviewers(submission: Submission, actor: User, text: str) -> None:
-    notify(unit_reviewers(submission.unit_id), text=text, link=_link(submission, False), actor=actor)
+def _tell_reviewers(submission: Submission, actor: User, text: str, kind: str = MessageKind.WORKFLOW) -> None:
+    notify(
+        unit_reviewers(submission.unit_id), text=text, link=_link(submission, False), actor=actor, kind=kind
+    )
 
 
 def _date_text(day: datetime.date) -> str:

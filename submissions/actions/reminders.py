@@ -7,6 +7,7 @@ import datetime
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
+from messaging.models import MessageKind
 from submissions.models import Reminder
 from submissions.notifications import notify
 
@@ -25,5 +26,5 @@ def send_reminder(*, cause: str, recipients, text: str, link: str, today: dateti
             continue  # already told today
         reached.append(user)
     if reached:
-        notify(reached, text=text, link=link)
+        notify(reached, text=text, link=link, kind=MessageKind.REMINDER, cause=cause)
     return reached
