@@ -41,48 +41,83 @@ class Reach:
     deliveries: list[Delivery] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """One message for send_messages: its kind, words, link, cause and recipients."""
+
+    kind: str
+    text: str
+    link: str = ""
+    cause: str = ""
+    users: tuple = ()
+    contacts: tuple = ()
+
+
 def send_message(*, kind: str, text: str, link: str = "", cause: str = "", users=(), contacts=()) -> Reach:
     """Queue `text` for every account in `users` (站内通知 recorded as delivered — the notice
     itself is written by the caller — plus the channels each chose for `kind`) and every
     messaging.models.UnitContact in `contacts` (BULLETIN_CONTACT_CHANNELS where the contact has
     an address). The worker sends once the transaction commits. Returns the Reach."""
-    users = list(users)
-    contacts = list(contacts)
-    chosen = queries.chosen_channels(users, kind) if users else {}
+    return send_messages([Outgoing(kind, text, link, cause, tuple(users), tuple(contacts))])[0]
+
+
+def send_messages(messages: list[Outgoing]) -> list[Reach]:
+    """send_message for several messages at once (刊发 tells every unit): one read of the
+    choices per kind and one insert, whatever the number of messages. One Reach per message."""
+    chosen: dict[str, dict[int, list[str]]] = {}
+    for kind in {message.kind for message in messages}:
+        users = {user.pk: user for message in messages if message.kind == kind for user in message.users}
+        chosen[kind] = queries.chosen_channels(list(users.values()), kind) if users else {}
+    names = queries.contact_channels() if any(message.contacts for message in messages) else []
     rows: list[Delivery] = []
-    reach = Reach()
+    reaches = []
     now = timezone.now()
-    for user in users:
-        entry = Reached(name=user.full_name or user.username, unit_id=user.unit_id, channels=[Channel.INAPP])
-        rows.append(
-            Delivery(
-                kind=kind, channel=Channel.INAPP, user=user, unit_id=user.unit_id, address=user.username,
-                cause=cause[:100], text=text[:500], link=link[:200], status=Delivery.Status.DELIVERED,
-                attempts=1, sent_at=now, finished_at=now,
+    for message in messages:
+        kind, text, link, cause = message.kind, message.text, message.link, message.cause
+        reach = Reach()
+        for user in message.users:
+            entry = Reached(
+                name=user.full_name or user.username, unit_id=user.unit_id, channels=[Channel.INAPP]
             )
-        )  # fmt: skip
-        for name in chosen.get(user.pk, []):
-            address = channel(name).address_of_user(user)
-            if address:
-                entry.channels.append(name)
-                rows.append(_queued(kind, name, address, text, link, cause, user=user, unit_id=user.unit_id))
-        reach.reached.append(entry)
-    names = queries.contact_channels() if contacts else []
-    for contact in contacts:
-        entry = Reached(name=f"{contact.unit.short_name} {contact.name}", unit_id=contact.unit_id)
-        for name in names:
-            address = channel(name).address_of_contact(contact)
-            if address:
-                entry.channels.append(name)
-                rows.append(
-                    _queued(kind, name, address, text, link, cause, contact=contact, unit_id=contact.unit_id)
+            rows.append(
+                Delivery(
+                    kind=kind, channel=Channel.INAPP, user=user, unit_id=user.unit_id, address=user.username,
+                    cause=cause[:100], text=text[:500], link=link[:200], status=Delivery.Status.DELIVERED,
+                    attempts=1, sent_at=now, finished_at=now,
                 )
-        (reach.reached if entry.channels else reach.unreachable).append(entry)
-    reach.deliveries = Delivery.objects.bulk_create(rows)
-    waiting = [row.pk for row in reach.deliveries if row.status == Delivery.Status.QUEUED]
+            )  # fmt: skip
+            for name in chosen[kind].get(user.pk, []):
+                address = channel(name).address_of_user(user)
+                if address:
+                    entry.channels.append(name)
+                    rows.append(
+                        _queued(kind, name, address, text, link, cause, user=user, unit_id=user.unit_id)
+                    )
+            reach.reached.append(entry)
+        for contact in message.contacts:
+            entry = Reached(name=f"{contact.unit.short_name} {contact.name}", unit_id=contact.unit_id)
+            for name in names:
+                address = channel(name).address_of_contact(contact)
+                if address:
+                    entry.channels.append(name)
+                    rows.append(
+                        _queued(
+                            kind, name, address, text, link, cause, contact=contact, unit_id=contact.unit_id
+                        )
+                    )
+            (reach.reached if entry.channels else reach.unreachable).append(entry)
+        reaches.append(reach)
+    created = Delivery.objects.bulk_create(rows)
+    # Hand each message its own rows (bulk_create keeps the order it was given).
+    position = 0
+    for reach in reaches:
+        count = sum(len(entry.channels) for entry in reach.reached)
+        reach.deliveries = created[position : position + count]
+        position += count
+    waiting = [row.pk for row in created if row.status == Delivery.Status.QUEUED]
     if waiting:
         transaction.on_commit(lambda: _enqueue(waiting))
-    return reach
+    return reaches
 
 
 def _queued(kind, name, address, text, link, cause, **who) -> Delivery:
