@@ -346,6 +346,7 @@ BULLETIN_DAILY_JOBS = {
     # The audit log: rows older than the retention period go, then the hash chain is proved.
     "prune_audit": os.environ.get("BULLETIN_JOB_TIME_PRUNE_AUDIT", "04:10"),
     "verify_audit": os.environ.get("BULLETIN_JOB_TIME_VERIFY_AUDIT", "04:20"),
+    "prune_deliveries": os.environ.get("BULLETIN_JOB_TIME_PRUNE_DELIVERIES", "04:30"),
 }
 # How long the audit log is kept, in days: 网络安全法 asks six months at least, so less than
 # 180 is refused at startup (audit.retention).
@@ -383,6 +384,8 @@ BULLETIN_CHANNEL_DEFAULTS = {"*": ["email"], "security": ["email"], "digest": ["
 BULLETIN_CONTACT_CHANNELS = ["sms", "zzd", "email"]
 BULLETIN_DELIVERY_ATTEMPTS = env_int("BULLETIN_DELIVERY_ATTEMPTS", 5)
 BULLETIN_DELIVERY_BACKOFF_SECONDS = env_int("BULLETIN_DELIVERY_BACKOFF_SECONDS", 30)
+# Settled delivery records are kept this many days (a year of 考核 and some), then pruned daily.
+BULLETIN_DELIVERY_RETENTION_DAYS = env_int("BULLETIN_DELIVERY_RETENTION_DAYS", 400)
 
 # Reminders (manage.py send_reminders, run daily): how many days ahead a due date is "near",
 # how long after a deadline units are still reminded, and after how many days a piece waiting

@@ -219,3 +219,11 @@ def retry_due_deliveries(now: datetime.datetime | None = None) -> int:
     for delivery_id in due:
         attempt_delivery(delivery_id=delivery_id)
     return len(due)
+
+
+def prune_deliveries(*, before: datetime.datetime) -> int:
+    """Remove settled deliveries (delivered or failed) created before `before`; ones still
+    waiting or retrying stay whatever their age. Returns how many were removed."""
+    settled = [Delivery.Status.DELIVERED, Delivery.Status.FAILED, Delivery.Status.SENT]
+    removed, _ = Delivery.objects.filter(created_at__lt=before, status__in=settled).delete()
+    return removed
