@@ -216,3 +216,17 @@ def test_the_gateway_refuses_a_replayed_request(sms_gateway, contact, django_cap
     assert refused.value.code == 400
     assert json.loads(refused.value.read())["Code"] == "SignatureNonceUsed"
     assert len(sms_gateway.received) == 1
+
+
+def test_a_gateway_that_is_not_there_is_retried_and_the_secret_stays_out_of_the_log(
+    sms_gateway, settings, contact, caplog, django_capture_on_commit_callbacks
+):
+    sms_gateway.stop()
+    delivery = reach_contact(django_capture_on_commit_callbacks, contact)
+
+    assert delivery.status == Delivery.Status.RETRYING
+    assert delivery.answer == "连不上短信服务方：ConnectionRefusedError"
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "sms SendSms: ConnectionRefusedError" in logged
+    for secret in (settings.BULLETIN_SMS_ACCESS_KEY_SECRET, settings.BULLETIN_SMS_ACCESS_KEY_ID, PHONE):
+        assert secret not in logged

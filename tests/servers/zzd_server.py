@@ -70,6 +70,7 @@ class ZzdPlatform:
         self._failures: list[str] = []
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
+        self._stopped = False
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
@@ -89,6 +90,10 @@ class ZzdPlatform:
             self._failures.extend([kind] * times)
 
     def stop(self) -> None:
+        """Stop serving and free the port (a second call does nothing)."""
+        if self._stopped:
+            return
+        self._stopped = True
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
