@@ -112,7 +112,9 @@ def attempt_delivery(*, delivery_id: int) -> Delivery | None:
     Returns the delivery, or None when it is gone or already settled."""
     with transaction.atomic():
         delivery = (
-            Delivery.objects.select_for_update(skip_locked=True)
+            # Only the delivery's row is locked: PostgreSQL refuses FOR UPDATE on the nullable
+            # side of the outer joins select_related makes for the user and the contact.
+            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk=delivery_id, status__in=[Delivery.Status.QUEUED, Delivery.Status.RETRYING])
             .select_related("user", "contact__unit")
             .first()

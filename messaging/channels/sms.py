@@ -41,7 +41,6 @@ import base64
 import datetime
 import hashlib
 import hmac
-import http.client
 import json
 import logging
 import re
@@ -53,6 +52,7 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 
 from messaging.channels.base import ChannelBase, Message, Outcome
+from messaging.channels.provider_http import exchange
 
 log = logging.getLogger(__name__)
 
@@ -296,27 +296,3 @@ def _limit_wait(code: str, provider_message: str) -> float | None:
 def _retry_after(headers: dict[str, str]) -> float | None:
     value = headers.get("retry-after", "")
     return float(value) if value.isdigit() else None
-
-
-def exchange(
-    url: str, *, method: str, body: bytes | None, headers: dict[str, str]
-) -> tuple[int, dict, bytes]:
-    """One HTTP exchange with bounded waits: BULLETIN_PROVIDER_CONNECT_TIMEOUT seconds to
-    connect, BULLETIN_PROVIDER_READ_TIMEOUT seconds for each read. Returns (status, headers
-    with lower-case names, body). Raises TimeoutError (socket.timeout) or another OSError."""
-    parts = urllib.parse.urlsplit(url)
-    kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-    connection = kind(parts.hostname, parts.port, timeout=settings.BULLETIN_PROVIDER_CONNECT_TIMEOUT)
-    try:
-        connection.connect()
-        connection.sock.settimeout(settings.BULLETIN_PROVIDER_READ_TIMEOUT)
-        path = parts.path or "/"
-        if parts.query:
-            path += f"?{parts.query}"
-        connection.request(method, path, body=body, headers=headers)
-        response = connection.getresponse()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
-    except http.client.HTTPException as error:
-        raise OSError(f"{type(error).__name__}") from error
-    finally:
-        connection.close()
