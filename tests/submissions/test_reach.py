@@ -2,11 +2,12 @@
 and says per unit 已发送（channels） / 今日已提醒 / 无法送达；the pages show the deliveries."""
 
 import datetime
+import threading
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -428,3 +429,37 @@ def test_a_contact_rejects_a_role_it_does_not_have(make_user, editor):
     reviewer = make_user(Role.REVIEWER, "西湖区")
     with pytest.raises(PermissionDenied):
         unit_contacts.create_unit_contact(actor=reviewer, unit=unit("西湖区"), name="x", email="a@b.cn")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_runs_at_the_same_moment_tell_a_contact_once(make_user, settings):
+    settings.BULLETIN_CONTACT_CHANNELS = ["email"]
+    editor = make_user(Role.EDITOR)
+    contact = unit_contacts.create_unit_contact(
+        actor=editor, unit=unit("滨江区"), name="赵六", email="bj@example.gov.cn"
+    )
+    barrier = threading.Barrier(2)
+    states, errors = [], []
+
+    def remind():
+        try:
+            barrier.wait(timeout=10)
+            result = send_reminder(
+                cause="race:1", recipients=[], contacts=[UnitContact.objects.select_related("unit").get(pk=contact.pk)],
+                unit=contact.unit, text="请报送", link="", today=timezone.localdate(),
+            )  # fmt: skip
+            states.append(result.label)
+        except Exception as error:  # collected and asserted below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=remind) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert sorted(states) == ["今日已提醒", "已发送（邮件）"], connection.vendor
+    assert Reminder.objects.filter(cause="race:1", contact=contact).count() == 1
+    assert [m.to for m in mail.outbox] == [["bj@example.gov.cn"]]
