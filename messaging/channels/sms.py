@@ -211,6 +211,16 @@ def percent_encode(value: str) -> str:
     return urllib.parse.quote(value, safe="~")
 
 
+def rpc_signature(method: str, params: dict[str, str], secret: str) -> str:
+    """Aliyun's RPC signature (SignatureVersion 1.0, HMAC-SHA1) of `params` sent by `method`.
+    The reference's example (DescribeRegions, secret "testsecret", GET) gives
+    "OLeaidS1JvxuMvnyHOwuJ+uX5qY="."""
+    canonical = "&".join(f"{percent_encode(k)}={percent_encode(v)}" for k, v in sorted(params.items()))
+    to_sign = f"{method}&{percent_encode('/')}&{percent_encode(canonical)}"
+    digest = hmac.new(f"{secret}&".encode(), to_sign.encode(), hashlib.sha1).digest()
+    return base64.b64encode(digest).decode()
+
+
 def signed_body(params: dict[str, str], *, key_id: str, secret: str, region: str) -> str:
     """The form body of one call: `params` plus the common parameters, signed."""
     full = {
@@ -224,10 +234,7 @@ def signed_body(params: dict[str, str], *, key_id: str, secret: str, region: str
         "Timestamp": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         **params,
     }
-    canonical = "&".join(f"{percent_encode(k)}={percent_encode(v)}" for k, v in sorted(full.items()))
-    to_sign = f"POST&{percent_encode('/')}&{percent_encode(canonical)}"
-    digest = hmac.new(f"{secret}&".encode(), to_sign.encode(), hashlib.sha1).digest()
-    full["Signature"] = base64.b64encode(digest).decode()
+    full["Signature"] = rpc_signature("POST", full, secret)
     return "&".join(f"{percent_encode(k)}={percent_encode(v)}" for k, v in full.items())
 
 

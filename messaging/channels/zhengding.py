@@ -22,7 +22,7 @@ were read:
   bizMsgId (ours: "bulletin-delivery-<id>", the same on every attempt so the platform can
   tell a repeat) and msg, a JSON message: {"msgtype": "text", "text": {"content"}} without
   a link, else an OA message {"msgtype": "oa", "oa": {"message_url", "pc_message_url",
-  "head": {"text"}, "body": {"title", "content"}}}. The answer's content carries msgId,
+  "head": {"bgcolor", "text"}, "body": {"title", "content"}}}. The answer's content carries msgId,
   kept as provider_id.
 - Answers (client.http.api.OapiResponse, OapiSpResultContent): top level "success", with
   "Code"/"Message"/"bizErrorCode" when the gateway refuses (a bad signature, an unknown
@@ -156,7 +156,9 @@ def notice_body(message: Message) -> dict:
         "oa": {
             "message_url": message.link,
             "pc_message_url": message.link,
-            "head": {"text": "杭州人大信息"},
+            # DingTalk's OA message: head.bgcolor is 8 hex digits (alpha, then RGB), head.text
+            # at most 10 characters.
+            "head": {"bgcolor": "FFC8102E", "text": "杭州人大信息"},
             "body": {"title": message.subject.removeprefix("【杭州人大信息】"), "content": message.text},
         },
     }

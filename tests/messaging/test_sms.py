@@ -1,12 +1,18 @@
 """短信 through the SMS channel against the local Aliyun-style gateway (tests/servers/sms_server.py)."""
 
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+
 import pytest
 
 from accounts.models import Unit
 from messaging.actions import deliveries
 from messaging.channels import channel
-from messaging.channels.sms import mobile_number, sms_text
+from messaging.channels.sms import mobile_number, percent_encode, rpc_signature, sms_text
 from messaging.models import ContactDetails, Delivery, MessageKind, UnitContact
+from tests.servers import sms_server
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +183,50 @@ def test_the_channel_is_configured_only_when_every_variable_is_set(sms_gateway, 
     assert channel("sms").configured()
     settings.BULLETIN_SMS_SIGN_NAME = ""
     assert not channel("sms").configured()
+
+
+# The worked example of Aliyun's RPC signature reference (签名机制): DescribeRegions signed by
+# GET with AccessKey Secret "testsecret".
+DOCUMENTED = {
+    "AccessKeyId": "testid",
+    "Action": "DescribeRegions",
+    "Format": "XML",
+    "SignatureMethod": "HMAC-SHA1",
+    "SignatureNonce": "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf",
+    "SignatureVersion": "1.0",
+    "Timestamp": "2016-02-23T12:46:24Z",
+    "Version": "2014-05-26",
+}
+
+
+def test_the_client_and_the_gateway_both_sign_the_documented_example():
+    assert rpc_signature("GET", DOCUMENTED, "testsecret") == "OLeaidS1JvxuMvnyHOwuJ+uX5qY="
+    assert sms_server.expected_signature("GET", DOCUMENTED, "testsecret") == "OLeaidS1JvxuMvnyHOwuJ+uX5qY="
+    assert percent_encode("a b*c~d/测") == "a%20b%2Ac~d%2F%E6%B5%8B"
+
+
+def test_the_gateway_refuses_a_replayed_request(sms_gateway, contact, django_capture_on_commit_callbacks):
+    reach_contact(django_capture_on_commit_callbacks, contact)
+    [taken] = sms_gateway.requests
+    request = urllib.request.Request(
+        sms_gateway.url, data=urllib.parse.urlencode(taken).encode(), method="POST"
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=5)
+    assert refused.value.code == 400
+    assert json.loads(refused.value.read())["Code"] == "SignatureNonceUsed"
+    assert len(sms_gateway.received) == 1
+
+
+def test_a_gateway_that_is_not_there_is_retried_and_the_secret_stays_out_of_the_log(
+    sms_gateway, settings, contact, caplog, django_capture_on_commit_callbacks
+):
+    sms_gateway.stop()
+    delivery = reach_contact(django_capture_on_commit_callbacks, contact)
+
+    assert delivery.status == Delivery.Status.RETRYING
+    assert delivery.answer == "连不上短信服务方：ConnectionRefusedError"
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "sms SendSms: ConnectionRefusedError" in logged
+    for secret in (settings.BULLETIN_SMS_ACCESS_KEY_SECRET, settings.BULLETIN_SMS_ACCESS_KEY_ID, PHONE):
+        assert secret not in logged

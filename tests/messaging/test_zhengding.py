@@ -189,3 +189,16 @@ def test_the_channel_is_configured_only_when_every_variable_is_set(zzd_platform,
     assert zzd.address_of_user(reader) == "10001"
     settings.BULLETIN_ZZD_TENANT_ID = ""
     assert not zzd.configured()
+
+
+def test_a_platform_that_is_not_there_is_retried_and_the_secret_stays_out_of_the_log(
+    zzd_platform, settings, reader, caplog, django_capture_on_commit_callbacks
+):
+    zzd_platform.stop()
+    delivery = notify(django_capture_on_commit_callbacks, reader)
+
+    assert delivery.status == Delivery.Status.RETRYING
+    assert delivery.answer == "连不上浙政钉开放平台：ConnectionRefusedError"
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "zzd GET /gettoken.json: ConnectionRefusedError" in logged
+    assert settings.BULLETIN_ZZD_APP_SECRET not in logged

@@ -98,6 +98,7 @@ class SmsGateway:
         self._nonces: set[str] = set()
         self._records: dict[str, dict] = {}
         self._lock = threading.Lock()
+        self._stopped = False
         self._ids = itertools.count(1)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._server.daemon_threads = True
@@ -121,6 +122,10 @@ class SmsGateway:
             record["ReceiveDate"] = _beijing().strftime("%Y-%m-%d %H:%M:%S")
 
     def stop(self) -> None:
+        """Stop serving and free the port (a second call does nothing)."""
+        if self._stopped:
+            return
+        self._stopped = True
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)

@@ -31,6 +31,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import re
 import secrets
 import threading
 import time
@@ -69,6 +70,7 @@ class ZzdPlatform:
         self._failures: list[str] = []
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
+        self._stopped = False
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
@@ -88,6 +90,10 @@ class ZzdPlatform:
             self._failures.extend([kind] * times)
 
     def stop(self) -> None:
+        """Stop serving and free the port (a second call does nothing)."""
+        if self._stopped:
+            return
+        self._stopped = True
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
@@ -184,12 +190,15 @@ class ZzdPlatform:
         body = msg[msg["msgtype"]]
         if msg["msgtype"] == "text" and not body.get("content"):
             return _refused("InvalidMsg", "text.content 不能为空")
-        if msg["msgtype"] == "oa" and not (
-            body.get("message_url", "").startswith(("http://", "https://"))
-            and body.get("body")
-            and body.get("head")
-        ):
-            return _refused("InvalidMsg", "oa 消息缺少 message_url、head 或 body")
+        if msg["msgtype"] == "oa":
+            head = body.get("head") or {}
+            if not (body.get("message_url", "").startswith(("http://", "https://")) and body.get("body")):
+                return _refused("InvalidMsg", "oa 消息缺少 message_url 或 body")
+            if not (
+                re.fullmatch(r"[0-9A-Fa-f]{8}", head.get("bgcolor", ""))
+                and 0 < len(head.get("text", "")) <= 10
+            ):
+                return _refused("InvalidMsg", "oa.head 需要 8 位十六进制的 bgcolor 和不超过 10 个字的 text")
         msg_id = secrets.token_hex(16)
         with self._lock:
             self.received.append(
