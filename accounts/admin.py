@@ -8,8 +8,10 @@ from accounts.models import KnownAddress, RefusedLogins, Role, Source, Unit, Use
 from audit.context import current_request
 from text.forms import NormalizedModelForm, refuses_markup
 
-# What an account from a directory or identity service takes from there at each sign-in.
-FOLLOW_SOURCE = ("full_name", "email", "role", "unit")
+# What an account from a directory or identity service takes from there at each sign-in
+# (and its user name, which is what links it to its entry there); it has no password here
+# to change either.
+FOLLOW_SOURCE = ("username", "full_name", "email", "role", "unit", "must_change_password")
 
 # The fields that make up someone's standing: nobody changes their own (三员 separation).
 STANDING_FIELDS = ("role", "unit", "is_active")
@@ -142,6 +144,16 @@ class UserAdmin(DjangoUserAdmin):
     ]
     readonly_fields = ["last_login", "date_joined", "source"]
     form = AccountChangeForm
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or obj.source == Source.LOCAL:
+            return fieldsets
+        # No password row: it has none here, and none may be set (accounts.backends).
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "password"]})
+            for name, options in fieldsets
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -172,11 +172,12 @@ def library_settings() -> ldap_config.LDAPSettings:
     # A directory that does not answer must not hold a login (and a gunicorn worker) for
     # long; AD answers a search with referrals the library cannot follow without rebinding.
     options = {ldap.OPT_NETWORK_TIMEOUT: timeout, ldap.OPT_TIMEOUT: timeout, ldap.OPT_REFERRALS: 0}
+    # StartTLS and ldaps:// verify the directory's certificate whatever ldap.conf says.
+    options[ldap.OPT_X_TLS_REQUIRE_CERT] = ldap.OPT_X_TLS_DEMAND
     if settings.BULLETIN_LDAP_CA_FILE:
-        options[ldap.OPT_X_TLS_REQUIRE_CERT] = ldap.OPT_X_TLS_DEMAND
         options[ldap.OPT_X_TLS_CACERTFILE] = settings.BULLETIN_LDAP_CA_FILE
-        # Last: a new TLS context takes the options set before it.
-        options[ldap.OPT_X_TLS_NEWCTX] = 0
+    # Last: a new TLS context takes the options set before it.
+    options[ldap.OPT_X_TLS_NEWCTX] = 0
     values = {
         "SERVER_URI": settings.BULLETIN_LDAP_URI,
         "BIND_DN": settings.BULLETIN_LDAP_BIND_DN,

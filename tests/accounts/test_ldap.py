@@ -383,3 +383,29 @@ def test_without_slapd_the_fixture_fails_and_says_how_to_install_it(monkeypatch)
 
     with pytest.raises(pytest.fail.Exception, match="make setup-test"):
         Slapd()
+
+
+def test_several_addresses_are_tried_in_turn(directory_login, settings):
+    settings.BULLETIN_LDAP_URI = f"ldap://127.0.0.1:{free_port()} {directory_login.uri}"
+
+    client, _ = login("yangqing", PASSWORDS["yangqing"])
+
+    assert signed_in_as(client).role == Role.EDITOR
+
+
+def test_the_admin_cannot_set_a_directory_accounts_password(directory_login, admin_account, client_for):
+    login("yangqing", PASSWORDS["yangqing"])
+    account = User.objects.get(username="yangqing")
+    admin = client_for(admin_account)
+
+    response = admin.post(
+        reverse("admin:auth_user_password_change", args=[account.pk]),
+        {"password1": "Local-Pass-2026!", "password2": "Local-Pass-2026!", "usable_password": "true"},
+    )
+
+    assert response.status_code == 200
+    assert "密码由其来源管理" in response.content.decode()
+    account.refresh_from_db()
+    assert not account.has_usable_password()
+    page = admin.get(reverse("admin:accounts_user_change", args=[account.pk])).content.decode()
+    assert 'name="role"' not in page and 'name="full_name"' not in page and 'name="is_active"' in page
