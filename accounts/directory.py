@@ -36,6 +36,7 @@ from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.core.exceptions import ValidationError as ModelValidationError
+from django.db import IntegrityError
 from django.http import HttpRequest
 from django_auth_ldap import config as ldap_config
 from django_auth_ldap.backend import LDAPBackend, ldap_error
@@ -58,8 +59,8 @@ MESSAGES = {
     "将您加入相应的组（如“编辑”“报送员”）后再试。",
     NO_UNIT: "您的目录账号属于报送员或审核人组，但目录中没有标明所属的报送单位（或单位名称与本系统不符），"
     "暂不能登录。请联系本单位信息管理员。",
-    LOCAL_ACCOUNT: "本系统已有一个同名的本地账号，为防止他人冒用，目录账号不能直接使用它。"
-    "请用该本地账号的密码登录，或联系研究室管理员处理。",
+    LOCAL_ACCOUNT: "本系统已有一个同名的本地账号（或其他方式登录的账号），为防止他人冒用，目录账号不能直接使用它。"
+    "请用原来的方式登录，或联系研究室管理员处理。",
     INACTIVE: "该账号已被管理员停用，请联系研究室管理员。",
     INVALID: "目录中您的信息（如电子邮箱）不符合本系统的要求，暂不能登录。请联系本单位信息管理员。",
     UNAVAILABLE: "目录服务（LDAP/AD）暂时无法连接，目录账号现在不能登录，请稍后再试或联系管理员。"
@@ -70,7 +71,7 @@ MESSAGES = {
 AUDIT_NOTES = {
     NO_GROUP: "目录登录被拒：目录密码正确，但不在任何已配置的目录组中",
     NO_UNIT: "目录登录被拒：报送员或审核人组的成员，但目录中没有可识别的报送单位",
-    LOCAL_ACCOUNT: "目录登录被拒：目录密码正确，但本系统有同名的本地账号（未接管，须管理员处理）",
+    LOCAL_ACCOUNT: "目录登录被拒：目录密码正确，但本系统有同名的本地账号或其他来源的账号（未接管，须管理员处理）",
     INACTIVE: "目录登录被拒：目录密码正确，但账号已被管理员停用",
     INVALID: "目录登录被拒：目录中的姓名、邮箱等信息不符合本系统的要求，账号未写入",
     UNAVAILABLE: "目录服务无法连接（本地账号的密码也不对，或没有这个本地账号）",
@@ -279,14 +280,20 @@ class DirectoryBackend(LDAPBackend):
         describes it, saved (so the library saves nothing itself: built is False)."""
         try:
             role, unit = standing(ldap_user.group_dns, ldap_user.attrs)
-            user = sync_external_account(
-                source=Source.LDAP,
-                username=username,
-                full_name=_attribute(ldap_user.attrs, settings.BULLETIN_LDAP_NAME_ATTRIBUTE)[:32],
-                email=_attribute(ldap_user.attrs, settings.BULLETIN_LDAP_EMAIL_ATTRIBUTE)[:254],
-                role=role,
-                unit=unit,
-            )
+            described = {
+                # Directory names are compared without case (AD's always): one spelling here.
+                "username": username.lower(),
+                "full_name": _attribute(ldap_user.attrs, settings.BULLETIN_LDAP_NAME_ATTRIBUTE)[:32],
+                "email": _attribute(ldap_user.attrs, settings.BULLETIN_LDAP_EMAIL_ATTRIBUTE)[:254],
+                "role": role,
+                "unit": unit,
+            }
+            try:
+                user = sync_external_account(source=Source.LDAP, **described)
+            except IntegrityError:
+                # The same person's first sign-in twice at once: the other one created the
+                # account a moment ago; this one now finds it and brings it up to date.
+                user = sync_external_account(source=Source.LDAP, **described)
         except Refused as error:
             raise _refuse(self._request, error.reason) from None
         except SourceConflict:

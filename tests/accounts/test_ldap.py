@@ -409,3 +409,13 @@ def test_the_admin_cannot_set_a_directory_accounts_password(directory_login, adm
     assert not account.has_usable_password()
     page = admin.get(reverse("admin:accounts_user_change", args=[account.pk])).content.decode()
     assert 'name="role"' not in page and 'name="full_name"' not in page and 'name="is_active"' in page
+
+
+def test_the_user_name_is_kept_in_one_spelling(directory_login):
+    client, _ = login("YangQing", PASSWORDS["yangqing"])
+    assert signed_in_as(client).username == "yangqing"
+
+    client, _ = login("yangqing", PASSWORDS["yangqing"])
+
+    assert signed_in_as(client).username == "yangqing"
+    assert User.objects.filter(username__iexact="yangqing").count() == 1
