@@ -419,3 +419,15 @@ def test_the_user_name_is_kept_in_one_spelling(directory_login):
 
     assert signed_in_as(client).username == "yangqing"
     assert User.objects.filter(username__iexact="yangqing").count() == 1
+
+
+def test_a_directory_password_is_not_held_to_the_local_password_rules(directory_login):
+    # The directory has its own rules; a password this product would refuse is not a
+    # reason to send the person to a password page they cannot use.
+    directory_login.set_attribute("yangqing", "userPassword", "abc123")
+
+    client, response = login("yangqing", "abc123")
+
+    assert signed_in_as(client) is not None
+    assert reverse("password_change") not in response["Location"]
+    assert client.get(reverse("home"), follow=True).redirect_chain[-1][0] != reverse("password_change")

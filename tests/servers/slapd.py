@@ -268,14 +268,20 @@ class Slapd:
         conn.unbind_s()
 
     def reset(self) -> None:
-        """The groups and e-mail addresses as DIRECTORY_LDIF has them."""
+        """The groups, e-mail addresses and passwords as DIRECTORY_LDIF has them."""
         conn = self.connection()
         for cn in MEMBERS:
             conn.modify_s(
                 f"cn={cn},{GROUPS}", [(ldap.MOD_REPLACE, "member", [dn.encode() for dn in _members(cn)])]
             )
         for uid, mail in MAIL.items():
-            conn.modify_s(f"uid={uid},{PEOPLE}", [(ldap.MOD_REPLACE, "mail", [mail.encode()])])
+            conn.modify_s(
+                f"uid={uid},{PEOPLE}",
+                [
+                    (ldap.MOD_REPLACE, "mail", [mail.encode()]),
+                    (ldap.MOD_REPLACE, "userPassword", [PASSWORDS[uid].encode()]),
+                ],
+            )
         conn.unbind_s()
 
     def pause(self) -> None:
