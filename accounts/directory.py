@@ -31,6 +31,8 @@ reported by django-auth-ldap's `ldap_error` signal (connected in AccountsConfig.
 the login then fails with a message saying so, and local accounts still sign in.
 """
 
+from datetime import timedelta
+
 import ldap
 from django.conf import settings
 from django.core import checks
@@ -38,12 +40,15 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.core.exceptions import ValidationError as ModelValidationError
 from django.db import IntegrityError
 from django.http import HttpRequest
+from django.utils import timezone
 from django_auth_ldap import config as ldap_config
 from django_auth_ldap.backend import LDAPBackend, ldap_error
 from ldap.dn import dn2str, str2dn
 
 from accounts.actions import AccountInactive, SourceConflict, sync_external_account
 from accounts.models import UNIT_ROLES, Role, Source, Unit, User
+from accounts.signals import directory_account_conflict
+from audit.models import AuditEntry
 
 # Why a sign-in was refused, left on the request as `directory_refusal`.
 NO_GROUP = "no_group"
@@ -243,6 +248,31 @@ def standing(group_dns: set[str], attrs: dict | None) -> tuple[str, Unit | None]
     return role, unit
 
 
+def tell_admins_of_conflict(user: User) -> bool:
+    """A directory sign-in was refused because `user` (not a directory account) has the
+    name: tell the 管理员 (accounts.signals.directory_account_conflict), unless this account's
+    conflict was already refused within BULLETIN_LOGIN_ALERT_HOURS (its audit rows say so).
+    Returns whether they were told."""
+    since = timezone.now() - timedelta(hours=settings.BULLETIN_LOGIN_ALERT_HOURS)
+    if AuditEntry.objects.filter(
+        kind=AuditEntry.Kind.LOGIN_FAILED,
+        actor_name__iexact=user.username,
+        message=AUDIT_NOTES[LOCAL_ACCOUNT],
+        at__gte=since,
+    ).exists():
+        return False
+    directory_account_conflict.send(
+        sender=User,
+        user=user,
+        message=(
+            f"目录账号“{user.username}”登录被拒：本系统已有同名的{user.get_source_display()}"
+            f"（{user.display_name}），未让目录账号接管。如确是同一人改用目录登录，请将原账号改名或停用；"
+            "否则请告知本人用原来的方式登录。"
+        ),
+    )
+    return True
+
+
 def refusal(request: HttpRequest | None) -> str | None:
     """Why the directory refused this login attempt (one of the reasons above), or None."""
     return getattr(request, "directory_refusal", None)
@@ -296,7 +326,8 @@ class DirectoryBackend(LDAPBackend):
                 user = sync_external_account(source=Source.LDAP, **described)
         except Refused as error:
             raise _refuse(self._request, error.reason) from None
-        except SourceConflict:
+        except SourceConflict as conflict:
+            tell_admins_of_conflict(conflict.user)
             raise _refuse(self._request, LOCAL_ACCOUNT) from None
         except AccountInactive:
             raise _refuse(self._request, INACTIVE) from None

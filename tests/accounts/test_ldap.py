@@ -15,6 +15,7 @@ from accounts.actions import reset_password
 from accounts.directory import MESSAGES
 from accounts.models import Role, Source, User
 from audit.models import AuditEntry
+from submissions.models import Notification
 from tests.conftest import PASSWORD
 from tests.servers.slapd import GROUPS, PASSWORDS, ROLE_GROUPS, UNIT_GROUPS, Slapd, free_port, slapd_server
 
@@ -209,7 +210,7 @@ def test_a_directory_account_has_no_password_page(directory_login):
     assert "修改密码" not in home.content.decode()
 
 
-def test_a_local_account_of_the_same_name_is_not_taken_over(directory_login, editor):
+def test_a_local_account_of_the_same_name_is_not_taken_over(directory_login, editor, admin_account):
     # `editor` is the local account "bianji"; the directory has a person "bianji" too.
     client, response = login("bianji", PASSWORDS["bianji"])
 
@@ -223,6 +224,12 @@ def test_a_local_account_of_the_same_name_is_not_taken_over(directory_login, edi
     )
     row = AuditEntry.objects.get(kind=AuditEntry.Kind.LOGIN_FAILED, actor_name="bianji")
     assert row.message == directory.AUDIT_NOTES[directory.LOCAL_ACCOUNT]
+    # The 管理员, who cannot read the audit log, is told once (not at every retry).
+    notice = Notification.objects.get(recipient=admin_account)
+    assert "目录账号“bianji”登录被拒" in notice.text and "本地账号（杨青青）" in notice.text
+    assert notice.link == reverse("admin:accounts_user_change", args=[editor.pk])
+    login("bianji", PASSWORDS["bianji"])
+    assert Notification.objects.filter(recipient=admin_account).count() == 1
     # The local account still signs in with its own password.
     client, _ = login("bianji", PASSWORD)
     assert signed_in_as(client).pk == editor.pk
