@@ -241,6 +241,9 @@ def world(editor, contributor, reader, admin_account, make_user, settings, tmp_p
         "show": "all",
         "job": str(job.pk),
         "keep": "0",
+        # The second factor's pages: a recovery-code shape with "0", which base32 never
+        # holds, so no walk signs in by luck.
+        "code": "0000-0000-0000-0000",
     }
     ids = {
         "piece": [draft.pk, submitted.pk, published_piece.pk],
