@@ -5,6 +5,7 @@ password). The rules and every write are in accounts.second_factor."""
 
 import segno
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -136,7 +137,7 @@ def enrol(request):
         "form": form,
         "qr_svg": _qr_svg(device),
         "secret": second_factor.secret_text(device),
-        "issuer": device._read_str_from_settings("OTP_TOTP_ISSUER") or "",
+        "issuer": settings.OTP_TOTP_ISSUER,
         "required": second_factor.role_requires_second_factor(request.user),
     }
     return render(request, "accounts/second_factor/enrol.html", context)

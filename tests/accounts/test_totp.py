@@ -22,6 +22,7 @@ from accounts.actions import change_role
 from accounts.models import Role
 from accounts.second_factor import CodeRefused
 from audit.models import AuditEntry
+from demo.management.commands.load_demo import second_factor_note
 from submissions.actions import pieces
 from tests.config.test_settings import reloaded_settings
 from tests.conftest import PASSWORD
@@ -341,3 +342,11 @@ def test_actions_refuse_what_does_not_apply(admin_account, editor):
     client.post(reverse("login"), {"username": "bianji", "password": PASSWORD})
     assert client.session[SESSION_KEY] == str(editor.pk)
     assert client.get(reverse("home"))["Location"].startswith(reverse("second_factor_enrol"))
+
+
+def test_the_demo_says_who_gives_a_code():
+    assert "演示环境未开启" in second_factor_note([])
+    assert "BULLETIN_2FA_ROLES=admin,auditor make run" in second_factor_note([])
+    assert second_factor_note(["admin", "auditor"]).startswith(
+        "双因素认证：管理员、审计员登录时还须输入手机验证码"
+    )
