@@ -159,43 +159,43 @@ def _replace_recovery_codes(user: User) -> list[str]:
     return [format_recovery_code(token) for token in tokens]
 
 
-@transaction.atomic
-def start_enrolment(*, actor: User) -> TOTPDevice:
-    """The unconfirmed authenticator whose secret the enrolment page shows: the same one
-    until it is confirmed (a reloaded page shows the QR code already scanned). Refused
-    (ValidationError "enrolled") while the person has a confirmed one: re-enrolment goes
-    through disable_second_factor, which asks for the password."""
-    if has_authenticator(actor):
-        raise ValidationError(
-            "您已经绑定了身份验证器；如需更换手机，请先在“双因素认证”页解除绑定。", code="enrolled"
-        )
-    device = TOTPDevice.objects.filter(user=actor, confirmed=False).order_by("pk").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=actor, name=AUTHENTICATOR_NAME, confirmed=False)
+def new_authenticator(*, actor: User, key: str | None = None) -> TOTPDevice:
+    """The authenticator the enrolment page shows, not saved: a fresh secret, or `key`
+    (hex, as kept in the session between showing the QR code and its first code, so a
+    reloaded page shows the code already scanned). Nothing is written until a code
+    confirms it (a GET changes nothing)."""
+    device = TOTPDevice(user=actor, name=AUTHENTICATOR_NAME, confirmed=False)
+    if key is not None:
+        device.key = key
+    device.full_clean(exclude=["user"], validate_unique=False)
     return device
 
 
-def confirm_enrolment(*, actor: User, code: str) -> tuple[TOTPDevice, list[str]]:
-    """The first code from the newly scanned authenticator confirms it. Returns the device
-    and the RECOVERY_CODES recovery codes (shown once; only they are ever shown).
+def confirm_enrolment(*, actor: User, key: str, code: str) -> tuple[TOTPDevice, list[str]]:
+    """The first code from the newly scanned authenticator (secret `key`, hex) confirms
+    it. Returns the device and the RECOVERY_CODES recovery codes (shown once; only they
+    are ever shown).
 
-    CodeRefused: the code is wrong (the device's throttling counts it; audited — both
-    committed) or comes too soon after wrong ones. ValidationError "enrolled"/"not_started"
-    when there is nothing to confirm."""
+    CodeRefused: the code is wrong (counted by the device's throttling and in the audit
+    log — both committed) or comes too soon after wrong ones. ValidationError "enrolled"
+    when the person already has an authenticator (re-enrolment goes through
+    disable_second_factor, which asks for the password)."""
     with transaction.atomic():
         if has_authenticator(actor):
-            raise ValidationError("您已经绑定了身份验证器。", code="enrolled")
-        device = (
-            TOTPDevice.objects.select_for_update().filter(user=actor, confirmed=False).order_by("pk").first()
-        )
+            raise ValidationError(
+                "您已经绑定了身份验证器；如需更换手机，请先在“双因素认证”页解除绑定。", code="enrolled"
+            )
+        device = TOTPDevice.objects.select_for_update().filter(user=actor, confirmed=False, key=key).first()
         if device is None:
-            raise ValidationError("请先打开绑定页面扫描二维码。", code="not_started")
+            # The first code typed for this secret: the row that keeps its wrong tries.
+            TOTPDevice.objects.filter(user=actor, confirmed=False).delete()
+            device = new_authenticator(actor=actor, key=key)
+            device.save()
         if wait := _wait_seconds(device):
             raise _throttled(wait)
         if device.verify_token(_normalize_code(code)):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
-            TOTPDevice.objects.filter(user=actor).exclude(pk=device.pk).delete()
             codes = _replace_recovery_codes(actor)
             record(
                 Kind.SECOND_FACTOR_ENROLLED,

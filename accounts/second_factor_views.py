@@ -20,6 +20,9 @@ from accounts import second_factor
 from accounts.second_factor import CodeRefused
 from text.forms import refuses_markup
 
+# The session key under which the enrolment page keeps the secret it showed.
+PENDING_KEY = "second_factor_pending_key"
+
 
 @refuses_markup()
 class CodeForm(forms.Form):
@@ -78,6 +81,8 @@ def verify(request):
     if request.second_factor_pending != "verify":
         if request.second_factor_pending == "enrol":
             return redirect("second_factor_enrol")
+        if second_factor.role_requires_second_factor(request.user):  # already given
+            return redirect(_next_url(request, request.GET.get("next")))
         return _not_needed(request)
     form = CodeForm(request.POST or None, initial={"next": request.GET.get("next", "")})
     wait = 0
@@ -117,18 +122,25 @@ def enrol(request):
         return redirect(
             "second_factor_manage" if request.second_factor_pending is None else "second_factor_verify"
         )
-    device = second_factor.start_enrolment(actor=request.user)
+    # The secret waits in the session until its first code confirms it.
+    key = request.session.get(PENDING_KEY)
+    try:
+        device = second_factor.new_authenticator(actor=request.user, key=key)
+    except ValidationError:  # not a key we made: start again
+        device = second_factor.new_authenticator(actor=request.user)
+    request.session[PENDING_KEY] = device.key
     form = CodeForm(request.POST or None, initial={"next": request.GET.get("next", "")})
     if request.method == "POST" and form.is_valid():
         try:
             device, codes = second_factor.confirm_enrolment(
-                actor=request.user, code=form.cleaned_data["code"]
+                actor=request.user, key=device.key, code=form.cleaned_data["code"]
             )
         except CodeRefused as refusal:
             form.add_error("code", ValidationError(refusal.message, code="refused"))
         except ValidationError as error:
             form.add_error("code", error)
         else:
+            request.session.pop(PENDING_KEY, None)
             _passed(request, device)
             return _show_codes(
                 request, codes, first=True, next_url=_next_url(request, form.cleaned_data.get("next"))

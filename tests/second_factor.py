@@ -54,10 +54,9 @@ class AuthenticatorApp:
 
 def enrol(user) -> TOTPDevice:
     """Enrol `user` through the real actions, confirming with a real code."""
-    device = second_factor.start_enrolment(actor=user)
-    device, _codes = second_factor.confirm_enrolment(
-        actor=user, code=AuthenticatorApp.for_device(device).code()
-    )
+    shown = second_factor.new_authenticator(actor=user)
+    code = AuthenticatorApp.for_device(shown).code()
+    device, _codes = second_factor.confirm_enrolment(actor=user, key=shown.key, code=code)
     return device
 
 

@@ -2,6 +2,7 @@
 codes (once each, throttled, audited), recovery codes, the admin's reset and 三员, the
 provider's own second factor, and the settings."""
 
+import base64
 import io
 import re
 import time
@@ -17,7 +18,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import second_factor
+from accounts import second_factor, second_factor_views
 from accounts.actions import change_role
 from accounts.models import Role
 from accounts.second_factor import CodeRefused
@@ -127,8 +128,13 @@ def test_enrolment_shows_a_local_qr_code_and_the_secret_and_confirms_with_a_code
     assert "<path" in svg and "<script" not in svg and "<style" not in svg and "href" not in svg
     assert "img-src 'self' data:" in response["Content-Security-Policy"]
     secret = secret_on(page)
-    device = TOTPDevice.objects.get(user=admin_account)
-    assert not device.confirmed and secret == second_factor.secret_text(device)
+    assert not TOTPDevice.objects.exists()  # showing the page writes nothing
+    # The QR code holds the otpauth:// address of exactly the secret shown as text.
+    shown = second_factor.new_authenticator(
+        actor=admin_account, key=base64.b32decode(secret.replace(" ", "")).hex()
+    )
+    assert shown.config_url.startswith("otpauth://totp/") and "issuer=" in shown.config_url
+    assert second_factor_views._qr_svg(shown) == svg
     # The page again: the same secret, so a code already scanned still fits.
     assert secret_on(client.get(reverse("second_factor_enrol")).content.decode()) == secret
     app = AuthenticatorApp(secret)
@@ -325,8 +331,8 @@ def test_an_auditor_is_held_too_and_reaches_the_log_after_the_code(auditor):
 
 
 def test_actions_refuse_what_does_not_apply(admin_account, editor):
-    with pytest.raises(ValidationError, match="请先打开绑定页面"):
-        second_factor.confirm_enrolment(actor=admin_account, code="123456")
+    with pytest.raises(ValidationError, match="not valid hex-encoded data"):
+        second_factor.new_authenticator(actor=admin_account, key="not hex")
     with pytest.raises(ValidationError, match="请先绑定身份验证器"):
         second_factor.renew_recovery_codes(actor=admin_account)
     with pytest.raises(CodeRefused, match="您还没有绑定身份验证器"):
@@ -335,7 +341,8 @@ def test_actions_refuse_what_does_not_apply(admin_account, editor):
         second_factor.verify_code(actor=admin_account, code=" - ")
     enrol(admin_account)
     with pytest.raises(ValidationError, match="已经绑定"):
-        second_factor.start_enrolment(actor=admin_account)
+        key = second_factor.new_authenticator(actor=admin_account).key
+        second_factor.confirm_enrolment(actor=admin_account, key=key, code="123456")
     # A role change into one that needs it holds the next request (no stale exemption).
     change_role(actor=None, user=editor, role=Role.ADMIN)
     client = Client()
@@ -350,3 +357,12 @@ def test_the_demo_says_who_gives_a_code():
     assert second_factor_note(["admin", "auditor"]).startswith(
         "双因素认证：管理员、审计员登录时还须输入手机验证码"
     )
+
+
+def test_the_verify_page_lets_a_verified_session_go_on(admin_account, contributor):
+    client = Client()
+    client.force_login(admin_account)
+    assert client.get(reverse("second_factor_verify"), {"next": "/archive/"})["Location"] == "/archive/"
+    other = Client()
+    other.force_login(contributor)
+    assert other.get(reverse("second_factor_verify"))["Location"] == reverse("home")
