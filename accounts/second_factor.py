@@ -34,7 +34,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role, User
-from accounts.permissions import can_use_admin
+from accounts.permissions import can_reset_second_factor
 from audit.records import Kind, record
 
 RECOVERY_CODES = 10
@@ -284,13 +284,6 @@ def disable_second_factor(*, actor: User, password: str) -> None:
     record(
         Kind.SECOND_FACTOR_DISABLED, actor=actor, obj=actor, before={"devices": removed}, after={"devices": 0}
     )
-
-
-def can_reset_second_factor(actor: User | None, user: User) -> bool:
-    """A 管理员, for anybody but themselves and a 审计员; the server (actor None) for anybody."""
-    if actor is None:
-        return True
-    return can_use_admin(actor) and actor.pk != user.pk and user.role != Role.AUDITOR
 
 
 @transaction.atomic

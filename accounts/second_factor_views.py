@@ -29,7 +29,11 @@ class CodeForm(forms.Form):
     code = forms.CharField(
         label="验证码",
         max_length=32,
-        error_messages={"required": "请输入验证码。", "max_length": "验证码太长，请检查后重新输入。"},
+        error_messages={
+            "required": "请输入验证码。",
+            "max_length": "验证码太长，请检查后重新输入。",
+            "null_characters_not_allowed": "验证码中有无法识别的字符，请重新输入。",
+        },
     )
     next = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
 

@@ -366,3 +366,20 @@ def test_the_verify_page_lets_a_verified_session_go_on(admin_account, contributo
     other = Client()
     other.force_login(contributor)
     assert other.get(reverse("second_factor_verify"))["Location"] == reverse("home")
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["", " ", "abc", "x" * 3000, "a\x00b", "<script>alert(1)</script>", "１２３４５６", "-1", str(2**63)],
+)
+def test_malformed_codes_are_refused_in_chinese_never_a_500(admin_account, bad):
+    enrol(admin_account)
+    client = password_login("guanli")
+    client.raise_request_exception = False
+    for url in (reverse("second_factor_verify"), reverse("second_factor_enrol")):
+        response = client.post(url, {"code": bad, "next": bad})
+        assert response.status_code in (200, 302, 400, 429), (url, response.status_code)
+    page = client.post(reverse("second_factor_verify"), {"code": bad}).content.decode()
+    said = ("请输入验证码", "不正确", "太长", "秒后再试", "无法识别的字符", "不能包含")
+    assert any(message in page for message in said)
+    assert DEVICE_ID_SESSION_KEY not in client.session
