@@ -23,6 +23,7 @@ written to the audit log. Recovery codes are deleted when used.
 import base64
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 from django.conf import settings
@@ -84,8 +85,8 @@ def pending_step(request) -> Step | None:
 class Standing:
     """What the 双因素认证 page shows: the authenticator's dates and the codes left."""
 
-    enrolled_at: object | None
-    last_used_at: object | None
+    enrolled_at: datetime | None
+    last_used_at: datetime | None
     recovery_codes_left: int
     required: bool
 

@@ -19,7 +19,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import second_factor, second_factor_views
-from accounts.actions import change_role
+from accounts.actions import change_role, create_account
 from accounts.models import Role
 from accounts.second_factor import CodeRefused
 from audit.models import AuditEntry
@@ -383,3 +383,22 @@ def test_malformed_codes_are_refused_in_chinese_never_a_500(admin_account, bad):
     said = ("请输入验证码", "不正确", "太长", "秒后再试", "无法识别的字符", "不能包含")
     assert any(message in page for message in said)
     assert DEVICE_ID_SESSION_KEY not in client.session
+
+
+def test_a_new_admin_enrols_first_then_changes_the_password_the_admin_set(admin_account):
+    made = create_account(
+        actor=admin_account, username="xinguanli", password="Qiu-Shui-2026!x", role=Role.ADMIN
+    )
+    assert made.must_change_password
+    client = Client()
+    assert (
+        client.post(reverse("login"), {"username": "xinguanli", "password": "Qiu-Shui-2026!x"}).status_code
+        == 302
+    )
+    landing = client.get(reverse("home"), follow=True)
+    assert landing.redirect_chain[-1][0].startswith(reverse("second_factor_enrol"))
+    page = landing.content.decode()
+    assert landing.status_code == 200 and "绑定身份验证器" in page
+    done = client.post(reverse("second_factor_enrol"), {"code": AuthenticatorApp(secret_on(page)).code()})
+    assert len(recovery_codes_on(done.content.decode())) == 10
+    assert client.get(reverse("admin:index"))["Location"] == reverse("password_change")
