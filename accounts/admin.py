@@ -1,10 +1,14 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm, UserChangeForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.actions import add_account, change_role, reset_password
 from accounts.models import KnownAddress, RefusedLogins, Role, Source, Unit, User
+from accounts.second_factor import reset_second_factor
 from audit.context import current_request
 from text.forms import NormalizedModelForm, refuses_markup
 
@@ -111,6 +115,22 @@ class AccountChangeForm(UserChangeForm):
         return cleaned
 
 
+@admin.action(description="重置所选用户的双因素认证（下次登录须重新绑定）")
+def reset_second_factor_of_selected(modeladmin, request, queryset):
+    """The lost-phone case, through accounts.second_factor.reset_second_factor (audited);
+    refused, with the reason, for one's own account and for a 审计员."""
+    done = []
+    for user in queryset.order_by("username"):
+        try:
+            reset_second_factor(actor=request.user, user=user)
+        except PermissionDenied as refusal:
+            messages.error(request, f"{user.display_name}（{user.username}）：{refusal}")
+        else:
+            done.append(user.display_name)
+    if done:
+        messages.success(request, f"已重置 {'、'.join(done)} 的双因素认证，下次登录时须重新绑定身份验证器。")
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     change_password_form = ResetPasswordForm
@@ -123,8 +143,10 @@ class UserAdmin(DjangoUserAdmin):
         "is_active",
         "must_change_password",
         "source",
+        "has_authenticator",
         "last_login",
     ]
+    actions = [reset_second_factor_of_selected]
     list_filter = ["role", "unit", "is_active", "source"]
     search_fields = ["username", "full_name", "email"]
     fieldsets = [
@@ -162,6 +184,15 @@ class UserAdmin(DjangoUserAdmin):
             # would be undone at the next one. Switching the account off stays here.
             fields += [name for name in FOLLOW_SOURCE if name not in fields]
         return fields
+
+    def get_queryset(self, request):
+        # One query for the list's 双因素 column, however many rows.
+        confirmed = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return super().get_queryset(request).annotate(authenticator=Exists(confirmed))
+
+    @admin.display(description="双因素", boolean=True, ordering="authenticator")
+    def has_authenticator(self, obj):
+        return getattr(obj, "authenticator", None)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -206,3 +237,31 @@ class RefusedLoginsAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class NoDeviceAdmin(admin.ModelAdmin):
+    """Registered in place of django-otp's own admin pages, which show an authenticator's
+    secret key and QR code and let anyone with the admin add a device to any account (a
+    管理员 could then pass as the 审计员's second factor). Nobody sees these pages: a
+    second factor is reset with the action on the user list (audited), never edited."""
+
+    def has_module_permission(self, request):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# accounts' admin module is read before django-otp's (INSTALLED_APPS order), whose
+# registration then finds these taken and stands down.
+admin.site.register(TOTPDevice, NoDeviceAdmin)
+admin.site.register(StaticDevice, NoDeviceAdmin)

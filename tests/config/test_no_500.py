@@ -250,6 +250,9 @@ def world(editor, contributor, reader, admin_account, make_user, settings, tmp_p
         "email": "ws@example.gov.cn",
         "zzd_account_id": "zzd-001",
         "active": "on",
+        # The second factor's pages: a recovery-code shape with "0", which base32 never
+        # holds, so no walk signs in by luck.
+        "code": "0000-0000-0000-0000",
     }
     contact = create_unit_contact(actor=editor, unit=unit, name="王五", mobile="13900000002")
     ids = {
