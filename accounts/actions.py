@@ -171,3 +171,138 @@ def change_own_password(*, actor: User, password: str) -> User:
     actor.save(update_fields=["password", "must_change_password"])
     record(Kind.PASSWORD_CHANGED, actor=actor, obj=actor)
     return actor
+
+
+# Sign-in through an identity service (accounts.sso): the account follows what the service
+# says of the person at every sign-in, and has no password of its own here.
+SSO_SOURCES = {"oidc": "统一身份认证", "zzd": "浙政钉"}
+
+
+def _refuse_auditor(user: User, source: str) -> None:
+    # 三员: the 审计员 comes and goes only on the server (manage.py grant_auditor), and its
+    # account is not handed to whoever runs the identity service.
+    if user.role == Role.AUDITOR:
+        raise PermissionDenied(
+            f"审计员账号不能通过{SSO_SOURCES[source]}登录，请使用本地账号和密码登录（三员分立）。"
+        )
+
+
+def _follow_provider(user: User, *, source: str, full_name: str, email: str) -> dict:
+    """Name, e-mail, source and an unusable password; returns the fields that changed."""
+    before = {"full_name": user.full_name, "email": user.email, "source": user.source}
+    if full_name:
+        user.full_name = full_name[:32]
+    if email:
+        user.email = email[:254]
+    user.source = source
+    if user.has_usable_password():
+        # A local password kept beside the service would outlive the person's leaving it.
+        user.set_unusable_password()
+    after = {"full_name": user.full_name, "email": user.email, "source": user.source}
+    return {name: [before[name], after[name]] for name in after if before[name] != after[name]}
+
+
+@transaction.atomic
+def sign_in_oidc_account(
+    *,
+    subject: str,
+    username: str,
+    full_name: str,
+    email: str,
+    role: str,
+    unit: Unit | None,
+) -> User:
+    """The account of the person the OpenID Connect provider vouched for, created or brought
+    up to date with the provider's claims (accounts.sso maps them): found by the provider's
+    `sub` (oidc_subject), else by user name — an existing local account is then linked and
+    its password retired. `role` is never 审计员 (accounts.sso refuses to map it) and an
+    account that is 审计员 here is refused. PermissionDenied (Chinese message) refuses the
+    person; ValidationError when the claims make no valid account (a unit role without unit).
+    Audited: the account created, its role or unit changed, the link to the provider."""
+    if role == Role.AUDITOR:
+        raise PermissionDenied("统一身份认证不能授予审计员角色（三员分立：只能在服务器上授予）。")
+    user = User.objects.select_for_update().filter(oidc_subject=subject).first()
+    if user is None:
+        user = User.objects.select_for_update().filter(username=username).first()
+        if user is not None and user.oidc_subject:
+            raise PermissionDenied(
+                f"用户名“{username}”已属于另一个统一身份认证账号，请联系研究室管理员核对。"
+            )
+    note = "统一身份认证登录"
+    if user is None:
+        user = User(username=username, oidc_subject=subject)
+        _apply_role(user, role=role, unit=unit)
+        _follow_provider(user, source="oidc", full_name=full_name, email=email)
+        user.full_clean()
+        user.save()
+        record(
+            Kind.ACCOUNT_CREATED,
+            actor=None,
+            actor_name=SSO_SOURCES["oidc"],
+            obj=user,
+            after=_role_state(user),
+            message=f"{note}时建立",
+        )
+        return user
+    _refuse_auditor(user, "oidc")
+    if not user.is_active:
+        raise PermissionDenied("该账号已停用，请联系管理员。")
+    before = _role_state(user)
+    linked = not user.oidc_subject
+    user.oidc_subject = subject
+    _apply_role(user, role=role, unit=unit)
+    changed = _follow_provider(user, source="oidc", full_name=full_name, email=email)
+    user.full_clean()
+    user.save()
+    after = _role_state(user)
+    if before != after:
+        record(
+            Kind.ROLE_CHANGED,
+            actor=None,
+            actor_name=SSO_SOURCES["oidc"],
+            obj=user,
+            before=before,
+            after=after,
+            message=f"{note}时按其信息更新",
+        )
+    if linked:
+        record(
+            Kind.ADMIN_CHANGE,
+            actor=None,
+            actor_name=SSO_SOURCES["oidc"],
+            obj=user,
+            after={"oidc_subject": subject, **{name: pair[1] for name, pair in changed.items()}},
+            message=f"{note}：账号与统一身份认证关联，本地密码停用",
+        )
+    return user
+
+
+@transaction.atomic
+def sign_in_zzd_account(*, account_id: str, employee_code: str, full_name: str) -> User:
+    """The account a 管理员 linked to this 浙政钉 person (zzd_account_id holds the accountId
+    or the employeeCode), its name brought up to date and its local password retired. Role
+    and unit stay as the 管理员 set them: 浙政钉 says who a person is, not what they may do
+    here. PermissionDenied (Chinese message) when nobody is linked, the account is inactive
+    or is the 审计员. Audited the first time the account signs in this way."""
+    keys = [key for key in (str(account_id or "").strip(), str(employee_code or "").strip()) if key]
+    user = User.objects.select_for_update().filter(zzd_account_id__in=keys).first() if keys else None
+    if user is None:
+        raise PermissionDenied(
+            "您的浙政钉账号尚未开通本系统。请联系研究室管理员，在您的账号中登记浙政钉账号后再扫码登录。"
+        )
+    _refuse_auditor(user, "zzd")
+    if not user.is_active:
+        raise PermissionDenied("该账号已停用，请联系管理员。")
+    first = user.source != "zzd"
+    changed = _follow_provider(user, source="zzd", full_name=full_name, email="")
+    user.save()
+    if first:
+        record(
+            Kind.ADMIN_CHANGE,
+            actor=None,
+            actor_name=SSO_SOURCES["zzd"],
+            obj=user,
+            after={name: pair[1] for name, pair in changed.items()},
+            message="浙政钉扫码登录：账号改由浙政钉登录，本地密码停用",
+        )
+    return user

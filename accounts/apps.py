@@ -8,13 +8,17 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         # Imported here: the receivers use models, which are loaded only once apps are ready.
         from django.contrib import admin
+        from django.core import checks
 
-        from accounts import logins, receivers
+        from accounts import logins, receivers, sso
         from accounts.forms import AdminLoginForm
         from service import hooks
         from web.hooks import register
 
         receivers.connect()
+        # A group mapped to an unknown role, or to 审计员, is an error of `manage.py check`
+        # (and of migrate, which the deployment runs before the server starts).
+        checks.register(sso.check_settings)
         # Refusals counted during a lock reach the audit log once the lock is over.
         register(hooks.housekeeping, logins.summarize_refused_logins)
         # The admin's own login page says "请 N 秒后再试" too when a login comes too soon.

@@ -68,6 +68,29 @@ class User(AbstractUser):
     # Set when a 管理员 creates the account or resets its password: the person chooses
     # their own at the next login before doing anything else.
     must_change_password = models.BooleanField("下次登录须修改密码", default=False)
+    # Where the account signs in: its own password here, or a directory or identity service
+    # that keeps its name, unit and role (an account from elsewhere has no usable password).
+    source = models.CharField(
+        "账号来源",
+        max_length=8,
+        choices=[
+            ("local", "本地账号"),
+            ("ldap", "目录（LDAP/AD）"),
+            ("oidc", "统一身份认证"),
+            ("zzd", "浙政钉"),
+        ],
+        default="local",
+    )
+    # Who the person is at the identity services (accounts.sso): the OpenID Connect `sub` of
+    # the account's provider, set at its first sign-in there; the 浙政钉 accountId (or
+    # employeeCode, GE_…) a 管理员 enters so that the person can sign in by 浙政钉扫码.
+    oidc_subject = models.CharField("统一身份认证标识（sub）", max_length=255, blank=True, editable=False)
+    zzd_account_id = models.CharField(
+        "浙政钉账号",
+        max_length=64,
+        blank=True,
+        help_text="浙政钉 accountId（数字）或 employeeCode（GE_ 开头），填写后本人可用浙政钉扫码登录。",
+    )
 
     objects = AccountManager()
 
@@ -87,6 +110,12 @@ class User(AbstractUser):
                 name="only_admins_are_superusers",
                 condition=Q(is_superuser=False) | Q(role=Role.ADMIN),
                 violation_error_message="只有管理员可以是超级用户。",
+            ),
+            models.UniqueConstraint(
+                fields=["oidc_subject"], condition=~Q(oidc_subject=""), name="one_account_per_oidc_subject"
+            ),
+            models.UniqueConstraint(
+                fields=["zzd_account_id"], condition=~Q(zzd_account_id=""), name="one_account_per_zzd_account"
             ),
             models.CheckConstraint(
                 name="only_admins_and_auditors_are_staff",

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import session_views, views
+from accounts import session_views, sso_views, views
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
@@ -10,4 +10,9 @@ urlpatterns = [
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("session/", session_views.session_status, name="session_status"),
     path("session/extend/", session_views.session_extend, name="session_extend"),
+    # Single sign-on: 统一身份认证 (OpenID Connect) and 浙政钉扫码登录 (accounts.sso_views).
+    path("sso/oidc/", sso_views.OIDCStartView.as_view(), name="sso_oidc_start"),
+    path("sso/oidc/callback/", sso_views.oidc_callback, name="sso_oidc_callback"),
+    path("sso/zzd/", sso_views.zzd_start, name="sso_zzd_start"),
+    path("sso/zzd/callback/", sso_views.zzd_callback, name="sso_zzd_callback"),
 ]
