@@ -185,14 +185,15 @@ def access_token(*, fresh: bool = False) -> tuple[str, bool]:
 
 
 def _person(path: str, code_name: str, code: str) -> ZzdPerson:
-    """The person behind a login code. When the platform refuses the call made with a
-    cached token (it ended early, or the secret changed — the published error codes are not
-    relied on), the token is replaced once and the call repeated."""
+    """The person behind a login code. When the platform refuses a cached token (it ended
+    early, or the app was reset) the token is replaced once and the call repeated; a refusal
+    is taken to be the token's when its code or message names the token (the platform's
+    list of error codes is not relied on), so a bad code costs no new token."""
     token, cached = access_token()
     try:
         data = _call("POST", path, {"access_token": token, code_name: code})
     except ZzdError as error:
-        if error.unreachable or not cached:
+        if error.unreachable or not cached or "token" not in f"{error.code} {error.message}".lower():
             raise
         token, _ = access_token(fresh=True)
         data = _call("POST", path, {"access_token": token, code_name: code})
