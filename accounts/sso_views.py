@@ -42,6 +42,9 @@ STALE_STATE = "这次登录已失效，或不是从本系统发起的，请回�
 
 
 def _refuse(request: HttpRequest, source: str, message: str) -> HttpResponse:
+    # The message may quote the provider (or a forged link): only printable text is shown
+    # and stored (PostgreSQL refuses a NUL in the audit row).
+    message = "".join(ch for ch in message if ch.isprintable())
     record_sso_refusal(source=source, message=message, request=request)
     messages.error(request, message)
     return redirect("login")
@@ -82,8 +85,8 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
     pending = states.pop(state, None) if state else None
     request.session["oidc_states"] = states
     if request.GET.get("error"):
-        reason = request.GET.get("error_description") or request.GET.get("error")
-        return _refuse(request, OIDC, f"统一身份认证未完成登录（{reason[:200]}）。请重新登录。")
+        reason = (request.GET.get("error_description") or request.GET.get("error"))[:200]
+        return _refuse(request, OIDC, f"统一身份认证未完成登录（{reason}）。请重新登录。")
     if not request.GET.get("code") or not isinstance(pending, dict):
         return _refuse(request, OIDC, STALE_STATE)
     next_url = _safe_next(request, request.session.get("oidc_login_next"))

@@ -251,6 +251,16 @@ def test_an_error_from_the_provider_is_shown(client, sso, db):
     assert state not in client.session["oidc_states"]
 
 
+def test_a_forged_error_is_shown_as_plain_text(client, sso, db):
+    response = client.get(
+        reverse("sso_oidc_callback"), {"error": "x\x00<b>" + "长" * 3000, "state": "nobody"}
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert "统一身份认证未完成登录（x&lt;b&gt;长长" in page and "<b>" not in page
+    row = AuditEntry.objects.get(kind=AuditEntry.Kind.LOGIN_FAILED)
+    assert "\x00" not in row.message and len(row.message) < 260
+
+
 def test_a_code_the_provider_does_not_know_is_refused(client, sso, db):
     state = parse_qs(urlsplit(start(client)).query)["state"][0]
     response = client.get(reverse("sso_oidc_callback"), {"code": "made-up-code", "state": state})

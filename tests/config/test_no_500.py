@@ -128,6 +128,15 @@ def key_recorder(monkeypatch):
 def world(editor, contributor, reader, admin_account, make_user, settings, tmp_path):
     """Real objects for every kind of id a URL takes."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Single sign-on configured, so that its pages read their parameters; nothing listens
+    # at these addresses, and no walked request gets as far as calling them.
+    settings.OIDC_RP_CLIENT_ID = "walk"
+    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = "http://127.0.0.1:9/o/authorize/"
+    settings.OIDC_OP_TOKEN_ENDPOINT = "http://127.0.0.1:9/o/token/"
+    settings.OIDC_OP_JWKS_ENDPOINT = "http://127.0.0.1:9/o/jwks/"
+    settings.BULLETIN_ZZD_LOGIN_APP_KEY = "walk"
+    settings.BULLETIN_ZZD_LOGIN_APP_SECRET = "walk"
+    settings.BULLETIN_ZZD_LOGIN_URL = settings.BULLETIN_ZZD_LOGIN_API_URL = "http://127.0.0.1:9"
     auditor = make_user(Role.AUDITOR, username="shenji")
     publication = Publication.objects.get()
     today = timezone.localdate()
@@ -241,6 +250,11 @@ def world(editor, contributor, reader, admin_account, make_user, settings, tmp_p
         "show": "all",
         "job": str(job.pk),
         "keep": "0",
+        # Single sign-on callbacks (accounts.sso_views): a state no session started.
+        "code": "a-login-code",
+        "state": "a-state-nobody-started",
+        "error": "",
+        "error_description": "",
     }
     ids = {
         "piece": [draft.pk, submitted.pk, published_piece.pk],
