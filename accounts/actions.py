@@ -195,6 +195,8 @@ def _follow_provider(user: User, *, source: str, full_name: str, email: str) -> 
     if email:
         user.email = email[:254]
     user.source = source
+    # No password of its own to choose: the password page would only ask for one it has not.
+    user.must_change_password = False
     if user.has_usable_password():
         # A local password kept beside the service would outlive the person's leaving it.
         user.set_unusable_password()

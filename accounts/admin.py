@@ -111,12 +111,15 @@ class UserAdmin(DjangoUserAdmin):
         "last_login",
     ]
     list_filter = ["role", "unit", "is_active"]
-    search_fields = ["username", "full_name", "email"]
+    search_fields = ["username", "full_name", "email", "zzd_account_id"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         ("个人信息", {"fields": ["full_name", "email", "phone"]}),
         ("角色", {"fields": ["role", "unit", "is_active", "must_change_password"]}),
         ("登录记录", {"fields": ["last_login", "date_joined"]}),
+        # Single sign-on (accounts.sso): the 浙政钉 person who may sign in as this account, and
+        # the 统一身份认证 subject recorded at its first sign-in there.
+        ("单点登录", {"fields": ["zzd_account_id", "oidc_subject"]}),
     ]
     add_fieldsets = [
         (
@@ -127,7 +130,7 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     ]
-    readonly_fields = ["last_login", "date_joined"]
+    readonly_fields = ["last_login", "date_joined", "oidc_subject"]
     form = AccountChangeForm
 
     def get_form(self, request, obj=None, **kwargs):

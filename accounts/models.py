@@ -112,10 +112,16 @@ class User(AbstractUser):
                 violation_error_message="只有管理员可以是超级用户。",
             ),
             models.UniqueConstraint(
-                fields=["oidc_subject"], condition=~Q(oidc_subject=""), name="one_account_per_oidc_subject"
+                fields=["oidc_subject"],
+                condition=~Q(oidc_subject=""),
+                name="one_account_per_oidc_subject",
+                violation_error_message="这个统一身份认证标识已属于另一个账号。",
             ),
             models.UniqueConstraint(
-                fields=["zzd_account_id"], condition=~Q(zzd_account_id=""), name="one_account_per_zzd_account"
+                fields=["zzd_account_id"],
+                condition=~Q(zzd_account_id=""),
+                name="one_account_per_zzd_account",
+                violation_error_message="这个浙政钉账号已登记在另一个账号上。",
             ),
             models.CheckConstraint(
                 name="only_admins_and_auditors_are_staff",

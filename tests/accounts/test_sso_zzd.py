@@ -9,6 +9,7 @@ import pytest
 import requests
 from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts import zzd
@@ -116,8 +117,11 @@ def test_the_start_sends_the_browser_to_the_qr_page(client, platform, db):
 
 def test_a_linked_person_signs_in_by_scanning(client, platform, make_user):
     user = linked(make_user, Role.CONTRIBUTOR, "10086", "西湖区", username="xihu", full_name="钱某")
+    User.objects.filter(pk=user.pk).update(must_change_password=True)  # made by a 管理员
     response = sign_in(client, platform, "10086")
     assert response.status_code == 302 and response["Location"] == "/unit/"
+    # No local password to choose: the desk opens, not the password page.
+    assert client.get("/unit/").status_code == 200
     assert client.session["_auth_user_id"] == str(user.pk)
     assert client.session["_auth_user_backend"] == "accounts.sso.ZzdBackend"
     assert MFA_BY_PROVIDER_KEY not in client.session  # 浙政钉 says nothing of a second factor
@@ -265,3 +269,15 @@ def test_the_login_page_shows_the_zzd_button_only_when_configured(client, platfo
     assert "浙政钉扫码登录" not in client.get(reverse("login")).content.decode()
     assert client.get(reverse("sso_zzd_start")).status_code == 404
     assert User.objects.count() == 0
+
+
+def test_the_admin_links_an_account_to_a_zzd_person(client, admin_account, make_user):
+    user = make_user(Role.EDITOR)
+    client.force_login(admin_account)
+    page = client.get(reverse("admin:accounts_user_change", args=[user.pk])).content.decode()
+    assert "单点登录" in page and 'name="zzd_account_id"' in page
+    linked(make_user, Role.READER, "10086")
+    user.zzd_account_id = "10086"
+    with pytest.raises(ValidationError) as refused:
+        user.full_clean()
+    assert "这个浙政钉账号已登记在另一个账号上。" in str(refused.value)
