@@ -119,7 +119,7 @@ class UserAdmin(DjangoUserAdmin):
         ("登录记录", {"fields": ["last_login", "date_joined"]}),
         # Single sign-on (accounts.sso): the 浙政钉 person who may sign in as this account, and
         # the 统一身份认证 subject recorded at its first sign-in there.
-        ("单点登录", {"fields": ["zzd_account_id", "oidc_subject"]}),
+        ("单点登录", {"fields": ["source", "zzd_account_id", "oidc_subject"]}),
     ]
     add_fieldsets = [
         (
@@ -130,7 +130,7 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     ]
-    readonly_fields = ["last_login", "date_joined", "oidc_subject"]
+    readonly_fields = ["last_login", "date_joined", "source", "oidc_subject"]
     form = AccountChangeForm
 
     def get_form(self, request, obj=None, **kwargs):

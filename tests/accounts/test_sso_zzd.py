@@ -275,7 +275,8 @@ def test_the_admin_links_an_account_to_a_zzd_person(client, admin_account, make_
     user = make_user(Role.EDITOR)
     client.force_login(admin_account)
     page = client.get(reverse("admin:accounts_user_change", args=[user.pk])).content.decode()
-    assert "单点登录" in page and 'name="zzd_account_id"' in page
+    assert "单点登录" in page and 'name="zzd_account_id"' in page and "账号来源" in page
+    assert 'name="source"' not in page  # where an account signs in is not the 管理员's to set
     linked(make_user, Role.READER, "10086")
     user.zzd_account_id = "10086"
     with pytest.raises(ValidationError) as refused:
