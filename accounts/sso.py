@@ -221,6 +221,10 @@ class OIDCBackend(OIDCAuthenticationBackend):
         except ValidationError as error:
             raise SignInRefused("；".join(error.messages)) from error
 
+    def get_user(self, user_id):
+        # Django's check, not the library's: a deactivated account's session ends at once.
+        return ModelBackend.get_user(self, user_id)
+
     def _check_issuer_and_audience(self, claims: dict) -> None:
         issuer = settings.BULLETIN_OIDC_ISSUER
         if issuer and claims.get("iss") != issuer:

@@ -151,6 +151,14 @@ def test_a_new_editor_signs_in_and_gets_an_account_from_the_claims(client, sso, 
     assert AuditEntry.objects.filter(kind=AuditEntry.Kind.LOGIN, actor=user).count() == 1
 
 
+def test_a_deactivated_account_s_session_ends(client, sso, db):
+    sign_in(client, sso, "zhangsan")
+    User.objects.filter(username="zhangsan").update(is_active=False)
+    assert not client.get(reverse("home")).wsgi_request.user.is_authenticated
+    [message] = login_page_messages(client, sign_in(client, sso, "zhangsan"))
+    assert "该账号已停用" in message
+
+
 def test_a_local_account_is_linked_and_follows_the_provider_at_every_login(client, sso, make_user):
     local = make_user(Role.READER, username="lisi", full_name="李老四")
     assert local.has_usable_password()
