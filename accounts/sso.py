@@ -190,7 +190,12 @@ class OIDCBackend(OIDCAuthenticationBackend):
             tokens = self.get_token(payload)
             id_claims = self.verify_token(tokens.get("id_token"), nonce=oidc_nonce)
             self._check_issuer_and_audience(id_claims)
-            userinfo = self.get_userinfo(tokens.get("access_token"), tokens.get("id_token"), id_claims)
+            # A provider without a userinfo endpoint puts every claim in the ID token.
+            userinfo = (
+                self.get_userinfo(tokens.get("access_token"), tokens.get("id_token"), id_claims)
+                if self.OIDC_OP_USER_ENDPOINT
+                else id_claims
+            )
         except requests.HTTPError as error:
             logger.warning("OIDC provider refused the code: %s", error)
             raise SignInRefused("统一身份认证未能确认这次登录（授权码无效或已过期），请重新登录。") from error

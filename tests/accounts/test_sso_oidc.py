@@ -179,6 +179,13 @@ def test_a_local_account_is_linked_and_follows_the_provider_at_every_login(clien
     assert (local.role, local.unit.short_name) == (Role.CONTRIBUTOR, "西湖区")
 
 
+def test_without_a_userinfo_endpoint_the_id_token_s_claims_are_used(client, sso, settings, db):
+    settings.OIDC_OP_USER_ENDPOINT = ""
+    sign_in(client, sso, "zhangsan")
+    user = User.objects.get(username="zhangsan")
+    assert (user.role, user.full_name) == (Role.EDITOR, "张三")
+
+
 def test_a_person_without_a_mapped_group_is_refused_on_the_login_page(client, sso, db):
     response = sign_in(client, sso, "wangwu")
     [message] = login_page_messages(client, response)
