@@ -13,7 +13,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from accounts.models import UNIT_ROLES, Role, Unit, User
+from accounts.models import UNIT_ROLES, Role, Source, Unit, User
 from accounts.permissions import can_use_admin
 from audit.records import Kind, record
 
@@ -30,6 +30,15 @@ def _check_auditor_change(actor: User | None, before: str | None, after: str) ->
         raise PermissionDenied(
             "审计员只能在服务器上授予或取消（manage.py grant_auditor / revoke_auditor），"
             "管理员不能在后台设置（三员分立）。"
+        )
+
+
+def _check_local(user: User) -> None:
+    # A password kept here would be a second way in beside the directory's (or the
+    # identity service's), one its owner's removal there would not close.
+    if user.source != Source.LOCAL:
+        raise PermissionDenied(
+            f"该账号是{user.get_source_display()}，密码由其来源管理，不能在本系统设置或修改。"
         )
 
 
@@ -142,6 +151,7 @@ def reset_password(*, actor: User | None, user: User, password: str, operator: s
     """A 管理员 sets someone's password: it must satisfy the rules, and its owner must
     choose a new one at the next login. A 审计员's password is set only on the server."""
     _check_actor(actor)
+    _check_local(user)
     if actor is not None and user.role == Role.AUDITOR:
         raise PermissionDenied(
             "审计员的密码不能由管理员重置（否则管理员可以审计员身份查看审计日志）；"
@@ -165,6 +175,7 @@ def reset_password(*, actor: User | None, user: User, password: str, operator: s
 @transaction.atomic
 def change_own_password(*, actor: User, password: str) -> User:
     """The person sets their own password (already validated by the form)."""
+    _check_local(actor)
     validate_password(password, actor)
     actor.set_password(password)
     actor.must_change_password = False
@@ -173,35 +184,107 @@ def change_own_password(*, actor: User, password: str) -> User:
     return actor
 
 
-# Sign-in through an identity service (accounts.sso): the account follows what the service
-# says of the person at every sign-in, and has no password of its own here.
-SSO_SOURCES = {"oidc": "统一身份认证", "zzd": "浙政钉"}
+# --- Accounts from a directory or an identity service ------------------------------------
+
+
+class SourceConflict(Exception):
+    """The user name belongs to an account of another source (a local account, most often):
+    it is never taken over silently, since whoever controls the directory entry would then
+    inherit that account's history and rights. `user` is the existing account."""
+
+    def __init__(self, user: User):
+        super().__init__(user.username)
+        self.user = user
+
+
+class AccountInactive(Exception):
+    """The account exists and a 管理员 has switched it off: the source's word does not
+    switch it back on."""
+
+
+@transaction.atomic
+def sync_external_account(
+    *,
+    source: str,
+    username: str,
+    full_name: str,
+    email: str,
+    role: str,
+    unit: Unit | None,
+) -> User:
+    """The account of `username` as its `source` (Source.LDAP, …; never local) describes it
+    at this sign-in: created the first time with an unusable local password, its name,
+    e-mail, role and unit brought up to date afterwards. The actor is the system acting on
+    the source's word (actor None, the person's user name as the audit row's account).
+
+    Never grants or removes 审计员 (三员: only ``manage.py grant_auditor`` and
+    ``revoke_auditor`` do, on the server): `role` must not be 审计员 (ValueError), and an
+    account that was made 审计员 on the server keeps that role, only its name and e-mail
+    following the source.
+
+    Raises SourceConflict when `username` (compared without case) is an account of another
+    source, AccountInactive when the account is switched off, ValidationError for a role
+    and unit that do not fit. Audited: ACCOUNT_CREATED the first time, ROLE_CHANGED when the
+    role or unit changed (name and e-mail changes are not security events and are not).
+    """
+    if source == Source.LOCAL:
+        raise ValueError("本地账号不由外部来源同步。")
+    if role == Role.AUDITOR:
+        raise ValueError("审计员角色只能在服务器上授予（manage.py grant_auditor）。")
+    user = User.objects.select_for_update().filter(username__iexact=username).first()
+    if user is not None and user.source != source:
+        raise SourceConflict(user)
+    if user is not None and not user.is_active:
+        raise AccountInactive(username)
+    note = f"按{Source(source).label}的信息"
+    if user is None:
+        user = User(username=username, source=source, full_name=full_name, email=email)
+        _apply_role(user, role=role, unit=unit)
+        user.set_unusable_password()
+        user.full_clean()
+        user.save()
+        record(
+            Kind.ACCOUNT_CREATED,
+            actor=None,
+            actor_name=username,
+            obj=user,
+            after={**_role_state(user), "source": source},
+            message=f"首次登录，{note}建立账号",
+        )
+        return user
+    before = _role_state(user)
+    user.full_name, user.email = full_name, email
+    if user.role != Role.AUDITOR:
+        _apply_role(user, role=role, unit=unit)
+    if user.has_usable_password():
+        # A password set on it by mistake (a reset in the admin) is dropped.
+        user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    after = _role_state(user)
+    if before != after:
+        record(
+            Kind.ROLE_CHANGED,
+            actor=None,
+            actor_name=username,
+            obj=user,
+            before=before,
+            after=after,
+            message=f"登录时{note}更新角色或单位",
+        )
+    return user
+
+
+# --- Single sign-on: 统一身份认证 (OpenID Connect) and 浙政钉 (accounts.sso) ---------------
 
 
 def _refuse_auditor(user: User, source: str) -> None:
     # 三员: the 审计员 comes and goes only on the server (manage.py grant_auditor), and its
-    # account is not handed to whoever runs the identity service.
+    # sign-in is not handed to whoever runs the identity service (nor its second factor).
     if user.role == Role.AUDITOR:
         raise PermissionDenied(
-            f"审计员账号不能通过{SSO_SOURCES[source]}登录，请使用本地账号和密码登录（三员分立）。"
+            f"审计员账号不能通过{Source(source).label}登录，请使用本地账号和密码登录（三员分立）。"
         )
-
-
-def _follow_provider(user: User, *, source: str, full_name: str, email: str) -> dict:
-    """Name, e-mail, source and an unusable password; returns the fields that changed."""
-    before = {"full_name": user.full_name, "email": user.email, "source": user.source}
-    if full_name:
-        user.full_name = full_name[:32]
-    if email:
-        user.email = email[:254]
-    user.source = source
-    # No password of its own to choose: the password page would only ask for one it has not.
-    user.must_change_password = False
-    if user.has_usable_password():
-        # A local password kept beside the service would outlive the person's leaving it.
-        user.set_unusable_password()
-    after = {"full_name": user.full_name, "email": user.email, "source": user.source}
-    return {name: [before[name], after[name]] for name in after if before[name] != after[name]}
 
 
 @transaction.atomic
@@ -214,68 +297,46 @@ def sign_in_oidc_account(
     role: str,
     unit: Unit | None,
 ) -> User:
-    """The account of the person the OpenID Connect provider vouched for, created or brought
-    up to date with the provider's claims (accounts.sso maps them): found by the provider's
-    `sub` (oidc_subject), else by user name — an existing local account is then linked and
-    its password retired. `role` is never 审计员 (accounts.sso refuses to map it) and an
-    account that is 审计员 here is refused. PermissionDenied (Chinese message) refuses the
-    person; ValidationError when the claims make no valid account (a unit role without unit).
-    Audited: the account created, its role or unit changed, the link to the provider."""
+    """The account of the person the OpenID Connect provider vouched for, made or brought up
+    to date with the provider's claims (accounts.sso maps them) by sync_external_account.
+
+    Found by the provider's `sub` (oidc_subject) first, so a person renamed at the provider
+    keeps their account; else by user name. An account of another source with that name
+    (a local one, most often) is never taken over, nor one already tied to another `sub`.
+    PermissionDenied (Chinese message) refuses the person: that conflict, an account switched
+    off, a 审计员 (never signed in through the provider, nor granted by it: `role` is never
+    审计员). ValidationError when the claims make no valid account (a unit role without unit).
+    Audited by sync_external_account: the account created, its role or unit changed.
+    """
     if role == Role.AUDITOR:
         raise PermissionDenied("统一身份认证不能授予审计员角色（三员分立：只能在服务器上授予）。")
-    user = User.objects.select_for_update().filter(oidc_subject=subject).first()
-    if user is None:
-        user = User.objects.select_for_update().filter(username=username).first()
-        if user is not None and user.oidc_subject:
+    known = User.objects.select_for_update().filter(oidc_subject=subject).first()
+    if known is not None:
+        username = known.username
+    else:
+        same_name = User.objects.filter(username__iexact=username).first()
+        if same_name is not None and same_name.source == Source.OIDC and same_name.oidc_subject:
             raise PermissionDenied(
                 f"用户名“{username}”已属于另一个统一身份认证账号，请联系研究室管理员核对。"
             )
-    note = "统一身份认证登录"
-    if user is None:
-        user = User(username=username, oidc_subject=subject)
-        _apply_role(user, role=role, unit=unit)
-        _follow_provider(user, source="oidc", full_name=full_name, email=email)
-        user.full_clean()
-        user.save()
-        record(
-            Kind.ACCOUNT_CREATED,
-            actor=None,
-            actor_name=SSO_SOURCES["oidc"],
-            obj=user,
-            after=_role_state(user),
-            message=f"{note}时建立",
+    for existing in (known, User.objects.filter(username__iexact=username).first()):
+        if existing is not None:
+            _refuse_auditor(existing, Source.OIDC)
+    try:
+        user = sync_external_account(
+            source=Source.OIDC, username=username, full_name=full_name, email=email, role=role, unit=unit
         )
-        return user
-    _refuse_auditor(user, "oidc")
-    if not user.is_active:
-        raise PermissionDenied("该账号已停用，请联系管理员。")
-    before = _role_state(user)
-    linked = not user.oidc_subject
-    user.oidc_subject = subject
-    _apply_role(user, role=role, unit=unit)
-    changed = _follow_provider(user, source="oidc", full_name=full_name, email=email)
-    user.full_clean()
-    user.save()
-    after = _role_state(user)
-    if before != after:
-        record(
-            Kind.ROLE_CHANGED,
-            actor=None,
-            actor_name=SSO_SOURCES["oidc"],
-            obj=user,
-            before=before,
-            after=after,
-            message=f"{note}时按其信息更新",
-        )
-    if linked:
-        record(
-            Kind.ADMIN_CHANGE,
-            actor=None,
-            actor_name=SSO_SOURCES["oidc"],
-            obj=user,
-            after={"oidc_subject": subject, **{name: pair[1] for name, pair in changed.items()}},
-            message=f"{note}：账号与统一身份认证关联，本地密码停用",
-        )
+    except SourceConflict as conflict:
+        raise PermissionDenied(
+            f"本系统已有一个同名的{conflict.user.get_source_display()}“{username}”，为防止他人冒用，"
+            "统一身份认证账号不能直接使用它。请联系研究室管理员处理。"
+        ) from None
+    except AccountInactive:
+        raise PermissionDenied("该账号已被管理员停用，请联系管理员。") from None
+    if user.oidc_subject != subject or user.must_change_password:
+        user.oidc_subject = subject
+        user.must_change_password = False
+        user.save(update_fields=["oidc_subject", "must_change_password"])
     return user
 
 
@@ -284,27 +345,36 @@ def sign_in_zzd_account(*, account_id: str, employee_code: str, full_name: str) 
     """The account a 管理员 linked to this 浙政钉 person (zzd_account_id holds the accountId
     or the employeeCode), its name brought up to date and its local password retired. Role
     and unit stay as the 管理员 set them: 浙政钉 says who a person is, not what they may do
-    here. PermissionDenied (Chinese message) when nobody is linked, the account is inactive
-    or is the 审计员. Audited the first time the account signs in this way."""
+    here. PermissionDenied (Chinese message) when nobody is linked, the account is switched
+    off or is the 审计员. Audited the first time the account signs in this way."""
     keys = [key for key in (str(account_id or "").strip(), str(employee_code or "").strip()) if key]
     user = User.objects.select_for_update().filter(zzd_account_id__in=keys).first() if keys else None
     if user is None:
         raise PermissionDenied(
             "您的浙政钉账号尚未开通本系统。请联系研究室管理员，在您的账号中登记浙政钉账号后再扫码登录。"
         )
-    _refuse_auditor(user, "zzd")
+    _refuse_auditor(user, Source.ZZD)
     if not user.is_active:
-        raise PermissionDenied("该账号已停用，请联系管理员。")
-    first = user.source != "zzd"
-    changed = _follow_provider(user, source="zzd", full_name=full_name, email="")
+        raise PermissionDenied("该账号已被管理员停用，请联系管理员。")
+    before = {"full_name": user.full_name, "source": user.source}
+    if full_name:
+        user.full_name = full_name[:32]
+    user.source = Source.ZZD
+    # No password of its own to choose any more: the password page would ask for one it has not.
+    user.must_change_password = False
+    if user.has_usable_password():
+        # A local password kept beside 浙政钉 would outlive the person's leaving it.
+        user.set_unusable_password()
     user.save()
-    if first:
+    if before["source"] != Source.ZZD:
+        after = {"full_name": user.full_name, "source": user.source}
         record(
             Kind.ADMIN_CHANGE,
             actor=None,
-            actor_name=SSO_SOURCES["zzd"],
+            actor_name=Source.ZZD.label,
             obj=user,
-            after={name: pair[1] for name, pair in changed.items()},
+            before=before,
+            after=after,
             message="浙政钉扫码登录：账号改由浙政钉登录，本地密码停用",
         )
     return user

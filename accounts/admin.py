@@ -4,9 +4,17 @@ from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreation
 from django.core.exceptions import ValidationError
 
 from accounts.actions import add_account, change_role, reset_password
-from accounts.models import KnownAddress, RefusedLogins, Role, Unit, User
+from accounts.models import KnownAddress, RefusedLogins, Role, Source, Unit, User
 from audit.context import current_request
 from text.forms import NormalizedModelForm, refuses_markup
+
+# What an account from a directory or identity service takes from there at each sign-in
+# (and its user name, which is what links it to its entry there); it has no password here
+# to change either.
+FOLLOW_SOURCE = ("username", "full_name", "email", "role", "unit", "must_change_password")
+# 浙政钉 says who a person is, not what they may do here: its accounts keep the role and unit
+# the 管理员 gives them, only the name follows 浙政钉 (accounts.actions.sign_in_zzd_account).
+FOLLOW_ZZD = ("full_name", "must_change_password")
 
 # The fields that make up someone's standing: nobody changes their own (三员 separation).
 STANDING_FIELDS = ("role", "unit", "is_active")
@@ -26,6 +34,15 @@ class ResetPasswordForm(AdminPasswordChangeForm):
     accounts.actions.reset_password (audited), and never for a 审计员."""
 
     def clean(self):
+        if self.user.source != Source.LOCAL:
+            self.add_error(
+                "password1",
+                ValidationError(
+                    f"该账号是{self.user.get_source_display()}，密码由其来源管理，不能在本系统设置。",
+                    code="external_password",
+                ),
+            )
+            return self.cleaned_data
         if self.user.role == Role.AUDITOR:
             # On the field: the admin's password page shows field errors only.
             self.add_error(
@@ -108,18 +125,19 @@ class UserAdmin(DjangoUserAdmin):
         "unit",
         "is_active",
         "must_change_password",
+        "source",
         "last_login",
     ]
-    list_filter = ["role", "unit", "is_active"]
+    list_filter = ["role", "unit", "is_active", "source"]
     search_fields = ["username", "full_name", "email", "zzd_account_id"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         ("个人信息", {"fields": ["full_name", "email", "phone"]}),
-        ("角色", {"fields": ["role", "unit", "is_active", "must_change_password"]}),
+        ("角色", {"fields": ["role", "unit", "is_active", "must_change_password", "source"]}),
         ("登录记录", {"fields": ["last_login", "date_joined"]}),
         # Single sign-on (accounts.sso): the 浙政钉 person who may sign in as this account, and
         # the 统一身份认证 subject recorded at its first sign-in there.
-        ("单点登录", {"fields": ["source", "zzd_account_id", "oidc_subject"]}),
+        ("单点登录", {"fields": ["zzd_account_id", "oidc_subject"]}),
     ]
     add_fieldsets = [
         (
@@ -132,6 +150,25 @@ class UserAdmin(DjangoUserAdmin):
     ]
     readonly_fields = ["last_login", "date_joined", "source", "oidc_subject"]
     form = AccountChangeForm
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or obj.source == Source.LOCAL:
+            return fieldsets
+        # No password row: it has none here, and none may be set (accounts.backends).
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "password"]})
+            for name, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.source != Source.LOCAL:
+            # The directory (or identity service) sets these at each sign-in: a change here
+            # would be undone at the next one. Switching the account off stays here.
+            follow = FOLLOW_ZZD if obj.source == Source.ZZD else FOLLOW_SOURCE
+            fields += [name for name in follow if name not in fields]
+        return fields
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

@@ -10,14 +10,17 @@ class AccountsConfig(AppConfig):
         from django.contrib import admin
         from django.core import checks
 
-        from accounts import logins, receivers, sso
+        from accounts import directory, logins, receivers, sso
         from accounts.forms import AdminLoginForm
         from service import hooks
         from web.hooks import register
 
         receivers.connect()
-        # A group mapped to an unknown role, or to 审计员, is an error of `manage.py check`
-        # (and of migrate, which the deployment runs before the server starts).
+        # A directory that does not answer is announced by django-auth-ldap's signal only;
+        # a bad BULLETIN_LDAP_* value is reported by `manage.py check` before anyone signs in.
+        directory.connect()
+        checks.register(directory.settings_check, checks.Tags.security)
+        # A group mapped to an unknown role, or to 审计员, is an error of `manage.py check`.
         checks.register(sso.check_settings)
         # Refusals counted during a lock reach the audit log once the lock is over.
         register(hooks.housekeeping, logins.summarize_refused_logins)

@@ -128,7 +128,9 @@ MIDDLEWARE = [
 # password is even looked at), then Django checks the password.
 AUTHENTICATION_BACKENDS = [
     "accounts.lockout.LoginThrottleBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend for local accounts only: an account from a directory or an
+    # identity service never signs in with a password kept here.
+    "accounts.backends.LocalPasswordBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -513,6 +515,32 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- Directory login (目录登录, LDAP/AD) -----------------------------------------------
+# Off unless BULLETIN_LDAP_URI is set; then accounts.directory.DirectoryBackend signs people
+# in against the directory, after the lockout check (so failures still count) and after the
+# local accounts. Every variable is described in docs/operations.md, "目录登录 (LDAP/AD)".
+BULLETIN_LDAP_URI = os.environ.get("BULLETIN_LDAP_URI", "").strip()
+BULLETIN_LDAP_BIND_DN = os.environ.get("BULLETIN_LDAP_BIND_DN", "")
+BULLETIN_LDAP_BIND_PASSWORD = os.environ.get("BULLETIN_LDAP_BIND_PASSWORD", "")
+BULLETIN_LDAP_START_TLS = env_bool("BULLETIN_LDAP_START_TLS", False)
+BULLETIN_LDAP_CA_FILE = os.environ.get("BULLETIN_LDAP_CA_FILE", "")
+BULLETIN_LDAP_TIMEOUT_SECONDS = env_int("BULLETIN_LDAP_TIMEOUT_SECONDS", 5)
+BULLETIN_LDAP_USER_SEARCH_BASE = os.environ.get("BULLETIN_LDAP_USER_SEARCH_BASE", "")
+# %(user)s is the user name typed at the login page (escaped); AD: (sAMAccountName=%(user)s).
+BULLETIN_LDAP_USER_FILTER = os.environ.get("BULLETIN_LDAP_USER_FILTER", "(uid=%(user)s)")
+BULLETIN_LDAP_NAME_ATTRIBUTE = os.environ.get("BULLETIN_LDAP_NAME_ATTRIBUTE", "cn")
+BULLETIN_LDAP_EMAIL_ATTRIBUTE = os.environ.get("BULLETIN_LDAP_EMAIL_ATTRIBUTE", "mail")
+BULLETIN_LDAP_GROUP_SEARCH_BASE = os.environ.get("BULLETIN_LDAP_GROUP_SEARCH_BASE", "")
+BULLETIN_LDAP_GROUP_TYPE = os.environ.get("BULLETIN_LDAP_GROUP_TYPE", "groupOfNames").strip()
+BULLETIN_LDAP_GROUP_FILTER = os.environ.get("BULLETIN_LDAP_GROUP_FILTER", "")
+# "role=group DN;role=group DN;…", the first listed group a person is in gives the role.
+BULLETIN_LDAP_ROLE_GROUPS = os.environ.get("BULLETIN_LDAP_ROLE_GROUPS", "")
+# The unit of a 报送员 or 审核人: "简称=group DN;…", or else an attribute holding the 简称.
+BULLETIN_LDAP_UNIT_GROUPS = os.environ.get("BULLETIN_LDAP_UNIT_GROUPS", "")
+BULLETIN_LDAP_UNIT_ATTRIBUTE = os.environ.get("BULLETIN_LDAP_UNIT_ATTRIBUTE", "").strip()
+if BULLETIN_LDAP_URI:
+    AUTHENTICATION_BACKENDS.append("accounts.directory.DirectoryBackend")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -526,5 +554,7 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
         # django-axes reports every login at INFO; the audit log records them.
         "axes": {"level": "WARNING"},
+        # django-auth-ldap logs each refusal as a warning; the audit log records them.
+        "django_auth_ldap": {"level": "ERROR"},
     },
 }

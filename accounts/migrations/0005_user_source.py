@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='source',
-            field=models.CharField(choices=[('local', '本地账号'), ('ldap', '目录（LDAP/AD）'), ('oidc', '统一身份认证'), ('zzd', '浙政钉')], default='local', max_length=8, verbose_name='账号来源'),
+            field=models.CharField(choices=[('local', '本地账号'), ('ldap', '目录账号（LDAP/AD）'), ('oidc', '统一身份认证（OIDC）'), ('zzd', '浙政钉')], default='local', help_text='目录或统一身份认证的账号由其来源管理姓名、角色和密码，不能用本地密码登录。', max_length=8, verbose_name='账号来源'),
         ),
     ]

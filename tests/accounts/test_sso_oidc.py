@@ -147,7 +147,12 @@ def test_a_new_editor_signs_in_and_gets_an_account_from_the_claims(client, sso, 
     assert client.session["_auth_user_backend"] == "accounts.sso.OIDCBackend"
     assert client.get(reverse("home")).wsgi_request.user == user
     created = AuditEntry.objects.get(kind=AuditEntry.Kind.ACCOUNT_CREATED, object_id=str(user.pk))
-    assert created.actor_name == "统一身份认证" and created.after["role"] == Role.EDITOR
+    assert created.actor_name == "zhangsan" and created.after == {
+        "role": Role.EDITOR,
+        "unit": None,
+        "is_active": True,
+        "source": "oidc",
+    }
     assert AuditEntry.objects.filter(kind=AuditEntry.Kind.LOGIN, actor=user).count() == 1
 
 
@@ -156,27 +161,53 @@ def test_a_deactivated_account_s_session_ends(client, sso, db):
     User.objects.filter(username="zhangsan").update(is_active=False)
     assert not client.get(reverse("home")).wsgi_request.user.is_authenticated
     [message] = login_page_messages(client, sign_in(client, sso, "zhangsan"))
-    assert "该账号已停用" in message
+    assert "该账号已被管理员停用" in message
 
 
-def test_a_local_account_is_linked_and_follows_the_provider_at_every_login(client, sso, make_user):
-    local = make_user(Role.READER, username="lisi", full_name="李老四")
-    assert local.has_usable_password()
+def test_every_sign_in_brings_the_account_back_to_what_the_provider_says(client, sso, db):
     sign_in(client, sso, "lisi")
-    local.refresh_from_db()
-    assert (local.role, local.unit.short_name, local.full_name) == (Role.CONTRIBUTOR, "西湖区", "李四")
-    assert local.source == "oidc" and not local.has_usable_password()
-    changed = AuditEntry.objects.get(kind=AuditEntry.Kind.ROLE_CHANGED, object_id=str(local.pk))
-    assert (changed.before["role"], changed.after["role"]) == (Role.READER, Role.CONTRIBUTOR)
-    # The stale local password no longer opens the account.
+    user = User.objects.get(username="lisi")
+    assert (user.role, user.unit.short_name, user.full_name, user.source) == (
+        Role.CONTRIBUTOR,
+        "西湖区",
+        "李四",
+        "oidc",
+    )
+    # Changed here (the admin shows these read-only; a change by other means is undone).
+    User.objects.filter(pk=user.pk).update(role=Role.READER, unit=None, full_name="别名")
     client.logout()
-    refused = client.post(reverse("login"), {"username": "lisi", "password": PASSWORD})
-    assert refused.status_code == 200 and "_auth_user_id" not in client.session
-    # A 管理员 changes the role here; the next sign-in puts back what the provider says.
-    User.objects.filter(pk=local.pk).update(role=Role.READER, unit=None)
     sign_in(client, sso, "lisi")
+    user.refresh_from_db()
+    assert (user.role, user.unit.short_name, user.full_name) == (Role.CONTRIBUTOR, "西湖区", "李四")
+    changed = AuditEntry.objects.get(kind=AuditEntry.Kind.ROLE_CHANGED, object_id=str(user.pk))
+    assert (changed.before["role"], changed.after["role"]) == (Role.READER, Role.CONTRIBUTOR)
+
+
+def test_a_local_account_of_the_same_name_is_never_taken_over(client, sso, make_user):
+    local = make_user(Role.ADMIN, username="lisi", full_name="李老四")
+    [message] = login_page_messages(client, sign_in(client, sso, "lisi"))
+    assert "本系统已有一个同名的本地账号“lisi”" in message
     local.refresh_from_db()
-    assert (local.role, local.unit.short_name) == (Role.CONTRIBUTOR, "西湖区")
+    assert (local.role, local.source, local.oidc_subject) == (Role.ADMIN, "local", "")
+    assert local.has_usable_password()
+    # The 管理员 renames the local account: the next sign-in makes the person's own account.
+    User.objects.filter(pk=local.pk).update(username="lisi-local")
+    sign_in(client, sso, "lisi")
+    assert User.objects.get(username="lisi").source == "oidc"
+    # Its stale local password opens nothing (the local password check skips it).
+    client.logout()
+    client.post(reverse("login"), {"username": "lisi", "password": PASSWORD})
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_person_renamed_at_the_provider_keeps_their_account(client, sso, db):
+    sign_in(client, sso, "zhangsan")
+    user = User.objects.get(username="zhangsan")
+    User.objects.filter(pk=user.pk).update(username="zhangsan-old")
+    client.logout()
+    sign_in(client, sso, "zhangsan")  # same sub, user name "zhangsan" at the provider
+    assert client.session["_auth_user_id"] == str(user.pk)
+    assert not User.objects.filter(username="zhangsan").exists()
 
 
 def test_without_a_userinfo_endpoint_the_id_token_s_claims_are_used(client, sso, settings, db):
@@ -205,7 +236,7 @@ def test_a_unit_role_without_a_known_unit_is_refused(client, sso, db):
 def test_the_auditor_is_never_signed_in_nor_changed_by_the_provider(client, sso, make_user):
     auditor = make_user(Role.AUDITOR, username="shenji")
     [message] = login_page_messages(client, sign_in(client, sso, "shenji"))
-    assert "审计员账号不能通过统一身份认证登录" in message
+    assert "审计员账号不能通过统一身份认证（OIDC）登录" in message
     auditor.refresh_from_db()
     assert auditor.role == Role.AUDITOR and auditor.source == "local" and auditor.has_usable_password()
 
@@ -314,7 +345,7 @@ def test_the_login_page_shows_the_button_only_when_configured(client, sso, setti
 def test_a_password_login_still_works_beside_single_sign_on(client, sso, editor):
     response = client.post(reverse("login"), {"username": editor.username, "password": PASSWORD})
     assert response.status_code == 302
-    assert client.session["_auth_user_backend"] == "django.contrib.auth.backends.ModelBackend"
+    assert client.session["_auth_user_backend"] == "accounts.backends.LocalPasswordBackend"
 
 
 def test_the_provider_process_is_a_real_openid_provider(sso):

@@ -181,7 +181,7 @@ def test_the_auditor_and_an_inactive_account_are_refused(client, platform, make_
     auditor.refresh_from_db()
     assert auditor.source == "local" and auditor.has_usable_password()
     linked(make_user, Role.EDITOR, "10086", is_active=False)
-    assert "该账号已停用" in refusal(client, sign_in(client, platform, "10086"))
+    assert "该账号已被管理员停用" in refusal(client, sign_in(client, platform, "10086"))
 
 
 def test_a_bad_used_or_old_code_is_refused(client, platform, make_user):
@@ -282,3 +282,14 @@ def test_the_admin_links_an_account_to_a_zzd_person(client, admin_account, make_
     with pytest.raises(ValidationError) as refused:
         user.full_clean()
     assert "这个浙政钉账号已登记在另一个账号上。" in str(refused.value)
+
+
+def test_the_admin_still_sets_role_and_unit_of_a_zzd_account(client, platform, admin_account, make_user):
+    user = linked(make_user, Role.CONTRIBUTOR, "10086", "西湖区")
+    sign_in(client, platform, "10086")
+    user.refresh_from_db()
+    assert user.source == "zzd"
+    client.force_login(admin_account)
+    page = client.get(reverse("admin:accounts_user_change", args=[user.pk])).content.decode()
+    assert 'name="role"' in page and 'name="unit"' in page  # the 管理员's to set
+    assert 'name="full_name"' not in page  # follows 浙政钉
