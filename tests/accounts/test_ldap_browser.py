@@ -8,7 +8,6 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.directory import MESSAGES, NO_GROUP
-from accounts.models import User
 from tests.browser import chromium_page, log_in, save_screenshot
 from tests.servers.slapd import PASSWORDS, slapd_server
 
@@ -60,9 +59,12 @@ def test_directory_sign_in_refusal_desk_and_the_admins_view(
         expect(page.get_by_role("link", name="修改密码")).to_have_count(0)
         review_shots(page, "ldap-editor-desk")
 
-        directory_account = User.objects.get(username="yangqing")
+        # Through the pages, not the ORM: a query made inside Playwright's block runs in
+        # another context and leaves a connection open past the test database's end.
         log_in(page, live_server.url, "guanli")
-        page.goto(f"{live_server.url}/admin/accounts/user/{directory_account.pk}/change/")
+        page.goto(f"{live_server.url}/admin/accounts/user/?source__exact=ldap")
+        page.get_by_role("link", name="yangqing").click()
+        page.wait_for_url(re.compile(r"/admin/accounts/user/\d+/change/"))
         expect(page.get_by_text("目录账号（LDAP/AD）").first).to_be_visible()
         # Name, e-mail, role and unit follow the directory: shown, not editable.
         expect(page.locator("input[name=full_name]")).to_have_count(0)
