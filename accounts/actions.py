@@ -273,3 +273,108 @@ def sync_external_account(
             message=f"登录时{note}更新角色或单位",
         )
     return user
+
+
+# --- Single sign-on: 统一身份认证 (OpenID Connect) and 浙政钉 (accounts.sso) ---------------
+
+
+def _refuse_auditor(user: User, source: str) -> None:
+    # 三员: the 审计员 comes and goes only on the server (manage.py grant_auditor), and its
+    # sign-in is not handed to whoever runs the identity service (nor its second factor).
+    if user.role == Role.AUDITOR:
+        raise PermissionDenied(
+            f"审计员账号不能通过{Source(source).label}登录，请使用本地账号和密码登录（三员分立）。"
+        )
+
+
+@transaction.atomic
+def sign_in_oidc_account(
+    *,
+    subject: str,
+    username: str,
+    full_name: str,
+    email: str,
+    role: str,
+    unit: Unit | None,
+) -> User:
+    """The account of the person the OpenID Connect provider vouched for, made or brought up
+    to date with the provider's claims (accounts.sso maps them) by sync_external_account.
+
+    Found by the provider's `sub` (oidc_subject) first, so a person renamed at the provider
+    keeps their account; else by user name. An account of another source with that name
+    (a local one, most often) is never taken over, nor one already tied to another `sub`.
+    PermissionDenied (Chinese message) refuses the person: that conflict, an account switched
+    off, a 审计员 (never signed in through the provider, nor granted by it: `role` is never
+    审计员). ValidationError when the claims make no valid account (a unit role without unit).
+    Audited by sync_external_account: the account created, its role or unit changed.
+    """
+    if role == Role.AUDITOR:
+        raise PermissionDenied("统一身份认证不能授予审计员角色（三员分立：只能在服务器上授予）。")
+    known = User.objects.select_for_update().filter(oidc_subject=subject).first()
+    if known is not None:
+        username = known.username
+    else:
+        same_name = User.objects.filter(username__iexact=username).first()
+        if same_name is not None and same_name.source == Source.OIDC and same_name.oidc_subject:
+            raise PermissionDenied(
+                f"用户名“{username}”已属于另一个统一身份认证账号，请联系研究室管理员核对。"
+            )
+    for existing in (known, User.objects.filter(username__iexact=username).first()):
+        if existing is not None:
+            _refuse_auditor(existing, Source.OIDC)
+    try:
+        user = sync_external_account(
+            source=Source.OIDC, username=username, full_name=full_name, email=email, role=role, unit=unit
+        )
+    except SourceConflict as conflict:
+        raise PermissionDenied(
+            f"本系统已有一个同名的{conflict.user.get_source_display()}“{username}”，为防止他人冒用，"
+            "统一身份认证账号不能直接使用它。请联系研究室管理员处理。"
+        ) from None
+    except AccountInactive:
+        raise PermissionDenied("该账号已被管理员停用，请联系管理员。") from None
+    if user.oidc_subject != subject or user.must_change_password:
+        user.oidc_subject = subject
+        user.must_change_password = False
+        user.save(update_fields=["oidc_subject", "must_change_password"])
+    return user
+
+
+@transaction.atomic
+def sign_in_zzd_account(*, account_id: str, employee_code: str, full_name: str) -> User:
+    """The account a 管理员 linked to this 浙政钉 person (zzd_account_id holds the accountId
+    or the employeeCode), its name brought up to date and its local password retired. Role
+    and unit stay as the 管理员 set them: 浙政钉 says who a person is, not what they may do
+    here. PermissionDenied (Chinese message) when nobody is linked, the account is switched
+    off or is the 审计员. Audited the first time the account signs in this way."""
+    keys = [key for key in (str(account_id or "").strip(), str(employee_code or "").strip()) if key]
+    user = User.objects.select_for_update().filter(zzd_account_id__in=keys).first() if keys else None
+    if user is None:
+        raise PermissionDenied(
+            "您的浙政钉账号尚未开通本系统。请联系研究室管理员，在您的账号中登记浙政钉账号后再扫码登录。"
+        )
+    _refuse_auditor(user, Source.ZZD)
+    if not user.is_active:
+        raise PermissionDenied("该账号已被管理员停用，请联系管理员。")
+    before = {"full_name": user.full_name, "source": user.source}
+    if full_name:
+        user.full_name = full_name[:32]
+    user.source = Source.ZZD
+    # No password of its own to choose any more: the password page would ask for one it has not.
+    user.must_change_password = False
+    if user.has_usable_password():
+        # A local password kept beside 浙政钉 would outlive the person's leaving it.
+        user.set_unusable_password()
+    user.save()
+    if before["source"] != Source.ZZD:
+        after = {"full_name": user.full_name, "source": user.source}
+        record(
+            Kind.ADMIN_CHANGE,
+            actor=None,
+            actor_name=Source.ZZD.label,
+            obj=user,
+            before=before,
+            after=after,
+            message="浙政钉扫码登录：账号改由浙政钉登录，本地密码停用",
+        )
+    return user

@@ -16,6 +16,9 @@ from text.forms import NormalizedModelForm, refuses_markup
 # (and its user name, which is what links it to its entry there); it has no password here
 # to change either.
 FOLLOW_SOURCE = ("username", "full_name", "email", "role", "unit", "must_change_password")
+# 浙政钉 says who a person is, not what they may do here: its accounts keep the role and unit
+# the 管理员 gives them, only the name follows 浙政钉 (accounts.actions.sign_in_zzd_account).
+FOLLOW_ZZD = ("full_name", "must_change_password")
 
 # The fields that make up someone's standing: nobody changes their own (三员 separation).
 STANDING_FIELDS = ("role", "unit", "is_active")
@@ -148,12 +151,15 @@ class UserAdmin(DjangoUserAdmin):
     ]
     actions = [reset_second_factor_of_selected]
     list_filter = ["role", "unit", "is_active", "source"]
-    search_fields = ["username", "full_name", "email"]
+    search_fields = ["username", "full_name", "email", "zzd_account_id"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         ("个人信息", {"fields": ["full_name", "email", "phone"]}),
         ("角色", {"fields": ["role", "unit", "is_active", "must_change_password", "source"]}),
         ("登录记录", {"fields": ["last_login", "date_joined"]}),
+        # Single sign-on (accounts.sso): the 浙政钉 person who may sign in as this account, and
+        # the 统一身份认证 subject recorded at its first sign-in there.
+        ("单点登录", {"fields": ["zzd_account_id", "oidc_subject"]}),
     ]
     add_fieldsets = [
         (
@@ -164,7 +170,7 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     ]
-    readonly_fields = ["last_login", "date_joined", "source"]
+    readonly_fields = ["last_login", "date_joined", "source", "oidc_subject"]
     form = AccountChangeForm
 
     def get_fieldsets(self, request, obj=None):
@@ -182,7 +188,8 @@ class UserAdmin(DjangoUserAdmin):
         if obj is not None and obj.source != Source.LOCAL:
             # The directory (or identity service) sets these at each sign-in: a change here
             # would be undone at the next one. Switching the account off stays here.
-            fields += [name for name in FOLLOW_SOURCE if name not in fields]
+            follow = FOLLOW_ZZD if obj.source == Source.ZZD else FOLLOW_SOURCE
+            fields += [name for name in follow if name not in fields]
         return fields
 
     def get_queryset(self, request):

@@ -10,7 +10,7 @@ class AccountsConfig(AppConfig):
         from django.contrib import admin
         from django.core import checks
 
-        from accounts import directory, logins, receivers
+        from accounts import directory, logins, receivers, sso
         from accounts.forms import AdminLoginForm
         from service import hooks
         from web.hooks import register
@@ -20,6 +20,8 @@ class AccountsConfig(AppConfig):
         # a bad BULLETIN_LDAP_* value is reported by `manage.py check` before anyone signs in.
         directory.connect()
         checks.register(directory.settings_check, checks.Tags.security)
+        # A group mapped to an unknown role, or to 审计员, is an error of `manage.py check`.
+        checks.register(sso.check_settings)
         # Refusals counted during a lock reach the audit log once the lock is over.
         register(hooks.housekeeping, logins.summarize_refused_logins)
         # The admin's own login page says "请 N 秒后再试" too when a login comes too soon.

@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.lockout import known_since, pair_failures
 from accounts.models import KnownAddress, LoginAlert, RefusedLogins, User
 from accounts.signals import login_attack_detected
+from audit.addresses import client_address
 from audit.models import AuditEntry
 from audit.records import Kind, record
 
@@ -182,3 +183,17 @@ def watch_account(*, username: str) -> bool:
             message=message,
         )
     return True
+
+
+def record_sso_refusal(*, source: str, message: str, request=None) -> AuditEntry:
+    """A sign-in through 统一身份认证 or 浙政钉 (`source`: its Chinese name) that was refused:
+    the person unknown here, the provider unreachable, a state or token that failed its check.
+    No password was tried, so the lockout policy does not count it."""
+    return record(
+        Kind.LOGIN_FAILED,
+        actor_name="",
+        label=source,
+        request=request,
+        address=client_address(request) if request is not None else None,
+        message=f"{source}登录被拒绝：{message}",
+    )

@@ -86,6 +86,16 @@ class User(AbstractUser):
         default=Source.LOCAL,
         help_text="目录或统一身份认证的账号由其来源管理姓名、角色和密码，不能用本地密码登录。",
     )
+    # Who the person is at the identity services (accounts.sso): the OpenID Connect `sub` of
+    # the account's provider, set at its first sign-in there; the 浙政钉 accountId (or
+    # employeeCode, GE_…) a 管理员 enters so that the person can sign in by 浙政钉扫码.
+    oidc_subject = models.CharField("统一身份认证标识（sub）", max_length=255, blank=True, editable=False)
+    zzd_account_id = models.CharField(
+        "浙政钉账号",
+        max_length=64,
+        blank=True,
+        help_text="浙政钉 accountId（数字）或 employeeCode（GE_ 开头），填写后本人可用浙政钉扫码登录。",
+    )
 
     objects = AccountManager()
 
@@ -105,6 +115,18 @@ class User(AbstractUser):
                 name="only_admins_are_superusers",
                 condition=Q(is_superuser=False) | Q(role=Role.ADMIN),
                 violation_error_message="只有管理员可以是超级用户。",
+            ),
+            models.UniqueConstraint(
+                fields=["oidc_subject"],
+                condition=~Q(oidc_subject=""),
+                name="one_account_per_oidc_subject",
+                violation_error_message="这个统一身份认证标识已属于另一个账号。",
+            ),
+            models.UniqueConstraint(
+                fields=["zzd_account_id"],
+                condition=~Q(zzd_account_id=""),
+                name="one_account_per_zzd_account",
+                violation_error_message="这个浙政钉账号已登记在另一个账号上。",
             ),
             models.CheckConstraint(
                 name="only_admins_and_auditors_are_staff",

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import second_factor_views, session_views, views
+from accounts import second_factor_views, session_views, sso_views, views
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
@@ -16,4 +16,9 @@ urlpatterns = [
     path("2fa/enrol/", second_factor_views.enrol, name="second_factor_enrol"),
     path("2fa/recovery-codes/", second_factor_views.renew_codes, name="second_factor_renew_codes"),
     path("2fa/disable/", second_factor_views.disable, name="second_factor_disable"),
+    # Single sign-on: 统一身份认证 (OpenID Connect) and 浙政钉扫码登录 (accounts.sso_views).
+    path("sso/oidc/", sso_views.OIDCStartView.as_view(), name="sso_oidc_start"),
+    path("sso/oidc/callback/", sso_views.oidc_callback, name="sso_oidc_callback"),
+    path("sso/zzd/", sso_views.zzd_start, name="sso_zzd_start"),
+    path("sso/zzd/callback/", sso_views.zzd_callback, name="sso_zzd_callback"),
 ]

@@ -6,9 +6,11 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponseRedirect
 
+from accounts import zzd
 from accounts.actions import change_own_password
 from accounts.forms import LoginForm
 from accounts.models import Source
+from accounts.sso import oidc_configured
 
 WEAK_PASSWORD_KEY = "password_breaks_rules"
 
@@ -19,6 +21,10 @@ class LoginView(auth_views.LoginView):
 
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        # The single sign-on buttons show only for the services the office configured.
+        return super().get_context_data(**kwargs, sso_oidc=oidc_configured(), sso_zzd=zzd.configured())
 
     def form_invalid(self, form):
         response = super().form_invalid(form)

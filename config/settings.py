@@ -417,6 +417,68 @@ BULLETIN_SMS_TEMPLATE_PARAM = os.environ.get("BULLETIN_SMS_TEMPLATE_PARAM", "con
 # Aliyun's variable rule for notification templates: at most 35 characters in one variable.
 BULLETIN_SMS_PARAM_LIMIT = env_int("BULLETIN_SMS_PARAM_LIMIT", 35)
 
+# Single sign-on (accounts/sso.py, accounts/zzd.py; docs/operations.md, "统一身份认证与浙政钉登录"):
+# 统一身份认证 by OpenID Connect (mozilla-django-oidc reads the OIDC_* names) and 浙政钉扫码登录.
+# Each login button shows only when its service is configured; local accounts stay available.
+AUTHENTICATION_BACKENDS += ["accounts.sso.OIDCBackend", "accounts.sso.ZzdBackend"]
+
+
+def _sso_mapping(name: str) -> dict[str, str]:
+    """A JSON object of strings ({"group": "value"}), in the order written; empty if unset."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError as error:
+        raise ImproperlyConfigured(f'{name} 必须是 JSON 对象，如 {{"组名": "值"}}。') from error
+    if not isinstance(value, dict) or not all(isinstance(item, str) for item in value.values()):
+        raise ImproperlyConfigured(f'{name} 必须是 JSON 对象，如 {{"组名": "值"}}。')
+    return value
+
+
+BULLETIN_OIDC_ISSUER = os.environ.get("BULLETIN_OIDC_ISSUER", "").strip()
+OIDC_RP_CLIENT_ID = os.environ.get("BULLETIN_OIDC_CLIENT_ID", "").strip()
+OIDC_RP_CLIENT_SECRET = os.environ.get("BULLETIN_OIDC_CLIENT_SECRET", "").strip()
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("BULLETIN_OIDC_AUTHORIZATION_ENDPOINT", "").strip()
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("BULLETIN_OIDC_TOKEN_ENDPOINT", "").strip()
+OIDC_OP_USER_ENDPOINT = os.environ.get("BULLETIN_OIDC_USERINFO_ENDPOINT", "").strip()
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("BULLETIN_OIDC_JWKS_ENDPOINT", "").strip()
+OIDC_RP_SIGN_ALGO = os.environ.get("BULLETIN_OIDC_SIGN_ALGO", "").strip() or "RS256"
+OIDC_RP_SCOPES = os.environ.get("BULLETIN_OIDC_SCOPES", "").strip() or "openid profile email"
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_TIMEOUT = env_int("BULLETIN_OIDC_TIMEOUT_SECONDS", 10)
+OIDC_VERIFY_SSL = env_bool("BULLETIN_OIDC_VERIFY_TLS", True)
+OIDC_TOKEN_USE_BASIC_AUTH = env_bool("BULLETIN_OIDC_TOKEN_BASIC_AUTH", False)
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_oidc_callback"
+BULLETIN_OIDC_USERNAME_CLAIM = (
+    os.environ.get("BULLETIN_OIDC_USERNAME_CLAIM", "").strip() or "preferred_username"
+)
+BULLETIN_OIDC_NAME_CLAIM = os.environ.get("BULLETIN_OIDC_NAME_CLAIM", "").strip() or "name"
+BULLETIN_OIDC_EMAIL_CLAIM = os.environ.get("BULLETIN_OIDC_EMAIL_CLAIM", "").strip() or "email"
+BULLETIN_OIDC_GROUPS_CLAIM = os.environ.get("BULLETIN_OIDC_GROUPS_CLAIM", "").strip() or "groups"
+BULLETIN_OIDC_ROLE_CLAIM = os.environ.get("BULLETIN_OIDC_ROLE_CLAIM", "").strip()
+BULLETIN_OIDC_UNIT_CLAIM = os.environ.get("BULLETIN_OIDC_UNIT_CLAIM", "").strip()
+BULLETIN_OIDC_GROUP_ROLES = _sso_mapping("BULLETIN_OIDC_GROUP_ROLES")
+BULLETIN_OIDC_GROUP_UNITS = _sso_mapping("BULLETIN_OIDC_GROUP_UNITS")
+# An ID token whose acr is one of these says the provider checked a second factor (as an
+# amr of mfa, otp or hwk does); the second-factor check then asks for no TOTP code when
+# BULLETIN_SSO_TRUST_PROVIDER_MFA is on.
+BULLETIN_SSO_MFA_ACR = env_list("BULLETIN_SSO_MFA_ACR", "")
+# 浙政钉扫码登录: the 扫码登录 app's key and secret, the login host (the QR page) and the open
+# platform host (gettoken.json, getuserinfo_bycode.json), and what the signed calls say of
+# this server (X-Hmac-Auth-IP / -MAC).
+BULLETIN_ZZD_LOGIN_APP_KEY = os.environ.get("BULLETIN_ZZD_LOGIN_APP_KEY", "").strip()
+BULLETIN_ZZD_LOGIN_APP_SECRET = os.environ.get("BULLETIN_ZZD_LOGIN_APP_SECRET", "").strip()
+BULLETIN_ZZD_LOGIN_URL = os.environ.get("BULLETIN_ZZD_LOGIN_URL", "").strip()
+BULLETIN_ZZD_LOGIN_API_URL = os.environ.get("BULLETIN_ZZD_LOGIN_API_URL", "").strip()
+BULLETIN_ZZD_LOGIN_CLIENT_IP = os.environ.get("BULLETIN_ZZD_LOGIN_CLIENT_IP", "").strip() or "127.0.0.1"
+BULLETIN_ZZD_LOGIN_CLIENT_MAC = (
+    os.environ.get("BULLETIN_ZZD_LOGIN_CLIENT_MAC", "").strip() or "00:00:00:00:00:00"
+)
+BULLETIN_ZZD_LOGIN_TIMEOUT_SECONDS = env_int("BULLETIN_ZZD_LOGIN_TIMEOUT_SECONDS", 10)
+
 # Reminders (manage.py send_reminders, run daily): how many days ahead a due date is "near",
 # how long after a deadline units are still reminded, and after how many days a piece waiting
 # for the editor (or for the unit's 审签) is reported.

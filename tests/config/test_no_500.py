@@ -131,6 +131,15 @@ def key_recorder(monkeypatch):
 def world(editor, contributor, reader, admin_account, make_user, settings, tmp_path):
     """Real objects for every kind of id a URL takes."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Single sign-on configured, so that its pages read their parameters; nothing listens
+    # at these addresses, and no walked request gets as far as calling them.
+    settings.OIDC_RP_CLIENT_ID = "walk"
+    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = "http://127.0.0.1:9/o/authorize/"
+    settings.OIDC_OP_TOKEN_ENDPOINT = "http://127.0.0.1:9/o/token/"
+    settings.OIDC_OP_JWKS_ENDPOINT = "http://127.0.0.1:9/o/jwks/"
+    settings.BULLETIN_ZZD_LOGIN_APP_KEY = "walk"
+    settings.BULLETIN_ZZD_LOGIN_APP_SECRET = "walk"
+    settings.BULLETIN_ZZD_LOGIN_URL = settings.BULLETIN_ZZD_LOGIN_API_URL = "http://127.0.0.1:9"
     auditor = make_user(Role.AUDITOR, username="shenji")
     publication = Publication.objects.get()
     today = timezone.localdate()
@@ -253,6 +262,10 @@ def world(editor, contributor, reader, admin_account, make_user, settings, tmp_p
         # The second factor's pages: a recovery-code shape with "0", which base32 never
         # holds, so no walk signs in by luck.
         "code": "0000-0000-0000-0000",
+        # Single sign-on callbacks (accounts.sso_views): a state no session started.
+        "state": "a-state-nobody-started",
+        "error": "",
+        "error_description": "",
     }
     contact = create_unit_contact(actor=editor, unit=unit, name="王五", mobile="13900000002")
     ids = {
