@@ -72,6 +72,7 @@ class AuditEntry(models.Model):
         BACKUP = "backup", "备份"
         RESTORE = "restore", "恢复"
         LOGIN_UNLOCKED = "login_unlocked", "解除登录锁定"
+        NOTIFICATION_SETTINGS = "notification_settings", "修改通知方式"
         AUDIT_PRUNED = chain.PRUNED_KIND, "清理过期审计日志"
 
     at = models.DateTimeField("时间", default=timezone.now, db_index=True)

@@ -15,12 +15,17 @@ from django.utils import timezone
 from messaging import queries
 from messaging.channels import channel
 from messaging.channels.base import Message, Outcome
-from messaging.models import Channel, Delivery
+from messaging.models import Channel, ContactDetails, Delivery, MessageKind
 from web.mail import header_text
 
 log = logging.getLogger(__name__)
 
 ANSWER_LIMIT = 2000
+# A notice is short; a daily digest holds a day of them (and a line per count).
+TEXT_LIMIT = 20000
+# Kinds whose e-mail is never held for the daily digest: the digest itself, and a security
+# alert, which is no use the next morning.
+NEVER_HELD = {MessageKind.DIGEST, MessageKind.SECURITY}
 
 
 @dataclass
@@ -41,31 +46,46 @@ class Reach:
     deliveries: list[Delivery] = field(default_factory=list)
 
 
-def send_message(*, kind: str, text: str, link: str = "", cause: str = "", users=(), contacts=()) -> Reach:
+def send_message(
+    *, kind: str, text: str, link: str = "", cause: str = "", users=(), contacts=(), inapp: bool = True
+) -> Reach:
     """Queue `text` for every account in `users` (站内通知 recorded as delivered — the notice
-    itself is written by the caller — plus the channels each chose for `kind`) and every
-    messaging.models.UnitContact in `contacts` (BULLETIN_CONTACT_CHANNELS where the contact has
-    an address). The worker sends once the transaction commits. Returns the Reach."""
+    itself is written by the caller; `inapp=False` for a message that has no notice, the daily
+    digest — plus the channels each chose for `kind`) and every messaging.models.UnitContact in
+    `contacts` (BULLETIN_CONTACT_CHANNELS where the contact has an address). The e-mail of a
+    person who chose 每日汇总 (ContactDetails.daily_digest) is held for the digest (status
+    "held"), except for the kinds in NEVER_HELD. The worker sends once the transaction
+    commits. Returns the Reach."""
     users = list(users)
     contacts = list(contacts)
     chosen = queries.chosen_channels(users, kind) if users else {}
+    digest_people = set()
+    if users and kind not in NEVER_HELD:
+        digest_people = set(
+            ContactDetails.objects.filter(user__in=users, daily_digest=True).values_list("user_id", flat=True)
+        )
     rows: list[Delivery] = []
     reach = Reach()
     now = timezone.now()
     for user in users:
-        entry = Reached(name=user.full_name or user.username, unit_id=user.unit_id, channels=[Channel.INAPP])
-        rows.append(
-            Delivery(
-                kind=kind, channel=Channel.INAPP, user=user, unit_id=user.unit_id, address=user.username,
-                cause=cause[:100], text=text[:500], link=link[:200], status=Delivery.Status.DELIVERED,
-                attempts=1, sent_at=now, finished_at=now,
-            )
-        )  # fmt: skip
+        entry = Reached(name=user.full_name or user.username, unit_id=user.unit_id)
+        if inapp:
+            entry.channels.append(Channel.INAPP)
+            rows.append(
+                Delivery(
+                    kind=kind, channel=Channel.INAPP, user=user, unit_id=user.unit_id, address=user.username,
+                    cause=cause[:100], text=text[:TEXT_LIMIT], link=link[:200],
+                    status=Delivery.Status.DELIVERED, attempts=1, sent_at=now, finished_at=now,
+                )
+            )  # fmt: skip
         for name in chosen.get(user.pk, []):
             address = channel(name).address_of_user(user)
             if address:
                 entry.channels.append(name)
-                rows.append(_queued(kind, name, address, text, link, cause, user=user, unit_id=user.unit_id))
+                row = _queued(kind, name, address, text, link, cause, user=user, unit_id=user.unit_id)
+                if name == Channel.EMAIL and user.pk in digest_people:
+                    row.status = Delivery.Status.HELD
+                rows.append(row)
         reach.reached.append(entry)
     names = queries.contact_channels() if contacts else []
     for contact in contacts:
@@ -91,7 +111,7 @@ def _queued(kind, name, address, text, link, cause, **who) -> Delivery:
         channel=name,
         address=address[:254],
         cause=cause[:100],
-        text=text[:500],
+        text=text[:TEXT_LIMIT],
         link=link[:200],
         **who,
     )
@@ -114,7 +134,7 @@ def attempt_delivery(*, delivery_id: int) -> Delivery | None:
         delivery = (
             Delivery.objects.select_for_update(skip_locked=True)
             .filter(pk=delivery_id, status__in=[Delivery.Status.QUEUED, Delivery.Status.RETRYING])
-            .select_related("user", "contact__unit")
+            .select_related("user__unit", "contact__unit")
             .first()
         )
         if delivery is None:
@@ -126,16 +146,19 @@ def attempt_delivery(*, delivery_id: int) -> Delivery | None:
 
 
 def _send(delivery: Delivery) -> Outcome:
+    username = unit = name = ""
     if delivery.user is not None:
         name = delivery.user.full_name or delivery.user.username
+        username = delivery.user.username
+        unit = delivery.user.unit.short_name if delivery.user.unit_id else ""
     elif delivery.contact is not None:
         name = f"{delivery.contact.unit.short_name} {delivery.contact.name}"
-    else:
-        name = ""
+        unit = delivery.contact.unit.short_name
     link = f"{settings.BULLETIN_SITE_URL.rstrip('/')}{delivery.link}" if delivery.link else ""
     message = Message(
         delivery_id=delivery.pk, kind=delivery.kind, address=delivery.address, recipient_name=name,
         subject=f"【杭州人大信息】{header_text(delivery.text, 40)}", text=delivery.text, link=link,
+        recipient_username=username, recipient_unit=unit,
     )  # fmt: skip
     try:
         return channel(delivery.channel).send(message)
@@ -145,7 +168,8 @@ def _send(delivery: Delivery) -> Outcome:
 
 
 def record_outcome(delivery: Delivery, outcome: Outcome) -> Delivery:
-    """Write what an attempt (or a later check) came to on the delivery."""
+    """Write what an attempt (or a later check) came to on the delivery, and add it to the
+    delivery's history (one entry per attempt: time, outcome, answer, the next attempt's time)."""
     now = timezone.now()
     delivery.answer = outcome.answer[:ANSWER_LIMIT]
     if outcome.provider_id:
@@ -166,21 +190,58 @@ def record_outcome(delivery: Delivery, outcome: Outcome) -> Delivery:
         delivery.sent_at = delivery.sent_at or now
         if outcome.status in ("delivered", "failed"):
             delivery.finished_at = now
+    entry = {
+        "at": now.isoformat(),
+        "outcome": outcome.status,
+        "answer": outcome.answer[:200],
+        "next": delivery.next_attempt_at.isoformat() if delivery.next_attempt_at else None,
+    }
+    delivery.history = [*(delivery.history or []), entry]
     delivery.save(
-        update_fields=["status", "answer", "provider_id", "next_attempt_at", "sent_at", "finished_at"]
+        update_fields=[
+            "status",
+            "answer",
+            "provider_id",
+            "next_attempt_at",
+            "sent_at",
+            "finished_at",
+            "history",
+        ]
     )
     return delivery
 
 
 def retry_due_deliveries(now: datetime.datetime | None = None) -> int:
-    """Attempt again every delivery whose backoff has passed (the worker calls this). Returns
-    how many were attempted."""
+    """Hand every delivery whose backoff has passed back to the worker: each is claimed
+    (retrying → queued, in one transaction, rows another sweep holds skipped), then one
+    `deliver` task is enqueued per claimed row once the claim commits, so two sweeps never
+    send one delivery twice. Registered in service.hooks.housekeeping (MessagingConfig.ready),
+    so the worker sweeps on every heartbeat; quick — it sends nothing itself. At most 500 per
+    sweep. Returns how many were claimed."""
     now = now or timezone.now()
-    due = list(
-        Delivery.objects.filter(status=Delivery.Status.RETRYING, next_attempt_at__lte=now).values_list(
-            "pk", flat=True
-        )[:500]
-    )
-    for delivery_id in due:
-        attempt_delivery(delivery_id=delivery_id)
+    with transaction.atomic():
+        due = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(status=Delivery.Status.RETRYING, next_attempt_at__lte=now)
+            .order_by("next_attempt_at", "pk")
+            .values_list("pk", flat=True)[:500]
+        )
+        if due:
+            Delivery.objects.filter(pk__in=due, status=Delivery.Status.RETRYING).update(
+                status=Delivery.Status.QUEUED, next_attempt_at=None
+            )
+            transaction.on_commit(lambda: _enqueue(due))
     return len(due)
+
+
+@transaction.atomic
+def release_held_deliveries(*, user, delivery_ids: list[int], digest: Delivery | None) -> int:
+    """The held e-mails `delivery_ids` of `user` went out in one daily digest: each becomes
+    "digested", naming the digest's delivery (None: the digest reached no channel, and they are
+    settled anyway so they are not told twice). Only rows still held are touched, so a digest
+    run twice releases nothing twice. Returns how many were released."""
+    now = timezone.now()
+    answer = f"已并入每日汇总（送达记录 {digest.pk}）" if digest is not None else "已并入每日汇总"
+    return Delivery.objects.filter(pk__in=delivery_ids, user=user, status=Delivery.Status.HELD).update(
+        status=Delivery.Status.DIGESTED, answer=answer, finished_at=now
+    )
