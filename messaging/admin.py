@@ -46,6 +46,7 @@ class DeliveryAdmin(admin.ModelAdmin):
         "channel",
         "recipient",
         "address",
+        "short_text",
         "status",
         "attempts",
         "short_answer",
@@ -67,6 +68,10 @@ class DeliveryAdmin(admin.ModelAdmin):
         if obj.contact is not None:
             return f"{obj.contact.unit.short_name} {obj.contact.name}"
         return "—"
+
+    @admin.display(description="内容")
+    def short_text(self, obj: Delivery) -> str:
+        return obj.text[:40]
 
     @admin.display(description="服务方答复")
     def short_answer(self, obj: Delivery) -> str:
