@@ -234,7 +234,7 @@ def test_the_page_lists_the_last_20_deliveries_at_a_fixed_query_count(
             deliveries.send_message(kind=MessageKind.COMMENT, text=f"第 {n} 条留言", users=[contributor])
     many, html = page_queries()
     assert many == few
-    assert html.count('<tr>\n          <td class="text-nowrap small">') == 20
+    assert html.count('class="list-group-item delivery"') == 20
 
 
 # --- 每日汇总 holds e-mails back ----------------------------------------------------------
