@@ -241,6 +241,15 @@ def world(editor, contributor, reader, admin_account, make_user, settings, tmp_p
         "show": "all",
         "job": str(job.pk),
         "keep": "0",
+        # 通知方式: the contact details, 每日汇总, and one box per kind and channel.
+        "mobile": "13812345678",
+        "zzd_account_id": "284561",
+        "daily_digest": "on",
+        **{
+            f"ch_{kind}_{channel}": "on"
+            for kind in ("workflow", "comment", "reminder", "commission", "distribution", "security")
+            for channel in ("email", "zzd", "sms", "webhook")
+        },
     }
     ids = {
         "piece": [draft.pk, submitted.pk, published_piece.pk],

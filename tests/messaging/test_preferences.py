@@ -294,3 +294,10 @@ def test_the_admin_reads_deliveries_with_filters(client_for, admin_account, cont
         ).status_code
         == 403
     )
+
+
+def test_the_pages_help_link_reaches_its_section(client_for, contributor):
+    client = client_for(contributor)
+    page = client.get(reverse("notification_settings")).content.decode()
+    assert f'href="{reverse("help_index")}#选择通知方式"' in page
+    assert 'id="选择通知方式"' in client.get(reverse("help_index")).content.decode()
