@@ -131,8 +131,10 @@ def attempt_delivery(*, delivery_id: int) -> Delivery | None:
     or what the provider asked) until BULLETIN_DELIVERY_ATTEMPTS attempts, then fails.
     Returns the delivery, or None when it is gone or already settled."""
     with transaction.atomic():
+        # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer
+        # joins to the user and the contact; only the delivery row needs the lock.
         delivery = (
-            Delivery.objects.select_for_update(skip_locked=True)
+            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk=delivery_id, status__in=[Delivery.Status.QUEUED, Delivery.Status.RETRYING])
             .select_related("user__unit", "contact__unit")
             .first()

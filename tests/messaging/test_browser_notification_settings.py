@@ -40,8 +40,12 @@ def test_a_person_chooses_how_they_are_told(live_server, settings, contributor, 
             log_in(page, live_server.url, contributor.username)
             if width < 768:
                 page.get_by_label("展开导航").click()
+                # The menu slides open; a click during the slide may land on nothing.
+                expect(page.locator("#mainNav.collapse.show")).to_be_visible()
             page.locator(".navbar .dropdown-toggle").click()
-            page.get_by_role("link", name="通知方式").click()
+            menu_link = page.locator(".dropdown-menu").get_by_role("link", name="通知方式")
+            expect(menu_link).to_be_visible()
+            menu_link.click()
             page.wait_for_load_state()
             assert page.url.endswith(reverse("notification_settings"))
             expect(page.get_by_role("heading", name="通知方式")).to_be_visible()
