@@ -348,6 +348,7 @@ BULLETIN_DAILY_JOBS = {
     "verify_audit": os.environ.get("BULLETIN_JOB_TIME_VERIFY_AUDIT", "04:20"),
     # 每日汇总: one mail per person who chose it, with what was held back (and an editor's counts).
     "send_digests": os.environ.get("BULLETIN_JOB_TIME_SEND_DIGESTS", "07:45"),
+    "prune_deliveries": os.environ.get("BULLETIN_JOB_TIME_PRUNE_DELIVERIES", "04:30"),
 }
 # How long the audit log is kept, in days: 网络安全法 asks six months at least, so less than
 # 180 is refused at startup (audit.retention).
@@ -414,6 +415,8 @@ BULLETIN_WEBHOOK_TIMEOUT_SECONDS = env_int("BULLETIN_WEBHOOK_TIMEOUT_SECONDS", 1
 # A mail server that accepts the connection and then says nothing must not hold a worker:
 # Django's SMTP backend gives up after this many seconds (the delivery is tried again later).
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+# Settled delivery records are kept this many days (a year of 考核 and some), then pruned daily.
+BULLETIN_DELIVERY_RETENTION_DAYS = env_int("BULLETIN_DELIVERY_RETENTION_DAYS", 400)
 
 # Reminders (manage.py send_reminders, run daily): how many days ahead a due date is "near",
 # how long after a deadline units are still reminded, and after how many days a piece waiting

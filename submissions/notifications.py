@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts.models import Role, User
 from accounts.permissions import unit_reviewers  # noqa: F401  (the 审核人 are told like the others)
-from messaging.actions.deliveries import Reach, send_message
+from messaging.actions.deliveries import Outgoing, Reach, send_message, send_messages
 from messaging.models import MessageKind, UnitContact
 from submissions.models import Notification, Submission
 from web.mail import header_text
@@ -55,12 +55,14 @@ def notify_each(
     """Several notices at once — (recipients, text, link) each — in one insert, for actions
     that tell many units (刊发); the channels send once the transaction commits."""
     rows = []
+    outgoing = []
     for recipients, text, link in messages:
         people = [user for user in recipients if actor is None or user.pk != actor.pk]
         rows += [Notification(recipient=user, text=text[:200], link=link) for user in people]
         if people:
-            send_message(kind=kind, text=text, link=link, users=people)
+            outgoing.append(Outgoing(kind, text, link, users=tuple(people)))
     Notification.objects.bulk_create(rows)
+    send_messages(outgoing)
 
 
 def send_mail_now(addresses: list[str], text: str, link: str) -> None:

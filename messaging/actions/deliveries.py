@@ -46,6 +46,20 @@ class Reach:
     deliveries: list[Delivery] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """One message for send_messages: its kind, words, link, cause and recipients; `inapp`
+    False for a message with no in-app notice (the daily digest)."""
+
+    kind: str
+    text: str
+    link: str = ""
+    cause: str = ""
+    users: tuple = ()
+    contacts: tuple = ()
+    inapp: bool = True
+
+
 def send_message(
     *, kind: str, text: str, link: str = "", cause: str = "", users=(), contacts=(), inapp: bool = True
 ) -> Reach:
@@ -56,53 +70,79 @@ def send_message(
     person who chose 每日汇总 (ContactDetails.daily_digest) is held for the digest (status
     "held"), except for the kinds in NEVER_HELD. The worker sends once the transaction
     commits. Returns the Reach."""
-    users = list(users)
-    contacts = list(contacts)
-    chosen = queries.chosen_channels(users, kind) if users else {}
-    digest_people = set()
-    if users and kind not in NEVER_HELD:
-        digest_people = set(
-            ContactDetails.objects.filter(user__in=users, daily_digest=True).values_list("user_id", flat=True)
+    message = Outgoing(kind, text, link, cause, tuple(users), tuple(contacts), inapp)
+    return send_messages([message])[0]
+
+
+def send_messages(messages: list[Outgoing]) -> list[Reach]:
+    """send_message for several messages at once (刊发 tells every unit): one read of the
+    choices per kind, one of who chose 每日汇总, and one insert, whatever the number of
+    messages. One Reach per message."""
+    chosen: dict[str, dict[int, list[str]]] = {}
+    for kind in {message.kind for message in messages}:
+        users = {user.pk: user for message in messages if message.kind == kind for user in message.users}
+        chosen[kind] = queries.chosen_channels(list(users.values()), kind) if users else {}
+    names = queries.contact_channels() if any(message.contacts for message in messages) else []
+    held_for = {user.pk for message in messages if message.kind not in NEVER_HELD for user in message.users}
+    digest_people = (
+        set(
+            ContactDetails.objects.filter(user__in=held_for, daily_digest=True).values_list(
+                "user_id", flat=True
+            )
         )
+        if held_for
+        else set()
+    )
     rows: list[Delivery] = []
-    reach = Reach()
+    reaches = []
     now = timezone.now()
-    for user in users:
-        entry = Reached(name=user.full_name or user.username, unit_id=user.unit_id)
-        if inapp:
-            entry.channels.append(Channel.INAPP)
-            rows.append(
-                Delivery(
-                    kind=kind, channel=Channel.INAPP, user=user, unit_id=user.unit_id, address=user.username,
-                    cause=cause[:100], text=text[:TEXT_LIMIT], link=link[:200],
-                    status=Delivery.Status.DELIVERED, attempts=1, sent_at=now, finished_at=now,
-                )
-            )  # fmt: skip
-        for name in chosen.get(user.pk, []):
-            address = channel(name).address_of_user(user)
-            if address:
-                entry.channels.append(name)
-                row = _queued(kind, name, address, text, link, cause, user=user, unit_id=user.unit_id)
-                if name == Channel.EMAIL and user.pk in digest_people:
-                    row.status = Delivery.Status.HELD
-                rows.append(row)
-        reach.reached.append(entry)
-    names = queries.contact_channels() if contacts else []
-    for contact in contacts:
-        entry = Reached(name=f"{contact.unit.short_name} {contact.name}", unit_id=contact.unit_id)
-        for name in names:
-            address = channel(name).address_of_contact(contact)
-            if address:
-                entry.channels.append(name)
+    for message in messages:
+        kind, text, link, cause = message.kind, message.text, message.link, message.cause
+        reach = Reach()
+        for user in message.users:
+            entry = Reached(name=user.full_name or user.username, unit_id=user.unit_id)
+            if message.inapp:
+                entry.channels.append(Channel.INAPP)
                 rows.append(
-                    _queued(kind, name, address, text, link, cause, contact=contact, unit_id=contact.unit_id)
-                )
-        (reach.reached if entry.channels else reach.unreachable).append(entry)
-    reach.deliveries = Delivery.objects.bulk_create(rows)
-    waiting = [row.pk for row in reach.deliveries if row.status == Delivery.Status.QUEUED]
+                    Delivery(
+                        kind=kind, channel=Channel.INAPP, user=user, unit_id=user.unit_id,
+                        address=user.username, cause=cause[:100], text=text[:TEXT_LIMIT], link=link[:200],
+                        status=Delivery.Status.DELIVERED, attempts=1, sent_at=now, finished_at=now,
+                    )
+                )  # fmt: skip
+            for name in chosen[kind].get(user.pk, []):
+                address = channel(name).address_of_user(user)
+                if address:
+                    entry.channels.append(name)
+                    row = _queued(kind, name, address, text, link, cause, user=user, unit_id=user.unit_id)
+                    if name == Channel.EMAIL and kind not in NEVER_HELD and user.pk in digest_people:
+                        row.status = Delivery.Status.HELD
+                    rows.append(row)
+            reach.reached.append(entry)
+        for contact in message.contacts:
+            entry = Reached(name=f"{contact.unit.short_name} {contact.name}", unit_id=contact.unit_id)
+            for name in names:
+                address = channel(name).address_of_contact(contact)
+                if address:
+                    entry.channels.append(name)
+                    rows.append(
+                        _queued(
+                            kind, name, address, text, link, cause, contact=contact, unit_id=contact.unit_id
+                        )
+                    )
+            (reach.reached if entry.channels else reach.unreachable).append(entry)
+        reaches.append(reach)
+    created = Delivery.objects.bulk_create(rows)
+    # Hand each message its own rows (bulk_create keeps the order it was given).
+    position = 0
+    for reach in reaches:
+        count = sum(len(entry.channels) for entry in reach.reached)
+        reach.deliveries = created[position : position + count]
+        position += count
+    waiting = [row.pk for row in created if row.status == Delivery.Status.QUEUED]
     if waiting:
         transaction.on_commit(lambda: _enqueue(waiting))
-    return reach
+    return reaches
 
 
 def _queued(kind, name, address, text, link, cause, **who) -> Delivery:
@@ -247,3 +287,14 @@ def release_held_deliveries(*, user, delivery_ids: list[int], digest: Delivery |
     return Delivery.objects.filter(pk__in=delivery_ids, user=user, status=Delivery.Status.HELD).update(
         status=Delivery.Status.DIGESTED, answer=answer, finished_at=now
     )
+
+
+def prune_deliveries(*, before: datetime.datetime) -> int:
+    """Remove settled deliveries (sent, delivered, failed, or carried by a daily digest)
+    created before `before`; ones still waiting, retrying or held for a digest stay whatever
+    their age. Returns how many were removed."""
+    settled = [
+        Delivery.Status.DELIVERED, Delivery.Status.FAILED, Delivery.Status.SENT, Delivery.Status.DIGESTED,
+    ]  # fmt: skip
+    removed, _ = Delivery.objects.filter(created_at__lt=before, status__in=settled).delete()
+    return removed

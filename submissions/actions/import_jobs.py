@@ -147,7 +147,8 @@ def run_import_job(*, job_id: int) -> ImportJob | None:
         logger.exception("import job %s could not be read", job.pk)
         return _finish(job, status=S.FAILED, error=BROKEN_MESSAGE)
     review = import_review(result, job.unit.office_name)
-    review["name"] = docx_name(job.original_name)
+    review["name"] = docx_name(job.original_name)  # the source kept with the draft
+    review["uploaded_name"] = job.original_name  # what the contributor chose, named back to them
     review["format"] = result.format_label
     if rereading:
         offered = {item["index"] for item in review["struck"]}

@@ -525,7 +525,7 @@ def test_a_wps_upload_is_read_by_its_content_and_stored_as_docx(client_for, cont
     client = client_for(contributor)
     page = import_word(client, "稿件.wps", wps)
     html = page.content.decode()
-    assert "已从《稿件.docx》读入标题和正文" in html and "Word 97-2003 / WPS" in html
+    assert "已从《稿件.wps》读入标题和正文" in html and "Word 97-2003 / WPS" in html
     assert "临平区：“家门口”联络站打通履职最后一公里" in html
     client.post(
         draft_url(page), {"title": "临平区：“家门口”联络站打通履职最后一公里", "body": "<p>正文。</p>"}

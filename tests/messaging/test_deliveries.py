@@ -46,3 +46,25 @@ def test_a_contact_without_an_address_is_named_unreachable():
     assert reach.reached == []
     assert [r.name for r in reach.unreachable] == ["测试区 王五"]
     assert not Delivery.objects.exists()
+
+
+def test_old_settled_deliveries_are_pruned_and_waiting_ones_kept(settings, contributor):
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    settings.BULLETIN_DELIVERY_RETENTION_DAYS = 30
+    old = timezone.now() - datetime.timedelta(days=31)
+    kept = Delivery.objects.create(
+        kind="workflow", channel="email", user=contributor, text="新", status="sent"
+    )
+    gone = Delivery.objects.create(
+        kind="workflow", channel="email", user=contributor, text="旧", status="delivered"
+    )
+    waiting = Delivery.objects.create(
+        kind="workflow", channel="sms", user=contributor, text="旧", status="retrying"
+    )
+    Delivery.objects.filter(pk__in=[gone.pk, waiting.pk]).update(created_at=old)
+    call_command("prune_deliveries")
+    assert set(Delivery.objects.values_list("pk", flat=True)) == {kept.pk, waiting.pk}

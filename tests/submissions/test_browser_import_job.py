@@ -52,7 +52,7 @@ def upload_and_follow(page, live_server, tmp_path, *, width: int, shots: bool) -
         wait_until(page, lambda: "/unit/new/?job=" in page.url, timeout_ms=60_000)
         page.locator("#id_title").wait_for()
         assert page.locator("#id_title").input_value() == TITLE
-        assert page.get_by_text("已从《联络站.docx》读入标题和正文").is_visible()
+        assert page.get_by_text("已从《联络站.rtf》读入标题和正文").is_visible()
         body = (
             page.locator(".richtext-area")
             if page.locator(".richtext-area").count()

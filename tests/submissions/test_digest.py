@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import Unit
+from messaging.actions.deliveries import prune_deliveries
 from messaging.actions.preferences import change_notification_settings
 from messaging.models import Delivery, MessageKind
 from service.models import DailyJobRun
@@ -135,3 +136,15 @@ def test_the_digest_is_a_daily_job_of_the_scheduler(
     assert run.outcome == DailyJobRun.Outcome.DONE, run.output
     assert "已发送每日汇总 2 份，并入通知 2 条" in run.output
     assert sorted(m.to[0] for m in mail.outbox) == ["bianji@example.gov.cn", "xihu@example.gov.cn"]
+
+
+def test_pruning_keeps_what_waits_for_a_digest(editor, contributor, django_capture_on_commit_callbacks):
+    on_digest(editor, "bianji@example.gov.cn")
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted_piece(contributor, "西湖区开展代表进站活动")
+    later = timezone.now() + datetime.timedelta(days=1)
+    prune_deliveries(before=later)
+    assert Delivery.objects.filter(user=editor, status=Delivery.Status.HELD).count() == 1
+    run_digests(django_capture_on_commit_callbacks, timezone.localdate())
+    prune_deliveries(before=later)
+    assert not Delivery.objects.filter(user=editor, status=Delivery.Status.DIGESTED).exists()

@@ -155,7 +155,11 @@ def test_an_rtf_upload_answers_at_once_and_the_worker_converts_it(
     form = client.get(status["url"], follow=True)
     url = draft_url(form)
     html = form.content.decode()
-    assert "已从《联络站.docx》读入标题和正文" in html and "RTF 文件（.rtf）" in html
+    assert (
+        "已从《联络站.rtf》读入标题和正文" in html
+        and "原稿已转为《联络站.docx》随稿保存" in html
+        and "RTF 文件（.rtf）" in html
+    )
     assert "全区新建代表联络站12个，实现街道全覆盖。" in html
     assert pending_files(media) == [Path(job.source_path).name]  # the upload as it came is gone
     with TestCase.captureOnCommitCallbacks(execute=True):
