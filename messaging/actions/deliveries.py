@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from messaging import queries
@@ -165,24 +166,34 @@ def _enqueue(delivery_ids: list[int]) -> None:
         deliver.enqueue(delivery_id=delivery_id)
 
 
+# While one attempt sends, its delivery is leased for this long (next_attempt_at): a second
+# task for it finds it taken, and a worker that died mid-send leaves a lease the sweep takes
+# back once it runs out. Longer than any channel's own timeout (webhook ≤ 60 s, SMTP 30 s).
+SENDING_LEASE = datetime.timedelta(minutes=10)
+
+
 def attempt_delivery(*, delivery_id: int) -> Delivery | None:
     """One attempt at a queued or retrying delivery: the channel sends, the outcome is
     recorded; a "retry" outcome waits with backoff (BULLETIN_DELIVERY_BACKOFF_SECONDS × 4^n,
     or what the provider asked) until BULLETIN_DELIVERY_ATTEMPTS attempts, then fails.
-    Returns the delivery, or None when it is gone or already settled."""
+    Returns the delivery, or None when it is gone, already settled, or being sent by
+    another attempt (its lease, SENDING_LEASE, not yet run out)."""
+    now = timezone.now()
     with transaction.atomic():
         # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer
         # joins to the user and the contact; only the delivery row needs the lock.
         delivery = (
             Delivery.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk=delivery_id, status__in=[Delivery.Status.QUEUED, Delivery.Status.RETRYING])
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
             .select_related("user__unit", "contact__unit")
             .first()
         )
         if delivery is None:
             return None
         delivery.attempts += 1
-        delivery.save(update_fields=["attempts"])
+        delivery.next_attempt_at = now + SENDING_LEASE
+        delivery.save(update_fields=["attempts", "next_attempt_at"])
     outcome = _send(delivery)
     return record_outcome(delivery, outcome)
 
@@ -254,22 +265,25 @@ def record_outcome(delivery: Delivery, outcome: Outcome) -> Delivery:
 
 
 def retry_due_deliveries(now: datetime.datetime | None = None) -> int:
-    """Hand every delivery whose backoff has passed back to the worker: each is claimed
-    (retrying → queued, in one transaction, rows another sweep holds skipped), then one
-    `deliver` task is enqueued per claimed row once the claim commits, so two sweeps never
-    send one delivery twice. Registered in service.hooks.housekeeping (MessagingConfig.ready),
-    so the worker sweeps on every heartbeat; quick — it sends nothing itself. At most 500 per
-    sweep. Returns how many were claimed."""
+    """Hand every delivery whose backoff has passed back to the worker, and every one whose
+    sending lease ran out (a worker died while it sent; it may be sent twice — at least once
+    is the rule): each is claimed (→ queued, next_attempt_at cleared, in one transaction,
+    rows another sweep holds skipped), then one `deliver` task is enqueued per claimed row
+    once the claim commits, so two sweeps never hand one delivery out twice. Registered in
+    service.hooks.housekeeping (MessagingConfig.ready), so the worker sweeps on every
+    heartbeat; quick — it sends nothing itself. At most 500 per sweep. Returns how many were
+    claimed."""
     now = now or timezone.now()
+    waiting = [Delivery.Status.RETRYING, Delivery.Status.QUEUED]
     with transaction.atomic():
         due = list(
             Delivery.objects.select_for_update(skip_locked=True)
-            .filter(status=Delivery.Status.RETRYING, next_attempt_at__lte=now)
+            .filter(status__in=waiting, next_attempt_at__lte=now)
             .order_by("next_attempt_at", "pk")
             .values_list("pk", flat=True)[:500]
         )
         if due:
-            Delivery.objects.filter(pk__in=due, status=Delivery.Status.RETRYING).update(
+            Delivery.objects.filter(pk__in=due, status__in=waiting).update(
                 status=Delivery.Status.QUEUED, next_attempt_at=None
             )
             transaction.on_commit(lambda: _enqueue(due))

@@ -111,3 +111,25 @@ def test_a_claimed_delivery_is_not_handed_out_twice(
     assert delivery.status == Delivery.Status.QUEUED
     assert retry_due_deliveries(now=timezone.now() + datetime.timedelta(days=1)) == 0
     assert len(callbacks) == 1
+
+
+def test_a_delivery_being_sent_is_not_sent_again_and_a_dead_workers_lease_runs_out(
+    settings, contributor, django_capture_on_commit_callbacks
+):
+    settings.BULLETIN_WEBHOOK_URL = "http://127.0.0.1:9/hook"
+    with django_capture_on_commit_callbacks(execute=False):
+        ChannelChoice.objects.create(user=contributor, kind=MessageKind.REMINDER, channels=["webhook"])
+        deliveries.send_message(kind=MessageKind.REMINDER, text="请报送", users=[contributor])
+    delivery = Delivery.objects.get(user=contributor, channel="webhook")
+    # A worker took it and died while sending: attempts counted, the lease set, no outcome.
+    Delivery.objects.filter(pk=delivery.pk).update(
+        attempts=1, next_attempt_at=timezone.now() + deliveries.SENDING_LEASE
+    )
+    assert deliveries.attempt_delivery(delivery_id=delivery.pk) is None  # taken: not sent twice
+    assert retry_due_deliveries() == 0
+    # Once the lease has run out the sweep hands it out again.
+    later = timezone.now() + deliveries.SENDING_LEASE + datetime.timedelta(seconds=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert retry_due_deliveries(now=later) == 1
+    delivery.refresh_from_db()
+    assert delivery.attempts == 2 and delivery.status == Delivery.Status.RETRYING
