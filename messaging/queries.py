@@ -18,9 +18,12 @@ RECENT_DELIVERIES = 20
 
 
 def office_default(kind: str) -> list[str]:
-    """The office's channels for `kind` (BULLETIN_CHANNEL_DEFAULTS), without 站内通知."""
+    """The office's channels for `kind` (BULLETIN_CHANNEL_DEFAULTS), without 站内通知. The
+    daily digest is a long text meant for a mailbox: "*" does not reach it, only a "digest="
+    part of its own does; without one it goes by e-mail."""
     defaults = settings.BULLETIN_CHANNEL_DEFAULTS
-    return [name for name in defaults.get(kind, defaults.get("*", [])) if name != Channel.INAPP]
+    fallback = [Channel.EMAIL.value] if kind == MessageKind.DIGEST else defaults.get("*", [])
+    return [name for name in defaults.get(kind, fallback) if name != Channel.INAPP]
 
 
 def chosen_channels(users, kind: str) -> dict[int, list[str]]:

@@ -76,6 +76,9 @@ def test_the_defaults_decide_for_people_who_did_not_choose(settings, contributor
     assert office_default(MessageKind.COMMENT) == ["email"]
     assert office_default(MessageKind.DIGEST) == []
     assert chosen_channels([contributor], MessageKind.REMINDER) == {contributor.pk: ["email", "webhook"]}
+    # The digest is for a mailbox: "*" does not send it by SMS or webhook.
+    settings.BULLETIN_CHANNEL_DEFAULTS = {"*": ["email", "webhook"], "reminder": ["email", "webhook"]}
+    assert office_default(MessageKind.DIGEST) == ["email"]
     settings.BULLETIN_WEBHOOK_URL = ""  # a channel not configured reaches nobody
     assert chosen_channels([contributor], MessageKind.REMINDER) == {contributor.pk: ["email"]}
 
