@@ -24,11 +24,13 @@ from assessment.forms import (
 from assessment.models import HigherAdoption, Quota
 from assessment.periods import Period
 from assessment.quotas import progress_table
+from assessment.reminders import quota_causes
 from assessment.stats import monthly_adoptions, unit_report
 from audit.records import Kind, record
 from bulletin import queries
 from bulletin.actions import common
 from bulletin.permissions import editor_only
+from submissions import queries as submission_queries
 from submissions.models import Submission
 from submissions.permissions import get_visible_submission
 from web.forms import parse_id
@@ -165,6 +167,8 @@ def quota_page(request):
         else:
             messages.success(request, "报送任务已设置。")
             return redirect("quota_page")
+    rows = progress_table(day, today=today)
+    last = submission_queries.last_reminders([p.unit.pk for p in rows], quota_causes(rows))
     return render(
         request,
         "assessment/quotas.html",
@@ -172,7 +176,8 @@ def quota_page(request):
             "form": form,
             "month_form": month_form,
             "day": day,
-            "rows": progress_table(day, today=today),
+            # Each unit's progress and the last 报送任务 reminder it was sent (who, by what).
+            "rows": [(p, last.get(p.unit.pk)) for p in rows],
             "rules": Quota.objects.select_related("unit", "created_by"),
             "today": today,
         },

@@ -72,6 +72,7 @@ class AuditEntry(models.Model):
         BACKUP = "backup", "备份"
         RESTORE = "restore", "恢复"
         LOGIN_UNLOCKED = "login_unlocked", "解除登录锁定"
+        UNIT_CONTACT_CHANGED = "unit_contact_changed", "修改单位联系人"
         NOTIFICATION_SETTINGS = "notification_settings", "修改通知方式"
         AUDIT_PRUNED = chain.PRUNED_KIND, "清理过期审计日志"
 

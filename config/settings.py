@@ -418,6 +418,34 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 # Settled delivery records are kept this many days (a year of 考核 and some), then pruned daily.
 BULLETIN_DELIVERY_RETENTION_DAYS = env_int("BULLETIN_DELIVERY_RETENTION_DAYS", 400)
 
+# Providers: 浙政钉 工作通知 (messaging/channels/zhengding.py, the 专有钉钉 open platform) and
+# 短信 (messaging/channels/sms.py, Aliyun's SendSms API). A channel is configured only when
+# all of its required variables are set; docs/operations.md, "浙政钉与短信", names each.
+# Every call to a provider waits at most CONNECT seconds for the connection and READ seconds
+# for each read of the answer, so a hung provider cannot hold the worker.
+BULLETIN_PROVIDER_CONNECT_TIMEOUT = env_int("BULLETIN_PROVIDER_CONNECT_TIMEOUT", 5)
+BULLETIN_PROVIDER_READ_TIMEOUT = env_int("BULLETIN_PROVIDER_READ_TIMEOUT", 15)
+BULLETIN_ZZD_BASE_URL = os.environ.get("BULLETIN_ZZD_BASE_URL", "").strip()
+BULLETIN_ZZD_APP_KEY = os.environ.get("BULLETIN_ZZD_APP_KEY", "").strip()
+BULLETIN_ZZD_APP_SECRET = os.environ.get("BULLETIN_ZZD_APP_SECRET", "").strip()
+BULLETIN_ZZD_TENANT_ID = os.environ.get("BULLETIN_ZZD_TENANT_ID", "").strip()
+BULLETIN_SMS_URL = os.environ.get("BULLETIN_SMS_URL", "https://dysmsapi.aliyuncs.com/").strip()
+BULLETIN_SMS_REGION = os.environ.get("BULLETIN_SMS_REGION", "cn-hangzhou").strip()
+BULLETIN_SMS_ACCESS_KEY_ID = os.environ.get("BULLETIN_SMS_ACCESS_KEY_ID", "").strip()
+BULLETIN_SMS_ACCESS_KEY_SECRET = os.environ.get("BULLETIN_SMS_ACCESS_KEY_SECRET", "").strip()
+BULLETIN_SMS_SIGN_NAME = os.environ.get("BULLETIN_SMS_SIGN_NAME", "").strip()
+# One approved template with a ${content} variable for every kind of message, and, where the
+# office has one approved per kind, "kind:code" pairs (reminder:SMS_1,commission:SMS_2).
+BULLETIN_SMS_TEMPLATE_CODE = os.environ.get("BULLETIN_SMS_TEMPLATE_CODE", "").strip()
+BULLETIN_SMS_TEMPLATE_CODES = {
+    kind.strip(): code.strip()
+    for kind, _, code in (pair.partition(":") for pair in env_list("BULLETIN_SMS_TEMPLATE_CODES", ""))
+    if code.strip()
+}
+BULLETIN_SMS_TEMPLATE_PARAM = os.environ.get("BULLETIN_SMS_TEMPLATE_PARAM", "content").strip()
+# Aliyun's variable rule for notification templates: at most 35 characters in one variable.
+BULLETIN_SMS_PARAM_LIMIT = env_int("BULLETIN_SMS_PARAM_LIMIT", 35)
+
 # Reminders (manage.py send_reminders, run daily): how many days ahead a due date is "near",
 # how long after a deadline units are still reminded, and after how many days a piece waiting
 # for the editor (or for the unit's 审签) is reported.

@@ -5,6 +5,7 @@ from archive import views as archive_views
 from assessment import views as stats_views
 from backissues import views as backissue_views
 from bulletin import issue_views, print_preview, views
+from messaging import contact_views
 from service.views import healthz, healthz_live
 from submissions import urls as submission_urls
 from web import converters  # noqa: F401 (registers <id:…>)
@@ -66,4 +67,12 @@ urlpatterns = [
     path("proofreading/", include("proofreading.urls")),
     path("help/", include("manual.urls")),
     path("admin/", admin.site.urls),
+]
+
+# 单位联系人: how a unit without a 报送员 account is reached (编辑 and 管理员).
+urlpatterns += [
+    path("units/contacts/", contact_views.unit_contact_list, name="unit_contacts"),
+    path("units/<id:unit_pk>/contacts/new/", contact_views.unit_contact_create, name="unit_contact_create"),
+    path("units/contacts/<id:pk>/", contact_views.unit_contact_edit, name="unit_contact_edit"),
+    path("units/contacts/<id:pk>/active/", contact_views.unit_contact_active, name="unit_contact_active"),
 ]

@@ -11,6 +11,8 @@ with the provider's answer.
 from django.conf import settings
 from django.db import models
 
+from messaging.mobile import validate_mobile
+
 
 class Channel(models.TextChoices):
     INAPP = "inapp", "站内通知"
@@ -86,10 +88,15 @@ class UnitContact(models.Model):
         "accounts.Unit", verbose_name="单位", on_delete=models.CASCADE, related_name="contacts"
     )
     name = models.CharField("联系人", max_length=32)
-    mobile = models.CharField("手机号码", max_length=20, blank=True)
+    mobile = models.CharField(
+        "手机号码", max_length=20, blank=True, validators=[validate_mobile], help_text="用于短信，11 位手机号"
+    )
     email = models.EmailField("电子邮件", blank=True)
-    zzd_account_id = models.CharField("浙政钉账号 ID", max_length=64, blank=True)
-    active = models.BooleanField("启用", default=True)
+    zzd_account_id = models.CharField(
+        "浙政钉账号 ID", max_length=64, blank=True, help_text="浙政钉（专有钉钉）通讯录中的 accountId"
+    )
+    note = models.CharField("备注", max_length=100, blank=True, help_text="如：办公室主任、值班电话")
+    active = models.BooleanField("启用", default=True, help_text="停用的联系人不再收到提醒，记录保留")
 
     class Meta:
         verbose_name = "单位联系人"

@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
+from accounts.models import Role, Unit, User
 from messaging.channels import channel, configured_channels
-from messaging.models import Channel, ChannelChoice, ContactDetails, Delivery, MessageKind
+from messaging.models import Channel, ChannelChoice, ContactDetails, Delivery, MessageKind, UnitContact
 
 # The kinds a person chooses channels for on the 通知方式 page: the digest goes by e-mail
 # when the person asks for it (ContactDetails.daily_digest), not by a choice of its own.
@@ -137,3 +138,40 @@ def people_with_digest():
         )
     )
     return sorted(chose | held)
+
+
+@dataclass
+class UnitContactsRow:
+    """One unit on the 单位联系人 page: its contacts (active first) and its active 报送员 accounts."""
+
+    unit: Unit
+    contacts: list[UnitContact]
+    accounts: int
+
+    @property
+    def relies_on_contacts(self) -> bool:
+        """No active account: reminders reach this unit only through its contacts."""
+        return self.accounts == 0
+
+    @property
+    def reachable(self) -> bool:
+        return self.accounts > 0 or any(
+            c.active and (c.mobile or c.email or c.zzd_account_id) for c in self.contacts
+        )
+
+
+def unit_contact_table(include_inactive_units: bool = False) -> list[UnitContactsRow]:
+    """Every unit (the active ones unless asked) with its contacts and how many active 报送员
+    accounts it has, in the units' order. Three queries, whatever the number of units."""
+    units = Unit.objects.all() if include_inactive_units else Unit.objects.filter(active=True)
+    units = list(units.order_by("kind", "position", "id"))
+    contacts: dict[int, list[UnitContact]] = {}
+    for contact in UnitContact.objects.filter(unit__in=units).order_by("-active", "id"):
+        contacts.setdefault(contact.unit_id, []).append(contact)
+    accounts = dict(
+        User.objects.filter(role=Role.CONTRIBUTOR, is_active=True, unit__in=units)
+        .values("unit_id")
+        .annotate(n=Count("id"))
+        .values_list("unit_id", "n")
+    )
+    return [UnitContactsRow(unit, contacts.get(unit.pk, []), accounts.get(unit.pk, 0)) for unit in units]

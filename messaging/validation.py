@@ -1,13 +1,12 @@
-"""What a mobile number and a 浙政钉 accountId must look like, with Chinese messages."""
+"""What a mobile number (messaging.mobile) and a 浙政钉 accountId must look like, with
+Chinese messages."""
 
 import re
 
 from django.core.exceptions import ValidationError
 
-# A mainland China mobile number: 11 digits, 1 then 3–9 (the numbering plan of the 工业和信息化部,
-# 13x–19x). Spaces and hyphens between digit groups and a leading +86/86 are dropped first.
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_SEPARATORS = re.compile(r"[\s\-]")
+from messaging.mobile import normalise_mobile, validate_mobile
+
 # 浙政钉 (专有钉钉) accountId: the number the directory gives each person; letters, digits,
 # "_" and "-" accepted for other 专有钉钉 tenants, up to 64.
 ACCOUNT_ID = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
@@ -15,16 +14,9 @@ ACCOUNT_ID = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
 
 def normalize_mobile(value: str) -> str:
     """The 11 digits of a mainland mobile number, or "" for an empty value; ValidationError
-    (code "mobile") otherwise."""
-    digits = _SEPARATORS.sub("", value or "")
-    if digits.startswith("+86"):
-        digits = digits[3:]
-    elif digits.startswith("86") and len(digits) == 13:
-        digits = digits[2:]
-    if not digits:
-        return ""
-    if not MOBILE.match(digits):
-        raise ValidationError("请填写 11 位大陆手机号码，如 13812345678。", code="mobile")
+    (code "mobile") otherwise. The one rule of messaging.mobile (the 短信 channel's too)."""
+    digits = normalise_mobile(value)
+    validate_mobile(digits)
     return digits
 
 

@@ -229,14 +229,29 @@ class Notification(models.Model):
 class Reminder(models.Model):
     """One reminder sent by `send_reminders` or a 催报: at most one per cause, recipient and day.
 
+    The recipient is an account (`recipient`) or, for a unit without an active 报送员 account,
+    one of its contacts (`contact`, messaging.models.UnitContact) — exactly one of the two.
     `cause` names what the reminder is about, e.g. "commission:12:due" or "quota:3:2026-11-01";
-    the unique constraint makes a second run on the same day send nothing twice, even when two
-    runs overlap.
+    the unique constraints make a second run on the same day send nothing twice, even when two
+    runs overlap (NULLs are distinct, so each constraint binds only rows of its own kind).
     """
 
     cause = models.CharField("事由", max_length=100)
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="接收人",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    contact = models.ForeignKey(
+        "messaging.UnitContact",
+        verbose_name="单位联系人",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     date = models.DateField("日期")
     created_at = models.DateTimeField("发送时间", auto_now_add=True)
@@ -248,7 +263,15 @@ class Reminder(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["cause", "recipient", "date"], name="reminder_once_per_cause_and_day"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["cause", "contact", "date"], name="reminder_contact_once_per_cause_and_day"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(recipient__isnull=False, contact__isnull=True)
+                | models.Q(recipient__isnull=True, contact__isnull=False),
+                name="reminder_account_or_contact",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,12 +1,15 @@
 """Reads of submissions. A contributor's lists always pass through `for_unit`."""
 
 import datetime
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
-from accounts.models import Unit
+from accounts.models import Role, Unit, User
+from messaging.models import Delivery, UnitContact
 from submissions.models import Commission, ImportJob, Revision, Submission, UploadRecord
 from submissions.versions import TextVersion
 
@@ -207,6 +210,7 @@ class CommissionUnitRow:
     pieces: list  # pieces of this unit answering the commission, in the order they arrived
     deadline: datetime.date
     today: datetime.date
+    last: "LastNotice | None" = None  # the unit's last reminder of this commission
 
     @property
     def sent(self) -> list:
@@ -227,7 +231,8 @@ class CommissionUnitRow:
 
 
 def commission_table(commission: Commission) -> list[CommissionUnitRow]:
-    """Per unit asked: 待报 / 已报 (with the answering pieces) / 逾期 (2 queries)."""
+    """Per unit asked: 待报 / 已报 (with the answering pieces) / 逾期, and its last reminder
+    (5 queries at most)."""
     today = timezone.localdate()
     pieces: dict[int, list] = {}
     answering = (
@@ -238,12 +243,23 @@ def commission_table(commission: Commission) -> list[CommissionUnitRow]:
     )
     for piece in answering:
         pieces.setdefault(piece.unit_id, []).append(piece)
+    units = list(commission.units.order_by("kind", "position", "id"))
+    last = last_reminders([unit.pk for unit in units], commission_causes(commission))
     return [
         CommissionUnitRow(
-            unit=unit, pieces=pieces.get(unit.pk, []), deadline=commission.deadline, today=today
+            unit=unit,
+            pieces=pieces.get(unit.pk, []),
+            deadline=commission.deadline,
+            today=today,
+            last=last.get(unit.pk),
         )
-        for unit in commission.units.order_by("kind", "position", "id")
+        for unit in units
     ]
+
+
+def commission_causes(commission: Commission) -> list[str]:
+    """The Reminder/Delivery causes of a commission: the editor's 催报 and the daily run's."""
+    return [f"commission:{commission.pk}:{state}" for state in ("nudge", "due", "overdue")]
 
 
 def versions_of(piece: Submission) -> list[TextVersion]:
@@ -315,3 +331,145 @@ def unfinished_imports(user) -> QuerySet[ImportJob]:
 def imports_ahead(job: ImportJob) -> int:
     """How many imports (anyone's) wait to be read before this one."""
     return ImportJob.objects.filter(status=ImportJob.Status.QUEUED, created_at__lt=job.created_at).count()
+
+
+# --- who was reached -----------------------------------------------------------
+
+
+def unit_recipients(
+    unit_ids: Iterable[int] | None = None,
+) -> tuple[dict[int, list[User]], dict[int, list[UnitContact]]]:
+    """({unit id: active 报送员 accounts}, {unit id: active contacts}) for `unit_ids` (None:
+    every unit), what a reminder to a unit is sent to (submissions.actions.reminders). Two
+    queries."""
+    users = User.objects.filter(role=Role.CONTRIBUTOR, is_active=True, unit__isnull=False).order_by("id")
+    contacts = UnitContact.objects.filter(active=True).select_related("unit").order_by("id")
+    if unit_ids is not None:
+        unit_ids = list(unit_ids)
+        users = users.filter(unit_id__in=unit_ids)
+        contacts = contacts.filter(unit_id__in=unit_ids)
+    accounts_by_unit: dict[int, list[User]] = defaultdict(list)
+    contacts_by_unit: dict[int, list[UnitContact]] = defaultdict(list)
+    for user in users:
+        accounts_by_unit[user.unit_id].append(user)
+    for contact in contacts:
+        contacts_by_unit[contact.unit_id].append(contact)
+    return dict(accounts_by_unit), dict(contacts_by_unit)
+
+
+@dataclass
+class Recipient:
+    """One person a notice went to, and its deliveries (one per channel, 站内通知 first)."""
+
+    name: str
+    is_contact: bool
+    deliveries: list[Delivery] = field(default_factory=list)
+
+
+@dataclass
+class LastNotice:
+    """The last reminder (or notice) of one cause to one unit: when, and to whom by what."""
+
+    at: datetime.datetime
+    cause: str
+    recipients: list[Recipient] = field(default_factory=list)
+
+    @property
+    def by_editor(self) -> bool:
+        """A 催报 the editor sent (cause "…:nudge"), not the daily run's reminder."""
+        return self.cause.endswith(":nudge")
+
+
+_CHANNEL_ORDER = {"inapp": 0, "email": 1, "zzd": 2, "sms": 3, "webhook": 4}
+
+
+def _recipients(deliveries: Iterable[Delivery]) -> list[Recipient]:
+    people: dict[tuple, Recipient] = {}
+    order = sorted(
+        deliveries,
+        key=lambda d: (
+            d.contact_id is not None,
+            d.user_id or 0,
+            d.contact_id or 0,
+            _CHANNEL_ORDER.get(d.channel, 9),
+        ),
+    )
+    for delivery in order:
+        if delivery.contact_id is not None:
+            key, name, is_contact = ("contact", delivery.contact_id), delivery.contact.name, True
+        elif delivery.user is not None:
+            key, name, is_contact = (
+                ("user", delivery.user_id),
+                delivery.user.full_name or delivery.user.username,
+                False,
+            )
+        else:
+            key, name, is_contact = ("address", delivery.address), delivery.address or "（已删除）", False
+        people.setdefault(key, Recipient(name=name, is_contact=is_contact)).deliveries.append(delivery)
+    return list(people.values())
+
+
+def _delivery_rows():
+    return Delivery.objects.select_related("user", "contact").only(
+        "channel", "status", "answer", "address", "cause", "unit_id", "created_at", "sent_at", "finished_at",
+        "user__username", "user__full_name", "contact__name",
+    )  # fmt: skip
+
+
+def last_reminders(unit_ids: Iterable[int], causes: Iterable[str]) -> dict[int, LastNotice]:
+    """{unit id: its LastNotice} among deliveries of `causes` to `unit_ids`: the cause of the
+    unit's newest delivery and every delivery of that cause to the unit on that (local) day
+    — a reminder is sent once per cause, recipient and day, so that is one reminder. Units
+    never reminded are absent. Three queries, whatever the number of units or deliveries."""
+    unit_ids, causes = list(unit_ids), list(causes)
+    if not unit_ids or not causes:
+        return {}
+    newest = (
+        Delivery.objects.filter(unit_id__in=unit_ids, cause__in=causes)
+        .values("unit_id")
+        .annotate(last=Max("id"))
+        .values_list("last", flat=True)
+    )
+    heads = list(Delivery.objects.filter(pk__in=list(newest)).values_list("unit_id", "cause", "created_at"))
+    if not heads:
+        return {}
+    which = Q()
+    notices = {}
+    for unit_id, cause, created_at in heads:
+        day = timezone.localtime(created_at).date()
+        start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+        which |= Q(
+            unit_id=unit_id,
+            cause=cause,
+            created_at__gte=start,
+            created_at__lt=start + datetime.timedelta(days=1),
+        )
+        notices[unit_id] = LastNotice(at=created_at, cause=cause)
+    grouped: dict[int, list[Delivery]] = defaultdict(list)
+    for delivery in _delivery_rows().filter(which):
+        grouped[delivery.unit_id].append(delivery)
+    for unit_id, notice in notices.items():
+        rows = grouped.get(unit_id, [])
+        notice.at = min((row.created_at for row in rows), default=notice.at)
+        notice.recipients = _recipients(rows)
+    return notices
+
+
+def last_notice(cause_prefix: str) -> LastNotice | None:
+    """The newest notice whose cause begins with `cause_prefix` (e.g. "piece:12:returned:"),
+    with every delivery of that exact cause. Two queries."""
+    head = (
+        Delivery.objects.filter(cause__startswith=cause_prefix)
+        .order_by("-id")
+        .values_list("cause", "created_at")
+        .first()
+    )
+    if head is None:
+        return None
+    cause, created_at = head
+    rows = list(_delivery_rows().filter(cause=cause))
+    return LastNotice(
+        at=min((row.created_at for row in rows), default=created_at),
+        cause=cause,
+        recipients=_recipients(rows),
+    )

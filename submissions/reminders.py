@@ -2,15 +2,17 @@
 
 Causes, each sent at most once per recipient and day (`Reminder`'s unique constraint):
 - a 约稿 a unit has not answered, due within BULLETIN_REMINDER_DAYS_AHEAD days (3) or overdue
-  by up to BULLETIN_REMINDER_OVERDUE_DAYS (7) → the unit's 报送员;
+  by up to BULLETIN_REMINDER_OVERDUE_DAYS (7) → the unit's 报送员 (or, for a unit without an
+  active 报送员 account, its contacts — the rule of submissions.actions.reminders);
 - what the apps above register in `sources` (assessment.reminders: a 报送任务 not yet met in a
   period ending within those 3 days, and once that a period ended short counts as 漏报);
 - a piece returned for revision whose 修改期限 is within 3 days or passed (up to 7 days) → the
-  unit's 报送员;
+  unit's 报送员 (or its contacts, as above);
 - pieces waiting for the editor more than BULLETIN_REVIEW_WAIT_DAYS days (3) → every editor, in
   one notice; pieces waiting as long for 审签 → the unit's 审核人; pieces in 待审签 of a unit
   whose 审核人 have all left (deactivated) → the unit's 报送员, who can name a 签发人 and 报送.
-Each is an in-app notice (通知) and a mail once the reminder's transaction commits.
+Each is an in-app notice (通知) and each recipient's channels once the reminder's transaction
+commits; every delivery is recorded (messaging.models.Delivery) under the reminder's cause.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from accounts.models import Role, User
 from audit.records import Kind, record
 from submissions.actions.reminders import send_reminder
 from submissions.models import Commission, Submission
+from submissions.queries import unit_recipients
 
 
 @dataclass
@@ -36,7 +39,8 @@ class Sent:
 
     counts: Counter = field(default_factory=Counter)
 
-    def add(self, kind: str, reached: list) -> None:
+    def add(self, kind: str, reached) -> None:
+        """Count the recipients told now (a Reminded, or any sized collection)."""
         self.counts[kind] += len(reached)
 
     @property
@@ -57,8 +61,9 @@ def when_due(deadline: dt.date, today: dt.date) -> str:
     return f"已于{_date(deadline)}截止（逾期{-days}天）"
 
 
-# Callables(*, today, ahead, contributors, unit_link, sent) that apps above register in
-# AppConfig.ready() for causes of their own; each calls send_reminder and adds to `sent`.
+# Callables(*, today, ahead, contributors, contacts, unit_link, sent) that apps above register
+# in AppConfig.ready() for causes of their own; each calls send_reminder (with the unit's
+# contributors and contacts: {unit id: [...]}) and adds to `sent`.
 sources: list[Callable[..., None]] = []
 
 
@@ -72,10 +77,10 @@ def send_due_reminders(today: dt.date | None = None) -> Sent:
     ahead = settings.BULLETIN_REMINDER_DAYS_AHEAD
     overdue = settings.BULLETIN_REMINDER_OVERDUE_DAYS
     sent = Sent()
-    contributors: dict[int, list[User]] = defaultdict(list)
+    contributors, contacts = unit_recipients()
     reviewers: dict[int, list[User]] = defaultdict(list)
-    for user in User.objects.filter(role__in=(Role.CONTRIBUTOR, Role.REVIEWER), is_active=True):
-        (contributors if user.role == Role.CONTRIBUTOR else reviewers)[user.unit_id].append(user)
+    for user in User.objects.filter(role=Role.REVIEWER, is_active=True):
+        reviewers[user.unit_id].append(user)
     unit_link = reverse("unit_home")
 
     # 约稿 not answered, due soon or overdue.
@@ -98,6 +103,8 @@ def send_due_reminders(today: dt.date | None = None) -> Sent:
             reached = send_reminder(
                 cause=f"commission:{commission.pk}:{state}",
                 recipients=contributors.get(unit.pk, []),
+                contacts=contacts.get(unit.pk, []),
+                unit=unit,
                 text=text,
                 link=unit_link + "#commissions",
                 today=today,
@@ -116,7 +123,14 @@ def send_due_reminders(today: dt.date | None = None) -> Sent:
 
     # Reminders of the apps above (报送任务, assessment.reminders), in the order registered.
     for source in sources:
-        source(today=today, ahead=ahead, contributors=contributors, unit_link=unit_link, sent=sent)
+        source(
+            today=today,
+            ahead=ahead,
+            contributors=contributors,
+            contacts=contacts,
+            unit_link=unit_link,
+            sent=sent,
+        )
 
     # Pieces returned for revision whose 修改期限 is near or passed.
     returned = Submission.objects.filter(
@@ -130,6 +144,7 @@ def send_due_reminders(today: dt.date | None = None) -> Sent:
             send_reminder(
                 cause=f"piece:{piece.pk}:revision_{state}",
                 recipients=contributors.get(piece.unit_id, []),
+                contacts=contacts.get(piece.unit_id, []),
                 text=f"修改提醒：稿件《{piece.title}》的修改期限{when_due(piece.revision_due, today)}，请修改后重新报送。",
                 link=reverse("piece_detail", args=[piece.pk]),
                 today=today,

@@ -22,6 +22,7 @@ from intake.uploads import refusal
 from service.health import check_worker
 from submissions import permissions, queries
 from submissions.actions import comments, commissions, common, import_jobs, notifications, pieces
+from submissions.actions.reminders import ReachState
 from submissions.forms import (
     AdoptArticleForm,
     BriefForm,
@@ -638,6 +639,8 @@ def _review_page(request, piece, *, edit_form=None, conflict=None, bound=None, v
             "since_return": since_return,
             "returned_version": returned,
             "since_submitted": since_submitted,
+            # Who the last 退回修改 notice reached, by which channel, and whether it arrived.
+            "return_notice": queries.last_notice(f"piece:{piece.pk}:returned:"),
         },
     )
 
@@ -729,6 +732,10 @@ def commission_detail(request, pk: int):
             "form": form,
             "cancel_form": CommissionCancelForm(),
             "pending_count": sum(1 for row in rows if not row.answered),
+            # The 催报 just sent, unit by unit (the view that sent it left them as messages).
+            "reach_messages": [
+                m for m in messages.get_messages(request) if "reach-result" in m.extra_tags.split()
+            ],
         },
     )
 
@@ -755,11 +762,14 @@ def commission_remind(request, pk: int):
         messages.error(request, _errors(form))
         return redirect("commission_detail", pk=pk)
     units = [form.cleaned_data["unit"]] if form.cleaned_data["unit"] else None
-    reminded = _run(request, commissions.remind_commission, commission=commission, units=units)
-    if reminded:
-        messages.success(request, "已催报：" + "、".join(unit.short_name for unit in reminded) + "。")
-    elif reminded is not None:
-        messages.info(request, "今天已经催报过（或该单位没有报送员账号），未重复发送。")
+    results = _run(request, commissions.remind_commission, commission=commission, units=units)
+    for result in results or ():
+        level = {ReachState.SENT: messages.SUCCESS, ReachState.ALREADY: messages.INFO}.get(
+            result.state, messages.WARNING
+        )
+        messages.add_message(
+            request, level, f"{result.unit.short_name}：{result.label}", extra_tags="reach-result"
+        )
     return redirect("commission_detail", pk=pk)
 
 

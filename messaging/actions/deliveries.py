@@ -184,16 +184,23 @@ def attempt_delivery(*, delivery_id: int) -> Delivery | None:
         # joins to the user and the contact; only the delivery row needs the lock.
         delivery = (
             Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(pk=delivery_id, status__in=[Delivery.Status.QUEUED, Delivery.Status.RETRYING])
-            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            .filter(pk=delivery_id)
+            # Queued and not leased to another attempt; or retrying, asked for by name before
+            # its time (the sweep queues it when the time comes).
+            .filter(
+                Q(status=Delivery.Status.QUEUED, next_attempt_at__isnull=True)
+                | Q(status=Delivery.Status.QUEUED, next_attempt_at__lte=now)
+                | Q(status=Delivery.Status.RETRYING)
+            )
             .select_related("user__unit", "contact__unit")
             .first()
         )
         if delivery is None:
             return None
         delivery.attempts += 1
+        delivery.status = Delivery.Status.QUEUED  # leased: queued until the outcome is known
         delivery.next_attempt_at = now + SENDING_LEASE
-        delivery.save(update_fields=["attempts", "next_attempt_at"])
+        delivery.save(update_fields=["attempts", "status", "next_attempt_at"])
     outcome = _send(delivery)
     return record_outcome(delivery, outcome)
 

@@ -12,9 +12,9 @@ from audit.records import Kind, record
 from messaging.models import MessageKind
 from submissions.actions.common import SubmissionActionError, _date_text
 from submissions.actions.pieces import S
-from submissions.actions.reminders import send_reminder
+from submissions.actions.reminders import ReachState, Reminded, send_unit_reminders, tell_units
 from submissions.models import Commission, Submission
-from submissions.notifications import notify
+from submissions.queries import unit_recipients
 
 
 @transaction.atomic
@@ -31,12 +31,13 @@ def create_commission(
         topic=topic, requirements=requirements, deadline=deadline, created_by=actor
     )
     commission.units.set(units)
-    notify(
-        User.objects.filter(role=Role.CONTRIBUTOR, unit__in=units, is_active=True),
+    tell_units(
+        unit_ids=[unit.pk for unit in units],
         text=f"新约稿：{topic}（截止{deadline.year}年{deadline.month}月{deadline.day}日）",
         link=reverse("unit_home") + "#commissions",
         actor=actor,
         kind=MessageKind.COMMISSION,
+        cause=f"commission:{commission.pk}:created",
     )
     # Last: the audit chain's lock is held until commit (docs/developer/concurrency.md).
     record(
@@ -55,10 +56,6 @@ def _unit_names(units) -> list[str]:
 def _require_commission_editor(actor: User) -> None:
     if actor.role != Role.EDITOR or not actor.is_active:
         raise PermissionDenied("只有编辑可以管理约稿。")
-
-
-def _contributors_of(units) -> list[User]:
-    return list(User.objects.filter(role=Role.CONTRIBUTOR, unit__in=units, is_active=True))
 
 
 def _lock_commission(commission: Commission) -> Commission:
@@ -142,29 +139,32 @@ def update_commission(
     link = reverse("unit_home") + "#commissions"
     added = after - before
     if added:
-        notify(
-            _contributors_of(added),
+        tell_units(
+            unit_ids=sorted(added),
             text=f"新约稿：{topic}（截止{_date_text(deadline)}）",
             link=link,
             actor=actor,
             kind=MessageKind.COMMISSION,
+            cause=f"commission:{commission.pk}:created",
         )
     removed = before - after
     if removed:
-        notify(
-            _contributors_of(removed),
+        tell_units(
+            unit_ids=sorted(removed),
             text=f"约稿“{old_topic}”已调整，不再向本单位约稿，无需报送。",
             link=link,
             actor=actor,
             kind=MessageKind.COMMISSION,
+            cause=f"commission:{commission.pk}:removed",
         )
     if deadline_moved:
-        notify(
-            _contributors_of((after & before) - answered),
+        tell_units(
+            unit_ids=sorted((after & before) - answered),
             text=f"约稿“{topic}”截止日期改为{_date_text(deadline)}",
             link=link,
             actor=actor,
             kind=MessageKind.COMMISSION,
+            cause=f"commission:{commission.pk}:changed",
         )
     changed = [name for name in new_state if new_state[name] != old_state[name]]
     if changed:
@@ -190,21 +190,31 @@ def cancel_commission(*, actor: User, commission: Commission, note: str) -> Comm
     commission.cancelled_at = timezone.now()
     commission.cancel_note = note[:200]
     commission.save(update_fields=["cancelled_at", "cancel_note"])
-    notify(
-        _contributors_of(list(commission.units.all())),
+    tell_units(
+        unit_ids=list(commission.units.values_list("pk", flat=True)),
         text=f"约稿“{commission.topic}”已撤销：{note}",
         link=reverse("unit_home"),
         actor=actor,
         kind=MessageKind.COMMISSION,
+        cause=f"commission:{commission.pk}:cancelled",
     )
     record(Kind.COMMISSION_CANCELLED, actor=actor, obj=commission, message=commission.cancel_note)
     return commission
 
 
 @transaction.atomic
-def remind_commission(*, actor: User, commission: Commission, units: list[Unit] | None = None) -> list[Unit]:
+def remind_commission(
+    *, actor: User, commission: Commission, units: list[Unit] | None = None
+) -> list[Reminded]:
     """催报: remind one unit, or every unit, that has not answered the commission. A unit is
-    reminded at most once a day. Returns the units reminded now."""
+    reached through its active 报送员 accounts, or its contacts when it has no account
+    (submissions.actions.reminders), at most once a day.
+
+    Returns one Reminded per unit not yet answered, in the commission's order, each with its
+    state: 已发送（channels） / 今日已提醒 / 无法送达：未登记联系方式. The audit row names the units
+    told now and the units that could not be reached. Raises PermissionDenied for anyone but
+    an active editor, SubmissionActionError for a cancelled commission, a unit not asked, or
+    when every chosen unit has answered."""
     _require_commission_editor(actor)
     commission = _lock_commission(commission)
     asked = list(commission.units.all())
@@ -224,22 +234,31 @@ def remind_commission(*, actor: User, commission: Commission, units: list[Unit] 
         if overdue
         else f"催报：约稿“{commission.topic}”将于{_date_text(commission.deadline)}截止，请按时报送"
     )
-    reminded = []
-    for unit in pending:
-        if send_reminder(
-            cause=f"commission:{commission.pk}:nudge",
-            recipients=_contributors_of([unit]),
-            text=text,
-            link=reverse("unit_home") + "#commissions",
-            today=today,
-        ):
-            reminded.append(unit)
-    if reminded:
+    accounts, contacts = unit_recipients(unit.pk for unit in pending)
+    results = send_unit_reminders(
+        cause=f"commission:{commission.pk}:nudge",
+        units=pending,
+        text=text,
+        link=reverse("unit_home") + "#commissions",
+        today=today,
+        accounts=accounts,
+        contacts=contacts,
+    )
+    reminded = [result.unit for result in results if result.state == ReachState.SENT]
+    unreachable = [result.unit for result in results if result.state == ReachState.UNREACHABLE]
+    if reminded or unreachable:
+        message = f"催报：{'、'.join(_unit_names(reminded)) or '无'}"
+        if unreachable:
+            message += f"；无法送达：{'、'.join(_unit_names(unreachable))}"
         record(
             Kind.COMMISSION_REMINDED,
             actor=actor,
             obj=commission,
-            after={"units": _unit_names(reminded)},
-            message=f"催报：{'、'.join(_unit_names(reminded))}",
+            after={
+                "units": _unit_names(reminded),
+                "unreachable": _unit_names(unreachable),
+                "reached": {result.unit.short_name: result.label for result in results},
+            },
+            message=message,
         )
-    return reminded
+    return results

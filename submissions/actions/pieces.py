@@ -16,6 +16,7 @@ from accounts.models import Role, User
 from accounts.permissions import unit_has_reviewer
 from audit.models import AuditEntry
 from audit.records import Kind, entry
+from messaging.models import MessageKind
 from submissions import permissions
 from submissions.actions.common import (
     EditConflict,
@@ -25,6 +26,7 @@ from submissions.actions.common import (
     _tell_reviewers,
     _tell_unit,
 )
+from submissions.actions.reminders import tell_units
 from submissions.models import Commission, Event, Revision, Submission
 from submissions.notifications import notify_each
 from submissions.signals import piece_text_changed, placement_of
@@ -385,11 +387,20 @@ def return_for_revision(
     note = (note or "").strip()
     if not note:
         raise SubmissionActionError("退回修改时请写明修改意见。")
-    _transition(submission, "return", actor=actor, note=note)
+    event = _transition(submission, "return", actor=actor, note=note)
     submission.revision_due = due
     submission.save()
     due_text = f"，请于{due.year}年{due.month}月{due.day}日前修改后重新报送" if due else ""
-    _tell_unit(submission, actor, f"稿件《{submission.title}》被退回修改{due_text}：{note}")
+    # The unit's 报送员, or its contacts when it has no account left; the cause names this
+    # return so the piece's page can show who the notice reached (submissions.queries.last_notice).
+    tell_units(
+        unit_ids=[submission.unit_id],
+        text=f"稿件《{submission.title}》被退回修改{due_text}：{note}",
+        link=_link(submission, False),
+        actor=actor,
+        kind=MessageKind.WORKFLOW,
+        cause=f"piece:{submission.pk}:returned:{event.pk}",
+    )
     return submission
 
 

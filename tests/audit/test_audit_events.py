@@ -64,7 +64,11 @@ def test_commissions_are_recorded_when_made_changed_chased_and_cancelled(editor,
     assert changed.after["deadline"] == (deadline + datetime.timedelta(days=2)).isoformat()
     remind_commission(actor=editor, commission=commission, units=[xihu])
     reminded = rows("commission_reminded").get()
-    assert reminded.actor == editor and reminded.after == {"units": ["西湖区"]}
+    assert reminded.actor == editor and reminded.after == {
+        "units": ["西湖区"],
+        "unreachable": [],
+        "reached": {"西湖区": "已发送（站内）"},
+    }
     cancel_commission(actor=editor, commission=commission, note="议题调整")
     cancelled = rows("commission_cancelled").get()
     assert cancelled.actor == editor and cancelled.message == "议题调整"

@@ -29,6 +29,7 @@ from assessment.actions.instructions import record_instruction
 from bulletin.actions.issues import create_issue
 from bulletin.actions.publishing import publish_issue
 from bulletin.models import Publication, Section
+from messaging.actions.unit_contacts import create_unit_contact
 from submissions.actions import commissions, import_jobs, pieces
 from tests.issue_helpers import adopted_piece, place, submitted_piece
 from tests.word_files import build_docx, p, r
@@ -80,6 +81,8 @@ CATALOGUE: dict[str, list[str]] = {
     "next": ["https://evil.example/", "//evil.example"],
     "units": ["abc", HUGE],
     "date": ["2024-12-32", *DATES],
+    "mobile": ["12345", "+86 139 0000 0002", "１３９００００００２"],
+    "email": ["not-an-address"],
 }
 ADMIN_ROLES = ("anonymous", "admin", "auditor")
 MALFORMED_PATH = ["0", "-1", HUGE, str(2**31), "abc", "１"]
@@ -241,9 +244,13 @@ def world(editor, contributor, reader, admin_account, make_user, settings, tmp_p
         "show": "all",
         "job": str(job.pk),
         "keep": "0",
+        # 单位联系人 (who was reached).
+        "name": "王五",
+        "mobile": "13900000002",
+        "email": "ws@example.gov.cn",
+        "zzd_account_id": "zzd-001",
+        "active": "on",
         # 通知方式: the contact details, 每日汇总, and one box per kind and channel.
-        "mobile": "13812345678",
-        "zzd_account_id": "284561",
         "daily_digest": "on",
         **{
             f"ch_{kind}_{channel}": "on"
@@ -251,6 +258,7 @@ def world(editor, contributor, reader, admin_account, make_user, settings, tmp_p
             for channel in ("email", "zzd", "sms", "webhook")
         },
     }
+    contact = create_unit_contact(actor=editor, unit=unit, name="王五", mobile="13900000002")
     ids = {
         "piece": [draft.pk, submitted.pk, published_piece.pk],
         "issue": [draft_issue.pk, issue.pk],
@@ -258,6 +266,8 @@ def world(editor, contributor, reader, admin_account, make_user, settings, tmp_p
         "placement": [placement.pk],
         "user": [contributor.pk],
         "import_job": [job.pk],
+        "unit": [unit.pk],
+        "unit_contact": [contact.pk],
     }
     users = {
         "anonymous": None,
@@ -318,7 +328,11 @@ def real_values(name: str, url_name: str, ids) -> list[str]:
         return ["accounts", "audit"]
     if name in ("object_id", "id"):
         return [str(i) for i in ids["user"]]
+    if name == "unit_pk":
+        return [str(i) for i in ids["unit"]]
     if name == "pk":
+        if url_name.startswith("unit_contact"):
+            return [str(i) for i in ids["unit_contact"]]
         if url_name.startswith("archive"):
             return [str(i) for i in ids["published_issue"]]
         if url_name.startswith(("issue", "placement")):

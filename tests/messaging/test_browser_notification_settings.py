@@ -57,7 +57,7 @@ def test_a_person_chooses_how_they_are_told(live_server, settings, contributor, 
             page.get_by_label("手机号码").fill("0571-8525")
             page.get_by_role("button", name="保存").click()
             page.wait_for_load_state()
-            expect(page.get_by_text("请填写 11 位大陆手机号码，如 13812345678。")).to_be_visible()
+            expect(page.get_by_text("请填写 11 位手机号码，如 13800000000。")).to_be_visible()
             expect(page.get_by_label("手机号码")).to_have_value("0571-8525")
 
             page.get_by_label("手机号码").fill("138 1234 5678")

@@ -53,7 +53,7 @@ def test_a_mainland_mobile_number_is_kept_as_11_digits(given, kept):
     "given", ["1381234567", "23812345678", "12812345678", "138123456789", "0571-85250657"]
 )
 def test_other_numbers_are_refused_in_chinese(given):
-    with pytest.raises(ValidationError, match="11 位大陆手机号码"):
+    with pytest.raises(ValidationError, match="请填写 11 位手机号码"):
         normalize_mobile(given)
 
 
@@ -208,7 +208,7 @@ def test_a_bad_number_is_refused_and_nothing_is_lost(client_for, contributor):
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert "请填写 11 位大陆手机号码" in html
+    assert "请填写 11 位手机号码" in html
     assert 'value="0571-8525"' in html  # what was typed stays in the form
     assert not ContactDetails.objects.exists()
 
@@ -275,7 +275,7 @@ def test_the_admin_enters_a_number_in_the_admin_site(client_for, admin_account, 
         reverse("admin:messaging_contactdetails_change", args=[details.pk]),
         {"mobile": "12345", "zzd_account_id": "77001"},
     )
-    assert bad.status_code == 200 and "请填写 11 位大陆手机号码" in bad.content.decode()
+    assert bad.status_code == 200 and "请填写 11 位手机号码" in bad.content.decode()
 
 
 def test_the_admin_reads_deliveries_with_filters(client_for, admin_account, contributor):

@@ -111,10 +111,15 @@ def test_remind_one_or_all_units_not_answered_once_a_day(commission, editor, con
     with pytest.raises(common.SubmissionActionError, match="都已应约"):
         commissions.remind_commission(actor=editor, commission=commission, units=[unit("西湖区")])
     reminded = commissions.remind_commission(actor=editor, commission=commission, units=[unit("萧山区")])
-    assert reminded == [unit("萧山区")]
+    assert [(r.unit, r.label) for r in reminded] == [(unit("萧山区"), "已发送（站内）")]
     assert Notification.objects.filter(recipient=other_contributor, text__startswith="催报").count() == 1
-    # All units not answered: 萧山区 was reminded today already, 滨江区 has no account.
-    assert commissions.remind_commission(actor=editor, commission=commission) == []
+    # All units not answered: 萧山区 was reminded today already, 滨江区 has no account and no
+    # contact — two named states, not one message for both.
+    again = commissions.remind_commission(actor=editor, commission=commission)
+    assert {r.unit.short_name: r.label for r in again} == {
+        "萧山区": "今日已提醒",
+        "滨江区": "无法送达：未登记联系方式",
+    }
     assert Notification.objects.filter(recipient=other_contributor, text__startswith="催报").count() == 1
     assert Reminder.objects.filter(recipient=other_contributor).count() == 1
     with pytest.raises(common.SubmissionActionError, match="只能向约稿单位催报"):
@@ -164,7 +169,7 @@ def test_commission_page_edit_cancel_remind(
     response = client.post(
         reverse("commission_remind", args=[commission.pk]), {"unit": unit("萧山区").pk}, follow=True
     )
-    assert "已催报：萧山区" in response.content.decode()
+    assert "萧山区：已发送（站内）" in response.content.decode()
     response = client.post(reverse("commission_remind", args=[commission.pk]), {"unit": "abc"}, follow=True)
     assert "只能向约稿单位催报" in response.content.decode()
     response = client.post(
