@@ -301,3 +301,38 @@ def test_the_pages_help_link_reaches_its_section(client_for, contributor):
     page = client.get(reverse("notification_settings")).content.decode()
     assert f'href="{reverse("help_index")}#选择通知方式"' in page
     assert 'id="选择通知方式"' in client.get(reverse("help_index")).content.decode()
+
+
+def test_the_numbers_entered_reach_the_person_by_sms_and_zhengding(
+    client_for, contributor, sms_gateway, zzd_platform, django_capture_on_commit_callbacks
+):
+    client = client_for(contributor)
+    html = client.get(reverse("notification_settings")).content.decode()
+    # Both configured, but the person has no number yet: shown, greyed, with the reason.
+    assert 'name="ch_reminder_sms" id="id_ch_reminder_sms" disabled title="请先填写手机号码"' in html
+    assert 'name="ch_reminder_zzd" id="id_ch_reminder_zzd" disabled title="请先填写浙政钉账号 ID"' in html
+    client.post(reverse("notification_settings"), {"mobile": "139 0000 0002", "zzd_account_id": "10001"})
+    html = client.get(reverse("notification_settings")).content.decode()
+    assert 'name="ch_reminder_sms" id="id_ch_reminder_sms" title' not in html
+    assert 'name="ch_reminder_sms" id="id_ch_reminder_sms" aria-label' in html
+    response = client.post(
+        reverse("notification_settings"),
+        {
+            "mobile": "13900000002",
+            "zzd_account_id": "10001",
+            "ch_reminder_sms": "on",
+            "ch_reminder_zzd": "on",
+        },
+    )
+    assert response.status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        reach = deliveries.send_message(kind=MessageKind.REMINDER, text="请报送本月稿件", users=[contributor])
+    assert reach.reached[0].channels == ["inapp", "zzd", "sms"]
+    rows = {row.channel: row for row in Delivery.objects.filter(user=contributor)}
+    assert rows["sms"].address == "13900000002" and rows["sms"].status == Delivery.Status.SENT
+    assert rows["zzd"].address == "10001" and rows["zzd"].status in (
+        Delivery.Status.SENT,
+        Delivery.Status.DELIVERED,
+    )
+    assert len(sms_gateway.received) == 1
+    assert len(zzd_platform.received) == 1
