@@ -13,7 +13,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from accounts.models import UNIT_ROLES, Role, Unit, User
+from accounts.models import UNIT_ROLES, Role, Source, Unit, User
 from accounts.permissions import can_use_admin
 from audit.records import Kind, record
 
@@ -30,6 +30,15 @@ def _check_auditor_change(actor: User | None, before: str | None, after: str) ->
         raise PermissionDenied(
             "审计员只能在服务器上授予或取消（manage.py grant_auditor / revoke_auditor），"
             "管理员不能在后台设置（三员分立）。"
+        )
+
+
+def _check_local(user: User) -> None:
+    # A password kept here would be a second way in beside the directory's (or the
+    # identity service's), one its owner's removal there would not close.
+    if user.source != Source.LOCAL:
+        raise PermissionDenied(
+            f"该账号是{user.get_source_display()}，密码由其来源管理，不能在本系统设置或修改。"
         )
 
 
@@ -142,6 +151,7 @@ def reset_password(*, actor: User | None, user: User, password: str, operator: s
     """A 管理员 sets someone's password: it must satisfy the rules, and its owner must
     choose a new one at the next login. A 审计员's password is set only on the server."""
     _check_actor(actor)
+    _check_local(user)
     if actor is not None and user.role == Role.AUDITOR:
         raise PermissionDenied(
             "审计员的密码不能由管理员重置（否则管理员可以审计员身份查看审计日志）；"
@@ -165,9 +175,101 @@ def reset_password(*, actor: User | None, user: User, password: str, operator: s
 @transaction.atomic
 def change_own_password(*, actor: User, password: str) -> User:
     """The person sets their own password (already validated by the form)."""
+    _check_local(actor)
     validate_password(password, actor)
     actor.set_password(password)
     actor.must_change_password = False
     actor.save(update_fields=["password", "must_change_password"])
     record(Kind.PASSWORD_CHANGED, actor=actor, obj=actor)
     return actor
+
+
+# --- Accounts from a directory or an identity service ------------------------------------
+
+
+class SourceConflict(Exception):
+    """The user name belongs to an account of another source (a local account, most often):
+    it is never taken over silently, since whoever controls the directory entry would then
+    inherit that account's history and rights. `user` is the existing account."""
+
+    def __init__(self, user: User):
+        super().__init__(user.username)
+        self.user = user
+
+
+class AccountInactive(Exception):
+    """The account exists and a 管理员 has switched it off: the source's word does not
+    switch it back on."""
+
+
+@transaction.atomic
+def sync_external_account(
+    *,
+    source: str,
+    username: str,
+    full_name: str,
+    email: str,
+    role: str,
+    unit: Unit | None,
+) -> User:
+    """The account of `username` as its `source` (Source.LDAP, …; never local) describes it
+    at this sign-in: created the first time with an unusable local password, its name,
+    e-mail, role and unit brought up to date afterwards. The actor is the system acting on
+    the source's word (actor None, the person's user name as the audit row's account).
+
+    Never grants or removes 审计员 (三员: only ``manage.py grant_auditor`` and
+    ``revoke_auditor`` do, on the server): `role` must not be 审计员 (ValueError), and an
+    account that was made 审计员 on the server keeps that role, only its name and e-mail
+    following the source.
+
+    Raises SourceConflict when `username` (compared without case) is an account of another
+    source, AccountInactive when the account is switched off, ValidationError for a role
+    and unit that do not fit. Audited: ACCOUNT_CREATED the first time, ROLE_CHANGED when the
+    role or unit changed (name and e-mail changes are not security events and are not).
+    """
+    if source == Source.LOCAL:
+        raise ValueError("本地账号不由外部来源同步。")
+    if role == Role.AUDITOR:
+        raise ValueError("审计员角色只能在服务器上授予（manage.py grant_auditor）。")
+    user = User.objects.select_for_update().filter(username__iexact=username).first()
+    if user is not None and user.source != source:
+        raise SourceConflict(user)
+    if user is not None and not user.is_active:
+        raise AccountInactive(username)
+    note = f"按{Source(source).label}的信息"
+    if user is None:
+        user = User(username=username, source=source, full_name=full_name, email=email)
+        _apply_role(user, role=role, unit=unit)
+        user.set_unusable_password()
+        user.full_clean()
+        user.save()
+        record(
+            Kind.ACCOUNT_CREATED,
+            actor=None,
+            actor_name=username,
+            obj=user,
+            after={**_role_state(user), "source": source},
+            message=f"首次登录，{note}建立账号",
+        )
+        return user
+    before = _role_state(user)
+    user.full_name, user.email = full_name, email
+    if user.role != Role.AUDITOR:
+        _apply_role(user, role=role, unit=unit)
+    if user.has_usable_password():
+        # A password set on it by mistake (a reset in the admin) is dropped.
+        user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    after = _role_state(user)
+    if before != after:
+        record(
+            Kind.ROLE_CHANGED,
+            actor=None,
+            actor_name=username,
+            obj=user,
+            before=before,
+            after=after,
+            message=f"登录时{note}更新角色或单位",
+        )
+    return user

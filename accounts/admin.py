@@ -1,12 +1,21 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm, UserChangeForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.actions import add_account, change_role, reset_password
-from accounts.models import KnownAddress, RefusedLogins, Role, Unit, User
+from accounts.models import KnownAddress, RefusedLogins, Role, Source, Unit, User
+from accounts.second_factor import reset_second_factor
 from audit.context import current_request
 from text.forms import NormalizedModelForm, refuses_markup
+
+# What an account from a directory or identity service takes from there at each sign-in
+# (and its user name, which is what links it to its entry there); it has no password here
+# to change either.
+FOLLOW_SOURCE = ("username", "full_name", "email", "role", "unit", "must_change_password")
 
 # The fields that make up someone's standing: nobody changes their own (三员 separation).
 STANDING_FIELDS = ("role", "unit", "is_active")
@@ -26,6 +35,15 @@ class ResetPasswordForm(AdminPasswordChangeForm):
     accounts.actions.reset_password (audited), and never for a 审计员."""
 
     def clean(self):
+        if self.user.source != Source.LOCAL:
+            self.add_error(
+                "password1",
+                ValidationError(
+                    f"该账号是{self.user.get_source_display()}，密码由其来源管理，不能在本系统设置。",
+                    code="external_password",
+                ),
+            )
+            return self.cleaned_data
         if self.user.role == Role.AUDITOR:
             # On the field: the admin's password page shows field errors only.
             self.add_error(
@@ -97,6 +115,22 @@ class AccountChangeForm(UserChangeForm):
         return cleaned
 
 
+@admin.action(description="重置所选用户的双因素认证（下次登录须重新绑定）")
+def reset_second_factor_of_selected(modeladmin, request, queryset):
+    """The lost-phone case, through accounts.second_factor.reset_second_factor (audited);
+    refused, with the reason, for one's own account and for a 审计员."""
+    done = []
+    for user in queryset.order_by("username"):
+        try:
+            reset_second_factor(actor=request.user, user=user)
+        except PermissionDenied as refusal:
+            messages.error(request, f"{user.display_name}（{user.username}）：{refusal}")
+        else:
+            done.append(user.display_name)
+    if done:
+        messages.success(request, f"已重置 {'、'.join(done)} 的双因素认证，下次登录时须重新绑定身份验证器。")
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     change_password_form = ResetPasswordForm
@@ -108,14 +142,17 @@ class UserAdmin(DjangoUserAdmin):
         "unit",
         "is_active",
         "must_change_password",
+        "source",
+        "has_authenticator",
         "last_login",
     ]
-    list_filter = ["role", "unit", "is_active"]
+    actions = [reset_second_factor_of_selected]
+    list_filter = ["role", "unit", "is_active", "source"]
     search_fields = ["username", "full_name", "email"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         ("个人信息", {"fields": ["full_name", "email", "phone"]}),
-        ("角色", {"fields": ["role", "unit", "is_active", "must_change_password"]}),
+        ("角色", {"fields": ["role", "unit", "is_active", "must_change_password", "source"]}),
         ("登录记录", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
@@ -127,8 +164,35 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     ]
-    readonly_fields = ["last_login", "date_joined"]
+    readonly_fields = ["last_login", "date_joined", "source"]
     form = AccountChangeForm
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or obj.source == Source.LOCAL:
+            return fieldsets
+        # No password row: it has none here, and none may be set (accounts.backends).
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "password"]})
+            for name, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.source != Source.LOCAL:
+            # The directory (or identity service) sets these at each sign-in: a change here
+            # would be undone at the next one. Switching the account off stays here.
+            fields += [name for name in FOLLOW_SOURCE if name not in fields]
+        return fields
+
+    def get_queryset(self, request):
+        # One query for the list's 双因素 column, however many rows.
+        confirmed = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return super().get_queryset(request).annotate(authenticator=Exists(confirmed))
+
+    @admin.display(description="双因素", boolean=True, ordering="authenticator")
+    def has_authenticator(self, obj):
+        return getattr(obj, "authenticator", None)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -173,3 +237,31 @@ class RefusedLoginsAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class NoDeviceAdmin(admin.ModelAdmin):
+    """Registered in place of django-otp's own admin pages, which show an authenticator's
+    secret key and QR code and let anyone with the admin add a device to any account (a
+    管理员 could then pass as the 审计员's second factor). Nobody sees these pages: a
+    second factor is reset with the action on the user list (audited), never edited."""
+
+    def has_module_permission(self, request):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# accounts' admin module is read before django-otp's (INSTALLED_APPS order), whose
+# registration then finds these taken and stands down.
+admin.site.register(TOTPDevice, NoDeviceAdmin)
+admin.site.register(StaticDevice, NoDeviceAdmin)

@@ -3,6 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
+from accounts import directory
 from accounts.lockout import REFUSED_DELAY, REFUSED_NEW_ADDRESS
 
 
@@ -26,6 +27,10 @@ class RefusalMixin:
             )
         if seconds := self.retry_after():
             return ValidationError(f"登录尝试过于频繁，请 {seconds} 秒后再试。", code="too_soon")
+        if reason := directory.refusal(self.request):
+            # The directory accepted the password but this product does not (or the
+            # directory did not answer): say which, so the person knows whom to ask.
+            return ValidationError(directory.MESSAGES[reason], code=f"directory_{reason}")
         return super().get_invalid_login_error()
 
 

@@ -39,15 +39,18 @@ def remember_address(*, user: User, address: str | None) -> None:
     KnownAddress.objects.filter(user=user, last_seen__lt=known_since()).delete()
 
 
-def record_failure(*, username: str, address: str | None, request=None) -> AuditEntry:
-    """A password was checked and was wrong (or the account is inactive or unknown)."""
+def record_failure(
+    *, username: str, address: str | None, request=None, message: str = "用户名或密码错误"
+) -> AuditEntry:
+    """A password was checked and was wrong (or the account is inactive or unknown), or a
+    directory refused the sign-in (`message` says why: accounts.directory.AUDIT_NOTES)."""
     row = record(
         Kind.LOGIN_FAILED,
         actor_name=username,
         label=username,
         request=request,
         address=address,
-        message="用户名或密码错误",
+        message=message,
     )
     watch_account(username=username)
     return row

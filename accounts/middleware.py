@@ -14,6 +14,10 @@ class PasswordChangeRequiredMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
+        if getattr(request, "second_factor_pending", None):
+            # The second factor comes first (accounts.second_factor_middleware, just before
+            # this one, lets only its own pages through); the password page after it.
+            return self.get_response(request)
         if user is not None and user.is_authenticated and self._must_change(request, user):
             allowed = {reverse("password_change"), reverse("password_change_done"), reverse("logout")}
             if request.path not in allowed and not request.path.startswith(f"/{settings.STATIC_URL}"):

@@ -50,6 +50,17 @@ class AccountManager(UserManager):
 UNIT_ROLES = (Role.CONTRIBUTOR, Role.REVIEWER)
 
 
+class Source(models.TextChoices):
+    """Where an account's identity comes from, and so how its owner signs in. Only a local
+    account has a password here; the others sign in through their source, and a local
+    password on them is never accepted (accounts.backends.LocalPasswordBackend)."""
+
+    LOCAL = "local", "本地账号"
+    LDAP = "ldap", "目录账号（LDAP/AD）"
+    OIDC = "oidc", "统一身份认证（OIDC）"
+    ZZD = "zzd", "浙政钉"
+
+
 class User(AbstractUser):
     """An account. A 报送员 or a 审核人 belongs to exactly one unit; the other roles to none."""
 
@@ -68,6 +79,13 @@ class User(AbstractUser):
     # Set when a 管理员 creates the account or resets its password: the person chooses
     # their own at the next login before doing anything else.
     must_change_password = models.BooleanField("下次登录须修改密码", default=False)
+    source = models.CharField(
+        "账号来源",
+        max_length=8,
+        choices=Source.choices,
+        default=Source.LOCAL,
+        help_text="目录或统一身份认证的账号由其来源管理姓名、角色和密码，不能用本地密码登录。",
+    )
 
     objects = AccountManager()
 

@@ -69,3 +69,13 @@ def role_required(predicate: Callable[..., bool]) -> Callable:
 def can_read_audit(user) -> bool:
     """Only the 审计员 reads the audit log; the 管理员 who manages accounts does not."""
     return has_role(user, Role.AUDITOR)
+
+
+def can_reset_second_factor(actor: User | None, user: User) -> bool:
+    """Who may remove someone's authenticator and recovery codes (accounts.second_factor): a
+    管理员, for anybody but themselves and a 审计员 (三员: a 管理员 who could reset the
+    审计员's second factor and password could read the log as the 审计员); the server
+    (actor None, ``manage.py reset_second_factor``) for anybody."""
+    if actor is None:
+        return True
+    return can_use_admin(actor) and actor.pk != user.pk and user.role != Role.AUDITOR

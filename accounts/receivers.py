@@ -7,7 +7,7 @@ Successful logins and logouts are written by the audit app itself (audit.signals
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 
-from accounts import logins
+from accounts import directory, logins
 from accounts.lockout import REFUSED_LOCKED
 from audit.addresses import client_address
 
@@ -22,6 +22,11 @@ def login_failed(sender, credentials, request=None, **kwargs) -> None:
     if getattr(request, "login_refusal", None):
         # Refused before the password was checked (locked, or too soon): counted only.
         logins.count_refused_login(username=name, address=address)
+        return
+    if reason := directory.refusal(request):
+        logins.record_failure(
+            username=name, address=address, request=request, message=directory.AUDIT_NOTES[reason]
+        )
         return
     logins.record_failure(username=name, address=address, request=request)
 

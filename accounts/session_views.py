@@ -40,6 +40,9 @@ def _state(request, seconds_left: int) -> dict:
         # The page's forms carry the token of the login they were drawn in; after a new
         # login (which rotates it) the page takes this one.
         "csrf_token": get_token(request),
+        # "verify" or "enrol" while a login still owes its second factor
+        # (accounts.second_factor_middleware): signed in, but no page is open yet.
+        "second_factor": getattr(request, "second_factor_pending", None) if user.is_authenticated else None,
     }
 
 

@@ -8,6 +8,7 @@ from django.http import HttpResponseRedirect
 
 from accounts.actions import change_own_password
 from accounts.forms import LoginForm
+from accounts.models import Source
 
 WEAK_PASSWORD_KEY = "password_breaks_rules"
 
@@ -30,12 +31,26 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        if not settings.BULLETIN_DEMO and form.password_breaks_rules():
+        # Only a local password can be changed here; a directory's follows its own rules.
+        local = form.get_user().source == Source.LOCAL
+        if local and not settings.BULLETIN_DEMO and form.password_breaks_rules():
             self.request.session[WEAK_PASSWORD_KEY] = True
         return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and user.source != Source.LOCAL:
+            # Its password lives in the directory (or identity service); one set here
+            # would never be accepted (accounts.backends.LocalPasswordBackend).
+            messages.info(
+                request,
+                f"您的账号是{user.get_source_display()}，密码请在本单位的目录或统一身份认证系统中修改。",
+            )
+            return HttpResponseRedirect("/")
+        return super().dispatch(request, *args, **kwargs)
+
     def form_valid(self, form):
         user = change_own_password(actor=self.request.user, password=form.cleaned_data["new_password1"])
         update_session_auth_hash(self.request, user)

@@ -73,6 +73,12 @@ class AuditEntry(models.Model):
         RESTORE = "restore", "恢复"
         LOGIN_UNLOCKED = "login_unlocked", "解除登录锁定"
         UNIT_CONTACT_CHANGED = "unit_contact_changed", "修改单位联系人"
+        SECOND_FACTOR_ENROLLED = "second_factor_enrolled", "绑定双因素认证"
+        SECOND_FACTOR_VERIFIED = "second_factor_verified", "双因素验证通过"
+        SECOND_FACTOR_FAILED = "second_factor_failed", "验证码错误"
+        RECOVERY_CODES_RENEWED = "recovery_codes_renewed", "重新生成恢复码"
+        SECOND_FACTOR_DISABLED = "second_factor_disabled", "解除双因素认证"
+        SECOND_FACTOR_RESET = "second_factor_reset", "重置双因素认证"
         NOTIFICATION_SETTINGS = "notification_settings", "修改通知方式"
         AUDIT_PRUNED = chain.PRUNED_KIND, "清理过期审计日志"
 

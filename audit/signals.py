@@ -12,7 +12,10 @@ from audit.records import Kind, record
 
 @receiver(user_logged_in, dispatch_uid="audit_login")
 def _logged_in(sender, request, user, **kwargs):
-    record(Kind.LOGIN, actor=user, obj=user, request=request)
+    # How the person signed in (a local password, a directory, an identity service): the
+    # authentication backend django.contrib.auth.authenticate() left on the user.
+    backend = getattr(user, "backend", None)
+    record(Kind.LOGIN, actor=user, obj=user, request=request, after={"backend": backend} if backend else None)
 
 
 @receiver(user_logged_out, dispatch_uid="audit_logout")

@@ -128,7 +128,9 @@ MIDDLEWARE = [
 # password is even looked at), then Django checks the password.
 AUTHENTICATION_BACKENDS = [
     "accounts.lockout.LoginThrottleBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend for local accounts only: an account from a directory or an
+    # identity service never signs in with a password kept here.
+    "accounts.backends.LocalPasswordBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -471,6 +473,46 @@ SESSION_COOKIE_SAMESITE = "Lax"
 BULLETIN_SESSION_WARNING_SECONDS = env_int("BULLETIN_SESSION_WARNING_SECONDS", 120)
 BULLETIN_AUTOSAVE_SECONDS = env_int("BULLETIN_AUTOSAVE_SECONDS", 60)
 
+# Second factor (双因素认证: TOTP and recovery codes through django-otp; accounts/second_factor.py,
+# docs/operations.md "双因素认证"). GB/T 22239-2019 level 3 asks two kinds of 鉴别 for the
+# administrators, OWASP ASVS level 2 for every sensitive role: the roles named here are held
+# on the 验证码 page after the password (or the directory / single sign-on) until they give a
+# code, and are sent to enrol first if they have no authenticator yet. An office adds
+# "editor", "reviewer" or "contributor"; an empty value asks nobody. The demo (`make run`,
+# BULLETIN_DEMO=1, whose accounts share one published password) asks nobody unless the
+# variable is set.
+BULLETIN_2FA_ROLE_NAMES = ("contributor", "reviewer", "editor", "reader", "admin", "auditor")
+BULLETIN_2FA_ROLES = env_list("BULLETIN_2FA_ROLES", "" if BULLETIN_DEMO else "admin,auditor")
+if unknown_roles := sorted(set(BULLETIN_2FA_ROLES) - set(BULLETIN_2FA_ROLE_NAMES)):
+    raise ImproperlyConfigured(
+        f"BULLETIN_2FA_ROLES 含有未知的角色：{'、'.join(unknown_roles)}；"
+        f"可用的角色为 {', '.join(BULLETIN_2FA_ROLE_NAMES)}。"
+    )
+# A directory or single sign-on login whose provider says it checked a second factor itself
+# (the ID token's amr/acr, accounts/sso.py) needs no TOTP code here while this is on.
+BULLETIN_SSO_TRUST_PROVIDER_MFA = env_bool("BULLETIN_SSO_TRUST_PROVIDER_MFA", True)
+# The name the authenticator app shows beside the account.
+OTP_TOTP_ISSUER = os.environ.get("BULLETIN_2FA_ISSUER", "").strip() or "杭州人大信息"
+# After each wrong code the next one is checked only after 1, 2, 4, 8 … times this many
+# seconds (django-otp's throttling, per authenticator and per set of recovery codes).
+OTP_TOTP_THROTTLE_FACTOR = env_int("BULLETIN_2FA_THROTTLE_SECONDS", 1)
+OTP_STATIC_THROTTLE_FACTOR = OTP_TOTP_THROTTLE_FACTOR
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+# OTPMiddleware tells, right after the login is read, whether this session passed the second
+# factor; ours then holds a session that has not — before the password-change middleware, so
+# nobody changes a password (or does anything else) on the strength of a password alone.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("accounts.middleware.PasswordChangeRequiredMiddleware"),
+    "accounts.second_factor_middleware.SecondFactorRequiredMiddleware",
+)
+# The enrolment QR code is an <svg> element inside the page (drawn by segno on the server):
+# the Content-Security-Policy below needs nothing more for it — it has no script, no style
+# element and loads nothing.
+
 # HTTPS. In production the app assumes it is served over HTTPS (DJANGO_SECURE_COOKIES=1,
 # the default when DEBUG is off): cookies are sent only over HTTPS, plain HTTP is
 # redirected, and browsers are told to keep to HTTPS (HSTS). An intranet that serves
@@ -513,6 +555,32 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- Directory login (目录登录, LDAP/AD) -----------------------------------------------
+# Off unless BULLETIN_LDAP_URI is set; then accounts.directory.DirectoryBackend signs people
+# in against the directory, after the lockout check (so failures still count) and after the
+# local accounts. Every variable is described in docs/operations.md, "目录登录 (LDAP/AD)".
+BULLETIN_LDAP_URI = os.environ.get("BULLETIN_LDAP_URI", "").strip()
+BULLETIN_LDAP_BIND_DN = os.environ.get("BULLETIN_LDAP_BIND_DN", "")
+BULLETIN_LDAP_BIND_PASSWORD = os.environ.get("BULLETIN_LDAP_BIND_PASSWORD", "")
+BULLETIN_LDAP_START_TLS = env_bool("BULLETIN_LDAP_START_TLS", False)
+BULLETIN_LDAP_CA_FILE = os.environ.get("BULLETIN_LDAP_CA_FILE", "")
+BULLETIN_LDAP_TIMEOUT_SECONDS = env_int("BULLETIN_LDAP_TIMEOUT_SECONDS", 5)
+BULLETIN_LDAP_USER_SEARCH_BASE = os.environ.get("BULLETIN_LDAP_USER_SEARCH_BASE", "")
+# %(user)s is the user name typed at the login page (escaped); AD: (sAMAccountName=%(user)s).
+BULLETIN_LDAP_USER_FILTER = os.environ.get("BULLETIN_LDAP_USER_FILTER", "(uid=%(user)s)")
+BULLETIN_LDAP_NAME_ATTRIBUTE = os.environ.get("BULLETIN_LDAP_NAME_ATTRIBUTE", "cn")
+BULLETIN_LDAP_EMAIL_ATTRIBUTE = os.environ.get("BULLETIN_LDAP_EMAIL_ATTRIBUTE", "mail")
+BULLETIN_LDAP_GROUP_SEARCH_BASE = os.environ.get("BULLETIN_LDAP_GROUP_SEARCH_BASE", "")
+BULLETIN_LDAP_GROUP_TYPE = os.environ.get("BULLETIN_LDAP_GROUP_TYPE", "groupOfNames").strip()
+BULLETIN_LDAP_GROUP_FILTER = os.environ.get("BULLETIN_LDAP_GROUP_FILTER", "")
+# "role=group DN;role=group DN;…", the first listed group a person is in gives the role.
+BULLETIN_LDAP_ROLE_GROUPS = os.environ.get("BULLETIN_LDAP_ROLE_GROUPS", "")
+# The unit of a 报送员 or 审核人: "简称=group DN;…", or else an attribute holding the 简称.
+BULLETIN_LDAP_UNIT_GROUPS = os.environ.get("BULLETIN_LDAP_UNIT_GROUPS", "")
+BULLETIN_LDAP_UNIT_ATTRIBUTE = os.environ.get("BULLETIN_LDAP_UNIT_ATTRIBUTE", "").strip()
+if BULLETIN_LDAP_URI:
+    AUTHENTICATION_BACKENDS.append("accounts.directory.DirectoryBackend")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -526,5 +594,7 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
         # django-axes reports every login at INFO; the audit log records them.
         "axes": {"level": "WARNING"},
+        # django-auth-ldap logs each refusal as a warning; the audit log records them.
+        "django_auth_ldap": {"level": "ERROR"},
     },
 }

@@ -25,9 +25,17 @@ packages=(
   # pg_dump and psql for `manage.py backup` and `restore` on PostgreSQL.
   postgresql-client
   make
+  # Directory login (LDAP/AD): python-ldap has no wheel for Linux and builds against
+  # OpenLDAP's and Cyrus SASL's headers; the running app needs only libldap-2.5-0, which
+  # libldap2-dev brings.
+  libldap2-dev libsasl2-dev gcc
 )
 # The test suite: Chromium for the browser tests, nginx to check the shipped site file (nginx -t).
 [ "$want_browser" = 1 ] && packages+=(chromium nginx-light)
+# The directory login tests start their own OpenLDAP server (tests/servers/slapd.py): slapd
+# (with slapadd, which loads its tree), and ldap-utils (ldapsearch) to look at one by hand.
+# Debian's postinst may start a system slapd; the tests never use it (theirs is on a free port).
+[ "$want_browser" = 1 ] && packages+=(slapd ldap-utils)
 
 PYTHON=${PYTHON:-python3}
 if ! command -v "$PYTHON" >/dev/null 2>&1; then

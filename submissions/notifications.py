@@ -88,5 +88,16 @@ def tell_admins_of_login_attack(sender, *, user: User, message: str, **kwargs) -
     )
 
 
+def tell_admins_of_directory_conflict(sender, *, user: User, message: str, **kwargs) -> None:
+    """accounts.signals.directory_account_conflict: every active 管理员 is told, in the app
+    and by their channels, with a link to the account that has the directory's user name."""
+    notify(
+        User.objects.filter(role=Role.ADMIN, is_active=True),
+        text=message,
+        link=reverse("admin:accounts_user_change", args=[user.pk]),
+        kind=MessageKind.SECURITY,
+    )
+
+
 def unread_count(user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.second_factor import complete_second_factor_in_page
+
 MANUAL_IMAGES = Path(__file__).resolve().parent.parent / "docs" / "manual" / "images"
 SCREENSHOT_SIZE = {"width": 1366, "height": 900}
 
@@ -70,7 +72,8 @@ def wait_until(page, condition, timeout_ms: int = 15000) -> None:
 
 
 def log_in(page, base_url: str, username: str) -> None:
-    """Sign in as `username` (the demo password) on a fresh session, and wait for the page."""
+    """Sign in as `username` (the demo password, then the second factor where the role
+    needs one) on a fresh session, and wait for the page."""
     from django.urls import reverse
 
     from tests.conftest import PASSWORD
@@ -81,6 +84,9 @@ def log_in(page, base_url: str, username: str) -> None:
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.wait_for_load_state()
+    # A role that must give a second factor enrols (first time) or types the code, as a
+    # person with the phone would (tests/second_factor.py).
+    complete_second_factor_in_page(page, username)
 
 
 def save_screenshot(page, name: str, *, locator=None, full_page: bool = False) -> None:

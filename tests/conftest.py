@@ -1,8 +1,10 @@
 import pytest
+from django.test import Client
 
 from accounts.actions import create_account
 from accounts.models import Role, Unit
 from proofreading.index import forget_sample_indexes
+from tests.second_factor import pass_second_factor
 
 PASSWORD = "Zhang-San-2024!"
 
@@ -27,6 +29,23 @@ def tasks_run_at_once(settings):
     commits (django-tasks' immediate backend). tests/test_worker.py runs the database
     backend with a real worker process."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def force_login_includes_the_second_factor(monkeypatch):
+    """`client.force_login(user)` signs in as if the login form had been passed: for a role
+    that must give a second factor (BULLETIN_2FA_ROLES, 管理员 and 审计员 by default) that
+    includes the 验证码 — the person enrols a real authenticator through the real actions and
+    the session holds that device, as django_otp.login writes it. The product is unchanged:
+    a test that wants the held state logs in through the login page
+    (tests/accounts/test_totp*.py)."""
+    force_login = Client.force_login
+
+    def force_login_and_pass(self, user, backend=None):
+        force_login(self, user, backend)
+        pass_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login_and_pass)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 //   <form data-confirm="确定…？">      asks before submitting
 //   <form class="submit-once">         sent once only (static/submissions/submit_once.js)
 //   <select data-autosubmit>           submits its form when changed
+//   <button data-print>                prints the page (the recovery codes)
 document.addEventListener("submit", (event) => {
   const form = event.target;
   if (!(form instanceof HTMLFormElement)) return;
@@ -16,4 +17,8 @@ document.addEventListener("change", (event) => {
   if (field instanceof HTMLSelectElement && field.hasAttribute("data-autosubmit") && field.form) {
     field.form.requestSubmit ? field.form.requestSubmit() : field.form.submit();
   }
+});
+document.addEventListener("click", (event) => {
+  const button = event.target instanceof Element && event.target.closest("[data-print]");
+  if (button) window.print();
 });

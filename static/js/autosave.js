@@ -239,7 +239,7 @@
     const store = storage();
     if (!store) return;
     const here = location.pathname;
-    const interrupted = !conf.user || here === conf.loginUrl || here === conf.passwordUrl;
+    const interrupted = !conf.user || here === conf.loginUrl || here === conf.passwordUrl || Boolean(body.dataset.secondFactorPending);
     const onPage = new Set(Array.from(forms.values(), (s) => s.key));
     for (let i = store.length - 1; i >= 0; i--) {
       const key = store.key(i);
@@ -316,8 +316,10 @@
     }
   }
 
+  // Signed in as this page's person, second factor given (a login that still owes its
+  // 验证码 reaches no page yet: accounts/second_factor_middleware.py).
   function mine(state) {
-    return state && state.authenticated && String(state.user_id) === conf.user;
+    return state && state.authenticated && String(state.user_id) === conf.user && !state.second_factor;
   }
 
   function csrfCookie() {
@@ -535,10 +537,10 @@
   async function logIn(password) {
     const before = await status();
     if (before === null) return { ok: false, message: "无法连接服务器，请稍后再试。" };
-    if (before.authenticated && !mine(before)) {
+    if (before.authenticated && String(before.user_id) !== conf.user) {
       return { ok: false, message: "此浏览器已在别处登录了另一个账号。请在新窗口退出该账号后再试。" };
     }
-    if (!mine(before)) {
+    if (!before.authenticated) {
       const data = new URLSearchParams({ username: conf.username, password, csrfmiddlewaretoken: before.csrf_token, next: location.pathname });
       let response;
       try {
@@ -554,6 +556,12 @@
       }
     }
     const after = await status();
+    if (after && after.authenticated && String(after.user_id) === conf.user && after.second_factor) {
+      // The password was right; the 验证码 is given on its own page, in a new window, so
+      // this page and its typed text stay as they are. 登录 here again afterwards.
+      dialog.element.querySelector(".session-dialog-elsewhere").href = conf.loginUrl;
+      return { ok: false, message: "密码正确。请点“在新窗口登录”输入手机上的验证码，完成后回到这里再点“登录”。" };
+    }
     if (!mine(after)) return { ok: false, message: "登录未成功，请重试。" };
     return { ok: true, token: after.csrf_token };
   }
@@ -634,8 +642,9 @@
       if (!form.dataset.autosaveUrl) return;
       setInterval(() => sendToServer(form), conf.autosave * 1000);
     });
-    // The password page comes before any other (accounts/middleware.py): nothing to keep alive there.
-    if (location.pathname !== conf.passwordUrl) session.schedule();
+    // The password page and the 验证码 page come before any other (accounts/middleware.py,
+    // accounts/second_factor_middleware.py): nothing to keep alive there.
+    if (location.pathname !== conf.passwordUrl && !body.dataset.secondFactorPending) session.schedule();
   }
   // After the page's own scripts (editor.js fills the body editor), so the first reading
   // of a form is what the person sees.

@@ -257,6 +257,9 @@ def world(editor, contributor, reader, admin_account, make_user, settings, tmp_p
             for kind in ("workflow", "comment", "reminder", "commission", "distribution", "security")
             for channel in ("email", "zzd", "sms", "webhook")
         },
+        # The second factor's pages: a recovery-code shape with "0", which base32 never
+        # holds, so no walk signs in by luck.
+        "code": "0000-0000-0000-0000",
     }
     contact = create_unit_contact(actor=editor, unit=unit, name="王五", mobile="13900000002")
     ids = {

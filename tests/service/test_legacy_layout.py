@@ -62,6 +62,10 @@ ADDED_SINCE = {
     "messaging_unitcontact",
     "messaging_channelchoice",
     "messaging_delivery",
+    # The second factor (django-otp's authenticators and recovery codes).
+    "otp_totp_totpdevice",
+    "otp_static_staticdevice",
+    "otp_static_statictoken",
 }
 ADDED_ROWS = {"django_content_type": len(ADDED_SINCE), "auth_permission": 4 * len(ADDED_SINCE)}
 

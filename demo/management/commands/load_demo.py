@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from accounts.models import Role
 from demo.data import (
     DEMO_PASSWORD,
     load_demo_accounts,
@@ -38,4 +40,18 @@ class Command(BaseCommand):
         for user in users:
             unit = f" · {user.unit.short_name}" if user.unit else ""
             self.stdout.write(f"  {user.username:<12} {user.get_role_display()}{unit}（{user.full_name}）")
+        self.stdout.write(second_factor_note(settings.BULLETIN_2FA_ROLES))
         self.stdout.write("")
+
+
+def second_factor_note(roles: list[str]) -> str:
+    """What the demo's people meet after the password (docs/operations.md, "双因素认证"):
+    `make run` asks nobody for a code unless BULLETIN_2FA_ROLES is set."""
+    if not roles:
+        return (
+            "双因素认证：演示环境未开启（BULLETIN_2FA_ROLES 为空）。"
+            "如需体验，请用 BULLETIN_2FA_ROLES=admin,auditor make run 启动，"
+            "首次登录时用手机上的身份验证器扫码绑定。"
+        )
+    names = "、".join(Role(role).label for role in roles)
+    return f"双因素认证：{names}登录时还须输入手机验证码，首次登录时按页面提示用身份验证器扫码绑定。"
