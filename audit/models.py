@@ -79,6 +79,7 @@ class AuditEntry(models.Model):
         RECOVERY_CODES_RENEWED = "recovery_codes_renewed", "重新生成恢复码"
         SECOND_FACTOR_DISABLED = "second_factor_disabled", "解除双因素认证"
         SECOND_FACTOR_RESET = "second_factor_reset", "重置双因素认证"
+        NOTIFICATION_SETTINGS = "notification_settings", "修改通知方式"
         AUDIT_PRUNED = chain.PRUNED_KIND, "清理过期审计日志"
 
     at = models.DateTimeField("时间", default=timezone.now, db_index=True)

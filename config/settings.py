@@ -348,6 +348,8 @@ BULLETIN_DAILY_JOBS = {
     # The audit log: rows older than the retention period go, then the hash chain is proved.
     "prune_audit": os.environ.get("BULLETIN_JOB_TIME_PRUNE_AUDIT", "04:10"),
     "verify_audit": os.environ.get("BULLETIN_JOB_TIME_VERIFY_AUDIT", "04:20"),
+    # 每日汇总: one mail per person who chose it, with what was held back (and an editor's counts).
+    "send_digests": os.environ.get("BULLETIN_JOB_TIME_SEND_DIGESTS", "07:45"),
     "prune_deliveries": os.environ.get("BULLETIN_JOB_TIME_PRUNE_DELIVERIES", "04:30"),
 }
 # How long the audit log is kept, in days: 网络安全法 asks six months at least, so less than
@@ -379,13 +381,42 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The address people open the app at, for links in notification mails.
 BULLETIN_SITE_URL = os.environ.get("BULLETIN_SITE_URL", "http://127.0.0.1:8000")
 
-# Channels (messaging): what reaches a person for each kind of message when they have not
-# chosen (站内通知 always), what reaches a unit contact without an account, and how often a
-# delivery the provider turned away for now is tried again (backoff × 4^n seconds).
-BULLETIN_CHANNEL_DEFAULTS = {"*": ["email"], "security": ["email"], "digest": ["email"]}
-BULLETIN_CONTACT_CHANNELS = ["sms", "zzd", "email"]
+
+# Channels (messaging; docs/operations.md, "通知渠道"): what reaches a person for each kind
+# of message when they have not chosen (站内通知 always), what reaches a unit contact without
+# an account, and how often a delivery the provider turned away for now is tried again
+# (backoff × 4^n seconds). BULLETIN_CHANNELS reads "kind=channel,channel;kind=…", "*" for
+# every kind not named; the names are checked against messaging's when the app starts
+# (messaging.defaults), so a misspelt channel or kind stops the start with its name.
+def env_channel_map(name: str, default: str) -> dict[str, list[str]]:
+    text = os.environ.get(name, "").strip() or default
+    result: dict[str, list[str]] = {}
+    for part in (part.strip() for part in text.split(";")):
+        if not part:
+            continue
+        kind, equals, channels = part.partition("=")
+        if not equals or not kind.strip():
+            raise ImproperlyConfigured(
+                f"环境变量 {name} 的“{part}”应写作“消息类别=渠道,渠道”，如 reminder=email,sms。"
+                f" ({name}: “{part}” must read kind=channel,channel, e.g. reminder=email,sms.)"
+            )
+        result[kind.strip()] = [item.strip() for item in channels.split(",") if item.strip()]
+    return result
+
+
+BULLETIN_CHANNEL_DEFAULTS = env_channel_map("BULLETIN_CHANNELS", "*=email")
+BULLETIN_CONTACT_CHANNELS = env_list("BULLETIN_CONTACT_CHANNELS", "sms,zzd,email")
 BULLETIN_DELIVERY_ATTEMPTS = env_int("BULLETIN_DELIVERY_ATTEMPTS", 5)
 BULLETIN_DELIVERY_BACKOFF_SECONDS = env_int("BULLETIN_DELIVERY_BACKOFF_SECONDS", 30)
+# The generic webhook: every message the people who chose it are sent is POSTed as JSON to
+# this URL, signed with HMAC-SHA256 over "timestamp.body" with the secret
+# (messaging/channels/webhook.py). Empty URL: the channel is not offered.
+BULLETIN_WEBHOOK_URL = os.environ.get("BULLETIN_WEBHOOK_URL", "").strip()
+BULLETIN_WEBHOOK_SECRET = os.environ.get("BULLETIN_WEBHOOK_SECRET", "")
+BULLETIN_WEBHOOK_TIMEOUT_SECONDS = env_int("BULLETIN_WEBHOOK_TIMEOUT_SECONDS", 10)
+# A mail server that accepts the connection and then says nothing must not hold a worker:
+# Django's SMTP backend gives up after this many seconds (the delivery is tried again later).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 # Settled delivery records are kept this many days (a year of 考核 and some), then pruned daily.
 BULLETIN_DELIVERY_RETENTION_DAYS = env_int("BULLETIN_DELIVERY_RETENTION_DAYS", 400)
 

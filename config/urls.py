@@ -62,6 +62,7 @@ urlpatterns = [
     path("unit/", include(submission_urls.unit_patterns)),
     path("review/", include(submission_urls.review_patterns)),
     path("notifications/", include(submission_urls.notification_patterns)),
+    path("notifications/settings/", include("messaging.urls")),
     path("accounts/", include("accounts.urls")),
     path("proofreading/", include("proofreading.urls")),
     path("help/", include("manual.urls")),

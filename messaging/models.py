@@ -116,6 +116,9 @@ class Delivery(models.Model):
         SENT = "sent", "已发送"
         DELIVERED = "delivered", "已送达"
         FAILED = "failed", "发送失败"
+        # An e-mail to a person who chose 每日汇总: kept for the day's digest, not sent alone.
+        HELD = "held", "待汇总"
+        DIGESTED = "digested", "已并入每日汇总"
 
     kind = models.CharField("消息类别", max_length=16, choices=MessageKind.choices)
     channel = models.CharField("通知方式", max_length=16, choices=Channel.choices)
@@ -151,13 +154,20 @@ class Delivery(models.Model):
         db_index=True,
         help_text='如 "commission:12:remind"，与提醒记录的事由相同',
     )
-    text = models.CharField("内容", max_length=500)
+    # A notice is a line or two; a daily digest (kind "digest") holds a day's notices.
+    text = models.TextField("内容")
     link = models.CharField("链接", max_length=200, blank=True)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
     next_attempt_at = models.DateTimeField("下次尝试", null=True, blank=True)
     provider_id = models.CharField("服务方编号", max_length=128, blank=True)
     answer = models.TextField("服务方答复", blank=True)
+    history = models.JSONField(
+        "每次尝试",
+        default=list,
+        blank=True,
+        help_text='[{"at": 时间, "outcome": sent/delivered/failed/retry, "answer": 答复, "next": 下次尝试或 null}]',
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     sent_at = models.DateTimeField("发送时间", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)

@@ -1,19 +1,30 @@
-"""Reads of the messaging app: which channels reach a person for a kind of message."""
+"""Reads of the messaging app: which channels reach a person for a kind of message, what a
+person's 通知方式 page shows, and what waits for the daily digest."""
+
+from __future__ import annotations
 
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from accounts.models import Role, Unit, User
-from messaging.channels import configured_channels
-from messaging.models import Channel, ChannelChoice, UnitContact
+from messaging.channels import channel, configured_channels
+from messaging.models import Channel, ChannelChoice, ContactDetails, Delivery, MessageKind, UnitContact
+
+# The kinds a person chooses channels for on the 通知方式 page: the digest goes by e-mail
+# when the person asks for it (ContactDetails.daily_digest), not by a choice of its own.
+CHOSEN_KINDS = [kind for kind in MessageKind if kind != MessageKind.DIGEST]
+RECENT_DELIVERIES = 20
 
 
 def office_default(kind: str) -> list[str]:
-    """The office's channels for `kind` (BULLETIN_CHANNEL_DEFAULTS), without 站内通知."""
+    """The office's channels for `kind` (BULLETIN_CHANNEL_DEFAULTS), without 站内通知. The
+    daily digest is a long text meant for a mailbox: "*" does not reach it, only a "digest="
+    part of its own does; without one it goes by e-mail."""
     defaults = settings.BULLETIN_CHANNEL_DEFAULTS
-    return [name for name in defaults.get(kind, defaults.get("*", [])) if name != Channel.INAPP]
+    fallback = [Channel.EMAIL.value] if kind == MessageKind.DIGEST else defaults.get("*", [])
+    return [name for name in defaults.get(kind, fallback) if name != Channel.INAPP]
 
 
 def chosen_channels(users, kind: str) -> dict[int, list[str]]:
@@ -29,6 +40,104 @@ def contact_channels() -> list[str]:
     """The channels a unit contact is reached by (BULLETIN_CONTACT_CHANNELS), configured ones only."""
     configured = set(configured_channels())
     return [name for name in settings.BULLETIN_CONTACT_CHANNELS if name in configured]
+
+
+def contact_details(user) -> ContactDetails:
+    """The person's ContactDetails, or an unsaved empty one (nothing is written by a read)."""
+    return ContactDetails.objects.filter(user=user).first() or ContactDetails(user=user)
+
+
+@dataclass
+class ChannelOffer:
+    """One channel this installation has configured, as the 通知方式 page offers it."""
+
+    name: str  # Channel value
+    label: str
+    address: str  # where it reaches this person; "" when they have none yet
+    hint: str = ""  # what the person lacks for it, for the page to say (set by the view)
+
+
+@dataclass
+class KindRow:
+    """One kind of message on the 通知方式 page: its channels now, and the office's default."""
+
+    kind: str
+    label: str
+    chosen: list[str]  # channels beyond 站内通知 that reach the person now
+    default: list[str]  # the office default, configured channels only
+    own_choice: bool  # the person chose (a ChannelChoice row) rather than follows the default
+
+
+def channel_offers(user) -> list[ChannelOffer]:
+    """Every configured channel with this person's address on it ("" when they have none),
+    in CHANNEL_CLASSES order. The user's contact_details must be current (it is read)."""
+    labels = dict(Channel.choices)
+    return [
+        ChannelOffer(name=name, label=labels[name], address=channel(name).address_of_user(user))
+        for name in configured_channels()
+    ]
+
+
+def kind_rows(user) -> list[KindRow]:
+    """Per kind (CHOSEN_KINDS): the channels that reach `user` now and the office default.
+    One query."""
+    configured = set(configured_channels())
+    own = dict(ChannelChoice.objects.filter(user=user).values_list("kind", "channels"))
+    rows = []
+    for kind in CHOSEN_KINDS:
+        default = [name for name in office_default(kind) if name in configured]
+        chosen = [name for name in own.get(kind.value, default) if name in configured]
+        rows.append(
+            KindRow(
+                kind=kind.value,
+                label=kind.label,
+                chosen=chosen,
+                default=default,
+                own_choice=kind.value in own,
+            )
+        )
+    return rows
+
+
+def recent_deliveries(user, limit: int = RECENT_DELIVERIES) -> QuerySet[Delivery]:
+    """The person's last `limit` deliveries, newest first (one query, the delivery_by_user index)."""
+    return (
+        Delivery.objects.filter(user=user)
+        .only(
+            "pk",
+            "kind",
+            "channel",
+            "status",
+            "text",
+            "answer",
+            "attempts",
+            "created_at",
+            "sent_at",
+            "address",
+        )
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def held_back(user) -> list[Delivery]:
+    """The e-mails held for `user`'s next daily digest (status "held"), oldest first."""
+    return list(
+        Delivery.objects.filter(user=user, status=Delivery.Status.HELD)
+        .only("pk", "kind", "text", "link", "created_at")
+        .order_by("created_at", "id")
+    )
+
+
+def people_with_digest():
+    """Ids of the people a daily digest may be for: those who chose it, and any with held
+    e-mails (someone who turned 每日汇总 off still gets what was held for them)."""
+    chose = set(ContactDetails.objects.filter(daily_digest=True).values_list("user_id", flat=True))
+    held = set(
+        Delivery.objects.filter(status=Delivery.Status.HELD, user__isnull=False).values_list(
+            "user_id", flat=True
+        )
+    )
+    return sorted(chose | held)
 
 
 @dataclass

@@ -10,17 +10,23 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from messaging import queries
 from messaging.channels import channel
 from messaging.channels.base import Message, Outcome
-from messaging.models import Channel, Delivery
+from messaging.models import Channel, ContactDetails, Delivery, MessageKind
 from web.mail import header_text
 
 log = logging.getLogger(__name__)
 
 ANSWER_LIMIT = 2000
+# A notice is short; a daily digest holds a day of them (and a line per count).
+TEXT_LIMIT = 20000
+# Kinds whose e-mail is never held for the daily digest: the digest itself, and a security
+# alert, which is no use the next morning.
+NEVER_HELD = {MessageKind.DIGEST, MessageKind.SECURITY}
 
 
 @dataclass
@@ -43,7 +49,8 @@ class Reach:
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One message for send_messages: its kind, words, link, cause and recipients."""
+    """One message for send_messages: its kind, words, link, cause and recipients; `inapp`
+    False for a message with no in-app notice (the daily digest)."""
 
     kind: str
     text: str
@@ -51,24 +58,42 @@ class Outgoing:
     cause: str = ""
     users: tuple = ()
     contacts: tuple = ()
+    inapp: bool = True
 
 
-def send_message(*, kind: str, text: str, link: str = "", cause: str = "", users=(), contacts=()) -> Reach:
+def send_message(
+    *, kind: str, text: str, link: str = "", cause: str = "", users=(), contacts=(), inapp: bool = True
+) -> Reach:
     """Queue `text` for every account in `users` (站内通知 recorded as delivered — the notice
-    itself is written by the caller — plus the channels each chose for `kind`) and every
-    messaging.models.UnitContact in `contacts` (BULLETIN_CONTACT_CHANNELS where the contact has
-    an address). The worker sends once the transaction commits. Returns the Reach."""
-    return send_messages([Outgoing(kind, text, link, cause, tuple(users), tuple(contacts))])[0]
+    itself is written by the caller; `inapp=False` for a message that has no notice, the daily
+    digest — plus the channels each chose for `kind`) and every messaging.models.UnitContact in
+    `contacts` (BULLETIN_CONTACT_CHANNELS where the contact has an address). The e-mail of a
+    person who chose 每日汇总 (ContactDetails.daily_digest) is held for the digest (status
+    "held"), except for the kinds in NEVER_HELD. The worker sends once the transaction
+    commits. Returns the Reach."""
+    message = Outgoing(kind, text, link, cause, tuple(users), tuple(contacts), inapp)
+    return send_messages([message])[0]
 
 
 def send_messages(messages: list[Outgoing]) -> list[Reach]:
     """send_message for several messages at once (刊发 tells every unit): one read of the
-    choices per kind and one insert, whatever the number of messages. One Reach per message."""
+    choices per kind, one of who chose 每日汇总, and one insert, whatever the number of
+    messages. One Reach per message."""
     chosen: dict[str, dict[int, list[str]]] = {}
     for kind in {message.kind for message in messages}:
         users = {user.pk: user for message in messages if message.kind == kind for user in message.users}
         chosen[kind] = queries.chosen_channels(list(users.values()), kind) if users else {}
     names = queries.contact_channels() if any(message.contacts for message in messages) else []
+    held_for = {user.pk for message in messages if message.kind not in NEVER_HELD for user in message.users}
+    digest_people = (
+        set(
+            ContactDetails.objects.filter(user__in=held_for, daily_digest=True).values_list(
+                "user_id", flat=True
+            )
+        )
+        if held_for
+        else set()
+    )
     rows: list[Delivery] = []
     reaches = []
     now = timezone.now()
@@ -76,23 +101,24 @@ def send_messages(messages: list[Outgoing]) -> list[Reach]:
         kind, text, link, cause = message.kind, message.text, message.link, message.cause
         reach = Reach()
         for user in message.users:
-            entry = Reached(
-                name=user.full_name or user.username, unit_id=user.unit_id, channels=[Channel.INAPP]
-            )
-            rows.append(
-                Delivery(
-                    kind=kind, channel=Channel.INAPP, user=user, unit_id=user.unit_id, address=user.username,
-                    cause=cause[:100], text=text[:500], link=link[:200], status=Delivery.Status.DELIVERED,
-                    attempts=1, sent_at=now, finished_at=now,
-                )
-            )  # fmt: skip
+            entry = Reached(name=user.full_name or user.username, unit_id=user.unit_id)
+            if message.inapp:
+                entry.channels.append(Channel.INAPP)
+                rows.append(
+                    Delivery(
+                        kind=kind, channel=Channel.INAPP, user=user, unit_id=user.unit_id,
+                        address=user.username, cause=cause[:100], text=text[:TEXT_LIMIT], link=link[:200],
+                        status=Delivery.Status.DELIVERED, attempts=1, sent_at=now, finished_at=now,
+                    )
+                )  # fmt: skip
             for name in chosen[kind].get(user.pk, []):
                 address = channel(name).address_of_user(user)
                 if address:
                     entry.channels.append(name)
-                    rows.append(
-                        _queued(kind, name, address, text, link, cause, user=user, unit_id=user.unit_id)
-                    )
+                    row = _queued(kind, name, address, text, link, cause, user=user, unit_id=user.unit_id)
+                    if name == Channel.EMAIL and kind not in NEVER_HELD and user.pk in digest_people:
+                        row.status = Delivery.Status.HELD
+                    rows.append(row)
             reach.reached.append(entry)
         for contact in message.contacts:
             entry = Reached(name=f"{contact.unit.short_name} {contact.name}", unit_id=contact.unit_id)
@@ -126,7 +152,7 @@ def _queued(kind, name, address, text, link, cause, **who) -> Delivery:
         channel=name,
         address=address[:254],
         cause=cause[:100],
-        text=text[:500],
+        text=text[:TEXT_LIMIT],
         link=link[:200],
         **who,
     )
@@ -140,39 +166,59 @@ def _enqueue(delivery_ids: list[int]) -> None:
         deliver.enqueue(delivery_id=delivery_id)
 
 
+# While one attempt sends, its delivery is leased for this long (next_attempt_at): a second
+# task for it finds it taken, and a worker that died mid-send leaves a lease the sweep takes
+# back once it runs out. Longer than any channel's own timeout (webhook ≤ 60 s, SMTP 30 s).
+SENDING_LEASE = datetime.timedelta(minutes=10)
+
+
 def attempt_delivery(*, delivery_id: int) -> Delivery | None:
     """One attempt at a queued or retrying delivery: the channel sends, the outcome is
     recorded; a "retry" outcome waits with backoff (BULLETIN_DELIVERY_BACKOFF_SECONDS × 4^n,
     or what the provider asked) until BULLETIN_DELIVERY_ATTEMPTS attempts, then fails.
-    Returns the delivery, or None when it is gone or already settled."""
+    Returns the delivery, or None when it is gone, already settled, or being sent by
+    another attempt (its lease, SENDING_LEASE, not yet run out)."""
+    now = timezone.now()
     with transaction.atomic():
+        # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer
+        # joins to the user and the contact; only the delivery row needs the lock.
         delivery = (
-            # Only the delivery's row is locked: PostgreSQL refuses FOR UPDATE on the nullable
-            # side of the outer joins select_related makes for the user and the contact.
             Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(pk=delivery_id, status__in=[Delivery.Status.QUEUED, Delivery.Status.RETRYING])
-            .select_related("user", "contact__unit")
+            .filter(pk=delivery_id)
+            # Queued and not leased to another attempt; or retrying, asked for by name before
+            # its time (the sweep queues it when the time comes).
+            .filter(
+                Q(status=Delivery.Status.QUEUED, next_attempt_at__isnull=True)
+                | Q(status=Delivery.Status.QUEUED, next_attempt_at__lte=now)
+                | Q(status=Delivery.Status.RETRYING)
+            )
+            .select_related("user__unit", "contact__unit")
             .first()
         )
         if delivery is None:
             return None
         delivery.attempts += 1
-        delivery.save(update_fields=["attempts"])
+        delivery.status = Delivery.Status.QUEUED  # leased: queued until the outcome is known
+        delivery.next_attempt_at = now + SENDING_LEASE
+        delivery.save(update_fields=["attempts", "status", "next_attempt_at"])
     outcome = _send(delivery)
     return record_outcome(delivery, outcome)
 
 
 def _send(delivery: Delivery) -> Outcome:
+    username = unit = name = ""
     if delivery.user is not None:
         name = delivery.user.full_name or delivery.user.username
+        username = delivery.user.username
+        unit = delivery.user.unit.short_name if delivery.user.unit_id else ""
     elif delivery.contact is not None:
         name = f"{delivery.contact.unit.short_name} {delivery.contact.name}"
-    else:
-        name = ""
+        unit = delivery.contact.unit.short_name
     link = f"{settings.BULLETIN_SITE_URL.rstrip('/')}{delivery.link}" if delivery.link else ""
     message = Message(
         delivery_id=delivery.pk, kind=delivery.kind, address=delivery.address, recipient_name=name,
         subject=f"【杭州人大信息】{header_text(delivery.text, 40)}", text=delivery.text, link=link,
+        recipient_username=username, recipient_unit=unit,
     )  # fmt: skip
     try:
         return channel(delivery.channel).send(message)
@@ -182,7 +228,8 @@ def _send(delivery: Delivery) -> Outcome:
 
 
 def record_outcome(delivery: Delivery, outcome: Outcome) -> Delivery:
-    """Write what an attempt (or a later check) came to on the delivery."""
+    """Write what an attempt (or a later check) came to on the delivery, and add it to the
+    delivery's history (one entry per attempt: time, outcome, answer, the next attempt's time)."""
     now = timezone.now()
     delivery.answer = outcome.answer[:ANSWER_LIMIT]
     if outcome.provider_id:
@@ -203,29 +250,72 @@ def record_outcome(delivery: Delivery, outcome: Outcome) -> Delivery:
         delivery.sent_at = delivery.sent_at or now
         if outcome.status in ("delivered", "failed"):
             delivery.finished_at = now
+    entry = {
+        "at": now.isoformat(),
+        "outcome": outcome.status,
+        "answer": outcome.answer[:200],
+        "next": delivery.next_attempt_at.isoformat() if delivery.next_attempt_at else None,
+    }
+    delivery.history = [*(delivery.history or []), entry]
     delivery.save(
-        update_fields=["status", "answer", "provider_id", "next_attempt_at", "sent_at", "finished_at"]
+        update_fields=[
+            "status",
+            "answer",
+            "provider_id",
+            "next_attempt_at",
+            "sent_at",
+            "finished_at",
+            "history",
+        ]
     )
     return delivery
 
 
 def retry_due_deliveries(now: datetime.datetime | None = None) -> int:
-    """Attempt again every delivery whose backoff has passed (the worker calls this). Returns
-    how many were attempted."""
+    """Hand every delivery whose backoff has passed back to the worker, and every one whose
+    sending lease ran out (a worker died while it sent; it may be sent twice — at least once
+    is the rule): each is claimed (→ queued, next_attempt_at cleared, in one transaction,
+    rows another sweep holds skipped), then one `deliver` task is enqueued per claimed row
+    once the claim commits, so two sweeps never hand one delivery out twice. Registered in
+    service.hooks.housekeeping (MessagingConfig.ready), so the worker sweeps on every
+    heartbeat; quick — it sends nothing itself. At most 500 per sweep. Returns how many were
+    claimed."""
     now = now or timezone.now()
-    due = list(
-        Delivery.objects.filter(status=Delivery.Status.RETRYING, next_attempt_at__lte=now).values_list(
-            "pk", flat=True
-        )[:500]
-    )
-    for delivery_id in due:
-        attempt_delivery(delivery_id=delivery_id)
+    waiting = [Delivery.Status.RETRYING, Delivery.Status.QUEUED]
+    with transaction.atomic():
+        due = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(status__in=waiting, next_attempt_at__lte=now)
+            .order_by("next_attempt_at", "pk")
+            .values_list("pk", flat=True)[:500]
+        )
+        if due:
+            Delivery.objects.filter(pk__in=due, status__in=waiting).update(
+                status=Delivery.Status.QUEUED, next_attempt_at=None
+            )
+            transaction.on_commit(lambda: _enqueue(due))
     return len(due)
 
 
+@transaction.atomic
+def release_held_deliveries(*, user, delivery_ids: list[int], digest: Delivery | None) -> int:
+    """The held e-mails `delivery_ids` of `user` went out in one daily digest: each becomes
+    "digested", naming the digest's delivery (None: the digest reached no channel, and they are
+    settled anyway so they are not told twice). Only rows still held are touched, so a digest
+    run twice releases nothing twice. Returns how many were released."""
+    now = timezone.now()
+    answer = f"已并入每日汇总（送达记录 {digest.pk}）" if digest is not None else "已并入每日汇总"
+    return Delivery.objects.filter(pk__in=delivery_ids, user=user, status=Delivery.Status.HELD).update(
+        status=Delivery.Status.DIGESTED, answer=answer, finished_at=now
+    )
+
+
 def prune_deliveries(*, before: datetime.datetime) -> int:
-    """Remove settled deliveries (delivered or failed) created before `before`; ones still
-    waiting or retrying stay whatever their age. Returns how many were removed."""
-    settled = [Delivery.Status.DELIVERED, Delivery.Status.FAILED, Delivery.Status.SENT]
+    """Remove settled deliveries (sent, delivered, failed, or carried by a daily digest)
+    created before `before`; ones still waiting, retrying or held for a digest stay whatever
+    their age. Returns how many were removed."""
+    settled = [
+        Delivery.Status.DELIVERED, Delivery.Status.FAILED, Delivery.Status.SENT, Delivery.Status.DIGESTED,
+    ]  # fmt: skip
     removed, _ = Delivery.objects.filter(created_at__lt=before, status__in=settled).delete()
     return removed

@@ -23,6 +23,10 @@ class Message:
     subject: str  # one line, no line breaks (mail subject, notice title)
     text: str  # the whole message, may hold line breaks
     link: str
+    # Who it is for, for channels that pass them on (the webhook): the account's user name
+    # ("" for a unit contact) and the unit's short name ("" for an account without a unit).
+    recipient_username: str = ""
+    recipient_unit: str = ""
 
 
 @dataclass(frozen=True)

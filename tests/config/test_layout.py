@@ -35,6 +35,8 @@ ACTIONS = {
     "submissions/actions/import_jobs.py": "import job (从 Word 导入, read in the background)",
     "submissions/actions/uploads.py": "upload record (the daily upload quota)",
     "messaging/actions/deliveries.py": "delivery (送达): a message on one channel to one recipient",
+    "messaging/actions/preferences.py": "notification settings (通知方式): contact details, channel choices, 每日汇总",
+    "submissions/actions/digests.py": "daily digest (每日汇总): one message a day in place of held e-mails",
     "messaging/actions/unit_contacts.py": "unit contact (单位联系人): how a unit without an account is reached",
     "bulletin/actions/issues.py": "issue (期): create, number, edit, delete",
     "bulletin/actions/placements.py": "placement: the issue's layout",

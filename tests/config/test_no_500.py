@@ -259,6 +259,13 @@ def world(editor, contributor, reader, admin_account, make_user, settings, tmp_p
         "email": "ws@example.gov.cn",
         "zzd_account_id": "zzd-001",
         "active": "on",
+        # 通知方式: the contact details, 每日汇总, and one box per kind and channel.
+        "daily_digest": "on",
+        **{
+            f"ch_{kind}_{channel}": "on"
+            for kind in ("workflow", "comment", "reminder", "commission", "distribution", "security")
+            for channel in ("email", "zzd", "sms", "webhook")
+        },
         # The second factor's pages: a recovery-code shape with "0", which base32 never
         # holds, so no walk signs in by luck.
         "code": "0000-0000-0000-0000",
