@@ -12,8 +12,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Unit
-from audit.models import AuditEntry
 from assessment.actions import quotas
+from audit.models import AuditEntry
 from messaging.actions import unit_contacts
 from messaging.models import ChannelChoice, ContactDetails, MessageKind
 from submissions.actions import commissions, pieces
@@ -59,7 +59,9 @@ def test_cuibao_shows_who_was_reached_and_the_gateway_got_exactly_the_texts(
 
     with chromium_page(viewport={"width": 1366, "height": 900}) as page:
         log_in(page, live_server.url, "bianji")
-        assert AuditEntry.objects.filter(kind=AuditEntry.Kind.SECOND_FACTOR_VERIFIED, actor=editor).count() == 1
+        assert (
+            AuditEntry.objects.filter(kind=AuditEntry.Kind.SECOND_FACTOR_VERIFIED, actor=editor).count() == 1
+        )
         page.goto(f"{live_server.url}{reverse('commission_detail', args=[commission.pk])}")
         page.get_by_role("button", name="催报全部未报单位（3）").click()
         page.wait_for_load_state()
