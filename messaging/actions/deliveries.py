@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from messaging import queries
 from messaging.channels import channel
-from messaging.channels.base import Message, Outcome
+from messaging.channels.base import ChannelBase, Message, Outcome
 from messaging.models import Channel, ContactDetails, Delivery, MessageKind
 from web.mail import header_text
 
@@ -250,6 +250,9 @@ def record_outcome(delivery: Delivery, outcome: Outcome) -> Delivery:
         delivery.sent_at = delivery.sent_at or now
         if outcome.status in ("delivered", "failed"):
             delivery.finished_at = now
+        elif delivery.provider_id and _asks_for_receipts(delivery.channel):
+            # Taken by a provider that reports arrival (短信回执): ask again after a while.
+            delivery.next_attempt_at = now + RECEIPT_CHECK_EVERY
     entry = {
         "at": now.isoformat(),
         "outcome": outcome.status,
@@ -295,6 +298,72 @@ def retry_due_deliveries(now: datetime.datetime | None = None) -> int:
             )
             transaction.on_commit(lambda: _enqueue(due))
     return len(due)
+
+
+# A provider's receipt (短信回执) usually comes within seconds to minutes; it is asked for every
+# RECEIPT_CHECK_EVERY until RECEIPT_WINDOW after the send, then the delivery stays 已发送.
+RECEIPT_CHECK_EVERY = datetime.timedelta(minutes=2)
+RECEIPT_WINDOW = datetime.timedelta(days=1)
+
+
+def _asks_for_receipts(name: str) -> bool:
+    """Whether the channel `name` implements ChannelBase.check (a send-result query)."""
+    try:
+        return type(channel(name)).check is not ChannelBase.check
+    except (KeyError, ImportError):
+        return False
+
+
+def check_due_receipts(now: datetime.datetime | None = None) -> int:
+    """Hand every sent delivery whose next receipt check is due to the worker (one
+    `check_receipt` task each, enqueued once the claim commits; the claim leases the row
+    for SENDING_LEASE so two sweeps never ask twice). Registered in
+    service.hooks.housekeeping beside retry_due_deliveries; sends nothing itself. At most 200
+    per sweep. Returns how many were claimed."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(status=Delivery.Status.SENT, next_attempt_at__lte=now)
+            .order_by("next_attempt_at", "pk")
+            .values_list("pk", flat=True)[:200]
+        )
+        if due:
+            Delivery.objects.filter(pk__in=due, status=Delivery.Status.SENT).update(
+                next_attempt_at=now + SENDING_LEASE
+            )
+            transaction.on_commit(lambda: _enqueue_checks(due))
+    return len(due)
+
+
+def _enqueue_checks(delivery_ids: list[int]) -> None:
+    # The task module imports these actions in its body; importing it here keeps one direction.
+    from messaging.tasks import check_receipt
+
+    for delivery_id in delivery_ids:
+        check_receipt.enqueue(delivery_id=delivery_id)
+
+
+def check_receipt(*, delivery_id: int) -> Delivery | None:
+    """Ask the provider what became of one sent delivery: a receipt that says delivered or
+    not delivered settles it (record_outcome); no receipt yet asks again after
+    RECEIPT_CHECK_EVERY, until RECEIPT_WINDOW after the send, when it stays 已发送 and is asked
+    no more. Returns the delivery, or None when it is gone or no longer 已发送."""
+    delivery = Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.SENT).first()
+    if delivery is None:
+        return None
+    try:
+        outcome = channel(delivery.channel).check(delivery.provider_id)
+    except Exception:  # a channel's own fault: the delivery stays as it is, asked again later
+        log.exception("receipt check of delivery %s failed", delivery.pk)
+        outcome = None
+    if outcome is not None and outcome.status in ("delivered", "failed"):
+        return record_outcome(delivery, outcome)
+    now = timezone.now()
+    sent_at = delivery.sent_at or delivery.created_at
+    delivery.next_attempt_at = now + RECEIPT_CHECK_EVERY if now - sent_at < RECEIPT_WINDOW else None
+    delivery.save(update_fields=["next_attempt_at"])
+    return delivery
 
 
 @transaction.atomic

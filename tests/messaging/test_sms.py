@@ -230,3 +230,49 @@ def test_a_gateway_that_is_not_there_is_retried_and_the_secret_stays_out_of_the_
     assert "sms SendSms: ConnectionRefusedError" in logged
     for secret in (settings.BULLETIN_SMS_ACCESS_KEY_SECRET, settings.BULLETIN_SMS_ACCESS_KEY_ID, PHONE):
         assert secret not in logged
+
+
+def test_the_worker_asks_for_the_receipt_until_it_comes(
+    sms_gateway, contact, django_capture_on_commit_callbacks
+):
+    """The housekeeping sweep (check_due_receipts) asks the gateway again and again; the
+    receipt settles the delivery, and a settled delivery is not asked about any more."""
+    import datetime
+
+    from django.utils import timezone
+
+    delivery = reach_contact(django_capture_on_commit_callbacks, contact)
+    assert delivery.next_attempt_at is not None  # a first check is planned
+    later = delivery.next_attempt_at + datetime.timedelta(seconds=1)
+    assert deliveries.check_due_receipts(now=delivery.next_attempt_at - datetime.timedelta(seconds=1)) == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert deliveries.check_due_receipts(now=later) == 1  # no receipt yet: asked again later
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.SENT
+    assert delivery.next_attempt_at > timezone.now()
+
+    sms_gateway.report(sms_gateway.received[0]["biz_id"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert (
+            deliveries.check_due_receipts(now=delivery.next_attempt_at + datetime.timedelta(seconds=1)) == 1
+        )
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.DELIVERED
+    assert delivery.next_attempt_at is None
+    asked = len([r for r in sms_gateway.requests if r["Action"] == "QuerySendDetails"])
+    assert asked == 2
+    assert deliveries.check_due_receipts(now=timezone.now() + datetime.timedelta(days=2)) == 0
+
+
+def test_a_delivery_without_a_receipt_for_a_day_stays_sent_and_is_asked_no_more(
+    sms_gateway, contact, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    delivery = reach_contact(django_capture_on_commit_callbacks, contact)
+    Delivery.objects.filter(pk=delivery.pk).update(sent_at=delivery.sent_at - datetime.timedelta(days=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        deliveries.check_due_receipts(now=delivery.next_attempt_at + datetime.timedelta(seconds=1))
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.next_attempt_at) == (Delivery.Status.SENT, None)
