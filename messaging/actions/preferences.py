@@ -100,6 +100,11 @@ def change_notification_settings(
     details = _locked_details(user)
     own = _own_choices(user)
     before = _state(details, own)
+    # What the page offered when it was drawn: a box for a channel without an address was
+    # not there to tick, so a first mobile number must not turn "the default" into "the
+    # default without 短信".
+    user.contact_details = details
+    offered_before = {offer.name for offer in queries.channel_offers(user) if offer.address}
     details.mobile = mobile
     details.zzd_account_id = zzd_account_id
     details.daily_digest = bool(daily_digest)
@@ -123,7 +128,7 @@ def change_notification_settings(
                 )
         kept = [name for name in own.get(kind, []) if name not in configured]
         wanted = sorted(set(requested) | set(kept), key=order.index)
-        default = [name for name in queries.office_default(kind) if name in offered]
+        default = [name for name in queries.office_default(kind) if name in offered_before]
         if not kept and sorted(requested, key=order.index) == sorted(default, key=order.index):
             ChannelChoice.objects.filter(user=user, kind=kind).delete()
             after_choices.pop(kind, None)

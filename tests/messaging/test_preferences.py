@@ -336,3 +336,14 @@ def test_the_numbers_entered_reach_the_person_by_sms_and_zhengding(
     )
     assert len(sms_gateway.received) == 1
     assert len(zzd_platform.received) == 1
+
+
+def test_a_first_mobile_number_keeps_the_person_on_the_office_default(contributor, settings, sms_gateway):
+    """The page drew no 短信 box before there was a number: saving the number with the boxes
+    as they were keeps the default, which now reaches the person by 短信 too."""
+    contributor.email = "xihu@example.gov.cn"
+    contributor.save()
+    settings.BULLETIN_CHANNEL_DEFAULTS = {"*": ["email"], "reminder": ["email", "sms"]}
+    save(contributor, mobile="13812345678", choices={"reminder": ["email"], "workflow": ["email"]})
+    assert not ChannelChoice.objects.filter(user=contributor).exists()
+    assert deliveries.queries.chosen_channels([contributor], "reminder") == {contributor.pk: ["email", "sms"]}
