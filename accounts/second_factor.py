@@ -27,13 +27,14 @@ from datetime import datetime
 from typing import Literal
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password
+from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.lockout import REFUSED_DELAY, REFUSED_LOCKED, REFUSED_NEW_ADDRESS
 from accounts.models import Role, User
 from accounts.permissions import can_reset_second_factor
 from audit.records import Kind, record
@@ -274,13 +275,28 @@ def renew_recovery_codes(*, actor: User) -> list[str]:
     return codes
 
 
-@transaction.atomic
-def disable_second_factor(*, actor: User, password: str) -> None:
+def disable_second_factor(*, actor: User, password: str, request) -> None:
     """The person removes their own authenticator and recovery codes (a new phone: they
-    enrol again at once if their role requires it). Needs the current password
-    (ValidationError "wrong_password"), so a session left open is not enough."""
-    if not check_password(password, actor.password):
+    enrol again at once if their role requires it). Needs the current password, asked
+    through authenticate() like the login page: the login lockout, its growing wait and its
+    audit rows count these guesses too (a session left open is not a way to guess the
+    password), and a directory account answers with its directory password.
+    ValidationError (Chinese; code "wrong_password", "wait" or "locked") when it is refused."""
+    # Outside any transaction of ours: a refused guess must stay counted.
+    user = authenticate(request, username=actor.get_username(), password=password)
+    if user is None or user.pk != actor.pk:
+        refusal = getattr(request, "login_refusal", None)
+        if refusal == REFUSED_DELAY:
+            wait = getattr(request, "login_retry_after", 1)
+            raise ValidationError(f"密码错误次数较多，请 {wait} 秒后再试。", code="wait")
+        if refusal in (REFUSED_LOCKED, REFUSED_NEW_ADDRESS):
+            raise ValidationError("密码错误次数过多，已暂时锁定，请稍后再试或联系管理员。", code="locked")
         raise ValidationError("密码不正确。", code="wrong_password")
+    _remove_own_devices(actor)
+
+
+@transaction.atomic
+def _remove_own_devices(actor: User) -> None:
     removed = _remove_devices(actor)
     record(
         Kind.SECOND_FACTOR_DISABLED, actor=actor, obj=actor, before={"devices": removed}, after={"devices": 0}

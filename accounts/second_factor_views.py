@@ -198,7 +198,9 @@ def disable(request):
     form = PasswordForm(request.POST)
     if form.is_valid():
         try:
-            second_factor.disable_second_factor(actor=request.user, password=form.cleaned_data["password"])
+            second_factor.disable_second_factor(
+                actor=request.user, password=form.cleaned_data["password"], request=request
+            )
         except ValidationError as error:
             form.add_error("password", error)
     if not form.is_valid():

@@ -217,6 +217,7 @@ def test_disabling_asks_for_the_password_and_a_required_role_enrols_again(admin_
     wrong = client.post(reverse("second_factor_disable"), {"password": "Not-The-Password-1"})
     assert wrong.status_code == 400 and "密码不正确" in wrong.content.decode()
     assert TOTPDevice.objects.filter(user=admin_account).exists()
+    time.sleep(1.1)  # the login's wait after a wrong password holds here too
     done = client.post(reverse("second_factor_disable"), {"password": PASSWORD})
     assert done["Location"] == reverse("second_factor_enrol")
     assert not TOTPDevice.objects.filter(user=admin_account).exists()
@@ -402,3 +403,22 @@ def test_a_new_admin_enrols_first_then_changes_the_password_the_admin_set(admin_
     done = client.post(reverse("second_factor_enrol"), {"code": AuthenticatorApp(secret_on(page)).code()})
     assert len(recovery_codes_on(done.content.decode())) == 10
     assert client.get(reverse("admin:index"))["Location"] == reverse("password_change")
+
+
+def test_guessing_the_password_to_remove_the_authenticator_meets_the_login_lockout(settings, admin_account):
+    """A session left open is not a way to guess the password: each wrong one is a failed
+    login (audited, counted) and the lock refuses even the right one until it runs out."""
+    settings.BULLETIN_LOGIN_DELAY_SECONDS = 0
+    client = Client()
+    client.force_login(admin_account)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        wrong = client.post(reverse("second_factor_disable"), {"password": "Not-The-Password-1"})
+        assert wrong.status_code in (400, 429)  # the last one locks: the lockout's own page
+    locked = client.post(reverse("second_factor_disable"), {"password": PASSWORD})
+    assert locked.status_code in (400, 429)
+    assert "密码不正确" not in locked.content.decode()
+    assert TOTPDevice.objects.filter(user=admin_account).exists()
+    failed = AuditEntry.objects.filter(
+        kind="login_failed", actor_name__contains=admin_account.username
+    ).count()
+    assert failed >= settings.AXES_FAILURE_LIMIT
