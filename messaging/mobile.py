@@ -7,16 +7,19 @@ the bare number they expect.
 """
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 
-_MOBILE = re.compile(r"1[3-9]\d{9}")
+# ASCII digits only: \d would take any script's digits (١٣…), which no gateway dials.
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")
 _SEPARATORS = re.compile(r"[\s\-－—()（）]")
 
 
 def normalise_mobile(value: str) -> str:
-    """The number without separators and country code; "" stays "". Never raises."""
-    digits = _SEPARATORS.sub("", value or "")
+    """The number without separators and country code, full-width digits and signs made
+    half-width (NFKC: １３８… → 138…, ＋86 → +86); "" stays "". Never raises."""
+    digits = _SEPARATORS.sub("", unicodedata.normalize("NFKC", value or ""))
     for prefix in ("+86", "0086", "86"):
         if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
             return digits[len(prefix) :]

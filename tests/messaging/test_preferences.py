@@ -42,6 +42,9 @@ def save(user, *, actor=None, mobile="", zzd="", digest=False, choices=None):
         ("13812345678", "13812345678"),
         ("+86 138-1234-5678", "13812345678"),
         ("8619912345678", "19912345678"),
+        ("１３８１２３４５６７８", "13812345678"),  # typed with a Chinese input method
+        ("13８12345678", "13812345678"),
+        ("＋86 138 1234 5678", "13812345678"),
         ("", ""),
     ],
 )
@@ -50,7 +53,8 @@ def test_a_mainland_mobile_number_is_kept_as_11_digits(given, kept):
 
 
 @pytest.mark.parametrize(
-    "given", ["1381234567", "23812345678", "12812345678", "138123456789", "0571-85250657"]
+    "given",
+    ["1381234567", "23812345678", "12812345678", "138123456789", "0571-85250657", "13٨٠٠١٣٨٠٠٠"],
 )
 def test_other_numbers_are_refused_in_chinese(given):
     with pytest.raises(ValidationError, match="请填写 11 位手机号码"):
