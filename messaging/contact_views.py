@@ -11,7 +11,7 @@ from accounts.permissions import role_required
 from messaging import queries
 from messaging.actions import unit_contacts
 from messaging.contact_forms import UnitContactActiveForm, UnitContactForm
-from messaging.models import UnitContact
+from messaging.models import Channel, UnitContact
 from messaging.permissions import can_manage_unit_contacts
 
 contacts_desk = role_required(can_manage_unit_contacts)
@@ -55,6 +55,7 @@ def unit_contact_create(request, unit_pk: int):
         )
         if contact is not None:
             messages.success(request, f"已添加{unit.short_name}的联系人{contact.name}。")
+            _warn_if_unreachable(request, contact)
             return redirect(f"{_list_url()}#unit-{unit.pk}")
     return render(request, "messaging/unit_contact_form.html", {"form": form, "unit": unit, "contact": None})
 
@@ -71,6 +72,7 @@ def unit_contact_edit(request, pk: int):
         )
         if saved is not None:
             messages.success(request, f"已保存{contact.unit.short_name}的联系人{saved.name}。")
+            _warn_if_unreachable(request, saved)
             return redirect(f"{_list_url()}#unit-{contact.unit_id}")
     return render(
         request, "messaging/unit_contact_form.html", {"form": form, "unit": contact.unit, "contact": contact}
@@ -89,6 +91,15 @@ def unit_contact_active(request, pk: int):
         unit_contacts.set_unit_contact_active(actor=request.user, contact=contact, active=active)
         messages.success(request, f"已{'启用' if active else '停用'}联系人{contact.name}。")
     return redirect(f"{_list_url()}#unit-{contact.unit_id}")
+
+
+def _warn_if_unreachable(request, contact) -> None:
+    if not queries.contact_is_reachable(contact):
+        names = "、".join(dict(Channel.choices)[name] for name in queries.contact_channels()) or "无"
+        messages.warning(
+            request,
+            f"注意：{contact.name}登记的联系方式所在的渠道本系统未开通（已开通：{names}），催报无法送达该联系人。",
+        )
 
 
 def _list_url() -> str:

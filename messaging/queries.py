@@ -42,6 +42,13 @@ def contact_channels() -> list[str]:
     return [name for name in settings.BULLETIN_CONTACT_CHANNELS if name in configured]
 
 
+def contact_is_reachable(contact: UnitContact, names: list[str] | None = None) -> bool:
+    """Whether an active contact has an address on a channel contacts are reached by
+    (`names`, default contact_channels(): configured ones only) — the rule 催报 uses."""
+    names = contact_channels() if names is None else names
+    return contact.active and any(channel(name).address_of_contact(contact) for name in names)
+
+
 def contact_details(user) -> ContactDetails:
     """The person's ContactDetails, or an unsaved empty one (nothing is written by a read)."""
     return ContactDetails.objects.filter(user=user).first() or ContactDetails(user=user)
@@ -154,10 +161,15 @@ class UnitContactsRow:
         return self.accounts == 0
 
     @property
+    def has_contact_address(self) -> bool:
+        """An active contact with some address, reachable or not."""
+        return any(c.active and (c.mobile or c.email or c.zzd_account_id) for c in self.contacts)
+
+    @property
     def reachable(self) -> bool:
-        return self.accounts > 0 or any(
-            c.active and (c.mobile or c.email or c.zzd_account_id) for c in self.contacts
-        )
+        """An account, or a contact 催报 would reach (an address on a configured channel)."""
+        names = contact_channels()
+        return self.accounts > 0 or any(contact_is_reachable(c, names) for c in self.contacts)
 
 
 def unit_contact_table(include_inactive_units: bool = False) -> list[UnitContactsRow]:

@@ -19,6 +19,8 @@ from audit.records import record as audit_record
 
 # The review page records 批示 and 上级采用; parse_id reads a tampered id as none.
 from intake.uploads import refusal
+from messaging import queries as messaging_queries
+from messaging.models import Channel
 from service.health import check_worker
 from submissions import permissions, queries
 from submissions.actions import comments, commissions, common, import_jobs, notifications, pieces
@@ -732,6 +734,9 @@ def commission_detail(request, pk: int):
             "form": form,
             "cancel_form": CommissionCancelForm(),
             "pending_count": sum(1 for row in rows if not row.answered),
+            "contact_channel_labels": "、".join(
+                dict(Channel.choices)[name] for name in messaging_queries.contact_channels()
+            ),
             # The 催报 just sent, unit by unit (the view that sent it left them as messages).
             "reach_messages": [
                 m for m in messages.get_messages(request) if "reach-result" in m.extra_tags.split()

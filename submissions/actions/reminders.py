@@ -22,7 +22,6 @@ from django.db import IntegrityError, models, transaction
 from accounts.models import Unit, User
 from messaging import queries as messaging_queries
 from messaging.actions.deliveries import Reached
-from messaging.channels import channel
 from messaging.models import Channel, MessageKind, UnitContact
 from submissions.models import Reminder
 from submissions.notifications import notify
@@ -92,11 +91,7 @@ def reachable_contacts(contacts: Iterable[UnitContact]) -> list[UnitContact]:
     """The active contacts with an address on at least one channel a contact is reached by
     (BULLETIN_CONTACT_CHANNELS, configured ones only)."""
     names = messaging_queries.contact_channels()
-    return [
-        contact
-        for contact in contacts
-        if contact.active and any(channel(name).address_of_contact(contact) for name in names)
-    ]
+    return [contact for contact in contacts if messaging_queries.contact_is_reachable(contact, names)]
 
 
 @transaction.atomic

@@ -376,7 +376,8 @@ def test_contact_pages_add_edit_refuse_and_stop(editor, client_for):
     contact = UnitContact.objects.get()
     assert (contact.unit, contact.mobile) == (xiaoshan, "13900000002")  # the unit comes from the URL
     listing = client.get(reverse("unit_contacts")).content.decode()
-    assert "无账号，提醒发给联系人" in listing and "13900000002" in listing
+    # 短信 is not configured here: the phone is kept, and the page says it reaches nobody.
+    assert "无法送达：联系方式所在渠道未开通" in listing and "13900000002" in listing
     response = client.post(
         reverse("unit_contact_edit", args=[contact.pk]), {"name": "王五", "mobile": "13900000003"}
     )
@@ -463,3 +464,20 @@ def test_two_runs_at_the_same_moment_tell_a_contact_once(make_user, settings):
     assert sorted(states) == ["今日已提醒", "已发送（邮件）"], connection.vendor
     assert Reminder.objects.filter(cause="race:1", contact=contact).count() == 1
     assert [m.to for m in mail.outbox] == [["bj@example.gov.cn"]]
+
+
+def test_the_contacts_page_counts_a_unit_as_催报_does(editor, client_for):
+    """A phone alone reaches nobody where 短信 is not configured: the page says so when the
+    contact is saved and counts the unit among those 催报 cannot reach."""
+    from messaging.queries import unit_contact_table
+
+    client = client_for(editor)
+    xiaoshan = unit("萧山区")
+    response = client.post(
+        reverse("unit_contact_create", args=[xiaoshan.pk]),
+        {"name": "王五", "mobile": "13900000002"},
+        follow=True,
+    )
+    assert "催报无法送达该联系人" in response.content.decode()
+    [row] = [row for row in unit_contact_table() if row.unit == xiaoshan]
+    assert row.relies_on_contacts and not row.reachable
