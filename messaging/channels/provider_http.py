@@ -6,6 +6,8 @@ hangs must not hold the worker).
 """
 
 import http.client
+import socket
+import ssl
 import urllib.parse
 
 from django.conf import settings
@@ -33,3 +35,21 @@ def exchange(
         raise OSError(f"{type(error).__name__}") from error
     finally:
         connection.close()
+
+
+def network_trouble(error: BaseException) -> str:
+    """What went wrong on the network, in words the editor reads on a delivery record
+    (the exception's type goes to the log, not to the page)."""
+    if isinstance(error, TimeoutError):
+        return "等待超时"
+    if isinstance(error, ConnectionRefusedError):
+        return "连接被拒绝（对方服务未启动，或地址、端口有误）"
+    if isinstance(error, socket.gaierror):
+        return "找不到服务器地址（域名无法解析）"
+    if isinstance(error, (ConnectionResetError, ConnectionAbortedError, BrokenPipeError)):
+        return "连接被对方中断"
+    if isinstance(error, ssl.SSLError):
+        return "加密连接（TLS）建立失败"
+    if isinstance(error, OSError) and isinstance(error.__cause__, http.client.HTTPException):
+        return "对方的答复不合 HTTP 规范"
+    return "网络不通"

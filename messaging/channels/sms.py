@@ -52,7 +52,7 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 
 from messaging.channels.base import ChannelBase, Message, Outcome
-from messaging.channels.provider_http import exchange
+from messaging.channels.provider_http import exchange, network_trouble
 
 log = logging.getLogger(__name__)
 
@@ -262,7 +262,7 @@ def _call(params: dict[str, str]) -> dict | Outcome:
     except OSError as error:
         # The action's name only: the body holds the key id and the number.
         log.warning("sms %s: %s", params["Action"], type(error).__name__)
-        return Outcome("retry", answer=f"连不上短信服务方：{type(error).__name__}")
+        return Outcome("retry", answer=f"连不上短信服务方：{network_trouble(error)}")
     if status >= 500 or status == 429:
         return Outcome(
             "retry", answer=f"短信服务方暂不可用（HTTP {status}）", retry_after=_retry_after(headers)

@@ -37,6 +37,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from messaging.channels.base import ChannelBase, Message, Outcome
+from messaging.channels.provider_http import network_trouble
 
 MAX_TIMEOUT_SECONDS = 60
 MAX_RETRY_AFTER_SECONDS = 24 * 3600
@@ -135,9 +136,12 @@ class WebhookChannel(ChannelBase):
             reason = error.reason
             if isinstance(reason, TimeoutError):
                 return Outcome("retry", answer=f"Webhook 在 {timeout} 秒内没有答复")
-            return Outcome("retry", answer=f"无法连接 Webhook：{reason}")
+            return Outcome(
+                "retry",
+                answer=f"无法连接 Webhook：{network_trouble(reason) if isinstance(reason, BaseException) else reason}",
+            )
         except OSError as error:
-            return Outcome("retry", answer=f"无法连接 Webhook：{error}")
+            return Outcome("retry", answer=f"无法连接 Webhook：{network_trouble(error)}")
 
 
 def _read(response) -> str:

@@ -63,7 +63,7 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 
 from messaging.channels.base import ChannelBase, Message, Outcome
-from messaging.channels.provider_http import exchange
+from messaging.channels.provider_http import exchange, network_trouble
 
 log = logging.getLogger(__name__)
 
@@ -252,7 +252,7 @@ def _call(method: str, path: str, params: dict[str, str]) -> dict | Outcome:
     except OSError as error:
         # The path only: the query holds the app secret, the body the token.
         log.warning("zzd %s %s: %s", method, path, type(error).__name__)
-        return Outcome("retry", answer=f"连不上浙政钉开放平台：{type(error).__name__}")
+        return Outcome("retry", answer=f"连不上浙政钉开放平台：{network_trouble(error)}")
     if status == 429 or status >= 500:
         wait = response_headers.get("retry-after", "")
         return Outcome(

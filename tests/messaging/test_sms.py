@@ -225,7 +225,7 @@ def test_a_gateway_that_is_not_there_is_retried_and_the_secret_stays_out_of_the_
     delivery = reach_contact(django_capture_on_commit_callbacks, contact)
 
     assert delivery.status == Delivery.Status.RETRYING
-    assert delivery.answer == "连不上短信服务方：ConnectionRefusedError"
+    assert delivery.answer == "连不上短信服务方：连接被拒绝（对方服务未启动，或地址、端口有误）"
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert "sms SendSms: ConnectionRefusedError" in logged
     for secret in (settings.BULLETIN_SMS_ACCESS_KEY_SECRET, settings.BULLETIN_SMS_ACCESS_KEY_ID, PHONE):

@@ -198,7 +198,7 @@ def test_a_platform_that_is_not_there_is_retried_and_the_secret_stays_out_of_the
     delivery = notify(django_capture_on_commit_callbacks, reader)
 
     assert delivery.status == Delivery.Status.RETRYING
-    assert delivery.answer == "连不上浙政钉开放平台：ConnectionRefusedError"
+    assert delivery.answer == "连不上浙政钉开放平台：连接被拒绝（对方服务未启动，或地址、端口有误）"
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert "zzd GET /gettoken.json: ConnectionRefusedError" in logged
     assert settings.BULLETIN_ZZD_APP_SECRET not in logged
