@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -60,8 +61,15 @@ class PasswordForm(forms.Form):
 
 
 def _next_url(request, value: str | None) -> str:
-    if value and url_has_allowed_host_and_scheme(
-        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    """A path on this site to go on to, else "/": only "/…" (a bare word would be read as a
+    view name by redirect()), and no other host or scheme."""
+    if (
+        value
+        and value.startswith("/")
+        and "\x00" not in value
+        and url_has_allowed_host_and_scheme(
+            value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return value
     return "/"
@@ -86,7 +94,7 @@ def verify(request):
         if request.second_factor_pending == "enrol":
             return redirect("second_factor_enrol")
         if second_factor.role_requires_second_factor(request.user):  # already given
-            return redirect(_next_url(request, request.GET.get("next")))
+            return HttpResponseRedirect(_next_url(request, request.GET.get("next")))
         return _not_needed(request)
     form = CodeForm(request.POST or None, initial={"next": request.GET.get("next", "")})
     wait = 0
@@ -98,7 +106,7 @@ def verify(request):
             wait = refusal.wait
         else:
             _passed(request, device)
-            return redirect(_next_url(request, form.cleaned_data.get("next")))
+            return HttpResponseRedirect(_next_url(request, form.cleaned_data.get("next")))
     response = render(
         request, "accounts/second_factor/verify.html", {"form": form}, status=429 if wait else 200
     )

@@ -422,3 +422,12 @@ def test_guessing_the_password_to_remove_the_authenticator_meets_the_login_locko
         kind="login_failed", actor_name__contains=admin_account.username
     ).count()
     assert failed >= settings.AXES_FAILURE_LIMIT
+
+
+@pytest.mark.parametrize("given", ["abc", "-1", "a\x00b", "//evil.example/", "https://evil.example/", ""])
+def test_a_verified_person_sent_back_to_the_code_page_goes_on_to_a_path_of_this_site(admin_account, given):
+    client = Client()
+    client.force_login(admin_account)
+    response = client.get(reverse("second_factor_verify"), {"next": given})
+    assert (response.status_code, response["Location"]) == (302, "/")
+    assert client.get(reverse("second_factor_verify"), {"next": "/review/"})["Location"] == "/review/"
