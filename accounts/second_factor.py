@@ -254,7 +254,7 @@ def verify_code(*, actor: User, code: str) -> TOTPDevice | StaticDevice:
         accepted = device.verify_token(normalized)
         if accepted:
             after = {"method": method}
-            message = "输入手机验证码" if method == "totp" else "使用一个恢复码"
+            message = "输入动态验证码" if method == "totp" else "使用一个恢复码"
             if method == "recovery":
                 after["recovery_codes_left"] = device.token_set.count()
                 message += f"（剩余 {after['recovery_codes_left']} 个）"

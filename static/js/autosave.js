@@ -560,7 +560,7 @@
       // The password was right; the 验证码 is given on its own page, in a new window, so
       // this page and its typed text stay as they are. 登录 here again afterwards.
       dialog.element.querySelector(".session-dialog-elsewhere").href = conf.loginUrl;
-      return { ok: false, message: "密码正确。请点“在新窗口登录”输入手机上的验证码，完成后回到这里再点“登录”。" };
+      return { ok: false, message: "密码正确。请点“在新窗口登录”输入身份验证器 App 上的动态验证码，完成后回到这里再点“登录”。" };
     }
     if (!mine(after)) return { ok: false, message: "登录未成功，请重试。" };
     return { ok: true, token: after.csrf_token };

@@ -356,7 +356,7 @@ def test_the_demo_says_who_gives_a_code():
     assert "演示环境未开启" in second_factor_note([])
     assert "BULLETIN_2FA_ROLES=admin,auditor make run" in second_factor_note([])
     assert second_factor_note(["admin", "auditor"]).startswith(
-        "双因素认证：管理员、审计员登录时还须输入手机验证码"
+        "双因素认证：管理员、审计员登录时还须输入动态验证码"
     )
 
 

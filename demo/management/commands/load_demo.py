@@ -54,4 +54,4 @@ def second_factor_note(roles: list[str]) -> str:
             "首次登录时用手机上的身份验证器扫码绑定。"
         )
     names = "、".join(Role(role).label for role in roles)
-    return f"双因素认证：{names}登录时还须输入手机验证码，首次登录时按页面提示用身份验证器扫码绑定。"
+    return f"双因素认证：{names}登录时还须输入动态验证码，首次登录时按页面提示用身份验证器扫码绑定。"
