@@ -688,6 +688,23 @@ def review_act(request, pk: int, verb: str):
     return _review_page(request, piece, bound=form, verb=verb)
 
 
+def _warn_of_units_nobody_reaches(request, commission: Commission) -> None:
+    """Name the units of a 约稿 its notice could not reach (no account, no contact on a channel
+    that is open), so a unit is not left waiting for a notice it never got."""
+    unit_ids = set(commission.units.values_list("pk", flat=True))
+    names = [
+        row.unit.short_name
+        for row in messaging_queries.unit_contact_table()
+        if row.unit.pk in unit_ids and not row.reachable
+    ]
+    if names:
+        messages.warning(
+            request,
+            f"{'、'.join(names)}无法送达：既没有报送员账号，也没有可用的联系方式。"
+            "请在“单位联系人”中登记后再催报，或电话告知。",
+        )
+
+
 @review_desk
 def commission_list(request):
     form = CommissionForm(request.POST or None)
@@ -695,6 +712,7 @@ def commission_list(request):
         commission = _run(request, commissions.create_commission, **form.cleaned_data)
         if commission is not None:
             messages.success(request, f"约稿“{commission.topic}”已发给 {commission.units.count()} 个单位。")
+            _warn_of_units_nobody_reaches(request, commission)
             return redirect("commission_list")
     return render(
         request,
@@ -723,6 +741,7 @@ def commission_detail(request, pk: int):
             is not None
         ):
             messages.success(request, "约稿已修改，已通知相关单位。")
+            _warn_of_units_nobody_reaches(request, commission)
             return redirect("commission_detail", pk=pk)
     rows = queries.commission_table(commission)
     return render(

@@ -148,7 +148,9 @@ def test_after_the_idle_end_the_dialog_sends_the_code_to_a_new_window_and_the_no
         page.locator("#act-return").get_by_role("button", name="退回修改").click()
         dialog.get_by_label("密码").fill(PASSWORD)
         dialog.get_by_role("button", name="登录并保存").click()
-        expect(dialog.get_by_text("密码正确。请点“在新窗口登录”输入身份验证器 App 上的动态验证码")).to_be_visible()
+        expect(
+            dialog.get_by_text("密码正确。请点“在新窗口登录”输入身份验证器 App 上的动态验证码")
+        ).to_be_visible()
         with page.context.expect_page() as opened:
             dialog.get_by_role("link", name="在新窗口登录").click()
         window = opened.value

@@ -481,3 +481,19 @@ def test_the_contacts_page_counts_a_unit_as_催报_does(editor, client_for):
     assert "催报无法送达该联系人" in response.content.decode()
     [row] = [row for row in unit_contact_table() if row.unit == xiaoshan]
     assert row.relies_on_contacts and not row.reachable
+
+
+def test_a_new_commission_names_the_units_its_notice_cannot_reach(editor, contributor, client_for):
+    import datetime
+
+    client = client_for(editor)
+    data = {
+        "topic": "优化营商环境",
+        "requirements": "",
+        "deadline": (timezone.localdate() + datetime.timedelta(days=5)).isoformat(),
+        "units": [contributor.unit.pk, unit("余杭区").pk],
+    }
+    page = client.post(reverse("commission_list"), data, follow=True).content.decode()
+    assert "已发给 2 个单位" in page
+    assert "余杭区无法送达：既没有报送员账号，也没有可用的联系方式" in page
+    assert "西湖区无法送达" not in page
