@@ -15,8 +15,8 @@ from django.db import transaction
 from accounts.models import User
 from audit.records import Kind, changes, record
 from messaging import queries
-from messaging.channels import CHANNEL_CLASSES, configured_channels
-from messaging.models import Channel, ChannelChoice, ContactDetails
+from messaging.channels import CHANNEL_CLASSES, channel, configured_channels
+from messaging.models import Channel, ChannelChoice, ContactDetails, MessageKind
 from messaging.permissions import can_change_contact_details, can_choose_channels
 from messaging.validation import masked_mobile, normalize_account_id, normalize_mobile
 
@@ -111,6 +111,16 @@ def change_notification_settings(
     details.save(update_fields=["mobile", "zzd_account_id", "daily_digest"])
     # The channels read the person's addresses from here (ContactDetails of `user`).
     user.contact_details = details
+    if details.daily_digest and not any(
+        channel(name).address_of_user(user)
+        for name in queries.chosen_channels([user], MessageKind.DIGEST).get(user.pk, [])
+    ):
+        # Held mails would go nowhere: the digest itself must be able to reach the person.
+        raise ValidationError(
+            "每日汇总无法送达您：本单位用于每日汇总的渠道（默认为电子邮件）上没有您的地址。"
+            "请先请管理员登记邮箱，或不选“邮件改为每日汇总”。",
+            code="digest_unreachable",
+        )
 
     configured = set(configured_channels())
     offered = {offer.name for offer in queries.channel_offers(user) if offer.address}

@@ -351,3 +351,16 @@ def test_a_first_mobile_number_keeps_the_person_on_the_office_default(contributo
     save(contributor, mobile="13812345678", choices={"reminder": ["email"], "workflow": ["email"]})
     assert not ChannelChoice.objects.filter(user=contributor).exists()
     assert deliveries.queries.chosen_channels([contributor], "reminder") == {contributor.pk: ["email", "sms"]}
+
+
+def test_the_daily_digest_cannot_be_chosen_where_it_would_reach_nobody(contributor):
+    """Held mails would go nowhere: without an address on the digest's channel (e-mail by
+    default) 每日汇总 is refused with a reason and nothing is saved."""
+    contributor.email = ""
+    contributor.save()
+    with pytest.raises(ValidationError, match="每日汇总无法送达您"):
+        save(contributor, mobile="13812345678", digest=True)
+    assert not ContactDetails.objects.filter(user=contributor, daily_digest=True).exists()
+    contributor.email = "xihu@example.gov.cn"
+    contributor.save()
+    assert save(contributor, digest=True).daily_digest
