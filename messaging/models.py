@@ -19,7 +19,7 @@ class Channel(models.TextChoices):
     EMAIL = "email", "电子邮件"
     ZZD = "zzd", "浙政钉"
     SMS = "sms", "短信"
-    WEBHOOK = "webhook", "Webhook"
+    WEBHOOK = "webhook", "系统对接（Webhook）"
 
 
 class MessageKind(models.TextChoices):

@@ -33,7 +33,7 @@ CHANNEL_SHORT = {
     Channel.EMAIL: "邮件",
     Channel.ZZD: "浙政钉",
     Channel.SMS: "短信",
-    Channel.WEBHOOK: "Webhook",
+    Channel.WEBHOOK: "系统对接",
 }
 
 

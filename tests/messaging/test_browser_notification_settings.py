@@ -62,16 +62,16 @@ def test_a_person_chooses_how_they_are_told(live_server, settings, contributor, 
 
             page.get_by_label("手机号码").fill("138 1234 5678")
             page.get_by_label("浙政钉账号 ID").fill("284561")
-            page.get_by_label("催报与到期提醒：Webhook").check()
+            page.get_by_label("催报与到期提醒：系统对接（Webhook）").check()
             page.get_by_label("邮件改为每日汇总").check()
             page.get_by_role("button", name="保存").click()
             page.wait_for_load_state()
             expect(page.get_by_text("通知方式已保存。")).to_be_visible()
-            expect(page.get_by_label("催报与到期提醒：Webhook")).to_be_checked()
+            expect(page.get_by_label("催报与到期提醒：系统对接（Webhook）")).to_be_checked()
             expect(page.get_by_label("手机号码")).to_have_value("13812345678")
 
             records = page.locator("ul.delivery-list > li")
-            expect(records).to_have_count(6)  # two messages × 站内通知, 电子邮件, Webhook
+            expect(records).to_have_count(6)  # two messages × 站内通知, 电子邮件, 系统对接
             expect(records.filter(has_text="发送失败").filter(has_text="unknown user")).to_have_count(1)
             # Nothing wider than the screen (the channel table scrolls inside its card if it must).
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
