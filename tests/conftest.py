@@ -5,6 +5,7 @@ from accounts.actions import create_account
 from accounts.models import Role, Unit
 from proofreading.index import forget_sample_indexes
 from tests.second_factor import pass_second_factor
+from tests.servers import sms_server
 
 PASSWORD = "Zhang-San-2024!"
 
@@ -103,3 +104,14 @@ def client_for(client):
         return client
 
     return signed_in
+
+
+@pytest.fixture
+def sms_gateway(settings):
+    """The local SMS gateway (tests/servers/sms_server.py), running, with the BULLETIN_SMS_*
+    settings pointing the channel at it; stopped after the test."""
+    gateway = sms_server.start_sms_server()
+    for name, value in sms_server.channel_settings(gateway).items():
+        setattr(settings, name, value)
+    yield gateway
+    gateway.stop()

@@ -1,18 +1,7 @@
 import pytest
 
 from messaging.channels import zhengding
-from tests.servers import sms_server, zzd_server
-
-
-@pytest.fixture
-def sms_gateway(settings):
-    """The local SMS gateway (tests/servers/sms_server.py), running, with the BULLETIN_SMS_*
-    settings pointing the channel at it; stopped after the test."""
-    gateway = sms_server.start_sms_server()
-    for name, value in sms_server.channel_settings(gateway).items():
-        setattr(settings, name, value)
-    yield gateway
-    gateway.stop()
+from tests.servers import zzd_server
 
 
 @pytest.fixture
