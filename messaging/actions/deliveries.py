@@ -158,12 +158,14 @@ def _queued(kind, name, address, text, link, cause, **who) -> Delivery:
     )
 
 
-def _enqueue(delivery_ids: list[int]) -> None:
+def _enqueue(delivery_ids: list[int], task_name: str = "deliver") -> None:
+    """One task of messaging.tasks (`deliver` or `check_receipt`) per delivery."""
     # The task module imports these actions in its body; importing it here keeps one direction.
-    from messaging.tasks import deliver
+    from messaging import tasks
 
+    task = getattr(tasks, task_name)
     for delivery_id in delivery_ids:
-        deliver.enqueue(delivery_id=delivery_id)
+        task.enqueue(delivery_id=delivery_id)
 
 
 # While one attempt sends, its delivery is leased for this long (next_attempt_at): a second
@@ -332,16 +334,8 @@ def check_due_receipts(now: datetime.datetime | None = None) -> int:
             Delivery.objects.filter(pk__in=due, status=Delivery.Status.SENT).update(
                 next_attempt_at=now + SENDING_LEASE
             )
-            transaction.on_commit(lambda: _enqueue_checks(due))
+            transaction.on_commit(lambda: _enqueue(due, "check_receipt"))
     return len(due)
-
-
-def _enqueue_checks(delivery_ids: list[int]) -> None:
-    # The task module imports these actions in its body; importing it here keeps one direction.
-    from messaging.tasks import check_receipt
-
-    for delivery_id in delivery_ids:
-        check_receipt.enqueue(delivery_id=delivery_id)
 
 
 def check_receipt(*, delivery_id: int) -> Delivery | None:
